@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Start (or stop) a PulseAudio server with a null sink "virt" and a capture source "virtmic"
+# that records what is played into "virt". Used by the capture tests.
+set -u
+case "${1:-start}" in
+  start)
+    if pactl info >/dev/null 2>&1; then exit 0; fi
+    pulseaudio --daemonize=yes -n --exit-idle-time=-1 --system=no \
+      -L "module-native-protocol-unix" \
+      -L "module-null-sink sink_name=virt" \
+      -L "module-remap-source master=virt.monitor source_name=virtmic" \
+      -L "module-always-sink" 2>/dev/null || true
+    for _ in $(seq 50); do pactl info >/dev/null 2>&1 && break; sleep 0.1; done
+    pactl set-default-source virtmic >/dev/null 2>&1 || true
+    pactl info >/dev/null 2>&1
+    ;;
+  stop)
+    pulseaudio --kill 2>/dev/null || true
+    ;;
+esac

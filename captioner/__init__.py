@@ -1,0 +1,3 @@
+"""captioner: live captions on screen, saved as subtitles."""
+
+__version__ = "0.1.0"

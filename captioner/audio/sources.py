@@ -1,0 +1,205 @@
+"""Where audio comes from: a microphone (PortAudio) or a file (PyAV).
+
+Every source yields 16 kHz mono float32 blocks; the samples a source has
+yielded are the session's audio clock.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from typing import Protocol
+
+import numpy as np
+import sounddevice as sd
+import soxr
+
+from captioner.audio.devices import AudioDeviceError, OpenSpec, resolve_device
+from captioner.events import SAMPLE_RATE
+
+
+class AudioSourceError(RuntimeError):
+    """The source cannot deliver audio; str() says what to do."""
+
+
+class AudioSource(Protocol):
+    description: str
+    overflows: int
+
+    def start(self) -> None: ...
+
+    def read(self, timeout: float) -> np.ndarray | None:
+        """The next block, or None if none came within `timeout` or the source is finished."""
+
+    def stop(self) -> None: ...
+
+    @property
+    def finished(self) -> bool: ...
+
+
+def to_mono(block: np.ndarray) -> np.ndarray:
+    return block.mean(axis=1, dtype=np.float32) if block.ndim == 2 else block.astype(np.float32, copy=False)
+
+
+class MicrophoneSource:
+    """Captures from an input device; resamples to 16 kHz when the device cannot."""
+
+    def __init__(self, device: str | int | None = None, *, block_ms: int = 30, queue_s: float = 30.0, stall_s: float = 3.0) -> None:
+        self.device = device
+        self.block_ms = block_ms
+        self.stall_s = stall_s
+        self.overflows = 0
+        self.description = "microphone"
+        self.rate = SAMPLE_RATE
+        self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=max(1, int(queue_s * 1000 / block_ms)))
+        self._stream: sd.InputStream | None = None
+        self._resampler: soxr.ResampleStream | None = None
+        self._stopping = threading.Event()
+        self._lost = threading.Event()
+        self._last_data = 0.0
+
+    def start(self) -> None:
+        try:
+            spec = resolve_device(self.device)
+        except AudioDeviceError as exc:
+            raise AudioSourceError(str(exc)) from exc
+        self.description = spec.label
+        if spec.pulse_source:
+            os.environ["PULSE_SOURCE"] = spec.pulse_source  # read when the "pulse" PCM opens
+        rate, channels = self._negotiate(spec)
+        self.rate = rate
+        if rate != SAMPLE_RATE:
+            self._resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
+        try:
+            self._stream = sd.InputStream(
+                device=spec.portaudio_index,
+                samplerate=rate,
+                channels=channels,
+                dtype="float32",
+                blocksize=int(rate * self.block_ms / 1000),
+                callback=self._callback,
+                finished_callback=self._finished,
+            )
+            self._stream.start()
+        except Exception as exc:
+            raise AudioSourceError(f"Cannot open the input device {spec.label!r}: {exc}. Check that it is connected and not used exclusively by another program.") from exc
+        self._last_data = time.monotonic()
+
+    def _negotiate(self, spec: OpenSpec) -> tuple[int, int]:
+        """16 kHz mono if the device takes it, else its own rate (resampled later)."""
+        info = sd.query_devices(spec.portaudio_index)
+        native = int(info["default_samplerate"])
+        for rate in (SAMPLE_RATE, native):
+            for channels in (1, min(2, int(info["max_input_channels"]))):
+                try:
+                    sd.check_input_settings(device=spec.portaudio_index, samplerate=rate, channels=channels, dtype="float32")
+                    return rate, channels
+                except Exception:
+                    continue
+        raise AudioSourceError(f"The input device {spec.label!r} accepts neither 16000 Hz nor its own {native} Hz; choose another device.")
+
+    def _callback(self, indata, frames, time_info, status) -> None:
+        if status.input_overflow:
+            self.overflows += 1
+        try:
+            self._queue.put_nowait(indata.copy())
+        except queue.Full:
+            self.overflows += 1
+
+    def _finished(self) -> None:
+        if not self._stopping.is_set():
+            self._lost.set()
+
+    def read(self, timeout: float) -> np.ndarray | None:
+        try:
+            block = self._queue.get(timeout=timeout)
+        except queue.Empty:
+            self._check_alive()
+            return None
+        self._last_data = time.monotonic()
+        mono = to_mono(block)
+        if self._resampler is not None:
+            mono = self._resampler.resample_chunk(mono)
+        return mono
+
+    def _check_alive(self) -> None:
+        if self._stopping.is_set():
+            return
+        if self._lost.is_set() or time.monotonic() - self._last_data > self.stall_s:
+            raise AudioSourceError(f"The input device {self.description!r} stopped sending audio (unplugged?). Captions so far are kept; pick another device and start again.")
+
+    @property
+    def finished(self) -> bool:
+        return self._stopping.is_set() and self._queue.empty()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._stream is not None:
+            try:
+                self._stream.stop()
+                self._stream.close()
+            except Exception:
+                pass  # the device may be gone already
+            self._stream = None
+
+
+def decode_file(path: str) -> np.ndarray:
+    """Any audio file PyAV reads, as 16 kHz mono float32."""
+    from faster_whisper import decode_audio  # PyAV; resamples with libswresample
+
+    if not os.path.isfile(path):
+        raise AudioSourceError(f"Audio file {path!r} does not exist.")
+    try:
+        audio = decode_audio(path, sampling_rate=SAMPLE_RATE)
+    except Exception as exc:
+        raise AudioSourceError(f"Cannot read audio file {path!r}: {exc}. Is it an audio file (wav, flac, mp3, ...)?") from exc
+    if len(audio) == 0:
+        raise AudioSourceError(f"Audio file {path!r} holds no audio.")
+    return audio.astype(np.float32, copy=False)
+
+
+class FileSource:
+    """Plays a decoded file into the engine, at real-time pace or as fast as it is read."""
+
+    def __init__(self, path: str, *, realtime: bool = False, block_ms: int = 100) -> None:
+        self.path = path
+        self.realtime = realtime
+        self.block = SAMPLE_RATE * block_ms // 1000
+        self.description = os.path.basename(path)
+        self.overflows = 0
+        self._audio: np.ndarray | None = None
+        self._pos = 0
+        self._t0 = 0.0
+        self._stopped = False
+
+    def start(self) -> None:
+        self._audio = decode_file(self.path)
+        self._t0 = time.monotonic()
+
+    @property
+    def duration_s(self) -> float:
+        return 0.0 if self._audio is None else len(self._audio) / SAMPLE_RATE
+
+    def read(self, timeout: float) -> np.ndarray | None:
+        if self.finished or self._audio is None:
+            return None
+        if self.realtime:
+            due = self._t0 + (self._pos + self.block) / SAMPLE_RATE
+            wait = due - time.monotonic()
+            if wait > timeout:
+                time.sleep(timeout)
+                return None
+            if wait > 0:
+                time.sleep(wait)
+        block = self._audio[self._pos : self._pos + self.block]
+        self._pos += len(block)
+        return block
+
+    @property
+    def finished(self) -> bool:
+        return self._stopped or (self._audio is not None and self._pos >= len(self._audio))
+
+    def stop(self) -> None:
+        self._stopped = True

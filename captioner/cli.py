@@ -1,0 +1,237 @@
+"""Command line: the GUI by default, `caption`, `devices`, `download`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import sys
+import threading
+from contextlib import ExitStack
+
+from captioner import __version__
+from captioner.events import SessionError, SessionStatus
+
+DEFAULT_MODEL = "distil-large-v3.5"
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit code 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="captioner", description="Live captions while people talk, saved as subtitles. Without a command, opens the app.")
+    parser.add_argument("--version", action="version", version=f"captioner {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    cap = sub.add_parser("caption", help="caption a file or an input device in the terminal")
+    src = cap.add_mutually_exclusive_group()
+    src.add_argument("--input", metavar="FILE", help="an audio file (wav, flac, mp3, ...)")
+    src.add_argument("--device", metavar="ID", help="an input device id or name from `captioner devices` (default: the system's default input)")
+    cap.add_argument("--realtime", action="store_true", help="with --input: feed the file at its real pace, as if it were live")
+    _model_args(cap)
+    cap.add_argument("--beam-size", type=int, default=1, help="decoder beam size (default 1)")
+    cap.add_argument("--language", default="en", help="spoken language code, or 'auto' (multilingual models only; default en)")
+    cap.add_argument("--vad-aggressiveness", type=int, choices=range(4), default=2, help="0 keeps the most audio as speech, 3 the least (default 2)")
+    cap.add_argument("--no-interim", action="store_true", help="only final captions")
+    cap.add_argument("--srt", metavar="OUT", help="write subtitles here as they are made")
+    cap.add_argument("--txt", metavar="OUT", help="write the plain transcript here as it is made")
+    cap.add_argument("--overwrite", action="store_true", help="replace existing --srt/--txt files")
+    cap.add_argument("--quiet", action="store_true", help="print no captions")
+    cap.add_argument("--stats", action="store_true", help="print timing figures at the end")
+
+    sub.add_parser("devices", help="list audio input devices")
+
+    dl = sub.add_parser("download", help="download a model into the cache")
+    dl.add_argument("model", nargs="?", default=DEFAULT_MODEL)
+
+    gui = sub.add_parser("gui", help="open the app (the default)")
+    gui.add_argument("--settings", metavar="FILE", help=argparse.SUPPRESS)
+    return parser
+
+
+def _model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", default=DEFAULT_MODEL, help=f"a faster-whisper model name or a model folder (default {DEFAULT_MODEL})")
+    p.add_argument("--compute-device", choices=("auto", "cpu", "cuda"), default="auto", help="where the model runs (default: CUDA if present, else CPU)")
+    p.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (default: float16 on CUDA, int8 on CPU)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "caption":
+            return caption(args)
+        if args.command == "devices":
+            return devices()
+        if args.command == "download":
+            download(args.model)
+            return 0
+        return open_gui()
+    except CliError as exc:
+        print(f"captioner: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def devices() -> int:
+    from captioner.audio.devices import AudioDeviceError, list_input_devices
+
+    try:
+        found = list_input_devices()
+    except AudioDeviceError as exc:
+        raise CliError(str(exc)) from exc
+    if not found:
+        raise CliError("No audio input device was found. Connect a microphone, or caption a file with --input.")
+    width = max(len(d.id) for d in found)
+    for d in found:
+        marks = ("default " if d.is_default else "") + ("(plays back) " if d.is_monitor else "")
+        print(f"{'*' if d.is_default else ' '} {d.id:<{width}}  {int(d.default_rate):>6} Hz  {d.name}  {marks.strip()}".rstrip())
+    return 0
+
+
+def download(spec: str, cancel: threading.Event | None = None):
+    """Resolve a model name or folder, downloading with a progress bar; return its folder."""
+    from tqdm import tqdm
+
+    from captioner.engine.models import DownloadCancelled, ModelError, resolve_model
+
+    bar: tqdm | None = None
+
+    def progress(p) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=p.total, unit="B", unit_scale=True, unit_divisor=1024, desc=f"downloading {spec}", file=sys.stderr)
+        bar.update(p.downloaded - bar.n)
+
+    try:
+        return resolve_model(spec, progress=progress, cancel=cancel)
+    except DownloadCancelled as exc:
+        raise CliError(f"download of {spec} cancelled") from exc
+    except ModelError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def load_transcriber(args: argparse.Namespace):
+    from captioner.engine.models import ModelError
+    from captioner.engine.transcriber import DecodeOptions, Transcriber
+
+    path = download(args.model)
+    language = None if args.language == "auto" else args.language
+    options = DecodeOptions(language=language, beam_size=args.beam_size)
+    try:
+        return Transcriber.load(str(path), options, device=args.compute_device, compute_type=args.compute_type, name=args.model)
+    except ModelError as exc:
+        raise CliError(str(exc)) from exc
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    except RuntimeError as exc:
+        raise CliError(f"Cannot load the model in {path}: {exc}. The folder may be incomplete or corrupt: download it again or choose another model.") from exc
+
+
+def caption(args: argparse.Namespace) -> int:
+    from captioner.audio.sources import AudioSourceError, FileSource, MicrophoneSource
+    from captioner.engine.pipeline import EngineConfig
+    from captioner.engine.segmenter import SegmenterConfig
+    from captioner.engine.session import CaptionSession
+    from captioner.subtitles.errors import SubtitleFileError
+    from captioner.subtitles.srt import LiveSrtWriter
+    from captioner.subtitles.txt import LiveTxtWriter
+    from captioner.terminal import TerminalPrinter
+
+    if args.realtime and not args.input:
+        raise CliError("--realtime goes with --input")
+    with ExitStack() as files:
+        sinks = []
+        try:
+            if args.srt:
+                sinks.append(files.enter_context(LiveSrtWriter(args.srt, overwrite=args.overwrite)))
+            if args.txt:
+                sinks.append(files.enter_context(LiveTxtWriter(args.txt, overwrite=args.overwrite)))
+        except SubtitleFileError as exc:
+            raise CliError(str(exc)) from exc
+        try:
+            transcriber = load_transcriber(args)
+        except CliError:
+            files.close()
+            _remove_if_empty(args.srt, args.txt)
+            raise
+        if not args.quiet:
+            sinks.append(TerminalPrinter())
+        source = FileSource(args.input, realtime=args.realtime) if args.input else MicrophoneSource(args.device)
+        live = not args.input or args.realtime
+        warned = threading.Event()
+
+        def on_status(status: SessionStatus) -> None:
+            if live and status.lag_s > 10 and not warned.is_set():
+                warned.set()
+                print(f"captioner: warning: captions are {status.lag_s:.0f} s behind the audio; this machine is too slow for {args.model} here. Nothing is lost, but try a smaller model or a GPU.", file=sys.stderr)
+
+        def on_error(error: SessionError) -> None:
+            print(f"captioner: error: {error.message}", file=sys.stderr)
+
+        config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
+        session = CaptionSession(source, transcriber, config, sinks, on_status=on_status, on_error=on_error)
+        files.pop_all()  # the session closes the sinks from here on
+        try:
+            session.start()
+        except AudioSourceError as exc:
+            for sink in sinks:
+                sink.close()
+            _remove_if_empty(args.srt, args.txt)
+            raise CliError(str(exc)) from exc
+        _wait_with_interrupt(session)
+    if args.stats:
+        _print_stats(session, source)
+    return 1 if session.errors else 0
+
+
+def _wait_with_interrupt(session) -> None:
+    """Ctrl-C once: finish the segment in flight and close the files; twice: quit now."""
+    interrupted = False
+
+    def handler(signum, frame):
+        nonlocal interrupted
+        if interrupted:
+            raise KeyboardInterrupt
+        interrupted = True
+        print("\ncaptioner: stopping; finishing the caption in flight (Ctrl-C again to quit now)", file=sys.stderr)
+        session.stop()
+
+    previous = signal.signal(signal.SIGINT, handler)
+    try:
+        while not session.wait(0.1):
+            pass
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _remove_if_empty(*paths: str | None) -> None:
+    """Remove output files this run created but never wrote to."""
+    for path in paths:
+        if path and os.path.isfile(path) and os.path.getsize(path) == 0:
+            os.remove(path)
+
+
+def _print_stats(session, source) -> None:
+    audio_s = session.engine.clock / 16000
+    delays = session.final_delays_s
+    print(f"audio {audio_s:.1f} s, {len(session.finals)} finals, compute {session.compute_s:.1f} s ({session.compute_s / max(audio_s, 1e-9):.2f} s per audio s)", file=sys.stderr)
+    if delays:
+        print(f"final delay after the end of speech (audio clock): median {statistics.median(delays):.2f} s, max {max(delays):.2f} s", file=sys.stderr)
+    if source.overflows:
+        print(f"capture overflows: {source.overflows}", file=sys.stderr)
+
+
+def open_gui() -> int:
+    try:
+        from captioner.gui.app import run
+    except ImportError as exc:
+        raise CliError(f"The desktop app cannot start: {exc}") from exc
+    return run()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

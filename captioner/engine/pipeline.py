@@ -1,0 +1,261 @@
+"""The captioning engine's state: audio in, transcription jobs out, captions back.
+
+`CaptionEngine` is synchronous and owns no thread: a caller feeds it audio,
+asks it for the next job whenever the transcriber is free, and hands it each
+job's result. The live session runs it with a capture thread and a worker
+thread; the benchmark runs it on a simulated clock. Both see the same
+decisions.
+
+Scheduling rules:
+- a closed segment's final comes before any interim work;
+- while a segment grows, an interim pass runs when the transcriber is free and
+  the segment has `interim_interval_s` of new audio;
+- as soon as speech pauses, one pass covers everything said so far; if the
+  pause turns out to be the segment's end, that pass becomes the final, so
+  the final appears about one pass after the speaker stops.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from captioner.audio.buffer import AudioBuffer
+from captioner.engine.segmenter import (
+    SegmentClosed,
+    SegmentDropped,
+    SegmenterConfig,
+    SegmentOpened,
+    VadSegmenter,
+)
+from captioner.engine.stabilizer import stable_chars
+from captioner.engine.transcriber import Transcript, join_words
+from captioner.events import SAMPLE_RATE, CaptionEvent, Word
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    segmenter: SegmenterConfig = SegmenterConfig()
+    interims: bool = True
+    first_interim_s: float = 0.5  # speech before the first interim pass
+    interim_interval_s: float = 1.0  # new audio before another interim pass
+    pause_pass_ms: int = 150  # silence after which a pass that may become the final runs
+    prompt_chars: int = 0  # previous final text given to the decoder as context (0: none)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One transcription pass over [start, end) of the audio clock."""
+
+    id: int
+    segment_id: int
+    final: bool  # True: the segment has ended and this is its final pass
+    start: int
+    end: int
+    audio: np.ndarray = field(repr=False)
+    prompt: str | None = None
+
+
+@dataclass
+class _Segment:
+    id: int
+    start: int
+    speech_start: int
+    speech_end: int = 0
+    end: int | None = None  # set once closed
+    reason: str = ""
+    passed_to: int = 0  # audio end of the latest pass started on it
+    best: tuple[int, Transcript] | None = None  # (audio end, result) of the latest finished pass
+    last_words: list[str] = field(default_factory=list)
+    shown: bool = False  # an interim of it was emitted
+
+    def covered_by(self, end: int) -> bool:
+        """Whether a pass reaching `end` heard all of this closed segment's speech."""
+        return self.reason != "max_length" and end >= self.speech_end
+
+
+class CaptionEngine:
+    def __init__(self, config: EngineConfig = EngineConfig()) -> None:
+        self.config = config
+        self.segmenter = VadSegmenter(config.segmenter)
+        self.audio = AudioBuffer()
+        self._open: _Segment | None = None
+        self._closed: deque[_Segment] = deque()  # waiting for their final
+        self._running: Job | None = None
+        self._next_job = 1
+        self._history = ""  # text of recent finals, for the prompt
+        self.finished = False
+
+    # -- audio in -------------------------------------------------------
+    @property
+    def clock(self) -> int:
+        return self.audio.end
+
+    def feed(self, samples: np.ndarray) -> list[CaptionEvent]:
+        """Take the next block of 16 kHz mono float32 audio."""
+        self.audio.append(np.asarray(samples, dtype=np.float32))
+        events = self._segment_events(self.segmenter.feed(samples))
+        self._let_go_of_old_audio()
+        return events
+
+    def finish(self) -> list[CaptionEvent]:
+        """End of the audio: the open segment closes; its final is still to come."""
+        self.finished = True
+        return self._segment_events(self.segmenter.flush())
+
+    # -- jobs -----------------------------------------------------------
+    def next_job(self) -> Job | None:
+        """The job the transcriber should run now, or None (one job at a time)."""
+        if self._running is not None:
+            return None
+        for seg in self._closed:
+            if seg.best is None or not seg.covered_by(seg.best[0]):
+                return self._start(seg, final=True, end=seg.end)
+        seg = self._open
+        if seg is None or self.finished:
+            return None
+        position = self.segmenter.gate.position
+        paused = self.segmenter.gate.silence_ms >= self.config.pause_pass_ms
+        if paused and seg.passed_to < seg.speech_end:
+            return self._start(seg, final=False, end=position)
+        if not self.config.interims:
+            return None
+        if seg.passed_to == 0:
+            due = position - seg.speech_start >= self.config.first_interim_s * SAMPLE_RATE
+        else:
+            due = position - seg.passed_to >= self.config.interim_interval_s * SAMPLE_RATE
+        return self._start(seg, final=False, end=position) if due else None
+
+    def complete(self, job: Job, result: Transcript) -> list[CaptionEvent]:
+        """Take a finished job's result; return the captions it makes."""
+        if self._running is not None and self._running.id == job.id:
+            self._running = None
+        seg = self._find(job.segment_id)
+        if seg is None:
+            return []
+        seg.best = (job.end, result)
+        if seg.end is not None:
+            return self._finalise_covered()
+        return [self._interim(seg, job, result)]
+
+    # -- state for status and tests -------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self._running is not None
+
+    @property
+    def pending_finals(self) -> int:
+        return len(self._closed)
+
+    @property
+    def processed(self) -> int:
+        """Audio-clock position up to which captions are final or known silent."""
+        if self._closed:
+            return self._closed[0].start
+        if self._open is not None:
+            return self._open.start
+        return self.clock
+
+    @property
+    def lag(self) -> int:
+        """Samples of live audio whose final captions are not out yet."""
+        return self.clock - self.processed
+
+    @property
+    def done(self) -> bool:
+        """Finished and nothing left to transcribe."""
+        return self.finished and self._open is None and not self._closed and self._running is None
+
+    # -- internals ------------------------------------------------------
+    def _segment_events(self, events) -> list[CaptionEvent]:
+        out: list[CaptionEvent] = []
+        for ev in events:
+            if isinstance(ev, SegmentOpened):
+                self._open = _Segment(ev.id, ev.start, ev.speech_start, speech_end=ev.speech_start)
+            elif isinstance(ev, SegmentDropped):
+                seg, self._open = self._open, None
+                if seg is not None and seg.shown:
+                    out.append(CaptionEvent(seg.id, seg.speech_start, seg.speech_start, "", final=True))
+            elif isinstance(ev, SegmentClosed):
+                seg, self._open = self._open, None
+                assert seg is not None and seg.id == ev.id
+                seg.end, seg.speech_end, seg.reason = ev.end, ev.speech_end, ev.reason
+                self._closed.append(seg)
+                out.extend(self._finalise_covered())
+        if self._open is not None:
+            self._open.speech_end = self.segmenter.gate.open_segment.speech_end
+        return out
+
+    def _finalise_covered(self) -> list[CaptionEvent]:
+        """Emit finals, in order, for closed segments whose latest pass heard all their speech."""
+        out = []
+        while self._closed:
+            seg = self._closed[0]
+            if seg.best is None or not seg.covered_by(seg.best[0]):
+                break
+            self._closed.popleft()
+            out.append(self._final(seg, seg.best[1]))
+        return out
+
+    def _start(self, seg: _Segment, *, final: bool, end: int) -> Job:
+        job = Job(
+            id=self._next_job,
+            segment_id=seg.id,
+            final=final,
+            start=seg.start,
+            end=end,
+            audio=self.audio.get(seg.start, end),
+            prompt=self._prompt(),
+        )
+        self._next_job += 1
+        seg.passed_to = end
+        self._running = job
+        return job
+
+    def _prompt(self) -> str | None:
+        n = self.config.prompt_chars
+        if n <= 0 or not self._history:
+            return None
+        tail = self._history[-n:]
+        return tail[tail.find(" ") + 1 :] if len(self._history) > n else tail
+
+    def _final(self, seg: _Segment, result: Transcript) -> CaptionEvent:
+        assert seg.end is not None
+        start, end = seg.speech_start, max(seg.speech_end, seg.speech_start + 1)
+        words = _place_words(result.words, seg.start, start, end)
+        text = join_words(words)
+        if text:
+            self._history = (self._history + " " + text).strip()[-2000:]
+        return CaptionEvent(seg.id, start, end, text, final=True, words=words, stable=len(text))
+
+    def _interim(self, seg: _Segment, job: Job, result: Transcript) -> CaptionEvent:
+        words = [w.text for w in result.words]
+        stable = stable_chars(seg.last_words, words)
+        seg.last_words = words
+        seg.shown = True
+        placed = _place_words(result.words, seg.start, seg.speech_start, job.end)
+        return CaptionEvent(seg.id, seg.speech_start, job.end, result.text, final=False, words=placed, stable=stable)
+
+    def _find(self, segment_id: int) -> _Segment | None:
+        if self._open is not None and self._open.id == segment_id:
+            return self._open
+        return next((s for s in self._closed if s.id == segment_id), None)
+
+    def _let_go_of_old_audio(self) -> None:
+        keep_from = self.clock - SAMPLE_RATE  # the segmenter's pre-roll lies within the last second
+        for seg in (*self._closed, self._open):
+            if seg is not None:
+                keep_from = min(keep_from, seg.start)
+        self.audio.discard_before(keep_from)
+
+
+def _place_words(words: tuple[Word, ...], offset: int, lo: int, hi: int) -> tuple[Word, ...]:
+    """Move clip-relative words onto the audio clock, inside [lo, hi]."""
+    placed = []
+    for w in words:
+        s = min(max(w.start + offset, lo), hi)
+        e = min(max(w.end + offset, s), hi)
+        placed.append(Word(w.text, s, e, w.probability))
+    return tuple(placed)

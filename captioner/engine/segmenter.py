@@ -1,0 +1,266 @@
+"""Cutting a stream of audio frames into speech segments.
+
+`SpeechGate` holds the rules and works on per-frame facts alone (voiced or
+not, and the frame's energy), so it is a pure state machine that tests can
+drive frame by frame. `VadSegmenter` frames raw 16 kHz audio, asks webrtcvad
+about each frame and feeds the gate.
+
+Every position is a sample index on the audio clock.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Union
+
+import numpy as np
+import webrtcvad
+
+from captioner.events import SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class SegmenterConfig:
+    frame_ms: int = 30  # webrtcvad takes 10, 20 or 30 ms frames
+    aggressiveness: int = 2  # webrtcvad 0 (keeps most) .. 3 (drops most)
+    onset_frames: int = 3  # voiced frames among the last `onset_window` that open a segment
+    onset_window: int = 5
+    preroll_ms: int = 300  # audio kept before the first voiced frame
+    hangover_ms: int = 450  # silence that ends a segment
+    tail_ms: int = 150  # silence kept after the last voiced frame
+    min_speech_ms: int = 250  # voiced audio a segment needs to be kept
+    max_segment_s: float = 15.0  # longer speech is cut ...
+    cut_search_s: float = 3.0  # ... at the quietest frame of this last stretch
+    overhang_ms: int = 150  # webrtcvad's own hang-over: trailing voiced frames in this stretch ...
+    overhang_ratio: float = 0.05  # ... quieter than this share of the speech's median energy are not speech
+
+    def __post_init__(self) -> None:
+        if self.frame_ms not in (10, 20, 30):
+            raise ValueError("frame_ms must be 10, 20 or 30")
+        if not 0 <= self.aggressiveness <= 3:
+            raise ValueError("VAD aggressiveness must be 0, 1, 2 or 3")
+        if not 1 <= self.onset_frames <= self.onset_window:
+            raise ValueError("onset_frames must lie in 1..onset_window")
+
+    @property
+    def frame_len(self) -> int:
+        return SAMPLE_RATE * self.frame_ms // 1000
+
+    def frames(self, ms: float) -> int:
+        return max(0, round(ms / self.frame_ms))
+
+
+@dataclass(frozen=True)
+class SegmentOpened:
+    id: int
+    start: int  # first sample of the segment (pre-roll included)
+    speech_start: int  # first sample of the first voiced frame
+
+
+@dataclass(frozen=True)
+class SegmentClosed:
+    id: int
+    start: int
+    end: int  # one past the last sample of the segment
+    speech_end: int  # one past the last voiced sample
+    reason: str  # "silence", "max_length" or "flush"
+
+
+@dataclass(frozen=True)
+class SegmentDropped:
+    """An opened segment that held too little speech to be worth transcribing."""
+
+    id: int
+
+
+SegmentEvent = Union[SegmentOpened, SegmentClosed, SegmentDropped]
+
+
+@dataclass
+class OpenSegment:
+    id: int
+    start: int
+    speech_start: int
+    speech_end: int
+    voiced: list[bool]  # per frame since `start`
+    energy: list[float]  # per frame since `start`
+
+    @property
+    def voiced_frames(self) -> int:
+        return sum(self.voiced)
+
+
+class SpeechGate:
+    """Decides, frame by frame, where speech segments start and end.
+
+    Positions are frame-aligned: a segment starts and ends on frame edges.
+    """
+
+    def __init__(self, config: SegmenterConfig = SegmenterConfig()) -> None:
+        self.config = config
+        self._frame = config.frame_len
+        self._position = 0  # samples seen
+        history = max(config.onset_window, config.frames(config.preroll_ms) + config.onset_window)
+        self._history: deque[tuple[bool, float]] = deque(maxlen=history)
+        self._open: OpenSegment | None = None
+        self._silent_run = 0
+        self._floor = 0  # no new segment may start before this sample
+        self._next_id = 1
+
+    @property
+    def position(self) -> int:
+        return self._position
+
+    @property
+    def open_segment(self) -> OpenSegment | None:
+        return self._open
+
+    @property
+    def silence_ms(self) -> int:
+        """Silence since the last voiced frame of the open segment."""
+        return self._silent_run * self.config.frame_ms
+
+    def push(self, voiced: bool, energy: float) -> list[SegmentEvent]:
+        """Take one frame's facts; return what they opened or closed."""
+        frame_start = self._position
+        self._position += self._frame
+        self._history.append((voiced, energy))
+        if self._open is None:
+            return self._maybe_open()
+        return self._extend(voiced, energy, frame_start)
+
+    def flush(self) -> list[SegmentEvent]:
+        """End of stream: close whatever is open."""
+        seg = self._open
+        if seg is None:
+            return []
+        tail = min(self._silent_run, self.config.frames(self.config.tail_ms)) * self._frame
+        return self._close(seg.speech_end + tail, "flush")
+
+    def _maybe_open(self) -> list[SegmentEvent]:
+        cfg = self.config
+        window = [v for v, _ in list(self._history)[-cfg.onset_window :]]
+        if sum(window) < cfg.onset_frames:
+            return []
+        frames_back = len(window) - window.index(True)
+        speech_start = self._position - frames_back * self._frame
+        preroll = cfg.frames(cfg.preroll_ms) * self._frame
+        oldest_kept = self._position - len(self._history) * self._frame
+        start = max(self._floor, speech_start - preroll, oldest_kept, 0)
+        n = (self._position - start) // self._frame
+        kept = list(self._history)[-n:]
+        self._open = OpenSegment(
+            id=self._next_id,
+            start=start,
+            speech_start=speech_start,
+            speech_end=self._position - self._trailing_silence(kept) * self._frame,
+            voiced=[v for v, _ in kept],
+            energy=[e for _, e in kept],
+        )
+        self._next_id += 1
+        self._silent_run = self._trailing_silence(kept)
+        return [SegmentOpened(self._open.id, start, speech_start)]
+
+    @staticmethod
+    def _trailing_silence(frames: list[tuple[bool, float]]) -> int:
+        run = 0
+        for voiced, _ in reversed(frames):
+            if voiced:
+                break
+            run += 1
+        return run
+
+    def _extend(self, voiced: bool, energy: float, frame_start: int) -> list[SegmentEvent]:
+        cfg = self.config
+        seg = self._open
+        assert seg is not None
+        seg.voiced.append(voiced)
+        seg.energy.append(energy)
+        if voiced:
+            seg.speech_end = frame_start + self._frame
+            self._silent_run = 0
+        else:
+            self._silent_run += 1
+        if self._silent_run >= cfg.frames(cfg.hangover_ms):
+            tail = min(self._silent_run, cfg.frames(cfg.tail_ms)) * self._frame
+            return self._close(seg.speech_end + tail, "silence")
+        if self._position - seg.start >= cfg.max_segment_s * SAMPLE_RATE:
+            return self._cut_at_quietest()
+        return []
+
+    def _cut_at_quietest(self) -> list[SegmentEvent]:
+        """Close the long open segment at its quietest recent frame; speech goes on after it."""
+        seg = self._open
+        assert seg is not None
+        search = max(1, self.config.frames(self.config.cut_search_s * 1000))
+        first = max(1, len(seg.energy) - search)
+        # unvoiced frames first, then the lowest energy
+        k = min(range(first, len(seg.energy)), key=lambda i: (seg.voiced[i], seg.energy[i]))
+        cut = seg.start + k * self._frame
+        events = self._close(cut, "max_length", speech_end=min(seg.speech_end, cut))
+        voiced, energy = seg.voiced[k:], seg.energy[k:]
+        last_voiced = max((i for i, v in enumerate(voiced) if v), default=-1)
+        self._open = OpenSegment(
+            id=self._next_id,
+            start=cut,
+            speech_start=cut,
+            speech_end=cut + (last_voiced + 1) * self._frame,
+            voiced=voiced,
+            energy=energy,
+        )
+        self._next_id += 1
+        events.append(SegmentOpened(self._open.id, cut, cut))
+        return events
+
+    def _close(self, end: int, reason: str, speech_end: int | None = None) -> list[SegmentEvent]:
+        seg = self._open
+        assert seg is not None
+        self._open = None
+        self._silent_run = 0
+        voiced_ms = seg.voiced_frames * self.config.frame_ms
+        if voiced_ms < self.config.min_speech_ms and reason != "max_length":
+            return [SegmentDropped(seg.id)]  # its audio may still be the next one's pre-roll
+        self._floor = end
+        self._history.clear()
+        if speech_end is None:
+            speech_end = seg.start + self._speech_frames(seg) * self._frame
+        return [SegmentClosed(seg.id, seg.start, end, speech_end, reason)]
+
+    def _speech_frames(self, seg: OpenSegment) -> int:
+        """Frames up to the true end of speech: the VAD's quiet overhang trimmed off."""
+        last = (seg.speech_end - seg.start) // self._frame  # one past the last voiced frame
+        loud = sorted(e for e, v in zip(seg.energy, seg.voiced) if v)
+        floor = loud[len(loud) // 2] * self.config.overhang_ratio if loud else 0.0
+        trimmed = 0
+        while trimmed < self.config.frames(self.config.overhang_ms) and last - 1 > 0 and seg.energy[last - 1] < floor:
+            last -= 1
+            trimmed += 1
+        return last
+
+
+class VadSegmenter:
+    """Frames 16 kHz float audio, classifies it with webrtcvad, feeds a SpeechGate."""
+
+    def __init__(self, config: SegmenterConfig = SegmenterConfig()) -> None:
+        self.config = config
+        self.gate = SpeechGate(config)
+        self._vad = webrtcvad.Vad(config.aggressiveness)
+        self._pending = np.zeros(0, dtype=np.float32)
+
+    def feed(self, audio: np.ndarray) -> list[SegmentEvent]:
+        frame = self.config.frame_len
+        buf = np.concatenate([self._pending, np.asarray(audio, dtype=np.float32)])
+        n = len(buf) // frame
+        events: list[SegmentEvent] = []
+        for i in range(n):
+            chunk = buf[i * frame : (i + 1) * frame]
+            pcm = (np.clip(chunk, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+            voiced = self._vad.is_speech(pcm, SAMPLE_RATE)
+            energy = float(np.sqrt(np.mean(chunk * chunk)))
+            events.extend(self.gate.push(voiced, energy))
+        self._pending = buf[n * frame :]
+        return events
+
+    def flush(self) -> list[SegmentEvent]:
+        return self.gate.flush()

@@ -1,0 +1,68 @@
+"""The caption event type every layer speaks.
+
+Times are on the audio clock: samples since the session started, at
+``SAMPLE_RATE``. Wall time never appears in a caption.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SAMPLE_RATE = 16_000
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word with its place on the audio clock (samples)."""
+
+    text: str
+    start: int
+    end: int
+    probability: float = 1.0
+
+
+@dataclass(frozen=True)
+class CaptionEvent:
+    """A caption for one speech segment.
+
+    ``final`` is False for interim text (the segment is still growing and the
+    text may change) and True once the segment has ended; a final replaces
+    every interim of the same ``id``. ``stable`` is the number of leading
+    characters of ``text`` that are not expected to change any more.
+    """
+
+    id: int
+    start: int
+    end: int
+    text: str
+    final: bool
+    words: tuple[Word, ...] = ()
+    stable: int = 0
+
+    @property
+    def start_s(self) -> float:
+        return self.start / SAMPLE_RATE
+
+    @property
+    def end_s(self) -> float:
+        return self.end / SAMPLE_RATE
+
+
+@dataclass(frozen=True)
+class SessionStatus:
+    """How the engine is keeping up; sent to status listeners."""
+
+    audio_s: float  # audio clock: seconds of audio received
+    processed_s: float  # audio clock up to which every segment is transcribed or skipped
+    lag_s: float  # how far final captions trail the live audio
+    level: float = 0.0  # input level of the latest audio (RMS, 0..1)
+    overflows: int = 0  # audio blocks the capture buffer had to drop
+    pending_finals: int = 0  # closed segments waiting for the transcriber
+    extra: dict = field(default_factory=dict, compare=False)
+
+
+@dataclass(frozen=True)
+class SessionError:
+    """Something went wrong that ends the session; what was captioned is kept."""
+
+    message: str

@@ -1,0 +1,47 @@
+"""A caption sink that prints to a terminal.
+
+On a TTY the interim text of the segment in progress is rewritten in place;
+elsewhere (a pipe, a log) only finals are printed, one line each.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from typing import TextIO
+
+from captioner.events import CaptionEvent
+
+
+def clock(seconds: float) -> str:
+    m, s = divmod(seconds, 60)
+    h, m = divmod(int(m), 60)
+    return f"{h}:{m:02d}:{s:04.1f}" if h else f"{m:02d}:{s:04.1f}"
+
+
+class TerminalPrinter:
+    def __init__(self, stream: TextIO | None = None, *, interim: bool | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.interim = self.stream.isatty() if interim is None else interim
+        self._dirty = False
+
+    def on_caption(self, event: CaptionEvent) -> None:
+        if not event.final and not self.interim:
+            return
+        line = f"[{clock(event.start_s)} → {clock(event.end_s)}] {event.text}"
+        if self._dirty:
+            self.stream.write("\r\x1b[K")
+            self._dirty = False
+        if event.final:
+            if event.text:
+                self.stream.write(line + "\n")
+        else:
+            width = shutil.get_terminal_size((100, 20)).columns
+            self.stream.write(("… " + line[-(width - 3):]) if len(line) > width - 1 else line)
+            self._dirty = True
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self._dirty:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()

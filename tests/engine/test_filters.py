@@ -1,0 +1,47 @@
+from captioner.engine.filters import QUIET_RMS, SegmentScore, collapse_repeats, is_invented, normalise
+
+
+def score(text, no_speech=0.1, logprob=-0.3, ratio=1.5):
+    return SegmentScore(text, no_speech, logprob, ratio)
+
+
+def test_normalise():
+    assert normalise("  Thank you!!  ") == "thank you"
+    assert normalise("Don't STOP.") == "don't stop"
+
+
+def test_fillers_on_quiet_audio_are_invented():
+    assert is_invented(score(" Thank you."), audio_rms=QUIET_RMS / 2)
+    assert is_invented(score(" you"), audio_rms=QUIET_RMS / 3)
+
+
+def test_fillers_spoken_clearly_are_kept():
+    assert not is_invented(score(" Thank you.", no_speech=0.01, logprob=-0.2), audio_rms=0.1)
+
+
+def test_unsure_filler_is_invented_even_when_loud():
+    assert is_invented(score(" Thanks for watching!", no_speech=0.4), audio_rms=0.1)
+
+
+def test_loops_and_no_speech_are_invented():
+    assert is_invented(score("la " * 40, ratio=3.1), audio_rms=0.1)
+    assert is_invented(score("Something", no_speech=0.9, logprob=-1.5), audio_rms=0.1)
+    assert not is_invented(score("Something", no_speech=0.9, logprob=-0.2), audio_rms=0.1)
+
+
+def test_ordinary_speech_is_kept():
+    assert not is_invented(score(" The meeting starts at nine."), audio_rms=0.002)
+
+
+def test_collapse_repeats():
+    assert collapse_repeats("we are glad we are glad we are glad to see you".split()) == "we are glad to see you".split()
+    assert collapse_repeats("no no I said".split()) == "no no I said".split()
+    assert collapse_repeats("the the the cat".split()) == "the the cat".split()
+    assert collapse_repeats(["Hello,", "world.", "hello", "world"]) == ["Hello,", "world.", "hello", "world"]
+    long = "I hope to see you soon".split()
+    assert collapse_repeats(long + long + long) == long
+
+
+def test_collapse_repeats_with_a_key():
+    items = [(" we", 1), (" are", 2), (" here", 3), (" we", 4), (" are", 5), (" here", 6)]
+    assert collapse_repeats(items, key=lambda w: w[0]) == items[:3]

@@ -1,0 +1,111 @@
+"""The engine's rules, run on real audio with the real tiny.en model."""
+
+import jiwer
+import numpy as np
+import pytest
+from whisper_normalizer.english import EnglishTextNormalizer
+
+from captioner.audio.sources import decode_file
+from captioner.engine.pipeline import CaptionEngine, EngineConfig
+from captioner.engine.replay import replay
+from captioner.engine.segmenter import SegmenterConfig
+from tests.conftest import SENTENCE
+from tests.speech import SR, quiet, vowel
+
+normalise = EnglishTextNormalizer()
+
+
+def wer(ref: str, hyp: str) -> float:
+    return jiwer.wer(normalise(ref), normalise(hyp))
+
+
+def run(audio, transcriber, config=EngineConfig(), **kw):
+    engine = CaptionEngine(config)
+    return replay(audio, engine, lambda job: transcriber.transcribe(job.audio, job.prompt), **kw)
+
+
+def test_sentence_gives_interims_then_a_matching_final(sentence_wav, tiny_transcriber):
+    audio = decode_file(str(sentence_wav))
+    result = run(audio, tiny_transcriber, compute_advances_clock=False)
+    finals = result.finals
+    assert len(finals) == 1
+    final = finals[0]
+    assert wer(SENTENCE, final.text) <= 0.2
+    interims = [e.event for e in result.emitted if not e.event.final]
+    assert interims and all(i.id == final.id for i in interims)
+    assert interims[0].text and interims[-1].end <= len(audio)
+    # the caption sits on the speech: espeak speech starts after 0.5 s of silence
+    speech = np.flatnonzero(np.abs(audio) > 0.01)
+    assert abs(final.start - speech[0]) < 0.15 * SR
+    assert abs(final.end - speech[-1]) < 0.25 * SR
+    assert all(final.start <= w.start <= w.end <= final.end for w in final.words)
+
+
+def test_a_pause_pass_becomes_the_final(sentence_wav, tiny_transcriber):
+    audio = decode_file(str(sentence_wav))
+    result = run(audio, tiny_transcriber, compute_advances_clock=False)
+    # with an instant transcriber, the pass made when speech pauses covers the whole
+    # segment, so no separate final pass is needed
+    assert not [job for job, _ in result.jobs if job.final]
+
+
+def test_without_interims_only_finals(sentence_wav, tiny_transcriber):
+    audio = decode_file(str(sentence_wav))
+    config = EngineConfig(interims=False, pause_pass_ms=10_000)
+    result = run(audio, tiny_transcriber, config)
+    assert [e.event.final for e in result.emitted] == [True]
+    assert [job.final for job, _ in result.jobs] == [True]
+
+
+def test_finals_never_wait_behind_interims(sentence_wav, tiny_transcriber):
+    """A slow transcriber (real compute time on the clock) still yields every final, in order."""
+    one = decode_file(str(sentence_wav))
+    audio = np.concatenate([one, one, one])
+    slow = lambda job: _slowed(tiny_transcriber.transcribe(job.audio), 3.0)  # noqa: E731
+    engine = CaptionEngine(EngineConfig())
+    result = replay(audio, engine, slow)
+    finals = result.finals
+    assert len(finals) == 3
+    assert [f.id for f in finals] == sorted(f.id for f in finals)
+    for f in finals:
+        assert wer(SENTENCE, f.text) <= 0.2
+    # falling behind, the engine skipped interim passes rather than finals
+    assert sum(1 for job, _ in result.jobs if not job.final) < 3 * 4
+
+
+def _slowed(transcript, factor):
+    from dataclasses import replace
+
+    return replace(transcript, compute_s=transcript.compute_s * factor + 1.0)
+
+
+@pytest.mark.parametrize("kind", ["silence", "noise", "hum"])
+def test_silence_and_noise_give_no_text(kind, tiny_transcriber):
+    seconds = 8.0
+    if kind == "silence":
+        audio = np.zeros(int(seconds * SR), dtype=np.float32)
+    elif kind == "noise":
+        audio = quiet(seconds, level=0.02)
+    else:
+        t = np.arange(int(seconds * SR)) / SR
+        audio = (0.05 * np.sin(2 * np.pi * 50 * t) + quiet(seconds, level=0.002)).astype(np.float32)
+    result = run(audio, tiny_transcriber, compute_advances_clock=False)
+    assert result.finals == []
+
+
+def test_a_hummed_vowel_is_not_captioned_as_words(tiny_transcriber):
+    audio = np.concatenate([quiet(1.0), vowel(2.0, amplitude=0.2), quiet(2.0)])
+    result = run(audio, tiny_transcriber, compute_advances_clock=False)
+    assert all(len(f.text.split()) <= 2 for f in result.finals)
+
+
+def test_lag_and_processed_follow_the_audio_clock(sentence_wav, tiny_transcriber):
+    audio = decode_file(str(sentence_wav))
+    engine = CaptionEngine(EngineConfig(segmenter=SegmenterConfig()))
+    engine.feed(audio)
+    engine.finish()
+    assert engine.pending_finals == 1 and engine.lag == engine.clock - engine.processed > 0
+    job = engine.next_job()
+    assert job.final
+    engine.complete(job, tiny_transcriber.transcribe(job.audio))
+    assert engine.done and engine.lag == 0

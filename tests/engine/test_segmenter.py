@@ -1,0 +1,122 @@
+import numpy as np
+import pytest
+
+from captioner.engine.segmenter import (
+    SegmentClosed,
+    SegmentDropped,
+    SegmenterConfig,
+    SegmentOpened,
+    SpeechGate,
+    VadSegmenter,
+)
+from tests.speech import FRAME, layout
+
+CFG = SegmenterConfig(frame_ms=30, preroll_ms=90, hangover_ms=150, tail_ms=60, min_speech_ms=150, onset_frames=3, onset_window=5)
+
+
+def run_gate(labels, energies=None, config=CFG):
+    gate = SpeechGate(config)
+    events = []
+    for i, voiced in enumerate(labels):
+        energy = 0.1 if energies is None else energies[i]
+        events += [(i, e) for e in gate.push(bool(voiced), energy if voiced else energy / 100)]
+    events += [(len(labels), e) for e in gate.flush()]
+    return events
+
+
+def frames(spec: str) -> list[int]:
+    return [1 if c == "x" else 0 for c in spec]
+
+
+def test_speech_opens_at_first_voiced_frame_with_preroll():
+    events = run_gate(frames("." * 10 + "x" * 10 + "." * 10))
+    opened = [e for _, e in events if isinstance(e, SegmentOpened)]
+    closed = [e for _, e in events if isinstance(e, SegmentClosed)]
+    assert opened[0].speech_start == 10 * FRAME
+    assert opened[0].start == 7 * FRAME  # 90 ms pre-roll
+    assert closed[0].speech_end == 20 * FRAME
+    assert closed[0].end == 22 * FRAME  # 60 ms of the silence kept
+    assert closed[0].reason == "silence"
+
+
+def test_segment_ends_only_after_the_hangover():
+    events = run_gate(frames("." * 5 + "x" * 10 + "." * 4 + "x" * 10 + "." * 10))
+    closed = [(i, e) for i, e in events if isinstance(e, SegmentClosed)]
+    # a 4-frame gap (120 ms) is shorter than the 150 ms hang-over: one segment
+    assert len(closed) == 1
+    i, seg = closed[0]
+    assert seg.speech_end == 29 * FRAME
+    assert i == 29 + 5 - 1  # decided on the fifth silent frame
+
+
+def test_isolated_blips_do_not_open_a_segment():
+    assert run_gate(frames("..x...x..x....x.x......")) == []
+
+
+def test_too_little_speech_is_dropped():
+    events = run_gate(frames("...." + "xxxx" + "........"))
+    assert [type(e) for _, e in events] == [SegmentOpened, SegmentDropped]
+
+
+def test_preroll_never_reaches_into_the_previous_segment():
+    events = run_gate(frames("x" * 8 + "." * 6 + "x" * 8 + "." * 10))
+    closed = [e for _, e in events if isinstance(e, SegmentClosed)]
+    assert len(closed) == 2
+    assert closed[1].start >= closed[0].end
+
+
+def test_flush_closes_open_speech():
+    events = run_gate(frames("..." + "x" * 12))
+    closed = [e for _, e in events if isinstance(e, SegmentClosed)]
+    assert closed[0].reason == "flush" and closed[0].speech_end == 15 * FRAME
+
+
+def test_long_speech_is_cut_at_the_quietest_frame_and_goes_on():
+    config = SegmenterConfig(frame_ms=30, max_segment_s=3.0, cut_search_s=1.5, preroll_ms=0, hangover_ms=300, min_speech_ms=60)
+    labels = [1] * 200
+    energies = [0.2] * 200
+    energies[80] = 0.01  # a quiet frame inside the search stretch (frames 50..99)
+    energies[60] = 0.05
+    events = run_gate(labels, energies, config)
+    closed = [e for _, e in events if isinstance(e, SegmentClosed)]
+    assert closed[0].reason == "max_length"
+    assert closed[0].end == 80 * FRAME
+    assert closed[1].start == 80 * FRAME  # nothing lost between the two
+    assert all(c.end - c.start <= 3.0 * 16000 for c in closed)
+
+
+def test_cut_prefers_an_unvoiced_frame():
+    config = SegmenterConfig(frame_ms=30, max_segment_s=3.0, cut_search_s=1.5, preroll_ms=0, hangover_ms=300, min_speech_ms=60)
+    labels = [1] * 200
+    labels[70] = 0
+    energies = [0.2] * 200
+    energies[90] = 0.001  # voiced but quiet loses to the unvoiced frame
+    closed = [e for _, e in run_gate(labels, energies, config) if isinstance(e, SegmentClosed)]
+    assert closed[0].end == 70 * FRAME
+
+
+@pytest.mark.parametrize("frame_ms", [10, 20, 30])
+def test_real_vad_finds_voiced_spans_within_one_frame(frame_ms):
+    audio, truth = layout([(0.6, False), (1.2, True), (0.9, False), (0.45, True), (1.2, False), (2.0, True), (1.0, False)])
+    config = SegmenterConfig(frame_ms=frame_ms)
+    seg = VadSegmenter(config)
+    events = []
+    for block in np.array_split(audio, 37):  # odd block sizes: framing must not care
+        events += seg.feed(block)
+    events += seg.flush()
+    closed = [e for e in events if isinstance(e, SegmentClosed)]
+    opened = {e.id: e for e in events if isinstance(e, SegmentOpened)}
+    assert len(closed) == len(truth)
+    frame = config.frame_len
+    for seg_closed, (start, end) in zip(closed, truth):
+        assert abs(opened[seg_closed.id].speech_start - start) <= frame
+        assert abs(seg_closed.speech_end - end) <= frame
+        assert seg_closed.start <= start - config.preroll_ms * 16 + frame
+        assert seg_closed.end > seg_closed.speech_end
+
+
+def test_config_rejects_bad_values():
+    with pytest.raises(ValueError):
+        SegmenterConfig(frame_ms=25)
+    with pytest.raises(ValueError):
+        SegmenterConfig(aggressiveness=4)

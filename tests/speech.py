@@ -1,0 +1,72 @@
+"""Audio the tests make themselves: synthetic voiced sound and espeak-ng speech."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+
+SR = 16_000
+FRAME = 480  # 30 ms
+
+
+def vowel(seconds: float, f0: float = 130.0, amplitude: float = 0.3) -> np.ndarray:
+    """A sustained vowel: a glottal pulse train through three formant resonators."""
+    n = int(round(seconds * SR))
+    t = np.arange(n) / SR
+    phase = np.cumsum(2 * np.pi * f0 * (1 + 0.03 * np.sin(2 * np.pi * 5 * t)) / SR)
+    pulses = (np.sin(phase) > 0.95).astype(np.float64) - 0.05
+    tt = np.arange(int(0.03 * SR)) / SR
+    response = sum(np.exp(-np.pi * bw * tt) * np.sin(2 * np.pi * f * tt) for f, bw in ((700, 130), (1220, 70), (2600, 160)))
+    y = np.convolve(pulses, response)[:n]
+    return (y / np.max(np.abs(y)) * amplitude).astype(np.float32)
+
+
+def quiet(seconds: float, seed: int = 0, level: float = 3e-4) -> np.ndarray:
+    """Near-silence: faint white noise, as a real room gives."""
+    return (np.random.default_rng(seed).standard_normal(int(round(seconds * SR))) * level).astype(np.float32)
+
+
+def layout(parts: list[tuple[float, bool]]) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Audio from (seconds, voiced) parts, and the true voiced spans in samples."""
+    chunks, truth, pos = [], [], 0
+    for i, (seconds, voiced) in enumerate(parts):
+        chunk = vowel(seconds) if voiced else quiet(seconds, seed=i)
+        if voiced:
+            truth.append((pos, pos + len(chunk)))
+        chunks.append(chunk)
+        pos += len(chunk)
+    return np.concatenate(chunks), truth
+
+
+def write_wav(path: Path, audio: np.ndarray, rate: int = SR, channels: int = 1) -> Path:
+    data = np.clip(audio, -1, 1)
+    if channels == 2 and data.ndim == 1:
+        data = np.stack([data, data], axis=1)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((data * 32767).astype("<i2").tobytes())
+    return path
+
+
+def speak(text: str, path: Path, *, lead_s: float = 0.5, trail_s: float = 1.0, rate: int = SR, voice: str = "en-us") -> Path:
+    """Speak `text` with espeak-ng into a WAV (silence before and after), at `rate` Hz."""
+    if shutil.which("espeak-ng") is None:
+        raise RuntimeError("espeak-ng is missing: apt-get install espeak-ng")
+    raw = path.with_suffix(".raw.wav")
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(raw), text], check=True)
+    with wave.open(str(raw), "rb") as w:
+        native = w.getframerate()
+        speech = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768
+    raw.unlink()
+    if native != rate:
+        import soxr
+
+        speech = soxr.resample(speech, native, rate)
+    pad = lambda s: np.zeros(int(s * rate), dtype=np.float32)  # noqa: E731
+    return write_wav(path, np.concatenate([pad(lead_s), speech, pad(trail_s)]), rate)
