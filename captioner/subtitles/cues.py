@@ -1,0 +1,210 @@
+"""Turning final captions into subtitle cues.
+
+A cue holds at most a few short lines and stays on screen for a bounded time.
+A long final caption is split into several cues along its word timestamps,
+preferring breaks after sentence ends, then after commas, while keeping the
+cues about equally full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from captioner.events import SAMPLE_RATE, CaptionEvent, Word
+
+SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
+CLAUSE_END = (",", ";", ":", "—", "–", "，", "、", "；", "：")
+CLOSERS = "\"'”’)]»"
+
+# Cost of a cue break by what precedes it, on the same scale as the fill cost
+# (a cue that is x full costs (1 - x) ** 2).
+SENTENCE_BREAK = 0.0
+CLAUSE_BREAK = 0.12
+WORD_BREAK = 0.35
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One subtitle on screen: lines of text from `start` to `end` (samples)."""
+
+    start: int
+    end: int
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def finals(events: Iterable[CaptionEvent]) -> Iterator[CaptionEvent]:
+    """The final captions among `events`, in order."""
+    return (event for event in events if event.final)
+
+
+def final_cues(events: Iterable[CaptionEvent], **shape: float) -> Iterator[Cue]:
+    """The cues of every final caption in `events`; `shape` goes to shape_cues."""
+    for event in finals(events):
+        yield from shape_cues(event, **shape)
+
+
+def shape_cues(
+    event: CaptionEvent,
+    *,
+    max_chars: int = 42,
+    max_lines: int = 2,
+    max_duration_s: float = 7.0,
+    min_duration_s: float = 1.0,
+) -> list[Cue]:
+    """Split a final caption into cues of bounded size and duration.
+
+    Cues follow the word timestamps; without them the text is spread over the
+    caption's span by character count. Cues never overlap and stay inside
+    [event.start, event.end].
+    """
+    if max_chars < 1 or max_lines < 1 or max_duration_s <= 0:
+        raise ValueError("max_chars, max_lines and max_duration_s must be positive")
+    if not event.text.strip():
+        return []
+    words = _timed_words(event)
+    max_len = round(max_duration_s * SAMPLE_RATE)
+    groups = _group(words, max_chars, max_lines, max_len)
+    spans = _place(
+        [(group[0].start, group[-1].end) for group in groups],
+        event.start,
+        event.end,
+        min_len=round(min_duration_s * SAMPLE_RATE),
+        max_len=max_len,
+    )
+    return [
+        Cue(start, end, _balanced([w.text for w in group], max_chars))
+        for group, (start, end) in zip(groups, spans)
+    ]
+
+
+def wrap_lines(text: str, max_chars: int = 42, max_lines: int = 2) -> tuple[str, ...]:
+    """Wrap `text` into as few lines as possible, balanced in length.
+
+    A word longer than `max_chars` gets a line of its own. Raises ValueError
+    when the text needs more than `max_lines` lines.
+    """
+    lines = _balanced([" " + token for token in text.split()], max_chars)
+    if len(lines) > max_lines:
+        raise ValueError(f"text needs {len(lines)} lines of {max_chars} characters, more than {max_lines}")
+    return lines
+
+
+def _timed_words(event: CaptionEvent) -> list[Word]:
+    """The event's non-blank words, spread by character count when it has none.
+
+    A word keeps one leading space where it had any, so languages written
+    without spaces are not given any.
+    """
+    words = [
+        Word(w.text[:1].isspace() * " " + body, w.start, w.end, w.probability)
+        for w in event.words
+        if (body := " ".join(w.text.split()))
+    ]
+    return words or _spread(event.text.split(), event.start, event.end)
+
+
+def _spread(tokens: list[str], start: int, end: int) -> list[Word]:
+    """Words for `tokens` over [start, end], placed as their characters are in the text."""
+    total = sum(map(len, tokens)) + len(tokens) - 1
+    span = max(end - start, 0)
+    words, at = [], 0
+    for token in tokens:
+        words.append(Word(" " + token, start + span * at // total, start + span * (at + len(token)) // total))
+        at += len(token) + 1
+    return words
+
+
+def _group(words: list[Word], max_chars: int, max_lines: int, max_len: int) -> list[list[Word]]:
+    """Split words into cues at the least total cost (fill plus break costs)."""
+    n = len(words)
+    best = [0.0] + [float("inf")] * n
+    cut = [0] * (n + 1)
+    for k in range(1, n + 1):
+        for i in range(k - 1, -1, -1):
+            part = words[i:k]
+            if i < k - 1 and not _fits(part, max_chars, max_lines, max_len):
+                break
+            cost = best[i] + _fill_cost(part, max_chars * max_lines, max_len)
+            if k < n:
+                cost += _break_cost(words[k - 1].text)
+            if cost < best[k]:
+                best[k], cut[k] = cost, i
+    groups, k = [], n
+    while k:
+        groups.append(words[cut[k] : k])
+        k = cut[k]
+    return groups[::-1]
+
+
+def _fits(part: list[Word], max_chars: int, max_lines: int, max_len: int) -> bool:
+    return (
+        part[-1].end - part[0].start <= max_len
+        and len(_greedy([w.text for w in part], max_chars)) <= max_lines
+    )
+
+
+def _fill_cost(part: list[Word], max_chars: int, max_len: int) -> float:
+    """(1 - fill) squared, fill being the larger of the text and time used."""
+    chars = len("".join(w.text for w in part).strip())
+    fill = max(chars / max_chars, (part[-1].end - part[0].start) / max_len)
+    return (1.0 - min(fill, 1.0)) ** 2
+
+
+def _break_cost(word: str) -> float:
+    """Cost of ending a cue after `word`: lowest after a sentence end."""
+    bare = word.rstrip(CLOSERS)
+    if bare.endswith(SENTENCE_END):
+        return SENTENCE_BREAK
+    if bare.endswith(CLAUSE_END):
+        return CLAUSE_BREAK
+    return WORD_BREAK
+
+
+def _greedy(tokens: list[str], width: int) -> list[str]:
+    """Fill lines of `width` in order; an over-long token takes a line alone.
+
+    Tokens carry their own leading space, dropped where a line begins.
+    """
+    lines: list[str] = []
+    for token in tokens:
+        if lines and len(lines[-1]) + len(token) <= width:
+            lines[-1] += token
+        else:
+            lines.append(token.lstrip())
+    return lines
+
+
+def _balanced(tokens: list[str], max_chars: int) -> tuple[str, ...]:
+    """The fewest lines of at most `max_chars`, with the longest line shortest."""
+    count = len(_greedy(tokens, max_chars))
+    return next(
+        tuple(lines)
+        for width in range(1, max_chars + 1)
+        if len(lines := _greedy(tokens, width)) <= count
+    )
+
+
+def _place(
+    spans: list[tuple[int, int]], lo: int, hi: int, *, min_len: int, max_len: int
+) -> list[tuple[int, int]]:
+    """Clamp spans into [lo, hi] without overlaps, then lengthen short ones.
+
+    A span longer than `max_len` is cut to it; one shorter than `min_len` is
+    extended as far as the next span (or `hi`) allows.
+    """
+    clamped, floor = [], lo
+    for start, end in spans:
+        start = min(max(start, floor), hi)
+        end = min(max(end, start), hi, start + max_len)
+        clamped.append((start, end))
+        floor = end
+    nexts = [start for start, _ in clamped[1:]] + [hi]
+    return [
+        (start, max(end, min(start + min_len, limit)))
+        for (start, end), limit in zip(clamped, nexts)
+    ]

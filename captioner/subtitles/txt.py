@@ -1,0 +1,47 @@
+"""Plain-text transcripts: one line per final caption."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.subtitles.cues import finals
+from captioner.subtitles.files import LiveWriter, write_atomic
+
+
+def format_clock(samples: int) -> str:
+    """`HH:MM:SS` for a time in samples, whole seconds."""
+    minutes, seconds = divmod(samples // SAMPLE_RATE, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+
+
+def format_line(event: CaptionEvent, *, timestamps: bool = False) -> str:
+    """A caption's text on one line with its newline, or "" when it has no text."""
+    text = " ".join(event.text.split())
+    if not text:
+        return ""
+    return f"[{format_clock(event.start)}] {text}\n" if timestamps else f"{text}\n"
+
+
+def format_txt(events: Iterable[CaptionEvent], *, timestamps: bool = False) -> str:
+    """The transcript of the final captions among `events`."""
+    return "".join(format_line(event, timestamps=timestamps) for event in finals(events))
+
+
+def write_txt(path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, timestamps: bool = False) -> None:
+    """Export the final captions among `events` to `path`, replacing it atomically."""
+    write_atomic(path, format_txt(events, timestamps=timestamps))
+
+
+class LiveTxtWriter(LiveWriter):
+    """Appends each final caption's text as one line, durable after every caption."""
+
+    @property
+    def lines_written(self) -> int:
+        return self._written
+
+    def _render(self, event: CaptionEvent, first_index: int) -> list[str]:
+        line = format_line(event)
+        return [line] if line else []

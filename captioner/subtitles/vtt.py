@@ -1,0 +1,38 @@
+"""WebVTT (.vtt) subtitle export."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+
+from captioner.events import CaptionEvent
+from captioner.subtitles.cues import Cue, final_cues
+from captioner.subtitles.files import write_atomic
+from captioner.subtitles.srt import format_timestamp
+
+HEADER = "WEBVTT\n\n"
+
+
+def format_vtt_timestamp(samples: int) -> str:
+    """`HH:MM:SS.mmm` for a time in samples, rounded to the millisecond."""
+    return format_timestamp(samples, decimal=".")
+
+
+def escape(text: str) -> str:
+    """Cue text with the characters WebVTT reserves escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def format_vtt_block(cue: Cue) -> str:
+    """One WebVTT cue, ending with its blank line."""
+    return f"{format_vtt_timestamp(cue.start)} --> {format_vtt_timestamp(cue.end)}\n{escape(cue.text)}\n\n"
+
+
+def format_vtt(events: Iterable[CaptionEvent]) -> str:
+    """The WebVTT file for the final captions among `events`."""
+    return HEADER + "".join(format_vtt_block(cue) for cue in final_cues(events))
+
+
+def write_vtt(path: str | os.PathLike[str], events: Iterable[CaptionEvent]) -> None:
+    """Export the final captions among `events` to `path`, replacing it atomically."""
+    write_atomic(path, format_vtt(events))
