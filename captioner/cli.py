@@ -136,7 +136,7 @@ def caption(args: argparse.Namespace) -> int:
     from captioner.engine.pipeline import EngineConfig
     from captioner.engine.segmenter import SegmenterConfig
     from captioner.engine.session import CaptionSession
-    from captioner.subtitles.errors import SubtitleFileError
+    from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
     from captioner.subtitles.srt import LiveSrtWriter
     from captioner.subtitles.txt import LiveTxtWriter
     from captioner.terminal import TerminalPrinter
@@ -150,6 +150,8 @@ def caption(args: argparse.Namespace) -> int:
                 sinks.append(files.enter_context(LiveSrtWriter(args.srt, overwrite=args.overwrite)))
             if args.txt:
                 sinks.append(files.enter_context(LiveTxtWriter(args.txt, overwrite=args.overwrite)))
+        except SubtitleFileExistsError as exc:
+            raise CliError(f"{exc} (--overwrite replaces it)") from exc
         except SubtitleFileError as exc:
             raise CliError(str(exc)) from exc
         try:

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,26 @@ def _no_user_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+
+
+PULSE_SOCKET = "/tmp/captioner-pulse/native"  # where .ci/pulse.sh puts the test server
+
+
+def start_pulse() -> bool:
+    """Start the test PulseAudio server (sink `virt`, source `virtmic`) unless it runs."""
+    import subprocess
+
+    os.environ["PULSE_SERVER"] = f"unix:{PULSE_SOCKET}"
+    script = Path(__file__).resolve().parent.parent / ".ci" / "pulse.sh"
+    subprocess.run(["bash", str(script), "start"], check=False, env={**os.environ, "CAPTIONER_PULSE_SOCKET": PULSE_SOCKET})
+    return subprocess.run(["pactl", "info"], capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="session")
+def pulse():
+    """The capture source of the test PulseAudio server."""
+    if not start_pulse():
+        if os.environ.get("CI"):
+            pytest.fail("CI must be able to start PulseAudio (.ci/pulse.sh)")
+        pytest.skip("no PulseAudio server could be started here")
+    return "virtmic"

@@ -70,3 +70,10 @@ def speak(text: str, path: Path, *, lead_s: float = 0.5, trail_s: float = 1.0, r
         speech = soxr.resample(speech, native, rate)
     pad = lambda s: np.zeros(int(s * rate), dtype=np.float32)  # noqa: E731
     return write_wav(path, np.concatenate([pad(lead_s), speech, pad(trail_s)]), rate)
+
+
+def read_wav(path: Path) -> np.ndarray:
+    with wave.open(str(path), "rb") as w:
+        assert w.getsampwidth() == 2
+        data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768
+        return data.reshape(-1, w.getnchannels()).mean(axis=1)

@@ -46,8 +46,9 @@ def to_mono(block: np.ndarray) -> np.ndarray:
 class MicrophoneSource:
     """Captures from an input device; resamples to 16 kHz when the device cannot."""
 
-    def __init__(self, device: str | int | None = None, *, block_ms: int = 30, queue_s: float = 30.0, stall_s: float = 3.0) -> None:
+    def __init__(self, device: str | int | None = None, *, prefer_rate: int = SAMPLE_RATE, block_ms: int = 30, queue_s: float = 30.0, stall_s: float = 3.0) -> None:
         self.device = device
+        self.prefer_rate = prefer_rate
         self.block_ms = block_ms
         self.stall_s = stall_s
         self.overflows = 0
@@ -88,17 +89,17 @@ class MicrophoneSource:
         self._last_data = time.monotonic()
 
     def _negotiate(self, spec: OpenSpec) -> tuple[int, int]:
-        """16 kHz mono if the device takes it, else its own rate (resampled later)."""
+        """The preferred rate (16 kHz) if the device takes it, else its own rate (resampled later)."""
         info = sd.query_devices(spec.portaudio_index)
         native = int(info["default_samplerate"])
-        for rate in (SAMPLE_RATE, native):
+        for rate in (self.prefer_rate, native):
             for channels in (1, min(2, int(info["max_input_channels"]))):
                 try:
                     sd.check_input_settings(device=spec.portaudio_index, samplerate=rate, channels=channels, dtype="float32")
                     return rate, channels
                 except Exception:
                     continue
-        raise AudioSourceError(f"The input device {spec.label!r} accepts neither 16000 Hz nor its own {native} Hz; choose another device.")
+        raise AudioSourceError(f"The input device {spec.label!r} accepts neither {self.prefer_rate} Hz nor its own {native} Hz; choose another device.")
 
     def _callback(self, indata, frames, time_info, status) -> None:
         if status.input_overflow:
@@ -136,13 +137,13 @@ class MicrophoneSource:
 
     def stop(self) -> None:
         self._stopping.set()
-        if self._stream is not None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
             try:
-                self._stream.stop()
-                self._stream.close()
+                stream.abort()  # drop what the device still buffers; what was read stays
+                stream.close()
             except Exception:
                 pass  # the device may be gone already
-            self._stream = None
 
 
 def decode_file(path: str) -> np.ndarray:

@@ -68,9 +68,12 @@ class CaptionSession:
         self._engine_thread.start()
 
     def stop(self) -> None:
-        """Stop capturing; the segment in flight and pending finals are still captioned."""
+        """Stop capturing; the segment in flight and pending finals are still captioned.
+
+        Safe to call from any thread or a signal handler: it only sets a flag that the
+        engine thread acts on.
+        """
         self._stop.set()
-        self.source.stop()
 
     def wait(self, timeout: float | None = None) -> bool:
         """True once the session has finished and its sinks are closed."""
@@ -117,6 +120,7 @@ class CaptionSession:
         finally:
             self.source.stop()
             self._jobs.put(None)
+            self._worker_thread.join()
             self._publish_status()
             for sink in self.sinks:
                 try:
@@ -135,8 +139,9 @@ class CaptionSession:
         if block is not None and len(block):
             self._level = float(np.sqrt(np.mean(block * block)))
             events.extend(self.engine.feed(block))
-            return False
-        if self.source.finished or self._stop.is_set():
+        if self._stop.is_set():
+            self.source.stop()
+        if self.source.finished:
             events.extend(self.engine.finish())
             return True
         return False

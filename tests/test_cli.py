@@ -1,0 +1,230 @@
+"""`captioner caption` end to end: real model, real files, real PortAudio."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jiwer
+import numpy as np
+import pytest
+import srt
+from whisper_normalizer.english import EnglishTextNormalizer
+
+from tests.conftest import SENTENCE, start_pulse
+from tests.speech import SR, read_wav, speak, write_wav
+
+normalise = EnglishTextNormalizer()
+SENTENCES = [
+    SENTENCE,
+    "We will start the meeting at nine o'clock tomorrow morning.",
+    "Please send the meeting notes to everyone before Friday afternoon.",
+    "The new office has a large kitchen and a quiet room for calls.",
+]
+
+
+def captioner(*args, **kw) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "captioner", *map(str, args)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def run(*args, timeout=120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "captioner", *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+def wer(ref, hyp):
+    return jiwer.wer(normalise(ref), normalise(hyp))
+
+
+def parse_srt(path: Path) -> list[srt.Subtitle]:
+    return list(srt.parse(path.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def talk_wav(tmp_path_factory) -> tuple[Path, list[tuple[float, float]]]:
+    """Four sentences with pauses between them (16 kHz mono), and where each one's speech lies (s)."""
+    folder = tmp_path_factory.mktemp("talk")
+    audio, spans, pos = [], [], 0
+    for i, text in enumerate(SENTENCES):
+        part = read_wav(speak(text, folder / f"{i}.wav", lead_s=0.6, trail_s=0.6))
+        voiced = np.flatnonzero(np.abs(part) > 0.01)
+        spans.append(((pos + voiced[0]) / SR, (pos + voiced[-1]) / SR))
+        audio.append(part)
+        pos += len(part)
+    return write_wav(folder / "talk.wav", np.concatenate(audio)), spans
+
+
+def test_caption_a_file_to_srt_and_txt(tmp_path, tiny_model, talk_wav):
+    wav, spans = talk_wav
+    out_srt, out_txt = tmp_path / "talk.srt", tmp_path / "talk.txt"
+    done = run("caption", "--input", wav, "--model", tiny_model, "--srt", out_srt, "--txt", out_txt)
+    assert done.returncode == 0, done.stderr
+    assert wer(" ".join(SENTENCES), done.stdout) <= 0.15
+    cues = parse_srt(out_srt)
+    assert wer(" ".join(SENTENCES), " ".join(c.content for c in cues)) <= 0.15
+    assert wer(" ".join(SENTENCES), out_txt.read_text()) <= 0.15
+    # every cue lies within the speech it transcribes, on the audio clock
+    for cue in cues:
+        start, end = cue.start.total_seconds(), cue.end.total_seconds()
+        assert any(a - 0.15 <= start and end <= b + 0.15 for a, b in spans), (cue, spans)
+        assert all(len(line) <= 42 for line in cue.content.splitlines()) and len(cue.content.splitlines()) <= 2
+
+
+def test_stereo_mp3_at_44k(tmp_path, tiny_model, sentence_wav):
+    mp3 = tmp_path / "stereo.mp3"
+    subprocess.run(["sox", str(sentence_wav), "-r", "44100", "-c", "2", str(mp3)], check=True)
+    done = run("caption", "--input", mp3, "--model", tiny_model)
+    assert done.returncode == 0, done.stderr
+    assert wer(SENTENCE, done.stdout) <= 0.2
+
+
+def test_kill_9_keeps_every_final_already_out(tmp_path, tiny_model, talk_wav):
+    wav, _ = talk_wav
+    out = tmp_path / "live.srt"
+    proc = captioner("caption", "--input", wav, "--realtime", "--model", tiny_model, "--srt", out)
+    printed = []
+    deadline = time.monotonic() + 60
+    while len(printed) < 2 and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line.strip():
+            printed.append(line.split("] ", 1)[1].strip())
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert len(printed) == 2
+    on_disk = " ".join(c.content.replace("\n", " ") for c in parse_srt(out))
+    for text in printed:
+        assert normalise(text) in normalise(on_disk)
+
+
+def test_devices_lists_pulse_sources(pulse):
+    done = run("devices")
+    assert done.returncode == 0, done.stderr
+    assert f"pulse:{pulse}" in done.stdout
+
+
+def test_caption_from_a_pulseaudio_source_through_portaudio(tmp_path, tiny_model, sentence_wav, pulse):
+    out = tmp_path / "mic.srt"
+    proc = captioner("caption", "--device", f"pulse:{pulse}", "--model", tiny_model, "--srt", out)
+    time.sleep(3)  # model loaded, stream open
+    subprocess.run(["paplay", "-d", "virt", str(sentence_wav)], check=True, timeout=30)
+    time.sleep(1.5)  # the final comes after the hang-over
+    proc.send_signal(signal.SIGINT)  # Ctrl-C: finish what is in flight, close the files
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    assert wer(SENTENCE, stdout) <= 0.2
+    assert wer(SENTENCE, " ".join(c.content for c in parse_srt(out))) <= 0.2
+
+
+def test_ctrl_c_mid_sentence_still_captions_it(tmp_path, tiny_model, sentence_wav, pulse):
+    out = tmp_path / "cut.srt"
+    proc = captioner("caption", "--device", f"pulse:{pulse}", "--model", tiny_model, "--srt", out)
+    time.sleep(3)
+    player = subprocess.Popen(["paplay", "-d", "virt", str(sentence_wav)])
+    time.sleep(2.5)  # the sentence is still being spoken
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    player.wait(timeout=30)
+    assert proc.returncode == 0, stderr
+    cues = parse_srt(out)
+    assert cues and "team" in normalise(" ".join(c.content for c in cues))
+
+
+def test_resampling_capture_at_the_device_rate(pulse, sentence_wav, tiny_transcriber):
+    """Capture at 44.1 kHz through PortAudio and resample to 16 kHz with soxr."""
+    from captioner.audio.sources import MicrophoneSource
+
+    source = MicrophoneSource(f"pulse:{pulse}", prefer_rate=44100)
+    source.start()
+    try:
+        assert source.rate == 44100
+        player = subprocess.Popen(["paplay", "-d", "virt", str(sentence_wav)])
+        blocks, t0 = [], time.monotonic()
+        while time.monotonic() - t0 < 7:
+            block = source.read(timeout=0.5)
+            if block is not None:
+                blocks.append(block)
+        player.wait(timeout=30)
+    finally:
+        source.stop()
+    audio = np.concatenate(blocks)
+    assert abs(len(audio) / SR - 7) < 0.5  # 16 kHz out, whatever came in
+    text = tiny_transcriber.transcribe(audio).text
+    assert wer(SENTENCE, text) <= 0.2
+
+
+def test_device_lost_mid_session_keeps_the_captions(tmp_path, tiny_model, sentence_wav, pulse):
+    out = tmp_path / "lost.srt"
+    proc = captioner("caption", "--device", f"pulse:{pulse}", "--model", tiny_model, "--srt", out)
+    try:
+        time.sleep(3)
+        subprocess.run(["paplay", "-d", "virt", str(sentence_wav)], check=True, timeout=30)
+        time.sleep(1.5)
+        subprocess.run(["pactl", "exit"], check=False)  # the sound server, and the device, go away
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        start_pulse()
+    assert proc.returncode != 0
+    assert "stopped sending audio" in stderr
+    assert wer(SENTENCE, " ".join(c.content for c in parse_srt(out))) <= 0.2
+
+
+# -- bad input: one clear line, exit code 1, nothing half-made left behind --------
+
+
+def error_line(done: subprocess.CompletedProcess) -> str:
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    lines = [l for l in done.stderr.splitlines() if l.startswith("captioner: error:")]
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def test_missing_audio_file(tmp_path, tiny_model):
+    assert "does not exist" in error_line(run("caption", "--input", tmp_path / "nope.wav", "--model", tiny_model))
+
+
+def test_empty_and_unreadable_audio_files(tmp_path, tiny_model):
+    empty = tmp_path / "empty.wav"
+    write_wav(empty, np.zeros(0, dtype=np.float32))
+    assert "holds no audio" in error_line(run("caption", "--input", empty, "--model", tiny_model))
+    junk = tmp_path / "notes.mp3"
+    junk.write_text("this is not audio\n" * 50)
+    out = tmp_path / "junk.srt"
+    assert "Cannot read audio file" in error_line(run("caption", "--input", junk, "--model", tiny_model, "--srt", out))
+    assert not out.exists()
+
+
+def test_model_folder_problems(tmp_path, sentence_wav, tiny_model):
+    assert "does not exist" in error_line(run("caption", "--input", sentence_wav, "--model", tmp_path / "no-model"))
+    empty = tmp_path / "empty-model"
+    empty.mkdir()
+    assert "model.bin" in error_line(run("caption", "--input", sentence_wav, "--model", empty))
+    corrupt = tmp_path / "corrupt-model"
+    corrupt.mkdir()
+    for f in Path(tiny_model).iterdir():
+        (corrupt / f.name).write_bytes(f.read_bytes()[: 4096] if f.name == "model.bin" else f.read_bytes())
+    assert "corrupt" in error_line(run("caption", "--input", sentence_wav, "--model", corrupt))
+
+
+def test_unknown_model_name(sentence_wav):
+    line = error_line(run("caption", "--input", sentence_wav, "--model", "enormous-v9"))
+    assert "distil-large-v3.5" in line
+
+
+def test_srt_in_an_unwritable_place(tmp_path, sentence_wav, tiny_model):
+    blocker = tmp_path / "afile"
+    blocker.write_text("")
+    line = error_line(run("caption", "--input", sentence_wav, "--model", tiny_model, "--srt", blocker / "out.srt"))
+    assert "out.srt" in line
+
+
+def test_existing_srt_is_not_overwritten(tmp_path, sentence_wav, tiny_model):
+    out = tmp_path / "keep.srt"
+    out.write_text("1\n00:00:00,000 --> 00:00:01,000\nearlier\n\n")
+    line = error_line(run("caption", "--input", sentence_wav, "--model", tiny_model, "--srt", out))
+    assert "overwrite" in line
+    assert "earlier" in out.read_text()
+
+
+def test_no_such_device(tiny_model):
+    assert "captioner devices" in error_line(run("caption", "--device", "99", "--model", tiny_model))
