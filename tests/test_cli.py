@@ -228,3 +228,23 @@ def test_existing_srt_is_not_overwritten(tmp_path, sentence_wav, tiny_model):
 
 def test_no_such_device(tiny_model):
     assert "captioner devices" in error_line(run("caption", "--device", "99", "--model", tiny_model))
+
+
+def test_download_then_caption_offline_by_name(tmp_path, tiny_model, sentence_wav, monkeypatch):
+    """`captioner download` through a stand-in hub on 127.0.0.1, then captions by name offline."""
+    from tests.hub_server import HubServer
+
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    with HubServer(tiny_model, repo_id="Systran/faster-whisper-tiny.en") as hub:
+        monkeypatch.setenv("HF_ENDPOINT", hub.url)
+        done = run("download", "tiny.en")
+        assert done.returncode == 0, done.stderr
+        assert "downloading tiny.en" in done.stderr and "100%" in done.stderr
+        assert any(f.endswith("model.bin") for f in hub.file_downloads())
+    # the hub is gone now: the cached model still works, without the network
+    done = run("caption", "--input", sentence_wav, "--model", "tiny.en")
+    assert done.returncode == 0, done.stderr
+    assert wer(SENTENCE, done.stdout) <= 0.2
+    # a model that was never downloaded gets the offline message
+    line = error_line(run("caption", "--input", sentence_wav, "--model", "base.en"))
+    assert "cannot be reached" in line
