@@ -43,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("devices", help="list audio input devices")
 
+    check = sub.add_parser("selftest", help="load a model, caption a file, print the text (checks an installation without a screen)")
+    check.add_argument("--input", metavar="FILE", required=True, help="an audio file with speech")
+    _model_args(check)
+
     dl = sub.add_parser("download", help="download a model into the cache")
     dl.add_argument("model", nargs="?", default=DEFAULT_MODEL)
 
@@ -64,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
             return caption(args)
         if args.command == "devices":
             return devices()
+        if args.command == "selftest":
+            return selftest(args)
         if args.command == "download":
             download(args.model)
             return 0
@@ -188,6 +194,33 @@ def caption(args: argparse.Namespace) -> int:
     if args.stats:
         _print_stats(session, source)
     return 1 if session.errors else 0
+
+
+def selftest(args: argparse.Namespace) -> int:
+    """Caption a file with a model, print where everything runs and the text; exit 0 if text came out."""
+    import platform
+
+    import ctranslate2
+    import faster_whisper
+
+    from captioner.audio.sources import AudioSourceError, FileSource
+    from captioner.engine.session import CaptionSession
+    from captioner.terminal import TerminalPrinter
+
+    print(f"captioner {__version__}, Python {platform.python_version()}, faster-whisper {faster_whisper.__version__}, CTranslate2 {ctranslate2.__version__}, frozen: {getattr(sys, 'frozen', False)}")
+    args.language, args.beam_size = "en", 1
+    transcriber = load_transcriber(args)
+    print(f"model {args.model} on {transcriber.device} ({transcriber.compute_type})")
+    session = CaptionSession(FileSource(args.input), transcriber, sinks=[TerminalPrinter(interim=False)])
+    try:
+        session.start()
+    except AudioSourceError as exc:
+        raise CliError(str(exc)) from exc
+    session.wait()
+    if session.errors or not session.finals:
+        raise CliError("selftest failed: no text came out of " + args.input)
+    print("selftest passed")
+    return 0
 
 
 def _wait_with_interrupt(session) -> None:

@@ -248,3 +248,10 @@ def test_download_then_caption_offline_by_name(tmp_path, tiny_model, sentence_wa
     # a model that was never downloaded gets the offline message
     line = error_line(run("caption", "--input", sentence_wav, "--model", "base.en"))
     assert "cannot be reached" in line
+
+
+def test_selftest(tiny_model, sentence_wav):
+    done = run("selftest", "--model", tiny_model, "--input", sentence_wav)
+    assert done.returncode == 0, done.stderr
+    assert "selftest passed" in done.stdout and "on cpu (int8)" in done.stdout
+    assert wer(SENTENCE, done.stdout.splitlines()[2]) <= 0.2

@@ -151,11 +151,11 @@ class CaptionEngine:
 
     @property
     def processed(self) -> int:
-        """Audio-clock position up to which captions are final or known silent."""
+        """Audio-clock position up to which captions are out (final, or interim for the open segment)."""
         if self._closed:
             return self._closed[0].start
         if self._open is not None:
-            return self._open.start
+            return self._open.best[0] if self._open.best else self._open.start
         return self.clock
 
     @property
