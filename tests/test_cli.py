@@ -126,8 +126,8 @@ def test_ctrl_c_mid_sentence_still_captions_it(tmp_path, tiny_model, sentence_wa
     stdout, stderr = proc.communicate(timeout=60)
     player.wait(timeout=30)
     assert proc.returncode == 0, stderr
-    cues = parse_srt(out)
-    assert cues and "team" in normalise(" ".join(c.content for c in cues))
+    said = normalise(" ".join(c.content for c in parse_srt(out)))
+    assert "finished" in said  # the words spoken before Ctrl-C
 
 
 def test_resampling_capture_at_the_device_rate(pulse, sentence_wav, tiny_transcriber):
@@ -139,16 +139,18 @@ def test_resampling_capture_at_the_device_rate(pulse, sentence_wav, tiny_transcr
     try:
         assert source.rate == 44100
         player = subprocess.Popen(["paplay", "-d", "virt", str(sentence_wav)])
-        blocks, t0 = [], time.monotonic()
+        blocks, arrivals, t0 = [], [], time.monotonic()
         while time.monotonic() - t0 < 7:
             block = source.read(timeout=0.5)
             if block is not None:
                 blocks.append(block)
+                arrivals.append(time.monotonic())
         player.wait(timeout=30)
     finally:
         source.stop()
     audio = np.concatenate(blocks)
-    assert abs(len(audio) / SR - 7) < 0.5  # 16 kHz out, whatever came in
+    # 16 kHz out, whatever came in: samples match the time they took to arrive
+    assert abs(len(audio) / SR - (arrivals[-1] - arrivals[0])) < 0.3
     text = tiny_transcriber.transcribe(audio).text
     assert wer(SENTENCE, text) <= 0.2
 

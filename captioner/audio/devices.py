@@ -34,6 +34,19 @@ class InputDevice:
     is_monitor: bool = False  # records what an output plays
 
 
+def rescan() -> None:
+    """Make PortAudio enumerate devices again (it lists them once, when it starts).
+
+    Devices plugged in, or a sound server started, after that are unseen until a rescan.
+    It closes every open PortAudio stream, so call it only while none is open.
+    """
+    try:
+        sd._terminate()
+        sd._initialize()
+    except Exception as exc:
+        raise AudioDeviceError(f"The audio system is not available: {exc}") from exc
+
+
 def list_input_devices() -> list[InputDevice]:
     """PulseAudio sources (Linux) first, then PortAudio's own input devices."""
     devices = _pulse_sources()

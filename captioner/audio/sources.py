@@ -16,7 +16,7 @@ import numpy as np
 import sounddevice as sd
 import soxr
 
-from captioner.audio.devices import AudioDeviceError, OpenSpec, resolve_device
+from captioner.audio.devices import AudioDeviceError, OpenSpec, rescan, resolve_device
 from captioner.events import SAMPLE_RATE
 
 
@@ -63,6 +63,7 @@ class MicrophoneSource:
 
     def start(self) -> None:
         try:
+            rescan()  # see devices plugged in since the audio system started
             spec = resolve_device(self.device)
         except AudioDeviceError as exc:
             raise AudioSourceError(str(exc)) from exc
