@@ -4,8 +4,9 @@ Whisper pads every input to a 30 s window, so a 4 s segment costs a full
 30 s encoder pass. `ShortWindowWhisper` encodes only the part of the window
 that holds the segment plus a margin of padding, which keeps accuracy (the
 decoder still sees trailing silence, so it ends cleanly) at a fraction of the
-cost: on 2 CPU cores, base.en went from 0.75 s to 0.27 s for a median 5 s
-segment at the same WER.
+cost: on 2 CPU cores, Whisper base went from 0.75 s to 0.3 s for a median 5 s
+segment at the same WER. Margins under ~3 s make the decoder loop; tiny.en
+needs ~6 s to stay clear of loops on very short clips.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class DecodeOptions:
     language: str | None = "en"  # None: detect per segment (multilingual models)
     beam_size: int = 1
     temperature_fallback: bool = False  # re-decoding hot crashes some Windows builds
-    window_margin_s: float = 3.0  # padding the encoder sees after the audio; 0 = full 30 s
+    window_margin_s: float = 6.0  # padding the encoder sees after the audio; 0 = full 30 s
     word_timestamps: bool = True
 
 
@@ -61,6 +62,14 @@ def window_frames(n_samples: int, margin_s: float) -> int:
         return FULL_WINDOW_FRAMES
     seconds = math.ceil(n_samples / SAMPLE_RATE + margin_s)
     return min(FULL_WINDOW_FRAMES, seconds * FRAMES_PER_SECOND)
+
+
+def token_budget(n_samples: int) -> int:
+    """Most tokens a clip can need: fast speech is ~7 tokens/s, plus timestamps.
+
+    A decoder caught in a loop stops here instead of filling the 448-token window.
+    """
+    return min(440, 16 + math.ceil(10 * n_samples / SAMPLE_RATE))
 
 
 def join_words(words: list[Word] | tuple[Word, ...]) -> str:
@@ -105,6 +114,7 @@ class Transcriber:
             initial_prompt=prompt or None,
             word_timestamps=opts.word_timestamps,
             vad_filter=False,
+            max_new_tokens=token_budget(len(audio)),
         )
         rms = float(np.sqrt(np.mean(audio * audio))) if len(audio) else 0.0
         words: list[Word] = []
