@@ -27,6 +27,7 @@ class AudioSourceError(RuntimeError):
 class AudioSource(Protocol):
     description: str
     overflows: int
+    live: bool  # audio arrives at its own pace (a device, or a file played in real time)
 
     def start(self) -> None: ...
 
@@ -52,6 +53,7 @@ class MicrophoneSource:
         self.block_ms = block_ms
         self.stall_s = stall_s
         self.overflows = 0
+        self.live = True
         self.description = "microphone"
         self.rate = SAMPLE_RATE
         self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=max(1, int(queue_s * 1000 / block_ms)))
@@ -168,6 +170,7 @@ class FileSource:
     def __init__(self, path: str, *, realtime: bool = False, block_ms: int = 100) -> None:
         self.path = path
         self.realtime = realtime
+        self.live = realtime
         self.block = SAMPLE_RATE * block_ms // 1000
         self.description = os.path.basename(path)
         self.overflows = 0

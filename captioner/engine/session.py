@@ -25,6 +25,10 @@ from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionSta
 log = logging.getLogger(__name__)
 
 
+# A file read as fast as possible is read no further while this many finals wait.
+MAX_QUEUED_FINALS = 2
+
+
 class CaptionSink(Protocol):
     def on_caption(self, event: CaptionEvent) -> None: ...
 
@@ -103,9 +107,10 @@ class CaptionSession:
         try:
             while not (source_done and engine.done):
                 events: list[CaptionEvent] = []
-                if not source_done:
+                reading = not source_done and (self.source.live or engine.pending_finals < MAX_QUEUED_FINALS)
+                if reading:
                     source_done = self._read_audio(events)
-                events.extend(self._take_results(wait=source_done))
+                events.extend(self._take_results(wait=not reading))
                 if not engine.busy:
                     job = engine.next_job()
                     if job is not None:
