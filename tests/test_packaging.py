@@ -1,0 +1,279 @@
+"""The PyInstaller bundle (packaging/).
+
+Fast tests check the build's pieces (the filter lists, the runtime hooks) without building.
+The slow ones build the bundle twice (plain, and with an embedded model) with
+`python packaging/build.py` and run it; on 2 cores they take about 100 s with PyInstaller's cache
+in build/pyinstaller/ and about 4 minutes without, so they only run with CAPTIONER_BUILD_TESTS=1:
+
+    CAPTIONER_BUILD_TESTS=1 python -m pytest -q tests/test_packaging.py
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGING = ROOT / "packaging"
+LINUX = sys.platform.startswith("linux")
+
+build_tests = pytest.mark.skipif(os.environ.get("CAPTIONER_BUILD_TESTS") != "1", reason="builds the bundle (minutes): set CAPTIONER_BUILD_TESTS=1")
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(f"captioner_packaging_{name}", PACKAGING / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- fast: the build's pieces -------------------------------------------------------------------
+
+
+def test_packaging_folder_does_not_shadow_the_packaging_library():
+    assert not (PACKAGING / "__init__.py").exists()
+    import packaging  # the library pip, PyInstaller and many others import
+
+    assert packaging.__file__ is not None
+    assert Path(packaging.__file__).resolve().parent != PACKAGING.resolve()
+
+
+def test_bundle_filter_excludes_unused_modules_and_keeps_qt_basics():
+    f = _load("bundle_filter")
+    excluded = set(f.EXCLUDED_MODULES)
+    for name in ("onnxruntime", "torch", "matplotlib", "tkinter", "pytest", "PySide6.QtWebEngineCore", "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtMultimedia", "PySide6.Qt3DCore", "PySide6.QtPdf", "PySide6.QtNetwork"):
+        assert name in excluded, name
+    for name in ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "faster_whisper", "ctranslate2", "sounddevice", "webrtcvad", "soxr", "av"):
+        assert name not in excluded, name
+
+
+@pytest.mark.parametrize(
+    ("dest", "kept"),
+    [
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", True),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", True),
+        ("PySide6/Qt/plugins/platforms/libqeglfs.so", False),
+        ("PySide6/Qt/plugins/platforms/libqvnc.so", False),
+        ("PySide6/Qt/plugins/imageformats/libqsvg.so", True),
+        ("PySide6/Qt/plugins/imageformats/libqpdf.so", False),
+        ("PySide6/Qt/plugins/iconengines/libqsvgicon.so", True),
+        ("PySide6/Qt/plugins/platformthemes/libqgtk3.so", False),
+        ("PySide6/Qt/plugins/sqldrivers/libqsqlite.so", False),
+        ("PySide6\\plugins\\platforms\\qwindows.dll", True),
+        ("PySide6\\plugins\\imageformats\\qpdf.dll", False),
+        ("PySide6/Qt/lib/libQt6Widgets.so.6", True),
+        ("PySide6/Qt/lib/libQt6Pdf.so.6", False),
+        ("PySide6/Qt/lib/libQt6Quick.so.6", False),
+        ("PySide6/Qt/translations/qtbase_de.qm", False),
+        ("libasound.so.2", False),
+        ("libportaudio.so.2", True),
+        ("ctranslate2.libs/libctranslate2-a7a60d30.so.4.8.5", True),
+        ("faster_whisper/assets/silero_vad_v6.onnx", True),
+    ],
+)
+def test_bundle_filter_keep_binary(dest, kept):
+    assert _load("bundle_filter").keep_binary(dest) is kept
+
+
+def _run_hook(hook: str, fake_meipass: Path, *, before: str = "", after: str = "", env: dict | None = None) -> str:
+    """Run a runtime hook in a fresh interpreter that pretends to be a frozen app; return what `after` prints."""
+    script = "\n".join(
+        [
+            "import os, runpy, sys",
+            "sys.frozen = True",
+            f"sys._MEIPASS = {str(fake_meipass)!r}",
+            textwrap.dedent(before),
+            f"runpy.run_path({str(PACKAGING / 'rthooks' / hook)!r}, run_name='__main__')",
+            textwrap.dedent(after),
+        ]
+    )
+    base = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "LD_LIBRARY_PATH_ORIG", "CAPTIONER_EMBEDDED_MODEL", "CAPTIONER_CUDA_PATH")}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env={**base, **(env or {})})
+    assert out.returncode == 0, out.stderr
+    return out.stdout
+
+
+@pytest.mark.skipif(not LINUX, reason="the PortAudio hook acts on Linux")
+def test_audio_hook_points_sounddevice_at_the_bundled_portaudio(tmp_path):
+    (tmp_path / "libportaudio.so.2").write_bytes(b"")
+    out = _run_hook(
+        "pyi_rth_captioner_audio.py",
+        tmp_path,
+        after="""
+        import ctypes.util
+        print(ctypes.util.find_library("portaudio"))
+        print(ctypes.util.find_library("c") is not None)
+        print(os.environ.get("LD_LIBRARY_PATH", "<unset>"))
+        """,
+        env={"LD_LIBRARY_PATH": f"{tmp_path}{os.pathsep}/opt/other"},
+    )
+    found, other, path = out.split()
+    assert found == str(tmp_path / "libportaudio.so.2")
+    assert other == "True"  # other libraries are looked up as before
+    assert path == "/opt/other"  # the bundle is taken off the path that child processes (pactl) get
+
+
+@pytest.mark.skipif(not LINUX, reason="the PortAudio hook acts on Linux")
+def test_audio_hook_restores_the_original_library_path(tmp_path):
+    out = _run_hook(
+        "pyi_rth_captioner_audio.py",
+        tmp_path,
+        after="print(os.environ.get('LD_LIBRARY_PATH', '<unset>'), 'LD_LIBRARY_PATH_ORIG' in os.environ)",
+        env={"LD_LIBRARY_PATH": str(tmp_path), "LD_LIBRARY_PATH_ORIG": "/usr/local/lib"},
+    )
+    assert out.split() == ["/usr/local/lib", "False"]
+
+
+def test_gpu_hook_adds_the_nvidia_dll_folders_on_windows(tmp_path):
+    """The Windows branch, run here with sys.platform and os.add_dll_directory stood in for."""
+    for wheel in ("cublas", "cudnn"):
+        (tmp_path / "nvidia" / wheel / "bin").mkdir(parents=True)
+    (tmp_path / "nvidia" / "cudnn" / "lib").mkdir()  # not a DLL folder on Windows
+    out = _run_hook(
+        "pyi_rth_captioner_gpu.py",
+        tmp_path,
+        before="""
+        added = []
+        os.add_dll_directory = lambda p: added.append(p) or p
+        sys.platform = "win32"
+        """,
+        after="""
+        sys.platform = "linux"
+        print(repr(added))
+        print(repr(os.environ["PATH"].split(os.pathsep)))
+        """,
+        env={"PATH": "/usr/bin"},
+    )
+    added, path = (eval(line) for line in out.strip().splitlines())  # noqa: S307 (our own output)
+    expected = [str(tmp_path / "nvidia" / "cublas" / "bin"), str(tmp_path / "nvidia" / "cudnn" / "bin")]
+    assert added == expected
+    assert path == [*expected, "/usr/bin"]
+
+
+def test_gpu_hook_does_nothing_without_nvidia_folders(tmp_path):
+    out = _run_hook("pyi_rth_captioner_gpu.py", tmp_path, after="print(os.environ['PATH'])", env={"PATH": "/usr/bin"})
+    assert out.strip() == "/usr/bin"
+
+
+def test_model_hook_announces_an_embedded_model(tmp_path):
+    after = "print(os.environ.get('CAPTIONER_EMBEDDED_MODEL'))"
+    assert _run_hook("pyi_rth_captioner_model.py", tmp_path, after=after).strip() == "None"
+    model = tmp_path / "models" / "tiny.en"
+    model.mkdir(parents=True)
+    (model / "model.bin").write_bytes(b"x")
+    (tmp_path / "models" / "embedded.json").write_text(json.dumps({"folder": "tiny.en"}))
+    assert _run_hook("pyi_rth_captioner_model.py", tmp_path, after=after).strip() == str(model)
+
+
+def test_webrtcvad_hook_carries_the_installed_distribution_metadata():
+    pytest.importorskip("PyInstaller")
+    ns: dict = {}
+    exec(compile((PACKAGING / "hooks" / "hook-webrtcvad.py").read_text(), "hook-webrtcvad.py", "exec"), ns)  # noqa: S102
+    assert any("webrtcvad" in dest for _src, dest in ns["datas"])
+
+
+# --- slow: build the bundle and run it -------------------------------------------------------
+
+
+def _build(dist: Path, *extra: str) -> Path:
+    started = time.monotonic()
+    out = subprocess.run([sys.executable, str(PACKAGING / "build.py"), "--dist", str(dist), *extra], capture_output=True, text=True, timeout=1800)
+    print(out.stdout[-3000:], out.stderr[-3000:], f"build took {time.monotonic() - started:.0f} s", sep="\n")
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-5000:]
+    return dist / "captioner"
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    return _build(tmp_path_factory.mktemp("dist"))
+
+
+def _exe(bundle: Path) -> Path:
+    return _load("build").executable(bundle)
+
+
+def _selftest(bundle: Path, model: Path, wav: Path) -> str:
+    started = time.monotonic()
+    out = subprocess.run([str(_exe(bundle)), "selftest", "--model", str(model), "--input", str(wav)], capture_output=True, text=True, timeout=300)
+    print(out.stdout, out.stderr, f"selftest took {time.monotonic() - started:.1f} s", sep="\n")
+    assert out.returncode == 0, out.stdout + out.stderr
+    return out.stdout
+
+
+@pytest.mark.slow
+@build_tests
+def test_bundle_selftest_captions_speech(bundle, tiny_model, sentence_wav):
+    out = _selftest(bundle, tiny_model, sentence_wav)
+    assert "frozen: True" in out
+    assert "selftest passed" in out
+    text = out.lower()
+    for word in ("team", "report", "budget"):
+        assert word in text, out
+
+
+@pytest.mark.slow
+@build_tests
+def test_bundle_contents(bundle):
+    internal = bundle / "_internal"
+    names = {p.relative_to(internal).as_posix() for p in internal.rglob("*")}
+    tops = {n.split("/", 1)[0] for n in names}
+    for unwanted in ("onnxruntime", "torch", "matplotlib", "PIL", "tkinter", "pytest", "_pytest"):
+        assert unwanted not in tops, unwanted
+    for n in names:
+        for qt in ("QtWebEngine", "QtQml", "QtQuick", "QtMultimedia", "Qt3D", "QtPdf", "QtNetwork"):
+            assert qt not in n, n
+    assert any(n.startswith("faster_whisper/assets/") for n in names)
+    if (ROOT / "resources" / "style.qss").exists():
+        assert "resources/style.qss" in names
+    if LINUX:
+        assert "libportaudio.so.2" in names
+        assert not any(n.rsplit("/", 1)[-1].startswith("libasound.so") for n in names)  # the system's, for its ALSA plugins
+        assert any(n.endswith("platforms/libqxcb.so") for n in names)
+
+
+@pytest.mark.slow
+@build_tests
+def test_bundle_gui_starts(bundle, tmp_path):
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    gui = _load("build").executable(bundle, cli=False)
+    proc = subprocess.Popen([str(gui)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    try:
+        time.sleep(8)
+        assert proc.poll() is None, proc.stdout.read()
+    finally:
+        proc.send_signal(signal.SIGINT)  # the app closes its window the normal way on Ctrl-C
+        try:
+            output, _ = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            output, _ = proc.communicate()
+    assert "Traceback" not in output, output
+    assert (Path(os.environ["XDG_CONFIG_HOME"]) / "captioner").is_dir()  # settings in the user's folder, not the bundle
+
+
+@pytest.mark.slow
+@build_tests
+@pytest.mark.skipif(not LINUX, reason="PulseAudio test server")
+def test_bundle_lists_audio_devices(bundle, pulse):
+    out = subprocess.run([str(_exe(bundle)), "devices"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert pulse in out.stdout
+
+
+@pytest.mark.slow
+@build_tests
+def test_bundle_with_embedded_model(tmp_path_factory, tiny_model, sentence_wav):
+    embedded = _build(tmp_path_factory.mktemp("dist-embedded"), "--embed-model", str(tiny_model))
+    folder = embedded / "_internal" / "models" / tiny_model.name
+    assert (folder / "model.bin").is_file()
+    assert json.loads((embedded / "_internal" / "models" / "embedded.json").read_text()) == {"folder": tiny_model.name}
+    assert "selftest passed" in _selftest(embedded, folder, sentence_wav)
