@@ -11,9 +11,9 @@ import threading
 from contextlib import ExitStack
 
 from captioner import __version__
+from captioner.engine.models import DEFAULT_MODEL, default_model
 from captioner.events import SessionError, SessionStatus
 
-DEFAULT_MODEL = "distil-large-v3.5"
 
 
 class CliError(Exception):
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _model_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default=DEFAULT_MODEL, help=f"a faster-whisper model name or a model folder (default {DEFAULT_MODEL})")
+    p.add_argument("--model", default=default_model(), help=f"a faster-whisper model name or a model folder (default {DEFAULT_MODEL})")
     p.add_argument("--compute-device", choices=("auto", "cpu", "cuda"), default="auto", help="where the model runs (default: CUDA if present, else CPU)")
     p.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (default: float16 on CUDA, int8 on CPU)")
 

@@ -26,6 +26,18 @@ from huggingface_hub.utils import filter_repo_objects
 from huggingface_hub.utils._xet import abort_xet_session
 from huggingface_hub.utils.tqdm import tqdm as hf_tqdm
 
+DEFAULT_MODEL = "distil-large-v3.5"
+EMBEDDED_MODEL_ENV = "CAPTIONER_EMBEDDED_MODEL"  # set by a bundle that carries a model
+
+
+def default_model() -> str:
+    """The model to use when none is chosen: distil-large-v3.5, or a bundle's own model until that is cached."""
+    embedded = os.environ.get(EMBEDDED_MODEL_ENV)
+    if embedded and os.path.isfile(os.path.join(embedded, "model.bin")) and not is_cached(DEFAULT_MODEL):
+        return embedded
+    return DEFAULT_MODEL
+
+
 ALLOW_PATTERNS = ["config.json", "preprocessor_config.json", "model.bin", "tokenizer.json", "vocabulary.*"]
 """The files faster-whisper's own `download_model` fetches."""
 

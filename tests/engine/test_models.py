@@ -251,3 +251,14 @@ def test_choose_device_passes_explicit_choices_through() -> None:
 
 def test_cpu_threads_counts_physical_cores() -> None:
     assert 1 <= cpu_threads() <= (os.cpu_count() or 1)
+
+
+def test_default_model_prefers_an_embedded_model_until_the_default_is_cached(tmp_path: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from captioner.engine.models import DEFAULT_MODEL, EMBEDDED_MODEL_ENV, default_model
+
+    monkeypatch.delenv(EMBEDDED_MODEL_ENV, raising=False)
+    assert default_model() == DEFAULT_MODEL
+    monkeypatch.setenv(EMBEDDED_MODEL_ENV, str(model_dir))
+    assert default_model() == str(model_dir)
+    monkeypatch.setenv(EMBEDDED_MODEL_ENV, str(tmp_path / "gone"))
+    assert default_model() == DEFAULT_MODEL
