@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "download":
             download(args.model)
             return 0
-        return open_gui()
+        return open_gui(getattr(args, "settings", None))
     except CliError as exc:
         print(f"captioner: error: {exc}", file=sys.stderr)
         return 1
@@ -260,12 +260,12 @@ def _print_stats(session, source) -> None:
         print(f"capture overflows: {source.overflows}", file=sys.stderr)
 
 
-def open_gui() -> int:
+def open_gui(settings_path: str | None = None) -> int:
     try:
         from captioner.gui.app import run
     except ImportError as exc:
         raise CliError(f"The desktop app cannot start: {exc}") from exc
-    return run()
+    return run(settings_path=settings_path)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""The desktop app: a thin Qt shell over the engine."""

@@ -1,0 +1,54 @@
+"""The app's commands as QActions, shared by the main window's menus, the tray menu and the overlay."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+START_SHORTCUT = "Ctrl+R"
+OVERLAY_SHORTCUT = "Ctrl+Shift+O"
+CLICK_THROUGH_SHORTCUT = "Ctrl+Shift+T"
+
+
+def _action(parent: QObject, text: str, shortcut: str | QKeySequence.StandardKey | None = None, *, checkable: bool = False, tip: str = "") -> QAction:
+    action = QAction(text, parent)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+        # work from every window of the app (the settings dialog, the overlay), not just the focused widget
+        action.setShortcutContext(Qt.ApplicationShortcut)
+    action.setCheckable(checkable)
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    return action
+
+
+class AppActions(QObject):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.start_stop = _action(self, "&Start captioning", START_SHORTCUT, tip=f"Start or stop captioning ({START_SHORTCUT})")
+        self.caption_file = _action(self, "Caption an &audio file…", tip="Play an audio file into the captioner as if it were live")
+        self.export_srt = _action(self, "Export as &SRT subtitles…")
+        self.export_txt = _action(self, "Export as plain &text…")
+        self.export_vtt = _action(self, "Export as &WebVTT subtitles…")
+        self.open_autosave = _action(self, "Open the auto&save folder", tip="The folder where every session is saved as it happens")
+        self.quit = _action(self, "&Quit", QKeySequence.Quit)
+        self.copy_transcript = _action(self, "Copy the whole &transcript", "Ctrl+Shift+C")
+        self.find = _action(self, "&Find…", QKeySequence.Find)
+        self.find.setShortcutContext(Qt.WindowShortcut)
+        self.clear = _action(self, "C&lear the transcript view", tip="Clears the view; exports and autosave keep the whole session")
+        self.show_overlay = _action(self, "Show caption &overlay", OVERLAY_SHORTCUT, checkable=True)
+        self.click_through = _action(
+            self,
+            "Overlay &click-through",
+            CLICK_THROUGH_SHORTCUT,
+            checkable=True,
+            tip=f"Let mouse clicks pass through the overlay ({CLICK_THROUGH_SHORTCUT} turns it off again)",
+        )
+        self.overlay_settings = _action(self, "Overlay &appearance…")
+        self.settings = _action(self, "&Settings…", QKeySequence.Preferences)
+        if self.settings.shortcut().isEmpty():
+            self.settings.setShortcut(QKeySequence("Ctrl+,"))
+        self.show_window = _action(self, "Show the &main window")
+        self.hide_overlay = _action(self, "&Hide overlay")
+        self.hide_overlay.triggered.connect(lambda: self.show_overlay.setChecked(False))

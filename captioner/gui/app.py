@@ -1,0 +1,187 @@
+"""The desktop app: QApplication set-up and the wiring between its parts.
+
+    settings (SettingsStore) ──► controller (SessionController) ──► engine threads
+                                        │ captionUpdate (MergeUpdate)
+                     ┌──────────────────┼───────────────────┐
+               MainWindow           CaptionOverlay         Tray
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import signal
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRect, QTimer, Signal
+from PySide6.QtWidgets import QApplication
+
+from captioner.gui.actions import CLICK_THROUGH_SHORTCUT, AppActions
+from captioner.gui.controller import SessionController, State
+from captioner.gui.device_watcher import DeviceWatcher
+from captioner.gui.level_monitor import LevelMonitor
+from captioner.gui.main_window import MainWindow
+from captioner.gui.overlay import CaptionOverlay
+from captioner.gui.resources import app_icon, style_sheet
+from captioner.gui.settings_dialog import SettingsDialog
+from captioner.gui.settings_store import SettingsStore
+from captioner.gui.tray import Tray
+from captioner.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class CaptionerApp(QObject):
+    """Builds the app's objects and connects them. `finished` is emitted once the main window has closed."""
+
+    finished = Signal()
+
+    def __init__(
+        self,
+        settings_path: str | Path | None = None,
+        *,
+        device_lister=None,
+        monitor_levels: bool = True,
+        tray: bool = True,
+        device_poll_ms: int = 5000,
+    ) -> None:
+        super().__init__()
+        self.store = SettingsStore(settings_path)
+        settings = self.store.settings
+        self.actions = AppActions(self)
+        self.monitor = LevelMonitor(enabled=monitor_levels)
+        self.devices = DeviceWatcher(device_lister, interval_ms=device_poll_ms) if device_lister else DeviceWatcher(interval_ms=device_poll_ms)
+        self.controller = SessionController(settings, monitor=self.monitor)
+        self.overlay = CaptionOverlay(settings.overlay)
+        self.settings_dialog: SettingsDialog | None = None
+        self.store.changed.connect(self._settings_changed)  # first: the controller must see changes before the window
+        self.window = MainWindow(self.store, self.controller, self.actions, devices=self.devices, monitor=self.monitor)
+        self.tray = Tray(self.actions, enabled=tray)
+
+        a = self.actions
+        a.show_overlay.setChecked(settings.overlay.visible)
+        a.click_through.setChecked(settings.overlay.click_through)
+        a.show_overlay.toggled.connect(self._show_overlay)
+        a.click_through.toggled.connect(self._set_click_through)
+        a.overlay_settings.triggered.connect(lambda: self.open_settings("overlay"))
+        a.settings.triggered.connect(lambda: self.open_settings("overlay"))
+        self.overlay.set_context_actions([a.overlay_settings, a.click_through, None, a.start_stop, a.hide_overlay])
+        self.overlay.placementChanged.connect(self._overlay_moved)
+        self.overlay.hidden.connect(lambda: a.show_overlay.setChecked(False))
+        self.tray.activated.connect(self.window.bring_to_front)
+
+        c = self.controller
+        c.captionUpdate.connect(self.overlay.apply)
+        c.stateChanged.connect(self._on_state)
+        c.sessionStarted.connect(lambda _info: self.overlay.clear())
+        self.store.saveFailed.connect(lambda text: self.window.show_message("warning", f"{text}. Your changes apply until you quit."))
+        self.window.closed.connect(self._window_closed)
+
+    # -- life -----------------------------------------------------------------
+    def show(self) -> None:
+        self.window.show()
+        self.overlay.restore_placement()
+        if self.store.settings.overlay.visible:
+            self.overlay.show()
+        if self.store.load_warning:
+            self.window.show_message("warning", self.store.load_warning)
+        self.devices.start()  # the level monitor starts once the device list is known
+
+    def _window_closed(self) -> None:
+        self.overlay.hide()
+        self.tray.hide()
+        if self.settings_dialog is not None:
+            self.settings_dialog.reject()
+        self.store.save_now()
+        self.finished.emit()
+
+    # -- reactions ------------------------------------------------------------------
+    def _on_state(self, state: State) -> None:
+        live = state in (State.STARTING, State.RUNNING, State.STOPPING)
+        self.overlay.set_running(live)
+        tooltip = {
+            State.IDLE: "Captioner",
+            State.PREPARING: "Captioner – preparing the model",
+            State.STARTING: "Captioner – starting",
+            State.RUNNING: "Captioner – captioning",
+            State.STOPPING: "Captioner – finishing",
+        }[state]
+        self.tray.set_live(live, tooltip)
+
+    def _settings_changed(self, settings: Settings) -> None:
+        c = self.controller
+        c.settings = settings
+        if c.transcriber is not None and not c.model_loaded_for(c.model_request()):
+            c.release_model()  # another model, device or language: free the memory now, load on Start
+        if self.settings_dialog is None:  # while the dialog is open, it drives the overlay's preview
+            self.overlay.apply_settings(settings.overlay)
+
+    def _show_overlay(self, on: bool) -> None:
+        if on:
+            if not self.overlay.isVisible():
+                self.overlay.show()
+        else:
+            self.overlay.hide()
+        self.store.update_overlay(visible=on)
+
+    def _set_click_through(self, on: bool) -> None:
+        self.store.update_overlay(click_through=on)
+        self.overlay.set_click_through(on)
+        if on:
+            text = f"The overlay lets mouse clicks through now. {CLICK_THROUGH_SHORTCUT} in Captioner's window, or the tray menu, makes it movable again."
+            if not self.tray.notify("Overlay click-through", text):
+                self.window.show_message("info", text)
+
+    def _overlay_moved(self, screen: str, rect: QRect) -> None:
+        self.store.remember_overlay_place(screen, rect.x(), rect.y(), rect.width(), rect.height())
+
+    def open_settings(self, tab: str = "overlay") -> SettingsDialog:
+        if self.settings_dialog is not None:
+            self.settings_dialog.raise_()
+            self.settings_dialog.activateWindow()
+            return self.settings_dialog
+        dialog = SettingsDialog(self.store.settings, self.window, tab=tab)
+        dialog.preview.connect(self.overlay.apply_settings)
+        dialog.finished.connect(lambda result, d=dialog: self._settings_done(d, result))
+        self.settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _settings_done(self, dialog: SettingsDialog, result: int) -> None:
+        self.settings_dialog = None
+        if result == SettingsDialog.Accepted:
+            chosen = dialog.result_settings()
+            now = self.store.settings
+            # keep what changed meanwhile outside the dialog (the overlay's place, visibility, click-through)
+            overlay = dataclasses.replace(
+                chosen.overlay,
+                geometries=now.overlay.geometries,
+                last_screen=now.overlay.last_screen,
+                visible=now.overlay.visible,
+            )
+            self.store.set(dataclasses.replace(now, overlay=overlay, language=chosen.language, beam_size=chosen.beam_size, autosave=chosen.autosave, autosave_dir=chosen.autosave_dir))
+            self.actions.click_through.setChecked(overlay.click_through)
+        self.overlay.apply_settings(self.store.settings.overlay)
+        dialog.deleteLater()
+
+
+def run(argv: list[str] | None = None, *, settings_path: str | Path | None = None) -> int:
+    """Open the app; returns the exit code once it quits."""
+    logging.basicConfig(level=logging.WARNING, format="captioner: %(levelname)s: %(message)s")
+    app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
+    app.setApplicationName("captioner")
+    app.setApplicationDisplayName("Captioner")
+    app.setDesktopFileName("captioner")
+    app.setWindowIcon(app_icon())
+    app.setStyleSheet(style_sheet())
+    app.setQuitOnLastWindowClosed(False)  # the overlay and tray outlive a hidden main window
+    captioner = CaptionerApp(settings_path)
+    captioner.finished.connect(app.quit)
+    # Ctrl-C in the terminal closes the window the normal way (finishing the session)
+    signal.signal(signal.SIGINT, lambda *_: QTimer.singleShot(0, captioner.window.close))
+    heartbeat = QTimer()
+    heartbeat.start(250)
+    heartbeat.timeout.connect(lambda: None)  # lets Python run signal handlers while Qt waits
+    captioner.show()
+    return app.exec()

@@ -1,0 +1,380 @@
+"""A session's life: model (download, load) → autosave files → capture → stop → files closed.
+
+Everything slow runs off the GUI thread (ModelLoader, Task, the engine's own
+threads); the controller only reacts to signals, so the window never freezes.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from captioner.events import CaptionEvent, SessionError, SessionStatus
+from captioner.gui.autosave import GuardedWriter, open_autosave, remove_if_empty, session_stem
+from captioner.gui.bridge import SessionBridge
+from captioner.gui.merge import CaptionMerger, caption_delay_s
+from captioner.gui.model_loader import ModelLoader, ModelRequest, describe_model_error
+from captioner.gui.tasks import Task
+from captioner.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class State(enum.Enum):
+    IDLE = "idle"
+    PREPARING = "preparing"  # finding, downloading or loading the model
+    STARTING = "starting"  # opening the audio source
+    RUNNING = "running"
+    STOPPING = "stopping"  # finishing the segment in flight, closing files
+
+
+@dataclass
+class SessionInfo:
+    model: str = ""
+    device: str = ""  # compute device, e.g. "cpu (int8)"
+    source: str = ""  # what is being captioned
+    started: datetime = field(default_factory=datetime.now)
+    srt_path: Path | None = None
+    txt_path: Path | None = None
+
+    @property
+    def stem(self) -> str:
+        path = self.srt_path or self.txt_path
+        return path.stem if path else session_stem(self.started)
+
+
+SourceFactory = Callable[[Settings], object]
+
+
+def microphone_source(settings: Settings):
+    from captioner.audio.sources import MicrophoneSource
+
+    return MicrophoneSource(settings.input_device or None)
+
+
+class SessionController(QObject):
+    stateChanged = Signal(object)  # State
+    modelPhase = Signal(str)  # "checking" | "downloading" | "loading" | "" (done)
+    downloadProgress = Signal(object)  # DownloadProgress
+    modelReady = Signal(str)  # "tiny.en · CPU int8"
+    modelFailed = Signal(str, bool)  # message, whether to offer a local model folder
+    message = Signal(str, str)  # level ("info" | "warning" | "error"), text
+    captionUpdate = Signal(object)  # MergeUpdate
+    statusUpdate = Signal(object)  # SessionStatus
+    delayUpdate = Signal(float)  # seconds the captions trail the live audio
+    sessionStarted = Signal(object)  # SessionInfo
+    sessionFinished = Signal(object)  # SessionInfo
+
+    def __init__(self, settings: Settings, *, monitor=None, session_config=None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.monitor = monitor  # a LevelMonitor to pause while a session holds the device
+        self.session_config = session_config  # EngineConfig, or None for the engine's defaults
+        self.state = State.IDLE
+        self.merger = CaptionMerger()
+        self.info: SessionInfo | None = None
+        self.session = None
+        self.errors: list[str] = []
+        self._transcriber = None
+        self._transcriber_key: tuple | None = None
+        self._loader: ModelLoader | None = None
+        self._start_after_load = False
+        self._source_factory: SourceFactory = microphone_source
+        self._bridge: SessionBridge | None = None
+        self._writers: list[GuardedWriter] = []
+        self._stop_requested = False
+        self._started = False
+        self._phase = ""  # the model loader's latest phase
+        self._generation = 0  # of the model loader and the session; stale signals are ignored
+
+    # -- public API ----------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.state is not State.IDLE
+
+    @property
+    def transcriber(self):
+        return self._transcriber
+
+    @property
+    def finals(self) -> list[CaptionEvent]:
+        return self.merger.finals
+
+    def model_request(self) -> ModelRequest:
+        s = self.settings
+        return ModelRequest(s.model, s.compute_device, s.language, s.beam_size)
+
+    def model_loaded_for(self, request: ModelRequest) -> bool:
+        return self._transcriber is not None and self._transcriber_key == request
+
+    def use_transcriber(self, transcriber, request: ModelRequest | None = None) -> None:
+        """Use an already loaded model for `request` (default: the current settings' model)."""
+        self._transcriber = transcriber
+        self._transcriber_key = request or self.model_request()
+
+    def prepare(self) -> bool:
+        """Download and load the chosen model without starting a session."""
+        if self.state is not State.IDLE:
+            return False
+        if self.model_loaded_for(self.model_request()):
+            return True
+        self._start_after_load = False
+        self._load_model()
+        return True
+
+    def start(self, source_factory: SourceFactory | None = None) -> bool:
+        """Start captioning the chosen input (or `source_factory(settings)`); False if busy."""
+        if self.state is State.PREPARING and not self._start_after_load:
+            self._start_after_load = True  # a download started with prepare(): start when it ends
+            self._source_factory = source_factory or microphone_source
+            return True
+        if self.state is not State.IDLE:
+            return False
+        self._source_factory = source_factory or microphone_source
+        self._stop_requested = False
+        if self.model_loaded_for(self.model_request()):
+            self._begin_capture()
+        else:
+            self._start_after_load = True
+            self._load_model()
+        return True
+
+    def stop(self) -> None:
+        """Cancel a model download/load, or end the session (the segment in flight still finishes)."""
+        if self.state is State.PREPARING:
+            self.cancel_model()
+        elif self.state is State.STARTING:
+            self._stop_requested = True
+            self._set_state(State.STOPPING)
+        elif self.state is State.RUNNING:
+            self._set_state(State.STOPPING)
+            self.session.stop()
+
+    def cancel_model(self) -> None:
+        if self._loader is None:
+            return
+        loader, self._loader = self._loader, None
+        loader.cancel()  # its thread ends on its own; its signals are ignored from now on
+        self.modelPhase.emit("")
+        if self._phase == "downloading":
+            text = f"Download of {loader.request.label} cancelled. Files it finished stay on disk; Start downloads the rest."
+        else:
+            text = f"Stopped preparing {loader.request.label}."
+        self.message.emit("info", text)
+        self._set_state(State.IDLE)
+
+    def export(self, kind: str, path: str | Path) -> None:
+        """Write the session's final captions as `kind` ("srt", "txt", "vtt"); raises SubtitleFileError."""
+        from captioner.subtitles import write_srt, write_txt, write_vtt
+
+        writer = {"srt": write_srt, "txt": write_txt, "vtt": write_vtt}[kind]
+        writer(path, self.merger.finals)
+
+    def release_model(self) -> None:
+        """Forget the loaded model (its memory is freed once no session uses it)."""
+        if self.state is State.IDLE:
+            self._transcriber = None
+            self._transcriber_key = None
+
+    # -- model ---------------------------------------------------------------
+    def _load_model(self) -> None:
+        request = self.model_request()
+        self._transcriber, self._transcriber_key = None, None  # never hold two models at once
+        self._generation += 1
+        gen = self._generation
+        loader = ModelLoader(request)
+        loader.phase.connect(lambda phase: self._forward(gen, self.modelPhase, phase))
+        loader.progress.connect(lambda progress: self._forward(gen, self.downloadProgress, progress))
+        loader.ready.connect(lambda t: self._on_model_ready(gen, t))
+        loader.failed.connect(lambda e: self._on_model_failed(gen, e))
+        self._loader = loader
+        self._phase = ""
+        self._set_state(State.PREPARING)
+        loader.start()
+
+    def _forward(self, generation: int, signal, value) -> None:
+        if self._current(generation):
+            if signal is self.modelPhase:
+                self._phase = value
+            signal.emit(value)
+
+    def _current(self, generation: int) -> bool:
+        return generation == self._generation and self._loader is not None
+
+    def _on_model_ready(self, generation: int, transcriber) -> None:
+        if not self._current(generation):
+            return  # cancelled meanwhile: let it go
+        loader, self._loader = self._loader, None
+        self._transcriber, self._transcriber_key = transcriber, loader.request
+        self.modelPhase.emit("")
+        self.modelReady.emit(self.model_description())
+        if self._start_after_load:
+            self._start_after_load = False
+            self._begin_capture()
+        else:
+            self._set_state(State.IDLE)
+
+    def _on_model_failed(self, generation: int, exc: BaseException) -> None:
+        if not self._current(generation):
+            return
+        loader, self._loader = self._loader, None
+        self._start_after_load = False
+        self.modelPhase.emit("")
+        self._set_state(State.IDLE)
+        from captioner.engine.models import DownloadCancelled
+
+        if isinstance(exc, DownloadCancelled):
+            return
+        text, offer_folder = describe_model_error(exc, loader.request)
+        self.modelFailed.emit(text, offer_folder)
+
+    def model_description(self) -> str:
+        t = self._transcriber
+        if t is None:
+            return ""
+        return f"{t.name} · {t.device.upper() if t.device == 'cpu' else 'CUDA'} {t.compute_type}"
+
+    # -- capture -------------------------------------------------------------
+    def _begin_capture(self) -> None:
+        from captioner.engine.pipeline import EngineConfig
+        from captioner.engine.session import CaptionSession
+
+        self._set_state(State.STARTING)
+        self._started = False
+        self.merger = CaptionMerger()
+        self.errors = []
+        info = SessionInfo(model=self._transcriber.name, device=f"{self._transcriber.device} ({self._transcriber.compute_type})")
+        self.info = info
+        self._writers = self._open_autosave(info)
+        if self.monitor is not None:
+            self.monitor.pause()
+        try:
+            source = self._source_factory(self.settings)
+        except Exception as exc:  # a bad file name, a bad device id
+            self._fail_start(str(exc))
+            return
+        info.source = getattr(source, "description", "")
+        bridge = SessionBridge()
+        bridge.caption.connect(self._on_caption)
+        bridge.status.connect(self._on_status)
+        bridge.error.connect(self._on_session_error)
+        self._generation += 1
+        gen = self._generation
+        bridge.closed.connect(lambda: self._on_closed(gen))
+        session = CaptionSession(
+            source,
+            self._transcriber,
+            self.session_config or EngineConfig(),
+            [*self._writers, bridge],
+            on_status=bridge.on_status,
+            on_error=bridge.on_error,
+            status_interval_s=0.1,
+        )
+        self._bridge, self.session, self.info = bridge, session, info
+        monitor = self.monitor
+
+        def open_source() -> None:
+            if monitor is not None:
+                monitor.wait_stopped(2.0)
+            session.start()
+
+        task = Task(open_source, name="captioner-open-source")
+        task.done.connect(lambda _r: self._on_source_open(gen))
+        task.failed.connect(lambda exc: self._on_source_failed(gen, exc))
+        task.start()
+
+    def _open_autosave(self, info: SessionInfo) -> list[GuardedWriter]:
+        if not self.settings.autosave:
+            return []
+        from captioner.subtitles import SubtitleFileError
+
+        folder = self.settings.sessions_dir()
+        try:
+            srt, txt = open_autosave(folder, session_stem(info.started))
+        except (SubtitleFileError, OSError) as exc:
+            self.message.emit(
+                "warning",
+                f"Autosave is off for this session: {exc} The captions still show here and can be exported.",
+            )
+            return []
+        info.srt_path, info.txt_path = srt.path, txt.path
+        return [GuardedWriter(w, self._autosave_failed) for w in (srt, txt)]
+
+    def _autosave_failed(self, path: Path, exc: Exception) -> None:
+        # called on the engine thread: hop to the GUI thread through the bridge's error signal
+        bridge = self._bridge
+        if bridge is not None:
+            bridge.error.emit(
+                SessionError(f"Autosave stopped: {exc} The captions still show here and can be exported.")
+            )
+
+    def _on_source_open(self, generation: int) -> None:
+        if generation != self._generation or self.session is None or self._started:
+            return  # stale, or the session already ended (a short file read at full speed)
+        session = self.session
+        self._started = True
+        self._set_state(State.RUNNING)
+        self.sessionStarted.emit(self.info)
+        if self._stop_requested:
+            self._set_state(State.STOPPING)
+            session.stop()
+
+    def _on_source_failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation or self.session is None:
+            return
+        self._fail_start(str(exc))
+
+    def _fail_start(self, text: str) -> None:
+        for writer in self._writers:
+            writer.close()
+        if self.info is not None:
+            remove_if_empty(self.info.srt_path, self.info.txt_path)
+        self.session, self._bridge, self._writers = None, None, []
+        self.message.emit("error", text)
+        self._set_state(State.IDLE)
+        if self.monitor is not None:
+            self.monitor.resume()
+
+    def _on_caption(self, event: CaptionEvent) -> None:
+        update = self.merger.apply(event)
+        if update.kind != "ignored":
+            self.captionUpdate.emit(update)
+
+    def _on_status(self, status: SessionStatus) -> None:
+        self.statusUpdate.emit(status)
+        self.delayUpdate.emit(caption_delay_s(status.lag_s, status.audio_s, self.merger.latest_end_s))
+
+    def _on_session_error(self, error: SessionError) -> None:
+        self.errors.append(error.message)
+        level = "warning" if error.message.startswith("Autosave stopped") or "still go to" in error.message else "error"
+        self.message.emit(level, error.message)
+
+    def _on_closed(self, generation: int) -> None:
+        if generation != self._generation or self._bridge is None:
+            return
+        info = self.info
+        if info is not None:
+            remove_if_empty(info.srt_path, info.txt_path)
+            if info.srt_path is not None and not info.srt_path.exists():
+                info.srt_path = None
+            if info.txt_path is not None and not info.txt_path.exists():
+                info.txt_path = None
+        self._bridge, self._writers = None, []
+        if not self._started:
+            self._started = True
+            self.sessionStarted.emit(info)
+        self._set_state(State.IDLE)
+        self.sessionFinished.emit(info)
+        if self.monitor is not None:
+            self.monitor.resume()
+
+    def _set_state(self, state: State) -> None:
+        if state is not self.state:
+            self.state = state
+            self.stateChanged.emit(state)

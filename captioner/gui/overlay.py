@@ -1,0 +1,454 @@
+"""The caption overlay: a frameless, translucent, always-on-top window with the latest lines.
+
+Text is laid out by real font metrics: words are wrapped to the window's width
+(a word wider than the window is elided), and the last N lines are shown, the
+interim text in its own colour and in italics after the final text.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QMenu, QWidget
+
+from captioner.gui.merge import MergeUpdate
+from captioner.settings import OverlaySettings, ScreenGeometry
+
+PADDING_X = 18
+PADDING_Y = 10
+EDGE = 8  # pixels from the border that resize instead of move
+RECENT_FINALS = 12  # finals kept for layout (more than 5 lines' worth)
+IDLE_HINT = "Captions appear here · drag to move it, drag an edge to resize it"
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    interim: bool
+
+
+Line = tuple[Run, ...]
+
+
+def layout_caption(
+    final_text: str,
+    interim_text: str,
+    width: float,
+    final_metrics: QFontMetricsF,
+    interim_metrics: QFontMetricsF,
+    max_lines: int,
+) -> list[Line]:
+    """Wrap final then interim words to `width` pixels; return the last `max_lines` lines.
+
+    Each line is a tuple of runs (consecutive words of one style); a run that is not
+    the first on its line starts with the separating space, so drawing the runs one
+    after another with their measured advances reproduces the measured width.
+    """
+    words = [(w, False) for w in final_text.split()] + [(w, True) for w in interim_text.split()]
+    lines: list[list[Run]] = []
+    line: list[Run] = []
+    line_width = 0.0
+
+    def measure(run: Run) -> float:
+        return (interim_metrics if run.interim else final_metrics).horizontalAdvance(run.text)
+
+    for word, interim in words:
+        fm = interim_metrics if interim else final_metrics
+        if fm.horizontalAdvance(word) > width:
+            word = fm.elidedText(word, Qt.ElideRight, width)
+        if line:
+            last = line[-1]
+            candidate = Run(last.text + " " + word, interim) if last.interim == interim else Run(" " + word, interim)
+            if last.interim == interim:
+                new_width = line_width - measure(last) + measure(candidate)
+            else:
+                new_width = line_width + measure(candidate)
+            if new_width <= width:
+                if last.interim == interim:
+                    line[-1] = candidate
+                else:
+                    line.append(candidate)
+                line_width = new_width
+                continue
+            lines.append(line)
+        line = [Run(word, interim)]
+        line_width = measure(line[0])
+    if line:
+        lines.append(line)
+    return [tuple(runs) for runs in lines[-max_lines:]] if max_lines > 0 else []
+
+
+def screen_key(screen) -> str:
+    g = screen.geometry()
+    return f"{screen.name()} {g.width()}x{g.height()}"
+
+
+def choose_placement(
+    saved: tuple[ScreenGeometry, ...],
+    last_screen: str,
+    screens: dict[str, QRect],
+    primary: str,
+    default_size: tuple[int, int],
+) -> tuple[str, QRect]:
+    """Where the overlay goes: its place on the last screen it was on (if that screen is
+    here), else its place on another screen present, else bottom-centre of the primary
+    screen. The result always lies within the screen's available area."""
+    by_screen = {g.screen: g for g in saved}
+    for key in [last_screen, *by_screen]:
+        if key in screens and key in by_screen:
+            g = by_screen[key]
+            return key, _clamp(QRect(g.x, g.y, g.width, g.height), screens[key])
+    key = primary if primary in screens else next(iter(screens))
+    area = screens[key]
+    w = min(default_size[0], area.width() - 40)
+    h = min(default_size[1], area.height() - 40)
+    x = area.x() + (area.width() - w) // 2
+    y = area.y() + area.height() - h - max(40, area.height() // 12)
+    return key, _clamp(QRect(x, y, w, h), area)
+
+
+def _clamp(rect: QRect, area: QRect) -> QRect:
+    w = min(rect.width(), area.width())
+    h = min(rect.height(), area.height())
+    x = min(max(rect.x(), area.x()), area.x() + area.width() - w)
+    y = min(max(rect.y(), area.y()), area.y() + area.height() - h)
+    return QRect(x, y, w, h)
+
+
+class CaptionOverlay(QWidget):
+    placementChanged = Signal(str, QRect)  # screen key, geometry: after the user moved or resized it
+    hidden = Signal()  # closed or hidden from its own menu
+
+    def __init__(self, settings: OverlaySettings = OverlaySettings()) -> None:
+        super().__init__(None)
+        self.setObjectName("captionOverlay")
+        self.setWindowTitle("Captions")
+        self.setAttribute(Qt.WA_TranslucentBackground)
+        self.setAttribute(Qt.WA_ShowWithoutActivating)
+        self.setMouseTracking(True)
+        self.setMinimumSize(160, 44)
+        self._settings = settings
+        self._finals: deque[str] = deque(maxlen=RECENT_FINALS)
+        self._interim = ""
+        self._lines: list[Line] = []
+        self._hover = False
+        self._running = False
+        self._drag: tuple[str, QPoint, QRect, Qt.Edges] | None = None  # mode, press pos, start geometry, edges
+        self._restoring = False
+        self._context_actions: list = []
+        self._clear_timer = QTimer(self)
+        self._clear_timer.setSingleShot(True)
+        self._clear_timer.timeout.connect(self.clear)
+        self._placement_timer = QTimer(self)
+        self._placement_timer.setSingleShot(True)
+        self._placement_timer.setInterval(400)
+        self._placement_timer.timeout.connect(self._emit_placement)
+        self._apply_flags()
+        self.apply_settings(settings)
+
+    # -- settings -------------------------------------------------------------
+    @property
+    def settings(self) -> OverlaySettings:
+        return self._settings
+
+    def apply_settings(self, settings: OverlaySettings) -> None:
+        click_through_changed = settings.click_through != self._settings.click_through
+        self._settings = settings
+        base = QFont(settings.font_family) if settings.font_family else QFontDatabase.systemFont(QFontDatabase.GeneralFont)
+        base.setPointSize(settings.font_size)
+        base.setBold(settings.bold)
+        base.setStyleStrategy(QFont.PreferAntialias)
+        self.final_font = QFont(base)
+        self.interim_font = QFont(base)
+        self.interim_font.setItalic(True)
+        self._final_metrics = QFontMetricsF(self.final_font)
+        self._interim_metrics = QFontMetricsF(self.interim_font)
+        self._clear_timer.setInterval(int(settings.clear_after_s * 1000))
+        if settings.clear_after_s <= 0:
+            self._clear_timer.stop()
+        if click_through_changed:
+            self.set_click_through(settings.click_through)
+        self._relayout()
+
+    def set_context_actions(self, actions: list) -> None:
+        """Actions for the right-click menu (None = separator)."""
+        self._context_actions = actions
+
+    def preferred_size(self) -> tuple[int, int]:
+        lines = self._settings.lines
+        height = int(self.line_height() * lines + 2 * PADDING_Y + 2)
+        return 900, height
+
+    def line_height(self) -> float:
+        return max(self._final_metrics.lineSpacing(), self._interim_metrics.lineSpacing())
+
+    # -- captions -------------------------------------------------------------
+    def apply(self, update: MergeUpdate) -> None:
+        if update.kind == "final":
+            self._finals.append(" ".join(update.event.text.split()))
+        self._interim = update.interim_text
+        if self._settings.clear_after_s > 0:
+            self._clear_timer.start()
+        self._relayout()
+
+    def clear(self) -> None:
+        self._finals.clear()
+        self._interim = ""
+        self._relayout()
+
+    def set_running(self, running: bool) -> None:
+        self._running = running
+        self.update()
+
+    @property
+    def lines(self) -> list[Line]:
+        return list(self._lines)
+
+    @property
+    def shown_text(self) -> str:
+        """The text on screen now, lines joined with newlines (for tests and accessibility)."""
+        return "\n".join("".join(run.text for run in line) for line in self._lines)
+
+    def visible_line_count(self) -> int:
+        fit = int((self.height() - 2 * PADDING_Y) // self.line_height())
+        return max(1, min(self._settings.lines, fit))
+
+    def text_width(self) -> float:
+        return max(20.0, self.width() - 2 * PADDING_X)
+
+    def _relayout(self) -> None:
+        self._lines = layout_caption(
+            " ".join(self._finals),
+            self._interim,
+            self.text_width(),
+            self._final_metrics,
+            self._interim_metrics,
+            self.visible_line_count(),
+        )
+        self.setAccessibleDescription(self.shown_text)
+        self.update()
+
+    # -- click-through ----------------------------------------------------------
+    @property
+    def click_through(self) -> bool:
+        return bool(self.windowFlags() & Qt.WindowTransparentForInput)
+
+    def set_click_through(self, on: bool) -> None:
+        if on == self.click_through:
+            return
+        visible, geometry = self.isVisible(), self.geometry()
+        self._restoring = True
+        self._apply_flags(on)
+        self.setGeometry(geometry)
+        if visible:
+            self.show()
+        self._restoring = False
+        self._hover = False
+        self.unsetCursor()
+        self.update()
+
+    def _apply_flags(self, click_through: bool | None = None) -> None:
+        if click_through is None:
+            click_through = self._settings.click_through
+        flags = Qt.Tool | Qt.FramelessWindowHint | Qt.WindowStaysOnTopHint | Qt.WindowDoesNotAcceptFocus
+        if click_through:
+            flags |= Qt.WindowTransparentForInput
+        self.setWindowFlags(flags)
+
+    # -- placement --------------------------------------------------------------
+    def restore_placement(self) -> None:
+        screens = {screen_key(s): s.availableGeometry() for s in QGuiApplication.screens()}
+        if not screens:
+            return
+        primary = screen_key(QGuiApplication.primaryScreen())
+        _key, rect = choose_placement(
+            self._settings.geometries, self._settings.last_screen, screens, primary, self.preferred_size()
+        )
+        self._restoring = True
+        self.setGeometry(rect)
+        self._restoring = False
+
+    def current_screen_key(self) -> str:
+        screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+        return screen_key(screen)
+
+    def _emit_placement(self) -> None:
+        if self.isVisible():
+            self.placementChanged.emit(self.current_screen_key(), self.geometry())
+
+    def moveEvent(self, event) -> None:
+        super().moveEvent(event)
+        if not self._restoring:
+            self._placement_timer.start()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._relayout()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+        if not self._restoring:
+            self._placement_timer.start()
+
+    # -- mouse: drag anywhere to move, drag an edge to resize -------------------
+    def _edges_at(self, pos: QPoint) -> Qt.Edges:
+        edges = Qt.Edges()
+        if pos.x() < EDGE:
+            edges |= Qt.LeftEdge
+        elif pos.x() >= self.width() - EDGE:
+            edges |= Qt.RightEdge
+        if pos.y() < EDGE:
+            edges |= Qt.TopEdge
+        elif pos.y() >= self.height() - EDGE:
+            edges |= Qt.BottomEdge
+        return edges
+
+    @staticmethod
+    def _cursor_for(edges: Qt.Edges) -> Qt.CursorShape:
+        horizontal = bool(edges & (Qt.LeftEdge | Qt.RightEdge))
+        vertical = bool(edges & (Qt.TopEdge | Qt.BottomEdge))
+        if horizontal and vertical:
+            main_diagonal = (edges & Qt.LeftEdge and edges & Qt.TopEdge) or (edges & Qt.RightEdge and edges & Qt.BottomEdge)
+            return Qt.SizeFDiagCursor if main_diagonal else Qt.SizeBDiagCursor
+        if horizontal:
+            return Qt.SizeHorCursor
+        if vertical:
+            return Qt.SizeVerCursor
+        return Qt.OpenHandCursor
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() != Qt.LeftButton:
+            return super().mousePressEvent(event)
+        pos = event.position().toPoint()
+        edges = self._edges_at(pos)
+        handle = self.windowHandle()
+        if edges:
+            if handle is not None and handle.startSystemResize(edges):
+                return
+            self._drag = ("resize", event.globalPosition().toPoint(), self.geometry(), edges)
+        else:
+            if handle is not None and handle.startSystemMove():
+                return
+            self._drag = ("move", event.globalPosition().toPoint(), self.geometry(), edges)
+            self.setCursor(Qt.ClosedHandCursor)
+
+    def mouseMoveEvent(self, event) -> None:
+        if self._drag is None:
+            self.setCursor(self._cursor_for(self._edges_at(event.position().toPoint())))
+            return
+        mode, start, geometry, edges = self._drag
+        delta = event.globalPosition().toPoint() - start
+        if mode == "move":
+            self.move(geometry.topLeft() + delta)
+            return
+        rect = QRect(geometry)
+        min_w, min_h = self.minimumWidth(), self.minimumHeight()
+        if edges & Qt.LeftEdge:
+            rect.setLeft(min(rect.left() + delta.x(), rect.right() - min_w))
+        if edges & Qt.RightEdge:
+            rect.setRight(max(rect.right() + delta.x(), rect.left() + min_w))
+        if edges & Qt.TopEdge:
+            rect.setTop(min(rect.top() + delta.y(), rect.bottom() - min_h))
+        if edges & Qt.BottomEdge:
+            rect.setBottom(max(rect.bottom() + delta.y(), rect.top() + min_h))
+        self.setGeometry(rect)
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._drag is not None and event.button() == Qt.LeftButton:
+            self._drag = None
+            self.setCursor(self._cursor_for(self._edges_at(event.position().toPoint())))
+            self._placement_timer.start()
+        super().mouseReleaseEvent(event)
+
+    def enterEvent(self, event) -> None:
+        self._hover = True
+        self.update()
+        super().enterEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        self._hover = False
+        self.unsetCursor()
+        self.update()
+        super().leaveEvent(event)
+
+    def contextMenuEvent(self, event) -> None:
+        if not self._context_actions:
+            return
+        menu = QMenu(self)
+        for action in self._context_actions:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.exec(event.globalPos())
+
+    def closeEvent(self, event) -> None:
+        super().closeEvent(event)
+        self.hidden.emit()
+
+    # -- painting ----------------------------------------------------------------
+    def paintEvent(self, event) -> None:
+        s = self._settings
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        p.setRenderHint(QPainter.TextAntialiasing)
+        rect = QRectF(self.rect())
+        bg = QColor(s.background_color)
+        bg.setAlphaF(s.background_opacity)
+        p.setCompositionMode(QPainter.CompositionMode_Source)
+        p.fillRect(rect, Qt.transparent)
+        p.setCompositionMode(QPainter.CompositionMode_SourceOver)
+        path = QPainterPath()
+        path.addRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 10, 10)
+        p.fillPath(path, bg)
+        if self._hover and not self.click_through:
+            edge = QColor(s.text_color)
+            edge.setAlphaF(0.45)
+            p.setPen(QPen(edge, 1.5, Qt.DashLine))
+            p.drawPath(path)
+            self._paint_grip(p, edge)
+
+        if not self._lines:
+            if not self._running:
+                hint = QColor(s.interim_color)
+                hint.setAlphaF(0.8)
+                font = QFont(self.interim_font)
+                font.setPointSizeF(min(font.pointSizeF(), 15.0))
+                p.setFont(font)
+                p.setPen(hint)
+                text = QFontMetricsF(font).elidedText(IDLE_HINT, Qt.ElideRight, self.text_width())
+                p.drawText(rect.adjusted(PADDING_X, PADDING_Y, -PADDING_X, -PADDING_Y), Qt.AlignCenter, text)
+            return
+
+        spacing = self.line_height()
+        ascent = max(self._final_metrics.ascent(), self._interim_metrics.ascent())
+        top = rect.bottom() - PADDING_Y - spacing * len(self._lines)
+        shadow = s.background_opacity < 0.5
+        shadow_color = QColor(0, 0, 0, 170) if QColor(s.text_color).lightnessF() > 0.5 else QColor(255, 255, 255, 170)
+        for i, line in enumerate(self._lines):
+            baseline = top + i * spacing + ascent
+            width = sum(self._metrics(run).horizontalAdvance(run.text) for run in line)
+            x = rect.left() + PADDING_X
+            if s.align == "center":
+                x = rect.left() + (rect.width() - width) / 2
+            for run in line:
+                p.setFont(self.interim_font if run.interim else self.final_font)
+                if shadow:
+                    p.setPen(shadow_color)
+                    p.drawText(QPointF(x + 1.5, baseline + 1.5), run.text)
+                p.setPen(QColor(s.interim_color if run.interim else s.text_color))
+                p.drawText(QPointF(x, baseline), run.text)
+                x += self._metrics(run).horizontalAdvance(run.text)
+
+    def _metrics(self, run: Run) -> QFontMetricsF:
+        return self._interim_metrics if run.interim else self._final_metrics
+
+    def _paint_grip(self, p: QPainter, color: QColor) -> None:
+        p.setPen(QPen(color, 1.5))
+        r = self.rect()
+        for d in (6, 10, 14):
+            p.drawLine(r.right() - d, r.bottom() - 3, r.right() - 3, r.bottom() - d)

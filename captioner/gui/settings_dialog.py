@@ -1,0 +1,229 @@
+"""The settings dialog: overlay look, captioning options, autosave folder."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFontComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSlider,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from captioner.gui.widgets import ColorButton
+from captioner.settings import OverlaySettings, Settings, default_sessions_dir
+
+LANGUAGES = (
+    ("en", "English"),
+    ("auto", "Detect (multilingual models)"),
+    ("de", "German"),
+    ("es", "Spanish"),
+    ("fr", "French"),
+    ("it", "Italian"),
+    ("nl", "Dutch"),
+    ("pt", "Portuguese"),
+    ("pl", "Polish"),
+    ("ja", "Japanese"),
+    ("zh", "Chinese"),
+)
+
+
+class SettingsDialog(QDialog):
+    """Edits a copy of the settings; the overlay previews changes live (`preview`)."""
+
+    preview = Signal(object)  # OverlaySettings, while the dialog is open
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None, *, tab: str = "overlay") -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Captioner settings")
+        self.setObjectName("settingsDialog")
+        self._original = settings
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._overlay_tab(settings.overlay), "Caption overlay")
+        self.tabs.addTab(self._captions_tab(settings), "Captioning")
+        self.tabs.addTab(self._files_tab(settings), "Files")
+        self.tabs.setCurrentIndex({"overlay": 0, "captions": 1, "files": 2}.get(tab, 0))
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel | QDialogButtonBox.RestoreDefaults)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.RestoreDefaults).setText("Overlay defaults")
+        buttons.button(QDialogButtonBox.RestoreDefaults).clicked.connect(self._overlay_defaults)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addWidget(buttons)
+
+    # -- tabs -------------------------------------------------------------------
+    def _overlay_tab(self, o: OverlaySettings) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.font_family = QFontComboBox()
+        self.font_family.setCurrentFont(QFont(o.font_family) if o.font_family else self.font())
+        self.font_size = QSpinBox()
+        self.font_size.setRange(8, 120)
+        self.font_size.setSuffix(" pt")
+        self.font_size.setValue(o.font_size)
+        self.bold = QCheckBox("Bold")
+        self.bold.setChecked(o.bold)
+        font_row = QHBoxLayout()
+        font_row.addWidget(self.font_family, 1)
+        font_row.addWidget(self.font_size)
+        font_row.addWidget(self.bold)
+        form.addRow("Font:", font_row)
+        self.text_color = ColorButton(o.text_color)
+        form.addRow("Text colour:", self.text_color)
+        self.interim_color = ColorButton(o.interim_color)
+        self.interim_color.setToolTip("Colour of the words still being recognised (shown in italics)")
+        form.addRow("Interim text colour:", self.interim_color)
+        self.background_color = ColorButton(o.background_color)
+        form.addRow("Background colour:", self.background_color)
+        self.opacity = QSlider(Qt.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity.setValue(round(o.background_opacity * 100))
+        self.opacity_label = QLabel()
+        self.opacity.valueChanged.connect(lambda v: self.opacity_label.setText(f"{v} %"))
+        self.opacity_label.setText(f"{self.opacity.value()} %")
+        opacity_row = QHBoxLayout()
+        opacity_row.addWidget(self.opacity, 1)
+        opacity_row.addWidget(self.opacity_label)
+        form.addRow("Background opacity:", opacity_row)
+        self.lines = QSpinBox()
+        self.lines.setRange(1, 5)
+        self.lines.setValue(o.lines)
+        form.addRow("Lines shown:", self.lines)
+        self.align = QComboBox()
+        self.align.addItem("Left", "left")
+        self.align.addItem("Centred", "center")
+        self.align.setCurrentIndex(0 if o.align == "left" else 1)
+        form.addRow("Alignment:", self.align)
+        self.clear_after = QDoubleSpinBox()
+        self.clear_after.setRange(0, 600)
+        self.clear_after.setDecimals(0)
+        self.clear_after.setSuffix(" s")
+        self.clear_after.setSpecialValueText("never")
+        self.clear_after.setValue(o.clear_after_s)
+        form.addRow("Clear after silence:", self.clear_after)
+        self.click_through = QCheckBox("Click-through (mouse clicks go to the window below; Ctrl+Shift+T turns it off)")
+        self.click_through.setChecked(o.click_through)
+        form.addRow("", self.click_through)
+        for w in (self.font_size, self.lines):
+            w.valueChanged.connect(self._emit_preview)
+        self.opacity.valueChanged.connect(self._emit_preview)
+        self.clear_after.valueChanged.connect(self._emit_preview)
+        self.font_family.currentFontChanged.connect(self._emit_preview)
+        self.bold.toggled.connect(self._emit_preview)
+        self.align.currentIndexChanged.connect(self._emit_preview)
+        for b in (self.text_color, self.interim_color, self.background_color):
+            b.colorChanged.connect(self._emit_preview)
+        return page
+
+    def _captions_tab(self, s: Settings) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.language = QComboBox()
+        self.language.setEditable(True)
+        for code, name in LANGUAGES:
+            self.language.addItem(f"{name} ({code})", code)
+        index = self.language.findData(s.language)
+        if index >= 0:
+            self.language.setCurrentIndex(index)
+        else:
+            self.language.setEditText(s.language)
+        form.addRow("Spoken language:", self.language)
+        note = QLabel("Models ending in “.en” always caption English.")
+        note.setStyleSheet("color: palette(mid);")
+        form.addRow("", note)
+        self.beam_size = QSpinBox()
+        self.beam_size.setRange(1, 10)
+        self.beam_size.setValue(s.beam_size)
+        self.beam_size.setToolTip("Higher is a little more accurate and slower; 1 suits live captions")
+        form.addRow("Beam size:", self.beam_size)
+        return page
+
+    def _files_tab(self, s: Settings) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.autosave = QCheckBox("Save every session as it happens (SRT and TXT)")
+        self.autosave.setChecked(s.autosave)
+        form.addRow(self.autosave)
+        self.autosave_dir = QLineEdit(s.autosave_dir)
+        self.autosave_dir.setPlaceholderText(str(default_sessions_dir()))
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.autosave_dir, 1)
+        row.addWidget(browse)
+        form.addRow("Autosave folder:", row)
+        return page
+
+    # -- results ------------------------------------------------------------------
+    def overlay_settings(self) -> OverlaySettings:
+        family = self.font_family.currentFont().family()
+        default_family = self.font().family()
+        o = self._original.overlay
+        return dataclasses.replace(
+            o,
+            font_family="" if (not o.font_family and family == default_family) else family,
+            font_size=self.font_size.value(),
+            bold=self.bold.isChecked(),
+            text_color=self.text_color.color,
+            interim_color=self.interim_color.color,
+            background_color=self.background_color.color,
+            background_opacity=self.opacity.value() / 100,
+            lines=self.lines.value(),
+            align=self.align.currentData(),
+            clear_after_s=float(self.clear_after.value()),
+            click_through=self.click_through.isChecked(),
+        )
+
+    def result_settings(self) -> Settings:
+        text = self.language.currentText().strip()
+        index = self.language.findText(text)
+        language = self.language.itemData(index) if index >= 0 else (text or "en")
+        return dataclasses.replace(
+            self._original,
+            overlay=self.overlay_settings(),
+            language=language,
+            beam_size=self.beam_size.value(),
+            autosave=self.autosave.isChecked(),
+            autosave_dir=self.autosave_dir.text().strip(),
+        )
+
+    def _emit_preview(self, *_args) -> None:
+        self.preview.emit(self.overlay_settings())
+
+    def _overlay_defaults(self) -> None:
+        d = OverlaySettings()
+        self.font_family.setCurrentFont(self.font())
+        self.font_size.setValue(d.font_size)
+        self.bold.setChecked(d.bold)
+        self.text_color.set_color(d.text_color)
+        self.interim_color.set_color(d.interim_color)
+        self.background_color.set_color(d.background_color)
+        self.opacity.setValue(round(d.background_opacity * 100))
+        self.lines.setValue(d.lines)
+        self.align.setCurrentIndex(0)
+        self.clear_after.setValue(d.clear_after_s)
+        self.click_through.setChecked(d.click_through)
+
+    def _choose_folder(self) -> None:
+        start = self.autosave_dir.text() or str(default_sessions_dir())
+        folder = QFileDialog.getExistingDirectory(self, "Autosave folder", str(Path(start).expanduser()))
+        if folder:
+            self.autosave_dir.setText(folder)

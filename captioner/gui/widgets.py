@@ -1,0 +1,207 @@
+"""Small widgets: the input level meter, the message bar, a colour button."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
+
+
+FLOOR_DB = -60.0
+
+
+def level_to_fraction(rms: float) -> float:
+    """RMS (0..1) to a meter position (0..1) on a -60..0 dBFS scale."""
+    if rms <= 0:
+        return 0.0
+    db = 20 * math.log10(max(rms, 1e-9))
+    return min(1.0, max(0.0, (db - FLOOR_DB) / -FLOOR_DB))
+
+
+class LevelMeter(QWidget):
+    """A horizontal dBFS meter with a decaying bar and a peak-hold tick."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("levelMeter")
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setMinimumWidth(90)
+        self._value = 0.0  # shown bar, 0..1
+        self._peak = 0.0
+        self._peak_at = 0.0
+        self._target = 0.0
+        self._active = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(33)
+        self._timer.timeout.connect(self._tick)
+        self._timer.start()
+        self.setToolTip("Input level")
+
+    def sizeHint(self) -> QSize:
+        return QSize(160, 14)
+
+    @property
+    def value(self) -> float:
+        return self._target
+
+    def set_level(self, rms: float) -> None:
+        self._active = True
+        self._target = level_to_fraction(rms)
+        if self._target >= self._value:
+            self._value = self._target
+        if self._target >= self._peak:
+            self._peak, self._peak_at = self._target, time.monotonic()
+        self.update()
+
+    def set_inactive(self) -> None:
+        self._active = False
+        self._target = self._value = self._peak = 0.0
+        self.update()
+
+    def _tick(self) -> None:
+        changed = False
+        if self._value > self._target:
+            self._value = max(self._target, self._value - 0.04)
+            changed = True
+        if self._peak > 0 and time.monotonic() - self._peak_at > 1.2:
+            self._peak = max(self._value, self._peak - 0.02)
+            changed = True
+        if changed:
+            self.update()
+
+    def paintEvent(self, event) -> None:
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        r = QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5)
+        p.setPen(QPen(self.palette().mid().color(), 1))
+        p.setBrush(self.palette().base())
+        p.drawRoundedRect(r, 3, 3)
+        inner = r.adjusted(2, 2, -2, -2)
+        if self._active and self._value > 0:
+            w = inner.width() * self._value
+            color = QColor("#3cb371")
+            if self._value > 0.9:
+                color = QColor("#e0443e")
+            elif self._value > 0.75:
+                color = QColor("#e8a317")
+            p.setPen(Qt.NoPen)
+            p.setBrush(color)
+            p.drawRoundedRect(QRectF(inner.left(), inner.top(), w, inner.height()), 2, 2)
+        if self._active and self._peak > 0.02:
+            x = inner.left() + inner.width() * self._peak
+            p.setPen(QPen(QColor("#555") if self._peak < 0.9 else QColor("#e0443e"), 2))
+            p.drawLine(int(x), int(inner.top()), int(x), int(inner.bottom()))
+
+
+class MessageBar(QFrame):
+    """An inline banner for warnings and errors that must not stop the captions."""
+
+    actionTriggered = Signal(str)  # the action key of the button pressed
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.setFrameShape(QFrame.StyledPanel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(self.label, 1)
+        self._action = QPushButton()
+        self._action.hide()
+        self._action.clicked.connect(lambda: self.actionTriggered.emit(self._action_key))
+        layout.addWidget(self._action)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.dismiss)
+        layout.addWidget(close)
+        self._action_key = ""
+        self.level = ""
+        self.hide()
+
+    @property
+    def text(self) -> str:
+        return self.label.text()
+
+    def show_message(self, level: str, text: str, action: tuple[str, str] | None = None) -> None:
+        """Show `text`; `level` is "info", "warning" or "error"; `action` is (button text, key)."""
+        self.level = level
+        self.setProperty("level", level)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.label.setText(text)
+        if action:
+            self._action.setText(action[0])
+            self._action_key = action[1]
+            self._action.show()
+        else:
+            self._action.hide()
+        self.show()
+
+    def dismiss(self) -> None:
+        self.hide()
+        self.level = ""
+
+
+class ColorButton(QPushButton):
+    """A button showing a colour; clicking it opens a colour dialog."""
+
+    colorChanged = Signal(str)
+
+    def __init__(self, color: str = "#ffffff", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._color = color
+        self.setMinimumWidth(90)
+        self.clicked.connect(self._choose)
+        self._refresh()
+
+    @property
+    def color(self) -> str:
+        return self._color
+
+    def set_color(self, color: str) -> None:
+        if color != self._color:
+            self._color = color
+            self._refresh()
+            self.colorChanged.emit(color)
+
+    def _choose(self) -> None:
+        chosen = QColorDialog.getColor(QColor(self._color), self, "Choose a colour")
+        if chosen.isValid():
+            self.set_color(chosen.name())
+
+    def _refresh(self) -> None:
+        c = QColor(self._color)
+        fg = "#000000" if c.lightnessF() > 0.55 else "#ffffff"
+        self.setText(self._color.upper())
+        self.setStyleSheet(f"QPushButton {{ background: {self._color}; color: {fg}; border: 1px solid #888; padding: 4px 8px; border-radius: 3px; }}")
+
+
+def format_clock(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}"
+
+
+def format_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if abs(n) < 1000 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1000
+    return f"{n:.1f} GB"

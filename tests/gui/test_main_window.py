@@ -1,0 +1,271 @@
+"""Main window: device picker, status line, shortcuts, tray, settings, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import srt
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QSystemTrayIcon
+
+from captioner.audio.devices import InputDevice
+from captioner.events import CaptionEvent, SessionStatus, Word
+from captioner.gui.controller import State
+from captioner.gui.main_window import lag_level
+from captioner.gui.tray import Tray
+from tests.gui.conftest import FAKE_DEVICES
+
+
+def test_default_input_is_preselected_and_refresh_follows_changes(make_app, qtbot) -> None:
+    devices = list(FAKE_DEVICES)
+    app = make_app(devices=devices)
+    w = app.window
+    assert w.device_combo.count() == 3
+    assert w.selected_device() == "pulse:builtin"  # the system default
+    assert "(default)" in w.device_combo.currentText()
+
+    w.device_combo.setCurrentIndex(0)
+    w._device_chosen(0)
+    assert app.store.settings.input_device == "pulse:usb-headset"
+
+    devices.append(InputDevice("pulse:new-mic", "New Microphone", 48000.0))
+    w.refresh_button.click()
+    qtbot.waitUntil(lambda: w.device_combo.count() == 4, timeout=3000)
+    assert w.selected_device() == "pulse:usb-headset"  # the choice survives a refresh
+
+    devices.pop(0)  # the headset is unplugged
+    w.refresh_devices()
+    qtbot.waitUntil(lambda: w.device_combo.count() == 3, timeout=3000)
+    assert w.selected_device() == "pulse:builtin"
+    assert w.message_bar.level == "warning" and "gone" in w.message_bar.text
+
+
+def test_saved_input_is_selected_at_launch(make_app) -> None:
+    app = make_app(input_device="pulse:usb-headset")
+    assert app.window.selected_device() == "pulse:usb-headset"
+
+
+def test_no_device_says_so_when_starting(make_app, qtbot) -> None:
+    app = make_app(devices=[])
+    w = app.window
+    assert w.device_combo.count() == 0
+    assert not w.start_session()
+    assert w.message_bar.level == "error" and "No audio input device" in w.message_bar.text
+    assert app.controller.state is State.IDLE
+
+
+def test_a_device_that_cannot_open_reports_and_returns_to_idle(make_app, qtbot, transcriber) -> None:
+    app = make_app(devices=[InputDevice("pulse:does-not-exist", "Ghost mic", 48000.0, is_default=True)])
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    w.start_button.click()
+    qtbot.waitUntil(lambda: c.state is State.IDLE and w.message_bar.isVisible(), timeout=10000)
+    assert w.message_bar.level == "error"
+    assert w.start_button.text() == "Start" and w.device_combo.isEnabled()
+    sessions = Path(app.store.settings.sessions_dir())
+    assert not list(sessions.glob("*.srt"))  # the empty autosave files were removed
+
+
+def test_lag_turns_amber_then_red(make_app) -> None:
+    app = make_app()
+    w = app.window
+    assert [lag_level(s) for s in (0.5, 3.0, 3.1, 10.0, 10.5)] == ["ok", "ok", "warn", "warn", "bad"]
+    w._on_delay(1.2)
+    assert w.lag_label.text() == "Lag 1.2 s" and w.lag_label.property("level") == "ok"
+    w._on_delay(4.0)
+    assert w.lag_label.property("level") == "warn" and "#f5b400" in w.lag_label.styleSheet()
+    w._on_delay(12.0)
+    assert w.lag_label.property("level") == "bad" and "#d1242f" in w.lag_label.styleSheet()
+    assert "cannot keep up" in w.lag_label.text()
+    w._on_status(SessionStatus(audio_s=3723.4, processed_s=3700, lag_s=23.4, level=0.1))
+    assert w.length_label.text() == "Session 1:02:03"
+    assert w.level_meter.value > 0.5
+
+
+def test_shortcuts(make_app) -> None:
+    app = make_app()
+    a = app.actions
+    assert a.start_stop.shortcut() == QKeySequence("Ctrl+R")
+    assert a.click_through.shortcut() == QKeySequence("Ctrl+Shift+T")
+    assert a.show_overlay.shortcut() == QKeySequence("Ctrl+Shift+O")
+    for action in (a.start_stop, a.click_through, a.show_overlay):
+        assert action.shortcutContext() == Qt.ApplicationShortcut
+    assert a.start_stop in app.window.menuBar().actions()[0].menu().actions()
+
+
+def test_start_stop_action_and_button_follow_the_state(make_app, qtbot, speech_wav: Path, transcriber) -> None:
+    app = make_app()
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    w.start_file_session(str(speech_wav), realtime=True)
+    qtbot.waitUntil(lambda: c.state is State.RUNNING, timeout=10000)
+    assert w.start_button.text() == "Stop" and "Stop" in app.actions.start_stop.text()
+    assert not w.model_combo.isEnabled() and not w.device_combo.isEnabled()
+    assert app.overlay._running
+    app.actions.start_stop.trigger()  # what Ctrl+R does
+    assert c.state is State.STOPPING and w.start_button.text() == "Finishing…" and not w.start_button.isEnabled()
+    qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=10000)
+    assert w.start_button.text() == "Start" and w.model_combo.isEnabled()
+
+
+def test_click_through_can_be_undone_without_the_overlay(make_app) -> None:
+    app = make_app()
+    a, overlay = app.actions, app.overlay
+    a.click_through.trigger()
+    assert overlay.windowFlags() & Qt.WindowTransparentForInput
+    assert app.store.settings.overlay.click_through
+    assert app.window.click_through_label.isVisible()
+    a.click_through.trigger()  # from the main window's menu or its shortcut, or the tray menu
+    assert not overlay.windowFlags() & Qt.WindowTransparentForInput
+    assert not app.store.settings.overlay.click_through
+    a.show_overlay.trigger()
+    assert not overlay.isVisible() and not app.store.settings.overlay.visible
+    a.show_overlay.trigger()
+    assert overlay.isVisible()
+
+
+def test_tray_without_a_system_tray_is_a_harmless_no_op(make_app, monkeypatch) -> None:
+    app = make_app()
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: False))
+    tray = Tray(app.actions)
+    assert not tray.available and tray.icon is None
+    tray.set_live(True, "x")
+    assert tray.notify("a", "b") is False
+    tray.hide()
+
+
+def test_tray_menu_holds_the_way_back(make_app, monkeypatch) -> None:
+    app = make_app()
+    monkeypatch.setattr(QSystemTrayIcon, "isSystemTrayAvailable", staticmethod(lambda: True))
+    tray = Tray(app.actions)
+    a = app.actions
+    assert tray.available
+    menu_actions = tray.menu.actions()
+    for action in (a.start_stop, a.show_overlay, a.click_through, a.quit):
+        assert action in menu_actions
+    tray.hide()
+
+
+def test_corrupt_settings_show_a_warning_and_the_file_is_kept(make_app, settings_path: Path) -> None:
+    settings_path.parent.mkdir(parents=True, exist_ok=True)
+    settings_path.write_text('{"version": 1, "model": ')
+    app = make_app(write=False)
+    w = app.window
+    assert w.message_bar.isVisible() and w.message_bar.level == "warning"
+    assert "damaged" in w.message_bar.text and "kept as" in w.message_bar.text
+    kept = list(settings_path.parent.glob("settings.json.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_text() == '{"version": 1, "model": '
+    assert app.store.settings.model == "distil-large-v3.5"  # defaults
+    w.close()
+    assert json.loads(settings_path.read_text())["version"] == 1  # a fresh file; the old one stays aside
+    assert kept[0].exists()
+
+
+def test_unknown_settings_version_shows_a_warning(make_app, settings_path: Path) -> None:
+    settings_path.parent.mkdir(parents=True, exist_ok=True)
+    settings_path.write_text(json.dumps({"version": 7, "model": "tiny.en"}))
+    app = make_app(write=False)
+    assert app.window.message_bar.level == "warning" and "version 7" in app.window.message_bar.text
+    assert list(settings_path.parent.glob("settings.json.v7-*"))
+
+
+def test_settings_persist_across_launches(make_app, qtbot, model_dir: Path) -> None:
+    app = make_app()
+    app.window.compute_combo.setCurrentIndex(2)
+    app.window._compute_chosen(2)
+    dialog = app.open_settings()
+    dialog.font_size.setValue(33)
+    dialog.lines.setValue(4)
+    dialog.text_color.set_color("#ffee00")
+    dialog.opacity.setValue(40)
+    assert app.overlay.settings.font_size == 33  # live preview
+    dialog.accept()
+    assert app.store.settings.overlay.font_size == 33 and app.store.settings.overlay.lines == 4
+    app.window.close()
+
+    again = make_app(write=False)
+    s = again.store.settings
+    assert s.compute_device == "cpu" and s.model == str(model_dir)
+    assert (s.overlay.font_size, s.overlay.lines, s.overlay.text_color, s.overlay.background_opacity) == (33, 4, "#ffee00", 0.4)
+    assert again.overlay.final_font.pointSize() == 33
+    assert again.window.compute_combo.currentData() == "cpu"
+
+
+def test_cancelled_settings_dialog_reverts_the_preview(make_app) -> None:
+    app = make_app()
+    before = app.store.settings
+    dialog = app.open_settings()
+    dialog.background_color.set_color("#ff0000")
+    assert app.overlay.settings.background_color == "#ff0000"
+    dialog.reject()
+    assert app.overlay.settings == before.overlay and app.store.settings == before
+
+
+def session_finals() -> list[CaptionEvent]:
+    w = lambda t, s, e: Word(t, int(s * 16000), int(e * 16000))  # noqa: E731
+    return [
+        CaptionEvent(1, 16000, 64000, "Good morning everyone.", True, (w(" Good", 1, 1.5), w(" morning", 1.5, 2.5), w(" everyone.", 2.5, 4))),
+        CaptionEvent(2, 80000, 128000, "Fish & chips <3 for lunch?", True, (w(" Fish", 5, 5.5), w(" &", 5.5, 6), w(" chips", 6, 6.5), w(" <3", 6.5, 7), w(" for", 7, 7.5), w(" lunch?", 7.5, 8))),
+    ]
+
+
+@pytest.fixture
+def app_with_captions(make_app):
+    app = make_app()
+    for event in session_finals():
+        app.controller._on_caption(event)
+    return app
+
+
+def test_export_srt_txt_vtt(app_with_captions, tmp_path: Path, monkeypatch) -> None:
+    w = app_with_captions.window
+    asked = []
+
+    def save_dialog(parent, title, start, pattern):
+        asked.append((title, start, pattern))
+        return str(tmp_path / Path(start).name.replace("captions", "meeting")), pattern
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    srt_path = w.export("srt")
+    subs = list(srt.parse(srt_path.read_text()))
+    assert [s.content for s in subs] == ["Good morning everyone.", "Fish & chips <3 for lunch?"]
+    assert subs[0].start.total_seconds() == 1.0 and subs[1].end.total_seconds() == 8.0
+    assert "*.srt" in asked[0][2]
+
+    txt_path = w.export("txt")
+    assert txt_path.read_text() == "Good morning everyone.\nFish & chips <3 for lunch?\n"
+
+    vtt_path = w.export("vtt")
+    vtt = vtt_path.read_text()
+    assert vtt.startswith("WEBVTT\n\n")
+    assert "00:00:01.000 --> 00:00:04.000\nGood morning everyone." in vtt
+    assert "Fish &amp; chips &lt;3 for lunch?" in vtt
+    assert [p.suffix for p in (srt_path, txt_path, vtt_path)] == [".srt", ".txt", ".vtt"]
+
+
+def test_export_adds_the_extension_and_reports_failures(app_with_captions, tmp_path: Path) -> None:
+    w = app_with_captions.window
+    out = w.export("srt", str(tmp_path / "no-extension"))
+    assert out.name == "no-extension.srt" and out.exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert w.export("vtt", str(blocker / "x.vtt")) is None
+    assert w.message_bar.level == "error" and "Export failed" in w.message_bar.text
+
+
+def test_export_with_nothing_to_export(make_app) -> None:
+    w = make_app().window
+    assert w.export("srt", "/nonexistent/x.srt") is None
+    assert w.message_bar.level == "info" and "Nothing to export" in w.message_bar.text
+
+
+def test_open_autosave_folder(make_app, monkeypatch, tmp_path: Path) -> None:
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    app = make_app()
+    app.actions.open_autosave.trigger()
+    assert opened == [str(tmp_path / "data" / "captioner" / "sessions")]
+    assert Path(opened[0]).is_dir()

@@ -1,0 +1,75 @@
+"""The caption merger: finals replace interims of the same id; an empty final retracts."""
+
+from captioner.events import CaptionEvent
+from captioner.gui.merge import CaptionMerger, caption_delay_s
+
+
+def ev(id, text, final, start=0, end=16000):
+    return CaptionEvent(id=id, start=start, end=end, text=text, final=final)
+
+
+def test_interim_then_final_of_the_same_id():
+    m = CaptionMerger()
+    u1 = m.apply(ev(1, "good mor", False))
+    u2 = m.apply(ev(1, "good morning every", False))
+    assert (u1.kind, u2.kind) == ("interim", "interim")
+    assert m.interim_text == "good morning every" and m.finals == []
+    u3 = m.apply(ev(1, "Good morning everyone.", True))
+    assert u3.kind == "final" and u3.interim_text == ""
+    assert [e.text for e in m.finals] == ["Good morning everyone."]
+    assert m.interims == []
+
+
+def test_empty_final_retracts_the_interim():
+    m = CaptionMerger()
+    m.apply(ev(4, "uh", False))
+    update = m.apply(ev(4, "", True))
+    assert update.kind == "retract"
+    assert m.interim_text == "" and m.finals == []
+
+
+def test_empty_final_without_interim_changes_nothing():
+    assert CaptionMerger().apply(ev(2, "", True)).kind == "ignored"
+
+
+def test_late_interim_after_its_final_is_ignored():
+    m = CaptionMerger()
+    m.apply(ev(1, "hello there", True))
+    assert m.apply(ev(1, "hello", False)).kind == "ignored"
+    assert m.apply(ev(1, "hello again", True)).kind == "ignored"
+    assert m.interim_text == "" and len(m.finals) == 1
+
+
+def test_interims_of_several_segments_show_in_order_and_finals_keep_order():
+    m = CaptionMerger()
+    m.apply(ev(3, "third", False))
+    m.apply(ev(2, "second", False))
+    assert m.interim_text == "second third"
+    update = m.apply(ev(2, "Second.", True))
+    assert update.interim_text == "third"
+    m.apply(ev(3, "Third.", True))
+    assert [e.id for e in m.finals] == [2, 3]
+
+
+def test_empty_interim_clears_that_segments_text():
+    m = CaptionMerger()
+    m.apply(ev(1, "something", False))
+    assert m.apply(ev(1, "", False)).kind == "interim"
+    assert m.interim_text == ""
+    assert m.apply(ev(2, "", False)).kind == "ignored"
+
+
+def test_latest_end_follows_every_event():
+    m = CaptionMerger()
+    m.apply(ev(1, "a", False, end=32000))
+    m.apply(ev(1, "a", True, end=30000))
+    assert m.latest_end_s == 2.0
+
+
+def test_caption_delay_ignores_a_long_sentence_that_keeps_up():
+    # 12 s of continuous speech, newest interim reached 11.2 s of audio: 0.8 s behind
+    assert abs(caption_delay_s(lag_s=12.0, audio_s=20.0, latest_caption_end_s=19.2) - 0.8) < 1e-9
+    # the machine is behind: no caption for 14 s while a segment has been open 15 s
+    assert caption_delay_s(lag_s=15.0, audio_s=40.0, latest_caption_end_s=26.0) == 14.0
+    # silence: no open segment, no lag
+    assert caption_delay_s(lag_s=0.0, audio_s=40.0, latest_caption_end_s=10.0) == 0.0

@@ -1,0 +1,174 @@
+"""The caption overlay: layout by font metrics, last N lines, interim style, silence clear,
+click-through, placement per screen."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QFont, QFontMetricsF, QGuiApplication
+
+from captioner.events import CaptionEvent
+from captioner.gui.merge import CaptionMerger
+from captioner.gui.overlay import CaptionOverlay, choose_placement, layout_caption, screen_key
+from captioner.settings import OverlaySettings, ScreenGeometry
+
+
+def metrics(size: int = 20, italic: bool = False) -> QFontMetricsF:
+    font = QFont("DejaVu Sans")
+    font.setPointSize(size)
+    font.setItalic(italic)
+    return QFontMetricsF(font)
+
+
+def line_width(line, fm: QFontMetricsF, fmi: QFontMetricsF) -> float:
+    return sum((fmi if run.interim else fm).horizontalAdvance(run.text) for run in line)
+
+
+TEXT = "Good morning everyone and welcome to the weekly planning meeting where we look at the travel plans for the summer"
+
+
+def test_layout_wraps_to_the_width_by_font_metrics(qapp) -> None:
+    fm, fmi = metrics(), metrics(italic=True)
+    for width in (150, 300, 420, 777):
+        lines = layout_caption(TEXT, "", width, fm, fmi, max_lines=50)
+        assert all(line_width(line, fm, fmi) <= width for line in lines)
+        joined = " ".join("".join(r.text for r in line) for line in lines)
+        assert joined.split() == TEXT.split()  # nothing lost or reordered
+        # every break is needed: the next line's first word would not have fitted
+        for a, b in zip(lines, lines[1:]):
+            first = "".join(r.text for r in b).split()[0]
+            assert line_width(a, fm, fmi) + fm.horizontalAdvance(" " + first) > width
+
+
+def test_layout_keeps_the_last_lines_and_marks_the_interim(qapp) -> None:
+    fm, fmi = metrics(), metrics(italic=True)
+    lines = layout_caption(TEXT, "and the new office", 300, fm, fmi, max_lines=2)
+    assert len(lines) == 2
+    last = lines[-1]
+    assert last[-1].interim and last[-1].text.split()[-3:] == ["the", "new", "office"]
+    assert not lines[0][0].interim
+    all_runs = [run for line in lines for run in line]
+    finals_text = " ".join(r.text.strip() for r in all_runs if not r.interim)
+    assert TEXT.endswith(finals_text)
+
+
+def test_a_word_wider_than_the_window_is_elided(qapp) -> None:
+    fm, fmi = metrics(), metrics(italic=True)
+    lines = layout_caption("Supercalifragilisticexpialidocious ok", "", 120, fm, fmi, max_lines=5)
+    assert lines[0][0].text.endswith("…") and fm.horizontalAdvance(lines[0][0].text) <= 120
+    assert lines[1][0].text == "ok"
+
+
+def test_overlay_shows_last_lines_with_interim_and_clears_after_silence(qtbot) -> None:
+    overlay = CaptionOverlay(OverlaySettings(lines=2, font_size=20, clear_after_s=0.3))
+    qtbot.addWidget(overlay)
+    overlay.resize(500, 120)
+    overlay.show()
+    m = CaptionMerger()
+    overlay.apply(m.apply(CaptionEvent(1, 0, 100, TEXT, True)))
+    overlay.apply(m.apply(CaptionEvent(2, 200, 300, "and the new", False)))
+    assert len(overlay.lines) == 2
+    assert " ".join(overlay.shown_text.split()).endswith("summer and the new")
+    assert overlay.lines[-1][-1].interim
+    assert all(line_width(line, overlay._final_metrics, overlay._interim_metrics) <= overlay.text_width() for line in overlay.lines)
+    grab = overlay.grab()  # paints without error
+    assert not grab.isNull()
+    qtbot.waitUntil(lambda: overlay.shown_text == "", timeout=2000)
+
+
+def test_lines_follow_the_window_height_and_setting(qtbot) -> None:
+    overlay = CaptionOverlay(OverlaySettings(lines=5, font_size=20, clear_after_s=0))
+    qtbot.addWidget(overlay)
+    overlay.show()
+    overlay.resize(300, 600)
+    m = CaptionMerger()
+    overlay.apply(m.apply(CaptionEvent(1, 0, 100, TEXT, True)))
+    assert len(overlay.lines) == 5
+    overlay.resize(300, int(overlay.line_height() * 2 + 30))
+    assert len(overlay.lines) == 2  # only what fits in the window
+    overlay.apply_settings(dataclasses.replace(overlay.settings, lines=1))
+    overlay.resize(300, 600)
+    assert len(overlay.lines) == 1
+
+
+def test_style_settings_apply(qtbot) -> None:
+    overlay = CaptionOverlay()
+    qtbot.addWidget(overlay)
+    overlay.apply_settings(OverlaySettings(font_family="DejaVu Serif", font_size=40, bold=True, text_color="#ffff00", background_color="#ffffff", background_opacity=0.5))
+    assert overlay.final_font.family() == "DejaVu Serif" and overlay.final_font.pointSize() == 40 and overlay.final_font.bold()
+    assert overlay.interim_font.italic()
+    overlay.resize(400, 100)
+    image = overlay.grab().toImage()
+    corner = image.pixelColor(200, 4)  # background, above the hint text
+    assert corner.red() > 200 and corner.green() > 200 and 100 < corner.alpha() < 160  # white at 50 %
+
+
+def test_click_through_sets_transparent_for_input_and_back(qtbot) -> None:
+    overlay = CaptionOverlay()
+    qtbot.addWidget(overlay)
+    overlay.show()
+    overlay.setGeometry(100, 100, 600, 100)
+    assert not overlay.click_through
+    overlay.set_click_through(True)
+    assert overlay.windowFlags() & Qt.WindowTransparentForInput
+    assert overlay.isVisible() and overlay.geometry() == QRect(100, 100, 600, 100)
+    assert overlay.windowFlags() & Qt.WindowStaysOnTopHint and overlay.windowFlags() & Qt.FramelessWindowHint
+    overlay.set_click_through(False)
+    assert not overlay.windowFlags() & Qt.WindowTransparentForInput and overlay.isVisible()
+
+
+def test_dragging_moves_and_edges_resize(qtbot) -> None:
+    overlay = CaptionOverlay()
+    qtbot.addWidget(overlay)
+    overlay.show()
+    overlay.setGeometry(100, 100, 600, 100)
+    moved = []
+    overlay.placementChanged.connect(lambda key, rect: moved.append((key, QRect(rect))))
+    qtbot.mousePress(overlay, Qt.LeftButton, pos=QPoint(300, 50))
+    qtbot.mouseMove(overlay, QPoint(340, 70))
+    qtbot.mouseRelease(overlay, Qt.LeftButton, pos=QPoint(340, 70))
+    assert overlay.pos() == QPoint(140, 120)
+    qtbot.waitUntil(lambda: bool(moved), timeout=2000)
+    assert moved[-1][1].topLeft() == QPoint(140, 120)
+    assert moved[-1][0] == screen_key(QGuiApplication.primaryScreen())
+
+    right_edge = QPoint(overlay.width() - 3, 50)
+    qtbot.mousePress(overlay, Qt.LeftButton, pos=right_edge)
+    qtbot.mouseMove(overlay, right_edge + QPoint(-200, 0))
+    qtbot.mouseRelease(overlay, Qt.LeftButton, pos=right_edge + QPoint(-200, 0))
+    assert overlay.width() == 400 and overlay.pos() == QPoint(140, 120)
+
+
+def test_placement_per_screen() -> None:
+    screens = {"HDMI-1 1920x1080": QRect(0, 0, 1920, 1040), "eDP-1 1600x900": QRect(1920, 0, 1600, 900)}
+    saved = (ScreenGeometry("HDMI-1 1920x1080", 300, 900, 1200, 120), ScreenGeometry("eDP-1 1600x900", 2000, 700, 900, 100))
+    assert choose_placement(saved, "eDP-1 1600x900", screens, "HDMI-1 1920x1080", (900, 100)) == ("eDP-1 1600x900", QRect(2000, 700, 900, 100))
+    assert choose_placement(saved, "HDMI-1 1920x1080", screens, "HDMI-1 1920x1080", (900, 100))[1] == QRect(300, 900, 1200, 120)
+    # the laptop alone: its own remembered place, although the monitor was used last
+    laptop = {"eDP-1 1600x900": QRect(0, 0, 1600, 900)}
+    key, rect = choose_placement(saved, "HDMI-1 1920x1080", laptop, "eDP-1 1600x900", (900, 100))
+    assert key == "eDP-1 1600x900" and laptop[key].contains(rect)
+    # nothing remembered: bottom centre of the primary screen
+    key, rect = choose_placement((), "", screens, "HDMI-1 1920x1080", (900, 100))
+    assert key == "HDMI-1 1920x1080" and rect.width() == 900 and abs(rect.center().x() - 960) <= 1 and rect.bottom() > 800
+    # a place off the screen is pulled back onto it
+    off = (ScreenGeometry("HDMI-1 1920x1080", 5000, -300, 1200, 120),)
+    assert screens["HDMI-1 1920x1080"].contains(choose_placement(off, "HDMI-1 1920x1080", screens, "HDMI-1 1920x1080", (900, 100))[1])
+
+
+def test_overlay_place_is_remembered_across_launches(make_app, qtbot) -> None:
+    app = make_app()
+    overlay = app.overlay
+    assert overlay.isVisible()
+    overlay.move(23, 456)  # the offscreen screen is 800 x 800
+    overlay.resize(700, 150)
+    key = screen_key(QGuiApplication.primaryScreen())
+    qtbot.waitUntil(lambda: bool(app.store.settings.overlay.geometries), timeout=3000)
+    assert app.store.settings.overlay.last_screen == key
+    assert app.store.settings.overlay.geometries[0] == ScreenGeometry(key, 23, 456, 700, 150)
+    app.window.close()
+    qtbot.waitUntil(lambda: not app.window.isVisible(), timeout=3000)
+
+    again = make_app(write=False)
+    assert again.overlay.geometry() == QRect(23, 456, 700, 150)

@@ -1,0 +1,137 @@
+"""The transcript view: finals with timestamps, greyed interim after them, follow/scroll, search, copy."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QGuiApplication, QTextCursor
+
+from captioner.events import CaptionEvent
+from captioner.gui.merge import CaptionMerger
+from captioner.gui.transcript_view import TranscriptView
+
+
+def feed(view: TranscriptView, merger: CaptionMerger, id: int, text: str, final: bool, start_s: float = 0.0) -> None:
+    event = CaptionEvent(id, int(start_s * 16000), int(start_s * 16000) + 16000, text, final)
+    view.apply(merger.apply(event))
+
+
+def fragments(view: TranscriptView) -> list:
+    out = []
+    block = view.text.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            out.append(it.fragment())
+            it += 1
+        block = block.next()
+    return out
+
+
+def block_formats(view: TranscriptView) -> list[tuple[str, bool]]:
+    """(text, italic) of every fragment in the document."""
+    return [(f.text(), f.charFormat().fontItalic()) for f in fragments(view)]
+
+
+def test_interim_is_greyed_after_finals_and_replaced_by_its_final(qtbot) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    m = CaptionMerger()
+    feed(view, m, 1, "Good morning everyone.", True, 1.0)
+    feed(view, m, 2, "welcome to", False, 65.0)
+    assert view.text.toPlainText().splitlines()[0] == "00:00:01  Good morning everyone."
+    frags = block_formats(view)
+    assert ("welcome to", True) in frags  # italic
+    interim = next(f for f in fragments(view) if f.text() == "welcome to")
+    final = next(f for f in fragments(view) if f.text() == "Good morning everyone.")
+    grey = interim.charFormat().foreground().color()
+    assert grey.saturation() == 0 and grey != final.charFormat().foreground().color()
+
+    feed(view, m, 2, "welcome to the weekly", False, 65.0)
+    assert view.text.toPlainText().count("welcome") == 1
+    feed(view, m, 2, "Welcome to the weekly meeting.", True, 65.0)
+    assert view.text.toPlainText().splitlines() == ["00:00:01  Good morning everyone.", "00:01:05  Welcome to the weekly meeting."]
+    assert all(not italic for text, italic in block_formats(view) if "Welcome" in text)
+    assert view.plain_text() == "[00:00:01] Good morning everyone.\n[00:01:05] Welcome to the weekly meeting.\n"
+
+
+def test_retracted_interim_disappears(qtbot) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    m = CaptionMerger()
+    feed(view, m, 1, "Hello.", True)
+    feed(view, m, 2, "uh", False)
+    assert "uh" in view.text.toPlainText()
+    feed(view, m, 2, "", True)
+    assert view.text.toPlainText() == "00:00:00  Hello."
+    assert view.interim_text == ""
+
+
+def test_follows_the_talk_unless_the_user_scrolled_up(qtbot) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.resize(500, 200)
+    view.show()
+    m = CaptionMerger()
+    for i in range(40):
+        feed(view, m, i + 1, f"Line number {i} of a long meeting.", True, i * 3.0)
+    bar = view.text.verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == bar.maximum()
+    assert view.following
+
+    bar.setValue(0)  # the user scrolls up to read
+    assert not view.following
+    feed(view, m, 100, "Another line arrives.", True, 200.0)
+    feed(view, m, 101, "and an interim", False, 203.0)
+    assert bar.value() == 0
+    assert view.live_button.isVisible()
+
+    view.live_button.click()
+    assert view.following and bar.value() == bar.maximum() and not view.live_button.isVisible()
+    feed(view, m, 101, "And a final.", True, 203.0)
+    assert bar.value() == bar.maximum()
+
+
+def test_search_highlights_and_steps_through_matches(qtbot) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    view.show()
+    m = CaptionMerger()
+    for i, text in enumerate(["The budget is fine.", "We spoke about travel.", "Budget again, said the budget chief."]):
+        feed(view, m, i + 1, text, True, i * 5.0)
+    view.show_find()
+    bar = view.find_bar
+    assert bar.isVisible()
+    bar.field.setText("budget")
+    assert len(bar.matches) == 3 and bar.count.text() == "3 of 3"  # starts at the newest match
+    assert len(view.text.extraSelections()) == 3
+    bar.find_next()
+    assert bar.count.text() == "1 of 3"
+    bar.find_previous()
+    assert bar.count.text() == "3 of 3"
+    feed(view, m, 9, "One more budget line.", True, 30.0)  # new text is searched too, keeping the current match
+    assert bar.count.text() == "3 of 4"
+    bar.field.setText("nothing like this")
+    assert bar.count.text() == "no match" and view.text.extraSelections() == []
+    bar.close_bar()
+    assert not bar.isVisible() and view.text.extraSelections() == []
+
+
+def test_copy_all_and_clear(qtbot) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    m = CaptionMerger()
+    feed(view, m, 1, "First  line.", True, 0.0)
+    feed(view, m, 2, "Second line.", True, 3.0)
+    feed(view, m, 3, "interim words", False, 6.0)
+    view.copy_all()
+    assert QGuiApplication.clipboard().text() == "[00:00:00] First line.\n[00:00:03] Second line.\n"
+    # a selection copies too, like any text view
+    cursor = view.text.textCursor()
+    cursor.movePosition(QTextCursor.Start)
+    cursor.movePosition(QTextCursor.EndOfBlock, QTextCursor.KeepAnchor)
+    view.text.setTextCursor(cursor)
+    view.text.copy()
+    assert QGuiApplication.clipboard().text() == "00:00:00  First line."
+    view.clear()
+    assert view.text.toPlainText() == "" and view.plain_text() == ""
+    feed(view, m, 3, "Third line.", True, 6.0)
+    assert view.text.toPlainText() == "00:00:06  Third line."
