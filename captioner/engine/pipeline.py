@@ -39,7 +39,7 @@ from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 class EngineConfig:
     segmenter: SegmenterConfig = SegmenterConfig()
     interims: bool = True
-    first_interim_s: float = 0.5  # speech before the first interim pass
+    first_interim_s: float = 0.75  # speech before the first interim pass (shorter ones mostly come back empty)
     interim_interval_s: float = 1.0  # new audio before another interim pass
     pause_pass_ms: int = 150  # silence after which a pass that may become the final runs
     prompt_chars: int = 0  # previous final text given to the decoder as context (0: none)
