@@ -72,8 +72,10 @@ class _Segment:
     shown: bool = False  # an interim of it was emitted
 
     def covered_by(self, end: int) -> bool:
-        """Whether a pass reaching `end` heard all of this closed segment's speech."""
-        return self.reason != "max_length" and end >= self.speech_end
+        """Whether a pass reaching `end` heard all of this closed segment's speech, and no more."""
+        if self.reason == "max_length":
+            return end == self.end  # speech went on past the cut: only a pass up to the cut will do
+        return end >= self.speech_end
 
 
 class CaptionEngine:

@@ -109,3 +109,23 @@ def test_lag_and_processed_follow_the_audio_clock(sentence_wav, tiny_transcriber
     assert job.final
     engine.complete(job, tiny_transcriber.transcribe(job.audio))
     assert engine.done and engine.lag == 0
+
+
+def test_speech_cut_at_the_length_limit_gets_finals_for_both_parts(sentence_wav, tiny_transcriber):
+    audio = decode_file(str(sentence_wav))
+    config = EngineConfig(segmenter=SegmenterConfig(max_segment_s=2.5, cut_search_s=1.0))
+    engine = CaptionEngine(config)
+    passes = []
+
+    def transcribe(job):
+        passes.append(job)
+        assert len(passes) < 40, "the engine keeps re-running passes"
+        return tiny_transcriber.transcribe(job.audio)
+
+    result = replay(audio, engine, transcribe, compute_advances_clock=False)
+    assert engine.done
+    assert len(result.finals) == 2
+    # espeak leaves no pause to cut in, so a word is split at the cut; both halves still come out
+    assert "team" in normalise(result.finals[0].text) and "budget" in normalise(result.finals[1].text)
+    assert wer(SENTENCE, " ".join(f.text for f in result.finals)) <= 0.5
+    assert result.finals[0].end <= result.finals[1].start
