@@ -82,6 +82,7 @@ def main(argv=None) -> int:
     p.add_argument("--pad-s", type=float, default=1.0)
     p.add_argument("--name", default=None)
     p.add_argument("--patch", nargs="*", default=[], choices=["max-length-final"])
+    p.add_argument("--resume", action="store_true", help="keep the rounds already in results/<name>/tune.json (same engine code)")
     add_engine_args(p)
     args = p.parse_args(argv)
 
@@ -104,9 +105,29 @@ def main(argv=None) -> int:
     rounds: dict[str, list[dict]] = {v: [] for v, _ in variants}
     per_file: dict[str, list[dict]] = {v: [] for v, _ in variants}
     settings = {}
+    out = REPO / "benchmarks" / "results" / (args.name or f"tune-{name}-{started.strftime('%Y%m%d-%H%M%S')}")
+    out.mkdir(parents=True, exist_ok=True)
+    if args.resume and (out / "tune.json").is_file():
+        old = json.loads((out / "tune.json").read_text())
+        if old.get("engine_code") != engine_fingerprint():
+            raise SystemExit(f"{out}/tune.json comes from engine code {old.get('engine_code')}, now {engine_fingerprint()}: not resuming")
+        for v in rounds:
+            rounds[v] = old["rounds"].get(v, [])[: args.repeat]
+            per_file[v] = old["per_file"].get(v, [])[: args.repeat]
+        settings.update(old.get("settings", {}))
+
+    def save() -> None:
+        (out / "tune.json").write_text(json.dumps(_clean({
+            "started": started.isoformat(timespec="seconds"), "command": " ".join(sys.argv), "model": name, "folder": str(folder),
+            "engine_code": engine_fingerprint(),
+            "files": [bf.stem for bf in files], "repeat": args.repeat, "settings": settings,
+            "rounds": rounds, "per_file": per_file}), indent=1, default=str))
+
     for r in range(args.repeat):
         order = variants[r % len(variants):] + variants[: r % len(variants)]
         for vname, over in order:
+            if len(rounds[vname]) > r:
+                continue
             over = dict(over)
             experiment = tuple(x for x in str(over.pop("experiment", "")).split("+") if x)
             engine_cfg, decode = configs_from_args(args, **over)
@@ -135,15 +156,10 @@ def main(argv=None) -> int:
             print(f"[{r + 1}/{args.repeat}] {vname:22s} WER {pc(pooled['wer'])} % final p50 {f(pooled['final_p50'])} p90 {f(pooled['final_p90'])} "
                   f"first p50 {f(pooled['first_p50'])} p90 {f(pooled['first_p90'])} compute {f(pooled['rtf'])} s/s "
                   f"({time.perf_counter() - t0:.0f} s)" + (" STALLED" if any(stalled) else ""), flush=True)
+            save()
     table = render(name, files, variants, rounds, args.repeat)
-    out = REPO / "benchmarks" / "results" / (args.name or f"tune-{name}-{started.strftime('%Y%m%d-%H%M%S')}")
-    out.mkdir(parents=True, exist_ok=True)
     (out / "tune.md").write_text(table)
-    (out / "tune.json").write_text(json.dumps(_clean({
-        "started": started.isoformat(timespec="seconds"), "command": " ".join(sys.argv), "model": name, "folder": str(folder),
-        "engine_code": engine_fingerprint(),
-        "files": [bf.stem for bf in files], "repeat": args.repeat, "settings": settings,
-        "rounds": rounds, "per_file": per_file}), indent=1, default=str))
+    save()
     print(table)
     print(f"wrote {out}/tune.md, tune.json")
     return 0
