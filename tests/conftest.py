@@ -38,7 +38,8 @@ def _no_user_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
 
 
-PULSE_SOCKET = "/tmp/captioner-pulse/native"  # where .ci/pulse.sh puts the test server
+# where .ci/pulse.sh puts the test server; CAPTIONER_PULSE_SOCKET gives a run its own server
+PULSE_SOCKET = os.environ.get("CAPTIONER_PULSE_SOCKET", "/tmp/captioner-pulse/native")
 
 
 def start_pulse() -> bool:
