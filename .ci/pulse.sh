@@ -5,6 +5,8 @@
 set -u
 SOCKET="${CAPTIONER_PULSE_SOCKET:-/tmp/captioner-pulse/native}"
 export PULSE_SERVER="unix:$SOCKET"
+# its own runtime folder, so servers on other sockets can run beside it
+export PULSE_RUNTIME_PATH="$(dirname "$SOCKET")/runtime"
 case "${1:-start}" in
   start)
     if pactl info >/dev/null 2>&1; then exit 0; fi
