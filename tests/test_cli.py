@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+import av
 import jiwer
 import numpy as np
 import pytest
@@ -71,9 +72,26 @@ def test_caption_a_file_to_srt_and_txt(tmp_path, tiny_model, talk_wav):
         assert all(len(line) <= 42 for line in cue.content.splitlines()) and len(cue.content.splitlines()) <= 2
 
 
+def write_mp3(path: Path, audio: np.ndarray, rate: int, channels: int) -> Path:
+    """Encode mono 16 kHz `audio` as an MP3 at `rate` Hz with `channels`, with PyAV's own ffmpeg (LAME)."""
+    import soxr
+
+    samples = soxr.resample(audio, SR, rate).astype(np.float32)
+    planes = np.ascontiguousarray(np.tile(samples, (channels, 1)))
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mp3", rate=rate, layout="stereo" if channels == 2 else "mono")
+        frame = av.AudioFrame.from_ndarray(planes, format="fltp", layout=stream.layout.name)
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    return path
+
+
 def test_stereo_mp3_at_44k(tmp_path, tiny_model, sentence_wav):
-    mp3 = tmp_path / "stereo.mp3"
-    subprocess.run(["sox", str(sentence_wav), "-r", "44100", "-c", "2", str(mp3)], check=True)
+    mp3 = write_mp3(tmp_path / "stereo.mp3", read_wav(sentence_wav), 44100, 2)
+    with av.open(str(mp3)) as probe:
+        stream = probe.streams.audio[0]
+        assert (probe.format.name, stream.rate, stream.channels) == ("mp3", 44100, 2)
     done = run("caption", "--input", mp3, "--model", tiny_model)
     assert done.returncode == 0, done.stderr
     assert wer(SENTENCE, done.stdout) <= 0.2

@@ -10,7 +10,7 @@ from captioner.engine.pipeline import CaptionEngine, EngineConfig
 from captioner.engine.replay import replay
 from captioner.engine.segmenter import SegmenterConfig
 from tests.conftest import SENTENCE
-from tests.speech import SR, quiet, vowel
+from tests.speech import SR, quiet, read_wav, speak, vowel
 
 normalise = EnglishTextNormalizer()
 
@@ -111,9 +111,31 @@ def test_lag_and_processed_follow_the_audio_clock(sentence_wav, tiny_transcriber
     assert engine.done and engine.lag == 0
 
 
-def test_speech_cut_at_the_length_limit_gets_finals_for_both_parts(sentence_wav, tiny_transcriber):
-    audio = decode_file(str(sentence_wav))
-    config = EngineConfig(segmenter=SegmenterConfig(max_segment_s=2.5, cut_search_s=1.0))
+FIRST, SECOND = "Our team finished the quarterly report.", "The budget looks good for next year."
+
+
+@pytest.fixture(scope="module")
+def two_phrases(tmp_path_factory):
+    """Two spoken phrases with a 0.25 s pause between them: shorter than the hangover, so no segment ends there."""
+    folder = tmp_path_factory.mktemp("phrases")
+    first, second = (_trimmed(read_wav(speak(text, folder / f"{i}.wav", lead_s=0, trail_s=0))) for i, text in enumerate((FIRST, SECOND)))
+    pause_at = 0.5 + len(first) / SR
+    return np.concatenate([quiet(0.5, seed=1), first, quiet(0.25, seed=2), second, quiet(1.5, seed=3)]), pause_at
+
+
+def _trimmed(speech):
+    """Speech without espeak's own leading and trailing silence."""
+    loud = np.flatnonzero(np.abs(speech) > 0.005)
+    return speech[loud[0] : loud[-1] + 1]
+
+
+def test_speech_cut_at_the_length_limit_gets_finals_for_both_parts(two_phrases, tiny_transcriber):
+    audio, pause_at = two_phrases
+    whole = run(audio, tiny_transcriber, compute_advances_clock=False)
+    assert len(whole.finals) == 1, "without the length limit the pause is too short to end a segment"
+
+    # the limit falls 0.5 s after the pause, which lies in the stretch searched for a cut
+    config = EngineConfig(segmenter=SegmenterConfig(max_segment_s=pause_at + 0.25 + 0.5 - 0.2, cut_search_s=1.0))
     engine = CaptionEngine(config)
     passes = []
 
@@ -123,9 +145,11 @@ def test_speech_cut_at_the_length_limit_gets_finals_for_both_parts(sentence_wav,
         return tiny_transcriber.transcribe(job.audio)
 
     result = replay(audio, engine, transcribe, compute_advances_clock=False)
-    assert engine.done
-    assert len(result.finals) == 2
-    # espeak leaves no pause to cut in, so a word is split at the cut; both halves still come out
-    assert "team" in normalise(result.finals[0].text) and "budget" in normalise(result.finals[1].text)
-    assert wer(SENTENCE, " ".join(f.text for f in result.finals)) <= 0.5
-    assert result.finals[0].end <= result.finals[1].start
+    assert engine.done and engine.pending_finals == 0
+    first, second = result.finals
+    assert first.id < second.id and first.end <= second.start
+    assert abs(first.end / SR - pause_at) < 0.3 and abs(second.start / SR - (pause_at + 0.25)) < 0.3
+    assert wer(FIRST, first.text) <= 0.35 and wer(SECOND, second.text) <= 0.35
+    speech = np.flatnonzero(np.abs(audio) > 0.01)
+    assert first.start <= speech[0] and second.end >= speech[-1] - 0.25 * SR
+    assert sum(1 for job in passes if job.final) <= 2
