@@ -11,9 +11,23 @@ import threading
 from contextlib import ExitStack
 
 from captioner import __version__
-from captioner.engine.models import DEFAULT_MODEL, default_model
+from captioner.engine.catalogue import DEFAULT_MODEL, ModelRequest, default_model
+from captioner.engine.model_errors import (
+    DeviceUnavailable,
+    FolderMissing,
+    LanguageUnsupported,
+    ModelError,
+    UnknownDevice,
+)
 from captioner.events import SessionError, SessionStatus
 
+# the command line's own way out for the advice of a model error
+_HINTS: dict[type[ModelError], str] = {
+    DeviceUnavailable: "--compute-device cpu or --compute-device auto",
+    UnknownDevice: "--compute-device",
+    LanguageUnsupported: "--language en",
+    FolderMissing: "--model",
+}
 
 
 class CliError(Exception):
@@ -95,46 +109,55 @@ def devices() -> int:
     return 0
 
 
+def model_error_message(error: ModelError) -> str:
+    """The error's message with this command line's flags for its way out."""
+    hint = next((text for kind, text in _HINTS.items() if isinstance(error, kind)), "")
+    return error.message(hint or ("--model /path/to/folder" if error.offers_folder else ""))
+
+
+class _ProgressBar:
+    """A tqdm bar on stderr for a model download, opened at its first report."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        self.bar = None
+
+    def __call__(self, p) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=p.total, unit="B", unit_scale=True, unit_divisor=1024, desc=f"downloading {self.spec}", file=sys.stderr)
+        self.bar.update(p.downloaded - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def download(spec: str, cancel: threading.Event | None = None):
     """Resolve a model name or folder, downloading with a progress bar; return its folder."""
-    from tqdm import tqdm
+    from captioner.engine.models import resolve_model
 
-    from captioner.engine.models import DownloadCancelled, ModelError, resolve_model
-
-    bar: tqdm | None = None
-
-    def progress(p) -> None:
-        nonlocal bar
-        if bar is None:
-            bar = tqdm(total=p.total, unit="B", unit_scale=True, unit_divisor=1024, desc=f"downloading {spec}", file=sys.stderr)
-        bar.update(p.downloaded - bar.n)
-
+    bar = _ProgressBar(spec)
     try:
-        return resolve_model(spec, progress=progress, cancel=cancel)
-    except DownloadCancelled as exc:
-        raise CliError(f"download of {spec} cancelled") from exc
+        return resolve_model(spec, progress=bar, cancel=cancel)
     except ModelError as exc:
-        raise CliError(str(exc)) from exc
+        raise CliError(model_error_message(exc)) from exc
     finally:
-        if bar is not None:
-            bar.close()
+        bar.close()
 
 
 def load_transcriber(args: argparse.Namespace):
-    from captioner.engine.models import ModelError
-    from captioner.engine.transcriber import DecodeOptions, Transcriber
+    from captioner.engine.models import load_transcriber as load
 
-    path = download(args.model)
-    language = None if args.language == "auto" else args.language
-    options = DecodeOptions(language=language, beam_size=args.beam_size)
+    request = ModelRequest(args.model, args.compute_device, args.language, args.beam_size, args.compute_type)
+    bar = _ProgressBar(args.model)
     try:
-        return Transcriber.load(str(path), options, device=args.compute_device, compute_type=args.compute_type, name=args.model)
+        return load(request, progress=bar)
     except ModelError as exc:
-        raise CliError(str(exc)) from exc
-    except ValueError as exc:
-        raise CliError(str(exc)) from exc
-    except RuntimeError as exc:
-        raise CliError(f"Cannot load the model in {path}: {exc}. The folder may be incomplete or corrupt: download it again or choose another model.") from exc
+        raise CliError(model_error_message(exc)) from exc
+    finally:
+        bar.close()
 
 
 def caption(args: argparse.Namespace) -> int:

@@ -25,7 +25,7 @@ from typing import Any, NamedTuple
 
 import platformdirs
 
-from captioner.engine.models import DEFAULT_MODEL, default_model
+from captioner.engine.catalogue import DEFAULT_MODEL, default_model
 
 APP_NAME = "captioner"
 SETTINGS_VERSION = 1

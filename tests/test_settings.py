@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -174,3 +176,14 @@ def test_remember_folder_puts_the_newest_first_without_duplicates() -> None:
     folders = ("/a", "/b", "/c", "/d", "/e")
     assert remember_folder(folders, "/c") == ("/c", "/a", "/b", "/d", "/e")
     assert remember_folder(folders, "/f") == ("/f", "/a", "/b", "/c", "/d")
+
+
+def test_importing_settings_and_the_catalogue_loads_no_ml_stack() -> None:
+    """The settings and the CLI's parser must start fast: no faster_whisper, CTranslate2, PyAV or hub client."""
+    code = (
+        "import sys, captioner.settings, captioner.engine.catalogue, captioner.engine.model_errors; "
+        "print(' '.join(m for m in ('faster_whisper', 'ctranslate2', 'av', 'huggingface_hub', 'numpy', 'PySide6') if m in sys.modules))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "CAPTIONER_EMBEDDED_MODEL"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    assert done.stdout.strip() == ""

@@ -1,4 +1,4 @@
-"""Find or download the faster-whisper model, and choose where to run it."""
+"""Find or download the faster-whisper model, choose where to run it, and load it.\n\nWhat the model names mean lives in `engine.catalogue`; the ways this can fail, in `engine.model_errors`.\n"""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import ctranslate2
 import httpx2
-from faster_whisper.utils import _MODELS, available_models
+from faster_whisper.utils import available_models
 from huggingface_hub import HfApi, constants, snapshot_download, try_to_load_from_cache
 from huggingface_hub.errors import (
     GatedRepoError,
@@ -26,34 +26,45 @@ from huggingface_hub.utils import filter_repo_objects
 from huggingface_hub.utils._xet import abort_xet_session
 from huggingface_hub.utils.tqdm import tqdm as hf_tqdm
 
-DEFAULT_MODEL = "distil-large-v3.5"
-EMBEDDED_MODEL_ENV = "CAPTIONER_EMBEDDED_MODEL"  # set by a bundle that carries a model
+from captioner.engine.catalogue import (
+    ALLOW_PATTERNS,
+    ModelRequest,
+    cached_snapshot,
+    is_cached,
+    is_folder_spec,
+    is_model_folder,
+    repo_id,
+)
+from captioner.engine.model_errors import (
+    CorruptModel,
+    DeviceUnavailable,
+    DownloadCancelled,
+    DownloadFailed,
+    FolderMissing,
+    HubUnreachable,
+    LoginNeeded,
+    ModelError,
+    ModelNotFound,
+    NotAModel,
+    OutOfMemory,
+    UnknownDevice,
+)
 
+__all__ = [
+    "DownloadCancelled",
+    "DownloadProgress",
+    "ModelError",
+    "choose_device",
+    "cpu_threads",
+    "is_cached",
+    "load_transcriber",
+    "resolve_model",
+]
 
-def default_model() -> str:
-    """The model to use when none is chosen: distil-large-v3.5, or a bundle's own model until that is cached."""
-    embedded = os.environ.get(EMBEDDED_MODEL_ENV)
-    if embedded and os.path.isfile(os.path.join(embedded, "model.bin")) and not is_cached(DEFAULT_MODEL):
-        return embedded
-    return DEFAULT_MODEL
-
-
-ALLOW_PATTERNS = ["config.json", "preprocessor_config.json", "model.bin", "tokenizer.json", "vocabulary.*"]
-"""The files faster-whisper's own `download_model` fetches."""
-
-_LOCAL_FOLDER_HINT = "choose a local model folder (--model /path/to/folder)"
 _REPORT_INTERVAL_S = 0.1
 _RATE_SMOOTHING = 0.3
 _HTTP_CHUNK_SIZE = 256 * 1024
 _BYTES_BAR_NAME = "huggingface_hub.snapshot_download"
-
-
-class ModelError(Exception):
-    """The model cannot be used; str() is a one-line message telling the user what to do."""
-
-
-class DownloadCancelled(ModelError):
-    """The download was cancelled; finished files stay cached, the partial one is discarded."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,52 @@ class DownloadProgress:
 
 
 ProgressCallback = Callable[[DownloadProgress], None]
+PhaseCallback = Callable[[str], None]
+
+
+def load_transcriber(
+    request: ModelRequest,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+    phase: PhaseCallback | None = None,
+):
+    """Find (downloading if needed) and load the model `request` names; return a Transcriber.
+
+    `phase` hears "checking", then "downloading" (only if a download starts) and "loading";
+    `progress` and `cancel` work as for `resolve_model`. Raises a ModelError subclass for
+    every failure a user can act on (DownloadCancelled once `cancel` is set).
+    """
+    from captioner.engine.transcriber import DecodeOptions, Transcriber
+
+    report = phase or (lambda _phase: None)
+    downloading = False
+
+    def on_progress(event: DownloadProgress) -> None:
+        nonlocal downloading
+        if not downloading:
+            downloading = True
+            report("downloading")
+        if progress is not None:
+            progress(event)
+
+    report("checking")
+    path = resolve_model(request.spec, progress=on_progress, cancel=cancel)
+    _raise_if_cancelled(cancel, request.spec)
+    report("loading")
+    options = DecodeOptions(language=request.decode_language, beam_size=request.beam_size)
+    try:
+        transcriber = Transcriber.load(
+            str(path), options, device=request.compute_device, compute_type=request.compute_type, name=request.label
+        )
+    except (ModelError, ValueError):
+        raise
+    except RuntimeError as error:
+        raise CorruptModel(path, str(error)) from error
+    except MemoryError as error:
+        raise OutOfMemory(request.label) from error
+    _raise_if_cancelled(cancel, request.spec)
+    return transcriber
 
 
 def resolve_model(
@@ -89,25 +146,14 @@ def resolve_model(
     While downloading, `progress` is called from download threads at most ~10 times a second,
     and setting `cancel` stops the download with DownloadCancelled. Raises ModelError.
     """
-    if _looks_like_path(spec):
+    if is_folder_spec(spec):
         return _checked_folder(Path(spec).expanduser())
-    repo_id = _repo_id(spec)
-    cached = _cached_snapshot(repo_id, cache_dir)
+    repo = repo_id(spec)
+    cached = cached_snapshot(repo, cache_dir)
     if cached is not None:
-        return cached
+        return cached  # the hub is never asked about a model that is here
     endpoint = endpoint if endpoint is not None else os.environ.get("HF_ENDPOINT")
-    return _download(spec, repo_id, progress=progress, cancel=cancel, endpoint=endpoint, cache_dir=cache_dir)
-
-
-def is_cached(spec: str, cache_dir: str | None = None) -> bool:
-    """Whether `spec` can be loaded without downloading (offline, cheap)."""
-    if _looks_like_path(spec):
-        return _is_model_folder(Path(spec).expanduser())
-    try:
-        repo_id = _repo_id(spec)
-    except ModelError:
-        return False
-    return _cached_snapshot(repo_id, cache_dir) is not None
+    return _download(spec, repo, progress=progress, cancel=cancel, endpoint=endpoint, cache_dir=cache_dir)
 
 
 def choose_device(requested: str = "auto", compute_type: str = "auto") -> tuple[str, str]:
@@ -116,14 +162,11 @@ def choose_device(requested: str = "auto", compute_type: str = "auto") -> tuple[
     if requested == "auto":
         device = "cuda" if has_cuda else "cpu"
     elif requested == "cuda" and not has_cuda:
-        raise ModelError(
-            "No CUDA GPU is available (check the NVIDIA driver and the CUDA 12 / cuDNN 9 libraries); "
-            "use --device cpu or --device auto."
-        )
+        raise DeviceUnavailable(requested)
     elif requested in ("cpu", "cuda"):
         device = requested
     else:
-        raise ModelError(f"Unknown device '{requested}'; use auto, cpu or cuda.")
+        raise UnknownDevice(requested)
     if compute_type == "auto":
         compute_type = "float16" if device == "cuda" else "int8"
     return device, compute_type
@@ -155,47 +198,12 @@ def _physical_cores(cpus: set[int]) -> int:
     return len(cores)
 
 
-def _looks_like_path(spec: str) -> bool:
-    """Hub ids are exactly `owner/name`; other specs with separators, or existing folders, are paths."""
-    if spec.startswith((".", "~")) or os.path.isabs(spec) or Path(spec).is_dir():
-        return True
-    return spec.count("/") > 1 or (os.sep != "/" and os.sep in spec)
-
-
-def _is_model_folder(folder: Path) -> bool:
-    return (folder / "model.bin").is_file()
-
-
 def _checked_folder(folder: Path) -> Path:
     if not folder.exists():
-        raise ModelError(
-            f"Model folder '{folder}' does not exist; check the path or use a model name such as 'small'."
-        )
-    if not _is_model_folder(folder):
-        raise ModelError(
-            f"'{folder}' is not a faster-whisper (CTranslate2) model folder: it needs model.bin, config.json "
-            "and tokenizer.json (or vocabulary.*); pick such a folder or use a model name such as 'small'."
-        )
+        raise FolderMissing(folder)
+    if not is_model_folder(folder):
+        raise CorruptModel(folder)
     return folder
-
-
-def _repo_id(spec: str) -> str:
-    if "/" in spec:
-        return spec
-    if spec in _MODELS:
-        return _MODELS[spec]
-    raise ModelError(f"Unknown model '{spec}'; use one of: {', '.join(available_models())}, or a model folder.")
-
-
-def _cached_snapshot(repo_id: str, cache_dir: str | None) -> Path | None:
-    """The cached snapshot of `repo_id` if it holds a model; never touches the network."""
-    try:
-        folder = snapshot_download(
-            repo_id, allow_patterns=ALLOW_PATTERNS, cache_dir=cache_dir, local_files_only=True
-        )
-    except (LocalEntryNotFoundError, HFValidationError):
-        return None
-    return Path(folder) if _is_model_folder(Path(folder)) else None
 
 
 def _download(
@@ -207,7 +215,7 @@ def _download(
     endpoint: str | None,
     cache_dir: str | None,
 ) -> Path:
-    _raise_if_cancelled(cancel)
+    _raise_if_cancelled(cancel, spec)
     _use_small_http_chunks()
     try:
         counter = _start_counter(spec, repo_id, progress, cancel, endpoint, cache_dir)
@@ -222,7 +230,7 @@ def _download(
     except ModelError:
         raise
     except Exception as error:
-        _raise_if_cancelled(cancel)
+        _raise_if_cancelled(cancel, spec)
         model_error = _model_error(spec, repo_id, endpoint, error)
         if model_error is None:
             raise
@@ -244,53 +252,40 @@ def _start_counter(
     siblings = filter_repo_objects(info.siblings or [], allow_patterns=ALLOW_PATTERNS, key=lambda s: s.rfilename)
     sizes = {sibling.rfilename: sibling.size for sibling in siblings}
     if "model.bin" not in sizes:
-        raise ModelError(
-            f"'{spec}' is not a faster-whisper (CTranslate2) model: the hub repo {repo_id} has no model.bin; "
-            "use a model name such as 'small' or a repo converted with ct2-transformers-converter."
-        )
+        raise NotAModel(spec, repo_id)
     total = sum(sizes.values()) if None not in sizes.values() else None
     already = sum(
         size or 0
         for name, size in sizes.items()
         if isinstance(try_to_load_from_cache(repo_id, name, cache_dir=cache_dir, revision=info.sha), str)
     )
-    counter = _ByteCounter(repo_id, total, already, progress, cancel)
+    counter = _ByteCounter(repo_id, total, already, progress, cancel, spec)
     counter.start()
     return counter
 
 
 def _model_error(spec: str, repo_id: str, endpoint: str | None, error: Exception) -> ModelError | None:
-    """A user-facing ModelError for a hub/download failure, or None if `error` is unexpected."""
-    name = f"'{spec}'" if spec == repo_id else f"'{spec}' ({repo_id})"
+    """The ModelError for a hub/download failure, or None if `error` is unexpected."""
     hub = endpoint or constants.ENDPOINT
     if isinstance(error, (httpx2.TransportError, OfflineModeIsEnabled, LocalEntryNotFoundError)):
-        return ModelError(
-            f"The model {name} is not downloaded yet and the model hub ({hub}) cannot be reached; "
-            f"connect to the internet once to download it, or {_LOCAL_FOLDER_HINT}."
-        )
+        return HubUnreachable(spec, repo_id, hub)
     if isinstance(error, GatedRepoError):
-        return ModelError(
-            f"The model {name} needs a Hugging Face login; run `hf auth login` or {_LOCAL_FOLDER_HINT}."
-        )
+        return LoginNeeded(spec, repo_id)
     if isinstance(error, RepositoryNotFoundError):
-        return ModelError(
-            f"The model {name} does not exist on the model hub ({hub}); check the name or {_LOCAL_FOLDER_HINT}."
-        )
+        return ModelNotFound(spec, repo_id=repo_id, endpoint=hub)
     if isinstance(error, HFValidationError):
-        return ModelError(f"'{spec}' is not a valid model name; use one of: {', '.join(available_models())}.")
+        return ModelNotFound(spec, known=tuple(available_models()))
     if isinstance(error, HfHubHTTPError):
         status = error.response.status_code if error.response is not None else "?"
-        return ModelError(
-            f"The model hub ({hub}) failed to send {name} (HTTP {status}); try again later or {_LOCAL_FOLDER_HINT}."
-        )
+        return DownloadFailed(spec, repo_id, endpoint=hub, status=status)
     if isinstance(error, OSError):
-        return ModelError(f"Could not download the model {name} ({error}); check free disk space and try again.")
+        return DownloadFailed(spec, repo_id, reason=error.strerror or str(error))
     return None
 
 
-def _raise_if_cancelled(cancel: threading.Event | None) -> None:
+def _raise_if_cancelled(cancel: threading.Event | None, spec: str = "") -> None:
     if cancel is not None and cancel.is_set():
-        raise DownloadCancelled("The model download was cancelled; start it again to finish it.")
+        raise DownloadCancelled(spec)
 
 
 def _use_small_http_chunks() -> None:
@@ -335,7 +330,9 @@ class _ByteCounter:
         already: int,
         report: ProgressCallback | None,
         cancel: threading.Event | None,
+        spec: str = "",
     ) -> None:
+        self._spec = spec
         self._label = label
         self._total = total
         self._already = already
@@ -353,7 +350,7 @@ class _ByteCounter:
 
     def add(self, n: float) -> None:
         """Count `n` new bytes; raises DownloadCancelled once `cancel` is set."""
-        _raise_if_cancelled(self._cancel)
+        _raise_if_cancelled(self._cancel, self._spec)
         with self._lock:
             self._received += n
             now = time.monotonic()

@@ -19,6 +19,7 @@ import numpy as np
 from faster_whisper import WhisperModel
 
 from captioner.engine.filters import SegmentScore, collapse_repeats, is_invented
+from captioner.engine.model_errors import LanguageUnsupported
 from captioner.engine.models import choose_device, cpu_threads
 from captioner.events import SAMPLE_RATE, Word
 
@@ -86,7 +87,7 @@ class Transcriber:
         self.device = device
         self.compute_type = compute_type
         if not model.model.is_multilingual and options.language not in (None, "en"):
-            raise ValueError(f"{name or 'this model'} is English-only; it cannot caption language {options.language!r}")
+            raise LanguageUnsupported(name, options.language)
 
     @classmethod
     def load(cls, model_path: str, options: DecodeOptions = DecodeOptions(), *, device: str = "auto", compute_type: str = "auto", threads: int | None = None, name: str = "") -> "Transcriber":

@@ -19,7 +19,9 @@ from captioner.events import CaptionEvent, SessionError, SessionStatus
 from captioner.gui.autosave import GuardedWriter, open_autosave, remove_if_empty, session_stem
 from captioner.gui.bridge import SessionBridge
 from captioner.gui.merge import CaptionMerger, caption_delay_s
-from captioner.gui.model_loader import ModelLoader, ModelRequest, describe_model_error
+from captioner.engine.catalogue import ModelRequest
+from captioner.engine.model_errors import DownloadCancelled
+from captioner.gui.model_loader import ModelLoader, describe_model_error
 from captioner.gui.tasks import Task
 from captioner.settings import Settings
 
@@ -227,8 +229,6 @@ class SessionController(QObject):
         self._start_after_load = False
         self.modelPhase.emit("")
         self._set_state(State.IDLE)
-        from captioner.engine.models import DownloadCancelled
-
         if isinstance(exc, DownloadCancelled):
             return
         text, offer_folder = describe_model_error(exc, loader.request)

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from captioner.engine.catalogue import MODEL_CHOICES, ModelRequest, is_folder_spec, model_label
 from captioner.events import SessionStatus
 from captioner.gui.actions import CLICK_THROUGH_SHORTCUT, START_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, SessionInfo, State
 from captioner.gui.device_watcher import DeviceWatcher
-from captioner.gui.model_loader import MODEL_CHOICES, ModelRequest, is_folder_spec, model_label
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import run_in_thread
 from captioner.gui.transcript_view import TranscriptView

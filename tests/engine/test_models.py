@@ -18,10 +18,18 @@ import pytest
 from faster_whisper import WhisperModel
 from huggingface_hub import constants as hf_constants
 
-from captioner.engine.models import (
+from captioner.engine.model_errors import (
+    CorruptModel,
+    DeviceUnavailable,
     DownloadCancelled,
+    FolderMissing,
+    HubUnreachable,
+    ModelNotFound,
+    NotAModel,
+    UnknownDevice,
+)
+from captioner.engine.models import (
     DownloadProgress,
-    ModelError,
     choose_device,
     cpu_threads,
     is_cached,
@@ -182,26 +190,30 @@ def test_cancel_set_before_the_call_downloads_nothing(hub: HubServer, cache: Pat
 
 def test_unreachable_hub_without_cache_explains_what_to_do(cache: Path) -> None:
     endpoint = f"http://127.0.0.1:{closed_port()}"
-    with pytest.raises(ModelError) as raised:
+    with pytest.raises(HubUnreachable) as raised:
         resolve_model("tiny.en", endpoint=endpoint, cache_dir=str(cache))
-    message = str(raised.value)
+    error = raised.value
+    assert (error.model, error.repo_id, error.endpoint, error.offers_folder) == ("tiny.en", REPO_ID, endpoint, True)
+    message = str(error)
     assert "\n" not in message
     assert "tiny.en" in message
     assert "cannot be reached" in message
-    assert "--model /path/to/folder" in message
+    assert message.endswith("or choose a local model folder.")
 
 
 def test_unknown_model_name_lists_the_known_names(cache: Path) -> None:
-    with pytest.raises(ModelError, match="Unknown model 'huge-v9'") as raised:
+    with pytest.raises(ModelNotFound, match="Unknown model 'huge-v9'") as raised:
         resolve_model("huge-v9", cache_dir=str(cache))
+    assert "tiny.en" in raised.value.known and raised.value.repo_id == ""
     assert "tiny.en" in str(raised.value)
     assert "distil-large-v3.5" in str(raised.value)
     assert not is_cached("huge-v9", cache_dir=str(cache))
 
 
 def test_repo_missing_on_the_hub(hub: HubServer, cache: Path) -> None:
-    with pytest.raises(ModelError, match="does not exist on the model hub"):
+    with pytest.raises(ModelNotFound, match="does not exist on the model hub") as raised:
         resolve_model("someone/no-such-model", endpoint=hub.url, cache_dir=str(cache))
+    assert (raised.value.repo_id, raised.value.endpoint) == ("someone/no-such-model", hub.url)
 
 
 def test_hub_repo_without_model_bin_is_rejected(tmp_path: Path, cache: Path) -> None:
@@ -209,19 +221,20 @@ def test_hub_repo_without_model_bin_is_rejected(tmp_path: Path, cache: Path) -> 
     repo.mkdir()
     (repo / "config.json").write_text("{}")
     with HubServer(repo, "someone/not-ct2") as other_hub:
-        with pytest.raises(ModelError, match="has no model.bin"):
+        with pytest.raises(NotAModel, match="has no model.bin"):
             resolve_model("someone/not-ct2", endpoint=other_hub.url, cache_dir=str(cache))
         assert other_hub.file_downloads() == []
 
 
 def test_missing_local_folder(tmp_path: Path) -> None:
-    with pytest.raises(ModelError, match="does not exist"):
+    with pytest.raises(FolderMissing, match="does not exist") as raised:
         resolve_model(str(tmp_path / "nowhere"))
+    assert raised.value.folder == tmp_path / "nowhere"
 
 
 def test_local_folder_without_model_bin(tmp_path: Path) -> None:
     (tmp_path / "config.json").write_text("{}")
-    with pytest.raises(ModelError, match=r"not a faster-whisper \(CTranslate2\) model folder.*model\.bin"):
+    with pytest.raises(CorruptModel, match=r"not a faster-whisper \(CTranslate2\) model folder.*model\.bin"):
         resolve_model(str(tmp_path))
     assert not is_cached(str(tmp_path))
 
@@ -234,7 +247,7 @@ def test_local_model_folder_is_returned_as_is(model_dir: Path) -> None:
 @pytest.mark.skipif(HAS_CUDA, reason="this machine has a CUDA GPU")
 def test_choose_device_on_a_cpu_machine() -> None:
     assert choose_device() == ("cpu", "int8")
-    with pytest.raises(ModelError, match="No CUDA GPU"):
+    with pytest.raises(DeviceUnavailable, match="No CUDA GPU"):
         choose_device("cuda")
 
 
@@ -245,7 +258,7 @@ def test_choose_device_on_a_gpu_machine() -> None:
 
 def test_choose_device_passes_explicit_choices_through() -> None:
     assert choose_device("cpu", "float32") == ("cpu", "float32")
-    with pytest.raises(ModelError, match="Unknown device"):
+    with pytest.raises(UnknownDevice, match="Unknown device"):
         choose_device("tpu")
 
 
@@ -254,7 +267,7 @@ def test_cpu_threads_counts_physical_cores() -> None:
 
 
 def test_default_model_prefers_an_embedded_model_until_the_default_is_cached(tmp_path: Path, model_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from captioner.engine.models import DEFAULT_MODEL, EMBEDDED_MODEL_ENV, default_model
+    from captioner.engine.catalogue import DEFAULT_MODEL, EMBEDDED_MODEL_ENV, default_model
 
     monkeypatch.delenv(EMBEDDED_MODEL_ENV, raising=False)
     assert default_model() == DEFAULT_MODEL

@@ -36,5 +36,8 @@ def test_silence_gives_no_text(tiny_transcriber):
 def test_english_only_model_refuses_another_language(tiny_model):
     import pytest
 
-    with pytest.raises(ValueError, match="English-only"):
-        Transcriber.load(str(tiny_model), DecodeOptions(language="de"), device="cpu")
+    from captioner.engine.model_errors import LanguageUnsupported
+
+    with pytest.raises(LanguageUnsupported, match="English-only") as raised:
+        Transcriber.load(str(tiny_model), DecodeOptions(language="de"), device="cpu", name="tiny.en")
+    assert (raised.value.model, raised.value.language) == ("tiny.en", "de")

@@ -1,0 +1,145 @@
+"""The models captioner knows: names, sizes, the default, labels, and what a model spec names.
+
+A spec is a faster-whisper model name (`small.en`), a hub repo id (`owner/name`) or a
+local model folder. This module is cheap to import (no ML stack, no Qt): settings, the
+CLI's argument parser and the GUI's picker read it; `engine.models` finds and loads
+what a spec names.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from captioner.engine.model_errors import ModelNotFound
+
+DEFAULT_MODEL = "distil-large-v3.5"
+EMBEDDED_MODEL_ENV = "CAPTIONER_EMBEDDED_MODEL"  # set by a bundle that carries a model
+
+ALLOW_PATTERNS = ["config.json", "preprocessor_config.json", "model.bin", "tokenizer.json", "vocabulary.*"]
+"""The files faster-whisper's own `download_model` fetches."""
+
+
+@dataclass(frozen=True)
+class CatalogueEntry:
+    name: str  # faster-whisper's name for it
+    repo_id: str  # where the hub keeps it
+    size: str  # rough download size, for people
+
+
+CATALOGUE: tuple[CatalogueEntry, ...] = (
+    CatalogueEntry("distil-large-v3.5", "distil-whisper/distil-large-v3.5-ct2", "1.5 GB"),
+    CatalogueEntry("large-v3-turbo", "mobiuslabsgmbh/faster-whisper-large-v3-turbo", "1.6 GB"),
+    CatalogueEntry("large-v3", "Systran/faster-whisper-large-v3", "3.1 GB"),
+    CatalogueEntry("medium.en", "Systran/faster-whisper-medium.en", "1.5 GB"),
+    CatalogueEntry("small.en", "Systran/faster-whisper-small.en", "480 MB"),
+    CatalogueEntry("small", "Systran/faster-whisper-small", "480 MB"),
+    CatalogueEntry("base.en", "Systran/faster-whisper-base.en", "145 MB"),
+    CatalogueEntry("tiny.en", "Systran/faster-whisper-tiny.en", "75 MB"),
+)
+"""The models offered in the app's picker, best first."""
+
+MODEL_CHOICES: tuple[tuple[str, str], ...] = tuple((entry.name, entry.size) for entry in CATALOGUE)
+"""(name, download size) of each catalogue model, for pickers."""
+
+_BY_NAME = {entry.name: entry for entry in CATALOGUE}
+_GENERIC_NAMES = {"model", "models", "ct2", "ctranslate2", "snapshots", "whisper", "faster-whisper"}
+
+
+def is_folder_spec(spec: str) -> bool:
+    """Whether `spec` names a local folder rather than a model name or a hub id (exactly `owner/name`).
+
+    A relative `owner/name` that exists as a folder here is a folder.
+    """
+    if spec.startswith((".", "~")) or os.path.isabs(spec) or spec.count("/") > 1:
+        return True
+    if os.sep != "/" and os.sep in spec:
+        return True
+    return "/" in spec and Path(spec).is_dir()
+
+
+def repo_id(spec: str) -> str:
+    """The hub repo for a model name or hub id; raises ModelNotFound for an unknown name."""
+    if "/" in spec:
+        return spec
+    if spec in _BY_NAME:
+        return _BY_NAME[spec].repo_id
+    from faster_whisper.utils import _MODELS  # the names faster-whisper knows beyond the catalogue
+
+    if spec in _MODELS:
+        return _MODELS[spec]
+    raise ModelNotFound(spec, known=tuple(_MODELS))
+
+
+def model_label(spec: str) -> str:
+    """A short name for people: the model name, or a telling part of a folder's path."""
+    if not is_folder_spec(spec):
+        return spec
+    path = Path(spec).expanduser()
+    parts = [p for p in path.parts if p not in ("/", "")]
+    while parts:
+        name = parts.pop()
+        if name.startswith("models--"):  # the Hugging Face cache: models--Systran--faster-whisper-tiny.en
+            return name.rsplit("--", 1)[-1]
+        if name.lower() in _GENERIC_NAMES or (len(name) == 40 and all(c in "0123456789abcdef" for c in name)):
+            continue
+        return name
+    return path.name or spec
+
+
+def is_model_folder(folder: Path) -> bool:
+    return (folder / "model.bin").is_file()
+
+
+def cached_snapshot(repo: str, cache_dir: str | None = None) -> Path | None:
+    """The cached snapshot of hub repo `repo` if it holds a whole model; never touches the network."""
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
+
+    try:
+        folder = snapshot_download(repo, allow_patterns=ALLOW_PATTERNS, cache_dir=cache_dir, local_files_only=True)
+    except (LocalEntryNotFoundError, HFValidationError):
+        return None
+    return Path(folder) if is_model_folder(Path(folder)) else None
+
+
+def is_cached(spec: str, cache_dir: str | None = None) -> bool:
+    """Whether `spec` can be loaded without downloading (offline, cheap)."""
+    if is_folder_spec(spec):
+        return is_model_folder(Path(spec).expanduser())
+    try:
+        repo = repo_id(spec)
+    except ModelNotFound:
+        return False
+    return cached_snapshot(repo, cache_dir) is not None
+
+
+def default_model() -> str:
+    """The model to use when none is chosen: distil-large-v3.5, or a bundle's own model until that is cached."""
+    embedded = os.environ.get(EMBEDDED_MODEL_ENV)
+    if embedded and os.path.isfile(os.path.join(embedded, "model.bin")) and not is_cached(DEFAULT_MODEL):
+        return embedded
+    return DEFAULT_MODEL
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    """Which model to load, where to run it and how to decode: what the CLI and the app ask for."""
+
+    spec: str  # a model name, a hub id or a model folder
+    compute_device: str = "auto"  # auto | cpu | cuda
+    language: str = "en"  # a language code, or "auto" (detect; multilingual models)
+    beam_size: int = 1
+    compute_type: str = "auto"  # CTranslate2 compute type; auto: float16 on CUDA, int8 on CPU
+
+    @property
+    def label(self) -> str:
+        return model_label(self.spec)
+
+    @property
+    def decode_language(self) -> str | None:
+        """The language to decode in: English for a `.en` model, None to detect."""
+        if self.spec.endswith(".en"):
+            return "en"
+        return None if self.language == "auto" else self.language

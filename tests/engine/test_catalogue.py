@@ -1,0 +1,83 @@
+"""The model catalogue: names, labels, what a spec names, and the request the CLI and the app share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from captioner.engine.catalogue import (
+    CATALOGUE,
+    DEFAULT_MODEL,
+    MODEL_CHOICES,
+    ModelRequest,
+    is_cached,
+    is_folder_spec,
+    model_label,
+    repo_id,
+)
+from captioner.engine.model_errors import ModelNotFound
+
+
+def test_the_default_is_first_in_the_catalogue_and_faster_whisper_agrees_on_every_repo() -> None:
+    from faster_whisper.utils import _MODELS
+
+    assert CATALOGUE[0].name == DEFAULT_MODEL
+    assert MODEL_CHOICES == tuple((entry.name, entry.size) for entry in CATALOGUE)
+    for entry in CATALOGUE:
+        assert _MODELS[entry.name] == entry.repo_id
+        assert repo_id(entry.name) == entry.repo_id
+
+
+def test_repo_id_passes_hub_ids_through_and_knows_names_beyond_the_catalogue() -> None:
+    assert repo_id("owner/name") == "owner/name"
+    assert repo_id("medium") == "Systran/faster-whisper-medium"
+    with pytest.raises(ModelNotFound) as raised:
+        repo_id("enormous-v9")
+    assert raised.value.model == "enormous-v9" and DEFAULT_MODEL in raised.value.known
+
+
+@pytest.mark.parametrize(
+    ("spec", "folder"),
+    [
+        ("tiny.en", False),
+        ("Systran/faster-whisper-tiny.en", False),
+        ("./models/tiny", True),
+        ("~/models/tiny", True),
+        ("/opt/models/tiny", True),
+        ("models/tiny/ct2", True),
+    ],
+)
+def test_folder_or_name(spec: str, folder: bool) -> None:
+    assert is_folder_spec(spec) is folder
+
+
+def test_an_owner_slash_name_that_exists_here_is_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert not is_folder_spec("models/tiny")
+    (tmp_path / "models" / "tiny").mkdir(parents=True)
+    assert is_folder_spec("models/tiny")
+    assert not is_cached("models/tiny")  # a folder without model.bin
+    (tmp_path / "models" / "tiny" / "model.bin").write_bytes(b"x")
+    assert is_cached("models/tiny")
+
+
+@pytest.mark.parametrize(
+    ("spec", "label"),
+    [
+        ("small.en", "small.en"),
+        ("owner/name", "owner/name"),
+        ("/data/whisper-medium-ct2", "whisper-medium-ct2"),
+        ("/data/my-model/ct2", "my-model"),
+        ("/home/a/.cache/huggingface/hub/models--Systran--faster-whisper-tiny.en/snapshots/" + "a" * 40, "faster-whisper-tiny.en"),
+    ],
+)
+def test_labels_for_people(spec: str, label: str) -> None:
+    assert model_label(spec) == label
+
+
+def test_request_decodes_english_for_english_models_and_detects_for_auto() -> None:
+    assert ModelRequest("tiny.en", language="fr").decode_language == "en"
+    assert ModelRequest("small", language="auto").decode_language is None
+    assert ModelRequest("small", language="de").decode_language == "de"
+    assert ModelRequest("/data/my-model/ct2").label == "my-model"
