@@ -19,7 +19,7 @@ from captioner.engine.model_errors import (
     ModelError,
     UnknownDevice,
 )
-from captioner.events import SessionError, SessionStatus
+from captioner.events import SAMPLE_RATE, SessionError, SessionStatus
 
 # the command line's own way out for the advice of a model error
 _HINTS: dict[type[ModelError], str] = {
@@ -201,7 +201,7 @@ def caption(args: argparse.Namespace) -> int:
                 print(f"captioner: warning: captions are {status.lag_s:.0f} s behind the audio; this machine is too slow for {args.model} here. Nothing is lost, but try a smaller model or a GPU.", file=sys.stderr)
 
         def on_error(error: SessionError) -> None:
-            print(f"captioner: error: {error.message}", file=sys.stderr)
+            print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
         config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
         session = CaptionSession(source, transcriber, config, sinks, on_status=on_status, on_error=on_error)
@@ -274,7 +274,7 @@ def _remove_if_empty(*paths: str | None) -> None:
 
 
 def _print_stats(session, source) -> None:
-    audio_s = session.engine.clock / 16000
+    audio_s = session.engine.clock / SAMPLE_RATE
     delays = session.final_delays_s
     print(f"audio {audio_s:.1f} s, {len(session.finals)} finals, compute {session.compute_s:.1f} s ({session.compute_s / max(audio_s, 1e-9):.2f} s per audio s)", file=sys.stderr)
     if delays:

@@ -6,7 +6,7 @@ Times are on the audio clock: samples since the session started, at
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SAMPLE_RATE = 16_000
 
@@ -58,11 +58,16 @@ class SessionStatus:
     level: float = 0.0  # input level of the latest audio (RMS, 0..1)
     overflows: int = 0  # audio blocks the capture buffer had to drop
     pending_finals: int = 0  # closed segments waiting for the transcriber
-    extra: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
 class SessionError:
-    """Something went wrong that ends the session; what was captioned is kept."""
+    """Something went wrong in a session; what was captioned is kept.
+
+    `fatal`: the session ends (the audio source failed, the transcriber failed). Otherwise
+    the session goes on without the part that failed (an output file), and the message
+    says where the captions still go.
+    """
 
     message: str
+    fatal: bool = True

@@ -10,13 +10,12 @@ import shutil
 import sys
 from typing import TextIO
 
+from captioner.clock import format_clock
 from captioner.events import CaptionEvent
 
 
-def clock(seconds: float) -> str:
-    m, s = divmod(seconds, 60)
-    h, m = divmod(int(m), 60)
-    return f"{h}:{m:02d}:{s:04.1f}" if h else f"{m:02d}:{s:04.1f}"
+def clock(samples: int) -> str:
+    return format_clock(samples, digits=1, hours="when-needed")
 
 
 class TerminalPrinter:
@@ -28,7 +27,7 @@ class TerminalPrinter:
     def on_caption(self, event: CaptionEvent) -> None:
         if not event.final and not self.interim:
             return
-        line = f"[{clock(event.start_s)} → {clock(event.end_s)}] {event.text}"
+        line = f"[{clock(event.start)} → {clock(event.end)}] {event.text}"
         if self._dirty:
             self.stream.write("\r\x1b[K")
             self._dirty = False

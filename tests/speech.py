@@ -9,7 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
-SR = 16_000
+from captioner.events import SAMPLE_RATE
+
+SR = SAMPLE_RATE
 FRAME = 480  # 30 ms
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from captioner.events import SAMPLE_RATE
+
 
 class AudioBuffer:
     """Holds the samples from `first` to `end` (audio clock); old ones can be let go."""
 
-    def __init__(self, capacity: int = 16000 * 60) -> None:
+    def __init__(self, capacity: int = SAMPLE_RATE * 60) -> None:
         self._data = np.zeros(capacity, dtype=np.float32)
         self._len = 0
         self.first = 0  # clock position of self._data[0]

@@ -131,7 +131,7 @@ class CaptionSession:
                 try:
                     sink.close()
                 except Exception as exc:
-                    self._report(f"Closing {_name(sink)} failed: {exc}")
+                    self._report(f"Closing {_name(sink)} failed: {exc}", fatal=False)
 
     def _read_audio(self, events: list[CaptionEvent]) -> bool:
         """Feed the engine what the source has; True once the source is done."""
@@ -176,7 +176,7 @@ class CaptionSession:
                     sink.on_caption(event)
                 except Exception as exc:
                     self.sinks.remove(sink)
-                    self._report(f"{exc} (captions still go to the other outputs)")
+                    self._report(f"{exc} (captions still go to the other outputs)", fatal=False)
 
     def _publish_status(self) -> None:
         if self.on_status is None:
@@ -193,11 +193,11 @@ class CaptionSession:
             )
         )
 
-    def _report(self, message: str) -> None:
+    def _report(self, message: str, *, fatal: bool = True) -> None:
         log.error(message)
         self.errors.append(message)
         if self.on_error is not None:
-            self.on_error(SessionError(message))
+            self.on_error(SessionError(message, fatal))
 
 
 class _Fatal(Exception):

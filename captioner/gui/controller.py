@@ -311,7 +311,7 @@ class SessionController(QObject):
         bridge = self._bridge
         if bridge is not None:
             bridge.error.emit(
-                SessionError(f"Autosave stopped: {exc} The captions still show here and can be exported.")
+                SessionError(f"Autosave stopped: {exc} The captions still show here and can be exported.", fatal=False)
             )
 
     def _on_source_open(self, generation: int) -> None:
@@ -352,8 +352,7 @@ class SessionController(QObject):
 
     def _on_session_error(self, error: SessionError) -> None:
         self.errors.append(error.message)
-        level = "warning" if error.message.startswith("Autosave stopped") or "still go to" in error.message else "error"
-        self.message.emit(level, error.message)
+        self.message.emit("error" if error.fatal else "warning", error.message)
 
     def _on_closed(self, generation: int) -> None:
         if generation != self._generation or self._bridge is None:

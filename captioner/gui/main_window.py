@@ -23,15 +23,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from captioner.clock import format_clock
 from captioner.engine.catalogue import MODEL_CHOICES, ModelRequest, is_folder_spec, model_label
-from captioner.events import SessionStatus
+from captioner.events import SAMPLE_RATE, SessionStatus
 from captioner.gui.actions import CLICK_THROUGH_SHORTCUT, START_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, SessionInfo, State
 from captioner.gui.device_watcher import DeviceWatcher
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import run_in_thread
 from captioner.gui.transcript_view import TranscriptView
-from captioner.gui.widgets import LevelMeter, MessageBar, format_bytes, format_clock
+from captioner.gui.widgets import LevelMeter, MessageBar, format_bytes
 from captioner.settings import DEFAULT_MODEL, remember_folder
 
 log = logging.getLogger(__name__)
@@ -346,7 +347,7 @@ class MainWindow(QMainWindow):
 
     def _on_status(self, status: SessionStatus) -> None:
         self.level_meter.set_level(status.level)
-        self.length_label.setText(f"Session {format_clock(status.audio_s)}")
+        self.length_label.setText(f"Session {format_clock(round(status.audio_s * SAMPLE_RATE), hours='short')}")
         if status.overflows:
             self.length_label.setToolTip(f"{status.overflows} blocks of audio were dropped: the machine is overloaded")
 

@@ -25,17 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.clock import format_clock
+from captioner.events import CaptionEvent
 from captioner.gui.merge import MergeUpdate
 
 AT_BOTTOM_SLACK = 4  # pixels: "scrolled to the end" tolerance
-
-
-def timestamp(samples: int) -> str:
-    seconds = samples // SAMPLE_RATE
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h:02d}:{m:02d}:{s:02d}"
 
 
 class TranscriptText(QTextEdit):
@@ -178,7 +172,7 @@ class TranscriptView(QWidget):
 
     def _append_final(self, event: CaptionEvent) -> None:
         text = " ".join(event.text.split())
-        stamp = timestamp(event.start)
+        stamp = format_clock(event.start)
         cursor = self._cursor_at_end()
         cursor.beginEditBlock()
         self._new_block(cursor, self._final_block)

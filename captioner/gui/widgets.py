@@ -192,13 +192,6 @@ class ColorButton(QPushButton):
         self.setStyleSheet(f"QPushButton {{ background: {self._color}; color: {fg}; border: 1px solid #888; padding: 4px 8px; border-radius: 3px; }}")
 
 
-def format_clock(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}"
-
-
 def format_bytes(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if abs(n) < 1000 or unit == "GB":

@@ -5,20 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.events import CaptionEvent
 from captioner.subtitles.cues import Cue, final_cues, shape_cues
+from captioner.clock import format_clock
 from captioner.subtitles.files import LiveWriter, write_atomic
 
 
 def format_timestamp(samples: int, decimal: str = ",") -> str:
     """`HH:MM:SS,mmm` for a time in samples, rounded to the millisecond."""
-    if samples < 0:
-        raise ValueError(f"negative time: {samples} samples")
-    ms = (samples * 1000 + SAMPLE_RATE // 2) // SAMPLE_RATE
-    seconds, ms = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}{decimal}{ms:03d}"
+    return format_clock(samples, digits=3, mark=decimal)
 
 
 def format_srt_block(index: int, cue: Cue) -> str:

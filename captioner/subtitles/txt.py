@@ -5,16 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.clock import format_clock
+from captioner.events import CaptionEvent
 from captioner.subtitles.cues import finals
 from captioner.subtitles.files import LiveWriter, write_atomic
-
-
-def format_clock(samples: int) -> str:
-    """`HH:MM:SS` for a time in samples, whole seconds."""
-    minutes, seconds = divmod(samples // SAMPLE_RATE, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}"
 
 
 def format_line(event: CaptionEvent, *, timestamps: bool = False) -> str:
