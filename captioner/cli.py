@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import statistics
 import sys
@@ -20,6 +19,7 @@ from captioner.engine.model_errors import (
     UnknownDevice,
 )
 from captioner.events import SAMPLE_RATE, SessionError, SessionStatus
+from captioner.files import remove_if_empty
 
 # the command line's own way out for the advice of a model error
 _HINTS: dict[type[ModelError], str] = {
@@ -179,15 +179,16 @@ def caption(args: argparse.Namespace) -> int:
                 sinks.append(files.enter_context(LiveSrtWriter(args.srt, overwrite=args.overwrite)))
             if args.txt:
                 sinks.append(files.enter_context(LiveTxtWriter(args.txt, overwrite=args.overwrite)))
-        except SubtitleFileExistsError as exc:
-            raise CliError(f"{exc} (--overwrite replaces it)") from exc
         except SubtitleFileError as exc:
-            raise CliError(str(exc)) from exc
+            files.close()
+            remove_if_empty(*(sink.path for sink in sinks))  # the first file, when the second failed
+            hint = " (--overwrite replaces it)" if isinstance(exc, SubtitleFileExistsError) else ""
+            raise CliError(f"{exc}{hint}") from exc
         try:
             transcriber = load_transcriber(args)
         except CliError:
             files.close()
-            _remove_if_empty(args.srt, args.txt)
+            remove_if_empty(args.srt, args.txt)
             raise
         if not args.quiet:
             sinks.append(TerminalPrinter())
@@ -211,9 +212,13 @@ def caption(args: argparse.Namespace) -> int:
         except AudioSourceError as exc:
             for sink in sinks:
                 sink.close()
-            _remove_if_empty(args.srt, args.txt)
+            remove_if_empty(args.srt, args.txt)
             raise CliError(str(exc)) from exc
         _wait_with_interrupt(session)
+    removed = remove_if_empty(args.srt, args.txt)
+    if removed:
+        names = " and ".join(str(path) for path in removed)
+        print(f"captioner: nothing was captioned, so {names} {'was' if len(removed) == 1 else 'were'} not kept", file=sys.stderr)
     if args.stats:
         _print_stats(session, source)
     return 1 if session.errors else 0
@@ -264,13 +269,6 @@ def _wait_with_interrupt(session) -> None:
             pass
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def _remove_if_empty(*paths: str | None) -> None:
-    """Remove output files this run created but never wrote to."""
-    for path in paths:
-        if path and os.path.isfile(path) and os.path.getsize(path) == 0:
-            os.remove(path)
 
 
 def _print_stats(session, source) -> None:

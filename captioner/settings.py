@@ -10,13 +10,11 @@ target is fsynced and moved over it.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import math
 import os
 import re
-import secrets
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ from typing import Any, NamedTuple
 import platformdirs
 
 from captioner.engine.catalogue import DEFAULT_MODEL, default_model
+from captioner.files import write_atomic
 
 APP_NAME = "captioner"
 SETTINGS_VERSION = 1
@@ -291,17 +290,10 @@ def save_settings(path: str | os.PathLike[str], settings: Settings) -> None:
     """Write `settings` to `path` atomically (a reader sees the old file or the new one)."""
     path = Path(path)
     text = json.dumps(settings_to_dict(settings), indent=2, ensure_ascii=False) + "\n"
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temp, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, path)
+        write_atomic(path, text)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
         raise SettingsError(f"Could not save the settings to {path}: {exc.strerror or exc}") from exc
 
 

@@ -210,8 +210,47 @@ def test_empty_and_unreadable_audio_files(tmp_path, tiny_model):
     junk = tmp_path / "notes.mp3"
     junk.write_text("this is not audio\n" * 50)
     out = tmp_path / "junk.srt"
-    assert "Cannot read audio file" in error_line(run("caption", "--input", junk, "--model", tiny_model, "--srt", out))
+    line = error_line(run("caption", "--input", junk, "--model", tiny_model, "--srt", out))
+    assert "Cannot read audio file" in line and "not audio in a format captioner reads" in line
+    assert "Errno" not in line and "Invalid data" not in line  # words for people, not codec text
     assert not out.exists()
+
+
+def test_outputs_named_as_folders_say_so(tmp_path, sentence_wav, tiny_model):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    for flag, kind in (("--srt", "subtitle file"), ("--txt", "transcript file")):
+        for extra in ((), ("--overwrite",)):
+            line = error_line(run("caption", "--input", sentence_wav, "--model", tiny_model, flag, folder, *extra))
+            assert "is a folder" in line and kind in line and "--overwrite" not in line
+    assert list(folder.iterdir()) == []
+
+
+def test_txt_messages_speak_of_a_transcript(tmp_path, sentence_wav, tiny_model):
+    out_srt, out_txt = tmp_path / "new.srt", tmp_path / "keep.txt"
+    out_txt.write_text("earlier\n")
+    line = error_line(run("caption", "--input", sentence_wav, "--model", tiny_model, "--srt", out_srt, "--txt", out_txt))
+    assert "transcript file" in line and "subtitle" not in line and "--overwrite" in line
+    assert not out_srt.exists()  # the SRT made before the TXT failed is not left behind
+    assert out_txt.read_text() == "earlier\n"
+
+
+def test_a_session_with_no_speech_leaves_no_empty_files(tmp_path, tiny_model):
+    silence = write_wav(tmp_path / "silence.wav", np.zeros(3 * SR, dtype=np.float32))
+    out_srt, out_txt = tmp_path / "s.srt", tmp_path / "s.txt"
+    done = run("caption", "--input", silence, "--model", tiny_model, "--srt", out_srt, "--txt", out_txt)
+    assert done.returncode == 0, done.stderr
+    assert not out_srt.exists() and not out_txt.exists()
+    assert "nothing was captioned" in done.stderr
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_transcripts_are_private_to_their_owner(tmp_path, tiny_model, sentence_wav):
+    out_srt, out_txt = tmp_path / "m.srt", tmp_path / "m.txt"
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model, "--srt", out_srt, "--txt", out_txt)
+    assert done.returncode == 0, done.stderr
+    assert out_srt.stat().st_size and out_txt.stat().st_size
+    assert oct(out_srt.stat().st_mode & 0o777) == oct(out_txt.stat().st_mode & 0o777) == "0o600"
 
 
 def test_model_folder_problems(tmp_path, sentence_wav, tiny_model):
@@ -242,7 +281,7 @@ def test_existing_srt_is_not_overwritten(tmp_path, sentence_wav, tiny_model):
     out = tmp_path / "keep.srt"
     out.write_text("1\n00:00:00,000 --> 00:00:01,000\nearlier\n\n")
     line = error_line(run("caption", "--input", sentence_wav, "--model", tiny_model, "--srt", out))
-    assert "overwrite" in line
+    assert "already exists" in line and "subtitle file" in line and "(--overwrite replaces it)" in line
     assert "earlier" in out.read_text()
 
 

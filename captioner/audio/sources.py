@@ -6,6 +6,7 @@ yielded are the session's audio clock.
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import threading
@@ -18,6 +19,8 @@ import soxr
 
 from captioner.audio.devices import AudioDeviceError, OpenSpec, rescan, resolve_device
 from captioner.events import SAMPLE_RATE
+
+log = logging.getLogger(__name__)
 
 
 class AudioSourceError(RuntimeError):
@@ -158,10 +161,26 @@ def decode_file(path: str) -> np.ndarray:
     try:
         audio = decode_audio(path, sampling_rate=SAMPLE_RATE)
     except Exception as exc:
-        raise AudioSourceError(f"Cannot read audio file {path!r}: {exc}. Is it an audio file (wav, flac, mp3, ...)?") from exc
+        log.info("decoding %s failed: %r", path, exc)
+        raise AudioSourceError(f"Cannot read audio file {path!r}: {_unreadable_reason(exc)}.") from exc
     if len(audio) == 0:
         raise AudioSourceError(f"Audio file {path!r} holds no audio.")
     return audio.astype(np.float32, copy=False)
+
+
+def _unreadable_reason(error: Exception) -> str:
+    """Why a file could not be decoded, in words (no codec or errno text)."""
+    import av
+
+    if isinstance(error, PermissionError):
+        return "you have no permission to read it"
+    if isinstance(error, (av.error.InvalidDataError, av.error.DecoderNotFoundError, av.error.DemuxerNotFoundError, av.error.PatchWelcomeError)):
+        return "it is not audio in a format captioner reads (wav, flac, mp3, ogg, m4a, ...), or it is damaged"
+    if isinstance(error, av.error.EOFError):
+        return "it ends too early; it may be damaged or still being written"
+    if isinstance(error, OSError) and error.errno is not None and error.errno > 0 and error.errno < 4096:
+        return os.strerror(error.errno).lower()
+    return "it could not be decoded; it may be damaged, or not an audio file (wav, flac, mp3, ...)"
 
 
 class FileSource:

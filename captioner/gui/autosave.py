@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
-import os
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 from captioner.events import CaptionEvent
+from captioner.files import private_folder
 from captioner.subtitles import LiveSrtWriter, LiveTxtWriter, SubtitleFileError
 from captioner.subtitles.errors import SubtitleFileExistsError
 
@@ -21,14 +21,16 @@ def session_stem(when: datetime) -> str:
     return when.strftime("%Y-%m-%d_%H-%M")
 
 
-def open_autosave(folder: Path, stem: str) -> tuple[LiveSrtWriter, LiveTxtWriter]:
+def open_autosave(folder: Path, stem: str, *, own_folder: bool = False) -> tuple[LiveSrtWriter, LiveTxtWriter]:
     """Create `<stem>.srt` and `<stem>.txt` in `folder` (or `<stem>-2`, `-3`, … if taken).
 
-    Files are created exclusively, so two sessions can never share a name. Raises
-    SubtitleFileError when the folder cannot be made or written to.
+    Files are created exclusively, so two sessions can never share a name; they and a
+    folder made here are private to their owner (`own_folder`: the app's own folder,
+    made private even if it was there before). Raises SubtitleFileError when the folder
+    cannot be made or written to.
     """
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder, tighten=own_folder)
     except OSError as exc:
         raise SubtitleFileError(
             f"Could not create the autosave folder {folder}: {exc.strerror or exc}. Choose another folder in Settings.",
@@ -55,16 +57,6 @@ def open_autosave(folder: Path, stem: str) -> tuple[LiveSrtWriter, LiveTxtWriter
             raise
         return srt, txt
     raise AssertionError("unreachable")
-
-
-def remove_if_empty(*paths: Path | None) -> None:
-    """Remove autosave files of a session that captioned nothing."""
-    for path in paths:
-        if path is None:
-            continue
-        with contextlib.suppress(OSError):
-            if path.is_file() and path.stat().st_size == 0:
-                os.remove(path)
 
 
 class GuardedWriter:

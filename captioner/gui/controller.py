@@ -15,15 +15,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from captioner.events import CaptionEvent, SessionError, SessionStatus
-from captioner.gui.autosave import GuardedWriter, open_autosave, remove_if_empty, session_stem
-from captioner.gui.bridge import SessionBridge
-from captioner.gui.merge import CaptionMerger, caption_delay_s
 from captioner.engine.catalogue import ModelRequest
 from captioner.engine.model_errors import DownloadCancelled
+from captioner.events import CaptionEvent, SessionError, SessionStatus
+from captioner.files import remove_if_empty
+from captioner.gui.autosave import GuardedWriter, open_autosave, session_stem
+from captioner.gui.bridge import SessionBridge
+from captioner.gui.merge import CaptionMerger, caption_delay_s
 from captioner.gui.model_loader import ModelLoader, describe_model_error
 from captioner.gui.tasks import Task
-from captioner.settings import Settings
+from captioner.settings import Settings, default_sessions_dir
 
 log = logging.getLogger(__name__)
 
@@ -296,7 +297,7 @@ class SessionController(QObject):
 
         folder = self.settings.sessions_dir()
         try:
-            srt, txt = open_autosave(folder, session_stem(info.started))
+            srt, txt = open_autosave(folder, session_stem(info.started), own_folder=folder == default_sessions_dir())
         except (SubtitleFileError, OSError) as exc:
             self.message.emit(
                 "warning",

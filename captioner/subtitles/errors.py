@@ -22,19 +22,41 @@ class SubtitleFileExistsError(SubtitleFileError, FileExistsError):
     """The subtitle file already exists and may not be overwritten."""
 
 
-def file_error(action: str, path: Path, error: OSError) -> SubtitleFileError:
-    """A SubtitleFileError for `error`, met while trying to `action` the file at `path`."""
-    reason = error.strerror or str(error)
+SUBTITLES = "subtitle file"
+TRANSCRIPT = "transcript file"
+
+
+class FolderNotFileError(SubtitleFileError, IsADirectoryError):
+    """The path given for the file is a folder."""
+
+
+def file_error(action: str, path: Path, error: OSError, kind: str = SUBTITLES) -> SubtitleFileError:
+    """A SubtitleFileError for `error`, met while trying to `action` the `kind` ("subtitle file") at `path`."""
+    if isinstance(error, IsADirectoryError) or Path(path).is_dir():
+        return folder_error(path, kind)
+    reason = error.strerror or "the system refused it"
     if error.errno in _FULL:
         advice = "Free some disk space or choose another folder."
     else:
         advice = "Choose another folder you can write to."
-    return SubtitleFileError(f"Could not {action} subtitle file {path}: {reason}. {advice}", path, error.errno)
+    return SubtitleFileError(f"Could not {action} the {kind} {path}: {reason}. {advice}", path, error.errno)
 
 
-def exists_error(path: Path) -> SubtitleFileExistsError:
+def folder_error(path: Path, kind: str = SUBTITLES) -> FolderNotFileError:
+    return FolderNotFileError(
+        f"{path} is a folder, not a file; give a file name for the {kind} (for example {Path(path) / 'captions'}{_suffix(kind)}).",
+        path,
+        errno.EISDIR,
+    )
+
+
+def exists_error(path: Path, kind: str = SUBTITLES) -> SubtitleFileExistsError:
     return SubtitleFileExistsError(
-        f"Subtitle file {path} already exists. Choose another name, or allow overwriting it.",
+        f"The {kind} {path} already exists. Choose another name, or allow overwriting it.",
         path,
         errno.EEXIST,
     )
+
+
+def _suffix(kind: str) -> str:
+    return ".txt" if kind == TRANSCRIPT else ".srt"

@@ -3,6 +3,7 @@
 A live file is appended to with one write per caption, each followed by an
 fsync, so the file on disk is complete up to the last caption at every moment.
 An export is written to a temporary file beside the target and moved over it.
+Both are readable by their owner only.
 """
 
 from __future__ import annotations
@@ -10,32 +11,36 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import threading
 from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import TypeVar
 
+from captioner import files
 from captioner.events import CaptionEvent
-from captioner.subtitles.errors import exists_error, file_error
+from captioner.subtitles.errors import SUBTITLES, exists_error, file_error, folder_error
 
 _BINARY = getattr(os, "O_BINARY", 0)
 _W = TypeVar("_W", bound="LiveWriter")
 
 
 class _AppendFile:
-    """A file that only grows, one durable write at a time."""
+    """A file that only grows, one durable write at a time; private to its owner."""
 
-    def __init__(self, path: str | os.PathLike[str], *, overwrite: bool = False):
+    def __init__(self, path: str | os.PathLike[str], *, overwrite: bool = False, kind: str = SUBTITLES):
         self.path = Path(path)
+        self.kind = kind
+        if self.path.is_dir():
+            raise folder_error(self.path, kind)
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | _BINARY
         flags |= os.O_TRUNC if overwrite else os.O_EXCL
         try:
-            self._fd: int | None = os.open(self.path, flags, 0o666)
+            self._fd: int | None = os.open(self.path, flags, files.PRIVATE_FILE)
+            files.make_private(self._fd)
         except FileExistsError:
-            raise exists_error(self.path) from None
+            raise exists_error(self.path, kind) from None
         except OSError as error:
-            raise file_error("create", self.path, error) from error
+            raise file_error("create", self.path, error, kind) from error
         self._size = os.fstat(self._fd).st_size
 
     @property
@@ -52,7 +57,7 @@ class _AppendFile:
             os.fsync(self._fd)
         except OSError as error:
             self._cut_back()
-            raise file_error("write to", self.path, error) from error
+            raise file_error("write to", self.path, error, self.kind) from error
         self._size += written
 
     def close(self) -> None:
@@ -75,8 +80,10 @@ class LiveWriter(ABC):
     they can be exported again, even after a write failed.
     """
 
+    kind = SUBTITLES  # what the file is, in messages
+
     def __init__(self, path: str | os.PathLike[str], *, overwrite: bool = False):
-        self._file = _AppendFile(path, overwrite=overwrite)
+        self._file = _AppendFile(path, overwrite=overwrite, kind=self.kind)
         self._finals: list[CaptionEvent] = []
         self._written = 0
         self._lock = threading.Lock()
@@ -100,7 +107,7 @@ class LiveWriter(ABC):
             return
         with self._lock:
             if self._file.closed:
-                raise ValueError(f"subtitle file {self.path} is closed")
+                raise ValueError(f"the {self.kind} {self.path} is closed")
             self._finals.append(event)
             entries = self._render(event, self._written + 1)
             if entries:
@@ -122,42 +129,9 @@ class LiveWriter(ABC):
         """The file entries for a final caption, numbered from `first_index`."""
 
 
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Replace `path` with `text` in one step: readers see the old file or the new one."""
-    path = Path(path)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+def write_atomic(path: str | os.PathLike[str], text: str, kind: str = SUBTITLES) -> None:
+    """Replace `path` with `text` in one step (readers see the old file or the new one); raises SubtitleFileError."""
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
+        files.write_atomic(path, text)
     except OSError as error:
-        raise file_error("create", path, error) from error
-    try:
-        try:
-            _write_all(fd, text.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(temp, path)
-    except OSError as error:
-        temp.unlink(missing_ok=True)
-        raise file_error("write", path, error) from error
-    _sync_folder(path.parent)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        if not written:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-        view = view[written:]
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename durable where the platform allows syncing a folder."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    with contextlib.suppress(OSError):
-        os.fsync(fd)
-    os.close(fd)
+        raise file_error("write", Path(path), error, kind) from error

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from captioner.clock import format_clock
 from captioner.events import CaptionEvent
 from captioner.subtitles.cues import finals
+from captioner.subtitles.errors import TRANSCRIPT
 from captioner.subtitles.files import LiveWriter, write_atomic
 
 
@@ -26,11 +27,13 @@ def format_txt(events: Iterable[CaptionEvent], *, timestamps: bool = False) -> s
 
 def write_txt(path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, timestamps: bool = False) -> None:
     """Export the final captions among `events` to `path`, replacing it atomically."""
-    write_atomic(path, format_txt(events, timestamps=timestamps))
+    write_atomic(path, format_txt(events, timestamps=timestamps), TRANSCRIPT)
 
 
 class LiveTxtWriter(LiveWriter):
     """Appends each final caption's text as one line, durable after every caption."""
+
+    kind = TRANSCRIPT
 
     @property
     def lines_written(self) -> int:
