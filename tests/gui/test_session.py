@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -49,6 +50,9 @@ def test_file_session_reaches_transcript_overlay_and_autosave(make_app, qtbot, s
     assert words(" ".join(cues)) == words(" ".join(e.text for e in finals))
     assert info.txt_path.read_text(encoding="utf-8").splitlines() == [" ".join(e.text.split()) for e in finals]
     assert "Autosave" in w.autosave_label.text()
+    if os.name == "posix":  # meeting transcripts are private to their owner
+        assert sessions.stat().st_mode & 0o777 == 0o700
+        assert info.srt_path.stat().st_mode & 0o777 == info.txt_path.stat().st_mode & 0o777 == 0o600
 
 
 def test_second_session_never_overwrites_the_first(make_app, qtbot, speech_wav: Path, transcriber) -> None:

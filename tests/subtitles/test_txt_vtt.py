@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.subtitles.cues import final_cues
 from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
+from captioner.subtitles.srt import LiveSrtWriter, write_srt
 from captioner.subtitles.txt import LiveTxtWriter, format_txt, write_txt
 from captioner.subtitles.vtt import format_vtt, format_vtt_timestamp, write_vtt
 from tests.subtitles.test_cues import LONG_TEXT, final
@@ -106,3 +108,39 @@ def test_failed_export_leaves_no_temp_file(tmp_path: Path, write):
         write(target, SESSION)
     assert str(target) in str(caught.value)
     assert [p.name for p in tmp_path.iterdir()] == ["taken"]
+
+
+def test_txt_messages_speak_of_a_transcript_not_subtitles(tmp_path: Path):
+    existing = tmp_path / "notes.txt"
+    existing.write_text("earlier\n")
+    with pytest.raises(SubtitleFileExistsError, match="transcript file") as raised:
+        LiveTxtWriter(existing)
+    assert "subtitle" not in str(raised.value)
+    with pytest.raises(SubtitleFileError, match="is a folder.*transcript file"):
+        write_txt(tmp_path, [final("x", 0, 1)])
+    with pytest.raises(SubtitleFileError, match="is a folder.*subtitle file"):
+        write_vtt(tmp_path, [final("x", 0, 1)])
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize("write", [write_txt, write_vtt, write_srt], ids=["txt", "vtt", "srt"])
+def test_exports_are_private_to_their_owner_even_over_an_open_file(tmp_path: Path, write):
+    path = tmp_path / "export"
+    path.write_text("old")
+    path.chmod(0o644)
+    write(path, [final("private words", 0, 1)])
+    assert "private words" in path.read_text()
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_live_files_are_private_to_their_owner(tmp_path: Path, overwrite: bool):
+    for cls, name in ((LiveTxtWriter, "live.txt"), (LiveSrtWriter, "live.srt")):
+        path = tmp_path / name
+        if overwrite:
+            path.write_text("old")
+            path.chmod(0o644)
+        with cls(path, overwrite=overwrite) as writer:
+            writer.on_caption(final("private words", 0, 1))
+        assert path.stat().st_mode & 0o777 == 0o600
