@@ -7,6 +7,9 @@ It implements what `huggingface_hub.snapshot_download` / `hf_hub_download` (2.x)
 - `HEAD`/`GET /{repo}/resolve/{rev}/{file}`: file metadata (`X-Repo-Commit`, `ETag`,
   `Content-Length`, no Xet headers so plain HTTP is used) and content, with `Range`.
 
+`drop_connection` cuts a download halfway (the connection closes before the body is
+complete), and can leave the hub unreachable afterwards, as when a network goes away.
+
 Unknown repos, revisions and files get the 404s (with `X-Error-Code`) the real hub sends.
 """
 
@@ -16,6 +19,7 @@ import functools
 import hashlib
 import json
 import re
+import socket
 import threading
 import time
 from collections.abc import Mapping
@@ -102,6 +106,9 @@ class HubServer:
         self.commit = hashlib.sha1("".join(f.etag for f in files).encode()).hexdigest()
         self._log: list[tuple[str, str]] = []
         self._log_lock = threading.Lock()
+        self._cut: tuple[str, int, bool] | None = None  # (file, byte offset, then offline)
+        self.offline = False  # every request's connection is closed without an answer
+        self.drops: list[tuple[str, int]] = []  # (file, byte offset) of each connection cut
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -120,6 +127,24 @@ class HubServer:
     def file_downloads(self) -> list[str]:
         """Paths of the GET requests for file contents."""
         return [path for method, path in self.requests if method == "GET" and "/resolve/" in path]
+
+    def drop_connection(self, name: str, at: int, *, then_offline: bool = False) -> None:
+        """Once, close the connection of a download of `name` when byte `at` of the file is reached.
+
+        `then_offline`: from then on every request is cut without an answer, until `offline` is set False.
+        """
+        self._cut = (name, at, then_offline)
+
+    def _take_cut(self, name: str, start: int, end: int) -> int | None:
+        """The offset at which to cut this response of `name` covering [start, end), claiming the cut."""
+        with self._log_lock:
+            if self._cut is None or self._cut[0] != name or not start <= self._cut[1] < end:
+                return None
+            _, at, then_offline = self._cut
+            self._cut = None
+            self.drops.append((name, at))
+            self.offline = then_offline
+            return at
 
     def clear_log(self) -> None:
         with self._log_lock:
@@ -201,7 +226,9 @@ def _handler_for(hub: HubServer) -> type[BaseHTTPRequestHandler]:
         def _route(self, send_body: bool) -> None:
             path = unquote(urlsplit(self.path).path)
             hub._record(self.command, path)
-            if api := _API_ROUTE.match(path):
+            if hub.offline:
+                self._hang_up()
+            elif api := _API_ROUTE.match(path):
                 self._api(api["repo"], api["kind"], api["rev"] or "main")
             elif resolve := _RESOLVE_ROUTE.match(path):
                 self._resolve(resolve["repo"], resolve["rev"], resolve["file"], send_body)
@@ -252,17 +279,31 @@ def _handler_for(hub: HubServer) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, file: ServedFile, start: int, end: int) -> None:
             began, sent = time.monotonic(), 0
+            cut = hub._take_cut(file.name, start, end)
             try:
                 for offset in range(start, end, _SEND_BLOCK):
                     if hub._stopping.is_set():
                         return
                     block = file.read(offset, min(offset + _SEND_BLOCK, end))
+                    if cut is not None and offset + len(block) > cut:
+                        self.wfile.write(block[: cut - offset])
+                        self._hang_up()
+                        return
                     self.wfile.write(block)
                     sent += len(block)
                     if hub.bytes_per_s:
                         time.sleep(max(0.0, began + sent / hub.bytes_per_s - time.monotonic()))
             except (BrokenPipeError, ConnectionResetError):
                 return
+
+        def _hang_up(self) -> None:
+            """Close the connection at once, as a network that goes away does."""
+            self.close_connection = True
+            try:
+                self.wfile.flush()
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
         def _json(self, payload: object) -> None:
             body = json.dumps(payload).encode()

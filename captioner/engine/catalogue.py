@@ -93,7 +93,11 @@ def is_model_folder(folder: Path) -> bool:
 
 
 def cached_snapshot(repo: str, cache_dir: str | None = None) -> Path | None:
-    """The cached snapshot of hub repo `repo` if it holds a whole model; never touches the network."""
+    """The cached snapshot of hub repo `repo` if it holds a whole model; never touches the network.
+
+    A whole model has model.bin and tokenizer.json: without the tokenizer faster-whisper would
+    fetch one from the hub, and a download cut short can leave a snapshot without either.
+    """
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
 
@@ -101,7 +105,8 @@ def cached_snapshot(repo: str, cache_dir: str | None = None) -> Path | None:
         folder = snapshot_download(repo, allow_patterns=ALLOW_PATTERNS, cache_dir=cache_dir, local_files_only=True)
     except (LocalEntryNotFoundError, HFValidationError):
         return None
-    return Path(folder) if is_model_folder(Path(folder)) else None
+    folder = Path(folder)
+    return folder if is_model_folder(folder) and (folder / "tokenizer.json").is_file() else None
 
 
 def is_cached(spec: str, cache_dir: str | None = None) -> bool:

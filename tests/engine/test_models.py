@@ -275,3 +275,53 @@ def test_default_model_prefers_an_embedded_model_until_the_default_is_cached(tmp
     assert default_model() == str(model_dir)
     monkeypatch.setenv(EMBEDDED_MODEL_ENV, str(tmp_path / "gone"))
     assert default_model() == DEFAULT_MODEL
+
+
+def test_a_connection_dropped_halfway_is_resumed_where_it_stopped(hub: HubServer, cache: Path, model_dir: Path) -> None:
+    size = hub.files["model.bin"].size
+    hub.drop_connection("model.bin", size // 2)
+    events: list[DownloadProgress] = []
+
+    folder = resolve_model("tiny.en", progress=events.append, endpoint=hub.url, cache_dir=str(cache))
+
+    assert hub.drops == [("model.bin", size // 2)]
+    assert filecmp.cmp(folder / "model.bin", model_dir / "model.bin", shallow=False)
+    assert len([p for p in hub.file_downloads() if p.endswith("/model.bin")]) == 2  # the second asks for the rest
+    assert events[-1].downloaded == model_size(model_dir)
+
+
+def test_a_download_cut_off_halfway_leaves_nothing_that_looks_cached_and_the_next_start_finishes_it(
+    hub: HubServer, cache: Path, model_dir: Path
+) -> None:
+    size = hub.files["model.bin"].size
+    hub.drop_connection("model.bin", size // 2, then_offline=True)  # the network goes away mid-file
+
+    with pytest.raises(HubUnreachable):
+        resolve_model("tiny.en", endpoint=hub.url, cache_dir=str(cache))
+
+    storage = repo_storage(cache)
+    assert hub.drops == [("model.bin", size // 2)]
+    assert not list(storage.rglob("*.incomplete"))
+    assert not list((storage / "snapshots").rglob("model.bin"))
+    assert not is_cached("tiny.en", cache_dir=str(cache))
+
+    finished = {p.name for p in (storage / "snapshots").rglob("*") if p.is_file()}
+    hub.offline = False  # the network is back: the next start downloads the rest, with progress
+    hub.clear_log()
+    events: list[DownloadProgress] = []
+    folder = resolve_model("tiny.en", progress=events.append, endpoint=hub.url, cache_dir=str(cache))
+    assert filecmp.cmp(folder / "model.bin", model_dir / "model.bin", shallow=False)
+    fetched = {p.rsplit("/", 1)[-1] for p in hub.file_downloads()}
+    assert "model.bin" in fetched and fetched == set(MODEL_FILES) - finished  # finished files stay cached
+    downloaded = [event.downloaded for event in events]
+    assert downloaded[0] == sum((model_dir / name).stat().st_size for name in finished)
+    assert downloaded[-1] == model_size(model_dir)
+    assert any(downloaded[0] < count < downloaded[-1] for count in downloaded)
+    assert is_cached("tiny.en", cache_dir=str(cache))
+
+
+def test_a_snapshot_without_its_tokenizer_is_not_cached(hub: HubServer, cache: Path) -> None:
+    folder = resolve_model("tiny.en", endpoint=hub.url, cache_dir=str(cache))
+    assert is_cached("tiny.en", cache_dir=str(cache))
+    (folder / "tokenizer.json").unlink()  # faster-whisper would fetch a tokenizer from the hub
+    assert not is_cached("tiny.en", cache_dir=str(cache))
