@@ -1,0 +1,46 @@
+"""The app words model errors by their type, never by their text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from captioner.engine.catalogue import ModelRequest
+from captioner.engine.model_errors import (
+    CorruptModel,
+    DeviceUnavailable,
+    DownloadFailed,
+    HubUnreachable,
+    LanguageUnsupported,
+    LoginNeeded,
+    OutOfMemory,
+)
+from captioner.gui.model_loader import describe_model_error
+
+REQUEST = ModelRequest("tiny.en")
+
+
+def test_offline_login_and_corrupt_folders_offer_a_local_folder_without_cli_flags() -> None:
+    for error in (
+        HubUnreachable("tiny.en", "Systran/faster-whisper-tiny.en", "https://huggingface.co"),
+        LoginNeeded("o/gated", "o/gated"),
+        CorruptModel(Path("/data/m"), "Unable to open file 'model.bin'"),
+    ):
+        text, offer_folder = describe_model_error(error, REQUEST)
+        assert offer_folder and "--" not in text and text == str(error)
+
+
+def test_the_app_names_its_own_controls() -> None:
+    text, offer_folder = describe_model_error(DeviceUnavailable("cuda"), REQUEST)
+    assert "(choose CPU or Auto in Settings)" in text and "--" not in text and not offer_folder
+    text, offer_folder = describe_model_error(LanguageUnsupported("tiny.en", "fr"), REQUEST)
+    assert "set the language to English (in Settings)" in text and not offer_folder
+
+
+def test_errors_that_a_folder_does_not_solve_offer_none() -> None:
+    assert not describe_model_error(OutOfMemory("large-v3"), REQUEST)[1]
+    assert not describe_model_error(DownloadFailed("tiny.en", "S/t", reason="No space left on device"), REQUEST)[1]
+
+
+def test_a_plain_value_error_is_not_taken_for_a_language_problem() -> None:
+    text, offer_folder = describe_model_error(ValueError("bad beam size"), REQUEST)
+    assert "multilingual" not in text and "bad beam size" in text and not offer_folder
