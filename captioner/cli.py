@@ -12,6 +12,7 @@ from contextlib import ExitStack
 from captioner import __version__
 from captioner.engine.catalogue import DEFAULT_MODEL, ModelRequest, default_model
 from captioner.engine.model_errors import (
+    ComputeTypeUnsupported,
     DeviceUnavailable,
     FolderMissing,
     LanguageUnsupported,
@@ -25,6 +26,7 @@ from captioner.files import remove_if_empty
 _HINTS: dict[type[ModelError], str] = {
     DeviceUnavailable: "--compute-device cpu or --compute-device auto",
     UnknownDevice: "--compute-device",
+    ComputeTypeUnsupported: "--compute-type auto",
     LanguageUnsupported: "--language en",
     FolderMissing: "--model",
 }

@@ -169,6 +169,18 @@ class UnknownDevice(ModelError):
         super().__init__(f"Unknown device '{device}'", "use auto, cpu or cuda")
 
 
+class ComputeTypeUnsupported(ModelError):
+    """The compute type asked for (`compute_type`) cannot run here; `detail` is CTranslate2's reason."""
+
+    def __init__(self, model: str, compute_type: str, detail: str) -> None:
+        self.compute_type, self.detail = compute_type, detail
+        super().__init__(
+            f"Cannot run {model} with the compute type '{compute_type}' here ({detail.rstrip('.')})",
+            "use the compute type chosen automatically",
+            model=model,
+        )
+
+
 class OutOfMemory(ModelError):
     """Not enough memory to load the model."""
 

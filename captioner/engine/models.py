@@ -1,4 +1,7 @@
-"""Find or download the faster-whisper model, choose where to run it, and load it.\n\nWhat the model names mean lives in `engine.catalogue`; the ways this can fail, in `engine.model_errors`.\n"""
+"""Find or download the faster-whisper model, choose where to run it, and load it.
+
+What the model names mean lives in `engine.catalogue`; the ways this can fail, in `engine.model_errors`.
+"""
 
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ from captioner.engine.catalogue import (
     repo_id,
 )
 from captioner.engine.model_errors import (
+    ComputeTypeUnsupported,
     CorruptModel,
     DeviceUnavailable,
     DownloadCancelled,
@@ -121,8 +125,10 @@ def load_transcriber(
         transcriber = Transcriber.load(
             str(path), options, device=request.compute_device, compute_type=request.compute_type, name=request.label
         )
-    except (ModelError, ValueError):
+    except ModelError:
         raise
+    except ValueError as error:  # CTranslate2 refuses the compute type
+        raise ComputeTypeUnsupported(request.label, request.compute_type, str(error)) from error
     except RuntimeError as error:
         raise CorruptModel(path, str(error)) from error
     except MemoryError as error:

@@ -9,6 +9,7 @@ import pytest
 
 from captioner.engine.catalogue import ModelRequest
 from captioner.engine.model_errors import (
+    ComputeTypeUnsupported,
     CorruptModel,
     DeviceUnavailable,
     DownloadCancelled,
@@ -36,6 +37,7 @@ ERRORS = [
     DownloadCancelled("tiny.en"),
     DeviceUnavailable("cuda"),
     OutOfMemory("large-v3"),
+    ComputeTypeUnsupported("tiny.en", "float16", "Requested float16 compute type, but the target device does not support it."),
 ]
 
 
@@ -99,3 +101,13 @@ def test_load_transcriber_refuses_a_language_an_english_model_lacks(tiny_model: 
     assert raised.value.language == "de"
     transcriber = load_transcriber(ModelRequest(str(tiny_model), "cpu", "en"))
     assert transcriber.device == "cpu" and transcriber.compute_type == "int8"
+
+
+def test_load_transcriber_names_a_compute_type_that_cannot_run(tiny_model: Path) -> None:
+    from captioner.cli import model_error_message
+    from captioner.engine.models import load_transcriber
+
+    with pytest.raises(ComputeTypeUnsupported) as raised:
+        load_transcriber(ModelRequest(str(tiny_model), "cpu", compute_type="no-such-type"))
+    assert raised.value.compute_type == "no-such-type" and "no-such-type" in raised.value.detail
+    assert model_error_message(raised.value).endswith("(--compute-type auto).")
