@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from captioner.clock import format_clock
-from captioner.engine.catalogue import MODEL_CHOICES, ModelRequest, is_folder_spec, model_label
+from captioner.engine.catalogue import DEFAULT_MODEL, MODEL_CHOICES, ModelRequest, is_folder_spec, model_label
 from captioner.events import SAMPLE_RATE, SessionStatus
 from captioner.gui.actions import CLICK_THROUGH_SHORTCUT, START_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, SessionInfo, State
@@ -33,7 +33,7 @@ from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import run_in_thread
 from captioner.gui.transcript_view import TranscriptView
 from captioner.gui.widgets import LevelMeter, MessageBar, format_bytes
-from captioner.settings import DEFAULT_MODEL, remember_folder
+from captioner.settings import remember_folder
 
 log = logging.getLogger(__name__)
 
@@ -414,7 +414,7 @@ class MainWindow(QMainWindow):
         self._update_model_hint()
 
     def choose_model_folder(self) -> None:
-        from captioner.engine.models import is_cached
+        from captioner.engine.catalogue import is_cached
 
         start = self.store.settings.model if is_folder_spec(self.store.settings.model) else str(Path.home())
         folder = QFileDialog.getExistingDirectory(self, "Choose a faster-whisper model folder", start)
@@ -442,7 +442,7 @@ class MainWindow(QMainWindow):
         self._update_model_hint()
 
     def _update_model_hint(self) -> None:
-        from captioner.engine.models import is_cached
+        from captioner.engine.catalogue import is_cached
 
         spec = self.store.settings.model
         self.model_hint.setText("")

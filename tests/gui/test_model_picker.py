@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog
 
-from captioner.engine.models import is_cached
+from captioner.engine.catalogue import is_cached
 from captioner.gui.controller import State
 from captioner.gui.main_window import CHOOSE_FOLDER
 from tests.hub_server import HubServer
