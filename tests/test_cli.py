@@ -121,10 +121,23 @@ def test_devices_lists_pulse_sources(pulse):
     assert f"pulse:{pulse}" in done.stdout
 
 
+def wait_until_recording(proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Wait until `proc` records from the test PulseAudio server (its capture stream is there)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, proc.communicate()
+        listing = subprocess.run(["pactl", "list", "short", "source-outputs"], capture_output=True, text=True).stdout
+        if any(line.split("\t")[2] != "-" for line in listing.splitlines() if line.count("\t") >= 3):
+            time.sleep(0.3)  # the stream is open; let the first blocks arrive
+            return
+        time.sleep(0.1)
+    raise AssertionError("captioner did not start recording")
+
+
 def test_caption_from_a_pulseaudio_source_through_portaudio(tmp_path, tiny_model, sentence_wav, pulse):
     out = tmp_path / "mic.srt"
     proc = captioner("caption", "--device", f"pulse:{pulse}", "--model", tiny_model, "--srt", out)
-    time.sleep(3)  # model loaded, stream open
+    wait_until_recording(proc)
     subprocess.run(["paplay", "-d", "virt", str(sentence_wav)], check=True, timeout=30)
     time.sleep(1.5)  # the final comes after the hang-over
     proc.send_signal(signal.SIGINT)  # Ctrl-C: finish what is in flight, close the files
@@ -137,7 +150,7 @@ def test_caption_from_a_pulseaudio_source_through_portaudio(tmp_path, tiny_model
 def test_ctrl_c_mid_sentence_still_captions_it(tmp_path, tiny_model, sentence_wav, pulse):
     out = tmp_path / "cut.srt"
     proc = captioner("caption", "--device", f"pulse:{pulse}", "--model", tiny_model, "--srt", out)
-    time.sleep(3)
+    wait_until_recording(proc)
     player = subprocess.Popen(["paplay", "-d", "virt", str(sentence_wav)])
     time.sleep(2.5)  # the sentence is still being spoken
     proc.send_signal(signal.SIGINT)
@@ -177,7 +190,7 @@ def test_device_lost_mid_session_keeps_the_captions(tmp_path, tiny_model, senten
     out = tmp_path / "lost.srt"
     proc = captioner("caption", "--device", f"pulse:{pulse}", "--model", tiny_model, "--srt", out)
     try:
-        time.sleep(3)
+        wait_until_recording(proc)
         subprocess.run(["paplay", "-d", "virt", str(sentence_wav)], check=True, timeout=30)
         time.sleep(1.5)
         subprocess.run(["pactl", "exit"], check=False)  # the sound server, and the device, go away
