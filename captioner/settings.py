@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import platformdirs
 
-from captioner.engine.catalogue import DEFAULT_MODEL, default_model
+from captioner.engine.catalogue import default_model
 from captioner.files import write_atomic
 
 APP_NAME = "captioner"
