@@ -121,17 +121,21 @@ def test_devices_lists_pulse_sources(pulse):
     assert f"pulse:{pulse}" in done.stdout
 
 
-def wait_until_recording(proc: subprocess.Popen, timeout: float = 60) -> None:
-    """Wait until `proc` records from the test PulseAudio server (its capture stream is there)."""
+def wait_for_stream(proc: subprocess.Popen, kind: str, timeout: float = 60) -> None:
+    """Wait until `proc` has a stream ("source-outputs": recording, "sink-inputs": playing) on the test PulseAudio server."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert proc.poll() is None, proc.communicate()
-        listing = subprocess.run(["pactl", "list", "short", "source-outputs"], capture_output=True, text=True).stdout
+        listing = subprocess.run(["pactl", "list", "short", kind], capture_output=True, text=True).stdout
         if any(line.split("\t")[2] != "-" for line in listing.splitlines() if line.count("\t") >= 3):
-            time.sleep(0.3)  # the stream is open; let the first blocks arrive
-            return
-        time.sleep(0.1)
-    raise AssertionError("captioner did not start recording")
+            return  # a client's stream, not the virtual source's own
+        time.sleep(0.05)
+    raise AssertionError(f"no {kind} stream appeared")
+
+
+def wait_until_recording(proc: subprocess.Popen) -> None:
+    wait_for_stream(proc, "source-outputs")
+    time.sleep(0.3)  # the stream is open; let the first blocks arrive
 
 
 def test_caption_from_a_pulseaudio_source_through_portaudio(tmp_path, tiny_model, sentence_wav, pulse):
@@ -152,7 +156,8 @@ def test_ctrl_c_mid_sentence_still_captions_it(tmp_path, tiny_model, sentence_wa
     proc = captioner("caption", "--device", f"pulse:{pulse}", "--model", tiny_model, "--srt", out)
     wait_until_recording(proc)
     player = subprocess.Popen(["paplay", "-d", "virt", str(sentence_wav)])
-    time.sleep(2.5)  # the sentence is still being spoken
+    wait_for_stream(player, "sink-inputs")
+    time.sleep(2.3)  # 0.5 s of silence, then "Our team finished the quarterly…": the sentence is still being spoken
     proc.send_signal(signal.SIGINT)
     stdout, stderr = proc.communicate(timeout=60)
     player.wait(timeout=30)
