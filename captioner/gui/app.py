@@ -52,10 +52,10 @@ class CaptionerApp(QObject):
         self.actions = AppActions(self)
         self.monitor = LevelMonitor(enabled=monitor_levels)
         self.devices = DeviceWatcher(device_lister, interval_ms=device_poll_ms) if device_lister else DeviceWatcher(interval_ms=device_poll_ms)
-        self.controller = SessionController(settings, monitor=self.monitor)
+        self.controller = SessionController(self.store, monitor=self.monitor)
         self.overlay = CaptionOverlay(settings.overlay)
         self.settings_dialog: SettingsDialog | None = None
-        self.store.changed.connect(self._settings_changed)  # first: the controller must see changes before the window
+        self.store.changed.connect(self._settings_changed)
         self.window = MainWindow(self.store, self.controller, self.actions, devices=self.devices, monitor=self.monitor)
         self.tray = Tray(self.actions, enabled=tray)
 
@@ -110,10 +110,6 @@ class CaptionerApp(QObject):
         self.tray.set_live(live, tooltip)
 
     def _settings_changed(self, settings: Settings) -> None:
-        c = self.controller
-        c.settings = settings
-        if c.transcriber is not None and not c.model_loaded_for(c.model_request()):
-            c.release_model()  # another model, device or language: free the memory now, load on Start
         if self.settings_dialog is None:  # while the dialog is open, it drives the overlay's preview
             self.overlay.apply_settings(settings.overlay)
 

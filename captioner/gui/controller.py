@@ -20,6 +20,7 @@ from captioner.gui.autosave import GuardedWriter, open_autosave, remove_if_empty
 from captioner.gui.bridge import SessionBridge
 from captioner.gui.merge import CaptionMerger, caption_delay_s
 from captioner.gui.model_loader import ModelLoader, ModelRequest, describe_model_error
+from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Task
 from captioner.settings import Settings
 
@@ -72,9 +73,10 @@ class SessionController(QObject):
     sessionStarted = Signal(object)  # SessionInfo
     sessionFinished = Signal(object)  # SessionInfo
 
-    def __init__(self, settings: Settings, *, monitor=None, session_config=None) -> None:
+    def __init__(self, store: SettingsStore, *, monitor=None, session_config=None) -> None:
         super().__init__()
-        self.settings = settings
+        self.store = store  # the one copy of the settings; read it, never keep a copy
+        store.changed.connect(self._settings_changed)
         self.monitor = monitor  # a LevelMonitor to pause while a session holds the device
         self.session_config = session_config  # EngineConfig, or None for the engine's defaults
         self.state = State.IDLE
@@ -95,6 +97,10 @@ class SessionController(QObject):
         self._generation = 0  # of the model loader and the session; stale signals are ignored
 
     # -- public API ----------------------------------------------------------
+    @property
+    def settings(self) -> Settings:
+        return self.store.settings
+
     @property
     def busy(self) -> bool:
         return self.state is not State.IDLE
@@ -176,6 +182,10 @@ class SessionController(QObject):
 
         writer = {"srt": write_srt, "txt": write_txt, "vtt": write_vtt}[kind]
         writer(path, self.merger.finals)
+
+    def _settings_changed(self, _settings: Settings) -> None:
+        if self._transcriber is not None and not self.model_loaded_for(self.model_request()):
+            self.release_model()  # another model, device or language: free the memory now, load on Start
 
     def release_model(self) -> None:
         """Forget the loaded model (its memory is freed once no session uses it)."""

@@ -151,7 +151,6 @@ class MainWindow(QMainWindow):
         a.find.triggered.connect(self.transcript.show_find)
         a.clear.triggered.connect(self.transcript.clear)
         a.show_window.triggered.connect(self.bring_to_front)
-        a.click_through.toggled.connect(self.status_line.set_click_through)
         for part in (self.device_picker, self.model_picker):
             part.message.connect(self.message_bar.show_notice)
             part.resolved.connect(self.message_bar.clear)
@@ -170,7 +169,7 @@ class MainWindow(QMainWindow):
         c.delayUpdate.connect(self.status_line.set_delay)
         c.sessionStarted.connect(self._on_session_started)
         c.sessionFinished.connect(self._on_session_finished)
-        self.store.changed.connect(lambda _s: self._show_model_status())
+        self.store.changed.connect(self._settings_changed)
 
     # -- session --------------------------------------------------------------
     def toggle_session(self) -> None:
@@ -277,6 +276,10 @@ class MainWindow(QMainWindow):
 
     def _show_model_status(self) -> None:
         self.status_line.set_model(model_status_text(self.controller))
+
+    def _settings_changed(self, settings) -> None:
+        self._show_model_status()
+        self.status_line.set_click_through(settings.overlay.click_through)
 
     # -- transcript, export, files -----------------------------------------------------
     def _copy_transcript(self) -> None:
