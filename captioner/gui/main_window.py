@@ -72,6 +72,7 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._close_done = False
         self._session_info: SessionInfo | None = None
+        self._file_name = ""  # the audio file of a file session, "" for the microphone
         self.setWindowTitle("Captioner")
         self.setObjectName("mainWindow")
         self.resize(900, 620)
@@ -182,20 +183,18 @@ class MainWindow(QMainWindow):
     def selected_device(self) -> str | None:
         return self.device_picker.selected()
 
-    def start_session(self, source_factory=None) -> bool:
+    def start_session(self, source_factory=None, *, file_name: str = "") -> bool:
+        if self.controller.state is State.IDLE:
+            self._file_name = file_name
         if source_factory is None:
             device = self.selected_device()
             if device is None and self.device_picker.known_empty:
                 self.device_picker.report_missing()
                 return False
-
-            def source_factory(_settings, device=device):
-                from captioner.audio.sources import MicrophoneSource
-
-                return MicrophoneSource(device or None)
-
         if self.message_bar.level in ("error", "info"):
             self.message_bar.dismiss()
+        if source_factory is None:
+            return self.controller.start_microphone(device)
         return self.controller.start(source_factory)
 
     def caption_file(self) -> None:
@@ -215,7 +214,7 @@ class MainWindow(QMainWindow):
 
             return FileSource(path, realtime=realtime)
 
-        return self.start_session(factory)
+        return self.start_session(factory, file_name=Path(path).name)
 
     def _on_state(self, state: State) -> None:
         idle = state is State.IDLE
@@ -232,6 +231,7 @@ class MainWindow(QMainWindow):
         self.device_picker.setEnabled(idle)
         self.model_picker.setEnabled(idle)
         self.device_picker.set_session_active(state in (State.STARTING, State.RUNNING, State.STOPPING))
+        self.status_line.set_state(state.value, self._file_name)
         if idle and self._closing:
             QTimer.singleShot(0, self._finish_close)
 

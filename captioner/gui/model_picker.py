@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QProg
 from captioner.gui.message_bar import Notice
 from captioner.gui.model_loader import MODEL_CHOICES, is_folder_spec, model_label
 from captioner.gui.settings_store import SettingsStore
-from captioner.gui.tasks import run_in_thread
+from captioner.gui.tasks import Latest, run_in_thread
 from captioner.gui.widgets import format_bytes, row_label_width
 from captioner.settings import DEFAULT_MODEL, remember_folder
 
@@ -37,7 +37,7 @@ class ModelPicker(QWidget):
         super().__init__(parent)
         self.store = store
         self._last_index = 0
-        self._checking: str | None = None  # the spec whose check is the latest one asked for
+        self._checks = Latest()  # only the latest "is it on disk?" answer is shown
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
@@ -141,11 +141,11 @@ class ModelPicker(QWidget):
         """Look (off the GUI thread) whether the chosen model is on disk, and say so."""
         spec = self.spec
         self.hint.setText("")
-        self._checking = spec
-        run_in_thread(_is_cached, spec, on_done=lambda cached: self._show_hint(spec, cached), name="captioner-model-check")
+        ticket = self._checks.next()
+        run_in_thread(_is_cached, spec, on_done=lambda cached: self._show_hint(ticket, spec, cached), name="captioner-model-check")
 
-    def _show_hint(self, spec: str, cached: bool) -> None:
-        if spec != self._checking or spec != self.spec:
+    def _show_hint(self, ticket: int, spec: str, cached: bool) -> None:
+        if not self._checks.is_current(ticket):
             return  # a later choice asked again
         if is_folder_spec(spec):
             self.hint.setText("local folder" if cached else "<span style='color:#d1242f'>folder missing</span>")
@@ -162,7 +162,7 @@ class ModelPicker(QWidget):
     def set_phase(self, phase: str) -> None:
         """The model loader's phase ("" when done): the hint hides meanwhile, then looks again."""
         if phase:
-            self._checking = None
+            self._checks.drop()
             self.hint.setText("")
         else:
             self.update_hint()

@@ -14,6 +14,13 @@ LAG_WARN_S = 3.0
 LAG_BAD_S = 10.0
 
 
+def state_text(state: str, file_name: str = "") -> str:
+    """What the session is doing, for the status line; "Listening" only once audio really flows."""
+    if state == "running":
+        return f"Captioning {file_name}" if file_name else "Listening"
+    return {"preparing": "Preparing the model…", "starting": "Starting…", "stopping": "Finishing…"}.get(state, "")
+
+
 def lag_level(seconds: float) -> str:
     return "bad" if seconds > LAG_BAD_S else "warn" if seconds > LAG_WARN_S else "ok"
 
@@ -32,6 +39,8 @@ class StatusLine(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(12)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("stateLabel")
         self.model_status = QLabel()
         self.lag_label = QLabel()
         self.lag_label.setObjectName("lagLabel")
@@ -43,13 +52,20 @@ class StatusLine(QWidget):
         self.autosave_label.linkActivated.connect(lambda _link: self.openAutosave.emit())
         self.click_through_label = QLabel(f"Overlay click-through · {CLICK_THROUGH_SHORTCUT} to undo")
         self.click_through_label.hide()
-        for w in (self.model_status, self.lag_label, self.length_label, self.autosave_label, self.click_through_label):
+        for w in (self.state_label, self.model_status, self.lag_label, self.length_label, self.autosave_label, self.click_through_label):
             row.addWidget(w)
         self.lag_label.hide()
         self.length_label.hide()
 
     def set_model(self, text: str) -> None:
         self.model_status.setText(f"Model: {text}")
+
+    def set_state(self, state: str, file_name: str = "") -> None:
+        """`state` is the controller's State value ("idle", "starting", "running", …); `file_name`
+        the audio file being captioned, if it is one."""
+        text = state_text(state, file_name)
+        self.state_label.setText(text)
+        self.state_label.setVisible(bool(text))
 
     def set_click_through(self, on: bool) -> None:
         self.click_through_label.setVisible(on)
