@@ -31,6 +31,8 @@ from captioner.settings import Settings
 
 log = logging.getLogger(__name__)
 
+CLICK_THROUGH_CAUSE = "click-through"
+
 
 class CaptionerApp(QObject):
     """Builds the app's objects and connects them. `finished` is emitted once the main window has closed."""
@@ -75,7 +77,7 @@ class CaptionerApp(QObject):
         c.captionUpdate.connect(self.overlay.apply)
         c.stateChanged.connect(self._on_state)
         c.sessionStarted.connect(lambda _info: self.overlay.clear())
-        self.store.saveFailed.connect(lambda text: self.window.show_message("warning", f"{text}. Your changes apply until you quit."))
+        self.store.saveFailed.connect(lambda text: self.window.show_message("warning", f"{text}. Your changes apply until you quit.", cause="settings"))
         self.window.closed.connect(self._window_closed)
 
     # -- life -----------------------------------------------------------------
@@ -85,7 +87,7 @@ class CaptionerApp(QObject):
         if self.store.settings.overlay.visible:
             self.overlay.show()
         if self.store.load_warning:
-            self.window.show_message("warning", self.store.load_warning)
+            self.window.show_message("warning", self.store.load_warning, cause="settings")
         self.devices.start()  # the level monitor starts once the device list is known
 
     def _window_closed(self) -> None:
@@ -127,7 +129,9 @@ class CaptionerApp(QObject):
         if on:
             text = f"The overlay lets mouse clicks through now. {CLICK_THROUGH_SHORTCUT} in Captioner's window, or the tray menu, makes it movable again."
             if not self.tray.notify("Overlay click-through", text):
-                self.window.show_message("info", text)
+                self.window.show_message("info", text, cause=CLICK_THROUGH_CAUSE)
+        else:
+            self.window.message_bar.clear(CLICK_THROUGH_CAUSE)
 
     def _overlay_moved(self, screen: str, rect: QRect) -> None:
         self.store.remember_overlay_place(screen, rect.x(), rect.y(), rect.width(), rect.height())

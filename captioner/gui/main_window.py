@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import base64
 import logging
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QStandardPaths, QTimer, QUrl, Signal
@@ -27,6 +30,7 @@ from captioner.gui.transcript_view import TranscriptView
 
 log = logging.getLogger(__name__)
 
+SESSION_CAUSE = "session"  # notices about the session; the next session's start clears them
 CLOSE_TIMEOUT_MS = 8000  # closing waits this long at most for the session to finish
 EXPORT_KINDS = {
     "srt": ("SRT subtitles", "SubRip subtitles (*.srt)"),
@@ -50,6 +54,22 @@ def model_status_text(controller: SessionController) -> str:
         return description
     device = {"auto": "Auto", "cuda": "CUDA", "cpu": "CPU"}[request.compute_device]
     return f"{request.label} · {device} (loads on Start)"
+
+
+def can_open_folders() -> bool:
+    """Whether the desktop has something to open a folder with (on Linux: xdg-open and, when
+    xdg-mime can tell, a default application for folders)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    if shutil.which("xdg-open") is None:
+        return False
+    if shutil.which("xdg-mime") is None:
+        return True
+    try:
+        found = subprocess.run(["xdg-mime", "query", "default", "inode/directory"], capture_output=True, text=True, timeout=3)
+    except (OSError, subprocess.SubprocessError):
+        return True
+    return bool(found.stdout.strip())
 
 
 class MainWindow(QMainWindow):
@@ -191,8 +211,7 @@ class MainWindow(QMainWindow):
             if device is None and self.device_picker.known_empty:
                 self.device_picker.report_missing()
                 return False
-        if self.message_bar.level in ("error", "info"):
-            self.message_bar.dismiss()
+        self.message_bar.clear_all()  # a new session: what was said about the last one no longer holds
         if source_factory is None:
             return self.controller.start_microphone(device)
         return self.controller.start(source_factory)
@@ -232,6 +251,7 @@ class MainWindow(QMainWindow):
         self.model_picker.setEnabled(idle)
         self.device_picker.set_session_active(state in (State.STARTING, State.RUNNING, State.STOPPING))
         self.status_line.set_state(state.value, self._file_name)
+        self.transcript.set_state(state.value)
         if idle and self._closing:
             QTimer.singleShot(0, self._finish_close)
 
@@ -252,8 +272,9 @@ class MainWindow(QMainWindow):
         self.status_line.set_status(status)
 
     # -- messages and the model ------------------------------------------------------
-    def show_message(self, level: str, text: str, action: tuple[str, str] | None = None) -> None:
-        self.message_bar.show_message(level, text, action)
+    def show_message(self, level: str, text: str, action: tuple[str, str] | None = None, cause: str = SESSION_CAUSE) -> None:
+        """A notice in the banner; it stays until its cause clears or the next session starts."""
+        self.message_bar.show_message(level, text, action, cause)
 
     def _message_action(self, key: str) -> None:
         if key == "choose-folder":
@@ -291,7 +312,7 @@ class MainWindow(QMainWindow):
         from captioner.subtitles import SubtitleFileError
 
         if not self.controller.finals:
-            self.show_message("info", "Nothing to export yet: no captions in this session.")
+            self.show_message("info", "Nothing to export yet: no captions in this session.", cause="export")
             return None
         what, pattern = EXPORT_KINDS[kind]
         if path is None:
@@ -307,8 +328,9 @@ class MainWindow(QMainWindow):
         try:
             self.controller.export(kind, target)
         except (SubtitleFileError, OSError) as exc:
-            self.show_message("error", f"Export failed: {exc}")
+            self.show_message("error", f"Export failed: {exc}", cause="export")
             return None
+        self.message_bar.clear("export")
         self.statusBar().showMessage(f"Exported {len(self.controller.finals)} captions to {target}", 8000)
         return target
 
@@ -317,10 +339,10 @@ class MainWindow(QMainWindow):
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            self.show_message("error", f"The autosave folder {folder} cannot be created: {exc.strerror or exc}. Choose another one in Settings.")
+            self.show_message("error", f"The autosave folder {folder} cannot be created: {exc.strerror or exc}. Choose another one in Settings.", cause="autosave-folder")
             return
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            self.show_message("info", f"The autosave folder is {folder}")
+        if not (can_open_folders() and QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))):
+            self.show_message("info", f"No file manager to open it with here. The autosave folder is {folder}", cause="autosave-folder")
 
     # -- window ------------------------------------------------------------------------
     def bring_to_front(self) -> None:

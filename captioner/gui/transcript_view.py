@@ -31,6 +31,16 @@ from captioner.gui.merge import MergeUpdate
 AT_BOTTOM_SLACK = 4  # pixels: "scrolled to the end" tolerance
 
 
+# what the empty transcript says, by the session's state: "Press Start" only while it is the way on
+PLACEHOLDERS = {
+    "idle": "Captions appear here while people talk. Press Start (Ctrl+R).",
+    "preparing": "Captions appear here once the model is ready.",
+    "starting": "Captions appear here once the microphone is open.",
+    "running": "Listening… captions appear here when people talk.",
+    "stopping": "Finishing the session…",
+}
+
+
 def timestamp(samples: int) -> str:
     seconds = samples // SAMPLE_RATE
     h, rest = divmod(seconds, 3600)
@@ -48,7 +58,7 @@ class TranscriptText(QTextEdit):
         self.setUndoRedoEnabled(False)
         self.setAcceptRichText(False)
         self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.setPlaceholderText("Captions appear here while people talk. Press Start (Ctrl+R).")
+        self.setPlaceholderText(PLACEHOLDERS["idle"])
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), 10) * 1.25)
         self.setFont(font)
@@ -140,6 +150,10 @@ class TranscriptView(QWidget):
     @property
     def following(self) -> bool:
         return self._follow
+
+    def set_state(self, state: str) -> None:
+        """The session's state ("idle", "running", …): what the empty view says."""
+        self.text.setPlaceholderText(PLACEHOLDERS.get(state, PLACEHOLDERS["idle"]))
 
     def clear(self) -> None:
         self.text.clear()

@@ -114,10 +114,13 @@ def test_start_stop_action_and_button_follow_the_state(make_app, qtbot, speech_w
     assert w.start_button.text() == "Stop" and "Stop" in app.actions.start_stop.text()
     assert not w.model_picker.combo.isEnabled() and not w.device_picker.combo.isEnabled()
     assert app.overlay._running
+    assert "Press Start" not in w.transcript.text.placeholderText()  # no longer the way on
+    assert w.status_line.state_label.text() == f"Captioning {speech_wav.name}"
     app.actions.start_stop.trigger()  # what Ctrl+R does
     assert c.state is State.STOPPING and w.start_button.text() == "Finishing…" and not w.start_button.isEnabled()
     qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=10000)
     assert w.start_button.text() == "Start" and w.model_picker.combo.isEnabled()
+    assert "Press Start" in w.transcript.text.placeholderText() and not w.status_line.state_label.isVisible()
 
 
 def test_click_through_can_be_undone_without_the_overlay(make_app) -> None:
@@ -127,7 +130,10 @@ def test_click_through_can_be_undone_without_the_overlay(make_app) -> None:
     assert overlay.windowFlags() & Qt.WindowTransparentForInput
     assert app.store.settings.overlay.click_through
     assert app.window.status_line.click_through_label.isVisible()
+    bar = app.window.message_bar  # no tray to tell it: the banner does
+    assert bar.isVisible() and "lets mouse clicks through" in bar.text
     a.click_through.trigger()  # from the main window's menu or its shortcut, or the tray menu
+    assert not bar.isVisible() and not app.window.status_line.click_through_label.isVisible()
     assert not overlay.windowFlags() & Qt.WindowTransparentForInput
     assert not app.store.settings.overlay.click_through
     a.show_overlay.trigger()
@@ -271,10 +277,36 @@ def test_export_with_nothing_to_export(make_app) -> None:
     assert w.message_bar.level == "info" and "Nothing to export" in w.message_bar.text
 
 
+def desktop_tools(tmp_path: Path, monkeypatch, folder_app: str | None) -> None:
+    """A PATH whose xdg-open exists and whose xdg-mime names `folder_app` for folders (None: no xdg tools)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if folder_app is not None:
+        for name, body in (("xdg-open", "exit 0"), ("xdg-mime", f"echo '{folder_app}'")):
+            tool = bin_dir / name
+            tool.write_text(f"#!/bin/sh\n{body}\n")
+            tool.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+
+
 def test_open_autosave_folder(make_app, monkeypatch, tmp_path: Path) -> None:
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    desktop_tools(tmp_path, monkeypatch, "org.gnome.Nautilus.desktop")
     app = make_app()
     app.actions.open_autosave.trigger()
     assert opened == [str(tmp_path / "data" / "captioner" / "sessions")]
     assert Path(opened[0]).is_dir()
+    assert not app.window.message_bar.isVisible()
+
+
+@pytest.mark.parametrize("folder_app", ["", None], ids=["no-file-manager", "no-xdg-open"])
+def test_open_autosave_folder_without_a_file_manager_shows_the_path(make_app, monkeypatch, tmp_path: Path, folder_app) -> None:
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)  # xdg-open starts, opens nothing
+    desktop_tools(tmp_path, monkeypatch, folder_app)
+    app = make_app()
+    app.actions.open_autosave.trigger()
+    folder = tmp_path / "data" / "captioner" / "sessions"
+    w = app.window
+    assert opened == [] and w.message_bar.isVisible() and str(folder) in w.message_bar.text
