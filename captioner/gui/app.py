@@ -83,7 +83,7 @@ class CaptionerApp(QObject):
     # -- life -----------------------------------------------------------------
     def show(self) -> None:
         self.window.show()
-        self.overlay.restore_placement()
+        self.overlay.restore_placement(avoid=self.window.frameGeometry())
         if self.store.settings.overlay.visible:
             self.overlay.show()
         if self.store.load_warning:

@@ -92,16 +92,18 @@ class _Runner(QObject):
         del task
         thread = threading.current_thread()
         pool_name, thread.name = thread.name, name
+        error: BaseException | None = None
+        result = None
         try:
             result = fn(*args)
         except BaseException as exc:  # reported to the GUI, which decides what to say
             log.debug("task %s failed", name, exc_info=True)
-            del fn, args
-            thread.name = pool_name
-            self._failed.emit(job, exc.with_traceback(None))  # its frames hold the job's objects
+            error = exc.with_traceback(None)  # its frames hold the job's objects
+        del fn, args  # let go of the job's objects here, before the GUI thread can drop its own
+        thread.name = pool_name
+        if error is not None:
+            self._failed.emit(job, error)
         else:
-            del fn, args
-            thread.name = pool_name
             self._done.emit(job, result)
 
     def _take(self, job: int) -> Task | None:

@@ -9,7 +9,7 @@ import pytest
 import srt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QSystemTrayIcon
+from PySide6.QtWidgets import QFileDialog, QPushButton, QSystemTrayIcon
 
 from captioner.audio.devices import InputDevice
 from captioner.events import CaptionEvent, SessionStatus, Word
@@ -310,3 +310,19 @@ def test_open_autosave_folder_without_a_file_manager_shows_the_path(make_app, mo
     folder = tmp_path / "data" / "captioner" / "sessions"
     w = app.window
     assert opened == [] and w.message_bar.isVisible() and str(folder) in w.message_bar.text
+
+
+def test_overlay_defaults_only_on_the_overlay_tab(make_app) -> None:
+    from captioner.settings import OverlaySettings
+
+    app = make_app()
+    dialog = app.open_settings("overlay")
+    dialog.font_size.setValue(40)
+    assert dialog.overlay_defaults.isVisible()
+    dialog.overlay_defaults.click()
+    assert dialog.font_size.value() == OverlaySettings().font_size
+    for tab in (1, 2):
+        dialog.tabs.setCurrentIndex(tab)
+        assert not dialog.overlay_defaults.isVisible()
+        assert all(b.text() != "Overlay defaults" for b in dialog.findChildren(QPushButton) if b.isVisible())
+    dialog.reject()
