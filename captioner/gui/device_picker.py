@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QToolButton, QWidget
 
 from captioner.gui.message_bar import Notice
 from captioner.gui.settings_store import SettingsStore
-from captioner.gui.widgets import LevelMeter, row_label_width
+from captioner.gui.widgets import LevelMeter, control_row
 
 DEVICE_CAUSE = "device"  # notices about the input device; they go once a device is there again
 
@@ -33,20 +33,10 @@ class DevicePicker(QWidget):
         self.devices = devices  # DeviceWatcher or None
         self.monitor = monitor  # LevelMonitor or None
         self._session_active = False
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(8)
-        label = QLabel("Input:")
-        label.setObjectName("rowLabel")
-        label.setMinimumWidth(row_label_width(label))
-        row.addWidget(label)
         self.combo = ElidingComboBox()
-        self.combo.setObjectName("deviceCombo")
-        self.combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(22)
+        row = control_row(self, "Input:", self.combo, "deviceCombo")
         self.combo.setPlaceholderText("Looking for microphones…")
         self.combo.activated.connect(self._chosen)
-        row.addWidget(self.combo, 3)
         self.refresh_button = QToolButton()
         self.refresh_button.setText("⟳")
         self.refresh_button.setToolTip("Look for input devices again")

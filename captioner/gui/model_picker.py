@@ -12,7 +12,7 @@ from captioner.gui.message_bar import Notice
 from captioner.gui.model_loader import MODEL_CHOICES, is_folder_spec, model_label
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Latest, run_in_thread
-from captioner.gui.widgets import format_bytes, row_label_width
+from captioner.gui.widgets import control_row, format_bytes
 from captioner.settings import DEFAULT_MODEL, remember_folder
 
 CHOOSE_FOLDER = "\0choose-folder"
@@ -38,19 +38,9 @@ class ModelPicker(QWidget):
         self.store = store
         self._last_index = 0
         self._checks = Latest()  # only the latest "is it on disk?" answer is shown
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(8)
-        label = QLabel("Model:")
-        label.setObjectName("rowLabel")
-        label.setMinimumWidth(row_label_width(label))
-        row.addWidget(label)
         self.combo = QComboBox()
-        self.combo.setObjectName("modelCombo")
-        self.combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
-        self.combo.setMinimumContentsLength(22)
+        row = control_row(self, "Model:", self.combo, "modelCombo")
         self.combo.activated.connect(self._chosen)
-        row.addWidget(self.combo, 2)
         self.compute_combo = QComboBox()
         self.compute_combo.setObjectName("computeCombo")
         for text, value in COMPUTE_CHOICES:

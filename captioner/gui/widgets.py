@@ -7,7 +7,7 @@ import time
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QColorDialog, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QColorDialog, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 
 FLOOR_DB = -60.0
@@ -145,7 +145,19 @@ def format_bytes(n: float) -> str:
     return f"{n:.1f} GB"
 
 
-def row_label_width(label) -> int:
-    """One width for the labels of the window's control rows ("Input:", "Model:"), so the rows line up."""
+def control_row(owner: QWidget, title: str, combo: QComboBox, name: str) -> QHBoxLayout:
+    """The layout of one of the window's control rows: "Title: [combo]…", titles of one width so
+    the rows line up. The caller adds what follows the combo."""
+    row = QHBoxLayout(owner)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(8)
+    label = QLabel(title)
+    label.setObjectName("rowLabel")
     metrics = label.fontMetrics()
-    return max(metrics.horizontalAdvance(text) for text in ("Input:", "Model:")) + 4
+    label.setMinimumWidth(max(metrics.horizontalAdvance(text) for text in ("Input:", "Model:")) + 4)
+    row.addWidget(label)
+    combo.setObjectName(name)
+    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(22)
+    row.addWidget(combo, 3)
+    return row
