@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QComboBox, QToolButton, QWidget
@@ -11,6 +13,22 @@ from captioner.gui.settings_store import SettingsStore
 from captioner.gui.widgets import LevelMeter, control_row
 
 DEVICE_CAUSE = "device"  # notices about the input device; they go once a device is there again
+
+
+def elide_words(text: str, fits: Callable[[str], bool]) -> str:
+    """`text`, or as many of its first and last words as fit with "…" between them: names are
+    shortened in the middle, never cut inside a word ("Very Long … Analog Stereo (default)").
+    "" when not even one word fits."""
+    if fits(text):
+        return text
+    words = text.split()
+    for keep in range(len(words) - 1, 0, -1):
+        for head in sorted(range(1, keep + 1), key=lambda h: abs(2 * h - keep)):  # as even as it fits
+            tail = words[len(words) - (keep - head) :] if keep > head else []
+            shown = " ".join([*words[:head], "…", *tail])
+            if fits(shown):
+                return shown
+    return ""
 
 
 def device_label(device) -> str:
@@ -139,8 +157,8 @@ class DevicePicker(QWidget):
 
 
 class ElidingComboBox(QComboBox):
-    """A combo box that shortens a long current item in the middle ("Built-in…Stereo"), never mid-cut
-    at the end; the list and the tooltip show the full name."""
+    """A combo box that shortens a long current item by whole words in the middle; the list and the
+    tooltip show the full name."""
 
     def shown_text(self) -> str:
         """The current item's text as drawn: elided in the middle when it does not fit."""
@@ -150,7 +168,9 @@ class ElidingComboBox(QComboBox):
         self.initStyleOption(option)
         field = self.style().subControlRect(QStyle.CC_ComboBox, option, QStyle.SC_ComboBoxEditField, self)
         text = self.currentText() if self.currentIndex() >= 0 else self.placeholderText()
-        return QFontMetrics(self.font()).elidedText(text, Qt.ElideMiddle, field.width())
+        metrics = QFontMetrics(self.font())
+        width = field.width()
+        return elide_words(text, lambda t: metrics.horizontalAdvance(t) <= width) or metrics.elidedText(text, Qt.ElideMiddle, width)
 
     def paintEvent(self, event) -> None:
         from PySide6.QtWidgets import QStyle, QStyleOptionComboBox, QStylePainter

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 
 from captioner.audio.devices import InputDevice
-from captioner.gui.device_picker import DEVICE_CAUSE, DevicePicker, device_label
+from captioner.gui.device_picker import DEVICE_CAUSE, DevicePicker, device_label, elide_words
 from captioner.gui.device_watcher import DeviceWatcher
 from captioner.gui.settings_store import SettingsStore
 from tests.gui.conftest import FAKE_DEVICES
@@ -93,11 +93,22 @@ def test_long_names_are_elided_in_the_middle(qtbot, tmp_path: Path) -> None:
     picker.show()
     qtbot.waitExposed(picker)
     shown = picker.combo.shown_text()
-    assert "…" in shown
-    head, tail = shown.split("…")
-    assert device_label(long).startswith(head) and device_label(long).endswith(tail)
-    assert head and tail.strip()  # both ends are kept: "Very Long…(default)"
+    assert " … " in shown
+    head, tail = shown.split(" … ")
+    full = device_label(long).split()
+    assert full[: len(head.split())] == head.split() and full[len(full) - len(tail.split()) :] == tail.split()  # whole words
+    assert head and tail.endswith("(default)")  # both ends are kept
     assert picker.combo.itemData(0, Qt.ToolTipRole).startswith(device_label(long))
+
+
+def test_elide_words_keeps_whole_words_from_both_ends() -> None:
+    name = "Very Long Manufacturer Name USB Conference Speakerphone Analog Stereo (default)"
+    fits = lambda n: lambda t: len(t) <= n  # noqa: E731
+    assert elide_words(name, fits(200)) == name
+    assert elide_words(name, fits(40)) == "Very Long … Analog Stereo (default)"
+    assert elide_words(name, fits(30)) == "Very Long … Stereo (default)"
+    assert elide_words(name, fits(12)) == "Very Long …"
+    assert elide_words(name, fits(3)) == ""
 
 
 def test_no_device_shows_the_placeholder(qtbot, tmp_path: Path) -> None:
