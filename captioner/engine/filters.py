@@ -70,22 +70,32 @@ def is_invented(segment: SegmentScore, audio_rms: float) -> bool:
     return False
 
 
+def ends_sentence(text: str) -> bool:
+    """Whether a word ends a sentence ("16.", "Yes!", "right?\"")."""
+    return text.rstrip().rstrip("\"')»”’").endswith((".", "!", "?", "…"))
+
+
 def collapse_repeats(items: Sequence[T], key: Callable[[T], str] = str, max_span: int = 30) -> list[T]:
     """Drop a run of words that repeats the run just before it.
 
-    "we are glad we are glad we are glad" -> "we are glad". Short runs said
-    twice are kept ("no no", "very very"): people say those; a run of one or
-    two words is dropped from its third time on.
+    "we are glad we are glad we are glad" -> "we are glad". A run of one or two
+    words said twice is kept when it runs on ("no no", "very very"): people say
+    those. It is dropped when both copies end a sentence ("16. 16.", "Thank you.
+    Thank you."), which is how the decoder writes a short phrase it repeats, and
+    from its third time on.
     """
     out: list[T] = []
     keys: list[str] = []
+    texts: list[str] = []
     for item in items:
         out.append(item)
-        keys.append(normalise(key(item)))
+        texts.append(key(item))
+        keys.append(normalise(texts[-1]))
         for span in range(min(max_span, len(out) // 2), 0, -1):
             if keys[-2 * span : -span] != keys[-span:]:
                 continue
-            if span >= 3 or keys[-3 * span : -2 * span] == keys[-span:]:
-                del out[-span:], keys[-span:]
+            sentences = ends_sentence(texts[-span - 1]) and ends_sentence(texts[-1])
+            if span >= 3 or sentences or keys[-3 * span : -2 * span] == keys[-span:]:
+                del out[-span:], keys[-span:], texts[-span:]
                 break
     return out

@@ -31,6 +31,8 @@ from captioner.settings import Settings
 
 log = logging.getLogger(__name__)
 
+CLICK_THROUGH_CAUSE = "click-through"
+
 
 class CaptionerApp(QObject):
     """Builds the app's objects and connects them. `finished` is emitted once the main window has closed."""
@@ -52,10 +54,10 @@ class CaptionerApp(QObject):
         self.actions = AppActions(self)
         self.monitor = LevelMonitor(enabled=monitor_levels)
         self.devices = DeviceWatcher(device_lister, interval_ms=device_poll_ms) if device_lister else DeviceWatcher(interval_ms=device_poll_ms)
-        self.controller = SessionController(settings, monitor=self.monitor)
+        self.controller = SessionController(self.store, monitor=self.monitor)
         self.overlay = CaptionOverlay(settings.overlay)
         self.settings_dialog: SettingsDialog | None = None
-        self.store.changed.connect(self._settings_changed)  # first: the controller must see changes before the window
+        self.store.changed.connect(self._settings_changed)
         self.window = MainWindow(self.store, self.controller, self.actions, devices=self.devices, monitor=self.monitor)
         self.tray = Tray(self.actions, enabled=tray)
 
@@ -75,17 +77,17 @@ class CaptionerApp(QObject):
         c.captionUpdate.connect(self.overlay.apply)
         c.stateChanged.connect(self._on_state)
         c.sessionStarted.connect(lambda _info: self.overlay.clear())
-        self.store.saveFailed.connect(lambda text: self.window.show_message("warning", f"{text}. Your changes apply until you quit."))
+        self.store.saveFailed.connect(lambda text: self.window.show_message("warning", f"{text}. Your changes apply until you quit.", cause="settings"))
         self.window.closed.connect(self._window_closed)
 
     # -- life -----------------------------------------------------------------
     def show(self) -> None:
         self.window.show()
-        self.overlay.restore_placement()
+        self.overlay.restore_placement(avoid=self.window.frameGeometry())
         if self.store.settings.overlay.visible:
             self.overlay.show()
         if self.store.load_warning:
-            self.window.show_message("warning", self.store.load_warning)
+            self.window.show_message("warning", self.store.load_warning, cause="settings")
         self.devices.start()  # the level monitor starts once the device list is known
 
     def _window_closed(self) -> None:
@@ -110,10 +112,6 @@ class CaptionerApp(QObject):
         self.tray.set_live(live, tooltip)
 
     def _settings_changed(self, settings: Settings) -> None:
-        c = self.controller
-        c.settings = settings
-        if c.transcriber is not None and not c.model_loaded_for(c.model_request()):
-            c.release_model()  # another model, device or language: free the memory now, load on Start
         if self.settings_dialog is None:  # while the dialog is open, it drives the overlay's preview
             self.overlay.apply_settings(settings.overlay)
 
@@ -131,7 +129,9 @@ class CaptionerApp(QObject):
         if on:
             text = f"The overlay lets mouse clicks through now. {CLICK_THROUGH_SHORTCUT} in Captioner's window, or the tray menu, makes it movable again."
             if not self.tray.notify("Overlay click-through", text):
-                self.window.show_message("info", text)
+                self.window.show_message("info", text, cause=CLICK_THROUGH_CAUSE)
+        else:
+            self.window.message_bar.clear(CLICK_THROUGH_CAUSE)
 
     def _overlay_moved(self, screen: str, rect: QRect) -> None:
         self.store.remember_overlay_place(screen, rect.x(), rect.y(), rect.width(), rect.height())

@@ -23,7 +23,8 @@ from captioner.gui.autosave import GuardedWriter, open_autosave, session_stem
 from captioner.gui.bridge import SessionBridge
 from captioner.gui.merge import CaptionMerger, caption_delay_s
 from captioner.gui.model_loader import ModelLoader, describe_model_error
-from captioner.gui.tasks import Task
+from captioner.gui.settings_store import SettingsStore
+from captioner.gui.tasks import Latest, Task
 from captioner.settings import Settings, default_sessions_dir
 
 log = logging.getLogger(__name__)
@@ -45,6 +46,7 @@ class SessionInfo:
     started: datetime = field(default_factory=datetime.now)
     srt_path: Path | None = None
     txt_path: Path | None = None
+    autosave_removed: bool = False  # the session had no captions: its empty autosave files were removed
 
     @property
     def stem(self) -> str:
@@ -53,12 +55,6 @@ class SessionInfo:
 
 
 SourceFactory = Callable[[Settings], object]
-
-
-def microphone_source(settings: Settings):
-    from captioner.audio.sources import MicrophoneSource
-
-    return MicrophoneSource(settings.input_device or None)
 
 
 class SessionController(QObject):
@@ -74,9 +70,10 @@ class SessionController(QObject):
     sessionStarted = Signal(object)  # SessionInfo
     sessionFinished = Signal(object)  # SessionInfo
 
-    def __init__(self, settings: Settings, *, monitor=None, session_config=None) -> None:
+    def __init__(self, store: SettingsStore, *, monitor=None, session_config=None) -> None:
         super().__init__()
-        self.settings = settings
+        self.store = store  # the one copy of the settings; read it, never keep a copy
+        store.changed.connect(self._settings_changed)
         self.monitor = monitor  # a LevelMonitor to pause while a session holds the device
         self.session_config = session_config  # EngineConfig, or None for the engine's defaults
         self.state = State.IDLE
@@ -88,15 +85,19 @@ class SessionController(QObject):
         self._transcriber_key: tuple | None = None
         self._loader: ModelLoader | None = None
         self._start_after_load = False
-        self._source_factory: SourceFactory = microphone_source
+        self._source_factory: SourceFactory = self.microphone_source
         self._bridge: SessionBridge | None = None
         self._writers: list[GuardedWriter] = []
         self._stop_requested = False
         self._started = False
         self._phase = ""  # the model loader's latest phase
-        self._generation = 0  # of the model loader and the session; stale signals are ignored
+        self._latest = Latest()  # tickets of the model loader and the session; stale signals are ignored
 
     # -- public API ----------------------------------------------------------
+    @property
+    def settings(self) -> Settings:
+        return self.store.settings
+
     @property
     def busy(self) -> bool:
         return self.state is not State.IDLE
@@ -132,14 +133,14 @@ class SessionController(QObject):
         return True
 
     def start(self, source_factory: SourceFactory | None = None) -> bool:
-        """Start captioning the chosen input (or `source_factory(settings)`); False if busy."""
+        """Start captioning the settings' input (or `source_factory(settings)`); False if busy."""
         if self.state is State.PREPARING and not self._start_after_load:
             self._start_after_load = True  # a download started with prepare(): start when it ends
-            self._source_factory = source_factory or microphone_source
+            self._source_factory = source_factory or self.microphone_source
             return True
         if self.state is not State.IDLE:
             return False
-        self._source_factory = source_factory or microphone_source
+        self._source_factory = source_factory or self.microphone_source
         self._stop_requested = False
         if self.model_loaded_for(self.model_request()):
             self._begin_capture()
@@ -147,6 +148,22 @@ class SessionController(QObject):
             self._start_after_load = True
             self._load_model()
         return True
+
+    def start_microphone(self, device: str | None) -> bool:
+        """Start captioning the input device `device` (None: the system default)."""
+        return self.start(lambda _settings: self._open_microphone(device))
+
+    def microphone_source(self, settings: Settings):
+        return self._open_microphone(settings.input_device or None)
+
+    def _open_microphone(self, device: str | None):
+        """The idle level meter's stream when it runs on `device` (capture goes on from the press),
+        else a new stream (opened by session.start(), off the GUI thread)."""
+        from captioner.audio.sources import MicrophoneSource
+        from captioner.gui.level_monitor import HandedOverSource
+
+        handover = self.monitor.hand_over(device) if self.monitor is not None else None
+        return HandedOverSource(handover, lambda: MicrophoneSource(device or None))
 
     def stop(self) -> None:
         """Cancel a model download/load, or end the session (the segment in flight still finishes)."""
@@ -179,6 +196,10 @@ class SessionController(QObject):
         writer = {"srt": write_srt, "txt": write_txt, "vtt": write_vtt}[kind]
         writer(path, self.merger.finals)
 
+    def _settings_changed(self, _settings: Settings) -> None:
+        if self._transcriber is not None and not self.model_loaded_for(self.model_request()):
+            self.release_model()  # another model, device or language: free the memory now, load on Start
+
     def release_model(self) -> None:
         """Forget the loaded model (its memory is freed once no session uses it)."""
         if self.state is State.IDLE:
@@ -189,8 +210,7 @@ class SessionController(QObject):
     def _load_model(self) -> None:
         request = self.model_request()
         self._transcriber, self._transcriber_key = None, None  # never hold two models at once
-        self._generation += 1
-        gen = self._generation
+        gen = self._latest.next()
         loader = ModelLoader(request)
         loader.phase.connect(lambda phase: self._forward(gen, self.modelPhase, phase))
         loader.progress.connect(lambda progress: self._forward(gen, self.downloadProgress, progress))
@@ -208,7 +228,7 @@ class SessionController(QObject):
             signal.emit(value)
 
     def _current(self, generation: int) -> bool:
-        return generation == self._generation and self._loader is not None
+        return self._latest.is_current(generation) and self._loader is not None
 
     def _on_model_ready(self, generation: int, transcriber) -> None:
         if not self._current(generation):
@@ -253,20 +273,21 @@ class SessionController(QObject):
         info = SessionInfo(model=self._transcriber.name, device=f"{self._transcriber.device} ({self._transcriber.compute_type})")
         self.info = info
         self._writers = self._open_autosave(info)
-        if self.monitor is not None:
-            self.monitor.pause()
         try:
-            source = self._source_factory(self.settings)
+            source = self._source_factory(self.settings)  # the microphone's takes the level meter's stream
         except Exception as exc:  # a bad file name, a bad device id
+            if self.monitor is not None:
+                self.monitor.pause()
             self._fail_start(str(exc))
             return
+        if self.monitor is not None:
+            self.monitor.pause()  # no other stream on the device while the session holds it
         info.source = getattr(source, "description", "")
         bridge = SessionBridge()
         bridge.caption.connect(self._on_caption)
         bridge.status.connect(self._on_status)
         bridge.error.connect(self._on_session_error)
-        self._generation += 1
-        gen = self._generation
+        gen = self._latest.next()
         bridge.closed.connect(lambda: self._on_closed(gen))
         session = CaptionSession(
             source,
@@ -282,7 +303,7 @@ class SessionController(QObject):
 
         def open_source() -> None:
             if monitor is not None:
-                monitor.wait_stopped(2.0)
+                monitor.wait_stopped(2.0)  # a stream still closing would be closed by opening another
             session.start()
 
         task = Task(open_source, name="captioner-open-source")
@@ -316,7 +337,7 @@ class SessionController(QObject):
             )
 
     def _on_source_open(self, generation: int) -> None:
-        if generation != self._generation or self.session is None or self._started:
+        if not self._latest.is_current(generation) or self.session is None or self._started:
             return  # stale, or the session already ended (a short file read at full speed)
         session = self.session
         self._started = True
@@ -327,7 +348,7 @@ class SessionController(QObject):
             session.stop()
 
     def _on_source_failed(self, generation: int, exc: BaseException) -> None:
-        if generation != self._generation or self.session is None:
+        if not self._latest.is_current(generation) or self.session is None:
             return
         self._fail_start(str(exc))
 
@@ -356,15 +377,15 @@ class SessionController(QObject):
         self.message.emit("error" if error.fatal else "warning", error.message)
 
     def _on_closed(self, generation: int) -> None:
-        if generation != self._generation or self._bridge is None:
+        if not self._latest.is_current(generation) or self._bridge is None:
             return
         info = self.info
         if info is not None:
             remove_if_empty(info.srt_path, info.txt_path)
             if info.srt_path is not None and not info.srt_path.exists():
-                info.srt_path = None
+                info.srt_path, info.autosave_removed = None, True
             if info.txt_path is not None and not info.txt_path.exists():
-                info.txt_path = None
+                info.txt_path, info.autosave_removed = None, True
         self._bridge, self._writers = None, []
         if not self._started:
             self._started = True

@@ -1,20 +1,29 @@
-"""A light capture stream while idle, so people see the microphone works before they talk."""
+"""A light capture stream while idle, so people see the microphone works before they talk.
+
+At Start the stream is handed over to the session (`hand_over`), still running,
+with the blocks it read since the press: capture begins at the press, not once
+a new stream has opened.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from captioner.gui.tasks import Latest, run_in_thread
 
 log = logging.getLogger(__name__)
 
 EMIT_INTERVAL_S = 0.05
 RETRY_MS = 5000
+RECENT_BLOCKS = 64  # blocks kept for a hand-over (about 2 s of 30 ms blocks)
+HANDOVER_WAIT_S = 2.0
 
 
 def _default_source(device: str | None):
@@ -23,12 +32,89 @@ def _default_source(device: str | None):
     return MicrophoneSource(device, stall_s=4.0)
 
 
-class LevelMonitor(QObject):
-    """Reads the chosen input in a thread and reports its level (RMS, 0..1) about 20 times a second.
+class Handover:
+    """A running stream on its way from the level meter to a session, with the blocks read since `since`."""
 
-    `pause()` closes the stream (before a session opens the device), `resume()`
-    opens it again. A device that cannot be opened is reported through `problem`
-    and retried every few seconds; `problem("")` says it works again.
+    def __init__(self, since: float) -> None:
+        self.since = since
+        self.source = None
+        self.blocks: list[np.ndarray] = []
+        self._ready = threading.Event()
+
+    def give(self, source, blocks: list[np.ndarray]) -> None:
+        self.source, self.blocks = source, blocks
+        self._ready.set()
+
+    def refuse(self) -> None:
+        self._ready.set()
+
+    def wait(self, timeout: float) -> bool:
+        """True once the stream was given (False: refused, or not in time)."""
+        return self._ready.wait(timeout) and self.source is not None
+
+
+class HandedOverSource:
+    """The session's microphone: the level meter's stream when it was handed over, else a new one.
+
+    start() runs off the GUI thread (it may wait for the hand-over, or open a device)."""
+
+    def __init__(self, handover: Handover | None, open_new: Callable[[], object]) -> None:
+        self._handover = handover
+        self._open_new = open_new
+        self._source = None
+        self._pending: deque[np.ndarray] = deque()
+        self.handed_over = False
+        self.description = "microphone"
+        self.live = True
+
+    def start(self) -> None:
+        handover = self._handover
+        if handover is not None and handover.wait(HANDOVER_WAIT_S):
+            self._source, self._pending, self.handed_over = handover.source, deque(handover.blocks), True
+        else:
+            if handover is not None and handover.source is not None:  # given too late: not ours to keep
+                handover.source.stop()
+            source = self._open_new()
+            source.start()
+            self._source = source
+        self.description = getattr(self._source, "description", self.description)
+
+    def read(self, timeout: float):
+        if self._pending:
+            return self._pending.popleft()
+        return self._source.read(timeout) if self._source is not None else None
+
+    @property
+    def overflows(self) -> int:
+        return getattr(self._source, "overflows", 0)
+
+    @property
+    def finished(self) -> bool:
+        return not self._pending and (self._source is None or self._source.finished)
+
+    def stop(self) -> None:
+        if self._source is not None:
+            self._source.stop()
+
+
+class _Stream:
+    """One run of the idle stream: its stop flag, whether it delivers audio, when it has closed."""
+
+    def __init__(self, device: str | None, ticket: int) -> None:
+        self.device = device
+        self.ticket = ticket
+        self.stop = threading.Event()
+        self.closed = threading.Event()
+        self.delivering = False
+        self.handover: Handover | None = None
+
+
+class LevelMonitor(QObject):
+    """Reads the chosen input on a pool thread and reports its level (RMS, 0..1) about 20 times a second.
+
+    `pause()` closes the stream, `resume()` opens it again, `hand_over()` passes it on to a
+    session. A device that cannot be opened is reported through `problem` and retried every
+    few seconds; `problem("")` says it works again.
     """
 
     level = Signal(float)
@@ -43,20 +129,17 @@ class LevelMonitor(QObject):
         self._device: str | None = None
         self._paused = True
         self._shut = False
-        self._stop: threading.Event | None = None
-        self._thread: threading.Thread | None = None
-        self._old_threads: list[threading.Thread] = []
+        self._stream: _Stream | None = None
+        self._old: list[_Stream] = []
+        self._latest = Latest()
         self._retry = QTimer(self)
         self._retry.setSingleShot(True)
         self._retry.setInterval(retry_ms)
         self._retry.timeout.connect(self._restart)
-        self._failed.connect(self._on_failed)
-
-    _failed = Signal(object, str)  # generation, message (internal: thread -> GUI)
 
     @property
     def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._stream is not None and not self._stream.closed.is_set()
 
     def set_device(self, device: str | None) -> None:
         device = device or None
@@ -79,12 +162,23 @@ class LevelMonitor(QObject):
         self._retry.stop()
         self._halt()
 
+    def hand_over(self, device: str | None) -> Handover | None:
+        """Pass the running stream on (it keeps capturing), if it is open on `device` and delivers
+        audio; the monitor pauses. None when there is no such stream."""
+        stream = self._stream
+        if stream is None or stream.device != (device or None) or not stream.delivering or stream.closed.is_set():
+            return None
+        handover = Handover(time.monotonic())
+        stream.handover = handover
+        self.pause()
+        return handover
+
     def wait_stopped(self, timeout: float = 2.0) -> bool:
-        """Wait (off the GUI thread, ideally) until every stream this monitor opened is closed."""
+        """Wait (off the GUI thread, ideally) until every stream this monitor opened is closed or handed over."""
         deadline = time.monotonic() + timeout
-        for thread in list(self._old_threads):
-            thread.join(max(0.0, deadline - time.monotonic()))
-        return not any(t.is_alive() for t in self._old_threads)
+        for stream in list(self._old):
+            stream.closed.wait(max(0.0, deadline - time.monotonic()))
+        return all(s.closed.is_set() for s in self._old)
 
     def shutdown(self) -> None:
         """Close the stream for good (the app is quitting); resume() does nothing afterwards."""
@@ -93,59 +187,71 @@ class LevelMonitor(QObject):
 
     # -- internals -----------------------------------------------------------
     def _halt(self) -> None:
-        if self._stop is not None:
-            self._stop.set()
-        if self._thread is not None:
-            self._old_threads = [t for t in self._old_threads if t.is_alive()] + [self._thread]
-        self._stop, self._thread = None, None
+        self._latest.drop()  # a failure of the stream being stopped no longer counts
+        if self._stream is not None:
+            self._stream.stop.set()
+            self._old = [s for s in self._old if not s.closed.is_set()] + [self._stream]
+        self._stream = None
 
     def _restart(self) -> None:
         self._halt()
         if self._paused or not self.enabled:
             return
         self._retry.stop()
-        stop = threading.Event()
-        generation = id(stop)
-        self._stop = stop
-        self._thread = threading.Thread(target=self._run, args=(stop, self._device, generation), name="captioner-level", daemon=True)
-        self._thread.start()
+        stream = _Stream(self._device, self._latest.next())
+        self._stream = stream
+        waits = [s.closed for s in self._old]
+        run_in_thread(self._run, stream, waits, on_failed=lambda exc: self._on_failed(stream.ticket, exc), name="captioner-level")
 
-    def _on_failed(self, generation: int, message: str) -> None:
-        if self._stop is None or id(self._stop) != generation or self._paused:
+    def _on_failed(self, ticket: int, exc: BaseException) -> None:
+        if not self._latest.is_current(ticket) or self._paused:
             return
-        self.problem.emit(message)
+        self.problem.emit(str(exc))
         self._retry.start()
 
-    def _run(self, stop: threading.Event, device: str | None, generation: int) -> None:
-        # Let a previous stream close first: opening a PulseAudio source sets PULSE_SOURCE.
-        for thread in list(self._old_threads):
-            if thread is not threading.current_thread():
-                thread.join(2.0)
-        source = self._factory(device)
+    def _run(self, stream: _Stream, waits: list[threading.Event]) -> None:
         try:
-            source.start()
-        except Exception as exc:  # AudioSourceError, or PortAudio itself failing
-            self._failed.emit(generation, str(exc))
-            return
-        reported_ok = False
+            # Let a previous stream close first: opening a PulseAudio source sets PULSE_SOURCE,
+            # and opening any stream re-reads PortAudio's device list, which closes open streams.
+            for closed in waits:
+                closed.wait(2.0)
+            if stream.stop.is_set():
+                return
+            self._capture(stream)
+        finally:
+            if stream.handover is not None:
+                stream.handover.refuse()  # no-op when it was given
+            stream.closed.set()
+
+    def _capture(self, stream: _Stream) -> None:
+        source = self._factory(stream.device)
+        source.start()  # AudioSourceError, or PortAudio itself failing: reported by _on_failed
+        recent: deque[tuple[float, np.ndarray]] = deque(maxlen=RECENT_BLOCKS)
         peak = 0.0
         next_emit = time.monotonic() + EMIT_INTERVAL_S
+        handed = False
         try:
-            while not stop.is_set():
+            while not stream.stop.is_set():
                 block = source.read(timeout=0.1)
-                if block is not None and len(block):
-                    peak = max(peak, float(np.sqrt(np.mean(block * block))))
-                    if not reported_ok:
-                        reported_ok = True
-                        self.problem.emit("")
                 now = time.monotonic()
+                if block is not None and len(block):
+                    recent.append((now, block))
+                    peak = max(peak, float(np.sqrt(np.mean(block * block))))
+                    if not stream.delivering:
+                        stream.delivering = True
+                        self.problem.emit("")
                 if now >= next_emit:
                     self.level.emit(peak)
                     peak = 0.0
                     next_emit = now + EMIT_INTERVAL_S
-        except Exception as exc:  # the device went away
-            if not stop.is_set():
-                self._failed.emit(generation, str(exc))
+            handover = stream.handover
+            if handover is not None:
+                handover.give(source, [b for t, b in recent if t >= handover.since])
+                handed = True
+        except Exception:  # the device went away
+            if not stream.stop.is_set():
+                raise
         finally:
-            source.stop()
-            self.level.emit(0.0)
+            if not handed:
+                source.stop()
+                self.level.emit(0.0)

@@ -8,114 +8,20 @@ interim text in its own colour and in italics after the final text.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QMenu, QWidget
 
 from captioner.gui.merge import MergeUpdate
-from captioner.settings import OverlaySettings, ScreenGeometry
+from captioner.gui.overlay_layout import Line, Run, choose_placement, layout_caption, screen_key
+from captioner.settings import OverlaySettings
 
 PADDING_X = 18
 PADDING_Y = 10
 EDGE = 8  # pixels from the border that resize instead of move
 RECENT_FINALS = 12  # finals kept for layout (more than 5 lines' worth)
 IDLE_HINT = "Captions appear here · drag to move it, drag an edge to resize it"
-
-
-@dataclass(frozen=True)
-class Run:
-    text: str
-    interim: bool
-
-
-Line = tuple[Run, ...]
-
-
-def layout_caption(
-    final_text: str,
-    interim_text: str,
-    width: float,
-    final_metrics: QFontMetricsF,
-    interim_metrics: QFontMetricsF,
-    max_lines: int,
-) -> list[Line]:
-    """Wrap final then interim words to `width` pixels; return the last `max_lines` lines.
-
-    Each line is a tuple of runs (consecutive words of one style); a run that is not
-    the first on its line starts with the separating space, so drawing the runs one
-    after another with their measured advances reproduces the measured width.
-    """
-    words = [(w, False) for w in final_text.split()] + [(w, True) for w in interim_text.split()]
-    lines: list[list[Run]] = []
-    line: list[Run] = []
-    line_width = 0.0
-
-    def measure(run: Run) -> float:
-        return (interim_metrics if run.interim else final_metrics).horizontalAdvance(run.text)
-
-    for word, interim in words:
-        fm = interim_metrics if interim else final_metrics
-        if fm.horizontalAdvance(word) > width:
-            word = fm.elidedText(word, Qt.ElideRight, width)
-        if line:
-            last = line[-1]
-            candidate = Run(last.text + " " + word, interim) if last.interim == interim else Run(" " + word, interim)
-            if last.interim == interim:
-                new_width = line_width - measure(last) + measure(candidate)
-            else:
-                new_width = line_width + measure(candidate)
-            if new_width <= width:
-                if last.interim == interim:
-                    line[-1] = candidate
-                else:
-                    line.append(candidate)
-                line_width = new_width
-                continue
-            lines.append(line)
-        line = [Run(word, interim)]
-        line_width = measure(line[0])
-    if line:
-        lines.append(line)
-    return [tuple(runs) for runs in lines[-max_lines:]] if max_lines > 0 else []
-
-
-def screen_key(screen) -> str:
-    g = screen.geometry()
-    return f"{screen.name()} {g.width()}x{g.height()}"
-
-
-def choose_placement(
-    saved: tuple[ScreenGeometry, ...],
-    last_screen: str,
-    screens: dict[str, QRect],
-    primary: str,
-    default_size: tuple[int, int],
-) -> tuple[str, QRect]:
-    """Where the overlay goes: its place on the last screen it was on (if that screen is
-    here), else its place on another screen present, else bottom-centre of the primary
-    screen. The result always lies within the screen's available area."""
-    by_screen = {g.screen: g for g in saved}
-    for key in [last_screen, *by_screen]:
-        if key in screens and key in by_screen:
-            g = by_screen[key]
-            return key, _clamp(QRect(g.x, g.y, g.width, g.height), screens[key])
-    key = primary if primary in screens else next(iter(screens))
-    area = screens[key]
-    w = min(default_size[0], area.width() - 40)
-    h = min(default_size[1], area.height() - 40)
-    x = area.x() + (area.width() - w) // 2
-    y = area.y() + area.height() - h - max(40, area.height() // 12)
-    return key, _clamp(QRect(x, y, w, h), area)
-
-
-def _clamp(rect: QRect, area: QRect) -> QRect:
-    w = min(rect.width(), area.width())
-    h = min(rect.height(), area.height())
-    x = min(max(rect.x(), area.x()), area.x() + area.width() - w)
-    y = min(max(rect.y(), area.y()), area.y() + area.height() - h)
-    return QRect(x, y, w, h)
 
 
 class CaptionOverlay(QWidget):
@@ -259,13 +165,14 @@ class CaptionOverlay(QWidget):
         self.setWindowFlags(flags)
 
     # -- placement --------------------------------------------------------------
-    def restore_placement(self) -> None:
+    def restore_placement(self, avoid: QRect | None = None) -> None:
+        """Go where the overlay was last; the first time, off `avoid` (the main window's frame)."""
         screens = {screen_key(s): s.availableGeometry() for s in QGuiApplication.screens()}
         if not screens:
             return
         primary = screen_key(QGuiApplication.primaryScreen())
         _key, rect = choose_placement(
-            self._settings.geometries, self._settings.last_screen, screens, primary, self.preferred_size()
+            self._settings.geometries, self._settings.last_screen, screens, primary, self.preferred_size(), avoid
         )
         self._restoring = True
         self.setGeometry(rect)

@@ -32,6 +32,16 @@ from captioner.gui.merge import MergeUpdate
 AT_BOTTOM_SLACK = 4  # pixels: "scrolled to the end" tolerance
 
 
+# what the empty transcript says, by the session's state: "Press Start" only while it is the way on
+PLACEHOLDERS = {
+    "idle": "Captions appear here while people talk. Press Start (Ctrl+R).",
+    "preparing": "Captions appear here once the model is ready.",
+    "starting": "Captions appear here once the microphone is open.",
+    "running": "Listening… captions appear here when people talk.",
+    "stopping": "Finishing the session…",
+}
+
+
 class TranscriptText(QTextEdit):
     """Read-only text that follows the talk unless the user scrolled up."""
 
@@ -42,7 +52,7 @@ class TranscriptText(QTextEdit):
         self.setUndoRedoEnabled(False)
         self.setAcceptRichText(False)
         self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
-        self.setPlaceholderText("Captions appear here while people talk. Press Start (Ctrl+R).")
+        self.setPlaceholderText(PLACEHOLDERS["idle"])
         font = self.font()
         font.setPointSizeF(max(font.pointSizeF(), 10) * 1.25)
         self.setFont(font)
@@ -134,6 +144,10 @@ class TranscriptView(QWidget):
     @property
     def following(self) -> bool:
         return self._follow
+
+    def set_state(self, state: str) -> None:
+        """The session's state ("idle", "running", …): what the empty view says."""
+        self.text.setPlaceholderText(PLACEHOLDERS.get(state, PLACEHOLDERS["idle"]))
 
     def clear(self) -> None:
         self.text.clear()

@@ -1,4 +1,4 @@
-"""Small widgets: the input level meter, the message bar, a colour button."""
+"""Small widgets: the input level meter, a colour button."""
 
 from __future__ import annotations
 
@@ -7,16 +7,7 @@ import time
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import (
-    QColorDialog,
-    QFrame,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QToolButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QColorDialog, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 
 FLOOR_DB = -60.0
@@ -105,59 +96,6 @@ class LevelMeter(QWidget):
             p.drawLine(int(x), int(inner.top()), int(x), int(inner.bottom()))
 
 
-class MessageBar(QFrame):
-    """An inline banner for warnings and errors that must not stop the captions."""
-
-    actionTriggered = Signal(str)  # the action key of the button pressed
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("messageBar")
-        self.setFrameShape(QFrame.StyledPanel)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        layout.addWidget(self.label, 1)
-        self._action = QPushButton()
-        self._action.hide()
-        self._action.clicked.connect(lambda: self.actionTriggered.emit(self._action_key))
-        layout.addWidget(self._action)
-        close = QToolButton()
-        close.setText("✕")
-        close.setAutoRaise(True)
-        close.setToolTip("Dismiss")
-        close.clicked.connect(self.dismiss)
-        layout.addWidget(close)
-        self._action_key = ""
-        self.level = ""
-        self.hide()
-
-    @property
-    def text(self) -> str:
-        return self.label.text()
-
-    def show_message(self, level: str, text: str, action: tuple[str, str] | None = None) -> None:
-        """Show `text`; `level` is "info", "warning" or "error"; `action` is (button text, key)."""
-        self.level = level
-        self.setProperty("level", level)
-        self.style().unpolish(self)
-        self.style().polish(self)
-        self.label.setText(text)
-        if action:
-            self._action.setText(action[0])
-            self._action_key = action[1]
-            self._action.show()
-        else:
-            self._action.hide()
-        self.show()
-
-    def dismiss(self) -> None:
-        self.hide()
-        self.level = ""
-
-
 class ColorButton(QPushButton):
     """A button showing a colour; clicking it opens a colour dialog."""
 
@@ -198,3 +136,21 @@ def format_bytes(n: float) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1000
     return f"{n:.1f} GB"
+
+
+def control_row(owner: QWidget, title: str, combo: QComboBox, name: str) -> QHBoxLayout:
+    """The layout of one of the window's control rows: "Title: [combo]…", titles of one width so
+    the rows line up. The caller adds what follows the combo."""
+    row = QHBoxLayout(owner)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(8)
+    label = QLabel(title)
+    label.setObjectName("rowLabel")
+    metrics = label.fontMetrics()
+    label.setMinimumWidth(max(metrics.horizontalAdvance(text) for text in ("Input:", "Model:")) + 4)
+    row.addWidget(label)
+    combo.setObjectName(name)
+    combo.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(22)
+    row.addWidget(combo, 3)
+    return row

@@ -1,4 +1,4 @@
-from captioner.engine.filters import QUIET_RMS, SegmentScore, collapse_repeats, is_invented, normalise
+from captioner.engine.filters import QUIET_RMS, SegmentScore, collapse_repeats, ends_sentence, is_invented, normalise
 
 
 def score(text, no_speech=0.1, logprob=-0.3, ratio=1.5):
@@ -45,3 +45,19 @@ def test_collapse_repeats():
 def test_collapse_repeats_with_a_key():
     items = [(" we", 1), (" are", 2), (" here", 3), (" we", 4), (" are", 5), (" here", 6)]
     assert collapse_repeats(items, key=lambda w: w[0]) == items[:3]
+
+
+def test_a_short_sentence_said_twice_collapses():
+    assert collapse_repeats("14. 15. 16. 16. 17.".split()) == "14. 15. 16. 17.".split()
+    assert collapse_repeats("Thank you. Thank you. See you.".split()) == "Thank you. See you.".split()
+    assert collapse_repeats(["Right?", "right?"]) == ["Right?"]
+    assert collapse_repeats("16. 16. 16.".split()) == ["16."]
+    # said on, not as sentences: people say those twice
+    assert collapse_repeats("no no I said".split()) == "no no I said".split()
+    assert collapse_repeats("No, no. Stop.".split()) == "No, no. Stop.".split()
+    assert collapse_repeats("it is, it is.".split()) == "it is, it is.".split()
+    assert collapse_repeats("16 16 people".split()) == "16 16 people".split()
+
+
+def test_ends_sentence():
+    assert [ends_sentence(w) for w in ("16.", "yes!", "why?", 'said."', "well,", "16", "e.g")] == [True, True, True, True, False, False, False]

@@ -76,3 +76,52 @@ def test_disabled_monitor_opens_nothing(qtbot) -> None:
     monitor.resume()
     qtbot.wait(100)
     assert FakeSource.opened == [] and not monitor.running
+
+
+class CountingSource(FakeSource):
+    """Blocks numbered 1, 2, 3… so a test can tell which ones a session got."""
+
+    def __init__(self, device):
+        super().__init__(device)
+        self.n = 0
+
+    def read(self, timeout):
+        time.sleep(0.01)
+        self.n += 1
+        return np.full(160, self.n, dtype=np.float32)
+
+
+def test_the_running_stream_is_handed_over_with_what_it_read_since(qtbot) -> None:
+    from captioner.gui.level_monitor import HandedOverSource
+
+    FakeSource.opened = []
+    monitor = LevelMonitor(CountingSource)
+    monitor.set_device("pulse:mic")
+    monitor.resume()
+    qtbot.waitUntil(lambda: monitor.running and bool(FakeSource.opened) and FakeSource.opened[-1].n > 5, timeout=3000)
+    assert monitor.hand_over("pulse:other") is None  # another device: a new stream is needed
+    stream = FakeSource.opened[-1]
+    handover = monitor.hand_over("pulse:mic")
+    assert handover is not None and not monitor.running
+    opened_new = []
+    source = HandedOverSource(handover, lambda: opened_new.append(True))
+    source.start()
+    assert source.handed_over and opened_new == [] and not stream.stopped  # still capturing
+    assert monitor.wait_stopped(1.0)
+    got = [int(source.read(0.1)[0]) for _ in range(20)]
+    assert got == list(range(got[0], got[0] + 20))  # no block lost between the meter and the session
+    source.stop()
+    assert stream.stopped and len(FakeSource.opened) == 1
+
+
+def test_without_a_running_stream_the_session_opens_its_own(qtbot) -> None:
+    from captioner.gui.level_monitor import HandedOverSource
+
+    monitor = LevelMonitor(CountingSource, enabled=False)
+    assert monitor.hand_over(None) is None
+    opened = []
+    source = HandedOverSource(None, lambda: opened.append(CountingSource("pulse:new")) or opened[-1])
+    source.start()
+    assert not source.handed_over and opened and source.read(0.1) is not None
+    source.stop()
+    assert opened[0].stopped

@@ -9,12 +9,12 @@ import pytest
 import srt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QSystemTrayIcon
+from PySide6.QtWidgets import QFileDialog, QPushButton, QSystemTrayIcon
 
 from captioner.audio.devices import InputDevice
 from captioner.events import CaptionEvent, SessionStatus, Word
 from captioner.gui.controller import State
-from captioner.gui.main_window import lag_level
+from captioner.gui.status_line import lag_level
 from captioner.gui.tray import Tray
 from tests.gui.conftest import FAKE_DEVICES
 
@@ -23,22 +23,22 @@ def test_default_input_is_preselected_and_refresh_follows_changes(make_app, qtbo
     devices = list(FAKE_DEVICES)
     app = make_app(devices=devices)
     w = app.window
-    assert w.device_combo.count() == 3
+    assert w.device_picker.combo.count() == 3
     assert w.selected_device() == "pulse:builtin"  # the system default
-    assert "(default)" in w.device_combo.currentText()
+    assert "(default)" in w.device_picker.combo.currentText()
 
-    w.device_combo.setCurrentIndex(0)
-    w._device_chosen(0)
+    w.device_picker.combo.setCurrentIndex(0)
+    w.device_picker._chosen(0)
     assert app.store.settings.input_device == "pulse:usb-headset"
 
     devices.append(InputDevice("pulse:new-mic", "New Microphone", 48000.0))
-    w.refresh_button.click()
-    qtbot.waitUntil(lambda: w.device_combo.count() == 4, timeout=3000)
+    w.device_picker.refresh_button.click()
+    qtbot.waitUntil(lambda: w.device_picker.combo.count() == 4, timeout=3000)
     assert w.selected_device() == "pulse:usb-headset"  # the choice survives a refresh
 
     devices.pop(0)  # the headset is unplugged
-    w.refresh_devices()
-    qtbot.waitUntil(lambda: w.device_combo.count() == 3, timeout=3000)
+    w.device_picker.refresh()
+    qtbot.waitUntil(lambda: w.device_picker.combo.count() == 3, timeout=3000)
     assert w.selected_device() == "pulse:builtin"
     assert w.message_bar.level == "warning" and "gone" in w.message_bar.text
 
@@ -51,7 +51,7 @@ def test_saved_input_is_selected_at_launch(make_app) -> None:
 def test_no_device_says_so_when_starting(make_app, qtbot) -> None:
     app = make_app(devices=[])
     w = app.window
-    assert w.device_combo.count() == 0
+    assert w.device_picker.combo.count() == 0
     assert not w.start_session()
     assert w.message_bar.level == "error" and "No audio input device" in w.message_bar.text
     assert app.controller.state is State.IDLE
@@ -64,25 +64,34 @@ def test_a_device_that_cannot_open_reports_and_returns_to_idle(make_app, qtbot, 
     w.start_button.click()
     qtbot.waitUntil(lambda: c.state is State.IDLE and w.message_bar.isVisible(), timeout=10000)
     assert w.message_bar.level == "error"
-    assert w.start_button.text() == "Start" and w.device_combo.isEnabled()
+    assert w.start_button.text() == "Start" and w.device_picker.combo.isEnabled()
     sessions = Path(app.store.settings.sessions_dir())
     assert not list(sessions.glob("*.srt"))  # the empty autosave files were removed
 
 
-def test_lag_turns_amber_then_red(make_app) -> None:
+def test_lag_turns_amber_then_red(make_app, qapp) -> None:
+    from captioner.gui.resources import style_sheet
+
     app = make_app()
     w = app.window
+    label = w.status_line.lag_label
     assert [lag_level(s) for s in (0.5, 3.0, 3.1, 10.0, 10.5)] == ["ok", "ok", "warn", "warn", "bad"]
-    w._on_delay(1.2)
-    assert w.lag_label.text() == "Lag 1.2 s" and w.lag_label.property("level") == "ok"
-    w._on_delay(4.0)
-    assert w.lag_label.property("level") == "warn" and "#f5b400" in w.lag_label.styleSheet()
-    w._on_delay(12.0)
-    assert w.lag_label.property("level") == "bad" and "#d1242f" in w.lag_label.styleSheet()
-    assert "cannot keep up" in w.lag_label.text()
+    qapp.setStyleSheet(style_sheet())  # the colours live in the style sheet only
+    try:
+        w.status_line.set_delay(1.2)
+        assert label.text() == "Lag 1.2 s" and label.property("level") == "ok"
+        w.status_line.set_delay(4.0)
+        assert label.property("level") == "warn"
+        assert label.grab().toImage().pixelColor(3, 3).name() == "#f5b400"
+        w.status_line.set_delay(12.0)
+        assert label.property("level") == "bad"
+        assert label.grab().toImage().pixelColor(3, 3).name() == "#d1242f"
+        assert "cannot keep up" in label.text()
+    finally:
+        qapp.setStyleSheet("")
     w._on_status(SessionStatus(audio_s=3723.4, processed_s=3700, lag_s=23.4, level=0.1))
-    assert w.length_label.text() == "Session 1:02:03"
-    assert w.level_meter.value > 0.5
+    assert w.status_line.length_label.text() == "Session 1:02:03"
+    assert w.device_picker.level_meter.value > 0.5
 
 
 def test_shortcuts(make_app) -> None:
@@ -103,12 +112,15 @@ def test_start_stop_action_and_button_follow_the_state(make_app, qtbot, speech_w
     w.start_file_session(str(speech_wav), realtime=True)
     qtbot.waitUntil(lambda: c.state is State.RUNNING, timeout=10000)
     assert w.start_button.text() == "Stop" and "Stop" in app.actions.start_stop.text()
-    assert not w.model_combo.isEnabled() and not w.device_combo.isEnabled()
+    assert not w.model_picker.combo.isEnabled() and not w.device_picker.combo.isEnabled()
     assert app.overlay._running
+    assert "Press Start" not in w.transcript.text.placeholderText()  # no longer the way on
+    assert w.status_line.state_label.text() == f"Captioning {speech_wav.name}"
     app.actions.start_stop.trigger()  # what Ctrl+R does
     assert c.state is State.STOPPING and w.start_button.text() == "Finishing…" and not w.start_button.isEnabled()
     qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=10000)
-    assert w.start_button.text() == "Start" and w.model_combo.isEnabled()
+    assert w.start_button.text() == "Start" and w.model_picker.combo.isEnabled()
+    assert "Press Start" in w.transcript.text.placeholderText() and not w.status_line.state_label.isVisible()
 
 
 def test_click_through_can_be_undone_without_the_overlay(make_app) -> None:
@@ -117,8 +129,11 @@ def test_click_through_can_be_undone_without_the_overlay(make_app) -> None:
     a.click_through.trigger()
     assert overlay.windowFlags() & Qt.WindowTransparentForInput
     assert app.store.settings.overlay.click_through
-    assert app.window.click_through_label.isVisible()
+    assert app.window.status_line.click_through_label.isVisible()
+    bar = app.window.message_bar  # no tray to tell it: the banner does
+    assert bar.isVisible() and "lets mouse clicks through" in bar.text
     a.click_through.trigger()  # from the main window's menu or its shortcut, or the tray menu
+    assert not bar.isVisible() and not app.window.status_line.click_through_label.isVisible()
     assert not overlay.windowFlags() & Qt.WindowTransparentForInput
     assert not app.store.settings.overlay.click_through
     a.show_overlay.trigger()
@@ -174,8 +189,8 @@ def test_unknown_settings_version_shows_a_warning(make_app, settings_path: Path)
 
 def test_settings_persist_across_launches(make_app, qtbot, model_dir: Path) -> None:
     app = make_app()
-    app.window.compute_combo.setCurrentIndex(2)
-    app.window._compute_chosen(2)
+    app.window.model_picker.compute_combo.setCurrentIndex(2)
+    app.window.model_picker._compute_chosen(2)
     dialog = app.open_settings()
     dialog.font_size.setValue(33)
     dialog.lines.setValue(4)
@@ -191,7 +206,7 @@ def test_settings_persist_across_launches(make_app, qtbot, model_dir: Path) -> N
     assert s.compute_device == "cpu" and s.model == str(model_dir)
     assert (s.overlay.font_size, s.overlay.lines, s.overlay.text_color, s.overlay.background_opacity) == (33, 4, "#ffee00", 0.4)
     assert again.overlay.final_font.pointSize() == 33
-    assert again.window.compute_combo.currentData() == "cpu"
+    assert again.window.model_picker.compute_combo.currentData() == "cpu"
 
 
 def test_cancelled_settings_dialog_reverts_the_preview(make_app) -> None:
@@ -262,10 +277,52 @@ def test_export_with_nothing_to_export(make_app) -> None:
     assert w.message_bar.level == "info" and "Nothing to export" in w.message_bar.text
 
 
+def desktop_tools(tmp_path: Path, monkeypatch, folder_app: str | None) -> None:
+    """A PATH whose xdg-open exists and whose xdg-mime names `folder_app` for folders (None: no xdg tools)."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if folder_app is not None:
+        for name, body in (("xdg-open", "exit 0"), ("xdg-mime", f"echo '{folder_app}'")):
+            tool = bin_dir / name
+            tool.write_text(f"#!/bin/sh\n{body}\n")
+            tool.chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+
+
 def test_open_autosave_folder(make_app, monkeypatch, tmp_path: Path) -> None:
     opened = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    desktop_tools(tmp_path, monkeypatch, "org.gnome.Nautilus.desktop")
     app = make_app()
     app.actions.open_autosave.trigger()
     assert opened == [str(tmp_path / "data" / "captioner" / "sessions")]
     assert Path(opened[0]).is_dir()
+    assert not app.window.message_bar.isVisible()
+
+
+@pytest.mark.parametrize("folder_app", ["", None], ids=["no-file-manager", "no-xdg-open"])
+def test_open_autosave_folder_without_a_file_manager_shows_the_path(make_app, monkeypatch, tmp_path: Path, folder_app) -> None:
+    opened = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)  # xdg-open starts, opens nothing
+    desktop_tools(tmp_path, monkeypatch, folder_app)
+    app = make_app()
+    app.actions.open_autosave.trigger()
+    folder = tmp_path / "data" / "captioner" / "sessions"
+    w = app.window
+    assert opened == [] and w.message_bar.isVisible() and str(folder) in w.message_bar.text
+
+
+def test_overlay_defaults_only_on_the_overlay_tab(make_app) -> None:
+    from captioner.settings import OverlaySettings
+
+    app = make_app()
+    dialog = app.open_settings("overlay")
+    dialog.font_size.setValue(40)
+    assert dialog.overlay_defaults.isVisible()
+    dialog.overlay_defaults.click()
+    assert dialog.font_size.value() == OverlaySettings().font_size
+    for tab in (1, 2):
+        dialog.tabs.setCurrentIndex(tab)
+        assert not dialog.overlay_defaults.isVisible()
+        assert all(b.text() != "Overlay defaults" for b in dialog.findChildren(QPushButton) if b.isVisible())
+    dialog.reject()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from captioner.engine.catalogue import is_cached
 from captioner.gui.controller import State
-from captioner.gui.main_window import CHOOSE_FOLDER
+from captioner.gui.model_picker import CHOOSE_FOLDER
 from tests.hub_server import HubServer
 
 pytestmark = pytest.mark.timeout(120)
@@ -45,19 +45,19 @@ def test_download_progress_cancel_then_download_now(make_app, qtbot, model_dir: 
         monkeypatch.setenv("HF_ENDPOINT", hub.url)
         app = make_app(model="tiny.en")
         w, c = app.window, app.controller
-        qtbot.waitUntil(lambda: "not downloaded" in w.model_hint.text(), timeout=5000)
-        assert "download now" in w.model_hint.text()
+        qtbot.waitUntil(lambda: "not downloaded" in w.model_picker.hint.text(), timeout=5000)
+        assert "download now" in w.model_picker.hint.text()
         probe = GapProbe()
 
         w.start_button.click()
         assert c.state is State.PREPARING and w.start_button.text() == "Cancel"
-        qtbot.waitUntil(lambda: "MB of" in w.download_label.text() and "/s" in w.download_label.text(), timeout=20000)
-        assert w.download_panel.isVisible() and w.download_bar.value() > 0
-        assert w.download_label.text().startswith("Downloading tiny.en: ")
-        assert not w.model_combo.isEnabled()  # no model change in the middle of a download
+        qtbot.waitUntil(lambda: "MB of" in w.download_panel.label.text() and "/s" in w.download_panel.label.text(), timeout=20000)
+        assert w.download_panel.isVisible() and w.download_panel.bar.value() > 0
+        assert w.download_panel.label.text().startswith("Downloading tiny.en: ")
+        assert not w.model_picker.combo.isEnabled()  # no model change in the middle of a download
 
         t0 = time.monotonic()
-        w.download_cancel.click()
+        w.download_panel.cancel.click()
         assert c.state is State.IDLE and not w.download_panel.isVisible()  # at once
         assert "Download of tiny.en cancelled" in w.message_bar.text
         qtbot.waitUntil(lambda: not model_threads(), timeout=5000)  # the download really stopped
@@ -69,21 +69,21 @@ def test_download_progress_cancel_then_download_now(make_app, qtbot, model_dir: 
         assert probe.longest < 1.0, f"the GUI froze for {probe.longest:.2f} s"
 
         hub.bytes_per_s = None
-        w.model_hint.linkActivated.emit("download")  # "download now"
+        w.model_picker.hint.linkActivated.emit("download")  # "download now"
         assert c.state is State.PREPARING
         qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=60000)
         assert is_cached("tiny.en")
         assert c.model_loaded_for(c.model_request())
-        assert "tiny.en · CPU int8" in w.model_status.text()
-        qtbot.waitUntil(lambda: w.model_hint.text() == "downloaded", timeout=5000)
+        assert "tiny.en · CPU int8" in w.status_line.model_status.text()
+        qtbot.waitUntil(lambda: w.model_picker.hint.text() == "downloaded", timeout=5000)
         assert probe.longest < 1.0, f"the GUI froze for {probe.longest:.2f} s"
 
 
 def test_offline_without_the_model_says_so_and_offers_a_local_folder(make_app, qtbot, model_dir: Path, monkeypatch) -> None:
     app = make_app(model="distil-large-v3.5")  # HF_ENDPOINT points at a closed port: offline
     w, c = app.window, app.controller
-    assert w.model_combo.currentData() == "distil-large-v3.5"
-    assert "(default)" in w.model_combo.currentText()
+    assert w.model_picker.combo.currentData() == "distil-large-v3.5"
+    assert "(default)" in w.model_picker.combo.currentText()
     w.start_button.click()
     qtbot.waitUntil(lambda: c.state is State.IDLE and w.message_bar.isVisible(), timeout=20000)
     assert w.message_bar.level == "error"
@@ -95,38 +95,38 @@ def test_offline_without_the_model_says_so_and_offers_a_local_folder(make_app, q
     w.message_bar._action.click()
     assert app.store.settings.model == str(model_dir)
     assert app.store.settings.model_folders[0] == str(model_dir)
-    assert w.model_combo.currentData() == str(model_dir)
+    assert w.model_picker.combo.currentData() == str(model_dir)
     assert not w.message_bar.isVisible()
 
 
 def test_choose_a_folder_entry_and_a_folder_that_is_not_a_model(make_app, qtbot, model_dir: Path, tmp_path: Path, monkeypatch) -> None:
     app = make_app(model="small.en")
     w = app.window
-    names = [w.model_combo.itemData(i) for i in range(w.model_combo.count())]
+    names = [w.model_picker.combo.itemData(i) for i in range(w.model_picker.combo.count())]
     for name in ("distil-large-v3.5", "large-v3-turbo", "small.en", "base.en", "tiny.en", CHOOSE_FOLDER):
         assert name in names
     choose = names.index(CHOOSE_FOLDER)
 
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
-    w.model_combo.setCurrentIndex(choose)
-    w._model_chosen(choose)
-    assert w.model_combo.currentData() == "small.en"  # back on the model in use
+    w.model_picker.combo.setCurrentIndex(choose)
+    w.model_picker._chosen(choose)
+    assert w.model_picker.combo.currentData() == "small.en"  # back on the model in use
     assert w.message_bar.level == "error" and "not a faster-whisper" in w.message_bar.text
 
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: "")  # cancelled
-    w._model_chosen(choose)
+    w.model_picker._chosen(choose)
     assert app.store.settings.model == "small.en"
 
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(model_dir))
-    w._model_chosen(choose)
+    w.model_picker._chosen(choose)
     assert app.store.settings.model == str(model_dir)
-    qtbot.waitUntil(lambda: w.model_hint.text() == "local folder", timeout=5000)
+    qtbot.waitUntil(lambda: w.model_picker.hint.text() == "local folder", timeout=5000)
 
-    tiny = w.model_combo.findData("tiny.en")
-    w.model_combo.setCurrentIndex(tiny)
-    w._model_chosen(tiny)
+    tiny = w.model_picker.combo.findData("tiny.en")
+    w.model_picker.combo.setCurrentIndex(tiny)
+    w.model_picker._chosen(tiny)
     assert app.store.settings.model == "tiny.en"
-    assert w.model_combo.findData(str(model_dir)) >= 0  # the folder stays in the list
+    assert w.model_picker.combo.findData(str(model_dir)) >= 0  # the folder stays in the list
 
 
 def test_compute_device_choice_and_cuda_missing(make_app, qtbot, model_dir: Path) -> None:
@@ -134,12 +134,12 @@ def test_compute_device_choice_and_cuda_missing(make_app, qtbot, model_dir: Path
 
     app = make_app()
     w, c = app.window, app.controller
-    assert [w.compute_combo.itemData(i) for i in range(3)] == ["auto", "cuda", "cpu"]
-    w.compute_combo.setCurrentIndex(2)
-    w._compute_chosen(2)
+    assert [w.model_picker.compute_combo.itemData(i) for i in range(3)] == ["auto", "cuda", "cpu"]
+    w.model_picker.compute_combo.setCurrentIndex(2)
+    w.model_picker._compute_chosen(2)
     assert app.store.settings.compute_device == "cpu" and c.settings.compute_device == "cpu"
     if ctranslate2.get_cuda_device_count() == 0:
-        w._compute_chosen(1)
+        w.model_picker._compute_chosen(1)
         c.prepare()
         qtbot.waitUntil(lambda: c.state is State.IDLE and w.message_bar.isVisible(), timeout=20000)
         assert "No CUDA GPU" in w.message_bar.text and "CPU or Auto" in w.message_bar.text
@@ -150,9 +150,46 @@ def test_changing_the_model_frees_the_loaded_one(make_app, transcriber) -> None:
     w, c = app.window, app.controller
     c.use_transcriber(transcriber)
     w._show_model_status()
-    assert w.model_status.text() == "Model: tiny.en · CPU int8"
-    index = w.model_combo.findData("base.en")
-    w.model_combo.setCurrentIndex(index)
-    w._model_chosen(index)
+    assert w.status_line.model_status.text() == "Model: tiny.en · CPU int8"
+    index = w.model_picker.combo.findData("base.en")
+    w.model_picker.combo.setCurrentIndex(index)
+    w.model_picker._chosen(index)
     assert c.transcriber is None
-    assert w.model_status.text() == "Model: base.en · Auto (loads on Start)"
+    assert w.status_line.model_status.text() == "Model: base.en · Auto (loads on Start)"
+
+
+def test_the_picker_on_its_own_writes_the_store_and_reports_by_signals(qtbot, tmp_path: Path, model_dir: Path, monkeypatch) -> None:
+    from captioner.gui.model_picker import MODEL_CAUSE, DownloadPanel, ModelPicker
+    from captioner.gui.settings_store import SettingsStore
+
+    store = SettingsStore(tmp_path / "settings.json")
+    store.update(model="small.en")
+    picker = ModelPicker(store)
+    qtbot.addWidget(picker)
+    notices, resolved, downloads = [], [], []
+    picker.message.connect(notices.append)
+    picker.resolved.connect(resolved.append)
+    picker.downloadRequested.connect(lambda: downloads.append(True))
+    qtbot.waitUntil(lambda: "not downloaded (480 MB)" in picker.hint.text(), timeout=5000)
+    picker.hint.linkActivated.emit("download")
+    assert downloads == [True]
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    picker._chosen(picker.combo.findData(CHOOSE_FOLDER))
+    assert notices[-1].cause == MODEL_CAUSE and notices[-1].action[1] == "choose-folder"
+    assert store.settings.model == "small.en" and picker.combo.currentData() == "small.en"
+
+    picker.use_folder(str(model_dir))
+    assert resolved == [MODEL_CAUSE] and store.settings.model_folders == (str(model_dir),)
+    qtbot.waitUntil(lambda: picker.hint.text() == "local folder", timeout=5000)
+    picker.set_phase("loading")
+    assert picker.hint.text() == ""
+    picker._compute_chosen(picker.compute_combo.findData("cpu"))
+    assert store.settings.compute_device == "cpu"
+
+    panel = DownloadPanel()
+    qtbot.addWidget(panel)
+    panel.set_phase("downloading", "tiny.en")
+    assert panel.isVisible() and panel.label.text() == "Downloading tiny.en…"
+    panel.set_phase("", "tiny.en")
+    assert not panel.isVisible()

@@ -10,7 +10,8 @@ from PySide6.QtGui import QFont, QFontMetricsF, QGuiApplication
 
 from captioner.events import CaptionEvent
 from captioner.gui.merge import CaptionMerger
-from captioner.gui.overlay import CaptionOverlay, choose_placement, layout_caption, screen_key
+from captioner.gui.overlay import CaptionOverlay
+from captioner.gui.overlay_layout import choose_placement, layout_caption, screen_key
 from captioner.settings import OverlaySettings, ScreenGeometry
 
 
@@ -155,6 +156,35 @@ def test_placement_per_screen() -> None:
     # a place off the screen is pulled back onto it
     off = (ScreenGeometry("HDMI-1 1920x1080", 5000, -300, 1200, 120),)
     assert screens["HDMI-1 1920x1080"].contains(choose_placement(off, "HDMI-1 1920x1080", screens, "HDMI-1 1920x1080", (900, 100))[1])
+
+
+def test_first_place_does_not_cover_the_main_window() -> None:
+    screens = {"S 1600x1000": QRect(0, 0, 1600, 1000)}
+    place = lambda avoid: choose_placement((), "", screens, "S 1600x1000", (900, 100), avoid)[1]  # noqa: E731
+    usual = place(None)
+    high = QRect(60, 60, 980, 470)  # a window up top: the usual place is free
+    assert place(high) == usual
+    low = QRect(300, 500, 1000, 450)  # a window down to near the bottom edge: the overlay goes above it
+    rect = place(low)
+    assert not rect.intersects(low) and screens["S 1600x1000"].contains(rect) and rect.bottom() < 500
+    mid = QRect(300, 700, 1000, 170)  # room below the window, at the screen's bottom edge
+    rect = place(mid)
+    assert not rect.intersects(mid) and rect.top() > 870 and screens["S 1600x1000"].contains(rect)
+    full = QRect(0, 0, 1600, 1000)  # a maximised window: no free place, the usual one
+    assert place(full) == usual
+    # a remembered place stays where it was, window or not
+    saved = (ScreenGeometry("S 1600x1000", 300, 600, 900, 100),)
+    assert choose_placement(saved, "S 1600x1000", screens, "S 1600x1000", (900, 100), low)[1] == QRect(300, 600, 900, 100)
+
+
+def test_the_overlay_places_itself_off_the_window(make_app) -> None:
+    app = make_app()
+    assert not app.overlay.frameGeometry().intersects(app.window.frameGeometry())
+    app.window.setGeometry(0, 380, 780, 400)  # the offscreen screen is 800 x 800: the window at its foot
+    app.overlay.restore_placement(avoid=app.window.frameGeometry())
+    assert not app.overlay.geometry().intersects(app.window.frameGeometry())
+    app.overlay.restore_placement()
+    assert app.overlay.geometry().intersects(app.window.frameGeometry())  # what it did before
 
 
 def test_overlay_place_is_remembered_across_launches(make_app, qtbot) -> None:

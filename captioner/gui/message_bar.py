@@ -1,0 +1,118 @@
+"""The banner above the transcript, and the notices it shows.
+
+Every notice belongs to a cause ("model", "device", "autosave", …). A notice
+stays while its cause holds: it goes when the cause clears (`clear(cause)`) or
+when a new session starts (`clear_all()`); a newer notice for the same cause
+replaces it. The bar shows the newest notice still standing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
+
+
+@dataclass(frozen=True)
+class Notice:
+    level: str  # "info" | "warning" | "error"
+    text: str
+    cause: str = "general"  # what the notice is about; it goes when that clears
+    action: tuple[str, str] | None = None  # (button text, action key)
+
+
+def standing(notices: list[Notice], new: Notice) -> list[Notice]:
+    """The notices standing after `new` arrives: it replaces any notice of its cause, newest last."""
+    return [n for n in notices if n.cause != new.cause] + [new]
+
+
+class MessageBar(QFrame):
+    """An inline banner for warnings and errors that must not stop the captions."""
+
+    actionTriggered = Signal(str)  # the action key of the button pressed
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("messageBar")
+        self.setFrameShape(QFrame.StyledPanel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        layout.addWidget(self.label, 1)
+        self._action = QPushButton()
+        self._action.hide()
+        self._action.clicked.connect(self._action_clicked)
+        layout.addWidget(self._action)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAutoRaise(True)
+        close.setToolTip("Dismiss")
+        close.clicked.connect(self.dismiss)
+        layout.addWidget(close)
+        self.notices: list[Notice] = []
+        self.hide()
+
+    @property
+    def current(self) -> Notice | None:
+        return self.notices[-1] if self.notices else None
+
+    @property
+    def level(self) -> str:
+        return self.current.level if self.current else ""
+
+    @property
+    def text(self) -> str:
+        return self.label.text()
+
+    @property
+    def cause(self) -> str:
+        return self.current.cause if self.current else ""
+
+    def show_notice(self, notice: Notice) -> None:
+        self.notices = standing(self.notices, notice)
+        self._refresh()
+
+    def show_message(self, level: str, text: str, action: tuple[str, str] | None = None, cause: str = "general") -> None:
+        """Show `text`; `level` is "info", "warning" or "error"; `action` is (button text, key)."""
+        self.show_notice(Notice(level, text, cause, action))
+
+    def clear(self, cause: str) -> None:
+        """The cause is gone: its notice goes (an older notice still standing shows again)."""
+        if any(n.cause == cause for n in self.notices):
+            self.notices = [n for n in self.notices if n.cause != cause]
+            self._refresh()
+
+    def clear_all(self) -> None:
+        self.notices = []
+        self._refresh()
+
+    def dismiss(self) -> None:
+        """The person closed the banner: the notice shown goes."""
+        if self.notices:
+            self.notices.pop()
+        self._refresh()
+
+    def _action_clicked(self) -> None:
+        notice = self.current
+        if notice is not None and notice.action:
+            self.actionTriggered.emit(notice.action[1])
+
+    def _refresh(self) -> None:
+        notice = self.current
+        if notice is None:
+            self.label.setText("")
+            self.hide()
+            return
+        self.setProperty("level", notice.level)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.label.setText(notice.text)
+        if notice.action:
+            self._action.setText(notice.action[0])
+            self._action.show()
+        else:
+            self._action.hide()
+        self.show()

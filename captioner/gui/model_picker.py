@@ -1,0 +1,206 @@
+"""The model picker: which speech model (a name or a local folder), where it runs, whether it is
+on disk; and the panel that shows a model being found, downloaded and loaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from captioner.engine.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
+from captioner.gui.message_bar import Notice
+from captioner.gui.settings_store import SettingsStore
+from captioner.gui.tasks import Latest, run_in_thread
+from captioner.gui.widgets import control_row, format_bytes
+from captioner.settings import remember_folder
+
+CHOOSE_FOLDER = "\0choose-folder"
+MODEL_CAUSE = "model"  # notices about the chosen model; they go when another model is chosen
+COMPUTE_CHOICES = (("Auto", "auto"), ("GPU (CUDA)", "cuda"), ("CPU", "cpu"))
+
+
+def _is_cached(spec: str) -> bool:
+    from captioner.engine.catalogue import is_cached
+
+    return is_cached(spec)
+
+
+class ModelPicker(QWidget):
+    """"Model: [combo] [compute] hint". Writes the choice to the store; says what it needs by signals."""
+
+    message = Signal(object)  # Notice
+    resolved = Signal(str)  # a cause whose notices no longer hold
+    downloadRequested = Signal()  # "download now" in the hint
+
+    def __init__(self, store: SettingsStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store
+        self._last_index = 0
+        self._checks = Latest()  # only the latest "is it on disk?" answer is shown
+        self.combo = QComboBox()
+        row = control_row(self, "Model:", self.combo, "modelCombo")
+        self.combo.activated.connect(self._chosen)
+        self.compute_combo = QComboBox()
+        self.compute_combo.setObjectName("computeCombo")
+        for text, value in COMPUTE_CHOICES:
+            self.compute_combo.addItem(text, value)
+        self.compute_combo.setToolTip("Where the model runs: Auto uses a CUDA GPU when there is one")
+        self.compute_combo.activated.connect(self._compute_chosen)
+        row.addWidget(self.compute_combo, 1)
+        self.hint = QLabel()
+        self.hint.setObjectName("hint")
+        self.hint.setTextFormat(Qt.RichText)
+        self.hint.linkActivated.connect(self._hint_link)
+        row.addWidget(self.hint, 2)
+        self.fill()
+        self.compute_combo.setCurrentIndex(max(0, self.compute_combo.findData(store.settings.compute_device)))
+        self.update_hint()
+
+    @property
+    def spec(self) -> str:
+        return self.store.settings.model
+
+    def fill(self) -> None:
+        s = self.store.settings
+        combo = self.combo
+        combo.clear()
+        for name, size in MODEL_CHOICES:
+            combo.addItem(f"{name}{'  (default)' if name == DEFAULT_MODEL else ''}", name)
+            combo.setItemData(combo.count() - 1, f"faster-whisper {name}, about {size} to download once", Qt.ToolTipRole)
+        folders = list(s.model_folders)
+        if is_folder_spec(s.model) and s.model not in folders:
+            folders.insert(0, s.model)
+        if folders:
+            combo.insertSeparator(combo.count())
+            for folder in folders:
+                combo.addItem(f"{model_label(folder)} (folder)", folder)
+                combo.setItemData(combo.count() - 1, folder, Qt.ToolTipRole)
+        combo.insertSeparator(combo.count())
+        combo.addItem("Choose a folder…", CHOOSE_FOLDER)
+        combo.setItemData(combo.count() - 1, "Use a faster-whisper (CTranslate2) model folder on this computer", Qt.ToolTipRole)
+        index = combo.findData(s.model)
+        if index < 0:  # a name not in the list (a hub id from the command line, say)
+            combo.insertItem(0, s.model, s.model)
+            index = 0
+        combo.setCurrentIndex(index)
+        self._last_index = index
+
+    def _chosen(self, index: int) -> None:
+        spec = self.combo.itemData(index)
+        if spec == CHOOSE_FOLDER:
+            self.combo.setCurrentIndex(self._last_index)
+            self.choose_folder()
+            return
+        self._last_index = index
+        if spec != self.store.settings.model:
+            self.store.update(model=spec)
+            self.resolved.emit(MODEL_CAUSE)
+        self.update_hint()
+
+    def choose_folder(self) -> None:
+        start = self.spec if is_folder_spec(self.spec) else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Choose a faster-whisper model folder", start)
+        if not folder:
+            return
+        if not _is_cached(folder):
+            self.message.emit(
+                Notice(
+                    "error",
+                    f"{folder} is not a faster-whisper (CTranslate2) model folder: it needs model.bin, config.json and "
+                    "tokenizer.json (or vocabulary.*).",
+                    MODEL_CAUSE,
+                    ("Choose another folder…", "choose-folder"),
+                )
+            )
+            return
+        self.use_folder(folder)
+
+    def use_folder(self, folder: str) -> None:
+        s = self.store.settings
+        self.store.update(model=folder, model_folders=remember_folder(s.model_folders, folder))
+        self.fill()
+        self.resolved.emit(MODEL_CAUSE)
+        self.update_hint()
+
+    def _compute_chosen(self, index: int) -> None:
+        self.store.update(compute_device=self.compute_combo.itemData(index))
+        self.update_hint()
+
+    def update_hint(self) -> None:
+        """Look (off the GUI thread) whether the chosen model is on disk, and say so."""
+        spec = self.spec
+        self.hint.setText("")
+        ticket = self._checks.next()
+        run_in_thread(_is_cached, spec, on_done=lambda cached: self._show_hint(ticket, spec, cached), name="captioner-model-check")
+
+    def _show_hint(self, ticket: int, spec: str, cached: bool) -> None:
+        if not self._checks.is_current(ticket):
+            return  # a later choice asked again
+        if is_folder_spec(spec):
+            self.hint.setText("local folder" if cached else "<span style='color:#d1242f'>folder missing</span>")
+        elif cached:
+            self.hint.setText("downloaded")
+        else:
+            size = dict(MODEL_CHOICES).get(spec, "")
+            self.hint.setText(f"not downloaded{f' ({size})' if size else ''} · <a href='download'>download now</a>")
+
+    def _hint_link(self, link: str) -> None:
+        if link == "download":
+            self.downloadRequested.emit()
+
+    def set_phase(self, phase: str) -> None:
+        """The model loader's phase ("" when done): the hint hides meanwhile, then looks again."""
+        if phase:
+            self._checks.drop()
+            self.hint.setText("")
+        else:
+            self.update_hint()
+
+
+class DownloadPanel(QWidget):
+    """Shows a model being looked for, downloaded (with progress) and loaded; Cancel stops it."""
+
+    cancelRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("downloadPanel")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setTextVisible(False)
+        self.bar.setMaximumHeight(12)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.clicked.connect(self.cancelRequested)
+        row.addWidget(self.label, 2)
+        row.addWidget(self.bar, 3)
+        row.addWidget(self.cancel)
+        self.model = ""
+        self.hide()
+
+    def set_phase(self, phase: str, model: str) -> None:
+        """`model` is the spec being prepared; phase "" hides the panel."""
+        self.model = model
+        if not phase:
+            self.hide()
+            return
+        label = model_label(model)
+        self.show()
+        self.cancel.setEnabled(True)
+        text = {"checking": f"Looking for {label}…", "downloading": f"Downloading {label}…", "loading": f"Loading {label} into memory…"}
+        if phase in text:
+            self.label.setText(text[phase])
+            self.bar.setRange(0, 0)
+
+    def set_progress(self, p) -> None:
+        if p.total:
+            self.bar.setRange(0, 1000)
+            self.bar.setValue(int(1000 * p.downloaded / p.total))
+            amount = f"{format_bytes(p.downloaded)} of {format_bytes(p.total)}"
+        else:
+            self.bar.setRange(0, 0)
+            amount = format_bytes(p.downloaded)
+        speed = f" · {format_bytes(p.bytes_per_s)}/s" if p.bytes_per_s > 0 else ""
+        self.label.setText(f"Downloading {model_label(self.model)}: {amount}{speed}")

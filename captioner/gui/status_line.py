@@ -1,0 +1,109 @@
+"""The status line: the model in use, the captions' lag, the session's length, where it is saved,
+and whether the overlay lets clicks through."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+
+from captioner.clock import format_clock
+from captioner.events import SAMPLE_RATE, SessionStatus
+from captioner.gui.actions import CLICK_THROUGH_SHORTCUT
+
+LAG_WARN_S = 3.0
+LAG_BAD_S = 10.0
+
+
+def state_text(state: str, file_name: str = "") -> str:
+    """What the session is doing, for the status line; "Listening" only once audio really flows."""
+    if state == "running":
+        return f"Captioning {file_name}" if file_name else "Listening"
+    return {"preparing": "Preparing the model…", "starting": "Starting…", "stopping": "Finishing…"}.get(state, "")
+
+
+def lag_level(seconds: float) -> str:
+    return "bad" if seconds > LAG_BAD_S else "warn" if seconds > LAG_WARN_S else "ok"
+
+
+def lag_text(seconds: float) -> str:
+    return f"Lag {seconds:.1f} s" + (" – this machine cannot keep up" if lag_level(seconds) == "bad" else "")
+
+
+class StatusLine(QWidget):
+    """Permanent labels for the window's status bar; `openAutosave` when the file link is clicked."""
+
+    openAutosave = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("stateLabel")
+        self.model_status = QLabel()
+        self.lag_label = QLabel()
+        self.lag_label.setObjectName("lagLabel")
+        self.lag_label.setToolTip(f"How far the captions trail the live audio; amber over {LAG_WARN_S:.0f} s, red over {LAG_BAD_S:.0f} s")
+        self.length_label = QLabel()
+        self.length_label.setToolTip("Length of the session")
+        self.autosave_label = QLabel()
+        self.autosave_label.setTextFormat(Qt.RichText)
+        self.autosave_label.linkActivated.connect(lambda _link: self.openAutosave.emit())
+        self.click_through_label = QLabel(f"Overlay click-through · {CLICK_THROUGH_SHORTCUT} to undo")
+        self.click_through_label.hide()
+        for w in (self.state_label, self.model_status, self.lag_label, self.length_label, self.autosave_label, self.click_through_label):
+            row.addWidget(w)
+        self.lag_label.hide()
+        self.length_label.hide()
+
+    def set_model(self, text: str) -> None:
+        self.model_status.setText(f"Model: {text}")
+
+    def set_state(self, state: str, file_name: str = "") -> None:
+        """`state` is the controller's State value ("idle", "starting", "running", …); `file_name`
+        the audio file being captioned, if it is one."""
+        text = state_text(state, file_name)
+        self.state_label.setText(text)
+        self.state_label.setVisible(bool(text))
+
+    def set_click_through(self, on: bool) -> None:
+        self.click_through_label.setVisible(on)
+
+    def session_started(self, info) -> None:
+        """`info` is the SessionInfo of the session that now runs."""
+        self.show_autosave(info)
+        self.length_label.setText("Session 0:00:00")
+        self.set_delay(0.0)
+        self.lag_label.show()
+        self.length_label.show()
+
+    def session_finished(self, info) -> None:
+        self.lag_label.hide()
+        self.show_autosave(info, finished=True)
+
+    def show_autosave(self, info, finished: bool = False) -> None:
+        """Links the session's SRT while it exists; a finished session whose empty files were
+        removed links nothing."""
+        srt = info.srt_path if info is not None else None
+        if srt is not None:
+            self.autosave_label.setText(f'Autosave: <a href="open">{srt.name}</a>')
+            self.autosave_label.setToolTip("\n".join(str(p) for p in (info.srt_path, info.txt_path) if p is not None))
+        elif finished and info is not None and info.autosave_removed:
+            self.autosave_label.setText("Nothing to save")
+            self.autosave_label.setToolTip("The session had no captions, so its empty autosave files were removed")
+        else:
+            self.autosave_label.setText("Autosave off")
+            self.autosave_label.setToolTip("")
+
+    def set_status(self, status: SessionStatus) -> None:
+        self.length_label.setText(f"Session {format_clock(round(status.audio_s * SAMPLE_RATE), hours='short')}")
+        if status.overflows:
+            self.length_label.setToolTip(f"{status.overflows} blocks of audio were dropped: the machine is overloaded")
+
+    def set_delay(self, seconds: float) -> None:
+        level = lag_level(seconds)
+        self.lag_label.setText(lag_text(seconds))
+        self.lag_label.setProperty("level", level)  # its colours are in style.qss
+        self.lag_label.style().unpolish(self.lag_label)
+        self.lag_label.style().polish(self.lag_label)

@@ -1,0 +1,116 @@
+"""The input picker on its own: the list, the choice, a device going away, the level, long names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from captioner.audio.devices import InputDevice
+from captioner.gui.device_picker import DEVICE_CAUSE, DevicePicker, device_label, elide_words
+from captioner.gui.device_watcher import DeviceWatcher
+from captioner.gui.settings_store import SettingsStore
+from tests.gui.conftest import FAKE_DEVICES
+
+
+def make_picker(qtbot, tmp_path: Path, devices: list, **settings) -> tuple[DevicePicker, SettingsStore, DeviceWatcher]:
+    store = SettingsStore(tmp_path / "settings.json")
+    if settings:
+        store.update(**settings)
+    watcher = DeviceWatcher(lambda: list(devices), interval_ms=0)
+    picker = DevicePicker(store, devices=watcher)
+    qtbot.addWidget(picker)
+    watcher.start()
+    qtbot.waitUntil(lambda: watcher.devices is not None, timeout=5000)
+    return picker, store, watcher
+
+
+def test_the_default_or_the_saved_device_is_chosen(qtbot, tmp_path: Path) -> None:
+    picker, _store, _w = make_picker(qtbot, tmp_path, FAKE_DEVICES)
+    assert picker.combo.count() == 3 and picker.selected() == "pulse:builtin"
+    saved, _s, _w = make_picker(qtbot, tmp_path / "b", FAKE_DEVICES, input_device="pulse:usb-headset")
+    assert saved.selected() == "pulse:usb-headset"
+
+
+def test_choosing_writes_the_store_and_reports_it(qtbot, tmp_path: Path) -> None:
+    picker, store, _w = make_picker(qtbot, tmp_path, FAKE_DEVICES)
+    chosen = []
+    picker.deviceChosen.connect(chosen.append)
+    picker.combo.setCurrentIndex(2)
+    picker._chosen(2)
+    assert chosen == ["pulse:speakers.monitor"] and store.settings.input_device == "pulse:speakers.monitor"
+    assert "plays back what the computer plays" in picker.combo.currentText()
+    assert picker.combo.toolTip().startswith("Monitor of Speakers")  # the full name, whatever the width
+
+
+def test_a_device_that_goes_away_is_reported_and_a_new_one_clears_it(qtbot, tmp_path: Path) -> None:
+    devices = list(FAKE_DEVICES)
+    picker, _store, watcher = make_picker(qtbot, tmp_path, devices, input_device="pulse:usb-headset")
+    notices, resolved = [], []
+    picker.message.connect(notices.append)
+    picker.resolved.connect(resolved.append)
+    devices.pop(0)
+    picker.refresh()
+    qtbot.waitUntil(lambda: picker.combo.count() == 2, timeout=3000)
+    assert picker.selected() == "pulse:builtin"
+    assert notices[-1].level == "warning" and notices[-1].cause == DEVICE_CAUSE and "gone" in notices[-1].text
+
+    devices.clear()
+    picker.refresh()
+    qtbot.waitUntil(lambda: picker.combo.count() == 0, timeout=3000)
+    assert picker.known_empty and "No input device" in picker.combo.toolTip()
+    picker.report_missing()
+    assert notices[-1].level == "error" and notices[-1].cause == DEVICE_CAUSE
+    resolved.clear()
+    devices.append(InputDevice("pulse:new", "New Microphone", 48000.0, is_default=True))
+    picker.refresh()
+    qtbot.waitUntil(lambda: picker.combo.count() == 1, timeout=3000)
+    assert resolved == [DEVICE_CAUSE]  # a device is there again: "no device" no longer holds
+
+
+def test_session_level_replaces_the_monitor_level(qtbot, tmp_path: Path) -> None:
+    from captioner.gui.level_monitor import LevelMonitor
+
+    monitor = LevelMonitor(enabled=False)
+    store = SettingsStore(tmp_path / "settings.json")
+    picker = DevicePicker(store, monitor=monitor)
+    qtbot.addWidget(picker)
+    monitor.level.emit(0.1)
+    assert picker.level_meter.value > 0.5
+    picker.set_session_active(True)
+    monitor.level.emit(0.1)  # the idle monitor's last word, after the session took over
+    assert picker.level_meter.value == 0.0
+    picker.show_level(0.1)
+    assert picker.level_meter.value > 0.5
+    picker.set_session_active(False)
+    assert picker.level_meter.value == 0.0  # no monitor running: the meter rests
+
+
+def test_long_names_are_elided_in_the_middle(qtbot, tmp_path: Path) -> None:
+    long = InputDevice("pulse:alsa_input.usb-long", "Very Long Manufacturer Name USB Conference Speakerphone Analog Stereo", 48000.0, is_default=True)
+    picker, _store, _w = make_picker(qtbot, tmp_path, [long])
+    picker.resize(300, 30)
+    picker.show()
+    qtbot.waitExposed(picker)
+    shown = picker.combo.shown_text()
+    assert " … " in shown
+    head, tail = shown.split(" … ")
+    full = device_label(long).split()
+    assert full[: len(head.split())] == head.split() and full[len(full) - len(tail.split()) :] == tail.split()  # whole words
+    assert head and tail.endswith("(default)")  # both ends are kept
+    assert picker.combo.itemData(0, Qt.ToolTipRole).startswith(device_label(long))
+
+
+def test_elide_words_keeps_whole_words_from_both_ends() -> None:
+    name = "Very Long Manufacturer Name USB Conference Speakerphone Analog Stereo (default)"
+    fits = lambda n: lambda t: len(t) <= n  # noqa: E731
+    assert elide_words(name, fits(200)) == name
+    assert elide_words(name, fits(40)) == "Very Long … Analog Stereo (default)"
+    assert elide_words(name, fits(30)) == "Very Long … Stereo (default)"
+    assert elide_words(name, fits(12)) == "Very Long …"
+    assert elide_words(name, fits(3)) == ""
+
+
+def test_no_device_shows_the_placeholder(qtbot, tmp_path: Path) -> None:
+    picker, _store, _w = make_picker(qtbot, tmp_path, [])
+    assert picker.selected() is None and picker.combo.shown_text() == "No input device found"
