@@ -201,7 +201,7 @@ class LevelMonitor(QObject):
         stream = _Stream(self._device, self._latest.next())
         self._stream = stream
         waits = [s.closed for s in self._old]
-        run_in_thread(self._run, stream, waits, on_failed=lambda exc: self._on_failed(stream.ticket, exc), name="captioner-level")
+        run_in_thread(self._run, stream, waits, on_failed=lambda exc: self._on_failed(stream.ticket, exc), owner=self, name="captioner-level")
 
     def _on_failed(self, ticket: int, exc: BaseException) -> None:
         if not self._latest.is_current(ticket) or self._paused:

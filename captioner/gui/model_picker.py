@@ -132,7 +132,7 @@ class ModelPicker(QWidget):
         spec = self.spec
         self.hint.setText("")
         ticket = self._checks.next()
-        run_in_thread(_is_cached, spec, on_done=lambda cached: self._show_hint(ticket, spec, cached), name="captioner-model-check")
+        run_in_thread(_is_cached, spec, on_done=lambda cached: self._show_hint(ticket, spec, cached), owner=self, name="captioner-model-check")
 
     def _show_hint(self, ticket: int, spec: str, cached: bool) -> None:
         if not self._checks.is_current(ticket):

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -136,11 +137,20 @@ def run_in_thread(
     *args: Any,
     on_done: Callable[[Any], None] | None = None,
     on_failed: Callable[[BaseException], None] | None = None,
+    owner: QObject | None = None,
     name: str = "captioner-task",
 ) -> Task:
+    """Run `fn(*args)` on the pool; an answer whose `owner` widget Qt has since deleted is dropped."""
     task = Task(fn, *args, name=name)
-    if on_done is not None:
-        task.done.connect(on_done)
-    if on_failed is not None:
-        task.failed.connect(on_failed)
+    for signal, slot in ((task.done, on_done), (task.failed, on_failed)):
+        if slot is not None:
+            signal.connect(slot if owner is None else _while_alive(owner, slot))
     return task.start()
+
+
+def _while_alive(owner: QObject, slot: Callable[[Any], None]) -> Callable[[Any], None]:
+    def call(value: Any) -> None:
+        if shiboken6.isValid(owner):
+            slot(value)
+
+    return call

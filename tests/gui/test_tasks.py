@@ -33,3 +33,19 @@ def test_only_the_latest_answer_counts() -> None:
     assert not latest.is_current(first) and latest.is_current(second)
     latest.drop()
     assert not latest.is_current(second)
+
+
+def test_an_answer_for_a_deleted_widget_is_dropped(qtbot) -> None:
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    release = threading.Event()
+    gone, kept = QLabel(), QLabel()
+    answered: list[str] = []
+    run_in_thread(release.wait, 5, on_done=lambda _: answered.append(gone.text()), owner=gone)
+    run_in_thread(release.wait, 5, on_done=lambda _: answered.append("kept " + kept.text()), owner=kept)
+    shiboken6.delete(gone)  # the window closed while the job ran
+    release.set()
+    qtbot.waitUntil(lambda: bool(answered), timeout=3000)
+    qtbot.wait(100)
+    assert answered == ["kept "]
