@@ -120,7 +120,7 @@ def main(argv=None) -> int:
     for d in per_loop:
         if d.last_loop == d.reference_loop:
             continue
-        print(f"  loop {d.last_loop:2d} (from {d.last_loop * looped.loop_len / 16000 / 60:5.1f} min): cues {d.cue_median_ms:+6.1f} / {d.cue_max_ms:4d}"
+        print(f"  loop {d.last_loop:2d} (from {d.last_loop * looped.loop_len / 16000 / 60:5.1f} min): cues {d.cue_median_ms:+6.1f} / {d.cue_max_ms:4.0f}"
               f" ({d.cues_matched}/{d.cues_in_last_loop}); finals {d.final_median_ms:+6.1f} / {d.final_max_ms:4.0f} ({d.finals_matched})")
     ok = check.ok and not run.errors and run.clock == run.fed and abs(last.cue_median_ms) < DRIFT_LIMIT_MS
     print(f"\n{'PASS' if ok else 'FAIL'}: every final in the SRT, cues ordered, last loop's cues within {DRIFT_LIMIT_MS} ms "

@@ -192,19 +192,28 @@ class Drift:
 
     @property
     def cue_median_ms(self) -> float:
-        return statistics.median(self.cue_ms) if self.cue_ms else math.nan
+        return _median(self.cue_ms)
 
     @property
-    def cue_max_ms(self) -> int:
-        return max(map(abs, self.cue_ms), default=0)
+    def cue_max_ms(self) -> float:
+        return _largest(self.cue_ms)
 
     @property
     def final_median_ms(self) -> float:
-        return statistics.median(self.final_start_ms) if self.final_start_ms else math.nan
+        return _median(self.final_start_ms)
 
     @property
     def final_max_ms(self) -> float:
-        return max(map(abs, self.final_start_ms), default=0.0)
+        return _largest(self.final_start_ms)
+
+
+def _median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else math.nan
+
+
+def _largest(values: Sequence[float]) -> float:
+    """The largest distance from zero among `values` (0 when there are none)."""
+    return max(map(abs, values), default=0)
 
 
 def drift(looped: Looped, finals: Sequence[CaptionEvent], srt_path: Path, *, loop: int = -1,
