@@ -57,7 +57,7 @@ def test_cues_keep_to_the_audio_clock_to_the_end(long_run):
     assert d.last_loop == looped.loops - 1 and d.reference_loop == 1
     # the same speech gets the same cues, within 50 ms, in the last loop as in the second
     assert d.cues_matched >= 0.8 * d.cues_in_last_loop > 0
-    assert abs(d.cue_median_ms) <= 50
+    assert abs(d.cue_median_ms) < 50
     # the engine's own clock: the VAD starts every final on the same sample, or one 30 ms frame
     # off where webrtcvad's adaptive noise estimate, which remembers earlier loops, tips a frame
     assert d.finals_matched >= len(SENTENCES)
