@@ -140,7 +140,7 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="+", default=["tiny.en", "base"],
                    help="tiny.en, base, base-wheels (join the two wheels' parts), or model folders")
-    p.add_argument("--set", default="shared", choices=("main", "shared", "all"), help="file set from the shared speech folder")
+    p.add_argument("--set", default="shared", choices=("main", "shared", "all", "tune", "report"), help="file set from the shared speech folder")
     p.add_argument("--files", nargs="+", type=Path, help="audio files instead of a set (refs looked up by stem in --speech-dir)")
     p.add_argument("--speech-dir", type=Path, default=dataset.DEFAULT_SPEECH_DIR)
     p.add_argument("--device", default="cpu")
