@@ -100,6 +100,10 @@ class Transcriber:
         )
         return cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type)
 
+    def run(self, job) -> Transcript:
+        """Run one engine job (`captioner.engine.pipeline.Job`)."""
+        return self.transcribe(job.audio, job.prompt)
+
     def transcribe(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
         """Transcribe one clip of 16 kHz mono float32 audio."""
         opts = self.options
