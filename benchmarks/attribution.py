@@ -400,11 +400,29 @@ def table(results: dict, half: str) -> str:
     return head + "\n".join(rows) + "\n"
 
 
+def curve(dirs: list[Path], knob: str) -> str:
+    """One row per results folder (one setting of `knob` each): what it costs and what it saves."""
+    rows = []
+    for d in dirs:
+        info = json.loads((Path(d) / "attribution.json").read_text())
+        value = next((part[k] for part in info["settings"].values() for k in part if k == knob), None)
+        for name, res in info["models"].items():
+            p = pooled(res)
+            rows.append((name, value, p))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    head = (f"| model | {knob} | live WER % (S/D/I) | offline WER % | lost: cut / segment / decoded | final p50 / p90 (s) |\n"
+            "|---|---|---|---|---|---|\n")
+    return head + "\n".join(
+        f"| {n} | {v} | {pc(p['live_wer'])} ({p['live_sub']}/{p['live_del']}/{p['live_ins']}) | {pc(p['off_wer'])} "
+        f"| {p['stages'].get('cut', 0)} / {p['stages'].get('segment', 0)} / {p['stages'].get('decoded', 0)} "
+        f"| {f(p['final_p50'])} / {f(p['final_p90'])} |" for n, v, p in rows) + "\n"
+
+
 def main(argv=None) -> int:
     from benchmarks.live_vs_offline import _clean, add_engine_args, configs_from_args, describe, engine_fingerprint, machine
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--half", choices=("tune", "report"), required=True)
+    p.add_argument("--half", choices=("tune", "report"))
     p.add_argument("--models", nargs="+", default=["tiny.en", "base"])
     p.add_argument("--only", nargs="*", default=None, help="file stems or kinds (longform, phone8k, quiet, clip) to run")
     p.add_argument("--speech-dir", type=Path, default=evalset.DEFAULT_SPEECH_DIR)
@@ -414,8 +432,15 @@ def main(argv=None) -> int:
     p.add_argument("--pad-s", type=float, default=1.0)
     p.add_argument("--repeat", type=int, default=1, help="live runs per file (latency/WER medians; attribution from run 1)")
     p.add_argument("--name", default=None)
+    p.add_argument("--curve", nargs="+", type=Path, metavar="DIR", help="only print a table over earlier results folders ...")
+    p.add_argument("--knob", default="hangover_ms", help="... by this setting")
     add_engine_args(p)
     args = p.parse_args(argv)
+    if args.curve:
+        print(curve(args.curve, args.knob))
+        return 0
+    if args.half is None:
+        p.error("--half tune or --half report")
     files = evalset.build(args.half, args.speech_dir)
     if args.only:
         files = [bf for bf in files if bf.stem in args.only or evalset.kind_of(bf) in args.only]
