@@ -14,7 +14,6 @@ engine flags given here (the same flags as live_vs_offline.py).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import sys

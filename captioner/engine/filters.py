@@ -57,10 +57,15 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
 
 
+def is_loop(segment: SegmentScore) -> bool:
+    """The same words again and again (Whisper's own compression-ratio test)."""
+    return segment.compression_ratio > 2.4
+
+
 def is_invented(segment: SegmentScore, audio_rms: float) -> bool:
     """True when an output segment is most likely not speech that was there."""
-    if segment.compression_ratio > 2.4:
-        return True  # a loop: the same words again and again
+    if is_loop(segment):
+        return True
     if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
         return True  # Whisper's own no-speech rule
     if normalise(segment.text) in FILLER_PHRASES:
