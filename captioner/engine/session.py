@@ -190,6 +190,8 @@ class CaptionSession:
                 level=self._level,
                 overflows=self.source.overflows,
                 pending_finals=engine.pending_finals,
+                degraded=engine.degraded,
+                reruns=engine.reruns,
             )
         )
 
