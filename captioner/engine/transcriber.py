@@ -12,6 +12,7 @@ needs ~6 s to stay clear of loops on very short clips.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass
 
@@ -78,7 +79,8 @@ def join_words(words: list[Word] | tuple[Word, ...]) -> str:
 
 
 class Transcriber:
-    """Runs one faster-whisper model; use it from one thread at a time."""
+    """Runs one faster-whisper model. Passes never overlap: a pass started from a second thread
+    (timing the model in the background while a session starts) waits for the one running."""
 
     def __init__(self, model: ShortWindowWhisper, options: DecodeOptions = DecodeOptions(), *, name: str = "", device: str = "cpu", compute_type: str = "int8") -> None:
         self.model = model
@@ -86,6 +88,7 @@ class Transcriber:
         self.name = name
         self.device = device
         self.compute_type = compute_type
+        self._pass_lock = threading.Lock()
         if not model.model.is_multilingual and options.language not in (None, "en"):
             raise LanguageUnsupported(name, options.language)
 
@@ -100,8 +103,18 @@ class Transcriber:
         )
         return cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type)
 
+    def warm_up(self) -> float:
+        """One pass over a second of quiet, so the first real pass is not slowed by first-use costs
+        (memory allocation, kernel selection); returns its seconds of compute."""
+        quiet = (np.random.default_rng(0).standard_normal(SAMPLE_RATE) * 1e-3).astype(np.float32)
+        return self.transcribe(quiet).compute_s
+
     def transcribe(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
         """Transcribe one clip of 16 kHz mono float32 audio."""
+        with self._pass_lock:
+            return self._transcribe(audio, prompt)
+
+    def _transcribe(self, audio: np.ndarray, prompt: str | None) -> Transcript:
         opts = self.options
         began = time.perf_counter()
         self.model.window_frames = window_frames(len(audio), opts.window_margin_s)

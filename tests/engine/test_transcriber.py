@@ -41,3 +41,25 @@ def test_english_only_model_refuses_another_language(tiny_model):
     with pytest.raises(LanguageUnsupported, match="English-only") as raised:
         Transcriber.load(str(tiny_model), DecodeOptions(language="de"), device="cpu", name="tiny.en")
     assert (raised.value.model, raised.value.language) == ("tiny.en", "de")
+
+
+def test_warm_up_runs_one_pass_and_passes_from_two_threads_never_overlap(tiny_transcriber, sentence_wav):
+    import threading
+    import time
+
+    assert tiny_transcriber.warm_up() > 0
+    audio = decode_file(str(sentence_wav))
+    spans: list[tuple[float, float]] = []
+
+    def one_pass() -> None:
+        result = tiny_transcriber.transcribe(audio)
+        end = time.perf_counter()
+        spans.append((end - result.compute_s, end))  # when this pass really computed
+
+    threads = [threading.Thread(target=one_pass) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    (a0, a1), (b0, b1) = sorted(spans)
+    assert a1 <= b0 + 0.005, f"passes overlapped: {spans}"  # the second waited for the first
