@@ -75,7 +75,8 @@ def test_download_progress_cancel_then_download_now(make_app, qtbot, model_dir: 
         assert is_cached("tiny.en")
         assert c.model_loaded_for(c.model_request())
         assert "tiny.en · CPU int8" in w.status_line.model_status.text()
-        qtbot.waitUntil(lambda: w.model_picker.hint.text() == "downloaded", timeout=5000)
+        qtbot.waitUntil(lambda: "behind speech on this computer" in w.model_picker.hint.text(), timeout=30000)
+        assert w.model_picker.hint.text().startswith("downloaded · about ")  # one pass was timed once it loaded
         assert probe.longest < 1.0, f"the GUI froze for {probe.longest:.2f} s"
 
 
