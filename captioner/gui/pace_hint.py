@@ -76,15 +76,16 @@ def recommend_faster(spec: str, pass_s: float, measured: dict[str, float], engli
 
     Only smaller downloads count as faster. A candidate's own measured pass time (`measured`,
     by model name, same device) decides when there is one; otherwise its pass is estimated from
-    `spec`'s by download size. English-only (.en) models are offered only for English. With no
+    `spec`'s by download size. For English the English-only twin (small.en) stands for its
+    multilingual model (small); for other languages .en models are never offered. With no
     candidate estimated to keep up, the smallest is offered; None when there is nothing smaller.
     """
     size = _size_mb(_SIZES[spec]) if spec in _SIZES else None
-    candidates = [
-        e.name
-        for e in CATALOGUE
-        if e.name != spec and (size is None or _size_mb(e.size) < size) and (english or not e.name.endswith(".en"))
-    ]
+
+    def offered(name: str) -> bool:
+        return f"{name}.en" not in _SIZES if english else not name.endswith(".en")
+
+    candidates = [e.name for e in CATALOGUE if e.name != spec and (size is None or _size_mb(e.size) < size) and offered(e.name)]
     for name in candidates:
         estimate = measured.get(name)
         if estimate is None and size is not None:
