@@ -193,7 +193,8 @@ class ModelPicker(QWidget):
         self._show_pace()
 
     def _show_pace(self) -> None:
-        """The hint: on disk or not, then the expected delay (or that a pass is being timed)."""
+        """The hint: the expected delay once known (or that a pass is being timed), else whether the
+        model is on disk."""
         spec, cached = self.spec, self._cached
         if cached is None:
             return  # the answer is on its way
@@ -210,11 +211,11 @@ class ModelPicker(QWidget):
         pass_s = self.pass_times.get(self.pace_key)
         if pass_s is not None:
             faster = recommend_faster(spec, pass_s, self.pass_times.by_model(s.compute_device, s.beam_size), s.language == "en" or spec.endswith(".en"))
-            self.hint.setText(f"{disk} · {pace_text(pass_s, faster)}")
+            self.hint.setText(pace_text(pass_s, faster))  # it loaded and ran: on disk goes without saying
             self.hint.setToolTip(pace_tooltip(pass_s))
         else:
             timing = self._timing_key == self.pace_key
-            self.hint.setText(f"{disk} · timing one pass on this computer…" if timing else disk)
+            self.hint.setText("timing one pass on this computer…" if timing else disk)
             self.hint.setToolTip("")
 
     def _hint_link(self, link: str) -> None:

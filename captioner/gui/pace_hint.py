@@ -98,8 +98,8 @@ def recommend_faster(spec: str, pass_s: float, measured: dict[str, float], engli
 def pace_text(pass_s: float, faster: str | None = None) -> str:
     """The picker's words (rich text) for a measured pass time."""
     if not falls_behind(pass_s):
-        return f"about {expected_delay(pass_s):.1f} s behind speech on this computer"
-    text = "<span style='color:#bf8700'>falls behind speech on this computer</span>"
+        return f"<span style='color:#116329'>about {expected_delay(pass_s):.1f} s behind speech on this computer</span>"
+    text = "<span style='color:#9a6700; font-weight:bold'>falls behind speech on this computer</span>"
     return f"{text} · <a href='use:{faster}'>use {faster}</a>" if faster else text
 
 

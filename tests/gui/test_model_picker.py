@@ -76,7 +76,7 @@ def test_download_progress_cancel_then_download_now(make_app, qtbot, model_dir: 
         assert c.model_loaded_for(c.model_request())
         assert "tiny.en · CPU int8" in w.status_line.model_status.text()
         qtbot.waitUntil(lambda: "behind speech on this computer" in w.model_picker.hint.text(), timeout=30000)
-        assert w.model_picker.hint.text().startswith("downloaded · about ")  # one pass was timed once it loaded
+        assert "'>about " in w.model_picker.hint.text()  # one pass was timed once it loaded
         assert probe.longest < 1.0, f"the GUI froze for {probe.longest:.2f} s"
 
 
@@ -208,11 +208,11 @@ def test_the_picker_times_one_real_pass_and_shows_the_expected_delay(qtbot, tmp_
     qtbot.addWidget(picker)
     qtbot.waitUntil(lambda: picker.hint.text() == "local folder", timeout=5000)  # never timed here
     picker.measure(transcriber)
-    assert picker.hint.text() == "local folder · timing one pass on this computer…"
+    assert picker.hint.text() == "timing one pass on this computer…"
     qtbot.waitUntil(lambda: "behind speech" in picker.hint.text(), timeout=30000)
     seconds = PassTimes().get(pace_key(str(model_dir), "cpu"))
     assert seconds is not None and seconds > 0  # kept in the cache folder
-    assert picker.hint.text() == f"local folder · about {expected_delay(seconds):.1f} s behind speech on this computer"
+    assert f">about {expected_delay(seconds):.1f} s behind speech on this computer<" in picker.hint.text()
     assert f"{seconds:.2f} s" in picker.hint.toolTip()
 
     # a later start shows it at once and times nothing again
