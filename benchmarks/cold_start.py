@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/cold_start.py                       # tiny.en and base, 3 runs each
     .venv/bin/python benchmarks/cold_start.py --models tiny.en /path/to/model --repeat 5
+    .venv/bin/python benchmarks/cold_start.py --models distil-large-v3.5-standin   # benchmarks/standin.py
 
 Every run is a fresh Python process with the model already on disk (the operating system's file
 cache warm after the first run, as on a laptop that used the app before). It measures:
@@ -14,6 +15,8 @@ cache warm after the first run, as on a laptop that used the app before). It mea
   "on Start" loads the model when Start is pressed (the app before it loaded in the background),
   "preloaded" has it loaded and warmed up while the window was open (the app now).
 
+`<name>-standin` is a model of `name`'s exact shape with random weights (benchmarks/standin.py),
+decoding the token budget real speech needs: its timings stand for the model's, its text does not.
 Prints medians over the runs. MKL_ENABLE_INSTRUCTIONS=AVX2 is set for laptop-like CPU timings.
 """
 
@@ -86,13 +89,18 @@ def start_to_caption(transcriber_or_loader) -> tuple[float, float]:
 def child(model: str) -> dict[str, float]:
     from benchmarks import modelpaths
     from captioner.engine.pacing import pace_audio
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.transcriber import DecodeOptions, Transcriber
 
-    _name, folder = modelpaths.resolve(model)
+    if model.endswith("-standin"):
+        from benchmarks import standin
+
+        folder, options = standin.build(model.removesuffix("-standin")), standin.decode_options()
+    else:
+        folder, options = modelpaths.resolve(model)[1], DecodeOptions()
     speech = pace_audio()
 
     def load() -> Transcriber:
-        return Transcriber.load(str(folder), device="cpu", compute_type="int8", name=model)
+        return Transcriber.load(str(folder), options, device="cpu", compute_type="int8", name=model)
 
     out: dict[str, float] = {}
     began = time.perf_counter()
