@@ -106,8 +106,13 @@ class Transcriber:
     def warm_up(self) -> float:
         """One pass over a second of quiet, so the first real pass is not slowed by first-use costs
         (memory allocation, kernel selection); returns its seconds of compute."""
-        quiet = (np.random.default_rng(0).standard_normal(SAMPLE_RATE) * 1e-3).astype(np.float32)
-        return self.transcribe(quiet).compute_s
+        from captioner.engine.pacing import test_clip
+
+        return self.transcribe(test_clip(1.0)).compute_s
+
+    def run(self, job) -> Transcript:
+        """Run one engine job (`captioner.engine.pipeline.Job`)."""
+        return self.transcribe(job.audio, job.prompt)
 
     def transcribe(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
         """Transcribe one clip of 16 kHz mono float32 audio."""
