@@ -1,9 +1,6 @@
 """How often interim passes run, and how the engine steps down when it falls behind.
 
-Pure rules, plus two helpers for the app: `time_one_pass` measures what one
-interim-sized pass costs on this machine, and `expected_delay` turns that into
-the delay between the end of speech and its final caption that the rules lead
-to.
+Pure rules, plus helpers for the app (last paragraph).
 
 - An interim pass runs at most every `interim_interval(base, pass_s)` seconds
   of new audio: never more often than the configured interval, and never more
@@ -13,9 +10,20 @@ to.
   every `SPARSE_INTERVAL_S` at most; at `FAR_BEHIND_S` there are none (finals
   only). The engine steps back up once the lag is under half the threshold
   that took it down. Finals are never skipped.
+
+The app's helpers: `time_one_pass` times one real pass over speech (the clip
+`pace_speech.flac` beside this module, espeak-ng reading two sentences, 16 kHz
+mono: on quiet noise the decoder writes almost nothing and a pass looks about
+half as costly as on speech), `expected_delay` turns it into the delay of a final
+behind the end of speech, and `falls_behind` says when a model cannot keep up
+at all: a pass takes longer than the audio it covers, so even finals alone
+trail further and further behind continuous speech.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -27,6 +35,9 @@ FAR_BEHIND_S = 6.0  # lag at which interims stop
 SPARSE_INTERVAL_S = 3.0  # interim interval while behind
 
 NORMAL, SPARSE, FINALS_ONLY = 0, 1, 2
+
+PASS_AUDIO_S = 5.0  # audio in the timing pass: about one typical segment
+SPEECH_CLIP = Path(__file__).with_name("pace_speech.flac")
 
 
 def interim_interval(base_s: float, pass_s: float, level: int = NORMAL) -> float:
@@ -75,11 +86,37 @@ def expected_delay(pass_seconds: float, *, pause_s: float = 0.15, base_interval_
 
 
 def test_clip(seconds: float, seed: int = 0) -> np.ndarray:
-    """Quiet noise: what a warm-up or a timing pass transcribes."""
+    """Quiet noise: what a warm-up pass transcribes."""
     rng = np.random.default_rng(seed)
     return (0.01 * rng.standard_normal(int(seconds * SAMPLE_RATE))).astype(np.float32)
 
 
-def time_one_pass(transcriber, seconds: float = 5.0) -> float:
-    """Seconds of compute for one interim-sized pass over `seconds` of audio on this transcriber."""
-    return transcriber.transcribe_interim(test_clip(seconds)).compute_s
+@lru_cache(maxsize=1)
+def _speech() -> np.ndarray:
+    from faster_whisper.audio import decode_audio
+
+    return decode_audio(str(SPEECH_CLIP), sampling_rate=SAMPLE_RATE)
+
+
+def pace_audio(seconds: float = PASS_AUDIO_S) -> np.ndarray:
+    """`seconds` of speech (the shipped clip, repeated when more is asked for)."""
+    speech = _speech()
+    n = int(round(seconds * SAMPLE_RATE))
+    reps = -(-n // len(speech))
+    return np.tile(speech, reps)[:n].astype(np.float32)
+
+
+def time_one_pass(transcriber, seconds: float = PASS_AUDIO_S) -> float:
+    """Seconds of compute for one pass of `transcriber` over `seconds` of speech.
+
+    Safe from a background thread: the transcriber runs one pass at a time, so a session
+    starting meanwhile waits for this pass instead of running beside it. Call it after
+    `warm_up()`, or the figure includes first-use costs.
+    """
+    return float(transcriber.transcribe(pace_audio(seconds)).compute_s)
+
+
+def falls_behind(pass_seconds: float, audio_seconds: float = PASS_AUDIO_S) -> bool:
+    """Whether a model whose pass over `audio_seconds` of speech takes `pass_seconds` cannot keep
+    up with continuous speech (a pass takes longer than the audio it covers)."""
+    return pass_seconds > audio_seconds

@@ -19,6 +19,7 @@ then runs only the passes that may become finals.
 from __future__ import annotations
 
 import math
+import threading
 import time
 from dataclasses import dataclass, replace
 
@@ -106,7 +107,9 @@ def join_words(words: list[Word] | tuple[Word, ...]) -> str:
 
 
 class Transcriber:
-    """Runs one faster-whisper model (and an optional smaller one for interims); one thread at a time."""
+    """Runs one faster-whisper model (and an optional smaller one for interims). Passes never
+    overlap: a pass started from a second thread (timing the model in the background while a
+    session starts) waits for the one running."""
 
     def __init__(self, model: ShortWindowWhisper, options: DecodeOptions = DecodeOptions(), *, name: str = "", device: str = "cpu",
                  compute_type: str = "int8", interim: "Transcriber | None" = None) -> None:
@@ -116,6 +119,7 @@ class Transcriber:
         self.device = device
         self.compute_type = compute_type
         self.interim = interim
+        self._pass_lock = threading.Lock()
         if not model.model.is_multilingual and options.language not in (None, "en"):
             raise LanguageUnsupported(name, options.language)
 
@@ -168,6 +172,10 @@ class Transcriber:
 
         `checked`: a pass that fails its checks on a short window runs again on the full window.
         """
+        with self._pass_lock:
+            return self._transcribe(audio, prompt, checked)
+
+    def _transcribe(self, audio: np.ndarray, prompt: str | None, checked: bool) -> Transcript:
         began = time.perf_counter()
         frames = window_frames(len(audio), self.margin_s)
         words, dropped, problem = self._decode(audio, prompt, frames)

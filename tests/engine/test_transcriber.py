@@ -122,3 +122,25 @@ def test_an_interim_model_writes_drafts_and_the_big_model_the_passes_that_may_be
     for final in (big.run(job(final=False, pause=True)), big.run(job(final=True))):
         assert not final.draft and wer(SENTENCE, final.text) <= 0.2
     assert big.warm_up() > 0
+
+
+def test_warm_up_runs_one_pass_and_passes_from_two_threads_never_overlap(tiny_transcriber, sentence_wav):
+    import threading
+    import time
+
+    assert tiny_transcriber.warm_up() > 0
+    audio = decode_file(str(sentence_wav))
+    spans: list[tuple[float, float]] = []
+
+    def one_pass() -> None:
+        result = tiny_transcriber.transcribe(audio)
+        end = time.perf_counter()
+        spans.append((end - result.compute_s, end))  # when this pass really computed
+
+    threads = [threading.Thread(target=one_pass) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    (a0, a1), (b0, b1) = sorted(spans)
+    assert a1 <= b0 + 0.005, f"passes overlapped: {spans}"  # the second waited for the first
