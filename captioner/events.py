@@ -38,6 +38,7 @@ class CaptionEvent:
     final: bool
     words: tuple[Word, ...] = ()
     stable: int = 0
+    channel: str = ""  # who is heard, e.g. "You" (microphone) or "Others" (system audio); "" with one input
 
     @property
     def start_s(self) -> float:
@@ -58,6 +59,7 @@ class SessionStatus:
     level: float = 0.0  # input level of the latest audio (RMS, 0..1)
     overflows: int = 0  # audio blocks the capture buffer had to drop
     pending_finals: int = 0  # closed segments waiting for the transcriber
+    channel: str = ""  # the input these figures are for when a session has several ("" with one)
 
 
 @dataclass(frozen=True)
