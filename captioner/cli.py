@@ -263,8 +263,7 @@ def caption(args: argparse.Namespace) -> int:
 
 def meeting_channels(args: argparse.Namespace) -> list:
     """The channels of a --system-audio session: the microphone (with --device) and the output; [] without it."""
-    from captioner.audio.loopback import SystemAudioSource
-    from captioner.audio.sources import MicrophoneSource
+    from captioner.audio.loopback import SystemAudioSource, meeting_microphone
     from captioner.engine.meeting import Channel
 
     if args.system_audio is None:
@@ -274,7 +273,7 @@ def meeting_channels(args: argparse.Namespace) -> list:
     channels = []
     if args.device:
         device = None if args.device == "default" else args.device
-        channels.append(Channel(args.mic_label.strip(), MicrophoneSource(device), MICROPHONE))
+        channels.append(Channel(args.mic_label.strip(), meeting_microphone(device), MICROPHONE))
     channels.append(Channel(args.system_label.strip(), SystemAudioSource(args.system_audio or None), SYSTEM))
     return channels
 

@@ -165,18 +165,36 @@ class SystemAudioSource:
         self._error: str | None = None
         self._thread: threading.Thread | None = None
         self._sc = None
+        self._last_block = self._next_watch = 0.0
 
     def start(self) -> None:
         self._sc = backend()
-        self.device = resolve_output(self.output)
+        self.device = self._resolve()
         self.description = self.device.name
         recorder = self._open(self.device)  # errors raise here, in the caller's thread
+        self._last_block = time.monotonic()
         self._thread = threading.Thread(target=self._run, args=(recorder,), name="captioner-loopback", daemon=True)
         self._thread.start()
 
+    def _resolve(self) -> OutputDevice:
+        return resolve_output(self.output)
+
+    def _microphone(self, device: OutputDevice):
+        return _loopback_microphone(self._sc, device)
+
+    def _present(self) -> bool:
+        """Whether the device recorded is still there (a failed listing counts as there)."""
+        try:
+            return self.device is None or any(d.id == self.device.id for d in list_output_devices())
+        except AudioSourceError:
+            return True
+
+    def _lost_message(self, name: str) -> str:
+        return f"The output {name!r} is gone, so what the computer plays is no longer captioned."
+
     def _open(self, device: OutputDevice):
         try:
-            recorder = _loopback_microphone(self._sc, device).recorder(samplerate=SAMPLE_RATE, channels=1, blocksize=self.block)
+            recorder = self._microphone(device).recorder(samplerate=SAMPLE_RATE, channels=1, blocksize=self.block)
             recorder.__enter__()
         except Exception as exc:
             log.info("opening loopback of %s failed: %r", device.id, exc)
@@ -199,9 +217,15 @@ class SystemAudioSource:
                     self._queue.put_nowait(to_mono(np.asarray(block, dtype=np.float32)))
                 except queue.Full:
                     self.overflows += 1
-                if self.follow_default and time.monotonic() >= next_check:
+                if time.monotonic() >= next_check:
                     next_check = time.monotonic() + self.follow_interval_s
-                    recorder = self._follow(recorder)
+                    if not self._present():  # the sound server moves the stream elsewhere: not what was chosen
+                        log.info("%s is no longer listed", self.description)
+                        recorder = self._recover(recorder)
+                        if recorder is None:
+                            return
+                    elif self.follow_default:
+                        recorder = self._follow(recorder)
         finally:
             if recorder is not None:
                 _close(recorder)
@@ -240,23 +264,100 @@ class SystemAudioSource:
                 self.device, self.description = device, device.name
                 self.moves.append(device.name)
                 return new
-        self._error = f"The output {name!r} is gone, so what the computer plays is no longer captioned."
+        self._error = self._lost_message(name)
         return None
 
     def read(self, timeout: float) -> np.ndarray | None:
         try:
-            return self._queue.get(timeout=timeout)
+            block = self._queue.get(timeout=timeout)
         except queue.Empty:
-            if self._error is not None and not self._stopping.is_set():
+            if self._stopping.is_set():
+                return None
+            if self._error is None and self._quiet_too_long():
+                self._error = self._lost_message(self.description)
+            if self._error is not None:
                 raise AudioSourceError(self._error) from None
             return None
+        self._last_block = time.monotonic()
+        return block
+
+    def _quiet_too_long(self) -> bool:
+        """No audio for a while and the device is not listed any more (a stream moved to a source that stays silent)."""
+        now = time.monotonic()
+        if now - self._last_block < self.follow_interval_s or now < self._next_watch:
+            return False
+        self._next_watch = now + self.follow_interval_s
+        return not self._present()
 
     @property
     def finished(self) -> bool:
         return self._stopping.is_set() and self._queue.empty()
 
     def stop(self) -> None:
+        """Stop capturing; waits (briefly) for the reader thread to close its stream."""
         self._stopping.set()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2.0)
+
+
+class PulseInputSource(SystemAudioSource):
+    """A PulseAudio/PipeWire source (a microphone) recorded by name through libpulse.
+
+    Unlike PortAudio's "pulse" device, routed by the process-wide PULSE_SOURCE,
+    each of these is a stream of its own, so it can run beside system audio;
+    and it starts with no ALSA buffering in between, so both channels' clocks
+    line up.
+    """
+
+    def __init__(self, source: str, **kw) -> None:
+        super().__init__(source, **kw)
+        self.follow_default = False
+
+    def _resolve(self) -> OutputDevice:
+        sc = self._sc
+        try:
+            mic = sc.get_microphone(self.output, include_loopback=True)
+        except Exception:
+            raise AudioSourceError(f"There is no PulseAudio source {self.output!r}; run `captioner devices` to list them.") from None
+        if str(mic.id) != self.output:  # soundcard also matches parts of names
+            raise AudioSourceError(f"There is no PulseAudio source {self.output!r}; run `captioner devices` to list them.")
+        return OutputDevice(str(mic.id), mic.name)
+
+    def _microphone(self, device: OutputDevice):
+        return self._sc.get_microphone(device.id, include_loopback=True)
+
+    def _present(self) -> bool:
+        try:
+            names = [str(m.id) for m in self._sc.all_microphones(include_loopback=True)]
+        except Exception:
+            return True
+        return self.device is None or self.device.id in names
+
+    def _lost_message(self, name: str) -> str:
+        return f"The input device {name!r} stopped sending audio (unplugged?)."
+
+
+def meeting_microphone(device: str | None):
+    """The microphone's source for a session that also records system audio.
+
+    On Linux a PulseAudio source ("pulse:NAME", or the default source) is
+    recorded as a stream of its own (PulseInputSource); elsewhere, and for
+    PortAudio's own devices, through PortAudio (MicrophoneSource).
+    """
+    from captioner.audio.devices import PULSE_PREFIX
+    from captioner.audio.sources import MicrophoneSource
+
+    if device and device.startswith(PULSE_PREFIX):
+        return PulseInputSource(device[len(PULSE_PREFIX) :])
+    if not device and sys.platform.startswith("linux"):
+        try:
+            default = backend().default_microphone()
+        except Exception:
+            default = None
+        if default is not None:
+            return PulseInputSource(str(default.id))
+    return MicrophoneSource(device)
 
 
 def _close(recorder) -> None:

@@ -6,7 +6,8 @@ finals before interims, the oldest final first across channels, and interims
 taken in turn, so neither side starves the other.
 
 Times are on one session clock: a channel's own audio clock plus the moment
-its first audio arrived after the session started. Finals are handed to the
+its first sample was captured after the session started (estimated from when
+its blocks arrive). Finals are handed to the
 sinks in spoken order: a final waits until no other channel can still
 produce a caption that starts before it. A microphone final that repeats what
 system audio carried around the same time is an echo and is dropped (see
@@ -208,9 +209,7 @@ class MeetingSession:
             return False
         got = block is not None and len(block) > 0
         if got:
-            if lane.offset is None:  # its first audio: place the channel on the session clock
-                arrived = round((time.monotonic() - self._t0) * SAMPLE_RATE) if source.live else 0
-                lane.offset = max(0, arrived - len(block))
+            self._place(lane, len(block))
             lane.level = float(np.sqrt(np.mean(block * block)))
             self._collect(lane, lane.engine.feed(block))
         if self._stop.is_set():
@@ -219,6 +218,18 @@ class MeetingSession:
             lane.reading = False
             self._collect(lane, lane.engine.finish())
         return got
+
+    def _place(self, lane: _Lane, samples: int) -> None:
+        """Place a lane on the session clock: where its audio so far would begin, had it come with no delay.
+
+        Audio that waited in a queue arrives late, never early, so the smallest estimate is the best one.
+        """
+        if not lane.channel.source.live:
+            lane.offset = 0
+            return
+        elapsed = round((time.monotonic() - self._t0) * SAMPLE_RATE)
+        estimate = max(0, elapsed - (lane.engine.clock + samples))
+        lane.offset = estimate if lane.offset is None else min(lane.offset, estimate)
 
     def _lose(self, lane: _Lane, message: str) -> None:
         lane.reading, lane.lost = False, True
