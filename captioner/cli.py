@@ -263,19 +263,16 @@ def caption(args: argparse.Namespace) -> int:
 
 def meeting_channels(args: argparse.Namespace) -> list:
     """The channels of a --system-audio session: the microphone (with --device) and the output; [] without it."""
-    from captioner.audio.loopback import SystemAudioSource, meeting_microphone
-    from captioner.engine.meeting import Channel
+    from captioner.channels import MODE_BOTH, MODE_SYSTEM
+    from captioner.engine.meeting import meeting_channels as channels_for
 
     if args.system_audio is None:
         return []
-    if args.mic_label.strip() == args.system_label.strip() or not args.mic_label.strip() or not args.system_label.strip():
-        raise CliError("--mic-label and --system-label must be two different, non-empty labels")
-    channels = []
-    if args.device:
-        device = None if args.device == "default" else args.device
-        channels.append(Channel(args.mic_label.strip(), meeting_microphone(device), MICROPHONE))
-    channels.append(Channel(args.system_label.strip(), SystemAudioSource(args.system_audio or None), SYSTEM))
-    return channels
+    device = None if args.device in (None, "default") else args.device
+    try:
+        return channels_for(MODE_BOTH if args.device else MODE_SYSTEM, device, args.system_audio or None, mic_label=args.mic_label, system_label=args.system_label)
+    except ValueError as exc:
+        raise CliError(f"--mic-label and --system-label: {exc}") from exc
 
 
 def selftest(args: argparse.Namespace) -> int:

@@ -313,6 +313,7 @@ class PulseInputSource(SystemAudioSource):
     def __init__(self, source: str, **kw) -> None:
         super().__init__(source, **kw)
         self.follow_default = False
+        self.description = source
 
     def _resolve(self) -> OutputDevice:
         sc = self._sc

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from captioner.audio.sources import AudioSource, AudioSourceError
-from captioner.channels import MICROPHONE, SYSTEM
+from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
 from captioner.engine.echo import EchoRule, is_echo
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink
@@ -346,6 +346,24 @@ class MeetingSession:
         self.errors.append(message)
         if self.on_error is not None:
             self.on_error(SessionError(message, fatal))
+
+
+def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_label: str = DEFAULT_LABELS[MICROPHONE], system_label: str = DEFAULT_LABELS[SYSTEM]) -> list[Channel]:
+    """The channels for a listening mode: system audio (MODE_SYSTEM) or the microphone too (MODE_BOTH).
+
+    `device`: the microphone (None: the default input); `output`: the output whose
+    sound is captured (None: the default output, followed when it changes).
+    """
+    from captioner.audio.loopback import SystemAudioSource, meeting_microphone
+
+    if mode not in (MODE_SYSTEM, MODE_BOTH):
+        raise ValueError(f"not a mode with system audio: {mode!r}")
+    mic_label, system_label = mic_label.strip(), system_label.strip()
+    if not mic_label or not system_label or mic_label == system_label:
+        raise ValueError("the microphone and system audio need two different, non-empty labels")
+    channels = [Channel(mic_label, meeting_microphone(device or None), MICROPHONE)] if mode == MODE_BOTH else []
+    channels.append(Channel(system_label, SystemAudioSource(output or None), SYSTEM))
+    return channels
 
 
 class _Fatal(Exception):
