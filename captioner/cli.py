@@ -10,6 +10,7 @@ import threading
 from contextlib import ExitStack
 
 from captioner import __version__
+from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.engine.catalogue import DEFAULT_MODEL, ModelRequest, default_model
 from captioner.engine.model_errors import (
     ComputeTypeUnsupported,
@@ -44,7 +45,12 @@ def build_parser() -> argparse.ArgumentParser:
     cap = sub.add_parser("caption", help="caption a file or an input device in the terminal")
     src = cap.add_mutually_exclusive_group()
     src.add_argument("--input", metavar="FILE", help="an audio file (wav, flac, mp3, ...)")
-    src.add_argument("--device", metavar="ID", help="an input device id or name from `captioner devices` (default: the system's default input)")
+    src.add_argument("--device", metavar="ID", help="an input device id or name from `captioner devices` (default: the system's default input; 'default' names it beside --system-audio)")
+    cap.add_argument("--system-audio", metavar="OUTPUT", nargs="?", const="", default=None, help="caption what the computer plays on OUTPUT (an output from `captioner devices`; without one: the default output, followed when it changes); with --device, the microphone too, each caption labelled")
+    cap.add_argument("--mic-label", default=DEFAULT_LABELS[MICROPHONE], help=f"label of microphone captions with --system-audio (default {DEFAULT_LABELS[MICROPHONE]!r})")
+    cap.add_argument("--system-label", default=DEFAULT_LABELS[SYSTEM], help=f"label of system-audio captions (default {DEFAULT_LABELS[SYSTEM]!r})")
+    cap.add_argument("--srt-labels", action="store_true", help="begin each SRT cue with its label (TXT always has it, VTT as a voice tag)")
+    cap.add_argument("--keep-echo", action="store_true", help="keep microphone captions that repeat what system audio just said (by default they are dropped as echo)")
     cap.add_argument("--realtime", action="store_true", help="with --input: feed the file at its real pace, as if it were live")
     _model_args(cap)
     cap.add_argument("--beam-size", type=int, default=1, help="decoder beam size (default 1)")
@@ -57,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--quiet", action="store_true", help="print no captions")
     cap.add_argument("--stats", action="store_true", help="print timing figures at the end")
 
-    sub.add_parser("devices", help="list audio input devices")
+    sub.add_parser("devices", help="list audio input devices and the outputs whose sound can be captioned")
 
     check = sub.add_parser("selftest", help="load a model, caption a file, print the text (checks an installation without a screen)")
     check.add_argument("--input", metavar="FILE", required=True, help="an audio file with speech")
@@ -105,10 +111,28 @@ def devices() -> int:
     if not found:
         raise CliError("No audio input device was found. Connect a microphone, or caption a file with --input.")
     width = max(len(d.id) for d in found)
+    print("Inputs (--device ID):")
     for d in found:
         marks = ("default " if d.is_default else "") + ("(plays back) " if d.is_monitor else "")
         print(f"{'*' if d.is_default else ' '} {d.id:<{width}}  {int(d.default_rate):>6} Hz  {d.name}  {marks.strip()}".rstrip())
+    print("Outputs whose sound can be captioned (--system-audio ID):")
+    for line in _output_lines():
+        print(line)
     return 0
+
+
+def _output_lines() -> list[str]:
+    from captioner.audio.loopback import list_output_devices
+    from captioner.audio.sources import AudioSourceError
+
+    try:
+        outputs = list_output_devices()
+    except AudioSourceError as exc:
+        return [f"  none: {exc}"]
+    if not outputs:
+        return ["  none found"]
+    width = max(len(d.id) for d in outputs)
+    return [f"{'*' if d.is_default else ' '} {d.id:<{width}}  {d.name}{'  default' if d.is_default else ''}" for d in outputs]
 
 
 def model_error_message(error: ModelError) -> str:
@@ -164,6 +188,8 @@ def load_transcriber(args: argparse.Namespace):
 
 def caption(args: argparse.Namespace) -> int:
     from captioner.audio.sources import AudioSourceError, FileSource, MicrophoneSource
+    from captioner.engine.echo import EchoRule
+    from captioner.engine.meeting import MeetingSession
     from captioner.engine.pipeline import EngineConfig
     from captioner.engine.segmenter import SegmenterConfig
     from captioner.engine.session import CaptionSession
@@ -174,11 +200,14 @@ def caption(args: argparse.Namespace) -> int:
 
     if args.realtime and not args.input:
         raise CliError("--realtime goes with --input")
+    if args.system_audio is not None and args.input:
+        raise CliError("--system-audio captions live sound; it does not go with --input")
+    channels = meeting_channels(args)
     with ExitStack() as files:
         sinks = []
         try:
             if args.srt:
-                sinks.append(files.enter_context(LiveSrtWriter(args.srt, overwrite=args.overwrite)))
+                sinks.append(files.enter_context(LiveSrtWriter(args.srt, overwrite=args.overwrite, labels=args.srt_labels)))
             if args.txt:
                 sinks.append(files.enter_context(LiveTxtWriter(args.txt, overwrite=args.overwrite)))
         except SubtitleFileError as exc:
@@ -194,7 +223,7 @@ def caption(args: argparse.Namespace) -> int:
             raise
         if not args.quiet:
             sinks.append(TerminalPrinter())
-        source = FileSource(args.input, realtime=args.realtime) if args.input else MicrophoneSource(args.device)
+        source = None if channels else FileSource(args.input, realtime=args.realtime) if args.input else MicrophoneSource(args.device)
         live = not args.input or args.realtime
         warned = threading.Event()
 
@@ -207,7 +236,10 @@ def caption(args: argparse.Namespace) -> int:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
         config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
-        session = CaptionSession(source, transcriber, config, sinks, on_status=on_status, on_error=on_error)
+        if channels:
+            session = MeetingSession(channels, transcriber, config, sinks, on_status=on_status, on_error=on_error, echo=None if args.keep_echo else EchoRule())
+        else:
+            session = CaptionSession(source, transcriber, config, sinks, on_status=on_status, on_error=on_error)
         files.pop_all()  # the session closes the sinks from here on
         try:
             session.start()
@@ -222,8 +254,25 @@ def caption(args: argparse.Namespace) -> int:
         names = " and ".join(str(path) for path in removed)
         print(f"captioner: nothing was captioned, so {names} {'was' if len(removed) == 1 else 'were'} not kept", file=sys.stderr)
     if args.stats:
-        _print_stats(session, source)
+        if channels:
+            _print_meeting_stats(session)
+        else:
+            _print_stats(session, source)
     return 1 if session.errors else 0
+
+
+def meeting_channels(args: argparse.Namespace) -> list:
+    """The channels of a --system-audio session: the microphone (with --device) and the output; [] without it."""
+    from captioner.channels import MODE_BOTH, MODE_SYSTEM
+    from captioner.engine.meeting import meeting_channels as channels_for
+
+    if args.system_audio is None:
+        return []
+    device = None if args.device in (None, "default") else args.device
+    try:
+        return channels_for(MODE_BOTH if args.device else MODE_SYSTEM, device, args.system_audio or None, mic_label=args.mic_label, system_label=args.system_label)
+    except ValueError as exc:
+        raise CliError(f"--mic-label and --system-label: {exc}") from exc
 
 
 def selftest(args: argparse.Namespace) -> int:
@@ -281,6 +330,15 @@ def _print_stats(session, source) -> None:
         print(f"final delay after the end of speech (audio clock): median {statistics.median(delays):.2f} s, max {max(delays):.2f} s", file=sys.stderr)
     if source.overflows:
         print(f"capture overflows: {source.overflows}", file=sys.stderr)
+
+
+def _print_meeting_stats(session) -> None:
+    audio_s = session.clock / SAMPLE_RATE
+    print(f"audio {audio_s:.1f} s, {len(session.finals)} finals, {len(session.echoes)} dropped as echo, compute {session.compute_s:.1f} s ({session.compute_s / max(audio_s, 1e-9):.2f} s per audio s)", file=sys.stderr)
+    for lane in session.lanes:
+        delays = lane.delays_s
+        figures = f"median delay {statistics.median(delays):.2f} s, max {max(delays):.2f} s" if delays else "no finals"
+        print(f"{lane.label}: {figures}, capture overflows {lane.channel.source.overflows}", file=sys.stderr)
 
 
 def open_gui(settings_path: str | None = None) -> int:

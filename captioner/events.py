@@ -38,6 +38,7 @@ class CaptionEvent:
     final: bool
     words: tuple[Word, ...] = ()
     stable: int = 0
+    channel: str = ""  # who is heard, e.g. "You" (microphone) or "Others" (system audio); "" with one input
 
     @property
     def start_s(self) -> float:
@@ -60,6 +61,7 @@ class SessionStatus:
     pending_finals: int = 0  # closed segments waiting for the transcriber
     degraded: str = ""  # how the engine steps down to keep up, in plain words ("Behind: final text only"); "" when normal
     reruns: int = 0  # passes run again on the full window because they looked wrong
+    channel: str = ""  # the input these figures are for when a session has several ("" with one)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 
 import platformdirs
 
+from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_MICROPHONE, MODES, SYSTEM
 from captioner.engine.catalogue import default_model
 from captioner.files import write_atomic
 
@@ -77,6 +78,11 @@ class Settings:
     language: str = "en"  # spoken language code, or "auto" (multilingual models)
     beam_size: int = 1
     input_device: str = ""  # an InputDevice id; "" = the system's default input
+    capture_mode: str = MODE_MICROPHONE  # what is captioned: microphone | system | both
+    output_device: str = ""  # an OutputDevice id whose sound is captioned; "" = the default output, followed
+    mic_label: str = DEFAULT_LABELS[MICROPHONE]  # shown beside microphone captions when both are captioned
+    system_label: str = DEFAULT_LABELS[SYSTEM]  # shown beside system-audio captions
+    srt_labels: bool = False  # SRT cues begin with their label ("You: ...")
     autosave: bool = True
     autosave_dir: str = ""  # "" = default_sessions_dir()
     main_window_geometry: str = ""  # base64 of QWidget.saveGeometry()
@@ -146,6 +152,11 @@ _SETTINGS_RULES = {
     "language": lambda v: isinstance(v, str) and v.strip() != "",
     "beam_size": _int_range(1, 10),
     "input_device": _str,
+    "capture_mode": lambda v: v in MODES,
+    "output_device": _str,
+    "mic_label": lambda v: isinstance(v, str) and v.strip() != "",
+    "system_label": lambda v: isinstance(v, str) and v.strip() != "",
+    "srt_labels": _bool,
     "autosave": _bool,
     "autosave_dir": _str,
     "main_window_geometry": _str,

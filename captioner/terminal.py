@@ -27,7 +27,8 @@ class TerminalPrinter:
     def on_caption(self, event: CaptionEvent) -> None:
         if not event.final and not self.interim:
             return
-        line = f"[{clock(event.start)} → {clock(event.end)}] {event.text}"
+        who = f"{event.channel}: " if event.channel else ""
+        line = f"[{clock(event.start)} → {clock(event.end)}] {who}{event.text}"
         if self._dirty:
             self.stream.write("\r\x1b[K")
             self._dirty = False

@@ -334,3 +334,44 @@ def test_selftest(tiny_model, sentence_wav):
     assert done.returncode == 0, done.stderr
     assert "selftest passed" in done.stdout and "on cpu (int8)" in done.stdout
     assert wer(SENTENCE, done.stdout.splitlines()[2]) <= 0.2
+
+
+# -- system audio ---------------------------------------------------------------
+
+
+def test_devices_lists_outputs_that_can_be_captioned(pulse):
+    done = run("devices")
+    assert done.returncode == 0, done.stderr
+    outputs = done.stdout.split("Outputs whose sound can be captioned")[1]
+    assert "virt" in outputs and "default" in outputs
+
+
+def test_microphone_and_system_audio_from_the_command_line(tmp_path, tiny_model, sentence_wav, pulse):
+    other = speak(SENTENCES[1], tmp_path / "other.wav")
+    module = subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=clisink", "rate=48000"], capture_output=True, text=True, check=True).stdout.strip()
+    out_srt, out_txt = tmp_path / "meeting.srt", tmp_path / "meeting.txt"
+    try:
+        proc = captioner("caption", "--device", "pulse:clisink.monitor", "--system-audio", "virt", "--model", tiny_model, "--srt", out_srt, "--srt-labels", "--txt", out_txt, "--mic-label", "Me")
+        wait_for_stream(proc, "source-outputs")
+        time.sleep(1.0)  # both streams open
+        subprocess.run(["paplay", "-d", "clisink", str(other)], check=True, timeout=30)
+        subprocess.run(["paplay", "-d", "virt", str(sentence_wav)], check=True, timeout=30)
+        time.sleep(2.0)
+        proc.send_signal(signal.SIGINT)
+        stdout, stderr = proc.communicate(timeout=60)
+    finally:
+        subprocess.run(["pactl", "unload-module", module], capture_output=True)
+    assert proc.returncode == 0, stderr
+    lines = out_txt.read_text().splitlines()
+    assert [line.split(":")[0] for line in lines] == ["Me", "Others"], lines
+    assert wer(SENTENCES[1], lines[0][4:]) <= 0.2 and wer(SENTENCE, lines[1][8:]) <= 0.2
+    cues = parse_srt(out_srt)
+    assert cues[0].content.startswith("Me: ") and cues[-1].content.startswith("Others: ")
+    assert all(a.start <= b.start for a, b in zip(cues, cues[1:]))
+    assert "Me: " in stdout and "Others: " in stdout
+
+
+def test_system_audio_bad_choices(tiny_model, sentence_wav, pulse):
+    assert "No output device matches 'nosuchoutput'" in error_line(run("caption", "--system-audio", "nosuchoutput", "--model", tiny_model))
+    assert "does not go with --input" in error_line(run("caption", "--system-audio", "--input", sentence_wav, "--model", tiny_model))
+    assert "two different" in error_line(run("caption", "--device", "default", "--system-audio", "--mic-label", "X", "--system-label", "X", "--model", tiny_model))

@@ -203,6 +203,13 @@ class CaptionEngine:
         return self.clock
 
     @property
+    def unfinished_start(self) -> int | None:
+        """Audio-clock start of the oldest speech whose final is not out yet (a closed or the open segment)."""
+        if self._closed:
+            return self._closed[0].speech_start
+        return self._open.speech_start if self._open is not None else None
+
+    @property
     def lag(self) -> int:
         """Samples of live audio whose final captions are not out yet."""
         return self.clock - self.processed

@@ -79,13 +79,18 @@ def open_autosave(folder: Path, stem: str, *, own_folder: bool = False) -> tuple
     raise AssertionError("unreachable")
 
 
-def open_session_files(folder: Path, info: SessionInfo, on_failure: Callable[[Path, Exception], None]) -> tuple[list["GuardedWriter"], str]:
-    """The session's autosave writers (their paths noted in `info`), or none and a warning for people."""
+def open_session_files(folder: Path, info: SessionInfo, on_failure: Callable[[Path, Exception], None], *,
+                       srt_labels: bool = False) -> tuple[list["GuardedWriter"], str]:
+    """The session's autosave writers (their paths noted in `info`), or none and a warning for people.
+
+    `srt_labels`: SRT cues start with who spoke ("You: …").
+    """
     try:
         srt, txt = open_autosave(folder, session_stem(info.started), own_folder=folder == default_sessions_dir())
     except (SubtitleFileError, OSError) as exc:
         return [], f"Autosave is off for this session: {exc} The captions still show here and can be exported."
     info.srt_path, info.txt_path = srt.path, txt.path
+    srt.labels = srt_labels
     return [GuardedWriter(w, on_failure) for w in (srt, txt)], ""
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from captioner.channels import MODE_MICROPHONE
 from captioner.engine.catalogue import ModelRequest
 from captioner.engine.model_errors import DownloadCancelled
 from captioner.events import CaptionEvent, SessionError, SessionStatus
@@ -151,6 +152,18 @@ class SessionController(QObject):
         """Start captioning the input device `device` (None: the system default)."""
         return self.start(lambda _settings: self._open_microphone(device))
 
+    def start_listening(self, device: str | None) -> bool:
+        """Start captioning what the settings' mode listens to: the microphone `device`, system audio, or both."""
+        if self.settings.capture_mode == MODE_MICROPHONE:
+            return self.start_microphone(device)
+        return self.start(lambda settings: self._meeting_channels(settings, device))
+
+    @staticmethod
+    def _meeting_channels(settings: Settings, device: str | None) -> list:
+        from captioner.engine.meeting import meeting_channels
+
+        return meeting_channels(settings.capture_mode, device, settings.output_device, mic_label=settings.mic_label, system_label=settings.system_label)
+
     def microphone_source(self, settings: Settings):
         return self._open_microphone(settings.input_device or None)
 
@@ -191,7 +204,10 @@ class SessionController(QObject):
         """Write the session's final captions as `kind` ("srt", "txt", "vtt"); raises SubtitleFileError."""
         from captioner.subtitles import write_srt, write_txt, write_vtt
 
-        writer = {"srt": write_srt, "txt": write_txt, "vtt": write_vtt}[kind]
+        if kind == "srt":
+            write_srt(path, self.merger.finals, labels=self.settings.srt_labels)
+            return
+        writer = {"txt": write_txt, "vtt": write_vtt}[kind]
         writer(path, self.merger.finals)
 
     def _settings_changed(self, _settings: Settings) -> None:
@@ -276,6 +292,7 @@ class SessionController(QObject):
 
     # -- capture -------------------------------------------------------------
     def _begin_capture(self) -> None:
+        from captioner.engine.meeting import MeetingSession
         from captioner.engine.pipeline import EngineConfig
         from captioner.engine.session import CaptionSession
 
@@ -295,14 +312,16 @@ class SessionController(QObject):
             return
         if self.monitor is not None:
             self.monitor.pause()  # no other stream on the device while the session holds it
-        info.source = getattr(source, "description", "")
+        channels = source if isinstance(source, list) else None
+        info.source = " + ".join(f"{ch.label}: {ch.source.description}" for ch in channels) if channels else getattr(source, "description", "")
         bridge = SessionBridge()
         bridge.caption.connect(self._on_caption)
         bridge.status.connect(self._on_status)
         bridge.error.connect(self._on_session_error)
         gen = self._latest.next()
         bridge.closed.connect(lambda: self._on_closed(gen))
-        session = CaptionSession(
+        kind = MeetingSession if channels else CaptionSession
+        session = kind(
             source,
             self._transcriber,
             self.session_config or EngineConfig(),
@@ -327,7 +346,8 @@ class SessionController(QObject):
     def _open_autosave(self, info: SessionInfo) -> list[GuardedWriter]:
         if not self.settings.autosave:
             return []
-        writers, warning = open_session_files(self.settings.sessions_dir(), info, self._autosave_failed)
+        writers, warning = open_session_files(self.settings.sessions_dir(), info, self._autosave_failed,
+                                               srt_labels=self.settings.srt_labels)
         if warning:
             self.message.emit("warning", warning)
         return writers

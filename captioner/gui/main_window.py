@@ -18,10 +18,12 @@ from PySide6.QtCore import QByteArray, QStandardPaths, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from captioner.channels import MODE_SYSTEM
 from captioner.gui.actions import START_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, SessionInfo, State
 from captioner.gui.device_picker import DevicePicker
 from captioner.gui.device_watcher import DeviceWatcher
+from captioner.gui.system_picker import SystemAudioPicker, list_outputs
 from captioner.gui.message_bar import MessageBar, Notice
 from captioner.gui.model_picker import MODEL_CAUSE, DownloadPanel, ModelPicker
 from captioner.gui.settings_store import SettingsStore
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
         self.start_button.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
         self.start_button.clicked.connect(self.toggle_session)
         self.device_picker = DevicePicker(store, devices=devices, monitor=monitor)
+        self.system_picker = SystemAudioPicker(store, outputs=DeviceWatcher(list_outputs, interval_ms=5000 if devices is not None else 0))
         self.model_picker = ModelPicker(store)
         self.download_panel = DownloadPanel()
         self.message_bar = MessageBar()
@@ -118,7 +121,10 @@ class MainWindow(QMainWindow):
         row.addWidget(self.start_button)
         pickers = QVBoxLayout()
         pickers.setSpacing(6)
+        pickers.addWidget(self.system_picker)
         pickers.addWidget(self.device_picker)
+        self.system_picker.modeChosen.connect(self._mode_chosen)
+        self._mode_chosen(self.system_picker.mode)
         pickers.addWidget(self.model_picker)
         row.addLayout(pickers, 1)
         central = QWidget()
@@ -209,12 +215,12 @@ class MainWindow(QMainWindow):
             self._file_name = file_name
         if source_factory is None:
             device = self.selected_device()
-            if device is None and self.device_picker.known_empty:
+            if device is None and self.device_picker.known_empty and self.system_picker.mode != MODE_SYSTEM:
                 self.device_picker.report_missing()
                 return False
         self.message_bar.clear_all()  # a new session: what was said about the last one no longer holds
         if source_factory is None:
-            return self.controller.start_microphone(device)
+            return self.controller.start_listening(device)
         return self.controller.start(source_factory)
 
     def caption_file(self) -> None:
@@ -236,6 +242,9 @@ class MainWindow(QMainWindow):
 
         return self.start_session(factory, file_name=Path(path).name)
 
+    def _mode_chosen(self, mode: str) -> None:
+        self.device_picker.setVisible(mode != MODE_SYSTEM)  # system audio alone needs no microphone
+
     def _on_state(self, state: State) -> None:
         idle = state is State.IDLE
         text, tip, prop = BUTTON[state]
@@ -251,6 +260,7 @@ class MainWindow(QMainWindow):
         self.device_picker.setEnabled(idle)
         self.model_picker.setEnabled(idle)
         self.device_picker.set_session_active(state in (State.STARTING, State.RUNNING, State.STOPPING))
+        self.system_picker.set_session_active(state in (State.STARTING, State.RUNNING, State.STOPPING))
         self.status_line.set_state(state.value, self._file_name)
         self.transcript.set_state(state.value)
         if idle and self._closing:
@@ -269,7 +279,10 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Session saved as {' and '.join(saved)}", 8000)
 
     def _on_status(self, status) -> None:
-        self.device_picker.show_level(status.level)
+        if status.channel and status.channel == self.store.settings.system_label.strip():
+            self.system_picker.show_level(status.level)
+        else:
+            self.device_picker.show_level(status.level)
         self.status_line.set_status(status)
 
     # -- messages and the model ------------------------------------------------------
@@ -389,6 +402,8 @@ class MainWindow(QMainWindow):
             self.monitor.wait_stopped(1.0)  # close the stream before the interpreter tears PortAudio down
         if self.device_picker.devices is not None:
             self.device_picker.devices.stop()
+        if self.system_picker.outputs is not None:
+            self.system_picker.outputs.stop()
         self.store.save_now()
         self.hide()
         self.close()

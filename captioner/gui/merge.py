@@ -64,7 +64,15 @@ class CaptionMerger:
 
     @property
     def interim_text(self) -> str:
-        return " ".join(e.text.strip() for e in self.interims)
+        """The interims' text in segment order; each channel's label leads its part ("Others: …")."""
+        parts, channel = [], ""
+        for e in self.interims:
+            text = e.text.strip()
+            if e.channel and e.channel != channel:
+                text = f"{e.channel}: {text}"
+            channel = e.channel
+            parts.append(text)
+        return " ".join(parts)
 
     @property
     def latest_end_s(self) -> float:

@@ -38,6 +38,7 @@ class CaptionOverlay(QWidget):
         self.setMinimumSize(160, 44)
         self._settings = settings
         self._finals: deque[str] = deque(maxlen=RECENT_FINALS)
+        self._last_channel = ""  # the label of the newest final shown
         self._interim = ""
         self._lines: list[Line] = []
         self._hover = False
@@ -94,13 +95,18 @@ class CaptionOverlay(QWidget):
     # -- captions -------------------------------------------------------------
     def apply(self, update: MergeUpdate) -> None:
         if update.kind == "final":
-            self._finals.append(" ".join(update.event.text.split()))
+            text, channel = " ".join(update.event.text.split()), update.event.channel
+            if channel and channel != self._last_channel:  # who speaks, when it changes
+                text = f"{channel}: {text}"
+            self._last_channel = channel
+            self._finals.append(text)
         self._interim = update.interim_text
         if self._settings.clear_after_s > 0:
             self._clear_timer.start()
         self._relayout()
 
     def clear(self) -> None:
+        self._last_channel = ""
         self._finals.clear()
         self._interim = ""
         self._relayout()

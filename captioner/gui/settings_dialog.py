@@ -159,6 +159,15 @@ class SettingsDialog(QDialog):
         self.beam_size.setValue(s.beam_size)
         self.beam_size.setToolTip("Higher is a little more accurate and slower; 1 suits live captions")
         form.addRow("Beam size:", self.beam_size)
+        self.mic_label = QLineEdit(s.mic_label)
+        self.mic_label.setToolTip("Shown beside what the microphone hears when the microphone and system audio are both captioned")
+        form.addRow("Microphone label:", self.mic_label)
+        self.system_label = QLineEdit(s.system_label)
+        self.system_label.setToolTip("Shown beside what the computer plays (the other people on a call)")
+        form.addRow("System audio label:", self.system_label)
+        self.srt_labels = QCheckBox("Begin each SRT subtitle with its label (“You: …”); TXT and VTT always carry it")
+        self.srt_labels.setChecked(s.srt_labels)
+        form.addRow("", self.srt_labels)
         return page
 
     def _files_tab(self, s: Settings) -> QWidget:
@@ -206,6 +215,9 @@ class SettingsDialog(QDialog):
             overlay=self.overlay_settings(),
             language=language,
             beam_size=self.beam_size.value(),
+            mic_label=_label(self.mic_label.text(), self._original.mic_label),
+            system_label=_label(self.system_label.text(), self._original.system_label),
+            srt_labels=self.srt_labels.isChecked(),
             autosave=self.autosave.isChecked(),
             autosave_dir=self.autosave_dir.text().strip(),
         )
@@ -232,3 +244,8 @@ class SettingsDialog(QDialog):
         folder = QFileDialog.getExistingDirectory(self, "Autosave folder", str(Path(start).expanduser()))
         if folder:
             self.autosave_dir.setText(folder)
+
+
+def _label(text: str, before: str) -> str:
+    """A channel label as typed, or the one before when it was left empty."""
+    return " ".join(text.split()) or before

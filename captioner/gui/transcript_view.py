@@ -42,6 +42,9 @@ PLACEHOLDERS = {
 }
 
 
+# label colours of the channels, readable on light and dark backgrounds
+LABEL_COLORS = ("#2f80c0", "#d0762a", "#3f9f5f", "#a05cc0")
+
 class TranscriptText(QTextEdit):
     """Read-only text that follows the talk unless the user scrolled up."""
 
@@ -94,6 +97,7 @@ class TranscriptView(QWidget):
         self._interim_format.setForeground(QColor(140, 140, 140))
         self._interim_format.setFont(self.text.font())
         self._interim_format.setFontItalic(True)
+        self._label_formats: dict[str, QTextCharFormat] = {}
         # finals hang under their timestamp; the interim lines up with the final text
         indent = QFontMetricsF(small).horizontalAdvance("00:00:00  ")
         self._final_block = QTextBlockFormat()
@@ -191,9 +195,21 @@ class TranscriptView(QWidget):
         cursor.beginEditBlock()
         self._new_block(cursor, self._final_block)
         cursor.insertText(stamp + "  ", self._time_format)
-        cursor.insertText(text, self._final_format)
+        if event.channel:
+            cursor.insertText(event.channel + "  ", self._label_format(event.channel))
+            text = f"{event.channel}: {text}"
+        cursor.insertText(" ".join(event.text.split()), self._final_format)
         cursor.endEditBlock()
         self._lines.append(f"[{stamp}] {text}")
+
+    def _label_format(self, channel: str) -> QTextCharFormat:
+        """Bold, in a colour of its own per channel (in the order channels first speak)."""
+        if channel not in self._label_formats:
+            fmt = QTextCharFormat(self._final_format)
+            fmt.setFontWeight(QFont.Bold)
+            fmt.setForeground(QColor(LABEL_COLORS[len(self._label_formats) % len(LABEL_COLORS)]))
+            self._label_formats[channel] = fmt
+        return self._label_formats[channel]
 
     def _new_block(self, cursor: QTextCursor, block_format: QTextBlockFormat) -> None:
         if self.text.document().isEmpty():

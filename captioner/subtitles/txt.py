@@ -13,10 +13,12 @@ from captioner.subtitles.files import LiveWriter, write_atomic
 
 
 def format_line(event: CaptionEvent, *, timestamps: bool = False) -> str:
-    """A caption's text on one line with its newline, or "" when it has no text."""
+    """A caption's text on one line with its newline, or "" when it has no text; its channel leads ("You: ...")."""
     text = " ".join(event.text.split())
     if not text:
         return ""
+    if event.channel:
+        text = f"{event.channel}: {text}"
     return f"[{format_clock(event.start)}] {text}\n" if timestamps else f"{text}\n"
 
 

@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 
 from captioner.events import CaptionEvent
-from captioner.subtitles.cues import Cue, final_cues
+from captioner.subtitles.cues import Cue, finals, shape_cues
 from captioner.subtitles.files import write_atomic
 from captioner.subtitles.srt import format_timestamp
 
@@ -23,14 +23,17 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def format_vtt_block(cue: Cue) -> str:
-    """One WebVTT cue, ending with its blank line."""
-    return f"{format_vtt_timestamp(cue.start)} --> {format_vtt_timestamp(cue.end)}\n{escape(cue.text)}\n\n"
+def format_vtt_block(cue: Cue, voice: str = "") -> str:
+    """One WebVTT cue, ending with its blank line; `voice` (who speaks) becomes a voice tag, `<v You>`."""
+    text = escape(cue.text)
+    if voice:
+        text = f"<v {escape(voice)}>{text}"
+    return f"{format_vtt_timestamp(cue.start)} --> {format_vtt_timestamp(cue.end)}\n{text}\n\n"
 
 
 def format_vtt(events: Iterable[CaptionEvent]) -> str:
-    """The WebVTT file for the final captions among `events`."""
-    return HEADER + "".join(format_vtt_block(cue) for cue in final_cues(events))
+    """The WebVTT file for the final captions among `events`, each with its channel's voice tag when it has one."""
+    return HEADER + "".join(format_vtt_block(cue, event.channel) for event in finals(events) for cue in shape_cues(event))
 
 
 def write_vtt(path: str | os.PathLike[str], events: Iterable[CaptionEvent]) -> None:

@@ -1,0 +1,377 @@
+"""A session over several inputs at once: the microphone and what the computer plays.
+
+Each channel has its own source and its own engine (VAD segmenter, segments,
+passes); all of them share one transcriber, which runs one job at a time:
+finals before interims, the oldest final first across channels, and interims
+taken in turn, so neither side starves the other.
+
+Times are on one session clock: a channel's own audio clock plus the moment
+its first sample was captured after the session started (estimated from when
+its blocks arrive). Finals are handed to the
+sinks in spoken order: a final waits until no other channel can still
+produce a caption that starts before it. A microphone final that repeats what
+system audio carried around the same time is an echo and is dropped (see
+echo.py); its interims are cleared with an empty final.
+
+A channel whose source fails (device unplugged) is reported as a non-fatal
+error while another channel still captures; the session ends with an error
+only when every channel is gone.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from captioner.audio.sources import AudioSource, AudioSourceError
+from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
+from captioner.engine.echo import EchoRule, is_echo
+from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
+from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink
+from captioner.engine.transcriber import Transcriber, Transcript
+from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, Word
+
+log = logging.getLogger(__name__)
+
+
+# a segment can open this long after its speech began (pre-roll plus the onset frames)
+OPENING_MARGIN = SAMPLE_RATE // 2
+KEEP_PLAYED_S = 30.0  # system-audio finals kept to compare microphone finals with
+
+
+@dataclass
+class Channel:
+    """One input of a meeting session."""
+
+    label: str  # shown beside its captions: "You", "Others"
+    source: AudioSource
+    kind: str = MICROPHONE  # MICROPHONE or SYSTEM
+
+
+@dataclass
+class _Lane:
+    index: int
+    channel: Channel
+    engine: CaptionEngine
+    offset: int | None = None  # session-clock sample of this channel's first sample
+    reading: bool = True
+    lost: bool = False
+    level: float = 0.0
+    served: float = 0.0  # when this lane last got the transcriber
+    delays_s: list[float] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.channel.label
+
+    @property
+    def at(self) -> int:
+        return self.offset or 0
+
+    def watermark(self, now: int) -> float:
+        """Session-clock sample before which this lane will produce no more finals; `now`: samples since the start."""
+        if self.engine.done:
+            return float("inf")
+        if self.offset is None:  # no audio yet: nothing it says later can start before now
+            return now - OPENING_MARGIN if self.channel.source.live and self.reading else 0
+        start = self.engine.unfinished_start
+        bound = self.engine.clock - (0 if self.engine.finished else OPENING_MARGIN)
+        if start is not None:
+            bound = min(bound, start)
+        return self.at + bound
+
+
+class MeetingSession:
+    def __init__(
+        self,
+        channels: Sequence[Channel],
+        transcriber: Transcriber,
+        config: EngineConfig = EngineConfig(),
+        sinks: Iterable[CaptionSink] = (),
+        *,
+        on_status: Callable[[SessionStatus], None] | None = None,
+        on_error: Callable[[SessionError], None] | None = None,
+        echo: EchoRule | None = EchoRule(),
+        status_interval_s: float = 0.25,
+    ) -> None:
+        if not channels:
+            raise ValueError("a meeting session needs at least one channel")
+        self.lanes = [_Lane(i, ch, CaptionEngine(config)) for i, ch in enumerate(channels)]
+        self.transcriber = transcriber
+        self.sinks: list[CaptionSink] = list(sinks)
+        self.on_status = on_status
+        self.on_error = on_error
+        self.echo = echo
+        self.status_interval_s = status_interval_s
+        self.errors: list[str] = []
+        self.finals: list[CaptionEvent] = []
+        self.echoes: list[CaptionEvent] = []  # microphone finals dropped as echoes
+        self.compute_s = 0.0
+        self._held: list[tuple[_Lane, CaptionEvent]] = []  # finals waiting for their turn
+        self._played: list[CaptionEvent] = []  # recent system-audio finals
+        self._t0 = 0.0
+        self._running: _Lane | None = None
+        self._stop = threading.Event()
+        self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)
+        self._results: queue.Queue[tuple[Job, Transcript | BaseException]] = queue.Queue()
+        self._engine_thread = threading.Thread(target=self._run_engine, name="captioner-meeting", daemon=True)
+        self._worker_thread = threading.Thread(target=self._run_worker, name="captioner-asr", daemon=True)
+
+    # -- control (as CaptionSession) ---------------------------------------
+    def start(self) -> None:
+        """Open every source (the first error raises here, after closing those opened) and start."""
+        self._t0 = time.monotonic()
+        opened = []
+        for lane in self.lanes:
+            try:
+                lane.channel.source.start()
+            except AudioSourceError as exc:
+                for other in opened:
+                    other.channel.source.stop()
+                raise AudioSourceError(f"{lane.label}: {exc}") from exc
+            opened.append(lane)
+        self._worker_thread.start()
+        self._engine_thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        self._engine_thread.join(timeout)
+        return not self._engine_thread.is_alive()
+
+    @property
+    def running(self) -> bool:
+        return self._engine_thread.is_alive()
+
+    @property
+    def clock(self) -> int:
+        """The session clock: samples since the session started, as far as audio has arrived."""
+        return max(lane.at + lane.engine.clock for lane in self.lanes)
+
+    def delays_s(self, label: str) -> list[float]:
+        """Per final of a channel: the session clock at its release minus the end of its speech."""
+        return next((lane.delays_s for lane in self.lanes if lane.label == label), [])
+
+    # -- threads ----------------------------------------------------------
+    def _run_worker(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                result: Transcript | BaseException = self.transcriber.transcribe(job.audio, job.prompt)
+            except BaseException as exc:  # reported by the engine thread
+                result = exc
+            self._results.put((job, result))
+
+    def _run_engine(self) -> None:
+        next_status = 0.0
+        try:
+            while not all(lane.engine.done for lane in self.lanes):
+                got = False
+                for lane in self.lanes:
+                    if lane.reading and (lane.channel.source.live or lane.engine.pending_finals < MAX_QUEUED_FINALS):
+                        got = self._read(lane) or got
+                self._take_results(wait=not got)
+                if self._running is None:
+                    self._schedule()
+                self._release()
+                now = time.monotonic()
+                if now >= next_status:
+                    self._publish_status()
+                    next_status = now + self.status_interval_s
+        except _Fatal:
+            pass
+        finally:
+            for lane in self.lanes:
+                lane.channel.source.stop()
+            self._jobs.put(None)
+            self._worker_thread.join()
+            self._release(everything=True)
+            self._publish_status()
+            for sink in self.sinks:
+                try:
+                    sink.close()
+                except Exception as exc:
+                    self._report(f"Closing {type(sink).__name__} failed: {exc}", fatal=False)
+
+    def _read(self, lane: _Lane) -> bool:
+        """Feed a lane what its source has; True if audio came."""
+        source = lane.channel.source
+        try:
+            block = source.read(timeout=0.01)
+        except AudioSourceError as exc:
+            self._lose(lane, str(exc))
+            return False
+        got = block is not None and len(block) > 0
+        if got:
+            self._place(lane, len(block))
+            lane.level = float(np.sqrt(np.mean(block * block)))
+            self._collect(lane, lane.engine.feed(block))
+        if self._stop.is_set():
+            source.stop()
+        if source.finished:
+            lane.reading = False
+            self._collect(lane, lane.engine.finish())
+        return got
+
+    def _place(self, lane: _Lane, samples: int) -> None:
+        """Place a lane on the session clock: where its audio so far would begin, had it come with no delay.
+
+        Audio that waited in a queue arrives late, never early, so the smallest estimate is the best one.
+        """
+        if not lane.channel.source.live:
+            lane.offset = 0
+            return
+        elapsed = round((time.monotonic() - self._t0) * SAMPLE_RATE)
+        estimate = max(0, elapsed - (lane.engine.clock + samples))
+        lane.offset = estimate if lane.offset is None else min(lane.offset, estimate)
+
+    def _lose(self, lane: _Lane, message: str) -> None:
+        lane.reading, lane.lost = False, True
+        lane.channel.source.stop()
+        self._collect(lane, lane.engine.finish())
+        alive = [other.label for other in self.lanes if not other.lost]
+        if alive:
+            self._report(f"{lane.label}: {message} Captions go on from {' and '.join(alive)}.", fatal=False)
+        else:
+            self._report(f"{lane.label}: {message}")
+
+    def _schedule(self) -> None:
+        """Give the transcriber its next job: the oldest waiting final of any channel, else an interim in turn."""
+        waiting = sorted((lane for lane in self.lanes if lane.engine.pending_finals), key=lambda lane: lane.at + (lane.engine.unfinished_start or 0))
+        for lane in waiting + sorted(self.lanes, key=lambda lane: lane.served):
+            job = lane.engine.next_job()
+            if job is not None:
+                self._running, lane.served = lane, time.monotonic()
+                self._jobs.put(job)
+                return
+
+    def _take_results(self, wait: bool) -> None:
+        timeout = 0.05 if wait and self._running is not None else 0.0
+        if wait and self._running is None:
+            time.sleep(0.01)
+        while True:
+            try:
+                job, result = self._results.get(timeout=timeout) if timeout else self._results.get_nowait()
+            except queue.Empty:
+                return
+            timeout = 0.0
+            lane, self._running = self._running, None
+            assert lane is not None
+            if isinstance(result, BaseException):
+                self._report(f"Transcription failed: {result}")
+                raise _Fatal from result
+            self.compute_s += result.compute_s
+            self._collect(lane, lane.engine.complete(job, result))
+
+    # -- events -----------------------------------------------------------
+    def _collect(self, lane: _Lane, events: list[CaptionEvent]) -> None:
+        """Place a lane's events on the session clock; interims go out now, finals wait their turn."""
+        for event in events:
+            placed = _on_session_clock(event, lane)
+            if placed.final:
+                self._held.append((lane, placed))
+            else:
+                self._send(placed)
+
+    def _release(self, *, everything: bool = False) -> None:
+        """Send held finals whose turn has come, in spoken order."""
+        self._held.sort(key=lambda item: (item[1].start, item[0].index))
+        while self._held:
+            lane, event = self._held[0]
+            if not everything and not self._due(lane, event):
+                return
+            self._held.pop(0)
+            self._deliver(lane, event)
+
+    def _due(self, lane: _Lane, event: CaptionEvent) -> bool:
+        now = round((time.monotonic() - self._t0) * SAMPLE_RATE)
+        for other in self.lanes:
+            if other is lane:
+                continue
+            needs = event.end if self._checks_echo(lane, other) else event.start
+            if other.watermark(now) < needs:
+                return False
+        return True
+
+    def _checks_echo(self, lane: _Lane, other: _Lane) -> bool:
+        return self.echo is not None and lane.channel.kind == MICROPHONE and other.channel.kind == SYSTEM
+
+    def _deliver(self, lane: _Lane, event: CaptionEvent) -> None:
+        if event.text and lane.channel.kind == SYSTEM:
+            self._played.append(event)
+            horizon = event.end - round(KEEP_PLAYED_S * SAMPLE_RATE)
+            self._played = [e for e in self._played if e.end >= horizon]
+        if event.text and self.echo is not None and lane.channel.kind == MICROPHONE and is_echo(event, self._played, self.echo):
+            log.info("dropped as an echo of system audio: %s", event.text)
+            self.echoes.append(event)
+            event = replace(event, end=event.start, text="", words=(), stable=0)
+        if event.text:
+            self.finals.append(event)
+            lane.delays_s.append((self.clock - event.end) / SAMPLE_RATE)
+        self._send(event)
+
+    def _send(self, event: CaptionEvent) -> None:
+        for sink in list(self.sinks):
+            try:
+                sink.on_caption(event)
+            except Exception as exc:
+                self.sinks.remove(sink)
+                self._report(f"{exc} (captions still go to the other outputs)", fatal=False)
+
+    def _publish_status(self) -> None:
+        if self.on_status is None:
+            return
+        for lane in self.lanes:
+            engine = lane.engine
+            self.on_status(
+                SessionStatus(
+                    audio_s=(lane.at + engine.clock) / SAMPLE_RATE,
+                    processed_s=(lane.at + engine.processed) / SAMPLE_RATE,
+                    lag_s=engine.lag / SAMPLE_RATE,
+                    level=0.0 if lane.lost else lane.level,
+                    overflows=lane.channel.source.overflows,
+                    pending_finals=engine.pending_finals,
+                    channel=lane.label,
+                )
+            )
+
+    def _report(self, message: str, *, fatal: bool = True) -> None:
+        log.error(message)
+        self.errors.append(message)
+        if self.on_error is not None:
+            self.on_error(SessionError(message, fatal))
+
+
+def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_label: str = DEFAULT_LABELS[MICROPHONE], system_label: str = DEFAULT_LABELS[SYSTEM]) -> list[Channel]:
+    """The channels for a listening mode: system audio (MODE_SYSTEM) or the microphone too (MODE_BOTH).
+
+    `device`: the microphone (None: the default input); `output`: the output whose
+    sound is captured (None: the default output, followed when it changes).
+    """
+    from captioner.audio.loopback import SystemAudioSource, meeting_microphone
+
+    if mode not in (MODE_SYSTEM, MODE_BOTH):
+        raise ValueError(f"not a mode with system audio: {mode!r}")
+    mic_label, system_label = mic_label.strip(), system_label.strip()
+    if not mic_label or not system_label or mic_label == system_label:
+        raise ValueError("the microphone and system audio need two different, non-empty labels")
+    channels = [Channel(mic_label, meeting_microphone(device or None), MICROPHONE)] if mode == MODE_BOTH else []
+    channels.append(Channel(system_label, SystemAudioSource(output or None), SYSTEM))
+    return channels
+
+
+class _Fatal(Exception):
+    """Ends the engine loop after an error that was already reported."""
+
+
+def _on_session_clock(event: CaptionEvent, lane: _Lane) -> CaptionEvent:
+    """The event with session-clock times, an id unique across channels, and its channel's label."""
+    at, n = lane.at, 1 + lane.index
+    words = tuple(Word(w.text, w.start + at, w.end + at, w.probability) for w in event.words)
+    return replace(event, id=event.id * 16 + n, start=event.start + at, end=event.end + at, words=words, channel=lane.label)

@@ -1,0 +1,168 @@
+"""Two inputs at once through the real PulseAudio path: a null sink's monitor as system audio, a second null sink's remapped monitor as the microphone."""
+
+import subprocess
+import time
+
+import jiwer
+import pytest
+from whisper_normalizer.english import EnglishTextNormalizer
+
+from captioner.audio.loopback import SystemAudioSource, meeting_microphone
+from captioner.channels import MICROPHONE, SYSTEM
+from captioner.engine.meeting import Channel, MeetingSession
+from captioner.subtitles.srt import format_srt
+from captioner.subtitles.txt import format_txt
+from tests.conftest import SENTENCE
+from tests.speech import SR, read_wav, speak, write_wav
+
+normalise = EnglishTextNormalizer()
+OTHER = "We will start the meeting at nine o'clock tomorrow morning."
+
+
+def wer(ref, hyp):
+    return jiwer.wer(normalise(ref), normalise(hyp))
+
+
+def load_module(*args: str) -> str:
+    return subprocess.run(["pactl", "load-module", *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def unload_module(module: str) -> None:
+    subprocess.run(["pactl", "unload-module", module], capture_output=True)
+
+
+@pytest.fixture
+def mic_sink(pulse):
+    """A second null sink, at another rate (48 kHz) than `virt`: what is played into it is the microphone.
+
+    The microphone records its monitor directly: a remap-source in between adds a latency
+    of its own that varies by up to a second from one run to the next.
+    """
+    module = load_module("module-null-sink", "sink_name=micsink", "rate=48000")
+    yield "micsink"
+    unload_module(module)
+
+
+@pytest.fixture(scope="module")
+def other_wav(tmp_path_factory):
+    return speak(OTHER, tmp_path_factory.mktemp("other") / "other.wav")
+
+
+def play(sink: str, wav) -> subprocess.Popen:
+    return subprocess.Popen(["paplay", "-d", sink, str(wav)])
+
+
+def meeting(transcriber, *, mic=True, system="virt", **kw) -> MeetingSession:
+    channels = [Channel("You", meeting_microphone("pulse:micsink.monitor"), MICROPHONE)] if mic else []
+    channels.append(Channel("Others", SystemAudioSource(system), SYSTEM))
+    return MeetingSession(channels, transcriber, **kw)
+
+
+def run_until_quiet(session: MeetingSession, players, after_s: float = 2.0) -> None:
+    for player in players:
+        player.wait(timeout=60)
+    time.sleep(after_s)
+    session.stop()
+    assert session.wait(60)
+
+
+def voiced_span(wav) -> tuple[float, float]:
+    import numpy as np
+
+    audio = read_wav(wav)
+    voiced = np.flatnonzero(np.abs(audio) > 0.01)
+    return voiced[0] / SR, voiced[-1] / SR
+
+
+def test_system_audio_alone_is_captioned_and_labelled(pulse, sentence_wav, tiny_transcriber):
+    session = meeting(tiny_transcriber, mic=False)
+    session.start()
+    time.sleep(0.3)
+    run_until_quiet(session, [play("virt", sentence_wav)])
+    assert not session.errors
+    assert [e.channel for e in session.finals] == ["Others"]
+    assert wer(SENTENCE, session.finals[0].text) <= 0.2
+
+
+def test_microphone_and_system_audio_in_spoken_order(mic_sink, sentence_wav, other_wav, tiny_transcriber):
+    session = meeting(tiny_transcriber)
+    session.start()
+    time.sleep(0.3)
+    began = time.monotonic() - session._t0
+    play(mic_sink, other_wav).wait(timeout=60)  # "You" speak first ...
+    second = time.monotonic() - session._t0
+    run_until_quiet(session, [play("virt", sentence_wav)])  # ... then the others answer
+    assert not session.errors
+    finals = session.finals
+    assert [e.channel for e in finals] == ["You", "Others"], finals
+    assert wer(OTHER, finals[0].text) <= 0.2 and wer(SENTENCE, finals[1].text) <= 0.2
+    # on one clock: each caption lies within the time its speech was played (session seconds; the
+    # playback itself starts a little after paplay is launched, more on a sink just created)
+    for event, played_at, wav in ((finals[0], began, other_wav), (finals[1], second, sentence_wav)):
+        lo, hi = voiced_span(wav)
+        assert played_at + lo - 0.3 <= event.start_s < event.end_s <= played_at + hi + 2.0, (event, played_at)
+        assert event.end_s - event.start_s >= 0.6 * (hi - lo), event
+    srt = format_srt(finals, labels=True)
+    assert srt.index("You: ") < srt.index("Others: ")
+    assert format_txt(finals).splitlines()[0].startswith("You: ")
+
+
+def test_echo_of_the_speakers_in_the_microphone_is_captioned_once(mic_sink, sentence_wav, tmp_path, tiny_transcriber):
+    import numpy as np
+
+    speech = read_wav(sentence_wav)
+    echo = write_wav(tmp_path / "echo.wav", np.concatenate([np.zeros(int(0.15 * SR), np.float32), 0.4 * speech]))
+    session = meeting(tiny_transcriber)
+    session.start()
+    time.sleep(0.3)
+    run_until_quiet(session, [play(mic_sink, echo), play("virt", sentence_wav)])
+    assert not session.errors
+    assert [e.channel for e in session.finals] == ["Others"]
+    assert len(session.echoes) == 1 and session.echoes[0].channel == "You"
+
+
+def test_silence_from_an_output_gives_no_text_and_no_error(pulse, tiny_transcriber):
+    session = meeting(tiny_transcriber, mic=False)
+    session.start()
+    time.sleep(4)  # nothing plays
+    session.stop()
+    assert session.wait(60)
+    assert session.finals == [] and session.errors == []
+    assert session.clock > 3 * SR  # the monitor delivered (silent) audio all along
+
+
+def test_unplugging_the_microphone_keeps_system_audio_captioned(pulse, sentence_wav, other_wav, tiny_transcriber):
+    module = load_module("module-null-sink", "sink_name=micsink", "rate=48000")
+    errors = []
+    session = meeting(tiny_transcriber, on_error=errors.append)
+    try:
+        session.start()
+        time.sleep(0.3)
+        play("micsink", other_wav).wait(timeout=60)
+        time.sleep(1.0)
+    finally:
+        unload_module(module)  # the microphone is unplugged
+    deadline = time.monotonic() + 10
+    while not errors and time.monotonic() < deadline:
+        time.sleep(0.1)
+    run_until_quiet(session, [play("virt", sentence_wav)])  # the others go on talking
+    assert [(e.fatal, e.message.split(":")[0]) for e in errors] == [(False, "You")], errors
+    assert "stopped sending audio" in errors[0].message and "Captions go on from Others" in errors[0].message
+    assert [e.channel for e in session.finals] == ["You", "Others"]
+    assert wer(SENTENCE, session.finals[1].text) <= 0.2
+
+
+def test_an_output_that_disappears_is_reported_and_the_microphone_goes_on(mic_sink, sentence_wav, other_wav, tiny_transcriber):
+    module = load_module("module-null-sink", "sink_name=speakers")
+    errors = []
+    session = meeting(tiny_transcriber, system="speakers", on_error=errors.append)
+    try:
+        session.start()
+        time.sleep(0.5)
+    finally:
+        unload_module(module)  # the headset with the speakers is unplugged
+    run_until_quiet(session, [play(mic_sink, other_wav)])
+    assert [e.fatal for e in errors] == [False], errors
+    assert "is gone" in errors[0].message and errors[0].message.startswith("Others:")
+    assert [e.channel for e in session.finals] == ["You"]
+    assert wer(OTHER, session.finals[0].text) <= 0.2
