@@ -8,7 +8,7 @@ engine takes it through the app's own `CaptionSession` (a non-live `FileSource`,
 - `check_files`: the SRT (parsed with the `srt` library) holds the text of every final, in order,
   and nothing else; each cue lies inside its final's span; cues are in order and never overlap;
   the TXT holds one line per final.
-- `drift`: how far the cues of the last loop sit from where the same speech put them in an early
+- `drift`: how far the cues of a late loop sit from where the same speech put them in an early
   loop. Both loops hold the same samples, exactly `k * loop_len` apart, so the segmenter and the
   model see the same audio and make the same timing errors; what is left is the clock itself
   (samples lost or counted twice, rounding that grows with the session). The same comparison on
@@ -40,7 +40,7 @@ from captioner.subtitles.txt import LiveTxtWriter
 # A loop is a whole number of 30 ms VAD frames and 100 ms read blocks, so every loop meets the
 # segmenter's frames at the same places.
 ALIGN = SAMPLE_RATE * 3 // 10
-ROOM_NOISE = 3e-4  # level of the faint noise in the pauses, as a quiet room gives
+ROOM_NOISE = 3e-4  # level of the faint noise under the whole loop, as a quiet room gives
 
 
 @dataclass(frozen=True)
