@@ -47,7 +47,7 @@ if str(REPO) not in sys.path:
 from benchmarks import evalset, metrics, modelpaths, runners  # noqa: E402
 from benchmarks.report import f, pc  # noqa: E402
 
-SR = 16000
+from captioner.events import SAMPLE_RATE as SR  # noqa: E402
 EDGE_S = 0.25  # a word this close to a segment's edge (outside it, or inside a max-length cut) was cut
 STAGES = ("no_segment", "too_short", "cut", "filter", "merge", "decoded", "segment")
 

@@ -35,6 +35,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks import dataset, modelpaths  # noqa: E402
+from captioner.events import SAMPLE_RATE  # noqa: E402
 from benchmarks.longsession import check_files, drift, looped_speech, run_session  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
@@ -79,8 +80,8 @@ def main(argv=None) -> int:
     paths = [p for p in dataset.audio_files(args.speech_dir) if p.stem not in LEFT_OUT]
     clips = [decode_file(str(p)) for p in paths]
     looped = looped_speech(clips, args.minutes * 60)
-    speech_s = sum(map(len, clips)) / 16000 * looped.loops
-    print(f"{len(clips)} recordings, {sum(map(len, clips)) / 16000:.0f} s of speech per loop, loop {looped.loop_len / 16000:.1f} s "
+    speech_s = sum(map(len, clips)) / SAMPLE_RATE * looped.loops
+    print(f"{len(clips)} recordings, {sum(map(len, clips)) / SAMPLE_RATE:.0f} s of speech per loop, loop {looped.loop_len / SAMPLE_RATE:.1f} s "
           f"x {looped.loops} = {looped.duration_s / 60:.1f} min ({speech_s / 60:.1f} min of speech)", flush=True)
     name, folder = modelpaths.resolve(args.model)
     transcriber = Transcriber.load(str(folder), device="cpu", compute_type="int8", threads=args.threads, name=name)
@@ -105,7 +106,7 @@ def main(argv=None) -> int:
     marks = [(m["minute"], m["rss_mb"]) for m in rss if m["minute"] >= 1]
     second_half = [(m, r) for m, r in marks if m >= args.minutes / 2]
 
-    print(f"\nsession: {run.fed / 16000 / 60:.1f} min of audio in {run.wall_s:.0f} s wall ({run.fed / 16000 / run.wall_s:.1f}x real time), "
+    print(f"\nsession: {run.fed / SAMPLE_RATE / 60:.1f} min of audio in {run.wall_s:.0f} s wall ({run.fed / SAMPLE_RATE / run.wall_s:.1f}x real time), "
           f"compute {run.compute_s:.0f} s, engine clock at the end {run.clock} samples of {run.fed}")
     print(f"errors: {run.errors or 'none'}")
     print(f"finals {check.finals}, cues in the SRT {check.cues}; finals missing from the SRT {len(check.missing)}, "
@@ -120,7 +121,7 @@ def main(argv=None) -> int:
     for d in per_loop:
         if d.last_loop == d.reference_loop:
             continue
-        print(f"  loop {d.last_loop:2d} (from {d.last_loop * looped.loop_len / 16000 / 60:5.1f} min): cues {d.cue_median_ms:+6.1f} / {d.cue_max_ms:4.0f}"
+        print(f"  loop {d.last_loop:2d} (from {d.last_loop * looped.loop_len / SAMPLE_RATE / 60:5.1f} min): cues {d.cue_median_ms:+6.1f} / {d.cue_max_ms:4.0f}"
               f" ({d.cues_matched}/{d.cues_in_last_loop}); finals {d.final_median_ms:+6.1f} / {d.final_max_ms:4.0f} ({d.finals_matched})")
     ok = check.ok and not run.errors and run.clock == run.fed and abs(last.cue_median_ms) < DRIFT_LIMIT_MS
     print(f"\n{'PASS' if ok else 'FAIL'}: every final in the SRT, cues ordered, last loop's cues within {DRIFT_LIMIT_MS} ms "
@@ -133,7 +134,7 @@ def main(argv=None) -> int:
         "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(), "threads": args.threads,
                     "loadavg_start": load_start, "loadavg_end": os.getloadavg()},
         "model": name,
-        "audio": {"recordings": [p.name for p in paths], "loop_s": looped.loop_len / 16000, "loops": looped.loops,
+        "audio": {"recordings": [p.name for p in paths], "loop_s": looped.loop_len / SAMPLE_RATE, "loops": looped.loops,
                   "minutes": looped.duration_s / 60, "speech_minutes": speech_s / 60},
         "session": {"wall_s": run.wall_s, "compute_s": run.compute_s, "clock": run.clock, "fed": run.fed,
                     "errors": run.errors},

@@ -1,8 +1,8 @@
 """How good live captions are and how fast they come, next to the same model offline.
 
-    /work/venv/bin/python benchmarks/live_vs_offline.py                      # tiny.en + base, shared set
-    /work/venv/bin/python benchmarks/live_vs_offline.py --models base --set main --hangover-ms 600
-    /work/venv/bin/python benchmarks/live_vs_offline.py --models base --set main --realtime
+    python benchmarks/live_vs_offline.py                      # tiny.en + base, shared set
+    python benchmarks/live_vs_offline.py --models base --set main --hangover-ms 600
+    python benchmarks/live_vs_offline.py --models base --set main --realtime
 
 For every model and file:
 - live: the file is played into the real CaptionEngine like a microphone on a simulated clock
@@ -323,7 +323,7 @@ def render(info, files, main_file, summary_rows, main_rows, file_rows, rt_rows, 
 
 
 def _events(run) -> list[dict]:
-    return [{"t": round(t, 3), "id": e.id, "start_s": e.start / 16000, "end_s": e.end / 16000, "final": e.final,
+    return [{"t": round(t, 3), "id": e.id, "start_s": e.start / metrics.SR, "end_s": e.end / metrics.SR, "final": e.final,
              "text": e.text, "stable": e.stable} for t, e in run.events]
 
 

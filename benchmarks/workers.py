@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from benchmarks import runners
+from captioner.events import SAMPLE_RATE
 
 
 def _transcriber(model_path, decode, device, compute_type, threads):
@@ -21,7 +22,7 @@ def live(model_path, paths, engine_cfg, decode, device, compute_type, threads, b
     from captioner.audio.sources import decode_file
 
     tr, load_s = _transcriber(model_path, decode, device, compute_type, threads)
-    tr.transcribe(decode_file(str(paths[0]))[: 16000 * 2])  # warm-up: first call pays one-off setup
+    tr.transcribe(decode_file(str(paths[0]))[: SAMPLE_RATE * 2])  # warm-up: first call pays one-off setup
     audio = {str(p): decode_file(str(p)) for p in paths} if not realtime else {}
     runs = {str(p): [] for p in paths}
     for r in range(repeat):
@@ -46,7 +47,7 @@ def offline(model_path, paths, device, compute_type, threads, beam_size, languag
     load_s = time.perf_counter() - began
     if not model.model.is_multilingual:
         language = "en"
-    warm, _ = model.transcribe(decode_file(str(paths[0]))[: 16000 * 2], beam_size=beam_size, language=language)
+    warm, _ = model.transcribe(decode_file(str(paths[0]))[: SAMPLE_RATE * 2], beam_size=beam_size, language=language)
     list(warm)  # warm-up, as for the live runs
     runs = {}
     for p in paths:
