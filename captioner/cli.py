@@ -108,31 +108,35 @@ def devices() -> int:
         found = list_input_devices()
     except AudioDeviceError as exc:
         raise CliError(str(exc)) from exc
-    if not found:
-        raise CliError("No audio input device was found. Connect a microphone, or caption a file with --input.")
-    width = max(len(d.id) for d in found)
+    outputs, output_lines = _output_lines()
     print("Inputs (--device ID):")
+    if not found:
+        print("  none found: connect a microphone, or caption a file with --input")
+    width = max((len(d.id) for d in found), default=0)
     for d in found:
         marks = ("default " if d.is_default else "") + ("(plays back) " if d.is_monitor else "")
         print(f"{'*' if d.is_default else ' '} {d.id:<{width}}  {int(d.default_rate):>6} Hz  {d.name}  {marks.strip()}".rstrip())
     print("Outputs whose sound can be captioned (--system-audio ID):")
-    for line in _output_lines():
+    for line in output_lines:
         print(line)
+    if not found and not outputs:
+        raise CliError("No audio input device was found. Connect a microphone, or caption a file with --input.")
     return 0
 
 
-def _output_lines() -> list[str]:
+def _output_lines() -> tuple[list, list[str]]:
+    """The capturable outputs and the lines that list them (or say why there are none)."""
     from captioner.audio.loopback import list_output_devices
     from captioner.audio.sources import AudioSourceError
 
     try:
         outputs = list_output_devices()
     except AudioSourceError as exc:
-        return [f"  none: {exc}"]
+        return [], [f"  none: {exc}"]
     if not outputs:
-        return ["  none found"]
+        return [], ["  none found"]
     width = max(len(d.id) for d in outputs)
-    return [f"{'*' if d.is_default else ' '} {d.id:<{width}}  {d.name}{'  default' if d.is_default else ''}" for d in outputs]
+    return outputs, [f"{'*' if d.is_default else ' '} {d.id:<{width}}  {d.name}{'  default' if d.is_default else ''}" for d in outputs]
 
 
 def model_error_message(error: ModelError) -> str:

@@ -96,8 +96,8 @@ class CaptionOverlay(QWidget):
     def apply(self, update: MergeUpdate) -> None:
         if update.kind == "final":
             text, channel = " ".join(update.event.text.split()), update.event.channel
-            if channel and channel != self._last_channel:  # who speaks, when it changes
-                text = f"{channel}: {text}"
+            if channel and channel != self._last_channel:  # who speaks, when it changes, on a line of their own
+                text = ("\n" if self._finals else "") + f"{channel}: {text}"
             self._last_channel = channel
             self._finals.append(text)
         self._interim = update.interim_text
