@@ -10,6 +10,8 @@ Sets:
   the pieces of the round-robin file, so they are not run twice.
 - `all`: every file in audio/, each clip on its own too; the two files with machine-made
   references (pseudo_refs/) are scored as "agreement" and kept out of the pooled WER.
+- `tune` / `report`: the two halves of the evaluation set, split by speaker (benchmarks/evalset.py):
+  long-form, 8 kHz telephone, quiet-between-loud and single-clip files. Tune on `tune` only.
 """
 
 from __future__ import annotations
@@ -79,6 +81,10 @@ def load_set(name: str, speech_dir: Path = DEFAULT_SPEECH_DIR) -> list[BenchFile
     speech_dir = Path(speech_dir)
     if not (speech_dir / "audio").is_dir():
         raise FileNotFoundError(f"no audio/ folder in {speech_dir} (use --speech-dir)")
+    if name in ("tune", "report"):
+        from benchmarks import evalset
+
+        return evalset.build(name, speech_dir)
     files = audio_files(speech_dir)
     by_stem = {p.stem: p for p in files}
     if name == "main":
@@ -98,7 +104,7 @@ def load_set(name: str, speech_dir: Path = DEFAULT_SPEECH_DIR) -> list[BenchFile
                 chosen.append(p)
         chosen.sort(key=lambda p: (p.stem != MAIN_STEM, p.stem))
     else:
-        raise ValueError(f"unknown set {name!r}: main, shared or all")
+        raise ValueError(f"unknown set {name!r}: main, shared, all, tune or report")
     out = [load_file(p, speech_dir) for p in chosen]
     out.sort(key=lambda f: (f.stem != MAIN_STEM, f.stem))
     return out

@@ -1,15 +1,11 @@
 """Engine changes tried out in the benchmark only (captioner/ is not touched), to put numbers on
-proposals. Selected in tune.py with a variant key `experiment`, e.g. "own-cr+token-cap".
+proposals. Selected in tune.py with a variant key `experiment`, e.g. "own-cr+loop-retry".
 
 - own-cr: judge each output segment by the compression ratio of its own text. faster-whisper
   reports one ratio for the whole 30 s window decode, so when the decoder loops ("Concord returned
   to its place amidst the tense." ×6) every segment of that window, the good first one included,
   carries ratio 13 and `is_invented` drops them all: the whole segment's final comes out empty.
   With its own ratio the first copy is kept and `collapse_repeats` removes the copies.
-- token-cap: `max_new_tokens = 16 + 8 tokens per second of clip`, so a decoder loop on a short
-  window costs ~0.1 s instead of running to 448 tokens (~1.5 s on tiny.en, 2 cores). (The engine
-  has since taken this up as `token_budget`; when it has it, every pass here uses the engine's
-  budget and this experiment changes nothing.)
 - loop-retry: when the pass shows a loop (faster-whisper's window compression ratio > 2.4, a word
   4-gram said twice, or collapse_repeats removing words), decode once more with the full 30 s
   window (no loops seen there) and keep that result.
@@ -23,11 +19,9 @@ import zlib
 import numpy as np
 
 from captioner.engine.filters import SegmentScore, collapse_repeats, is_invented
-from captioner.engine import transcriber as _engine_tr
-from captioner.engine.transcriber import FULL_WINDOW_FRAMES, Transcriber, Transcript, _segment_words, join_words, window_frames
-from captioner.events import SAMPLE_RATE
+from captioner.engine.transcriber import FULL_WINDOW_FRAMES, Transcriber, Transcript, _segment_words, join_words, token_budget, window_frames
 
-KNOWN = ("own-cr", "token-cap", "loop-retry")
+KNOWN = ("own-cr", "loop-retry")
 
 
 def compression_ratio(text: str) -> float:
@@ -55,11 +49,7 @@ class ExperimentalTranscriber(Transcriber):
         opts = self.options
         self.model.window_frames = frames
         language = opts.language if self.model.model.is_multilingual else "en"
-        extra = {}
-        if hasattr(_engine_tr, "token_budget"):  # mirror the engine
-            extra["max_new_tokens"] = _engine_tr.token_budget(len(audio))
-        elif "token-cap" in self.experiments:
-            extra["max_new_tokens"] = int(16 + 8 * len(audio) / SAMPLE_RATE)
+        extra = {"max_new_tokens": token_budget(len(audio))}
         segments, _ = self.model.transcribe(
             audio, language=language, beam_size=opts.beam_size,
             temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if opts.temperature_fallback else 0.0,
@@ -87,30 +77,3 @@ class ExperimentalTranscriber(Transcriber):
             words, dropped2, _ = self._decode(audio, prompt, FULL_WINDOW_FRAMES)
             dropped = dropped + ["(loop: retried with the full window)"] + dropped2
         return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped))
-
-
-def patch_max_length_final() -> None:
-    """Work around the engine livelock on segments cut at max_segment_s (benchmark process only).
-
-    `_Segment.covered_by` answers False for every pass over a segment closed with reason
-    "max_length", so `next_job` starts that segment's final pass again and again and its final
-    (and every final after it) never comes. Here a finished *final* pass counts as covering it.
-    """
-    from captioner.engine.pipeline import CaptionEngine, _Segment
-
-    if getattr(CaptionEngine.complete, "_bench_patched", False):
-        return
-    probe = _Segment(0, 0, 0, speech_end=16000, end=16000, reason="max_length")
-    if probe.covered_by(16000):
-        return  # the engine counts a pass up to the cut as covering it: nothing to patch
-    original = CaptionEngine.complete
-
-    def complete(self, job, result):
-        if job.final:
-            seg = self._find(job.segment_id)
-            if seg is not None and seg.reason == "max_length":
-                seg.reason = "max_length+final"
-        return original(self, job, result)
-
-    complete._bench_patched = True
-    CaptionEngine.complete = complete

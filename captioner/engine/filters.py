@@ -2,12 +2,17 @@
 
 Whisper makes up text on silence and noise ("Thank you.", "you", a sentence
 repeated until the window ends). These pure functions decide what to drop.
+
+Whoever wants to know what was dropped (the benchmark's word-loss attribution)
+can `watch` with a callback; it is told the rule and the text of every drop.
+Nothing is watched by default.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -57,17 +62,50 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
 
 
-def is_invented(segment: SegmentScore, audio_rms: float) -> bool:
-    """True when an output segment is most likely not speech that was there."""
-    if segment.compression_ratio > 2.4:
-        return True  # a loop: the same words again and again
+Watcher = Callable[[str, str], None]  # (rule, dropped text)
+_watchers: list[Watcher] = []
+
+
+@contextmanager
+def watch(callback: Watcher) -> Iterator[None]:
+    """Within the block, `callback(rule, text)` hears of every drop these rules make."""
+    _watchers.append(callback)
+    try:
+        yield
+    finally:
+        _watchers.remove(callback)
+
+
+def _tell(rule: str, text: str) -> None:
+    for callback in list(_watchers):
+        callback(rule, text)
+
+
+def is_loop(segment: SegmentScore) -> bool:
+    """The same words again and again (Whisper's own compression-ratio test)."""
+    return segment.compression_ratio > 2.4
+
+
+def invented_by(segment: SegmentScore, audio_rms: float) -> str | None:
+    """Which rule judges an output segment not to be speech that was there, or None."""
+    if is_loop(segment):
+        return "loop"  # the same words again and again
     if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
-        return True  # Whisper's own no-speech rule
+        return "no_speech"  # Whisper's own no-speech rule
     if normalise(segment.text) in FILLER_PHRASES:
         quiet = audio_rms < QUIET_RMS
         unsure = segment.no_speech_prob > 0.2 or segment.avg_logprob < -0.7
-        return quiet or unsure
-    return False
+        if quiet or unsure:
+            return "filler"
+    return None
+
+
+def is_invented(segment: SegmentScore, audio_rms: float) -> bool:
+    """True when an output segment is most likely not speech that was there."""
+    rule = invented_by(segment, audio_rms)
+    if rule is not None:
+        _tell(rule, segment.text)
+    return rule is not None
 
 
 def ends_sentence(text: str) -> bool:
@@ -96,6 +134,8 @@ def collapse_repeats(items: Sequence[T], key: Callable[[T], str] = str, max_span
                 continue
             sentences = ends_sentence(texts[-span - 1]) and ends_sentence(texts[-1])
             if span >= 3 or sentences or keys[-3 * span : -2 * span] == keys[-span:]:
+                if _watchers:
+                    _tell("repeat", " ".join(t.strip() for t in texts[-span:]))
                 del out[-span:], keys[-span:], texts[-span:]
                 break
     return out

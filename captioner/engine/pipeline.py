@@ -12,7 +12,15 @@ Scheduling rules:
   the segment has `interim_interval_s` of new audio;
 - as soon as speech pauses, one pass covers everything said so far; if the
   pause turns out to be the segment's end, that pass becomes the final, so
-  the final appears about one pass after the speaker stops.
+  the final appears about one pass after the speaker stops;
+- interims follow the measured pass time, and thin out or stop while the
+  engine falls behind (`captioner.engine.pacing`); finals are never skipped;
+- interims written by a smaller interim model (drafts) are shown but never
+  become a final;
+- a final whose pass still fails its checks after the full-window re-run
+  (`captioner.engine.checks`) falls back to the segment's last good interim
+  when that one holds more words, so a looping pass never wipes out what
+  was said.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from captioner.audio.buffer import AudioBuffer
+from captioner.engine import pacing
 from captioner.engine.segmenter import (
     SegmentClosed,
     SegmentDropped,
@@ -43,6 +52,7 @@ class EngineConfig:
     interim_interval_s: float = 1.0  # new audio before another interim pass
     pause_pass_ms: int = 150  # silence after which a pass that may become the final runs
     prompt_chars: int = 0  # previous final text given to the decoder as context (0: none)
+    adapt: bool = True  # interim interval follows the pass time; interims thin out, then stop, when behind
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class Job:
     end: int
     audio: np.ndarray = field(repr=False)
     prompt: str | None = None
+    pause: bool = False  # made when speech paused: it may become the final
 
 
 @dataclass
@@ -67,7 +78,10 @@ class _Segment:
     end: int | None = None  # set once closed
     reason: str = ""
     passed_to: int = 0  # audio end of the latest pass started on it
-    best: tuple[int, Transcript] | None = None  # (audio end, result) of the latest finished pass
+    final_to: int = 0  # ... of the latest started pass that may become its final (not a draft)
+    done_to: int = 0  # audio end of the latest finished pass, drafts included
+    best: tuple[int, Transcript] | None = None  # (audio end, result) of the latest finished pass that may be its final
+    good: Transcript | None = None  # latest pass with text that passed its checks
     last_words: list[str] = field(default_factory=list)
     shown: bool = False  # an interim of it was emitted
 
@@ -88,6 +102,11 @@ class CaptionEngine:
         self._running: Job | None = None
         self._next_job = 1
         self._history = ""  # text of recent finals, for the prompt
+        self._drafts = False  # interims come from a separate interim model
+        self._pass_s = 0.0  # smoothed compute time of an interim pass
+        self.level = pacing.NORMAL
+        self.reruns = 0  # passes the transcriber ran again on the full window
+        self.fallbacks = 0  # finals that took the last good interim's words
         self.finished = False
 
     # -- audio in -------------------------------------------------------
@@ -118,26 +137,37 @@ class CaptionEngine:
         seg = self._open
         if seg is None or self.finished:
             return None
+        if self.config.adapt:
+            self.level = pacing.next_level(self.level, self.lag / SAMPLE_RATE)
         position = self.segmenter.gate.position
         paused = self.segmenter.gate.silence_ms >= self.config.pause_pass_ms
-        if paused and seg.passed_to < seg.speech_end:
-            return self._start(seg, final=False, end=position)
-        if not self.config.interims:
+        if paused and seg.final_to < seg.speech_end and self.level < pacing.FINALS_ONLY:
+            return self._start(seg, final=False, end=position, pause=True)
+        if not self.config.interims or self.level >= pacing.FINALS_ONLY:
             return None
         if seg.passed_to == 0:
             due = position - seg.speech_start >= self.config.first_interim_s * SAMPLE_RATE
         else:
-            due = position - seg.passed_to >= self.config.interim_interval_s * SAMPLE_RATE
+            due = position - seg.passed_to >= self.interim_interval_s * SAMPLE_RATE
         return self._start(seg, final=False, end=position) if due else None
 
     def complete(self, job: Job, result: Transcript) -> list[CaptionEvent]:
         """Take a finished job's result; return the captions it makes."""
         if self._running is not None and self._running.id == job.id:
             self._running = None
+        self.reruns += result.reruns
+        self._drafts |= result.draft
+        if not (job.final or job.pause):
+            self._pass_s = pacing.smoothed(self._pass_s, result.compute_s)
         seg = self._find(job.segment_id)
         if seg is None:
             return []
-        seg.best = (job.end, result)
+        seg.done_to = max(seg.done_to, job.end)
+        if result.text and not result.problem:
+            seg.good = result
+        checked = job.final or job.pause
+        if not result.draft and (checked or not result.problem):
+            seg.best = (job.end, result)
         if seg.end is not None:
             return self._finalise_covered()
         return [self._interim(seg, job, result)]
@@ -146,6 +176,18 @@ class CaptionEngine:
     @property
     def busy(self) -> bool:
         return self._running is not None
+
+    @property
+    def interim_interval_s(self) -> float:
+        """Seconds of new audio before the next interim pass, as the pacing rules stand now."""
+        if not self.config.adapt:
+            return self.config.interim_interval_s
+        return pacing.interim_interval(self.config.interim_interval_s, self._pass_s, self.level)
+
+    @property
+    def degraded(self) -> str:
+        """Plain words on how the engine is stepping down to keep up; "" when it keeps up."""
+        return pacing.degraded_message(self.level, self.interim_interval_s)
 
     @property
     def pending_finals(self) -> int:
@@ -157,7 +199,7 @@ class CaptionEngine:
         if self._closed:
             return self._closed[0].start
         if self._open is not None:
-            return self._open.best[0] if self._open.best else self._open.start
+            return max(self._open.start, self._open.done_to)
         return self.clock
 
     @property
@@ -208,7 +250,7 @@ class CaptionEngine:
             out.append(self._final(seg, seg.best[1]))
         return out
 
-    def _start(self, seg: _Segment, *, final: bool, end: int) -> Job:
+    def _start(self, seg: _Segment, *, final: bool, end: int, pause: bool = False) -> Job:
         job = Job(
             id=self._next_job,
             segment_id=seg.id,
@@ -217,9 +259,12 @@ class CaptionEngine:
             end=end,
             audio=self.audio.get(seg.start, end),
             prompt=self._prompt(),
+            pause=pause,
         )
         self._next_job += 1
         seg.passed_to = end
+        if final or pause or not self._drafts:
+            seg.final_to = end
         self._running = job
         return job
 
@@ -233,6 +278,9 @@ class CaptionEngine:
     def _final(self, seg: _Segment, result: Transcript) -> CaptionEvent:
         assert seg.end is not None
         start, end = seg.speech_start, max(seg.speech_end, seg.speech_start + 1)
+        if result.problem and seg.good is not None and len(seg.good.words) > len(result.words):
+            result = seg.good
+            self.fallbacks += 1
         words = _place_words(result.words, seg.start, start, end)
         text = join_words(words)
         if text:

@@ -95,7 +95,7 @@ class CaptionSession:
             if job is None:
                 return
             try:
-                result: Transcript | BaseException = self.transcriber.transcribe(job.audio, job.prompt)
+                result: Transcript | BaseException = self.transcriber.run(job)
             except BaseException as exc:  # reported by the engine thread
                 result = exc
             self._results.put((job, result))
@@ -190,6 +190,8 @@ class CaptionSession:
                 level=self._level,
                 overflows=self.source.overflows,
                 pending_finals=engine.pending_finals,
+                degraded=engine.degraded,
+                reruns=engine.reruns,
             )
         )
 

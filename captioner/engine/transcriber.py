@@ -6,25 +6,35 @@ that holds the segment plus a margin of padding, which keeps accuracy (the
 decoder still sees trailing silence, so it ends cleanly) at a fraction of the
 cost: on 2 CPU cores, Whisper base went from 0.75 s to 0.3 s for a median 5 s
 segment at the same WER. Margins under ~3 s make the decoder loop; tiny.en
-needs ~6 s to stay clear of loops on very short clips.
+needs ~6 s to stay clear of loops on very short clips. Short windows are
+proven on tiny.en and base only, so every pass that may become a final checks
+itself (`captioner.engine.checks`) and is run again on the full window when
+it looks wrong. On CUDA the encoder is cheap and the full window is the
+default.
+
+A second, smaller model can write the interim text (`interim=`): the big one
+then runs only the passes that may become finals.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from faster_whisper import WhisperModel
 
-from captioner.engine.filters import SegmentScore, collapse_repeats, is_invented
+from captioner.engine.checks import pass_problem
+from captioner.engine.filters import SegmentScore, collapse_repeats, is_invented, is_loop
 from captioner.engine.model_errors import LanguageUnsupported
 from captioner.engine.models import choose_device, cpu_threads
 from captioner.events import SAMPLE_RATE, Word
 
 FRAMES_PER_SECOND = 100  # Whisper's mel frames
 FULL_WINDOW_FRAMES = 3000
+TIMESTAMP_S = 0.02  # one timestamp token step
 
 
 class ShortWindowWhisper(WhisperModel):
@@ -44,7 +54,10 @@ class DecodeOptions:
     beam_size: int = 1
     temperature_fallback: bool = False  # re-decoding hot crashes some Windows builds
     window_margin_s: float = 6.0  # padding the encoder sees after the audio; 0 = full 30 s
+    full_window_on_gpu: bool = True  # on CUDA the encoder is cheap: always the full 30 s window
     word_timestamps: bool = True
+    tokens_per_s: float = 10.0  # decoding budget: 16 tokens + this many per second of audio
+    checks: bool = True  # a pass that may become a final and fails its checks runs again on the full window
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,9 @@ class Transcript:
     words: tuple[Word, ...]
     compute_s: float
     dropped: tuple[str, ...] = ()  # output segments judged invented
+    problem: str = ""  # why the pass looks wrong (after any re-run), "" when it passed its checks
+    reruns: int = 0  # passes run again on the full window
+    draft: bool = False  # written by the interim model: shown, never a final
 
 
 def window_frames(n_samples: int, margin_s: float) -> int:
@@ -65,12 +81,25 @@ def window_frames(n_samples: int, margin_s: float) -> int:
     return min(FULL_WINDOW_FRAMES, seconds * FRAMES_PER_SECOND)
 
 
-def token_budget(n_samples: int) -> int:
+MAX_TOKENS = 448  # Whisper's decoder positions: prompt + generated tokens
+PROMPT_TOKENS = 224  # most prompt tokens faster-whisper sends (its prompt text is cut to 223)
+
+
+def token_budget(n_samples: int, per_second: float = 10.0) -> int:
     """Most tokens a clip can need: fast speech is ~7 tokens/s, plus timestamps.
 
     A decoder caught in a loop stops here instead of filling the 448-token window.
     """
-    return min(440, 16 + math.ceil(10 * n_samples / SAMPLE_RATE))
+    return min(MAX_TOKENS // 2, 16 + math.ceil(per_second * n_samples / SAMPLE_RATE))
+
+
+def max_new_tokens(budget: int, prompt_tokens: int) -> int:
+    """The `max_new_tokens` that lets the decoder write `budget` tokens.
+
+    faster-whisper asks CTranslate2 for max_length = prompt + max_new_tokens, and CTranslate2's
+    Whisper decodes at most max_length / 2 tokens: twice the budget, within the 448 positions.
+    """
+    return max(1, min(2 * budget - prompt_tokens, MAX_TOKENS - prompt_tokens))
 
 
 def join_words(words: list[Word] | tuple[Word, ...]) -> str:
@@ -78,19 +107,25 @@ def join_words(words: list[Word] | tuple[Word, ...]) -> str:
 
 
 class Transcriber:
-    """Runs one faster-whisper model; use it from one thread at a time."""
+    """Runs one faster-whisper model (and an optional smaller one for interims). Passes never
+    overlap: a pass started from a second thread (timing the model in the background while a
+    session starts) waits for the one running."""
 
-    def __init__(self, model: ShortWindowWhisper, options: DecodeOptions = DecodeOptions(), *, name: str = "", device: str = "cpu", compute_type: str = "int8") -> None:
+    def __init__(self, model: ShortWindowWhisper, options: DecodeOptions = DecodeOptions(), *, name: str = "", device: str = "cpu",
+                 compute_type: str = "int8", interim: "Transcriber | None" = None) -> None:
         self.model = model
         self.options = options
         self.name = name
         self.device = device
         self.compute_type = compute_type
+        self.interim = interim
+        self._pass_lock = threading.Lock()
         if not model.model.is_multilingual and options.language not in (None, "en"):
             raise LanguageUnsupported(name, options.language)
 
     @classmethod
-    def load(cls, model_path: str, options: DecodeOptions = DecodeOptions(), *, device: str = "auto", compute_type: str = "auto", threads: int | None = None, name: str = "") -> "Transcriber":
+    def load(cls, model_path: str, options: DecodeOptions = DecodeOptions(), *, device: str = "auto", compute_type: str = "auto",
+             threads: int | None = None, name: str = "", interim: "Transcriber | None" = None) -> "Transcriber":
         device, compute_type = choose_device(device, compute_type)
         model = ShortWindowWhisper(
             str(model_path),
@@ -98,14 +133,65 @@ class Transcriber:
             compute_type=compute_type,
             cpu_threads=threads or cpu_threads(),
         )
-        return cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type)
+        return cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type, interim=interim)
 
-    def transcribe(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
-        """Transcribe one clip of 16 kHz mono float32 audio."""
-        opts = self.options
+    @property
+    def margin_s(self) -> float:
+        """The encoder window margin in use (0: the full 30 s window)."""
+        if self.device == "cuda" and self.options.full_window_on_gpu:
+            return 0.0
+        return self.options.window_margin_s
+
+    def run(self, job) -> Transcript:
+        """Run one engine job (`captioner.engine.pipeline.Job`).
+
+        Passes that may become a final (the final pass, the pass made when speech pauses) run on
+        this model with their checks; interim passes on the interim model when there is one.
+        """
+        if job.final or job.pause:
+            return self.transcribe(job.audio, job.prompt, checked=True)
+        return self.transcribe_interim(job.audio, job.prompt)
+
+    def transcribe_interim(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
+        """An interim pass: on the interim model when there is one (its result is then a draft)."""
+        if self.interim is None:
+            return self.transcribe(audio, prompt)
+        return replace(self.interim.transcribe(audio, prompt), draft=True)
+
+    def warm_up(self) -> float:
+        """One pass over a second of quiet noise on each model, so the first real pass is not slow; seconds spent."""
+        from captioner.engine.pacing import test_clip
+
+        spent = self.transcribe(test_clip(1.0)).compute_s
+        if self.interim is not None:
+            spent += self.interim.warm_up()
+        return spent
+
+    def transcribe(self, audio: np.ndarray, prompt: str | None = None, *, checked: bool = False) -> Transcript:
+        """Transcribe one clip of 16 kHz mono float32 audio.
+
+        `checked`: a pass that fails its checks on a short window runs again on the full window.
+        """
+        with self._pass_lock:
+            return self._transcribe(audio, prompt, checked)
+
+    def _transcribe(self, audio: np.ndarray, prompt: str | None, checked: bool) -> Transcript:
         began = time.perf_counter()
-        self.model.window_frames = window_frames(len(audio), opts.window_margin_s)
+        frames = window_frames(len(audio), self.margin_s)
+        words, dropped, problem = self._decode(audio, prompt, frames)
+        reruns = 0
+        if problem and checked and self.options.checks and frames < FULL_WINDOW_FRAMES:
+            reruns = 1
+            words, dropped2, problem = self._decode(audio, prompt, FULL_WINDOW_FRAMES)
+            dropped = dropped + dropped2
+        return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns)
+
+    def _decode(self, audio: np.ndarray, prompt: str | None, frames: int) -> tuple[list[Word], list[str], str]:
+        """One decode on `frames` of encoder window: (kept words, dropped texts, problem or "")."""
+        opts = self.options
+        self.model.window_frames = frames
         language = opts.language if self.model.model.is_multilingual else "en"
+        budget = token_budget(len(audio), opts.tokens_per_s)
         segments, _ = self.model.transcribe(
             audio,
             language=language,
@@ -115,19 +201,42 @@ class Transcriber:
             initial_prompt=prompt or None,
             word_timestamps=opts.word_timestamps,
             vad_filter=False,
-            max_new_tokens=token_budget(len(audio)),
+            max_new_tokens=max_new_tokens(budget, self._prompt_tokens(prompt)),
         )
         rms = float(np.sqrt(np.mean(audio * audio))) if len(audio) else 0.0
         words: list[Word] = []
         dropped: list[str] = []
+        ts0 = self._timestamp_begin
+        cut, text_end = False, 0.0
+        looped = False
         for seg in segments:
+            if seg.tokens:  # a clean decode ends on a timestamp token: where the decoder says the text ends
+                cut = seg.tokens[-1] < ts0
+                if not cut:
+                    text_end = seg.seek / FRAMES_PER_SECOND + (seg.tokens[-1] - ts0) * TIMESTAMP_S
             score = SegmentScore(seg.text, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio)
             if is_invented(score, rms):
                 dropped.append(seg.text.strip())
+                looped |= is_loop(score)
                 continue
             words.extend(_segment_words(seg))
         words = collapse_repeats(words, key=lambda w: w.text)
-        return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped))
+        problem = pass_problem(cut=cut, looped=looped, text_end_s=text_end,
+                               clip_s=len(audio) / SAMPLE_RATE, rms=rms)
+        return words, dropped, problem
+
+    @property
+    def _timestamp_begin(self) -> int:
+        """Id of the first timestamp token (as faster-whisper's Tokenizer has it): a decode that ends
+        cleanly ends on a timestamp token."""
+        return self.model.hf_tokenizer.token_to_id("<|notimestamps|>") + 1
+
+    def _prompt_tokens(self, prompt: str | None) -> int:
+        """Tokens faster-whisper puts before the output: start-of-transcript sequence (≤ 4) and prompt."""
+        if not prompt:
+            return 4
+        text = self.model.hf_tokenizer.encode(" " + prompt.strip(), add_special_tokens=False).ids
+        return 5 + min(len(text), PROMPT_TOKENS - 1)
 
 
 def _segment_words(seg) -> list[Word]:

@@ -47,6 +47,7 @@ class CaptionerApp(QObject):
         monitor_levels: bool = True,
         tray: bool = True,
         device_poll_ms: int = 5000,
+        preload_model: bool = True,
     ) -> None:
         super().__init__()
         self.store = SettingsStore(settings_path)
@@ -55,6 +56,7 @@ class CaptionerApp(QObject):
         self.monitor = LevelMonitor(enabled=monitor_levels)
         self.devices = DeviceWatcher(device_lister, interval_ms=device_poll_ms) if device_lister else DeviceWatcher(interval_ms=device_poll_ms)
         self.controller = SessionController(self.store, monitor=self.monitor)
+        self.controller.preload_models = preload_model  # load while the user picks a device: Start waits for no model
         self.overlay = CaptionOverlay(settings.overlay)
         self.settings_dialog: SettingsDialog | None = None
         self.store.changed.connect(self._settings_changed)
@@ -89,6 +91,8 @@ class CaptionerApp(QObject):
         if self.store.load_warning:
             self.window.show_message("warning", self.store.load_warning, cause="settings")
         self.devices.start()  # the level monitor starts once the device list is known
+        if self.controller.preload_models:
+            self.controller.preload()
 
     def _window_closed(self) -> None:
         self.overlay.hide()

@@ -6,11 +6,13 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from captioner.events import CaptionEvent
 from captioner.files import private_folder
+from captioner.settings import default_sessions_dir
 from captioner.subtitles import LiveSrtWriter, LiveTxtWriter, SubtitleFileError
 from captioner.subtitles.errors import SubtitleFileExistsError
 
@@ -19,6 +21,24 @@ log = logging.getLogger(__name__)
 
 def session_stem(when: datetime) -> str:
     return when.strftime("%Y-%m-%d_%H-%M")
+
+
+@dataclass
+class SessionInfo:
+    """A session: what it captions with, and its autosave files."""
+
+    model: str = ""
+    device: str = ""  # compute device, e.g. "cpu (int8)"
+    source: str = ""  # what is being captioned
+    started: datetime = field(default_factory=datetime.now)
+    srt_path: Path | None = None
+    txt_path: Path | None = None
+    autosave_removed: bool = False  # the session had no captions: its empty autosave files were removed
+
+    @property
+    def stem(self) -> str:
+        path = self.srt_path or self.txt_path
+        return path.stem if path else session_stem(self.started)
 
 
 def open_autosave(folder: Path, stem: str, *, own_folder: bool = False) -> tuple[LiveSrtWriter, LiveTxtWriter]:
@@ -57,6 +77,21 @@ def open_autosave(folder: Path, stem: str, *, own_folder: bool = False) -> tuple
             raise
         return srt, txt
     raise AssertionError("unreachable")
+
+
+def open_session_files(folder: Path, info: SessionInfo, on_failure: Callable[[Path, Exception], None], *,
+                       srt_labels: bool = False) -> tuple[list["GuardedWriter"], str]:
+    """The session's autosave writers (their paths noted in `info`), or none and a warning for people.
+
+    `srt_labels`: SRT cues start with who spoke ("You: …").
+    """
+    try:
+        srt, txt = open_autosave(folder, session_stem(info.started), own_folder=folder == default_sessions_dir())
+    except (SubtitleFileError, OSError) as exc:
+        return [], f"Autosave is off for this session: {exc} The captions still show here and can be exported."
+    info.srt_path, info.txt_path = srt.path, txt.path
+    srt.labels = srt_labels
+    return [GuardedWriter(w, on_failure) for w in (srt, txt)], ""
 
 
 class GuardedWriter:

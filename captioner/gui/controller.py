@@ -1,7 +1,9 @@
-"""A session's life: model (download, load) → autosave files → capture → stop → files closed.
+"""A session's life: model (download, load, warm-up) → autosave files → capture → stop → files closed.
 
 Everything slow runs off the GUI thread (ModelLoader, Task, the engine's own
 threads); the controller only reacts to signals, so the window never freezes.
+With `preload_models`, the chosen model loads while idle, so Start waits only for
+the audio source, not for the model.
 """
 
 from __future__ import annotations
@@ -9,8 +11,6 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -20,13 +20,13 @@ from captioner.engine.catalogue import ModelRequest
 from captioner.engine.model_errors import DownloadCancelled
 from captioner.events import CaptionEvent, SessionError, SessionStatus
 from captioner.files import remove_if_empty
-from captioner.gui.autosave import GuardedWriter, open_autosave, session_stem
+from captioner.gui.autosave import GuardedWriter, SessionInfo, open_session_files
 from captioner.gui.bridge import SessionBridge
 from captioner.gui.merge import CaptionMerger, caption_delay_s
-from captioner.gui.model_loader import ModelLoader, describe_model_error
+from captioner.gui.model_loader import ModelLoader, describe_model_error, describe_transcriber
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Latest, Task
-from captioner.settings import Settings, default_sessions_dir
+from captioner.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -37,22 +37,6 @@ class State(enum.Enum):
     STARTING = "starting"  # opening the audio source
     RUNNING = "running"
     STOPPING = "stopping"  # finishing the segment in flight, closing files
-
-
-@dataclass
-class SessionInfo:
-    model: str = ""
-    device: str = ""  # compute device, e.g. "cpu (int8)"
-    source: str = ""  # what is being captioned
-    started: datetime = field(default_factory=datetime.now)
-    srt_path: Path | None = None
-    txt_path: Path | None = None
-    autosave_removed: bool = False  # the session had no captions: its empty autosave files were removed
-
-    @property
-    def stem(self) -> str:
-        path = self.srt_path or self.txt_path
-        return path.stem if path else session_stem(self.started)
 
 
 SourceFactory = Callable[[Settings], object]
@@ -93,6 +77,9 @@ class SessionController(QObject):
         self._started = False
         self._phase = ""  # the model loader's latest phase
         self._latest = Latest()  # tickets of the model loader and the session; stale signals are ignored
+        self._quiet = False  # the model loads in the background (preload) and nobody waits for it yet
+        self._not_on_disk: ModelRequest | None = None  # a preload found this model not downloaded
+        self.preload_models = False  # load the chosen model whenever idle and it is on disk (the app sets it)
 
     # -- public API ----------------------------------------------------------
     @property
@@ -120,6 +107,7 @@ class SessionController(QObject):
 
     def use_transcriber(self, transcriber, request: ModelRequest | None = None) -> None:
         """Use an already loaded model for `request` (default: the current settings' model)."""
+        self._drop_preload()
         self._transcriber = transcriber
         self._transcriber_key = request or self.model_request()
 
@@ -129,15 +117,25 @@ class SessionController(QObject):
             return False
         if self.model_loaded_for(self.model_request()):
             return True
+        self._drop_preload()
         self._start_after_load = False
         self._load_model()
         return True
 
+    def preload(self) -> None:
+        """Load and warm up the chosen model in the background while idle, so Start does not wait
+        for it. Only a model already on disk; a failure is said when Start tries again."""
+        request = self.model_request()
+        if self.state is State.IDLE and self._loader is None and not self.model_loaded_for(request) and request != self._not_on_disk:
+            self._load_model(quiet=True)
+
     def start(self, source_factory: SourceFactory | None = None) -> bool:
         """Start captioning the settings' input (or `source_factory(settings)`); False if busy."""
-        if self.state is State.PREPARING and not self._start_after_load:
-            self._start_after_load = True  # a download started with prepare(): start when it ends
+        if self._loader is not None and not self._start_after_load and self.state in (State.IDLE, State.PREPARING):
+            # a download started with prepare(), or the model loading in the background: start when it ends
+            self._start_after_load, self._quiet, self._stop_requested = True, False, False
             self._source_factory = source_factory or self.microphone_source
+            self._set_state(State.PREPARING)
             return True
         if self.state is not State.IDLE:
             return False
@@ -213,8 +211,12 @@ class SessionController(QObject):
         writer(path, self.merger.finals)
 
     def _settings_changed(self, _settings: Settings) -> None:
+        if self._quiet and self._loader is not None and self._loader.request != self.model_request():
+            self._drop_preload()  # the former choice loading in the background: let it go
         if self._transcriber is not None and not self.model_loaded_for(self.model_request()):
-            self.release_model()  # another model, device or language: free the memory now, load on Start
+            self.release_model()  # another model, device or language: free the memory now
+        if self.preload_models:
+            self.preload()  # ... and load the new choice in the background, or on Start
 
     def release_model(self) -> None:
         """Forget the loaded model (its memory is freed once no session uses it)."""
@@ -223,18 +225,25 @@ class SessionController(QObject):
             self._transcriber_key = None
 
     # -- model ---------------------------------------------------------------
-    def _load_model(self) -> None:
+    def _drop_preload(self) -> None:
+        if self._quiet and self._loader is not None:
+            self._loader.cancel()
+            self._loader, self._quiet = None, False  # its signals are ignored from now on
+            self.modelPhase.emit("")
+
+    def _load_model(self, quiet: bool = False) -> None:
         request = self.model_request()
         self._transcriber, self._transcriber_key = None, None  # never hold two models at once
         gen = self._latest.next()
-        loader = ModelLoader(request)
+        loader = ModelLoader(request, quiet=quiet)
         loader.phase.connect(lambda phase: self._forward(gen, self.modelPhase, phase))
         loader.progress.connect(lambda progress: self._forward(gen, self.downloadProgress, progress))
         loader.ready.connect(lambda t: self._on_model_ready(gen, t))
         loader.failed.connect(lambda e: self._on_model_failed(gen, e))
-        self._loader = loader
+        self._loader, self._quiet = loader, quiet
         self._phase = ""
-        self._set_state(State.PREPARING)
+        if not quiet:
+            self._set_state(State.PREPARING)
         loader.start()
 
     def _forward(self, generation: int, signal, value) -> None:
@@ -249,8 +258,14 @@ class SessionController(QObject):
     def _on_model_ready(self, generation: int, transcriber) -> None:
         if not self._current(generation):
             return  # cancelled meanwhile: let it go
-        loader, self._loader = self._loader, None
-        self._transcriber, self._transcriber_key = transcriber, loader.request
+        loader, self._loader, self._quiet = self._loader, None, False
+        if transcriber is None:  # a background load found the model not on disk
+            self._not_on_disk = loader.request
+            self.modelPhase.emit("")
+            if self._start_after_load:
+                self._load_model()  # Start was pressed meanwhile: download it now
+            return
+        self._transcriber, self._transcriber_key, self._not_on_disk = transcriber, loader.request, None
         self.modelPhase.emit("")
         self.modelReady.emit(self.model_description())
         if self._start_after_load:
@@ -262,20 +277,18 @@ class SessionController(QObject):
     def _on_model_failed(self, generation: int, exc: BaseException) -> None:
         if not self._current(generation):
             return
-        loader, self._loader = self._loader, None
-        self._start_after_load = False
+        loader, self._loader, quiet = self._loader, None, self._quiet
+        self._start_after_load, self._quiet = False, False
         self.modelPhase.emit("")
         self._set_state(State.IDLE)
-        if isinstance(exc, DownloadCancelled):
+        if isinstance(exc, DownloadCancelled) or quiet:
+            log.info("loading %s in the background failed: %s", loader.request.label, exc)
             return
         text, offer_folder = describe_model_error(exc, loader.request)
         self.modelFailed.emit(text, offer_folder)
 
     def model_description(self) -> str:
-        t = self._transcriber
-        if t is None:
-            return ""
-        return f"{t.name} · {t.device.upper() if t.device == 'cpu' else 'CUDA'} {t.compute_type}"
+        return describe_transcriber(self._transcriber) if self._transcriber is not None else ""
 
     # -- capture -------------------------------------------------------------
     def _begin_capture(self) -> None:
@@ -333,20 +346,11 @@ class SessionController(QObject):
     def _open_autosave(self, info: SessionInfo) -> list[GuardedWriter]:
         if not self.settings.autosave:
             return []
-        from captioner.subtitles import SubtitleFileError
-
-        folder = self.settings.sessions_dir()
-        try:
-            srt, txt = open_autosave(folder, session_stem(info.started), own_folder=folder == default_sessions_dir())
-        except (SubtitleFileError, OSError) as exc:
-            self.message.emit(
-                "warning",
-                f"Autosave is off for this session: {exc} The captions still show here and can be exported.",
-            )
-            return []
-        info.srt_path, info.txt_path = srt.path, txt.path
-        srt.labels = self.settings.srt_labels
-        return [GuardedWriter(w, self._autosave_failed) for w in (srt, txt)]
+        writers, warning = open_session_files(self.settings.sessions_dir(), info, self._autosave_failed,
+                                               srt_labels=self.settings.srt_labels)
+        if warning:
+            self.message.emit("warning", warning)
+        return writers
 
     def _autosave_failed(self, path: Path, exc: Exception) -> None:
         # called on the engine thread: hop to the GUI thread through the bridge's error signal
@@ -414,6 +418,8 @@ class SessionController(QObject):
         self.sessionFinished.emit(info)
         if self.monitor is not None:
             self.monitor.resume()
+        if self.preload_models:
+            self.preload()  # the model was changed in Settings meanwhile
 
     def _set_state(self, state: State) -> None:
         if state is not self.state:

@@ -190,6 +190,7 @@ class MainWindow(QMainWindow):
         c.modelPhase.connect(self._on_model_phase)
         c.downloadProgress.connect(self.download_panel.set_progress)
         c.modelReady.connect(lambda _d: self._show_model_status())
+        c.modelReady.connect(lambda _d: self.model_picker.measure(c.transcriber))  # the expected delay
         c.modelFailed.connect(self._on_model_failed)
         c.message.connect(self.show_message)
         c.statusUpdate.connect(self._on_status)

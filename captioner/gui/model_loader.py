@@ -18,11 +18,12 @@ _HINTS: dict[type[ModelError], str] = {
 
 
 class ModelLoader(QObject):
-    """Resolves (downloading if needed) and loads one model; cancel() really stops a download.
+    """Resolves (downloading if needed), loads and warms up one model; cancel() really stops a download.
 
-    Signals arrive on the GUI thread: `phase` ("checking", "downloading", "loading"),
+    Signals arrive on the GUI thread: `phase` ("checking", "downloading", "loading", "warming"),
     `progress` (DownloadProgress), then `ready` (Transcriber) or `failed` (exception;
-    DownloadCancelled after cancel()).
+    DownloadCancelled after cancel()). A `quiet` loader only loads a model already on disk:
+    for any other it is `ready` with None at once, having downloaded nothing.
     """
 
     phase = Signal(str)
@@ -30,9 +31,10 @@ class ModelLoader(QObject):
     ready = Signal(object)
     failed = Signal(object)
 
-    def __init__(self, request: ModelRequest) -> None:
+    def __init__(self, request: ModelRequest, *, quiet: bool = False) -> None:
         super().__init__()
         self.request = request
+        self.quiet = quiet
         self._cancel = threading.Event()
         self._task = Task(self._work, name="captioner-model")
         self._task.done.connect(self.ready)
@@ -45,9 +47,22 @@ class ModelLoader(QObject):
         self._cancel.set()
 
     def _work(self):
+        from captioner.engine.catalogue import is_cached
         from captioner.engine.models import load_transcriber
 
-        return load_transcriber(self.request, progress=self.progress.emit, cancel=self._cancel, phase=self.phase.emit)
+        if self.quiet and not is_cached(self.request.spec):
+            return None
+        transcriber = load_transcriber(self.request, progress=self.progress.emit, cancel=self._cancel, phase=self.phase.emit)
+        if not self._cancel.is_set():
+            self.phase.emit("warming")
+            transcriber.warm_up()  # the first pass pays first-use costs here, not in the session
+        return transcriber
+
+
+def describe_transcriber(transcriber) -> str:
+    """The model in use and where it runs, for people: "tiny.en · CPU int8"."""
+    t = transcriber
+    return f"{t.name} · {t.device.upper() if t.device == 'cpu' else 'CUDA'} {t.compute_type}"
 
 
 def describe_model_error(exc: BaseException, request: ModelRequest) -> tuple[str, bool]:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QProg
 
 from captioner.engine.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
 from captioner.gui.message_bar import Notice
+from captioner.gui.pace_hint import PassTimes, pace_key, pace_text, pace_tooltip, recommend_faster
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Latest, run_in_thread
 from captioner.gui.widgets import control_row, format_bytes
@@ -26,18 +27,36 @@ def _is_cached(spec: str) -> bool:
     return is_cached(spec)
 
 
+def _time_and_keep(transcriber, key: str, times_path: Path) -> float:
+    """One timed pass (on a worker thread), written to the pass-times file."""
+    from captioner.engine.pacing import time_one_pass
+
+    seconds = time_one_pass(transcriber)
+    PassTimes(times_path).put(key, seconds)
+    return seconds
+
+
 class ModelPicker(QWidget):
-    """"Model: [combo] [compute] hint". Writes the choice to the store; says what it needs by signals."""
+    """"Model: [combo] [compute] hint". Writes the choice to the store; says what it needs by signals.
+
+    The hint says whether the model is on disk and, once one pass of it has been timed on this
+    computer (`measure`, after it loads), how far captions will trail speech, with a faster
+    model to switch to when it falls behind.
+    """
 
     message = Signal(object)  # Notice
     resolved = Signal(str)  # a cause whose notices no longer hold
     downloadRequested = Signal()  # "download now" in the hint
 
-    def __init__(self, store: SettingsStore, parent: QWidget | None = None) -> None:
+    def __init__(self, store: SettingsStore, parent: QWidget | None = None, *, pass_times: PassTimes | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self._last_index = 0
         self._checks = Latest()  # only the latest "is it on disk?" answer is shown
+        self._timings = Latest()  # only the latest timing of a pass is shown
+        self._timing_key = ""  # the pace_key being timed now
+        self._cached: bool | None = None  # whether the chosen model is on disk; None: not known yet
+        self.pass_times = pass_times or PassTimes()
         self.combo = QComboBox()
         row = control_row(self, "Model:", self.combo, "modelCombo")
         self.combo.activated.connect(self._chosen)
@@ -55,11 +74,43 @@ class ModelPicker(QWidget):
         row.addWidget(self.hint, 2)
         self.fill()
         self.compute_combo.setCurrentIndex(max(0, self.compute_combo.findData(store.settings.compute_device)))
+        store.changed.connect(self._settings_changed)
         self.update_hint()
+
+    def _settings_changed(self, _settings) -> None:
+        self._show_pace()  # the beam size (Settings) is part of what a pass time belongs to
 
     @property
     def spec(self) -> str:
         return self.store.settings.model
+
+    @property
+    def pace_key(self) -> str:
+        s = self.store.settings
+        return pace_key(s.model, s.compute_device, s.beam_size)
+
+    def measure(self, transcriber) -> None:
+        """Time one pass of `transcriber` (loaded for the current choice) in the background, unless
+        this model, device and beam were timed before; the hint then shows the expected delay."""
+        key = self.pace_key
+        if self.pass_times.get(key) is not None or key == self._timing_key:
+            return
+        ticket = self._timings.next()
+        self._timing_key = key
+        self._show_pace()
+        run_in_thread(
+            _time_and_keep, transcriber, key, self.pass_times.path,
+            on_done=lambda seconds: self._timed(ticket, key, seconds),
+            on_failed=lambda exc: self._timed(ticket, key, None),
+            owner=self, name="captioner-pace",
+        )  # fmt: skip
+
+    def _timed(self, ticket: int, key: str, seconds: float | None) -> None:
+        if seconds is not None:
+            self.pass_times.seconds[key] = seconds  # the worker wrote the file
+        if self._timings.is_current(ticket):
+            self._timing_key = ""
+            self._show_pace()
 
     def fill(self) -> None:
         s = self.store.settings
@@ -131,28 +182,60 @@ class ModelPicker(QWidget):
         """Look (off the GUI thread) whether the chosen model is on disk, and say so."""
         spec = self.spec
         self.hint.setText("")
+        self._cached = None
         ticket = self._checks.next()
         run_in_thread(_is_cached, spec, on_done=lambda cached: self._show_hint(ticket, spec, cached), owner=self, name="captioner-model-check")
 
     def _show_hint(self, ticket: int, spec: str, cached: bool) -> None:
         if not self._checks.is_current(ticket):
             return  # a later choice asked again
+        self._cached = cached
+        self._show_pace()
+
+    def _show_pace(self) -> None:
+        """The hint: the expected delay once known (or that a pass is being timed), else whether the
+        model is on disk."""
+        spec, cached = self.spec, self._cached
+        if cached is None:
+            return  # the answer is on its way
         if is_folder_spec(spec):
-            self.hint.setText("local folder" if cached else "<span style='color:#d1242f'>folder missing</span>")
+            disk = "local folder" if cached else "<span style='color:#d1242f'>folder missing</span>"
         elif cached:
-            self.hint.setText("downloaded")
+            disk = "downloaded"
         else:
             size = dict(MODEL_CHOICES).get(spec, "")
             self.hint.setText(f"not downloaded{f' ({size})' if size else ''} · <a href='download'>download now</a>")
+            self.hint.setToolTip("")
+            return
+        s = self.store.settings
+        pass_s = self.pass_times.get(self.pace_key)
+        if pass_s is not None:
+            faster = recommend_faster(spec, pass_s, self.pass_times.by_model(s.compute_device, s.beam_size), s.language == "en" or spec.endswith(".en"))
+            self.hint.setText(pace_text(pass_s, faster))  # it loaded and ran: on disk goes without saying
+            self.hint.setToolTip(pace_tooltip(pass_s))
+        else:
+            timing = self._timing_key == self.pace_key
+            self.hint.setText("timing one pass on this computer…" if timing else disk)
+            self.hint.setToolTip("")
 
     def _hint_link(self, link: str) -> None:
         if link == "download":
             self.downloadRequested.emit()
+        elif link.startswith("use:"):
+            self.choose_model(link[4:])
+
+    def choose_model(self, spec: str) -> None:
+        """Switch to `spec`, a name in the list (as if picked there)."""
+        index = self.combo.findData(spec)
+        if index >= 0:
+            self.combo.setCurrentIndex(index)
+            self._chosen(index)
 
     def set_phase(self, phase: str) -> None:
         """The model loader's phase ("" when done): the hint hides meanwhile, then looks again."""
         if phase:
             self._checks.drop()
+            self._cached = None
             self.hint.setText("")
         else:
             self.update_hint()
@@ -189,7 +272,12 @@ class DownloadPanel(QWidget):
         label = model_label(model)
         self.show()
         self.cancel.setEnabled(True)
-        text = {"checking": f"Looking for {label}…", "downloading": f"Downloading {label}…", "loading": f"Loading {label} into memory…"}
+        text = {
+            "checking": f"Looking for {label}…",
+            "downloading": f"Downloading {label}…",
+            "loading": f"Loading {label} into memory…",
+            "warming": f"Warming up {label} (one pass)…",
+        }
         if phase in text:
             self.label.setText(text[phase])
             self.bar.setRange(0, 0)

@@ -1,5 +1,5 @@
-"""The status line: the model in use, the captions' lag, the session's length, where it is saved,
-and whether the overlay lets clicks through."""
+"""The status line: the model in use, the captions' lag, what the engine gave up to keep up, the
+session's length, where it is saved, and whether the overlay lets clicks through."""
 
 from __future__ import annotations
 
@@ -45,6 +45,10 @@ class StatusLine(QWidget):
         self.lag_label = QLabel()
         self.lag_label.setObjectName("lagLabel")
         self.lag_label.setToolTip(f"How far the captions trail the live audio; amber over {LAG_WARN_S:.0f} s, red over {LAG_BAD_S:.0f} s")
+        self.degraded_label = QLabel()
+        self.degraded_label.setObjectName("degradedLabel")
+        self.degraded_label.setWordWrap(False)
+        self.degraded_label.setToolTip("This computer is not keeping up with the model; no final caption is lost")
         self.length_label = QLabel()
         self.length_label.setToolTip("Length of the session")
         self.autosave_label = QLabel()
@@ -52,9 +56,10 @@ class StatusLine(QWidget):
         self.autosave_label.linkActivated.connect(lambda _link: self.openAutosave.emit())
         self.click_through_label = QLabel(f"Overlay click-through · {CLICK_THROUGH_SHORTCUT} to undo")
         self.click_through_label.hide()
-        for w in (self.state_label, self.model_status, self.lag_label, self.length_label, self.autosave_label, self.click_through_label):
+        for w in (self.state_label, self.model_status, self.lag_label, self.degraded_label, self.length_label, self.autosave_label, self.click_through_label):
             row.addWidget(w)
         self.lag_label.hide()
+        self.degraded_label.hide()
         self.length_label.hide()
 
     def set_model(self, text: str) -> None:
@@ -80,6 +85,7 @@ class StatusLine(QWidget):
 
     def session_finished(self, info) -> None:
         self.lag_label.hide()
+        self.show_degraded("")
         self.show_autosave(info, finished=True)
 
     def show_autosave(self, info, finished: bool = False) -> None:
@@ -100,6 +106,13 @@ class StatusLine(QWidget):
         self.length_label.setText(f"Session {format_clock(round(status.audio_s * SAMPLE_RATE), hours='short')}")
         if status.overflows:
             self.length_label.setToolTip(f"{status.overflows} blocks of audio were dropped: the machine is overloaded")
+        self.show_degraded(status.degraded)
+
+    def show_degraded(self, text: str) -> None:
+        """The engine's sentence on what it does to catch up (amber), hidden again once it is ""."""
+        if text != self.degraded_label.text():
+            self.degraded_label.setText(text)
+        self.degraded_label.setVisible(bool(text))
 
     def set_delay(self, seconds: float) -> None:
         level = lag_level(seconds)

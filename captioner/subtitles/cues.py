@@ -9,6 +9,7 @@ cues about equally full.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+import unicodedata
 from dataclasses import dataclass
 
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
@@ -98,14 +99,40 @@ def _timed_words(event: CaptionEvent) -> list[Word]:
     """The event's non-blank words, spread by character count when it has none.
 
     A word keeps one leading space where it had any, so languages written
-    without spaces are not given any.
+    without spaces are not given any. A word that goes on the one before it
+    (see `_continues`) is joined to it, so no line or cue begins with it, and
+    a lone opening bracket or quote is joined to the word after it.
     """
-    words = [
-        Word(w.text[:1].isspace() * " " + body, w.start, w.end, w.probability)
-        for w in event.words
-        if (body := " ".join(w.text.split()))
-    ]
+    words: list[Word] = []
+    for w in event.words:
+        body = " ".join(w.text.split())
+        if not body:
+            continue
+        if words and (_continues(w.text) or (_opens(words[-1].text) and not w.text[:1].isspace())):
+            last = words[-1]
+            words[-1] = Word(last.text + body, last.start, max(last.end, w.end), min(last.probability, w.probability))
+        else:
+            words.append(Word(w.text[:1].isspace() * " " + body, w.start, w.end, w.probability))
     return words or _spread(event.text.split(), event.start, event.end)
+
+
+def _continues(token: str) -> bool:
+    """Whether a word token is the rest of the word before it.
+
+    Whisper gives ".5" after " $16", "%" after " 3.2" and "-time" after " real":
+    no leading space, and a punctuation mark or symbol first that does not open
+    something (an opening bracket or quote belongs to what follows it).
+    """
+    if not token or token[0].isspace():
+        return False
+    category = unicodedata.category(token[0])
+    return category[0] in "PS" and category not in ("Ps", "Pi")
+
+
+def _opens(token: str) -> bool:
+    """Whether a word token is nothing but opening brackets or quotes."""
+    body = token.strip()
+    return bool(body) and all(unicodedata.category(c) in ("Ps", "Pi") for c in body)
 
 
 def _spread(tokens: list[str], start: int, end: int) -> list[Word]:

@@ -61,3 +61,20 @@ def test_a_short_sentence_said_twice_collapses():
 
 def test_ends_sentence():
     assert [ends_sentence(w) for w in ("16.", "yes!", "why?", 'said."', "well,", "16", "e.g")] == [True, True, True, True, False, False, False]
+
+
+def test_a_watcher_hears_every_drop_with_its_rule():
+    from captioner.engine.filters import invented_by, watch
+
+    heard = []
+    with watch(lambda rule, text: heard.append((rule, text))):
+        assert is_invented(score("la " * 40, ratio=3.1), audio_rms=0.1)
+        assert is_invented(score("Something", no_speech=0.9, logprob=-1.5), audio_rms=0.1)
+        assert is_invented(score(" Thank you."), audio_rms=QUIET_RMS / 2)
+        assert not is_invented(score(" The meeting starts at nine."), audio_rms=0.1)
+        assert collapse_repeats("we are glad we are glad to see you".split()) == "we are glad to see you".split()
+    assert [r for r, _ in heard] == ["loop", "no_speech", "filler", "repeat"]
+    assert heard[2][1] == " Thank you." and heard[3][1] == "we are glad"
+    assert invented_by(score(" The meeting starts at nine."), 0.1) is None
+    is_invented(score("la " * 40, ratio=3.1), audio_rms=0.1)  # after the block: nobody is told
+    assert len(heard) == 4

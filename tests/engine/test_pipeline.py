@@ -153,3 +153,61 @@ def test_speech_cut_at_the_length_limit_gets_finals_for_both_parts(two_phrases, 
     speech = np.flatnonzero(np.abs(audio) > 0.01)
     assert first.start <= speech[0] and second.end >= speech[-1] - 0.25 * SR
     assert sum(1 for job in passes if job.final) <= 2
+
+
+def test_interims_from_a_small_model_finals_from_the_big_one(tiny_model, base_model, sentence_wav):
+    from captioner.engine.transcriber import Transcriber
+
+    interim = Transcriber.load(str(tiny_model), device="cpu", name="tiny.en")
+    big = Transcriber.load(str(base_model), device="cpu", name="base", interim=interim)
+    audio = np.concatenate([decode_file(str(sentence_wav))] * 2)
+    result = replay(audio, CaptionEngine(EngineConfig()), big.run)
+    assert len(result.finals) == 2 and all(wer(SENTENCE, f.text) <= 0.2 for f in result.finals)
+    drafts = [r for job, r in result.jobs if r.draft]
+    assert drafts and all(not (job.final or job.pause) for job, r in result.jobs if r.draft)
+    assert [e for e in result.emitted if not e.event.final and e.event.text]
+    # each final is the text of a pass by the big model, never a draft
+    big_texts = {r.text for job, r in result.jobs if not r.draft}
+    assert all(f.text in big_texts for f in result.finals)
+
+
+def test_a_final_that_fails_its_checks_keeps_the_last_good_interim(tiny_transcriber, tmp_path):
+    """The final pass runs with a budget of about a token a second and no re-run: where the cut falls
+    right after a timestamp, faster-whisper takes the rest of the window as said and the pass
+    loses most words. That final falls back to the last interim, which heard almost all of it."""
+    from captioner.engine.transcriber import DecodeOptions, Transcriber
+
+    text = ("The quarterly report shows that revenue grew by twelve percent while costs fell slightly, "
+            "and the team expects the new product line to launch in the spring after the final review.")
+    audio = read_wav(speak(text, tmp_path / "long.wav", lead_s=0.5, trail_s=1.5, words_per_minute=220))
+    tried = []
+    for rate in (1.0, 0.5, 1.5, 0.0, 2.0, 0.75, 1.25):
+        cut = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate, checks=False), name="tiny.en", interim=tiny_transcriber)
+        engine = CaptionEngine(EngineConfig(pause_pass_ms=10_000))
+        result = replay(audio, engine, cut.run, compute_advances_clock=False)
+        failed = [r for job, r in result.jobs if job.final and r.problem]
+        tried.append((rate, len(failed)))
+        if failed:
+            break
+    else:
+        pytest.fail(f"no budget made a final pass fail its checks: {tried}")
+    assert engine.fallbacks == len(failed)
+    said = " ".join(f.text for f in result.finals)
+    assert wer(text, said) <= 0.35
+    assert len(said.split()) > sum(len(r.words) for r in failed) + 5
+
+
+def test_falling_behind_thins_out_interims_and_keeps_every_final(sentence_wav, tiny_transcriber):
+    one = decode_file(str(sentence_wav))
+    audio = np.concatenate([one] * 4)
+    engine = CaptionEngine(EngineConfig())
+    seen = []
+
+    def slow(job):
+        seen.append(engine.degraded)
+        return _slowed(tiny_transcriber.transcribe(job.audio), 6.0)
+
+    result = replay(audio, engine, slow)
+    assert len(result.finals) == 4 and all(wer(SENTENCE, f.text) <= 0.2 for f in result.finals)
+    assert "Behind: final text only" in seen or any(s.startswith("Behind: interim text every") for s in seen)
+    assert seen[0] == ""

@@ -1,7 +1,8 @@
 import numpy as np
+import pytest
 
 from captioner.audio.sources import decode_file
-from captioner.engine.transcriber import FULL_WINDOW_FRAMES, DecodeOptions, Transcriber, token_budget, window_frames
+from captioner.engine.transcriber import FULL_WINDOW_FRAMES, DecodeOptions, Transcriber, max_new_tokens, token_budget, window_frames
 from tests.conftest import SENTENCE
 from tests.engine.test_pipeline import wer
 
@@ -15,7 +16,15 @@ def test_window_is_the_clip_plus_margin_in_whole_seconds():
 
 def test_token_budget_grows_with_the_clip_and_is_capped():
     assert token_budget(16000) < token_budget(16000 * 5) < token_budget(16000 * 20)
-    assert token_budget(16000 * 60) == 440
+    assert token_budget(16000 * 60) == 224
+    assert token_budget(16000 * 5, per_second=4) == 36
+
+
+def test_max_new_tokens_asks_for_twice_the_budget_within_the_decoder_positions():
+    # CTranslate2 decodes at most (prompt + max_new_tokens) / 2 tokens
+    assert max_new_tokens(66, 4) == 128 and (4 + 128) // 2 == 66
+    assert max_new_tokens(224, 4) == 444
+    assert max_new_tokens(224, 228) == 220  # a long prompt: the 448 positions are the limit
 
 
 def test_short_window_matches_the_full_window(tiny_model, sentence_wav):
@@ -41,3 +50,97 @@ def test_english_only_model_refuses_another_language(tiny_model):
     with pytest.raises(LanguageUnsupported, match="English-only") as raised:
         Transcriber.load(str(tiny_model), DecodeOptions(language="de"), device="cpu", name="tiny.en")
     assert (raised.value.model, raised.value.language) == ("tiny.en", "de")
+
+
+FAST = ("The quarterly report shows that revenue grew by twelve percent while costs fell slightly, "
+        "and the team expects the new product line to launch in the spring after the final review "
+        "with the board, the partners and the suppliers who have all agreed to the revised schedule. "
+        "Next month we will hire four engineers and open a small office in Denver.")
+
+
+@pytest.fixture(scope="module")
+def fast_speech(tmp_path_factory):
+    """A fast talker (230 words a minute) in one long, unbroken segment of about 14 s."""
+    from tests.speech import read_wav, speak
+
+    return read_wav(speak(FAST, tmp_path_factory.mktemp("fast") / "fast.wav", lead_s=0.3, trail_s=0.4, words_per_minute=230))
+
+
+def test_ctranslate2_decodes_at_most_half_of_max_length(tiny_transcriber, fast_speech):
+    """The premise of `max_new_tokens`: CTranslate2's Whisper writes at most max_length / 2 tokens."""
+    model = tiny_transcriber.model
+    features = model.feature_extractor(fast_speech)[:, :3000]
+    encoded = model.encode(np.pad(features, ((0, 0), (0, 3000 - features.shape[1]))))
+    sot = [model.hf_tokenizer.token_to_id("<|startoftranscript|>")]
+    for budget in (10, 30):
+        out = model.model.generate(encoded, [sot], max_length=len(sot) + max_new_tokens(budget, len(sot)), beam_size=1)[0]
+        assert len(out.sequences_ids[0]) == budget
+    half = model.model.generate(encoded, [sot], max_length=60, beam_size=1)[0]
+    assert len(half.sequences_ids[0]) == 30
+
+
+def test_a_fast_long_utterance_comes_through_whole(tiny_transcriber, fast_speech):
+    assert len(fast_speech) / 16000 > 13
+    result = tiny_transcriber.transcribe(fast_speech, checked=True)
+    assert result.problem == "" and result.reruns == 0
+    assert wer(FAST, result.text) <= 0.15
+    assert result.text.rstrip(".").endswith("Denver")
+
+
+@pytest.fixture(scope="module")
+def cut_speech(tmp_path_factory):
+    """The fast talker's first three sentences (about 12 s), and a budget of 1 token a second: the
+    decoder stops after a few words and faster-whisper takes the rest of the window as said."""
+    from tests.speech import read_wav, speak
+
+    text = FAST.rsplit(" Next month", 1)[0]
+    audio = read_wav(speak(text, tmp_path_factory.mktemp("cut") / "cut.wav", lead_s=0, trail_s=0, words_per_minute=240))
+    return text, audio
+
+
+def test_a_pass_cut_short_runs_again_on_the_full_window(tiny_transcriber, cut_speech):
+    text, audio = cut_speech
+    tight = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=1.0), name="tiny.en")
+    unchecked = tight.transcribe(audio)
+    assert unchecked.reruns == 0 and unchecked.problem == "ended before the audio"
+    assert len(unchecked.words) < 0.5 * len(text.split())
+    assert tight.model.window_frames < FULL_WINDOW_FRAMES
+    checked = tight.transcribe(audio, checked=True)
+    assert checked.reruns == 1 and tight.model.window_frames == FULL_WINDOW_FRAMES
+    assert len(checked.words) > 2 * len(unchecked.words)  # the words it had lost are back
+
+
+def test_an_interim_model_writes_drafts_and_the_big_model_the_passes_that_may_be_final(tiny_model, base_model, sentence_wav):
+    from captioner.engine.pipeline import Job
+
+    interim = Transcriber.load(str(tiny_model), device="cpu", name="tiny.en")
+    big = Transcriber.load(str(base_model), device="cpu", name="base", interim=interim)
+    audio = decode_file(str(sentence_wav))
+    job = lambda **kw: Job(1, 1, start=0, end=len(audio), audio=audio, **kw)  # noqa: E731
+    draft = big.run(job(final=False))
+    assert draft.draft and wer(SENTENCE, draft.text) <= 0.2
+    for final in (big.run(job(final=False, pause=True)), big.run(job(final=True))):
+        assert not final.draft and wer(SENTENCE, final.text) <= 0.2
+    assert big.warm_up() > 0
+
+
+def test_warm_up_runs_one_pass_and_passes_from_two_threads_never_overlap(tiny_transcriber, sentence_wav):
+    import threading
+    import time
+
+    assert tiny_transcriber.warm_up() > 0
+    audio = decode_file(str(sentence_wav))
+    spans: list[tuple[float, float]] = []
+
+    def one_pass() -> None:
+        result = tiny_transcriber.transcribe(audio)
+        end = time.perf_counter()
+        spans.append((end - result.compute_s, end))  # when this pass really computed
+
+    threads = [threading.Thread(target=one_pass) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    (a0, a1), (b0, b1) = sorted(spans)
+    assert a1 <= b0 + 0.005, f"passes overlapped: {spans}"  # the second waited for the first

@@ -29,8 +29,9 @@ FAKE_DEVICES = [
 
 @pytest.fixture(autouse=True)
 def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Settings, sessions and model caches all under tmp_path; the model hub unreachable."""
+    """Settings, sessions, pass times and model caches all under tmp_path; the model hub unreachable."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")  # nothing listens there: offline
@@ -86,15 +87,18 @@ def write_settings(settings_path: Path) -> Callable[..., Path]:
 
 @pytest.fixture
 def make_app(qtbot, settings_path: Path, model_dir: Path, write_settings) -> Iterator[Callable[..., object]]:
-    """Build the whole app (no tray, no level monitor, fake device list), shown offscreen."""
+    """Build the whole app (no tray, no level monitor, fake device list), shown offscreen; the model
+    loads on Start unless `preload` (as the real app does: in the background from the start)."""
     from captioner.gui.app import CaptionerApp
 
     apps = []
 
-    def make(*, model: str | None = None, write: bool = True, devices=FAKE_DEVICES, **settings):
+    def make(*, model: str | None = None, write: bool = True, devices=FAKE_DEVICES, preload: bool = False, **settings):
         if write:
             write_settings(model=model or str(model_dir), **settings)
-        app = CaptionerApp(settings_path, device_lister=lambda: list(devices), monitor_levels=False, tray=False, device_poll_ms=0)
+        app = CaptionerApp(
+            settings_path, device_lister=lambda: list(devices), monitor_levels=False, tray=False, device_poll_ms=0, preload_model=preload
+        )
         qtbot.addWidget(app.window)
         apps.append(app)
         app.show()

@@ -25,3 +25,61 @@ def test_the_controller_reads_the_store_whatever_the_order(qtbot, tmp_path: Path
     controller.use_transcriber(transcriber)
     store.update(input_device="pulse:other")  # not about the model: it stays loaded
     assert controller.transcriber is transcriber
+
+
+def test_the_model_loads_while_a_device_is_picked_so_start_waits_for_no_model(make_app, qtbot, speech_wav: Path) -> None:
+    from captioner.gui.controller import State
+    from tests.gui.conftest import words
+
+    app = make_app(preload=True, compute_device="cpu")  # as the app opens
+    w, c = app.window, app.controller
+    assert c.state is State.IDLE and w.device_picker.isEnabled() and w.model_picker.isEnabled()  # free to pick meanwhile
+    qtbot.waitUntil(lambda: c.model_loaded_for(c.model_request()), timeout=30000)
+    assert c.state is State.IDLE and "loads on Start" not in w.status_line.model_status.text()
+    qtbot.waitUntil(lambda: "behind speech on this computer" in w.model_picker.hint.text(), timeout=30000)
+    phases: list[str] = []
+    c.modelPhase.connect(phases.append)
+    w.start_file_session(str(speech_wav), realtime=False)
+    assert c.state is State.STARTING  # straight to the audio: the model is loaded and warm
+    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
+    assert phases == [] and not c.errors, c.errors
+    assert {"morning", "travel"} <= set(words(" ".join(e.text for e in c.finals)))
+
+
+def test_start_during_the_background_load_waits_for_it_and_loads_nothing_twice(make_app, qtbot, speech_wav: Path) -> None:
+    from captioner.gui.controller import State
+
+    app = make_app(compute_device="cpu")
+    w, c = app.window, app.controller
+    phases: list[str] = []
+    c.modelPhase.connect(phases.append)
+    c.preload_models = True
+    c.preload()  # what the app does when its window opens
+    assert c.state is State.IDLE
+    w.start_file_session(str(speech_wav), realtime=False)  # pressed at once
+    assert c.state is State.PREPARING and w.start_button.text() == "Cancel"
+    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
+    assert phases.count("loading") == 1 and phases.count("warming") == 1, phases
+    assert not c.errors, c.errors
+
+
+def test_another_device_or_model_loads_and_is_timed_in_the_background(make_app, qtbot, model_dir: Path) -> None:
+    from captioner.gui.controller import State
+    from captioner.gui.pace_hint import PassTimes, pace_key
+
+    app = make_app(preload=True, compute_device="cpu")
+    w, c = app.window, app.controller
+    qtbot.waitUntil(lambda: "behind speech" in w.model_picker.hint.text(), timeout=30000)
+    picker = w.model_picker
+    picker._compute_chosen(picker.compute_combo.findData("auto"))
+    assert c.transcriber is None  # the former one is let go at once
+    qtbot.waitUntil(lambda: c.model_loaded_for(c.model_request()), timeout=30000)
+    qtbot.waitUntil(lambda: "behind speech" in picker.hint.text(), timeout=30000)
+    times = PassTimes()
+    assert times.get(pace_key(str(model_dir), "cpu")) and times.get(pace_key(str(model_dir), "auto"))
+    # a model that is not on disk is not downloaded in the background, and nothing is said
+    picker.choose_model("small.en")
+    qtbot.waitUntil(lambda: "not downloaded" in picker.hint.text(), timeout=5000)
+    qtbot.wait(500)
+    assert c.state is State.IDLE and c.transcriber is None and not w.message_bar.isVisible()
+    assert not w.download_panel.isVisible()

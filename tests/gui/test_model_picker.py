@@ -75,7 +75,8 @@ def test_download_progress_cancel_then_download_now(make_app, qtbot, model_dir: 
         assert is_cached("tiny.en")
         assert c.model_loaded_for(c.model_request())
         assert "tiny.en · CPU int8" in w.status_line.model_status.text()
-        qtbot.waitUntil(lambda: w.model_picker.hint.text() == "downloaded", timeout=5000)
+        qtbot.waitUntil(lambda: "behind speech on this computer" in w.model_picker.hint.text(), timeout=30000)
+        assert "'>about " in w.model_picker.hint.text()  # one pass was timed once it loaded
         assert probe.longest < 1.0, f"the GUI froze for {probe.longest:.2f} s"
 
 
@@ -193,3 +194,56 @@ def test_the_picker_on_its_own_writes_the_store_and_reports_by_signals(qtbot, tm
     assert panel.isVisible() and panel.label.text() == "Downloading tiny.en…"
     panel.set_phase("", "tiny.en")
     assert not panel.isVisible()
+
+
+def test_the_picker_times_one_real_pass_and_shows_the_expected_delay(qtbot, tmp_path: Path, model_dir: Path, transcriber) -> None:
+    from captioner.engine.pacing import expected_delay
+    from captioner.gui.model_picker import ModelPicker
+    from captioner.gui.pace_hint import PassTimes, pace_key
+    from captioner.gui.settings_store import SettingsStore
+
+    store = SettingsStore(tmp_path / "settings.json")
+    store.update(model=str(model_dir), compute_device="cpu")
+    picker = ModelPicker(store)
+    qtbot.addWidget(picker)
+    qtbot.waitUntil(lambda: picker.hint.text() == "local folder", timeout=5000)  # never timed here
+    picker.measure(transcriber)
+    assert picker.hint.text() == "timing one pass on this computer…"
+    qtbot.waitUntil(lambda: "behind speech" in picker.hint.text(), timeout=30000)
+    seconds = PassTimes().get(pace_key(str(model_dir), "cpu"))
+    assert seconds is not None and seconds > 0  # kept in the cache folder
+    assert f">about {expected_delay(seconds):.1f} s behind speech on this computer<" in picker.hint.text()
+    assert f"{seconds:.2f} s" in picker.hint.toolTip()
+
+    # a later start shows it at once and times nothing again
+    later = ModelPicker(store)
+    qtbot.addWidget(later)
+    qtbot.waitUntil(lambda: later.hint.text() == picker.hint.text(), timeout=5000)
+    later.measure(transcriber)
+    assert later.hint.text() == picker.hint.text() and later._timing_key == ""
+    # another device: not timed there yet
+    later._compute_chosen(later.compute_combo.findData("auto"))
+    qtbot.waitUntil(lambda: later.hint.text() == "local folder", timeout=5000)
+    # a beam size chosen in Settings is timed on its own too
+    later._compute_chosen(later.compute_combo.findData("cpu"))
+    qtbot.waitUntil(lambda: "behind speech" in later.hint.text(), timeout=5000)
+    store.update(beam_size=5)
+    assert later.hint.text() == "local folder"
+
+
+def test_a_model_that_falls_behind_is_said_and_the_faster_one_is_a_click_away(qtbot, tmp_path: Path, model_dir: Path) -> None:
+    from captioner.gui.model_picker import ModelPicker
+    from captioner.gui.pace_hint import PassTimes, pace_key
+    from captioner.gui.settings_store import SettingsStore
+
+    store = SettingsStore(tmp_path / "settings.json")
+    store.update(model=str(model_dir), compute_device="cpu")
+    times = PassTimes()
+    times.put(pace_key(str(model_dir), "cpu"), 7.5)  # a pass over 5 s of speech took 7.5 s on a slow machine
+    times.put(pace_key("base.en", "cpu"), 1.2)
+    picker = ModelPicker(store)
+    qtbot.addWidget(picker)
+    qtbot.waitUntil(lambda: "falls behind" in picker.hint.text(), timeout=5000)
+    assert "use base.en" in picker.hint.text() and "7.5 s" in picker.hint.toolTip()
+    picker.hint.linkActivated.emit("use:base.en")
+    assert store.settings.model == "base.en" and picker.combo.currentData() == "base.en"

@@ -1,4 +1,4 @@
-"""The status line on its own: lag, session length, the autosave link, click-through."""
+"""The status line on its own: lag, what the engine gives up to keep up, session length, the autosave link, click-through."""
 
 from __future__ import annotations
 
@@ -56,3 +56,19 @@ def test_click_through_notice_follows_the_setting(qtbot) -> None:
     assert line.click_through_label.isVisible()
     line.set_click_through(False)
     assert not line.click_through_label.isVisible()
+
+
+def test_the_engine_degrading_is_said_in_amber_and_cleared_when_it_catches_up(qtbot) -> None:
+    line = StatusLine()
+    qtbot.addWidget(line)
+    line.show()
+    line.session_started(SessionInfo())
+    assert not line.degraded_label.isVisible()
+    sentence = "Behind by 6 s: interim captions paused until it catches up; final captions still come"
+    line.set_status(SessionStatus(audio_s=30, processed_s=24, lag_s=6, degraded=sentence))
+    assert line.degraded_label.isVisible() and line.degraded_label.text() == sentence
+    line.set_status(SessionStatus(audio_s=31, processed_s=30.5, lag_s=0.5))
+    assert not line.degraded_label.isVisible()
+    line.set_status(SessionStatus(audio_s=40, processed_s=34, lag_s=6, degraded=sentence))
+    line.session_finished(SessionInfo())
+    assert not line.degraded_label.isVisible()

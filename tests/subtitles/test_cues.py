@@ -254,3 +254,46 @@ def test_words_without_spaces_are_not_given_any():
     cues = shape_cues(event, max_chars=16)
     assert "".join("".join(cue.lines) for cue in cues) == event.text
     assert all(" " not in line and len(line) <= 16 for cue in cues for line in cue.lines)
+
+
+# Word tokens as faster-whisper gives them for tiny.en: a number's decimals, a percent sign and
+# the second half of a hyphenated word come without a leading space.
+WHISPER_TOKENS = [
+    " The", " budget", " rose", " to", " $16", ".5", " million", " in", " 2024,", " up", " 3", ".2", "%",
+    " from", " last", " year.", " Call", " me", " at", " 10", ".30", " on", " March", " 16.", " A", " real",
+    "-time", " demo.",
+]
+
+
+def whisper_final(tokens: list[str]) -> CaptionEvent:
+    words = tuple(Word(t, i * 8000, i * 8000 + 6000) for i, t in enumerate(tokens))
+    return CaptionEvent(1, 0, len(tokens) * 8000, "".join(tokens).strip(), True, words)
+
+
+@pytest.mark.parametrize("max_chars", range(12, 43))
+def test_word_pieces_without_a_space_stay_on_the_word_before(max_chars: int):
+    event = whisper_final(WHISPER_TOKENS)
+    cues = shape_cues(event, max_chars=max_chars)
+    check_cues(cues, event, max_chars=max_chars)
+    assert " ".join(" ".join(cue.lines) for cue in cues) == event.text
+    assert not any(line.startswith((".", "%", "-")) for cue in cues for line in cue.lines)
+
+
+def test_a_joined_word_spans_its_pieces():
+    event = whisper_final([" costs", " $16", ".5", " million."])
+    cue, = shape_cues(event, min_duration_s=0.0)
+    assert cue.lines == ("costs $16.5 million.",)
+    assert (cue.start, cue.end) == (0, 3 * 8000 + 6000)
+    (one,) = shape_cues(whisper_final([" $16", ".5"]), min_duration_s=0.0)
+    assert (one.start, one.end) == (0, 8000 + 6000)
+
+
+def test_closing_punctuation_never_begins_a_line_without_spaces():
+    tokens = ["我们", "今天", "讨论", "新版本", "的", "发布", "计划", "。", "「", "好的", "」", "，", "谢谢", "。"] * 3
+    words = tuple(Word(t, i * 4000, i * 4000 + 3500) for i, t in enumerate(tokens))
+    event = CaptionEvent(1, 0, len(tokens) * 4000, "".join(tokens), True, words)
+    for max_chars in range(4, 17):
+        lines = [line for cue in shape_cues(event, max_chars=max_chars) for line in cue.lines]
+        assert "".join(lines) == event.text
+        assert not any(line.startswith(("。", "」", "，")) for line in lines)
+        assert not any(line.endswith("「") for line in lines)

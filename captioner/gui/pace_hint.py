@@ -1,0 +1,113 @@
+"""How far captions will trail speech with a model on this computer: the measured pass times
+(kept per model, device and beam in the cache folder, so a later start shows them at once),
+the words for the model picker, and a faster model to suggest when one falls behind.
+
+No Qt here: these are rules and a small file, tested on their own.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import platformdirs
+
+from captioner.engine.catalogue import CATALOGUE
+from captioner.engine.pacing import PASS_AUDIO_S, expected_delay, falls_behind
+from captioner.files import write_atomic
+
+log = logging.getLogger(__name__)
+
+PASS_TIMES_FILE = "pass-times.json"
+_VERSION = 1
+_SIZES = {entry.name: entry.size for entry in CATALOGUE}
+
+
+def default_pass_times_path() -> Path:
+    return Path(platformdirs.user_cache_dir("captioner")) / PASS_TIMES_FILE
+
+
+def pace_key(spec: str, compute_device: str, beam_size: int = 1) -> str:
+    """What a pass time belongs to: the model, where it runs ("auto", "cpu", "cuda"), the beam."""
+    return f"{spec}|{compute_device}|beam{beam_size}"
+
+
+class PassTimes:
+    """Seconds of one pass over PASS_AUDIO_S of speech, per pace_key; a file in the cache folder.
+
+    A missing or unreadable file is an empty record (it is only a cache); a failed write is logged.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or default_pass_times_path()
+        self.seconds: dict[str, float] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if isinstance(data, dict) and data.get("version") == _VERSION and isinstance(data.get("pass_s"), dict):
+            self.seconds = {k: float(v) for k, v in data["pass_s"].items() if isinstance(v, (int, float)) and v > 0}
+
+    def get(self, key: str) -> float | None:
+        return self.seconds.get(key)
+
+    def by_model(self, compute_device: str, beam_size: int = 1) -> dict[str, float]:
+        """The catalogue models' pass times on `compute_device`, by name."""
+        found = {e.name: self.get(pace_key(e.name, compute_device, beam_size)) for e in CATALOGUE}
+        return {name: s for name, s in found.items() if s is not None}
+
+    def put(self, key: str, seconds: float) -> None:
+        self.seconds[key] = seconds
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(self.path, json.dumps({"version": _VERSION, "pass_s": self.seconds}, indent=1))
+        except OSError as exc:
+            log.warning("cannot keep the model's pass time in %s: %s", self.path, exc)
+
+
+def _size_mb(size: str) -> float:
+    number, unit = size.split()
+    return float(number) * (1000 if unit == "GB" else 1)
+
+
+def recommend_faster(spec: str, pass_s: float, measured: dict[str, float], english: bool = True) -> str | None:
+    """A catalogue model that should keep up where `spec` (pass `pass_s`) falls behind, best first.
+
+    Only smaller downloads count as faster. A candidate's own measured pass time (`measured`,
+    by model name, same device) decides when there is one; otherwise its pass is estimated from
+    `spec`'s by download size. For English the English-only twin (small.en) stands for its
+    multilingual model (small); for other languages .en models are never offered. With no
+    candidate estimated to keep up, the smallest is offered; None when there is nothing smaller.
+    """
+    size = _size_mb(_SIZES[spec]) if spec in _SIZES else None
+
+    def offered(name: str) -> bool:
+        return f"{name}.en" not in _SIZES if english else not name.endswith(".en")
+
+    candidates = [e.name for e in CATALOGUE if e.name != spec and (size is None or _size_mb(e.size) < size) and offered(e.name)]
+    for name in candidates:
+        estimate = measured.get(name)
+        if estimate is None and size is not None:
+            estimate = pass_s * _size_mb(_SIZES[name]) / size
+        if estimate is not None and not falls_behind(estimate):
+            return name
+    return candidates[-1] if candidates else None
+
+
+def pace_text(pass_s: float, faster: str | None = None) -> str:
+    """The picker's words (rich text) for a measured pass time."""
+    if not falls_behind(pass_s):
+        return f"<span style='color:#116329'>about {expected_delay(pass_s):.1f} s behind speech on this computer</span>"
+    text = "<span style='color:#9a6700; font-weight:bold'>falls behind speech on this computer</span>"
+    return f"{text} · <a href='use:{faster}'>use {faster}</a>" if faster else text
+
+
+def pace_tooltip(pass_s: float) -> str:
+    delay = expected_delay(pass_s)
+    if falls_behind(pass_s):
+        return (
+            f"One pass over {PASS_AUDIO_S:.0f} s of speech took {pass_s:.1f} s here: captions would trail "
+            "further and further behind. A smaller model keeps up."
+        )
+    return f"One pass over {PASS_AUDIO_S:.0f} s of speech took {pass_s:.2f} s here: final captions appear about {delay:.1f} s after the speaker stops."

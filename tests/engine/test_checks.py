@@ -1,0 +1,21 @@
+"""The rule that says a pass looks wrong."""
+
+from captioner.engine.checks import GAP_S, pass_problem
+
+OK = dict(cut=False, looped=False, text_end_s=4.6, clip_s=5.0, rms=0.05)
+
+
+def test_a_clean_pass_passes():
+    assert pass_problem(**OK) == ""
+
+
+def test_a_cut_or_looping_pass_fails():
+    assert pass_problem(**{**OK, "cut": True}) == "hit its token budget"
+    assert pass_problem(**{**OK, "looped": True}) == "repeated itself"
+
+
+def test_text_ending_long_before_the_audio_fails_unless_the_audio_is_quiet():
+    early = {**OK, "text_end_s": 5.0 - GAP_S}
+    assert pass_problem(**early) == "ended before the audio"
+    assert pass_problem(**{**early, "rms": 0.001}) == ""
+    assert pass_problem(**{**OK, "text_end_s": 0.0, "clip_s": 2.0}) == ""  # a short clip with no text
