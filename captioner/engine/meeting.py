@@ -165,7 +165,7 @@ class MeetingSession:
     def _run_worker(self) -> None:
         while (job := self._jobs.get()) is not None:
             try:
-                result: Transcript | BaseException = self.transcriber.transcribe(job.audio, job.prompt)
+                result: Transcript | BaseException = self.transcriber.run(job)
             except BaseException as exc:  # reported by the engine thread
                 result = exc
             self._results.put((job, result))

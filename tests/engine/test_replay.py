@@ -19,10 +19,6 @@ def voices(tmp_path_factory):
     return read_wav(speak(OTHER, folder / "you.wav")), read_wav(speak(SENTENCE, folder / "others.wav"))
 
 
-def transcribe(transcriber):
-    return lambda job: transcriber.transcribe(job.audio, job.prompt)
-
-
 def side_by_side(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`first` on one channel, then `second` on the other, each silent while the other speaks."""
     n = len(first) + len(second)
@@ -35,7 +31,7 @@ def side_by_side(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.
 def test_two_channels_come_out_labelled_in_spoken_order(voices, tiny_transcriber):
     you, others = voices
     mic, system = side_by_side(you, others)
-    run = replay_meeting([(YOU, mic), (OTHERS, system)], transcribe(tiny_transcriber))
+    run = replay_meeting([(YOU, mic), (OTHERS, system)], tiny_transcriber.run)
     assert [e.channel for e in run.finals] == ["You", "Others"], run.finals
     assert run.finals[0].end_s <= len(you) / SR + 0.5 <= run.finals[1].start_s + 0.5
     assert {p.channel for p in run.passes} == {"You", "Others"} and not run.echoes
@@ -48,12 +44,12 @@ def test_the_speakers_heard_by_the_microphone_are_captioned_once(voices, tiny_tr
     delay = int(0.15 * SR)
     system = np.concatenate([others, np.zeros(delay, np.float32)])
     mic = np.concatenate([np.zeros(delay, np.float32), 0.4 * others]) + quiet(len(system) / SR, seed=3)[: len(system)]
-    run = replay_meeting([(YOU, mic), (OTHERS, system)], transcribe(tiny_transcriber))
+    run = replay_meeting([(YOU, mic), (OTHERS, system)], tiny_transcriber.run)
     assert [e.channel for e in run.finals] == ["Others"] and [e.channel for e in run.echoes] == ["You"]
-    without = replay_meeting([(YOU, mic), (OTHERS, system)], transcribe(tiny_transcriber), echo=None)
+    without = replay_meeting([(YOU, mic), (OTHERS, system)], tiny_transcriber.run, echo=None)
     assert sorted(e.channel for e in without.finals) == ["Others", "You"]  # the rule is what drops it
 
 
 def test_channels_must_be_of_one_length(tiny_transcriber):
     with pytest.raises(ValueError, match="one length"):
-        replay_meeting([(YOU, np.zeros(SR, np.float32)), (OTHERS, np.zeros(2 * SR, np.float32))], transcribe(tiny_transcriber))
+        replay_meeting([(YOU, np.zeros(SR, np.float32)), (OTHERS, np.zeros(2 * SR, np.float32))], tiny_transcriber.run)
