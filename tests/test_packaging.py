@@ -181,6 +181,23 @@ def test_webrtcvad_hook_carries_the_installed_distribution_metadata():
     assert any("webrtcvad" in dest for _src, dest in ns["datas"])
 
 
+def test_soundcard_hook_carries_the_c_declarations_of_every_back_end():
+    pytest.importorskip("PyInstaller")
+    import soundcard.__pyinstaller as hooks
+
+    folder = Path(hooks.get_hook_dirs()[0])
+    ns: dict = {}
+    exec(compile((folder / "hook-soundcard.py").read_text(), "hook-soundcard.py", "exec"), ns)  # noqa: S102
+    carried = {Path(src).name for src, _dest in ns["datas"]}
+    assert {"pulseaudio.py.h", "mediafoundation.py.h", "coreaudio.py.h"} <= carried
+
+
+def test_the_spec_names_the_system_audio_modules():
+    spec = (PACKAGING / "captioner.spec").read_text()
+    for module in ("captioner.audio.loopback", "soundcard.pulseaudio", "soundcard.mediafoundation", "soundcard.coreaudio", "_cffi_backend"):
+        assert f'"{module}"' in spec, module
+
+
 # --- slow: build the bundle and run it -------------------------------------------------------
 
 
@@ -234,6 +251,8 @@ def test_bundle_contents(bundle):
     assert any(n.startswith("faster_whisper/assets/") for n in names)
     if (ROOT / "resources" / "style.qss").exists():
         assert "resources/style.qss" in names
+    assert {"soundcard/pulseaudio.py.h", "soundcard/mediafoundation.py.h", "soundcard/coreaudio.py.h"} <= names
+    assert any(n.rsplit("/", 1)[-1].startswith("_cffi_backend") for n in names)
     if LINUX:
         assert "libportaudio.so.2" in names
         assert not any(n.rsplit("/", 1)[-1].startswith("libasound.so") for n in names)  # the system's, for its ALSA plugins
@@ -267,6 +286,8 @@ def test_bundle_lists_audio_devices(bundle, pulse):
     out = subprocess.run([str(_exe(bundle)), "devices"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
     assert pulse in out.stdout
+    outputs = out.stdout.split("Outputs whose sound can be captioned", 1)[1]
+    assert " virt " in outputs, out.stdout  # soundcard reached PulseAudio from the bundle
 
 
 @pytest.mark.slow
