@@ -126,7 +126,7 @@ def devices() -> int:
 
 def _output_lines() -> tuple[list, list[str]]:
     """The capturable outputs and the lines that list them (or say why there are none)."""
-    from captioner.audio.loopback import list_output_devices
+    from captioner.audio.loopback import list_output_devices, no_outputs_message
     from captioner.audio.sources import AudioSourceError
 
     try:
@@ -134,7 +134,7 @@ def _output_lines() -> tuple[list, list[str]]:
     except AudioSourceError as exc:
         return [], [f"  none: {exc}"]
     if not outputs:
-        return [], ["  none found"]
+        return [], [f"  none: {no_outputs_message()}"]
     width = max(len(d.id) for d in outputs)
     return outputs, [f"{'*' if d.is_default else ' '} {d.id:<{width}}  {d.name}{'  default' if d.is_default else ''}" for d in outputs]
 

@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from captioner.audio.loopback import SystemAudioSource, is_mac_virtual_output, list_output_devices, resolve_output
+from captioner.audio.loopback import SystemAudioSource, is_mac_virtual_output, list_output_devices, no_outputs_message, resolve_output
 from captioner.audio.sources import AudioSourceError
 
 pytestmark = pytest.mark.timeout(120)
@@ -25,6 +25,12 @@ def headphones(pulse):
 def test_mac_virtual_devices_are_known_by_name():
     assert is_mac_virtual_output("BlackHole 2ch") and is_mac_virtual_output("Loopback Audio")
     assert not is_mac_virtual_output("MacBook Pro Speakers")
+
+
+def test_without_outputs_a_mac_is_told_which_virtual_device_to_install(monkeypatch):
+    assert "sound system runs" in no_outputs_message()
+    monkeypatch.setattr("sys.platform", "darwin")
+    assert "BlackHole" in no_outputs_message() and "Multi-Output Device" in no_outputs_message()
 
 
 def test_outputs_are_listed_with_the_default_marked(headphones):
