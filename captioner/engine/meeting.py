@@ -31,7 +31,7 @@ import numpy as np
 
 from captioner.audio.sources import AudioSource, AudioSourceError
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
-from captioner.engine.echo import EchoRule, is_echo
+from captioner.engine.echo import EchoRule, strip_echo
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink
 from captioner.engine.transcriber import Transcriber, Transcript
@@ -154,7 +154,7 @@ class MeetingSession:
 
     @property
     def echoes(self) -> list[CaptionEvent]:
-        """Microphone finals dropped as echoes of system audio."""
+        """What was dropped of microphone finals as echoes of system audio: whole finals, or the echoed words cut from one."""
         return self.order.echoes
 
     def delays_s(self, label: str) -> list[float]:
@@ -337,7 +337,9 @@ class SpokenOrder:
     starts before it (for a microphone final beside system audio: that ends
     before it, so its echo would have been heard). A microphone final that
     repeats what system audio carried is an echo: it goes out as an empty
-    final (clearing its interims) and is kept in `echoes`.
+    final (clearing its interims) and is kept in `echoes`; one that only
+    begins or ends with such a repeat goes out without it, the part cut kept
+    in `echoes`.
     """
 
     def __init__(self, lanes: Sequence[_Lane], echo: EchoRule | None = EchoRule()) -> None:
@@ -380,11 +382,18 @@ class SpokenOrder:
             self._played.append(event)
             horizon = event.end - round(KEEP_PLAYED_S * SAMPLE_RATE)
             self._played = [e for e in self._played if e.end >= horizon]
-        if event.text and self.echo is not None and lane.channel.kind == MICROPHONE and is_echo(event, self._played, self.echo):
+        if not event.text or self.echo is None or lane.channel.kind != MICROPHONE:
+            return event
+        kept = strip_echo(event, self._played, self.echo)
+        if kept is None:
             log.info("dropped as an echo of system audio: %s", event.text)
             self.echoes.append(event)
             return replace(event, end=event.start, text="", words=(), stable=0)
-        return event
+        if kept is not event:
+            cut = tuple(w for w in event.words if w not in kept.words)
+            log.info("cut as an echo of system audio: %s", "".join(w.text for w in cut))
+            self.echoes.append(replace(event, start=cut[0].start, end=cut[-1].end, text="".join(w.text for w in cut).strip(), words=cut))
+        return kept
 
 
 def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_label: str = DEFAULT_LABELS[MICROPHONE], system_label: str = DEFAULT_LABELS[SYSTEM]) -> list[Channel]:
