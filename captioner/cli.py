@@ -338,7 +338,7 @@ def _print_stats(session, source) -> None:
 
 def _print_meeting_stats(session) -> None:
     audio_s = session.clock / SAMPLE_RATE
-    print(f"audio {audio_s:.1f} s, {len(session.finals)} finals, {len(session.echoes)} dropped as echo, compute {session.compute_s:.1f} s ({session.compute_s / max(audio_s, 1e-9):.2f} s per audio s)", file=sys.stderr)
+    print(f"audio {audio_s:.1f} s, {len(session.finals)} finals, {len(session.echoes)} dropped or cut as echo, compute {session.compute_s:.1f} s ({session.compute_s / max(audio_s, 1e-9):.2f} s per audio s)", file=sys.stderr)
     for lane in session.lanes:
         delays = lane.delays_s
         figures = f"median delay {statistics.median(delays):.2f} s, max {max(delays):.2f} s" if delays else "no finals"

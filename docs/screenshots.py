@@ -283,19 +283,24 @@ def shoot_meeting(out: Path, work: Path) -> int:
     if not pulse_available():
         print("the meeting pictures need a PulseAudio server (.ci/pulse.sh)")
         return 1
-    module = subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=shotmic", "rate=48000"],
-                            capture_output=True, text=True, check=True).stdout.strip()
+    def load(*args: str) -> str:
+        return subprocess.run(["pactl", "load-module", *args], capture_output=True, text=True, check=True).stdout.strip()
+
+    modules = [load("module-null-sink", "sink_name=shotmic", "rate=48000"),  # what is played into it is "said"
+               load("module-remap-source", "master=shotmic.monitor", "source_name=shotmic_in", "source_properties=device.description=Headset"),
+               load("module-null-sink", "sink_name=shotspeakers", "sink_properties=device.description=Speakers")]  # the call comes out here
     try:
         you, others = make_conversation(work)
-        camera = Camera(out, work, {"input_device": "pulse:shotmic.monitor", "capture_mode": MODE_BOTH, "output_device": "virt"}, overlay_lines=3)
+        camera = Camera(out, work, {"input_device": "pulse:shotmic_in", "capture_mode": MODE_BOTH, "output_device": "shotspeakers"}, overlay_lines=3)
         cap, c, w = camera.cap, camera.cap.controller, camera.cap.window
         camera.wait_until(lambda: not c.busy and c.model_loaded_for(c.model_request()), 90)
-        camera.wait_until(lambda: w.selected_device() == "pulse:shotmic.monitor", 10)
+        camera.wait_until(lambda: w.selected_device() == "pulse:shotmic_in", 10)
         w.start_button.click()
         camera.wait_until(lambda: c.state is State.RUNNING, 30)
-        players = [subprocess.Popen(["paplay", "-d", "shotmic", str(you)]), subprocess.Popen(["paplay", "-d", "virt", str(others)])]
-        # after four finals, both voices heard, while the fifth sentence is being said
-        caught = camera.wait_until(lambda: len({e.channel for e in c.finals}) == 2 and len(c.finals) >= 4 and len(c.merger.interim_text.split()) >= 3, 90)
+        players = [subprocess.Popen(["paplay", "-d", "shotmic", str(you)]), subprocess.Popen(["paplay", "-d", "shotspeakers", str(others)])]
+        # after three finals, both voices heard, while the others say the fourth sentence (their meter moves)
+        caught = camera.wait_until(lambda: len({e.channel for e in c.finals}) == 2 and len(c.finals) >= 3 and len(c.merger.interim_text.split()) >= 4
+                                   and c.merger.interims[-1].channel == "Others", 90)
         w.raise_()
         w.repaint()
         camera.wait(0.15)
@@ -306,7 +311,8 @@ def shoot_meeting(out: Path, work: Path) -> int:
             p.wait(60)
         camera.close()
     finally:
-        subprocess.run(["pactl", "unload-module", module], capture_output=True)
+        for module in reversed(modules):
+            subprocess.run(["pactl", "unload-module", module], capture_output=True)
     return 0 if len(camera.shots) == 2 else 1
 
 

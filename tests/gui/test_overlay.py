@@ -77,6 +77,11 @@ def test_each_speaker_turn_starts_a_line_with_its_label(qtbot) -> None:
     overlay.apply(m.apply(CaptionEvent(2, 100, 200, "Welcome.", True, channel="You")))
     overlay.apply(m.apply(CaptionEvent(3, 200, 300, "Hello there.", True, channel="Others")))
     assert overlay.shown_text.splitlines() == ["You: Good morning. Welcome.", "Others: Hello there."]
+    overlay.apply(m.apply(CaptionEvent(4, 300, 400, "Thank you", False, channel="You")))  # the other side answers
+    assert overlay.shown_text.splitlines()[-1] == "You: Thank you" and overlay.lines[-1][-1].interim
+    overlay.apply(m.apply(CaptionEvent(4, 300, 400, "Thank you.", True, channel="You")))
+    overlay.apply(m.apply(CaptionEvent(5, 400, 500, "And then", False, channel="You")))
+    assert overlay.shown_text.splitlines()[-1] == "You: Thank you. And then"  # the same speaker goes on on the line
 
 
 def test_overlay_shows_last_lines_with_interim_and_clears_after_silence(qtbot) -> None:
