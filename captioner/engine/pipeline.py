@@ -195,9 +195,10 @@ class CaptionEngine:
 
     @property
     def processed(self) -> int:
-        """Audio-clock position up to which captions are out (final, or interim for the open segment)."""
+        """Audio-clock position up to which captions are out (final, or interim text of a segment
+        whose final is still to come)."""
         if self._closed:
-            return self._closed[0].start
+            return max(self._closed[0].start, self._closed[0].done_to)
         if self._open is not None:
             return max(self._open.start, self._open.done_to)
         return self.clock

@@ -211,3 +211,28 @@ def test_falling_behind_thins_out_interims_and_keeps_every_final(sentence_wav, t
     assert len(result.finals) == 4 and all(wer(SENTENCE, f.text) <= 0.2 for f in result.finals)
     assert "Behind: final text only" in seen or any(s.startswith("Behind: interim text every") for s in seen)
     assert seen[0] == ""
+
+
+LONG = ("The quarterly report shows that revenue grew by twelve percent while costs fell slightly, "
+        "and the team expects the new product line to launch in the spring after the final review.")
+
+
+def test_a_long_utterance_closing_is_not_counted_as_lag(tmp_path, tiny_transcriber):
+    """Lag is the audio that no caption covers yet: when a 12 s utterance closes while a pass is
+    running, its interims already cover all but its last moments, so the lag is not the segment."""
+    audio = read_wav(speak(LONG, tmp_path / "long.wav", lead_s=0.3, trail_s=1.5, words_per_minute=170))
+    assert 10 < len(audio) / SR < 15  # one unbroken segment, under the length limit
+    engine = CaptionEngine(EngineConfig())
+    block, pass_blocks = SR // 10, 6  # every pass takes 0.6 s of the audio clock
+    lags, finals, running = [], [], None
+    for n, at in enumerate(range(0, len(audio), block)):
+        finals += [e for e in engine.feed(audio[at : at + block]) if e.final and e.text]
+        if running is not None and n >= running[1]:
+            job = running[0]
+            finals += [e for e in engine.complete(job, tiny_transcriber.transcribe(job.audio, job.prompt)) if e.final and e.text]
+            running = None
+        if running is None and (job := engine.next_job()) is not None:
+            running = (job, n + pass_blocks)
+        lags.append(engine.lag / SR)
+    assert finals and "review" in finals[-1].text
+    assert max(lags) < 3.0, lags  # a pass, the hang-over and the words after the last interim at most
