@@ -53,3 +53,31 @@ def test_the_speakers_heard_by_the_microphone_are_captioned_once(voices, tiny_tr
 def test_channels_must_be_of_one_length(tiny_transcriber):
     with pytest.raises(ValueError, match="one length"):
         replay_meeting([(YOU, np.zeros(SR, np.float32)), (OTHERS, np.zeros(2 * SR, np.float32))], tiny_transcriber.run)
+
+
+def test_an_answer_run_together_with_the_echo_keeps_only_the_answer(voices, tiny_transcriber):
+    answer, others = (speech_only(x) for x in voices)
+    delay, gap = int(0.15 * SR), int(0.25 * SR)  # the answer starts 0.25 s after the echo ends: one segment on the microphone
+    n0 = int(0.5 * SR)
+    others = np.concatenate([np.zeros(n0, np.float32), others])
+    n = delay + len(others) + gap + len(answer)
+    system, mic = np.zeros(n, np.float32), quiet(n / SR, seed=4)[:n]
+    system[: len(others)] += others
+    mic[delay : delay + len(others)] += 0.4 * others
+    mic[delay + len(others) + gap :] += answer
+    run = replay_meeting([(YOU, mic), (OTHERS, system)], tiny_transcriber.run)
+    you = [e for e in run.finals if e.channel == "You"]
+    assert [e.channel for e in run.finals] == ["Others", "You"], run.finals
+    assert len(you) == 1 and {"start", "meeting", "tomorrow"} <= set(words(you[0].text)), you  # the answer is kept ...
+    assert not {"quarterly", "budget"} & set(words(you[0].text)), you  # ... without the echo ...
+    cut = [e for e in run.echoes if e.id == you[0].id]  # ... that was cut from the same caption
+    assert len(cut) == 1 and {"quarterly", "budget"} <= set(words(cut[0].text)) and cut[0].end <= you[0].start, run.echoes
+
+
+def speech_only(audio: np.ndarray) -> np.ndarray:
+    voiced = np.flatnonzero(np.abs(audio) > 0.01)
+    return audio[voiced[0] : voiced[-1] + 1]
+
+
+def words(text: str) -> list[str]:
+    return [w.strip(".,?!'\"").lower() for w in text.split()]
