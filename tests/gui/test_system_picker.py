@@ -83,3 +83,36 @@ def test_microphone_and_system_audio_in_the_app(qtbot, mic_sink, settings_path: 
     assert levels.get("Me", 0) > 0.01 and levels.get("Others", 0) > 0.01  # a level per channel
     assert any(line.startswith("Others: ") for line in app.overlay.shown_text.splitlines()), app.overlay.shown_text  # a line of their own
 
+
+
+def test_losing_the_microphone_mid_session_keeps_the_others_captioned(qtbot, pulse, settings_path: Path, write_settings, model_dir: Path, transcriber, tmp_path: Path) -> None:
+    from captioner.gui.app import CaptionerApp
+
+    module = subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=lostmic", "rate=48000"], capture_output=True, text=True, check=True).stdout.strip()
+    theirs = speak(SENTENCES[1], tmp_path / "theirs.wav")
+    write_settings(model=str(model_dir), compute_device="cpu", input_device="pulse:lostmic.monitor", capture_mode=MODE_BOTH, output_device="virt")
+    app = CaptionerApp(settings_path, tray=False, device_poll_ms=0)
+    qtbot.addWidget(app.window)
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    app.show()
+    try:
+        qtbot.waitUntil(lambda: w.selected_device() == "pulse:lostmic.monitor", timeout=15000)
+        w.start_button.click()
+        qtbot.waitUntil(lambda: c.state is State.RUNNING, timeout=60000)
+        qtbot.wait(500)
+        subprocess.run(["pactl", "unload-module", module], capture_output=True)  # the headset is unplugged
+        module = None
+        qtbot.waitUntil(lambda: w.message_bar.isVisible() and "Captions go on from Others" in w.message_bar.text, timeout=15000)
+        assert w.message_bar.level == "warning" and w.message_bar.text.startswith("You:")
+        assert c.state is State.RUNNING
+        subprocess.run(["paplay", "-d", "virt", str(theirs)], check=True, timeout=30)  # the others go on talking
+        qtbot.waitUntil(lambda: len(c.finals) >= 1, timeout=30000)
+        c.stop()
+        qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=60000)
+    finally:
+        if module:
+            subprocess.run(["pactl", "unload-module", module], capture_output=True)
+        app.window.close()
+        app.overlay.close()
+    assert [e.channel for e in c.finals] == ["Others"] and {"travel", "summer"} <= set(words(c.finals[0].text))
