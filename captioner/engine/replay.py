@@ -46,6 +46,7 @@ class Pass:
     started_s: float
     done_s: float
     cpu_s: float  # process CPU time during the pass (all threads)
+    level: int = 0  # the engine's pacing level when the pass started (captioner.engine.pacing)
 
 
 @dataclass
@@ -84,7 +85,7 @@ def replay(
     run = Replay(duration_s=n / SAMPLE_RATE)
     fed = 0
     t = 0.0
-    running: tuple[Job, Transcript, float, float, float] | None = None  # job, result, started, done, cpu
+    running: tuple[Job, Transcript, float, float, float, int] | None = None  # job, result, started, done, cpu, level
     began = time.perf_counter()
     while True:
         next_block = min(fed + block, n) / SAMPLE_RATE if not engine.finished else math.inf
@@ -93,9 +94,9 @@ def replay(
             break  # fed everything, nothing running and nothing left to start
         if next_done <= next_block:
             t = next_done
-            job, result, started, done, cpu = running
+            job, result, started, done, cpu, level = running
             running = None
-            run.passes.append(Pass(job, result, started, done, cpu))
+            run.passes.append(Pass(job, result, started, done, cpu, level))
             events = engine.complete(job, result)
         else:
             t = next_block
@@ -114,7 +115,7 @@ def replay(
                 run.compute_s += result.compute_s
                 run.cpu_s += cpu
                 cost = result.compute_s if compute_advances_clock else 0.0
-                running = (job, result, t, t + cost, cpu)
+                running = (job, result, t, t + cost, cpu, engine.level)
         if engine.done and running is None:
             break
         if t > run.duration_s + max_overrun_s:
