@@ -91,6 +91,33 @@ def stretches(run) -> list[dict]:
     return out
 
 
+def table(result_files: list[Path]) -> str:
+    """One markdown row per model and run (each results file's settings in the row's name)."""
+    from benchmarks.report import f, pc
+
+    head = ("| model | run | load | pass 2 / 5 / 10 s, short window (s) | pass 5 s, full window (s) | final p50 / p90 (s) "
+            "| first text p90 (s) | compute s per audio s | full-window re-runs | passes while behind "
+            "| long run: final p50 / p90, first → last 2 min (s) |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+    rows = []
+    for path in result_files:
+        data = json.loads(Path(path).read_text())
+        info = data["info"]
+        run = ", ".join(x for x in (f"interims by {info['interim']}" if info.get("interim") else "",
+                                    f"margin {info['margin_s']:g} s", info.get("mkl_instructions") and "MKL " + info["mkl_instructions"]) if x)
+        for model, res in data["results"].items():
+            short = res.get("short", {})
+            live = res.get("live", {})
+            stretch = res.get("long", {}).get("stretches", [])
+            long_cell = (f"{f(stretch[0]['p50'])} / {f(stretch[0]['p90'])} → {f(stretch[-1]['p50'])} / {f(stretch[-1]['p90'])}"
+                         if stretch else "—")
+            standin_mark = " (stand-in)" if model in standin.SHAPES else ""
+            rows.append(f"| {model}{standin_mark} | {run} | {res['load_before']:.1f}–{res['load_after']:.1f} "
+                        f"| {' / '.join(f(v) for v in short.values()) or '—'} | {f(res.get('full', {}).get('5.0'))} "
+                        f"| {f(live.get('final_p50'))} / {f(live.get('final_p90'))} | {f(live.get('first_p90'))} | {f(live.get('rtf'))} "
+                        f"| {live.get('reruns', '—') if not standin_mark else 'n/a'} | {pc(live.get('behind_share'), 0)} % | {long_cell} |")
+    return head + "\n".join(rows) + "\n"
+
+
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="+", default=["tiny.en", "base", "small.en", "large-v3-turbo", "distil-large-v3.5"])
@@ -105,11 +132,15 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--speech-dir", type=Path, default=dataset.DEFAULT_SPEECH_DIR)
     p.add_argument("--name", default=None, help="results folder name (default: model-costs-<date-time>)")
+    p.add_argument("--table", nargs="+", type=Path, help="only print the table of these model_costs.json files")
     return p.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.table:
+        print(table(args.table))
+        return 0
     started = dt.datetime.now()
     out = RESULTS / (args.name or "model-costs-" + started.strftime("%Y%m%d-%H%M%S"))
     out.mkdir(parents=True, exist_ok=True)
