@@ -107,9 +107,13 @@ def table(result_files: list[Path]) -> str:
         for model, res in data["results"].items():
             short = res.get("short", {})
             live = res.get("live", {})
-            stretch = res.get("long", {}).get("stretches", [])
-            long_cell = (f"{f(stretch[0]['p50'])} / {f(stretch[0]['p90'])} → {f(stretch[-1]['p50'])} / {f(stretch[-1]['p90'])}"
-                         if stretch else "—")
+            long = res.get("long", {})
+            stretch = [x for x in long.get("stretches", []) if x["finals"]]
+            long_cell = "—"
+            if stretch:
+                long_cell = (f"{f(stretch[0]['p50'], 1)} / {f(stretch[0]['p90'], 1)} → {f(stretch[-1]['p50'], 1)} / {f(stretch[-1]['p90'], 1)} "
+                             f"(by {stretch[-1]['from_s'] / 60:.0f} min); {long['figures']['finals']} finals, "
+                             f"{f(long['figures']['rtf'])} s/s" + ("; stopped, not done" if long["figures"].get("stalled") else ""))
             standin_mark = " (stand-in)" if model in standin.SHAPES else ""
             rows.append(f"| {model}{standin_mark} | {run} | {res['load_before']:.1f}–{res['load_after']:.1f} "
                         f"| {' / '.join(f(v) for v in short.values()) or '—'} | {f(res.get('full', {}).get('5.0'))} "
@@ -125,7 +129,7 @@ def parse_args(argv=None):
     p.add_argument("--margin", type=float, default=DecodeOptions().window_margin_s, help="encoder window margin (s)")
     p.add_argument("--sections", nargs="+", default=["passes", "live"], choices=("passes", "live", "long"))
     p.add_argument("--lengths", nargs="+", type=float, default=[2.0, 5.0, 10.0], help="clip lengths for the short-window passes")
-    p.add_argument("--full-lengths", nargs="+", type=float, default=[5.0], help="clip lengths for the full-window passes")
+    p.add_argument("--full-lengths", nargs="*", type=float, default=[5.0], help="clip lengths for the full-window passes")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--seconds", type=float, default=None, help="live: only the first SECONDS of the round-robin file")
     p.add_argument("--long-minutes", type=float, default=10.0)
@@ -169,6 +173,8 @@ def main(argv=None) -> int:
             run = runners.simulate_live(tr.run, audio, EngineConfig())
             fig = live_figures(run, main_file)
             res["live"] = {k: v for k, v in fig.items() if not isinstance(v, list)}
+            res["live_passes"] = [{"start_s": j.start_s, "end_s": j.end_s, "final": j.final, "segment": j.segment_id,
+                                   "audio_s": j.audio_s, "compute_s": j.compute_s, "level": j.level} for j in run.jobs]
             print(spec, "live", {k: res["live"].get(k) for k in ("final_p50", "final_p90", "first_p90", "rtf", "reruns",
                                                                  "behind_share", "wer", "stalled")}, flush=True)
         if "long" in args.sections:
