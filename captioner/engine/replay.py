@@ -54,6 +54,7 @@ class Pass:
     done_s: float
     cpu_s: float  # process CPU time during the pass (all threads)
     channel: str = ""  # whose audio it was (meeting replays)
+    level: int = 0  # the engine's pacing level when the pass started (captioner.engine.pacing)
 
 
 @dataclass
@@ -105,6 +106,9 @@ class _OneEngine:
     def label(self, owner) -> str:
         return ""
 
+    def level(self, owner: CaptionEngine) -> int:
+        return owner.level
+
     @property
     def finished(self) -> bool:
         return self.engine.finished
@@ -152,6 +156,9 @@ class _Meeting:
 
     def label(self, lane: _Lane) -> str:
         return lane.label
+
+    def level(self, lane: _Lane) -> int:
+        return lane.engine.level
 
     @property
     def finished(self) -> bool:
@@ -209,7 +216,7 @@ def replay_meeting(
 def _play(stage, n: int, run, transcribe, *, block: int, compute_advances_clock: bool, max_overrun_s: float):
     fed = 0
     t = 0.0
-    running: tuple[object, Job, Transcript, float, float, float] | None = None  # owner, job, result, started, done, cpu
+    running: tuple[object, Job, Transcript, float, float, float, int] | None = None  # owner, job, result, started, done, cpu, level
     began = time.perf_counter()
     while True:
         next_block = min(fed + block, n) / SAMPLE_RATE if not stage.finished else math.inf
@@ -218,9 +225,9 @@ def _play(stage, n: int, run, transcribe, *, block: int, compute_advances_clock:
             break  # fed everything, nothing running and nothing left to start
         if next_done <= next_block:
             t = next_done
-            owner, job, result, started, done, cpu = running
+            owner, job, result, started, done, cpu, level = running
             running = None
-            run.passes.append(Pass(job, result, started, done, cpu, stage.label(owner)))
+            run.passes.append(Pass(job, result, started, done, cpu, stage.label(owner), level))
             events = stage.complete(owner, job, result)
         else:
             t = next_block
@@ -240,7 +247,7 @@ def _play(stage, n: int, run, transcribe, *, block: int, compute_advances_clock:
                 run.compute_s += result.compute_s
                 run.cpu_s += cpu
                 cost = result.compute_s if compute_advances_clock else 0.0
-                running = (owner, job, result, t, t + cost, cpu)
+                running = (owner, job, result, t, t + cost, cpu, stage.level(owner))
         if stage.done and running is None:
             break
         if t > run.duration_s + max_overrun_s:

@@ -197,6 +197,32 @@ def test_a_final_that_fails_its_checks_keeps_the_last_good_interim(tiny_transcri
     assert len(said.split()) > sum(len(r.words) for r in failed) + 5
 
 
+def test_passes_that_may_be_final_are_rerun_on_the_full_window_and_counted(tiny_transcriber, tmp_path):
+    """A budget of about half a token a second cuts long passes short. Passes that may become the
+    final (the pause pass, the final pass) check themselves and run again on the full window, which
+    the engine counts; interim passes are never re-run. The final holds the whole utterance."""
+    from captioner.engine.transcriber import DecodeOptions, Transcriber
+
+    text = ("The quarterly report shows that revenue grew by twelve percent while costs fell slightly, "
+            "and the team expects the new product line to launch in the spring after the final review.")
+    audio = read_wav(speak(text, tmp_path / "long.wav", lead_s=0.5, trail_s=1.5, words_per_minute=220))
+    tried = []
+    for rate in (0.5, 0.25, 0.75, 1.0, 0.0):
+        tight = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate), name="tiny.en")
+        engine = CaptionEngine(EngineConfig())
+        result = replay(audio, engine, tight.run, compute_advances_clock=False)
+        rerun = [job for job, r in result.jobs if r.reruns]
+        tried.append((rate, len(rerun)))
+        if rerun:
+            break
+    else:
+        pytest.fail(f"no budget made a pass that may be final fail its checks: {tried}")
+    assert all(job.final or job.pause for job in rerun)
+    assert any(r.problem for job, r in result.jobs if not (job.final or job.pause))  # cut interims stay as they are
+    assert engine.reruns == sum(r.reruns for _, r in result.jobs) == len(rerun)
+    assert len(result.finals) == 1 and wer(text, result.finals[0].text) <= 0.2
+
+
 def test_falling_behind_thins_out_interims_and_keeps_every_final(sentence_wav, tiny_transcriber):
     one = decode_file(str(sentence_wav))
     audio = np.concatenate([one] * 4)
@@ -213,6 +239,8 @@ def test_falling_behind_thins_out_interims_and_keeps_every_final(sentence_wav, t
     assert len(result.finals) == 4 and all(wer(SENTENCE, f.text) <= 0.2 for f in result.finals)
     assert "Behind: final text only" in seen or any(s.startswith("Behind: interim text every") for s in seen)
     assert seen[0] == ""
+    # the replay records the pacing level each pass started at: the same story
+    assert result.passes[0].level == 0 and any(p.level > 0 for p in result.passes)
 
 
 LONG = ("The quarterly report shows that revenue grew by twelve percent while costs fell slightly, "

@@ -1,0 +1,196 @@
+"""What each model costs live on this machine: pass times, live latency, compute, lag over a long run.
+
+    python benchmarks/model_costs.py [--models tiny.en base small.en large-v3-turbo distil-large-v3.5]
+        [--interim tiny.en] [--margin S] [--sections passes live long] [--long-minutes 10]
+
+Models: tiny.en and base are real (benchmarks/modelpaths.py); small.en, large-v3-turbo and
+distil-large-v3.5 are stand-ins of their exact shape with random weights (benchmarks/standin.py):
+their text is garbage, their timing is real. A stand-in decodes exactly the transcriber's token
+budget on every pass, set to 16 + `standin.STANDIN_TOKENS_PER_S` tokens a second of audio (4/s:
+the round-robin file's reference has 2.3 words/s, ~3 tokens/s, so this errs on the costly side);
+its passes are not checked (its text always looks wrong), so the full-window re-runs are counted
+on the real models only, and what one would cost is the full-window pass time.
+
+Sections:
+- passes: one pass over 2/5/10 s of speech (the engine's own pace clip, `pacing.pace_audio`) with
+  the short encoder window, and over 5 s with the full 30 s window; median of --repeat.
+- live: the round-robin file (first --seconds of it) on the engine's simulated live clock
+  (captioner/engine/replay.py via runners.simulate_live): final latency p50/p90 after the end of
+  speech, first text p90, compute per audio second, full-window re-runs, share of passes started
+  while the engine was behind (pacing level > 0), WER for the real models.
+- long: the round-robin file repeated to --long-minutes: final latency per 2-minute stretch, and
+  whether it stays bounded.
+
+Every pass runs for real on this machine's CPU; the timings move with the machine's load, which
+is printed. Set MKL_ENABLE_INSTRUCTIONS=AVX2 for laptop-like timings (a separate run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks import dataset, metrics, modelpaths, runners, standin  # noqa: E402
+from benchmarks.live_vs_offline import machine  # noqa: E402
+from captioner.engine import pacing  # noqa: E402
+from captioner.engine.pipeline import EngineConfig  # noqa: E402
+from captioner.engine.transcriber import DecodeOptions, Transcriber  # noqa: E402
+from captioner.events import SAMPLE_RATE  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+STRETCH_S = 120.0  # the long run's latency is reported per stretch of this much audio
+
+
+def load(spec: str, options: DecodeOptions, threads: int, interim: str | None = None) -> Transcriber:
+    """A Transcriber for a real model or a stand-in, with an optional interim model."""
+    if spec in standin.SHAPES:
+        tr = standin.load(spec, options, threads=threads)
+    else:
+        name, folder = modelpaths.resolve(spec)
+        tr = Transcriber.load(str(folder), options, device="cpu", compute_type="int8", threads=threads, name=name)
+    if interim:
+        tr.interim = load(interim, DecodeOptions(window_margin_s=options.window_margin_s), threads)
+    return tr
+
+
+def median_pass(tr: Transcriber, seconds: float, margin_s: float, repeat: int) -> float:
+    """Median compute time of `repeat` passes over `seconds` of speech with this window margin."""
+    tr.options = dataclasses.replace(tr.options, window_margin_s=margin_s)
+    audio = pacing.pace_audio(seconds)
+    return float(np.median([tr.transcribe(audio).compute_s for _ in range(repeat)]))
+
+
+def live_figures(run, bench_file) -> dict:
+    """The benchmark's live figures plus re-runs and the share of passes started while behind."""
+    fig = metrics.live_figures(run, bench_file)
+    fig["reruns"] = sum(j.reruns for j in run.jobs)
+    fig["behind_share"] = sum(j.level > 0 for j in run.jobs) / max(1, len(run.jobs))
+    fig["stalled"] = run.stalled
+    return fig
+
+
+def stretches(run) -> list[dict]:
+    """Final latency per STRETCH_S of audio (by the end of the speech it captions)."""
+    out = []
+    finals = [(t, e) for t, e in run.events if e.final and e.text]
+    for k in range(int(np.ceil(run.duration_s / STRETCH_S))):
+        lat = [t - e.end / SAMPLE_RATE for t, e in finals if k * STRETCH_S <= e.end / SAMPLE_RATE < (k + 1) * STRETCH_S]
+        out.append({"from_s": k * STRETCH_S, "finals": len(lat), "p50": metrics.pct(lat, 50), "p90": metrics.pct(lat, 90),
+                    "max": max(lat, default=float("nan"))})
+    return out
+
+
+def table(result_files: list[Path]) -> str:
+    """One markdown row per model and run (each results file's settings in the row's name)."""
+    from benchmarks.report import f, pc
+
+    head = ("| model | run | load | pass 2 / 5 / 10 s, short window (s) | pass 5 s, full window (s) | final p50 / p90 (s) "
+            "| first text p90 (s) | compute s per audio s | full-window re-runs | passes while behind "
+            "| long run: final p50 / p90, first → last 2 min (s) |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+    rows = []
+    for path in result_files:
+        data = json.loads(Path(path).read_text())
+        info = data["info"]
+        run = ", ".join(x for x in (f"interims by {info['interim']}" if info.get("interim") else "",
+                                    f"margin {info['margin_s']:g} s", info.get("mkl_instructions") and "MKL " + info["mkl_instructions"]) if x)
+        for model, res in data["results"].items():
+            short = res.get("short", {})
+            live = res.get("live", {})
+            long = res.get("long", {})
+            stretch = [x for x in long.get("stretches", []) if x["finals"]]
+            long_cell = "—"
+            if stretch:
+                long_cell = (f"{f(stretch[0]['p50'], 1)} / {f(stretch[0]['p90'], 1)} → {f(stretch[-1]['p50'], 1)} / {f(stretch[-1]['p90'], 1)} "
+                             f"(by {stretch[-1]['from_s'] / 60:.0f} min); {long['figures']['finals']} finals, "
+                             f"{f(long['figures']['rtf'])} s/s" + ("; stopped, not done" if long["figures"].get("stalled") else ""))
+            standin_mark = " (stand-in)" if model in standin.SHAPES else ""
+            rows.append(f"| {model}{standin_mark} | {run} | {res['load_before']:.1f}–{res['load_after']:.1f} "
+                        f"| {' / '.join(f(v) for v in short.values()) or '—'} | {f(res.get('full', {}).get('5.0'))} "
+                        f"| {f(live.get('final_p50'))} / {f(live.get('final_p90'))} | {f(live.get('first_p90'))} | {f(live.get('rtf'))} "
+                        f"| {live.get('reruns', '—') if not standin_mark else 'n/a'} | {pc(live.get('behind_share'), 0)} % | {long_cell} |")
+    return head + "\n".join(rows) + "\n"
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--models", nargs="+", default=["tiny.en", "base", "small.en", "large-v3-turbo", "distil-large-v3.5"])
+    p.add_argument("--interim", default=None, help="a small model for the interim passes (e.g. tiny.en)")
+    p.add_argument("--margin", type=float, default=DecodeOptions().window_margin_s, help="encoder window margin (s)")
+    p.add_argument("--sections", nargs="+", default=["passes", "live"], choices=("passes", "live", "long"))
+    p.add_argument("--lengths", nargs="+", type=float, default=[2.0, 5.0, 10.0], help="clip lengths for the short-window passes")
+    p.add_argument("--full-lengths", nargs="*", type=float, default=[5.0], help="clip lengths for the full-window passes")
+    p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--seconds", type=float, default=None, help="live: only the first SECONDS of the round-robin file")
+    p.add_argument("--long-minutes", type=float, default=10.0)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--speech-dir", type=Path, default=dataset.DEFAULT_SPEECH_DIR)
+    p.add_argument("--name", default=None, help="results folder name (default: model-costs-<date-time>)")
+    p.add_argument("--table", nargs="+", type=Path, help="only print the table of these model_costs.json files")
+    return p.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.table:
+        print(table(args.table))
+        return 0
+    started = dt.datetime.now()
+    out = RESULTS / (args.name or "model-costs-" + started.strftime("%Y%m%d-%H%M%S"))
+    out.mkdir(parents=True, exist_ok=True)
+    info = {"started": started.isoformat(timespec="seconds"), "command": " ".join(sys.argv), "machine": machine(),
+            "mkl_instructions": os.environ.get("MKL_ENABLE_INSTRUCTIONS", ""), "interim": args.interim, "margin_s": args.margin,
+            "standin_tokens_per_s": standin.STANDIN_TOKENS_PER_S}
+    print(json.dumps(info), flush=True)
+    main_file = dataset.load_set("main", args.speech_dir)[0]
+    from captioner.audio.sources import decode_file
+
+    audio = decode_file(str(main_file.path))
+    if args.seconds:
+        audio = audio[: int(args.seconds * SAMPLE_RATE)]
+        main_file = dataclasses.replace(main_file, ref=None)  # the reference covers the whole file
+    results = {}
+    for spec in args.models:
+        tr = load(spec, DecodeOptions(window_margin_s=args.margin), args.threads, args.interim)
+        tr.warm_up()
+        res: dict = {"load_before": os.getloadavg()[0]}
+        if "passes" in args.sections:
+            res["short"] = {str(s): median_pass(tr, s, args.margin, args.repeat) for s in args.lengths}
+            res["full"] = {str(s): median_pass(tr, s, 0.0, args.repeat) for s in args.full_lengths}
+            tr.options = dataclasses.replace(tr.options, window_margin_s=args.margin)
+            print(spec, "passes", res["short"], "full", res["full"], flush=True)
+        if "live" in args.sections:
+            run = runners.simulate_live(tr.run, audio, EngineConfig())
+            fig = live_figures(run, main_file)
+            res["live"] = {k: v for k, v in fig.items() if not isinstance(v, list)}
+            res["live_passes"] = [{"start_s": j.start_s, "end_s": j.end_s, "final": j.final, "segment": j.segment_id,
+                                   "audio_s": j.audio_s, "compute_s": j.compute_s, "level": j.level} for j in run.jobs]
+            print(spec, "live", {k: res["live"].get(k) for k in ("final_p50", "final_p90", "first_p90", "rtf", "reruns",
+                                                                 "behind_share", "wer", "stalled")}, flush=True)
+        if "long" in args.sections:
+            reps = int(np.ceil(args.long_minutes * 60 * SAMPLE_RATE / len(audio)))
+            long_audio = np.tile(audio, reps)[: int(args.long_minutes * 60 * SAMPLE_RATE)]
+            run = runners.simulate_live(tr.run, long_audio, EngineConfig(), max_overrun_s=600)
+            fig = live_figures(run, dataclasses.replace(main_file, ref=None))
+            res["long"] = {"figures": {k: v for k, v in fig.items() if not isinstance(v, list)}, "stretches": stretches(run),
+                           "wall_s": run.wall_s}
+            print(spec, "long", json.dumps(res["long"]["stretches"]), "rtf", round(fig["rtf"], 2), "stalled", run.stalled, flush=True)
+        res["load_after"] = os.getloadavg()[0]
+        results[spec] = res
+        (out / "model_costs.json").write_text(json.dumps({"info": info, "results": results}, indent=1, default=float))
+    print(f"results in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
