@@ -158,6 +158,9 @@ class Pass:
     end: float  # clip end
     text: str
     drops: list[tuple[str, str]] = field(default_factory=list)  # (rule, text)
+    pause: bool = False  # made when speech paused (may become the final)
+    problem: str = ""  # why the pass looked wrong after any full-window re-run
+    reruns: int = 0
 
 
 def segments(audio: np.ndarray, config, block: int) -> list[Seg]:
@@ -184,23 +187,22 @@ def segments(audio: np.ndarray, config, block: int) -> list[Seg]:
 
 
 class Watching:
-    """A transcriber that also records what the filters dropped in each pass."""
+    """Runs engine jobs on a transcriber and records, for each pass, what the filters dropped."""
 
-    def __init__(self, inner):
-        self.inner = inner
+    def __init__(self, tr):
+        self.tr = tr
         self.drops: list[list[tuple[str, str]]] = []
+        self.results = []
 
-    def transcribe(self, audio, prompt=None):
+    def __call__(self, job):
         from captioner.engine.filters import watch
 
         heard: list[tuple[str, str]] = []
         with watch(lambda rule, text: heard.append((rule, text))):
-            result = self.inner.transcribe(audio, prompt)
+            result = self.tr.run(job)
         self.drops.append(heard)
+        self.results.append(result)
         return result
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
 
 
 def live_run(tr, audio: np.ndarray, config, block_ms: int, pad_s: float):
@@ -210,10 +212,11 @@ def live_run(tr, audio: np.ndarray, config, block_ms: int, pad_s: float):
     segs = segments(padded, config, SR * block_ms // 1000)
     by_id = {s.id: s for s in segs}
     passes = []
-    for j, drops in zip(run.jobs, w.drops):
+    for j, drops, res in zip(run.jobs, w.drops, w.results):
         s = by_id.get(j.segment_id)
         start = s.start if s else float("nan")
-        passes.append(Pass(j.segment_id, j.final, start, start + j.audio_s, j.text, drops))
+        passes.append(Pass(j.segment_id, j.final, start, start + j.audio_s, j.text, drops,
+                           pause=j.pause, problem=res.problem, reruns=res.reruns))
     return run, segs, passes
 
 
@@ -343,7 +346,11 @@ def run_model(spec: str, files, engine_cfg, decode, args, log=print) -> dict:
             "offline": {k: offm.get(k) for k in ("wer", "sub", "del", "ins", "ref_words", "rtf", "text")},
             "attribution": att, "segments": len([s for s in segs if s.reason != "dropped"]),
             "segments_dropped": len([s for s in segs if s.reason == "dropped"]),
-            "passes_with_drops": sum(bool(p.drops) for p in passes)}
+            "passes_with_drops": sum(bool(p.drops) for p in passes),
+            "segment_list": [[s.id, round(s.start, 2), round(s.end, 2), round(s.speech_end, 2), s.reason] for s in segs],
+            "passes": [{"seg": p.segment_id, "kind": "final" if p.final else "pause" if p.pause else "interim",
+                        "end": round(p.end, 2), "text": p.text, "problem": p.problem, "reruns": p.reruns,
+                        "drops": p.drops} for p in passes]}
         log(f"  {name} {bf.stem}: live {pc(med.get('wer'))} % / offline {pc(offm.get('wer'))} %, lost {att['stages']} "
             f"({time.perf_counter() - began:.0f} s)", flush=True)
     return out
