@@ -417,11 +417,11 @@ def curve(dirs: list[Path], knob: str) -> str:
     rows = []
     for d in dirs:
         info = json.loads((Path(d) / "attribution.json").read_text())
-        value = next((part[k] for part in info["settings"].values() for k in part if k == knob), None)
+        value = next((part[k] for part in info["settings"].values() for k in part if k == knob), "engine had no such setting")
         for name, res in info["models"].items():
             p = pooled(res)
             rows.append((name, value, p))
-    rows.sort(key=lambda r: (r[0], r[1]))
+    rows.sort(key=lambda r: (r[0], str(r[1])))
     head = (f"| model | {knob} | live WER % (S/D/I) | offline WER % | lost: cut / segment / decoded | final p50 / p90 (s) "
             "| compute per s of clip: final-able / interim passes |\n|---|---|---|---|---|---|---|\n")
     return head + "\n".join(

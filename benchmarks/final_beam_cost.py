@@ -2,7 +2,7 @@
 
     nice .venv/bin/python benchmarks/final_beam_cost.py --models base --beams 1 2 3 5
 
-Every VAD segment of a half's clips (each clip on its own, as the engine's segmenter cuts it) is
+Every VAD segment of a half's files (by default each clip on its own, as the engine's segmenter cuts it) is
 decoded the way a pass that may become a final is (`Transcriber.transcribe(checked=True)`, the
 engine's short window), once per beam size, the beam sizes taking turns segment by segment so that
 load from other work falls on all of them alike. Prints, per beam size, the median compute per
@@ -38,19 +38,20 @@ def main(argv=None) -> int:
     p.add_argument("--models", nargs="+", default=["base"])
     p.add_argument("--beams", nargs="+", type=int, default=[1, 2, 3, 5])
     p.add_argument("--half", choices=("tune", "report"), default="tune")
+    p.add_argument("--kinds", nargs="+", default=["clip"], help="files of the half: clip, longform, phone8k, quiet")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--speech-dir", type=Path, default=evalset.DEFAULT_SPEECH_DIR)
     p.add_argument("--cache-dir", type=Path, default=modelpaths.DEFAULT_CACHE)
     args = p.parse_args(argv)
     config = EngineConfig()
-    clips = [bf for bf in evalset.build(args.half, args.speech_dir) if evalset.kind_of(bf) == "clip"]
+    clips = [bf for bf in evalset.build(args.half, args.speech_dir) if evalset.kind_of(bf) in args.kinds]
     pieces = []
     for bf in clips:
         audio = decode_file(str(bf.path))
         for s in segments(audio, config, SR * 30 // 1000):
             if s.reason != "dropped":
                 pieces.append(audio[int(s.start * SR) : int(s.end * SR)])
-    print(f"{len(pieces)} segments from {len(clips)} clips ({args.half} half), "
+    print(f"{len(pieces)} segments from {len(clips)} files ({args.half} half: {' '.join(args.kinds)}), "
           f"median {statistics.median(len(x) for x in pieces) / SR:.1f} s; load average {os.getloadavg()[0]:.2f}")
     for spec in args.models:
         name, folder = modelpaths.resolve(spec, args.cache_dir)
