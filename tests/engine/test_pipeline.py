@@ -174,7 +174,9 @@ def test_interims_from_a_small_model_finals_from_the_big_one(tiny_model, base_mo
 def test_a_final_that_fails_its_checks_keeps_the_last_good_interim(tiny_transcriber, tmp_path):
     """The final pass runs with a budget of about a token a second and no re-run: where the cut falls
     right after a timestamp, faster-whisper takes the rest of the window as said and the pass
-    loses most words. That final falls back to the last interim, which heard almost all of it."""
+    loses most words. That final falls back to the last interim, which heard almost all of it. The
+    final pass is greedy here, as finals were before they searched with a beam: a beam search cut
+    by the budget keeps more words than the interim, so it needs no fallback."""
     from captioner.engine.transcriber import DecodeOptions, Transcriber
 
     text = ("The quarterly report shows that revenue grew by twelve percent while costs fell slightly, "
@@ -182,7 +184,7 @@ def test_a_final_that_fails_its_checks_keeps_the_last_good_interim(tiny_transcri
     audio = read_wav(speak(text, tmp_path / "long.wav", lead_s=0.5, trail_s=1.5, words_per_minute=220))
     tried = []
     for rate in (1.0, 0.5, 1.5, 0.0, 2.0, 0.75, 1.25):
-        cut = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate, checks=False), name="tiny.en", interim=tiny_transcriber)
+        cut = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate, checks=False, final_beam_size=1), name="tiny.en", interim=tiny_transcriber)
         engine = CaptionEngine(EngineConfig(pause_pass_ms=10_000))
         result = replay(audio, engine, cut.run, compute_advances_clock=False)
         failed = [r for job, r in result.jobs if job.final and r.problem]
@@ -221,6 +223,17 @@ def test_passes_that_may_be_final_are_rerun_on_the_full_window_and_counted(tiny_
     assert any(r.problem for job, r in result.jobs if not (job.final or job.pause))  # cut interims stay as they are
     assert engine.reruns == sum(r.reruns for _, r in result.jobs) == len(rerun)
     assert len(result.finals) == 1 and wer(text, result.finals[0].text) <= 0.2
+
+
+def test_a_final_holds_the_words_a_greedy_pass_mishears(tiny_transcriber, tmp_path):
+    """The passes that may become the final decode with a beam: greedy tiny.en hears this sentence
+    as "Nates tote by the brave and the wind through the cross-machial"."""
+    text = "They stood by the grave and the wind blew across the hill."
+    audio = read_wav(speak(text, tmp_path / "grave.wav"))
+    result = replay(audio, CaptionEngine(EngineConfig()), tiny_transcriber.run, compute_advances_clock=False)
+    assert len(result.finals) == 1
+    assert wer(text, result.finals[0].text) <= 0.25
+    assert "blew across the hill" in result.finals[0].text
 
 
 def test_falling_behind_thins_out_interims_and_keeps_every_final(sentence_wav, tiny_transcriber):
