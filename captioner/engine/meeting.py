@@ -21,8 +21,6 @@ only when every channel is gone.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,8 +31,8 @@ from captioner.audio.sources import AudioSource, AudioSourceError
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
-from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink
-from captioner.engine.transcriber import Transcriber, Transcript
+from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, engine_status
+from captioner.engine.transcriber import Transcriber
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, Word
 
 log = logging.getLogger(__name__)
@@ -87,7 +85,7 @@ class _Lane:
         return self.at + bound
 
 
-class MeetingSession:
+class MeetingSession(SessionBase):
     def __init__(
         self,
         channels: Sequence[Channel],
@@ -102,23 +100,11 @@ class MeetingSession:
     ) -> None:
         if not channels:
             raise ValueError("a meeting session needs at least one channel")
+        super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-meeting")
         self.lanes = [_Lane(i, ch, CaptionEngine(config)) for i, ch in enumerate(channels)]
-        self.transcriber = transcriber
-        self.sinks: list[CaptionSink] = list(sinks)
-        self.on_status = on_status
-        self.on_error = on_error
-        self.status_interval_s = status_interval_s
-        self.errors: list[str] = []
-        self.finals: list[CaptionEvent] = []
-        self.compute_s = 0.0
         self.order = SpokenOrder(self.lanes, echo)
         self._t0 = 0.0
         self._running: _Lane | None = None
-        self._stop = threading.Event()
-        self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)
-        self._results: queue.Queue[tuple[Job, Transcript | BaseException]] = queue.Queue()
-        self._engine_thread = threading.Thread(target=self._run_engine, name="captioner-meeting", daemon=True)
-        self._worker_thread = threading.Thread(target=self._run_worker, name="captioner-asr", daemon=True)
 
     # -- control (as CaptionSession) ---------------------------------------
     def start(self) -> None:
@@ -133,19 +119,7 @@ class MeetingSession:
                     other.channel.source.stop()
                 raise AudioSourceError(f"{lane.label}: {exc}") from exc
             opened.append(lane)
-        self._worker_thread.start()
-        self._engine_thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def wait(self, timeout: float | None = None) -> bool:
-        self._engine_thread.join(timeout)
-        return not self._engine_thread.is_alive()
-
-    @property
-    def running(self) -> bool:
-        return self._engine_thread.is_alive()
+        self._start_threads()
 
     @property
     def clock(self) -> int:
@@ -161,45 +135,29 @@ class MeetingSession:
         """Per final of a channel: the session clock at its release minus the end of its speech."""
         return next((lane.delays_s for lane in self.lanes if lane.label == label), [])
 
-    # -- threads ----------------------------------------------------------
-    def _run_worker(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            try:
-                result: Transcript | BaseException = self.transcriber.run(job)
-            except BaseException as exc:  # reported by the engine thread
-                result = exc
-            self._results.put((job, result))
-
+    # -- engine thread ------------------------------------------------------
     def _run_engine(self) -> None:
         next_status = 0.0
-        try:
-            while not all(lane.engine.done for lane in self.lanes):
-                got = False
-                for lane in self.lanes:
-                    if lane.reading and (lane.channel.source.live or lane.engine.pending_finals < MAX_QUEUED_FINALS):
-                        got = self._read(lane) or got
-                self._take_results(wait=not got)
-                if self._running is None:
-                    self._schedule()
-                self._release()
-                now = time.monotonic()
-                if now >= next_status:
-                    self._publish_status()
-                    next_status = now + self.status_interval_s
-        except _Fatal:
-            pass
-        finally:
+        while not all(lane.engine.done for lane in self.lanes):
+            got = False
             for lane in self.lanes:
-                lane.channel.source.stop()
-            self._jobs.put(None)
-            self._worker_thread.join()
-            self._release(everything=True)
-            self._publish_status()
-            for sink in self.sinks:
-                try:
-                    sink.close()
-                except Exception as exc:
-                    self._report(f"Closing {type(sink).__name__} failed: {exc}", fatal=False)
+                if lane.reading and (lane.channel.source.live or lane.engine.pending_finals < MAX_QUEUED_FINALS):
+                    got = self._read(lane) or got
+            self._take_results(wait=not got)
+            if self._running is None:
+                self._schedule()
+            self._release()
+            now = time.monotonic()
+            if now >= next_status:
+                self._publish_status()
+                next_status = now + self.status_interval_s
+
+    def _stop_sources(self) -> None:
+        for lane in self.lanes:
+            lane.channel.source.stop()
+
+    def _finish(self) -> None:
+        self._release(everything=True)
 
     def _read(self, lane: _Lane) -> bool:
         """Feed a lane what its source has; True if audio came."""
@@ -254,18 +212,9 @@ class MeetingSession:
         timeout = 0.05 if wait and self._running is not None else 0.0
         if wait and self._running is None:
             time.sleep(0.01)
-        while True:
-            try:
-                job, result = self._results.get(timeout=timeout) if timeout else self._results.get_nowait()
-            except queue.Empty:
-                return
-            timeout = 0.0
+        for job, result in self._results_ready(timeout):
             lane, self._running = self._running, None
             assert lane is not None
-            if isinstance(result, BaseException):
-                self._report(f"Transcription failed: {result}")
-                raise _Fatal from result
-            self.compute_s += result.compute_s
             self._collect(lane, lane.engine.complete(job, result))
 
     # -- events -----------------------------------------------------------
@@ -287,36 +236,12 @@ class MeetingSession:
                 lane.delays_s.append((self.clock - event.end) / SAMPLE_RATE)
             self._send(event)
 
-    def _send(self, event: CaptionEvent) -> None:
-        for sink in list(self.sinks):
-            try:
-                sink.on_caption(event)
-            except Exception as exc:
-                self.sinks.remove(sink)
-                self._report(f"{exc} (captions still go to the other outputs)", fatal=False)
-
     def _publish_status(self) -> None:
         if self.on_status is None:
             return
         for lane in self.lanes:
-            engine = lane.engine
-            self.on_status(
-                SessionStatus(
-                    audio_s=(lane.at + engine.clock) / SAMPLE_RATE,
-                    processed_s=(lane.at + engine.processed) / SAMPLE_RATE,
-                    lag_s=engine.lag / SAMPLE_RATE,
-                    level=0.0 if lane.lost else lane.level,
-                    overflows=lane.channel.source.overflows,
-                    pending_finals=engine.pending_finals,
-                    channel=lane.label,
-                )
-            )
-
-    def _report(self, message: str, *, fatal: bool = True) -> None:
-        log.error(message)
-        self.errors.append(message)
-        if self.on_error is not None:
-            self.on_error(SessionError(message, fatal))
+            level = 0.0 if lane.lost else lane.level
+            self.on_status(engine_status(lane.engine, lane.channel.source, level, at=lane.at, channel=lane.label))
 
 
 def pick_job(lanes: Sequence[_Lane]) -> tuple[_Lane, Job] | None:
@@ -412,10 +337,6 @@ def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_l
     channels = [Channel(mic_label, meeting_microphone(device or None), MICROPHONE)] if mode == MODE_BOTH else []
     channels.append(Channel(system_label, SystemAudioSource(output or None), SYSTEM))
     return channels
-
-
-class _Fatal(Exception):
-    """Ends the engine loop after an error that was already reported."""
 
 
 def _on_session_clock(event: CaptionEvent, lane: _Lane) -> CaptionEvent:

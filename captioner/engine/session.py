@@ -12,7 +12,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Protocol
 
 import numpy as np
@@ -35,41 +35,33 @@ class CaptionSink(Protocol):
     def close(self) -> None: ...
 
 
-class CaptionSession:
+class SessionBase:
+    """What every live session shares: the transcriber's worker thread, the sinks, error reports, stop
+    and wait. A subclass runs the engine thread (`_run_engine`), feeding jobs to `_jobs` and taking
+    results with `_results_ready`."""
+
     def __init__(
         self,
-        source: AudioSource,
         transcriber: Transcriber,
-        config: EngineConfig = EngineConfig(),
-        sinks: Iterable[CaptionSink] = (),
-        *,
-        on_status: Callable[[SessionStatus], None] | None = None,
-        on_error: Callable[[SessionError], None] | None = None,
-        status_interval_s: float = 0.25,
+        sinks: Iterable[CaptionSink],
+        on_status: Callable[[SessionStatus], None] | None,
+        on_error: Callable[[SessionError], None] | None,
+        status_interval_s: float,
+        thread_name: str,
     ) -> None:
-        self.source = source
         self.transcriber = transcriber
-        self.engine = CaptionEngine(config)
         self.sinks: list[CaptionSink] = list(sinks)
         self.on_status = on_status
         self.on_error = on_error
         self.status_interval_s = status_interval_s
         self.errors: list[str] = []
         self.finals: list[CaptionEvent] = []
-        self.final_delays_s: list[float] = []  # audio clock at emission minus the caption's end
         self.compute_s = 0.0
-        self._level = 0.0
         self._stop = threading.Event()
         self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)
         self._results: queue.Queue[tuple[Job, Transcript | BaseException]] = queue.Queue()
-        self._engine_thread = threading.Thread(target=self._run_engine, name="captioner-engine", daemon=True)
+        self._engine_thread = threading.Thread(target=self._guarded_engine, name=thread_name, daemon=True)
         self._worker_thread = threading.Thread(target=self._run_worker, name="captioner-asr", daemon=True)
-
-    def start(self) -> None:
-        """Open the source (errors raise here) and start the threads."""
-        self.source.start()
-        self._worker_thread.start()
-        self._engine_thread.start()
 
     def stop(self) -> None:
         """Stop capturing; the segment in flight and pending finals are still captioned.
@@ -88,50 +80,141 @@ class CaptionSession:
     def running(self) -> bool:
         return self._engine_thread.is_alive()
 
+    def _start_threads(self) -> None:
+        self._worker_thread.start()
+        self._engine_thread.start()
+
     # -- threads ----------------------------------------------------------
     def _run_worker(self) -> None:
-        while True:
-            job = self._jobs.get()
-            if job is None:
-                return
+        while (job := self._jobs.get()) is not None:
             try:
                 result: Transcript | BaseException = self.transcriber.run(job)
             except BaseException as exc:  # reported by the engine thread
                 result = exc
             self._results.put((job, result))
 
-    def _run_engine(self) -> None:
-        engine = self.engine
-        source_done = False
-        next_status = 0.0
+    def _guarded_engine(self) -> None:
         try:
-            while not (source_done and engine.done):
-                events: list[CaptionEvent] = []
-                reading = not source_done and (self.source.live or engine.pending_finals < MAX_QUEUED_FINALS)
-                if reading:
-                    source_done = self._read_audio(events)
-                events.extend(self._take_results(wait=not reading))
-                if not engine.busy:
-                    job = engine.next_job()
-                    if job is not None:
-                        self._jobs.put(job)
-                self._emit(events)
-                now = time.monotonic()
-                if now >= next_status:
-                    self._publish_status()
-                    next_status = now + self.status_interval_s
+            self._run_engine()
         except _Fatal:
             pass
         finally:
-            self.source.stop()
+            self._stop_sources()
             self._jobs.put(None)
             self._worker_thread.join()
+            self._finish()
             self._publish_status()
             for sink in self.sinks:
                 try:
                     sink.close()
                 except Exception as exc:
-                    self._report(f"Closing {_name(sink)} failed: {exc}", fatal=False)
+                    self._report(f"Closing {type(sink).__name__} failed: {exc}", fatal=False)
+
+    def _run_engine(self) -> None:
+        raise NotImplementedError
+
+    def _stop_sources(self) -> None:
+        raise NotImplementedError
+
+    def _finish(self) -> None:
+        """After the worker has stopped, before the sinks close."""
+
+    def _publish_status(self) -> None:
+        raise NotImplementedError
+
+    def _results_ready(self, timeout: float) -> Iterator[tuple[Job, Transcript]]:
+        """Finished passes, waiting up to `timeout` for the first; a failed pass ends the session."""
+        while True:
+            try:
+                job, result = self._results.get(timeout=timeout) if timeout else self._results.get_nowait()
+            except queue.Empty:
+                return
+            timeout = 0.0
+            if isinstance(result, BaseException):
+                self._report(f"Transcription failed: {result}")
+                raise _Fatal from result
+            self.compute_s += result.compute_s
+            yield job, result
+
+    def _send(self, event: CaptionEvent) -> None:
+        """To every sink; a sink that fails is dropped and the others go on."""
+        for sink in list(self.sinks):
+            try:
+                sink.on_caption(event)
+            except Exception as exc:
+                self.sinks.remove(sink)
+                self._report(f"{exc} (captions still go to the other outputs)", fatal=False)
+
+    def _report(self, message: str, *, fatal: bool = True) -> None:
+        log.error(message)
+        self.errors.append(message)
+        if self.on_error is not None:
+            self.on_error(SessionError(message, fatal))
+
+
+def engine_status(engine: CaptionEngine, source: AudioSource, level: float, *, at: int = 0, channel: str = "") -> SessionStatus:
+    """An engine's figures for the status line; `at`: where its audio begins on the session clock."""
+    return SessionStatus(
+        audio_s=(at + engine.clock) / SAMPLE_RATE,
+        processed_s=(at + engine.processed) / SAMPLE_RATE,
+        lag_s=engine.lag / SAMPLE_RATE,
+        level=level,
+        overflows=source.overflows,
+        pending_finals=engine.pending_finals,
+        degraded=engine.degraded,
+        reruns=engine.reruns,
+        channel=channel,
+    )
+
+
+class CaptionSession(SessionBase):
+    def __init__(
+        self,
+        source: AudioSource,
+        transcriber: Transcriber,
+        config: EngineConfig = EngineConfig(),
+        sinks: Iterable[CaptionSink] = (),
+        *,
+        on_status: Callable[[SessionStatus], None] | None = None,
+        on_error: Callable[[SessionError], None] | None = None,
+        status_interval_s: float = 0.25,
+    ) -> None:
+        super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-engine")
+        self.source = source
+        self.engine = CaptionEngine(config)
+        self.final_delays_s: list[float] = []  # audio clock at emission minus the caption's end
+        self._level = 0.0
+
+    def start(self) -> None:
+        """Open the source (errors raise here) and start the threads."""
+        self.source.start()
+        self._start_threads()
+
+    # -- engine thread ------------------------------------------------------
+    def _run_engine(self) -> None:
+        engine = self.engine
+        source_done = False
+        next_status = 0.0
+        while not (source_done and engine.done):
+            events: list[CaptionEvent] = []
+            reading = not source_done and (self.source.live or engine.pending_finals < MAX_QUEUED_FINALS)
+            if reading:
+                source_done = self._read_audio(events)
+            wait = 0.05 if not reading and engine.busy else 0.0
+            for job, result in self._results_ready(wait):
+                events.extend(engine.complete(job, result))
+            if not engine.busy:
+                job = engine.next_job()
+                if job is not None:
+                    self._jobs.put(job)
+            self._emit(events)
+            now = time.monotonic()
+            if now >= next_status:
+                self._publish_status()
+                next_status = now + self.status_interval_s
+
+    def _stop_sources(self) -> None:
+        self.source.stop()
 
     def _read_audio(self, events: list[CaptionEvent]) -> bool:
         """Feed the engine what the source has; True once the source is done."""
@@ -151,60 +234,17 @@ class CaptionSession:
             return True
         return False
 
-    def _take_results(self, wait: bool) -> list[CaptionEvent]:
-        events: list[CaptionEvent] = []
-        timeout = 0.05 if wait and self.engine.busy else 0.0
-        while True:
-            try:
-                job, result = self._results.get(timeout=timeout) if timeout else self._results.get_nowait()
-            except queue.Empty:
-                return events
-            timeout = 0.0
-            if isinstance(result, BaseException):
-                self._report(f"Transcription failed: {result}")
-                raise _Fatal from result
-            self.compute_s += result.compute_s
-            events.extend(self.engine.complete(job, result))
-
     def _emit(self, events: list[CaptionEvent]) -> None:
         for event in events:
             if event.final and event.text:
                 self.finals.append(event)
                 self.final_delays_s.append((self.engine.clock - event.end) / SAMPLE_RATE)
-            for sink in list(self.sinks):
-                try:
-                    sink.on_caption(event)
-                except Exception as exc:
-                    self.sinks.remove(sink)
-                    self._report(f"{exc} (captions still go to the other outputs)", fatal=False)
+            self._send(event)
 
     def _publish_status(self) -> None:
-        if self.on_status is None:
-            return
-        engine = self.engine
-        self.on_status(
-            SessionStatus(
-                audio_s=engine.clock / SAMPLE_RATE,
-                processed_s=engine.processed / SAMPLE_RATE,
-                lag_s=engine.lag / SAMPLE_RATE,
-                level=self._level,
-                overflows=self.source.overflows,
-                pending_finals=engine.pending_finals,
-                degraded=engine.degraded,
-                reruns=engine.reruns,
-            )
-        )
-
-    def _report(self, message: str, *, fatal: bool = True) -> None:
-        log.error(message)
-        self.errors.append(message)
-        if self.on_error is not None:
-            self.on_error(SessionError(message, fatal))
+        if self.on_status is not None:
+            self.on_status(engine_status(self.engine, self.source, self._level))
 
 
 class _Fatal(Exception):
     """Ends the engine loop after an error that was already reported."""
-
-
-def _name(sink: object) -> str:
-    return type(sink).__name__
