@@ -131,8 +131,8 @@ class CaptionEngine:
         """The job the transcriber should run now, or None (one job at a time)."""
         if self._running is not None:
             return None
-        if self.config.adapt:  # before the finals: segments waiting for theirs are the lag that counts most
-            self.level = pacing.next_level(self.level, self.lag / SAMPLE_RATE)
+        if self.config.adapt:  # before the finals: segments waiting for theirs count too
+            self.level = pacing.next_level(self.level, self.untranscribed / SAMPLE_RATE)
         for seg in self._closed:
             if seg.best is None or not seg.covered_by(seg.best[0]):
                 return self._start(seg, final=True, end=seg.end)
@@ -213,6 +213,16 @@ class CaptionEngine:
     def lag(self) -> int:
         """Samples of live audio whose final captions are not out yet."""
         return self.clock - self.processed
+
+    @property
+    def untranscribed(self) -> int:
+        """Samples of live audio no pass has finished on yet (the pacing rules' lag): from the end of
+        the oldest waiting segment's latest pass, interims included, so a final that is simply due
+        at a segment's end does not count as falling behind."""
+        if self._closed:
+            oldest = self._closed[0]
+            return self.clock - max(oldest.start, oldest.done_to)
+        return self.lag
 
     @property
     def done(self) -> bool:
