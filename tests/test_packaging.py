@@ -181,6 +181,21 @@ def test_webrtcvad_hook_carries_the_installed_distribution_metadata():
     assert any("webrtcvad" in dest for _src, dest in ns["datas"])
 
 
+def test_soundcard_hook_carries_the_c_declarations_of_every_back_end(monkeypatch):
+    pytest.importorskip("PyInstaller")
+    monkeypatch.setenv("PULSE_SERVER", "unix:/nonexistent")  # builds on machines without a sound server too
+    ns: dict = {}
+    exec(compile((PACKAGING / "hooks" / "hook-soundcard.py").read_text(), "hook-soundcard.py", "exec"), ns)  # noqa: S102
+    assert {Path(src).name for src, dest in ns["datas"] if dest == "soundcard"} == {"pulseaudio.py.h", "mediafoundation.py.h", "coreaudio.py.h"}
+    assert {"soundcard.pulseaudio", "soundcard.mediafoundation", "soundcard.coreaudio", "_cffi_backend"} <= set(ns["hiddenimports"])
+
+
+def test_the_spec_names_the_system_audio_modules():
+    spec = (PACKAGING / "captioner.spec").read_text()
+    for module in ("captioner.audio.loopback", "captioner.engine.meeting"):
+        assert f'"{module}"' in spec, module
+
+
 # --- slow: build the bundle and run it -------------------------------------------------------
 
 
@@ -234,6 +249,8 @@ def test_bundle_contents(bundle):
     assert any(n.startswith("faster_whisper/assets/") for n in names)
     if (ROOT / "resources" / "style.qss").exists():
         assert "resources/style.qss" in names
+    assert {"soundcard/pulseaudio.py.h", "soundcard/mediafoundation.py.h", "soundcard/coreaudio.py.h"} <= names
+    assert any(n.rsplit("/", 1)[-1].startswith("_cffi_backend") for n in names)
     if LINUX:
         assert "libportaudio.so.2" in names
         assert not any(n.rsplit("/", 1)[-1].startswith("libasound.so") for n in names)  # the system's, for its ALSA plugins
@@ -267,6 +284,8 @@ def test_bundle_lists_audio_devices(bundle, pulse):
     out = subprocess.run([str(_exe(bundle)), "devices"], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
     assert pulse in out.stdout
+    outputs = out.stdout.split("Outputs whose sound can be captioned", 1)[1]
+    assert " virt " in outputs, out.stdout  # soundcard reached PulseAudio from the bundle
 
 
 @pytest.mark.slow

@@ -108,13 +108,18 @@ def default_output_id() -> str | None:
     return next((d.id for d in devices if d.is_default), None)
 
 
+def no_outputs_message() -> str:
+    """What to tell when no output can be captured (on macOS: which virtual device to install)."""
+    if sys.platform == "darwin":
+        return MAC_ADVICE
+    return "No output device whose sound can be recorded was found. Check that the sound system runs and an output device is present."
+
+
 def resolve_output(output: str | None) -> OutputDevice:
     """An output by id, by (part of) its name, or the default for None/"" — with a plain-words error."""
     devices = list_output_devices()
     if not devices:
-        if sys.platform == "darwin":
-            raise AudioSourceError(MAC_ADVICE)
-        raise AudioSourceError("No output device whose sound can be recorded was found. Check that the sound system runs and an output device is present.")
+        raise AudioSourceError(no_outputs_message())
     if not output:
         return next((d for d in devices if d.is_default), devices[0])
     for d in devices:

@@ -31,7 +31,7 @@ import numpy as np
 
 from captioner.audio.sources import AudioSource, AudioSourceError
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
-from captioner.engine.echo import EchoRule, is_echo
+from captioner.engine.echo import EchoRule, strip_echo
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink
 from captioner.engine.transcriber import Transcriber, Transcript
@@ -107,14 +107,11 @@ class MeetingSession:
         self.sinks: list[CaptionSink] = list(sinks)
         self.on_status = on_status
         self.on_error = on_error
-        self.echo = echo
         self.status_interval_s = status_interval_s
         self.errors: list[str] = []
         self.finals: list[CaptionEvent] = []
-        self.echoes: list[CaptionEvent] = []  # microphone finals dropped as echoes
         self.compute_s = 0.0
-        self._held: list[tuple[_Lane, CaptionEvent]] = []  # finals waiting for their turn
-        self._played: list[CaptionEvent] = []  # recent system-audio finals
+        self.order = SpokenOrder(self.lanes, echo)
         self._t0 = 0.0
         self._running: _Lane | None = None
         self._stop = threading.Event()
@@ -155,6 +152,11 @@ class MeetingSession:
         """The session clock: samples since the session started, as far as audio has arrived."""
         return max(lane.at + lane.engine.clock for lane in self.lanes)
 
+    @property
+    def echoes(self) -> list[CaptionEvent]:
+        """What was dropped of microphone finals as echoes of system audio: whole finals, or the echoed words cut from one."""
+        return self.order.echoes
+
     def delays_s(self, label: str) -> list[float]:
         """Per final of a channel: the session clock at its release minus the end of its speech."""
         return next((lane.delays_s for lane in self.lanes if lane.label == label), [])
@@ -163,7 +165,7 @@ class MeetingSession:
     def _run_worker(self) -> None:
         while (job := self._jobs.get()) is not None:
             try:
-                result: Transcript | BaseException = self.transcriber.transcribe(job.audio, job.prompt)
+                result: Transcript | BaseException = self.transcriber.run(job)
             except BaseException as exc:  # reported by the engine thread
                 result = exc
             self._results.put((job, result))
@@ -242,14 +244,11 @@ class MeetingSession:
             self._report(f"{lane.label}: {message}")
 
     def _schedule(self) -> None:
-        """Give the transcriber its next job: the oldest waiting final of any channel, else an interim in turn."""
-        waiting = sorted((lane for lane in self.lanes if lane.engine.pending_finals), key=lambda lane: lane.at + (lane.engine.unfinished_start or 0))
-        for lane in waiting + sorted(self.lanes, key=lambda lane: lane.served):
-            job = lane.engine.next_job()
-            if job is not None:
-                self._running, lane.served = lane, time.monotonic()
-                self._jobs.put(job)
-                return
+        picked = pick_job(self.lanes)
+        if picked is not None:
+            lane, job = picked
+            self._running, lane.served = lane, time.monotonic()
+            self._jobs.put(job)
 
     def _take_results(self, wait: bool) -> None:
         timeout = 0.05 if wait and self._running is not None else 0.0
@@ -275,46 +274,18 @@ class MeetingSession:
         for event in events:
             placed = _on_session_clock(event, lane)
             if placed.final:
-                self._held.append((lane, placed))
+                self.order.hold(lane, placed)
             else:
                 self._send(placed)
 
     def _release(self, *, everything: bool = False) -> None:
         """Send held finals whose turn has come, in spoken order."""
-        self._held.sort(key=lambda item: (item[1].start, item[0].index))
-        while self._held:
-            lane, event = self._held[0]
-            if not everything and not self._due(lane, event):
-                return
-            self._held.pop(0)
-            self._deliver(lane, event)
-
-    def _due(self, lane: _Lane, event: CaptionEvent) -> bool:
         now = round((time.monotonic() - self._t0) * SAMPLE_RATE)
-        for other in self.lanes:
-            if other is lane:
-                continue
-            needs = event.end if self._checks_echo(lane, other) else event.start
-            if other.watermark(now) < needs:
-                return False
-        return True
-
-    def _checks_echo(self, lane: _Lane, other: _Lane) -> bool:
-        return self.echo is not None and lane.channel.kind == MICROPHONE and other.channel.kind == SYSTEM
-
-    def _deliver(self, lane: _Lane, event: CaptionEvent) -> None:
-        if event.text and lane.channel.kind == SYSTEM:
-            self._played.append(event)
-            horizon = event.end - round(KEEP_PLAYED_S * SAMPLE_RATE)
-            self._played = [e for e in self._played if e.end >= horizon]
-        if event.text and self.echo is not None and lane.channel.kind == MICROPHONE and is_echo(event, self._played, self.echo):
-            log.info("dropped as an echo of system audio: %s", event.text)
-            self.echoes.append(event)
-            event = replace(event, end=event.start, text="", words=(), stable=0)
-        if event.text:
-            self.finals.append(event)
-            lane.delays_s.append((self.clock - event.end) / SAMPLE_RATE)
-        self._send(event)
+        for lane, event in self.order.release(now, everything=everything):
+            if event.text:
+                self.finals.append(event)
+                lane.delays_s.append((self.clock - event.end) / SAMPLE_RATE)
+            self._send(event)
 
     def _send(self, event: CaptionEvent) -> None:
         for sink in list(self.sinks):
@@ -346,6 +317,83 @@ class MeetingSession:
         self.errors.append(message)
         if self.on_error is not None:
             self.on_error(SessionError(message, fatal))
+
+
+def pick_job(lanes: Sequence[_Lane]) -> tuple[_Lane, Job] | None:
+    """The transcriber's next job: the oldest waiting final of any channel, else an interim, lanes in turn
+    (the one served longest ago first); None when no lane has one."""
+    waiting = sorted((lane for lane in lanes if lane.engine.pending_finals), key=lambda lane: lane.at + (lane.engine.unfinished_start or 0))
+    for lane in waiting + sorted(lanes, key=lambda lane: lane.served):
+        job = lane.engine.next_job()
+        if job is not None:
+            return lane, job
+    return None
+
+
+class SpokenOrder:
+    """Finals of all channels, held until their turn and handed out in spoken order.
+
+    A final's turn comes when no other channel can still produce a caption that
+    starts before it (for a microphone final beside system audio: that ends
+    before it, so its echo would have been heard). A microphone final that
+    repeats what system audio carried is an echo: it goes out as an empty
+    final (clearing its interims) and is kept in `echoes`; one that only
+    begins or ends with such a repeat goes out without it, the part cut kept
+    in `echoes`.
+    """
+
+    def __init__(self, lanes: Sequence[_Lane], echo: EchoRule | None = EchoRule()) -> None:
+        self.lanes = lanes
+        self.echo = echo
+        self.echoes: list[CaptionEvent] = []
+        self._held: list[tuple[_Lane, CaptionEvent]] = []
+        self._played: list[CaptionEvent] = []  # recent system-audio finals
+
+    def hold(self, lane: _Lane, event: CaptionEvent) -> None:
+        self._held.append((lane, event))
+
+    def release(self, now: int, *, everything: bool = False) -> list[tuple[_Lane, CaptionEvent]]:
+        """The held finals whose turn has come by `now` (session-clock samples since the start), oldest first."""
+        self._held.sort(key=lambda item: (item[1].start, item[0].index))
+        out = []
+        while self._held:
+            lane, event = self._held[0]
+            if not everything and not self._due(lane, event, now):
+                break
+            self._held.pop(0)
+            out.append((lane, self._screen(lane, event)))
+        return out
+
+    def _due(self, lane: _Lane, event: CaptionEvent, now: int) -> bool:
+        for other in self.lanes:
+            if other is lane:
+                continue
+            needs = event.end if self._checks_echo(lane, other) else event.start
+            if other.watermark(now) < needs:
+                return False
+        return True
+
+    def _checks_echo(self, lane: _Lane, other: _Lane) -> bool:
+        return self.echo is not None and lane.channel.kind == MICROPHONE and other.channel.kind == SYSTEM
+
+    def _screen(self, lane: _Lane, event: CaptionEvent) -> CaptionEvent:
+        """The final as it goes out: emptied when it is an echo."""
+        if event.text and lane.channel.kind == SYSTEM:
+            self._played.append(event)
+            horizon = event.end - round(KEEP_PLAYED_S * SAMPLE_RATE)
+            self._played = [e for e in self._played if e.end >= horizon]
+        if not event.text or self.echo is None or lane.channel.kind != MICROPHONE:
+            return event
+        kept = strip_echo(event, self._played, self.echo)
+        if kept is None:
+            log.info("dropped as an echo of system audio: %s", event.text)
+            self.echoes.append(event)
+            return replace(event, end=event.start, text="", words=(), stable=0)
+        if kept is not event:
+            cut = tuple(w for w in event.words if w not in kept.words)
+            log.info("cut as an echo of system audio: %s", "".join(w.text for w in cut))
+            self.echoes.append(replace(event, start=cut[0].start, end=cut[-1].end, text="".join(w.text for w in cut).strip(), words=cut))
+        return kept
 
 
 def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_label: str = DEFAULT_LABELS[MICROPHONE], system_label: str = DEFAULT_LABELS[SYSTEM]) -> list[Channel]:

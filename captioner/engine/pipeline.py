@@ -132,7 +132,7 @@ class CaptionEngine:
         if self._running is not None:
             return None
         if self.config.adapt:  # before the finals: segments waiting for theirs count too
-            self.level = pacing.next_level(self.level, self.untranscribed / SAMPLE_RATE)
+            self.level = pacing.next_level(self.level, self.lag / SAMPLE_RATE)
         for seg in self._closed:
             if seg.best is None or not seg.covered_by(seg.best[0]):
                 return self._start(seg, final=True, end=seg.end)
@@ -195,9 +195,10 @@ class CaptionEngine:
 
     @property
     def processed(self) -> int:
-        """Audio-clock position up to which captions are out (final, or interim for the open segment)."""
+        """Audio-clock position up to which captions are out (final, or interim text of a segment
+        whose final is still to come)."""
         if self._closed:
-            return self._closed[0].start
+            return max(self._closed[0].start, self._closed[0].done_to)
         if self._open is not None:
             return max(self._open.start, self._open.done_to)
         return self.clock
@@ -213,16 +214,6 @@ class CaptionEngine:
     def lag(self) -> int:
         """Samples of live audio whose final captions are not out yet."""
         return self.clock - self.processed
-
-    @property
-    def untranscribed(self) -> int:
-        """Samples of live audio no pass has finished on yet (the pacing rules' lag): from the end of
-        the oldest waiting segment's latest pass, interims included, so a final that is simply due
-        at a segment's end does not count as falling behind."""
-        if self._closed:
-            oldest = self._closed[0]
-            return self.clock - max(oldest.start, oldest.done_to)
-        return self.lag
 
     @property
     def done(self) -> bool:

@@ -10,6 +10,11 @@ real-time run on this machine would have shown it, without waiting in real
 time. With `compute_advances_clock=False` the transcriber is taken as
 infinitely fast (useful to check the engine's rules alone).
 
+`replay_meeting` plays several channels at once the same way (the microphone
+and system audio of a meeting): one engine per channel, one transcriber, the
+meeting session's rules for which job runs next, for spoken order and for
+echoes.
+
 Tests and benchmarks both use this one runner.
 """
 
@@ -17,12 +22,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from captioner.engine.pipeline import CaptionEngine, Job
+from captioner.engine.echo import EchoRule
+from captioner.engine.meeting import Channel, SpokenOrder, _Lane, _on_session_clock, pick_job
+from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.transcriber import Transcript
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
@@ -46,6 +53,7 @@ class Pass:
     started_s: float
     done_s: float
     cpu_s: float  # process CPU time during the pass (all threads)
+    channel: str = ""  # whose audio it was (meeting replays)
     level: int = 0  # the engine's pacing level when the pass started (captioner.engine.pacing)
 
 
@@ -68,6 +76,99 @@ class Replay:
         return [(p.job, p.result) for p in self.passes]
 
 
+@dataclass
+class MeetingReplay(Replay):
+    echoes: list[CaptionEvent] = field(default_factory=list)  # microphone finals dropped as echoes
+
+
+class _OneEngine:
+    """One audio stream into one engine; events go out as they come."""
+
+    def __init__(self, audio: np.ndarray, engine: CaptionEngine) -> None:
+        self.audio, self.engine = audio, engine
+
+    def feed(self, start: int, stop: int) -> list[CaptionEvent]:
+        return self.engine.feed(self.audio[start:stop])
+
+    def finish(self) -> list[CaptionEvent]:
+        return self.engine.finish()
+
+    def next_job(self, now_s: float) -> tuple[object, Job] | None:
+        job = self.engine.next_job()
+        return None if job is None else (self.engine, job)
+
+    def complete(self, owner, job: Job, result: Transcript) -> list[CaptionEvent]:
+        return self.engine.complete(job, result)
+
+    def release(self, at: int, everything: bool = False) -> list[CaptionEvent]:
+        return []
+
+    def label(self, owner) -> str:
+        return ""
+
+    def level(self, owner: CaptionEngine) -> int:
+        return owner.level
+
+    @property
+    def finished(self) -> bool:
+        return self.engine.finished
+
+    @property
+    def done(self) -> bool:
+        return self.engine.done
+
+
+class _Meeting:
+    """Channels of equal length, each into its own engine on one clock, finals in spoken order (as MeetingSession)."""
+
+    def __init__(self, channels: Sequence[tuple[Channel, np.ndarray]], config: EngineConfig, echo: EchoRule | None) -> None:
+        self.lanes = [_Lane(i, channel, CaptionEngine(config), offset=0) for i, (channel, _) in enumerate(channels)]
+        self.audio = [audio for _, audio in channels]
+        self.order = SpokenOrder(self.lanes, echo)
+
+    def _placed(self, lane: _Lane, events: list[CaptionEvent]) -> list[CaptionEvent]:
+        out = []
+        for event in events:
+            placed = _on_session_clock(event, lane)
+            if placed.final:
+                self.order.hold(lane, placed)
+            else:
+                out.append(placed)
+        return out
+
+    def feed(self, start: int, stop: int) -> list[CaptionEvent]:
+        return [e for lane, audio in zip(self.lanes, self.audio) for e in self._placed(lane, lane.engine.feed(audio[start:stop]))]
+
+    def finish(self) -> list[CaptionEvent]:
+        return [e for lane in self.lanes for e in self._placed(lane, lane.engine.finish())]
+
+    def next_job(self, now_s: float) -> tuple[object, Job] | None:
+        picked = pick_job(self.lanes)
+        if picked is not None:
+            picked[0].served = now_s
+        return picked
+
+    def complete(self, lane: _Lane, job: Job, result: Transcript) -> list[CaptionEvent]:
+        return self._placed(lane, lane.engine.complete(job, result))
+
+    def release(self, at: int, everything: bool = False) -> list[CaptionEvent]:
+        return [event for _, event in self.order.release(at, everything=everything)]
+
+    def label(self, lane: _Lane) -> str:
+        return lane.label
+
+    def level(self, lane: _Lane) -> int:
+        return lane.engine.level
+
+    @property
+    def finished(self) -> bool:
+        return all(lane.engine.finished for lane in self.lanes)
+
+    @property
+    def done(self) -> bool:
+        return all(lane.engine.done for lane in self.lanes)
+
+
 def replay(
     audio: np.ndarray,
     engine: CaptionEngine,
@@ -81,42 +182,73 @@ def replay(
 
     A run still busy `max_overrun_s` after its audio ended is stopped and marked stalled.
     """
-    n = len(audio)
-    run = Replay(duration_s=n / SAMPLE_RATE)
+    return _play(_OneEngine(audio, engine), len(audio), Replay(duration_s=len(audio) / SAMPLE_RATE), transcribe,
+                 block=block, compute_advances_clock=compute_advances_clock, max_overrun_s=max_overrun_s)
+
+
+def replay_meeting(
+    channels: Sequence[tuple[Channel, np.ndarray]],
+    transcribe: Callable[[Job], Transcript],
+    config: EngineConfig = EngineConfig(),
+    *,
+    echo: EchoRule | None = EchoRule(),
+    block: int = 480,
+    compute_advances_clock: bool = True,
+    max_overrun_s: float = math.inf,
+) -> MeetingReplay:
+    """Play each channel's audio (16 kHz mono float32, all of one length, starting together) at once.
+
+    Finals come out labelled with their channel, in spoken order, when a meeting
+    session would hand them out; microphone echoes of system audio come out
+    empty and are listed in `echoes`. The channels' sources are not used.
+    """
+    lengths = {len(audio) for _, audio in channels}
+    if len(lengths) != 1:
+        raise ValueError("the channels of a meeting replay must be of one length")
+    stage = _Meeting(channels, config, echo)
+    n = lengths.pop()
+    run = _play(stage, n, MeetingReplay(duration_s=n / SAMPLE_RATE), transcribe,
+                block=block, compute_advances_clock=compute_advances_clock, max_overrun_s=max_overrun_s)
+    run.echoes = list(stage.order.echoes)
+    return run
+
+
+def _play(stage, n: int, run, transcribe, *, block: int, compute_advances_clock: bool, max_overrun_s: float):
     fed = 0
     t = 0.0
-    running: tuple[Job, Transcript, float, float, float, int] | None = None  # job, result, started, done, cpu, level
+    running: tuple[object, Job, Transcript, float, float, float, int] | None = None  # owner, job, result, started, done, cpu, level
     began = time.perf_counter()
     while True:
-        next_block = min(fed + block, n) / SAMPLE_RATE if not engine.finished else math.inf
-        next_done = running[3] if running else math.inf
+        next_block = min(fed + block, n) / SAMPLE_RATE if not stage.finished else math.inf
+        next_done = running[4] if running else math.inf
         if next_block == math.inf and next_done == math.inf:
             break  # fed everything, nothing running and nothing left to start
         if next_done <= next_block:
             t = next_done
-            job, result, started, done, cpu, level = running
+            owner, job, result, started, done, cpu, level = running
             running = None
-            run.passes.append(Pass(job, result, started, done, cpu, level))
-            events = engine.complete(job, result)
+            run.passes.append(Pass(job, result, started, done, cpu, stage.label(owner), level))
+            events = stage.complete(owner, job, result)
         else:
             t = next_block
-            events = engine.feed(audio[fed : fed + block]) if fed < n else []
+            events = stage.feed(fed, fed + block) if fed < n else []
             fed = min(fed + block, n)
             if fed >= n:
-                events = events + engine.finish()
+                events = events + stage.finish()
         at = round(t * SAMPLE_RATE)
-        run.emitted.extend(Emitted(at, e) for e in events)
+        run.emitted.extend(Emitted(at, e) for e in events + stage.release(at))
         if running is None:
-            job = engine.next_job()
-            if job is not None:
+            picked = stage.next_job(t)
+            if picked is not None:
+                owner, job = picked
                 cpu0 = time.process_time()
                 result = transcribe(job)
                 cpu = time.process_time() - cpu0
                 run.compute_s += result.compute_s
                 run.cpu_s += cpu
                 cost = result.compute_s if compute_advances_clock else 0.0
-                running = (job, result, t, t + cost, cpu, engine.level)
-        if engine.done and running is None:
+                running = (owner, job, result, t, t + cost, cpu, stage.level(owner))
+        if stage.done and running is None:
             break
         if t > run.duration_s + max_overrun_s:
             last = run.passes[-5:]
@@ -124,5 +256,6 @@ def replay(
                            + ", ".join(f"segment {p.job.segment_id} {'final' if p.job.final else 'interim'} "
                                        f"{len(p.job.audio) / SAMPLE_RATE:.1f} s -> {p.result.text[:30]!r}" for p in last))
             break
+    run.emitted.extend(Emitted(round(t * SAMPLE_RATE), e) for e in stage.release(round(t * SAMPLE_RATE), everything=True))
     run.wall_s = time.perf_counter() - began
     return run

@@ -12,6 +12,13 @@ itself (`captioner.engine.checks`) and is run again on the full window when
 it looks wrong. On CUDA the encoder is cheap and the full window is the
 default.
 
+Interim passes decode greedily (beam 1); passes that may become a final search
+with a beam of `final_beam_size` (5), as offline decoding does. Greedy finals
+were where the live text lost most words that an offline decode of the same
+segment kept (a name misheard, a short noise made into a sentence). With the
+short window the encoder dominates a pass, so the beam costs the final pass
+about a tenth more compute on base (`benchmarks/final_beam_cost.py`).
+
 A second, smaller model can write the interim text (`interim=`): the big one
 then runs only the passes that may become finals.
 """
@@ -52,6 +59,7 @@ class ShortWindowWhisper(WhisperModel):
 class DecodeOptions:
     language: str | None = "en"  # None: detect per segment (multilingual models)
     beam_size: int = 1
+    final_beam_size: int = 5  # passes that may become a final decode with at least this beam (interims stay greedy)
     temperature_fallback: bool = False  # re-decoding hot crashes some Windows builds
     window_margin_s: float = 6.0  # padding the encoder sees after the audio; 0 = full 30 s
     full_window_on_gpu: bool = True  # on CUDA the encoder is cheap: always the full 30 s window
@@ -146,7 +154,8 @@ class Transcriber:
         """Run one engine job (`captioner.engine.pipeline.Job`).
 
         Passes that may become a final (the final pass, the pass made when speech pauses) run on
-        this model with their checks; interim passes on the interim model when there is one.
+        this model with a beam and their checks; interim passes greedily, on the interim model
+        when there is one.
         """
         if job.final or job.pause:
             return self.transcribe(job.audio, job.prompt, checked=True)
@@ -170,7 +179,8 @@ class Transcriber:
     def transcribe(self, audio: np.ndarray, prompt: str | None = None, *, checked: bool = False) -> Transcript:
         """Transcribe one clip of 16 kHz mono float32 audio.
 
-        `checked`: a pass that fails its checks on a short window runs again on the full window.
+        `checked`: a pass that may become a final: it decodes with `final_beam_size`, and when it
+        fails its checks on a short window it runs again on the full window.
         """
         with self._pass_lock:
             return self._transcribe(audio, prompt, checked)
@@ -178,16 +188,17 @@ class Transcriber:
     def _transcribe(self, audio: np.ndarray, prompt: str | None, checked: bool) -> Transcript:
         began = time.perf_counter()
         frames = window_frames(len(audio), self.margin_s)
-        words, dropped, problem = self._decode(audio, prompt, frames)
+        beam = max(self.options.beam_size, self.options.final_beam_size) if checked else self.options.beam_size
+        words, dropped, problem = self._decode(audio, prompt, frames, beam)
         reruns = 0
         if problem and checked and self.options.checks and frames < FULL_WINDOW_FRAMES:
             reruns = 1
-            words, dropped2, problem = self._decode(audio, prompt, FULL_WINDOW_FRAMES)
+            words, dropped2, problem = self._decode(audio, prompt, FULL_WINDOW_FRAMES, beam)
             dropped = dropped + dropped2
         return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns)
 
-    def _decode(self, audio: np.ndarray, prompt: str | None, frames: int) -> tuple[list[Word], list[str], str]:
-        """One decode on `frames` of encoder window: (kept words, dropped texts, problem or "")."""
+    def _decode(self, audio: np.ndarray, prompt: str | None, frames: int, beam: int) -> tuple[list[Word], list[str], str]:
+        """One decode on `frames` of encoder window with beam `beam`: (kept words, dropped texts, problem or "")."""
         opts = self.options
         self.model.window_frames = frames
         language = opts.language if self.model.model.is_multilingual else "en"
@@ -195,7 +206,7 @@ class Transcriber:
         segments, _ = self.model.transcribe(
             audio,
             language=language,
-            beam_size=opts.beam_size,
+            beam_size=beam,
             temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if opts.temperature_fallback else 0.0,
             condition_on_previous_text=False,
             initial_prompt=prompt or None,

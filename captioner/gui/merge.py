@@ -17,6 +17,7 @@ class MergeUpdate:
     kind: UpdateKind
     event: CaptionEvent
     interim_text: str  # all interim text after the update, in segment order
+    interims: tuple[CaptionEvent, ...] = ()  # the interims after the update, in segment order
 
 
 class CaptionMerger:
@@ -52,7 +53,7 @@ class CaptionMerger:
         return self._update("interim", event)
 
     def _update(self, kind: UpdateKind, event: CaptionEvent) -> MergeUpdate:
-        return MergeUpdate(kind, event, self.interim_text)
+        return MergeUpdate(kind, event, self.interim_text, tuple(self.interims))
 
     @property
     def finals(self) -> list[CaptionEvent]:
@@ -65,18 +66,27 @@ class CaptionMerger:
     @property
     def interim_text(self) -> str:
         """The interims' text in segment order; each channel's label leads its part ("Others: …")."""
-        parts, channel = [], ""
-        for e in self.interims:
-            text = e.text.strip()
-            if e.channel and e.channel != channel:
-                text = f"{e.channel}: {text}"
-            channel = e.channel
-            parts.append(text)
-        return " ".join(parts)
+        return labelled_text(self.interims)
 
     @property
     def latest_end_s(self) -> float:
         return self.latest_end / SAMPLE_RATE
+
+
+def labelled_text(events, *, after: str = "", turn_break: str = "", preceded: bool = False) -> str:
+    """The events' text joined by spaces, each change of speaker led by its label ("Others: …").
+
+    `after`: the speaker of the text shown before these events (no label when the first goes on
+    from them); `turn_break` goes before a label that follows other text (`preceded`: there is text before these).
+    """
+    parts, channel = [], after
+    for e in events:
+        text = " ".join(e.text.split())
+        if e.channel and e.channel != channel:
+            text = (turn_break if parts or preceded else "") + f"{e.channel}: {text}"
+        channel = e.channel
+        parts.append(text)
+    return " ".join(parts)
 
 
 def caption_delay_s(lag_s: float, audio_s: float, latest_caption_end_s: float) -> float:

@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QMenu, QWidget
 
-from captioner.gui.merge import MergeUpdate
+from captioner.gui.merge import MergeUpdate, labelled_text
 from captioner.gui.overlay_layout import Line, Run, choose_placement, layout_caption, screen_key
 from captioner.settings import OverlaySettings
 
@@ -94,13 +94,11 @@ class CaptionOverlay(QWidget):
 
     # -- captions -------------------------------------------------------------
     def apply(self, update: MergeUpdate) -> None:
+        # who speaks, when it changes, starting a line of their own
         if update.kind == "final":
-            text, channel = " ".join(update.event.text.split()), update.event.channel
-            if channel and channel != self._last_channel:  # who speaks, when it changes
-                text = f"{channel}: {text}"
-            self._last_channel = channel
-            self._finals.append(text)
-        self._interim = update.interim_text
+            self._finals.append(labelled_text([update.event], after=self._last_channel, turn_break="\n", preceded=bool(self._finals)))
+            self._last_channel = update.event.channel
+        self._interim = labelled_text(update.interims, after=self._last_channel, turn_break="\n", preceded=bool(self._finals))
         if self._settings.clear_after_s > 0:
             self._clear_timer.start()
         self._relayout()

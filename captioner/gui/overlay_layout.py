@@ -31,11 +31,18 @@ def layout_caption(
 ) -> list[Line]:
     """Wrap final then interim words to `width` pixels; return the last `max_lines` lines.
 
+    A newline in either text ends the line there (each speaker's turn starts a line).
+
     Each line is a tuple of runs (consecutive words of one style); a run that is not
     the first on its line starts with the separating space, so drawing the runs one
     after another with their measured advances reproduces the measured width.
     """
-    words = [(w, False) for w in final_text.split()] + [(w, True) for w in interim_text.split()]
+    words: list[tuple[str, bool] | None] = []  # None: a line break (a new speaker starts a line of their own)
+    for text, interim in ((final_text, False), (interim_text, True)):
+        for i, paragraph in enumerate(text.split("\n")):
+            if i:
+                words.append(None)
+            words += [(w, interim) for w in paragraph.split()]
     lines: list[list[Run]] = []
     line: list[Run] = []
     line_width = 0.0
@@ -43,7 +50,13 @@ def layout_caption(
     def measure(run: Run) -> float:
         return (interim_metrics if run.interim else final_metrics).horizontalAdvance(run.text)
 
-    for word, interim in words:
+    for item in words:
+        if item is None:
+            if line:
+                lines.append(line)
+            line, line_width = [], 0.0
+            continue
+        word, interim = item
         fm = interim_metrics if interim else final_metrics
         if fm.horizontalAdvance(word) > width:
             word = fm.elidedText(word, Qt.ElideRight, width)

@@ -157,7 +157,8 @@ class SettingsDialog(QDialog):
         self.beam_size = QSpinBox()
         self.beam_size.setRange(1, 10)
         self.beam_size.setValue(s.beam_size)
-        self.beam_size.setToolTip("Higher is a little more accurate and slower; 1 suits live captions")
+        self.beam_size.setToolTip("Beam of the interim passes: higher is a little more accurate and slower; 1 suits live captions. "
+                                  "Final captions always search with a beam of at least 5")
         form.addRow("Beam size:", self.beam_size)
         self.mic_label = QLineEdit(s.mic_label)
         self.mic_label.setToolTip("Shown beside what the microphone hears when the microphone and system audio are both captioned")

@@ -131,7 +131,9 @@ class SystemAudioPicker(QWidget):
         if devices:
             self._set_problem("")
         else:
-            self._set_problem("No output whose sound can be recorded was found.")
+            from captioner.audio.loopback import no_outputs_message
+
+            self._set_problem(no_outputs_message())
 
     def _failed(self, text: str) -> None:
         self._set_problem(f"System audio cannot be recorded: {text}")

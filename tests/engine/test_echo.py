@@ -1,4 +1,4 @@
-from captioner.engine.echo import EchoRule, echo_share, is_echo, played_words, words_of
+from captioner.engine.echo import EchoRule, echo_share, echoed_edges, is_echo, played_words, strip_echo, words_of
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 
 S = SAMPLE_RATE
@@ -51,3 +51,29 @@ def test_only_played_words_near_the_microphone_caption_count():
     untimed = caption("one two", 0.0, 8.0, timed=False)
     assert played_words(untimed, 2 * S, 4 * S) == ["one", "two"]
     assert played_words(untimed, 9 * S, 10 * S) == []
+
+
+def test_the_echoed_edges_of_a_caption_are_found():
+    played = words_of("ask what you can do for your country")
+    assert echoed_edges(words_of("what you can do for your country author of the danger trail"), played) == (7, 0)
+    assert echoed_edges(words_of("I am glad to see you ask what you can do"), played) == (0, 5)
+    assert echoed_edges(words_of("I am glad to see you again"), played) == (0, 0)
+    assert echoed_edges(words_of("can do that tomorrow"), played) == (0, 0)  # two words: too short a run
+
+
+def test_an_echo_run_together_with_the_users_answer_is_cut_from_it():
+    played = caption("Will we ever forget it?", 55.5, 56.9)
+    heard = caption("Will we ever forget it? He was not an ill disposed young man.", 55.7, 60.5, "You")
+    kept = strip_echo(heard, [played])
+    assert kept.text == "He was not an ill disposed young man." and kept.words == heard.words[5:]
+    assert kept.start == heard.words[5].start and kept.end == heard.end and kept.channel == "You"
+
+
+def test_strip_echo_keeps_or_drops_whole_captions():
+    played = caption("Our team finished the quarterly report and the budget looks good.", 2.0, 5.8)
+    assert strip_echo(caption("our team finished the quarterly report and the budget looks good", 2.15, 5.9, "You"), [played]) is None
+    answer = caption("yes I will send the report after lunch", 6.2, 8.5, "You")
+    assert strip_echo(answer, [played]) is answer
+    untimed = caption("looks good. I will send the report after lunch", 5.6, 8.5, "You", timed=False)
+    assert strip_echo(untimed, [played]) is untimed  # no word times: kept whole
+    assert strip_echo(caption("the budget looks good okay", 5.0, 6.5, "You"), [played]) is None  # mostly the speakers' words

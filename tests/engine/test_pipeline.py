@@ -174,7 +174,9 @@ def test_interims_from_a_small_model_finals_from_the_big_one(tiny_model, base_mo
 def test_a_final_that_fails_its_checks_keeps_the_last_good_interim(tiny_transcriber, tmp_path):
     """The final pass runs with a budget of about a token a second and no re-run: where the cut falls
     right after a timestamp, faster-whisper takes the rest of the window as said and the pass
-    loses most words. That final falls back to the last interim, which heard almost all of it."""
+    loses most words. That final falls back to the last interim, which heard almost all of it. The
+    final pass is greedy here, as finals were before they searched with a beam: a beam search cut
+    by the budget keeps more words than the interim, so it needs no fallback."""
     from captioner.engine.transcriber import DecodeOptions, Transcriber
 
     text = ("The quarterly report shows that revenue grew by twelve percent while costs fell slightly, "
@@ -182,7 +184,7 @@ def test_a_final_that_fails_its_checks_keeps_the_last_good_interim(tiny_transcri
     audio = read_wav(speak(text, tmp_path / "long.wav", lead_s=0.5, trail_s=1.5, words_per_minute=220))
     tried = []
     for rate in (1.0, 0.5, 1.5, 0.0, 2.0, 0.75, 1.25):
-        cut = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate, checks=False), name="tiny.en", interim=tiny_transcriber)
+        cut = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate, checks=False, final_beam_size=1), name="tiny.en", interim=tiny_transcriber)
         engine = CaptionEngine(EngineConfig(pause_pass_ms=10_000))
         result = replay(audio, engine, cut.run, compute_advances_clock=False)
         failed = [r for job, r in result.jobs if job.final and r.problem]
@@ -233,15 +235,28 @@ def test_an_engine_that_keeps_up_never_reports_falling_behind(sentence_wav, tiny
     assert all(p.level == 0 for p in result.passes) and engine.degraded == ""
 
 
+def test_a_final_holds_the_words_a_greedy_pass_mishears(tiny_transcriber, tmp_path):
+    """The passes that may become the final decode with a beam: greedy tiny.en hears this sentence
+    as "Nates tote by the brave and the wind through the cross-machial"."""
+    text = "They stood by the grave and the wind blew across the hill."
+    audio = read_wav(speak(text, tmp_path / "grave.wav"))
+    result = replay(audio, CaptionEngine(EngineConfig()), tiny_transcriber.run, compute_advances_clock=False)
+    assert len(result.finals) == 1
+    assert wer(text, result.finals[0].text) <= 0.25
+    assert "blew across the hill" in result.finals[0].text
+
+
 def test_falling_behind_thins_out_interims_and_keeps_every_final(sentence_wav, tiny_transcriber):
     one = decode_file(str(sentence_wav))
     audio = np.concatenate([one] * 4)
     engine = CaptionEngine(EngineConfig())
     seen = []
 
-    def slow(job):
+    def slow(job):  # every pass takes 4 s of the clock, whatever this machine's speed: far behind
+        from dataclasses import replace
+
         seen.append(engine.degraded)
-        return _slowed(tiny_transcriber.transcribe(job.audio), 6.0)
+        return replace(tiny_transcriber.transcribe(job.audio), compute_s=4.0)
 
     result = replay(audio, engine, slow)
     assert len(result.finals) == 4 and all(wer(SENTENCE, f.text) <= 0.2 for f in result.finals)
@@ -249,3 +264,28 @@ def test_falling_behind_thins_out_interims_and_keeps_every_final(sentence_wav, t
     assert seen[0] == ""
     # the replay records the pacing level each pass started at: the same story
     assert result.passes[0].level == 0 and any(p.level > 0 for p in result.passes)
+
+
+LONG = ("The quarterly report shows that revenue grew by twelve percent while costs fell slightly, "
+        "and the team expects the new product line to launch in the spring after the final review.")
+
+
+def test_a_long_utterance_closing_is_not_counted_as_lag(tmp_path, tiny_transcriber):
+    """Lag is the audio that no caption covers yet: when a 12 s utterance closes while a pass is
+    running, its interims already cover all but its last moments, so the lag is not the segment."""
+    audio = read_wav(speak(LONG, tmp_path / "long.wav", lead_s=0.3, trail_s=1.5, words_per_minute=170))
+    assert 10 < len(audio) / SR < 15  # one unbroken segment, under the length limit
+    engine = CaptionEngine(EngineConfig())
+    block, pass_blocks = SR // 10, 6  # every pass takes 0.6 s of the audio clock
+    lags, finals, running = [], [], None
+    for n, at in enumerate(range(0, len(audio), block)):
+        finals += [e for e in engine.feed(audio[at : at + block]) if e.final and e.text]
+        if running is not None and n >= running[1]:
+            job = running[0]
+            finals += [e for e in engine.complete(job, tiny_transcriber.transcribe(job.audio, job.prompt)) if e.final and e.text]
+            running = None
+        if running is None and (job := engine.next_job()) is not None:
+            running = (job, n + pass_blocks)
+        lags.append(engine.lag / SR)
+    assert finals and "review" in finals[-1].text
+    assert max(lags) < 3.0, lags  # a pass, the hang-over and the words after the last interim at most

@@ -110,6 +110,27 @@ def test_a_pass_cut_short_runs_again_on_the_full_window(tiny_transcriber, cut_sp
     assert len(checked.words) > 2 * len(unchecked.words)  # the words it had lost are back
 
 
+MISHEARD = "Please send the quarterly figures to Margaret before Thursday afternoon."
+
+
+@pytest.fixture(scope="module")
+def misheard_speech(tmp_path_factory):
+    """A fast talker (230 words a minute) saying a name that greedy tiny.en hears as "my written"."""
+    from tests.speech import read_wav, speak
+
+    return read_wav(speak(MISHEARD, tmp_path_factory.mktemp("name") / "name.wav", words_per_minute=230))
+
+
+def test_passes_that_may_become_finals_decode_with_a_beam(tiny_transcriber, misheard_speech):
+    """Interims stay greedy (cheap); a pass that may become a final searches with a beam, as offline
+    decoding does, and gets the word the greedy pass mishears."""
+    assert tiny_transcriber.options.final_beam_size > tiny_transcriber.options.beam_size == 1
+    interim = tiny_transcriber.transcribe(misheard_speech)
+    final = tiny_transcriber.transcribe(misheard_speech, checked=True)
+    assert "margaret" not in interim.text.lower()
+    assert "margaret" in final.text.lower() and wer(MISHEARD, final.text) <= 0.3
+
+
 def test_an_interim_model_writes_drafts_and_the_big_model_the_passes_that_may_be_final(tiny_model, base_model, sentence_wav):
     from captioner.engine.pipeline import Job
 

@@ -1,7 +1,7 @@
 """The caption merger: finals replace interims of the same id; an empty final retracts."""
 
 from captioner.events import CaptionEvent
-from captioner.gui.merge import CaptionMerger, caption_delay_s
+from captioner.gui.merge import CaptionMerger, caption_delay_s, labelled_text
 
 
 def ev(id, text, final, start=0, end=16000):
@@ -73,3 +73,13 @@ def test_caption_delay_ignores_a_long_sentence_that_keeps_up():
     assert caption_delay_s(lag_s=15.0, audio_s=40.0, latest_caption_end_s=26.0) == 14.0
     # silence: no open segment, no lag
     assert caption_delay_s(lag_s=0.0, audio_s=40.0, latest_caption_end_s=10.0) == 0.0
+
+
+def test_labels_lead_each_change_of_speaker():
+    you = [CaptionEvent(1, 0, 10, " Good  morning. ", False, channel="You"), CaptionEvent(2, 10, 20, "Welcome.", False, channel="You")]
+    them = [CaptionEvent(3, 20, 30, "Hello.", False, channel="Others")]
+    assert labelled_text(you + them) == "You: Good morning. Welcome. Others: Hello."
+    assert labelled_text(you + them, after="You") == "Good morning. Welcome. Others: Hello."  # goes on from the line before
+    assert labelled_text(you + them, turn_break="\n") == "You: Good morning. Welcome. \nOthers: Hello."
+    assert labelled_text(them, after="You", turn_break="\n", preceded=True) == "\nOthers: Hello."
+    assert labelled_text([CaptionEvent(4, 0, 10, "one input", False)]) == "one input"  # no channel, no label

@@ -61,6 +61,29 @@ def test_a_word_wider_than_the_window_is_elided(qapp) -> None:
     assert lines[1][0].text == "ok"
 
 
+def test_a_newline_in_the_finals_starts_a_line(qapp) -> None:
+    fm, fmi = metrics(), metrics(italic=True)
+    lines = layout_caption("You: Good morning \nOthers: Hello there", "and", 2000, fm, fmi, max_lines=5)
+    assert ["".join(r.text for r in line) for line in lines] == ["You: Good morning", "Others: Hello there and"]
+    assert layout_caption("\nOthers: Hi", "", 2000, fm, fmi, max_lines=5)[0][0].text == "Others: Hi"  # no empty line first
+
+
+def test_each_speaker_turn_starts_a_line_with_its_label(qtbot) -> None:
+    overlay = CaptionOverlay(OverlaySettings(lines=4, font_size=20, clear_after_s=0))
+    qtbot.addWidget(overlay)
+    overlay.resize(2000, 300)
+    m = CaptionMerger()
+    overlay.apply(m.apply(CaptionEvent(1, 0, 100, "Good morning.", True, channel="You")))
+    overlay.apply(m.apply(CaptionEvent(2, 100, 200, "Welcome.", True, channel="You")))
+    overlay.apply(m.apply(CaptionEvent(3, 200, 300, "Hello there.", True, channel="Others")))
+    assert overlay.shown_text.splitlines() == ["You: Good morning. Welcome.", "Others: Hello there."]
+    overlay.apply(m.apply(CaptionEvent(4, 300, 400, "Thank you", False, channel="You")))  # the other side answers
+    assert overlay.shown_text.splitlines()[-1] == "You: Thank you" and overlay.lines[-1][-1].interim
+    overlay.apply(m.apply(CaptionEvent(4, 300, 400, "Thank you.", True, channel="You")))
+    overlay.apply(m.apply(CaptionEvent(5, 400, 500, "And then", False, channel="You")))
+    assert overlay.shown_text.splitlines()[-1] == "You: Thank you. And then"  # the same speaker goes on on the line
+
+
 def test_overlay_shows_last_lines_with_interim_and_clears_after_silence(qtbot) -> None:
     overlay = CaptionOverlay(OverlaySettings(lines=2, font_size=20, clear_after_s=0.3))
     qtbot.addWidget(overlay)

@@ -1,0 +1,118 @@
+"""Listening to the microphone, system audio or both from the app: real PulseAudio, real tiny.en."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from captioner.channels import MODE_BOTH, MODE_MICROPHONE
+from captioner.gui.controller import State
+from captioner.gui.settings_store import SettingsStore
+from captioner.gui.system_picker import FOLLOW_DEFAULT, SystemAudioPicker
+from tests.gui.conftest import SENTENCES, words
+from tests.speech import speak
+
+pytestmark = pytest.mark.timeout(180)
+
+
+@pytest.fixture
+def mic_sink(pulse):
+    """A null sink of its own whose monitor is the microphone (what is played into it is "said")."""
+    module = subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=guisink", "rate=48000"], capture_output=True, text=True, check=True).stdout.strip()
+    yield "guisink"
+    subprocess.run(["pactl", "unload-module", module], capture_output=True)
+
+
+def test_the_picker_lists_outputs_and_keeps_the_choice(qtbot, pulse, settings_path: Path) -> None:
+    from captioner.gui.device_watcher import DeviceWatcher
+    from captioner.gui.system_picker import list_outputs
+
+    store = SettingsStore(settings_path)
+    picker = SystemAudioPicker(store, outputs=DeviceWatcher(list_outputs, interval_ms=0))
+    qtbot.addWidget(picker)
+    assert picker.mode == MODE_MICROPHONE and picker.output_row.isHidden()
+    picker.mode_combo.setCurrentIndex(picker.mode_combo.findData(MODE_BOTH))
+    picker._mode_chosen(picker.mode_combo.currentIndex())
+    assert not picker.output_row.isHidden()
+    qtbot.waitUntil(lambda: picker.output_combo.count() > 1, timeout=10000)
+    assert picker.output_combo.itemText(0) == FOLLOW_DEFAULT
+    ids = [picker.output_combo.itemData(i) for i in range(picker.output_combo.count())]
+    assert "virt" in ids
+    picker._output_chosen(ids.index("virt"))
+    store.save_now()
+    saved = json.loads(settings_path.read_text())
+    assert saved["capture_mode"] == MODE_BOTH and saved["output_device"] == "virt"
+    again = SystemAudioPicker(SettingsStore(settings_path))
+    qtbot.addWidget(again)
+    assert again.mode == MODE_BOTH
+
+
+def test_microphone_and_system_audio_in_the_app(qtbot, mic_sink, settings_path: Path, write_settings, model_dir: Path, transcriber, tmp_path: Path) -> None:
+    from captioner.gui.app import CaptionerApp
+
+    mine, theirs = speak(SENTENCES[0], tmp_path / "mine.wav"), speak(SENTENCES[1], tmp_path / "theirs.wav")
+    write_settings(model=str(model_dir), compute_device="cpu", input_device=f"pulse:{mic_sink}.monitor", capture_mode=MODE_BOTH, output_device="virt", mic_label="Me", overlay={"lines": 4})
+    app = CaptionerApp(settings_path, tray=False, device_poll_ms=0)
+    qtbot.addWidget(app.window)
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    levels: dict[str, float] = {}
+    c.statusUpdate.connect(lambda s: levels.__setitem__(s.channel, max(levels.get(s.channel, 0.0), s.level)))
+    app.show()
+    try:
+        qtbot.waitUntil(lambda: w.selected_device() == f"pulse:{mic_sink}.monitor", timeout=15000)
+        assert w.system_picker.mode == MODE_BOTH and not w.system_picker.output_row.isHidden()
+        w.start_button.click()
+        qtbot.waitUntil(lambda: c.state is State.RUNNING, timeout=20000)
+        qtbot.wait(500)
+        subprocess.run(["paplay", "-d", mic_sink, str(mine)], check=True, timeout=30)
+        subprocess.run(["paplay", "-d", "virt", str(theirs)], check=True, timeout=30)
+        qtbot.waitUntil(lambda: len(c.finals) >= 2, timeout=30000)
+        c.stop()
+        qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=20000)
+    finally:
+        app.window.close()
+        app.overlay.close()
+    assert [e.channel for e in c.finals] == ["Me", "Others"], c.finals
+    assert {"weekly", "planning"} <= set(words(c.finals[0].text)) and {"travel", "summer"} <= set(words(c.finals[1].text))
+    lines = w.transcript.plain_text().splitlines()
+    assert lines[0].split("] ")[1].startswith("Me: ") and lines[1].split("] ")[1].startswith("Others: ")
+    assert levels.get("Me", 0) > 0.01 and levels.get("Others", 0) > 0.01  # a level per channel
+    assert any(line.startswith("Others: ") for line in app.overlay.shown_text.splitlines()), app.overlay.shown_text  # a line of their own
+
+
+
+def test_losing_the_microphone_mid_session_keeps_the_others_captioned(qtbot, pulse, settings_path: Path, write_settings, model_dir: Path, transcriber, tmp_path: Path) -> None:
+    from captioner.gui.app import CaptionerApp
+
+    module = subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=lostmic", "rate=48000"], capture_output=True, text=True, check=True).stdout.strip()
+    theirs = speak(SENTENCES[1], tmp_path / "theirs.wav")
+    write_settings(model=str(model_dir), compute_device="cpu", input_device="pulse:lostmic.monitor", capture_mode=MODE_BOTH, output_device="virt")
+    app = CaptionerApp(settings_path, tray=False, device_poll_ms=0)
+    qtbot.addWidget(app.window)
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    app.show()
+    try:
+        qtbot.waitUntil(lambda: w.selected_device() == "pulse:lostmic.monitor", timeout=15000)
+        w.start_button.click()
+        qtbot.waitUntil(lambda: c.state is State.RUNNING, timeout=60000)
+        qtbot.wait(500)
+        subprocess.run(["pactl", "unload-module", module], capture_output=True)  # the headset is unplugged
+        module = None
+        qtbot.waitUntil(lambda: w.message_bar.isVisible() and "Captions go on from Others" in w.message_bar.text, timeout=15000)
+        assert w.message_bar.level == "warning" and w.message_bar.text.startswith("You:")
+        assert c.state is State.RUNNING
+        subprocess.run(["paplay", "-d", "virt", str(theirs)], check=True, timeout=30)  # the others go on talking
+        qtbot.waitUntil(lambda: len(c.finals) >= 1, timeout=30000)
+        c.stop()
+        qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=60000)
+    finally:
+        if module:
+            subprocess.run(["pactl", "unload-module", module], capture_output=True)
+        app.window.close()
+        app.overlay.close()
+    assert [e.channel for e in c.finals] == ["Others"] and {"travel", "summer"} <= set(words(c.finals[0].text))
