@@ -131,14 +131,14 @@ class CaptionEngine:
         """The job the transcriber should run now, or None (one job at a time)."""
         if self._running is not None:
             return None
+        if self.config.adapt:  # before the finals: segments waiting for theirs count too
+            self.level = pacing.next_level(self.level, self.lag / SAMPLE_RATE)
         for seg in self._closed:
             if seg.best is None or not seg.covered_by(seg.best[0]):
                 return self._start(seg, final=True, end=seg.end)
         seg = self._open
         if seg is None or self.finished:
             return None
-        if self.config.adapt:
-            self.level = pacing.next_level(self.level, self.lag / SAMPLE_RATE)
         position = self.segmenter.gate.position
         paused = self.segmenter.gate.silence_ms >= self.config.pause_pass_ms
         if paused and seg.final_to < seg.speech_end and self.level < pacing.FINALS_ONLY:

@@ -225,6 +225,16 @@ def test_passes_that_may_be_final_are_rerun_on_the_full_window_and_counted(tiny_
     assert len(result.finals) == 1 and wer(text, result.finals[0].text) <= 0.2
 
 
+def test_an_engine_that_keeps_up_never_reports_falling_behind(sentence_wav, tiny_transcriber):
+    """A final due at a segment's end is not lag: with passes that cost nothing on the clock, every
+    pass, finals included, starts at the normal pacing level."""
+    audio = np.concatenate([decode_file(str(sentence_wav))] * 3)
+    engine = CaptionEngine(EngineConfig())
+    result = replay(audio, engine, tiny_transcriber.run, compute_advances_clock=False)
+    assert len(result.finals) == 3 and any(p.job.final or p.job.pause for p in result.passes)
+    assert all(p.level == 0 for p in result.passes) and engine.degraded == ""
+
+
 def test_a_final_holds_the_words_a_greedy_pass_mishears(tiny_transcriber, tmp_path):
     """The passes that may become the final decode with a beam: greedy tiny.en hears this sentence
     as "Nates tote by the brave and the wind through the cross-machial"."""
