@@ -161,7 +161,7 @@ def build(name: str, out_dir: Path = DEFAULT_DIR, *, seed: int = 0) -> Path:
     tmp.mkdir(parents=True)
     spec.save(str(tmp))
     shutil.copyfile(src / "tokenizer.json", tmp / "tokenizer.json")
-    (tmp / "preprocessor_config.json").write_text(json.dumps({"feature_size": shape.mels, "sampling_rate": 16000,
+    (tmp / "preprocessor_config.json").write_text(json.dumps({"feature_size": shape.mels, "sampling_rate": SAMPLE_RATE,
                                                                "hop_length": 160, "chunk_length": 30, "n_fft": 400}))
     marker_tmp = tmp / "standin.json"
     marker_tmp.write_text(json.dumps(meta))

@@ -87,19 +87,21 @@ def _sentences(folder: Path) -> list:
 def make_speech(folder: Path) -> Path:
     import numpy as np
 
+    from captioner.events import SAMPLE_RATE
     from tests.speech import write_wav
 
-    return write_wav(folder / "meeting.wav", np.concatenate([np.zeros(16000, dtype=np.float32), *_sentences(folder)]))
+    return write_wav(folder / "meeting.wav", np.concatenate([np.zeros(SAMPLE_RATE, dtype=np.float32), *_sentences(folder)]))
 
 
 def make_conversation(folder: Path) -> tuple[Path, Path]:
     """The sentences taking turns: even ones said into the microphone, odd ones heard from the others."""
     import numpy as np
 
+    from captioner.events import SAMPLE_RATE
     from tests.speech import write_wav
 
     parts = _sentences(folder)
-    lead = np.zeros(16000, dtype=np.float32)
+    lead = np.zeros(SAMPLE_RATE, dtype=np.float32)
     mine = [x if i % 2 == 0 else np.zeros_like(x) for i, x in enumerate(parts)]
     theirs = [np.zeros_like(x) if i % 2 == 0 else x for i, x in enumerate(parts)]
     return write_wav(folder / "you.wav", np.concatenate([lead, *mine])), write_wav(folder / "others.wav", np.concatenate([lead, *theirs]))

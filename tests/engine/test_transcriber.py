@@ -3,21 +3,22 @@ import pytest
 
 from captioner.audio.sources import decode_file
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, DecodeOptions, Transcriber, max_new_tokens, token_budget, window_frames
+from captioner.events import SAMPLE_RATE
 from tests.conftest import SENTENCE
 from tests.engine.test_pipeline import wer
 
 
 def test_window_is_the_clip_plus_margin_in_whole_seconds():
-    assert window_frames(16000 * 4, 6.0) == 1000
-    assert window_frames(16000 * 4 + 1, 6.0) == 1100
-    assert window_frames(16000 * 29, 6.0) == FULL_WINDOW_FRAMES
-    assert window_frames(16000 * 2, 0) == FULL_WINDOW_FRAMES
+    assert window_frames(SAMPLE_RATE * 4, 6.0) == 1000
+    assert window_frames(SAMPLE_RATE * 4 + 1, 6.0) == 1100
+    assert window_frames(SAMPLE_RATE * 29, 6.0) == FULL_WINDOW_FRAMES
+    assert window_frames(SAMPLE_RATE * 2, 0) == FULL_WINDOW_FRAMES
 
 
 def test_token_budget_grows_with_the_clip_and_is_capped():
-    assert token_budget(16000) < token_budget(16000 * 5) < token_budget(16000 * 20)
-    assert token_budget(16000 * 60) == 224
-    assert token_budget(16000 * 5, per_second=4) == 36
+    assert token_budget(SAMPLE_RATE) < token_budget(SAMPLE_RATE * 5) < token_budget(SAMPLE_RATE * 20)
+    assert token_budget(SAMPLE_RATE * 60) == 224
+    assert token_budget(SAMPLE_RATE * 5, per_second=4) == 36
 
 
 def test_max_new_tokens_asks_for_twice_the_budget_within_the_decoder_positions():
@@ -39,7 +40,7 @@ def test_short_window_matches_the_full_window(tiny_model, sentence_wav):
 
 
 def test_silence_gives_no_text(tiny_transcriber):
-    assert tiny_transcriber.transcribe(np.zeros(16000 * 3, dtype=np.float32)).text == ""
+    assert tiny_transcriber.transcribe(np.zeros(SAMPLE_RATE * 3, dtype=np.float32)).text == ""
 
 
 def test_english_only_model_refuses_another_language(tiny_model):
@@ -80,7 +81,7 @@ def test_ctranslate2_decodes_at_most_half_of_max_length(tiny_transcriber, fast_s
 
 
 def test_a_fast_long_utterance_comes_through_whole(tiny_transcriber, fast_speech):
-    assert len(fast_speech) / 16000 > 13
+    assert len(fast_speech) / SAMPLE_RATE > 13
     result = tiny_transcriber.transcribe(fast_speech, checked=True)
     assert result.problem == "" and result.reruns == 0
     assert wer(FAST, result.text) <= 0.15

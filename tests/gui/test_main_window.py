@@ -12,7 +12,7 @@ from PySide6.QtGui import QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QPushButton, QSystemTrayIcon
 
 from captioner.audio.devices import InputDevice
-from captioner.events import CaptionEvent, SessionStatus, Word
+from captioner.events import SAMPLE_RATE, CaptionEvent, SessionStatus, Word
 from captioner.gui.controller import State
 from captioner.gui.status_line import lag_level
 from captioner.gui.tray import Tray
@@ -220,9 +220,9 @@ def test_cancelled_settings_dialog_reverts_the_preview(make_app) -> None:
 
 
 def session_finals() -> list[CaptionEvent]:
-    w = lambda t, s, e: Word(t, int(s * 16000), int(e * 16000))  # noqa: E731
+    w = lambda t, s, e: Word(t, int(s * SAMPLE_RATE), int(e * SAMPLE_RATE))  # noqa: E731
     return [
-        CaptionEvent(1, 16000, 64000, "Good morning everyone.", True, (w(" Good", 1, 1.5), w(" morning", 1.5, 2.5), w(" everyone.", 2.5, 4))),
+        CaptionEvent(1, SAMPLE_RATE, 64000, "Good morning everyone.", True, (w(" Good", 1, 1.5), w(" morning", 1.5, 2.5), w(" everyone.", 2.5, 4))),
         CaptionEvent(2, 80000, 128000, "Fish & chips <3 for lunch?", True, (w(" Fish", 5, 5.5), w(" &", 5.5, 6), w(" chips", 6, 6.5), w(" <3", 6.5, 7), w(" for", 7, 7.5), w(" lunch?", 7.5, 8))),
     ]
 

@@ -1,10 +1,10 @@
 """The caption merger: finals replace interims of the same id; an empty final retracts."""
 
-from captioner.events import CaptionEvent
+from captioner.events import SAMPLE_RATE, CaptionEvent
 from captioner.gui.merge import CaptionMerger, caption_delay_s, labelled_text
 
 
-def ev(id, text, final, start=0, end=16000):
+def ev(id, text, final, start=0, end=SAMPLE_RATE):
     return CaptionEvent(id=id, start=start, end=end, text=text, final=final)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from captioner.events import SAMPLE_RATE
 from captioner.gui.controller import State
 from tests.gui.conftest import srt_text, words
 
@@ -162,7 +163,7 @@ def test_an_empty_session_leaves_no_file_and_links_none(make_app, qtbot, transcr
 
     from tests.speech import write_wav
 
-    silence = write_wav(tmp_path / "silence.wav", np.zeros(16000 * 2, dtype=np.float32))
+    silence = write_wav(tmp_path / "silence.wav", np.zeros(SAMPLE_RATE * 2, dtype=np.float32))
     app = make_app()
     w, c = app.window, app.controller
     c.use_transcriber(transcriber)

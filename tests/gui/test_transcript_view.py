@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication, QTextCursor
 
-from captioner.events import CaptionEvent
+from captioner.events import SAMPLE_RATE, CaptionEvent
 from captioner.gui.merge import CaptionMerger
 from captioner.gui.transcript_view import TranscriptView
 
 
 def feed(view: TranscriptView, merger: CaptionMerger, id: int, text: str, final: bool, start_s: float = 0.0) -> None:
-    event = CaptionEvent(id, int(start_s * 16000), int(start_s * 16000) + 16000, text, final)
+    event = CaptionEvent(id, int(start_s * SAMPLE_RATE), int(start_s * SAMPLE_RATE) + SAMPLE_RATE, text, final)
     view.apply(merger.apply(event))
 
 

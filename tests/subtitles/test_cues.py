@@ -184,8 +184,8 @@ def test_word_times_outside_the_event_are_clamped():
 
 
 def test_words_with_blank_text_are_skipped():
-    words = (Word(" hello", 0, 8000), Word(" ", 8000, 8100), Word(" world", 8100, 16000))
-    event = CaptionEvent(1, 0, 16000, "hello world", True, words)
+    words = (Word(" hello", 0, 8000), Word(" ", 8000, 8100), Word(" world", 8100, SAMPLE_RATE))
+    event = CaptionEvent(1, 0, SAMPLE_RATE, "hello world", True, words)
     assert [cue.lines for cue in shape_cues(event)] == [("hello world",)]
 
 
