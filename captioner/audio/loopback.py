@@ -83,19 +83,25 @@ def _no_backend_message() -> str:
 
 def list_output_devices() -> list[OutputDevice]:
     """Outputs whose sound can be captured, the default first marked; [] when none."""
-    sc = backend()
     try:
-        if sys.platform == "darwin":
-            return [
-                OutputDevice(str(m.id), m.name, is_default=i == 0)
-                for i, m in enumerate(m for m in sc.all_microphones() if is_mac_virtual_output(m.name))
-            ]
-        default = sc.default_speaker()
-        default_id = str(default.id) if default is not None else None
-        return [OutputDevice(str(s.id), s.name, str(s.id) == default_id) for s in sc.all_speakers()]
+        return _outputs(backend())
+    except AudioSourceError:
+        raise
     except Exception as exc:
         log.info("listing outputs failed: %r", exc)
         return []
+
+
+def _outputs(sc) -> list[OutputDevice]:
+    """The listing itself; raises when the sound server fails mid-way (e.g. a device vanishing)."""
+    if sys.platform == "darwin":
+        return [
+            OutputDevice(str(m.id), m.name, is_default=i == 0)
+            for i, m in enumerate(m for m in sc.all_microphones() if is_mac_virtual_output(m.name))
+        ]
+    default = sc.default_speaker()
+    default_id = str(default.id) if default is not None else None
+    return [OutputDevice(str(s.id), s.name, str(s.id) == default_id) for s in sc.all_speakers()]
 
 
 def is_mac_virtual_output(name: str) -> bool:
@@ -188,10 +194,14 @@ class SystemAudioSource:
         return _loopback_microphone(self._sc, device)
 
     def _present(self) -> bool:
-        """Whether the device recorded is still there (a failed listing counts as there)."""
+        """Whether the device recorded is still there (a failed listing counts as there: listing
+        while another device is being removed can fail for a moment)."""
+        if self.device is None:
+            return True
         try:
-            return self.device is None or any(d.id == self.device.id for d in list_output_devices())
-        except AudioSourceError:
+            return any(d.id == self.device.id for d in _outputs(self._sc))
+        except Exception as exc:
+            log.info("listing outputs failed: %r", exc)
             return True
 
     def _lost_message(self, name: str) -> str:
