@@ -219,13 +219,9 @@ class MeetingSession(SessionBase):
 
     # -- events -----------------------------------------------------------
     def _collect(self, lane: _Lane, events: list[CaptionEvent]) -> None:
-        """Place a lane's events on the session clock; interims go out now, finals wait their turn."""
-        for event in events:
-            placed = _on_session_clock(event, lane)
-            if placed.final:
-                self.order.hold(lane, placed)
-            else:
-                self._send(placed)
+        """A lane's events: interims go out now, finals wait their turn."""
+        for interim in self.order.take(lane, events):
+            self._send(interim)
 
     def _release(self, *, everything: bool = False) -> None:
         """Send held finals whose turn has come, in spoken order."""
@@ -274,8 +270,16 @@ class SpokenOrder:
         self._held: list[tuple[_Lane, CaptionEvent]] = []
         self._played: list[CaptionEvent] = []  # recent system-audio finals
 
-    def hold(self, lane: _Lane, event: CaptionEvent) -> None:
-        self._held.append((lane, event))
+    def take(self, lane: _Lane, events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
+        """A lane's events placed on the session clock: finals held for their turn, interims returned to go out now."""
+        interims = []
+        for event in events:
+            placed = _on_session_clock(event, lane)
+            if placed.final:
+                self._held.append((lane, placed))
+            else:
+                interims.append(placed)
+        return interims
 
     def release(self, now: int, *, everything: bool = False) -> list[tuple[_Lane, CaptionEvent]]:
         """The held finals whose turn has come by `now` (session-clock samples since the start), oldest first."""

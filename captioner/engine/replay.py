@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from captioner.engine.echo import EchoRule
-from captioner.engine.meeting import Channel, SpokenOrder, _Lane, _on_session_clock, pick_job
+from captioner.engine.meeting import Channel, SpokenOrder, _Lane, pick_job
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.transcriber import Transcript
 from captioner.events import SAMPLE_RATE, CaptionEvent
@@ -126,21 +126,11 @@ class _Meeting:
         self.audio = [audio for _, audio in channels]
         self.order = SpokenOrder(self.lanes, echo)
 
-    def _placed(self, lane: _Lane, events: list[CaptionEvent]) -> list[CaptionEvent]:
-        out = []
-        for event in events:
-            placed = _on_session_clock(event, lane)
-            if placed.final:
-                self.order.hold(lane, placed)
-            else:
-                out.append(placed)
-        return out
-
     def feed(self, start: int, stop: int) -> list[CaptionEvent]:
-        return [e for lane, audio in zip(self.lanes, self.audio) for e in self._placed(lane, lane.engine.feed(audio[start:stop]))]
+        return [e for lane, audio in zip(self.lanes, self.audio) for e in self.order.take(lane, lane.engine.feed(audio[start:stop]))]
 
     def finish(self) -> list[CaptionEvent]:
-        return [e for lane in self.lanes for e in self._placed(lane, lane.engine.finish())]
+        return [e for lane in self.lanes for e in self.order.take(lane, lane.engine.finish())]
 
     def next_job(self, now_s: float) -> tuple[object, Job] | None:
         picked = pick_job(self.lanes)
@@ -149,7 +139,7 @@ class _Meeting:
         return picked
 
     def complete(self, lane: _Lane, job: Job, result: Transcript) -> list[CaptionEvent]:
-        return self._placed(lane, lane.engine.complete(job, result))
+        return self.order.take(lane, lane.engine.complete(job, result))
 
     def release(self, at: int, everything: bool = False) -> list[CaptionEvent]:
         return [event for _, event in self.order.release(at, everything=everything)]
