@@ -1,4 +1,4 @@
-"""Audio the tests make themselves: synthetic voiced sound and espeak-ng speech."""
+"""Audio the tests make themselves (synthetic voiced sound, espeak-ng speech), and the word error rate they score what was heard by."""
 
 from __future__ import annotations
 
@@ -7,12 +7,20 @@ import subprocess
 import wave
 from pathlib import Path
 
+import jiwer
 import numpy as np
+from whisper_normalizer.english import EnglishTextNormalizer
 
 from captioner.events import SAMPLE_RATE
 
 SR = SAMPLE_RATE
 FRAME = 480  # 30 ms
+normalise = EnglishTextNormalizer()
+
+
+def wer(ref: str, hyp: str) -> float:
+    """Word error rate after Whisper's English normaliser on both sides."""
+    return jiwer.wer(normalise(ref), normalise(hyp))
 
 
 def vowel(seconds: float, f0: float = 130.0, amplitude: float = 0.3) -> np.ndarray:

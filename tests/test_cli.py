@@ -8,16 +8,13 @@ import time
 from pathlib import Path
 
 import av
-import jiwer
 import numpy as np
 import pytest
 import srt
-from whisper_normalizer.english import EnglishTextNormalizer
 
 from tests.conftest import SENTENCE, start_pulse
-from tests.speech import SR, read_wav, speak, write_wav
+from tests.speech import SR, normalise, read_wav, speak, wer, write_wav
 
-normalise = EnglishTextNormalizer()
 SENTENCES = [
     SENTENCE,
     "We will start the meeting at nine o'clock tomorrow morning.",
@@ -32,10 +29,6 @@ def captioner(*args, **kw) -> subprocess.Popen:
 
 def run(*args, timeout=120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "captioner", *map(str, args)], capture_output=True, text=True, timeout=timeout)
-
-
-def wer(ref, hyp):
-    return jiwer.wer(normalise(ref), normalise(hyp))
 
 
 def parse_srt(path: Path) -> list[srt.Subtitle]:

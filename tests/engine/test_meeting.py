@@ -3,9 +3,7 @@
 import subprocess
 import time
 
-import jiwer
 import pytest
-from whisper_normalizer.english import EnglishTextNormalizer
 
 from captioner.audio.loopback import SystemAudioSource, meeting_microphone
 from captioner.channels import MICROPHONE, SYSTEM
@@ -13,14 +11,9 @@ from captioner.engine.meeting import Channel, MeetingSession
 from captioner.subtitles.srt import format_srt
 from captioner.subtitles.txt import format_txt
 from tests.conftest import SENTENCE
-from tests.speech import SR, read_wav, speak, write_wav
+from tests.speech import SR, read_wav, speak, wer, write_wav
 
-normalise = EnglishTextNormalizer()
 OTHER = "We will start the meeting at nine o'clock tomorrow morning."
-
-
-def wer(ref, hyp):
-    return jiwer.wer(normalise(ref), normalise(hyp))
 
 
 def load_module(*args: str) -> str:

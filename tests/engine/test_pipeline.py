@@ -1,22 +1,14 @@
 """The engine's rules, run on real audio with the real tiny.en model."""
 
-import jiwer
 import numpy as np
 import pytest
-from whisper_normalizer.english import EnglishTextNormalizer
 
 from captioner.audio.sources import decode_file
 from captioner.engine.pipeline import CaptionEngine, EngineConfig
 from captioner.engine.replay import replay
 from captioner.engine.segmenter import SegmenterConfig
 from tests.conftest import SENTENCE
-from tests.speech import SR, quiet, read_wav, speak, vowel
-
-normalise = EnglishTextNormalizer()
-
-
-def wer(ref: str, hyp: str) -> float:
-    return jiwer.wer(normalise(ref), normalise(hyp))
+from tests.speech import SR, quiet, read_wav, speak, vowel, wer
 
 
 def run(audio, transcriber, config=EngineConfig(), **kw):

@@ -5,7 +5,7 @@ from captioner.audio.sources import decode_file
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, DecodeOptions, Transcriber, max_new_tokens, token_budget, window_frames
 from captioner.events import SAMPLE_RATE
 from tests.conftest import SENTENCE
-from tests.engine.test_pipeline import wer
+from tests.speech import wer
 
 
 def test_window_is_the_clip_plus_margin_in_whole_seconds():
