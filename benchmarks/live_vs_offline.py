@@ -32,6 +32,7 @@ if str(REPO) not in sys.path:
 from benchmarks import dataset, metrics, modelpaths, report, workers  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
+PEER = REPO.parent / "shared" / "peers" / "naive_vad.py"
 
 
 # -- settings ----------------------------------------------------------------
@@ -150,6 +151,8 @@ def parse_args(argv=None):
     p.add_argument("--pad-s", type=float, default=1.0, help="silence after each file, as from a mic that stays open")
     p.add_argument("--repeat", type=int, default=1, help="live runs per file; tables show medians")
     p.add_argument("--no-offline", action="store_true")
+    p.add_argument("--peer", type=Path, default=PEER, help="the naive VAD loop to run beside the engine (default: ../shared/peers/naive_vad.py)")
+    p.add_argument("--no-peer", action="store_true", help="leave the naive VAD loop out")
     p.add_argument("--offline-beam-size", type=int, default=5)
     p.add_argument("--offline-word-timestamps", choices=("on", "off"), default="on",
                    help="word times for the offline words-outside-speech count (on: same work as the live engine does)")
@@ -199,6 +202,10 @@ def main(argv=None) -> int:
             lang = decode.language
             off = workers.in_child(workers.offline, folder, paths, args.device, args.compute_type, args.threads,
                                    args.offline_beam_size, lang, args.offline_word_timestamps == "on")
+        peer = None
+        if not args.no_peer and args.peer.is_file():
+            print(f"{name}: naive VAD loop ({args.peer}) ...", flush=True)
+            peer = workers.in_child(workers.peer, str(args.peer), folder, paths, args.threads)
         rt = None
         if args.realtime:
             rt_paths = [Path(p) for p in (args.realtime_files or paths)]
@@ -216,6 +223,8 @@ def main(argv=None) -> int:
         live_overall = metrics.median_of([metrics.pooled(rnd, "live") for rnd in per_round])
         off_files = [(f, metrics.offline_figures(off["runs"][str(f.path)], f)) for f in files] if off else None
         off_overall = metrics.pooled(off_files, "offline") if off else None
+        peer_files = [(f, metrics.peer_figures(peer["runs"][str(f.path)], f)) for f in files] if peer else None
+        peer_overall = metrics.pooled(peer_files, "peer") if peer else None
         model_res = {
             "folder": str(folder), "load_s": live["load_s"], "device": live["device"], "compute_type": live["compute_type"],
             "live": {"overall": live_overall, "peak_rss_mb": live["peak_rss_mb"], "rounds": [
@@ -228,6 +237,8 @@ def main(argv=None) -> int:
             model_res["offline"] = {"overall": off_overall, "peak_rss_mb": off["peak_rss_mb"], "load_s": off["load_s"],
                                     "files": {f.stem: m for f, m in off_files},
                                     "segments": {f.stem: off["runs"][str(f.path)].segments for f in files}}
+        if peer:
+            model_res["peer"] = {"overall": peer_overall, "script": str(args.peer), "files": {f.stem: m for f, m in peer_files}}
         if rt:
             rt_res = {}
             for p in rt["runs"]:
@@ -251,9 +262,11 @@ def main(argv=None) -> int:
         model_res["stalled"] = stalls
         all_stalls.extend(stalls)
         results[name] = model_res
-        summary_rows.append((name, live_overall, off_overall, live["peak_rss_mb"], off["peak_rss_mb"] if off else None))
+        summary_rows.append((name, live_overall, off_overall, live["peak_rss_mb"], off["peak_rss_mb"] if off else None, peer_overall))
         lf, of = dict(live_files), dict(off_files) if off else {}
-        main_rows.append((name, lf[main_file], of.get(main_file), live["peak_rss_mb"], off["peak_rss_mb"] if off else None))
+        pf = dict(peer_files) if peer else {}
+        main_rows.append((name, lf[main_file], of.get(main_file), live["peak_rss_mb"], off["peak_rss_mb"] if off else None,
+                          pf.get(main_file)))
         file_rows.extend((name, f, m, of.get(f)) for f, m in live_files)
         lm, om = lf[main_file], of.get(main_file)
         line = (f"live: WER {report.pc(lm.get('wer'))} %, final p50/p90 {report.f(lm['final_p50'])}/{report.f(lm['final_p90'])} s, "

@@ -215,6 +215,18 @@ def offline_figures(run, bench_file) -> dict:
     return out
 
 
+def peer_figures(run, bench_file) -> dict:
+    """Figures of the naive VAD loop on one file: (text, final latencies, compute s, audio s)."""
+    text, latencies, compute, duration = run
+    out = {"text": text, "compute_s": compute, "rtf": compute / duration, "audio_s": duration,
+           "final_latency": list(latencies), "final_p50": pct(latencies, 50), "final_p90": pct(latencies, 90),
+           "nospeech_words": 0, "rep5": repeated_ngrams(text)}
+    if bench_file.ref is not None:
+        we = word_errors(bench_file.ref, text)
+        out.update({"ref_words": we.ref_words, "sub": we.sub, "del": we.dele, "ins": we.ins, "wer": we.wer})
+    return out
+
+
 def pooled(per_file: list[tuple[object, dict]], kind: str) -> dict:
     """Figures over several files: WER over the pooled true-reference words, latency over all captions."""
     errs = WordErrors(0, 0, 0, 0)
@@ -227,6 +239,9 @@ def pooled(per_file: list[tuple[object, dict]], kind: str) -> dict:
            "ref_words": errs.ref_words, "sub": errs.sub, "del": errs.dele, "ins": errs.ins, "wer": errs.wer,
            "nospeech_words": sum(m["nospeech_words"] for _, m in per_file),
            "rep5": sum(m["rep5"] for _, m in per_file)}
+    if kind == "peer":
+        fl = [x for _, m in per_file for x in m["final_latency"]]
+        out.update({"final_p50": pct(fl, 50), "final_p90": pct(fl, 90)})
     if kind == "live":
         fl = [x for _, m in per_file for x in m["final_latency"]]
         ft = [x for _, m in per_file for x in m["first_text_latency"]]

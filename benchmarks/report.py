@@ -20,12 +20,13 @@ def pc(x, d: int = 1) -> str:
 
 
 def summary_table(rows: list[tuple[str, dict | None, dict | None, float | None, float | None]]) -> str:
-    """rows: (model, live figures, offline figures, live peak RSS, offline peak RSS)."""
+    """rows: (model, live figures, offline figures, live peak RSS, offline peak RSS[, naive VAD loop figures])."""
     head = ("| model | run | WER % | final latency p50 / p90 / max (s) | first text p50 / p90 (s) | same vs fixed ref. VAD: final p50 / p90, first p50 / p90 (s) "
             "| compute s per audio s | peak RSS MiB | words outside speech | repeated 5-grams | cues within 2×42, ≤7 s, ≤20 cps |\n"
             "|---|---|---|---|---|---|---|---|---|---|---|\n")
     out = []
-    for model, live, off, rss_live, rss_off in rows:
+    for model, live, off, rss_live, rss_off, *rest in rows:
+        peer = rest[0] if rest else None
         if live is not None:
             out.append(f"| {model} | live | {pc(live['wer'])} | {f(live['final_p50'])} / {f(live['final_p90'])} / {f(live['final_max'])} "
                        f"| {f(live['first_p50'])} / {f(live['first_p90'])} | {f(live.get('final_ref_p50'))} / {f(live.get('final_ref_p90'))}, "
@@ -34,6 +35,9 @@ def summary_table(rows: list[tuple[str, dict | None, dict | None, float | None, 
         if off is not None:
             out.append(f"| {model} | offline | {pc(off['wer'])} | — | — | — | {f(off['rtf'])} | {f(rss_off, 0)} "
                        f"| {off['nospeech_words']:g} | {off['rep5']:g} | — |")
+        if peer is not None:
+            out.append(f"| {model} | naive VAD loop | {pc(peer['wer'])} | {f(peer['final_p50'])} / {f(peer['final_p90'])} / — | — | — "
+                       f"| {f(peer['rtf'])} | — | — | {peer['rep5']:g} | — |")
     return head + "\n".join(out) + "\n"
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from benchmarks import runners
 from captioner.events import SAMPLE_RATE
 
@@ -56,6 +58,26 @@ def offline(model_path, paths, device, compute_type, threads, beam_size, languag
         runs[str(p)] = run
         log(f"  offline {p.name}: {run.duration_s:.1f} s audio, compute {run.compute_s:.1f} s", flush=True)
     return {"runs": runs, "load_s": load_s, "peak_rss_mb": runners.peak_rss_mb()}
+
+
+def peer(peer_script, model_path, paths, threads, log=print):
+    """The naive VAD loop of `peer_script` (`../shared/peers/naive_vad.py`) on every file:
+    {file: (text, final latencies, compute s, audio s)}."""
+    import importlib.util
+
+    from faster_whisper import WhisperModel
+
+    spec = importlib.util.spec_from_file_location("naive_vad", peer_script)
+    naive = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(naive)
+    model = WhisperModel(str(model_path), device="cpu", compute_type="int8", cpu_threads=threads)
+    list(model.transcribe(np.zeros(SAMPLE_RATE, dtype=np.float32), language="en")[0])  # warm-up, as the peer does
+    runs = {}
+    for p in paths:
+        text, latencies, compute, duration = naive.run(model, str(p))
+        runs[str(p)] = (text, latencies, compute, duration)
+        log(f"  peer {p.name}: {duration:.1f} s audio, compute {compute:.1f} s", flush=True)
+    return {"runs": runs, "peak_rss_mb": runners.peak_rss_mb()}
 
 
 def in_child(fn, *args, **kwargs):

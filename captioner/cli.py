@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--language", default="en", help="spoken language code, or 'auto' (multilingual models only; default en)")
     cap.add_argument("--vad-aggressiveness", type=int, choices=range(4), default=2, help="0 keeps the most audio as speech, 3 the least (default 2)")
     cap.add_argument("--no-interim", action="store_true", help="only final captions")
+    cap.add_argument("--vocabulary", metavar="TERMS|FILE", default="",
+                     help="names and terms to expect, comma-separated (\"Ana Pereira, Kubernetes\"), or a text file of them")
     cap.add_argument("--srt", metavar="OUT", help="write subtitles here as they are made")
     cap.add_argument("--txt", metavar="OUT", help="write the plain transcript here as it is made")
     cap.add_argument("--overwrite", action="store_true", help="replace existing --srt/--txt files")
@@ -197,6 +199,7 @@ def caption(args: argparse.Namespace) -> int:
     from captioner.engine.pipeline import EngineConfig
     from captioner.engine.segmenter import SegmenterConfig
     from captioner.engine.session import CaptionSession
+    from captioner.engine.vocabulary import read_vocabulary
     from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
     from captioner.subtitles.srt import LiveSrtWriter
     from captioner.subtitles.txt import LiveTxtWriter
@@ -207,6 +210,10 @@ def caption(args: argparse.Namespace) -> int:
     if args.system_audio is not None and args.input:
         raise CliError("--system-audio captions live sound; it does not go with --input")
     channels = meeting_channels(args)
+    try:
+        vocabulary = read_vocabulary(args.vocabulary) if args.vocabulary else ""
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
     with ExitStack() as files:
         sinks = []
         try:
@@ -225,6 +232,7 @@ def caption(args: argparse.Namespace) -> int:
             files.close()
             remove_if_empty(args.srt, args.txt)
             raise
+        transcriber.vocabulary = vocabulary
         if not args.quiet:
             sinks.append(TerminalPrinter())
         source = None if channels else FileSource(args.input, realtime=args.realtime) if args.input else MicrophoneSource(args.device)

@@ -77,6 +77,7 @@ class Settings:
     compute_device: str = "auto"  # auto | cuda | cpu
     language: str = "en"  # spoken language code, or "auto" (multilingual models)
     beam_size: int = 1
+    vocabulary: str = ""  # names and terms to expect, comma-separated
     input_device: str = ""  # an InputDevice id; "" = the system's default input
     capture_mode: str = MODE_MICROPHONE  # what is captioned: microphone | system | both
     output_device: str = ""  # an OutputDevice id whose sound is captioned; "" = the default output, followed
@@ -151,6 +152,7 @@ _SETTINGS_RULES = {
     "compute_device": lambda v: v in COMPUTE_DEVICES,
     "language": lambda v: isinstance(v, str) and v.strip() != "",
     "beam_size": _int_range(1, 10),
+    "vocabulary": _str,
     "input_device": _str,
     "capture_mode": lambda v: v in MODES,
     "output_device": _str,

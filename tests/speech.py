@@ -88,3 +88,10 @@ def read_wav(path: Path) -> np.ndarray:
         assert w.getsampwidth() == 2
         data = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.float32) / 32768
         return data.reshape(-1, w.getnchannels()).mean(axis=1)
+
+
+def repeated_runs_of(text: str, n: int = 5) -> set[tuple[str, ...]]:
+    """The runs of `n` words (normalised) that occur more than once in `text`."""
+    words = normalise(text).split()
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return {g for g in grams if grams.count(g) > 1}

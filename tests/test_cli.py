@@ -376,3 +376,20 @@ def test_no_sound_server_to_record_the_computer_from(tiny_model, tmp_path):
     assert "needs PulseAudio or PipeWire" in error_line(done)
     listing = subprocess.run([sys.executable, "-m", "captioner", "devices"], capture_output=True, text=True, timeout=60, env=env)
     assert "none: Recording what the computer plays needs PulseAudio or PipeWire" in listing.stdout
+
+
+def test_vocabulary_from_the_command_line_and_from_a_file(tmp_path, tiny_model):
+    """A name no model can spell unaided comes out as written in the vocabulary, given inline or as a file."""
+    wav = speak("Please send the notes to Zyxtrell Quorvane before Monday.", tmp_path / "name.wav")
+    terms = tmp_path / "terms.txt"
+    terms.write_text("Kubernetes\nZyxtrell Quorvane\n", encoding="utf-8")
+    for vocabulary in ("Grafana, Zyxtrell Quorvane", str(terms)):
+        done = run("caption", "--input", wav, "--model", tiny_model, "--vocabulary", vocabulary)
+        assert done.returncode == 0, done.stderr
+        assert "Zyxtrell" in done.stdout
+    missing = run("caption", "--input", wav, "--model", tiny_model, "--vocabulary", str(tmp_path / "none" / "terms.txt"))
+    assert missing.returncode != 0 and "no vocabulary file" in missing.stderr
+    unreadable = tmp_path / "latin1.txt"
+    unreadable.write_bytes(b"Jos\xe9 \xff\xfe")
+    bad = run("caption", "--input", wav, "--model", tiny_model, "--vocabulary", str(unreadable))
+    assert bad.returncode != 0 and "vocabulary file" in bad.stderr

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from captioner.engine.filters import QUIET_RMS
 
+REPEATED_RUN = "repeated a run of its words"
 GAP_S = 2.5  # text ending this long before the clip does has lost words (a clip ends < 0.6 s after speech)
 
 
-def pass_problem(*, cut: bool, looped: bool, text_end_s: float, clip_s: float, rms: float) -> str:
+def pass_problem(*, cut: bool, looped: bool, text_end_s: float, clip_s: float, rms: float, repeated: bool = False) -> str:
     """Why a pass looks wrong, in a few words; "" when it passes.
 
     - `cut`: the decoder stopped at its token budget, in the middle of a segment (a loop, or
@@ -22,12 +23,16 @@ def pass_problem(*, cut: bool, looped: bool, text_end_s: float, clip_s: float, r
     - an output segment failed the compression-ratio test (a loop, dropped);
     - its text ends `GAP_S` or more before a clip that is not quiet ends; `text_end_s` is the
       decoder's own last timestamp (word alignment stretches the last word of a cut decode to
-      the end of the window, so word times do not tell).
+      the end of the window, so word times do not tell);
+    - `repeated`: its words hold a run of `filters.MIN_REPEATED_RUN` or more words twice (a decoder
+      that wrote a sentence again; people do not say five words again verbatim within a segment).
     """
     if cut:
         return "hit its token budget"
     if looped:
         return "repeated itself"
+    if repeated:
+        return REPEATED_RUN
     if clip_s - text_end_s >= GAP_S and rms >= QUIET_RMS:
         return "ended before the audio"
     return ""

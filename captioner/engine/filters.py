@@ -139,3 +139,45 @@ def collapse_repeats(items: Sequence[T], key: Callable[[T], str] = str, max_span
                 del out[-span:], keys[-span:], texts[-span:]
                 break
     return out
+
+
+MIN_REPEATED_RUN = 5  # words: a run this long said twice within a caption is the decoder's, not the speaker's
+
+
+def repeated_runs(keys: Sequence[str], min_run: int = MIN_REPEATED_RUN, after: int = 0) -> list[tuple[int, int]]:
+    """Spans [start, end) of `keys` (normalised words) that repeat an earlier run of `min_run` or
+    more words, each as long as the repeat goes on. Only spans starting at `after` or later count
+    (the earlier words are context: the previous caption's end).
+
+    "a b c d e f x a b c d e f" -> [(7, 13)].
+    """
+    spans: list[tuple[int, int]] = []
+    seen: dict[tuple[str, ...], int] = {}  # n-gram -> where it first starts
+    j = 0
+    while j + min_run <= len(keys):
+        gram = tuple(keys[j : j + min_run])
+        i = seen.get(gram)
+        if i is not None and j >= after and i + min_run <= j:
+            end = j + min_run
+            while end < len(keys) and i + (end - j) < j and keys[i + (end - j)] == keys[end]:
+                end += 1
+            spans.append((j, end))
+            j = end
+            continue
+        seen.setdefault(gram, j)
+        j += 1
+    return spans
+
+
+def drop_repeated_runs(items: Sequence[T], key: Callable[[T], str] = str, context: Sequence[str] = (),
+                       min_run: int = MIN_REPEATED_RUN) -> list[T]:
+    """`items` without the runs that repeat an earlier run of theirs (or of `context`, the words just
+    before them) word for word: a sentence the decoder wrote twice is shown once."""
+    keys = [normalise(k) for k in context] + [normalise(key(item)) for item in items]
+    spans = repeated_runs(keys, min_run, after=len(context))
+    if not spans:
+        return list(items)
+    gone = {k - len(context) for s, e in spans for k in range(s, e)}
+    if _watchers:
+        _tell("repeat", " ".join(key(items[k]).strip() for k in sorted(gone)))
+    return [item for k, item in enumerate(items) if k not in gone]

@@ -8,8 +8,9 @@ decisions.
 
 Scheduling rules:
 - a closed segment's final comes before any interim work;
-- while a segment grows, an interim pass runs when the transcriber is free and
-  the segment has `interim_interval_s` of new audio;
+- while a segment grows, an interim pass runs when the transcriber is free, the
+  segment has `interim_interval_s` of new audio and the speaker is not pausing
+  (the pass a pause calls for should not wait behind an interim);
 - as soon as speech pauses, one pass covers everything said so far; if the
   pause turns out to be the segment's end, that pass becomes the final, so
   the final appears about one pass after the speaker stops;
@@ -32,6 +33,8 @@ import numpy as np
 
 from captioner.audio.buffer import AudioBuffer
 from captioner.engine import pacing
+from captioner.engine.endpoint import ends_utterance
+from captioner.engine.filters import MIN_REPEATED_RUN, drop_repeated_runs
 from captioner.engine.segmenter import (
     SegmentClosed,
     SegmentDropped,
@@ -117,6 +120,7 @@ class CaptionEngine:
     def feed(self, samples: np.ndarray) -> list[CaptionEvent]:
         """Take the next block of 16 kHz mono float32 audio."""
         self.audio.append(np.asarray(samples, dtype=np.float32))
+        self._set_end_rule()
         events = self._segment_events(self.segmenter.feed(samples))
         self._let_go_of_old_audio()
         return events
@@ -145,6 +149,8 @@ class CaptionEngine:
             return self._start(seg, final=False, end=position, pause=True)
         if not self.config.interims or self.level >= pacing.FINALS_ONLY:
             return None
+        if self.segmenter.gate.silence_ms > 0:
+            return None  # speech may be pausing: keep the transcriber free for the pause pass
         if seg.passed_to == 0:
             due = position - seg.speech_start >= self.config.first_interim_s * SAMPLE_RATE
         else:
@@ -170,6 +176,7 @@ class CaptionEngine:
             seg.best = (job.end, result)
         if seg.end is not None:
             return self._finalise_covered()
+        self._set_end_rule()
         return [self._interim(seg, job, result)]
 
     # -- state for status and tests -------------------------------------
@@ -221,6 +228,23 @@ class CaptionEngine:
         return self.finished and self._open is None and not self._closed and self._running is None
 
     # -- internals ------------------------------------------------------
+    def _set_end_rule(self) -> None:
+        """Tell the segmenter how far the open segment's words are known to end a sentence.
+
+        The pause pass's text decides: a short silence ends the segment after a finished sentence,
+        a longer one after an open phrase. While the engine is too far behind to run pause passes
+        there are no words to go by, and silence alone decides, as it always did.
+        """
+        gate = self.segmenter.gate
+        seg = self._open
+        if self.level >= pacing.FINALS_ONLY:
+            gate.sentence_end = None
+        elif seg is None or seg.best is None:
+            gate.sentence_end = -1
+        else:
+            end, result = seg.best
+            gate.sentence_end = end if ends_utterance(result.text) else -1
+
     def _segment_events(self, events) -> list[CaptionEvent]:
         out: list[CaptionEvent] = []
         for ev in events:
@@ -283,6 +307,8 @@ class CaptionEngine:
             result = seg.good
             self.fallbacks += 1
         words = _place_words(result.words, seg.start, start, end)
+        # a final never repeats a run of the words just before it (the previous final's end)
+        words = tuple(drop_repeated_runs(words, key=lambda w: w.text, context=self._history.split()[-MIN_REPEATED_RUN * 4 :]))
         text = join_words(words)
         if text:
             self._history = (self._history + " " + text).strip()[-2000:]

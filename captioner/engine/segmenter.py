@@ -27,7 +27,8 @@ class SegmenterConfig:
     onset_frames: int = 3  # voiced frames among the last `onset_window` that open a segment
     onset_window: int = 5
     preroll_ms: int = 300  # audio kept before the first voiced frame
-    hangover_ms: int = 450  # silence that ends a segment
+    hangover_ms: int = 450  # silence that ends a segment (whose words end a sentence, when the words are known)
+    phrase_hangover_ms: int = 1000  # ... whose words so far do not end a sentence, or are not known yet
     tail_ms: int = 150  # silence kept after the last voiced frame
     min_speech_ms: int = 250  # voiced audio a segment needs to be kept
     max_segment_s: float = 15.0  # longer speech is cut ...
@@ -36,6 +37,8 @@ class SegmenterConfig:
     overhang_ratio: float = 0.05  # ... quieter than this share of the speech's median energy are not speech
 
     def __post_init__(self) -> None:
+        if self.phrase_hangover_ms < self.hangover_ms:
+            raise ValueError("phrase_hangover_ms must be at least hangover_ms")
         if self.frame_ms not in (10, 20, 30):
             raise ValueError("frame_ms must be 10, 20 or 30")
         if not 0 <= self.aggressiveness <= 3:
@@ -95,6 +98,12 @@ class SpeechGate:
     """Decides, frame by frame, where speech segments start and end.
 
     Positions are frame-aligned: a segment starts and ends on frame edges.
+
+    Silence alone ends a segment after `hangover_ms`, unless whoever reads the words says how far
+    they end a sentence (`sentence_end`, a sample position; None: nobody says, silence decides): then
+    a pause after speech that does not end a sentence (or whose words are not known yet) ends the
+    segment only after `phrase_hangover_ms`. People pause longer mid-phrase than a fixed hang-over
+    allows; a phrase cut there is decoded in two halves, each without the other's context.
     """
 
     def __init__(self, config: SegmenterConfig = SegmenterConfig()) -> None:
@@ -107,6 +116,15 @@ class SpeechGate:
         self._silent_run = 0
         self._floor = 0  # no new segment may start before this sample
         self._next_id = 1
+        self.sentence_end: int | None = None  # the open segment's speech up to here is known to end a sentence
+
+    def hangover_frames(self) -> int:
+        """Silent frames that end the open segment now."""
+        cfg = self.config
+        seg = self._open
+        if self.sentence_end is None or (seg is not None and seg.speech_end <= self.sentence_end):
+            return cfg.frames(cfg.hangover_ms)
+        return cfg.frames(cfg.phrase_hangover_ms)
 
     @property
     def position(self) -> int:
@@ -182,7 +200,7 @@ class SpeechGate:
             self._silent_run = 0
         else:
             self._silent_run += 1
-        if self._silent_run >= cfg.frames(cfg.hangover_ms):
+        if self._silent_run >= self.hangover_frames():
             tail = min(self._silent_run, cfg.frames(cfg.tail_ms)) * self._frame
             return self._close(seg.speech_end + tail, "silence")
         if self._position - seg.start >= cfg.max_segment_s * SAMPLE_RATE:

@@ -33,8 +33,16 @@ from dataclasses import dataclass, replace
 import numpy as np
 from faster_whisper import WhisperModel
 
-from captioner.engine.checks import pass_problem
-from captioner.engine.filters import SegmentScore, collapse_repeats, is_invented, is_loop
+from captioner.engine.checks import REPEATED_RUN, pass_problem
+from captioner.engine.filters import (
+    SegmentScore,
+    collapse_repeats,
+    drop_repeated_runs,
+    is_invented,
+    is_loop,
+    normalise,
+    repeated_runs,
+)
 from captioner.engine.model_errors import LanguageUnsupported
 from captioner.engine.models import choose_device, cpu_threads
 from captioner.events import SAMPLE_RATE, Word
@@ -61,11 +69,13 @@ class DecodeOptions:
     beam_size: int = 1
     final_beam_size: int = 5  # passes that may become a final decode with at least this beam (interims stay greedy)
     temperature_fallback: bool = False  # re-decoding hot crashes some Windows builds
-    window_margin_s: float = 6.0  # padding the encoder sees after the audio; 0 = full 30 s
+    window_margin_s: float = 6.0  # padding the encoder sees after the audio of an interim pass; 0 = full 30 s
+    final_window_margin_s: float = 0.0  # ... of a pass that may become a final (0: the full 30 s window Whisper was trained on)
     full_window_on_gpu: bool = True  # on CUDA the encoder is cheap: always the full 30 s window
     word_timestamps: bool = True
     tokens_per_s: float = 10.0  # decoding budget: 16 tokens + this many per second of audio
     checks: bool = True  # a pass that may become a final and fails its checks runs again on the full window
+    vocabulary: str = ""  # names and terms the passes that may become finals are told to expect (faster-whisper hotwords)
 
 
 @dataclass(frozen=True)
@@ -144,11 +154,27 @@ class Transcriber:
         return cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type, interim=interim)
 
     @property
+    def vocabulary(self) -> str:
+        return self.options.vocabulary
+
+    @vocabulary.setter
+    def vocabulary(self, terms: str) -> None:
+        """Names and terms the next passes that may become finals are told to expect."""
+        self.options = replace(self.options, vocabulary=terms)
+
+    @property
     def margin_s(self) -> float:
-        """The encoder window margin in use (0: the full 30 s window)."""
+        """The encoder window margin of interim passes (0: the full 30 s window)."""
         if self.device == "cuda" and self.options.full_window_on_gpu:
             return 0.0
         return self.options.window_margin_s
+
+    @property
+    def final_margin_s(self) -> float:
+        """The encoder window margin of the passes that may become finals (0: the full 30 s window)."""
+        if self.device == "cuda" and self.options.full_window_on_gpu:
+            return 0.0
+        return self.options.final_window_margin_s
 
     def run(self, job) -> Transcript:
         """Run one engine job (`captioner.engine.pipeline.Job`).
@@ -187,17 +213,27 @@ class Transcriber:
 
     def _transcribe(self, audio: np.ndarray, prompt: str | None, checked: bool) -> Transcript:
         began = time.perf_counter()
-        frames = window_frames(len(audio), self.margin_s)
-        beam = max(self.options.beam_size, self.options.final_beam_size) if checked else self.options.beam_size
-        words, dropped, problem = self._decode(audio, prompt, frames, beam)
+        opts = self.options
+        frames = window_frames(len(audio), self.final_margin_s if checked else self.margin_s)
+        beam = max(opts.beam_size, opts.final_beam_size) if checked else opts.beam_size
+        hotwords = opts.vocabulary.strip() or None if checked else None
+        words, dropped, problem = self._decode(audio, prompt, frames, beam, hotwords)
         reruns = 0
-        if problem and checked and self.options.checks and frames < FULL_WINDOW_FRAMES:
+        if problem and checked and opts.checks:
+            # a short window is the likeliest cause: the full one; already full: the other search
             reruns = 1
-            words, dropped2, problem = self._decode(audio, prompt, FULL_WINDOW_FRAMES, beam)
+            if frames < FULL_WINDOW_FRAMES:
+                frames = FULL_WINDOW_FRAMES
+            else:
+                beam = 1 if beam > 1 else max(2, opts.final_beam_size)
+            words, dropped2, problem = self._decode(audio, prompt, frames, beam, hotwords)
             dropped = dropped + dropped2
+        if problem == REPEATED_RUN:  # still there after the re-run: never show a run twice
+            words = drop_repeated_runs(words, key=lambda w: w.text)
         return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns)
 
-    def _decode(self, audio: np.ndarray, prompt: str | None, frames: int, beam: int) -> tuple[list[Word], list[str], str]:
+    def _decode(self, audio: np.ndarray, prompt: str | None, frames: int, beam: int,
+                hotwords: str | None = None) -> tuple[list[Word], list[str], str]:
         """One decode on `frames` of encoder window with beam `beam`: (kept words, dropped texts, problem or "")."""
         opts = self.options
         self.model.window_frames = frames
@@ -210,9 +246,10 @@ class Transcriber:
             temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if opts.temperature_fallback else 0.0,
             condition_on_previous_text=False,
             initial_prompt=prompt or None,
+            hotwords=hotwords,
             word_timestamps=opts.word_timestamps,
             vad_filter=False,
-            max_new_tokens=max_new_tokens(budget, self._prompt_tokens(prompt)),
+            max_new_tokens=max_new_tokens(budget, self._prompt_tokens(prompt, hotwords)),
         )
         rms = float(np.sqrt(np.mean(audio * audio))) if len(audio) else 0.0
         words: list[Word] = []
@@ -233,7 +270,8 @@ class Transcriber:
             words.extend(_segment_words(seg))
         words = collapse_repeats(words, key=lambda w: w.text)
         problem = pass_problem(cut=cut, looped=looped, text_end_s=text_end,
-                               clip_s=len(audio) / SAMPLE_RATE, rms=rms)
+                               clip_s=len(audio) / SAMPLE_RATE, rms=rms,
+                               repeated=bool(repeated_runs([normalise(w.text) for w in words])))
         return words, dropped, problem
 
     @property
@@ -242,12 +280,20 @@ class Transcriber:
         cleanly ends on a timestamp token."""
         return self.model.hf_tokenizer.token_to_id("<|notimestamps|>") + 1
 
-    def _prompt_tokens(self, prompt: str | None) -> int:
-        """Tokens faster-whisper puts before the output: start-of-transcript sequence (≤ 4) and prompt."""
-        if not prompt:
+    def _prompt_tokens(self, prompt: str | None, hotwords: str | None = None) -> int:
+        """Tokens faster-whisper puts before the output: start-of-transcript sequence (≤ 4), and the
+        previous-text marker with the vocabulary and the prompt."""
+        if not prompt and not hotwords:
             return 4
-        text = self.model.hf_tokenizer.encode(" " + prompt.strip(), add_special_tokens=False).ids
-        return 5 + min(len(text), PROMPT_TOKENS - 1)
+        n = 5
+        if hotwords:
+            n += min(len(self._tokens(hotwords)), MAX_TOKENS // 2 - 1)
+        if prompt:
+            n += min(len(self._tokens(prompt)), PROMPT_TOKENS - 1)
+        return n
+
+    def _tokens(self, text: str) -> list[int]:
+        return self.model.hf_tokenizer.encode(" " + text.strip(), add_special_tokens=False).ids
 
 
 def _segment_words(seg) -> list[Word]:

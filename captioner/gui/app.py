@@ -164,7 +164,7 @@ class CaptionerApp(QObject):
                 last_screen=now.overlay.last_screen,
                 visible=now.overlay.visible,
             )
-            self.store.set(dataclasses.replace(now, overlay=overlay, language=chosen.language, beam_size=chosen.beam_size, autosave=chosen.autosave, autosave_dir=chosen.autosave_dir))
+            self.store.set(dataclasses.replace(now, overlay=overlay, language=chosen.language, beam_size=chosen.beam_size, vocabulary=chosen.vocabulary, autosave=chosen.autosave, autosave_dir=chosen.autosave_dir))
             self.actions.click_through.setChecked(overlay.click_through)
         self.overlay.apply_settings(self.store.settings.overlay)
         dialog.deleteLater()

@@ -302,6 +302,7 @@ class SessionController(QObject):
         self.errors = []
         info = SessionInfo(model=self._transcriber.name, device=f"{self._transcriber.device} ({self._transcriber.compute_type})")
         self.info = info
+        self._transcriber.vocabulary = self.settings.vocabulary
         self._writers = self._open_autosave(info)
         try:
             source = self._source_factory(self.settings)  # the microphone's takes the level meter's stream

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from captioner.engine.vocabulary import parse_vocabulary
 from captioner.gui.widgets import ColorButton
 from captioner.settings import OverlaySettings, Settings, default_sessions_dir
 
@@ -160,6 +161,10 @@ class SettingsDialog(QDialog):
         self.beam_size.setToolTip("Beam of the interim passes: higher is a little more accurate and slower; 1 suits live captions. "
                                   "Final captions always search with a beam of at least 5")
         form.addRow("Beam size:", self.beam_size)
+        self.vocabulary = QLineEdit(s.vocabulary)
+        self.vocabulary.setPlaceholderText("Ana Pereira, Kubernetes, Q3 roadmap")
+        self.vocabulary.setToolTip("Names, product names and jargon, comma-separated: final captions spell them as written here")
+        form.addRow("Names and terms:", self.vocabulary)
         self.mic_label = QLineEdit(s.mic_label)
         self.mic_label.setToolTip("Shown beside what the microphone hears when the microphone and system audio are both captioned")
         form.addRow("Microphone label:", self.mic_label)
@@ -216,6 +221,7 @@ class SettingsDialog(QDialog):
             overlay=self.overlay_settings(),
             language=language,
             beam_size=self.beam_size.value(),
+            vocabulary=parse_vocabulary(self.vocabulary.text()),
             mic_label=_label(self.mic_label.text(), self._original.mic_label),
             system_label=_label(self.system_label.text(), self._original.system_label),
             srt_labels=self.srt_labels.isChecked(),

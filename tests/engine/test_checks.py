@@ -19,3 +19,9 @@ def test_text_ending_long_before_the_audio_fails_unless_the_audio_is_quiet():
     assert pass_problem(**early) == "ended before the audio"
     assert pass_problem(**{**early, "rms": 0.001}) == ""
     assert pass_problem(**{**OK, "text_end_s": 0.0, "clip_s": 2.0}) == ""  # a short clip with no text
+
+
+def test_a_pass_that_repeats_a_run_of_its_words_fails():
+    from captioner.engine.checks import REPEATED_RUN
+
+    assert pass_problem(cut=False, looped=False, text_end_s=4.0, clip_s=4.2, rms=0.1, repeated=True) == REPEATED_RUN

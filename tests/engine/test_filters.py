@@ -78,3 +78,32 @@ def test_a_watcher_hears_every_drop_with_its_rule():
     assert invented_by(score(" The meeting starts at nine."), 0.1) is None
     is_invented(score("la " * 40, ratio=3.1), audio_rms=0.1)  # after the block: nobody is told
     assert len(heard) == 4
+
+
+def test_a_run_of_five_words_said_again_is_found_where_it_repeats():
+    from captioner.engine.filters import repeated_runs
+
+    words = "we will meet at the station and then we will meet at the station again".split()
+    assert repeated_runs(words) == [(8, 14)]
+    assert repeated_runs("a b c d x a b c d".split()) == []  # four words again: people do that
+    assert repeated_runs("one two three four five".split()) == []
+
+
+def test_a_sentence_written_twice_is_shown_once():
+    from captioner.engine.filters import drop_repeated_runs
+
+    sentence = "The committee approved the budget for the new library on Monday.".split()
+    twice = sentence + ["And"] + sentence
+    assert drop_repeated_runs(twice) == sentence + ["And"]
+    # punctuation and case do not hide the repeat
+    assert drop_repeated_runs(["Hello,", "this", "is", "the", "news", "hello", "this", "is", "the", "news."]) == \
+        ["Hello,", "this", "is", "the", "news"]
+
+
+def test_a_caption_that_repeats_the_end_of_the_previous_one_loses_the_repeat():
+    from captioner.engine.filters import drop_repeated_runs
+
+    before = "so that is the plan for the next quarter".split()
+    words = "the plan for the next quarter and the budget".split()
+    assert drop_repeated_runs(words, context=before) == "and the budget".split()
+    assert drop_repeated_runs("the plan and the budget".split(), context=before) == "the plan and the budget".split()

@@ -281,3 +281,90 @@ def test_a_long_utterance_closing_is_not_counted_as_lag(tmp_path, tiny_transcrib
         lags.append(engine.lag / SR)
     assert finals and "review" in finals[-1].text
     assert max(lags) < 3.0, lags  # a pass, the hang-over and the words after the last interim at most
+
+
+OPEN_HALF, REST = "Our new product is called", "the captioner and it writes subtitles for every meeting."
+
+
+@pytest.fixture(scope="module")
+def paused_phrase(tmp_path_factory):
+    """One sentence with a 0.6 s pause in the middle of a phrase, longer than the 450 ms hang-over."""
+    folder = tmp_path_factory.mktemp("paused")
+    first, second = (_trimmed(read_wav(speak(text, folder / f"{i}.wav", lead_s=0, trail_s=0))) for i, text in enumerate((OPEN_HALF, REST)))
+    return np.concatenate([quiet(0.5, seed=1), first, quiet(0.6, seed=2), second, quiet(1.5, seed=3)])
+
+
+def test_a_phrase_with_a_pause_inside_comes_out_whole(paused_phrase, tiny_transcriber):
+    from captioner.engine.endpoint import ends_utterance
+
+    result = run_passes(paused_phrase, tiny_transcriber, compute_advances_clock=False)
+    pause_texts = [r.text for job, r in result.jobs if job.pause]
+    if ends_utterance(pause_texts[0]):
+        pytest.skip(f"the model wrote the first half as a finished sentence here: {pause_texts[0]!r}")
+    assert len(result.finals) == 1
+    assert wer(f"{OPEN_HALF} {REST}", result.finals[0].text) <= 0.25
+
+    # silence alone (the segmenter's old rule) cuts the phrase in two there
+    silence_only = EngineConfig(segmenter=SegmenterConfig(phrase_hangover_ms=SegmenterConfig().hangover_ms))
+    assert len(run_passes(paused_phrase, tiny_transcriber, silence_only, compute_advances_clock=False).finals) == 2
+
+
+def test_a_finished_sentence_still_ends_after_the_short_hangover(tmp_path, tiny_transcriber):
+    """Two sentences 0.6 s apart are two finals: the first ended a sentence, so its pause ended it."""
+    first, second = (_trimmed(read_wav(speak(text, tmp_path / f"{i}.wav", lead_s=0, trail_s=0))) for i, text in enumerate((FIRST, SECOND)))
+    audio = np.concatenate([quiet(0.5, seed=1), first, quiet(0.6, seed=2), second, quiet(1.5, seed=3)])
+    result = run_passes(audio, tiny_transcriber, compute_advances_clock=False)
+    assert len(result.finals) == 2
+    assert wer(FIRST, result.finals[0].text) <= 0.25 and wer(SECOND, result.finals[1].text) <= 0.25
+
+
+def run_passes(audio, transcriber, config=EngineConfig(), **kw):
+    """The engine with the transcriber as the app runs it: passes that may become finals searched and checked."""
+    return replay(audio, CaptionEngine(config), transcriber.run, **kw)
+
+
+def test_disfluent_speech_never_gives_a_run_of_words_twice(tmp_path, tiny_transcriber):
+    from tests.speech import repeated_runs_of
+
+    text = ("So um I I think that we we should uh maybe move the the meeting to to Thursday because "
+            "uh the the report is not not ready yet and um you know we need more more time for it")
+    audio = read_wav(speak(text, tmp_path / "disfluent.wav", words_per_minute=170))
+    result = run_passes(audio, tiny_transcriber, compute_advances_clock=False)
+    said = repeated_runs_of(text)
+    for final in result.finals:
+        assert repeated_runs_of(final.text) <= said, final.text
+    assert wer(text, " ".join(f.text for f in result.finals)) <= 0.5
+
+
+def test_ten_minutes_of_noise_with_a_vocabulary_give_no_words(tiny_model):
+    """The vocabulary is what the decoder is told to expect; on noise it must never show up as captions.
+    Most of the ten minutes is noise the voice detector lets go (hiss, loud hiss, mains hum); clicks,
+    rumble and pink noise (two and a half minutes) open segments the model has to listen to."""
+    from captioner.engine.transcriber import Transcriber
+
+    transcriber = Transcriber.load(str(tiny_model), device="cpu", compute_type="int8", name="tiny.en")
+    transcriber.vocabulary = "Ana Pereira, Kubernetes, Grafana, Siobhan Nakagawa, quarterly roadmap"
+    rng = np.random.default_rng(7)
+
+    def noise(kind, seconds, seed):
+        n = int(seconds * SR)
+        if kind == "hiss":
+            return quiet(seconds, seed=seed, level=0.003)
+        if kind == "loud hiss":
+            return quiet(seconds, seed=seed, level=0.03)
+        if kind == "hum":
+            return 0.05 * np.sin(2 * np.pi * 50 * np.arange(n) / SR) + quiet(seconds, seed=seed, level=0.002)
+        if kind == "clicks":
+            return quiet(seconds, seed=seed, level=0.003) + (rng.random(n) < 0.0005) * rng.standard_normal(n) * 0.5
+        if kind == "rumble":
+            return np.convolve(rng.standard_normal(n), np.ones(40) / 40, mode="same") * 0.1
+        spectrum = np.fft.rfft(rng.standard_normal(n))  # pink
+        pink = np.fft.irfft(spectrum / np.maximum(1, np.sqrt(np.arange(len(spectrum)))), n)
+        return pink * 0.05 / np.std(pink)
+
+    parts = [("hiss", 180), ("loud hiss", 120), ("hum", 120), ("clicks", 60), ("rumble", 45), ("pink", 45), ("hiss", 30)]
+    audio = np.concatenate([noise(kind, seconds, i).astype(np.float32) for i, (kind, seconds) in enumerate(parts)])
+    assert len(audio) == 600 * SR
+    result = run_passes(audio, transcriber, EngineConfig(interims=False), compute_advances_clock=False)
+    assert any(job.final or job.pause for job, _ in result.jobs), "the model heard some of the noise"
+    assert [w for f in result.finals for w in f.text.split()] == []

@@ -121,3 +121,50 @@ def test_config_rejects_bad_values():
         SegmenterConfig(frame_ms=25)
     with pytest.raises(ValueError):
         SegmenterConfig(aggressiveness=4)
+
+
+PHRASE_CFG = SegmenterConfig(frame_ms=30, preroll_ms=90, hangover_ms=150, phrase_hangover_ms=300, tail_ms=60,
+                             min_speech_ms=150, onset_frames=3, onset_window=5)
+
+
+def run_gate_with_words(labels, sentence_end):
+    """Like run_gate, with whoever reads the words saying, before each frame, how far they end a sentence."""
+    gate = SpeechGate(PHRASE_CFG)
+    events = []
+    for i, voiced in enumerate(labels):
+        gate.sentence_end = sentence_end(gate)
+        events += [(i, e) for e in gate.push(bool(voiced), 0.1 if voiced else 0.001)]
+    return [(i, e) for i, e in events if isinstance(e, SegmentClosed)]
+
+
+def test_without_words_silence_alone_ends_a_segment():
+    gate = SpeechGate(PHRASE_CFG)
+    assert gate.sentence_end is None
+    closed = [(i, e) for i, e in run_gate(frames("." * 5 + "x" * 10 + "." * 20), config=PHRASE_CFG)
+              if isinstance(e, SegmentClosed)]
+    assert [i for i, _ in closed] == [15 + 5 - 1]  # after the 150 ms hang-over
+
+
+def test_a_pause_after_a_finished_sentence_ends_after_the_short_hangover():
+    closed = run_gate_with_words(frames("." * 5 + "x" * 10 + "." * 20), lambda gate: gate.position)
+    assert [i for i, _ in closed] == [15 + 5 - 1]
+
+
+def test_a_pause_inside_a_phrase_waits_for_the_longer_hangover():
+    # words known not to end a sentence (or not known yet): a 240 ms pause does not end the segment ...
+    closed = run_gate_with_words(frames("." * 5 + "x" * 10 + "." * 8 + "x" * 10 + "." * 20), lambda gate: -1)
+    assert len(closed) == 1
+    i, seg = closed[0]
+    assert seg.speech_end == 33 * FRAME
+    assert i == 33 + 10 - 1  # ... and a segment ends after 300 ms of silence
+
+
+def test_words_that_end_a_sentence_only_count_for_the_speech_they_heard():
+    # the sentence ended at frame 15; speech went on after it, so the later pause waits the longer hang-over
+    closed = run_gate_with_words(frames("." * 5 + "x" * 10 + "." * 3 + "x" * 10 + "." * 20), lambda gate: 15 * FRAME)
+    assert [i for i, _ in closed] == [28 + 10 - 1]
+
+
+def test_phrase_hangover_is_at_least_the_hangover():
+    with pytest.raises(ValueError):
+        SegmenterConfig(hangover_ms=450, phrase_hangover_ms=300)

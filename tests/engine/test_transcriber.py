@@ -5,7 +5,7 @@ from captioner.audio.sources import decode_file
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, DecodeOptions, Transcriber, max_new_tokens, token_budget, window_frames
 from captioner.events import SAMPLE_RATE
 from tests.conftest import SENTENCE
-from tests.speech import wer
+from tests.speech import read_wav, speak, wer
 
 
 def test_window_is_the_clip_plus_margin_in_whole_seconds():
@@ -166,3 +166,14 @@ def test_warm_up_runs_one_pass_and_passes_from_two_threads_never_overlap(tiny_tr
         t.join()
     (a0, a1), (b0, b1) = sorted(spans)
     assert a1 <= b0 + 0.005, f"passes overlapped: {spans}"  # the second waited for the first
+
+
+def test_a_vocabulary_spells_a_name_the_model_cannot_know(tiny_model, tmp_path):
+    """A made-up name: without the vocabulary no model can spell it; with it, the final pass does."""
+    transcriber = Transcriber.load(str(tiny_model), device="cpu", compute_type="int8", name="tiny.en")
+    audio = read_wav(speak("Please send the notes to Zyxtrell Quorvane before Monday.", tmp_path / "name.wav"))
+    assert "zyxtrell" not in transcriber.transcribe(audio, checked=True).text.lower()
+    transcriber.vocabulary = "Zyxtrell Quorvane"
+    assert "zyxtrell" in transcriber.transcribe(audio, checked=True).text.lower()
+    # interim passes are not told: the list only ever shapes the passes that may become finals
+    assert "zyxtrell" not in transcriber.transcribe(audio).text.lower()
