@@ -79,6 +79,7 @@ class Transcript:
     problem: str = ""  # why the pass looks wrong (after any re-run), "" when it passed its checks
     reruns: int = 0  # passes run again on the full window
     draft: bool = False  # written by the interim model: shown, never a final
+    beam_size: int = 0  # the beam the decoder searched with, as faster-whisper records the pass
 
 
 def window_frames(n_samples: int, margin_s: float) -> int:
@@ -189,21 +190,23 @@ class Transcriber:
         began = time.perf_counter()
         frames = window_frames(len(audio), self.margin_s)
         beam = max(self.options.beam_size, self.options.final_beam_size) if checked else self.options.beam_size
-        words, dropped, problem = self._decode(audio, prompt, frames, beam)
+        words, dropped, problem, searched = self._decode(audio, prompt, frames, beam)
         reruns = 0
         if problem and checked and self.options.checks and frames < FULL_WINDOW_FRAMES:
             reruns = 1
-            words, dropped2, problem = self._decode(audio, prompt, FULL_WINDOW_FRAMES, beam)
+            words, dropped2, problem, searched = self._decode(audio, prompt, FULL_WINDOW_FRAMES, beam)
             dropped = dropped + dropped2
-        return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns)
+        return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns,
+                          beam_size=searched)
 
-    def _decode(self, audio: np.ndarray, prompt: str | None, frames: int, beam: int) -> tuple[list[Word], list[str], str]:
-        """One decode on `frames` of encoder window with beam `beam`: (kept words, dropped texts, problem or "")."""
+    def _decode(self, audio: np.ndarray, prompt: str | None, frames: int, beam: int) -> tuple[list[Word], list[str], str, int]:
+        """One decode on `frames` of encoder window with beam `beam`: (kept words, dropped texts, problem or "",
+        the beam faster-whisper searched with)."""
         opts = self.options
         self.model.window_frames = frames
         language = opts.language if self.model.model.is_multilingual else "en"
         budget = token_budget(len(audio), opts.tokens_per_s)
-        segments, _ = self.model.transcribe(
+        segments, info = self.model.transcribe(
             audio,
             language=language,
             beam_size=beam,
@@ -234,7 +237,7 @@ class Transcriber:
         words = collapse_repeats(words, key=lambda w: w.text)
         problem = pass_problem(cut=cut, looped=looped, text_end_s=text_end,
                                clip_s=len(audio) / SAMPLE_RATE, rms=rms)
-        return words, dropped, problem
+        return words, dropped, problem, info.transcription_options.beam_size
 
     @property
     def _timestamp_begin(self) -> int:
