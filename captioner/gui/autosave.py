@@ -35,6 +35,7 @@ class SessionInfo:
     txt_path: Path | None = None
     autosave_removed: bool = False  # the session had no captions: its empty autosave files were removed
     autosave_failed: bool = False  # the autosave files do not hold every caption of the session
+    sides: dict[str, str] = field(default_factory=dict)  # a meeting's labels and whose they are: {"You": MICROPHONE, …}
 
     @property
     def stem(self) -> str:

@@ -327,6 +327,7 @@ class SessionController(QObject):
             self.monitor.pause()  # no other stream on the device while the session holds it
         channels = source if isinstance(source, list) else None
         info.source = " + ".join(f"{ch.label}: {ch.source.description}" for ch in channels) if channels else getattr(source, "description", "")
+        info.sides = {ch.label: ch.kind for ch in channels or ()}
         bridge = SessionBridge()
         bridge.caption.connect(self._on_caption)
         bridge.status.connect(self._on_status)

@@ -290,6 +290,7 @@ class MainWindow(QMainWindow):
     def _on_session_started(self, info: SessionInfo) -> None:
         self._session_info = info
         self.transcript.clear()
+        self.transcript.set_sides(info.sides)
         self._show_model_status()
         self.status_line.session_started(info)
 

@@ -222,3 +222,38 @@ def test_autosave_folder_deleted_mid_session_is_made_again_said_and_stop_saves_e
     assert info.srt_path.stat().st_mode & 0o777 == info.txt_path.stat().st_mode & 0o777 == 0o600
     label = w.status_line.autosave_label.text()
     assert info.srt_path.name in label and "Nothing to save" not in label
+
+
+def meeting_channels_from_files(mic_wav: Path, system_wav: Path):
+    """A meeting's two sides read from files (the capture path itself is tested over PulseAudio elsewhere)."""
+    from captioner.audio.sources import FileSource
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.engine.meeting import Channel
+
+    return lambda settings: [Channel(settings.mic_label, FileSource(str(mic_wav)), MICROPHONE),
+                             Channel(settings.system_label, FileSource(str(system_wav)), SYSTEM)]
+
+
+def test_a_sides_colour_is_the_same_in_every_session_whoever_speaks_first(make_app, qtbot, speech_wav: Path, transcriber, tmp_path: Path) -> None:
+    """A meeting where the other side speaks first, then one where only you speak, each in a new launch of
+    the app: "Others" is orange and "You" blue in both."""
+    import numpy as np
+
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.gui.transcript_view import SIDE_COLORS
+    from tests.gui.test_transcript_view import label_colors
+    from tests.speech import read_wav, write_wav
+
+    silence = write_wav(tmp_path / "silence.wav", np.zeros(len(read_wav(speech_wav)), np.float32))
+    seen = []
+    for mic, system in ((silence, speech_wav), (speech_wav, silence)):
+        app = make_app()
+        w, c = app.window, app.controller
+        c.use_transcriber(transcriber)
+        infos: list = []
+        c.sessionFinished.connect(infos.append)
+        assert w.start_session(meeting_channels_from_files(mic, system))
+        qtbot.waitUntil(lambda: bool(infos), timeout=60000)
+        assert infos[0].sides == {"You": MICROPHONE, "Others": SYSTEM}
+        seen.append(label_colors(w.transcript))
+    assert seen == [{"Others": SIDE_COLORS[SYSTEM]}, {"You": SIDE_COLORS[MICROPHONE]}]
