@@ -232,21 +232,20 @@ import sys
 from captioner.subtitles.srt import LiveSrtWriter
 from tests.subtitles.test_cues import LONG_TEXT, final
 writer = LiveSrtWriter(sys.argv[1])
+step = float(sys.argv[2])
 print("ready", flush=True)
 i = 0
 while True:
-    writer.on_caption(final(LONG_TEXT, i * 30.0, i * 30.0 + 20.0, id=i))
+    writer.on_caption(final(LONG_TEXT, i * step, i * step + 20.0, id=i))
     i += 1
 """
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
-@pytest.mark.parametrize("delay", [0.05, 0.2, 0.5])
-def test_kill_at_any_moment_leaves_a_valid_file(tmp_path: Path, delay: float):
-    path = tmp_path / "killed.srt"
+def killed_writer(path: Path, step_s: float, delay: float) -> list[srt.Subtitle]:
+    """Run a writer of 20 s finals, one every `step_s`, in a process killed with SIGKILL after `delay`; its file, parsed."""
     root = Path(captioner.__file__).resolve().parent.parent
     child = subprocess.Popen(
-        [sys.executable, "-c", KILLED_WRITER, str(path)],
+        [sys.executable, "-c", KILLED_WRITER, str(path), str(step_s)],
         cwd=root,
         env={**os.environ, "PYTHONPATH": str(root)},
         stdout=subprocess.PIPE,
@@ -256,7 +255,13 @@ def test_kill_at_any_moment_leaves_a_valid_file(tmp_path: Path, delay: float):
     child.send_signal(signal.SIGKILL)
     child.wait()
     child.stdout.close()
-    subtitles = parse(path)
+    return parse(path)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
+@pytest.mark.parametrize("delay", [0.05, 0.2, 0.5])
+def test_kill_at_any_moment_leaves_a_valid_file(tmp_path: Path, delay: float):
+    subtitles = killed_writer(tmp_path / "killed.srt", 30.0, delay)
     assert [s.index for s in subtitles] == list(range(1, len(subtitles) + 1))
     per_final = len(shape_cues(final(LONG_TEXT, 0.0, 20.0)))
     assert len(subtitles) % per_final == 0
@@ -357,37 +362,12 @@ def test_exports_put_overlapping_finals_in_start_order(tmp_path: Path):
     assert vtt_starts == [format_timestamp(round(s.start.total_seconds() * SAMPLE_RATE), decimal=".") for s in subtitles]
 
 
-KILLED_OVERLAPPING_WRITER = """
-import sys
-from captioner.subtitles.srt import LiveSrtWriter
-from tests.subtitles.test_cues import LONG_TEXT, final
-writer = LiveSrtWriter(sys.argv[1])
-print("ready", flush=True)
-i = 0
-while True:
-    # each final begins 8 s after the one before and lasts 20 s: its first cue goes before the last one written
-    writer.on_caption(final(LONG_TEXT, i * 8.0, i * 8.0 + 20.0, id=i))
-    i += 1
-"""
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
 @pytest.mark.parametrize("delay", [0.05, 0.2, 0.5, 1.0])
 def test_kill_while_cues_go_out_of_order_leaves_a_valid_file_in_start_order(tmp_path: Path, delay: float):
+    """Each final begins 8 s after the one before and lasts 20 s: its first cue goes before the last one written."""
     path = tmp_path / "killed.srt"
-    root = Path(captioner.__file__).resolve().parent.parent
-    child = subprocess.Popen(
-        [sys.executable, "-c", KILLED_OVERLAPPING_WRITER, str(path)],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        stdout=subprocess.PIPE,
-    )
-    assert child.stdout.readline() == b"ready\n"
-    time.sleep(delay)
-    child.send_signal(signal.SIGKILL)
-    child.wait()
-    child.stdout.close()
-    subtitles = parse(path)
+    subtitles = killed_writer(path, 8.0, delay)
     assert [s.index for s in subtitles] == list(range(1, len(subtitles) + 1))
     assert starts(subtitles) == sorted(starts(subtitles))
     per_final = len(shape_cues(final(LONG_TEXT, 0.0, 20.0)))
