@@ -214,13 +214,17 @@ def caption(args: argparse.Namespace) -> int:
         vocabulary = read_vocabulary(args.vocabulary) if args.vocabulary else ""
     except ValueError as exc:
         raise CliError(str(exc)) from exc
+
+    def on_notice(text: str) -> None:  # an output file deleted mid-session was written again
+        print(f"captioner: warning: {text}", file=sys.stderr, flush=True)
+
     with ExitStack() as files:
         sinks = []
         try:
             if args.srt:
-                sinks.append(files.enter_context(LiveSrtWriter(args.srt, overwrite=args.overwrite, labels=args.srt_labels)))
+                sinks.append(files.enter_context(LiveSrtWriter(args.srt, overwrite=args.overwrite, labels=args.srt_labels, on_notice=on_notice)))
             if args.txt:
-                sinks.append(files.enter_context(LiveTxtWriter(args.txt, overwrite=args.overwrite)))
+                sinks.append(files.enter_context(LiveTxtWriter(args.txt, overwrite=args.overwrite, on_notice=on_notice)))
         except SubtitleFileError as exc:
             files.close()
             remove_if_empty(*(sink.path for sink in sinks))  # the first file, when the second failed

@@ -108,6 +108,35 @@ def test_kill_9_keeps_every_final_already_out(tmp_path, tiny_model, talk_wav):
         assert normalise(text) in normalise(on_disk)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="open files cannot be deleted on Windows")
+def test_output_folder_deleted_mid_session_is_made_again_with_every_caption(tmp_path, tiny_model, talk_wav):
+    """The folder of the SRT and TXT deleted while the session runs: stderr says so at once, and at the end
+    both files are back, private, with every final printed."""
+    import shutil
+
+    wav, _ = talk_wav
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out_srt, out_txt = folder / "talk.srt", folder / "talk.txt"
+    proc = captioner("caption", "--input", wav, "--realtime", "--model", tiny_model, "--srt", out_srt, "--txt", out_txt)
+    printed = [proc.stdout.readline()]
+    assert printed[0].strip(), proc.stderr.read()
+    shutil.rmtree(folder)  # after the first final, before the others
+    rest, errors = proc.communicate(timeout=120)
+    assert proc.returncode == 0, errors
+    printed += rest.splitlines()
+    texts = [line.split("] ", 1)[1].strip() for line in printed if line.strip()]
+    assert len(texts) >= 3
+    assert f"{folder} was deleted during the session: it was made again" in errors
+    assert f"{out_txt} was deleted during the session: it was written again" in errors
+    assert out_txt.read_text(encoding="utf-8").splitlines() == texts
+    cues = parse_srt(out_srt)
+    assert normalise(" ".join(c.content.replace("\n", " ") for c in cues)) == normalise(" ".join(texts))
+    assert [c.index for c in cues] == list(range(1, len(cues) + 1))
+    assert folder.stat().st_mode & 0o777 == 0o700
+    assert out_srt.stat().st_mode & 0o777 == out_txt.stat().st_mode & 0o777 == 0o600
+
+
 def test_devices_lists_pulse_sources(pulse):
     done = run("devices")
     assert done.returncode == 0, done.stderr

@@ -89,6 +89,7 @@ class Transcript:
     problem: str = ""  # why the pass looks wrong (after any re-run), "" when it passed its checks
     reruns: int = 0  # passes run again on the full window
     draft: bool = False  # written by the interim model: shown, never a final
+    beam_size: int = 0  # the beam the decoder searched with, as faster-whisper records the pass
 
 
 def window_frames(n_samples: int, margin_s: float) -> int:
@@ -217,7 +218,7 @@ class Transcriber:
         frames = window_frames(len(audio), self.final_margin_s if checked else self.margin_s)
         beam = max(opts.beam_size, opts.final_beam_size) if checked else opts.beam_size
         hotwords = opts.vocabulary.strip() or None if checked else None
-        words, dropped, problem = self._decode(audio, prompt, frames, beam, hotwords)
+        words, dropped, problem, searched = self._decode(audio, prompt, frames, beam, hotwords)
         reruns = 0
         if problem and checked and opts.checks:
             # a short window is the likeliest cause: the full one; already full: the other search
@@ -226,20 +227,22 @@ class Transcriber:
                 frames = FULL_WINDOW_FRAMES
             else:
                 beam = 1 if beam > 1 else max(2, opts.final_beam_size)
-            words, dropped2, problem = self._decode(audio, prompt, frames, beam, hotwords)
+            words, dropped2, problem, searched = self._decode(audio, prompt, frames, beam, hotwords)
             dropped = dropped + dropped2
         if problem == REPEATED_RUN:  # still there after the re-run: never show a run twice
             words = drop_repeated_runs(words, key=lambda w: w.text)
-        return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns)
+        return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns,
+                          beam_size=searched)
 
     def _decode(self, audio: np.ndarray, prompt: str | None, frames: int, beam: int,
-                hotwords: str | None = None) -> tuple[list[Word], list[str], str]:
-        """One decode on `frames` of encoder window with beam `beam`: (kept words, dropped texts, problem or "")."""
+                hotwords: str | None = None) -> tuple[list[Word], list[str], str, int]:
+        """One decode on `frames` of encoder window with beam `beam`: (kept words, dropped texts, problem or "",
+        the beam faster-whisper searched with)."""
         opts = self.options
         self.model.window_frames = frames
         language = opts.language if self.model.model.is_multilingual else "en"
         budget = token_budget(len(audio), opts.tokens_per_s)
-        segments, _ = self.model.transcribe(
+        segments, info = self.model.transcribe(
             audio,
             language=language,
             beam_size=beam,
@@ -272,7 +275,7 @@ class Transcriber:
         problem = pass_problem(cut=cut, looped=looped, text_end_s=text_end,
                                clip_s=len(audio) / SAMPLE_RATE, rms=rms,
                                repeated=bool(repeated_runs([normalise(w.text) for w in words])))
-        return words, dropped, problem
+        return words, dropped, problem, info.transcription_options.beam_size
 
     @property
     def _timestamp_begin(self) -> int:

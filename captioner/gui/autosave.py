@@ -34,6 +34,8 @@ class SessionInfo:
     srt_path: Path | None = None
     txt_path: Path | None = None
     autosave_removed: bool = False  # the session had no captions: its empty autosave files were removed
+    autosave_failed: bool = False  # the autosave files do not hold every caption of the session
+    sides: dict[str, str] = field(default_factory=dict)  # a meeting's labels and whose they are: {"You": MICROPHONE, …}
 
     @property
     def stem(self) -> str:
@@ -79,10 +81,11 @@ def open_autosave(folder: Path, stem: str, *, own_folder: bool = False) -> tuple
     raise AssertionError("unreachable")
 
 
-def open_session_files(folder: Path, info: SessionInfo, on_failure: Callable[[Path, Exception], None], *,
+def open_session_files(folder: Path, info: SessionInfo, report: Callable[["AutosaveReport"], None], *,
                        srt_labels: bool = False) -> tuple[list["GuardedWriter"], str]:
     """The session's autosave writers (their paths noted in `info`), or none and a warning for people.
 
+    `report` hears what happens to the files during the session (called on the engine thread);
     `srt_labels`: SRT cues start with who spoke ("You: …").
     """
     try:
@@ -91,34 +94,61 @@ def open_session_files(folder: Path, info: SessionInfo, on_failure: Callable[[Pa
         return [], f"Autosave is off for this session: {exc} The captions still show here and can be exported."
     info.srt_path, info.txt_path = srt.path, txt.path
     srt.labels = srt_labels
-    return [GuardedWriter(w, on_failure) for w in (srt, txt)], ""
+    return [GuardedWriter(w, report) for w in (srt, txt)], ""
+
+
+@dataclass(frozen=True)
+class AutosaveReport:
+    """Something that happened to an autosave file during the session."""
+
+    path: Path
+    what: str  # REMADE: it (or its folder) was deleted and is back with everything; FAILED; RESUMED: saved again after failing
+    error: Exception | None = None
+
+
+REMADE, FAILED, RESUMED = "remade", "failed", "resumed"
 
 
 class GuardedWriter:
-    """A live writer sink that reports a write failure once and then stops writing, instead of raising.
+    """A live writer sink that never raises; what happens to its file goes to `report`.
 
-    The session keeps running: captions still reach the screen and the in-memory
-    transcript, which can be exported elsewhere.
+    A file (or its folder) deleted mid-session is made again by the writer with every caption
+    so far (REMADE). A write that fails is reported once (FAILED); the writer keeps every final
+    and tries again, writing the file whole, with each next one and when it closes; when that
+    works, RESUMED. The session keeps running: captions still reach the screen and the
+    in-memory transcript, which can be exported elsewhere.
     """
 
-    def __init__(self, writer: LiveSrtWriter | LiveTxtWriter, on_failure: Callable[[Path, Exception], None]) -> None:
+    def __init__(self, writer: LiveSrtWriter | LiveTxtWriter, report: Callable[[AutosaveReport], None]) -> None:
         self.writer = writer
-        self.on_failure = on_failure
+        self.report = report
         self.failed = False
+        writer.on_notice = lambda text: report(AutosaveReport(writer.path, REMADE))
 
     @property
     def path(self) -> Path:
         return self.writer.path
 
+    @property
+    def saved(self) -> bool:
+        """Whether the file holds every final of the session."""
+        return not self.failed and self.writer.saved
+
     def on_caption(self, event: CaptionEvent) -> None:
-        if self.failed:
-            return
-        try:
-            self.writer.on_caption(event)
-        except (SubtitleFileError, OSError, ValueError) as exc:
-            self.failed = True
-            log.error("autosave to %s failed: %s", self.writer.path, exc)
-            self.on_failure(self.writer.path, exc)
+        self._guarded(self.writer.on_caption, event)
 
     def close(self) -> None:
-        self.writer.close()
+        self._guarded(self.writer.close)
+
+    def _guarded(self, write: Callable[..., None], *args: object) -> None:
+        try:
+            write(*args)
+        except (SubtitleFileError, OSError, ValueError) as exc:
+            log.error("autosave to %s failed: %s", self.writer.path, exc)
+            if not self.failed:
+                self.failed = True
+                self.report(AutosaveReport(self.writer.path, FAILED, exc))
+            return
+        if self.failed and self.writer.saved:
+            self.failed = False
+            self.report(AutosaveReport(self.writer.path, RESUMED))

@@ -20,7 +20,7 @@ from captioner.engine.catalogue import ModelRequest
 from captioner.engine.model_errors import DownloadCancelled
 from captioner.events import CaptionEvent, SessionError, SessionStatus
 from captioner.files import remove_if_empty
-from captioner.gui.autosave import GuardedWriter, SessionInfo, open_session_files
+from captioner.gui.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter, SessionInfo, open_session_files
 from captioner.gui.bridge import SessionBridge
 from captioner.gui.merge import CaptionMerger, caption_delay_s
 from captioner.gui.model_loader import ModelLoader, describe_model_error, describe_transcriber
@@ -49,11 +49,13 @@ class SessionController(QObject):
     modelReady = Signal(str)  # "tiny.en · CPU int8"
     modelFailed = Signal(str, bool)  # message, whether to offer a local model folder
     message = Signal(str, str)  # level ("info" | "warning" | "error"), text
+    autosaveMessage = Signal(str, str)  # level, text: what happened to the session's autosave files
     captionUpdate = Signal(object)  # MergeUpdate
     statusUpdate = Signal(object)  # SessionStatus
     delayUpdate = Signal(float)  # seconds the captions trail the live audio
     sessionStarted = Signal(object)  # SessionInfo
     sessionFinished = Signal(object)  # SessionInfo
+    _autosaveReported = Signal(object)  # AutosaveReport, emitted on the engine thread
 
     def __init__(self, store: SettingsStore, *, monitor=None, session_config=None) -> None:
         super().__init__()
@@ -73,6 +75,9 @@ class SessionController(QObject):
         self._source_factory: SourceFactory = self.microphone_source
         self._bridge: SessionBridge | None = None
         self._writers: list[GuardedWriter] = []
+        self._remade: list[Path] = []  # autosave files deleted and made again this session
+        self._saved_finals = 0  # how many of the finals are on disk (autosave, or an export)
+        self._autosaveReported.connect(self._on_autosave_report)
         self._stop_requested = False
         self._started = False
         self._phase = ""  # the model loader's latest phase
@@ -97,6 +102,12 @@ class SessionController(QObject):
     @property
     def finals(self) -> list[CaptionEvent]:
         return self.merger.finals
+
+    @property
+    def unsaved(self) -> bool:
+        """Whether the last session has captions that are on disk nowhere: autosave was off or failed,
+        and they were not exported since."""
+        return self.state is State.IDLE and len(self.merger.finals) > self._saved_finals
 
     def model_request(self) -> ModelRequest:
         s = self.settings
@@ -204,11 +215,12 @@ class SessionController(QObject):
         """Write the session's final captions as `kind` ("srt", "txt", "vtt"); raises SubtitleFileError."""
         from captioner.subtitles import write_srt, write_txt, write_vtt
 
+        finals = self.merger.finals
         if kind == "srt":
-            write_srt(path, self.merger.finals, labels=self.settings.srt_labels)
-            return
-        writer = {"txt": write_txt, "vtt": write_vtt}[kind]
-        writer(path, self.merger.finals)
+            write_srt(path, finals, labels=self.settings.srt_labels)
+        else:
+            {"txt": write_txt, "vtt": write_vtt}[kind](path, finals)
+        self._saved_finals = max(self._saved_finals, len(finals))
 
     def _settings_changed(self, _settings: Settings) -> None:
         if self._quiet and self._loader is not None and self._loader.request != self.model_request():
@@ -300,6 +312,7 @@ class SessionController(QObject):
         self._started = False
         self.merger = CaptionMerger()
         self.errors = []
+        self._remade, self._saved_finals = [], 0
         info = SessionInfo(model=self._transcriber.name, device=f"{self._transcriber.device} ({self._transcriber.compute_type})")
         self.info = info
         self._transcriber.vocabulary = self.settings.vocabulary
@@ -315,6 +328,7 @@ class SessionController(QObject):
             self.monitor.pause()  # no other stream on the device while the session holds it
         channels = source if isinstance(source, list) else None
         info.source = " + ".join(f"{ch.label}: {ch.source.description}" for ch in channels) if channels else getattr(source, "description", "")
+        info.sides = {ch.label: ch.kind for ch in channels or ()}
         bridge = SessionBridge()
         bridge.caption.connect(self._on_caption)
         bridge.status.connect(self._on_status)
@@ -347,19 +361,28 @@ class SessionController(QObject):
     def _open_autosave(self, info: SessionInfo) -> list[GuardedWriter]:
         if not self.settings.autosave:
             return []
-        writers, warning = open_session_files(self.settings.sessions_dir(), info, self._autosave_failed,
+        writers, warning = open_session_files(self.settings.sessions_dir(), info, self._autosaveReported.emit,
                                                srt_labels=self.settings.srt_labels)
         if warning:
             self.message.emit("warning", warning)
         return writers
 
-    def _autosave_failed(self, path: Path, exc: Exception) -> None:
-        # called on the engine thread: hop to the GUI thread through the bridge's error signal
-        bridge = self._bridge
-        if bridge is not None:
-            bridge.error.emit(
-                SessionError(f"Autosave stopped: {exc} The captions still show here and can be exported.", fatal=False)
-            )
+    def _on_autosave_report(self, report: AutosaveReport) -> None:
+        """What happened to an autosave file (queued here from the engine thread), said in the banner."""
+        if report.path not in (w.path for w in self._writers):
+            return  # a session that has ended
+        if report.what == REMADE:
+            self._remade = [*(p for p in self._remade if p != report.path), report.path]
+            names = " and ".join(p.name for p in self._remade)
+            verb = "is" if len(self._remade) == 1 else "are"
+            self.autosaveMessage.emit("warning", f"Autosave files were deleted during the session: {names} {verb} back in "
+                                                 f"{report.path.parent}, with everything captioned so far.")
+        elif report.what == FAILED:
+            text = f"Autosave stopped: {report.error} The captions still show here and can be exported."
+            self.errors.append(text)
+            self.autosaveMessage.emit("warning", text)
+        else:
+            self.autosaveMessage.emit("info", f"Autosave works again: {report.path.name} holds everything captioned so far.")
 
     def _on_source_open(self, generation: int) -> None:
         if not self._latest.is_current(generation) or self.session is None or self._started:
@@ -406,10 +429,13 @@ class SessionController(QObject):
             return
         info = self.info
         if info is not None:
-            remove_if_empty(info.srt_path, info.txt_path)
-            if info.srt_path is not None and not info.srt_path.exists():
+            info.autosave_failed = any(not w.saved for w in self._writers)
+            if self._writers and not info.autosave_failed:
+                self._saved_finals = len(self.merger.finals)
+            removed = remove_if_empty(info.srt_path, info.txt_path)  # a session with no captions
+            if info.srt_path in removed:
                 info.srt_path, info.autosave_removed = None, True
-            if info.txt_path is not None and not info.txt_path.exists():
+            if info.txt_path in removed:
                 info.txt_path, info.autosave_removed = None, True
         self._bridge, self._writers = None, []
         if not self._started:

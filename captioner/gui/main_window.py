@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QStandardPaths, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
 from captioner.channels import MODE_SYSTEM
 from captioner.gui.actions import START_SHORTCUT, AppActions
@@ -33,6 +33,7 @@ from captioner.gui.transcript_view import TranscriptView
 log = logging.getLogger(__name__)
 
 SESSION_CAUSE = "session"  # notices about the session; the next session's start clears them
+AUTOSAVE_CAUSE = "autosave"  # notices about the session's autosave files (the newest replaces the one before)
 CLOSE_TIMEOUT_MS = 8000  # closing waits this long at most for the session to finish
 EXPORT_KINDS = {
     "srt": ("SRT subtitles", "SubRip subtitles (*.srt)"),
@@ -193,6 +194,7 @@ class MainWindow(QMainWindow):
         c.modelReady.connect(lambda _d: self.model_picker.measure(c.transcriber))  # the expected delay
         c.modelFailed.connect(self._on_model_failed)
         c.message.connect(self.show_message)
+        c.autosaveMessage.connect(lambda level, text: self.show_message(level, text, cause=AUTOSAVE_CAUSE))
         c.statusUpdate.connect(self._on_status)
         c.delayUpdate.connect(self.status_line.set_delay)
         c.sessionStarted.connect(self._on_session_started)
@@ -212,6 +214,8 @@ class MainWindow(QMainWindow):
 
     def start_session(self, source_factory=None, *, file_name: str = "") -> bool:
         if self.controller.state is State.IDLE:
+            if self.controller.unsaved and not self.may_clear_unsaved():
+                return False
             self._file_name = file_name
         if source_factory is None:
             device = self.selected_device()
@@ -222,6 +226,23 @@ class MainWindow(QMainWindow):
         if source_factory is None:
             return self.controller.start_listening(device)
         return self.controller.start(source_factory)
+
+    def may_clear_unsaved(self) -> bool:
+        """Ask before a new session clears captions that are saved nowhere: Save… (export them, then start),
+        Discard (start), or Cancel (keep them, no session)."""
+        info = self._session_info
+        why = "Autosave failed for it" if info is not None and info.autosave_failed else "Autosave was off for it"
+        box = QMessageBox(QMessageBox.Warning, "Unsaved captions", "The last session's captions are not saved.", parent=self)
+        box.setObjectName("unsavedDialog")
+        box.setInformativeText(f"{why}. Starting a new session clears them from this window.")
+        box.setStandardButtons(QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
+        box.button(QMessageBox.Save).setText("Save…")
+        box.button(QMessageBox.Discard).setText("Discard and start")
+        box.setDefaultButton(QMessageBox.Save)
+        answer = box.exec()
+        if answer == QMessageBox.Save:
+            return self.export("srt") is not None
+        return answer == QMessageBox.Discard
 
     def caption_file(self) -> None:
         if self.controller.busy:
@@ -269,6 +290,7 @@ class MainWindow(QMainWindow):
     def _on_session_started(self, info: SessionInfo) -> None:
         self._session_info = info
         self.transcript.clear()
+        self.transcript.set_sides(info.sides)
         self._show_model_status()
         self.status_line.session_started(info)
 

@@ -90,9 +90,12 @@ class StatusLine(QWidget):
 
     def show_autosave(self, info, finished: bool = False) -> None:
         """Links the session's SRT while it exists; a finished session whose empty files were
-        removed links nothing."""
+        removed links nothing, and one whose files miss captions says to export it."""
         srt = info.srt_path if info is not None else None
-        if srt is not None:
+        if finished and info is not None and info.autosave_failed:
+            self.autosave_label.setText("Autosave failed: export the session")
+            self.autosave_label.setToolTip("The autosave files do not hold every caption; File → Export saves them all")
+        elif srt is not None:
             self.autosave_label.setText(f'Autosave: <a href="open">{srt.name}</a>')
             self.autosave_label.setToolTip("\n".join(str(p) for p in (info.srt_path, info.txt_path) if p is not None))
         elif finished and info is not None and info.autosave_removed:

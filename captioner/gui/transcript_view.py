@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from captioner.channels import MICROPHONE, SYSTEM
 from captioner.clock import format_clock
 from captioner.events import CaptionEvent
 from captioner.gui.merge import MergeUpdate
@@ -42,8 +43,10 @@ PLACEHOLDERS = {
 }
 
 
-# label colours of the channels, readable on light and dark backgrounds
-LABEL_COLORS = ("#2f80c0", "#d0762a", "#3f9f5f", "#a05cc0")
+# label colours, readable on light and dark backgrounds: each side of a meeting has its own, the same in
+# every session (whoever speaks first); a label of no known side takes the next spare one
+SIDE_COLORS = {MICROPHONE: "#2f80c0", SYSTEM: "#d0762a"}
+SPARE_COLORS = ("#3f9f5f", "#a05cc0")
 
 class TranscriptText(QTextEdit):
     """Read-only text that follows the talk unless the user scrolled up."""
@@ -98,6 +101,7 @@ class TranscriptView(QWidget):
         self._interim_format.setFont(self.text.font())
         self._interim_format.setFontItalic(True)
         self._label_formats: dict[str, QTextCharFormat] = {}
+        self._sides: dict[str, str] = {}  # label: MICROPHONE or SYSTEM
         # finals hang under their timestamp; the interim lines up with the final text
         indent = QFontMetricsF(small).horizontalAdvance("00:00:00  ")
         self._final_block = QTextBlockFormat()
@@ -202,12 +206,26 @@ class TranscriptView(QWidget):
         cursor.endEditBlock()
         self._lines.append(f"[{stamp}] {text}")
 
+    def set_sides(self, sides: dict[str, str]) -> None:
+        """Whose each label is ({"You": MICROPHONE, "Others": SYSTEM}): a side's label has the side's colour."""
+        self._sides = dict(sides)
+        self._label_formats = {}
+
+    def label_color(self, channel: str) -> str:
+        """The colour of `channel`'s label: its side's, else a spare one (in the order such labels first speak)."""
+        side = self._sides.get(channel)
+        if side in SIDE_COLORS:
+            return SIDE_COLORS[side]
+        spare = [label for label in self._label_formats if self._sides.get(label) not in SIDE_COLORS]
+        index = spare.index(channel) if channel in spare else len(spare)
+        return SPARE_COLORS[index % len(SPARE_COLORS)]
+
     def _label_format(self, channel: str) -> QTextCharFormat:
-        """Bold, in a colour of its own per channel (in the order channels first speak)."""
+        """Bold, in the colour of the channel's side."""
         if channel not in self._label_formats:
             fmt = QTextCharFormat(self._final_format)
             fmt.setFontWeight(QFont.Bold)
-            fmt.setForeground(QColor(LABEL_COLORS[len(self._label_formats) % len(LABEL_COLORS)]))
+            fmt.setForeground(QColor(self.label_color(channel)))
             self._label_formats[channel] = fmt
         return self._label_formats[channel]
 

@@ -8,15 +8,17 @@ cues about equally full.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 
 SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
 CLAUSE_END = (",", ";", ":", "—", "–", "，", "、", "；", "：")
 CLOSERS = "\"'”’)]»"
+_T = TypeVar("_T")
 
 # Cost of a cue break by what precedes it, on the same scale as the fill cost
 # (a cue that is x full costs (1 - x) ** 2).
@@ -47,6 +49,20 @@ def final_cues(events: Iterable[CaptionEvent], **shape: float) -> Iterator[Cue]:
     """The cues of every final caption in `events`; `shape` goes to shape_cues."""
     for event in finals(events):
         yield from shape_cues(event, **shape)
+
+
+def in_start_order(items: Iterable[_T], start: Callable[[_T], int]) -> list[_T]:
+    """`items` sorted by their start; items that start together keep their order.
+
+    Subtitle readers expect cues in start order, and finals of two people talking at
+    once overlap: a long caption's second cue can start after the next caption's first.
+    """
+    return sorted(items, key=start)
+
+
+def ordered_cues(events: Iterable[CaptionEvent]) -> list[tuple[CaptionEvent, Cue]]:
+    """Every cue of the final captions in `events` with its caption, in start order."""
+    return in_start_order(((event, cue) for event in finals(events) for cue in shape_cues(event)), lambda item: item[1].start)
 
 
 def shape_cues(

@@ -42,6 +42,14 @@ def file_error(action: str, path: Path, error: OSError, kind: str = SUBTITLES) -
     return SubtitleFileError(f"Could not {action} the {kind} {path}: {reason}. {advice}", path, error.errno)
 
 
+def lost_error(path: Path, error: OSError, kind: str = SUBTITLES) -> SubtitleFileError:
+    """The `kind` at `path` (or its folder) was deleted while it was written, and `error` kept it from being made again."""
+    reason = error.strerror or str(error)
+    return SubtitleFileError(
+        f"The {kind} {path} was deleted during the session and could not be made again: {reason}.", path, error.errno
+    )
+
+
 def folder_error(path: Path, kind: str = SUBTITLES) -> FolderNotFileError:
     return FolderNotFileError(
         f"{path} is a folder, not a file; give a file name for the {kind} (for example {Path(path) / 'captions'}{_suffix(kind)}).",

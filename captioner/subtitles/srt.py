@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from captioner.events import CaptionEvent
-from captioner.subtitles.cues import Cue, finals, shape_cues
 from captioner.clock import format_clock
-from captioner.subtitles.files import LiveWriter, write_atomic
+from captioner.events import CaptionEvent
+from captioner.subtitles.cues import Cue, ordered_cues, shape_cues
+from captioner.subtitles.files import Entry, LiveWriter, write_atomic
 
 
 def format_timestamp(samples: int, decimal: str = ",") -> str:
@@ -18,18 +18,21 @@ def format_timestamp(samples: int, decimal: str = ",") -> str:
 
 def format_srt_block(index: int, cue: Cue, label: str = "") -> str:
     """One numbered SRT entry, ending with its blank line; `label` (who speaks) prefixes its text."""
+    return f"{index}\n{format_cue(cue, label)}"
+
+
+def format_cue(cue: Cue, label: str = "") -> str:
+    """An SRT entry without its number: times, text, blank line."""
     text = f"{label}: {cue.text}" if label else cue.text
-    return f"{index}\n{format_timestamp(cue.start)} --> {format_timestamp(cue.end)}\n{text}\n\n"
+    return f"{format_timestamp(cue.start)} --> {format_timestamp(cue.end)}\n{text}\n\n"
 
 
 def format_srt(events: Iterable[CaptionEvent], *, labels: bool = False) -> str:
-    """The SRT text for the final captions among `events`; `labels`: each cue begins with its channel ("You: ...")."""
-    blocks, index = [], 1
-    for event in finals(events):
-        for cue in shape_cues(event):
-            blocks.append(format_srt_block(index, cue, event.channel if labels else ""))
-            index += 1
-    return "".join(blocks)
+    """The SRT text for the final captions among `events`, cues in start order; `labels`: each cue begins with its
+    channel ("You: ...")."""
+    return "".join(
+        format_srt_block(index, cue, event.channel if labels else "") for index, (event, cue) in enumerate(ordered_cues(events), 1)
+    )
 
 
 def write_srt(path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, labels: bool = False) -> None:
@@ -38,21 +41,28 @@ def write_srt(path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, l
 
 
 class LiveSrtWriter(LiveWriter):
-    """Appends each final caption to an SRT file that stays valid at every moment.
+    """Adds each final caption to an SRT file that stays valid, numbered and in start order at every moment.
 
+    A cue that starts no earlier than the last one in the file is appended; one
+    that goes before it (two people talking at once) has the file written whole
+    again, sorted and renumbered, in one atomic step.
     The file is created at construction; SubtitleFileError (a
     FileExistsError when the file exists and `overwrite` is False) says why
     it could not be.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, overwrite: bool = False, labels: bool = False):
-        super().__init__(path, overwrite=overwrite)
+    def __init__(self, path: str | os.PathLike[str], *, overwrite: bool = False, labels: bool = False,
+                 on_notice: Callable[[str], None] | None = None):
+        super().__init__(path, overwrite=overwrite, on_notice=on_notice)
         self.labels = labels  # each cue begins with its channel ("You: ...")
 
     @property
     def cues_written(self) -> int:
         return self._written
 
-    def _render(self, event: CaptionEvent, first_index: int) -> list[str]:
+    def _entries_of(self, event: CaptionEvent) -> list[Entry]:
         label = event.channel if self.labels else ""
-        return [format_srt_block(i, cue, label) for i, cue in enumerate(shape_cues(event), first_index)]
+        return [Entry(cue.start, format_cue(cue, label)) for cue in shape_cues(event)]
+
+    def _format(self, index: int, entry: Entry) -> str:
+        return f"{index}\n{entry.text}"

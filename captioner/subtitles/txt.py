@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from captioner.clock import format_clock
 from captioner.events import CaptionEvent
-from captioner.subtitles.cues import finals
+from captioner.subtitles.cues import finals, in_start_order
 from captioner.subtitles.errors import TRANSCRIPT
-from captioner.subtitles.files import LiveWriter, write_atomic
+from captioner.subtitles.files import Entry, LiveWriter, write_atomic
 
 
 def format_line(event: CaptionEvent, *, timestamps: bool = False) -> str:
@@ -23,8 +23,8 @@ def format_line(event: CaptionEvent, *, timestamps: bool = False) -> str:
 
 
 def format_txt(events: Iterable[CaptionEvent], *, timestamps: bool = False) -> str:
-    """The transcript of the final captions among `events`."""
-    return "".join(format_line(event, timestamps=timestamps) for event in finals(events))
+    """The transcript of the final captions among `events`, in the order they started."""
+    return "".join(format_line(event, timestamps=timestamps) for event in in_start_order(finals(events), lambda event: event.start))
 
 
 def write_txt(path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, timestamps: bool = False) -> None:
@@ -33,7 +33,7 @@ def write_txt(path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, t
 
 
 class LiveTxtWriter(LiveWriter):
-    """Appends each final caption's text as one line, durable after every caption."""
+    """Adds each final caption's text as one line, in the order they started, durable after every caption."""
 
     kind = TRANSCRIPT
 
@@ -41,6 +41,6 @@ class LiveTxtWriter(LiveWriter):
     def lines_written(self) -> int:
         return self._written
 
-    def _render(self, event: CaptionEvent, first_index: int) -> list[str]:
+    def _entries_of(self, event: CaptionEvent) -> list[Entry]:
         line = format_line(event)
-        return [line] if line else []
+        return [Entry(event.start, line)] if line else []

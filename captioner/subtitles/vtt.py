@@ -6,7 +6,7 @@ import os
 from collections.abc import Iterable
 
 from captioner.events import CaptionEvent
-from captioner.subtitles.cues import Cue, finals, shape_cues
+from captioner.subtitles.cues import Cue, ordered_cues
 from captioner.subtitles.files import write_atomic
 from captioner.subtitles.srt import format_timestamp
 
@@ -32,8 +32,9 @@ def format_vtt_block(cue: Cue, voice: str = "") -> str:
 
 
 def format_vtt(events: Iterable[CaptionEvent]) -> str:
-    """The WebVTT file for the final captions among `events`, each with its channel's voice tag when it has one."""
-    return HEADER + "".join(format_vtt_block(cue, event.channel) for event in finals(events) for cue in shape_cues(event))
+    """The WebVTT file for the final captions among `events`, cues in start order, each with its channel's voice tag
+    when it has one."""
+    return HEADER + "".join(format_vtt_block(cue, event.channel) for event, cue in ordered_cues(events))
 
 
 def write_vtt(path: str | os.PathLike[str], events: Iterable[CaptionEvent]) -> None:

@@ -159,3 +159,50 @@ def test_an_output_that_disappears_is_reported_and_the_microphone_goes_on(mic_si
     assert "is gone" in errors[0].message and errors[0].message.startswith("Others:")
     assert [e.channel for e in session.finals] == ["You"]
     assert wer(OTHER, session.finals[0].text) <= 0.2
+
+
+class FileOrderCheck:
+    """A sink after the live SRT writer: after every caption, reads the file and notes whether its cues are numbered and in start order."""
+
+    def __init__(self, path) -> None:
+        self.path, self.checks = path, []
+
+    def on_caption(self, event) -> None:
+        import srt
+
+        if event.final:
+            cues = list(srt.parse(self.path.read_text(encoding="utf-8"), ignore_errors=False))
+            self.checks.append([c.start for c in cues] == sorted(c.start for c in cues) and [c.index for c in cues] == list(range(1, len(cues) + 1)))
+
+    def close(self) -> None:
+        pass
+
+
+def test_overlapping_speech_is_saved_in_start_order(mic_sink, tmp_path, tiny_transcriber):
+    """You talk for ten seconds; the others begin three seconds in. The live SRT is in start order after
+    every caption (a cue of yours starts after theirs began), and so is the VTT export."""
+    import re
+
+    from captioner.subtitles.cues import shape_cues
+    from captioner.subtitles.srt import LiveSrtWriter
+    from captioner.subtitles.vtt import format_vtt
+    from tests.engine.test_replay import LONG_TURN
+
+    you, others = speak(LONG_TURN, tmp_path / "you.wav"), speak(OTHER, tmp_path / "others.wav", lead_s=0.0)
+    path = tmp_path / "meeting.srt"
+    check = FileOrderCheck(path)
+    session = meeting(tiny_transcriber, sinks=[LiveSrtWriter(path, labels=True), check])
+    session.start()
+    time.sleep(0.3)
+    mine = play(mic_sink, you)
+    time.sleep(3.0)
+    run_until_quiet(session, [mine, play("virt", others)])
+    assert not session.errors
+    finals = session.finals
+    assert {e.channel for e in finals} == {"You", "Others"}, finals
+    arrival = [cue.start for event in finals for cue in shape_cues(event)]
+    assert arrival != sorted(arrival), f"the speech did not overlap as this test needs: {finals}"
+    assert check.checks and all(check.checks), check.checks
+    assert path.read_text(encoding="utf-8") == format_srt(finals, labels=True)
+    starts = re.findall(r"^(\d\d:\d\d:\d\d\.\d\d\d) -->", format_vtt(finals), re.M)
+    assert len(starts) == len(arrival) and starts == sorted(starts)

@@ -81,3 +81,49 @@ def speech_only(audio: np.ndarray) -> np.ndarray:
 
 def words(text: str) -> list[str]:
     return [w.strip(".,?!'\"").lower() for w in text.split()]
+
+
+LONG_TURN = ("So the plan for the next release is to move the settings page into the main window, add the export "
+             "button beside it, and keep the old menu for a while")
+
+
+def test_overlapping_speech_on_two_channels_is_saved_in_start_order(tmp_path, tiny_transcriber):
+    """Others starts talking while You is in the middle of a long turn: You's final has a cue after Others'
+    first one, and finals come out in the order they began. The live SRT is in start order after every
+    final, and so are the SRT and VTT exports."""
+    import re
+
+    import srt
+
+    from captioner.subtitles.cues import shape_cues
+    from captioner.subtitles.srt import LiveSrtWriter, write_srt
+    from captioner.subtitles.vtt import write_vtt
+
+    folder = tmp_path / "voices"
+    folder.mkdir()
+    you = read_wav(speak(LONG_TURN, folder / "you.wav", lead_s=0.5, trail_s=1.0))
+    others = read_wav(speak(OTHER, folder / "others.wav", lead_s=0.0, trail_s=0.0))
+    n = len(you) + SR
+    mic, system = quiet(n / SR, seed=5)[:n], quiet(n / SR, seed=6)[:n]
+    mic[: len(you)] += you
+    system[3 * SR : 3 * SR + len(others)] += others  # 2.5 s into You's turn
+    run = replay_meeting([(YOU, mic), (OTHERS, system)], tiny_transcriber.run)
+    assert {e.channel for e in run.finals} == {"You", "Others"}, run.finals
+    arrival = [cue.start for event in run.finals for cue in shape_cues(event)]
+    assert arrival != sorted(arrival), "the speech did not overlap as this test needs"
+
+    path = tmp_path / "live.srt"
+    with LiveSrtWriter(path, labels=True) as writer:
+        for emitted in run.emitted:
+            writer.on_caption(emitted.event)
+            cues = list(srt.parse(path.read_text(encoding="utf-8"), ignore_errors=False))
+            assert [c.start for c in cues] == sorted(c.start for c in cues)
+            assert [c.index for c in cues] == list(range(1, len(cues) + 1))
+    assert len(cues) == len(arrival) and {c.content.split(":")[0] for c in cues} == {"You", "Others"}
+    write_srt(tmp_path / "export.srt", run.finals, labels=True)
+    assert (tmp_path / "export.srt").read_bytes() == path.read_bytes()
+    write_vtt(tmp_path / "export.vtt", run.finals)
+    vtt = (tmp_path / "export.vtt").read_text(encoding="utf-8")
+    starts = re.findall(r"^(\d\d:\d\d:\d\d\.\d\d\d) -->", vtt, re.M)
+    assert len(starts) == len(arrival) and starts == sorted(starts)
+    assert "<v You>" in vtt and "<v Others>" in vtt

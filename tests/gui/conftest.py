@@ -122,3 +122,41 @@ def srt_text(path: Path) -> list[str]:
 
 def words(text: str) -> list[str]:
     return [w.strip(".,!?;:").lower() for w in text.split() if w.strip(".,!?;:")]
+
+
+def answer_next_dialog(button, *, then=None, asked: list | None = None, within_s: float = 30.0) -> None:
+    """Click `button` (a QMessageBox.StandardButton) of the next modal message box once it shows (looking
+    for `within_s`); `asked` gets its text; `then(widget)` answers a modal widget that opens after it (an
+    Export file dialog)."""
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    deadline = time.monotonic() + within_s
+
+    def click() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            if time.monotonic() < deadline:
+                QTimer.singleShot(20, click)
+            return
+        if asked is not None:
+            asked.append(f"{box.text()} {box.informativeText()}")
+        if then is not None:
+            QTimer.singleShot(20, lambda: answer_modal(then))
+        box.button(button).click()
+
+    QTimer.singleShot(0, click)
+
+
+def answer_modal(answer) -> None:
+    """Call `answer(widget)` on the next modal widget that is not a message box once it shows."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    widget = QApplication.activeModalWidget()
+    if widget is None or isinstance(widget, QMessageBox):
+        QTimer.singleShot(20, lambda: answer_modal(answer))
+        return
+    answer(widget)

@@ -9,14 +9,14 @@ import pytest
 import srt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QPushButton, QSystemTrayIcon
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QPushButton, QSystemTrayIcon
 
 from captioner.audio.devices import InputDevice
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionStatus, Word
 from captioner.gui.controller import State
 from captioner.gui.status_line import lag_level
 from captioner.gui.tray import Tray
-from tests.gui.conftest import FAKE_DEVICES
+from tests.gui.conftest import FAKE_DEVICES, words
 
 
 def test_default_input_is_preselected_and_refresh_follows_changes(make_app, qtbot) -> None:
@@ -326,3 +326,74 @@ def test_overlay_defaults_only_on_the_overlay_tab(make_app) -> None:
         assert not dialog.overlay_defaults.isVisible()
         assert all(b.text() != "Overlay defaults" for b in dialog.findChildren(QPushButton) if b.isVisible())
     dialog.reject()
+
+
+@pytest.fixture
+def unsaved_app(make_app, qtbot, speech_wav: Path, transcriber):
+    """The app after a session with autosave off: its captions are saved nowhere."""
+    app = make_app(autosave=False)
+    app.controller.use_transcriber(transcriber)
+    infos: list = []
+    app.controller.sessionFinished.connect(infos.append)
+    assert app.window.start_file_session(str(speech_wav), realtime=False)
+    qtbot.waitUntil(lambda: bool(infos), timeout=60000)
+    assert len(app.controller.finals) >= 2 and app.controller.unsaved
+    app.infos = infos
+    return app
+
+
+def test_start_asks_before_clearing_unsaved_captions_and_cancel_keeps_them(unsaved_app, speech_wav: Path) -> None:
+    from tests.gui.conftest import answer_next_dialog
+
+    w, c = unsaved_app.window, unsaved_app.controller
+    before, finals = w.transcript.plain_text(), c.finals
+    asked: list[str] = []
+    answer_next_dialog(QMessageBox.Cancel, asked=asked)
+    assert not w.start_file_session(str(speech_wav), realtime=False)
+    assert asked == ["The last session's captions are not saved. Autosave was off for it. "
+                     "Starting a new session clears them from this window."]
+    assert c.state is State.IDLE and w.transcript.plain_text() == before and c.finals == finals and c.unsaved
+
+
+def test_discard_starts_the_next_session(unsaved_app, qtbot, speech_wav: Path) -> None:
+    from tests.gui.conftest import answer_next_dialog
+
+    w, c = unsaved_app.window, unsaved_app.controller
+    first = c.finals
+    asked: list[str] = []
+    answer_next_dialog(QMessageBox.Discard, asked=asked)
+    assert w.start_file_session(str(speech_wav), realtime=False)
+    qtbot.waitUntil(lambda: len(unsaved_app.infos) == 2, timeout=60000)
+    assert len(asked) == 1 and c.finals and c.finals is not first and c.finals[0].id == first[0].id
+
+
+def test_save_exports_the_captions_then_starts(unsaved_app, qtbot, speech_wav: Path, tmp_path: Path) -> None:
+    from tests.gui.conftest import answer_next_dialog
+
+    w, c = unsaved_app.window, unsaved_app.controller
+    first = c.finals
+    target = tmp_path / "kept.srt"
+
+    def save_as(dialog) -> None:
+        assert isinstance(dialog, QFileDialog)
+        dialog.findChild(QLineEdit, "fileNameEdit").setText(str(target))  # typed in
+        dialog.accept()
+
+    answer_next_dialog(QMessageBox.Save, then=save_as)
+    assert w.start_file_session(str(speech_wav), realtime=False)
+    saved = " ".join(s.content for s in srt.parse(target.read_text(encoding="utf-8")))
+    assert words(saved) == words(" ".join(e.text for e in first))  # the last session's captions, all of them
+    qtbot.waitUntil(lambda: len(unsaved_app.infos) == 2, timeout=60000)
+
+
+def test_no_question_once_the_captions_are_exported(unsaved_app, qtbot, speech_wav: Path, tmp_path: Path) -> None:
+    from tests.gui.conftest import answer_next_dialog
+
+    w, c = unsaved_app.window, unsaved_app.controller
+    assert w.export("txt", str(tmp_path / "kept.txt")) is not None
+    assert not c.unsaved
+    asked: list[str] = []
+    answer_next_dialog(QMessageBox.Cancel, asked=asked, within_s=5)  # would answer a question, were one asked
+    assert w.start_file_session(str(speech_wav), realtime=False)
+    qtbot.waitUntil(lambda: len(unsaved_app.infos) == 2, timeout=60000)
+    assert asked == []

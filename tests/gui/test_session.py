@@ -10,7 +10,9 @@ import pytest
 
 from captioner.events import SAMPLE_RATE
 from captioner.gui.controller import State
-from tests.gui.conftest import srt_text, words
+from PySide6.QtWidgets import QMessageBox
+
+from tests.gui.conftest import answer_next_dialog, srt_text, words
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -123,39 +125,41 @@ def test_unwritable_autosave_folder_warns_and_captions_still_show(make_app, qtbo
     assert out is not None and {"travel", "summer"} <= set(words(" ".join(srt_text(out))))
 
 
-def test_autosave_write_failure_mid_session_warns_and_captions_go_on(make_app, qtbot, speech_wav: Path, transcriber, monkeypatch) -> None:
-    from captioner.subtitles import LiveSrtWriter, SubtitleFileError
-
-    calls = []
-
-    def full_disk(self, event):
-        if event.final:
-            calls.append(event)
-            raise SubtitleFileError(f"Could not write to subtitle file {self.path}: No space left on device. Free some disk space or choose another folder.")
-
-    disk_full = [True]
-    real_on_caption = LiveSrtWriter.on_caption
-    monkeypatch.setattr(LiveSrtWriter, "on_caption", lambda self, event: (full_disk if disk_full else real_on_caption)(self, event))
+@pytest.mark.skipif(os.name != "posix", reason="open files cannot be deleted on Windows")
+def test_autosave_write_failure_mid_session_warns_and_captions_go_on(make_app, qtbot, speech_wav: Path, transcriber) -> None:
+    """The SRT cannot be written (deleted, a folder put in its place): said once, at once; the captions and
+    the other file go on, and the finished session says to export it."""
     app = make_app()
     w, c = app.window, app.controller
     c.use_transcriber(transcriber)
+    starts: list = []
     infos: list = []
+    c.sessionStarted.connect(starts.append)
     c.sessionFinished.connect(infos.append)
-    w.start_file_session(str(speech_wav), realtime=False)
+    said: list = []
+    c.autosaveMessage.connect(lambda level, text: said.append(text))
+    w.start_file_session(str(speech_wav), realtime=True)
+    qtbot.waitUntil(lambda: bool(starts), timeout=60000)
+    blocked = starts[0].srt_path
+    assert not c.finals
+    blocked.unlink()
+    blocked.mkdir()
     qtbot.waitUntil(lambda: bool(infos), timeout=60000)
-    assert len(calls) == 1  # the failing file is left alone after its first failure
-    assert w.message_bar.level == "warning" and "No space left" in w.message_bar.text
-    assert "Autosave stopped" in w.message_bar.text
+    assert len(said) == 1  # said once, though each final (and Stop) tried again
+    assert w.message_bar.level == "warning" and "Autosave stopped" in w.message_bar.text
+    assert f"{blocked} was deleted during the session and could not be made again" in w.message_bar.text
     assert len(c.finals) >= 2 and {"travel", "summer"} <= set(words(w.transcript.plain_text()))
     assert infos[0].txt_path.read_text().count("\n") == len(c.finals)  # the other file went on
+    assert infos[0].autosave_failed and w.status_line.autosave_label.text() == "Autosave failed: export the session"
+    assert c.unsaved
 
-    # space freed: the next session is healthy, and the warning about the last one is gone
-    disk_full.clear()
-    w.start_file_session(str(speech_wav), realtime=False)
-    assert not w.message_bar.isVisible()
+    # the place is free again: the next session is healthy, and the warning about the last one is gone
+    blocked.rmdir()
+    answer_next_dialog(QMessageBox.Discard)  # the last session's captions are saved nowhere: asked first
+    assert w.start_file_session(str(speech_wav), realtime=False)
     qtbot.waitUntil(lambda: len(infos) == 2, timeout=60000)
     assert not w.message_bar.isVisible() and not c.errors
-    assert srt_text(infos[1].srt_path)
+    assert srt_text(infos[1].srt_path) and not c.unsaved
 
 
 def test_an_empty_session_leaves_no_file_and_links_none(make_app, qtbot, transcriber, tmp_path: Path) -> None:
@@ -176,3 +180,80 @@ def test_an_empty_session_leaves_no_file_and_links_none(make_app, qtbot, transcr
     assert not list((tmp_path / "data" / "captioner" / "sessions").glob("*.srt"))
     label = w.status_line.autosave_label.text()
     assert "href" not in label and ".srt" not in label and label == "Nothing to save"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="open files cannot be deleted on Windows")
+def test_autosave_folder_deleted_mid_session_is_made_again_said_and_stop_saves_everything(make_app, qtbot, speech_wav: Path, transcriber, tmp_path: Path) -> None:
+    """The sessions folder deleted under a running session: the banner says at once that the files are back
+    with every caption; deleted again after the last caption, Stop writes them again: nothing is lost."""
+    import shutil
+
+    import numpy as np
+
+    from tests.speech import read_wav, write_wav
+
+    longer = write_wav(tmp_path / "then-quiet.wav", np.concatenate([read_wav(speech_wav), np.zeros(SAMPLE_RATE * 8, np.float32)]))
+    app = make_app()
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    starts, infos = [], []
+    c.sessionStarted.connect(starts.append)
+    c.sessionFinished.connect(infos.append)
+    sessions = tmp_path / "data" / "captioner" / "sessions"
+    assert w.start_file_session(str(longer), realtime=True)
+    qtbot.waitUntil(lambda: len(c.finals) >= 1, timeout=60000)
+    shutil.rmtree(sessions)
+    qtbot.waitUntil(lambda: w.message_bar.isVisible() and "are back" in w.message_bar.text, timeout=60000)  # both files
+    info = starts[0]
+    assert w.message_bar.level == "warning"
+    assert w.message_bar.text == (f"Autosave files were deleted during the session: {info.srt_path.name} and "
+                                  f"{info.txt_path.name} are back in {sessions}, with everything captioned so far.")
+    assert info.srt_path.exists() and info.txt_path.exists()
+    assert sessions.stat().st_mode & 0o777 == 0o700
+    qtbot.waitUntil(lambda: len(c.finals) >= 2, timeout=60000)
+    shutil.rmtree(sessions)  # after the last caption: nothing writes until Stop
+    assert c.state is State.RUNNING
+    w.toggle_session()  # Stop
+    qtbot.waitUntil(lambda: bool(infos), timeout=60000)
+    finals = c.finals
+    assert not infos[0].autosave_failed and not infos[0].autosave_removed and not c.unsaved
+    assert words(" ".join(srt_text(info.srt_path))) == words(" ".join(e.text for e in finals))
+    assert info.txt_path.read_text(encoding="utf-8").splitlines() == [" ".join(e.text.split()) for e in finals]
+    assert info.srt_path.stat().st_mode & 0o777 == info.txt_path.stat().st_mode & 0o777 == 0o600
+    label = w.status_line.autosave_label.text()
+    assert info.srt_path.name in label and "Nothing to save" not in label
+
+
+def meeting_channels_from_files(mic_wav: Path, system_wav: Path):
+    """A meeting's two sides read from files (the capture path itself is tested over PulseAudio elsewhere)."""
+    from captioner.audio.sources import FileSource
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.engine.meeting import Channel
+
+    return lambda settings: [Channel(settings.mic_label, FileSource(str(mic_wav)), MICROPHONE),
+                             Channel(settings.system_label, FileSource(str(system_wav)), SYSTEM)]
+
+
+def test_a_sides_colour_is_the_same_in_every_session_whoever_speaks_first(make_app, qtbot, speech_wav: Path, transcriber, tmp_path: Path) -> None:
+    """A meeting where the other side speaks first, then one where only you speak, each in a new launch of
+    the app: "Others" is orange and "You" blue in both."""
+    import numpy as np
+
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.gui.transcript_view import SIDE_COLORS
+    from tests.gui.test_transcript_view import label_colors
+    from tests.speech import read_wav, write_wav
+
+    silence = write_wav(tmp_path / "silence.wav", np.zeros(len(read_wav(speech_wav)), np.float32))
+    seen = []
+    for mic, system in ((silence, speech_wav), (speech_wav, silence)):
+        app = make_app()
+        w, c = app.window, app.controller
+        c.use_transcriber(transcriber)
+        infos: list = []
+        c.sessionFinished.connect(infos.append)
+        assert w.start_session(meeting_channels_from_files(mic, system))
+        qtbot.waitUntil(lambda: bool(infos), timeout=60000)
+        assert infos[0].sides == {"You": MICROPHONE, "Others": SYSTEM}
+        seen.append(label_colors(w.transcript))
+    assert seen == [{"Others": SIDE_COLORS[SYSTEM]}, {"You": SIDE_COLORS[MICROPHONE]}]

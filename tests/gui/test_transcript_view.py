@@ -135,3 +135,41 @@ def test_copy_all_and_clear(qtbot) -> None:
     assert view.text.toPlainText() == "" and view.plain_text() == ""
     feed(view, m, 3, "Third line.", True, 6.0)
     assert view.text.toPlainText() == "00:00:06  Third line."
+
+
+def label_colors(view: TranscriptView) -> dict[str, str]:
+    """Each label shown, and the colour it is drawn in."""
+    return {f.text().strip(): f.charFormat().foreground().color().name() for f in fragments(view) if f.charFormat().fontWeight() > 600}
+
+
+def test_each_side_keeps_its_colour_whoever_speaks_first(qtbot) -> None:
+    """Two launches of the app, a meeting in each: "Others" first in one, "You" first in the other."""
+    from dataclasses import replace
+
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.gui.transcript_view import SIDE_COLORS
+
+    seen = []
+    for order in (("Others", "You"), ("You", "Others")):
+        view, merger = TranscriptView(), CaptionMerger()
+        qtbot.addWidget(view)
+        view.set_sides({"You": MICROPHONE, "Others": SYSTEM})
+        for i, label in enumerate(order, 1):
+            view.apply(merger.apply(replace(CaptionEvent(i, i * SAMPLE_RATE, (i + 1) * SAMPLE_RATE, f"words {i}", True), channel=label)))
+        seen.append(label_colors(view))
+    assert seen[0] == seen[1] == {"You": SIDE_COLORS[MICROPHONE], "Others": SIDE_COLORS[SYSTEM]}
+    assert SIDE_COLORS[MICROPHONE] != SIDE_COLORS[SYSTEM]
+
+
+def test_renamed_sides_keep_their_colours_and_an_unknown_label_gets_a_spare_one(qtbot) -> None:
+    from dataclasses import replace
+
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.gui.transcript_view import SIDE_COLORS, SPARE_COLORS
+
+    view, merger = TranscriptView(), CaptionMerger()
+    qtbot.addWidget(view)
+    view.set_sides({"Me": MICROPHONE, "Team": SYSTEM})
+    for i, label in enumerate(("Guest", "Team", "Me"), 1):
+        view.apply(merger.apply(replace(CaptionEvent(i, i * SAMPLE_RATE, (i + 1) * SAMPLE_RATE, f"words {i}", True), channel=label)))
+    assert label_colors(view) == {"Guest": SPARE_COLORS[0], "Team": SIDE_COLORS[SYSTEM], "Me": SIDE_COLORS[MICROPHONE]}

@@ -6,6 +6,8 @@ import signal
 import subprocess
 import sys
 import time
+import re
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -187,7 +189,7 @@ def test_full_disk_raises_a_useful_error():
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs RLIMIT_FSIZE")
-def test_failed_write_keeps_the_earlier_captions(tmp_path: Path):
+def test_failed_write_keeps_the_earlier_captions_and_the_next_write_brings_back_the_lost_one(tmp_path: Path):
     import resource
 
     path = tmp_path / "live.srt"
@@ -210,8 +212,11 @@ def test_failed_write_keeps_the_earlier_captions(tmp_path: Path):
         assert path.read_bytes() == before
         assert parse(path) == expected(events[:2])
         assert writer.finals == events[:3]
-        writer.on_caption(events[3])
-    assert parse(path) == expected(events[:2] + events[3:4])
+        assert not writer.saved
+        writer.on_caption(events[3])  # the disk has room again: the file is written whole, nothing lost
+        assert writer.saved
+    assert parse(path) == expected(events[:4])
+    assert path.stat().st_mode & 0o777 == 0o600
 
 
 def test_on_caption_after_close_raises(tmp_path: Path):
@@ -227,21 +232,20 @@ import sys
 from captioner.subtitles.srt import LiveSrtWriter
 from tests.subtitles.test_cues import LONG_TEXT, final
 writer = LiveSrtWriter(sys.argv[1])
+step = float(sys.argv[2])
 print("ready", flush=True)
 i = 0
 while True:
-    writer.on_caption(final(LONG_TEXT, i * 30.0, i * 30.0 + 20.0, id=i))
+    writer.on_caption(final(LONG_TEXT, i * step, i * step + 20.0, id=i))
     i += 1
 """
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
-@pytest.mark.parametrize("delay", [0.05, 0.2, 0.5])
-def test_kill_at_any_moment_leaves_a_valid_file(tmp_path: Path, delay: float):
-    path = tmp_path / "killed.srt"
+def killed_writer(path: Path, step_s: float, delay: float) -> list[srt.Subtitle]:
+    """Run a writer of 20 s finals, one every `step_s`, in a process killed with SIGKILL after `delay`; its file, parsed."""
     root = Path(captioner.__file__).resolve().parent.parent
     child = subprocess.Popen(
-        [sys.executable, "-c", KILLED_WRITER, str(path)],
+        [sys.executable, "-c", KILLED_WRITER, str(path), str(step_s)],
         cwd=root,
         env={**os.environ, "PYTHONPATH": str(root)},
         stdout=subprocess.PIPE,
@@ -251,7 +255,13 @@ def test_kill_at_any_moment_leaves_a_valid_file(tmp_path: Path, delay: float):
     child.send_signal(signal.SIGKILL)
     child.wait()
     child.stdout.close()
-    subtitles = parse(path)
+    return parse(path)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
+@pytest.mark.parametrize("delay", [0.05, 0.2, 0.5])
+def test_kill_at_any_moment_leaves_a_valid_file(tmp_path: Path, delay: float):
+    subtitles = killed_writer(tmp_path / "killed.srt", 30.0, delay)
     assert [s.index for s in subtitles] == list(range(1, len(subtitles) + 1))
     per_final = len(shape_cues(final(LONG_TEXT, 0.0, 20.0)))
     assert len(subtitles) % per_final == 0
@@ -288,3 +298,79 @@ def test_write_srt_to_an_unwritable_folder_raises(unwritable: Path):
     with pytest.raises(SubtitleFileError) as caught:
         write_srt(unwritable, session())
     check_create_error(caught.value, unwritable)
+
+
+def overlapping_talk() -> list[CaptionEvent]:
+    """Two people talking at once, finals handed out in the order they began: a long one (several cues) from
+    "You", and "Others" beginning in its middle, so their cues interleave; then one after both."""
+    you = final(LONG_TEXT, 10.0, 30.0, id=1)
+    others = final("I have a question about the database driver. Can we keep it for one more release?", 16.0, 22.0, id=2)
+    later = final("Sure, let's talk about it after the meeting.", 31.0, 33.0, id=3)
+    return [replace(you, channel="You"), replace(others, channel="Others"), replace(later, channel="You")]
+
+
+def starts(subtitles: list[srt.Subtitle]) -> list[timedelta]:
+    return [s.start for s in subtitles]
+
+
+def test_cues_of_overlapping_finals_are_written_in_start_order_at_every_moment(tmp_path: Path):
+    events = overlapping_talk()
+    you, others, later = events
+    assert shape_cues(you)[-1].start > others.start  # the rule is needed: "You" has a cue after "Others" began
+    path = tmp_path / "live.srt"
+    with LiveSrtWriter(path, labels=True) as writer:
+        for n, event in enumerate(events, 1):
+            writer.on_caption(event)
+            subtitles = parse(path)
+            assert starts(subtitles) == sorted(starts(subtitles))
+            assert [s.index for s in subtitles] == list(range(1, len(subtitles) + 1))
+            assert path.read_text(encoding="utf-8") == format_srt(events[:n], labels=True)
+            assert writer.cues_written == len(subtitles) and writer.saved
+    contents = [s.content for s in parse(path)]
+    assert {c.split(":")[0] for c in contents[1:-1]} == {"You", "Others"}  # interleaved, both sides
+    assert contents[-1].startswith("You: Sure")
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_an_in_order_cue_is_appended_one_out_of_order_rewrites_the_file_whole(tmp_path: Path):
+    """The common case stays cheap: the same file grows; a cue that goes before the last one has the file
+    replaced by a sorted, renumbered one (a new file moved over it)."""
+    you, others, later = overlapping_talk()
+    path = tmp_path / "live.srt"
+    with LiveSrtWriter(path) as writer:
+        writer.on_caption(you)
+        first = path.stat().st_ino
+        writer.on_caption(others)  # out of order: written whole
+        second = path.stat().st_ino
+        size = path.stat().st_size
+        writer.on_caption(later)  # in order again: appended to that file
+        assert path.stat().st_ino == second != first and path.stat().st_size > size
+    assert starts(parse(path)) == sorted(starts(parse(path)))
+    assert [p.name for p in tmp_path.iterdir()] == ["live.srt"]  # no temporary file left
+
+
+def test_exports_put_overlapping_finals_in_start_order(tmp_path: Path):
+    from captioner.subtitles.vtt import write_vtt
+
+    events = overlapping_talk()
+    write_srt(tmp_path / "x.srt", events, labels=True)
+    write_vtt(tmp_path / "x.vtt", events)
+    subtitles = parse(tmp_path / "x.srt")
+    assert starts(subtitles) == sorted(starts(subtitles)) and len(subtitles) == sum(len(shape_cues(e)) for e in events)
+    vtt_starts = re.findall(r"^(\d\d:\d\d:\d\d\.\d\d\d) -->", (tmp_path / "x.vtt").read_text(encoding="utf-8"), re.M)
+    assert len(vtt_starts) == len(subtitles) and vtt_starts == sorted(vtt_starts)
+    assert vtt_starts == [format_timestamp(round(s.start.total_seconds() * SAMPLE_RATE), decimal=".") for s in subtitles]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
+@pytest.mark.parametrize("delay", [0.05, 0.2, 0.5, 1.0])
+def test_kill_while_cues_go_out_of_order_leaves_a_valid_file_in_start_order(tmp_path: Path, delay: float):
+    """Each final begins 8 s after the one before and lasts 20 s: its first cue goes before the last one written."""
+    path = tmp_path / "killed.srt"
+    subtitles = killed_writer(path, 8.0, delay)
+    assert [s.index for s in subtitles] == list(range(1, len(subtitles) + 1))
+    assert starts(subtitles) == sorted(starts(subtitles))
+    per_final = len(shape_cues(final(LONG_TEXT, 0.0, 20.0)))
+    assert len(subtitles) % per_final == 0  # whole finals only
+    written = [final(LONG_TEXT, i * 8.0, i * 8.0 + 20.0, id=i) for i in range(len(subtitles) // per_final)]
+    assert path.read_text(encoding="utf-8") == format_srt(written)  # the finals written so far, sorted and numbered
