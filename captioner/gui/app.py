@@ -14,7 +14,7 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRect, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
 from captioner.gui.actions import CLICK_THROUGH_SHORTCUT, AppActions
@@ -57,10 +57,11 @@ class CaptionerApp(QObject):
         self.devices = DeviceWatcher(device_lister, interval_ms=device_poll_ms) if device_lister else DeviceWatcher(interval_ms=device_poll_ms)
         self.controller = SessionController(self.store, monitor=self.monitor)
         self.controller.preload_models = preload_model  # load while the user picks a device: Start waits for no model
-        self.overlay = CaptionOverlay(settings.overlay)
+        self.overlay = CaptionOverlay(settings.overlay, click_through_shortcut=CLICK_THROUGH_SHORTCUT)
         self.settings_dialog: SettingsDialog | None = None
         self.store.changed.connect(self._settings_changed)
         self.window = MainWindow(self.store, self.controller, self.actions, devices=self.devices, monitor=self.monitor)
+        self.window.installEventFilter(self)  # the overlay keeps clear of it until the user places the overlay
         self.tray = Tray(self.actions, enabled=tray)
 
         a = self.actions
@@ -101,6 +102,13 @@ class CaptionerApp(QObject):
             self.settings_dialog.reject()
         self.store.save_now()
         self.finished.emit()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        # the window manager frames and places the main window after show(): its final frame is
+        # known only from these events
+        if obj is self.window and event.type() in (QEvent.Move, QEvent.Resize) and self.window.isVisible():
+            self.overlay.keep_clear_of(self.window.frameGeometry())
+        return False
 
     # -- reactions ------------------------------------------------------------------
     def _on_state(self, state: State) -> None:
