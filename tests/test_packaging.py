@@ -190,6 +190,16 @@ def test_soundcard_hook_carries_the_c_declarations_of_every_back_end(monkeypatch
     assert {"soundcard.pulseaudio", "soundcard.mediafoundation", "soundcard.coreaudio", "_cffi_backend"} <= set(ns["hiddenimports"])
 
 
+def test_pynput_hook_carries_this_platforms_keyboard_back_end():
+    pytest.importorskip("PyInstaller")
+    ns: dict = {}
+    exec(compile((PACKAGING / "hooks" / "hook-pynput.py").read_text(), "hook-pynput.py", "exec"), ns)  # noqa: S102
+    backend = {"win32": "_win32", "darwin": "_darwin"}.get(sys.platform, "_xorg")
+    assert f"pynput.keyboard.{backend}" in ns["hiddenimports"]
+    if backend == "_xorg":
+        assert {"Xlib.ext.record", "Xlib.ext.xtest", "pynput._util.xorg_keysyms"} <= set(ns["hiddenimports"])
+
+
 def test_the_spec_names_the_system_audio_modules():
     spec = (PACKAGING / "captioner.spec").read_text()
     for module in ("captioner.audio.loopback", "captioner.engine.meeting"):

@@ -57,6 +57,9 @@ def run_app(settings_path: str) -> int:
             "session": app.controller.state.value,
             "shown_text": o.shown_text,
             "lines": len(o.lines),
+            "banner": app.window.message_bar.text,
+            "shortcuts": app.shortcuts.bindings,
+            "shortcuts_problem": app.shortcuts_problem,
         }
 
     def command() -> None:

@@ -1,0 +1,89 @@
+"""System-wide shortcuts: key names as the keyboard watcher needs them, a clear reason where a
+desktop allows none, and on a real X11 desktop (Xvfb + openbox, xdotool) Start/Stop, show/hide
+and click-through pressed while another program's window has focus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from captioner.gui.hotkeys import CLICK_THROUGH, GlobalShortcuts, pynput_hotkey, unavailable_reason
+from captioner.settings import Settings
+from tests.gui.x11_desktop import SCREEN, desktop  # noqa: F401 (fixture)
+
+
+def test_qt_key_sequences_become_pynput_hotkeys() -> None:
+    assert pynput_hotkey("Ctrl+Alt+Shift+T") == "<ctrl>+<alt>+<shift>+t"
+    assert pynput_hotkey("Meta+F9") == "<cmd>+<f9>"
+    assert pynput_hotkey("Ctrl+Alt+Space") == "<ctrl>+<alt>+<space>"
+    for bad in ("T", "Shift+T", "Ctrl+Foo", "", "Ctrl+A, Ctrl+B"):
+        with pytest.raises(ValueError):
+            pynput_hotkey(bad)
+
+
+def test_where_no_shortcut_can_be_system_wide_it_says_why(qapp, monkeypatch: pytest.MonkeyPatch) -> None:
+    shortcuts = GlobalShortcuts()
+    assert "desktop session" in shortcuts.apply(True, {CLICK_THROUGH: "Ctrl+Alt+Shift+T"})  # Qt offscreen here
+    monkeypatch.setenv("XDG_SESSION_TYPE", "wayland")
+    reason = unavailable_reason()
+    assert "not possible on Wayland" in reason and "window has focus" in reason
+    assert not shortcuts.active and shortcuts.apply(False, {CLICK_THROUGH: "Ctrl+Alt+Shift+T"}) is None
+
+
+def test_the_shortcuts_are_changed_in_settings(qtbot) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    from captioner.gui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(Settings(), tab="shortcuts", shortcuts_note="System-wide shortcuts are not possible on Wayland")
+    qtbot.addWidget(dialog)
+    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Shortcuts"
+    assert "Wayland" in dialog.shortcuts_note.text()
+    dialog.shortcut_edits["shortcut_click_through"].setKeySequence(QKeySequence("Ctrl+Alt+K"))
+    dialog.global_shortcuts.setChecked(False)
+    chosen = dialog.result_settings()
+    assert chosen.shortcut_click_through == "Ctrl+Alt+K" and not chosen.global_shortcuts
+    assert chosen.shortcut_start_stop == Settings().shortcut_start_stop
+    assert not dialog.shortcut_edits["shortcut_overlay"].isEnabled()
+
+
+@pytest.mark.slow
+def test_shortcuts_work_while_another_window_has_focus(desktop, tmp_path: Path, model_dir: Path) -> None:  # noqa: F811
+    settings = tmp_path / "settings.json"
+    settings.write_text(json.dumps({"version": 1, "model": str(model_dir), "overlay": {"visible": True}}))
+    target = desktop.spawn("target", "0", "0", str(SCREEN[0] // 2), str(SCREEN[1] // 2))
+    target.expect("ready")
+    env = {name: str(tmp_path / name.lower()) for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME")}
+    app = desktop.spawn("app", str(settings), extra_env={**env, "HF_HUB_OFFLINE": "1"})
+    app.expect("ready", timeout=60)
+    state = app.state()
+    assert state["shortcuts_problem"] is None and state["shortcuts"] == {
+        "start_stop": "Ctrl+Alt+Shift+R",
+        "show_overlay": "Ctrl+Alt+Shift+O",
+        "click_through": "Ctrl+Alt+Shift+T",
+    }
+    desktop.activate("click-target")  # the meeting's window has focus, not Captioner
+    focused = desktop.active_window()
+
+    def press(keys: str, until) -> dict:
+        desktop.xdotool("key", "--clearmodifiers", keys)
+        for _ in range(100):
+            state = app.state()
+            if until(state):
+                return state
+        raise AssertionError(f"{keys}: nothing happened; {state}")
+
+    press("ctrl+alt+shift+o", lambda s: not s["overlay_visible"])
+    press("ctrl+alt+shift+o", lambda s: s["overlay_visible"])
+    state = press("ctrl+alt+shift+t", lambda s: s["click_through"])
+    assert "Ctrl+Alt+Shift+T (anywhere)" in state["banner"]
+    press("ctrl+alt+shift+t", lambda s: not s["click_through"])
+    # Start: no microphone in this desktop, so the app says so (it tried to start)
+    assert "No audio input device" not in app.state()["banner"]
+    press("ctrl+alt+shift+r", lambda s: "No audio input device" in s["banner"])
+    assert desktop.active_window() == focused  # the keys did not take the focus away
+    app.send("quit")
+    app.proc.wait(30)
+    target.stop()
