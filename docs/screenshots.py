@@ -3,7 +3,8 @@ Start sequence (docs/start-1-idle.png, start-2-pressed.png, start-3-first-captio
 banner clearing (docs/banner-1-shown.png, banner-2-cleared.png), the model picker with the
 expected caption delay (docs/model-delay.png) and, given a model too slow for this machine
 (--slow-model), the picker saying so and the status line when the engine degrades
-(docs/model-behind.png, docs/status-degraded.png). With --meeting: the microphone and system
+(docs/model-behind.png, docs/status-degraded.png). With --click-through: the empty overlay movable, then
+letting clicks through (docs/overlay-movable.png, docs/overlay-click-through.png). With --meeting: the microphone and system
 audio captioned at once, each line labelled (docs/meeting-window.png, docs/meeting-overlay.png).
 
     .venv/bin/python docs/screenshots.py [--out docs] [--slow-model FOLDER]
@@ -129,6 +130,7 @@ def main() -> int:
     parser.add_argument("--slow-model", type=Path, help="a model folder that falls behind on this machine")
     parser.add_argument("--only-pace", action="store_true", help="only the pictures of the expected delay and of falling behind")
     parser.add_argument("--meeting", action="store_true", help="only the pictures of the microphone and system audio at once")
+    parser.add_argument("--click-through", action="store_true", help="only the overlay before and after click-through")
     args = parser.parse_args()
     procs: list[subprocess.Popen] = []
     work = Path(tempfile.mkdtemp(prefix="captioner-shots-"))
@@ -140,6 +142,8 @@ def main() -> int:
         start_display(procs)
         if args.meeting:
             return shoot_meeting(args.out, work)
+        if args.click_through:
+            return shoot_click_through(args.out, work)
         return shoot(args.out, work, procs, args.source, args.slow_model, args.only_pace)
     finally:
         for p in reversed(procs):
@@ -315,6 +319,19 @@ def shoot_meeting(out: Path, work: Path) -> int:
     finally:
         for module in reversed(modules):
             subprocess.run(["pactl", "unload-module", module], capture_output=True)
+    return 0 if len(camera.shots) == 2 else 1
+
+
+def shoot_click_through(out: Path, work: Path) -> int:
+    """The empty overlay over a light window: movable (its hint says how), then with click-through on
+    (its hint says clicks go through); docs/overlay-movable.png and docs/overlay-click-through.png."""
+    camera = Camera(out, work, {})
+    overlay, actions = camera.cap.overlay, camera.cap.actions
+    camera.overlay_shot("overlay-movable.png", "light", lambda: True, above=60)
+    actions.click_through.setChecked(True)
+    camera.wait(0.5)
+    camera.overlay_shot("overlay-click-through.png", "light", lambda: overlay.click_through, above=60)
+    camera.close()
     return 0 if len(camera.shots) == 2 else 1
 
 
