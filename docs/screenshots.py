@@ -1,7 +1,8 @@
 """Reproduce docs/main-window.png, docs/overlay-dark.png and docs/overlay-light.png, and the
 Start sequence (docs/start-1-idle.png, start-2-pressed.png, start-3-first-caption.png), a
 banner clearing (docs/banner-1-shown.png, banner-2-cleared.png), the model picker with the
-expected caption delay (docs/model-delay.png) and, given a model too slow for this machine
+expected caption delay (docs/model-delay.png) and its list with each model's delay here, measured or
+estimated (docs/model-estimates.png), and, given a model too slow for this machine
 (--slow-model), the picker saying so and the status line when the engine degrades
 (docs/model-behind.png, docs/status-degraded.png). With --click-through: the empty overlay movable, then
 letting clicks through (docs/overlay-movable.png, docs/overlay-click-through.png). With --meeting: the microphone and system
@@ -248,7 +249,7 @@ def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str, slo
         behind_shots(cap, slow_model, wav, grab, wait, wait_until)
     if only_pace:
         camera.close()
-        return 0 if len(shots) == (3 if slow_model else 1) else 1
+        return 0 if len(shots) == (4 if slow_model else 2) else 1
     banner_shots(cap, grab, wait)
     if mic:
         start_sequence(cap, wav, player, grab, wait, wait_until)
@@ -346,6 +347,16 @@ def pace_shot(cap, grab, wait_until) -> None:
     wait_until(lambda: False, 0.4)  # painted
     print(f"picker: {hint.text()!r} ({'timed' if ok else 'timed out'})")
     grab("model-delay.png", window_rect(cap))
+    # the list open: every model's delay here, measured or estimated, before any download
+    combo = cap.window.model_picker.combo
+    combo.showPopup()
+    wait_until(lambda: False, 0.6)
+    from PySide6.QtCore import QPoint, QRect
+
+    popup = combo.view().window().frameGeometry()
+    box = QRect(combo.mapToGlobal(QPoint(0, 0)), combo.size())
+    grab("model-estimates.png", popup.united(box).adjusted(-12, -12, 12, 12))
+    combo.hidePopup()
 
 
 def behind_shots(cap, slow_model: Path, wav: Path, grab, wait, wait_until) -> None:

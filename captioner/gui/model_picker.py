@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QProg
 
 from captioner.engine.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
 from captioner.gui.message_bar import Notice
-from captioner.gui.pace_hint import PassTimes, pace_key, pace_text, pace_tooltip, recommend_faster
+from captioner.gui.pace_hint import PassTimes, delay_words, model_figure, pace_key, pace_text, pace_tooltip, recommend_faster
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Latest, run_in_thread
 from captioner.gui.widgets import control_row, format_bytes
@@ -79,6 +79,7 @@ class ModelPicker(QWidget):
 
     def _settings_changed(self, _settings) -> None:
         self._show_pace()  # the beam size (Settings) is part of what a pass time belongs to
+        self.show_figures()
 
     @property
     def spec(self) -> str:
@@ -108,6 +109,7 @@ class ModelPicker(QWidget):
     def _timed(self, ticket: int, key: str, seconds: float | None) -> None:
         if seconds is not None:
             self.pass_times.seconds[key] = seconds  # the worker wrote the file
+            self.show_figures()
         if self._timings.is_current(ticket):
             self._timing_key = ""
             self._show_pace()
@@ -116,9 +118,8 @@ class ModelPicker(QWidget):
         s = self.store.settings
         combo = self.combo
         combo.clear()
-        for name, size in MODEL_CHOICES:
-            combo.addItem(f"{name}{'  (default)' if name == DEFAULT_MODEL else ''}", name)
-            combo.setItemData(combo.count() - 1, f"faster-whisper {name}, about {size} to download once", Qt.ToolTipRole)
+        for name, _size in MODEL_CHOICES:
+            combo.addItem(name, name)
         folders = list(s.model_folders)
         if is_folder_spec(s.model) and s.model not in folders:
             folders.insert(0, s.model)
@@ -136,6 +137,40 @@ class ModelPicker(QWidget):
             index = 0
         combo.setCurrentIndex(index)
         self._last_index = index
+        self.show_figures()
+
+    def measured(self) -> dict[str, float]:
+        """Pass times measured here for the catalogue's models, on the chosen device and beam."""
+        s = self.store.settings
+        return self.pass_times.by_model(s.compute_device, s.beam_size)
+
+    def show_figures(self) -> None:
+        """Each catalogue entry says how far it would trail speech here: measured, or estimated (so
+        marked) from a model measured here, downloaded or not."""
+        measured = self.measured()
+        combo = self.combo
+        for name, size in MODEL_CHOICES:
+            index = combo.findData(name)
+            if index < 0:
+                continue
+            figure, tip = model_figure(name, measured)
+            default = "  (default)" if name == DEFAULT_MODEL else ""
+            combo.setItemText(index, f"{name}{default} · {figure}" if figure else f"{name}{default}")
+            about = f"faster-whisper {name}, about {size} to download once"
+            combo.setItemData(index, f"{about}. {tip}" if tip else about, Qt.ToolTipRole)
+        s = self.store.settings
+        for index in range(combo.count()):
+            folder = combo.itemData(index)
+            if isinstance(folder, str) and folder != CHOOSE_FOLDER and is_folder_spec(folder):
+                pass_s = self.pass_times.get(pace_key(folder, s.compute_device, s.beam_size))
+                label = f"{model_label(folder)} (folder)"
+                combo.setItemText(index, f"{label} · {delay_words(pass_s)}" if pass_s is not None else label)
+        view = combo.view()  # the list is as wide as its longest entry; the box itself stays narrow
+        view.setMinimumWidth(view.sizeHintForColumn(0) + 24)
+
+    def figure(self, name: str) -> str:
+        """The delay the list shows for catalogue model `name` ("" when none)."""
+        return model_figure(name, self.measured())[0]
 
     def _chosen(self, index: int) -> None:
         spec = self.combo.itemData(index)
@@ -204,8 +239,9 @@ class ModelPicker(QWidget):
             disk = "downloaded"
         else:
             size = dict(MODEL_CHOICES).get(spec, "")
-            self.hint.setText(f"not downloaded{f' ({size})' if size else ''} · <a href='download'>download now</a>")
-            self.hint.setToolTip("")
+            figure, tip = model_figure(spec, self.measured())
+            self.hint.setText(f"not downloaded{f' ({size})' if size else ''}{f' · {figure}' if figure else ''} · <a href='download'>download now</a>")
+            self.hint.setToolTip(tip)
             return
         s = self.store.settings
         pass_s = self.pass_times.get(self.pace_key)

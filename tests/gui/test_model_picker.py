@@ -247,3 +247,34 @@ def test_a_model_that_falls_behind_is_said_and_the_faster_one_is_a_click_away(qt
     assert "use base.en" in picker.hint.text() and "7.5 s" in picker.hint.toolTip()
     picker.hint.linkActivated.emit("use:base.en")
     assert store.settings.model == "base.en" and picker.combo.currentData() == "base.en"
+
+
+def test_every_model_in_the_list_says_how_far_it_would_trail_before_any_download(qtbot, tmp_path: Path, model_dir: Path, transcriber) -> None:
+    from captioner.engine.catalogue import CATALOGUE
+    from captioner.gui.model_picker import ModelPicker
+    from captioner.gui.pace_hint import PassTimes, delay_words, pace_key
+    from captioner.gui.settings_store import SettingsStore
+
+    store = SettingsStore(tmp_path / "settings.json")
+    store.update(model=str(model_dir), compute_device="cpu")
+    picker = ModelPicker(store)
+    qtbot.addWidget(picker)
+    assert all("behind" not in picker.combo.itemText(i) for i in range(picker.combo.count()))  # nothing timed here yet
+    picker.measure(transcriber)  # the real tiny.en, in a folder: one real pass timed
+    qtbot.waitUntil(lambda: "behind speech" in picker.hint.text(), timeout=30000)
+    seconds = PassTimes().get(pace_key(str(model_dir), "cpu"))
+    for entry in CATALOGUE:
+        text = picker.combo.itemText(picker.combo.findData(entry.name))
+        if entry.pass_cost is None:
+            assert text.endswith("no estimate (not benchmarked)"), text  # no measured cost ratio: no guess
+        elif entry.name == "tiny.en":
+            assert text == f"tiny.en · {delay_words(seconds)}"  # the folder holds tiny.en's shape: measured
+        else:
+            assert text.endswith(delay_words(seconds * entry.pass_cost, estimate=True)), text
+    assert picker.combo.itemText(picker.combo.findData(str(model_dir))).endswith(f"(folder) · {delay_words(seconds)}")
+    # base.en is not downloaded (offline, empty cache): the hint gives its figure before the download
+    picker.choose_model("base.en")
+    qtbot.waitUntil(lambda: "download now" in picker.hint.text(), timeout=5000)
+    cost = {e.name: e.pass_cost for e in CATALOGUE}["base.en"]
+    assert delay_words(seconds * cost, estimate=True) in picker.hint.text()
+    assert "benchmarks/README.md" in picker.hint.toolTip()
