@@ -17,6 +17,7 @@ from captioner.gui.widgets import control_row, format_bytes
 from captioner.settings import remember_folder
 
 CHOOSE_FOLDER = "\0choose-folder"
+FORGET_FOLDER = "\0forget-folder"
 MODEL_CAUSE = "model"  # notices about the chosen model; they go when another model is chosen
 COMPUTE_CHOICES = (("Auto", "auto"), ("GPU (CUDA)", "cuda"), ("CPU", "cpu"))
 
@@ -25,6 +26,31 @@ def _is_cached(spec: str) -> bool:
     from captioner.engine.catalogue import is_cached
 
     return is_cached(spec)
+
+
+def folder_problem(folder: str) -> str | None:
+    """Why the model folder cannot be used, for people, or None: files missing, or a model.bin
+    that is not whole (read from its headers, without loading it)."""
+    from captioner.engine.model_file import ModelFileError, read_shape
+
+    if not _is_cached(folder):
+        return (
+            f"{folder} is not a faster-whisper (CTranslate2) model folder: it needs model.bin, config.json and "
+            "tokenizer.json (or vocabulary.*)."
+        )
+    try:
+        read_shape(Path(folder).expanduser() / "model.bin")
+    except ModelFileError as exc:
+        return f"{exc}. This folder cannot be used; copy or download the model again."
+    return None
+
+
+def _check(spec: str) -> tuple[bool, str | None]:
+    """Whether `spec` is on disk, and for a folder what is wrong with it (a worker's job)."""
+    if is_folder_spec(spec):
+        problem = folder_problem(spec)
+        return _is_cached(spec), problem
+    return _is_cached(spec), None
 
 
 def _time_and_keep(transcriber, key: str, times_path: Path) -> float:
@@ -56,6 +82,7 @@ class ModelPicker(QWidget):
         self._timings = Latest()  # only the latest timing of a pass is shown
         self._timing_key = ""  # the pace_key being timed now
         self._cached: bool | None = None  # whether the chosen model is on disk; None: not known yet
+        self._problem: str | None = None  # what is wrong with the chosen model folder
         self.pass_times = pass_times or PassTimes()
         self.combo = QComboBox()
         row = control_row(self, "Model:", self.combo, "modelCombo")
@@ -131,6 +158,9 @@ class ModelPicker(QWidget):
         combo.insertSeparator(combo.count())
         combo.addItem("Choose a folder…", CHOOSE_FOLDER)
         combo.setItemData(combo.count() - 1, "Use a faster-whisper (CTranslate2) model folder on this computer", Qt.ToolTipRole)
+        if folders:
+            combo.addItem("Remove a folder from this list…" if not is_folder_spec(s.model) else f"Remove {model_label(s.model)} from this list", FORGET_FOLDER)
+            combo.setItemData(combo.count() - 1, "The folder itself stays on disk", Qt.ToolTipRole)
         index = combo.findData(s.model)
         if index < 0:  # a name not in the list (a hub id from the command line, say)
             combo.insertItem(0, s.model, s.model)
@@ -178,6 +208,10 @@ class ModelPicker(QWidget):
             self.combo.setCurrentIndex(self._last_index)
             self.choose_folder()
             return
+        if spec == FORGET_FOLDER:
+            self.combo.setCurrentIndex(self._last_index)
+            self.forget_folder()
+            return
         self._last_index = index
         if spec != self.store.settings.model:
             self.store.update(model=spec)
@@ -189,18 +223,26 @@ class ModelPicker(QWidget):
         folder = QFileDialog.getExistingDirectory(self, "Choose a faster-whisper model folder", start)
         if not folder:
             return
-        if not _is_cached(folder):
-            self.message.emit(
-                Notice(
-                    "error",
-                    f"{folder} is not a faster-whisper (CTranslate2) model folder: it needs model.bin, config.json and "
-                    "tokenizer.json (or vocabulary.*).",
-                    MODEL_CAUSE,
-                    ("Choose another folder…", "choose-folder"),
-                )
-            )
+        problem = folder_problem(folder)
+        if problem is not None:
+            self.message.emit(Notice("error", problem, MODEL_CAUSE, ("Choose another folder…", "choose-folder")))
             return
         self.use_folder(folder)
+
+    def forget_folder(self, folder: str | None = None) -> None:
+        """Take a model folder off the list (the chosen one, else the oldest); the files stay. When it
+        was the model in use, the default model is chosen instead."""
+        s = self.store.settings
+        folder = folder or (s.model if is_folder_spec(s.model) else (s.model_folders[-1] if s.model_folders else None))
+        if folder is None:
+            return
+        changes = {"model_folders": tuple(f for f in s.model_folders if f != folder)}
+        if s.model == folder:
+            changes["model"] = DEFAULT_MODEL
+        self.store.update(**changes)
+        self.fill()
+        self.resolved.emit(MODEL_CAUSE)
+        self.update_hint()
 
     def use_folder(self, folder: str) -> None:
         s = self.store.settings
@@ -210,7 +252,10 @@ class ModelPicker(QWidget):
         self.update_hint()
 
     def _compute_chosen(self, index: int) -> None:
-        self.store.update(compute_device=self.compute_combo.itemData(index))
+        device = self.compute_combo.itemData(index)
+        if device != self.store.settings.compute_device:
+            self.store.update(compute_device=device)
+            self.resolved.emit(MODEL_CAUSE)  # what was said of the model on the other device no longer holds
         self.update_hint()
 
     def update_hint(self) -> None:
@@ -219,12 +264,13 @@ class ModelPicker(QWidget):
         self.hint.setText("")
         self._cached = None
         ticket = self._checks.next()
-        run_in_thread(_is_cached, spec, on_done=lambda cached: self._show_hint(ticket, spec, cached), owner=self, name="captioner-model-check")
+        run_in_thread(_check, spec, on_done=lambda found: self._show_hint(ticket, spec, *found), owner=self, name="captioner-model-check")
 
-    def _show_hint(self, ticket: int, spec: str, cached: bool) -> None:
+    def _show_hint(self, ticket: int, spec: str, cached: bool, problem: str | None = None) -> None:
         if not self._checks.is_current(ticket):
             return  # a later choice asked again
         self._cached = cached
+        self._problem = problem
         self._show_pace()
 
     def _show_pace(self) -> None:
@@ -233,8 +279,12 @@ class ModelPicker(QWidget):
         spec, cached = self.spec, self._cached
         if cached is None:
             return  # the answer is on its way
+        if is_folder_spec(spec) and cached and self._problem:
+            self.hint.setText("<span style='color:#d1242f'>model.bin is not whole</span> · <a href='forget'>remove it from the list</a>")
+            self.hint.setToolTip(self._problem)
+            return
         if is_folder_spec(spec):
-            disk = "local folder" if cached else "<span style='color:#d1242f'>folder missing</span>"
+            disk = "local folder" if cached else "<span style='color:#d1242f'>folder missing</span> · <a href='forget'>remove it from the list</a>"
         elif cached:
             disk = "downloaded"
         else:
@@ -257,6 +307,8 @@ class ModelPicker(QWidget):
     def _hint_link(self, link: str) -> None:
         if link == "download":
             self.downloadRequested.emit()
+        elif link == "forget":
+            self.forget_folder()
         elif link.startswith("use:"):
             self.choose_model(link[4:])
 

@@ -143,7 +143,11 @@ def test_compute_device_choice_and_cuda_missing(make_app, qtbot, model_dir: Path
         w.model_picker._compute_chosen(1)
         c.prepare()
         qtbot.waitUntil(lambda: c.state is State.IDLE and w.message_bar.isVisible(), timeout=20000)
-        assert "No CUDA GPU" in w.message_bar.text and "CPU or Auto" in w.message_bar.text
+        assert "No CUDA GPU" in w.message_bar.text and "CPU or Auto in the box beside the model" in w.message_bar.text
+        assert "Settings" not in w.message_bar.text  # the choice is on the main window, not in Settings
+        w.model_picker.compute_combo.setCurrentIndex(2)
+        w.model_picker._compute_chosen(2)  # back to the CPU: the CUDA banner goes
+        assert not w.message_bar.isVisible() and "CUDA" not in w.message_bar.text
 
 
 def test_changing_the_model_frees_the_loaded_one(make_app, transcriber) -> None:
@@ -278,3 +282,36 @@ def test_every_model_in_the_list_says_how_far_it_would_trail_before_any_download
     cost = {e.name: e.pass_cost for e in CATALOGUE}["base.en"]
     assert delay_words(seconds * cost, estimate=True) in picker.hint.text()
     assert "benchmarks/README.md" in picker.hint.toolTip()
+
+
+def test_a_model_folder_cut_short_is_refused_and_a_listed_one_can_be_removed(make_app, qtbot, model_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from captioner.engine.catalogue import DEFAULT_MODEL
+    from captioner.gui.model_picker import FORGET_FOLDER
+
+    cut = tmp_path / "tiny-cut"
+    shutil.copytree(model_dir, cut)
+    data = (model_dir / "model.bin").read_bytes()
+    (cut / "model.bin").write_bytes(data[: len(data) // 2])  # a copy that stopped half way
+    app = make_app(model="small.en")
+    w, picker = app.window, app.window.model_picker
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(cut))
+    picker.choose_folder()
+    assert w.message_bar.level == "error" and "cut short" in w.message_bar.text
+    assert app.store.settings.model == "small.en" and picker.combo.findData(str(cut)) < 0  # not accepted, not listed
+
+    # a folder listed before its model.bin was cut short (chosen by an older version, or damaged since)
+    good = tmp_path / "tiny-good"
+    shutil.copytree(model_dir, good)
+    picker.use_folder(str(good))
+    (good / "model.bin").write_bytes(data[: len(data) // 3])
+    picker.update_hint()
+    qtbot.waitUntil(lambda: "not whole" in picker.hint.text(), timeout=5000)
+    assert "cut short" in picker.hint.toolTip()
+    forget = picker.combo.findData(FORGET_FOLDER)
+    assert forget >= 0 and "tiny-good" in picker.combo.itemText(forget)
+    picker.combo.setCurrentIndex(forget)
+    picker._chosen(forget)
+    assert picker.combo.findData(str(good)) < 0 and str(good) not in app.store.settings.model_folders
+    assert app.store.settings.model == DEFAULT_MODEL and good.is_dir()  # the files stay on disk
