@@ -97,7 +97,11 @@ class StatusLine(QWidget):
         """Links the session's SRT while it exists; a finished session whose empty files were
         removed links nothing."""
         srt = info.srt_path if info is not None else None
-        if srt is not None:
+        if srt is not None and finished:  # said here, where nothing cuts it short (the status bar's messages are)
+            also = f" and {info.txt_path.name}" if info.txt_path is not None else ""
+            self.autosave_label.setText(f'Autosave: saved as <a href="open">{srt.name}</a>{also}')
+            self.autosave_label.setToolTip("\n".join(str(p) for p in (info.srt_path, info.txt_path) if p is not None))
+        elif srt is not None:
             self.autosave_label.setText(f'Autosave: <a href="open">{srt.name}</a>')
             self.autosave_label.setToolTip("\n".join(str(p) for p in (info.srt_path, info.txt_path) if p is not None))
         elif finished and info is not None and info.autosave_removed:

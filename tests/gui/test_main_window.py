@@ -261,6 +261,28 @@ def test_export_srt_txt_vtt(app_with_captions, tmp_path: Path, monkeypatch) -> N
     assert [p.suffix for p in (srt_path, txt_path, vtt_path)] == [".srt", ".txt", ".vtt"]
 
 
+def test_the_export_dialog_opens_in_the_sessions_folder_then_the_last_export_folder(app_with_captions, tmp_path: Path, monkeypatch) -> None:
+    app = app_with_captions
+    w = app.window
+    sessions = app.store.settings.sessions_dir()
+    sessions.mkdir(parents=True, exist_ok=True)
+    w.model_picker.use_folder(str(app.store.settings.model))  # a model folder was chosen: a file dialog was there last
+    starts = []
+    out = tmp_path / "exports"
+    out.mkdir()
+
+    def save_dialog(parent, title, start, pattern):
+        starts.append(Path(start).parent)
+        return str(out / Path(start).name), pattern
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    assert w.export("srt") is not None
+    assert starts[0] == sessions  # not the model folder, not a Documents folder that may not exist
+    assert w.export("txt") is not None
+    assert starts[1] == out  # where the user exported last
+    assert app.store.settings.export_dir == str(out)
+
+
 def test_export_adds_the_extension_and_reports_failures(app_with_captions, tmp_path: Path) -> None:
     w = app_with_captions.window
     out = w.export("srt", str(tmp_path / "no-extension"))
