@@ -96,6 +96,9 @@ class DevicePicker(QWidget):
             combo.setPlaceholderText("No input device found")
             self.level_meter.set_inactive()
             combo.setToolTip("No input device found: connect a microphone and press ⟳")
+            self.resolved.emit(DEVICE_CAUSE)  # an earlier "switched to …" no longer holds: there is nothing
+            if previous:
+                self.message.emit(Notice("warning", "The input device in use is gone and no other was found. Connect a microphone and press ⟳.", DEVICE_CAUSE))
             return
         self.resolved.emit(DEVICE_CAUSE)
         if wanted and wanted in ids:
