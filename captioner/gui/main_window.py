@@ -136,11 +136,29 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.message_bar)
         layout.addWidget(self.transcript, 1)
         self.setCentralWidget(central)
+        self._set_tab_order()
         self._build_menus()
         self._connect()
         self._restore_geometry()
         self._on_state(controller.state)
         self._show_model_status()
+
+    def _set_tab_order(self) -> None:
+        """Tab goes as the eye reads: Start first, then the pickers top to bottom, then the transcript."""
+        chain = [
+            self.start_button,
+            self.system_picker.mode_combo,
+            self.system_picker.output_combo,
+            self.system_picker.refresh_button,
+            self.device_picker.combo,
+            self.device_picker.refresh_button,
+            self.model_picker.combo,
+            self.model_picker.compute_combo,
+            self.transcript.text,
+        ]
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
+        self.start_button.setFocus()
 
     def _build_menus(self) -> None:
         a = self.actions

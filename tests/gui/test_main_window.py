@@ -348,3 +348,53 @@ def test_overlay_defaults_only_on_the_overlay_tab(make_app) -> None:
         assert not dialog.overlay_defaults.isVisible()
         assert all(b.text() != "Overlay defaults" for b in dialog.findChildren(QPushButton) if b.isVisible())
     dialog.reject()
+
+
+def _contrast(a, b) -> float:
+    """WCAG contrast ratio of two QColors."""
+
+    def luminance(c) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_tab_starts_at_start_and_its_focus_ring_stands_out(make_app, qtbot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from captioner.gui.resources import style_sheet
+
+    qt = QApplication.instance()
+    qt.setStyleSheet(style_sheet())  # as the app sets it
+    try:
+        app = make_app()
+        w = app.window
+        w.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is w.start_button, timeout=3000)  # the window opens on Start
+        seen = [w.start_button]
+        for _ in range(8):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+            seen.append(QApplication.focusWidget())
+        order = [x.objectName() or type(x).__name__ for x in seen]
+        expected = [w.start_button, w.system_picker.mode_combo, w.device_picker.combo, w.device_picker.refresh_button, w.model_picker.combo, w.model_picker.compute_combo]
+        assert seen[: len(expected)] == expected, order  # as the eye reads, Start first
+        assert w.transcript.text in seen and seen.index(w.transcript.text) > seen.index(w.model_picker.compute_combo), order
+
+        button = w.start_button
+        button.clearFocus()
+        qtbot.waitUntil(lambda: not button.hasFocus(), timeout=2000)
+        plain = button.grab().toImage()
+        button.setFocus(Qt.TabFocusReason)
+        qtbot.waitUntil(button.hasFocus, timeout=2000)
+        focused = button.grab().toImage()
+        y = focused.height() // 2
+        fill = focused.pixelColor(focused.width() // 2, 6)  # the button's colour, inside the ring
+        ring = focused.pixelColor(1, y)
+        assert _contrast(ring, fill) >= 3.0, (ring.name(), fill.name())  # WCAG's 3:1 for a focus indicator
+        assert _contrast(ring, plain.pixelColor(1, y)) >= 2.0  # and it is not the unfocused border
+    finally:
+        qt.setStyleSheet("")
