@@ -159,8 +159,9 @@ class CaptionerApp(QObject):
 
     def _global_shortcut(self, name: str) -> None:
         action = {START_STOP: self.actions.start_stop, SHOW_OVERLAY: self.actions.show_overlay, CLICK_THROUGH: self.actions.click_through}[name]
-        if QGuiApplication.focusWindow() is not None and action.shortcut() == QKeySequence(self.shortcuts.bindings.get(name, "")):
-            return  # the same key inside the app: its own shortcut has done it
+        same_key = action.shortcut() == QKeySequence(self.shortcuts.bindings.get(name, ""))
+        if same_key and not self.shortcuts.exclusive and QGuiApplication.focusWindow() is not None:
+            return  # the same key inside the app, which saw it too: its own shortcut has done it
         if action.isEnabled():
             action.trigger()
 

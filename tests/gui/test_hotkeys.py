@@ -8,19 +8,21 @@ import json
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
-from captioner.gui.hotkeys import CLICK_THROUGH, GlobalShortcuts, pynput_hotkey, unavailable_reason
+from captioner.gui.hotkeys import CLICK_THROUGH, GlobalShortcuts, Hotkey, parse_hotkey, pynput_hotkey, unavailable_reason
 from captioner.settings import Settings
-from tests.gui.x11_desktop import SCREEN, desktop  # noqa: F401 (fixture)
+from tests.gui.x11_desktop import SCREEN, desktop, x11_server  # noqa: F401 (fixtures)
 
 
-def test_qt_key_sequences_become_pynput_hotkeys() -> None:
-    assert pynput_hotkey("Ctrl+Alt+Shift+T") == "<ctrl>+<alt>+<shift>+t"
-    assert pynput_hotkey("Meta+F9") == "<cmd>+<f9>"
-    assert pynput_hotkey("Ctrl+Alt+Space") == "<ctrl>+<alt>+<space>"
-    for bad in ("T", "Shift+T", "Ctrl+Foo", "", "Ctrl+A, Ctrl+B"):
+def test_qt_key_sequences_become_hotkeys() -> None:
+    assert parse_hotkey("Ctrl+Alt+Shift+T") == Hotkey(frozenset({"ctrl", "alt", "shift"}), "t")
+    assert pynput_hotkey(parse_hotkey("Ctrl+Alt+Shift+T")) == "<ctrl>+<alt>+<shift>+t"
+    assert parse_hotkey("Meta+F9") == Hotkey(frozenset({"meta"}), "F9") and pynput_hotkey(parse_hotkey("Meta+F9")) == "<cmd>+<f9>"
+    assert pynput_hotkey(parse_hotkey("Ctrl+Alt+PgUp")) == "<ctrl>+<alt>+<page_up>" and parse_hotkey("Ctrl+Alt+PgUp").key == "Prior"
+    for bad in ("T", "Shift+T", "Ctrl+Foo", "", "Ctrl+A, Ctrl+B", "Ctrl++"):
         with pytest.raises(ValueError):
-            pynput_hotkey(bad)
+            parse_hotkey(bad)
 
 
 def test_where_no_shortcut_can_be_system_wide_it_says_why(qapp, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,8 +77,13 @@ def test_shortcuts_work_while_another_window_has_focus(desktop, tmp_path: Path, 
                 return state
         raise AssertionError(f"{keys}: nothing happened; {state}")
 
+    target.drain()
     press("ctrl+alt+shift+o", lambda s: not s["overlay_visible"])
     press("ctrl+alt+shift+o", lambda s: s["overlay_visible"])
+    key_o = f"target-key {int(Qt.Key_O)} "
+    assert not [line for line in target.drain() if line.startswith(key_o)]  # X11: the shortcut's key is Captioner's alone
+    desktop.xdotool("key", "--clearmodifiers", "ctrl+alt+shift+k")  # a key that is no shortcut reaches the focused window
+    target.expect(f"target-key {int(Qt.Key_K)} ", timeout=10)
     state = press("ctrl+alt+shift+t", lambda s: s["click_through"])
     assert "Ctrl+Alt+Shift+T (anywhere)" in state["banner"]
     press("ctrl+alt+shift+t", lambda s: not s["click_through"])
@@ -87,3 +94,29 @@ def test_shortcuts_work_while_another_window_has_focus(desktop, tmp_path: Path, 
     app.send("quit")
     app.proc.wait(30)
     target.stop()
+
+
+@pytest.mark.slow
+def test_a_shortcut_another_program_holds_is_said(desktop, tmp_path: Path, model_dir: Path) -> None:  # noqa: F811
+    from Xlib import XK, X
+    from Xlib.display import Display
+
+    other = Display(desktop.display)  # another program holds Ctrl+Alt+Shift+O
+    root = other.screen().root
+    keycode = other.keysym_to_keycode(XK.string_to_keysym("o"))
+    root.grab_key(keycode, X.ControlMask | X.Mod1Mask | X.ShiftMask, True, X.GrabModeAsync, X.GrabModeAsync)
+    other.sync()
+    try:
+        settings = tmp_path / "settings.json"
+        settings.write_text(json.dumps({"version": 1, "model": str(model_dir)}))
+        env = {name: str(tmp_path / name.lower()) for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME")}
+        app = desktop.spawn("app", str(settings), extra_env={**env, "HF_HUB_OFFLINE": "1"})
+        app.expect("ready", timeout=60)
+        state = app.state()
+        assert "another program already uses" in state["shortcuts_problem"] and "o" in state["shortcuts_problem"]
+        assert "another program already uses" in state["banner"]  # said in the window, not only in Settings
+        assert set(state["shortcuts"]) == {"start_stop", "click_through"}, state  # the others still work
+        app.send("quit")
+        app.proc.wait(30)
+    finally:
+        other.close()

@@ -23,14 +23,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREEN = (1600, 1000)
-TOOLS = ("Xvfb", "openbox", "xdotool")
-
-
-def free_display() -> str:
-    for n in range(150, 400):
-        if not Path(f"/tmp/.X11-unix/X{n}").exists() and not Path(f"/tmp/.X{n}-lock").exists():
-            return f":{n}"
-    raise RuntimeError("no free X display number")
+TOOLS = ("Xvfb", "openbox", "xdotool", "xprop")
 
 
 class Program:
@@ -100,6 +93,7 @@ class Desktop:
         self.display = display
         self.env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb"}
         self.programs: list[Program] = []
+        self.window_manager: subprocess.Popen | None = None
 
     def xdotool(self, *args: str) -> str:
         done = subprocess.run(["xdotool", *args], env=self.env, capture_output=True, text=True, timeout=20)
@@ -139,30 +133,51 @@ class Desktop:
         self.programs.clear()
 
 
+def start_xvfb() -> tuple[subprocess.Popen, str]:
+    """Xvfb on a display number it picks itself (-displayfd: no race with other X servers here)."""
+    read, write = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"],
+        pass_fds=(write,), stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    if not number:
+        proc.kill()
+        raise RuntimeError("Xvfb did not start")
+    return proc, f":{number}"
+
+
 @pytest.fixture(scope="module")
-def desktop() -> Iterator[Desktop]:
+def x11_server() -> Iterator[Desktop]:
+    """Xvfb with openbox, for the tests of one module."""
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"needs {', '.join(missing)} (packaging/debian-packages.txt)")
-    display = free_display()
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24", "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
-    socket = Path(f"/tmp/.X11-unix/X{display[1:]}")
-    for _ in range(100):
-        if socket.exists():
-            break
-        time.sleep(0.1)
+    xvfb, display = start_xvfb()
     env = {**os.environ, "DISPLAY": display}
-    wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):  # openbox owns the window manager selection once it runs
-        if subprocess.run(["xdotool", "get_desktop"], env=env, capture_output=True).returncode == 0:
-            break
-        time.sleep(0.1)
-    time.sleep(0.5)
-    desk = Desktop(display)
+    wm = subprocess.Popen(["openbox"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
+        for _ in range(300):  # openbox has set itself up once the root window says what it supports
+            if "_NET_ACTIVE_WINDOW" in subprocess.run(["xprop", "-root", "_NET_SUPPORTED"], env=env, capture_output=True, text=True).stdout:
+                break
+            if wm.poll() is not None:
+                raise RuntimeError(f"openbox stopped on {display}: {wm.stderr.read()}")
+            time.sleep(0.1)
+        else:
+            raise RuntimeError(f"openbox did not start on {display}")
+        desk = Desktop(display)
+        desk.window_manager = wm
         yield desk
     finally:
-        desk.stop_programs()
         for proc in (wm, xvfb):
             proc.terminate()
             proc.wait(10)
+
+
+@pytest.fixture
+def desktop(x11_server: Desktop) -> Iterator[Desktop]:
+    """The module's X11 desktop; the programs a test started there are stopped after it."""
+    yield x11_server
+    x11_server.stop_programs()

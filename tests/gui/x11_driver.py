@@ -4,7 +4,8 @@
     python -m tests.gui.x11_driver target X Y W H      # a plain window that prints each mouse press it gets
 
 Each prints "ready" once its windows are on screen. The app also prints "overlay-press" when the
-overlay itself gets a mouse press, so a test can tell which window a click reached.
+overlay itself gets a mouse press, so a test can tell which window a click reached; the target
+prints "target-press" and "target-key" for the presses it gets.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class PressLog(QObject):
         if event.type() == QEvent.MouseButtonPress:
             point = event.globalPosition().toPoint()
             say(f"{self.name}-press", point.x(), point.y())
+        elif event.type() == QEvent.KeyPress:
+            say(f"{self.name}-key", event.key(), int(event.modifiers().value))
         return False
 
 
