@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.gui.x11_desktop import SCREEN, desktop  # noqa: F401 (fixture)
+from tests.gui.x11_desktop import SCREEN, desktop, x11_server  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.slow
 
