@@ -51,6 +51,18 @@ def test_the_shortcuts_are_changed_in_settings(qtbot) -> None:
     assert not dialog.shortcut_edits["shortcut_overlay"].isEnabled()
 
 
+def test_settings_ok_keeps_the_shortcuts_chosen(make_app, qtbot) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    app = make_app()
+    dialog = app.open_settings("shortcuts")
+    dialog.shortcut_edits["shortcut_start_stop"].setKeySequence(QKeySequence("Ctrl+Alt+F5"))
+    dialog.global_shortcuts.setChecked(False)
+    dialog.accept()
+    assert app.store.settings.shortcut_start_stop == "Ctrl+Alt+F5" and not app.store.settings.global_shortcuts
+    assert app.store.settings.shortcut_click_through == Settings().shortcut_click_through
+
+
 @pytest.mark.slow
 def test_shortcuts_work_while_another_window_has_focus(desktop, tmp_path: Path, model_dir: Path) -> None:  # noqa: F811
     settings = tmp_path / "settings.json"
@@ -91,6 +103,17 @@ def test_shortcuts_work_while_another_window_has_focus(desktop, tmp_path: Path, 
     assert "No audio input device" not in app.state()["banner"]
     press("ctrl+alt+shift+r", lambda s: "No audio input device" in s["banner"])
     assert desktop.active_window() == focused  # the keys did not take the focus away
+
+    # changed in Settings: the new key works at once, the old one is free again
+    app.send("set shortcut_overlay Ctrl+Alt+J")
+    app.expect("set")
+    for _ in range(50):
+        if app.state()["shortcuts"].get("show_overlay") == "Ctrl+Alt+J":
+            break
+    press("ctrl+alt+j", lambda s: not s["overlay_visible"])
+    desktop.xdotool("key", "--clearmodifiers", "ctrl+alt+shift+o")
+    target.expect(f"target-key {int(Qt.Key_O)} ", timeout=10)  # no longer Captioner's: the focused window gets it
+    assert not app.state()["overlay_visible"]
     app.send("quit")
     app.proc.wait(30)
     target.stop()

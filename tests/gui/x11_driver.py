@@ -80,6 +80,9 @@ def run_app(settings_path: str) -> int:
             merger = CaptionMerger()
             app.overlay.apply(merger.apply(CaptionEvent(1, 0, 16000, " ".join(words[1:]), True)))
             say("captioned")
+        elif words[:1] == ["set"]:  # a setting changed, as Settings → OK changes it
+            app.store.update(**{words[1]: " ".join(words[2:])})
+            say("set")
         elif words[:1] == ["quit"]:
             app.window.close()
 
