@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from captioner.engine.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
+from captioner.gui.device_picker import ElidingComboBox
 from captioner.gui.message_bar import Notice
 from captioner.gui.pace_hint import PassTimes, delay_words, model_figure, pace_key, pace_text, pace_tooltip, recommend_faster
 from captioner.gui.settings_store import SettingsStore
@@ -62,6 +63,17 @@ def _time_and_keep(transcriber, key: str, times_path: Path) -> float:
     return seconds
 
 
+FIGURE_SEPARATOR = " · "  # between a model's name and its delay here, in the list
+
+
+class ModelCombo(ElidingComboBox):
+    """The model list: each entry says its delay here; the closed box shows only the chosen name
+    (the hint beside it says the rest)."""
+
+    def label_text(self) -> str:
+        return super().label_text().split(FIGURE_SEPARATOR)[0]
+
+
 class ModelPicker(QWidget):
     """"Model: [combo] [compute] hint". Writes the choice to the store; says what it needs by signals.
 
@@ -84,7 +96,7 @@ class ModelPicker(QWidget):
         self._cached: bool | None = None  # whether the chosen model is on disk; None: not known yet
         self._problem: str | None = None  # what is wrong with the chosen model folder
         self.pass_times = pass_times or PassTimes()
-        self.combo = QComboBox()
+        self.combo = ModelCombo()
         row = control_row(self, "Model:", self.combo, "modelCombo")
         self.combo.activated.connect(self._chosen)
         self.compute_combo = QComboBox()
@@ -97,8 +109,9 @@ class ModelPicker(QWidget):
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setTextFormat(Qt.RichText)
+        self.hint.setWordWrap(True)  # a long hint (size, estimate, link) takes two lines, not a wider window
         self.hint.linkActivated.connect(self._hint_link)
-        row.addWidget(self.hint, 2)
+        row.addWidget(self.hint, 4)
         self.fill()
         self.compute_combo.setCurrentIndex(max(0, self.compute_combo.findData(store.settings.compute_device)))
         store.changed.connect(self._settings_changed)
@@ -185,7 +198,7 @@ class ModelPicker(QWidget):
                 continue
             figure, tip = model_figure(name, measured)
             default = "  (default)" if name == DEFAULT_MODEL else ""
-            combo.setItemText(index, f"{name}{default} · {figure}" if figure else f"{name}{default}")
+            combo.setItemText(index, f"{name}{default}{FIGURE_SEPARATOR}{figure}" if figure else f"{name}{default}")
             about = f"faster-whisper {name}, about {size} to download once"
             combo.setItemData(index, f"{about}. {tip}" if tip else about, Qt.ToolTipRole)
         s = self.store.settings
@@ -194,7 +207,7 @@ class ModelPicker(QWidget):
             if isinstance(folder, str) and folder != CHOOSE_FOLDER and is_folder_spec(folder):
                 pass_s = self.pass_times.get(pace_key(folder, s.compute_device, s.beam_size))
                 label = f"{model_label(folder)} (folder)"
-                combo.setItemText(index, f"{label} · {delay_words(pass_s)}" if pass_s is not None else label)
+                combo.setItemText(index, f"{label}{FIGURE_SEPARATOR}{delay_words(pass_s)}" if pass_s is not None else label)
         view = combo.view()  # the list is as wide as its longest entry; the box itself stays narrow
         view.setMinimumWidth(view.sizeHintForColumn(0) + 24)
 
