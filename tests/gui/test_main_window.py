@@ -398,3 +398,14 @@ def test_tab_starts_at_start_and_its_focus_ring_stands_out(make_app, qtbot) -> N
         assert _contrast(ring, plain.pixelColor(1, y)) >= 2.0  # and it is not the unfocused border
     finally:
         qt.setStyleSheet("")
+
+
+def test_settings_ok_keeps_the_labels_typed(make_app) -> None:
+    app = make_app()
+    dialog = app.open_settings("captions")
+    dialog.mic_label.setText("  Me  ")
+    dialog.system_label.setText("The team")
+    dialog.srt_labels.setChecked(True)
+    dialog.accept()
+    s = app.store.settings
+    assert (s.mic_label, s.system_label, s.srt_labels) == ("Me", "The team", True)
