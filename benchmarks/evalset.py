@@ -20,6 +20,8 @@ it before this set existed). The clips of a half are used four ways, each a file
 - `<half>-phone8k`: the same clips in another order, at 8 kHz and cut below 300 Hz (telephone band);
 - `<half>-quiet`: loud and quiet clips taking turns (speech at -20 dBFS, then -40 dBFS RMS), so a
   quiet clause sits between louder ones;
+- `<half>-hesitant`: the clips again, each with 0.5-1 s hesitations put between its words (one per
+  3 s), as a speaker pauses mid-phrase in spontaneous talk;
 - every clip on its own, as recorded (short isolated utterances, the spontaneous ones among them).
 
 The joined files are written once into a cache folder (never into the project) and described by
@@ -131,6 +133,30 @@ def join(pieces: list[np.ndarray], sr: int, rng: np.random.Generator) -> tuple[n
     return np.clip(audio, -1, 1).astype(np.float32), spans
 
 
+def hesitate(x: np.ndarray, sr: int, rng: np.random.Generator) -> np.ndarray:
+    """The clip with a speaker's hesitation put inside it: silence of `HESITATION_S` at its quietest
+    90 ms between a fifth and four fifths of its length (a gap between words), once per 3 s of clip
+    (at least once), as people pause mid-phrase in spontaneous talk."""
+    hop = sr * 30 // 1000
+    energy = np.sqrt(np.convolve(x * x, np.ones(3 * hop) / (3 * hop), mode="same"))
+    cuts: list[int] = []
+    for _ in range(max(1, int(len(x) / sr // 3))):
+        lo, hi = len(x) // 5, len(x) * 4 // 5
+        allowed = np.ones(len(x), dtype=bool)
+        for c in cuts:  # keep hesitations apart
+            allowed[max(0, c - sr) : c + sr] = False
+        candidates = np.flatnonzero(allowed[lo:hi]) + lo
+        if len(candidates) == 0:
+            break
+        cuts.append(int(candidates[np.argmin(energy[candidates])]))
+    parts, at = [], 0
+    for c in sorted(cuts):
+        parts += [x[at:c], np.zeros(int(rng.uniform(*HESITATION_S) * sr), dtype=np.float32)]
+        at = c
+    parts.append(x[at:])
+    return np.concatenate(parts).astype(np.float32)
+
+
 def write_wav(path: Path, audio: np.ndarray, sr: int) -> None:
     pcm = (np.clip(audio, -1, 1) * 32767).astype("<i2")
     tmp = path.with_suffix(".tmp")
@@ -162,19 +188,23 @@ def _derived(half: str, kind: str, cs: list[Clip], rng: np.random.Generator) -> 
             x = decode(c.path, SR)
             pieces.append(x * ((QUIET_RMS if i % 2 else LOUD_RMS) / speech_rms(x)))
         sr = SR
+    elif kind == "hesitant":
+        pieces = [hesitate(decode(c.path, SR), SR, rng) for c in order]
+        sr = SR
     else:
         raise ValueError(kind)
     audio, spans = join(pieces, sr, rng)
     return audio, sr, order, spans
 
 
-KINDS = ("longform", "phone8k", "quiet")
+KINDS = ("longform", "phone8k", "quiet", "hesitant")
+HESITATION_S = (0.5, 1.0)  # pauses put inside a clip: longer than the segmenter's short hang-over
 
 
 def build(half: str, speech_dir: Path = DEFAULT_SPEECH_DIR, cache_dir: Path = DEFAULT_CACHE) -> list[BenchFile]:
     """The half's files: the three joined ones (written to the cache once), then every clip alone."""
     cs = clips(half, speech_dir)
-    key = hashlib.sha1(json.dumps([SEED, PAUSE_S, NOISE_RMS, LOUD_RMS, QUIET_RMS, PHONE_LOW_HZ, [c.stem for c in cs]]).encode()).hexdigest()[:10]
+    key = hashlib.sha1(json.dumps([SEED, PAUSE_S, NOISE_RMS, LOUD_RMS, QUIET_RMS, PHONE_LOW_HZ, HESITATION_S, [c.stem for c in cs]]).encode()).hexdigest()[:10]
     folder = Path(cache_dir) / "evalset" / key
     folder.mkdir(parents=True, exist_ok=True)
     out = []

@@ -11,7 +11,7 @@ from contextlib import ExitStack
 
 from captioner import __version__
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
-from captioner.engine.catalogue import DEFAULT_MODEL, ModelRequest, default_model
+from captioner.engine.catalogue import DEFAULT_MODEL, ModelRequest, default_model, model_label
 from captioner.engine.model_errors import (
     ComputeTypeUnsupported,
     DeviceUnavailable,
@@ -230,6 +230,8 @@ def caption(args: argparse.Namespace) -> int:
             remove_if_empty(*(sink.path for sink in sinks))  # the first file, when the second failed
             hint = " (--overwrite replaces it)" if isinstance(exc, SubtitleFileExistsError) else ""
             raise CliError(f"{exc}{hint}") from exc
+        say = (lambda text: None) if args.quiet else (lambda text: print(f"captioner: {text}", file=sys.stderr, flush=True))
+        say(f"loading the model {model_label(args.model)}…")  # a large model takes seconds: say why nothing happens
         try:
             transcriber = load_transcriber(args)
         except CliError:
@@ -264,6 +266,7 @@ def caption(args: argparse.Namespace) -> int:
                 sink.close()
             remove_if_empty(args.srt, args.txt)
             raise CliError(str(exc)) from exc
+        say(start_line(args))
         _wait_with_interrupt(session)
     removed = remove_if_empty(args.srt, args.txt)
     if removed:
@@ -275,6 +278,19 @@ def caption(args: argparse.Namespace) -> int:
         else:
             _print_stats(session, source)
     return 1 if session.errors else 0
+
+
+def start_line(args: argparse.Namespace) -> str:
+    """What the command says on stderr once audio flows."""
+    if args.input:
+        return f"captioning {args.input}{' at its own pace' if args.realtime else ''}…"
+    mic = "the default microphone" if args.device in (None, "default") else args.device
+    if args.system_audio is None:
+        heard = mic
+    else:
+        output = args.system_audio or "the default output"
+        heard = f"{mic} and what {output} plays" if args.device else f"what {output} plays"
+    return f"listening to {heard}; captions appear as people speak (Ctrl-C to stop)"
 
 
 def meeting_channels(args: argparse.Namespace) -> list:

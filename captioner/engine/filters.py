@@ -141,13 +141,12 @@ def collapse_repeats(items: Sequence[T], key: Callable[[T], str] = str, max_span
     return out
 
 
-MIN_REPEATED_RUN = 5  # words: a run this long said twice within a caption is the decoder's, not the speaker's
+MIN_REPEATED_RUN = 5  # words: a pass that writes a run this long twice is suspect (a decoder repeating itself)
 
 
-def repeated_runs(keys: Sequence[str], min_run: int = MIN_REPEATED_RUN, after: int = 0) -> list[tuple[int, int]]:
+def repeated_runs(keys: Sequence[str], min_run: int = MIN_REPEATED_RUN) -> list[tuple[int, int]]:
     """Spans [start, end) of `keys` (normalised words) that repeat an earlier run of `min_run` or
-    more words, each as long as the repeat goes on. Only spans starting at `after` or later count
-    (the earlier words are context: the previous caption's end).
+    more words, each as long as the repeat goes on.
 
     "a b c d e f x a b c d e f" -> [(7, 13)].
     """
@@ -157,7 +156,7 @@ def repeated_runs(keys: Sequence[str], min_run: int = MIN_REPEATED_RUN, after: i
     while j + min_run <= len(keys):
         gram = tuple(keys[j : j + min_run])
         i = seen.get(gram)
-        if i is not None and j >= after and i + min_run <= j:
+        if i is not None and i + min_run <= j:
             end = j + min_run
             while end < len(keys) and i + (end - j) < j and keys[i + (end - j)] == keys[end]:
                 end += 1
@@ -169,15 +168,13 @@ def repeated_runs(keys: Sequence[str], min_run: int = MIN_REPEATED_RUN, after: i
     return spans
 
 
-def drop_repeated_runs(items: Sequence[T], key: Callable[[T], str] = str, context: Sequence[str] = (),
-                       min_run: int = MIN_REPEATED_RUN) -> list[T]:
-    """`items` without the runs that repeat an earlier run of theirs (or of `context`, the words just
-    before them) word for word: a sentence the decoder wrote twice is shown once."""
-    keys = [normalise(k) for k in context] + [normalise(key(item)) for item in items]
-    spans = repeated_runs(keys, min_run, after=len(context))
+def drop_repeated_runs(items: Sequence[T], key: Callable[[T], str] = str, min_run: int = MIN_REPEATED_RUN) -> list[T]:
+    """`items` without the runs that repeat an earlier run of theirs word for word: a sentence the
+    decoder wrote twice is shown once."""
+    spans = repeated_runs([normalise(key(item)) for item in items], min_run)
     if not spans:
         return list(items)
-    gone = {k - len(context) for s, e in spans for k in range(s, e)}
+    gone = {k for s, e in spans for k in range(s, e)}
     if _watchers:
         _tell("repeat", " ".join(key(items[k]).strip() for k in sorted(gone)))
     return [item for k, item in enumerate(items) if k not in gone]

@@ -34,7 +34,6 @@ import numpy as np
 from captioner.audio.buffer import AudioBuffer
 from captioner.engine import pacing
 from captioner.engine.endpoint import ends_utterance
-from captioner.engine.filters import MIN_REPEATED_RUN, drop_repeated_runs
 from captioner.engine.segmenter import (
     SegmentClosed,
     SegmentDropped,
@@ -307,8 +306,6 @@ class CaptionEngine:
             result = seg.good
             self.fallbacks += 1
         words = _place_words(result.words, seg.start, start, end)
-        # a final never repeats a run of the words just before it (the previous final's end)
-        words = tuple(drop_repeated_runs(words, key=lambda w: w.text, context=self._history.split()[-MIN_REPEATED_RUN * 4 :]))
         text = join_words(words)
         if text:
             self._history = (self._history + " " + text).strip()[-2000:]

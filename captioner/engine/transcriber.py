@@ -50,6 +50,7 @@ from captioner.events import SAMPLE_RATE, Word
 FRAMES_PER_SECOND = 100  # Whisper's mel frames
 FULL_WINDOW_FRAMES = 3000
 TIMESTAMP_S = 0.02  # one timestamp token step
+MAX_WORDS_PER_S = 4.5  # faster than anyone speaks for a whole clip (fast talkers: about 3.5 a second)
 
 
 class ShortWindowWhisper(WhisperModel):
@@ -229,7 +230,9 @@ class Transcriber:
                 beam = 1 if beam > 1 else max(2, opts.final_beam_size)
             words, dropped2, problem, searched = self._decode(audio, prompt, frames, beam, hotwords)
             dropped = dropped + dropped2
-        if problem == REPEATED_RUN:  # still there after the re-run: never show a run twice
+        if problem == REPEATED_RUN and len(words) > MAX_WORDS_PER_S * len(audio) / SAMPLE_RATE:
+            # both searches wrote a run twice, and more words than the clip can hold: shown once.
+            # A run said twice at a speaking pace is the speaker's, and kept.
             words = drop_repeated_runs(words, key=lambda w: w.text)
         return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns,
                           beam_size=searched)

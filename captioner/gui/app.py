@@ -14,12 +14,14 @@ import signal
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRect, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QApplication
 
 from captioner.gui.actions import CLICK_THROUGH_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, State
 from captioner.gui.device_watcher import DeviceWatcher
+from captioner.gui.hotkeys import CLICK_THROUGH, SHOW_OVERLAY, START_STOP, GlobalShortcuts
 from captioner.gui.level_monitor import LevelMonitor
 from captioner.gui.main_window import MainWindow
 from captioner.gui.overlay import CaptionOverlay
@@ -32,6 +34,11 @@ from captioner.settings import Settings
 log = logging.getLogger(__name__)
 
 CLICK_THROUGH_CAUSE = "click-through"
+SHORTCUTS_CAUSE = "shortcuts"
+
+
+def shortcut_bindings(settings: Settings) -> dict[str, str]:
+    return {START_STOP: settings.shortcut_start_stop, SHOW_OVERLAY: settings.shortcut_overlay, CLICK_THROUGH: settings.shortcut_click_through}
 
 
 class CaptionerApp(QObject):
@@ -57,11 +64,16 @@ class CaptionerApp(QObject):
         self.devices = DeviceWatcher(device_lister, interval_ms=device_poll_ms) if device_lister else DeviceWatcher(interval_ms=device_poll_ms)
         self.controller = SessionController(self.store, monitor=self.monitor)
         self.controller.preload_models = preload_model  # load while the user picks a device: Start waits for no model
-        self.overlay = CaptionOverlay(settings.overlay)
+        self.overlay = CaptionOverlay(settings.overlay, click_through_shortcut=CLICK_THROUGH_SHORTCUT)
         self.settings_dialog: SettingsDialog | None = None
         self.store.changed.connect(self._settings_changed)
         self.window = MainWindow(self.store, self.controller, self.actions, devices=self.devices, monitor=self.monitor)
+        self.window.installEventFilter(self)  # the overlay keeps clear of it until the user places the overlay
         self.tray = Tray(self.actions, enabled=tray)
+        self.shortcuts = GlobalShortcuts(self)
+        self.shortcuts.triggered.connect(self._global_shortcut)
+        self.shortcuts_problem: str | None = None
+        self._applied_shortcuts: dict[str, str] = {}
 
         a = self.actions
         a.show_overlay.setChecked(settings.overlay.visible)
@@ -90,17 +102,26 @@ class CaptionerApp(QObject):
             self.overlay.show()
         if self.store.load_warning:
             self.window.show_message("warning", self.store.load_warning, cause="settings")
+        self._apply_shortcuts(self.store.settings, announce=False)
         self.devices.start()  # the level monitor starts once the device list is known
         if self.controller.preload_models:
             self.controller.preload()
 
     def _window_closed(self) -> None:
+        self.shortcuts.stop()
         self.overlay.hide()
         self.tray.hide()
         if self.settings_dialog is not None:
             self.settings_dialog.reject()
         self.store.save_now()
         self.finished.emit()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        # the window manager frames and places the main window after show(): its final frame is
+        # known only from these events
+        if obj is self.window and event.type() in (QEvent.Move, QEvent.Resize) and self.window.isVisible():
+            self.overlay.keep_clear_of(self.window.frameGeometry())
+        return False
 
     # -- reactions ------------------------------------------------------------------
     def _on_state(self, state: State) -> None:
@@ -118,6 +139,31 @@ class CaptionerApp(QObject):
     def _settings_changed(self, settings: Settings) -> None:
         if self.settings_dialog is None:  # while the dialog is open, it drives the overlay's preview
             self.overlay.apply_settings(settings.overlay)
+        wanted = shortcut_bindings(settings) if settings.global_shortcuts else {}
+        if wanted != self._applied_shortcuts:
+            self._apply_shortcuts(settings)
+
+    def _apply_shortcuts(self, settings: Settings, announce: bool = True) -> None:
+        """Listen for the system-wide shortcuts; a key that cannot be one is said in the banner, and
+        a desktop that allows none is said in Settings (and here, once, when the user asked for it)."""
+        bindings = shortcut_bindings(settings)
+        self._applied_shortcuts = bindings if settings.global_shortcuts else {}
+        self.shortcuts_problem = self.shortcuts.apply(settings.global_shortcuts, bindings)
+        undo = settings.shortcut_click_through if self.shortcuts.bindings.get(CLICK_THROUGH) else CLICK_THROUGH_SHORTCUT
+        self.overlay.set_click_through_shortcut(undo)
+        self.window.status_line.set_click_through_shortcut(undo)
+        if self.shortcuts_problem and (announce or self.shortcuts.active):
+            self.window.show_message("warning", self.shortcuts_problem, cause=SHORTCUTS_CAUSE)
+        else:
+            self.window.message_bar.clear(SHORTCUTS_CAUSE)
+
+    def _global_shortcut(self, name: str) -> None:
+        action = {START_STOP: self.actions.start_stop, SHOW_OVERLAY: self.actions.show_overlay, CLICK_THROUGH: self.actions.click_through}[name]
+        same_key = action.shortcut() == QKeySequence(self.shortcuts.bindings.get(name, ""))
+        if same_key and not self.shortcuts.exclusive and QGuiApplication.focusWindow() is not None:
+            return  # the same key inside the app, which saw it too: its own shortcut has done it
+        if action.isEnabled():
+            action.trigger()
 
     def _show_overlay(self, on: bool) -> None:
         if on:
@@ -131,7 +177,9 @@ class CaptionerApp(QObject):
         self.store.update_overlay(click_through=on)
         self.overlay.set_click_through(on)
         if on:
-            text = f"The overlay lets mouse clicks through now. {CLICK_THROUGH_SHORTCUT} in Captioner's window, or the tray menu, makes it movable again."
+            anywhere = self.shortcuts.bindings.get(CLICK_THROUGH)
+            how = f"{anywhere} (anywhere)" if anywhere else f"{CLICK_THROUGH_SHORTCUT} in Captioner's window"
+            text = f"The overlay lets mouse clicks through now. {how}, or the tray menu, makes it movable again."
             if not self.tray.notify("Overlay click-through", text):
                 self.window.show_message("info", text, cause=CLICK_THROUGH_CAUSE)
         else:
@@ -145,7 +193,7 @@ class CaptionerApp(QObject):
             self.settings_dialog.raise_()
             self.settings_dialog.activateWindow()
             return self.settings_dialog
-        dialog = SettingsDialog(self.store.settings, self.window, tab=tab)
+        dialog = SettingsDialog(self.store.settings, self.window, tab=tab, shortcuts_note=self.shortcuts_problem or "")
         dialog.preview.connect(self.overlay.apply_settings)
         dialog.finished.connect(lambda result, d=dialog: self._settings_done(d, result))
         self.settings_dialog = dialog
@@ -164,7 +212,24 @@ class CaptionerApp(QObject):
                 last_screen=now.overlay.last_screen,
                 visible=now.overlay.visible,
             )
-            self.store.set(dataclasses.replace(now, overlay=overlay, language=chosen.language, beam_size=chosen.beam_size, vocabulary=chosen.vocabulary, autosave=chosen.autosave, autosave_dir=chosen.autosave_dir))
+            self.store.set(
+                dataclasses.replace(
+                    now,
+                    overlay=overlay,
+                    language=chosen.language,
+                    beam_size=chosen.beam_size,
+                    vocabulary=chosen.vocabulary,
+                    autosave=chosen.autosave,
+                    autosave_dir=chosen.autosave_dir,
+                    mic_label=chosen.mic_label,
+                    system_label=chosen.system_label,
+                    srt_labels=chosen.srt_labels,
+                    global_shortcuts=chosen.global_shortcuts,
+                    shortcut_start_stop=chosen.shortcut_start_stop,
+                    shortcut_overlay=chosen.shortcut_overlay,
+                    shortcut_click_through=chosen.shortcut_click_through,
+                )
+            )
             self.actions.click_through.setChecked(overlay.click_through)
         self.overlay.apply_settings(self.store.settings.overlay)
         dialog.deleteLater()

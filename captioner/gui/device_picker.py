@@ -96,6 +96,9 @@ class DevicePicker(QWidget):
             combo.setPlaceholderText("No input device found")
             self.level_meter.set_inactive()
             combo.setToolTip("No input device found: connect a microphone and press ⟳")
+            self.resolved.emit(DEVICE_CAUSE)  # an earlier "switched to …" no longer holds: there is nothing
+            if previous:
+                self.message.emit(Notice("warning", "The input device in use is gone and no other was found. Connect a microphone and press ⟳.", DEVICE_CAUSE))
             return
         self.resolved.emit(DEVICE_CAUSE)
         if wanted and wanted in ids:
@@ -160,6 +163,10 @@ class ElidingComboBox(QComboBox):
     """A combo box that shortens a long current item by whole words in the middle; the list and the
     tooltip show the full name."""
 
+    def label_text(self) -> str:
+        """What the closed box says: the current item's text (or the placeholder)."""
+        return self.currentText() if self.currentIndex() >= 0 else self.placeholderText()
+
     def shown_text(self) -> str:
         """The current item's text as drawn: elided in the middle when it does not fit."""
         from PySide6.QtWidgets import QStyle, QStyleOptionComboBox
@@ -167,7 +174,7 @@ class ElidingComboBox(QComboBox):
         option = QStyleOptionComboBox()
         self.initStyleOption(option)
         field = self.style().subControlRect(QStyle.CC_ComboBox, option, QStyle.SC_ComboBoxEditField, self)
-        text = self.currentText() if self.currentIndex() >= 0 else self.placeholderText()
+        text = self.label_text()
         metrics = QFontMetrics(self.font())
         width = field.width()
         return elide_words(text, lambda t: metrics.horizontalAdvance(t) <= width) or metrics.elidedText(text, Qt.ElideMiddle, width)

@@ -137,11 +137,29 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.message_bar)
         layout.addWidget(self.transcript, 1)
         self.setCentralWidget(central)
+        self._set_tab_order()
         self._build_menus()
         self._connect()
         self._restore_geometry()
         self._on_state(controller.state)
         self._show_model_status()
+
+    def _set_tab_order(self) -> None:
+        """Tab goes as the eye reads: Start first, then the pickers top to bottom, then the transcript."""
+        chain = [
+            self.start_button,
+            self.system_picker.mode_combo,
+            self.system_picker.output_combo,
+            self.system_picker.refresh_button,
+            self.device_picker.combo,
+            self.device_picker.refresh_button,
+            self.model_picker.combo,
+            self.model_picker.compute_combo,
+            self.transcript.text,
+        ]
+        for before, after in zip(chain, chain[1:]):
+            QWidget.setTabOrder(before, after)
+        self.start_button.setFocus()
 
     def _build_menus(self) -> None:
         a = self.actions
@@ -295,10 +313,7 @@ class MainWindow(QMainWindow):
         self.status_line.session_started(info)
 
     def _on_session_finished(self, info: SessionInfo | None) -> None:
-        self.status_line.session_finished(info)
-        saved = [p.name for p in (info.srt_path, info.txt_path) if p is not None] if info is not None else []
-        if saved:
-            self.statusBar().showMessage(f"Session saved as {' and '.join(saved)}", 8000)
+        self.status_line.session_finished(info)  # it says where the session was saved
 
     def _on_status(self, status) -> None:
         if status.channel and status.channel == self.store.settings.system_label.strip():
@@ -354,8 +369,7 @@ class MainWindow(QMainWindow):
         if path is None:
             info = self._session_info
             stem = info.stem if info is not None else "captions"
-            folder = QStandardPaths.writableLocation(QStandardPaths.DocumentsLocation) or str(Path.home())
-            path, _ = QFileDialog.getSaveFileName(self, f"Export as {what}", str(Path(folder) / f"{stem}.{kind}"), pattern)
+            path, _ = QFileDialog.getSaveFileName(self, f"Export as {what}", str(self.export_folder() / f"{stem}.{kind}"), pattern)
             if not path:
                 return None
         target = Path(path)
@@ -367,8 +381,18 @@ class MainWindow(QMainWindow):
             self.show_message("error", f"Export failed: {exc}", cause="export")
             return None
         self.message_bar.clear("export")
+        self.store.update(export_dir=str(target.parent))
         self.statusBar().showMessage(f"Exported {len(self.controller.finals)} captions to {target}", 8000)
         return target
+
+    def export_folder(self) -> Path:
+        """Where the Export dialog opens: the folder of the last export, else the sessions folder
+        (else the home folder), never wherever a file dialog was last (the model folder)."""
+        s = self.store.settings
+        for folder in (s.export_dir, str(s.sessions_dir())):
+            if folder and Path(folder).expanduser().is_dir():
+                return Path(folder).expanduser()
+        return Path.home()
 
     def open_autosave_folder(self) -> None:
         folder = self.store.settings.sessions_dir()

@@ -12,7 +12,7 @@ from captioner.gui.tasks import Task
 
 # the app's own way out for the advice of an error, where it has one
 _HINTS: dict[type[ModelError], str] = {
-    DeviceUnavailable: "choose CPU or Auto in Settings",
+    DeviceUnavailable: "choose CPU or Auto in the box beside the model",
     LanguageUnsupported: "in Settings",
 }
 

@@ -9,14 +9,16 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from captioner.engine.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
+from captioner.gui.device_picker import ElidingComboBox
 from captioner.gui.message_bar import Notice
-from captioner.gui.pace_hint import PassTimes, pace_key, pace_text, pace_tooltip, recommend_faster
+from captioner.gui.pace_hint import PassTimes, delay_words, model_figure, pace_key, pace_text, pace_tooltip, recommend_faster
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Latest, run_in_thread
 from captioner.gui.widgets import control_row, format_bytes
 from captioner.settings import remember_folder
 
 CHOOSE_FOLDER = "\0choose-folder"
+FORGET_FOLDER = "\0forget-folder"
 MODEL_CAUSE = "model"  # notices about the chosen model; they go when another model is chosen
 COMPUTE_CHOICES = (("Auto", "auto"), ("GPU (CUDA)", "cuda"), ("CPU", "cpu"))
 
@@ -27,6 +29,31 @@ def _is_cached(spec: str) -> bool:
     return is_cached(spec)
 
 
+def folder_problem(folder: str) -> str | None:
+    """Why the model folder cannot be used, for people, or None: files missing, or a model.bin
+    that is not whole (read from its headers, without loading it)."""
+    from captioner.engine.model_file import ModelFileError, read_shape
+
+    if not _is_cached(folder):
+        return (
+            f"{folder} is not a faster-whisper (CTranslate2) model folder: it needs model.bin, config.json and "
+            "tokenizer.json (or vocabulary.*)."
+        )
+    try:
+        read_shape(Path(folder).expanduser() / "model.bin")
+    except ModelFileError as exc:
+        return f"{exc}. This folder cannot be used; copy or download the model again."
+    return None
+
+
+def _check(spec: str) -> tuple[bool, str | None]:
+    """Whether `spec` is on disk, and for a folder what is wrong with it (a worker's job)."""
+    if is_folder_spec(spec):
+        problem = folder_problem(spec)
+        return _is_cached(spec), problem
+    return _is_cached(spec), None
+
+
 def _time_and_keep(transcriber, key: str, times_path: Path) -> float:
     """One timed pass (on a worker thread), written to the pass-times file."""
     from captioner.engine.pacing import time_one_pass
@@ -34,6 +61,17 @@ def _time_and_keep(transcriber, key: str, times_path: Path) -> float:
     seconds = time_one_pass(transcriber)
     PassTimes(times_path).put(key, seconds)
     return seconds
+
+
+FIGURE_SEPARATOR = " · "  # between a model's name and its delay here, in the list
+
+
+class ModelCombo(ElidingComboBox):
+    """The model list: each entry says its delay here; the closed box shows only the chosen name
+    (the hint beside it says the rest)."""
+
+    def label_text(self) -> str:
+        return super().label_text().split(FIGURE_SEPARATOR)[0]
 
 
 class ModelPicker(QWidget):
@@ -56,8 +94,9 @@ class ModelPicker(QWidget):
         self._timings = Latest()  # only the latest timing of a pass is shown
         self._timing_key = ""  # the pace_key being timed now
         self._cached: bool | None = None  # whether the chosen model is on disk; None: not known yet
+        self._problem: str | None = None  # what is wrong with the chosen model folder
         self.pass_times = pass_times or PassTimes()
-        self.combo = QComboBox()
+        self.combo = ModelCombo()
         row = control_row(self, "Model:", self.combo, "modelCombo")
         self.combo.activated.connect(self._chosen)
         self.compute_combo = QComboBox()
@@ -70,8 +109,9 @@ class ModelPicker(QWidget):
         self.hint = QLabel()
         self.hint.setObjectName("hint")
         self.hint.setTextFormat(Qt.RichText)
+        self.hint.setWordWrap(True)  # a long hint (size, estimate, link) takes two lines, not a wider window
         self.hint.linkActivated.connect(self._hint_link)
-        row.addWidget(self.hint, 2)
+        row.addWidget(self.hint, 4)
         self.fill()
         self.compute_combo.setCurrentIndex(max(0, self.compute_combo.findData(store.settings.compute_device)))
         store.changed.connect(self._settings_changed)
@@ -79,6 +119,7 @@ class ModelPicker(QWidget):
 
     def _settings_changed(self, _settings) -> None:
         self._show_pace()  # the beam size (Settings) is part of what a pass time belongs to
+        self.show_figures()
 
     @property
     def spec(self) -> str:
@@ -108,6 +149,7 @@ class ModelPicker(QWidget):
     def _timed(self, ticket: int, key: str, seconds: float | None) -> None:
         if seconds is not None:
             self.pass_times.seconds[key] = seconds  # the worker wrote the file
+            self.show_figures()
         if self._timings.is_current(ticket):
             self._timing_key = ""
             self._show_pace()
@@ -116,9 +158,8 @@ class ModelPicker(QWidget):
         s = self.store.settings
         combo = self.combo
         combo.clear()
-        for name, size in MODEL_CHOICES:
-            combo.addItem(f"{name}{'  (default)' if name == DEFAULT_MODEL else ''}", name)
-            combo.setItemData(combo.count() - 1, f"faster-whisper {name}, about {size} to download once", Qt.ToolTipRole)
+        for name, _size in MODEL_CHOICES:
+            combo.addItem(name, name)
         folders = list(s.model_folders)
         if is_folder_spec(s.model) and s.model not in folders:
             folders.insert(0, s.model)
@@ -130,18 +171,59 @@ class ModelPicker(QWidget):
         combo.insertSeparator(combo.count())
         combo.addItem("Choose a folder…", CHOOSE_FOLDER)
         combo.setItemData(combo.count() - 1, "Use a faster-whisper (CTranslate2) model folder on this computer", Qt.ToolTipRole)
+        if folders:
+            combo.addItem("Remove a folder from this list…" if not is_folder_spec(s.model) else f"Remove {model_label(s.model)} from this list", FORGET_FOLDER)
+            combo.setItemData(combo.count() - 1, "The folder itself stays on disk", Qt.ToolTipRole)
         index = combo.findData(s.model)
         if index < 0:  # a name not in the list (a hub id from the command line, say)
             combo.insertItem(0, s.model, s.model)
             index = 0
         combo.setCurrentIndex(index)
         self._last_index = index
+        self.show_figures()
+
+    def measured(self) -> dict[str, float]:
+        """Pass times measured here for the catalogue's models, on the chosen device and beam."""
+        s = self.store.settings
+        return self.pass_times.by_model(s.compute_device, s.beam_size)
+
+    def show_figures(self) -> None:
+        """Each catalogue entry says how far it would trail speech here: measured, or estimated (so
+        marked) from a model measured here, downloaded or not."""
+        measured = self.measured()
+        combo = self.combo
+        for name, size in MODEL_CHOICES:
+            index = combo.findData(name)
+            if index < 0:
+                continue
+            figure, tip = model_figure(name, measured)
+            default = "  (default)" if name == DEFAULT_MODEL else ""
+            combo.setItemText(index, f"{name}{default}{FIGURE_SEPARATOR}{figure}" if figure else f"{name}{default}")
+            about = f"faster-whisper {name}, about {size} to download once"
+            combo.setItemData(index, f"{about}. {tip}" if tip else about, Qt.ToolTipRole)
+        s = self.store.settings
+        for index in range(combo.count()):
+            folder = combo.itemData(index)
+            if isinstance(folder, str) and folder != CHOOSE_FOLDER and is_folder_spec(folder):
+                pass_s = self.pass_times.get(pace_key(folder, s.compute_device, s.beam_size))
+                label = f"{model_label(folder)} (folder)"
+                combo.setItemText(index, f"{label}{FIGURE_SEPARATOR}{delay_words(pass_s)}" if pass_s is not None else label)
+        view = combo.view()  # the list is as wide as its longest entry; the box itself stays narrow
+        view.setMinimumWidth(view.sizeHintForColumn(0) + 24)
+
+    def figure(self, name: str) -> str:
+        """The delay the list shows for catalogue model `name` ("" when none)."""
+        return model_figure(name, self.measured())[0]
 
     def _chosen(self, index: int) -> None:
         spec = self.combo.itemData(index)
         if spec == CHOOSE_FOLDER:
             self.combo.setCurrentIndex(self._last_index)
             self.choose_folder()
+            return
+        if spec == FORGET_FOLDER:
+            self.combo.setCurrentIndex(self._last_index)
+            self.forget_folder()
             return
         self._last_index = index
         if spec != self.store.settings.model:
@@ -154,18 +236,26 @@ class ModelPicker(QWidget):
         folder = QFileDialog.getExistingDirectory(self, "Choose a faster-whisper model folder", start)
         if not folder:
             return
-        if not _is_cached(folder):
-            self.message.emit(
-                Notice(
-                    "error",
-                    f"{folder} is not a faster-whisper (CTranslate2) model folder: it needs model.bin, config.json and "
-                    "tokenizer.json (or vocabulary.*).",
-                    MODEL_CAUSE,
-                    ("Choose another folder…", "choose-folder"),
-                )
-            )
+        problem = folder_problem(folder)
+        if problem is not None:
+            self.message.emit(Notice("error", problem, MODEL_CAUSE, ("Choose another folder…", "choose-folder")))
             return
         self.use_folder(folder)
+
+    def forget_folder(self, folder: str | None = None) -> None:
+        """Take a model folder off the list (the chosen one, else the oldest); the files stay. When it
+        was the model in use, the default model is chosen instead."""
+        s = self.store.settings
+        folder = folder or (s.model if is_folder_spec(s.model) else (s.model_folders[-1] if s.model_folders else None))
+        if folder is None:
+            return
+        changes = {"model_folders": tuple(f for f in s.model_folders if f != folder)}
+        if s.model == folder:
+            changes["model"] = DEFAULT_MODEL
+        self.store.update(**changes)
+        self.fill()
+        self.resolved.emit(MODEL_CAUSE)
+        self.update_hint()
 
     def use_folder(self, folder: str) -> None:
         s = self.store.settings
@@ -175,7 +265,10 @@ class ModelPicker(QWidget):
         self.update_hint()
 
     def _compute_chosen(self, index: int) -> None:
-        self.store.update(compute_device=self.compute_combo.itemData(index))
+        device = self.compute_combo.itemData(index)
+        if device != self.store.settings.compute_device:
+            self.store.update(compute_device=device)
+            self.resolved.emit(MODEL_CAUSE)  # what was said of the model on the other device no longer holds
         self.update_hint()
 
     def update_hint(self) -> None:
@@ -184,12 +277,13 @@ class ModelPicker(QWidget):
         self.hint.setText("")
         self._cached = None
         ticket = self._checks.next()
-        run_in_thread(_is_cached, spec, on_done=lambda cached: self._show_hint(ticket, spec, cached), owner=self, name="captioner-model-check")
+        run_in_thread(_check, spec, on_done=lambda found: self._show_hint(ticket, spec, *found), owner=self, name="captioner-model-check")
 
-    def _show_hint(self, ticket: int, spec: str, cached: bool) -> None:
+    def _show_hint(self, ticket: int, spec: str, cached: bool, problem: str | None = None) -> None:
         if not self._checks.is_current(ticket):
             return  # a later choice asked again
         self._cached = cached
+        self._problem = problem
         self._show_pace()
 
     def _show_pace(self) -> None:
@@ -198,14 +292,19 @@ class ModelPicker(QWidget):
         spec, cached = self.spec, self._cached
         if cached is None:
             return  # the answer is on its way
+        if is_folder_spec(spec) and cached and self._problem:
+            self.hint.setText("<span style='color:#d1242f'>model.bin is not whole</span> · <a href='forget'>remove it from the list</a>")
+            self.hint.setToolTip(self._problem)
+            return
         if is_folder_spec(spec):
-            disk = "local folder" if cached else "<span style='color:#d1242f'>folder missing</span>"
+            disk = "local folder" if cached else "<span style='color:#d1242f'>folder missing</span> · <a href='forget'>remove it from the list</a>"
         elif cached:
             disk = "downloaded"
         else:
             size = dict(MODEL_CHOICES).get(spec, "")
-            self.hint.setText(f"not downloaded{f' ({size})' if size else ''} · <a href='download'>download now</a>")
-            self.hint.setToolTip("")
+            figure, tip = model_figure(spec, self.measured())
+            self.hint.setText(f"not downloaded{f' ({size})' if size else ''}{f' · {figure}' if figure else ''} · <a href='download'>download now</a>")
+            self.hint.setToolTip(tip)
             return
         s = self.store.settings
         pass_s = self.pass_times.get(self.pace_key)
@@ -221,6 +320,8 @@ class ModelPicker(QWidget):
     def _hint_link(self, link: str) -> None:
         if link == "download":
             self.downloadRequested.emit()
+        elif link == "forget":
+            self.forget_folder()
         elif link.startswith("use:"):
             self.choose_model(link[4:])
 

@@ -22,13 +22,14 @@ PADDING_Y = 10
 EDGE = 8  # pixels from the border that resize instead of move
 RECENT_FINALS = 12  # finals kept for layout (more than 5 lines' worth)
 IDLE_HINT = "Captions appear here · drag to move it, drag an edge to resize it"
+CLICK_THROUGH_HINT = "Captions appear here · clicks go through to the window below · {shortcut} to move it"
 
 
 class CaptionOverlay(QWidget):
     placementChanged = Signal(str, QRect)  # screen key, geometry: after the user moved or resized it
     hidden = Signal()  # closed or hidden from its own menu
 
-    def __init__(self, settings: OverlaySettings = OverlaySettings()) -> None:
+    def __init__(self, settings: OverlaySettings = OverlaySettings(), click_through_shortcut: str = "") -> None:
         super().__init__(None)
         self.setObjectName("captionOverlay")
         self.setWindowTitle("Captions")
@@ -45,6 +46,9 @@ class CaptionOverlay(QWidget):
         self._running = False
         self._drag: tuple[str, QPoint, QRect, Qt.Edges] | None = None  # mode, press pos, start geometry, edges
         self._restoring = False
+        self._placed_by_user = False  # moved or resized by hand (or remembered from before): stays put
+        self._placed_at = QRect()  # where the overlay put itself; a move or resize to elsewhere is the user's
+        self._click_through_shortcut = click_through_shortcut
         self._context_actions: list = []
         self._clear_timer = QTimer(self)
         self._clear_timer.setSingleShot(True)
@@ -63,6 +67,7 @@ class CaptionOverlay(QWidget):
 
     def apply_settings(self, settings: OverlaySettings) -> None:
         click_through_changed = settings.click_through != self._settings.click_through
+        lines_changed = settings.lines != self._settings.lines or settings.font_size != self._settings.font_size
         self._settings = settings
         base = QFont(settings.font_family) if settings.font_family else QFontDatabase.systemFont(QFontDatabase.GeneralFont)
         base.setPointSize(settings.font_size)
@@ -78,7 +83,31 @@ class CaptionOverlay(QWidget):
             self._clear_timer.stop()
         if click_through_changed:
             self.set_click_through(settings.click_through)
+        if lines_changed:
+            self._fit_height_to_lines()
         self._relayout()
+
+    def _fit_height_to_lines(self) -> None:
+        """Make the window as tall as the Lines setting asks, its bottom edge where it was."""
+        height = self.preferred_size()[1]
+        if height == self.height():
+            return
+        rect = QRect(self.geometry())
+        rect.setTop(rect.bottom() + 1 - height)
+        self.setGeometry(rect)
+
+    def set_click_through_shortcut(self, shortcut: str) -> None:
+        """The key that turns click-through off, named in the hint ("" = none)."""
+        self._click_through_shortcut = shortcut
+        self.update()
+
+    def hint_text(self) -> str:
+        """What the empty overlay says before a session: how to move it, or that clicks pass through."""
+        if not self.click_through:
+            return IDLE_HINT
+        if self._click_through_shortcut:
+            return CLICK_THROUGH_HINT.format(shortcut=self._click_through_shortcut)
+        return CLICK_THROUGH_HINT.replace(" · {shortcut} to move it", "")
 
     def set_context_actions(self, actions: list) -> None:
         """Actions for the right-click menu (None = separator)."""
@@ -123,8 +152,10 @@ class CaptionOverlay(QWidget):
         return "\n".join("".join(run.text for run in line) for line in self._lines)
 
     def visible_line_count(self) -> int:
+        """As many lines as the window's height holds: the Lines setting sets that height, and a
+        window made taller by hand shows more."""
         fit = int((self.height() - 2 * PADDING_Y) // self.line_height())
-        return max(1, min(self._settings.lines, fit))
+        return max(1, fit)
 
     def text_width(self) -> float:
         return max(20.0, self.width() - 2 * PADDING_X)
@@ -151,10 +182,11 @@ class CaptionOverlay(QWidget):
             return
         visible, geometry = self.isVisible(), self.geometry()
         self._restoring = True
-        self._apply_flags(on)
+        self._apply_flags(on)  # Qt makes a new native window for the new flags, hidden
         self.setGeometry(geometry)
         if visible:
             self.show()
+            self.setGeometry(geometry)  # not where the window manager would put a newly mapped window
         self._restoring = False
         self._hover = False
         self.unsetCursor()
@@ -165,7 +197,9 @@ class CaptionOverlay(QWidget):
             click_through = self._settings.click_through
         flags = Qt.Tool | Qt.FramelessWindowHint | Qt.WindowStaysOnTopHint | Qt.WindowDoesNotAcceptFocus
         if click_through:
-            flags |= Qt.WindowTransparentForInput
+            # Qt gives the window an empty input shape; on X11 the window manager's frame around it
+            # would still take the clicks (openbox does), so the window goes unmanaged, without a frame
+            flags |= Qt.WindowTransparentForInput | Qt.X11BypassWindowManagerHint
         self.setWindowFlags(flags)
 
     # -- placement --------------------------------------------------------------
@@ -174,10 +208,26 @@ class CaptionOverlay(QWidget):
         screens = {screen_key(s): s.availableGeometry() for s in QGuiApplication.screens()}
         if not screens:
             return
+        self._placed_by_user = any(g.screen in screens for g in self._settings.geometries)
+        self._place(self._settings.geometries, screens, avoid)
+
+    def keep_clear_of(self, avoid: QRect) -> None:
+        """The main window moved or got its frame: until the user has placed the overlay, it goes
+        where it covers none of that window."""
+        screens = {screen_key(s): s.availableGeometry() for s in QGuiApplication.screens()}
+        if screens and not self._placed_by_user and self._drag is None:
+            self._place((), screens, avoid)
+
+    @property
+    def placed_by_user(self) -> bool:
+        return self._placed_by_user
+
+    def _place(self, saved, screens: dict[str, QRect], avoid: QRect | None) -> None:
         primary = screen_key(QGuiApplication.primaryScreen())
-        _key, rect = choose_placement(
-            self._settings.geometries, self._settings.last_screen, screens, primary, self.preferred_size(), avoid
-        )
+        _key, rect = choose_placement(saved, self._settings.last_screen, screens, primary, self.preferred_size(), avoid)
+        self._placed_at = QRect(rect)
+        if rect == self.geometry():
+            return
         self._restoring = True
         self.setGeometry(rect)
         self._restoring = False
@@ -190,9 +240,16 @@ class CaptionOverlay(QWidget):
         if self.isVisible():
             self.placementChanged.emit(self.current_screen_key(), self.geometry())
 
+    def _moved_by_user(self) -> bool:
+        """A move or resize not of the overlay's own doing (the window system reports those later)."""
+        if self._restoring or self.geometry() == self._placed_at:
+            return False
+        self._placed_by_user = True
+        return True
+
     def moveEvent(self, event) -> None:
         super().moveEvent(event)
-        if not self._restoring:
+        if self._moved_by_user():
             self._placement_timer.start()
 
     def showEvent(self, event) -> None:
@@ -202,7 +259,7 @@ class CaptionOverlay(QWidget):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._relayout()
-        if not self._restoring:
+        if self._moved_by_user():
             self._placement_timer.start()
 
     # -- mouse: drag anywhere to move, drag an edge to resize -------------------
@@ -331,7 +388,7 @@ class CaptionOverlay(QWidget):
                 font.setPointSizeF(min(font.pointSizeF(), 15.0))
                 p.setFont(font)
                 p.setPen(hint)
-                text = QFontMetricsF(font).elidedText(IDLE_HINT, Qt.ElideRight, self.text_width())
+                text = QFontMetricsF(font).elidedText(self.hint_text(), Qt.ElideRight, self.text_width())
                 p.drawText(rect.adjusted(PADDING_X, PADDING_Y, -PADDING_X, -PADDING_Y), Qt.AlignCenter, text)
             return
 

@@ -1,6 +1,8 @@
 """How far captions will trail speech with a model on this computer: the measured pass times
 (kept per model, device and beam in the cache folder, so a later start shows them at once),
-the words for the model picker, and a faster model to suggest when one falls behind.
+estimates for models not measured here (even before they are downloaded) from one that was and
+the catalogue's measured cost ratios, the words for the model picker, and a faster model to
+suggest when one falls behind.
 
 No Qt here: these are rules and a small file, tested on their own.
 """
@@ -9,11 +11,14 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
 
-from captioner.engine.catalogue import CATALOGUE
+from captioner.engine.catalogue import CATALOGUE, PASS_COST_SOURCE, is_folder_spec
+from captioner.engine.model_file import ModelFileError, read_shape
 from captioner.engine.pacing import PASS_AUDIO_S, expected_delay, falls_behind
 from captioner.files import write_atomic
 
@@ -22,6 +27,7 @@ log = logging.getLogger(__name__)
 PASS_TIMES_FILE = "pass-times.json"
 _VERSION = 1
 _SIZES = {entry.name: entry.size for entry in CATALOGUE}
+_COSTS = {entry.name: entry.pass_cost for entry in CATALOGUE if entry.pass_cost is not None}
 
 
 def default_pass_times_path() -> Path:
@@ -53,9 +59,17 @@ class PassTimes:
         return self.seconds.get(key)
 
     def by_model(self, compute_device: str, beam_size: int = 1) -> dict[str, float]:
-        """The catalogue models' pass times on `compute_device`, by name."""
+        """The catalogue models' pass times on `compute_device`, by name; a model folder timed here
+        counts for the catalogue model of its shape (a tiny.en in a folder is a tiny.en)."""
         found = {e.name: self.get(pace_key(e.name, compute_device, beam_size)) for e in CATALOGUE}
-        return {name: s for name, s in found.items() if s is not None}
+        times = {name: s for name, s in found.items() if s is not None}
+        suffix = "|" + pace_key("", compute_device, beam_size).split("|", 1)[1]
+        for key, seconds in self.seconds.items():
+            spec = key[: -len(suffix)] if key.endswith(suffix) else ""
+            twin = catalogue_twin(spec) if spec and is_folder_spec(spec) else None
+            if twin is not None:
+                times.setdefault(twin, seconds)
+        return times
 
     def put(self, key: str, seconds: float) -> None:
         self.seconds[key] = seconds
@@ -66,9 +80,76 @@ class PassTimes:
             log.warning("cannot keep the model's pass time in %s: %s", self.path, exc)
 
 
+def catalogue_twin(folder: str) -> str | None:
+    """The catalogue model with the shape of the model in `folder`, or None (not readable, or a
+    shape the catalogue does not have)."""
+    path = Path(folder).expanduser() / "model.bin"
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _twin(str(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=32)
+def _twin(path: str, _size: int, _mtime_ns: int) -> str | None:
+    try:
+        shape = read_shape(path)
+    except ModelFileError:
+        return None
+    if shape is None:
+        return None
+    same = [e.name for e in CATALOGUE if e.shape == (shape.encoder_layers, shape.decoder_layers, shape.width)]
+    for name in same:
+        if name.endswith(".en") == shape.english:
+            return name
+    return same[0] if same else None
+
+
 def _size_mb(size: str) -> float:
     number, unit = size.split()
     return float(number) * (1000 if unit == "GB" else 1)
+
+
+def estimate_pass(name: str, measured: dict[str, float]) -> tuple[float, str] | None:
+    """The pass time catalogue model `name` would take here, estimated from a model measured here
+    (`measured`: pass seconds by model name, same device and beam) and the catalogue's cost ratios;
+    with the model it was estimated from. The measured model closest in cost is used (ratios
+    between neighbours are the surest). None without a cost for `name` or a measured model with one."""
+    cost = _COSTS.get(name)
+    known = [(other, seconds) for other, seconds in measured.items() if other in _COSTS]
+    if cost is None or not known:
+        return None
+    other, seconds = min(known, key=lambda item: abs(math.log(_COSTS[item[0]] / cost)))
+    return seconds * cost / _COSTS[other], other
+
+
+def delay_words(pass_s: float, estimate: bool = False) -> str:
+    """"about 0.6 s behind speech", "about 9 s behind speech (estimate)", "falls behind speech"."""
+    mark = " (estimate)" if estimate else ""
+    if falls_behind(pass_s):
+        return f"falls behind speech{mark}"
+    delay = expected_delay(pass_s)
+    return f"about {delay:.1f} s behind speech{mark}" if delay < 9.95 else f"about {delay:.0f} s behind speech{mark}"
+
+
+def model_figure(name: str, measured: dict[str, float]) -> tuple[str, str]:
+    """What the picker's list says of catalogue model `name` on this computer, and a tooltip for it:
+    the measured delay, an estimate (marked so), that there is none for a model never benchmarked,
+    or ("", "") when nothing was measured here to scale from."""
+    if name in measured:
+        return delay_words(measured[name]), pace_tooltip(measured[name])
+    found = estimate_pass(name, measured)
+    if found is None:
+        if name in _SIZES and name not in _COSTS and any(other in _COSTS for other in measured):
+            return "no estimate (not benchmarked)", f"{name}'s cost was never measured against the others. {PASS_COST_SOURCE}"
+        return "", ""
+    pass_s, other = found
+    tip = (
+        f"Estimated from {other}, timed on this computer ({measured[other]:.2f} s a pass), and the cost "
+        f"measured between the two models: a pass of {name} about {pass_s:.1f} s. Source: {PASS_COST_SOURCE}"
+    )
+    return delay_words(pass_s, estimate=True), tip
 
 
 def recommend_faster(spec: str, pass_s: float, measured: dict[str, float], english: bool = True) -> str | None:
@@ -76,7 +157,7 @@ def recommend_faster(spec: str, pass_s: float, measured: dict[str, float], engli
 
     Only smaller downloads count as faster. A candidate's own measured pass time (`measured`,
     by model name, same device) decides when there is one; otherwise its pass is estimated from
-    `spec`'s by download size. For English the English-only twin (small.en) stands for its
+    `spec`'s by the catalogue's cost ratios (by download size where one has none). For English the English-only twin (small.en) stands for its
     multilingual model (small); for other languages .en models are never offered. With no
     candidate estimated to keep up, the smallest is offered; None when there is nothing smaller.
     """
@@ -88,6 +169,9 @@ def recommend_faster(spec: str, pass_s: float, measured: dict[str, float], engli
     candidates = [e.name for e in CATALOGUE if e.name != spec and (size is None or _size_mb(e.size) < size) and offered(e.name)]
     for name in candidates:
         estimate = measured.get(name)
+        if estimate is None:
+            found = estimate_pass(name, {spec: pass_s} if spec in _COSTS else {})
+            estimate = found[0] if found else None
         if estimate is None and size is not None:
             estimate = pass_s * _size_mb(_SIZES[name]) / size
         if estimate is not None and not falls_behind(estimate):
@@ -98,7 +182,7 @@ def recommend_faster(spec: str, pass_s: float, measured: dict[str, float], engli
 def pace_text(pass_s: float, faster: str | None = None) -> str:
     """The picker's words (rich text) for a measured pass time."""
     if not falls_behind(pass_s):
-        return f"<span style='color:#116329'>about {expected_delay(pass_s):.1f} s behind speech on this computer</span>"
+        return f"<span style='color:#116329'>{delay_words(pass_s)} on this computer</span>"
     text = "<span style='color:#9a6700; font-weight:bold'>falls behind speech on this computer</span>"
     return f"{text} · <a href='use:{faster}'>use {faster}</a>" if faster else text
 

@@ -1,4 +1,4 @@
-"""The settings dialog: overlay look, captioning options, autosave folder."""
+"""The settings dialog: overlay look, captioning options, autosave folder, system-wide shortcuts."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QFontComboBox,
     QFormLayout,
     QHBoxLayout,
+    QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -51,7 +52,7 @@ class SettingsDialog(QDialog):
 
     preview = Signal(object)  # OverlaySettings, while the dialog is open
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None, *, tab: str = "overlay") -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None, *, tab: str = "overlay", shortcuts_note: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Captioner settings")
         self.setObjectName("settingsDialog")
@@ -60,7 +61,8 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._overlay_tab(settings.overlay), "Caption overlay")
         self.tabs.addTab(self._captions_tab(settings), "Captioning")
         self.tabs.addTab(self._files_tab(settings), "Files")
-        self.tabs.setCurrentIndex({"overlay": 0, "captions": 1, "files": 2}.get(tab, 0))
+        self.tabs.addTab(self._shortcuts_tab(settings, shortcuts_note), "Shortcuts")
+        self.tabs.setCurrentIndex({"overlay": 0, "captions": 1, "files": 2, "shortcuts": 3}.get(tab, 0))
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -192,6 +194,33 @@ class SettingsDialog(QDialog):
         form.addRow("Autosave folder:", row)
         return page
 
+    def _shortcuts_tab(self, s: Settings, note: str) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.global_shortcuts = QCheckBox("System-wide shortcuts: they work while another window (the meeting) has focus")
+        self.global_shortcuts.setChecked(s.global_shortcuts)
+        form.addRow(self.global_shortcuts)
+        self.shortcut_edits: dict[str, QKeySequenceEdit] = {}
+        for name, label, value in (
+            ("shortcut_start_stop", "Start / Stop:", s.shortcut_start_stop),
+            ("shortcut_overlay", "Show / hide the overlay:", s.shortcut_overlay),
+            ("shortcut_click_through", "Overlay click-through:", s.shortcut_click_through),
+        ):
+            edit = QKeySequenceEdit(QKeySequence(value))
+            edit.setMaximumSequenceLength(1)
+            edit.setClearButtonEnabled(True)
+            edit.setObjectName(name)
+            self.shortcut_edits[name] = edit
+            form.addRow(label, edit)
+        self.global_shortcuts.toggled.connect(lambda on: [e.setEnabled(on) for e in self.shortcut_edits.values()])
+        for edit in self.shortcut_edits.values():
+            edit.setEnabled(s.global_shortcuts)
+        self.shortcuts_note = QLabel(note or "Use Ctrl, Alt or Meta with a key. The keys still reach the window that has focus.")
+        self.shortcuts_note.setObjectName("shortcutsNote")
+        self.shortcuts_note.setWordWrap(True)
+        form.addRow(self.shortcuts_note)
+        return page
+
     # -- results ------------------------------------------------------------------
     def overlay_settings(self) -> OverlaySettings:
         family = self.font_family.currentFont().family()
@@ -227,6 +256,8 @@ class SettingsDialog(QDialog):
             srt_labels=self.srt_labels.isChecked(),
             autosave=self.autosave.isChecked(),
             autosave_dir=self.autosave_dir.text().strip(),
+            global_shortcuts=self.global_shortcuts.isChecked(),
+            **{name: edit.keySequence().toString(QKeySequence.PortableText) for name, edit in self.shortcut_edits.items()},
         )
 
     def _emit_preview(self, *_args) -> None:

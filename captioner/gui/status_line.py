@@ -54,7 +54,8 @@ class StatusLine(QWidget):
         self.autosave_label = QLabel()
         self.autosave_label.setTextFormat(Qt.RichText)
         self.autosave_label.linkActivated.connect(lambda _link: self.openAutosave.emit())
-        self.click_through_label = QLabel(f"Overlay click-through · {CLICK_THROUGH_SHORTCUT} to undo")
+        self.click_through_label = QLabel()
+        self.set_click_through_shortcut(CLICK_THROUGH_SHORTCUT)
         self.click_through_label.hide()
         for w in (self.state_label, self.model_status, self.lag_label, self.degraded_label, self.length_label, self.autosave_label, self.click_through_label):
             row.addWidget(w)
@@ -74,6 +75,10 @@ class StatusLine(QWidget):
 
     def set_click_through(self, on: bool) -> None:
         self.click_through_label.setVisible(on)
+
+    def set_click_through_shortcut(self, shortcut: str) -> None:
+        """The key that turns click-through off (a system-wide one when there is one)."""
+        self.click_through_label.setText(f"Overlay click-through · {shortcut} to undo")
 
     def session_started(self, info) -> None:
         """`info` is the SessionInfo of the session that now runs."""
@@ -95,6 +100,10 @@ class StatusLine(QWidget):
         if finished and info is not None and info.autosave_failed:
             self.autosave_label.setText("Autosave failed: export the session")
             self.autosave_label.setToolTip("The autosave files do not hold every caption; File → Export saves them all")
+        elif srt is not None and finished:  # said here, where nothing cuts it short (the status bar's messages are)
+            also = f" and {info.txt_path.name}" if info.txt_path is not None else ""
+            self.autosave_label.setText(f'Autosave: saved as <a href="open">{srt.name}</a>{also}')
+            self.autosave_label.setToolTip("\n".join(str(p) for p in (info.srt_path, info.txt_path) if p is not None))
         elif srt is not None:
             self.autosave_label.setText(f'Autosave: <a href="open">{srt.name}</a>')
             self.autosave_label.setToolTip("\n".join(str(p) for p in (info.srt_path, info.txt_path) if p is not None))

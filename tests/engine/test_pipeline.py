@@ -168,7 +168,8 @@ def test_a_final_that_fails_its_checks_keeps_the_last_good_interim(tiny_transcri
     right after a timestamp, faster-whisper takes the rest of the window as said and the pass
     loses most words. That final falls back to the last interim, which heard almost all of it. The
     final pass is greedy here, as finals were before they searched with a beam: a beam search cut
-    by the budget keeps more words than the interim, so it needs no fallback."""
+    by the budget keeps more words than the interim, so it needs no fallback. It runs on the short
+    window, as finals did before they had the full one (where the decoder ends on its own first)."""
     from captioner.engine.transcriber import DecodeOptions, Transcriber
 
     text = ("The quarterly report shows that revenue grew by twelve percent while costs fell slightly, "
@@ -176,7 +177,8 @@ def test_a_final_that_fails_its_checks_keeps_the_last_good_interim(tiny_transcri
     audio = read_wav(speak(text, tmp_path / "long.wav", lead_s=0.5, trail_s=1.5, words_per_minute=220))
     tried = []
     for rate in (1.0, 0.5, 1.5, 0.0, 2.0, 0.75, 1.25):
-        cut = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate, checks=False, final_beam_size=1), name="tiny.en", interim=tiny_transcriber)
+        cut = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate, checks=False, final_beam_size=1, final_window_margin_s=6.0),
+                          name="tiny.en", interim=tiny_transcriber)
         engine = CaptionEngine(EngineConfig(pause_pass_ms=10_000))
         result = replay(audio, engine, cut.run, compute_advances_clock=False)
         failed = [r for job, r in result.jobs if job.final and r.problem]

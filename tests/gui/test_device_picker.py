@@ -114,3 +114,23 @@ def test_elide_words_keeps_whole_words_from_both_ends() -> None:
 def test_no_device_shows_the_placeholder(qtbot, tmp_path: Path) -> None:
     picker, _store, _w = make_picker(qtbot, tmp_path, [])
     assert picker.selected() is None and picker.combo.shown_text() == "No input device found"
+
+
+def test_no_switched_to_banner_beside_no_input_device_found(qtbot, tmp_path: Path) -> None:
+    from captioner.gui.message_bar import MessageBar
+
+    devices = list(FAKE_DEVICES)
+    picker, _store, _w = make_picker(qtbot, tmp_path, devices, input_device="pulse:usb-headset")
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    picker.message.connect(bar.show_notice)  # wired as the main window wires them
+    picker.resolved.connect(bar.clear)
+    devices[:] = [InputDevice("pulse", "pulse", 44100.0, is_default=True)]  # the headset unplugged
+    picker.refresh()
+    qtbot.waitUntil(lambda: picker.combo.count() == 1, timeout=3000)
+    assert "switched to pulse" in bar.text
+    devices.clear()  # then nothing at all
+    picker.refresh()
+    qtbot.waitUntil(lambda: picker.combo.count() == 0, timeout=3000)
+    assert picker.combo.shown_text() == "No input device found"
+    assert "switched to" not in bar.text and "no other was found" in bar.text

@@ -261,6 +261,28 @@ def test_export_srt_txt_vtt(app_with_captions, tmp_path: Path, monkeypatch) -> N
     assert [p.suffix for p in (srt_path, txt_path, vtt_path)] == [".srt", ".txt", ".vtt"]
 
 
+def test_the_export_dialog_opens_in_the_sessions_folder_then_the_last_export_folder(app_with_captions, tmp_path: Path, monkeypatch) -> None:
+    app = app_with_captions
+    w = app.window
+    sessions = app.store.settings.sessions_dir()
+    sessions.mkdir(parents=True, exist_ok=True)
+    w.model_picker.use_folder(str(app.store.settings.model))  # a model folder was chosen: a file dialog was there last
+    starts = []
+    out = tmp_path / "exports"
+    out.mkdir()
+
+    def save_dialog(parent, title, start, pattern):
+        starts.append(Path(start).parent)
+        return str(out / Path(start).name), pattern
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    assert w.export("srt") is not None
+    assert starts[0] == sessions  # not the model folder, not a Documents folder that may not exist
+    assert w.export("txt") is not None
+    assert starts[1] == out  # where the user exported last
+    assert app.store.settings.export_dir == str(out)
+
+
 def test_export_adds_the_extension_and_reports_failures(app_with_captions, tmp_path: Path) -> None:
     w = app_with_captions.window
     out = w.export("srt", str(tmp_path / "no-extension"))
@@ -397,3 +419,64 @@ def test_no_question_once_the_captions_are_exported(unsaved_app, qtbot, speech_w
     assert w.start_file_session(str(speech_wav), realtime=False)
     qtbot.waitUntil(lambda: len(unsaved_app.infos) == 2, timeout=60000)
     assert asked == []
+
+
+def _contrast(a, b) -> float:
+    """WCAG contrast ratio of two QColors."""
+
+    def luminance(c) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_tab_starts_at_start_and_its_focus_ring_stands_out(make_app, qtbot) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from captioner.gui.resources import style_sheet
+
+    qt = QApplication.instance()
+    qt.setStyleSheet(style_sheet())  # as the app sets it
+    try:
+        app = make_app()
+        w = app.window
+        w.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is w.start_button, timeout=3000)  # the window opens on Start
+        seen = [w.start_button]
+        for _ in range(8):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+            seen.append(QApplication.focusWidget())
+        order = [x.objectName() or type(x).__name__ for x in seen]
+        expected = [w.start_button, w.system_picker.mode_combo, w.device_picker.combo, w.device_picker.refresh_button, w.model_picker.combo, w.model_picker.compute_combo]
+        assert seen[: len(expected)] == expected, order  # as the eye reads, Start first
+        assert w.transcript.text in seen and seen.index(w.transcript.text) > seen.index(w.model_picker.compute_combo), order
+
+        button = w.start_button
+        button.clearFocus()
+        qtbot.waitUntil(lambda: not button.hasFocus(), timeout=2000)
+        plain = button.grab().toImage()
+        button.setFocus(Qt.TabFocusReason)
+        qtbot.waitUntil(button.hasFocus, timeout=2000)
+        focused = button.grab().toImage()
+        y = focused.height() // 2
+        fill = focused.pixelColor(focused.width() // 2, 6)  # the button's colour, inside the ring
+        ring = focused.pixelColor(1, y)
+        assert _contrast(ring, fill) >= 3.0, (ring.name(), fill.name())  # WCAG's 3:1 for a focus indicator
+        assert _contrast(ring, plain.pixelColor(1, y)) >= 2.0  # and it is not the unfocused border
+    finally:
+        qt.setStyleSheet("")
+
+
+def test_settings_ok_keeps_the_labels_typed(make_app) -> None:
+    app = make_app()
+    dialog = app.open_settings("captions")
+    dialog.mic_label.setText("  Me  ")
+    dialog.system_label.setText("The team")
+    dialog.srt_labels.setChecked(True)
+    dialog.accept()
+    s = app.store.settings
+    assert (s.mic_label, s.system_label, s.srt_labels) == ("Me", "The team", True)

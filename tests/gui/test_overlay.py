@@ -10,7 +10,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QGuiApplication
 
 from captioner.events import CaptionEvent
 from captioner.gui.merge import CaptionMerger
-from captioner.gui.overlay import CaptionOverlay
+from captioner.gui.overlay import PADDING_Y, CaptionOverlay
 from captioner.gui.overlay_layout import choose_placement, layout_caption, screen_key
 from captioner.settings import OverlaySettings, ScreenGeometry
 
@@ -87,7 +87,7 @@ def test_each_speaker_turn_starts_a_line_with_its_label(qtbot) -> None:
 def test_overlay_shows_last_lines_with_interim_and_clears_after_silence(qtbot) -> None:
     overlay = CaptionOverlay(OverlaySettings(lines=2, font_size=20, clear_after_s=0.3))
     qtbot.addWidget(overlay)
-    overlay.resize(500, 120)
+    overlay.resize(500, overlay.preferred_size()[1])  # two lines high
     overlay.show()
     m = CaptionMerger()
     overlay.apply(m.apply(CaptionEvent(1, 0, 100, TEXT, True)))
@@ -102,18 +102,24 @@ def test_overlay_shows_last_lines_with_interim_and_clears_after_silence(qtbot) -
 
 
 def test_lines_follow_the_window_height_and_setting(qtbot) -> None:
-    overlay = CaptionOverlay(OverlaySettings(lines=5, font_size=20, clear_after_s=0))
+    overlay = CaptionOverlay(OverlaySettings(lines=2, font_size=20, clear_after_s=0))
     qtbot.addWidget(overlay)
     overlay.show()
-    overlay.resize(300, 600)
+    overlay.setGeometry(100, 100, 300, overlay.preferred_size()[1])  # the Lines setting's height
     m = CaptionMerger()
     overlay.apply(m.apply(CaptionEvent(1, 0, 100, TEXT, True)))
-    assert len(overlay.lines) == 5
+    assert len(overlay.lines) == 2
+    tall = int(overlay.line_height() * 6 + 2 * PADDING_Y + 2)
+    overlay.resize(300, tall)  # made taller by hand: as many lines as fit (6), not still two at the bottom
+    assert len(overlay.lines) == 6
+    drawn_top = tall - PADDING_Y - overlay.line_height() * len(overlay.lines)
+    assert drawn_top < PADDING_Y + overlay.line_height()  # the text fills the window, no band of empty space on top
     overlay.resize(300, int(overlay.line_height() * 2 + 30))
     assert len(overlay.lines) == 2  # only what fits in the window
-    overlay.apply_settings(dataclasses.replace(overlay.settings, lines=1))
-    overlay.resize(300, 600)
-    assert len(overlay.lines) == 1
+    bottom = overlay.geometry().bottom()
+    overlay.apply_settings(dataclasses.replace(overlay.settings, lines=4))  # the setting sets the height, bottom edge kept
+    assert overlay.height() == overlay.preferred_size()[1] and overlay.geometry().bottom() == bottom
+    assert len(overlay.lines) == 4
 
 
 def test_style_settings_apply(qtbot) -> None:
@@ -225,3 +231,24 @@ def test_overlay_place_is_remembered_across_launches(make_app, qtbot) -> None:
 
     again = make_app(write=False)
     assert again.overlay.geometry() == QRect(23, 456, 700, 150)
+
+
+def test_the_overlay_keeps_clear_of_the_main_window_until_placed_by_hand(make_app, qtbot) -> None:
+    app = make_app()
+    overlay, window = app.overlay, app.window
+    assert not overlay.placed_by_user
+    window.setGeometry(0, 380, 780, 400)  # the window manager puts the window at the screen's foot (800 x 800)
+    assert not overlay.geometry().intersects(window.frameGeometry())  # it followed the window's frame
+    assert not app.store.settings.overlay.geometries  # a place of its own choosing is not remembered
+    overlay.move(10, 500)  # the user puts it on the window
+    window.setGeometry(0, 300, 780, 400)
+    assert overlay.placed_by_user and overlay.pos() == QPoint(10, 500)  # it stays where the user put it
+    qtbot.waitUntil(lambda: bool(app.store.settings.overlay.geometries), timeout=3000)
+
+
+def test_the_hint_says_clicks_go_through_in_click_through(qtbot) -> None:
+    overlay = CaptionOverlay(click_through_shortcut="Ctrl+Shift+T")
+    qtbot.addWidget(overlay)
+    assert "drag to move it" in overlay.hint_text()
+    overlay.set_click_through(True)
+    assert "drag" not in overlay.hint_text() and "clicks go through" in overlay.hint_text() and "Ctrl+Shift+T" in overlay.hint_text()

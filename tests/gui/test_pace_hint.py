@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from captioner.gui.pace_hint import PassTimes, default_pass_times_path, pace_key, pace_text, pace_tooltip, recommend_faster
 
 
@@ -62,3 +64,34 @@ def test_the_faster_model_suggested() -> None:
     # a model folder: only measured catalogue models that keep up, else the smallest
     assert recommend_faster("/models/mine", 8.0, {"base.en": 1.1}) == "base.en"
     assert recommend_faster("/models/mine", 8.0, {}) == "tiny.en"
+
+
+def test_models_not_measured_here_get_an_estimate_from_one_that_was() -> None:
+    from captioner.engine.catalogue import CATALOGUE
+    from captioner.gui.pace_hint import delay_words, estimate_pass, model_figure
+
+    measured = {"tiny.en": 0.30}
+    costs = {e.name: e.pass_cost for e in CATALOGUE}
+    text, tip = model_figure("base.en", measured)
+    assert text == delay_words(0.30 * costs["base.en"], estimate=True) and text.endswith("(estimate)")
+    assert "tiny.en" in tip and "benchmarks/README.md" in tip
+    assert model_figure("tiny.en", measured)[0] == delay_words(0.30)  # measured: no "(estimate)"
+    assert "(estimate)" not in model_figure("tiny.en", measured)[0]
+    assert model_figure("large-v3", measured)[0] == "no estimate (not benchmarked)"  # no measured cost ratio: no guess
+    assert model_figure("base.en", {}) == ("", "")  # nothing measured here: nothing to scale
+    # the measured model closest in cost is the reference
+    assert estimate_pass("small.en", {"tiny.en": 0.3, "base.en": 0.6})[1] == "base.en"
+    assert estimate_pass("distil-large-v3.5", {"tiny.en": 0.3, "base.en": 0.6})[0] == pytest.approx(0.6 * costs["distil-large-v3.5"] / costs["base.en"])
+    assert model_figure("large-v3-turbo", measured)[0] == "falls behind speech (estimate)"  # 0.3 × 43 s > 5 s
+    assert delay_words(15.0 / 1.5) == "falls behind speech"
+
+
+def test_a_model_folder_counts_as_its_catalogue_twin(tmp_path: Path, model_dir: Path) -> None:
+    from captioner.gui.pace_hint import catalogue_twin
+
+    assert catalogue_twin(str(model_dir)) == "tiny.en"  # tiny.en's shape, read from model.bin
+    assert catalogue_twin(str(tmp_path)) is None  # no model here
+    times = PassTimes(tmp_path / "times.json")
+    times.put(pace_key(str(model_dir), "cpu"), 0.4)
+    assert times.by_model("cpu") == {"tiny.en": 0.4}
+    assert times.by_model("auto") == {}

@@ -53,6 +53,9 @@ def test_file_session_reaches_transcript_overlay_and_autosave(make_app, qtbot, s
     assert words(" ".join(cues)) == words(" ".join(e.text for e in finals))
     assert info.txt_path.read_text(encoding="utf-8").splitlines() == [" ".join(e.text.split()) for e in finals]
     assert "Autosave" in w.status_line.autosave_label.text()
+    saved = w.status_line.autosave_label  # the whole "saved as" sentence, not cut short
+    assert f"saved as <a href=\"open\">{info.srt_path.name}</a> and {info.txt_path.name}" in saved.text()
+    qtbot.waitUntil(lambda: saved.isVisible() and saved.width() >= saved.sizeHint().width(), timeout=3000)
     if os.name == "posix":  # meeting transcripts are private to their owner
         assert sessions.stat().st_mode & 0o777 == 0o700
         assert info.srt_path.stat().st_mode & 0o777 == info.txt_path.stat().st_mode & 0o777 == 0o600
