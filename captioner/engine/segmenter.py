@@ -27,7 +27,7 @@ class SegmenterConfig:
     onset_frames: int = 3  # voiced frames among the last `onset_window` that open a segment
     onset_window: int = 5
     preroll_ms: int = 300  # audio kept before the first voiced frame
-    hangover_ms: int = 450  # silence that ends a segment (whose words end a sentence, when the words are known)
+    hangover_ms: int = 600  # silence that ends a segment (whose words end a sentence, when the words are known)
     phrase_hangover_ms: int = 1000  # ... whose words so far do not end a sentence, or are not known yet
     tail_ms: int = 150  # silence kept after the last voiced frame
     min_speech_ms: int = 250  # voiced audio a segment needs to be kept

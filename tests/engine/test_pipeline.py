@@ -194,7 +194,7 @@ def test_a_final_that_fails_its_checks_keeps_the_last_good_interim(tiny_transcri
 
 
 def test_passes_that_may_be_final_are_rerun_on_the_full_window_and_counted(tiny_transcriber, tmp_path):
-    """A budget of about half a token a second cuts long passes short. Passes that may become the
+    """Finals on the short window here. A budget of about half a token a second cuts long passes short. Passes that may become the
     final (the pause pass, the final pass) check themselves and run again on the full window, which
     the engine counts; interim passes are never re-run. The final holds the whole utterance."""
     from captioner.engine.transcriber import DecodeOptions, Transcriber
@@ -204,7 +204,7 @@ def test_passes_that_may_be_final_are_rerun_on_the_full_window_and_counted(tiny_
     audio = read_wav(speak(text, tmp_path / "long.wav", lead_s=0.5, trail_s=1.5, words_per_minute=220))
     tried = []
     for rate in (0.5, 0.25, 0.75, 1.0, 0.0):
-        tight = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate), name="tiny.en")
+        tight = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate, final_window_margin_s=6.0), name="tiny.en")
         engine = CaptionEngine(EngineConfig())
         result = replay(audio, engine, tight.run, compute_advances_clock=False)
         rerun = [job for job, r in result.jobs if r.reruns]
@@ -288,33 +288,40 @@ def test_a_long_utterance_closing_is_not_counted_as_lag(tmp_path, tiny_transcrib
 OPEN_HALF, REST = "Our new product is called", "the captioner and it writes subtitles for every meeting."
 
 
+PAUSE_S = 0.8  # longer than the short hang-over (600 ms), shorter than the one after an open phrase (1 s)
+
+
 @pytest.fixture(scope="module")
 def paused_phrase(tmp_path_factory):
-    """One sentence with a 0.6 s pause in the middle of a phrase, longer than the 450 ms hang-over."""
+    """One sentence with a 0.8 s pause in the middle of a phrase; and where the pause lies (samples)."""
     folder = tmp_path_factory.mktemp("paused")
     first, second = (_trimmed(read_wav(speak(text, folder / f"{i}.wav", lead_s=0, trail_s=0))) for i, text in enumerate((OPEN_HALF, REST)))
-    return np.concatenate([quiet(0.5, seed=1), first, quiet(0.6, seed=2), second, quiet(1.5, seed=3)])
+    pause_at = int(0.5 * SR) + len(first)
+    audio = np.concatenate([quiet(0.5, seed=1), first, quiet(PAUSE_S, seed=2), second, quiet(1.5, seed=3)])
+    return audio, (pause_at, pause_at + int(PAUSE_S * SR))
 
 
 def test_a_phrase_with_a_pause_inside_comes_out_whole(paused_phrase, tiny_transcriber):
     from captioner.engine.endpoint import ends_utterance
 
-    result = run_passes(paused_phrase, tiny_transcriber, compute_advances_clock=False)
-    pause_texts = [r.text for job, r in result.jobs if job.pause]
-    if ends_utterance(pause_texts[0]):
-        pytest.skip(f"the model wrote the first half as a finished sentence here: {pause_texts[0]!r}")
+    audio, (pause_start, pause_end) = paused_phrase
+    result = run_passes(audio, tiny_transcriber, compute_advances_clock=False)
+    at_pause = [r.text for job, r in result.jobs if job.pause and pause_start <= job.end <= pause_end]
+    assert at_pause, "a pass ran when speech paused"
+    if ends_utterance(at_pause[0]):
+        pytest.skip(f"the model wrote the first half as a finished sentence here: {at_pause[0]!r}")
     assert len(result.finals) == 1
     assert wer(f"{OPEN_HALF} {REST}", result.finals[0].text) <= 0.25
 
     # silence alone (the segmenter's old rule) cuts the phrase in two there
     silence_only = EngineConfig(segmenter=SegmenterConfig(phrase_hangover_ms=SegmenterConfig().hangover_ms))
-    assert len(run_passes(paused_phrase, tiny_transcriber, silence_only, compute_advances_clock=False).finals) == 2
+    assert len(run_passes(audio, tiny_transcriber, silence_only, compute_advances_clock=False).finals) == 2
 
 
 def test_a_finished_sentence_still_ends_after_the_short_hangover(tmp_path, tiny_transcriber):
-    """Two sentences 0.6 s apart are two finals: the first ended a sentence, so its pause ended it."""
+    """Two sentences 0.8 s apart are two finals: the first ended a sentence, so its pause ended it."""
     first, second = (_trimmed(read_wav(speak(text, tmp_path / f"{i}.wav", lead_s=0, trail_s=0))) for i, text in enumerate((FIRST, SECOND)))
-    audio = np.concatenate([quiet(0.5, seed=1), first, quiet(0.6, seed=2), second, quiet(1.5, seed=3)])
+    audio = np.concatenate([quiet(0.5, seed=1), first, quiet(PAUSE_S, seed=2), second, quiet(1.5, seed=3)])
     result = run_passes(audio, tiny_transcriber, compute_advances_clock=False)
     assert len(result.finals) == 2
     assert wer(FIRST, result.finals[0].text) <= 0.25 and wer(SECOND, result.finals[1].text) <= 0.25
