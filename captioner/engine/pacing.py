@@ -107,13 +107,14 @@ def pace_audio(seconds: float = PASS_AUDIO_S) -> np.ndarray:
 
 
 def time_one_pass(transcriber, seconds: float = PASS_AUDIO_S) -> float:
-    """Seconds of compute for one pass of `transcriber` over `seconds` of speech.
+    """Seconds of compute for one pass of `transcriber` over `seconds` of speech: a pass that may
+    become a final (its window and beam), since finals are what trail speech.
 
     Safe from a background thread: the transcriber runs one pass at a time, so a session
     starting meanwhile waits for this pass instead of running beside it. Call it after
     `warm_up()`, or the figure includes first-use costs.
     """
-    return float(transcriber.transcribe(pace_audio(seconds)).compute_s)
+    return float(transcriber.transcribe(pace_audio(seconds), checked=True).compute_s)
 
 
 def falls_behind(pass_seconds: float, audio_seconds: float = PASS_AUDIO_S) -> bool:

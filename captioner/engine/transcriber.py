@@ -49,6 +49,7 @@ from captioner.events import SAMPLE_RATE, Word
 
 FRAMES_PER_SECOND = 100  # Whisper's mel frames
 FULL_WINDOW_FRAMES = 3000
+FULL_WINDOW_LAYERS = 6  # models with at most this many encoder layers decode finals on the full window on a CPU
 TIMESTAMP_S = 0.02  # one timestamp token step
 MAX_WORDS_PER_S = 4.5  # faster than anyone speaks for a whole clip (fast talkers: about 3.5 a second)
 
@@ -71,7 +72,8 @@ class DecodeOptions:
     final_beam_size: int = 5  # passes that may become a final decode with at least this beam (interims stay greedy)
     temperature_fallback: bool = False  # re-decoding hot crashes some Windows builds
     window_margin_s: float = 6.0  # padding the encoder sees after the audio of an interim pass; 0 = full 30 s
-    final_window_margin_s: float = 0.0  # ... of a pass that may become a final (0: the full 30 s window Whisper was trained on)
+    final_window_margin_s: float = -1.0  # ... of a pass that may become a final: 0 the full 30 s window Whisper was
+    # trained on, -1 by the model's size on a CPU (see Transcriber.final_margin_s)
     full_window_on_gpu: bool = True  # on CUDA the encoder is cheap: always the full 30 s window
     word_timestamps: bool = True
     tokens_per_s: float = 10.0  # decoding budget: 16 tokens + this many per second of audio
@@ -132,8 +134,9 @@ class Transcriber:
     session starts) waits for the one running."""
 
     def __init__(self, model: ShortWindowWhisper, options: DecodeOptions = DecodeOptions(), *, name: str = "", device: str = "cpu",
-                 compute_type: str = "int8", interim: "Transcriber | None" = None) -> None:
+                 compute_type: str = "int8", interim: "Transcriber | None" = None, encoder_layers: int | None = None) -> None:
         self.model = model
+        self.encoder_layers = encoder_layers  # the model's size, when known (None: taken as small)
         self.options = options
         self.name = name
         self.device = device
@@ -153,7 +156,8 @@ class Transcriber:
             compute_type=compute_type,
             cpu_threads=threads or cpu_threads(),
         )
-        return cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type, interim=interim)
+        return cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type, interim=interim,
+                   encoder_layers=_encoder_layers(model_path))
 
     @property
     def vocabulary(self) -> str:
@@ -173,10 +177,20 @@ class Transcriber:
 
     @property
     def final_margin_s(self) -> float:
-        """The encoder window margin of the passes that may become finals (0: the full 30 s window)."""
+        """The encoder window margin of the passes that may become finals (0: the full 30 s window).
+
+        By the model's size, unless the options name one: the full window on CUDA, and on a CPU for
+        the models of up to `FULL_WINDOW_LAYERS` encoder layers (tiny, base), where a full-window
+        pass over 5 s of speech stays under a second on 2 cores; the bigger models keep the interim
+        passes' margin on a CPU (the full window costs distil-large-v3.5 about 17 s a pass there).
+        """
+        if self.options.final_window_margin_s >= 0:
+            return self.options.final_window_margin_s
         if self.device == "cuda" and self.options.full_window_on_gpu:
             return 0.0
-        return self.options.final_window_margin_s
+        if self.encoder_layers is None or self.encoder_layers <= FULL_WINDOW_LAYERS:
+            return 0.0
+        return self.options.window_margin_s
 
     def run(self, job) -> Transcript:
         """Run one engine job (`captioner.engine.pipeline.Job`).
@@ -300,6 +314,19 @@ class Transcriber:
 
     def _tokens(self, text: str) -> list[int]:
         return self.model.hf_tokenizer.encode(" " + text.strip(), add_special_tokens=False).ids
+
+
+def _encoder_layers(model_path: str) -> int | None:
+    """The encoder depth of the model in `model_path` (a folder), read from its model.bin's headers."""
+    from pathlib import Path
+
+    from captioner.engine.model_file import ModelFileError, read_shape
+
+    try:
+        shape = read_shape(Path(model_path) / "model.bin")
+    except (OSError, ModelFileError):
+        return None
+    return shape.encoder_layers if shape is not None else None
 
 
 def _segment_words(seg) -> list[Word]:
