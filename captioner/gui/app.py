@@ -212,24 +212,7 @@ class CaptionerApp(QObject):
                 last_screen=now.overlay.last_screen,
                 visible=now.overlay.visible,
             )
-            self.store.set(
-                dataclasses.replace(
-                    now,
-                    overlay=overlay,
-                    language=chosen.language,
-                    beam_size=chosen.beam_size,
-                    vocabulary=chosen.vocabulary,
-                    autosave=chosen.autosave,
-                    autosave_dir=chosen.autosave_dir,
-                    mic_label=chosen.mic_label,
-                    system_label=chosen.system_label,
-                    srt_labels=chosen.srt_labels,
-                    global_shortcuts=chosen.global_shortcuts,
-                    shortcut_start_stop=chosen.shortcut_start_stop,
-                    shortcut_overlay=chosen.shortcut_overlay,
-                    shortcut_click_through=chosen.shortcut_click_through,
-                )
-            )
+            self.store.set(dataclasses.replace(now, overlay=overlay, **{name: getattr(chosen, name) for name in SettingsDialog.FIELDS}))
             self.actions.click_through.setChecked(overlay.click_through)
         self.overlay.apply_settings(self.store.settings.overlay)
         dialog.deleteLater()

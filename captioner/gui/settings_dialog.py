@@ -51,6 +51,9 @@ class SettingsDialog(QDialog):
     """Edits a copy of the settings; the overlay previews changes live (`preview`)."""
 
     preview = Signal(object)  # OverlaySettings, while the dialog is open
+    # the Settings fields the dialog edits besides the overlay (what OK takes over)
+    FIELDS = ("language", "beam_size", "vocabulary", "autosave", "autosave_dir", "mic_label", "system_label", "srt_labels",
+              "global_shortcuts", "shortcut_start_stop", "shortcut_overlay", "shortcut_click_through")
 
     def __init__(self, settings: Settings, parent: QWidget | None = None, *, tab: str = "overlay", shortcuts_note: str = "") -> None:
         super().__init__(parent)
