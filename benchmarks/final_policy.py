@@ -1,0 +1,121 @@
+"""Which finals a policy gives, apart from timing: every file through the real engine with an
+instant transcriber (each pass may become a final exactly when the rules call for it; interims
+off), one line per policy: pooled WER, finals, passes and their process CPU seconds.
+
+    python benchmarks/final_policy.py --half tune --models base tiny.en \\
+        --policy margin=6,phrase=450,hang=450 --policy margin=0,phrase=1000,hang=600 [--kind hesitant]
+
+A policy sets the final passes' encoder margin (`margin`, s; 0 = the full 30 s window), the
+hang-over after words that end a sentence (`hang`, ms) and after an open phrase (`phrase`, ms).
+The CPU seconds are the cost side of the curve (process CPU time: all threads, so about twice the
+wall time of a pass on 2 quiet cores, and steadier than wall time on a shared machine).
+Writes results/<name>/final_policy.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks import dataset, metrics, modelpaths  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "results"
+
+
+def parse_policy(text: str) -> dict:
+    values = dict(part.split("=") for part in text.split(","))
+    unknown = set(values) - {"margin", "hang", "phrase"}
+    if unknown:
+        raise SystemExit(f"unknown policy keys {sorted(unknown)}: margin, hang, phrase")
+    return {"margin": float(values.get("margin", 0)), "hang": int(values.get("hang", 600)), "phrase": int(values.get("phrase", 1000))}
+
+
+def run(model: str, files, policies: list[dict], threads: int, log=print) -> list[dict]:
+    from captioner.audio.sources import decode_file
+    from captioner.engine.pipeline import CaptionEngine, EngineConfig
+    from captioner.engine.replay import replay
+    from captioner.engine.segmenter import SegmenterConfig
+    from captioner.engine.transcriber import DecodeOptions, Transcriber
+
+    name, folder = modelpaths.resolve(model)
+    tr = Transcriber.load(str(folder), DecodeOptions(), device="cpu", compute_type="int8", threads=threads)
+    audio = {f.stem: np.concatenate([decode_file(str(f.path)), np.zeros(16000, np.float32)]) for f in files}
+    out = []
+    for policy in policies:
+        tr.options = dataclasses.replace(tr.options, final_window_margin_s=policy["margin"])
+        config = EngineConfig(interims=False, segmenter=SegmenterConfig(hangover_ms=policy["hang"], phrase_hangover_ms=policy["phrase"]))
+        errors, cpu, passes, finals, per_file = metrics.WordErrors(0, 0, 0, 0), 0.0, 0, 0, {}
+        for f in files:
+            spent = []
+
+            def transcribe(job):
+                began = time.process_time()
+                result = tr.run(job)
+                spent.append(time.process_time() - began)
+                return result
+
+            res = replay(audio[f.stem], CaptionEngine(config), transcribe, compute_advances_clock=False)
+            text = " ".join(e.text for e in res.finals)
+            cpu += sum(spent)
+            passes += len(spent)
+            finals += len(res.finals)
+            if f.ref is not None and f.pooled:
+                we = metrics.word_errors(f.ref, text)
+                errors = errors + we
+                per_file[f.stem] = {"wer": we.wer, "text": text, "finals": [e.text for e in res.finals]}
+        row = {"model": name, **policy, "wer": errors.wer, "sub": errors.sub, "del": errors.dele, "ins": errors.ins,
+               "ref_words": errors.ref_words, "finals": finals, "passes": passes, "cpu_s": cpu,
+               "audio_s": sum(len(a) for a in audio.values()) / 16000, "files": per_file}
+        log(f"{name} {policy}: WER {100 * errors.wer:.1f} % ({errors.sub}/{errors.dele}/{errors.ins} of {errors.ref_words}), "
+            f"{finals} finals, {passes} passes, CPU {cpu:.0f} s", flush=True)
+        out.append(row)
+    return out
+
+
+def window(margin: float) -> str:
+    return "full 30 s" if margin == 0 else f"clip + {margin:g} s"
+
+
+def table(rows: list[dict]) -> str:
+    head = ("| model | final window | hang-over: sentence / open phrase (ms) | WER % (S/D/I) | finals | passes | CPU s per audio s |\n"
+            "|---|---|---|---|---|---|---|\n")
+    lines = [f"| {r['model']} | {window(r['margin'])} "
+             f"| {r['hang']} / {r['phrase']} | {100 * r['wer']:.1f} ({r['sub']}/{r['del']}/{r['ins']}) | {r['finals']} | {r['passes']} "
+             f"| {r['cpu_s'] / r['audio_s']:.2f} |" for r in rows]
+    return head + "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--half", choices=("tune", "report"), default="tune")
+    p.add_argument("--kind", default="", help="only the files whose name ends so (hesitant, longform, ...)")
+    p.add_argument("--models", nargs="+", default=["base"])
+    p.add_argument("--policy", action="append", required=True, help="margin=S,hang=MS,phrase=MS (repeat the flag)")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--name", default=None)
+    args = p.parse_args(argv)
+    files = [f for f in dataset.load_set(args.half) if f.stem.endswith(args.kind)]
+    policies = [parse_policy(x) for x in args.policy]
+    rows = [row for model in args.models for row in run(model, files, policies, args.threads)]
+    out = RESULTS / (args.name or dt.datetime.now().strftime("policy-%Y%m%d-%H%M%S"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "final_policy.json").write_text(json.dumps({"half": args.half, "kind": args.kind, "rows": rows}, indent=1))
+    md = table(rows)
+    (out / "final_policy.md").write_text(md)
+    print(md)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
