@@ -62,6 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--srt", metavar="OUT", help="write subtitles here as they are made")
     cap.add_argument("--txt", metavar="OUT", help="write the plain transcript here as it is made")
     cap.add_argument("--overwrite", action="store_true", help="replace existing --srt/--txt files")
+    cap.add_argument("--keep-audio", action="store_true",
+                     help="keep the session's audio beside the --srt (or --txt) file, as STEM.audio.opus (one file per side with "
+                          "--system-audio), so that `captioner refine` can improve the transcript afterwards")
     cap.add_argument("--quiet", action="store_true", help="print no captions")
     cap.add_argument("--stats", action="store_true", help="print timing figures at the end")
 
@@ -209,6 +212,8 @@ def caption(args: argparse.Namespace) -> int:
         raise CliError("--realtime goes with --input")
     if args.system_audio is not None and args.input:
         raise CliError("--system-audio captions live sound; it does not go with --input")
+    if args.keep_audio and not (args.srt or args.txt):
+        raise CliError("--keep-audio keeps the audio beside the --srt or --txt file: give one")
     channels = meeting_channels(args)
     try:
         vocabulary = read_vocabulary(args.vocabulary) if args.vocabulary else ""
@@ -252,16 +257,20 @@ def caption(args: argparse.Namespace) -> int:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
         config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
+        recorder = _recorder(args, [ch.label for ch in channels] or [""], vocabulary) if args.keep_audio else None
         if channels:
-            session = MeetingSession(channels, transcriber, config, sinks, on_status=on_status, on_error=on_error, echo=None if args.keep_echo else EchoRule())
+            session = MeetingSession(channels, transcriber, config, sinks, on_status=on_status, on_error=on_error,
+                                     echo=None if args.keep_echo else EchoRule(), recorder=recorder)
         else:
-            session = CaptionSession(source, transcriber, config, sinks, on_status=on_status, on_error=on_error)
+            session = CaptionSession(source, transcriber, config, sinks, on_status=on_status, on_error=on_error, recorder=recorder)
         files.pop_all()  # the session closes the sinks from here on
         try:
             session.start()
         except AudioSourceError as exc:
             for sink in sinks:
                 sink.close()
+            if recorder is not None:
+                recorder.close()
             remove_if_empty(args.srt, args.txt)
             raise CliError(str(exc)) from exc
         _wait_with_interrupt(session)
@@ -275,6 +284,20 @@ def caption(args: argparse.Namespace) -> int:
         else:
             _print_stats(session, source)
     return 1 if session.errors else 0
+
+
+def _recorder(args: argparse.Namespace, labels: list[str], vocabulary: str):
+    """The recorder of a --keep-audio session, its files beside the transcript; None (said on stderr) when they cannot be made."""
+    from pathlib import Path
+
+    from captioner.audio.recorder import RecordingError, SessionRecorder
+
+    transcript = Path(args.srt or args.txt)
+    try:
+        return SessionRecorder.open(transcript.parent, transcript.stem, labels, model=str(args.model), vocabulary=vocabulary)
+    except RecordingError as exc:
+        print(f"captioner: warning: {exc} Captions go on without it.", file=sys.stderr)
+        return None
 
 
 def meeting_channels(args: argparse.Namespace) -> list:

@@ -422,3 +422,26 @@ def test_vocabulary_from_the_command_line_and_from_a_file(tmp_path, tiny_model):
     unreadable.write_bytes(b"Jos\xe9 \xff\xfe")
     bad = run("caption", "--input", wav, "--model", tiny_model, "--vocabulary", str(unreadable))
     assert bad.returncode != 0 and "vocabulary file" in bad.stderr
+
+
+def test_keep_audio_keeps_the_session_audio_beside_its_transcript(tmp_path, tiny_model, sentence_wav):
+    from captioner.audio.recorder import find_tracks
+    from captioner.audio.sources import decode_file
+
+    out_srt = tmp_path / "talk.srt"
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model, "--srt", out_srt, "--keep-audio", "--quiet")
+    assert done.returncode == 0, done.stderr
+    (track,) = find_tracks(tmp_path, "talk")
+    assert track.path == tmp_path / "talk.audio.opus" and track.model == str(tiny_model)
+    assert (track.path.stat().st_mode & 0o777) == 0o600
+    assert abs(len(decode_file(str(track.path))) - len(read_wav(sentence_wav))) < SR // 20
+
+
+def test_keep_audio_needs_a_transcript_and_a_folder_that_takes_it(tmp_path, tiny_model, sentence_wav):
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model, "--keep-audio")
+    assert done.returncode == 1 and "--keep-audio keeps the audio beside the --srt or --txt file" in done.stderr
+    (tmp_path / "talk.audio.opus").mkdir()  # the recording's name is taken by a folder
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model, "--srt", tmp_path / "talk.srt", "--keep-audio", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert "warning: Could not record the session's audio to" in done.stderr and "Captions go on without it." in done.stderr
+    assert wer(SENTENCE, " ".join(c.content for c in parse_srt(tmp_path / "talk.srt"))) <= 0.2
