@@ -35,7 +35,7 @@ PAGE_US = 500_000  # the longest an Ogg page holds, in microseconds: about what 
 SYNC_S = 10.0  # how often the written pages are made durable (fsync)
 AUDIO_SUFFIX = ".opus"
 # kept in each file's Opus tags: the channel's label, and the model and vocabulary the session captioned with
-LABEL_TAG, MODEL_TAG, VOCABULARY_TAG = "CAPTIONER_LABEL", "CAPTIONER_MODEL", "CAPTIONER_VOCABULARY"
+LABEL_TAG, KIND_TAG, MODEL_TAG, VOCABULARY_TAG = "CAPTIONER_LABEL", "CAPTIONER_KIND", "CAPTIONER_MODEL", "CAPTIONER_VOCABULARY"
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
@@ -48,24 +48,29 @@ class RecordingError(OSError):
 
 @dataclass(frozen=True)
 class Track:
-    """One recorded channel: its file, who is heard in it ("" in a session of one input), and what the session
-    captioned with (a model name or folder, the user's vocabulary)."""
+    """One recorded channel: its file, who is heard in it ("" in a session of one input) and how (MICROPHONE, SYSTEM,
+    "" unknown), and what the session captioned with (a model name or folder, the user's vocabulary)."""
 
     path: Path
     label: str = ""
     model: str = ""
     vocabulary: str = ""
+    kind: str = ""
 
     @property
     def tags(self) -> dict[str, str]:
-        return {tag: value for tag, value in ((LABEL_TAG, self.label), (MODEL_TAG, self.model), (VOCABULARY_TAG, self.vocabulary)) if value}
+        pairs = ((LABEL_TAG, self.label), (KIND_TAG, self.kind), (MODEL_TAG, self.model), (VOCABULARY_TAG, self.vocabulary))
+        return {tag: value for tag, value in pairs if value}
 
 
-def track_paths(folder: Path, stem: str, labels: Sequence[str], *, model: str = "", vocabulary: str = "") -> list[Track]:
+def track_paths(folder: Path, stem: str, labels: Sequence[str], *, kinds: Sequence[str] = (), model: str = "",
+                vocabulary: str = "") -> list[Track]:
     """Where a session's channels are recorded: `<stem>.audio.opus`, or `<stem>.audio-1.opus`, … for several."""
+    kinds = list(kinds) + [""] * (len(labels) - len(kinds))
     if len(labels) == 1:
-        return [Track(folder / f"{stem}.audio{AUDIO_SUFFIX}", labels[0], model, vocabulary)]
-    return [Track(folder / f"{stem}.audio-{n}{AUDIO_SUFFIX}", label, model, vocabulary) for n, label in enumerate(labels, 1)]
+        return [Track(folder / f"{stem}.audio{AUDIO_SUFFIX}", labels[0], model, vocabulary, kinds[0])]
+    return [Track(folder / f"{stem}.audio-{n}{AUDIO_SUFFIX}", label, model, vocabulary, kind)
+            for n, (label, kind) in enumerate(zip(labels, kinds), 1)]
 
 
 def find_tracks(folder: Path, stem: str) -> list[Track]:
@@ -80,7 +85,7 @@ def find_tracks(folder: Path, stem: str) -> list[Track]:
         with contextlib.suppress(av.error.FFmpegError, OSError, IndexError):
             with av.open(str(path)) as container:
                 tags = dict(container.streams.audio[0].metadata)
-        tracks.append(Track(path, tags.get(LABEL_TAG, ""), tags.get(MODEL_TAG, ""), tags.get(VOCABULARY_TAG, "")))
+        tracks.append(Track(path, tags.get(LABEL_TAG, ""), tags.get(MODEL_TAG, ""), tags.get(VOCABULARY_TAG, ""), tags.get(KIND_TAG, "")))
     return tracks
 
 
@@ -168,9 +173,9 @@ class SessionRecorder:
 
     @classmethod
     def open(cls, folder: Path, stem: str, labels: Sequence[str] = ("",), on_error: Callable[[str], None] | None = None, *,
-             model: str = "", vocabulary: str = "") -> "SessionRecorder":
-        """Record a session whose transcript is `<folder>/<stem>.srt`: one file per channel label."""
-        return cls(track_paths(folder, stem, labels, model=model, vocabulary=vocabulary), on_error)
+             kinds: Sequence[str] = (), model: str = "", vocabulary: str = "") -> "SessionRecorder":
+        """Record a session whose transcript is `<folder>/<stem>.srt`: one file per channel label (`kinds`: MICROPHONE…)."""
+        return cls(track_paths(folder, stem, labels, kinds=kinds, model=model, vocabulary=vocabulary), on_error)
 
     @property
     def paths(self) -> list[Path]:

@@ -270,7 +270,7 @@ class Transcriber:
                 dropped.append(seg.text.strip())
                 looped |= is_loop(score)
                 continue
-            words.extend(_segment_words(seg))
+            words.extend(segment_words(seg))
         words = collapse_repeats(words, key=lambda w: w.text)
         problem = pass_problem(cut=cut, looped=looped, text_end_s=text_end,
                                clip_s=len(audio) / SAMPLE_RATE, rms=rms,
@@ -299,7 +299,7 @@ class Transcriber:
         return self.model.hf_tokenizer.encode(" " + text.strip(), add_special_tokens=False).ids
 
 
-def _segment_words(seg) -> list[Word]:
+def segment_words(seg) -> list[Word]:
     """Words of a faster-whisper segment, or the segment as one word without timestamps."""
     if seg.words:
         return [
