@@ -32,6 +32,9 @@ SETTINGS_VERSION = 1
 SETTINGS_FILENAME = "settings.json"
 COMPUTE_DEVICES = ("auto", "cuda", "cpu")
 MAX_RECENT_FOLDERS = 5
+# what becomes of a session's recorded audio: kept, deleted once its transcript is refined, never recorded (no refining)
+RECORD_KEEP, RECORD_UNTIL_REFINED, RECORD_NEVER = "keep", "until_refined", "never"
+RECORDING_CHOICES = (RECORD_UNTIL_REFINED, RECORD_KEEP, RECORD_NEVER)
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -86,6 +89,8 @@ class Settings:
     srt_labels: bool = False  # SRT cues begin with their label ("You: ...")
     autosave: bool = True
     autosave_dir: str = ""  # "" = default_sessions_dir()
+    recording: str = RECORD_UNTIL_REFINED  # the session's audio beside its autosave files: RECORDING_CHOICES
+    refine_at_stop: bool = True  # refine the transcript from the recorded audio in the background once a session stops
     main_window_geometry: str = ""  # base64 of QWidget.saveGeometry()
     overlay: OverlaySettings = field(default_factory=OverlaySettings)
 
@@ -161,6 +166,8 @@ _SETTINGS_RULES = {
     "srt_labels": _bool,
     "autosave": _bool,
     "autosave_dir": _str,
+    "recording": lambda v: v in RECORDING_CHOICES,
+    "refine_at_stop": _bool,
     "main_window_geometry": _str,
 }
 

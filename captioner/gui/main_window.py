@@ -27,6 +27,7 @@ from captioner.gui.system_picker import SystemAudioPicker, list_outputs
 from captioner.gui.message_bar import MessageBar, Notice
 from captioner.gui.model_picker import MODEL_CAUSE, DownloadPanel, ModelPicker
 from captioner.gui.settings_store import SettingsStore
+from captioner.gui.refiner import refine_text
 from captioner.gui.status_line import StatusLine
 from captioner.gui.transcript_view import TranscriptView
 
@@ -199,6 +200,11 @@ class MainWindow(QMainWindow):
         c.delayUpdate.connect(self.status_line.set_delay)
         c.sessionStarted.connect(self._on_session_started)
         c.sessionFinished.connect(self._on_session_finished)
+        c.transcriptRefined.connect(self._on_refined)
+        c.refiner.progress.connect(lambda done, total, left: self.status_line.show_refine(refine_text(done, total, left)))
+        c.refiner.stopped.connect(lambda: self.status_line.show_refine(""))
+        c.refiner.failed.connect(lambda _job, text: self.show_message("warning", text))
+        self.status_line.cancelRefine.connect(c.refiner.cancel)
         self.store.changed.connect(self._settings_changed)
 
     # -- session --------------------------------------------------------------
@@ -299,6 +305,14 @@ class MainWindow(QMainWindow):
         saved = [p.name for p in (info.srt_path, info.txt_path) if p is not None] if info is not None else []
         if saved:
             self.statusBar().showMessage(f"Session saved as {' and '.join(saved)}", 8000)
+
+    def _on_refined(self, info: SessionInfo, updates) -> None:
+        """The transcript shown is now the refined one."""
+        self.transcript.clear()
+        for update in updates:
+            self.transcript.apply(update)
+        self.status_line.show_autosave(info, finished=True)
+        self.statusBar().showMessage("Transcript refined", 8000)
 
     def _on_status(self, status) -> None:
         if status.channel and status.channel == self.store.settings.system_label.strip():
