@@ -128,3 +128,26 @@ def test_a_caption_is_cut_after_each_sentence() -> None:
     parts = sentences(CaptionEvent(1, 0, 700, "Yes. I think \"so.\" Fine", final=True, words=words, channel="You"))
     assert [(p.text, p.start, p.end, p.channel) for p in parts] == [
         ("Yes.", 0, 90, "You"), ("I think \"so.\"", 100, 390, "You"), ("Fine", 400, 490, "You")]
+
+
+@pytest.mark.slow
+def test_a_meeting_session_records_both_sides_and_its_refine_keeps_them_apart(tmp_path, speech, tiny_transcriber) -> None:
+    from captioner.audio.sources import FileSource
+    from captioner.engine.meeting import Channel, MeetingSession
+    from tests.speech import write_wav
+
+    you = write_wav(tmp_path / "you.wav", place(20.0, [(0.5, speech[FIRST]), (13.0, speech[THIRD])]))
+    others = write_wav(tmp_path / "others.wav", place(20.0, [(6.5, speech[SECOND])]))
+    channels = [Channel("You", FileSource(str(you)), MICROPHONE), Channel("Others", FileSource(str(others)), SYSTEM)]
+    recorder = SessionRecorder.open(tmp_path, "call", ["You", "Others"], kinds=[MICROPHONE, SYSTEM])
+    session = MeetingSession(channels, tiny_transcriber, sinks=[LiveSrtWriter(tmp_path / "call.srt")], recorder=recorder)
+    session.start()
+    assert session.wait(180) and not session.errors
+    found = find_session(tmp_path / "call.srt")
+    assert [(t.label, t.kind) for t in found.tracks] == [("You", MICROPHONE), ("Others", SYSTEM)]
+    events = refine_session(found, tiny_transcriber.model)
+    sides = [e.channel for n, e in enumerate(events) if n == 0 or events[n - 1].channel != e.channel]
+    assert sides == ["You", "Others", "You"]
+    assert wer(SECOND, " ".join(e.text for e in events if e.channel == "Others")) <= 0.2
+    live = [e.channel for e in session.finals]
+    assert set(live) == {"You", "Others"}
