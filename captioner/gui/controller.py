@@ -402,14 +402,36 @@ class SessionController(QObject):
         elif audio and settings.refine_at_stop and self._transcriber is not None:
             self.refiner.refine(RefineJob(transcript, self._transcriber.model, vocabulary=settings.vocabulary,
                                           language=self.model_request().decode_language, srt_labels=settings.srt_labels,
-                                          delete_audio=settings.recording == RECORD_UNTIL_REFINED, kinds=tuple(info.sides.values())))
+                                          delete_audio=settings.recording == RECORD_UNTIL_REFINED, kinds=tuple(info.sides.values()),
+                                          info=info))
         self.refiner.resume()
 
+    def improve(self, path: str | Path) -> str:
+        """Refine a past session (its .srt or .txt) from its recorded audio in the background; shown when done.
+        Returns "" once it is queued, else why it cannot be."""
+        from captioner.engine.refine import NothingToRefine, find_session
+
+        if self._transcriber is None:
+            return "The model is not loaded yet: wait until the model picker says it is ready, then try again."
+        try:
+            session = find_session(path)
+        except NothingToRefine as exc:
+            return str(exc)
+        srt, txt = session.path(".srt"), session.path(".txt")
+        info = SessionInfo(model=session.model, srt_path=srt if srt.exists() else None, txt_path=txt if txt.exists() else None,
+                           sides={t.label: t.kind for t in session.tracks if t.label}, audio_paths=[t.path for t in session.tracks])
+        settings = self.settings
+        self.refiner.refine(RefineJob(srt, self._transcriber.model, language=self.model_request().decode_language,
+                                      srt_labels=settings.srt_labels, delete_audio=settings.recording == RECORD_UNTIL_REFINED,
+                                      info=info, show=True))
+        return ""
+
     def _on_refined(self, job: RefineJob, events: list[CaptionEvent]) -> None:
-        """A refined session still shown (no session since) shows, and exports, its refined captions."""
-        info = self.info
-        if info is None or self.state is not State.IDLE or job.path not in (info.srt_path, info.txt_path):
+        """A refined session still shown (no session since), or one asked for (Improve…), shows and exports its refined captions."""
+        info = job.info
+        if info is None or self.state is not State.IDLE or not (job.show or info is self.info):
             return
+        self.info = info
         self.merger = CaptionMerger()
         updates = [self.merger.apply(event) for event in events]
         self._saved_finals = len(events)

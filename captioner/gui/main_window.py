@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(a.start_stop)
         file_menu.addAction(a.caption_file)
+        file_menu.addAction(a.improve)
         file_menu.addSeparator()
         export = file_menu.addMenu("&Export")
         export.addActions([a.export_srt, a.export_txt, a.export_vtt])
@@ -171,6 +172,7 @@ class MainWindow(QMainWindow):
         a, c = self.actions, self.controller
         a.start_stop.triggered.connect(self.toggle_session)
         a.caption_file.triggered.connect(self.caption_file)
+        a.improve.triggered.connect(self.improve_transcript)
         a.export_srt.triggered.connect(lambda: self.export("srt"))
         a.export_txt.triggered.connect(lambda: self.export("txt"))
         a.export_vtt.triggered.connect(lambda: self.export("vtt"))
@@ -261,6 +263,16 @@ class MainWindow(QMainWindow):
         if path:
             self.start_file_session(path)
 
+    def improve_transcript(self, path: str = "") -> None:
+        """Refine a past session that still has its audio (File → Improve a transcript…)."""
+        if not path:
+            folder = str(self.store.settings.sessions_dir())
+            path, _ = QFileDialog.getOpenFileName(self, "Improve a transcript", folder, "Session transcripts (*.srt *.txt);;All files (*)")
+        if path:
+            why = self.controller.improve(path)
+            if why:
+                self.show_message("warning", why)
+
     def start_file_session(self, path: str, realtime: bool = True) -> bool:
         def factory(_settings):
             from captioner.audio.sources import FileSource
@@ -308,7 +320,9 @@ class MainWindow(QMainWindow):
 
     def _on_refined(self, info: SessionInfo, updates) -> None:
         """The transcript shown is now the refined one."""
+        self._session_info = info
         self.transcript.clear()
+        self.transcript.set_sides(info.sides)
         for update in updates:
             self.transcript.apply(update)
         self.status_line.show_autosave(info, finished=True)

@@ -31,6 +31,8 @@ class RefineJob:
     srt_labels: bool = False
     delete_audio: bool = False
     kinds: tuple[str, ...] = ()
+    info: object = None  # the session's SessionInfo in the app
+    show: bool = False  # show its refined transcript when done, whatever session the window shows (Improve…)
 
 
 def refine_text(done_s: float, total_s: float, left_s: float) -> str:

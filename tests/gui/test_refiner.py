@@ -103,3 +103,24 @@ def test_never_record_means_no_audio_and_no_refine(make_app, qtbot, speech_wav: 
     qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
     assert c.info.audio_paths == [] and not c.refiner.busy and not c.refiner.queue
     assert not list(c.info.srt_path.parent.glob("*.opus"))
+
+
+@pytest.mark.slow
+def test_improve_a_past_session_that_still_has_its_audio(make_app, qtbot, speech_wav: Path) -> None:
+    from captioner.gui.controller import State
+
+    app = make_app(compute_device="cpu", recording="keep", refine_at_stop=False)
+    w, c = app.window, app.controller
+    w.start_file_session(str(speech_wav), realtime=False)
+    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
+    past = c.info
+    assert not c.refiner.busy and past.audio_paths[0].exists()
+    w.transcript.clear()
+    w.improve_transcript(str(past.srt_path))  # File → Improve a transcript…, the file picked
+    qtbot.waitUntil(lambda: c.info is not past and c.info.refined, timeout=60000)
+    assert c.info.srt_path == past.srt_path and (past.srt_path.parent / f"{past.stem}.live.srt").exists()
+    assert {"morning", "travel"} <= set(words(w.transcript.plain_text()))
+    assert past.audio_paths[0].exists()  # "keep"
+    past.srt_path.with_name("other.srt").write_text("")
+    w.improve_transcript(str(past.srt_path.with_name("other.srt")))
+    assert "The session other has no recorded audio" in w.message_bar.text
