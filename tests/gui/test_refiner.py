@@ -20,6 +20,16 @@ def shoot(window, name: str) -> None:
         window.grab().save(str(Path(SHOTS) / name))
 
 
+def caption_file(app, qtbot, wav: Path):
+    """Caption `wav` as a session of the app, to its end; the session's SessionInfo."""
+    from captioner.gui.controller import State
+
+    c = app.controller
+    app.window.start_file_session(str(wav), realtime=False)
+    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
+    return c.info
+
+
 def test_the_status_line_says_how_far_the_refine_is_and_how_long_it_has_left() -> None:
     assert refine_text(30.0, 120.0, -1) == "Refining: 25 %"
     assert refine_text(30.0, 120.0, 42.4) == "Refining: 25 %, 42 s left"
@@ -28,16 +38,12 @@ def test_the_status_line_says_how_far_the_refine_is_and_how_long_it_has_left() -
 
 @pytest.mark.slow
 def test_at_stop_the_transcript_is_refined_in_the_background_and_shown(make_app, qtbot, speech_wav: Path) -> None:
-    from captioner.gui.controller import State
-
     app = make_app(compute_device="cpu")
     w, c = app.window, app.controller
     progress: list[str] = []
     c.refiner.progress.connect(lambda *_: progress.append(w.status_line.refine_label.text()))
     c.refiner.progress.connect(lambda *_: len(progress) == 1 and shoot(w, "refine-1-progress.png"))
-    w.start_file_session(str(speech_wav), realtime=False)
-    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
-    info = c.info
+    info = caption_file(app, qtbot, speech_wav)
     live_srt, live_txt = info.srt_path.read_bytes(), info.txt_path.read_bytes()
     assert [p.name for p in info.audio_paths] == [f"{info.stem}.audio.opus"]
     qtbot.waitUntil(lambda: info.refined, timeout=60000)
@@ -62,9 +68,7 @@ def test_a_new_session_pauses_the_refine_and_both_are_refined_after_it(make_app,
 
     app = make_app(compute_device="cpu", recording="keep")
     w, c = app.window, app.controller
-    w.start_file_session(str(speech_wav), realtime=False)
-    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
-    first = c.info
+    first = caption_file(app, qtbot, speech_wav)
     qtbot.waitUntil(lambda: c.refiner.busy, timeout=10000)
     w.start_file_session(str(speech_wav), realtime=False)  # the live session wins the model
     assert not c.refiner.busy and [job.path for job in c.refiner.queue] == [first.srt_path]
@@ -78,12 +82,9 @@ def test_a_new_session_pauses_the_refine_and_both_are_refined_after_it(make_app,
 
 @pytest.mark.slow
 def test_a_cancelled_refine_keeps_the_live_transcript_and_the_audio(make_app, qtbot, speech_wav: Path) -> None:
-    from captioner.gui.controller import State
-
     app = make_app(compute_device="cpu")
     w, c = app.window, app.controller
-    w.start_file_session(str(speech_wav), realtime=False)
-    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
+    caption_file(app, qtbot, speech_wav)
     qtbot.waitUntil(lambda: c.refiner.busy, timeout=10000)
     w.status_line.cancelRefine.emit()  # the status line's Cancel link
     assert not c.refiner.busy and not w.status_line.refine_label.isVisible()
@@ -95,25 +96,18 @@ def test_a_cancelled_refine_keeps_the_live_transcript_and_the_audio(make_app, qt
 
 @pytest.mark.slow
 def test_never_record_means_no_audio_and_no_refine(make_app, qtbot, speech_wav: Path) -> None:
-    from captioner.gui.controller import State
-
     app = make_app(compute_device="cpu", recording="never")
-    w, c = app.window, app.controller
-    w.start_file_session(str(speech_wav), realtime=False)
-    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
+    c = app.controller
+    caption_file(app, qtbot, speech_wav)
     assert c.info.audio_paths == [] and not c.refiner.busy and not c.refiner.queue
     assert not list(c.info.srt_path.parent.glob("*.opus"))
 
 
 @pytest.mark.slow
 def test_improve_a_past_session_that_still_has_its_audio(make_app, qtbot, speech_wav: Path) -> None:
-    from captioner.gui.controller import State
-
     app = make_app(compute_device="cpu", recording="keep", refine_at_stop=False)
     w, c = app.window, app.controller
-    w.start_file_session(str(speech_wav), realtime=False)
-    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
-    past = c.info
+    past = caption_file(app, qtbot, speech_wav)
     assert not c.refiner.busy and past.audio_paths[0].exists()
     w.transcript.clear()
     w.improve_transcript(str(past.srt_path))  # File → Improve a transcript…, the file picked
