@@ -411,8 +411,9 @@ class SessionController(QObject):
         Returns "" once it is queued, else why it cannot be."""
         from captioner.engine.refine import NothingToRefine, find_session
 
-        if self._transcriber is None:
-            return "The model is not loaded yet: wait until the model picker says it is ready, then try again."
+        why = self._offline_blocked()
+        if why:
+            return why
         try:
             session = find_session(path)
         except NothingToRefine as exc:
@@ -426,6 +427,26 @@ class SessionController(QObject):
                                       info=info, show=True))
         return ""
 
+    def _offline_blocked(self) -> str:
+        """Why an offline decode cannot be asked for now ("" when it can): a live session has the model to itself."""
+        if self.busy:
+            return "Stop the current session first: a live session has the model to itself."
+        if self._transcriber is None:
+            return "The model is not loaded yet: wait until the model picker says it is ready, then try again."
+        return ""
+
+    def transcribe_recording(self, path: str | Path) -> str:
+        """Transcribe an audio or video file offline in the background; its captions are shown (and exported) when done.
+        Returns "" once it is queued, else why it cannot be."""
+        why = self._offline_blocked()
+        if why:
+            return why
+        path = Path(path)
+        info = SessionInfo(model=self._transcriber.name, source=path.name)
+        self.refiner.refine(RefineJob(None, self._transcriber.model, vocabulary=self.settings.vocabulary,
+                                      language=self.model_request().decode_language, info=info, show=True, recording=path))
+        return ""
+
     def _on_refined(self, job: RefineJob, events: list[CaptionEvent]) -> None:
         """A refined session still shown (no session since), or one asked for (Improve…), shows and exports its refined captions."""
         info = job.info
@@ -434,8 +455,8 @@ class SessionController(QObject):
         self.info = info
         self.merger = CaptionMerger()
         updates = [self.merger.apply(event) for event in events]
-        self._saved_finals = len(events)
-        info.refined = True
+        self._saved_finals = 0 if job.recording is not None else len(events)  # a transcribed recording is saved by Export
+        info.refined = job.recording is None
         self.transcriptRefined.emit(info, updates)
 
     def _on_autosave_report(self, report: AutosaveReport) -> None:

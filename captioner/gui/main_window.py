@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 SESSION_CAUSE = "session"  # notices about the session; the next session's start clears them
 AUTOSAVE_CAUSE = "autosave"  # notices about the session's autosave files (the newest replaces the one before)
 CLOSE_TIMEOUT_MS = 8000  # closing waits this long at most for the session to finish
+MEDIA_FILTER = "Audio and video files (*.wav *.flac *.mp3 *.ogg *.opus *.m4a *.aac *.webm *.mp4 *.mkv *.mov);;All files (*)"
 EXPORT_KINDS = {
     "srt": ("SRT subtitles", "SubRip subtitles (*.srt)"),
     "txt": ("plain text", "Text files (*.txt)"),
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(a.start_stop)
         file_menu.addAction(a.caption_file)
+        file_menu.addAction(a.transcribe)
         file_menu.addAction(a.improve)
         file_menu.addSeparator()
         export = file_menu.addMenu("&Export")
@@ -173,6 +175,7 @@ class MainWindow(QMainWindow):
         a.start_stop.triggered.connect(self.toggle_session)
         a.caption_file.triggered.connect(self.caption_file)
         a.improve.triggered.connect(self.improve_transcript)
+        a.transcribe.triggered.connect(self.transcribe_recording)
         a.export_srt.triggered.connect(lambda: self.export("srt"))
         a.export_txt.triggered.connect(lambda: self.export("txt"))
         a.export_vtt.triggered.connect(lambda: self.export("vtt"))
@@ -258,10 +261,22 @@ class MainWindow(QMainWindow):
             return
         music = QStandardPaths.writableLocation(QStandardPaths.MusicLocation)
         path, _ = QFileDialog.getOpenFileName(
-            self, "Caption an audio file", music, "Audio files (*.wav *.flac *.mp3 *.ogg *.opus *.m4a *.aac *.webm *.mp4 *.mkv);;All files (*)"
+            self, "Caption an audio file", music, MEDIA_FILTER
         )
         if path:
             self.start_file_session(path)
+
+    def transcribe_recording(self, path: str = "") -> None:
+        """Transcribe an audio or video file offline (File → Transcribe a recording…); shown when done."""
+        if self.controller.unsaved and not self.may_clear_unsaved():
+            return
+        if not path:
+            music = QStandardPaths.writableLocation(QStandardPaths.MusicLocation)
+            path, _ = QFileDialog.getOpenFileName(self, "Transcribe a recording", music, MEDIA_FILTER)
+        if path:
+            why = self.controller.transcribe_recording(path)
+            if why:
+                self.show_message("warning", why)
 
     def improve_transcript(self, path: str = "") -> None:
         """Refine a past session that still has its audio (File → Improve a transcript…)."""
@@ -319,14 +334,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Session saved as {' and '.join(saved)}", 8000)
 
     def _on_refined(self, info: SessionInfo, updates) -> None:
-        """The transcript shown is now the refined one."""
+        """The transcript shown is now the refined one (or a transcribed recording's)."""
         self._session_info = info
         self.transcript.clear()
         self.transcript.set_sides(info.sides)
         for update in updates:
             self.transcript.apply(update)
-        self.status_line.show_autosave(info, finished=True)
-        self.statusBar().showMessage("Transcript refined", 8000)
+        if info.refined:
+            self.status_line.show_autosave(info, finished=True)
+            self.statusBar().showMessage("Transcript refined", 8000)
+        else:
+            self.status_line.show_transcribed(info.source)
 
     def _on_status(self, status) -> None:
         if status.channel and status.channel == self.store.settings.system_label.strip():

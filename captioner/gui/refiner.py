@@ -16,15 +16,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from captioner.engine.refine import Cancelled, find_session, refine_session
+from captioner.audio.sources import AudioSourceError, decode_file
+from captioner.engine.refine import Cancelled, decode_audio_file, find_session, refine_session
+from captioner.events import SAMPLE_RATE
 from captioner.gui.tasks import Latest, run_in_thread
 
 
 @dataclass
 class RefineJob:
-    """A session to refine: its transcript's path, and how."""
+    """A session to refine (its transcript's path), or a recording to transcribe (`recording`), and how."""
 
-    path: Path
+    path: Path | None
     model: object = field(repr=False)  # a faster-whisper WhisperModel (the loaded transcriber's)
     vocabulary: str | None = None  # None: the session's own
     language: str | None = "en"
@@ -33,6 +35,7 @@ class RefineJob:
     kinds: tuple[str, ...] = ()
     info: object = None  # the session's SessionInfo in the app
     show: bool = False  # show its refined transcript when done, whatever session the window shows (Improve…)
+    recording: Path | None = None  # an audio or video file to transcribe: nothing is written, the captions come back
 
 
 def refine_text(done_s: float, total_s: float, left_s: float) -> str:
@@ -81,6 +84,11 @@ class Refiner(QObject):
             self.progress.emit(done_s, total_s, left)
 
         def work():
+            if job.recording is not None:
+                audio = decode_file(str(job.recording))
+                total = len(audio) / SAMPLE_RATE
+                return decode_audio_file(job.model, audio, vocabulary=job.vocabulary or "", language=job.language,
+                                         progress=lambda s: on_progress(s, total), cancel=cancel)
             session = find_session(job.path)
             return refine_session(session, job.model, vocabulary=job.vocabulary, language=job.language, srt_labels=job.srt_labels,
                                   progress=on_progress, cancel=cancel, delete_audio=job.delete_audio, kinds=job.kinds)
@@ -117,6 +125,9 @@ class Refiner(QObject):
         if not self._latest.is_current(ticket) or isinstance(exc, Cancelled):
             return
         self.running = None
-        self.failed.emit(job, f"The transcript could not be refined: {exc}. The live transcript is kept as it was.")
+        if job.recording is not None:
+            self.failed.emit(job, str(exc) if isinstance(exc, AudioSourceError) else f"{job.recording.name} could not be transcribed: {exc}.")
+        else:
+            self.failed.emit(job, f"The transcript could not be refined: {exc}. The live transcript is kept as it was.")
         self.stopped.emit()
         self.resume()

@@ -119,6 +119,11 @@ class StatusLine(QWidget):
             self.autosave_label.setText("Autosave off")
             self.autosave_label.setToolTip("")
 
+    def show_transcribed(self, name: str) -> None:
+        """A recording transcribed offline is shown: it is saved by Export, not autosaved."""
+        self.autosave_label.setText(f"Transcribed {name}: File → Export saves it")
+        self.autosave_label.setToolTip("")
+
     def show_refine(self, text: str) -> None:
         """A refine under way (its share done and time left) with a Cancel link; "" hides it."""
         self.refine_label.setText(f'{text} · <a href="cancel">Cancel</a>' if text else "")

@@ -118,3 +118,28 @@ def test_improve_a_past_session_that_still_has_its_audio(make_app, qtbot, speech
     past.srt_path.with_name("other.srt").write_text("")
     w.improve_transcript(str(past.srt_path.with_name("other.srt")))
     assert "The session other has no recorded audio" in w.message_bar.text
+
+
+@pytest.mark.slow
+def test_transcribe_a_recording_in_the_app(make_app, qtbot, tmp_path: Path, speech_wav: Path) -> None:
+    from tests.test_cli import write_video
+    from tests.speech import read_wav
+
+    app = make_app(compute_device="cpu", preload=True)
+    w, c = app.window, app.controller
+    qtbot.waitUntil(lambda: c.transcriber is not None, timeout=30000)
+    video = write_video(tmp_path / "talk.mp4", read_wav(speech_wav))
+    progress: list[str] = []
+    c.refiner.progress.connect(lambda *_: progress.append(w.status_line.refine_label.text()))
+    w.transcribe_recording(str(video))  # File → Transcribe a recording…, the file picked
+    qtbot.waitUntil(lambda: bool(c.finals) and not c.refiner.busy, timeout=60000)
+    assert progress and progress[-1].startswith("Refining: 100 %")
+    assert wer(" ".join(SENTENCES), " ".join(e.text for e in c.finals)) <= 0.2
+    assert {"morning", "travel"} <= set(words(w.transcript.plain_text()))
+    assert w.status_line.autosave_label.text() == "Transcribed talk.mp4: File → Export saves it"
+    assert c.unsaved  # kept by Export, so Start asks before clearing it
+    shoot(w, "transcribe-recording.png")
+    bad = tmp_path / "notes.mp3"
+    bad.write_text("not audio")
+    assert c.transcribe_recording(bad) == ""  # (the window would first ask about the unsaved transcript)
+    qtbot.waitUntil(lambda: "is not audio in a format captioner reads" in w.message_bar.text, timeout=10000)
