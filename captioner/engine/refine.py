@@ -8,8 +8,8 @@ zero). A meeting's channels are cut into sentences and merged in spoken order; a
 that repeats what the speakers just played is dropped as an echo, as the live session drops it.
 
 A refined session's files are written complete beside the live ones first (`<stem>.refined.srt`, …);
-only then does each live file become `<stem>.live.srt` / `.live.txt` and the refined one take the
-session's name. A refine killed at any point loses nothing: run again, it starts over and finishes,
+only then is each live file kept as `<stem>.live.srt` / `.live.txt` and the refined one moved over the
+session's name, in one step (the session's file never goes missing). A refine killed at any point loses nothing: run again, it starts over and finishes,
 and a live file already set aside is never written over.
 """
 
@@ -29,6 +29,7 @@ from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
+from captioner import files
 from captioner.files import sync_folder
 from captioner.subtitles.cues import SENTENCE_END
 from captioner.subtitles.srt import format_srt
@@ -216,6 +217,15 @@ def save_refined(session: Session, events: Sequence[CaptionEvent], *, srt_labels
     for suffix in texts:
         current, live = session.path(suffix), session.path(suffix, LIVE)
         if suffix != ".vtt" and current.exists() and not live.exists():
-            os.rename(current, live)
+            _keep_live(current, live)
         os.replace(session.path(suffix, REFINED), current)
     sync_folder(session.folder)
+
+
+def _keep_live(current: Path, live: Path) -> None:
+    """The live file under its `.live` name too, before the refined one takes its place: the session's file never
+    goes missing, not even for a moment (a hard link; a private copy where the file system has none)."""
+    try:
+        os.link(current, live)
+    except OSError:
+        files.write_atomic(live, current.read_text(encoding="utf-8"))

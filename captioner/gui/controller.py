@@ -392,14 +392,15 @@ class SessionController(QObject):
         return recorder
 
     def _refine_when_done(self, info: SessionInfo) -> None:
-        """At Stop: refine the session's transcript from its audio in the background (when set so), then anything paused."""
+        """At Stop: refine the session's transcript from its audio in the background (when set so, and its autosave files
+        hold every caption: else the window keeps the captions to export), then anything paused."""
         audio = [p for p in info.audio_paths if p.exists()]
         transcript = info.srt_path or info.txt_path
         settings = self.settings
         if audio and transcript is None and settings.recording == RECORD_UNTIL_REFINED:
             for path in audio:  # nothing was captioned: nothing to refine
                 path.unlink(missing_ok=True)
-        elif audio and settings.refine_at_stop and self._transcriber is not None:
+        elif audio and settings.refine_at_stop and self._transcriber is not None and not info.autosave_failed:
             self.refiner.refine(RefineJob(transcript, self._transcriber.model, vocabulary=settings.vocabulary,
                                           language=self.model_request().decode_language, srt_labels=settings.srt_labels,
                                           delete_audio=settings.recording == RECORD_UNTIL_REFINED, kinds=tuple(info.sides.values()),

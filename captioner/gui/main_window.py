@@ -206,9 +206,9 @@ class MainWindow(QMainWindow):
         c.sessionStarted.connect(self._on_session_started)
         c.sessionFinished.connect(self._on_session_finished)
         c.transcriptRefined.connect(self._on_refined)
-        c.refiner.progress.connect(lambda done, total, left: self.status_line.show_refine(refine_text(done, total, left)))
-        c.refiner.stopped.connect(lambda: self.status_line.show_refine(""))
-        c.refiner.failed.connect(lambda _job, text: self.show_message("warning", text))
+        c.refiner.progress.connect(self._on_refine_progress)
+        c.refiner.stopped.connect(self._on_refine_stopped)
+        c.refiner.failed.connect(self._on_refine_failed)
         self.status_line.cancelRefine.connect(c.refiner.cancel)
         self.store.changed.connect(self._settings_changed)
 
@@ -332,6 +332,15 @@ class MainWindow(QMainWindow):
         saved = [p.name for p in (info.srt_path, info.txt_path) if p is not None] if info is not None else []
         if saved:
             self.statusBar().showMessage(f"Session saved as {' and '.join(saved)}", 8000)
+
+    def _on_refine_progress(self, done_s: float, total_s: float, left_s: float) -> None:
+        self.status_line.show_refine(refine_text(done_s, total_s, left_s))
+
+    def _on_refine_stopped(self) -> None:
+        self.status_line.show_refine("")
+
+    def _on_refine_failed(self, _job, text: str) -> None:
+        self.show_message("warning", text)
 
     def _on_refined(self, info: SessionInfo, updates) -> None:
         """The transcript shown is now the refined one (or a transcribed recording's)."""
@@ -465,6 +474,7 @@ class MainWindow(QMainWindow):
         if self.controller.busy:
             log.warning("closing while the session is still finishing; captions saved so far are on disk")
         self._close_done = True
+        self.controller.refiner.cancel()  # the session keeps its audio: File → Improve a transcript… does it later
         if self.monitor is not None:
             self.monitor.shutdown()
             self.monitor.wait_stopped(1.0)  # close the stream before the interpreter tears PortAudio down
