@@ -19,7 +19,7 @@ import zlib
 import numpy as np
 
 from captioner.engine.filters import SegmentScore, collapse_repeats, is_invented
-from captioner.engine.transcriber import FULL_WINDOW_FRAMES, Transcriber, Transcript, _segment_words, join_words, token_budget, window_frames
+from captioner.engine.transcriber import FULL_WINDOW_FRAMES, Transcriber, Transcript, segment_words, join_words, token_budget, window_frames
 
 KNOWN = ("own-cr", "loop-retry")
 
@@ -64,7 +64,7 @@ class ExperimentalTranscriber(Transcriber):
             if is_invented(score, rms):
                 dropped.append(seg.text.strip())
                 continue
-            words.extend(_segment_words(seg))
+            words.extend(segment_words(seg))
         kept = collapse_repeats(words, key=lambda w: w.text)
         looped |= len(kept) < len(words) or _repeats_4gram([w.text for w in words])
         return kept, dropped, looped

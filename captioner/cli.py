@@ -62,8 +62,25 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--srt", metavar="OUT", help="write subtitles here as they are made")
     cap.add_argument("--txt", metavar="OUT", help="write the plain transcript here as it is made")
     cap.add_argument("--overwrite", action="store_true", help="replace existing --srt/--txt files")
+    cap.add_argument("--keep-audio", action="store_true",
+                     help="keep the session's audio beside the --srt (or --txt) file, as STEM.audio.opus (one file per side with "
+                          "--system-audio), so that `captioner refine` can improve the transcript afterwards")
     cap.add_argument("--quiet", action="store_true", help="print no captions")
     cap.add_argument("--stats", action="store_true", help="print timing figures at the end")
+
+    ref = sub.add_parser("refine", help="transcribe a session's recorded audio again, the offline way, and make that its transcript")
+    ref.add_argument("session", metavar="SESSION", help="the session's .srt (or .txt) file, or a folder holding one session with audio")
+    _offline_args(ref, model_help="default: the model the session captioned with")
+    ref.add_argument("--srt-labels", action="store_true", help="begin each SRT cue with its label (TXT always has it, VTT as a voice tag)")
+    ref.add_argument("--delete-audio", action="store_true", help="delete the session's recorded audio once the refined files are written")
+
+    tra = sub.add_parser("transcribe", help="transcribe an audio or video file the offline way, with a progress bar")
+    tra.add_argument("file", metavar="FILE", help="any audio or video file (wav, flac, mp3, ogg, m4a, mp4, ...)")
+    _offline_args(tra, model_help=f"default {DEFAULT_MODEL}")
+    tra.add_argument("--srt", metavar="OUT", help="write subtitles here")
+    tra.add_argument("--txt", metavar="OUT", help="write the plain transcript here")
+    tra.add_argument("--vtt", metavar="OUT", help="write WebVTT subtitles here")
+    tra.add_argument("--overwrite", action="store_true", help="replace existing output files")
 
     sub.add_parser("devices", help="list audio input devices and the outputs whose sound can be captioned")
 
@@ -85,11 +102,24 @@ def _model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (default: float16 on CUDA, int8 on CPU)")
 
 
+def _offline_args(p: argparse.ArgumentParser, *, model_help: str) -> None:
+    p.add_argument("--model", default=None, help=f"a faster-whisper model name or a model folder ({model_help})")
+    p.add_argument("--compute-device", choices=("auto", "cpu", "cuda"), default="auto", help="where the model runs (default: CUDA if present, else CPU)")
+    p.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (default: float16 on CUDA, int8 on CPU)")
+    p.add_argument("--language", default="en", help="spoken language code, or 'auto' (multilingual models only; default en)")
+    p.add_argument("--vocabulary", metavar="TERMS|FILE", default=None,
+                   help="names and terms to expect, comma-separated, or a text file of them (refine: default the session's)")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "caption":
             return caption(args)
+        if args.command == "refine":
+            return refine(args)
+        if args.command == "transcribe":
+            return transcribe(args)
         if args.command == "devices":
             return devices()
         if args.command == "selftest":
@@ -209,6 +239,8 @@ def caption(args: argparse.Namespace) -> int:
         raise CliError("--realtime goes with --input")
     if args.system_audio is not None and args.input:
         raise CliError("--system-audio captions live sound; it does not go with --input")
+    if args.keep_audio and not (args.srt or args.txt):
+        raise CliError("--keep-audio keeps the audio beside the --srt or --txt file: give one")
     channels = meeting_channels(args)
     try:
         vocabulary = read_vocabulary(args.vocabulary) if args.vocabulary else ""
@@ -254,16 +286,20 @@ def caption(args: argparse.Namespace) -> int:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
         config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
+        recorder = _recorder(args, channels, vocabulary) if args.keep_audio else None
         if channels:
-            session = MeetingSession(channels, transcriber, config, sinks, on_status=on_status, on_error=on_error, echo=None if args.keep_echo else EchoRule())
+            session = MeetingSession(channels, transcriber, config, sinks, on_status=on_status, on_error=on_error,
+                                     echo=None if args.keep_echo else EchoRule(), recorder=recorder)
         else:
-            session = CaptionSession(source, transcriber, config, sinks, on_status=on_status, on_error=on_error)
+            session = CaptionSession(source, transcriber, config, sinks, on_status=on_status, on_error=on_error, recorder=recorder)
         files.pop_all()  # the session closes the sinks from here on
         try:
             session.start()
         except AudioSourceError as exc:
             for sink in sinks:
                 sink.close()
+            if recorder is not None:
+                recorder.close()
             remove_if_empty(args.srt, args.txt)
             raise CliError(str(exc)) from exc
         say(start_line(args))
@@ -291,6 +327,118 @@ def start_line(args: argparse.Namespace) -> str:
         output = args.system_audio or "the default output"
         heard = f"{mic} and what {output} plays" if args.device else f"what {output} plays"
     return f"listening to {heard}; captions appear as people speak (Ctrl-C to stop)"
+
+
+def _recorder(args: argparse.Namespace, channels: list, vocabulary: str):
+    """The recorder of a --keep-audio session, its files beside the transcript; None (said on stderr) when they cannot be made."""
+    from pathlib import Path
+
+    from captioner.audio.recorder import RecordingError, SessionRecorder
+
+    transcript = Path(args.srt or args.txt)
+    try:
+        return SessionRecorder.open(transcript.parent, transcript.stem, [ch.label for ch in channels] or [""],
+                                    kinds=[ch.kind for ch in channels], model=str(args.model), vocabulary=vocabulary)
+    except RecordingError as exc:
+        print(f"captioner: warning: {exc} Captions go on without it.", file=sys.stderr)
+        return None
+
+
+class _AudioBar:
+    """A tqdm bar on stderr over the seconds of audio an offline decode has done."""
+
+    def __init__(self, desc: str) -> None:
+        self.desc = desc
+        self.bar = None
+
+    def __call__(self, done_s: float, total_s: float) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=round(total_s, 1), unit="s", desc=self.desc, file=sys.stderr,
+                            bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s of audio [{elapsed}<{remaining}]")
+        self.bar.update(round(min(done_s, total_s), 1) - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _offline_model(args: argparse.Namespace, model: str):
+    """The transcriber an offline decode runs on (downloading the model with a bar if needed)."""
+    args.model, args.beam_size = model, 1
+    return load_transcriber(args)
+
+
+def _vocabulary(args: argparse.Namespace) -> str | None:
+    from captioner.engine.vocabulary import read_vocabulary
+
+    try:
+        return None if args.vocabulary is None else read_vocabulary(args.vocabulary) if args.vocabulary else ""
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def refine(args: argparse.Namespace) -> int:
+    """Decode a session's recorded audio again, offline, and make that its transcript (the live one kept as .live.*)."""
+    from captioner.engine.refine import NothingToRefine, find_session, refine_session
+    from captioner.subtitles.errors import SubtitleFileError
+
+    try:
+        session = find_session(args.session)
+    except NothingToRefine as exc:
+        raise CliError(str(exc)) from exc
+    vocabulary = _vocabulary(args)
+    transcriber = _offline_model(args, args.model or session.model or default_model())
+    language = None if args.language == "auto" else args.language
+    bar = _AudioBar(f"refining {session.stem}")
+    try:
+        events = refine_session(session, transcriber.model, vocabulary=vocabulary, language=language, srt_labels=args.srt_labels,
+                                progress=bar, delete_audio=args.delete_audio)
+    except (SubtitleFileError, OSError) as exc:
+        raise CliError(f"The refined transcript could not be written ({exc}); the live one is untouched.") from exc
+    finally:
+        bar.close()
+    names = ", ".join(str(session.path(suffix)) for suffix in (".srt", ".txt", ".vtt"))
+    print(f"captioner: refined {len(events)} captions into {names}; the live transcript is kept as {session.stem}.live.*", file=sys.stderr)
+    return 0
+
+
+def transcribe(args: argparse.Namespace) -> int:
+    """Decode any audio or video file offline; print the transcript, or write it as --srt/--txt/--vtt."""
+    from pathlib import Path
+
+    from captioner.audio.sources import AudioSourceError, decode_file
+    from captioner.engine.refine import decode_audio_file
+    from captioner.subtitles import write_srt, write_txt, write_vtt
+    from captioner.subtitles.errors import SubtitleFileError
+    from captioner.subtitles.txt import format_txt
+
+    outputs = [(path, write) for path, write in ((args.srt, write_srt), (args.txt, write_txt), (args.vtt, write_vtt)) if path]
+    for path, _ in outputs:
+        if Path(path).exists() and not args.overwrite:
+            raise CliError(f"{path} already exists (--overwrite replaces it)")
+    vocabulary = _vocabulary(args) or ""
+    try:
+        audio = decode_file(args.file)
+    except AudioSourceError as exc:
+        raise CliError(str(exc)) from exc
+    transcriber = _offline_model(args, args.model or default_model())
+    language = None if args.language == "auto" else args.language
+    bar = _AudioBar(f"transcribing {Path(args.file).name}")
+    try:
+        events = decode_audio_file(transcriber.model, audio, vocabulary=vocabulary, language=language,
+                                   progress=lambda s: bar(s, len(audio) / SAMPLE_RATE))
+    finally:
+        bar.close()
+    try:
+        for path, write in outputs:
+            write(path, events)
+    except SubtitleFileError as exc:
+        raise CliError(str(exc)) from exc
+    if not outputs:
+        print(format_txt(events), end="")
+    return 0
 
 
 def meeting_channels(args: argparse.Namespace) -> list:

@@ -32,6 +32,9 @@ SETTINGS_VERSION = 1
 SETTINGS_FILENAME = "settings.json"
 COMPUTE_DEVICES = ("auto", "cuda", "cpu")
 MAX_RECENT_FOLDERS = 5
+# what becomes of a session's recorded audio: kept, deleted once its transcript is refined, never recorded (no refining)
+RECORD_KEEP, RECORD_UNTIL_REFINED, RECORD_NEVER = "keep", "until_refined", "never"
+RECORDING_CHOICES = (RECORD_UNTIL_REFINED, RECORD_KEEP, RECORD_NEVER)
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -87,6 +90,8 @@ class Settings:
     autosave: bool = True
     autosave_dir: str = ""  # "" = default_sessions_dir()
     export_dir: str = ""  # the folder of the last export; "" = the sessions folder
+    recording: str = RECORD_UNTIL_REFINED  # the session's audio beside its autosave files: RECORDING_CHOICES
+    refine_at_stop: bool = True  # refine the transcript from the recorded audio in the background once a session stops
     main_window_geometry: str = ""  # base64 of QWidget.saveGeometry()
     # system-wide shortcuts (Qt key sequences; "" = none): they work while another window has focus
     global_shortcuts: bool = True
@@ -168,6 +173,8 @@ _SETTINGS_RULES = {
     "autosave": _bool,
     "autosave_dir": _str,
     "export_dir": _str,
+    "recording": lambda v: v in RECORDING_CHOICES,
+    "refine_at_stop": _bool,
     "main_window_geometry": _str,
     "global_shortcuts": _bool,
     "shortcut_start_stop": _str,

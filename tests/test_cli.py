@@ -441,3 +441,105 @@ def test_the_command_says_it_loads_then_that_it_listens(tmp_path, tiny_model, se
     assert f"captioner: captioning {sentence_wav}" in done.stderr
     quiet = run("caption", "--input", sentence_wav, "--model", tiny_model, "--quiet")
     assert "loading" not in quiet.stderr and "captioning" not in quiet.stderr
+def test_keep_audio_keeps_the_session_audio_beside_its_transcript(tmp_path, tiny_model, sentence_wav):
+    from captioner.audio.recorder import find_tracks
+    from captioner.audio.sources import decode_file
+
+    out_srt = tmp_path / "talk.srt"
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model, "--srt", out_srt, "--keep-audio", "--quiet")
+    assert done.returncode == 0, done.stderr
+    (track,) = find_tracks(tmp_path, "talk")
+    assert track.path == tmp_path / "talk.audio.opus" and track.model == str(tiny_model)
+    assert (track.path.stat().st_mode & 0o777) == 0o600
+    assert abs(len(decode_file(str(track.path))) - len(read_wav(sentence_wav))) < SR // 20
+
+
+def test_keep_audio_needs_a_transcript_and_a_folder_that_takes_it(tmp_path, tiny_model, sentence_wav):
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model, "--keep-audio")
+    assert done.returncode == 1 and "--keep-audio keeps the audio beside the --srt or --txt file" in done.stderr
+    (tmp_path / "talk.audio.opus").mkdir()  # the recording's name is taken by a folder
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model, "--srt", tmp_path / "talk.srt", "--keep-audio", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert "warning: Could not record the session's audio to" in done.stderr and "Captions go on without it." in done.stderr
+    assert wer(SENTENCE, " ".join(c.content for c in parse_srt(tmp_path / "talk.srt"))) <= 0.2
+
+
+def test_refine_killed_midway_leaves_the_live_files_and_a_restart_finishes(tmp_path, tiny_model, talk_wav):
+    folder = tmp_path / "session"
+    folder.mkdir()
+    long_talk = write_wav(tmp_path / "long.wav", np.tile(read_wav(talk_wav[0]), 4))  # about 80 s: long enough to be killed mid-way
+    done = run("caption", "--input", long_talk, "--model", tiny_model, "--srt", folder / "talk.srt", "--txt", folder / "talk.txt",
+               "--keep-audio", "--quiet", timeout=300)
+    assert done.returncode == 0, done.stderr
+    live = {name: (folder / name).read_bytes() for name in ("talk.srt", "talk.txt")}
+    proc = captioner("refine", folder / "talk.srt", "--model", tiny_model)
+    assert proc.stderr is not None
+    progress = ""
+    while "s of audio" not in progress:  # killed once decoding is under way
+        progress += proc.stderr.read(1)
+        assert proc.poll() is None, progress
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(30)
+    assert {name: (folder / name).read_bytes() for name in live} == live
+    assert not (folder / "talk.live.srt").exists()
+    done = run("refine", folder, "--model", tiny_model, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "100%" in done.stderr and "refined" in done.stderr
+    assert {name: (folder / name.replace("talk.", "talk.live.")).read_bytes() for name in live} == live
+    assert wer(" ".join(SENTENCES * 4), " ".join(c.content for c in parse_srt(folder / "talk.srt"))) <= 0.15
+    assert wer(" ".join(SENTENCES * 4), (folder / "talk.txt").read_text()) <= 0.15
+    assert (folder / "talk.vtt").read_text().startswith("WEBVTT")
+    assert not list(folder.glob("*.refined.*")) and not list(folder.glob(".*.tmp"))
+
+
+def test_refine_a_session_without_audio(tmp_path, tiny_model, sentence_wav):
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model, "--srt", tmp_path / "talk.srt", "--quiet")
+    assert done.returncode == 0, done.stderr
+    done = run("refine", tmp_path / "talk.srt", "--model", tiny_model)
+    assert done.returncode == 1
+    assert "The session talk has no recorded audio" in done.stderr and "--keep-audio" in done.stderr
+
+
+def write_video(path: Path, audio: np.ndarray) -> Path:
+    """An MP4 with a small H.264 picture and the speech as AAC at 48 kHz, with PyAV's own ffmpeg."""
+    import soxr
+
+    samples = soxr.resample(audio, SR, 48000).astype(np.float32)
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264" if "libx264" in av.codecs_available else "mpeg4", rate=10)
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        sound = container.add_stream("aac", rate=48000, layout="mono")
+        for n in range(int(len(audio) / SR * 10)):
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), n % 255, np.uint8), format="rgb24")
+            frame.pts = n
+            container.mux(video.encode(frame))
+        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="fltp", layout="mono")
+        frame.sample_rate = 48000
+        container.mux([*sound.encode(frame), *sound.encode(None), *video.encode(None)])
+    return path
+
+
+@pytest.mark.parametrize("kind", ["mp3", "mp4"])
+def test_transcribe_a_recording(tmp_path, tiny_model, talk_wav, kind):
+    audio = read_wav(talk_wav[0])
+    media = write_mp3(tmp_path / "talk.mp3", audio, 44100, 2) if kind == "mp3" else write_video(tmp_path / "talk.mp4", audio)
+    outs = {suffix: tmp_path / f"out.{suffix}" for suffix in ("srt", "txt", "vtt")}
+    done = run("transcribe", media, "--model", tiny_model, *(a for s, p in outs.items() for a in (f"--{s}", p)), timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "100%" in done.stderr
+    assert wer(" ".join(SENTENCES), " ".join(c.content for c in parse_srt(outs["srt"]))) <= 0.15
+    assert wer(" ".join(SENTENCES), outs["txt"].read_text()) <= 0.15
+    assert outs["vtt"].read_text().startswith("WEBVTT")
+    assert all((p.stat().st_mode & 0o777) == 0o600 for p in outs.values())
+    done = run("transcribe", media, "--model", tiny_model, "--txt", outs["txt"])
+    assert done.returncode == 1 and "already exists (--overwrite replaces it)" in done.stderr
+
+
+def test_transcribe_prints_the_transcript_and_says_what_it_cannot_read(tmp_path, tiny_model, sentence_wav):
+    done = run("transcribe", sentence_wav, "--model", tiny_model)
+    assert done.returncode == 0, done.stderr
+    assert wer(SENTENCE, done.stdout) <= 0.2
+    bad = tmp_path / "notes.mp3"
+    bad.write_text("not audio")
+    done = run("transcribe", bad, "--model", tiny_model)
+    assert done.returncode == 1 and "is not audio in a format captioner reads" in done.stderr

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSource, AudioSourceError
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
@@ -97,10 +98,11 @@ class MeetingSession(SessionBase):
         on_error: Callable[[SessionError], None] | None = None,
         echo: EchoRule | None = EchoRule(),
         status_interval_s: float = 0.25,
+        recorder: SessionRecorder | None = None,
     ) -> None:
         if not channels:
             raise ValueError("a meeting session needs at least one channel")
-        super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-meeting")
+        super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-meeting", recorder)
         self.lanes = [_Lane(i, ch, CaptionEngine(config)) for i, ch in enumerate(channels)]
         self.order = SpokenOrder(self.lanes, echo)
         self._t0 = 0.0
@@ -170,6 +172,8 @@ class MeetingSession(SessionBase):
         got = block is not None and len(block) > 0
         if got:
             self._place(lane, len(block))
+            if self.recorder is not None:
+                self.recorder.feed(lane.index, block, lane.at)
             lane.level = float(np.sqrt(np.mean(block * block)))
             self._collect(lane, lane.engine.feed(block))
         if self._stop.is_set():

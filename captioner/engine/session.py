@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSource, AudioSourceError
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.transcriber import Transcriber, Transcript
@@ -48,8 +49,12 @@ class SessionBase:
         on_error: Callable[[SessionError], None] | None,
         status_interval_s: float,
         thread_name: str,
+        recorder: SessionRecorder | None = None,
     ) -> None:
         self.transcriber = transcriber
+        self.recorder = recorder  # keeps each channel's audio, as the engines are fed it
+        if recorder is not None:
+            recorder.on_error = lambda message: self._report(message, fatal=False)
         self.sinks: list[CaptionSink] = list(sinks)
         self.on_status = on_status
         self.on_error = on_error
@@ -100,6 +105,8 @@ class SessionBase:
             pass
         finally:
             self._stop_sources()
+            if self.recorder is not None:
+                self.recorder.close()
             self._jobs.put(None)
             self._worker_thread.join()
             self._finish()
@@ -178,8 +185,9 @@ class CaptionSession(SessionBase):
         on_status: Callable[[SessionStatus], None] | None = None,
         on_error: Callable[[SessionError], None] | None = None,
         status_interval_s: float = 0.25,
+        recorder: SessionRecorder | None = None,
     ) -> None:
-        super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-engine")
+        super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-engine", recorder)
         self.source = source
         self.engine = CaptionEngine(config)
         self.final_delays_s: list[float] = []  # audio clock at emission minus the caption's end
@@ -226,6 +234,8 @@ class CaptionSession(SessionBase):
             return True
         if block is not None and len(block):
             self._level = float(np.sqrt(np.mean(block * block)))
+            if self.recorder is not None:
+                self.recorder.feed(0, block)
             events.extend(self.engine.feed(block))
         if self._stop.is_set():
             self.source.stop()

@@ -287,7 +287,7 @@ class Transcriber:
                 dropped.append(seg.text.strip())
                 looped |= is_loop(score)
                 continue
-            words.extend(_segment_words(seg))
+            words.extend(segment_words(seg))
         words = collapse_repeats(words, key=lambda w: w.text)
         problem = pass_problem(cut=cut, looped=looped, text_end_s=text_end,
                                clip_s=len(audio) / SAMPLE_RATE, rms=rms,
@@ -329,7 +329,7 @@ def _encoder_layers(model_path: str) -> int | None:
     return shape.encoder_layers if shape is not None else None
 
 
-def _segment_words(seg) -> list[Word]:
+def segment_words(seg) -> list[Word]:
     """Words of a faster-whisper segment, or the segment as one word without timestamps."""
     if seg.words:
         return [

@@ -28,6 +28,10 @@ class AppActions(QObject):
         super().__init__(parent)
         self.start_stop = _action(self, "&Start captioning", START_SHORTCUT, tip=f"Start or stop captioning ({START_SHORTCUT})")
         self.caption_file = _action(self, "Caption an &audio file…", tip="Play an audio file into the captioner as if it were live")
+        self.improve = _action(self, "&Improve a transcript…",
+                               tip="Transcribe a past session again from its recorded audio, the offline way (the live transcript is kept)")
+        self.transcribe = _action(self, "&Transcribe a recording…",
+                                  tip="Transcribe an audio or video file the offline way (not as if live); File → Export saves it")
         self.export_srt = _action(self, "Export as &SRT subtitles…")
         self.export_txt = _action(self, "Export as plain &text…")
         self.export_vtt = _action(self, "Export as &WebVTT subtitles…")

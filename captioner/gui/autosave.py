@@ -36,6 +36,8 @@ class SessionInfo:
     autosave_removed: bool = False  # the session had no captions: its empty autosave files were removed
     autosave_failed: bool = False  # the autosave files do not hold every caption of the session
     sides: dict[str, str] = field(default_factory=dict)  # a meeting's labels and whose they are: {"You": MICROPHONE, …}
+    audio_paths: list[Path] = field(default_factory=list)  # the session's recorded audio, one file per side
+    refined: bool = False  # its transcript was refined from the audio (the live one kept as .live.*)
 
     @property
     def stem(self) -> str:

@@ -25,8 +25,9 @@ from captioner.gui.bridge import SessionBridge
 from captioner.gui.merge import CaptionMerger, caption_delay_s
 from captioner.gui.model_loader import ModelLoader, describe_model_error, describe_transcriber
 from captioner.gui.settings_store import SettingsStore
+from captioner.gui.refiner import Refiner, RefineJob
 from captioner.gui.tasks import Latest, Task
-from captioner.settings import Settings
+from captioner.settings import RECORD_NEVER, RECORD_UNTIL_REFINED, Settings
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class SessionController(QObject):
     delayUpdate = Signal(float)  # seconds the captions trail the live audio
     sessionStarted = Signal(object)  # SessionInfo
     sessionFinished = Signal(object)  # SessionInfo
+    transcriptRefined = Signal(object, object)  # SessionInfo, the MergeUpdates of its refined captions (shown from now on)
     _autosaveReported = Signal(object)  # AutosaveReport, emitted on the engine thread
 
     def __init__(self, store: SettingsStore, *, monitor=None, session_config=None) -> None:
@@ -85,6 +87,8 @@ class SessionController(QObject):
         self._quiet = False  # the model loads in the background (preload) and nobody waits for it yet
         self._not_on_disk: ModelRequest | None = None  # a preload found this model not downloaded
         self.preload_models = False  # load the chosen model whenever idle and it is on disk (the app sets it)
+        self.refiner = Refiner(self)  # refines finished sessions in the background; pauses while a session runs
+        self.refiner.finished.connect(self._on_refined)
 
     # -- public API ----------------------------------------------------------
     @property
@@ -308,6 +312,7 @@ class SessionController(QObject):
         from captioner.engine.pipeline import EngineConfig
         from captioner.engine.session import CaptionSession
 
+        self.refiner.pause()  # the live session has the model to itself
         self._set_state(State.STARTING)
         self._started = False
         self.merger = CaptionMerger()
@@ -329,6 +334,7 @@ class SessionController(QObject):
         channels = source if isinstance(source, list) else None
         info.source = " + ".join(f"{ch.label}: {ch.source.description}" for ch in channels) if channels else getattr(source, "description", "")
         info.sides = {ch.label: ch.kind for ch in channels or ()}
+        recorder = self._open_recorder(info, channels or [])
         bridge = SessionBridge()
         bridge.caption.connect(self._on_caption)
         bridge.status.connect(self._on_status)
@@ -344,6 +350,7 @@ class SessionController(QObject):
             on_status=bridge.on_status,
             on_error=bridge.on_error,
             status_interval_s=0.1,
+            recorder=recorder,
         )
         self._bridge, self.session, self.info = bridge, session, info
         monitor = self.monitor
@@ -366,6 +373,92 @@ class SessionController(QObject):
         if warning:
             self.message.emit("warning", warning)
         return writers
+
+    def _open_recorder(self, info: SessionInfo, channels: list):
+        """The recorder of the session's audio beside its autosave files (None: not recording, or said why not)."""
+        from captioner.audio.recorder import RecordingError, SessionRecorder
+
+        transcript = info.srt_path or info.txt_path
+        if self.settings.recording == RECORD_NEVER or transcript is None:
+            return None
+        try:
+            recorder = SessionRecorder.open(transcript.parent, transcript.stem, [ch.label for ch in channels] or [""],
+                                            kinds=[ch.kind for ch in channels], model=self._transcriber.name,
+                                            vocabulary=self.settings.vocabulary)
+        except RecordingError as exc:
+            self.message.emit("warning", f"{exc} Captions go on; this session's transcript cannot be refined afterwards.")
+            return None
+        info.audio_paths = recorder.paths
+        return recorder
+
+    def _refine_when_done(self, info: SessionInfo) -> None:
+        """At Stop: refine the session's transcript from its audio in the background (when set so, and its autosave files
+        hold every caption: else the window keeps the captions to export), then anything paused."""
+        audio = [p for p in info.audio_paths if p.exists()]
+        transcript = info.srt_path or info.txt_path
+        settings = self.settings
+        if audio and transcript is None and settings.recording == RECORD_UNTIL_REFINED:
+            for path in audio:  # nothing was captioned: nothing to refine
+                path.unlink(missing_ok=True)
+        elif audio and settings.refine_at_stop and self._transcriber is not None and not info.autosave_failed:
+            self.refiner.refine(RefineJob(transcript, self._transcriber.model, vocabulary=settings.vocabulary,
+                                          language=self.model_request().decode_language, srt_labels=settings.srt_labels,
+                                          delete_audio=settings.recording == RECORD_UNTIL_REFINED, kinds=tuple(info.sides.values()),
+                                          info=info))
+        self.refiner.resume()
+
+    def improve(self, path: str | Path) -> str:
+        """Refine a past session (its .srt or .txt) from its recorded audio in the background; shown when done.
+        Returns "" once it is queued, else why it cannot be."""
+        from captioner.engine.refine import NothingToRefine, find_session
+
+        why = self._offline_blocked()
+        if why:
+            return why
+        try:
+            session = find_session(path)
+        except NothingToRefine as exc:
+            return str(exc)
+        srt, txt = session.path(".srt"), session.path(".txt")
+        info = SessionInfo(model=session.model, srt_path=srt if srt.exists() else None, txt_path=txt if txt.exists() else None,
+                           sides={t.label: t.kind for t in session.tracks if t.label}, audio_paths=[t.path for t in session.tracks])
+        settings = self.settings
+        self.refiner.refine(RefineJob(srt, self._transcriber.model, language=self.model_request().decode_language,
+                                      srt_labels=settings.srt_labels, delete_audio=settings.recording == RECORD_UNTIL_REFINED,
+                                      info=info, show=True))
+        return ""
+
+    def _offline_blocked(self) -> str:
+        """Why an offline decode cannot be asked for now ("" when it can): a live session has the model to itself."""
+        if self.busy:
+            return "Stop the current session first: a live session has the model to itself."
+        if self._transcriber is None:
+            return "The model is not loaded yet: wait until the model picker says it is ready, then try again."
+        return ""
+
+    def transcribe_recording(self, path: str | Path) -> str:
+        """Transcribe an audio or video file offline in the background; its captions are shown (and exported) when done.
+        Returns "" once it is queued, else why it cannot be."""
+        why = self._offline_blocked()
+        if why:
+            return why
+        path = Path(path)
+        info = SessionInfo(model=self._transcriber.name, source=path.name)
+        self.refiner.refine(RefineJob(None, self._transcriber.model, vocabulary=self.settings.vocabulary,
+                                      language=self.model_request().decode_language, info=info, show=True, recording=path))
+        return ""
+
+    def _on_refined(self, job: RefineJob, events: list[CaptionEvent]) -> None:
+        """A refined session still shown (no session since), or one asked for (Improve…), shows and exports its refined captions."""
+        info = job.info
+        if info is None or self.state is not State.IDLE or not (job.show or info is self.info):
+            return
+        self.info = info
+        self.merger = CaptionMerger()
+        updates = [self.merger.apply(event) for event in events]
+        self._saved_finals = 0 if job.recording is not None else len(events)  # a transcribed recording is saved by Export
+        info.refined = job.recording is None
+        self.transcriptRefined.emit(info, updates)
 
     def _on_autosave_report(self, report: AutosaveReport) -> None:
         """What happened to an autosave file (queued here from the engine thread), said in the banner."""
@@ -405,11 +498,15 @@ class SessionController(QObject):
             writer.close()
         if self.info is not None:
             remove_if_empty(self.info.srt_path, self.info.txt_path)
+        recorder = getattr(self.session, "recorder", None)
+        if recorder is not None:
+            recorder.close()  # no audio came: its files go
         self.session, self._bridge, self._writers = None, None, []
         self.message.emit("error", text)
         self._set_state(State.IDLE)
         if self.monitor is not None:
             self.monitor.resume()
+        self.refiner.resume()
 
     def _on_caption(self, event: CaptionEvent) -> None:
         update = self.merger.apply(event)
@@ -443,6 +540,8 @@ class SessionController(QObject):
             self.sessionStarted.emit(info)
         self._set_state(State.IDLE)
         self.sessionFinished.emit(info)
+        if info is not None:
+            self._refine_when_done(info)
         if self.monitor is not None:
             self.monitor.resume()
         if self.preload_models:

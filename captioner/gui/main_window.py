@@ -27,6 +27,7 @@ from captioner.gui.system_picker import SystemAudioPicker, list_outputs
 from captioner.gui.message_bar import MessageBar, Notice
 from captioner.gui.model_picker import MODEL_CAUSE, DownloadPanel, ModelPicker
 from captioner.gui.settings_store import SettingsStore
+from captioner.gui.refiner import refine_text
 from captioner.gui.status_line import StatusLine
 from captioner.gui.transcript_view import TranscriptView
 
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 SESSION_CAUSE = "session"  # notices about the session; the next session's start clears them
 AUTOSAVE_CAUSE = "autosave"  # notices about the session's autosave files (the newest replaces the one before)
 CLOSE_TIMEOUT_MS = 8000  # closing waits this long at most for the session to finish
+MEDIA_FILTER = "Audio and video files (*.wav *.flac *.mp3 *.ogg *.opus *.m4a *.aac *.webm *.mp4 *.mkv *.mov);;All files (*)"
 EXPORT_KINDS = {
     "srt": ("SRT subtitles", "SubRip subtitles (*.srt)"),
     "txt": ("plain text", "Text files (*.txt)"),
@@ -166,6 +168,8 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(a.start_stop)
         file_menu.addAction(a.caption_file)
+        file_menu.addAction(a.transcribe)
+        file_menu.addAction(a.improve)
         file_menu.addSeparator()
         export = file_menu.addMenu("&Export")
         export.addActions([a.export_srt, a.export_txt, a.export_vtt])
@@ -188,6 +192,8 @@ class MainWindow(QMainWindow):
         a, c = self.actions, self.controller
         a.start_stop.triggered.connect(self.toggle_session)
         a.caption_file.triggered.connect(self.caption_file)
+        a.improve.triggered.connect(self.improve_transcript)
+        a.transcribe.triggered.connect(self.transcribe_recording)
         a.export_srt.triggered.connect(lambda: self.export("srt"))
         a.export_txt.triggered.connect(lambda: self.export("txt"))
         a.export_vtt.triggered.connect(lambda: self.export("vtt"))
@@ -217,6 +223,11 @@ class MainWindow(QMainWindow):
         c.delayUpdate.connect(self.status_line.set_delay)
         c.sessionStarted.connect(self._on_session_started)
         c.sessionFinished.connect(self._on_session_finished)
+        c.transcriptRefined.connect(self._on_refined)
+        c.refiner.progress.connect(self._on_refine_progress)
+        c.refiner.stopped.connect(self._on_refine_stopped)
+        c.refiner.failed.connect(self._on_refine_failed)
+        self.status_line.cancelRefine.connect(c.refiner.cancel)
         self.store.changed.connect(self._settings_changed)
 
     # -- session --------------------------------------------------------------
@@ -268,10 +279,32 @@ class MainWindow(QMainWindow):
             return
         music = QStandardPaths.writableLocation(QStandardPaths.MusicLocation)
         path, _ = QFileDialog.getOpenFileName(
-            self, "Caption an audio file", music, "Audio files (*.wav *.flac *.mp3 *.ogg *.opus *.m4a *.aac *.webm *.mp4 *.mkv);;All files (*)"
+            self, "Caption an audio file", music, MEDIA_FILTER
         )
         if path:
             self.start_file_session(path)
+
+    def transcribe_recording(self, path: str = "") -> None:
+        """Transcribe an audio or video file offline (File → Transcribe a recording…); shown when done."""
+        if self.controller.unsaved and not self.may_clear_unsaved():
+            return
+        if not path:
+            music = QStandardPaths.writableLocation(QStandardPaths.MusicLocation)
+            path, _ = QFileDialog.getOpenFileName(self, "Transcribe a recording", music, MEDIA_FILTER)
+        if path:
+            why = self.controller.transcribe_recording(path)
+            if why:
+                self.show_message("warning", why)
+
+    def improve_transcript(self, path: str = "") -> None:
+        """Refine a past session that still has its audio (File → Improve a transcript…)."""
+        if not path:
+            folder = str(self.store.settings.sessions_dir())
+            path, _ = QFileDialog.getOpenFileName(self, "Improve a transcript", folder, "Session transcripts (*.srt *.txt);;All files (*)")
+        if path:
+            why = self.controller.improve(path)
+            if why:
+                self.show_message("warning", why)
 
     def start_file_session(self, path: str, realtime: bool = True) -> bool:
         def factory(_settings):
@@ -314,6 +347,28 @@ class MainWindow(QMainWindow):
 
     def _on_session_finished(self, info: SessionInfo | None) -> None:
         self.status_line.session_finished(info)  # it says where the session was saved
+
+    def _on_refine_progress(self, done_s: float, total_s: float, left_s: float) -> None:
+        self.status_line.show_refine(refine_text(done_s, total_s, left_s))
+
+    def _on_refine_stopped(self) -> None:
+        self.status_line.show_refine("")
+
+    def _on_refine_failed(self, _job, text: str) -> None:
+        self.show_message("warning", text)
+
+    def _on_refined(self, info: SessionInfo, updates) -> None:
+        """The transcript shown is now the refined one (or a transcribed recording's)."""
+        self._session_info = info
+        self.transcript.clear()
+        self.transcript.set_sides(info.sides)
+        for update in updates:
+            self.transcript.apply(update)
+        if info.refined:
+            self.status_line.show_autosave(info, finished=True)
+            self.statusBar().showMessage("Transcript refined", 8000)
+        else:
+            self.status_line.show_transcribed(info.source)
 
     def _on_status(self, status) -> None:
         if status.channel and status.channel == self.store.settings.system_label.strip():
@@ -443,6 +498,7 @@ class MainWindow(QMainWindow):
         if self.controller.busy:
             log.warning("closing while the session is still finishing; captions saved so far are on disk")
         self._close_done = True
+        self.controller.refiner.cancel()  # the session keeps its audio: File → Improve a transcript… does it later
         if self.monitor is not None:
             self.monitor.shutdown()
             self.monitor.wait_stopped(1.0)  # close the stream before the interpreter tears PortAudio down

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from captioner.engine.vocabulary import parse_vocabulary
 from captioner.gui.widgets import ColorButton
-from captioner.settings import OverlaySettings, Settings, default_sessions_dir
+from captioner.settings import RECORD_KEEP, RECORD_NEVER, RECORD_UNTIL_REFINED, OverlaySettings, Settings, default_sessions_dir
 
 LANGUAGES = (
     ("en", "English"),
@@ -53,7 +53,7 @@ class SettingsDialog(QDialog):
     preview = Signal(object)  # OverlaySettings, while the dialog is open
     # the Settings fields the dialog edits besides the overlay (what OK takes over)
     FIELDS = ("language", "beam_size", "vocabulary", "autosave", "autosave_dir", "mic_label", "system_label", "srt_labels",
-              "global_shortcuts", "shortcut_start_stop", "shortcut_overlay", "shortcut_click_through")
+              "global_shortcuts", "shortcut_start_stop", "shortcut_overlay", "shortcut_click_through", "recording", "refine_at_stop")
 
     def __init__(self, settings: Settings, parent: QWidget | None = None, *, tab: str = "overlay", shortcuts_note: str = "") -> None:
         super().__init__(parent)
@@ -195,6 +195,17 @@ class SettingsDialog(QDialog):
         row.addWidget(self.autosave_dir, 1)
         row.addWidget(browse)
         form.addRow("Autosave folder:", row)
+        self.recording = QComboBox()
+        for value, text in ((RECORD_UNTIL_REFINED, "Keep until the transcript is refined, then delete"),
+                            (RECORD_KEEP, "Keep"), (RECORD_NEVER, "Never record (no refined transcript)")):
+            self.recording.addItem(text, value)
+        self.recording.setCurrentIndex(max(0, self.recording.findData(s.recording)))
+        self.recording.setToolTip("Each side's audio is saved privately beside the session's SRT and TXT (Opus, about 10 MB per hour)")
+        form.addRow("Session audio:", self.recording)
+        self.refine_at_stop = QCheckBox("Refine the transcript when a session stops (in the background)")
+        self.refine_at_stop.setChecked(s.refine_at_stop)
+        self.refine_at_stop.setToolTip("The recorded audio is transcribed again the offline way; the live files are kept as .live.srt/.live.txt")
+        form.addRow(self.refine_at_stop)
         return page
 
     def _shortcuts_tab(self, s: Settings, note: str) -> QWidget:
@@ -261,6 +272,8 @@ class SettingsDialog(QDialog):
             autosave_dir=self.autosave_dir.text().strip(),
             global_shortcuts=self.global_shortcuts.isChecked(),
             **{name: edit.keySequence().toString(QKeySequence.PortableText) for name, edit in self.shortcut_edits.items()},
+            recording=self.recording.currentData(),
+            refine_at_stop=self.refine_at_stop.isChecked(),
         )
 
     def _emit_preview(self, *_args) -> None:

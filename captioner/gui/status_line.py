@@ -33,6 +33,7 @@ class StatusLine(QWidget):
     """Permanent labels for the window's status bar; `openAutosave` when the file link is clicked."""
 
     openAutosave = Signal()
+    cancelRefine = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,7 +58,14 @@ class StatusLine(QWidget):
         self.click_through_label = QLabel()
         self.set_click_through_shortcut(CLICK_THROUGH_SHORTCUT)
         self.click_through_label.hide()
-        for w in (self.state_label, self.model_status, self.lag_label, self.degraded_label, self.length_label, self.autosave_label, self.click_through_label):
+        self.refine_label = QLabel()
+        self.refine_label.setObjectName("refineLabel")
+        self.refine_label.setTextFormat(Qt.RichText)
+        self.refine_label.setToolTip("The session's recorded audio is transcribed again the offline way; the live transcript is kept")
+        self.refine_label.linkActivated.connect(lambda _link: self.cancelRefine.emit())
+        self.refine_label.hide()
+        for w in (self.state_label, self.model_status, self.lag_label, self.degraded_label, self.length_label, self.autosave_label,
+                  self.refine_label, self.click_through_label):
             row.addWidget(w)
         self.lag_label.hide()
         self.degraded_label.hide()
@@ -97,7 +105,13 @@ class StatusLine(QWidget):
         """Links the session's SRT while it exists; a finished session whose empty files were
         removed links nothing, and one whose files miss captions says to export it."""
         srt = info.srt_path if info is not None else None
-        if finished and info is not None and info.autosave_failed:
+        if srt is not None and info.refined:
+            self.autosave_label.setText(f'Refined: <a href="open">{srt.name}</a>')
+            live = [srt.with_name(f"{info.stem}.live{suffix}") for suffix in (".srt", ".txt")]
+            self.autosave_label.setToolTip("\n".join(["The transcript refined from the session's audio:",
+                                                       *(str(srt.with_suffix(s)) for s in (".srt", ".txt", ".vtt")),
+                                                       "The live transcript:", *(str(p) for p in live if p.exists())]))
+        elif finished and info is not None and info.autosave_failed:
             self.autosave_label.setText("Autosave failed: export the session")
             self.autosave_label.setToolTip("The autosave files do not hold every caption; File → Export saves them all")
         elif srt is not None and finished:  # said here, where nothing cuts it short (the status bar's messages are)
@@ -113,6 +127,16 @@ class StatusLine(QWidget):
         else:
             self.autosave_label.setText("Autosave off")
             self.autosave_label.setToolTip("")
+
+    def show_transcribed(self, name: str) -> None:
+        """A recording transcribed offline is shown: it is saved by Export, not autosaved."""
+        self.autosave_label.setText(f"Transcribed {name}: File → Export saves it")
+        self.autosave_label.setToolTip("")
+
+    def show_refine(self, text: str) -> None:
+        """A refine under way (its share done and time left) with a Cancel link; "" hides it."""
+        self.refine_label.setText(f'{text} · <a href="cancel">Cancel</a>' if text else "")
+        self.refine_label.setVisible(bool(text))
 
     def set_status(self, status: SessionStatus) -> None:
         self.length_label.setText(f"Session {format_clock(round(status.audio_s * SAMPLE_RATE), hours='short')}")

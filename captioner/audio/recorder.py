@@ -1,0 +1,231 @@
+"""A session's audio kept on disk: each channel's 16 kHz mono samples as Ogg/Opus beside its transcript.
+
+The recorder is a sink of the engine side: the session hands it every block it feeds an engine
+(`feed`, which only queues the block), and a writer thread of its own encodes and writes, so
+capture never waits on the disk. Opus at 24 kbit/s keeps speech at about 10 MB per hour per
+channel; an Ogg page goes to the file at least every second, so a process killed mid-session
+leaves a file that decodes up to its last page (about a second before the kill). Files are
+private to their owner, like the transcripts.
+
+A channel's file starts at the session clock's zero: audio that began later (a meeting's second
+channel) is preceded by silence, so a time in the file is a time in the session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from captioner import files
+from captioner.events import SAMPLE_RATE
+
+log = logging.getLogger(__name__)
+
+BITRATE = 24_000  # bit/s of Opus: ~10 MB per hour of one channel
+PAGE_US = 500_000  # the longest an Ogg page holds, in microseconds: about what a kill can lose
+SYNC_S = 10.0  # how often the written pages are made durable (fsync)
+AUDIO_SUFFIX = ".opus"
+# kept in each file's Opus tags: the channel's label, and the model and vocabulary the session captioned with
+LABEL_TAG, KIND_TAG, MODEL_TAG, VOCABULARY_TAG = "CAPTIONER_LABEL", "CAPTIONER_KIND", "CAPTIONER_MODEL", "CAPTIONER_VOCABULARY"
+_BINARY = getattr(os, "O_BINARY", 0)
+
+
+class RecordingError(OSError):
+    """The session's audio cannot be recorded; str() says so in words for people."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+@dataclass(frozen=True)
+class Track:
+    """One recorded channel: its file, who is heard in it ("" in a session of one input) and how (MICROPHONE, SYSTEM,
+    "" unknown), and what the session captioned with (a model name or folder, the user's vocabulary)."""
+
+    path: Path
+    label: str = ""
+    model: str = ""
+    vocabulary: str = ""
+    kind: str = ""
+
+    @property
+    def tags(self) -> dict[str, str]:
+        pairs = ((LABEL_TAG, self.label), (KIND_TAG, self.kind), (MODEL_TAG, self.model), (VOCABULARY_TAG, self.vocabulary))
+        return {tag: value for tag, value in pairs if value}
+
+
+def track_paths(folder: Path, stem: str, labels: Sequence[str], *, kinds: Sequence[str] = (), model: str = "",
+                vocabulary: str = "") -> list[Track]:
+    """Where a session's channels are recorded: `<stem>.audio.opus`, or `<stem>.audio-1.opus`, … for several."""
+    kinds = list(kinds) + [""] * (len(labels) - len(kinds))
+    if len(labels) == 1:
+        return [Track(folder / f"{stem}.audio{AUDIO_SUFFIX}", labels[0], model, vocabulary, kinds[0])]
+    return [Track(folder / f"{stem}.audio-{n}{AUDIO_SUFFIX}", label, model, vocabulary, kind)
+            for n, (label, kind) in enumerate(zip(labels, kinds), 1)]
+
+
+def find_tracks(folder: Path, stem: str) -> list[Track]:
+    """The recorded channels of the session `stem` in `folder`, with their labels, in channel order."""
+    import av
+
+    found = sorted(folder.glob(f"{stem}.audio{AUDIO_SUFFIX}")) + sorted(
+        folder.glob(f"{stem}.audio-*{AUDIO_SUFFIX}"), key=lambda p: _track_number(p, stem))
+    tracks = []
+    for path in found:
+        tags: dict[str, str] = {}
+        with contextlib.suppress(av.error.FFmpegError, OSError, IndexError):
+            with av.open(str(path)) as container:
+                tags = dict(container.streams.audio[0].metadata)
+        tracks.append(Track(path, tags.get(LABEL_TAG, ""), tags.get(MODEL_TAG, ""), tags.get(VOCABULARY_TAG, ""), tags.get(KIND_TAG, "")))
+    return tracks
+
+
+def _track_number(path: Path, stem: str) -> int:
+    digits = path.name[len(f"{stem}.audio-"):-len(AUDIO_SUFFIX)]
+    return int(digits) if digits.isdigit() else 0
+
+
+class _TrackWriter:
+    """One channel's Ogg/Opus file, written by the recorder's thread."""
+
+    def __init__(self, track: Track) -> None:
+        import av
+
+        self.track = track
+        try:
+            fd = os.open(track.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, files.PRIVATE_FILE)
+        except OSError as exc:
+            raise RecordingError(exc.errno, f"Could not record the session's audio to {track.path}: {exc.strerror or exc}.") from exc
+        files.make_private(fd)
+        self.file = os.fdopen(fd, "wb", buffering=0)
+        self.container = av.open(self.file, "w", format="ogg", options={"page_duration": str(PAGE_US), "flush_packets": "1"})
+        self.stream = self.container.add_stream("libopus", rate=SAMPLE_RATE, layout="mono")
+        self.stream.codec_context.bit_rate = BITRATE
+        self.stream.codec_context.options = {"application": "voip"}
+        self.stream.metadata.update(track.tags)
+        self.samples = 0  # written so far: the session clock of the file's end
+        self.synced = time.monotonic()
+
+    def write(self, block: np.ndarray, at: int) -> None:
+        """`block` of audio that starts at `at` on the session clock (silence fills a gap before it)."""
+        import av
+
+        if self.samples < at:
+            self.write(np.zeros(at - self.samples, np.float32), self.samples)
+        pcm = np.clip(np.asarray(block, np.float32) * 32768.0, -32768, 32767).astype(np.int16)
+        frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate, frame.pts = SAMPLE_RATE, self.samples
+        for packet in self.stream.encode(frame):
+            self.container.mux(packet)
+        self.samples += len(pcm)
+        if time.monotonic() - self.synced >= SYNC_S:
+            os.fsync(self.file.fileno())
+            self.synced = time.monotonic()
+
+    def close(self, *, flush: bool = True) -> None:
+        try:
+            if flush:
+                for packet in self.stream.encode(None):
+                    self.container.mux(packet)
+            self.container.close()
+            if flush:
+                os.fsync(self.file.fileno())
+        finally:
+            self.file.close()
+
+
+class SessionRecorder:
+    """Records each channel of a session to its own file, off the capture thread.
+
+    The files are created here (a folder that cannot take them raises RecordingError);
+    `feed` never blocks nor raises. A write that fails later (a full disk) ends that file
+    where it stands, readable, and is told once to `on_error` in words; captions go on.
+    """
+
+    def __init__(self, tracks: Sequence[Track], on_error: Callable[[str], None] | None = None) -> None:
+        self.tracks = list(tracks)
+        self.on_error = on_error
+        self.errors: list[str] = []
+        self._writers: list[_TrackWriter | None] = []
+        try:
+            for track in self.tracks:
+                self._writers.append(_TrackWriter(track))
+        except BaseException:
+            for writer in self._writers:
+                if writer is not None:
+                    writer.close(flush=False)
+                    with contextlib.suppress(OSError):
+                        writer.track.path.unlink()
+            raise
+        self._queue: queue.Queue[tuple[int, np.ndarray, int] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="captioner-recorder", daemon=True)
+        self._thread.start()
+        self._closed = False
+
+    @classmethod
+    def open(cls, folder: Path, stem: str, labels: Sequence[str] = ("",), on_error: Callable[[str], None] | None = None, *,
+             kinds: Sequence[str] = (), model: str = "", vocabulary: str = "") -> "SessionRecorder":
+        """Record a session whose transcript is `<folder>/<stem>.srt`: one file per channel label (`kinds`: MICROPHONE…)."""
+        return cls(track_paths(folder, stem, labels, kinds=kinds, model=model, vocabulary=vocabulary), on_error)
+
+    @property
+    def paths(self) -> list[Path]:
+        return [track.path for track in self.tracks]
+
+    def feed(self, channel: int, block: np.ndarray, at: int = 0) -> None:
+        """Queue a channel's next block; `at`: where the channel's first sample lies on the session clock."""
+        if not self._closed and len(block):
+            self._queue.put((channel, np.array(block, np.float32), at))
+
+    def close(self) -> None:
+        """Write what is queued and end every file (a channel that gave no audio leaves none); waits for the writer thread."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        offsets: dict[int, int] = {}
+        while (item := self._queue.get()) is not None:
+            channel, block, at = item
+            writer = self._writers[channel]
+            if writer is None:
+                continue
+            start = offsets.setdefault(channel, at)  # the channel's place on the session clock, fixed by its first block
+            try:
+                writer.write(block, max(start, writer.samples))
+            except Exception as exc:
+                self._fail(channel, exc)
+        for channel, writer in enumerate(self._writers):
+            if writer is not None:
+                try:
+                    writer.close()
+                except Exception as exc:
+                    self._fail(channel, exc)
+                if writer.samples == 0:  # a channel that never gave audio leaves no file
+                    with contextlib.suppress(OSError):
+                        writer.track.path.unlink()
+
+    def _fail(self, channel: int, exc: Exception) -> None:
+        writer, self._writers[channel] = self._writers[channel], None
+        if writer is None:
+            return
+        log.error("recording to %s failed: %r", writer.track.path, exc)
+        with contextlib.suppress(Exception):
+            writer.close(flush=False)
+        reason = os.strerror(exc.errno).lower() if isinstance(exc, OSError) and exc.errno else str(exc)
+        message = (f"Recording the session's audio to {writer.track.path} stopped: {reason}. "
+                   f"It keeps the first {writer.samples / SAMPLE_RATE:.0f} s; captions go on.")
+        self.errors.append(message)
+        if self.on_error is not None:
+            self.on_error(message)

@@ -1,0 +1,133 @@
+"""Refining finished sessions in the background: one at a time, on the app's pool, giving way to live sessions.
+
+The refine itself is `captioner.engine.refine`; this object runs it in a worker thread and talks to the
+window only through signals: `progress(done_s, total_s, left_s)` (seconds of audio decoded, in all, and
+an estimate of the seconds left; -1 while unknown), `finished(job, events)`, `failed(job, message)` and
+`stopped()` once nothing runs. `pause()` cancels the running refine and keeps it first in line for
+`resume()`: a live session always has the model to itself.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from captioner.audio.sources import AudioSourceError, decode_file
+from captioner.engine.refine import Cancelled, decode_audio_file, find_session, refine_session
+from captioner.events import SAMPLE_RATE
+from captioner.gui.tasks import Latest, run_in_thread
+
+
+@dataclass
+class RefineJob:
+    """A session to refine (its transcript's path), or a recording to transcribe (`recording`), and how."""
+
+    path: Path | None
+    model: object = field(repr=False)  # a faster-whisper WhisperModel (the loaded transcriber's)
+    vocabulary: str | None = None  # None: the session's own
+    language: str | None = "en"
+    srt_labels: bool = False
+    delete_audio: bool = False
+    kinds: tuple[str, ...] = ()
+    info: object = None  # the session's SessionInfo in the app
+    show: bool = False  # show its refined transcript when done, whatever session the window shows (Improve…)
+    recording: Path | None = None  # an audio or video file to transcribe: nothing is written, the captions come back
+
+
+def refine_text(done_s: float, total_s: float, left_s: float) -> str:
+    """The status line's words for a refine under way."""
+    share = 0 if total_s <= 0 else min(100, round(100 * done_s / total_s))
+    if left_s < 0:
+        return f"Refining: {share} %"
+    left = f"{round(left_s)} s" if left_s < 90 else f"{round(left_s / 60)} min"
+    return f"Refining: {share} %, {left} left"
+
+
+class Refiner(QObject):
+    progress = Signal(float, float, float)
+    finished = Signal(object, object)  # RefineJob, list of CaptionEvent
+    failed = Signal(object, str)  # RefineJob, words for people
+    stopped = Signal()  # nothing is being refined now (done, failed, cancelled or paused)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.queue: list[RefineJob] = []
+        self.running: RefineJob | None = None
+        self._cancel = threading.Event()
+        self._latest = Latest()
+
+    @property
+    def busy(self) -> bool:
+        return self.running is not None
+
+    def refine(self, job: RefineJob) -> None:
+        """Refine `job` once what is running (if anything) is done."""
+        self.queue.append(job)
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the next job in line, unless one runs."""
+        if self.running is not None or not self.queue:
+            return
+        job = self.running = self.queue.pop(0)
+        self._cancel = cancel = threading.Event()
+        ticket = self._latest.next()
+        started = time.monotonic()
+
+        def on_progress(done_s: float, total_s: float) -> None:  # on the worker thread: only a signal
+            elapsed = time.monotonic() - started
+            left = elapsed * (total_s - done_s) / done_s if done_s > 0 and elapsed > 1 else -1.0
+            self.progress.emit(done_s, total_s, left)
+
+        def work():
+            if job.recording is not None:
+                audio = decode_file(str(job.recording))
+                total = len(audio) / SAMPLE_RATE
+                return decode_audio_file(job.model, audio, vocabulary=job.vocabulary or "", language=job.language,
+                                         progress=lambda s: on_progress(s, total), cancel=cancel)
+            session = find_session(job.path)
+            return refine_session(session, job.model, vocabulary=job.vocabulary, language=job.language, srt_labels=job.srt_labels,
+                                  progress=on_progress, cancel=cancel, delete_audio=job.delete_audio, kinds=job.kinds)
+
+        run_in_thread(work, on_done=lambda events: self._done(ticket, job, events),
+                      on_failed=lambda exc: self._failed(ticket, job, exc), name="captioner-refine")
+
+    def pause(self) -> None:
+        """Cancel the running refine and keep it first in line (a live session starts)."""
+        if self.running is not None:
+            self.queue.insert(0, self.running)
+            self._stop_running()
+
+    def cancel(self) -> None:
+        """Cancel the running refine and forget it; the session keeps its live transcript (and its audio)."""
+        if self.running is not None:
+            self._stop_running()
+
+    def _stop_running(self) -> None:
+        self._cancel.set()
+        self._latest.drop()  # its answer, when the worker gets there, is stale
+        self.running = None
+        self.stopped.emit()
+
+    def _done(self, ticket: int, job: RefineJob, events) -> None:
+        if not self._latest.is_current(ticket):
+            return
+        self.running = None
+        self.finished.emit(job, events)
+        self.stopped.emit()
+        self.resume()
+
+    def _failed(self, ticket: int, job: RefineJob, exc: BaseException) -> None:
+        if not self._latest.is_current(ticket) or isinstance(exc, Cancelled):
+            return
+        self.running = None
+        if job.recording is not None:
+            self.failed.emit(job, str(exc) if isinstance(exc, AudioSourceError) else f"{job.recording.name} could not be transcribed: {exc}.")
+        else:
+            self.failed.emit(job, f"The transcript could not be refined: {exc}. The live transcript is kept as it was.")
+        self.stopped.emit()
+        self.resume()

@@ -1,0 +1,158 @@
+"""The session's audio on disk: written by a real session, private, readable after kill -9 or a full disk."""
+
+from __future__ import annotations
+
+import os
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from captioner.audio.recorder import RecordingError, SessionRecorder, Track, find_tracks
+from captioner.audio.sources import FileSource, decode_file
+from captioner.engine.session import CaptionSession
+from captioner.events import SAMPLE_RATE
+from tests.conftest import SENTENCE
+from tests.speech import speak
+
+ROOT = Path(__file__).resolve().parents[2]
+PARAGRAPH = " ".join([SENTENCE, "The meeting will start again after lunch, in the large room on the second floor.",
+                      "Please bring the slides, the printed agenda and the figures for the last three months."] * 2)
+
+
+def envelope(audio: np.ndarray, frame: int = SAMPLE_RATE // 10) -> np.ndarray:
+    n = len(audio) // frame
+    return np.sqrt(np.mean(audio[: n * frame].reshape(n, frame) ** 2, axis=1))
+
+
+@pytest.mark.slow
+def test_a_session_records_what_its_engine_is_fed(tmp_path, sentence_wav, tiny_transcriber) -> None:
+    recorder = SessionRecorder.open(tmp_path, "talk")
+    session = CaptionSession(FileSource(str(sentence_wav)), tiny_transcriber, recorder=recorder)
+    session.start()
+    assert session.wait(120)
+    assert session.finals and not session.errors
+    path = tmp_path / "talk.audio.opus"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    fed, kept = decode_file(str(sentence_wav)), decode_file(str(path))
+    assert abs(len(kept) - len(fed)) < SAMPLE_RATE // 20  # within 50 ms
+    a, b = envelope(fed), envelope(kept[: len(fed)])
+    assert np.corrcoef(a, b)[0, 1] > 0.95  # the same sound at the same times
+    assert find_tracks(tmp_path, "talk") == [Track(path)]
+
+
+def test_channels_are_kept_apart_with_their_labels_on_the_session_clock(tmp_path) -> None:
+    recorder = SessionRecorder.open(tmp_path, "call", ["You", "Others"], model="tiny.en", vocabulary="Ana Pereira")
+    tone = (0.3 * np.sin(2 * np.pi * 300 * np.arange(SAMPLE_RATE) / SAMPLE_RATE)).astype(np.float32)
+    for _ in range(2):
+        recorder.feed(0, tone)
+        recorder.feed(1, tone[: SAMPLE_RATE // 2], at=SAMPLE_RATE)  # joined the session 1 s in
+    recorder.close()
+    tracks = find_tracks(tmp_path, "call")
+    assert [(t.path.name, t.label) for t in tracks] == [("call.audio-1.opus", "You"), ("call.audio-2.opus", "Others")]
+    assert {(t.model, t.vocabulary) for t in tracks} == {("tiny.en", "Ana Pereira")}
+    you, others = (decode_file(str(t.path)) for t in tracks)
+    assert abs(len(you) - 2 * SAMPLE_RATE) < 400
+    assert abs(len(others) - 2 * SAMPLE_RATE) < 400  # 1 s of silence, then its 1 s of sound
+    level = envelope(others)
+    assert level[:9].max() < 0.01 and level[11:19].min() > 0.1
+
+
+def test_a_folder_that_cannot_take_the_files_says_so_and_leaves_nothing(tmp_path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    with pytest.raises(RecordingError, match="Could not record the session's audio to .*not-a-folder"):
+        SessionRecorder.open(blocked, "talk", ["You", "Others"])
+    (tmp_path / "talk.audio-2.opus").mkdir()
+    with pytest.raises(RecordingError):
+        SessionRecorder.open(tmp_path, "talk", ["You", "Others"])
+    assert not (tmp_path / "talk.audio-1.opus").exists()  # the first file made is taken back
+
+
+KILLED = textwrap.dedent("""
+    import sys
+    from captioner.audio.recorder import SessionRecorder
+    from captioner.audio.sources import FileSource
+    from captioner.engine.session import CaptionSession
+    from captioner.engine.transcriber import Transcriber
+
+    wav, folder, model = sys.argv[1:4]
+    transcriber = Transcriber.load(model, device="cpu", compute_type="int8")
+    def on_status(status):
+        print(f"fed {status.audio_s:.3f}", flush=True)
+    session = CaptionSession(FileSource(wav, realtime=True), transcriber, recorder=SessionRecorder.open(__import__("pathlib").Path(folder), "talk"),
+                             on_status=on_status, status_interval_s=0.1)
+    session.start()
+    session.wait()
+""")
+
+
+@pytest.mark.slow
+def test_a_session_killed_mid_way_leaves_a_recording_readable_to_its_last_second(tmp_path, tiny_model) -> None:
+    wav = speak(PARAGRAPH, tmp_path / "paragraph.wav")
+    proc = subprocess.Popen([sys.executable, "-c", KILLED, str(wav), str(tmp_path), str(tiny_model)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    fed = 0.0
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        fed = float(line.split()[1])
+        if fed >= 8.0:
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(30)
+    assert proc.returncode == -signal.SIGKILL and fed >= 8.0
+    kept = decode_file(str(tmp_path / "talk.audio.opus"))
+    assert fed - 2.0 <= len(kept) / SAMPLE_RATE <= fed + 0.5
+    whole = decode_file(str(wav))
+    n = min(len(kept), len(whole))
+    assert np.corrcoef(envelope(whole[:n]), envelope(kept[:n]))[0, 1] > 0.95
+
+
+FULL = textwrap.dedent("""
+    import resource, signal, sys
+    from pathlib import Path
+    from captioner.audio.recorder import SessionRecorder
+    from captioner.audio.sources import FileSource
+    from captioner.engine.session import CaptionSession
+    from captioner.engine.transcriber import Transcriber
+
+    wav, folder, model = sys.argv[1:4]
+    transcriber = Transcriber.load(model, device="cpu", compute_type="int8")
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (6000, 6000))  # no file may grow past 6 kB: the disk is full
+    errors = []
+    session = CaptionSession(FileSource(wav), transcriber, recorder=SessionRecorder.open(Path(folder), "talk"),
+                             on_error=errors.append)
+    session.start()
+    session.wait()
+    for error in errors:
+        print("error", error.fatal, error.message)
+    print("finals", len(session.finals))
+""")
+
+
+@pytest.mark.slow
+def test_a_full_disk_ends_the_recording_with_a_message_and_captions_go_on(tmp_path, tiny_model) -> None:
+    wav = speak(PARAGRAPH, tmp_path / "paragraph.wav")
+    out = subprocess.run([sys.executable, "-c", FULL, str(wav), str(tmp_path), str(tiny_model)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    errors = [line for line in lines if line.startswith("error")]
+    assert len(errors) == 1 and errors[0].startswith("error False Recording the session's audio to")
+    assert "stopped: file too large" in errors[0] and "captions go on" in errors[0]
+    assert int(lines[-1].split()[1]) >= 3  # every sentence still captioned
+    kept = decode_file(str(tmp_path / "talk.audio.opus"))  # what fitted is readable
+    assert 0.5 < len(kept) / SAMPLE_RATE < len(decode_file(str(wav))) / SAMPLE_RATE
+
+
+def test_the_files_are_private(tmp_path) -> None:
+    recorder = SessionRecorder.open(tmp_path, "talk")
+    recorder.feed(0, np.zeros(SAMPLE_RATE, np.float32))
+    recorder.close()
+    assert stat.S_IMODE(os.stat(tmp_path / "talk.audio.opus").st_mode) == 0o600

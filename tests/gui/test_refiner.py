@@ -1,0 +1,145 @@
+"""Refining at Stop in the app, with the real tiny.en: progress in the status line, the refined transcript shown,
+cancel, and a live session that always wins."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from captioner.gui.refiner import refine_text
+from tests.gui.conftest import SENTENCES, words
+from tests.speech import wer
+
+SHOTS = os.environ.get("CAPTIONER_SHOTS")  # a folder: the test saves its screenshots there to be looked at
+
+
+def shoot(window, name: str) -> None:
+    if SHOTS:
+        window.grab().save(str(Path(SHOTS) / name))
+
+
+def caption_file(app, qtbot, wav: Path):
+    """Caption `wav` as a session of the app, to its end; the session's SessionInfo."""
+    from captioner.gui.controller import State
+
+    c = app.controller
+    app.window.start_file_session(str(wav), realtime=False)
+    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
+    return c.info
+
+
+def test_the_status_line_says_how_far_the_refine_is_and_how_long_it_has_left() -> None:
+    assert refine_text(30.0, 120.0, -1) == "Refining: 25 %"
+    assert refine_text(30.0, 120.0, 42.4) == "Refining: 25 %, 42 s left"
+    assert refine_text(60.0, 3600.0, 600.0) == "Refining: 2 %, 10 min left"
+
+
+@pytest.mark.slow
+def test_at_stop_the_transcript_is_refined_in_the_background_and_shown(make_app, qtbot, speech_wav: Path) -> None:
+    app = make_app(compute_device="cpu")
+    w, c = app.window, app.controller
+    progress: list[str] = []
+    c.refiner.progress.connect(lambda *_: progress.append(w.status_line.refine_label.text()))
+    c.refiner.progress.connect(lambda *_: len(progress) == 1 and shoot(w, "refine-1-progress.png"))
+    info = caption_file(app, qtbot, speech_wav)
+    live_srt, live_txt = info.srt_path.read_bytes(), info.txt_path.read_bytes()
+    assert [p.name for p in info.audio_paths] == [f"{info.stem}.audio.opus"]
+    qtbot.waitUntil(lambda: info.refined, timeout=60000)
+    assert progress and all(text.startswith("Refining: ") and "Cancel" in text for text in progress)
+    assert not w.status_line.refine_label.isVisible()
+    assert w.status_line.autosave_label.text() == f'Refined: <a href="open">{info.stem}.srt</a>'
+    assert f"{info.stem}.live.srt" in w.status_line.autosave_label.toolTip()
+    folder = info.srt_path.parent
+    assert (folder / f"{info.stem}.live.srt").read_bytes() == live_srt and (folder / f"{info.stem}.live.txt").read_bytes() == live_txt
+    assert (folder / f"{info.stem}.vtt").exists()
+    assert not info.audio_paths[0].exists()  # by default the audio goes once the transcript is refined
+    shown = w.transcript.plain_text()
+    assert wer(" ".join(SENTENCES), " ".join(e.text for e in c.finals)) <= 0.2
+    assert {"morning", "travel"} <= set(words(shown))
+    shoot(w, "refine-2-refined.png")
+    assert not c.unsaved
+
+
+@pytest.mark.slow
+def test_a_new_session_pauses_the_refine_and_both_are_refined_after_it(make_app, qtbot, speech_wav: Path) -> None:
+    from captioner.gui.controller import State
+
+    app = make_app(compute_device="cpu", recording="keep")
+    w, c = app.window, app.controller
+    first = caption_file(app, qtbot, speech_wav)
+    qtbot.waitUntil(lambda: c.refiner.busy, timeout=10000)
+    w.start_file_session(str(speech_wav), realtime=False)  # the live session wins the model
+    assert not c.refiner.busy and [job.path for job in c.refiner.queue] == [first.srt_path]
+    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
+    second = c.info
+    qtbot.waitUntil(lambda: second.refined, timeout=120000)
+    for info in (first, second):
+        assert (info.srt_path.parent / f"{info.stem}.live.srt").exists() and info.audio_paths[0].exists()  # kept, as set
+    assert not first.refined  # refined on disk, but the transcript shown is the second session's
+
+
+@pytest.mark.slow
+def test_a_cancelled_refine_keeps_the_live_transcript_and_the_audio(make_app, qtbot, speech_wav: Path) -> None:
+    app = make_app(compute_device="cpu")
+    w, c = app.window, app.controller
+    caption_file(app, qtbot, speech_wav)
+    qtbot.waitUntil(lambda: c.refiner.busy, timeout=10000)
+    w.status_line.cancelRefine.emit()  # the status line's Cancel link
+    assert not c.refiner.busy and not w.status_line.refine_label.isVisible()
+    qtbot.wait(3000)  # the worker stops at its next segment; nothing of it lands
+    info = c.info
+    assert not info.refined and info.audio_paths[0].exists()
+    assert not list(info.srt_path.parent.glob("*.live.*")) and not list(info.srt_path.parent.glob("*.refined.*"))
+
+
+@pytest.mark.slow
+def test_never_record_means_no_audio_and_no_refine(make_app, qtbot, speech_wav: Path) -> None:
+    app = make_app(compute_device="cpu", recording="never")
+    c = app.controller
+    caption_file(app, qtbot, speech_wav)
+    assert c.info.audio_paths == [] and not c.refiner.busy and not c.refiner.queue
+    assert not list(c.info.srt_path.parent.glob("*.opus"))
+
+
+@pytest.mark.slow
+def test_improve_a_past_session_that_still_has_its_audio(make_app, qtbot, speech_wav: Path) -> None:
+    app = make_app(compute_device="cpu", recording="keep", refine_at_stop=False)
+    w, c = app.window, app.controller
+    past = caption_file(app, qtbot, speech_wav)
+    assert not c.refiner.busy and past.audio_paths[0].exists()
+    w.transcript.clear()
+    w.improve_transcript(str(past.srt_path))  # File → Improve a transcript…, the file picked
+    qtbot.waitUntil(lambda: c.info is not past and c.info.refined, timeout=60000)
+    assert c.info.srt_path == past.srt_path and (past.srt_path.parent / f"{past.stem}.live.srt").exists()
+    assert {"morning", "travel"} <= set(words(w.transcript.plain_text()))
+    assert past.audio_paths[0].exists()  # "keep"
+    past.srt_path.with_name("other.srt").write_text("")
+    w.improve_transcript(str(past.srt_path.with_name("other.srt")))
+    assert "The session other has no recorded audio" in w.message_bar.text
+
+
+@pytest.mark.slow
+def test_transcribe_a_recording_in_the_app(make_app, qtbot, tmp_path: Path, speech_wav: Path) -> None:
+    from tests.test_cli import write_video
+    from tests.speech import read_wav
+
+    app = make_app(compute_device="cpu", preload=True)
+    w, c = app.window, app.controller
+    qtbot.waitUntil(lambda: c.transcriber is not None, timeout=30000)
+    video = write_video(tmp_path / "talk.mp4", read_wav(speech_wav))
+    progress: list[str] = []
+    c.refiner.progress.connect(lambda *_: progress.append(w.status_line.refine_label.text()))
+    w.transcribe_recording(str(video))  # File → Transcribe a recording…, the file picked
+    qtbot.waitUntil(lambda: bool(c.finals) and not c.refiner.busy, timeout=60000)
+    assert progress and progress[-1].startswith("Refining: 100 %")
+    assert wer(" ".join(SENTENCES), " ".join(e.text for e in c.finals)) <= 0.2
+    assert {"morning", "travel"} <= set(words(w.transcript.plain_text()))
+    assert w.status_line.autosave_label.text() == "Transcribed talk.mp4: File → Export saves it"
+    assert c.unsaved  # kept by Export, so Start asks before clearing it
+    shoot(w, "transcribe-recording.png")
+    bad = tmp_path / "notes.mp3"
+    bad.write_text("not audio")
+    assert c.transcribe_recording(bad) == ""  # (the window would first ask about the unsaved transcript)
+    qtbot.waitUntil(lambda: "is not audio in a format captioner reads" in w.message_bar.text, timeout=10000)
