@@ -294,7 +294,12 @@ class SpokenOrder:
             if not everything and not self._due(lane, event, now):
                 break
             self._held.pop(0)
-            out.append((lane, self._screen(lane, event)))
+            screened = self._screen(lane, event)
+            if screened.start > event.start and any(e.start < screened.start for _, e in self._held):
+                self._held.append((lane, screened))  # an echo cut from its start: it now starts later
+                self._held.sort(key=lambda item: (item[1].start, item[0].index))
+                continue
+            out.append((lane, screened))
         return out
 
     def _due(self, lane: _Lane, event: CaptionEvent, now: int) -> bool:
@@ -317,7 +322,10 @@ class SpokenOrder:
             self._played = [e for e in self._played if e.end >= horizon]
         if not event.text or self.echo is None or lane.channel.kind != MICROPHONE:
             return event
-        kept = strip_echo(event, self._played, self.echo)
+        # what system audio carried: finals already out, and those still held for their turn (a
+        # microphone final that starts earlier, its own noise before the echo, goes out first)
+        carried = self._played + [e for other, e in self._held if other.channel.kind == SYSTEM and e.text]
+        kept = strip_echo(event, carried, self.echo)
         if kept is None:
             log.info("dropped as an echo of system audio: %s", event.text)
             self.echoes.append(event)

@@ -29,6 +29,7 @@ class SegmenterConfig:
     preroll_ms: int = 300  # audio kept before the first voiced frame
     hangover_ms: int = 600  # silence that ends a segment (whose words end a sentence, when the words are known)
     phrase_hangover_ms: int = 1000  # ... whose words so far do not end a sentence, or are not known yet
+    blip_hangover_ms: int = 450  # ... that holds less than min_speech_ms of speech (a click, a cough): dropped
     tail_ms: int = 150  # silence kept after the last voiced frame
     min_speech_ms: int = 250  # voiced audio a segment needs to be kept
     max_segment_s: float = 15.0  # longer speech is cut ...
@@ -122,6 +123,8 @@ class SpeechGate:
         """Silent frames that end the open segment now."""
         cfg = self.config
         seg = self._open
+        if seg is not None and seg.voiced_frames * cfg.frame_ms < cfg.min_speech_ms:
+            return min(cfg.frames(cfg.blip_hangover_ms), cfg.frames(cfg.hangover_ms))
         if self.sentence_end is None or (seg is not None and seg.speech_end <= self.sentence_end):
             return cfg.frames(cfg.hangover_ms)
         return cfg.frames(cfg.phrase_hangover_ms)

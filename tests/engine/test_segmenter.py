@@ -98,7 +98,7 @@ def test_cut_prefers_an_unvoiced_frame():
 
 @pytest.mark.parametrize("frame_ms", [10, 20, 30])
 def test_real_vad_finds_voiced_spans_within_one_frame(frame_ms):
-    audio, truth = layout([(0.6, False), (1.2, True), (0.9, False), (0.45, True), (1.2, False), (2.0, True), (1.0, False)])
+    audio, truth = layout([(0.6, False), (1.2, True), (1.1, False), (0.45, True), (1.2, False), (2.0, True), (1.0, False)])
     config = SegmenterConfig(frame_ms=frame_ms)
     seg = VadSegmenter(config)
     events = []
