@@ -131,6 +131,11 @@ def _portaudio_pulse_index() -> int | None:
     return None
 
 
+def default_pulse_microphone() -> InputDevice | None:
+    """The PulseAudio/PipeWire default source (None without a server listing one); it may be a monitor."""
+    return next((d for d in _pulse_sources() if d.is_default), None)
+
+
 def _pulse_sources() -> list[InputDevice]:
     if not sys.platform.startswith("linux") or shutil.which("pactl") is None:
         return []

@@ -1,15 +1,17 @@
-"""System audio: what an output device plays, captured as a source.
+"""Recording through `soundcard`: an output's sound, or a PulseAudio source by name.
 
-`soundcard` does what PortAudio cannot here: on Linux it opens a record
-stream on a PulseAudio/PipeWire source *by name* through libpulse, one stream
-per source (PortAudio reaches PulseAudio only through the ALSA "pulse" device,
-routed by the process-wide PULSE_SOURCE, so it cannot record the microphone
-and an output's monitor at once); on Windows it records WASAPI loopback of a
-playback device. macOS has no loopback: a virtual device such as BlackHole
-must carry the output, and it is recorded like an input.
+Only the capture child (capture_child.py) imports this module: libpulse under
+soundcard aborts the process it runs in when the sound server goes away
+(soundcard unrefs the NULL operation a dead context returns:
+`Assertion 'o' failed at pulse/operation.c:67, pa_operation_unref()`), and a
+soundcard that lost its server never connects again. The app and the command
+line reach it through loopback.py, which runs it in a child process.
 
-An output given as None follows the system's default output: when the default
-changes mid-session (headphones plugged in) the capture moves to the new one.
+`soundcard` does what PortAudio cannot here: on Linux it opens a record stream
+on a PulseAudio/PipeWire source *by name* through libpulse, one stream per
+source; on Windows it records WASAPI loopback of a playback device. Streams are
+opened with PA_STREAM_DONT_MOVE: when their source goes, the server ends them
+instead of moving them to another source (an output's monitor, say).
 """
 
 from __future__ import annotations
@@ -20,32 +22,14 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import numpy as np
 
+from captioner.audio.loopback import OutputDevice, is_mac_virtual_output, match_output, no_backend_message, no_outputs_message
 from captioner.audio.sources import AudioSourceError, to_mono
 from captioner.events import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
-
-# virtual devices that carry an output on macOS, by the words in their names
-MAC_VIRTUAL_OUTPUTS = ("blackhole", "soundflower", "loopback audio")
-MAC_ADVICE = (
-    "macOS cannot record what the computer plays by itself. Install the free virtual device "
-    "BlackHole (https://existential.audio/blackhole/), then in Audio MIDI Setup create a "
-    "Multi-Output Device of your speakers and BlackHole and choose it as the sound output; "
-    "captioner then records BlackHole."
-)
-
-
-@dataclass(frozen=True)
-class OutputDevice:
-    """A playback device whose sound can be captured."""
-
-    id: str  # what `--system-audio` takes
-    name: str  # for people
-    is_default: bool = False
 
 
 @contextmanager
@@ -69,31 +53,22 @@ def backend():
     except Exception as exc:  # soundcard connects at import and asserts on failure
         sys.modules.pop("soundcard", None)
         log.info("soundcard failed to start: %r", exc)
-        raise AudioSourceError(_no_backend_message()) from exc
+        raise AudioSourceError(no_backend_message()) from exc
     return soundcard
 
 
-def _no_backend_message() -> str:
-    if sys.platform.startswith("linux"):
-        return "Recording what the computer plays needs PulseAudio or PipeWire (with pipewire-pulse) running, and libpulse installed."
-    if sys.platform == "darwin":
-        return MAC_ADVICE
-    return "The sound system cannot be reached to record what the computer plays."
+def server_alive(sc) -> bool:
+    """Whether soundcard's connection to the sound server still holds (always True off Linux)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    from soundcard import pulseaudio
+
+    pulse = pulseaudio._pulse
+    return pulse._pa_context_get_state(pulse.context) == pulseaudio._pa.PA_CONTEXT_READY
 
 
-def list_output_devices() -> list[OutputDevice]:
-    """Outputs whose sound can be captured, the default first marked; [] when none."""
-    try:
-        return _outputs(backend())
-    except AudioSourceError:
-        raise
-    except Exception as exc:
-        log.info("listing outputs failed: %r", exc)
-        return []
-
-
-def _outputs(sc) -> list[OutputDevice]:
-    """The listing itself; raises when the sound server fails mid-way (e.g. a device vanishing)."""
+def outputs(sc) -> list[OutputDevice]:
+    """Outputs whose sound can be captured, the default marked; raises when the server fails mid-way."""
     if sys.platform == "darwin":
         return [
             OutputDevice(str(m.id), m.name, is_default=i == 0)
@@ -104,40 +79,19 @@ def _outputs(sc) -> list[OutputDevice]:
     return [OutputDevice(str(s.id), s.name, str(s.id) == default_id) for s in sc.all_speakers()]
 
 
-def is_mac_virtual_output(name: str) -> bool:
-    return any(word in name.lower() for word in MAC_VIRTUAL_OUTPUTS)
-
-
-def default_output_id() -> str | None:
-    """The id of the output a session that follows the default records now, or None."""
-    devices = list_output_devices()
-    return next((d.id for d in devices if d.is_default), None)
-
-
-def no_outputs_message() -> str:
-    """What to tell when no output can be captured (on macOS: which virtual device to install)."""
-    if sys.platform == "darwin":
-        return MAC_ADVICE
-    return "No output device whose sound can be recorded was found. Check that the sound system runs and an output device is present."
-
-
-def resolve_output(output: str | None) -> OutputDevice:
-    """An output by id, by (part of) its name, or the default for None/"" — with a plain-words error."""
-    devices = list_output_devices()
+def resolve(sc, output: str | None) -> OutputDevice:
+    devices = outputs(sc)
     if not devices:
         raise AudioSourceError(no_outputs_message())
-    if not output:
-        return next((d for d in devices if d.is_default), devices[0])
-    for d in devices:
-        if d.id == output:
-            return d
-    matches = [d for d in devices if output.lower() in d.name.lower() or output.lower() in d.id.lower()]
-    if len(matches) == 1:
-        return matches[0]
-    if not matches:
-        raise AudioSourceError(f"No output device matches {output!r}; run `captioner devices` to list the outputs.")
-    names = ", ".join(f"{d.id} ({d.name})" for d in matches)
-    raise AudioSourceError(f"{output!r} matches several outputs: {names}. Give one of the ids.")
+    return match_output(devices, output)
+
+
+def _default_output_id(sc) -> str | None:
+    try:
+        return next((d.id for d in outputs(sc) if d.is_default), None)
+    except Exception as exc:
+        log.info("listing outputs failed: %r", exc)
+        return None
 
 
 def _loopback_microphone(sc, device: OutputDevice):
@@ -149,18 +103,38 @@ def _loopback_microphone(sc, device: OutputDevice):
     return sc.get_microphone(device.id, include_loopback=True)
 
 
-class SystemAudioSource:
+def _recorder(microphone, block: int):
+    """A recorder on `microphone`; on PulseAudio one the server ends, rather than moves, when its source goes."""
+    if not sys.platform.startswith("linux"):
+        return microphone.recorder(samplerate=SAMPLE_RATE, channels=1, blocksize=block)
+    from soundcard import pulseaudio
+
+    class _StayingRecorder(pulseaudio._Recorder):
+        def _connect_stream(self, bufattr):
+            pa, pulse = pulseaudio._pa, pulseaudio._pulse
+            pulse._pa_stream_connect_record(self.stream, self._id.encode(), bufattr, pa.PA_STREAM_ADJUST_LATENCY | pa.PA_STREAM_DONT_MOVE)
+
+            @pulseaudio._ffi.callback("pa_stream_request_cb_t")
+            def read_callback(stream, nbytes, userdata):
+                self._record_event.set()
+
+            self._callback = read_callback
+            pulse._pa_stream_set_read_callback(self.stream, read_callback, pulseaudio._ffi.NULL)
+
+    return _StayingRecorder(samplerate=SAMPLE_RATE, channels=1, blocksize=block, id=microphone._id)
+
+
+class OutputCapture:
     """Records what an output device plays, as 16 kHz mono blocks.
 
     The sound system converts rate and channels (PulseAudio and WASAPI both
     resample server-side), so the stream is opened at 16 kHz mono whatever the
     output's native rate. A reader thread keeps the stream drained; a stream
     that fails (the output was removed) is reported by `read` as an
-    AudioSourceError — unless the source follows the default output, in which
-    case it moves to the new default first.
+    AudioSourceError — unless the capture follows the default output (output
+    None), in which case it moves to the new default first. `opened` lists the
+    devices recorded, in order (a move appends one).
     """
-
-    live = True
 
     def __init__(self, output: str | None = None, *, block_ms: int = 30, queue_s: float = 30.0, follow_interval_s: float = 1.0) -> None:
         self.output = output or None
@@ -170,46 +144,38 @@ class SystemAudioSource:
         self.overflows = 0
         self.description = "system audio"
         self.device: OutputDevice | None = None
-        self.moves: list[str] = []  # outputs moved to, when following the default
+        self.opened: list[OutputDevice] = []
+        self.notices: queue.Queue[tuple[str, bool]] = queue.Queue()  # (sentence, whether audio stops until the next)
         self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=max(1, int(queue_s * 1000 / block_ms)))
         self._stopping = threading.Event()
         self._error: str | None = None
         self._thread: threading.Thread | None = None
         self._sc = None
-        self._last_block = self._next_watch = 0.0
 
     def start(self) -> None:
         self._sc = backend()
-        self.device = self._resolve()
-        self.description = self.device.name
-        recorder = self._open(self.device)  # errors raise here, in the caller's thread
-        self._last_block = time.monotonic()
+        device = self._resolve()
+        recorder = self._open(device)  # errors raise here, in the caller's thread
+        self._use(device)
         self._thread = threading.Thread(target=self._run, args=(recorder,), name="captioner-loopback", daemon=True)
         self._thread.start()
 
+    def _use(self, device: OutputDevice) -> None:
+        self.device, self.description = device, device.name
+        self.opened.append(device)
+
     def _resolve(self) -> OutputDevice:
-        return resolve_output(self.output)
+        return resolve(self._sc, self.output)
 
     def _microphone(self, device: OutputDevice):
         return _loopback_microphone(self._sc, device)
-
-    def _present(self) -> bool:
-        """Whether the device recorded is still there (a failed listing counts as there: listing
-        while another device is being removed can fail for a moment)."""
-        if self.device is None:
-            return True
-        try:
-            return any(d.id == self.device.id for d in _outputs(self._sc))
-        except Exception as exc:
-            log.info("listing outputs failed: %r", exc)
-            return True
 
     def _lost_message(self, name: str) -> str:
         return f"The output {name!r} is gone, so what the computer plays is no longer captioned."
 
     def _open(self, device: OutputDevice):
         try:
-            recorder = self._microphone(device).recorder(samplerate=SAMPLE_RATE, channels=1, blocksize=self.block)
+            recorder = _recorder(self._microphone(device), self.block)
             recorder.__enter__()
         except Exception as exc:
             log.info("opening loopback of %s failed: %r", device.id, exc)
@@ -222,9 +188,10 @@ class SystemAudioSource:
             while not self._stopping.is_set():
                 try:
                     block = recorder.record(numframes=self.block)
-                except Exception as exc:
-                    log.info("loopback of %s failed: %r", self.description, exc)
-                    recorder = self._recover(recorder)
+                except Exception as exc:  # the stream ended: its source went (or the server did)
+                    log.info("recording %s failed: %r", self.description, exc)
+                    _close(recorder)
+                    recorder = self._recover()
                     if recorder is None:
                         return
                     continue
@@ -232,81 +199,56 @@ class SystemAudioSource:
                     self._queue.put_nowait(to_mono(np.asarray(block, dtype=np.float32)))
                 except queue.Full:
                     self.overflows += 1
-                if time.monotonic() >= next_check:
+                if self.follow_default and time.monotonic() >= next_check:
                     next_check = time.monotonic() + self.follow_interval_s
-                    if not self._present():  # the sound server moves the stream elsewhere: not what was chosen
-                        log.info("%s is no longer listed", self.description)
-                        recorder = self._recover(recorder)
-                        if recorder is None:
-                            return
-                    elif self.follow_default:
-                        recorder = self._follow(recorder)
+                    recorder = self._follow(recorder)
         finally:
             if recorder is not None:
                 _close(recorder)
 
     def _follow(self, recorder):
         """Move to the system's default output if it changed."""
-        try:
-            current = default_output_id()
-        except AudioSourceError:
-            return recorder
+        current = _default_output_id(self._sc)
         if current is None or self.device is None or current == self.device.id:
             return recorder
         try:
-            device = resolve_output(current)
+            device = resolve(self._sc, current)
             new = self._open(device)
         except AudioSourceError:
             return recorder  # keep the old one while the new default cannot be opened
         _close(recorder)
-        self.device, self.description = device, device.name
-        self.moves.append(device.name)
+        self._use(device)
         log.info("system audio follows the default output to %s", device.name)
         return new
 
-    def _recover(self, recorder):
+    def _recover(self):
         """After a failed stream: the current default (when following it), else an error for `read`."""
-        _close(recorder)
-        name = self.description
-        if self.follow_default and not self._stopping.is_set():
+        if self.follow_default and server_alive(self._sc):
             for _ in range(3):
+                if self._stopping.is_set():
+                    return None
                 try:
-                    device = resolve_output(None)
+                    device = resolve(self._sc, None)
                     new = self._open(device)
                 except AudioSourceError:
                     time.sleep(0.5)
                     continue
-                self.device, self.description = device, device.name
-                self.moves.append(device.name)
+                self._use(device)
                 return new
-        self._error = self._lost_message(name)
+        self._error = self._lost_message(self.description)
         return None
 
     def read(self, timeout: float) -> np.ndarray | None:
         try:
-            block = self._queue.get(timeout=timeout)
+            return self._queue.get(timeout=timeout)
         except queue.Empty:
-            if self._stopping.is_set():
-                return None
-            if self._error is None and self._quiet_too_long():
-                self._error = self._lost_message(self.description)
-            if self._error is not None:
+            if self._error is not None and not self._stopping.is_set():
                 raise AudioSourceError(self._error) from None
             return None
-        self._last_block = time.monotonic()
-        return block
-
-    def _quiet_too_long(self) -> bool:
-        """No audio for a while and the device is not listed any more (a stream moved to a source that stays silent)."""
-        now = time.monotonic()
-        if now - self._last_block < self.follow_interval_s or now < self._next_watch:
-            return False
-        self._next_watch = now + self.follow_interval_s
-        return not self._present()
 
     @property
-    def finished(self) -> bool:
-        return self._stopping.is_set() and self._queue.empty()
+    def stopped(self) -> bool:
+        return self._stopping.is_set()
 
     def stop(self) -> None:
         """Stop capturing; waits (briefly) for the reader thread to close its stream."""
@@ -316,64 +258,57 @@ class SystemAudioSource:
             thread.join(timeout=2.0)
 
 
-class PulseInputSource(SystemAudioSource):
+class InputCapture(OutputCapture):
     """A PulseAudio/PipeWire source (a microphone) recorded by name through libpulse.
 
     Unlike PortAudio's "pulse" device, routed by the process-wide PULSE_SOURCE,
-    each of these is a stream of its own, so it can run beside system audio;
-    and it starts with no ALSA buffering in between, so both channels' clocks
-    line up.
+    each of these is a stream of its own, so it can run beside system audio.
+    Only the source named is ever recorded: when it goes (unplugged) a notice
+    says so and the capture waits; when a source of that name is back, it is
+    recorded again, and another notice says so.
     """
 
-    def __init__(self, source: str, **kw) -> None:
+    def __init__(self, source: str, *, wait_interval_s: float = 0.5, **kw) -> None:
         super().__init__(source, **kw)
         self.follow_default = False
         self.description = source
+        self.wait_interval_s = wait_interval_s
 
     def _resolve(self) -> OutputDevice:
-        sc = self._sc
-        try:
-            mic = sc.get_microphone(self.output, include_loopback=True)
-        except Exception:
-            raise AudioSourceError(f"There is no PulseAudio source {self.output!r}; run `captioner devices` to list them.") from None
-        if str(mic.id) != self.output:  # soundcard also matches parts of names
+        mic = self._find()
+        if mic is None:
             raise AudioSourceError(f"There is no PulseAudio source {self.output!r}; run `captioner devices` to list them.")
         return OutputDevice(str(mic.id), mic.name)
+
+    def _find(self):
+        try:
+            mic = self._sc.get_microphone(self.output, include_loopback=True)
+        except Exception:
+            return None
+        return mic if str(mic.id) == self.output else None  # soundcard also matches parts of names
 
     def _microphone(self, device: OutputDevice):
         return self._sc.get_microphone(device.id, include_loopback=True)
 
-    def _present(self) -> bool:
-        try:
-            names = [str(m.id) for m in self._sc.all_microphones(include_loopback=True)]
-        except Exception:
-            return True
-        return self.device is None or self.device.id in names
-
-    def _lost_message(self, name: str) -> str:
-        return f"The input device {name!r} stopped sending audio (unplugged?)."
-
-
-def meeting_microphone(device: str | None):
-    """The microphone's source for a session that also records system audio.
-
-    On Linux a PulseAudio source ("pulse:NAME", or the default source) is
-    recorded as a stream of its own (PulseInputSource); elsewhere, and for
-    PortAudio's own devices, through PortAudio (MicrophoneSource).
-    """
-    from captioner.audio.devices import PULSE_PREFIX
-    from captioner.audio.sources import MicrophoneSource
-
-    if device and device.startswith(PULSE_PREFIX):
-        return PulseInputSource(device[len(PULSE_PREFIX) :])
-    if not device and sys.platform.startswith("linux"):
-        try:
-            default = backend().default_microphone()
-        except Exception:
-            default = None
-        if default is not None:
-            return PulseInputSource(str(default.id))
-    return MicrophoneSource(device)
+    def _recover(self):
+        """The source went: say so, wait for it (same name) and record it again; None when stopped or the server went."""
+        name = self.description
+        self.notices.put((f"The microphone {name!r} is gone (unplugged?); its captions resume when it is back.", True))
+        while not self._stopping.wait(self.wait_interval_s):
+            if not server_alive(self._sc):
+                self._error = "The sound server stopped."
+                return None
+            if self._find() is None:
+                continue
+            try:
+                device = self._resolve()
+                recorder = self._open(device)
+            except AudioSourceError:
+                continue
+            self._use(device)
+            self.notices.put((f"The microphone {device.name!r} is back; captioning it again.", False))
+            return recorder
+        return None
 
 
 def _close(recorder) -> None:

@@ -1,0 +1,164 @@
+"""System audio: what an output device plays, captured as a source — out of the app's process.
+
+Recording goes through `soundcard` (soundcard_capture.py), which does what
+PortAudio cannot here: on Linux it records a PulseAudio/PipeWire source *by
+name*, one stream per source (PortAudio reaches PulseAudio only through the
+ALSA "pulse" device, routed by the process-wide PULSE_SOURCE, so it cannot
+record the microphone and an output's monitor at once); on Windows it records
+WASAPI loopback. macOS has no loopback: a virtual device such as BlackHole must
+carry the output, and it is recorded like an input.
+
+libpulse under soundcard aborts its process when the sound server goes away,
+so every use of it (listing outputs, recording) runs in a capture child
+(capture_child.py, child_source.py): the app survives, says so, and records
+again once the server is back.
+
+An output given as None follows the system's default output: when the default
+changes mid-session (headphones plugged in) the capture moves to the new one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from dataclasses import dataclass
+
+from captioner.audio.child_source import ChildSource
+
+log = logging.getLogger(__name__)
+
+# virtual devices that carry an output on macOS, by the words in their names
+MAC_VIRTUAL_OUTPUTS = ("blackhole", "soundflower", "loopback audio")
+MAC_ADVICE = (
+    "macOS cannot record what the computer plays by itself. Install the free virtual device "
+    "BlackHole (https://existential.audio/blackhole/), then in Audio MIDI Setup create a "
+    "Multi-Output Device of your speakers and BlackHole and choose it as the sound output; "
+    "captioner then records BlackHole."
+)
+
+
+@dataclass(frozen=True)
+class OutputDevice:
+    """A playback device whose sound can be captured."""
+
+    id: str  # what `--system-audio` takes
+    name: str  # for people
+    is_default: bool = False
+
+
+def no_backend_message() -> str:
+    if sys.platform.startswith("linux"):
+        return "Recording what the computer plays needs PulseAudio or PipeWire (with pipewire-pulse) running, and libpulse installed."
+    if sys.platform == "darwin":
+        return MAC_ADVICE
+    return "The sound system cannot be reached to record what the computer plays."
+
+
+def is_mac_virtual_output(name: str) -> bool:
+    return any(word in name.lower() for word in MAC_VIRTUAL_OUTPUTS)
+
+
+def no_outputs_message() -> str:
+    """What to tell when no output can be captured (on macOS: which virtual device to install)."""
+    if sys.platform == "darwin":
+        return MAC_ADVICE
+    return "No output device whose sound can be recorded was found. Check that the sound system runs and an output device is present."
+
+
+def list_output_devices() -> list[OutputDevice]:
+    """Outputs whose sound can be captured, the default marked; [] when none; AudioSourceError without a sound server."""
+    from captioner.audio import capture_child as child
+    from captioner.audio.child_source import run_once, server_gone
+    from captioner.audio.sources import AudioSourceError
+
+    code, frames = run_once("list")
+    for kind, payload in frames:
+        if kind == child.LISTING:
+            return [OutputDevice(**d) for d in json.loads(payload)]
+    if server_gone(code):
+        raise AudioSourceError(no_backend_message())
+    log.info("listing outputs failed (%s): %s", code, frames)
+    return []
+
+
+def default_output_id() -> str | None:
+    """The id of the output a session that follows the default records now, or None."""
+    return next((d.id for d in list_output_devices() if d.is_default), None)
+
+
+def resolve_output(output: str | None) -> OutputDevice:
+    """An output by id, by (part of) its name, or the default for None/"" — with a plain-words error."""
+    from captioner.audio.sources import AudioSourceError
+
+    devices = list_output_devices()
+    if not devices:
+        raise AudioSourceError(no_outputs_message())
+    return match_output(devices, output)
+
+
+def match_output(devices: list[OutputDevice], output: str | None) -> OutputDevice:
+    """The one of `devices` that `output` names (id, or part of a name or id); the default for None/""."""
+    from captioner.audio.sources import AudioSourceError
+
+    if not output:
+        return next((d for d in devices if d.is_default), devices[0])
+    for d in devices:
+        if d.id == output:
+            return d
+    matches = [d for d in devices if output.lower() in d.name.lower() or output.lower() in d.id.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise AudioSourceError(f"No output device matches {output!r}; run `captioner devices` to list the outputs.")
+    names = ", ".join(f"{d.id} ({d.name})" for d in matches)
+    raise AudioSourceError(f"{output!r} matches several outputs: {names}. Give one of the ids.")
+
+
+class SystemAudioSource(ChildSource):
+    """Records what an output plays (None: the default output, followed when it changes), in a capture child."""
+
+    def __init__(self, output: str | None = None, **kw) -> None:
+        super().__init__("output", output or "", description="system audio", no_server=no_backend_message(), **kw)
+
+    @property
+    def moves(self) -> list[str]:
+        """The outputs moved to after the first, while following the default output."""
+        return [d["name"] for d in self.opened[1:]]
+
+
+class PulseInputSource(ChildSource):
+    """A PulseAudio/PipeWire source (a microphone) recorded by name in a capture child.
+
+    Unlike PortAudio's "pulse" device, routed by the process-wide PULSE_SOURCE,
+    each of these is a stream of its own, so it can run beside system audio.
+    It never records another source: while it is gone it waits for it.
+    """
+
+    def __init__(self, source: str, **kw) -> None:
+        super().__init__("source", source, description=source, no_server=no_backend_message(), **kw)
+
+
+def meeting_microphone(device: str | None):
+    """The microphone's source for a session that also records system audio.
+
+    On Linux a PulseAudio source ("pulse:NAME", or the default source) is
+    recorded as a stream of its own (PulseInputSource); elsewhere, and for
+    PortAudio's own devices, through PortAudio (MicrophoneSource). The default
+    source is taken only when it is a microphone, not an output's monitor.
+    """
+    from captioner.audio.devices import PULSE_PREFIX, default_pulse_microphone
+    from captioner.audio.sources import AudioSourceError, MicrophoneSource
+
+    if device and device.startswith(PULSE_PREFIX):
+        return PulseInputSource(device[len(PULSE_PREFIX) :])
+    if not device and sys.platform.startswith("linux"):
+        default = default_pulse_microphone()
+        if default is not None:
+            if default.is_monitor:
+                raise AudioSourceError(
+                    f"The default input, {default.name!r}, records what an output plays, not a microphone. "
+                    "Connect a microphone, or choose one as the input."
+                )
+            return PulseInputSource(default.id[len(PULSE_PREFIX) :])
+    return MicrophoneSource(device)
