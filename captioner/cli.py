@@ -10,6 +10,7 @@ import threading
 from contextlib import ExitStack
 
 from captioner import __version__
+from captioner.audio.capture_child import FROZEN_COMMAND
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.engine.catalogue import DEFAULT_MODEL, ModelRequest, default_model
 from captioner.engine.model_errors import (
@@ -84,6 +85,11 @@ def _model_args(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [FROZEN_COMMAND]:  # the frozen app runs its capture child as itself
+        from captioner.audio.capture_child import main as capture_child
+
+        return capture_child(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.command == "caption":

@@ -7,7 +7,7 @@ by child_source.py as `python -m captioner.audio.capture_child COMMAND ...`
 
 Commands:
   list           the outputs whose sound can be captured, as one LISTING frame
-  output [ID]    record what an output plays ("" or none: the default output, followed)
+  output [ID [S]]  record what an output plays ("" or none: the default output, followed; checked every S seconds)
   source NAME    record a PulseAudio source by name (a microphone), waiting for it while it is gone
 
 It writes frames to stdout: one kind byte, the payload's length (4 bytes,
@@ -76,14 +76,32 @@ def main(argv: list[str]) -> int:
             return NO_SERVER if not server_alive(sc) else 1
         write_frame(out, LISTING, json.dumps([d.__dict__ for d in devices]).encode())
         return 0
-    capture = InputCapture(rest[0]) if name == "source" else OutputCapture((rest or [""])[0] or None)
+    if name == "source":
+        capture = InputCapture(rest[0])
+    else:
+        output, interval = (rest + ["", "1.0"])[:2]
+        capture = OutputCapture(output or None, follow_interval_s=float(interval))
     try:
         capture.start()
     except AudioSourceError as exc:
         write_frame(out, ERROR, str(exc).encode())
         return 1 if server_alive(sc) else NO_SERVER
     threading.Thread(target=_stop_at_eof, args=(capture,), daemon=True, name="captioner-stdin").start()
-    return _pump(capture, out, server_alive=lambda: server_alive(sc))
+    return _pump(capture, out, server_alive=lambda: server_alive(sc), first=_first_block(capture))
+
+
+def _first_block(capture):
+    """Wait until the stream delivers (a new stream can take a second or two), so OPENED means audio flows."""
+    from captioner.audio.sources import AudioSourceError
+
+    for _ in range(50):
+        try:
+            block = capture.read(timeout=0.1)
+        except AudioSourceError:
+            return None  # _pump reads the error again
+        if block is not None or capture.stopped:
+            return block
+    return None
 
 
 def _stop_at_eof(capture) -> None:
@@ -91,7 +109,7 @@ def _stop_at_eof(capture) -> None:
     capture.stop()
 
 
-def _pump(capture, out: BinaryIO, server_alive) -> int:
+def _pump(capture, out: BinaryIO, server_alive, first=None) -> int:
     from captioner.audio.sources import AudioSourceError
 
     told = 0
@@ -104,7 +122,7 @@ def _pump(capture, out: BinaryIO, server_alive) -> int:
                 text, waiting = capture.notices.get()
                 write_frame(out, NOTICE, json.dumps({"text": text, "waiting": waiting}).encode())
             try:
-                block = capture.read(timeout=0.1)
+                block, first = (first, None) if first is not None else (capture.read(timeout=0.1), None)
             except AudioSourceError as exc:
                 if not server_alive():
                     return NO_SERVER

@@ -118,8 +118,13 @@ def match_output(devices: list[OutputDevice], output: str | None) -> OutputDevic
 class SystemAudioSource(ChildSource):
     """Records what an output plays (None: the default output, followed when it changes), in a capture child."""
 
-    def __init__(self, output: str | None = None, **kw) -> None:
-        super().__init__("output", output or "", description="system audio", no_server=no_backend_message(), **kw)
+    def __init__(self, output: str | None = None, *, follow_interval_s: float = 1.0, **kw) -> None:
+        super().__init__("output", output or "", str(follow_interval_s), description="system audio", no_server=no_backend_message(), **kw)
+
+    @property
+    def device(self) -> OutputDevice | None:
+        """The output recorded now."""
+        return OutputDevice(**self.opened[-1]) if self.opened else None
 
     @property
     def moves(self) -> list[str]:

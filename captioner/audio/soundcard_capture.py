@@ -293,7 +293,7 @@ class InputCapture(OutputCapture):
     def _recover(self):
         """The source went: say so, wait for it (same name) and record it again; None when stopped or the server went."""
         name = self.description
-        self.notices.put((f"The microphone {name!r} is gone (unplugged?); its captions resume when it is back.", True))
+        self.notices.put((f"The microphone {name!r} is gone (unplugged?); its captions resume when it returns.", True))
         while not self._stopping.wait(self.wait_interval_s):
             if not server_alive(self._sc):
                 self._error = "The sound server stopped."
@@ -303,9 +303,12 @@ class InputCapture(OutputCapture):
             try:
                 device = self._resolve()
                 recorder = self._open(device)
-            except AudioSourceError:
+                first = recorder.record(numframes=self.block)  # a new stream can take a second to deliver
+            except Exception as exc:
+                log.info("reopening %s failed: %r", self.output, exc)
                 continue
             self._use(device)
+            self._queue.put(to_mono(np.asarray(first, dtype=np.float32)))
             self.notices.put((f"The microphone {device.name!r} is back; captioning it again.", False))
             return recorder
         return None

@@ -15,7 +15,10 @@ echo.py); its interims are cleared with an empty final.
 
 A channel whose source fails (device unplugged) is reported as a non-fatal
 error while another channel still captures; the session ends with an error
-only when every channel is gone.
+only when every channel is gone. A source may also say what happens to it
+while it goes on (`notices`: the sound server stopped, is back; the microphone
+is gone, is back): those go out as non-fatal errors too, kept in `notices`,
+not in `errors`.
 """
 
 from __future__ import annotations
@@ -105,6 +108,7 @@ class MeetingSession(SessionBase):
         self.order = SpokenOrder(self.lanes, echo)
         self._t0 = 0.0
         self._running: _Lane | None = None
+        self.notices: list[str] = []
 
     # -- control (as CaptionSession) ---------------------------------------
     def start(self) -> None:
@@ -162,6 +166,7 @@ class MeetingSession(SessionBase):
     def _read(self, lane: _Lane) -> bool:
         """Feed a lane what its source has; True if audio came."""
         source = lane.channel.source
+        self._pass_notices(lane)
         try:
             block = source.read(timeout=0.01)
         except AudioSourceError as exc:
@@ -178,6 +183,15 @@ class MeetingSession(SessionBase):
             lane.reading = False
             self._collect(lane, lane.engine.finish())
         return got
+
+    def _pass_notices(self, lane: _Lane) -> None:
+        notices = getattr(lane.channel.source, "notices", None)
+        while notices is not None and not notices.empty():
+            message = f"{lane.label}: {notices.get_nowait()}"
+            log.warning(message)
+            self.notices.append(message)
+            if self.on_error is not None:
+                self.on_error(SessionError(message, fatal=False))
 
     def _place(self, lane: _Lane, samples: int) -> None:
         """Place a lane on the session clock: where its audio so far would begin, had it come with no delay.
