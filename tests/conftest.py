@@ -61,6 +61,20 @@ def start_pulse() -> bool:
     return subprocess.run(["pactl", "info"], capture_output=True).returncode == 0
 
 
+def stop_pulse() -> None:
+    """Stop the test PulseAudio server (as `pulseaudio -k` would) and wait until it is gone."""
+    import subprocess
+    import time
+
+    script = Path(__file__).resolve().parent.parent / ".ci" / "pulse.sh"
+    subprocess.run(["bash", str(script), "stop"], check=False, env={**os.environ, "CAPTIONER_PULSE_SOCKET": PULSE_SOCKET})
+    for _ in range(100):
+        if subprocess.run(["pactl", "info"], capture_output=True).returncode != 0:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the test sound server did not stop")
+
+
 @pytest.fixture(scope="session")
 def pulse():
     """The capture source of the test PulseAudio server."""

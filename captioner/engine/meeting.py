@@ -188,7 +188,7 @@ class MeetingSession(SessionBase):
         notices = getattr(lane.channel.source, "notices", None)
         while notices is not None and not notices.empty():
             message = f"{lane.label}: {notices.get_nowait()}"
-            log.warning(message)
+            log.info(message)
             self.notices.append(message)
             if self.on_error is not None:
                 self.on_error(SessionError(message, fatal=False))
