@@ -113,8 +113,9 @@ class LevelMonitor(QObject):
     """Reads the chosen input on a pool thread and reports its level (RMS, 0..1) about 20 times a second.
 
     `pause()` closes the stream, `resume()` opens it again, `hand_over()` passes it on to a
-    session. A device that cannot be opened is reported through `problem` and retried every
-    few seconds; `problem("")` says it works again.
+    session; `hold(True)` closes it until `hold(False)` (the input is not listened to in this
+    mode), whoever asks to resume meanwhile. A device that cannot be opened is reported through
+    `problem` and retried every few seconds; `problem("")` says it works again.
     """
 
     level = Signal(float)
@@ -129,6 +130,7 @@ class LevelMonitor(QObject):
         self._device: str | None = None
         self._paused = True
         self._shut = False
+        self._held = False
         self._stream: _Stream | None = None
         self._old: list[_Stream] = []
         self._latest = Latest()
@@ -150,12 +152,20 @@ class LevelMonitor(QObject):
             self._restart()
 
     def resume(self) -> None:
-        if self._shut:
+        if self._shut or self._held:
             return
         if not self._paused and (self.running or self._retry.isActive()):
             return
         self._paused = False
         self._restart()
+
+    def hold(self, held: bool) -> None:
+        """Keep the stream closed (True) whatever asks to resume it, or let it open again (False)."""
+        self._held = held
+        if held:
+            self.pause()
+        else:
+            self.resume()
 
     def pause(self) -> None:
         self._paused = True

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         *,
         devices: DeviceWatcher | None = None,
         monitor=None,
+        output_monitor=None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -104,7 +105,8 @@ class MainWindow(QMainWindow):
         self.start_button.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
         self.start_button.clicked.connect(self.toggle_session)
         self.device_picker = DevicePicker(store, devices=devices, monitor=monitor)
-        self.system_picker = SystemAudioPicker(store, outputs=DeviceWatcher(list_outputs, interval_ms=5000 if devices is not None else 0))
+        outputs = DeviceWatcher(list_outputs, interval_ms=5000 if devices is not None else 0)
+        self.system_picker = SystemAudioPicker(store, outputs=outputs, monitor=output_monitor)
         self.model_picker = ModelPicker(store)
         self.download_panel = DownloadPanel()
         self.message_bar = MessageBar()
@@ -243,7 +245,9 @@ class MainWindow(QMainWindow):
         return self.start_session(factory, file_name=Path(path).name)
 
     def _mode_chosen(self, mode: str) -> None:
-        self.device_picker.setVisible(mode != MODE_SYSTEM)  # system audio alone needs no microphone
+        self.device_picker.setVisible(mode != MODE_SYSTEM)  # system audio alone needs no microphone ...
+        if self.monitor is not None:
+            self.monitor.hold(mode == MODE_SYSTEM)  # ... and does not open it
 
     def _on_state(self, state: State) -> None:
         idle = state is State.IDLE
@@ -383,13 +387,17 @@ class MainWindow(QMainWindow):
             if not self._closing:
                 self._closing = True
                 self.hide()
-                if self.monitor is not None:
-                    self.monitor.shutdown()  # not reopened when the session ends
+                for monitor in self._monitors():
+                    monitor.shutdown()  # not reopened when the session ends
                 self.controller.stop()
                 QTimer.singleShot(CLOSE_TIMEOUT_MS, self._finish_close)
             return
         event.accept()
         self._finish_close()
+
+    def _monitors(self) -> list:
+        """The idle level meters' monitors: the input's and the output's."""
+        return [m for m in (self.monitor, self.system_picker.monitor) if m is not None]
 
     def _finish_close(self) -> None:
         if self._close_done:
@@ -397,9 +405,10 @@ class MainWindow(QMainWindow):
         if self.controller.busy:
             log.warning("closing while the session is still finishing; captions saved so far are on disk")
         self._close_done = True
-        if self.monitor is not None:
-            self.monitor.shutdown()
-            self.monitor.wait_stopped(1.0)  # close the stream before the interpreter tears PortAudio down
+        for monitor in self._monitors():
+            monitor.shutdown()
+        for monitor in self._monitors():
+            monitor.wait_stopped(1.0)  # close the streams before the interpreter tears PortAudio down
         if self.device_picker.devices is not None:
             self.device_picker.devices.stop()
         if self.system_picker.outputs is not None:
