@@ -161,10 +161,10 @@ class LevelMonitor(QObject):
 
     def hold(self, held: bool) -> None:
         """Keep the stream closed (True) whatever asks to resume it, or let it open again (False)."""
-        self._held = held
+        was_held, self._held = self._held, held
         if held:
             self.pause()
-        else:
+        elif was_held:
             self.resume()
 
     def pause(self) -> None:
