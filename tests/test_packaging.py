@@ -192,7 +192,7 @@ def test_soundcard_hook_carries_the_c_declarations_of_every_back_end(monkeypatch
 
 def test_the_spec_names_the_system_audio_modules():
     spec = (PACKAGING / "captioner.spec").read_text()
-    for module in ("captioner.audio.loopback", "captioner.engine.meeting"):
+    for module in ("captioner.audio.loopback", "captioner.engine.meeting", "captioner.audio.capture_child", "captioner.audio.child_source", "captioner.audio.soundcard_capture"):
         assert f'"{module}"' in spec, module
 
 
@@ -285,7 +285,7 @@ def test_bundle_lists_audio_devices(bundle, pulse):
     assert out.returncode == 0, out.stdout + out.stderr
     assert pulse in out.stdout
     outputs = out.stdout.split("Outputs whose sound can be captioned", 1)[1]
-    assert " virt " in outputs, out.stdout  # soundcard reached PulseAudio from the bundle
+    assert " virt " in outputs, out.stdout  # soundcard reached PulseAudio from the bundle, in its capture child
 
 
 @pytest.mark.slow
