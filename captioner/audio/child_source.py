@@ -22,7 +22,7 @@ import time
 import numpy as np
 
 from captioner.audio import capture_child as child
-from captioner.audio.sources import AudioSourceError
+from captioner.audio.sources import AudioSourceError, next_block
 from captioner.events import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
@@ -211,12 +211,7 @@ class ChildSource:
             if due >= self.block:
                 self._silence += self.block
                 return np.zeros(self.block, np.float32)
-        try:
-            return self._queue.get(timeout=timeout)
-        except queue.Empty:
-            if self._error is not None and not self._stopping.is_set():
-                raise AudioSourceError(self._error) from None
-            return None
+        return next_block(self._queue, timeout, self._error, self._stopping)
 
     @property
     def finished(self) -> bool:

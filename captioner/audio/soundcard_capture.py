@@ -26,7 +26,7 @@ from contextlib import contextmanager
 import numpy as np
 
 from captioner.audio.loopback import OutputDevice, is_mac_virtual_output, match_output, no_backend_message, no_outputs_message
-from captioner.audio.sources import AudioSourceError, to_mono
+from captioner.audio.sources import AudioSourceError, next_block, to_mono
 from captioner.events import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
@@ -239,12 +239,7 @@ class OutputCapture:
         return None
 
     def read(self, timeout: float) -> np.ndarray | None:
-        try:
-            return self._queue.get(timeout=timeout)
-        except queue.Empty:
-            if self._error is not None and not self._stopping.is_set():
-                raise AudioSourceError(self._error) from None
-            return None
+        return next_block(self._queue, timeout, self._error, self._stopping)
 
     @property
     def stopped(self) -> bool:

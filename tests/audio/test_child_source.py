@@ -6,12 +6,12 @@ import subprocess
 import sys
 import time
 
-import numpy as np
 import pytest
 
 from captioner.audio import capture_child as child
 from captioner.audio.child_source import SERVER_GONE
 from captioner.audio.loopback import SystemAudioSource
+from tests.audio.test_loopback import level
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -26,15 +26,6 @@ def test_the_command_line_runs_the_capture_child_as_the_frozen_app_does(pulse):
     assert kind == child.LISTING and b'"virt"' in payload
 
 
-def loudest(source, seconds: float) -> float:
-    level, deadline = 0.0, time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        block = source.read(timeout=0.1)
-        if block is not None and len(block):
-            level = max(level, float(np.sqrt(np.mean(block * block))))
-    return level
-
-
 def test_a_child_that_aborts_is_replaced_and_says_so(pulse, sentence_wav):
     """libpulse aborts its process when the server goes: here the child alone goes (SIGABRT), the
     source says so, starts another one and records again."""
@@ -42,7 +33,7 @@ def test_a_child_that_aborts_is_replaced_and_says_so(pulse, sentence_wav):
     source.start()
     try:
         first = source._proc.pid
-        loudest(source, 0.5)
+        level(source, 0.5)
         os.kill(first, signal.SIGABRT)
         deadline = time.monotonic() + 30
         notices = []
@@ -53,7 +44,7 @@ def test_a_child_that_aborts_is_replaced_and_says_so(pulse, sentence_wav):
         assert notices == [SERVER_GONE, "The sound server is back; Null Output is captioned again."]
         assert source._proc.pid != first
         player = subprocess.Popen(["paplay", "-d", "virt", str(sentence_wav)])
-        heard = loudest(source, 3.0)
+        heard = level(source, 3.0)
         player.wait(timeout=30)
     finally:
         source.stop()
