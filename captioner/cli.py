@@ -279,10 +279,14 @@ def meeting_channels(args: argparse.Namespace) -> list:
     if args.system_audio is None:
         return []
     device = None if args.device in (None, "default") else args.device
+    from captioner.audio.sources import AudioSourceError
+
     try:
         return channels_for(MODE_BOTH if args.device else MODE_SYSTEM, device, args.system_audio or None, mic_label=args.mic_label, system_label=args.system_label)
     except ValueError as exc:
         raise CliError(f"--mic-label and --system-label: {exc}") from exc
+    except AudioSourceError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def selftest(args: argparse.Namespace) -> int:

@@ -434,6 +434,9 @@ def test_system_audio_bad_choices(tiny_model, sentence_wav, pulse):
     assert "No output device matches 'nosuchoutput'" in error_line(run("caption", "--system-audio", "nosuchoutput", "--model", tiny_model))
     assert "does not go with --input" in error_line(run("caption", "--system-audio", "--input", sentence_wav, "--model", tiny_model))
     assert "two different" in error_line(run("caption", "--device", "default", "--system-audio", "--mic-label", "X", "--system-label", "X", "--model", tiny_model))
+    # two channels never record the same source: the output's own monitor is no microphone
+    assert "is what system audio records already" in error_line(run("caption", "--device", "pulse:virt.monitor", "--system-audio", "virt", "--model", tiny_model))
+    assert "is what system audio records already" in error_line(run("caption", "--device", "pulse:virt.monitor", "--system-audio", "--model", tiny_model))
 
 
 def test_no_sound_server_to_record_the_computer_from(tiny_model, tmp_path):

@@ -144,19 +144,23 @@ class PulseInputSource(ChildSource):
         super().__init__("source", source, description=source, no_server=no_backend_message(), **kw)
 
 
-def meeting_microphone(device: str | None):
-    """The microphone's source for a session that also records system audio.
+def meeting_microphone(device: str | None, output: str | None = None):
+    """The microphone's source for a session that also records system audio from `output`.
 
     On Linux a PulseAudio source ("pulse:NAME", or the default source) is
     recorded as a stream of its own (PulseInputSource); elsewhere, and for
     PortAudio's own devices, through PortAudio (MicrophoneSource). The default
-    source is taken only when it is a microphone, not an output's monitor.
+    source is taken only when it is a microphone, not an output's monitor; and
+    the microphone is never the source system audio records (AudioSourceError).
     """
     from captioner.audio.devices import PULSE_PREFIX, default_pulse_microphone
     from captioner.audio.sources import AudioSourceError, MicrophoneSource
 
     if device and device.startswith(PULSE_PREFIX):
-        return PulseInputSource(device[len(PULSE_PREFIX) :])
+        name = device[len(PULSE_PREFIX) :]
+        if sys.platform.startswith("linux") and name.endswith(".monitor") and name == f"{output or default_output_id()}.monitor":
+            raise AudioSourceError(f"{name!r} is what system audio records already; choose a microphone as the input.")
+        return PulseInputSource(name)
     if not device and sys.platform.startswith("linux"):
         default = default_pulse_microphone()
         if default is not None:

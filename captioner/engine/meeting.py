@@ -344,6 +344,8 @@ def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_l
 
     `device`: the microphone (None: the default input); `output`: the output whose
     sound is captured (None: the default output, followed when it changes).
+    AudioSourceError when the microphone cannot be one (an output's monitor: the default
+    input, or the output recorded).
     """
     from captioner.audio.loopback import SystemAudioSource, meeting_microphone
 
@@ -352,7 +354,7 @@ def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_l
     mic_label, system_label = mic_label.strip(), system_label.strip()
     if not mic_label or not system_label or mic_label == system_label:
         raise ValueError("the microphone and system audio need two different, non-empty labels")
-    channels = [Channel(mic_label, meeting_microphone(device or None), MICROPHONE)] if mode == MODE_BOTH else []
+    channels = [Channel(mic_label, meeting_microphone(device or None, output or None), MICROPHONE)] if mode == MODE_BOTH else []
     channels.append(Channel(system_label, SystemAudioSource(output or None), SYSTEM))
     return channels
 
