@@ -67,11 +67,19 @@ def no_outputs_message() -> str:
 
 
 def list_output_devices() -> list[OutputDevice]:
-    """Outputs whose sound can be captured, the default marked; [] when none; AudioSourceError without a sound server."""
+    """Outputs whose sound can be captured, the default marked; [] when none; AudioSourceError without a sound server.
+
+    On Linux pactl lists the sinks (cheap enough to poll); elsewhere, or without pactl, a capture child asks soundcard.
+    """
     from captioner.audio import capture_child as child
     from captioner.audio.child_source import run_once, server_gone
+    from captioner.audio.devices import pactl_list
     from captioner.audio.sources import AudioSourceError
 
+    listed = pactl_list("sink")
+    if listed is not None:
+        sinks, default = listed
+        return [OutputDevice(d["name"], d.get("description") or d["name"], d["name"] == default) for d in sinks]
     code, frames = run_once("list")
     for kind, payload in frames:
         if kind == child.LISTING:
