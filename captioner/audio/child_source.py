@@ -203,6 +203,11 @@ class ChildSource:
             self._silence = 0
             self._outage = self._last_audio or time.monotonic()
 
+    @property
+    def waiting(self) -> bool:
+        """No audio can come now (the sound server is gone, or the microphone): silence stands in."""
+        return self._outage is not None
+
     # -- AudioSource ------------------------------------------------------------
     def read(self, timeout: float) -> np.ndarray | None:
         since = self._outage

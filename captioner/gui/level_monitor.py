@@ -115,7 +115,8 @@ class LevelMonitor(QObject):
     `pause()` closes the stream, `resume()` opens it again, `hand_over()` passes it on to a
     session; `hold(True)` closes it until `hold(False)` (the input is not listened to in this
     mode), whoever asks to resume meanwhile. A device that cannot be opened is reported through
-    `problem` and retried every few seconds; `problem("")` says it works again.
+    `problem` and retried every few seconds, as is what a source says while it waits (the sound
+    server stopped); `problem("")` says it works again.
     """
 
     level = Signal(float)
@@ -240,9 +241,13 @@ class LevelMonitor(QObject):
         peak = 0.0
         next_emit = time.monotonic() + EMIT_INTERVAL_S
         handed = False
+        notices = getattr(source, "notices", None)  # a source that says what happens to it (a capture child's)
         try:
             while not stream.stop.is_set():
                 block = source.read(timeout=0.1)
+                if notices is not None and not notices.empty():
+                    text = notices.get_nowait()
+                    self.problem.emit(text if source.waiting else "")
                 now = time.monotonic()
                 if block is not None and len(block):
                     recent.append((now, block))

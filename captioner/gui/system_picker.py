@@ -92,6 +92,7 @@ class SystemAudioPicker(QWidget):
             outputs.failed.connect(self._failed)
         if monitor is not None:
             monitor.level.connect(self._monitor_level)
+            monitor.problem.connect(self._set_problem)  # e.g. the sound server stopped, and "" once it is back
             monitor.set_device(store.settings.output_device)
         self.set_mode(store.settings.capture_mode)
 

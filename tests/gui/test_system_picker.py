@@ -177,9 +177,11 @@ def test_the_sound_server_restarting_under_the_app(mode, qtbot, pulse, settings_
     try:
         qtbot.waitUntil(lambda: app.output_monitor.running and bool(heard), timeout=20000)
         stop_pulse()  # idle, the output meter reading
-        qtbot.wait(2000)
+        qtbot.waitUntil(lambda: "The sound server stopped" in w.system_picker.problem.text(), timeout=20000)
+        assert w.system_picker.problem.isVisible()
         start_pulse()
         module = load_sink("restartmic")
+        qtbot.waitUntil(lambda: w.system_picker.problem.text() == "", timeout=30000)  # said, and gone once it is back
         heard.clear()
         qtbot.waitUntil(lambda: bool(heard), timeout=30000)  # the meter reads again
         w.start_button.click()
