@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import queue
 import subprocess
 import sys
@@ -35,9 +36,21 @@ RETRY_S = (0.5, 1.0, 2.0, 4.0, 5.0)
 def spawn(*args: str) -> subprocess.Popen:
     """A capture child running `args`; its stderr goes to the log."""
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # no console window from the windowed app on Windows
-    proc = subprocess.Popen(child.command(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, creationflags=flags)
+    proc = subprocess.Popen(child.command(*args), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, creationflags=flags, env=_child_env())
     threading.Thread(target=_log_lines, args=(proc.stderr,), daemon=True, name="captioner-child-log").start()
     return proc
+
+
+def _child_env() -> dict[str, str]:
+    """The environment for a child: ours, with the captioner package we run from first on its path
+    (whatever folder it starts in, it runs the same code as we do)."""
+    import captioner
+
+    env = dict(os.environ)
+    if not getattr(sys, "frozen", False):
+        root = os.path.dirname(os.path.dirname(os.path.abspath(captioner.__file__)))
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    return env
 
 
 def _log_lines(stream) -> None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QPushButton
 from captioner.channels import MODE_SYSTEM
 from captioner.gui.actions import START_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, SessionInfo, State
-from captioner.gui.device_picker import DevicePicker
+from captioner.gui.device_picker import DEVICE_CAUSE, DevicePicker
 from captioner.gui.device_watcher import DeviceWatcher
 from captioner.gui.system_picker import SystemAudioPicker, list_outputs
 from captioner.gui.message_bar import MessageBar, Notice
@@ -180,8 +180,9 @@ class MainWindow(QMainWindow):
         a.find.triggered.connect(self.transcript.show_find)
         a.clear.triggered.connect(self.transcript.clear)
         a.show_window.triggered.connect(self.bring_to_front)
+        self.device_picker.message.connect(self._device_notice)
+        self.model_picker.message.connect(self.message_bar.show_notice)
         for part in (self.device_picker, self.model_picker):
-            part.message.connect(self.message_bar.show_notice)
             part.resolved.connect(self.message_bar.clear)
         self.model_picker.downloadRequested.connect(self._download_model)
         self.download_panel.cancelRequested.connect(c.cancel_model)
@@ -248,6 +249,15 @@ class MainWindow(QMainWindow):
         self.device_picker.setVisible(mode != MODE_SYSTEM)  # system audio alone needs no microphone ...
         if self.monitor is not None:
             self.monitor.hold(mode == MODE_SYSTEM)  # ... and does not open it
+        if mode == MODE_SYSTEM:
+            self.message_bar.clear(DEVICE_CAUSE)  # ... nor hears what becomes of it
+        elif self.device_picker.devices is not None and self.device_picker.devices.devices is not None:
+            self.device_picker.refresh()  # what is to be said about the input, said again
+
+    def _device_notice(self, notice: Notice) -> None:
+        """A notice about the input device, unless the microphone is not listened to."""
+        if self.system_picker.mode != MODE_SYSTEM:
+            self.message_bar.show_notice(notice)
 
     def _on_state(self, state: State) -> None:
         idle = state is State.IDLE
