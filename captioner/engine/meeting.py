@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -112,17 +113,18 @@ class MeetingSession(SessionBase):
 
     # -- control (as CaptionSession) ---------------------------------------
     def start(self) -> None:
-        """Open every source (the first error raises here, after closing those opened) and start."""
+        """Open every source, all at once (a capture child takes a second or two to deliver), and start;
+        the first channel's error raises here, after closing the sources that opened."""
         self._t0 = time.monotonic()
-        opened = []
-        for lane in self.lanes:
-            try:
-                lane.channel.source.start()
-            except AudioSourceError as exc:
-                for other in opened:
-                    other.channel.source.stop()
-                raise AudioSourceError(f"{lane.label}: {exc}") from exc
-            opened.append(lane)
+        with ThreadPoolExecutor(len(self.lanes), thread_name_prefix="captioner-open") as pool:
+            failures = list(pool.map(_open_source, self.lanes))
+        failed = next(((lane, exc) for lane, exc in zip(self.lanes, failures) if exc is not None), None)
+        if failed is not None:
+            for lane, exc in zip(self.lanes, failures):
+                if exc is None:
+                    lane.channel.source.stop()
+            lane, exc = failed
+            raise AudioSourceError(f"{lane.label}: {exc}") from exc
         self._start_threads()
 
     @property
@@ -252,6 +254,14 @@ class MeetingSession(SessionBase):
         for lane in self.lanes:
             level = 0.0 if lane.lost else lane.level
             self.on_status(engine_status(lane.engine, lane.channel.source, level, at=lane.at, channel=lane.label))
+
+
+def _open_source(lane: _Lane) -> AudioSourceError | None:
+    try:
+        lane.channel.source.start()
+    except AudioSourceError as exc:
+        return exc
+    return None
 
 
 def pick_job(lanes: Sequence[_Lane]) -> tuple[_Lane, Job] | None:
