@@ -285,7 +285,22 @@ def test_bundle_lists_audio_devices(bundle, pulse):
     assert out.returncode == 0, out.stdout + out.stderr
     assert pulse in out.stdout
     outputs = out.stdout.split("Outputs whose sound can be captioned", 1)[1]
-    assert " virt " in outputs, out.stdout  # soundcard reached PulseAudio from the bundle, in its capture child
+    assert " virt " in outputs, out.stdout
+
+
+@pytest.mark.slow
+@build_tests
+@pytest.mark.skipif(not LINUX, reason="PulseAudio test server")
+def test_bundle_runs_its_capture_child(bundle, pulse):
+    """System audio is recorded by the bundle's executable started as `captioner capture-child`."""
+    import io
+
+    from captioner.audio.capture_child import FROZEN_COMMAND, LISTING, read_frame
+
+    out = subprocess.run([str(_exe(bundle)), FROZEN_COMMAND, "list"], capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stderr
+    kind, payload = read_frame(io.BytesIO(out.stdout))
+    assert kind == LISTING and b'"virt"' in payload  # soundcard reached PulseAudio from the bundle's capture child
 
 
 @pytest.mark.slow
