@@ -41,7 +41,8 @@ def test_a_child_that_aborts_is_replaced_and_says_so(pulse, sentence_wav):
             source.read(timeout=0.1)  # silence stands in meanwhile
             while not source.notices.empty():
                 notices.append(source.notices.get())
-        assert notices == [SERVER_GONE, "The sound server is back; Null Output is captioned again."]
+        assert notices == [SERVER_GONE, f"The sound server is back; {source.description} is captioned again."]
+        assert source.device.id == "virt"
         assert source._proc.pid != first
         player = subprocess.Popen(["paplay", "-d", "virt", str(sentence_wav)])
         heard = level(source, 3.0)
