@@ -10,6 +10,7 @@ import threading
 from contextlib import ExitStack
 
 from captioner import __version__
+from captioner.audio.capture_child import FROZEN_COMMAND
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.engine.catalogue import DEFAULT_MODEL, ModelRequest, default_model, model_label
 from captioner.engine.model_errors import (
@@ -112,6 +113,11 @@ def _offline_args(p: argparse.ArgumentParser, *, model_help: str) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [FROZEN_COMMAND]:  # the frozen app runs its capture child as itself
+        from captioner.audio.capture_child import main as capture_child
+
+        return capture_child(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.command == "caption":
@@ -449,10 +455,14 @@ def meeting_channels(args: argparse.Namespace) -> list:
     if args.system_audio is None:
         return []
     device = None if args.device in (None, "default") else args.device
+    from captioner.audio.sources import AudioSourceError
+
     try:
         return channels_for(MODE_BOTH if args.device else MODE_SYSTEM, device, args.system_audio or None, mic_label=args.mic_label, system_label=args.system_label)
     except ValueError as exc:
         raise CliError(f"--mic-label and --system-label: {exc}") from exc
+    except AudioSourceError as exc:
+        raise CliError(str(exc)) from exc
 
 
 def selftest(args: argparse.Namespace) -> int:

@@ -49,16 +49,38 @@ def _no_user_dirs(tmp_path, monkeypatch):
 
 # where .ci/pulse.sh puts the test server; CAPTIONER_PULSE_SOCKET gives a run its own server
 PULSE_SOCKET = os.environ.get("CAPTIONER_PULSE_SOCKET", "/tmp/captioner-pulse/native")
+# the sound server the capture tests run against: "pulseaudio" (.ci/pulse.sh) or "pipewire"
+# (.ci/pipewire.sh: PipeWire with pipewire-pulse, reached the same way, through its PulseAudio socket)
+SOUND_SERVER = os.environ.get("CAPTIONER_SOUND_SERVER", "pulseaudio")
+
+
+def _sound_server(command: str) -> None:
+    import subprocess
+
+    script = Path(__file__).resolve().parent.parent / ".ci" / ("pipewire.sh" if SOUND_SERVER == "pipewire" else "pulse.sh")
+    subprocess.run(["bash", str(script), command], check=False, env={**os.environ, "CAPTIONER_PULSE_SOCKET": PULSE_SOCKET})
 
 
 def start_pulse() -> bool:
-    """Start the test PulseAudio server (sink `virt`, source `virtmic`) unless it runs."""
+    """Start the test sound server (sink `virt`, source `virtmic`) unless it runs."""
     import subprocess
 
     os.environ["PULSE_SERVER"] = f"unix:{PULSE_SOCKET}"
-    script = Path(__file__).resolve().parent.parent / ".ci" / "pulse.sh"
-    subprocess.run(["bash", str(script), "start"], check=False, env={**os.environ, "CAPTIONER_PULSE_SOCKET": PULSE_SOCKET})
+    _sound_server("start")
     return subprocess.run(["pactl", "info"], capture_output=True).returncode == 0
+
+
+def stop_pulse() -> None:
+    """Stop the test sound server (as `pulseaudio -k`, or PipeWire going away, would) and wait until it is gone."""
+    import subprocess
+    import time
+
+    _sound_server("stop")
+    for _ in range(100):
+        if subprocess.run(["pactl", "info"], capture_output=True).returncode != 0:
+            return
+        time.sleep(0.1)
+    raise AssertionError("the test sound server did not stop")
 
 
 @pytest.fixture(scope="session")

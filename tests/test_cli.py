@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import numpy as np
 import pytest
 import srt
 
-from tests.conftest import SENTENCE, start_pulse
+from tests.conftest import SENTENCE, start_pulse, stop_pulse
 from tests.speech import SR, normalise, read_wav, speak, wer, write_wav
 
 SENTENCES = [
@@ -393,10 +394,78 @@ def test_microphone_and_system_audio_from_the_command_line(tmp_path, tiny_model,
     assert "Me: " in stdout and "Others: " in stdout
 
 
+def wait_for(condition, timeout: float = 30.0, msg=None) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out {msg}"
+        time.sleep(0.1)
+
+
+def recording_streams() -> int:
+    listing = subprocess.run(["pactl", "list", "short", "source-outputs"], capture_output=True, text=True).stdout
+    return sum(1 for line in listing.splitlines() if line.count("\t") >= 3 and line.split("\t")[2] != "-")
+
+
+@pytest.mark.parametrize("mode", ["system", "both"])
+def test_the_sound_server_restarting_under_a_session(mode, tmp_path, tiny_model, pulse):
+    """`pulseaudio -k` mid-session: the command goes on, says so, keeps every final and captions
+    what is played once the server is back (the microphone too, in both-mode)."""
+    both = mode == "both"
+    before_wav, after_wav, mine_wav = (speak(SENTENCES[i], tmp_path / f"{i}.wav") for i in (0, 2, 1))
+    load_mic = ["pactl", "load-module", "module-null-sink", "sink_name=restartmic", "rate=48000"]
+    subprocess.run(load_mic, capture_output=True, check=True)
+    out_txt, out_srt = tmp_path / "call.txt", tmp_path / "call.srt"
+    device = ["--device", "pulse:restartmic.monitor"] if both else []
+    proc = captioner("caption", *device, "--system-audio", "virt", "--model", tiny_model, "--txt", out_txt, "--srt", out_srt, "--srt-labels")
+    stderr: list[str] = []
+    reader = threading.Thread(target=lambda: stderr.extend(proc.stderr), daemon=True)
+    reader.start()
+    said = lambda words: sum(line.startswith("captioner: warning:") and words in line for line in stderr)  # noqa: E731
+    channels = 2 if both else 1
+    try:
+        wait_for(lambda: recording_streams() >= channels and proc.poll() is None, 60)
+        time.sleep(0.5)
+        subprocess.run(["paplay", "-d", "virt", str(before_wav)], check=True, timeout=30)
+        wait_for(lambda: out_txt.exists() and out_txt.read_text().strip() != "")  # a final is out
+        kept = out_txt.read_text()
+        stop_pulse()  # the sound server goes away (pulseaudio -k)
+        wait_for(lambda: said("The sound server stopped") == channels or proc.poll() is not None, msg=stderr)
+        assert proc.poll() is None, "".join(stderr)
+        start_pulse()  # ... and comes back
+        if both:
+            subprocess.run(load_mic, capture_output=True, check=True)
+        wait_for(lambda: said("The sound server is back") == channels, 60)
+        subprocess.run(["paplay", "-d", "virt", str(after_wav)], check=True, timeout=30)
+        if both:
+            subprocess.run(["paplay", "-d", "restartmic", str(mine_wav)], check=True, timeout=30)
+        time.sleep(2.0)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        start_pulse()
+        for line in subprocess.run(["pactl", "list", "short", "modules"], capture_output=True, text=True).stdout.splitlines():
+            if "sink_name=restartmic" in line:
+                subprocess.run(["pactl", "unload-module", line.split("\t")[0]], capture_output=True)
+    reader.join(5)
+    assert proc.returncode == 0, "".join(stderr)
+    lines = out_txt.read_text().splitlines()
+    assert out_txt.read_text().startswith(kept)  # nothing written before the restart is lost
+    expected = [("Others", SENTENCES[0]), ("Others", SENTENCES[2])] + ([("You", SENTENCES[1])] if both else [])
+    assert [line.split(":")[0] for line in lines] == [label for label, _ in expected], lines
+    for line, (label, text) in zip(lines, expected):
+        assert wer(text, line[len(label) + 2 :]) <= 0.2, line
+    assert {c.content.split(":")[0] for c in parse_srt(out_srt)} == {label for label, _ in expected}
+
+
 def test_system_audio_bad_choices(tiny_model, sentence_wav, pulse):
     assert "No output device matches 'nosuchoutput'" in error_line(run("caption", "--system-audio", "nosuchoutput", "--model", tiny_model))
     assert "does not go with --input" in error_line(run("caption", "--system-audio", "--input", sentence_wav, "--model", tiny_model))
     assert "two different" in error_line(run("caption", "--device", "default", "--system-audio", "--mic-label", "X", "--system-label", "X", "--model", tiny_model))
+    # two channels never record the same source: the output's own monitor is no microphone
+    assert "is what system audio records already" in error_line(run("caption", "--device", "pulse:virt.monitor", "--system-audio", "virt", "--model", tiny_model))
+    assert "is what system audio records already" in error_line(run("caption", "--device", "pulse:virt.monitor", "--system-audio", "--model", tiny_model))
 
 
 def test_no_sound_server_to_record_the_computer_from(tiny_model, tmp_path):

@@ -204,7 +204,7 @@ def test_the_shortcut_hooks_carry_what_is_imported_by_name():
 
 def test_the_spec_names_the_system_audio_modules():
     spec = (PACKAGING / "captioner.spec").read_text()
-    for module in ("captioner.audio.loopback", "captioner.engine.meeting"):
+    for module in ("captioner.audio.loopback", "captioner.engine.meeting", "captioner.audio.capture_child", "captioner.audio.child_source", "captioner.audio.soundcard_capture"):
         assert f'"{module}"' in spec, module
 
 
@@ -297,7 +297,22 @@ def test_bundle_lists_audio_devices(bundle, pulse):
     assert out.returncode == 0, out.stdout + out.stderr
     assert pulse in out.stdout
     outputs = out.stdout.split("Outputs whose sound can be captioned", 1)[1]
-    assert " virt " in outputs, out.stdout  # soundcard reached PulseAudio from the bundle
+    assert " virt " in outputs, out.stdout
+
+
+@pytest.mark.slow
+@build_tests
+@pytest.mark.skipif(not LINUX, reason="PulseAudio test server")
+def test_bundle_runs_its_capture_child(bundle, pulse):
+    """System audio is recorded by the bundle's executable started as `captioner capture-child`."""
+    import io
+
+    from captioner.audio.capture_child import FROZEN_COMMAND, LISTING, read_frame
+
+    out = subprocess.run([str(_exe(bundle)), FROZEN_COMMAND, "list"], capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert out.returncode == 0, out.stderr
+    kind, payload = read_frame(io.BytesIO(out.stdout))
+    assert kind == LISTING and b'"virt"' in payload  # soundcard reached PulseAudio from the bundle's capture child
 
 
 @pytest.mark.slow

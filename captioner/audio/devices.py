@@ -131,17 +131,16 @@ def _portaudio_pulse_index() -> int | None:
     return None
 
 
+def default_pulse_microphone() -> InputDevice | None:
+    """The PulseAudio/PipeWire default source (None without a server listing one); it may be a monitor."""
+    return next((d for d in _pulse_sources() if d.is_default), None)
+
+
 def _pulse_sources() -> list[InputDevice]:
-    if not sys.platform.startswith("linux") or shutil.which("pactl") is None:
+    listed = pactl_list("source")
+    if listed is None:
         return []
-    env = {k: v for k, v in os.environ.items() if k != "PULSE_SOURCE"}
-    try:
-        listing = subprocess.run(["pactl", "-f", "json", "list", "sources"], capture_output=True, text=True, timeout=5, env=env)
-        default = subprocess.run(["pactl", "get-default-source"], capture_output=True, text=True, timeout=5, env=env)
-        sources = json.loads(listing.stdout) if listing.returncode == 0 else []
-    except (OSError, subprocess.SubprocessError, ValueError):
-        return []
-    default_name = default.stdout.strip()
+    sources, default_name = listed
     devices = []
     for src in sources:
         name = src.get("name", "")
@@ -156,3 +155,19 @@ def _pulse_sources() -> list[InputDevice]:
             )
         )
     return devices
+
+
+def pactl_list(kind: str) -> tuple[list[dict], str] | None:
+    """The sound server's "source"s or "sink"s as pactl lists them (JSON), and the default one's name;
+    None without pactl or a server. pactl runs as a process of its own: no libpulse in ours."""
+    if not sys.platform.startswith("linux") or shutil.which("pactl") is None:
+        return None
+    env = {k: v for k, v in os.environ.items() if k != "PULSE_SOURCE"}
+    try:
+        listing = subprocess.run(["pactl", "-f", "json", "list", kind + "s"], capture_output=True, text=True, timeout=5, env=env)
+        default = subprocess.run(["pactl", f"get-default-{kind}"], capture_output=True, text=True, timeout=5, env=env)
+        if listing.returncode != 0:
+            return None
+        return json.loads(listing.stdout), default.stdout.strip()
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None

@@ -1,12 +1,17 @@
-"""System audio: what an output device plays, captured as a source.
+"""System audio: what an output device plays, captured as a source — out of the app's process.
 
-`soundcard` does what PortAudio cannot here: on Linux it opens a record
-stream on a PulseAudio/PipeWire source *by name* through libpulse, one stream
-per source (PortAudio reaches PulseAudio only through the ALSA "pulse" device,
-routed by the process-wide PULSE_SOURCE, so it cannot record the microphone
-and an output's monitor at once); on Windows it records WASAPI loopback of a
-playback device. macOS has no loopback: a virtual device such as BlackHole
-must carry the output, and it is recorded like an input.
+Recording goes through `soundcard` (soundcard_capture.py), which does what
+PortAudio cannot here: on Linux it records a PulseAudio/PipeWire source *by
+name*, one stream per source (PortAudio reaches PulseAudio only through the
+ALSA "pulse" device, routed by the process-wide PULSE_SOURCE, so it cannot
+record the microphone and an output's monitor at once); on Windows it records
+WASAPI loopback. macOS has no loopback: a virtual device such as BlackHole must
+carry the output, and it is recorded like an input.
+
+libpulse under soundcard aborts its process when the sound server goes away,
+so every use of it (listing outputs, recording) runs in a capture child
+(capture_child.py, child_source.py): the app survives, says so, and records
+again once the server is back.
 
 An output given as None follows the system's default output: when the default
 changes mid-session (headphones plugged in) the capture moves to the new one.
@@ -14,18 +19,12 @@ changes mid-session (headphones plugged in) the capture moves to the new one.
 
 from __future__ import annotations
 
+import json
 import logging
-import queue
 import sys
-import threading
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-import numpy as np
-
-from captioner.audio.sources import AudioSourceError, to_mono
-from captioner.events import SAMPLE_RATE
+from captioner.audio.child_source import ChildSource
 
 log = logging.getLogger(__name__)
 
@@ -48,32 +47,7 @@ class OutputDevice:
     is_default: bool = False
 
 
-@contextmanager
-def _program_name():
-    """soundcard names its PulseAudio client after sys.argv, which `python -c` leaves too short."""
-    saved = sys.argv
-    sys.argv = ["captioner"]
-    try:
-        yield
-    finally:
-        sys.argv = saved
-
-
-def backend():
-    """The soundcard module, connected to the sound system; AudioSourceError if it cannot be."""
-    if "soundcard" in sys.modules:
-        return sys.modules["soundcard"]
-    try:
-        with _program_name():
-            import soundcard
-    except Exception as exc:  # soundcard connects at import and asserts on failure
-        sys.modules.pop("soundcard", None)
-        log.info("soundcard failed to start: %r", exc)
-        raise AudioSourceError(_no_backend_message()) from exc
-    return soundcard
-
-
-def _no_backend_message() -> str:
+def no_backend_message() -> str:
     if sys.platform.startswith("linux"):
         return "Recording what the computer plays needs PulseAudio or PipeWire (with pipewire-pulse) running, and libpulse installed."
     if sys.platform == "darwin":
@@ -81,37 +55,8 @@ def _no_backend_message() -> str:
     return "The sound system cannot be reached to record what the computer plays."
 
 
-def list_output_devices() -> list[OutputDevice]:
-    """Outputs whose sound can be captured, the default first marked; [] when none."""
-    try:
-        return _outputs(backend())
-    except AudioSourceError:
-        raise
-    except Exception as exc:
-        log.info("listing outputs failed: %r", exc)
-        return []
-
-
-def _outputs(sc) -> list[OutputDevice]:
-    """The listing itself; raises when the sound server fails mid-way (e.g. a device vanishing)."""
-    if sys.platform == "darwin":
-        return [
-            OutputDevice(str(m.id), m.name, is_default=i == 0)
-            for i, m in enumerate(m for m in sc.all_microphones() if is_mac_virtual_output(m.name))
-        ]
-    default = sc.default_speaker()
-    default_id = str(default.id) if default is not None else None
-    return [OutputDevice(str(s.id), s.name, str(s.id) == default_id) for s in sc.all_speakers()]
-
-
 def is_mac_virtual_output(name: str) -> bool:
     return any(word in name.lower() for word in MAC_VIRTUAL_OUTPUTS)
-
-
-def default_output_id() -> str | None:
-    """The id of the output a session that follows the default records now, or None."""
-    devices = list_output_devices()
-    return next((d.id for d in devices if d.is_default), None)
 
 
 def no_outputs_message() -> str:
@@ -121,11 +66,49 @@ def no_outputs_message() -> str:
     return "No output device whose sound can be recorded was found. Check that the sound system runs and an output device is present."
 
 
+def list_output_devices() -> list[OutputDevice]:
+    """Outputs whose sound can be captured, the default marked; [] when none; AudioSourceError without a sound server.
+
+    On Linux pactl lists the sinks (cheap enough to poll); elsewhere, or without pactl, a capture child asks soundcard.
+    """
+    from captioner.audio import capture_child as child
+    from captioner.audio.child_source import run_once, server_gone
+    from captioner.audio.devices import pactl_list
+    from captioner.audio.sources import AudioSourceError
+
+    listed = pactl_list("sink")
+    if listed is not None:
+        sinks, default = listed
+        return [OutputDevice(d["name"], d.get("description") or d["name"], d["name"] == default) for d in sinks]
+    code, frames = run_once("list")
+    for kind, payload in frames:
+        if kind == child.LISTING:
+            return [OutputDevice(**d) for d in json.loads(payload)]
+    if server_gone(code):
+        raise AudioSourceError(no_backend_message())
+    log.info("listing outputs failed (%s): %s", code, frames)
+    return []
+
+
+def default_output_id() -> str | None:
+    """The id of the output a session that follows the default records now, or None."""
+    return next((d.id for d in list_output_devices() if d.is_default), None)
+
+
 def resolve_output(output: str | None) -> OutputDevice:
     """An output by id, by (part of) its name, or the default for None/"" — with a plain-words error."""
+    from captioner.audio.sources import AudioSourceError
+
     devices = list_output_devices()
     if not devices:
         raise AudioSourceError(no_outputs_message())
+    return match_output(devices, output)
+
+
+def match_output(devices: list[OutputDevice], output: str | None) -> OutputDevice:
+    """The one of `devices` that `output` names (id, or part of a name or id); the default for None/""."""
+    from captioner.audio.sources import AudioSourceError
+
     if not output:
         return next((d for d in devices if d.is_default), devices[0])
     for d in devices:
@@ -140,244 +123,59 @@ def resolve_output(output: str | None) -> OutputDevice:
     raise AudioSourceError(f"{output!r} matches several outputs: {names}. Give one of the ids.")
 
 
-def _loopback_microphone(sc, device: OutputDevice):
-    """soundcard's recording handle for what `device` plays."""
-    if sys.platform == "darwin":
-        return sc.get_microphone(device.id)
-    if sys.platform.startswith("linux"):
-        return sc.get_microphone(device.id + ".monitor", include_loopback=True)
-    return sc.get_microphone(device.id, include_loopback=True)
+class SystemAudioSource(ChildSource):
+    """Records what an output plays (None: the default output, followed when it changes), in a capture child."""
 
-
-class SystemAudioSource:
-    """Records what an output device plays, as 16 kHz mono blocks.
-
-    The sound system converts rate and channels (PulseAudio and WASAPI both
-    resample server-side), so the stream is opened at 16 kHz mono whatever the
-    output's native rate. A reader thread keeps the stream drained; a stream
-    that fails (the output was removed) is reported by `read` as an
-    AudioSourceError — unless the source follows the default output, in which
-    case it moves to the new default first.
-    """
-
-    live = True
-
-    def __init__(self, output: str | None = None, *, block_ms: int = 30, queue_s: float = 30.0, follow_interval_s: float = 1.0) -> None:
-        self.output = output or None
-        self.follow_default = self.output is None
-        self.block = SAMPLE_RATE * block_ms // 1000
-        self.follow_interval_s = follow_interval_s
-        self.overflows = 0
-        self.description = "system audio"
-        self.device: OutputDevice | None = None
-        self.moves: list[str] = []  # outputs moved to, when following the default
-        self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=max(1, int(queue_s * 1000 / block_ms)))
-        self._stopping = threading.Event()
-        self._error: str | None = None
-        self._thread: threading.Thread | None = None
-        self._sc = None
-        self._last_block = self._next_watch = 0.0
-
-    def start(self) -> None:
-        self._sc = backend()
-        self.device = self._resolve()
-        self.description = self.device.name
-        recorder = self._open(self.device)  # errors raise here, in the caller's thread
-        self._last_block = time.monotonic()
-        self._thread = threading.Thread(target=self._run, args=(recorder,), name="captioner-loopback", daemon=True)
-        self._thread.start()
-
-    def _resolve(self) -> OutputDevice:
-        return resolve_output(self.output)
-
-    def _microphone(self, device: OutputDevice):
-        return _loopback_microphone(self._sc, device)
-
-    def _present(self) -> bool:
-        """Whether the device recorded is still there (a failed listing counts as there: listing
-        while another device is being removed can fail for a moment)."""
-        if self.device is None:
-            return True
-        try:
-            return any(d.id == self.device.id for d in _outputs(self._sc))
-        except Exception as exc:
-            log.info("listing outputs failed: %r", exc)
-            return True
-
-    def _lost_message(self, name: str) -> str:
-        return f"The output {name!r} is gone, so what the computer plays is no longer captioned."
-
-    def _open(self, device: OutputDevice):
-        try:
-            recorder = self._microphone(device).recorder(samplerate=SAMPLE_RATE, channels=1, blocksize=self.block)
-            recorder.__enter__()
-        except Exception as exc:
-            log.info("opening loopback of %s failed: %r", device.id, exc)
-            raise AudioSourceError(f"Cannot record what {device.name!r} plays. Check that the output is still there, or choose another one.") from exc
-        return recorder
-
-    def _run(self, recorder) -> None:
-        next_check = time.monotonic() + self.follow_interval_s
-        try:
-            while not self._stopping.is_set():
-                try:
-                    block = recorder.record(numframes=self.block)
-                except Exception as exc:
-                    log.info("loopback of %s failed: %r", self.description, exc)
-                    recorder = self._recover(recorder)
-                    if recorder is None:
-                        return
-                    continue
-                try:
-                    self._queue.put_nowait(to_mono(np.asarray(block, dtype=np.float32)))
-                except queue.Full:
-                    self.overflows += 1
-                if time.monotonic() >= next_check:
-                    next_check = time.monotonic() + self.follow_interval_s
-                    if not self._present():  # the sound server moves the stream elsewhere: not what was chosen
-                        log.info("%s is no longer listed", self.description)
-                        recorder = self._recover(recorder)
-                        if recorder is None:
-                            return
-                    elif self.follow_default:
-                        recorder = self._follow(recorder)
-        finally:
-            if recorder is not None:
-                _close(recorder)
-
-    def _follow(self, recorder):
-        """Move to the system's default output if it changed."""
-        try:
-            current = default_output_id()
-        except AudioSourceError:
-            return recorder
-        if current is None or self.device is None or current == self.device.id:
-            return recorder
-        try:
-            device = resolve_output(current)
-            new = self._open(device)
-        except AudioSourceError:
-            return recorder  # keep the old one while the new default cannot be opened
-        _close(recorder)
-        self.device, self.description = device, device.name
-        self.moves.append(device.name)
-        log.info("system audio follows the default output to %s", device.name)
-        return new
-
-    def _recover(self, recorder):
-        """After a failed stream: the current default (when following it), else an error for `read`."""
-        _close(recorder)
-        name = self.description
-        if self.follow_default and not self._stopping.is_set():
-            for _ in range(3):
-                try:
-                    device = resolve_output(None)
-                    new = self._open(device)
-                except AudioSourceError:
-                    time.sleep(0.5)
-                    continue
-                self.device, self.description = device, device.name
-                self.moves.append(device.name)
-                return new
-        self._error = self._lost_message(name)
-        return None
-
-    def read(self, timeout: float) -> np.ndarray | None:
-        try:
-            block = self._queue.get(timeout=timeout)
-        except queue.Empty:
-            if self._stopping.is_set():
-                return None
-            if self._error is None and self._quiet_too_long():
-                self._error = self._lost_message(self.description)
-            if self._error is not None:
-                raise AudioSourceError(self._error) from None
-            return None
-        self._last_block = time.monotonic()
-        return block
-
-    def _quiet_too_long(self) -> bool:
-        """No audio for a while and the device is not listed any more (a stream moved to a source that stays silent)."""
-        now = time.monotonic()
-        if now - self._last_block < self.follow_interval_s or now < self._next_watch:
-            return False
-        self._next_watch = now + self.follow_interval_s
-        return not self._present()
+    def __init__(self, output: str | None = None, *, follow_interval_s: float = 1.0, **kw) -> None:
+        super().__init__("output", output or "", str(follow_interval_s), description="system audio", no_server=no_backend_message(), **kw)
 
     @property
-    def finished(self) -> bool:
-        return self._stopping.is_set() and self._queue.empty()
+    def device(self) -> OutputDevice | None:
+        """The output recorded now."""
+        return OutputDevice(**self.opened[-1]) if self.opened else None
 
-    def stop(self) -> None:
-        """Stop capturing; waits (briefly) for the reader thread to close its stream."""
-        self._stopping.set()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=2.0)
+    @property
+    def moves(self) -> list[str]:
+        """The outputs moved to after the first, while following the default output."""
+        return [d["name"] for d in self.opened[1:]]
 
 
-class PulseInputSource(SystemAudioSource):
-    """A PulseAudio/PipeWire source (a microphone) recorded by name through libpulse.
+class PulseInputSource(ChildSource):
+    """A PulseAudio/PipeWire source (a microphone) recorded by name in a capture child.
 
     Unlike PortAudio's "pulse" device, routed by the process-wide PULSE_SOURCE,
-    each of these is a stream of its own, so it can run beside system audio;
-    and it starts with no ALSA buffering in between, so both channels' clocks
-    line up.
+    each of these is a stream of its own, so it can run beside system audio.
+    It never records another source: while it is gone it waits for it.
     """
 
     def __init__(self, source: str, **kw) -> None:
-        super().__init__(source, **kw)
-        self.follow_default = False
-        self.description = source
-
-    def _resolve(self) -> OutputDevice:
-        sc = self._sc
-        try:
-            mic = sc.get_microphone(self.output, include_loopback=True)
-        except Exception:
-            raise AudioSourceError(f"There is no PulseAudio source {self.output!r}; run `captioner devices` to list them.") from None
-        if str(mic.id) != self.output:  # soundcard also matches parts of names
-            raise AudioSourceError(f"There is no PulseAudio source {self.output!r}; run `captioner devices` to list them.")
-        return OutputDevice(str(mic.id), mic.name)
-
-    def _microphone(self, device: OutputDevice):
-        return self._sc.get_microphone(device.id, include_loopback=True)
-
-    def _present(self) -> bool:
-        try:
-            names = [str(m.id) for m in self._sc.all_microphones(include_loopback=True)]
-        except Exception:
-            return True
-        return self.device is None or self.device.id in names
-
-    def _lost_message(self, name: str) -> str:
-        return f"The input device {name!r} stopped sending audio (unplugged?)."
+        super().__init__("source", source, description=source, no_server=no_backend_message(), **kw)
 
 
-def meeting_microphone(device: str | None):
-    """The microphone's source for a session that also records system audio.
+def meeting_microphone(device: str | None, output: str | None = None):
+    """The microphone's source for a session that also records system audio from `output`.
 
     On Linux a PulseAudio source ("pulse:NAME", or the default source) is
     recorded as a stream of its own (PulseInputSource); elsewhere, and for
-    PortAudio's own devices, through PortAudio (MicrophoneSource).
+    PortAudio's own devices, through PortAudio (MicrophoneSource). The default
+    source is taken only when it is a microphone, not an output's monitor; and
+    the microphone is never the source system audio records (AudioSourceError).
     """
-    from captioner.audio.devices import PULSE_PREFIX
-    from captioner.audio.sources import MicrophoneSource
+    from captioner.audio.devices import PULSE_PREFIX, default_pulse_microphone
+    from captioner.audio.sources import AudioSourceError, MicrophoneSource
 
     if device and device.startswith(PULSE_PREFIX):
-        return PulseInputSource(device[len(PULSE_PREFIX) :])
+        name = device[len(PULSE_PREFIX) :]
+        if sys.platform.startswith("linux") and name.endswith(".monitor") and name == f"{output or default_output_id()}.monitor":
+            raise AudioSourceError(f"{name!r} is what system audio records already; choose a microphone as the input.")
+        return PulseInputSource(name)
     if not device and sys.platform.startswith("linux"):
-        try:
-            default = backend().default_microphone()
-        except Exception:
-            default = None
+        default = default_pulse_microphone()
         if default is not None:
-            return PulseInputSource(str(default.id))
+            if default.is_monitor:
+                raise AudioSourceError(
+                    f"The default input, {default.name!r}, records what an output plays, not a microphone. "
+                    "Connect a microphone, or choose one as the input."
+                )
+            return PulseInputSource(default.id[len(PULSE_PREFIX) :])
     return MicrophoneSource(device)
-
-
-def _close(recorder) -> None:
-    try:
-        recorder.__exit__(None, None, None)
-    except Exception:
-        pass  # the stream may be gone with its device

@@ -43,6 +43,17 @@ class AudioSource(Protocol):
     def finished(self) -> bool: ...
 
 
+def next_block(blocks: queue.Queue, timeout: float, error: str | None, stopping: threading.Event) -> np.ndarray | None:
+    """A reader-thread source's next block: one from `blocks` within `timeout`, else None — or, once
+    none waits, its `error` raised (unless it is stopping)."""
+    try:
+        return blocks.get(timeout=timeout)
+    except queue.Empty:
+        if error is not None and not stopping.is_set():
+            raise AudioSourceError(error) from None
+        return None
+
+
 def to_mono(block: np.ndarray) -> np.ndarray:
     return block.mean(axis=1, dtype=np.float32) if block.ndim == 2 else block.astype(np.float32, copy=False)
 

@@ -15,7 +15,10 @@ echo.py); its interims are cleared with an empty final.
 
 A channel whose source fails (device unplugged) is reported as a non-fatal
 error while another channel still captures; the session ends with an error
-only when every channel is gone.
+only when every channel is gone. A source may also say what happens to it
+while it goes on (`notices`: the sound server stopped, is back; the microphone
+is gone, is back): those go out as non-fatal errors too, kept in `notices`,
+not in `errors`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -107,20 +111,22 @@ class MeetingSession(SessionBase):
         self.order = SpokenOrder(self.lanes, echo)
         self._t0 = 0.0
         self._running: _Lane | None = None
+        self.notices: list[str] = []
 
     # -- control (as CaptionSession) ---------------------------------------
     def start(self) -> None:
-        """Open every source (the first error raises here, after closing those opened) and start."""
+        """Open every source, all at once (a capture child takes a second or two to deliver), and start;
+        the first channel's error raises here, after closing the sources that opened."""
         self._t0 = time.monotonic()
-        opened = []
-        for lane in self.lanes:
-            try:
-                lane.channel.source.start()
-            except AudioSourceError as exc:
-                for other in opened:
-                    other.channel.source.stop()
-                raise AudioSourceError(f"{lane.label}: {exc}") from exc
-            opened.append(lane)
+        with ThreadPoolExecutor(len(self.lanes), thread_name_prefix="captioner-open") as pool:
+            failures = list(pool.map(_open_source, self.lanes))
+        failed = next(((lane, exc) for lane, exc in zip(self.lanes, failures) if exc is not None), None)
+        if failed is not None:
+            for lane, exc in zip(self.lanes, failures):
+                if exc is None:
+                    lane.channel.source.stop()
+            lane, exc = failed
+            raise AudioSourceError(f"{lane.label}: {exc}") from exc
         self._start_threads()
 
     @property
@@ -164,6 +170,7 @@ class MeetingSession(SessionBase):
     def _read(self, lane: _Lane) -> bool:
         """Feed a lane what its source has; True if audio came."""
         source = lane.channel.source
+        self._pass_notices(lane)
         try:
             block = source.read(timeout=0.01)
         except AudioSourceError as exc:
@@ -182,6 +189,15 @@ class MeetingSession(SessionBase):
             lane.reading = False
             self._collect(lane, lane.engine.finish())
         return got
+
+    def _pass_notices(self, lane: _Lane) -> None:
+        notices = getattr(lane.channel.source, "notices", None)
+        while notices is not None and not notices.empty():
+            message = f"{lane.label}: {notices.get_nowait()}"
+            log.info(message)
+            self.notices.append(message)
+            if self.on_error is not None:
+                self.on_error(SessionError(message, fatal=False))
 
     def _place(self, lane: _Lane, samples: int) -> None:
         """Place a lane on the session clock: where its audio so far would begin, had it come with no delay.
@@ -242,6 +258,14 @@ class MeetingSession(SessionBase):
         for lane in self.lanes:
             level = 0.0 if lane.lost else lane.level
             self.on_status(engine_status(lane.engine, lane.channel.source, level, at=lane.at, channel=lane.label))
+
+
+def _open_source(lane: _Lane) -> AudioSourceError | None:
+    try:
+        lane.channel.source.start()
+    except AudioSourceError as exc:
+        return exc
+    return None
 
 
 def pick_job(lanes: Sequence[_Lane]) -> tuple[_Lane, Job] | None:
@@ -342,6 +366,8 @@ def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_l
 
     `device`: the microphone (None: the default input); `output`: the output whose
     sound is captured (None: the default output, followed when it changes).
+    AudioSourceError when the microphone cannot be one (an output's monitor: the default
+    input, or the output recorded).
     """
     from captioner.audio.loopback import SystemAudioSource, meeting_microphone
 
@@ -350,7 +376,7 @@ def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_l
     mic_label, system_label = mic_label.strip(), system_label.strip()
     if not mic_label or not system_label or mic_label == system_label:
         raise ValueError("the microphone and system audio need two different, non-empty labels")
-    channels = [Channel(mic_label, meeting_microphone(device or None), MICROPHONE)] if mode == MODE_BOTH else []
+    channels = [Channel(mic_label, meeting_microphone(device or None, output or None), MICROPHONE)] if mode == MODE_BOTH else []
     channels.append(Channel(system_label, SystemAudioSource(output or None), SYSTEM))
     return channels
 

@@ -28,6 +28,7 @@ from captioner.gui.overlay import CaptionOverlay
 from captioner.gui.resources import app_icon, style_sheet
 from captioner.gui.settings_dialog import SettingsDialog
 from captioner.gui.settings_store import SettingsStore
+from captioner.gui.system_picker import output_level_source
 from captioner.gui.tray import Tray
 from captioner.settings import Settings
 
@@ -61,13 +62,14 @@ class CaptionerApp(QObject):
         settings = self.store.settings
         self.actions = AppActions(self)
         self.monitor = LevelMonitor(enabled=monitor_levels)
+        self.output_monitor = LevelMonitor(output_level_source, enabled=monitor_levels)
         self.devices = DeviceWatcher(device_lister, interval_ms=device_poll_ms) if device_lister else DeviceWatcher(interval_ms=device_poll_ms)
         self.controller = SessionController(self.store, monitor=self.monitor)
         self.controller.preload_models = preload_model  # load while the user picks a device: Start waits for no model
         self.overlay = CaptionOverlay(settings.overlay, click_through_shortcut=CLICK_THROUGH_SHORTCUT)
         self.settings_dialog: SettingsDialog | None = None
         self.store.changed.connect(self._settings_changed)
-        self.window = MainWindow(self.store, self.controller, self.actions, devices=self.devices, monitor=self.monitor)
+        self.window = MainWindow(self.store, self.controller, self.actions, devices=self.devices, monitor=self.monitor, output_monitor=self.output_monitor)
         self.window.installEventFilter(self)  # the overlay keeps clear of it until the user places the overlay
         self.tray = Tray(self.actions, enabled=tray)
         self.shortcuts = GlobalShortcuts(self)

@@ -51,6 +51,7 @@ class DevicePicker(QWidget):
         self.devices = devices  # DeviceWatcher or None
         self.monitor = monitor  # LevelMonitor or None
         self._session_active = False
+        self._names: dict[str, str] = {}  # device names by id, for one that went away
         self.combo = ElidingComboBox()
         row = control_row(self, "Input:", self.combo, "deviceCombo")
         self.combo.setPlaceholderText("Looking for microphones…")
@@ -84,13 +85,17 @@ class DevicePicker(QWidget):
         return self.combo.itemData(index) if index >= 0 else None
 
     def fill(self, devices: list) -> None:
+        """List `devices`. A device in use that went away stays chosen, marked missing (never another
+        device in its place: the default may well be an output's monitor), until it is back."""
         previous = self.selected()
         wanted = previous if previous is not None else self.store.settings.input_device
+        name = self._names.get(wanted, wanted)
         combo = self.combo
         combo.clear()
         for d in devices:
             combo.addItem(device_label(d), d.id)
             combo.setItemData(combo.count() - 1, f"{device_label(d)}\n{d.id} · {int(d.default_rate)} Hz", Qt.ToolTipRole)
+            self._names[d.id] = d.name
         ids = [d.id for d in devices]
         if not devices:
             combo.setPlaceholderText("No input device found")
@@ -100,14 +105,19 @@ class DevicePicker(QWidget):
             if previous:
                 self.message.emit(Notice("warning", "The input device in use is gone and no other was found. Connect a microphone and press ⟳.", DEVICE_CAUSE))
             return
+        if wanted and wanted not in ids:  # the device chosen went away: wait for it
+            combo.insertItem(0, f"{name}  (not connected)", wanted)
+            combo.setItemData(0, f"{name} is not connected; it is used again as soon as it is back.\n{wanted}", Qt.ToolTipRole)
+            combo.setCurrentIndex(0)
+            self.level_meter.set_inactive()
+            self._update_tooltip()
+            self.message.emit(Notice("warning", f"The input device {name!r} is gone; it is used again as soon as it is back (or choose another one).", DEVICE_CAUSE))
+            return
         self.resolved.emit(DEVICE_CAUSE)
         if wanted and wanted in ids:
             combo.setCurrentIndex(ids.index(wanted))
         else:
-            default = next((i for i, d in enumerate(devices) if d.is_default), 0)
-            combo.setCurrentIndex(default)
-            if previous:  # the device in use went away
-                self.message.emit(Notice("warning", f"The input device in use is gone; switched to {devices[default].name}.", DEVICE_CAUSE))
+            combo.setCurrentIndex(next((i for i, d in enumerate(devices) if d.is_default), 0))
         self._update_tooltip()
         if self.monitor is not None:
             self.monitor.set_device(self.selected())

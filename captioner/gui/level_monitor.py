@@ -113,8 +113,10 @@ class LevelMonitor(QObject):
     """Reads the chosen input on a pool thread and reports its level (RMS, 0..1) about 20 times a second.
 
     `pause()` closes the stream, `resume()` opens it again, `hand_over()` passes it on to a
-    session. A device that cannot be opened is reported through `problem` and retried every
-    few seconds; `problem("")` says it works again.
+    session; `hold(True)` closes it until `hold(False)` (the input is not listened to in this
+    mode), whoever asks to resume meanwhile. A device that cannot be opened is reported through
+    `problem` and retried every few seconds, as is what a source says while it waits (the sound
+    server stopped); `problem("")` says it works again.
     """
 
     level = Signal(float)
@@ -129,6 +131,7 @@ class LevelMonitor(QObject):
         self._device: str | None = None
         self._paused = True
         self._shut = False
+        self._held = False
         self._stream: _Stream | None = None
         self._old: list[_Stream] = []
         self._latest = Latest()
@@ -150,12 +153,20 @@ class LevelMonitor(QObject):
             self._restart()
 
     def resume(self) -> None:
-        if self._shut:
+        if self._shut or self._held:
             return
         if not self._paused and (self.running or self._retry.isActive()):
             return
         self._paused = False
         self._restart()
+
+    def hold(self, held: bool) -> None:
+        """Keep the stream closed (True) whatever asks to resume it, or let it open again (False)."""
+        was_held, self._held = self._held, held
+        if held:
+            self.pause()
+        elif was_held:
+            self.resume()
 
     def pause(self) -> None:
         self._paused = True
@@ -230,9 +241,13 @@ class LevelMonitor(QObject):
         peak = 0.0
         next_emit = time.monotonic() + EMIT_INTERVAL_S
         handed = False
+        notices = getattr(source, "notices", None)  # a source that says what happens to it (a capture child's)
         try:
             while not stream.stop.is_set():
                 block = source.read(timeout=0.1)
+                if notices is not None and not notices.empty():
+                    text = notices.get_nowait()
+                    self.problem.emit(text if source.waiting else "")
                 now = time.monotonic()
                 if block is not None and len(block):
                     recent.append((now, block))

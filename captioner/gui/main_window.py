@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QMessageBox
 from captioner.channels import MODE_SYSTEM
 from captioner.gui.actions import START_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, SessionInfo, State
-from captioner.gui.device_picker import DevicePicker
+from captioner.gui.device_picker import DEVICE_CAUSE, DevicePicker
 from captioner.gui.device_watcher import DeviceWatcher
 from captioner.gui.system_picker import SystemAudioPicker, list_outputs
 from captioner.gui.message_bar import MessageBar, Notice
@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         *,
         devices: DeviceWatcher | None = None,
         monitor=None,
+        output_monitor=None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -107,7 +108,8 @@ class MainWindow(QMainWindow):
         self.start_button.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Expanding)
         self.start_button.clicked.connect(self.toggle_session)
         self.device_picker = DevicePicker(store, devices=devices, monitor=monitor)
-        self.system_picker = SystemAudioPicker(store, outputs=DeviceWatcher(list_outputs, interval_ms=5000 if devices is not None else 0))
+        outputs = DeviceWatcher(list_outputs, interval_ms=5000 if devices is not None else 0)
+        self.system_picker = SystemAudioPicker(store, outputs=outputs, monitor=output_monitor)
         self.model_picker = ModelPicker(store)
         self.download_panel = DownloadPanel()
         self.message_bar = MessageBar()
@@ -203,8 +205,9 @@ class MainWindow(QMainWindow):
         a.find.triggered.connect(self.transcript.show_find)
         a.clear.triggered.connect(self.transcript.clear)
         a.show_window.triggered.connect(self.bring_to_front)
+        self.device_picker.message.connect(self._device_notice)
+        self.model_picker.message.connect(self.message_bar.show_notice)
         for part in (self.device_picker, self.model_picker):
-            part.message.connect(self.message_bar.show_notice)
             part.resolved.connect(self.message_bar.clear)
         self.model_picker.downloadRequested.connect(self._download_model)
         self.download_panel.cancelRequested.connect(c.cancel_model)
@@ -315,7 +318,18 @@ class MainWindow(QMainWindow):
         return self.start_session(factory, file_name=Path(path).name)
 
     def _mode_chosen(self, mode: str) -> None:
-        self.device_picker.setVisible(mode != MODE_SYSTEM)  # system audio alone needs no microphone
+        self.device_picker.setVisible(mode != MODE_SYSTEM)  # system audio alone needs no microphone ...
+        if self.monitor is not None:
+            self.monitor.hold(mode == MODE_SYSTEM)  # ... and does not open it
+        if mode == MODE_SYSTEM:
+            self.message_bar.clear(DEVICE_CAUSE)  # ... nor hears what becomes of it
+        elif self.device_picker.devices is not None and self.device_picker.devices.devices is not None:
+            self.device_picker.refresh()  # what is to be said about the input, said again
+
+    def _device_notice(self, notice: Notice) -> None:
+        """A notice about the input device, unless the microphone is not listened to."""
+        if self.system_picker.mode != MODE_SYSTEM:
+            self.message_bar.show_notice(notice)
 
     def _on_state(self, state: State) -> None:
         idle = state is State.IDLE
@@ -484,13 +498,17 @@ class MainWindow(QMainWindow):
             if not self._closing:
                 self._closing = True
                 self.hide()
-                if self.monitor is not None:
-                    self.monitor.shutdown()  # not reopened when the session ends
+                for monitor in self._monitors():
+                    monitor.shutdown()  # not reopened when the session ends
                 self.controller.stop()
                 QTimer.singleShot(CLOSE_TIMEOUT_MS, self._finish_close)
             return
         event.accept()
         self._finish_close()
+
+    def _monitors(self) -> list:
+        """The idle level meters' monitors: the input's and the output's."""
+        return [m for m in (self.monitor, self.system_picker.monitor) if m is not None]
 
     def _finish_close(self) -> None:
         if self._close_done:
@@ -499,9 +517,10 @@ class MainWindow(QMainWindow):
             log.warning("closing while the session is still finishing; captions saved so far are on disk")
         self._close_done = True
         self.controller.refiner.cancel()  # the session keeps its audio: File → Improve a transcript… does it later
-        if self.monitor is not None:
-            self.monitor.shutdown()
-            self.monitor.wait_stopped(1.0)  # close the stream before the interpreter tears PortAudio down
+        for monitor in self._monitors():
+            monitor.shutdown()
+        for monitor in self._monitors():
+            monitor.wait_stopped(1.0)  # close the streams before the interpreter tears PortAudio down
         if self.device_picker.devices is not None:
             self.device_picker.devices.stop()
         if self.system_picker.outputs is not None:

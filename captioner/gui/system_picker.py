@@ -2,8 +2,9 @@
 
 "Listen to: [mode]" and "Output: [output] ⟳ [level]": the output row lists the
 playback devices whose sound can be captured (the default output first, followed
-when it changes) and shows system audio's level while a session runs. The
-choice is kept in the settings.
+when it changes) and shows system audio's level: while idle from a LevelMonitor
+on the chosen output (recorded in a capture child, like a session's), while a
+session runs from the session. The choice is kept in the settings.
 """
 
 from __future__ import annotations
@@ -31,6 +32,13 @@ def list_outputs() -> list:
     return list_output_devices()
 
 
+def output_level_source(output: str | None):
+    """What the idle level meter reads for an output ("" or None: the default output)."""
+    from captioner.audio.loopback import SystemAudioSource
+
+    return SystemAudioSource(output or None)
+
+
 def output_label(device) -> str:
     return device.name + ("  (default now)" if device.is_default else "")
 
@@ -40,10 +48,11 @@ class SystemAudioPicker(QWidget):
 
     modeChosen = Signal(str)
 
-    def __init__(self, store: SettingsStore, *, outputs=None, parent: QWidget | None = None) -> None:
+    def __init__(self, store: SettingsStore, *, outputs=None, monitor=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.store = store
         self.outputs = outputs  # a DeviceWatcher listing outputs, or None
+        self.monitor = monitor  # a LevelMonitor on outputs (output_level_source), or None
         self._session_active = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -68,7 +77,7 @@ class SystemAudioPicker(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         row.addWidget(self.refresh_button)
         self.level_meter = LevelMeter()
-        self.level_meter.setToolTip("System audio level (while captioning)")
+        self.level_meter.setToolTip("System audio level")
         row.addWidget(self.level_meter, 2)
         layout.addWidget(self.output_row)
         self.problem = QLabel()
@@ -81,6 +90,10 @@ class SystemAudioPicker(QWidget):
         if outputs is not None:
             outputs.devicesChanged.connect(self.fill)
             outputs.failed.connect(self._failed)
+        if monitor is not None:
+            monitor.level.connect(self._monitor_level)
+            monitor.problem.connect(self._set_problem)  # e.g. the sound server stopped, and "" once it is back
+            monitor.set_device(store.settings.output_device)
         self.set_mode(store.settings.capture_mode)
 
     # -- mode -----------------------------------------------------------------
@@ -105,6 +118,17 @@ class SystemAudioPicker(QWidget):
         self.problem.setVisible(system and bool(self.problem.text()))
         if system and self.outputs is not None and self.outputs.devices is None:
             self.outputs.start()
+        self._listen_idle()
+
+    def _listen_idle(self) -> None:
+        """The idle meter reads the output while system audio is listened to and no session runs."""
+        if self.monitor is None:
+            return
+        if self.mode != MODE_MICROPHONE and not self._session_active:
+            self.monitor.resume()
+        else:
+            self.monitor.pause()
+            self.level_meter.set_inactive()
 
     # -- outputs ----------------------------------------------------------------
     def refresh(self) -> None:
@@ -143,7 +167,10 @@ class SystemAudioPicker(QWidget):
         self.problem.setVisible(bool(text) and self.mode != MODE_MICROPHONE)
 
     def _output_chosen(self, index: int) -> None:
-        self.store.update(output_device=self.output_combo.itemData(index) or "")
+        output = self.output_combo.itemData(index) or ""
+        self.store.update(output_device=output)
+        if self.monitor is not None:
+            self.monitor.set_device(output)
 
     # -- level ----------------------------------------------------------------------
     def set_session_active(self, active: bool) -> None:
@@ -154,6 +181,11 @@ class SystemAudioPicker(QWidget):
             self.level_meter.set_level(0.0)
         else:
             self.level_meter.set_inactive()
+        self._listen_idle()
 
     def show_level(self, rms: float) -> None:
         self.level_meter.set_level(rms)
+
+    def _monitor_level(self, rms: float) -> None:
+        if not self._session_active:
+            self.level_meter.set_level(rms)

@@ -10,7 +10,7 @@ from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.meeting import Channel, MeetingSession
 from captioner.subtitles.srt import format_srt
 from captioner.subtitles.txt import format_txt
-from tests.conftest import SENTENCE
+from tests.conftest import SENTENCE, SOUND_SERVER
 from tests.speech import SR, read_wav, speak, wer, write_wav
 
 OTHER = "We will start the meeting at nine o'clock tomorrow morning."
@@ -140,7 +140,8 @@ def test_unplugging_the_microphone_keeps_system_audio_captioned(pulse, sentence_
         time.sleep(0.1)
     run_until_quiet(session, [play("virt", sentence_wav)])  # the others go on talking
     assert [(e.fatal, e.message.split(":")[0]) for e in errors] == [(False, "You")], errors
-    assert "stopped sending audio" in errors[0].message and "Captions go on from Others" in errors[0].message
+    assert "is gone" in errors[0].message and "resume when it returns" in errors[0].message
+    assert not session.errors and session.notices == [errors[0].message]
     assert [e.channel for e in session.finals] == ["You", "Others"]
     assert wer(SENTENCE, session.finals[1].text) <= 0.2
 
@@ -206,3 +207,40 @@ def test_overlapping_speech_is_saved_in_start_order(mic_sink, tmp_path, tiny_tra
     assert path.read_text(encoding="utf-8") == format_srt(finals, labels=True)
     starts = re.findall(r"^(\d\d:\d\d:\d\d\.\d\d\d) -->", format_vtt(finals), re.M)
     assert len(starts) == len(arrival) and starts == sorted(starts)
+
+
+def wait_for(condition, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+def test_a_microphone_plugged_back_is_captioned_again_and_no_other_source_meanwhile(mic_sink, sentence_wav, other_wav, tiny_transcriber):
+    """The microphone "vmic" is unplugged mid-session while the server moves orphaned streams to the
+    default source (virtmic: what `virt` plays; PulseAudio's module-rescue-streams, PipeWire's
+    wireplumber): the microphone channel records nothing meanwhile, and records vmic again once it is back."""
+    vmic_args = ("module-remap-source", "master=micsink.monitor", "source_name=vmic", "source_properties=device.description=Headset")
+    rescue = load_module("module-rescue-streams") if SOUND_SERVER == "pulseaudio" else None  # wireplumber moves them by itself
+    vmic = load_module(*vmic_args)
+    notices = []
+    channels = [Channel("You", meeting_microphone("pulse:vmic"), MICROPHONE), Channel("Others", SystemAudioSource("virt"), SYSTEM)]
+    session = MeetingSession(channels, tiny_transcriber, echo=None, on_error=notices.append)  # no echo rule: a monitor recorded would show
+    try:
+        session.start()
+        unload_module(vmic)  # unplugged
+        assert wait_for(lambda: any("is gone" in n.message for n in notices)), notices
+        play("virt", sentence_wav).wait(timeout=60)  # the others talk
+        time.sleep(1.0)
+        vmic = load_module(*vmic_args)  # plugged back
+        assert wait_for(lambda: any("is back" in n.message for n in notices)), notices
+        play(mic_sink, other_wav).wait(timeout=60)  # the user talks
+    finally:
+        unload_module(vmic)
+        if rescue:
+            unload_module(rescue)
+    run_until_quiet(session, [])
+    assert not session.errors and all(not n.fatal and n.message.startswith("You: ") for n in notices), notices
+    finals = session.finals
+    assert [e.channel for e in finals] == ["Others", "You"], finals
+    assert wer(SENTENCE, finals[0].text) <= 0.2 and wer(OTHER, finals[1].text) <= 0.2

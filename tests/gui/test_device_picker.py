@@ -49,11 +49,17 @@ def test_a_device_that_goes_away_is_reported_and_a_new_one_clears_it(qtbot, tmp_
     notices, resolved = [], []
     picker.message.connect(notices.append)
     picker.resolved.connect(resolved.append)
-    devices.pop(0)
+    headset = devices.pop(0)
     picker.refresh()
-    qtbot.waitUntil(lambda: picker.combo.count() == 2, timeout=3000)
-    assert picker.selected() == "pulse:builtin"
+    qtbot.waitUntil(lambda: bool(notices), timeout=3000)
+    # the device in use stays chosen, marked missing: no other device takes its place
+    assert picker.selected() == "pulse:usb-headset" and "not connected" in picker.combo.currentText()
     assert notices[-1].level == "warning" and notices[-1].cause == DEVICE_CAUSE and "gone" in notices[-1].text
+    assert "USB Headset Microphone" in notices[-1].text
+    devices.insert(0, headset)  # plugged back
+    picker.refresh()
+    qtbot.waitUntil(lambda: DEVICE_CAUSE in resolved, timeout=3000)
+    assert picker.selected() == "pulse:usb-headset" and picker.combo.count() == 3
 
     devices.clear()
     picker.refresh()
@@ -64,8 +70,10 @@ def test_a_device_that_goes_away_is_reported_and_a_new_one_clears_it(qtbot, tmp_
     resolved.clear()
     devices.append(InputDevice("pulse:new", "New Microphone", 48000.0, is_default=True))
     picker.refresh()
-    qtbot.waitUntil(lambda: picker.combo.count() == 1, timeout=3000)
-    assert resolved == [DEVICE_CAUSE]  # a device is there again: "no device" no longer holds
+    qtbot.waitUntil(lambda: picker.combo.count() == 2, timeout=3000)
+    # a device is there again ("no device" no longer holds), but the one chosen is still awaited
+    assert notices[-1].level == "warning" and notices[-1].cause == DEVICE_CAUSE and "gone" in notices[-1].text
+    assert picker.selected() == "pulse:usb-headset" and picker.combo.itemData(1) == "pulse:new"
 
 
 def test_session_level_replaces_the_monitor_level(qtbot, tmp_path: Path) -> None:

@@ -36,11 +36,31 @@ def test_default_input_is_preselected_and_refresh_follows_changes(make_app, qtbo
     qtbot.waitUntil(lambda: w.device_picker.combo.count() == 4, timeout=3000)
     assert w.selected_device() == "pulse:usb-headset"  # the choice survives a refresh
 
+    headset = devices.pop(0)  # the headset is unplugged
+    w.device_picker.refresh()
+    qtbot.waitUntil(lambda: "not connected" in w.device_picker.combo.currentText(), timeout=3000)
+    assert w.selected_device() == "pulse:usb-headset"  # awaited, not replaced by the default
+    assert w.message_bar.level == "warning" and "gone" in w.message_bar.text
+    devices.insert(0, headset)  # ... and plugged back
+    w.device_picker.refresh()
+    qtbot.waitUntil(lambda: w.device_picker.combo.count() == 4 and "not connected" not in w.device_picker.combo.currentText(), timeout=3000)
+    assert w.selected_device() == "pulse:usb-headset" and not w.message_bar.isVisible()
+
+
+def test_the_input_is_not_reported_on_while_only_system_audio_is_listened_to(make_app, qtbot) -> None:
+    from captioner.channels import MODE_BOTH, MODE_SYSTEM
+
+    devices = list(FAKE_DEVICES)
+    app = make_app(devices=devices, input_device="pulse:usb-headset", capture_mode=MODE_SYSTEM)
+    w = app.window
     devices.pop(0)  # the headset is unplugged
     w.device_picker.refresh()
-    qtbot.waitUntil(lambda: w.device_picker.combo.count() == 3, timeout=3000)
-    assert w.selected_device() == "pulse:builtin"
-    assert w.message_bar.level == "warning" and "gone" in w.message_bar.text
+    qtbot.waitUntil(lambda: "not connected" in w.device_picker.combo.currentText(), timeout=3000)
+    assert not w.message_bar.isVisible()  # "System audio" alone: the microphone is not used
+    picker = w.system_picker
+    picker.mode_combo.setCurrentIndex(picker.mode_combo.findData(MODE_BOTH))
+    picker._mode_chosen(picker.mode_combo.currentIndex())
+    qtbot.waitUntil(lambda: w.message_bar.isVisible() and "gone" in w.message_bar.text, timeout=3000)  # now it is
 
 
 def test_saved_input_is_selected_at_launch(make_app) -> None:

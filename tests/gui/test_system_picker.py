@@ -4,24 +4,31 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from captioner.channels import MODE_BOTH, MODE_MICROPHONE
+from captioner.channels import MODE_BOTH, MODE_MICROPHONE, MODE_SYSTEM
 from captioner.gui.controller import State
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.system_picker import FOLLOW_DEFAULT, SystemAudioPicker
+from tests.conftest import start_pulse, stop_pulse
 from tests.gui.conftest import SENTENCES, words
 from tests.speech import speak
 
 pytestmark = pytest.mark.timeout(180)
 
 
+def load_sink(name: str) -> str:
+    """A null sink `name` at 48 kHz; its monitor serves as a microphone. The module's number."""
+    return subprocess.run(["pactl", "load-module", "module-null-sink", f"sink_name={name}", "rate=48000"], capture_output=True, text=True, check=True).stdout.strip()
+
+
 @pytest.fixture
 def mic_sink(pulse):
     """A null sink of its own whose monitor is the microphone (what is played into it is "said")."""
-    module = subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=guisink", "rate=48000"], capture_output=True, text=True, check=True).stdout.strip()
+    module = load_sink("guisink")
     yield "guisink"
     subprocess.run(["pactl", "unload-module", module], capture_output=True)
 
@@ -85,11 +92,11 @@ def test_microphone_and_system_audio_in_the_app(qtbot, mic_sink, settings_path: 
 
 
 
-def test_losing_the_microphone_mid_session_keeps_the_others_captioned(qtbot, pulse, settings_path: Path, write_settings, model_dir: Path, transcriber, tmp_path: Path) -> None:
+def test_losing_the_microphone_mid_session_keeps_the_others_captioned_and_takes_it_back(qtbot, pulse, settings_path: Path, write_settings, model_dir: Path, transcriber, tmp_path: Path) -> None:
     from captioner.gui.app import CaptionerApp
 
-    module = subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=lostmic", "rate=48000"], capture_output=True, text=True, check=True).stdout.strip()
-    theirs = speak(SENTENCES[1], tmp_path / "theirs.wav")
+    module = load_sink("lostmic")
+    theirs, mine = speak(SENTENCES[1], tmp_path / "theirs.wav"), speak(SENTENCES[0], tmp_path / "mine.wav")
     write_settings(model=str(model_dir), compute_device="cpu", input_device="pulse:lostmic.monitor", capture_mode=MODE_BOTH, output_device="virt")
     app = CaptionerApp(settings_path, tray=False, device_poll_ms=0)
     qtbot.addWidget(app.window)
@@ -103,11 +110,15 @@ def test_losing_the_microphone_mid_session_keeps_the_others_captioned(qtbot, pul
         qtbot.wait(500)
         subprocess.run(["pactl", "unload-module", module], capture_output=True)  # the headset is unplugged
         module = None
-        qtbot.waitUntil(lambda: w.message_bar.isVisible() and "Captions go on from Others" in w.message_bar.text, timeout=15000)
+        qtbot.waitUntil(lambda: w.message_bar.isVisible() and "is gone" in w.message_bar.text, timeout=15000)
         assert w.message_bar.level == "warning" and w.message_bar.text.startswith("You:")
         assert c.state is State.RUNNING
         subprocess.run(["paplay", "-d", "virt", str(theirs)], check=True, timeout=30)  # the others go on talking
         qtbot.waitUntil(lambda: len(c.finals) >= 1, timeout=30000)
+        module = load_sink("lostmic")  # plugged back
+        qtbot.waitUntil(lambda: "is back" in w.message_bar.text, timeout=15000)
+        subprocess.run(["paplay", "-d", "lostmic", str(mine)], check=True, timeout=30)  # the user talks again
+        qtbot.waitUntil(lambda: len(c.finals) >= 2, timeout=30000)
         c.stop()
         qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=60000)
     finally:
@@ -115,4 +126,92 @@ def test_losing_the_microphone_mid_session_keeps_the_others_captioned(qtbot, pul
             subprocess.run(["pactl", "unload-module", module], capture_output=True)
         app.window.close()
         app.overlay.close()
-    assert [e.channel for e in c.finals] == ["Others"] and {"travel", "summer"} <= set(words(c.finals[0].text))
+    assert [e.channel for e in c.finals] == ["Others", "You"], c.finals
+    assert {"travel", "summer"} <= set(words(c.finals[0].text)) and {"weekly", "planning"} <= set(words(c.finals[1].text))
+
+
+def test_the_output_meter_reads_the_output_while_idle_and_the_microphone_stays_closed(qtbot, pulse, settings_path: Path, write_settings, tmp_path: Path) -> None:
+    from captioner.gui.app import CaptionerApp
+
+    theirs = speak(SENTENCES[1], tmp_path / "theirs.wav")
+    write_settings(capture_mode=MODE_SYSTEM, output_device="virt")
+    app = CaptionerApp(settings_path, tray=False, device_poll_ms=0, preload_model=False)
+    qtbot.addWidget(app.window)
+    picker = app.window.system_picker
+    heard = []
+    app.output_monitor.level.connect(heard.append)
+    app.show()
+    try:
+        qtbot.waitUntil(lambda: app.output_monitor.running and bool(heard), timeout=20000)  # silence: the meter reads
+        player = subprocess.Popen(["paplay", "-d", "virt", str(theirs)])
+        qtbot.waitUntil(lambda: max(heard) > 0.01 and picker.level_meter.value > 0, timeout=20000)
+        player.wait(timeout=30)
+        assert not app.monitor.running  # "System audio" alone: the microphone is not opened
+        assert "soundcard" not in sys.modules  # libpulse is used in the capture child only
+        picker.mode_combo.setCurrentIndex(picker.mode_combo.findData(MODE_MICROPHONE))
+        picker._mode_chosen(picker.mode_combo.currentIndex())
+        qtbot.waitUntil(lambda: not app.output_monitor.running, timeout=10000)  # the microphone alone: no output meter
+    finally:
+        app.window.close()
+        app.overlay.close()
+
+
+@pytest.mark.parametrize("mode", [MODE_SYSTEM, MODE_BOTH])
+def test_the_sound_server_restarting_under_the_app(mode, qtbot, pulse, settings_path: Path, write_settings, model_dir: Path, transcriber, tmp_path: Path) -> None:
+    """`pulseaudio -k` while idle and in a session: the app goes on, says so in the banner, keeps
+    every final and captions what is played once the server is back, on each side."""
+    from captioner.gui.app import CaptionerApp
+
+    both = mode == MODE_BOTH
+    channels = 2 if both else 1
+    theirs, mine = speak(SENTENCES[1], tmp_path / "theirs.wav"), speak(SENTENCES[0], tmp_path / "mine.wav")
+    module = load_sink("restartmic")
+    write_settings(model=str(model_dir), compute_device="cpu", input_device="pulse:restartmic.monitor", capture_mode=mode, output_device="virt")
+    app = CaptionerApp(settings_path, tray=False, device_poll_ms=0, preload_model=False)
+    qtbot.addWidget(app.window)
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    heard = []
+    app.output_monitor.level.connect(heard.append)
+    app.show()
+    try:
+        qtbot.waitUntil(lambda: app.output_monitor.running and bool(heard), timeout=20000)
+        stop_pulse()  # idle, the output meter reading
+        qtbot.waitUntil(lambda: "The sound server stopped" in w.system_picker.problem.text(), timeout=20000)
+        assert w.system_picker.problem.isVisible()
+        start_pulse()
+        module = load_sink("restartmic")
+        qtbot.waitUntil(lambda: w.system_picker.problem.text() == "", timeout=30000)  # said, and gone once it is back
+        heard.clear()
+        qtbot.waitUntil(lambda: bool(heard), timeout=30000)  # the meter reads again
+        w.start_button.click()
+        qtbot.waitUntil(lambda: c.state is State.RUNNING, timeout=60000)
+        qtbot.wait(500)
+        subprocess.run(["paplay", "-d", "virt", str(theirs)], check=True, timeout=30)
+        qtbot.waitUntil(lambda: len(c.finals) >= 1, timeout=30000)
+        kept = list(c.finals)
+        stop_pulse()  # in a session
+        qtbot.waitUntil(lambda: "The sound server stopped" in w.message_bar.text, timeout=20000)  # "Others: The sound server stopped; …"
+        assert w.message_bar.level == "warning" and c.state is State.RUNNING
+        start_pulse()
+        module = load_sink("restartmic")
+        qtbot.waitUntil(lambda: sum("The sound server is back" in e for e in c.errors) == channels, timeout=60000)
+        assert "The sound server is back" in w.message_bar.text
+        subprocess.run(["paplay", "-d", "virt", str(theirs)], check=True, timeout=30)
+        if both:
+            subprocess.run(["paplay", "-d", "restartmic", str(mine)], check=True, timeout=30)
+        qtbot.waitUntil(lambda: len(c.finals) >= 1 + channels, timeout=40000)
+        c.stop()
+        qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=60000)
+    finally:
+        subprocess.run(["pactl", "unload-module", module], capture_output=True)
+        app.window.close()
+        app.overlay.close()
+    assert c.finals[: len(kept)] == kept  # nothing shown before the restart is lost
+    assert [e.channel for e in c.finals] == ["Others", "Others"] + (["You"] if both else []), c.finals
+    assert {"travel", "summer"} <= set(words(c.finals[0].text)) and {"travel", "summer"} <= set(words(c.finals[1].text))
+    if both:
+        assert {"weekly", "planning"} <= set(words(c.finals[2].text))
+    assert len(w.transcript.plain_text().splitlines()) == len(c.finals)
+    saved = c.info.txt_path.read_text().splitlines()
+    assert len(saved) == len(c.finals)  # every final in the autosaved transcript
