@@ -5,7 +5,8 @@ off), one line per policy: pooled WER, finals, passes and their process CPU seco
     python benchmarks/final_policy.py --half tune --models base tiny.en \\
         --policy margin=6,phrase=450,hang=450 --policy margin=0,phrase=1000,hang=600 [--kind hesitant]
 
-A policy sets the final passes' encoder margin (`margin`, s; 0 = the full 30 s window), the
+A policy sets the final passes' encoder margin (`margin`, s; 0 = the full 30 s window), the mean
+word probability under which such a pass runs again on the full window (`unsure`; 0 = never), the
 hang-over after words that end a sentence (`hang`, ms) and after an open phrase (`phrase`, ms).
 The CPU seconds are the cost side of the curve (process CPU time: all threads, so about twice the
 wall time of a pass on 2 quiet cores, and steadier than wall time on a shared machine).
@@ -35,10 +36,11 @@ RESULTS = REPO / "benchmarks" / "results"
 
 def parse_policy(text: str) -> dict:
     values = dict(part.split("=") for part in text.split(","))
-    unknown = set(values) - {"margin", "hang", "phrase"}
+    unknown = set(values) - {"margin", "hang", "phrase", "unsure"}
     if unknown:
-        raise SystemExit(f"unknown policy keys {sorted(unknown)}: margin, hang, phrase")
-    return {"margin": float(values.get("margin", 0)), "hang": int(values.get("hang", 600)), "phrase": int(values.get("phrase", 1000))}
+        raise SystemExit(f"unknown policy keys {sorted(unknown)}: margin, hang, phrase, unsure")
+    return {"margin": float(values.get("margin", 6)), "hang": int(values.get("hang", 600)), "phrase": int(values.get("phrase", 1000)),
+            "unsure": float(values.get("unsure", 0))}
 
 
 def run(model: str, files, policies: list[dict], threads: int, log=print) -> list[dict]:
@@ -53,32 +55,34 @@ def run(model: str, files, policies: list[dict], threads: int, log=print) -> lis
     audio = {f.stem: np.concatenate([decode_file(str(f.path)), np.zeros(16000, np.float32)]) for f in files}
     out = []
     for policy in policies:
-        tr.options = dataclasses.replace(tr.options, final_window_margin_s=policy["margin"])
+        tr.options = dataclasses.replace(tr.options, final_window_margin_s=policy["margin"], unsure_below=policy["unsure"])
         config = EngineConfig(interims=False, segmenter=SegmenterConfig(hangover_ms=policy["hang"], phrase_hangover_ms=policy["phrase"]))
-        errors, cpu, passes, finals, per_file = metrics.WordErrors(0, 0, 0, 0), 0.0, 0, 0, {}
+        errors, cpu, passes, finals, per_file, widened = metrics.WordErrors(0, 0, 0, 0), 0.0, 0, 0, {}, 0
         for f in files:
-            spent = []
+            spent, reran = [], []
 
             def transcribe(job):
                 began = time.process_time()
                 result = tr.run(job)
                 spent.append(time.process_time() - began)
+                reran.append(result.reruns)
                 return result
 
             res = replay(audio[f.stem], CaptionEngine(config), transcribe, compute_advances_clock=False)
             text = " ".join(e.text for e in res.finals)
             cpu += sum(spent)
             passes += len(spent)
+            widened += sum(reran)
             finals += len(res.finals)
             if f.ref is not None and f.pooled:
                 we = metrics.word_errors(f.ref, text)
                 errors = errors + we
                 per_file[f.stem] = {"wer": we.wer, "text": text, "finals": [e.text for e in res.finals]}
         row = {"model": name, **policy, "wer": errors.wer, "sub": errors.sub, "del": errors.dele, "ins": errors.ins,
-               "ref_words": errors.ref_words, "finals": finals, "passes": passes, "cpu_s": cpu,
+               "ref_words": errors.ref_words, "finals": finals, "passes": passes, "reruns": widened, "cpu_s": cpu,
                "audio_s": sum(len(a) for a in audio.values()) / 16000, "files": per_file}
         log(f"{name} {policy}: WER {100 * errors.wer:.1f} % ({errors.sub}/{errors.dele}/{errors.ins} of {errors.ref_words}), "
-            f"{finals} finals, {passes} passes, CPU {cpu:.0f} s", flush=True)
+            f"{finals} finals, {passes} passes ({widened} run again), CPU {cpu:.0f} s", flush=True)
         out.append(row)
     return out
 
@@ -88,10 +92,11 @@ def window(margin: float) -> str:
 
 
 def table(rows: list[dict]) -> str:
-    head = ("| model | final window | hang-over: sentence / open phrase (ms) | WER % (S/D/I) | finals | passes | CPU s per audio s |\n"
-            "|---|---|---|---|---|---|---|\n")
-    lines = [f"| {r['model']} | {window(r['margin'])} "
-             f"| {r['hang']} / {r['phrase']} | {100 * r['wer']:.1f} ({r['sub']}/{r['del']}/{r['ins']}) | {r['finals']} | {r['passes']} "
+    head = ("| model | final window | full window when unsure (mean word prob. <) | hang-over: sentence / open phrase (ms) "
+            "| WER % (S/D/I) | finals | passes (run again) | CPU s per audio s |\n"
+            "|---|---|---|---|---|---|---|---|\n")
+    lines = [f"| {r['model']} | {window(r['margin'])} | {r['unsure'] or 'never'} "
+             f"| {r['hang']} / {r['phrase']} | {100 * r['wer']:.1f} ({r['sub']}/{r['del']}/{r['ins']}) | {r['finals']} | {r['passes']} ({r['reruns']}) "
              f"| {r['cpu_s'] / r['audio_s']:.2f} |" for r in rows]
     return head + "\n".join(lines) + "\n"
 

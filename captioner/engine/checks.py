@@ -12,6 +12,7 @@ from __future__ import annotations
 from captioner.engine.filters import QUIET_RMS
 
 REPEATED_RUN = "repeated a run of its words"
+UNSURE = "unsure of its words"
 GAP_S = 2.5  # text ending this long before the clip does has lost words (a clip ends < 0.6 s after speech)
 
 
@@ -36,3 +37,14 @@ def pass_problem(*, cut: bool, looped: bool, text_end_s: float, clip_s: float, r
     if clip_s - text_end_s >= GAP_S and rms >= QUIET_RMS:
         return "ended before the audio"
     return ""
+
+
+def unsure(words, below: float) -> bool:
+    """Whether the model was unsure of a pass's words: their mean probability is under `below`.
+
+    On clear speech Whisper's words come with probabilities near 0.9; where the short encoder window
+    loses words (disfluent, fast or far-off talk) they fall, and the full window is worth its cost.
+    """
+    if below <= 0 or not words:
+        return False
+    return sum(w.probability for w in words) / len(words) < below

@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from faster_whisper import WhisperModel
 
-from captioner.engine.checks import REPEATED_RUN, pass_problem
+from captioner.engine.checks import REPEATED_RUN, UNSURE, pass_problem, unsure
 from captioner.engine.filters import (
     SegmentScore,
     collapse_repeats,
@@ -49,7 +49,7 @@ from captioner.events import SAMPLE_RATE, Word
 
 FRAMES_PER_SECOND = 100  # Whisper's mel frames
 FULL_WINDOW_FRAMES = 3000
-FULL_WINDOW_LAYERS = 6  # models with at most this many encoder layers decode finals on the full window on a CPU
+FULL_WINDOW_LAYERS = 6  # models with at most this many encoder layers (tiny, base) re-run unsure finals on the full window
 TIMESTAMP_S = 0.02  # one timestamp token step
 MAX_WORDS_PER_S = 4.5  # faster than anyone speaks for a whole clip (fast talkers: about 3.5 a second)
 
@@ -78,6 +78,8 @@ class DecodeOptions:
     word_timestamps: bool = True
     tokens_per_s: float = 10.0  # decoding budget: 16 tokens + this many per second of audio
     checks: bool = True  # a pass that may become a final and fails its checks runs again on the full window
+    unsure_below: float = 0.75  # a final pass on a short window whose words' mean probability is under this runs again on
+    # the full window (models of up to FULL_WINDOW_LAYERS encoder layers on a CPU; 0: never)
     vocabulary: str = ""  # names and terms the passes that may become finals are told to expect (faster-whisper hotwords)
 
 
@@ -179,18 +181,21 @@ class Transcriber:
     def final_margin_s(self) -> float:
         """The encoder window margin of the passes that may become finals (0: the full 30 s window).
 
-        By the model's size, unless the options name one: the full window on CUDA, and on a CPU for
-        the models of up to `FULL_WINDOW_LAYERS` encoder layers (tiny, base), where a full-window
-        pass over 5 s of speech stays under a second on 2 cores; the bigger models keep the interim
-        passes' margin on a CPU (the full window costs distil-large-v3.5 about 17 s a pass there).
+        Unless the options name one: the full window on CUDA, where it is cheap; on a CPU the interim
+        passes' margin, and the full window only for a pass whose words the model is unsure of
+        (`unsure_below`), as a full-window pass costs base about four times a short one there.
         """
         if self.options.final_window_margin_s >= 0:
             return self.options.final_window_margin_s
         if self.device == "cuda" and self.options.full_window_on_gpu:
             return 0.0
-        if self.encoder_layers is None or self.encoder_layers <= FULL_WINDOW_LAYERS:
-            return 0.0
         return self.options.window_margin_s
+
+    @property
+    def _may_widen(self) -> bool:
+        """Whether an unsure pass runs again on the full window: the small models (on a big one a
+        full-window pass costs many seconds on a CPU)."""
+        return self.encoder_layers is None or self.encoder_layers <= FULL_WINDOW_LAYERS
 
     def run(self, job) -> Transcript:
         """Run one engine job (`captioner.engine.pipeline.Job`).
@@ -235,6 +240,8 @@ class Transcriber:
         hotwords = opts.vocabulary.strip() or None if checked else None
         words, dropped, problem, searched = self._decode(audio, prompt, frames, beam, hotwords)
         reruns = 0
+        if checked and opts.checks and not problem and frames < FULL_WINDOW_FRAMES and self._may_widen and unsure(words, opts.unsure_below):
+            problem = UNSURE  # heard with little confidence on the short window: the full one decides
         if problem and checked and opts.checks:
             # a short window is the likeliest cause: the full one; already full: the other search
             reruns = 1

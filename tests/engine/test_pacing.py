@@ -50,10 +50,10 @@ def test_time_one_pass_and_warm_up_on_the_real_model(tiny_transcriber):
     assert tiny_transcriber.warm_up() > 0
     seconds = pacing.time_one_pass(tiny_transcriber, 5.0)
     assert 0 < seconds < 60
-    # the pass timed is one that may become a final: the window finals use (the full one for tiny.en)
-    from captioner.engine.transcriber import window_frames
+    # the pass timed is one that may become a final: the window finals use (or the full one, run again when unsure)
+    from captioner.engine.transcriber import FULL_WINDOW_FRAMES, window_frames
 
-    assert tiny_transcriber.model.window_frames == window_frames(5 * SAMPLE_RATE, tiny_transcriber.final_margin_s) == 3000
+    assert tiny_transcriber.model.window_frames in (window_frames(5 * SAMPLE_RATE, tiny_transcriber.final_margin_s), FULL_WINDOW_FRAMES)
 
 
 def test_a_model_falls_behind_when_a_pass_takes_longer_than_its_audio() -> None:

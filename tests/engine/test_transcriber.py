@@ -199,3 +199,13 @@ def test_a_vocabulary_spells_a_name_the_model_cannot_know(tiny_model, tmp_path):
     assert "zyxtrell" in transcriber.transcribe(audio, checked=True).text.lower()
     # interim passes are not told: the list only ever shapes the passes that may become finals
     assert "zyxtrell" not in transcriber.transcribe(audio).text.lower()
+
+
+def test_a_final_pass_the_model_is_unsure_of_runs_again_on_the_full_window(tiny_model, sentence_wav):
+    audio = decode_file(str(sentence_wav))
+    for below, reruns, frames in ((0.0, 0, window_frames(len(audio), 6.0)), (1.01, 1, FULL_WINDOW_FRAMES)):
+        transcriber = Transcriber.load(str(tiny_model), DecodeOptions(unsure_below=below), device="cpu", name="tiny.en")
+        final = transcriber.transcribe(audio, checked=True)
+        assert final.reruns == reruns and transcriber.model.window_frames == frames
+        assert not final.problem and wer(SENTENCE, final.text) <= 0.2
+        assert transcriber.transcribe(audio).reruns == 0  # interim passes never run again
