@@ -21,7 +21,7 @@ from tests.speech import SR, read_wav, speak, write_wav
 pytestmark = pytest.mark.timeout(120)
 
 PHRASES = ("the red house", "the blue car", "the green tree", "the yellow sun", "the black cat")
-GAP_S = 0.9
+GAP_S = 1.2  # longer than the longest hang-over (1 s after an open phrase): each phrase its own segment
 PRESS_BEFORE_S = 0.35  # Start is pressed this long before the third phrase begins
 
 
