@@ -2,7 +2,7 @@
 
 Live captions are each decoded from a few seconds of speech, within a second; offline, faster-whisper
 sees 30 s around every word. Each channel is decoded by itself with `WhisperModel.transcribe`
-(beam 5, word timestamps, its VAD filter skipping silence, the user's vocabulary as hotwords); its
+(beam 5, word timestamps, the speech the live engine's voice detector hears, the user's vocabulary as hotwords); its
 words keep their side and their place on the session clock (a recording starts at the session's
 zero). A meeting's channels are cut into sentences and merged in spoken order; a microphone sentence
 that repeats what the speakers just played is dropped as an echo, as the live session drops it.
@@ -15,6 +15,7 @@ and a live file already set aside is never written over.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import threading
@@ -23,21 +24,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+from faster_whisper.transcribe import restore_speech_timestamps
 
 from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
+from captioner.engine.segmenter import SegmentClosed, SegmentOpened, SegmenterConfig, VadSegmenter
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner import files
 from captioner.files import sync_folder
 from captioner.subtitles.cues import SENTENCE_END
+from captioner.subtitles.errors import SubtitleFileError
 from captioner.subtitles.srt import format_srt
 from captioner.subtitles.txt import format_txt
 from captioner.subtitles.vtt import format_vtt
 from captioner.subtitles.files import write_atomic
 
 BEAM_SIZE = 5
+CHUNK_PAD_S = 0.4  # silence kept around each stretch of speech decoded (faster-whisper's own VAD pads as much)
+LONG_SILENCE_S = 2.0  # only silences longer than this are cut out; shorter pauses stay, as spoken
 LIVE, REFINED = ".live", ".refined"
 TRANSCRIPT_SUFFIXES = (".srt", ".txt", ".vtt")
 
@@ -64,13 +70,22 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
         model.window_frames = FULL_WINDOW_FRAMES
     if not model.model.is_multilingual:
         language = "en"
-    segments, _info = model.transcribe(audio, language=language, beam_size=BEAM_SIZE, word_timestamps=True, vad_filter=True,
+    heard = live_segments(audio)
+    onsets = [onset for _start, onset, _end in heard]
+    chunks = chunks_of(heard, len(audio))
+    if not chunks:
+        if progress is not None:
+            progress(len(audio) / SAMPLE_RATE)
+        return []
+    speech = np.concatenate([audio[c["start"]:c["end"]] for c in chunks])
+    segments, _info = model.transcribe(speech, language=language, beam_size=BEAM_SIZE, word_timestamps=True, vad_filter=False,
                                        hotwords=vocabulary.strip() or None)
+    segments = restore_speech_timestamps(segments, chunks, SAMPLE_RATE)  # back on the recording's clock
     events = []
     for n, segment in enumerate(segments, 1):
         if cancel is not None and cancel.is_set():
             raise Cancelled
-        words = tuple(segment_words(segment))
+        words = tuple(after_onsets(segment_words(segment), onsets))
         text = join_words(words)
         if text:
             events.append(CaptionEvent(n, words[0].start, max(words[-1].end, words[0].start + 1), text, final=True,
@@ -82,6 +97,60 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
     if progress is not None:
         progress(len(audio) / SAMPLE_RATE)  # the rest was silence
     return events
+
+
+def live_segments(audio: np.ndarray, config: SegmenterConfig = SegmenterConfig()) -> list[tuple[int, int, int]]:
+    """The segments the live engine's segmenter cuts `audio` into: (start, first voiced sample, end) in samples."""
+    segmenter = VadSegmenter(config)
+    onsets: dict[int, int] = {}
+    segments = []
+    for event in [*segmenter.feed(audio), *segmenter.flush()]:
+        if isinstance(event, SegmentOpened):
+            onsets[event.id] = event.speech_start
+        elif isinstance(event, SegmentClosed):
+            segments.append((event.start, onsets.get(event.id, event.start), event.end))
+    return segments
+
+
+def after_onsets(words: Sequence[Word], onsets: Sequence[int]) -> list[Word]:
+    """Words that start no earlier than the voice they belong to: Whisper dates the first word after a silence from the
+    start of the audio it was given, which holds the silence before the voice. `onsets`: the first voiced sample of
+    each live segment, in order; a word that starts in the silence before an onset and ends after it starts at that
+    onset (its end kept)."""
+    out = []
+    for word in words:
+        k = bisect.bisect_right(onsets, word.start)
+        onset = onsets[k] if k < len(onsets) else None
+        if onset is not None and word.start < onset < word.end:
+            word = replace(word, start=onset)
+        out.append(word)
+    return out
+
+
+def speech_chunks(audio: np.ndarray, config: SegmenterConfig = SegmenterConfig()) -> list[dict[str, int]]:
+    """The stretches of `audio` the live engine's voice detector (webrtcvad, the live segmenter's rules) hears as
+    speech, each widened by `CHUNK_PAD_S` on both sides and joined across pauses up to `LONG_SILENCE_S`:
+    [{"start", "end"}] in samples.
+
+    The refine decodes these, not the whole recording: silence costs no decoding and gives Whisper nothing to
+    make words of. They are the live engine's own, not faster-whisper's Silero VAD, because that one misses
+    whole passages of quiet, whispered and telephone speech that the live captions have (measured: half of
+    an 8 kHz telephone recording), and a refined transcript must never lose what the live one had.
+    """
+    return chunks_of(live_segments(audio, config), len(audio))
+
+
+def chunks_of(segments: Sequence[tuple[int, int, int]], length: int) -> list[dict[str, int]]:
+    """`speech_chunks` of the live segments (start, onset, end) of audio `length` samples long."""
+    pad = round(CHUNK_PAD_S * SAMPLE_RATE)
+    chunks: list[dict[str, int]] = []
+    for start, _onset, end in segments:
+        start, end = max(0, start - pad), min(length, end + pad)
+        if chunks and start - chunks[-1]["end"] <= round(LONG_SILENCE_S * SAMPLE_RATE):
+            chunks[-1]["end"] = max(chunks[-1]["end"], end)
+        else:
+            chunks.append({"start": start, "end": end})
+    return chunks
 
 
 def sentences(event: CaptionEvent) -> list[CaptionEvent]:
@@ -211,7 +280,7 @@ def save_refined(session: Session, events: Sequence[CaptionEvent], *, srt_labels
     Every refined file is complete on disk before any live file is renamed; a live file already set aside
     (by an earlier refine) is never written over.
     """
-    texts = {".srt": format_srt(events, labels=srt_labels), ".txt": format_txt(events), ".vtt": format_vtt(events)}
+    texts = transcript_texts(events, srt_labels=srt_labels)
     for suffix, text in texts.items():
         write_atomic(session.path(suffix, REFINED), text)
     for suffix in texts:
@@ -220,6 +289,30 @@ def save_refined(session: Session, events: Sequence[CaptionEvent], *, srt_labels
             _keep_live(current, live)
         os.replace(session.path(suffix, REFINED), current)
     sync_folder(session.folder)
+
+
+def transcript_texts(events: Sequence[CaptionEvent], *, srt_labels: bool = False) -> dict[str, str]:
+    """The transcript as each file keeps it: {".srt": …, ".txt": …, ".vtt": …}."""
+    return {".srt": format_srt(events, labels=srt_labels), ".txt": format_txt(events), ".vtt": format_vtt(events)}
+
+
+def save_transcript(folder: Path, stem: str, events: Sequence[CaptionEvent], *, srt_labels: bool = False) -> list[Path]:
+    """A transcribed recording's SRT/TXT/VTT written whole as `<folder>/<stem>.*` (`<stem>-2.*`, … where a file of that
+    name is there: nothing is written over); the folder is made (private) if missing. Returns the paths written."""
+    try:
+        folder = files.private_folder(Path(folder))
+    except OSError as exc:
+        raise SubtitleFileError(f"The transcript could not be saved: the folder {folder} could not be made ({exc.strerror or exc}).") from exc
+    texts = transcript_texts(events, srt_labels=srt_labels)
+    n = 1
+    while any((folder / f"{stem if n == 1 else f'{stem}-{n}'}{suffix}").exists() for suffix in texts):
+        n += 1
+    name = stem if n == 1 else f"{stem}-{n}"
+    paths = []
+    for suffix, text in texts.items():
+        write_atomic(folder / f"{name}{suffix}", text)
+        paths.append(folder / f"{name}{suffix}")
+    return paths
 
 
 def _keep_live(current: Path, live: Path) -> None:
