@@ -44,6 +44,8 @@ from captioner.subtitles.files import write_atomic
 BEAM_SIZE = 5
 CHUNK_PAD_S = 0.4  # silence kept around each stretch of speech decoded (faster-whisper's own VAD pads as much)
 LONG_SILENCE_S = 2.0  # only silences longer than this are cut out; shorter pauses stay, as spoken
+PIECE_S = 600.0  # the most speech decoded in one call: an hour's features at once would take gigabytes
+FEED_BLOCK = 30 * SAMPLE_RATE  # audio handed to the voice detector at a time
 LIVE, REFINED = ".live", ".refined"
 TRANSCRIPT_SUFFIXES = (".srt", ".txt", ".vtt")
 
@@ -62,9 +64,11 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
                       progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None) -> list[CaptionEvent]:
     """One channel's 16 kHz mono audio decoded whole: a final caption per faster-whisper segment, labelled `label`.
 
+    `audio`: float32, or int16 as `decode_pcm16` gives (half the memory: a recording of an hour is decoded whole);
     `model`: a faster-whisper WhisperModel; `language` None detects it (multilingual models; English-only ones
     always decode English); `progress(seconds)` hears how far into the audio the decoding is; Cancelled is raised
-    once `cancel` is set.
+    once `cancel` is set. The speech is decoded in pieces of at most `PIECE_S` seconds, cut at long silences, so
+    memory stays bounded however long the recording is.
     """
     if isinstance(model, ShortWindowWhisper):
         model.window_frames = FULL_WINDOW_FRAMES
@@ -72,26 +76,22 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
         language = "en"
     heard = live_segments(audio)
     onsets = [onset for _start, onset, _end in heard]
-    chunks = chunks_of(heard, len(audio))
-    if not chunks:
-        if progress is not None:
-            progress(len(audio) / SAMPLE_RATE)
-        return []
-    speech = np.concatenate([audio[c["start"]:c["end"]] for c in chunks])
-    segments, _info = model.transcribe(speech, language=language, beam_size=BEAM_SIZE, word_timestamps=True, vad_filter=False,
-                                       hotwords=vocabulary.strip() or None)
-    segments = restore_speech_timestamps(segments, chunks, SAMPLE_RATE)  # back on the recording's clock
-    events = []
-    for n, segment in enumerate(segments, 1):
-        if cancel is not None and cancel.is_set():
-            raise Cancelled
-        words = tuple(after_onsets(segment_words(segment), onsets))
-        text = join_words(words)
-        if text:
-            events.append(CaptionEvent(n, words[0].start, max(words[-1].end, words[0].start + 1), text, final=True,
-                                       words=words, stable=len(text), channel=label))
-        if progress is not None:
-            progress(min(segment.end, len(audio) / SAMPLE_RATE))
+    events: list[CaptionEvent] = []
+    for piece in pieces(chunks_of(heard, len(audio))):
+        speech = np.concatenate([as_float(audio[c["start"]:c["end"]]) for c in piece])
+        segments, _info = model.transcribe(speech, language=language, beam_size=BEAM_SIZE, word_timestamps=True, vad_filter=False,
+                                           hotwords=vocabulary.strip() or None)
+        del speech
+        for segment in restore_speech_timestamps(segments, piece, SAMPLE_RATE):  # back on the recording's clock
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
+            words = tuple(after_onsets(segment_words(segment), onsets))
+            text = join_words(words)
+            if text:
+                events.append(CaptionEvent(len(events) + 1, words[0].start, max(words[-1].end, words[0].start + 1), text,
+                                           final=True, words=words, stable=len(text), channel=label))
+            if progress is not None:
+                progress(min(segment.end, len(audio) / SAMPLE_RATE))
     if cancel is not None and cancel.is_set():
         raise Cancelled
     if progress is not None:
@@ -99,12 +99,37 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
     return events
 
 
+def as_float(audio: np.ndarray) -> np.ndarray:
+    """Samples as float32 in [-1, 1): int16 scaled, float32 as it is."""
+    return audio.astype(np.float32) / 32768.0 if audio.dtype == np.int16 else np.asarray(audio, np.float32)
+
+
+def pieces(chunks: Sequence[dict[str, int]], piece_s: float | None = None) -> list[list[dict[str, int]]]:
+    """Chunks grouped in order into pieces of at most `piece_s` (default `PIECE_S`) seconds of audio each (a longer
+    chunk is a piece alone)."""
+    piece_s = PIECE_S if piece_s is None else piece_s
+    out: list[list[dict[str, int]]] = []
+    length = 0
+    for chunk in chunks:
+        size = chunk["end"] - chunk["start"]
+        if not out or length + size > piece_s * SAMPLE_RATE:
+            out.append([])
+            length = 0
+        out[-1].append(chunk)
+        length += size
+    return out
+
+
 def live_segments(audio: np.ndarray, config: SegmenterConfig = SegmenterConfig()) -> list[tuple[int, int, int]]:
-    """The segments the live engine's segmenter cuts `audio` into: (start, first voiced sample, end) in samples."""
+    """The segments the live engine's segmenter cuts `audio` (float32 or int16) into: (start, first voiced sample, end)
+    in samples. Fed a block at a time, as the live engine is: memory stays that of the audio."""
     segmenter = VadSegmenter(config)
     onsets: dict[int, int] = {}
     segments = []
-    for event in [*segmenter.feed(audio), *segmenter.flush()]:
+    events = []
+    for at in range(0, len(audio), FEED_BLOCK):
+        events += segmenter.feed(as_float(audio[at:at + FEED_BLOCK]))
+    for event in [*events, *segmenter.flush()]:
         if isinstance(event, SegmentOpened):
             onsets[event.id] = event.speech_start
         elif isinstance(event, SegmentClosed):
@@ -252,17 +277,19 @@ def refine_session(session: Session, model, *, vocabulary: str | None = None, la
     written. Raises Cancelled (nothing written) or OSError / SubtitleFileError when the files cannot be written (the live
     ones are then untouched).
     """
-    from captioner.audio.sources import decode_file
+    from captioner.audio.sources import decode_pcm16
 
     terms = session.vocabulary if vocabulary is None else vocabulary
-    audio = [decode_file(str(track.path)) for track in session.tracks]
-    total = sum(len(a) for a in audio) / SAMPLE_RATE
-    done = 0.0
+    done, total = 0.0, 0.0
     channels = []
-    for n, (track, samples) in enumerate(zip(session.tracks, audio)):
-        report = None if progress is None else (lambda s, at=done: progress(at + s, total))
+    for n, track in enumerate(session.tracks):  # one channel's audio in memory at a time
+        samples = decode_pcm16(str(track.path))
+        seconds = len(samples) / SAMPLE_RATE
+        total = done + seconds * (len(session.tracks) - n)  # a session's channels are about as long as each other
+        report = None if progress is None else (lambda s, at=done, whole=total: progress(at + s, whole))
         events = decode_audio_file(model, samples, label=track.label, vocabulary=terms, language=language, progress=report, cancel=cancel)
-        done += len(samples) / SAMPLE_RATE
+        del samples
+        done += seconds
         channels.append((kinds[n] if n < len(kinds) else track.kind, events))
     events = merge_channels(channels)
     save_refined(session, events, srt_labels=srt_labels)

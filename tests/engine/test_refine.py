@@ -172,8 +172,15 @@ def test_the_refine_decodes_every_stretch_the_live_engine_hears_and_leaves_long_
 
 
 @pytest.mark.slow
-def test_a_recording_with_long_silences_is_decoded_on_its_own_clock(speech, tiny_transcriber) -> None:
+@pytest.mark.parametrize("form", ["float32", "int16 in pieces"])
+def test_a_recording_with_long_silences_is_decoded_on_its_own_clock(speech, tiny_transcriber, form, monkeypatch) -> None:
+    from captioner.engine import refine
+
     audio = place(30.0, [(2.0, speech[FIRST]), (20.0, speech[SECOND])])
+    if form != "float32":  # as a recording is decoded (half the memory), each stretch of speech a piece of its own
+        audio = np.round(audio * 32767).astype(np.int16)
+        monkeypatch.setattr(refine, "PIECE_S", 6.0)
+        assert len(refine.pieces(speech_chunks(audio))) == 2
     events = decode_audio_file(tiny_transcriber.model, audio)
     text = " ".join(e.text for e in events)
     assert wer(FIRST + " " + SECOND, text) <= 0.2
@@ -198,3 +205,12 @@ def test_a_word_dated_from_the_silence_before_a_voice_starts_with_the_voice() ->
     moved = after_onsets(words, [8000, 35000, 60000])
     assert [(w.start, w.end) for w in moved] == [(8000, 9000), (9000, 12000), (35000, 40000), (50000, 52000)]
     assert after_onsets(words, []) == words
+
+
+def test_speech_is_decoded_in_pieces_cut_at_long_silences() -> None:
+    from captioner.engine.refine import pieces
+
+    s = SAMPLE_RATE
+    chunks = [{"start": 0, "end": 4 * s}, {"start": 10 * s, "end": 13 * s}, {"start": 20 * s, "end": 40 * s}, {"start": 50 * s, "end": 51 * s}]
+    assert pieces(chunks, 8.0) == [chunks[:2], [chunks[2]], [chunks[3]]]  # a chunk longer than a piece is one alone
+    assert pieces(chunks, 600.0) == [chunks] and pieces([], 8.0) == []
