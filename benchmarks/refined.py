@@ -7,6 +7,11 @@ offline decoding is `WhisperModel.transcribe` of the original file (beam 5, word
 of the same set is `live_vs_offline.py`'s (same files, same normaliser).
 
     python -m benchmarks.refined --set report --models tiny.en base
+    python -m benchmarks.refined --hour 60 --models tiny.en     # memory and speed refining an hour's recording
+
+`--hour`: the real recordings of the shared speech folder laid end to end with pauses of 0.8-3 s under faint
+room noise, looped to fill the hour (as `hour.py` plays it live), kept as a session's recording; then, in a
+fresh process, the model is loaded and the session refined while the process's memory is sampled every 0.2 s.
 """
 
 from __future__ import annotations
@@ -76,6 +81,77 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, log
     return {"runs": out, "peak_rss_mb": peak_rss_mb()}
 
 
+def refine_hour(model_path: str, folder: str, threads: int) -> dict:
+    """Refine the session in `folder` and sample this process's memory meanwhile: before the model, with the model
+    loaded and warm, and the peak during the refine."""
+    import threading
+
+    import psutil
+    from faster_whisper import WhisperModel
+
+    from captioner.engine.refine import find_session, refine_session
+    from captioner.events import SAMPLE_RATE
+
+    proc = psutil.Process()
+    before = proc.memory_info().rss / 2**20
+    model = WhisperModel(model_path, device="cpu", compute_type="int8", cpu_threads=threads)
+    import numpy as np
+
+    list(model.transcribe(np.zeros(2 * SAMPLE_RATE, np.float32), language="en")[0])  # warm-up
+    loaded = proc.memory_info().rss / 2**20
+    peak = [loaded]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], proc.memory_info().rss / 2**20)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    began, cpu0 = time.perf_counter(), os.times()
+    events = refine_session(find_session(Path(folder) / "session.srt"), model)
+    wall = time.perf_counter() - began
+    cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
+    done.set()
+    sampler.join()
+    return {"rss_before_model_mb": before, "rss_model_loaded_mb": loaded, "rss_peak_mb": peak[0], "wall_s": wall, "cpu_s": cpu,
+            "captions": len(events), "words": sum(len(e.words) for e in events)}
+
+
+def hour_main(args) -> int:
+    from benchmarks.hour import LEFT_OUT
+    from benchmarks.longsession import looped_speech
+    from captioner.audio.sources import decode_file
+    from captioner.events import SAMPLE_RATE
+
+    started = dt.datetime.now()
+    paths = [p for p in dataset.audio_files(args.speech_dir) if p.stem not in LEFT_OUT]
+    looped = looped_speech([decode_file(str(p)) for p in paths], args.hour * 60)
+    audio_s = len(looped.audio) / SAMPLE_RATE
+    out = args.out or RESULTS / f"refined-hour-{started:%Y%m%d-%H%M}"
+    out.mkdir(parents=True, exist_ok=True)
+    record = {"started": started.isoformat(timespec="seconds"), "audio_s": audio_s, "load_start": os.getloadavg()[0], "models": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        _record(Path(tmp), "session", looped.audio, "")
+        disk = sum(p.stat().st_size for p in Path(tmp).glob("session.audio*"))
+        del looped
+        record["audio_mb_per_hour"] = disk / 1e6 * 3600 / audio_s
+        print(f"{audio_s / 60:.1f} min recorded: {disk / 1e6:.1f} MB ({record['audio_mb_per_hour']:.1f} MB per hour)", flush=True)
+        for spec in args.models:
+            name, folder = modelpaths.resolve(spec, args.cache_dir)
+            res = workers.in_child(refine_hour, str(folder), tmp, args.threads)
+            res["speed"] = audio_s / res["wall_s"]
+            res["cpu_per_audio_s"] = res["cpu_s"] / audio_s
+            record["models"][name] = res
+            print(f"{name}: refined in {res['wall_s']:.0f} s ({res['speed']:.1f}x real time, {res['cpu_per_audio_s']:.3f} CPU s per audio s); "
+                  f"RSS before the model {res['rss_before_model_mb']:.0f} MB, model loaded {res['rss_model_loaded_mb']:.0f} MB, "
+                  f"peak {res['rss_peak_mb']:.0f} MB (+{res['rss_peak_mb'] - res['rss_model_loaded_mb']:.0f} MB over the loaded model)",
+                  flush=True)
+    record["load_end"] = os.getloadavg()[0]
+    (out / "refined-hour.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return 0
+
+
 def _pooled(rows: list[tuple[str, str]]) -> tuple[float, int]:
     errors = words = 0
     for ref, hyp in rows:
@@ -93,7 +169,10 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--cache-dir", type=Path, default=modelpaths.DEFAULT_CACHE)
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--hour", type=float, default=None, metavar="MINUTES", help="refine a recording this long: memory and speed")
     args = p.parse_args(argv)
+    if args.hour:
+        return hour_main(args)
     started = dt.datetime.now()
     files = [f for f in dataset.load_set(args.set, args.speech_dir) if f.ref is not None and f.pooled]
     out = args.out or RESULTS / f"refined-{args.set}-{started:%Y%m%d-%H%M}"

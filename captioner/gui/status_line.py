@@ -140,8 +140,9 @@ class StatusLine(QWidget):
             self.autosave_label.setText(f"Transcribed {info.source}: File → Export saves it")
             self.autosave_label.setToolTip("")
         else:
-            self.autosave_label.setText(f"Transcribed {info.source}: saved as {saved.with_suffix('').name}.srt, .txt and .vtt")
-            self.autosave_label.setToolTip(str(saved.parent))
+            self.autosave_label.setText(f'Transcribed: <a href="open">{saved.name}</a>')
+            self.autosave_label.setToolTip("\n".join([f"The transcript of {info.source}:",
+                                                       *(str(saved.with_suffix(s)) for s in (".srt", ".txt", ".vtt"))]))
 
     def show_refine(self, text: str) -> None:
         """A refine under way (its share done and time left) with a Cancel link; "" hides it."""

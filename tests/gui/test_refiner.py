@@ -145,7 +145,8 @@ def test_transcribe_a_recording_in_the_app(make_app, qtbot, tmp_path: Path, spee
     assert wer(" ".join(SENTENCES), " ".join(e.text for e in c.finals)) <= 0.2
     assert {"morning", "travel"} <= set(words(w.transcript.plain_text()))
     saved = c.settings.sessions_dir()
-    assert w.status_line.autosave_label.text() == "Transcribed talk.mp4: saved as talk.srt, .txt and .vtt"
+    assert w.status_line.autosave_label.text() == 'Transcribed: <a href="open">talk.srt</a>'
+    assert str(saved / "talk.vtt") in w.status_line.autosave_label.toolTip()
     for suffix in (".srt", ".txt", ".vtt"):  # saved whole, private, as the sessions are
         path = saved / f"talk{suffix}"
         assert {"morning", "travel"} <= set(words(path.read_text(encoding="utf-8"))) and path.stat().st_mode & 0o077 == 0
@@ -180,7 +181,13 @@ def test_recordings_dropped_on_the_window_are_transcribed_in_turn_and_each_saved
     w.dragEnterEvent(enter)
     assert enter.isAccepted()
     progress: list[str] = []
-    c.refiner.progress.connect(lambda *_: progress.append(w.status_line.refine_label.text()))
+
+    def on_progress(*_) -> None:
+        progress.append(w.status_line.refine_label.text())
+        if "more waiting" in progress[-1] and sum("more waiting" in t for t in progress) == 1:
+            shoot(w, "transcribe-queue.png")
+
+    c.refiner.progress.connect(on_progress)
     w.dropEvent(QDropEvent(QPointF(w.rect().center()), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
     assert len(c.refiner.queue) == 1 and c.refiner.running.recording == first  # the web link is not a file: left out
     qtbot.waitUntil(lambda: not c.refiner.busy and not c.refiner.queue and c.info.source == "tuesday.wav", timeout=120000)
