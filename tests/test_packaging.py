@@ -323,3 +323,102 @@ def test_bundle_with_embedded_model(tmp_path_factory, tiny_model, sentence_wav):
     assert (folder / "model.bin").is_file()
     assert json.loads((embedded / "_internal" / "models" / "embedded.json").read_text()) == {"folder": tiny_model.name}
     assert "selftest passed" in _selftest(embedded, folder, sentence_wav)
+
+
+# --- fast: the Debian package's pieces and the stand-in libraries ------------------------------
+
+
+def test_deb_depends_are_the_runtime_part_of_the_package_list(tmp_path):
+    deb = _load("deb")
+    depends = deb.runtime_depends()
+    assert {"libasound2", "libasound2-plugins", "libpulse0", "libxcb-cursor0", "libegl1", "pulseaudio-utils"} <= set(depends)
+    for not_runtime in ("python3-venv", "pulseaudio", "xvfb", "weston", "binutils", "gcc", "debootstrap"):
+        assert not_runtime not in depends, not_runtime
+    listed = tmp_path / "packages.txt"
+    listed.write_text("# [development]\npython3-venv\n# [runtime] what runs\nlibfoo1\n# a comment\nlibbar2  \n# [tests]\nxvfb\n")
+    assert deb.runtime_depends(listed) == ["libfoo1", "libbar2"]
+    listed.write_text("libfoo1\n")
+    with pytest.raises(ValueError, match="runtime"):
+        deb.runtime_depends(listed)
+
+
+def test_deb_control_fields(monkeypatch):
+    deb = _load("deb")
+    monkeypatch.delenv("CAPTIONER_DEB_MAINTAINER", raising=False)
+    text = deb.control("amd64", 300000, ["libfoo1", "libbar2"])
+    fields = dict(line.split(": ", 1) for line in text.splitlines() if line and not line.startswith(" "))
+    from captioner import __version__
+
+    assert fields["Package"] == "captioner" and fields["Version"] == __version__ and fields["Architecture"] == "amd64"
+    assert fields["Depends"] == "libfoo1, libbar2" and fields["Installed-Size"] == "300000"
+    assert "<" in fields["Maintainer"] and fields["Maintainer"].endswith(">")
+    body = [line for line in text.splitlines() if line.startswith(" ")]
+    assert body and all(line.strip() for line in body)  # continuation lines, empty ones written " ."
+
+
+def test_make_deb_refuses_a_folder_that_is_not_a_bundle(tmp_path):
+    deb = _load("deb")
+    if deb.shutil.which("dpkg-deb") is None:
+        pytest.skip("dpkg-deb is not installed")
+    with pytest.raises(RuntimeError, match="not a built bundle"):
+        deb.make_deb(tmp_path, tmp_path / "out")
+
+
+def test_build_refuses_deb_without_dpkg_deb(monkeypatch, capsys):
+    build = _load("build")
+    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    assert build.main(["--deb", "--no-check"]) == 2
+    assert "dpkg-deb" in capsys.readouterr().err
+
+
+def test_stand_in_filter_names_only_libraries_the_app_never_calls():
+    f = _load("bundle_filter")
+    assert "libicudata.so" in f.STAND_INS and "libx265-" in f.STAND_INS
+    for needed in ("libopus", "libavcodec", "libavformat", "libdav1d", "libvpx", "libicuuc", "libQt6"):
+        assert not any(needed.startswith(p) or p.startswith(needed) for p in f.STAND_INS), needed
+
+
+@pytest.mark.skipif(not LINUX, reason="stand-in libraries are made on Linux")
+def test_stand_in_library_defines_what_others_take_and_icu_data_is_an_empty_package(tmp_path):
+    import ctypes
+    import shutil as sh
+
+    if sh.which("gcc") is None or sh.which("readelf") is None:
+        pytest.skip("needs gcc and readelf (packaging/debian-packages.txt, build part)")
+    build = _load("build")
+    src = build._stand_in_source(Path("libicudata.so.73"), {"icudt73_dat", "x265_api_get_216", "printf"}, {"icudt73_dat", "x265_api_get_216", "unused_fn"})
+    assert "unused_fn" not in src and "printf" not in src
+    lib = tmp_path / "libstandin.so.1"
+    (tmp_path / "s.c").write_text(src)
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(lib), "-Wl,-soname,libstandin.so.1", str(tmp_path / "s.c")], check=True)
+    assert build._soname(lib) == "libstandin.so.1"
+    defined, _ = build._dynamic_symbols(lib)
+    assert {"icudt73_dat", "x265_api_get_216"} <= defined
+    loaded = ctypes.CDLL(str(lib))
+    loaded.x265_api_get_216.restype = ctypes.c_void_p
+    assert loaded.x265_api_get_216(12) is None  # "no such encoder"
+    header = bytes((ctypes.c_ubyte * 48).in_dll(loaded, "icudt73_dat"))
+    assert header[:4] == bytes([32, 0, 0xDA, 0x27])  # ICU data header: size 32, magic
+    assert header[12:16] == b"ToCP" and header[32:36] == bytes(4)  # a common data package with no entries
+
+
+@pytest.mark.skipif(not LINUX, reason="stand-in libraries are made on Linux")
+def test_stand_ins_replace_a_library_and_keep_its_soname(tmp_path):
+    import shutil as sh
+
+    if sh.which("gcc") is None:
+        pytest.skip("needs gcc")
+    build = _load("build")
+    internal = tmp_path / "captioner" / "_internal"
+    internal.mkdir(parents=True)
+    big = internal / "libx265-abc.so.216"
+    (tmp_path / "big.c").write_text("int x265_api_get_216(int d) { return d + 1; }\nint x265_other(void) { return 7; }\nchar pad[300000] = {1};\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(big), "-Wl,-soname,libx265-abc.so.216", str(tmp_path / "big.c")], check=True)
+    (tmp_path / "user.c").write_text("int x265_api_get_216(int);\nint use(void) { return x265_api_get_216(1); }\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(internal / "libuser.so"), str(tmp_path / "user.c"), f"-L{internal}", "-l:libx265-abc.so.216"], check=True)
+    before = big.stat().st_size
+    saved = build.replace_with_stand_ins(tmp_path / "captioner")
+    assert saved > 250000 and big.stat().st_size == before - saved
+    assert build._soname(big) == "libx265-abc.so.216"
+    assert build._dynamic_symbols(big)[0] == {"x265_api_get_216"}  # only what the other library takes
+    assert build.replace_with_stand_ins(tmp_path / "captioner") == 0  # a second run leaves it
