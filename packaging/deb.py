@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -46,7 +47,7 @@ Comment={SUMMARY}
 Exec=captioner
 Icon=captioner
 Terminal=false
-Categories=AudioVideo;Audio;Utility;Accessibility;
+Categories=AudioVideo;Audio;Accessibility;
 Keywords=captions;subtitles;transcription;speech;whisper;
 StartupNotify=true
 StartupWMClass=captioner
@@ -76,7 +77,7 @@ METAINFO = f"""\
   </categories>
   <content_rating type="oars-1.1"/>
   <releases>
-    <release version="{{version}}"/>
+    <release version="{{version}}" date="{{date}}"/>
   </releases>
 </component>
 """
@@ -103,7 +104,7 @@ def runtime_depends(packages_file: Path = HERE / "debian-packages.txt") -> list[
             part = heading.group(1)
             continue
         if line and not line.startswith("#") and part == "runtime":
-            names.append(line.split()[0])
+            names.append(" | ".join(alternative.strip() for alternative in line.split("|")))
     if not names:
         raise ValueError(f"{packages_file} has no '# [runtime]' part listing packages")
     return names
@@ -117,6 +118,13 @@ def version() -> str:
     namespace: dict = {}
     exec((ROOT / "captioner" / "__init__.py").read_text(encoding="utf-8"), namespace)  # noqa: S102 (our own file)
     return namespace["__version__"]
+
+
+def release_date() -> str:
+    """The release date AppStream asks for: SOURCE_DATE_EPOCH's (reproducible builds), else today's (UTC)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    stamp = time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
+    return time.strftime("%Y-%m-%d", stamp)
 
 
 def render_icons(target: Path) -> None:
@@ -179,7 +187,7 @@ def make_deb(bundle: Path, out_dir: Path) -> Path:
         (share / "applications").mkdir(parents=True)
         (share / "applications" / "captioner.desktop").write_text(DESKTOP_ENTRY, encoding="utf-8")
         (share / "metainfo").mkdir()
-        (share / "metainfo" / f"{APP_ID}.metainfo.xml").write_text(METAINFO.replace("{version}", version()), encoding="utf-8")
+        (share / "metainfo" / f"{APP_ID}.metainfo.xml").write_text(METAINFO.replace("{version}", version()).replace("{date}", release_date()), encoding="utf-8")
         render_icons(share / "icons" / "hicolor")
         (share / "doc" / PACKAGE).mkdir(parents=True)
         (share / "doc" / PACKAGE / "copyright").write_text(COPYRIGHT, encoding="utf-8")
@@ -195,6 +203,8 @@ def make_deb(bundle: Path, out_dir: Path) -> Path:
         (root / "DEBIAN" / "control").write_text(control(arch, installed, runtime_depends()), encoding="utf-8")
         out_dir.mkdir(parents=True, exist_ok=True)
         deb = out_dir / f"{PACKAGE}_{version()}_{arch}.deb"
-        # xz compresses the 300 MB bundle to about a third; --root-owner-group: no build user's ids in the package
-        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root), str(deb)], check=True, stdout=subprocess.DEVNULL)
+        # zstd: 3 s for the 290 MB bundle (101 MB .deb); xz: 100 s (78 MB). dpkg reads zstd since Debian 12 and
+        # Ubuntu 21.10, older than any system the bundle runs on (glibc 2.36). --root-owner-group: no build user's ids.
+        compression = os.environ.get("CAPTIONER_DEB_COMPRESSION", "zstd")
+        subprocess.run(["dpkg-deb", "--root-owner-group", f"-Z{compression}", "--build", str(root), str(deb)], check=True, stdout=subprocess.DEVNULL)
     return deb

@@ -4,7 +4,7 @@
 #   2. `captioner selftest` captions a spoken sentence with Whisper tiny.en,
 #   3. the app starts from its desktop entry's Exec line on an X display (Xvfb on this machine,
 #      its socket shared into the chroot) and a screenshot is taken,
-#   4. apt-get remove, then purge, take the app away and leave the user's settings and transcripts.
+#   4. apt-get remove, then dpkg --purge, take the app away and leave the user's settings and transcripts.
 #
 #   sudo bash packaging/test_deb_clean.sh [DEB]          # DEB: default dist/captioner_*.deb
 #
@@ -129,7 +129,7 @@ for _ in $(seq 60); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
 kill -0 "$APP_PID" 2>/dev/null && { kill -9 "$APP_PID"; fail "the app did not quit on SIGINT"; }
 grep -q Traceback "$OUT/app.log" && { cat "$OUT/app.log"; fail "the app printed a traceback"; }
 
-say "apt-get remove, then purge: the user's files stay"
+say "apt-get remove, then dpkg --purge: the user's files stay"
 # a transcript as the app writes them (its sessions folder) beside what the app itself wrote
 mkdir -p "$CH/home/alice/.local/share/captioner/sessions"
 printf 'Our team finished the quarterly report.\n' >"$CH/home/alice/.local/share/captioner/sessions/transcript-test.txt"
@@ -139,7 +139,9 @@ cat "$OUT/user-files.before"
 in_chroot apt-get remove -y captioner >"$OUT/remove.log" 2>&1 || { cat "$OUT/remove.log"; fail "apt-get remove"; }
 [ ! -e "$CH/opt/captioner" ] || fail "/opt/captioner is still there after removal: $(find "$CH/opt/captioner" | head)"
 [ ! -e "$CH/usr/bin/captioner" ] && [ ! -e "$CH/usr/share/applications/captioner.desktop" ] || fail "files left after removal"
-in_chroot apt-get purge -y captioner >>"$OUT/remove.log" 2>&1 || { cat "$OUT/remove.log"; fail "apt-get purge"; }
+# (purged with dpkg: apt no longer knows a package that came from a file once it is removed)
+in_chroot dpkg --purge captioner >>"$OUT/remove.log" 2>&1 || { cat "$OUT/remove.log"; fail "dpkg --purge"; }
+in_chroot dpkg -s captioner >/dev/null 2>&1 && fail "captioner is still known to dpkg after the purge"
 (cd "$CH/home/alice" && sha256sum -c --quiet "$OUT/user-files.before") || fail "user files changed or vanished with the package"
 grep -q settings.json "$OUT/user-files.before" || fail "the app wrote no settings to check"
 

@@ -331,12 +331,12 @@ def test_bundle_with_embedded_model(tmp_path_factory, tiny_model, sentence_wav):
 def test_deb_depends_are_the_runtime_part_of_the_package_list(tmp_path):
     deb = _load("deb")
     depends = deb.runtime_depends()
-    assert {"libasound2", "libasound2-plugins", "libpulse0", "libxcb-cursor0", "libegl1", "pulseaudio-utils"} <= set(depends)
-    for not_runtime in ("python3-venv", "pulseaudio", "xvfb", "weston", "binutils", "gcc", "debootstrap"):
+    assert {"libasound2", "libasound2-plugins | pipewire-alsa", "libpulse0", "libxcb-cursor0", "libegl1", "pulseaudio-utils"} <= set(depends)
+    for not_runtime in ("python3-venv", "libportaudio2", "pulseaudio", "xvfb", "weston", "binutils", "gcc", "debootstrap"):
         assert not_runtime not in depends, not_runtime
     listed = tmp_path / "packages.txt"
-    listed.write_text("# [development]\npython3-venv\n# [runtime] what runs\nlibfoo1\n# a comment\nlibbar2  \n# [tests]\nxvfb\n")
-    assert deb.runtime_depends(listed) == ["libfoo1", "libbar2"]
+    listed.write_text("# [source]\npython3-venv\n# [runtime] what runs\nlibfoo1\n# a comment\nlibbar2  \nlibbaz1|libqux1\n# [tests]\nxvfb\n")
+    assert deb.runtime_depends(listed) == ["libfoo1", "libbar2", "libbaz1 | libqux1"]
     listed.write_text("libfoo1\n")
     with pytest.raises(ValueError, match="runtime"):
         deb.runtime_depends(listed)
@@ -422,3 +422,50 @@ def test_stand_ins_replace_a_library_and_keep_its_soname(tmp_path):
     assert build._soname(big) == "libx265-abc.so.216"
     assert build._dynamic_symbols(big)[0] == {"x265_api_get_216"}  # only what the other library takes
     assert build.replace_with_stand_ins(tmp_path / "captioner") == 0  # a second run leaves it
+
+
+@pytest.mark.slow
+@build_tests
+@pytest.mark.skipif(not LINUX, reason="the .deb is made on Debian/Ubuntu")
+def test_deb_contents(bundle, tmp_path):
+    """The .deb made from the bundle: control fields, files, a valid desktop entry and AppStream metainfo.
+    (packaging/test_deb_clean.sh installs it on a minimal Debian and runs it: minutes, not in CI.)"""
+    import shutil as sh
+    import struct
+
+    if sh.which("dpkg-deb") is None:
+        pytest.skip("dpkg-deb is not installed")
+    deb_module = _load("deb")
+    deb = deb_module.make_deb(bundle, tmp_path)
+    from captioner import __version__
+
+    arch = deb_module.architecture()
+    assert deb.name == f"captioner_{__version__}_{arch}.deb"
+    field = lambda name: subprocess.run(["dpkg-deb", "-f", str(deb), name], capture_output=True, text=True, check=True).stdout.strip()  # noqa: E731
+    assert field("Package") == "captioner" and field("Version") == __version__ and field("Architecture") == arch
+    assert field("Depends") == ", ".join(deb_module.runtime_depends())
+    assert int(field("Installed-Size")) > 200 * 1024  # KiB: the bundle
+    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout.splitlines()
+    paths = {line.split()[5].lstrip(".") for line in listing}
+    owners = {line.split()[1] for line in listing}
+    assert owners == {"root/root"}
+    assert {"/opt/captioner/captioner", "/opt/captioner/_internal/libpython3.11.so.1.0", "/usr/share/applications/captioner.desktop",
+            "/usr/share/metainfo/io.github.captioner.metainfo.xml", "/usr/share/icons/hicolor/scalable/apps/captioner.svg",
+            "/usr/share/doc/captioner/copyright"} <= paths
+    link = next(line for line in listing if line.split()[5] == "./usr/bin/captioner")
+    assert link.startswith("l") and link.endswith("-> /opt/captioner/captioner")
+    assert not [p for p in paths if p.startswith(("/home", "/etc", "/var"))]  # nothing outside the app's own folders
+    root = tmp_path / "root"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        png = (root / f"usr/share/icons/hicolor/{size}x{size}/apps/captioner.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (size, size)
+    desktop = root / "usr/share/applications/captioner.desktop"
+    entry = dict(line.split("=", 1) for line in desktop.read_text().splitlines() if "=" in line)
+    assert entry["Exec"].split()[0] == "captioner" and entry["Icon"] == "captioner" and entry["Type"] == "Application"
+    if sh.which("desktop-file-validate"):
+        checked = subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True, text=True)
+        assert checked.returncode == 0 and "error" not in checked.stdout.lower(), checked.stdout
+    if sh.which("appstreamcli"):
+        checked = subprocess.run(["appstreamcli", "validate", "--no-net", "--explain", str(root / "usr/share/metainfo/io.github.captioner.metainfo.xml")], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
