@@ -271,6 +271,22 @@ def test_bundle_contents(bundle):
 
 @pytest.mark.slow
 @build_tests
+def test_bundle_size_and_stand_ins(bundle):
+    """At most 300 MiB without a model (358 MiB before the trimming); the stand-ins are in place."""
+    size = _load("build").folder_size(bundle)
+    print(f"bundle: {size / 2**20:.0f} MiB")
+    internal = bundle / "_internal"
+    assert not (internal / "hf_xet").exists()
+    if LINUX:
+        icu = next(internal.rglob("libicudata.so*"))
+        assert icu.stat().st_size < 100_000, icu  # the empty ICU data package, not the 31 MB one
+        x265 = next((internal / "av.libs").glob("libx265-*"))
+        assert x265.stat().st_size < 100_000, x265
+        assert size <= 300 * 2**20, f"{size / 2**20:.0f} MiB"
+
+
+@pytest.mark.slow
+@build_tests
 def test_bundle_gui_starts(bundle, tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     gui = _load("build").executable(bundle, cli=False)
