@@ -28,6 +28,7 @@ import numpy as np
 from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
+from captioner.engine.filters import SegmentScore, is_invented
 from captioner.engine.segmenter import SegmentClosed, SegmentOpened, SegmenterConfig, VadSegmenter
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
@@ -97,10 +98,41 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
                                            final=True, words=words, stable=len(text), channel=label))
             if progress is not None:
                 progress(min(segment.end + offset / SAMPLE_RATE, len(audio) / SAMPLE_RATE))
+    for start, onset, end in heard:  # speech the window's decoding passed over: decoded alone, as the live engine does
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
+        if not any(word.start < end and word.end > onset for e in events for word in e.words):
+            events += _decode_alone(model, audio, start, end, onsets, language=language, vocabulary=vocabulary, label=label)
+    events.sort(key=lambda e: e.start)
+    events = [replace(e, id=n) for n, e in enumerate(events, 1)]
     if cancel is not None and cancel.is_set():
         raise Cancelled
     if progress is not None:
         progress(len(audio) / SAMPLE_RATE)  # the rest was silence
+    return events
+
+
+def _decode_alone(model, audio: np.ndarray, start: int, end: int, onsets: Sequence[int], *, language: str | None, vocabulary: str,
+                  label: str) -> list[CaptionEvent]:
+    """One live segment decoded by itself (with `CHUNK_PAD_S` around it): Whisper sometimes passes over a quiet
+    sentence between louder ones in a window, and a refined transcript must not lose what the live one would have.
+    What the live engine's filters judge not to be speech (Whisper's no-speech rule, loops, fillers in noise) is
+    left out."""
+    pad = round(CHUNK_PAD_S * SAMPLE_RATE)
+    offset = max(0, start - pad)
+    clip = as_float(audio[offset:min(len(audio), end + pad)])
+    rms = float(np.sqrt(np.mean(clip * clip))) if len(clip) else 0.0
+    segments, _info = model.transcribe(clip, language=language, beam_size=BEAM_SIZE, word_timestamps=True,
+                                       condition_on_previous_text=False, hotwords=vocabulary.strip() or None)
+    events = []
+    for segment in segments:
+        if is_invented(SegmentScore(segment.text, segment.no_speech_prob, segment.avg_logprob, segment.compression_ratio), rms):
+            continue
+        words = tuple(after_onsets([replace(w, start=w.start + offset, end=w.end + offset) for w in segment_words(segment)], onsets))
+        text = join_words(words)
+        if text:
+            events.append(CaptionEvent(0, words[0].start, max(words[-1].end, words[0].start + 1), text, final=True, words=words,
+                                       stable=len(text), channel=label))
     return events
 
 

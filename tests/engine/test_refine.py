@@ -210,3 +210,22 @@ def test_windows_are_handed_over_in_pieces_of_bounded_length() -> None:
     windows = [(0, 4 * s), (4 * s, 13 * s), (20 * s, 40 * s), (50 * s, 51 * s)]
     assert pieces(windows, 15.0) == [windows[:2], [windows[2]], [windows[3]]]  # a window is never split
     assert pieces(windows, 600.0) == [windows] and pieces([], 8.0) == []
+
+
+@pytest.mark.slow
+def test_speech_a_window_passed_over_is_decoded_alone(speech, tiny_transcriber, monkeypatch) -> None:
+    from captioner.engine import refine
+
+    audio = place(24.0, [(1.0, speech[FIRST]), (9.0, speech[SECOND]), (17.0, speech[THIRD])])
+    heard = live_segments(audio)
+    assert len(heard) >= 3
+    windows = decode_windows(heard, len(audio))
+    second = next(seg for seg in heard if seg[1] > 8.5 * SAMPLE_RATE)
+    # the windows' decoding as if Whisper had passed over the second sentence: its stretch left out of every window
+    monkeypatch.setattr(refine, "decode_windows", lambda segments, length: [(0, second[0]), (second[2], length)])
+    assert windows  # (the real windows hold it)
+    events = decode_audio_file(tiny_transcriber.model, audio)
+    assert wer(" ".join((FIRST, SECOND, THIRD)), " ".join(e.text for e in events)) <= 0.2
+    assert [e.start for e in events] == sorted(e.start for e in events) and [e.id for e in events] == list(range(1, len(events) + 1))
+    kitchen = next(e for e in events if "kitchen" in e.text.lower())
+    assert second[0] <= kitchen.start and kitchen.end <= second[2] + round(0.4 * SAMPLE_RATE)
