@@ -85,7 +85,7 @@ def expected_delay(pass_seconds: float, *, pause_s: float = 0.15, base_interval_
     return pause_s + pass_seconds * (1 + busy / 2)
 
 
-def test_clip(seconds: float, seed: int = 0) -> np.ndarray:
+def quiet_noise(seconds: float, seed: int = 0) -> np.ndarray:
     """Quiet noise: what a warm-up pass transcribes."""
     rng = np.random.default_rng(seed)
     return (0.01 * rng.standard_normal(int(seconds * SAMPLE_RATE))).astype(np.float32)

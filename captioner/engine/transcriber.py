@@ -216,9 +216,9 @@ class Transcriber:
 
     def warm_up(self) -> float:
         """One pass over a second of quiet noise on each model, so the first real pass is not slow; seconds spent."""
-        from captioner.engine.pacing import test_clip
+        from captioner.engine.pacing import quiet_noise
 
-        spent = self.transcribe(test_clip(1.0)).compute_s
+        spent = self.transcribe(quiet_noise(1.0)).compute_s
         if self.interim is not None:
             spent += self.interim.warm_up()
         return spent
