@@ -26,7 +26,6 @@ from huggingface_hub.errors import (
     RepositoryNotFoundError,
 )
 from huggingface_hub.utils import filter_repo_objects
-from huggingface_hub.utils._xet import abort_xet_session
 from huggingface_hub.utils.tqdm import tqdm as hf_tqdm
 
 from captioner.engine.catalogue import (
@@ -53,6 +52,7 @@ from captioner.engine.model_errors import (
     OutOfMemory,
     UnknownDevice,
 )
+from captioner.engine.upstream import abort_xet_transfers
 
 __all__ = [
     "DownloadCancelled",
@@ -314,7 +314,7 @@ def _abort_xet_on(cancel: threading.Event | None) -> Iterator[None]:
     def watch() -> None:
         while not done.is_set():
             if cancel.wait(_REPORT_INTERVAL_S):
-                abort_xet_session()
+                abort_xet_transfers()
                 return
 
     watcher = threading.Thread(target=watch, name="model-download-cancel", daemon=True)
