@@ -432,7 +432,7 @@ def curve(dirs: list[Path], knob: str) -> str:
 
 
 def main(argv=None) -> int:
-    from benchmarks.live_vs_offline import _clean, add_engine_args, configs_from_args, describe, engine_fingerprint, machine
+    from benchmarks.live_vs_offline import strict_json, add_engine_args, configs_from_args, describe, engine_fingerprint, machine
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--half", choices=("tune", "report"))
@@ -475,7 +475,7 @@ def main(argv=None) -> int:
         md += (f"\n{name}: filter rules {p_all['filter_rules']}; clauses lost whole live: {p_all['clauses_lost_whole']}; "
                f"offline: {p_all['clauses_lost_whole_offline']}\n")
     (out / "attribution.md").write_text(md)
-    (out / "attribution.json").write_text(json.dumps(_clean(info), indent=1, default=str))
+    (out / "attribution.json").write_text(json.dumps(strict_json(info), indent=1, default=str))
     print(md)
     print(f"wrote {out}")
     return 0
