@@ -15,6 +15,7 @@ from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.engine.catalogue import DEFAULT_MODEL, ModelRequest, default_model, model_label
 from captioner.engine.model_errors import (
     ComputeTypeUnsupported,
+    CudaLibraryMissing,
     DeviceUnavailable,
     FolderMissing,
     LanguageUnsupported,
@@ -27,6 +28,7 @@ from captioner.files import remove_if_empty
 # the command line's own way out for the advice of a model error
 _HINTS: dict[type[ModelError], str] = {
     DeviceUnavailable: "--compute-device cpu or --compute-device auto",
+    CudaLibraryMissing: "--compute-device cpu",
     UnknownDevice: "--compute-device",
     ComputeTypeUnsupported: "--compute-type auto",
     LanguageUnsupported: "--language en",

@@ -40,6 +40,7 @@ from captioner.engine.catalogue import (
 from captioner.engine.model_errors import (
     ComputeTypeUnsupported,
     CorruptModel,
+    CudaLibraryMissing,
     DeviceUnavailable,
     DownloadCancelled,
     DownloadFailed,
@@ -51,6 +52,7 @@ from captioner.engine.model_errors import (
     NotAModel,
     OutOfMemory,
     UnknownDevice,
+    is_cuda_library_error,
 )
 from captioner.engine.upstream import abort_xet_transfers
 
@@ -130,6 +132,8 @@ def load_transcriber(
     except ValueError as error:  # CTranslate2 refuses the compute type
         raise ComputeTypeUnsupported(request.label, request.compute_type, str(error)) from error
     except RuntimeError as error:
+        if is_cuda_library_error(str(error), path):  # the GPU's libraries, not the model's files
+            raise CudaLibraryMissing(request.label, str(error)) from error
         raise CorruptModel(path, str(error)) from error
     except MemoryError as error:
         raise OutOfMemory(request.label) from error
