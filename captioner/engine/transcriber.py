@@ -44,7 +44,7 @@ from captioner.engine.filters import (
     repeated_runs,
 )
 from captioner.engine.model_errors import LanguageUnsupported
-from captioner.engine.models import choose_device, cpu_threads
+from captioner.engine.hardware import choose_device, cpu_threads
 from captioner.events import SAMPLE_RATE, Word
 
 FRAMES_PER_SECOND = 100  # Whisper's mel frames

@@ -28,10 +28,9 @@ from captioner.engine.model_errors import (
     NotAModel,
     UnknownDevice,
 )
+from captioner.engine.hardware import choose_device, cpu_threads
 from captioner.engine.models import (
     DownloadProgress,
-    choose_device,
-    cpu_threads,
     is_cached,
     resolve_model,
 )
