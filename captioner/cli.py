@@ -166,7 +166,8 @@ def devices() -> int:
 
 def _output_lines() -> tuple[list, list[str]]:
     """The capturable outputs and the lines that list them (or say why there are none)."""
-    from captioner.audio.loopback import list_output_devices, no_outputs_message
+    from captioner.audio.loopback import list_output_devices
+    from captioner.audio.outputs import no_outputs_message
     from captioner.audio.sources import AudioSourceError
 
     try:
