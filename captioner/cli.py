@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     src = cap.add_mutually_exclusive_group()
     src.add_argument("--input", metavar="FILE", help="an audio file (wav, flac, mp3, ...)")
     src.add_argument("--device", metavar="ID", help="an input device id or name from `captioner devices` (default: the system's default input; 'default' names it beside --system-audio)")
-    cap.add_argument("--system-audio", metavar="OUTPUT", nargs="?", const="", default=None, help="caption what the computer plays on OUTPUT (an output from `captioner devices`; without one: the default output, followed when it changes); with --device, the microphone too, each caption labelled")
+    cap.add_argument("--system-audio", metavar="OUTPUT", nargs="?", const="", default=None,
+                     help="caption what the computer plays on OUTPUT (an output from `captioner devices`; without one: the default output, "
+                     "followed when it changes); with --device, the microphone too, each caption labelled")
     cap.add_argument("--mic-label", default=DEFAULT_LABELS[MICROPHONE], help=f"label of microphone captions with --system-audio (default {DEFAULT_LABELS[MICROPHONE]!r})")
     cap.add_argument("--system-label", default=DEFAULT_LABELS[SYSTEM], help=f"label of system-audio captions (default {DEFAULT_LABELS[SYSTEM]!r})")
     cap.add_argument("--srt-labels", action="store_true", help="begin each SRT cue with its label (TXT always has it, VTT as a voice tag)")
@@ -289,7 +291,8 @@ def caption(args: argparse.Namespace) -> int:
         def on_status(status: SessionStatus) -> None:
             if live and status.lag_s > 10 and not warned.is_set():
                 warned.set()
-                print(f"captioner: warning: captions are {status.lag_s:.0f} s behind the audio; this machine is too slow for {args.model} here. Nothing is lost, but try a smaller model or a GPU.", file=sys.stderr)
+                print(f"captioner: warning: captions are {status.lag_s:.0f} s behind the audio; this machine is too slow for {args.model} here. "
+                      "Nothing is lost, but try a smaller model or a GPU.", file=sys.stderr)
 
         def on_error(error: SessionError) -> None:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
@@ -527,7 +530,8 @@ def _print_stats(session, source) -> None:
 
 def _print_meeting_stats(session) -> None:
     audio_s = session.clock / SAMPLE_RATE
-    print(f"audio {audio_s:.1f} s, {len(session.finals)} finals, {len(session.echoes)} dropped or cut as echo, compute {session.compute_s:.1f} s ({session.compute_s / max(audio_s, 1e-9):.2f} s per audio s)", file=sys.stderr)
+    print(f"audio {audio_s:.1f} s, {len(session.finals)} finals, {len(session.echoes)} dropped or cut as echo, "
+          f"compute {session.compute_s:.1f} s ({session.compute_s / max(audio_s, 1e-9):.2f} s per audio s)", file=sys.stderr)
     for lane in session.lanes:
         delays = lane.delays_s
         figures = f"median delay {statistics.median(delays):.2f} s, max {max(delays):.2f} s" if delays else "no finals"

@@ -24,18 +24,18 @@ from pathlib import Path
 
 import numpy as np
 
+from captioner import files
 from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
-from captioner import files
 from captioner.files import sync_folder
 from captioner.subtitles.cues import SENTENCE_END
+from captioner.subtitles.files import write_atomic
 from captioner.subtitles.srt import format_srt
 from captioner.subtitles.txt import format_txt
 from captioner.subtitles.vtt import format_vtt
-from captioner.subtitles.files import write_atomic
 
 BEAM_SIZE = 5
 LIVE, REFINED = ".live", ".refined"

@@ -43,8 +43,8 @@ from captioner.engine.filters import (
     normalise,
     repeated_runs,
 )
-from captioner.engine.model_errors import LanguageUnsupported
 from captioner.engine.hardware import choose_device, cpu_threads
+from captioner.engine.model_errors import LanguageUnsupported
 from captioner.events import SAMPLE_RATE, Word
 
 FRAMES_PER_SECOND = 100  # Whisper's mel frames

@@ -24,8 +24,8 @@ from captioner.gui.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter
 from captioner.gui.bridge import SessionBridge
 from captioner.gui.merge import CaptionMerger, caption_delay_s
 from captioner.gui.model_loader import ModelLoader, describe_model_error, describe_transcriber
+from captioner.gui.refiner import RefineJob, Refiner
 from captioner.gui.settings_store import SettingsStore
-from captioner.gui.refiner import Refiner, RefineJob
 from captioner.gui.tasks import Latest, Task
 from captioner.settings import RECORD_NEVER, RECORD_UNTIL_REFINED, Settings
 

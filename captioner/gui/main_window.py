@@ -23,12 +23,12 @@ from captioner.gui.actions import START_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, SessionInfo, State
 from captioner.gui.device_picker import DEVICE_CAUSE, DevicePicker
 from captioner.gui.device_watcher import DeviceWatcher
-from captioner.gui.system_picker import SystemAudioPicker, list_outputs
 from captioner.gui.message_bar import MessageBar, Notice
 from captioner.gui.model_picker import MODEL_CAUSE, DownloadPanel, ModelPicker
-from captioner.gui.settings_store import SettingsStore
 from captioner.gui.refiner import refine_text
+from captioner.gui.settings_store import SettingsStore
 from captioner.gui.status_line import StatusLine
+from captioner.gui.system_picker import SystemAudioPicker, list_outputs
 from captioner.gui.transcript_view import TranscriptView
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,20 @@ from __future__ import annotations
 import pytest
 
 from captioner.engine import pacing
-from captioner.engine.pacing import (FINALS_ONLY, NORMAL, PASS_AUDIO_S, SPARSE, degraded_message, expected_delay, falls_behind,
-                                     interim_interval, next_level, pace_audio, smoothed, time_one_pass)
+from captioner.engine.pacing import (
+    FINALS_ONLY,
+    NORMAL,
+    PASS_AUDIO_S,
+    SPARSE,
+    degraded_message,
+    expected_delay,
+    falls_behind,
+    interim_interval,
+    next_level,
+    pace_audio,
+    smoothed,
+    time_one_pass,
+)
 from captioner.events import SAMPLE_RATE
 
 
