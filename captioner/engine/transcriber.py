@@ -4,8 +4,8 @@ Whisper pads every input to a 30 s window, so a 4 s segment costs a full
 30 s encoder pass. `ShortWindowWhisper` encodes only the part of the window
 that holds the segment plus a margin of padding, which keeps accuracy (the
 decoder still sees trailing silence, so it ends cleanly) at a fraction of the
-cost: on 2 CPU cores, Whisper base went from 0.75 s to 0.3 s for a median 5 s
-segment at the same WER. Margins under ~3 s make the decoder loop; tiny.en
+cost (the figures: benchmarks/README.md, "The short encoder window").
+Margins under ~3 s make the decoder loop; tiny.en
 needs ~6 s to stay clear of loops on very short clips. Short windows are
 proven on tiny.en and base only, so every pass that may become a final checks
 itself (`captioner.engine.checks`) and is run again on the full window when
@@ -16,8 +16,8 @@ Interim passes decode greedily (beam 1); passes that may become a final search
 with a beam of `final_beam_size` (5), as offline decoding does. Greedy finals
 were where the live text lost most words that an offline decode of the same
 segment kept (a name misheard, a short noise made into a sentence). With the
-short window the encoder dominates a pass, so the beam costs the final pass
-about a tenth more compute on base (`benchmarks/final_beam_cost.py`).
+short window the encoder dominates a pass, so the beam adds little to the
+final pass's compute (benchmarks/README.md, `benchmarks/final_beam_cost.py`).
 
 A second, smaller model can write the interim text (`interim=`): the big one
 then runs only the passes that may become finals.
@@ -183,7 +183,7 @@ class Transcriber:
 
         Unless the options name one: the full window on CUDA, where it is cheap; on a CPU the interim
         passes' margin, and the full window only for a pass whose words the model is unsure of
-        (`unsure_below`), as a full-window pass costs base about four times a short one there.
+        (`unsure_below`), as a full-window pass costs several short ones there (benchmarks/README.md).
         """
         if self.options.final_window_margin_s >= 0:
             return self.options.final_window_margin_s
