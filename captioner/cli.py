@@ -24,6 +24,7 @@ from captioner.engine.model_errors import (
 )
 from captioner.events import SAMPLE_RATE, SessionError, SessionStatus
 from captioner.files import remove_if_empty
+from captioner.subtitles.formats import FORMATS, live_formats
 
 # the command line's own way out for the advice of a model error
 _HINTS: dict[type[ModelError], str] = {
@@ -64,9 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--no-interim", action="store_true", help="only final captions")
     cap.add_argument("--vocabulary", metavar="TERMS|FILE", default="",
                      help="names and terms to expect, comma-separated (\"Ana Pereira, Kubernetes\"), or a text file of them")
-    cap.add_argument("--srt", metavar="OUT", help="write subtitles here as they are made")
-    cap.add_argument("--txt", metavar="OUT", help="write the plain transcript here as it is made")
-    cap.add_argument("--overwrite", action="store_true", help="replace existing --srt/--txt files")
+    for fmt in live_formats():
+        cap.add_argument(f"--{fmt.name}", metavar="OUT", help=fmt.live_help)
+    cap.add_argument("--overwrite", action="store_true", help=f"replace existing {'/'.join(f'--{fmt.name}' for fmt in live_formats())} files")
     cap.add_argument("--keep-audio", action="store_true",
                      help="keep the session's audio beside the --srt (or --txt) file, as STEM.audio.opus (one file per side with "
                           "--system-audio), so that `captioner refine` can improve the transcript afterwards")
@@ -82,9 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     tra = sub.add_parser("transcribe", help="transcribe an audio or video file the offline way, with a progress bar")
     tra.add_argument("file", metavar="FILE", help="any audio or video file (wav, flac, mp3, ogg, m4a, mp4, ...)")
     _offline_args(tra, model_help=f"default {DEFAULT_MODEL}")
-    tra.add_argument("--srt", metavar="OUT", help="write subtitles here")
-    tra.add_argument("--txt", metavar="OUT", help="write the plain transcript here")
-    tra.add_argument("--vtt", metavar="OUT", help="write WebVTT subtitles here")
+    for fmt in FORMATS:
+        tra.add_argument(f"--{fmt.name}", metavar="OUT", help=fmt.help)
     tra.add_argument("--overwrite", action="store_true", help="replace existing output files")
 
     sub.add_parser("devices", help="list audio input devices and the outputs whose sound can be captioned")
@@ -242,15 +242,13 @@ def caption(args: argparse.Namespace) -> int:
     from captioner.engine.session import CaptionSession
     from captioner.engine.vocabulary import read_vocabulary
     from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
-    from captioner.subtitles.srt import LiveSrtWriter
-    from captioner.subtitles.txt import LiveTxtWriter
     from captioner.terminal import TerminalPrinter
 
     if args.realtime and not args.input:
         raise CliError("--realtime goes with --input")
     if args.system_audio is not None and args.input:
         raise CliError("--system-audio captions live sound; it does not go with --input")
-    if args.keep_audio and not (args.srt or args.txt):
+    if args.keep_audio and not live_paths(args):
         raise CliError("--keep-audio keeps the audio beside the --srt or --txt file: give one")
     channels = meeting_channels(args)
     try:
@@ -264,10 +262,10 @@ def caption(args: argparse.Namespace) -> int:
     with ExitStack() as files:
         sinks = []
         try:
-            if args.srt:
-                sinks.append(files.enter_context(LiveSrtWriter(args.srt, overwrite=args.overwrite, labels=args.srt_labels, on_notice=on_notice)))
-            if args.txt:
-                sinks.append(files.enter_context(LiveTxtWriter(args.txt, overwrite=args.overwrite, on_notice=on_notice)))
+            for fmt in live_formats():
+                if getattr(args, fmt.name):
+                    writer = fmt.open_live(getattr(args, fmt.name), overwrite=args.overwrite, labels=args.srt_labels, on_notice=on_notice)
+                    sinks.append(files.enter_context(writer))
         except SubtitleFileError as exc:
             files.close()
             remove_if_empty(*(sink.path for sink in sinks))  # the first file, when the second failed
@@ -279,7 +277,7 @@ def caption(args: argparse.Namespace) -> int:
             transcriber = load_transcriber(args)
         except CliError:
             files.close()
-            remove_if_empty(args.srt, args.txt)
+            remove_if_empty(*live_paths(args))
             raise
         transcriber.vocabulary = vocabulary
         if not args.quiet:
@@ -312,11 +310,11 @@ def caption(args: argparse.Namespace) -> int:
                 sink.close()
             if recorder is not None:
                 recorder.close()
-            remove_if_empty(args.srt, args.txt)
+            remove_if_empty(*live_paths(args))
             raise CliError(str(exc)) from exc
         say(start_line(args))
         _wait_with_interrupt(session)
-    removed = remove_if_empty(args.srt, args.txt)
+    removed = remove_if_empty(*live_paths(args))
     if removed:
         names = " and ".join(str(path) for path in removed)
         print(f"captioner: nothing was captioned, so {names} {'was' if len(removed) == 1 else 'were'} not kept", file=sys.stderr)
@@ -326,6 +324,11 @@ def caption(args: argparse.Namespace) -> int:
         else:
             _print_stats(session, source)
     return 1 if session.errors else 0
+
+
+def live_paths(args: argparse.Namespace) -> list[str]:
+    """The files a `caption` session writes as it goes (--srt, --txt: the live formats), in that order."""
+    return [getattr(args, fmt.name) for fmt in live_formats() if getattr(args, fmt.name)]
 
 
 def start_line(args: argparse.Namespace) -> str:
@@ -347,7 +350,7 @@ def _recorder(args: argparse.Namespace, channels: list, vocabulary: str):
 
     from captioner.audio.recorder import RecordingError, SessionRecorder
 
-    transcript = Path(args.srt or args.txt)
+    transcript = Path(live_paths(args)[0])
     try:
         return SessionRecorder.open(transcript.parent, transcript.stem, [ch.label for ch in channels] or [""],
                                     kinds=[ch.kind for ch in channels], model=str(args.model), vocabulary=vocabulary)
@@ -411,7 +414,7 @@ def refine(args: argparse.Namespace) -> int:
         raise CliError(f"The refined transcript could not be written ({exc}); the live one is untouched.") from exc
     finally:
         bar.close()
-    names = ", ".join(str(session.path(suffix)) for suffix in (".srt", ".txt", ".vtt"))
+    names = ", ".join(str(session.path(fmt.suffix)) for fmt in FORMATS)
     print(f"captioner: refined {len(events)} captions into {names}; the live transcript is kept as {session.stem}.live.*", file=sys.stderr)
     return 0
 
@@ -422,11 +425,10 @@ def transcribe(args: argparse.Namespace) -> int:
 
     from captioner.audio.sources import AudioSourceError, decode_file
     from captioner.engine.refine import decode_audio_file
-    from captioner.subtitles import write_srt, write_txt, write_vtt
     from captioner.subtitles.errors import SubtitleFileError
     from captioner.subtitles.txt import format_txt
 
-    outputs = [(path, write) for path, write in ((args.srt, write_srt), (args.txt, write_txt), (args.vtt, write_vtt)) if path]
+    outputs = [(getattr(args, fmt.name), fmt.write) for fmt in FORMATS if getattr(args, fmt.name)]
     for path, _ in outputs:
         if Path(path).exists() and not args.overwrite:
             raise CliError(f"{path} already exists (--overwrite replaces it)")

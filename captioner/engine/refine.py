@@ -33,13 +33,11 @@ from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.files import sync_folder
 from captioner.subtitles.cues import SENTENCE_END
 from captioner.subtitles.files import write_atomic
-from captioner.subtitles.srt import format_srt
-from captioner.subtitles.txt import format_txt
-from captioner.subtitles.vtt import format_vtt
+from captioner.subtitles.formats import FORMATS
 
 BEAM_SIZE = 5
 LIVE, REFINED = ".live", ".refined"
-TRANSCRIPT_SUFFIXES = (".srt", ".txt", ".vtt")
+TRANSCRIPT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS)
 
 Progress = Callable[[float, float], None]  # (audio seconds decoded, audio seconds in all)
 
@@ -211,14 +209,13 @@ def save_refined(session: Session, events: Sequence[CaptionEvent], *, srt_labels
     Every refined file is complete on disk before any live file is renamed; a live file already set aside
     (by an earlier refine) is never written over.
     """
-    texts = {".srt": format_srt(events, labels=srt_labels), ".txt": format_txt(events), ".vtt": format_vtt(events)}
-    for suffix, text in texts.items():
-        write_atomic(session.path(suffix, REFINED), text)
-    for suffix in texts:
-        current, live = session.path(suffix), session.path(suffix, LIVE)
-        if suffix != ".vtt" and current.exists() and not live.exists():
+    for fmt in FORMATS:
+        write_atomic(session.path(fmt.suffix, REFINED), fmt.format(events, labels=srt_labels))
+    for fmt in FORMATS:
+        current, live = session.path(fmt.suffix), session.path(fmt.suffix, LIVE)
+        if fmt.live is not None and current.exists() and not live.exists():  # only a file written live has a live version
             _keep_live(current, live)
-        os.replace(session.path(suffix, REFINED), current)
+        os.replace(session.path(fmt.suffix, REFINED), current)
     sync_folder(session.folder)
 
 

@@ -216,14 +216,12 @@ class SessionController(QObject):
         self._set_state(State.IDLE)
 
     def export(self, kind: str, path: str | Path) -> None:
-        """Write the session's final captions as `kind` ("srt", "txt", "vtt"); raises SubtitleFileError."""
-        from captioner.subtitles import write_srt, write_txt, write_vtt
+        """Write the session's final captions in the format named `kind` ("srt", "txt", "vtt": subtitles.formats);
+        raises SubtitleFileError."""
+        from captioner.subtitles.formats import format_named
 
         finals = self.merger.finals
-        if kind == "srt":
-            write_srt(path, finals, labels=self.settings.srt_labels)
-        else:
-            {"txt": write_txt, "vtt": write_vtt}[kind](path, finals)
+        format_named(kind).write(path, finals, labels=self.settings.srt_labels)
         self._saved_finals = max(self._saved_finals, len(finals))
 
     def _settings_changed(self, _settings: Settings) -> None:
