@@ -36,9 +36,9 @@ from captioner.audio.sources import AudioSourceError
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
 from captioner.engine.echo import EchoRule
 from captioner.engine.pipeline import CaptionEngine, EngineConfig
+from captioner.engine.recognizer import Recognizer
 from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, engine_status
 from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, pick_job
-from captioner.engine.transcriber import Transcriber
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus
 
 __all__ = ["Channel", "MeetingSession", "meeting_channels"]
@@ -50,7 +50,7 @@ class MeetingSession(SessionBase):
     def __init__(
         self,
         channels: Sequence[Channel],
-        transcriber: Transcriber,
+        transcriber: Recognizer,
         config: EngineConfig = EngineConfig(),
         sinks: Iterable[CaptionSink] = (),
         *,

@@ -24,10 +24,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from captioner.events import SAMPLE_RATE
+
+if TYPE_CHECKING:
+    from captioner.engine.recognizer import Recognizer
 
 PASS_SHARE = 1.5  # interim interval ≥ this × the measured pass time
 BEHIND_S = 3.0  # lag at which interims thin out
@@ -106,7 +110,7 @@ def pace_audio(seconds: float = PASS_AUDIO_S) -> np.ndarray:
     return np.tile(speech, reps)[:n].astype(np.float32)
 
 
-def time_one_pass(transcriber, seconds: float = PASS_AUDIO_S) -> float:
+def time_one_pass(transcriber: Recognizer, seconds: float = PASS_AUDIO_S) -> float:
     """Seconds of compute for one pass of `transcriber` over `seconds` of speech: a pass that may
     become a final (its window and beam), since finals are what trail speech.
 

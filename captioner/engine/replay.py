@@ -29,8 +29,8 @@ import numpy as np
 
 from captioner.engine.echo import EchoRule
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
+from captioner.engine.recognizer import Transcript
 from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, pick_job
-from captioner.engine.transcriber import Transcript
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
 

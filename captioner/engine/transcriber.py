@@ -45,7 +45,10 @@ from captioner.engine.filters import (
 )
 from captioner.engine.hardware import choose_device, cpu_threads
 from captioner.engine.model_errors import LanguageUnsupported
+from captioner.engine.recognizer import Transcript, join_words
 from captioner.events import SAMPLE_RATE, Word
+
+__all__ = ["DecodeOptions", "ShortWindowWhisper", "Transcriber", "Transcript", "join_words", "segment_words"]
 
 FRAMES_PER_SECOND = 100  # Whisper's mel frames
 FULL_WINDOW_FRAMES = 3000
@@ -83,20 +86,6 @@ class DecodeOptions:
     vocabulary: str = ""  # names and terms the passes that may become finals are told to expect (faster-whisper hotwords)
 
 
-@dataclass(frozen=True)
-class Transcript:
-    """Text of one clip; word times in samples from the clip's start."""
-
-    text: str
-    words: tuple[Word, ...]
-    compute_s: float
-    dropped: tuple[str, ...] = ()  # output segments judged invented
-    problem: str = ""  # why the pass looks wrong (after any re-run), "" when it passed its checks
-    reruns: int = 0  # passes run again on the full window
-    draft: bool = False  # written by the interim model: shown, never a final
-    beam_size: int = 0  # the beam the decoder searched with, as faster-whisper records the pass
-
-
 def window_frames(n_samples: int, margin_s: float) -> int:
     """Encoder frames for a clip: its length plus the margin, whole seconds, ≤ 30 s."""
     if margin_s <= 0:
@@ -124,10 +113,6 @@ def max_new_tokens(budget: int, prompt_tokens: int) -> int:
     Whisper decodes at most max_length / 2 tokens: twice the budget, within the 448 positions.
     """
     return max(1, min(2 * budget - prompt_tokens, MAX_TOKENS - prompt_tokens))
-
-
-def join_words(words: list[Word] | tuple[Word, ...]) -> str:
-    return "".join(w.text for w in words).strip()
 
 
 class Transcriber:
