@@ -236,10 +236,9 @@ def load_transcriber(args: argparse.Namespace):
 def caption(args: argparse.Namespace) -> int:
     from captioner.audio.sources import AudioSourceError, FileSource, MicrophoneSource
     from captioner.engine.echo import EchoRule
-    from captioner.engine.meeting import MeetingSession
+    from captioner.engine.live import session_for
     from captioner.engine.pipeline import EngineConfig
     from captioner.engine.segmenter import SegmenterConfig
-    from captioner.engine.session import CaptionSession
     from captioner.engine.vocabulary import read_vocabulary
     from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
     from captioner.terminal import TerminalPrinter
@@ -297,11 +296,8 @@ def caption(args: argparse.Namespace) -> int:
 
         config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
         recorder = _recorder(args, channels, vocabulary) if args.keep_audio else None
-        if channels:
-            session = MeetingSession(channels, transcriber, config, sinks, on_status=on_status, on_error=on_error,
-                                     echo=None if args.keep_echo else EchoRule(), recorder=recorder)
-        else:
-            session = CaptionSession(source, transcriber, config, sinks, on_status=on_status, on_error=on_error, recorder=recorder)
+        session = session_for(channels or source, transcriber, config, sinks, on_status=on_status, on_error=on_error,
+                              echo=None if args.keep_echo else EchoRule(), recorder=recorder)
         files.pop_all()  # the session closes the sinks from here on
         try:
             session.start()

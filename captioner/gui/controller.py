@@ -306,9 +306,8 @@ class SessionController(QObject):
 
     # -- capture -------------------------------------------------------------
     def _begin_capture(self) -> None:
-        from captioner.engine.meeting import MeetingSession
+        from captioner.engine.live import channels_of, session_for
         from captioner.engine.pipeline import EngineConfig
-        from captioner.engine.session import CaptionSession
 
         self.refiner.pause()  # the live session has the model to itself
         self._set_state(State.STARTING)
@@ -329,18 +328,17 @@ class SessionController(QObject):
             return
         if self.monitor is not None:
             self.monitor.pause()  # no other stream on the device while the session holds it
-        channels = source if isinstance(source, list) else None
+        channels = channels_of(source)
         info.source = " + ".join(f"{ch.label}: {ch.source.description}" for ch in channels) if channels else getattr(source, "description", "")
-        info.sides = {ch.label: ch.kind for ch in channels or ()}
-        recorder = self._open_recorder(info, channels or [])
+        info.sides = {ch.label: ch.kind for ch in channels}
+        recorder = self._open_recorder(info, channels)
         bridge = SessionBridge()
         bridge.caption.connect(self._on_caption)
         bridge.status.connect(self._on_status)
         bridge.error.connect(self._on_session_error)
         gen = self._latest.next()
         bridge.closed.connect(lambda: self._on_closed(gen))
-        kind = MeetingSession if channels else CaptionSession
-        session = kind(
+        session = session_for(
             source,
             self._transcriber,
             self.session_config or EngineConfig(),
