@@ -80,11 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     ref.add_argument("--srt-labels", action="store_true", help="begin each SRT cue with its label (TXT always has it, VTT as a voice tag)")
     ref.add_argument("--delete-audio", action="store_true", help="delete the session's recorded audio once the refined files are written")
 
-    tra = sub.add_parser("transcribe", help="transcribe an audio or video file the offline way, with a progress bar")
-    tra.add_argument("file", metavar="FILE", help="any audio or video file (wav, flac, mp3, ogg, m4a, mp4, ...)")
+    tra = sub.add_parser("transcribe", help="transcribe audio or video files the offline way, one after another, with a progress bar")
+    tra.add_argument("files", metavar="FILE", nargs="+", help="any audio or video file (wav, flac, mp3, ogg, m4a, mp4, ...)")
     _offline_args(tra, model_help=f"default {DEFAULT_MODEL}")
     for fmt in FORMATS:
-        tra.add_argument(f"--{fmt.name}", metavar="OUT", help=fmt.help)
+        tra.add_argument(f"--{fmt.name}", metavar="OUT", help=f"{fmt.help} (one FILE)")
+    tra.add_argument("--out-dir", metavar="DIR", help=f"write each FILE's transcript here as {listed([f'NAME{fmt.suffix}' for fmt in FORMATS])} "
+                     "(NAME-2.* where those are taken)")
     tra.add_argument("--overwrite", action="store_true", help="replace existing output files")
 
     sub.add_parser("devices", help="list audio input devices and the outputs whose sound can be captioned")
@@ -322,6 +324,11 @@ def caption(args: argparse.Namespace) -> int:
     return 1 if session.errors else 0
 
 
+def listed(items: list[str]) -> str:
+    """Items for people: "a, b and c"."""
+    return f"{', '.join(items[:-1])} and {items[-1]}" if len(items) > 1 else "".join(items)
+
+
 def live_paths(args: argparse.Namespace) -> list[str]:
     """The files a `caption` session writes as it goes (--srt, --txt: the live formats), in that order."""
     return [getattr(args, fmt.name) for fmt in live_formats() if getattr(args, fmt.name)]
@@ -416,39 +423,55 @@ def refine(args: argparse.Namespace) -> int:
 
 
 def transcribe(args: argparse.Namespace) -> int:
-    """Decode any audio or video file offline; print the transcript, or write it as --srt/--txt/--vtt."""
+    """Decode audio or video files offline, one after another; print each transcript, or write it (--srt/--txt/--vtt
+    for one file, --out-dir for any number). A file that cannot be read is said and skipped; exit 1 if any was."""
     from pathlib import Path
 
     from captioner.audio.sources import AudioSourceError, decode_file
-    from captioner.engine.refine import decode_audio_file
+    from captioner.engine.refine import decode_audio_file, save_transcript
     from captioner.subtitles.errors import SubtitleFileError
     from captioner.subtitles.txt import format_txt
 
     outputs = [(getattr(args, fmt.name), fmt.write) for fmt in FORMATS if getattr(args, fmt.name)]
+    if outputs and (len(args.files) > 1 or args.out_dir):
+        raise CliError(f"{listed([f'--{fmt.name}' for fmt in FORMATS])} name one file's transcript: with several files (or with them) use --out-dir")
     for path, _ in outputs:
         if Path(path).exists() and not args.overwrite:
             raise CliError(f"{path} already exists (--overwrite replaces it)")
     vocabulary = _vocabulary(args) or ""
-    try:
-        audio = decode_file(args.file)
-    except AudioSourceError as exc:
-        raise CliError(str(exc)) from exc
-    transcriber = _offline_model(args, args.model or default_model())
     language = None if args.language == "auto" else args.language
-    bar = _AudioBar(f"transcribing {Path(args.file).name}")
-    try:
-        events = decode_audio_file(transcriber.model, audio, vocabulary=vocabulary, language=language,
-                                   progress=lambda s: bar(s, len(audio) / SAMPLE_RATE))
-    finally:
-        bar.close()
-    try:
-        for path, write in outputs:
-            write(path, events)
-    except SubtitleFileError as exc:
-        raise CliError(str(exc)) from exc
-    if not outputs:
-        print(format_txt(events), end="")
-    return 0
+    transcriber, failed = None, 0
+    for n, file in enumerate(args.files):
+        try:
+            audio = decode_file(file)
+        except AudioSourceError as exc:
+            if len(args.files) == 1:
+                raise CliError(str(exc)) from exc
+            print(f"captioner: skipped: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        transcriber = transcriber or _offline_model(args, args.model or default_model())
+        queued = f" ({len(args.files) - n - 1} more after it)" if len(args.files) > 1 else ""
+        bar = _AudioBar(f"transcribing {Path(file).name}{queued}")
+        try:
+            events = decode_audio_file(transcriber.model, audio, vocabulary=vocabulary, language=language,
+                                       progress=lambda s, total=len(audio) / SAMPLE_RATE: bar(s, total))  # noqa: B008, B023 (this file's)
+        finally:
+            bar.close()
+        try:
+            for path, write in outputs:
+                write(path, events)
+            if args.out_dir:
+                saved = save_transcript(Path(args.out_dir), Path(file).stem, events)
+                names = listed([f"{saved[0].with_suffix('')}{FORMATS[0].suffix}", *(fmt.suffix for fmt in FORMATS[1:])])
+                print(f"captioner: {Path(file).name} transcribed into {names}", file=sys.stderr)
+        except SubtitleFileError as exc:
+            raise CliError(str(exc)) from exc
+        if not outputs and not args.out_dir:
+            if len(args.files) > 1:
+                print(f"== {Path(file).name} ==")
+            print(format_txt(events), end="")
+    return 1 if failed else 0
 
 
 def meeting_channels(args: argparse.Namespace) -> list:

@@ -612,3 +612,21 @@ def test_transcribe_prints_the_transcript_and_says_what_it_cannot_read(tmp_path,
     bad.write_text("not audio")
     done = run("transcribe", bad, "--model", tiny_model)
     assert done.returncode == 1 and "is not audio in a format captioner reads" in done.stderr
+
+
+def test_transcribe_several_files_one_after_another_into_a_folder(tmp_path, tiny_model, sentence_wav):
+    bad = tmp_path / "notes.mp3"
+    bad.write_text("not audio")
+    out = tmp_path / "transcripts"
+    done = run("transcribe", sentence_wav, bad, sentence_wav, "--model", tiny_model, "--out-dir", out, timeout=300)
+    assert done.returncode == 1  # one of them could not be read: said, skipped, the others done
+    assert "skipped" in done.stderr and "is not audio in a format captioner reads" in done.stderr
+    assert "(2 more after it)" in done.stderr
+    stem = Path(sentence_wav).stem
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{s}{x}" for s in (stem, f"{stem}-2") for x in (".srt", ".txt", ".vtt"))
+    for name in (stem, f"{stem}-2"):
+        assert wer(SENTENCE, (out / f"{name}.txt").read_text()) <= 0.2
+    done = run("transcribe", sentence_wav, sentence_wav, "--model", tiny_model)
+    assert done.returncode == 0 and done.stdout.count("== ") == 2 and wer(SENTENCE + " " + SENTENCE, done.stdout.replace(f"== {Path(sentence_wav).name} ==", "")) <= 0.2
+    done = run("transcribe", sentence_wav, sentence_wav, "--model", tiny_model, "--srt", tmp_path / "a.srt")
+    assert done.returncode == 1 and "use --out-dir" in done.stderr

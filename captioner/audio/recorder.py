@@ -2,8 +2,8 @@
 
 The recorder is a sink of the engine side: the session hands it every block it feeds an engine
 (`feed`, which only queues the block), and a writer thread of its own encodes and writes, so
-capture never waits on the disk. Opus at 24 kbit/s keeps speech at about 10 MB per hour per
-channel; an Ogg page goes to the file at least every second, so a process killed mid-session
+capture never waits on the disk. Opus at 48 kbit/s keeps speech at about 22 MB per hour per
+channel, with no more recognition errors than the original samples; an Ogg page goes to the file at least every second, so a process killed mid-session
 leaves a file that decodes up to its last page (about a second before the kill). Files are
 private to their owner, like the transcripts.
 
@@ -30,7 +30,11 @@ from captioner.events import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
-BITRATE = 24_000  # bit/s of Opus: ~10 MB per hour of one channel
+# Opus at 48 kbit/s in its general ("audio") mode: about 22 MB per hour of one channel. What the refine decodes must
+# be as good as the microphone's own samples: at 24 kbit/s, or in the speech ("voip") mode, Whisper made more errors
+# on the recording than on the original (benchmarks/README.md, "Refined after the session").
+BITRATE = 48_000
+APPLICATION = "audio"
 PAGE_US = 500_000  # the longest an Ogg page holds, in microseconds: about what a kill can lose
 SYNC_S = 10.0  # how often the written pages are made durable (fsync)
 AUDIO_SUFFIX = ".opus"
@@ -110,7 +114,7 @@ class _TrackWriter:
         self.container = av.open(self.file, "w", format="ogg", options={"page_duration": str(PAGE_US), "flush_packets": "1"})
         self.stream = self.container.add_stream("libopus", rate=SAMPLE_RATE, layout="mono")
         self.stream.codec_context.bit_rate = BITRATE
-        self.stream.codec_context.options = {"application": "voip"}
+        self.stream.codec_context.options = {"application": APPLICATION}
         self.stream.metadata.update(track.tags)
         self.samples = 0  # written so far: the session clock of the file's end
         self.synced = time.monotonic()

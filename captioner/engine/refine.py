@@ -2,7 +2,7 @@
 
 Live captions are each decoded from a few seconds of speech, within a second; offline, faster-whisper
 sees 30 s around every word. Each channel is decoded by itself with `WhisperModel.transcribe`
-(beam 5, word timestamps, its VAD filter skipping silence, the user's vocabulary as hotwords); its
+(beam 5, word timestamps, the speech the live engine's voice detector hears, the user's vocabulary as hotwords); its
 words keep their side and their place on the session clock (a recording starts at the session's
 zero). A meeting's channels are cut into sentences and merged in spoken order; a microphone sentence
 that repeats what the speakers just played is dropped as an echo, as the live session drops it.
@@ -15,6 +15,7 @@ and a live file already set aside is never written over.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 import threading
@@ -23,19 +24,26 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+from faster_whisper.transcribe import restore_speech_timestamps
 
 from captioner import files
 from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
+from captioner.engine.segmenter import SegmentClosed, SegmenterConfig, SegmentOpened, VadSegmenter
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.files import sync_folder
 from captioner.subtitles.cues import SENTENCE_END
+from captioner.subtitles.errors import SubtitleFileError
 from captioner.subtitles.files import write_atomic
-from captioner.subtitles.formats import FORMATS
+from captioner.subtitles.formats import FORMATS, live_formats
 
 BEAM_SIZE = 5
+CHUNK_PAD_S = 0.4  # silence kept around each stretch of speech decoded (faster-whisper's own VAD pads as much)
+LONG_SILENCE_S = 2.0  # only silences longer than this are cut out; shorter pauses stay, as spoken
+PIECE_S = 600.0  # the most speech decoded in one call: an hour's features at once would take gigabytes
+FEED_BLOCK = 30 * SAMPLE_RATE  # audio handed to the voice detector at a time
 LIVE, REFINED = ".live", ".refined"
 TRANSCRIPT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS)
 
@@ -54,32 +62,118 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
                       progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None) -> list[CaptionEvent]:
     """One channel's 16 kHz mono audio decoded whole: a final caption per faster-whisper segment, labelled `label`.
 
+    `audio`: float32, or int16 as `decode_pcm16` gives (half the memory: a recording of an hour is decoded whole);
     `model`: a faster-whisper WhisperModel; `language` None detects it (multilingual models; English-only ones
     always decode English); `progress(seconds)` hears how far into the audio the decoding is; Cancelled is raised
-    once `cancel` is set.
+    once `cancel` is set. The speech is decoded in pieces of at most `PIECE_S` seconds, cut at long silences, so
+    memory stays bounded however long the recording is.
     """
     if isinstance(model, ShortWindowWhisper):
         model.window_frames = FULL_WINDOW_FRAMES
     if not model.model.is_multilingual:
         language = "en"
-    segments, _info = model.transcribe(audio, language=language, beam_size=BEAM_SIZE, word_timestamps=True, vad_filter=True,
-                                       hotwords=vocabulary.strip() or None)
-    events = []
-    for n, segment in enumerate(segments, 1):
-        if cancel is not None and cancel.is_set():
-            raise Cancelled
-        words = tuple(segment_words(segment))
-        text = join_words(words)
-        if text:
-            events.append(CaptionEvent(n, words[0].start, max(words[-1].end, words[0].start + 1), text, final=True,
-                                       words=words, stable=len(text), channel=label))
-        if progress is not None:
-            progress(min(segment.end, len(audio) / SAMPLE_RATE))
+    heard = live_segments(audio)
+    onsets = [onset for _start, onset, _end in heard]
+    events: list[CaptionEvent] = []
+    for piece in pieces(chunks_of(heard, len(audio))):
+        speech = np.concatenate([as_float(audio[c["start"]:c["end"]]) for c in piece])
+        segments, _info = model.transcribe(speech, language=language, beam_size=BEAM_SIZE, word_timestamps=True, vad_filter=False,
+                                           hotwords=vocabulary.strip() or None)
+        del speech
+        for segment in restore_speech_timestamps(segments, piece, SAMPLE_RATE):  # back on the recording's clock
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
+            words = tuple(after_onsets(segment_words(segment), onsets))
+            text = join_words(words)
+            if text:
+                events.append(CaptionEvent(len(events) + 1, words[0].start, max(words[-1].end, words[0].start + 1), text,
+                                           final=True, words=words, stable=len(text), channel=label))
+            if progress is not None:
+                progress(min(segment.end, len(audio) / SAMPLE_RATE))
     if cancel is not None and cancel.is_set():
         raise Cancelled
     if progress is not None:
         progress(len(audio) / SAMPLE_RATE)  # the rest was silence
     return events
+
+
+def as_float(audio: np.ndarray) -> np.ndarray:
+    """Samples as float32 in [-1, 1): int16 scaled, float32 as it is."""
+    return audio.astype(np.float32) / 32768.0 if audio.dtype == np.int16 else np.asarray(audio, np.float32)
+
+
+def pieces(chunks: Sequence[dict[str, int]], piece_s: float | None = None) -> list[list[dict[str, int]]]:
+    """Chunks grouped in order into pieces of at most `piece_s` (default `PIECE_S`) seconds of audio each (a longer
+    chunk is a piece alone)."""
+    piece_s = PIECE_S if piece_s is None else piece_s
+    out: list[list[dict[str, int]]] = []
+    length = 0
+    for chunk in chunks:
+        size = chunk["end"] - chunk["start"]
+        if not out or length + size > piece_s * SAMPLE_RATE:
+            out.append([])
+            length = 0
+        out[-1].append(chunk)
+        length += size
+    return out
+
+
+def live_segments(audio: np.ndarray, config: SegmenterConfig = SegmenterConfig()) -> list[tuple[int, int, int]]:
+    """The segments the live engine's segmenter cuts `audio` (float32 or int16) into: (start, first voiced sample, end)
+    in samples. Fed a block at a time, as the live engine is: memory stays that of the audio."""
+    segmenter = VadSegmenter(config)
+    onsets: dict[int, int] = {}
+    segments = []
+    events = []
+    for at in range(0, len(audio), FEED_BLOCK):
+        events += segmenter.feed(as_float(audio[at:at + FEED_BLOCK]))
+    for event in [*events, *segmenter.flush()]:
+        if isinstance(event, SegmentOpened):
+            onsets[event.id] = event.speech_start
+        elif isinstance(event, SegmentClosed):
+            segments.append((event.start, onsets.get(event.id, event.start), event.end))
+    return segments
+
+
+def after_onsets(words: Sequence[Word], onsets: Sequence[int]) -> list[Word]:
+    """Words that start no earlier than the voice they belong to: Whisper dates the first word after a silence from the
+    start of the audio it was given, which holds the silence before the voice. `onsets`: the first voiced sample of
+    each live segment, in order; a word that starts in the silence before an onset and ends after it starts at that
+    onset (its end kept)."""
+    out = []
+    for word in words:
+        k = bisect.bisect_right(onsets, word.start)
+        onset = onsets[k] if k < len(onsets) else None
+        if onset is not None and word.start < onset < word.end:
+            word = replace(word, start=onset)
+        out.append(word)
+    return out
+
+
+def speech_chunks(audio: np.ndarray, config: SegmenterConfig = SegmenterConfig()) -> list[dict[str, int]]:
+    """The stretches of `audio` the live engine's voice detector (webrtcvad, the live segmenter's rules) hears as
+    speech, each widened by `CHUNK_PAD_S` on both sides and joined across pauses up to `LONG_SILENCE_S`:
+    [{"start", "end"}] in samples.
+
+    The refine decodes these, not the whole recording: silence costs no decoding and gives Whisper nothing to
+    make words of. They are the live engine's own, not faster-whisper's Silero VAD, because that one misses
+    whole passages of quiet, whispered and telephone speech that the live captions have (measured: half of
+    an 8 kHz telephone recording), and a refined transcript must never lose what the live one had.
+    """
+    return chunks_of(live_segments(audio, config), len(audio))
+
+
+def chunks_of(segments: Sequence[tuple[int, int, int]], length: int) -> list[dict[str, int]]:
+    """`speech_chunks` of the live segments (start, onset, end) of audio `length` samples long."""
+    pad = round(CHUNK_PAD_S * SAMPLE_RATE)
+    chunks: list[dict[str, int]] = []
+    for start, _onset, end in segments:
+        start, end = max(0, start - pad), min(length, end + pad)
+        if chunks and start - chunks[-1]["end"] <= round(LONG_SILENCE_S * SAMPLE_RATE):
+            chunks[-1]["end"] = max(chunks[-1]["end"], end)
+        else:
+            chunks.append({"start": start, "end": end})
+    return chunks
 
 
 def sentences(event: CaptionEvent) -> list[CaptionEvent]:
@@ -181,17 +275,19 @@ def refine_session(session: Session, model, *, vocabulary: str | None = None, la
     written. Raises Cancelled (nothing written) or OSError / SubtitleFileError when the files cannot be written (the live
     ones are then untouched).
     """
-    from captioner.audio.sources import decode_file
+    from captioner.audio.sources import decode_pcm16
 
     terms = session.vocabulary if vocabulary is None else vocabulary
-    audio = [decode_file(str(track.path)) for track in session.tracks]
-    total = sum(len(a) for a in audio) / SAMPLE_RATE
-    done = 0.0
+    done, total = 0.0, 0.0
     channels = []
-    for n, (track, samples) in enumerate(zip(session.tracks, audio)):
-        report = None if progress is None else (lambda s, at=done: progress(at + s, total))
+    for n, track in enumerate(session.tracks):  # one channel's audio in memory at a time
+        samples = decode_pcm16(str(track.path))
+        seconds = len(samples) / SAMPLE_RATE
+        total = done + seconds * (len(session.tracks) - n)  # a session's channels are about as long as each other
+        report = None if progress is None else (lambda s, at=done, whole=total: progress(at + s, whole))
         events = decode_audio_file(model, samples, label=track.label, vocabulary=terms, language=language, progress=report, cancel=cancel)
-        done += len(samples) / SAMPLE_RATE
+        del samples
+        done += seconds
         channels.append((kinds[n] if n < len(kinds) else track.kind, events))
     events = merge_channels(channels)
     save_refined(session, events, srt_labels=srt_labels)
@@ -209,14 +305,40 @@ def save_refined(session: Session, events: Sequence[CaptionEvent], *, srt_labels
     Every refined file is complete on disk before any live file is renamed; a live file already set aside
     (by an earlier refine) is never written over.
     """
-    for fmt in FORMATS:
-        write_atomic(session.path(fmt.suffix, REFINED), fmt.format(events, labels=srt_labels))
-    for fmt in FORMATS:
-        current, live = session.path(fmt.suffix), session.path(fmt.suffix, LIVE)
-        if fmt.live is not None and current.exists() and not live.exists():  # only a file written live has a live version
+    texts = transcript_texts(events, srt_labels=srt_labels)
+    for suffix, text in texts.items():
+        write_atomic(session.path(suffix, REFINED), text)
+    kept_live = {fmt.suffix for fmt in live_formats()}  # only a file written live has a live version
+    for suffix in texts:
+        current, live = session.path(suffix), session.path(suffix, LIVE)
+        if suffix in kept_live and current.exists() and not live.exists():
             _keep_live(current, live)
-        os.replace(session.path(fmt.suffix, REFINED), current)
+        os.replace(session.path(suffix, REFINED), current)
     sync_folder(session.folder)
+
+
+def transcript_texts(events: Sequence[CaptionEvent], *, srt_labels: bool = False) -> dict[str, str]:
+    """The transcript as each file keeps it, by suffix (subtitles.formats): {".srt": …, ".txt": …, ".vtt": …}."""
+    return {fmt.suffix: fmt.format(events, labels=srt_labels) for fmt in FORMATS}
+
+
+def save_transcript(folder: Path, stem: str, events: Sequence[CaptionEvent], *, srt_labels: bool = False) -> list[Path]:
+    """A transcribed recording's SRT/TXT/VTT written whole as `<folder>/<stem>.*` (`<stem>-2.*`, … where a file of that
+    name is there: nothing is written over); the folder is made (private) if missing. Returns the paths written."""
+    try:
+        folder = files.private_folder(Path(folder))
+    except OSError as exc:
+        raise SubtitleFileError(f"The transcript could not be saved: the folder {folder} could not be made ({exc.strerror or exc}).") from exc
+    texts = transcript_texts(events, srt_labels=srt_labels)
+    n = 1
+    while any((folder / f"{stem if n == 1 else f'{stem}-{n}'}{suffix}").exists() for suffix in texts):
+        n += 1
+    name = stem if n == 1 else f"{stem}-{n}"
+    paths = []
+    for suffix, text in texts.items():
+        write_atomic(folder / f"{name}{suffix}", text)
+        paths.append(folder / f"{name}{suffix}")
+    return paths
 
 
 def _keep_live(current: Path, live: Path) -> None:

@@ -433,15 +433,17 @@ class SessionController(QObject):
         return ""
 
     def transcribe_recording(self, path: str | Path) -> str:
-        """Transcribe an audio or video file offline in the background; its captions are shown (and exported) when done.
-        Returns "" once it is queued, else why it cannot be."""
+        """Transcribe an audio or video file offline in the background, after any queued before it; when done its transcript
+        is saved in the sessions folder (as `<file name>.srt/.txt/.vtt`) and shown. Returns "" once it is queued, else why
+        it cannot be."""
         why = self._offline_blocked()
         if why:
             return why
         path = Path(path)
         info = SessionInfo(model=self._transcriber.name, source=path.name)
         self.refiner.refine(RefineJob(None, self._transcriber.model, vocabulary=self.settings.vocabulary,
-                                      language=self.model_request().decode_language, info=info, show=True, recording=path))
+                                      language=self.model_request().decode_language, srt_labels=self.settings.srt_labels,
+                                      info=info, show=True, recording=path, save_to=self.settings.sessions_dir()))
         return ""
 
     def _on_refined(self, job: RefineJob, events: list[CaptionEvent]) -> None:
@@ -452,7 +454,12 @@ class SessionController(QObject):
         self.info = info
         self.merger = CaptionMerger()
         updates = [self.merger.apply(event) for event in events]
-        self._saved_finals = 0 if job.recording is not None else len(events)  # a transcribed recording is saved by Export
+        if job.recording is not None and job.saved:
+            info.srt_path = next((p for p in job.saved if p.suffix == ".srt"), None)
+            info.txt_path = next((p for p in job.saved if p.suffix == ".txt"), None)
+        self._saved_finals = 0 if job.recording is not None and not job.saved else len(events)  # unsaved: kept for Export
+        if job.save_error:
+            self.message.emit("warning", f"{job.save_error} The transcript is shown: File → Export saves it elsewhere.")
         info.refined = job.recording is None
         self.transcriptRefined.emit(info, updates)
 

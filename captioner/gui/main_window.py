@@ -38,6 +38,13 @@ SESSION_CAUSE = "session"  # notices about the session; the next session's start
 AUTOSAVE_CAUSE = "autosave"  # notices about the session's autosave files (the newest replaces the one before)
 CLOSE_TIMEOUT_MS = 8000  # closing waits this long at most for the session to finish
 MEDIA_FILTER = "Audio and video files (*.wav *.flac *.mp3 *.ogg *.opus *.m4a *.aac *.webm *.mp4 *.mkv *.mov);;All files (*)"
+
+
+def local_files(mime) -> list[str]:
+    """The local files a drag carries (a drop of text or of web links carries none)."""
+    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
+
+
 BUTTON = {  # state: (text, tooltip, style property)
     State.IDLE: ("Start", f"Start captioning ({START_SHORTCUT})", "idle"),
     State.PREPARING: ("Cancel", "Stop preparing the model", "preparing"),
@@ -96,6 +103,7 @@ class MainWindow(QMainWindow):
         self._session_info: SessionInfo | None = None
         self._file_name = ""  # the audio file of a file session, "" for the microphone
         self.setWindowTitle("Captioner")
+        self.setAcceptDrops(True)  # audio or video files dropped on the window are transcribed
         self.setObjectName("mainWindow")
         self.resize(900, 620)
 
@@ -283,16 +291,35 @@ class MainWindow(QMainWindow):
             self.start_file_session(path)
 
     def transcribe_recording(self, path: str = "") -> None:
-        """Transcribe an audio or video file offline (File → Transcribe a recording…); shown when done."""
-        if self.controller.unsaved and not self.may_clear_unsaved():
-            return
-        if not path:
-            music = QStandardPaths.writableLocation(QStandardPaths.MusicLocation)
-            path, _ = QFileDialog.getOpenFileName(self, "Transcribe a recording", music, MEDIA_FILTER)
+        """Transcribe audio or video files offline (File → Transcribe a recording…, several may be chosen)."""
         if path:
+            self.transcribe_recordings([path])
+            return
+        music = QStandardPaths.writableLocation(QStandardPaths.MusicLocation)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Transcribe recordings", music, MEDIA_FILTER)
+        self.transcribe_recordings(paths)
+
+    def transcribe_recordings(self, paths) -> None:
+        """Queue each file to be transcribed in turn; each transcript is saved in the sessions folder and shown when done."""
+        paths = [str(p) for p in paths if p]
+        if not paths or (self.controller.unsaved and not self.may_clear_unsaved()):
+            return
+        for path in paths:
             why = self.controller.transcribe_recording(path)
             if why:
                 self.show_message("warning", why)
+                return
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        if local_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        """Audio or video files dropped on the window are transcribed, one after another."""
+        paths = local_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.transcribe_recordings(paths)
 
     def improve_transcript(self, path: str = "") -> None:
         """Refine a past session that still has its audio (File → Improve a transcript…)."""
@@ -358,7 +385,8 @@ class MainWindow(QMainWindow):
         self.status_line.session_finished(info)  # it says where the session was saved
 
     def _on_refine_progress(self, done_s: float, total_s: float, left_s: float) -> None:
-        self.status_line.show_refine(refine_text(done_s, total_s, left_s))
+        refiner = self.controller.refiner
+        self.status_line.show_refine(refine_text(done_s, total_s, left_s, refiner.running, len(refiner.queue)))
 
     def _on_refine_stopped(self) -> None:
         self.status_line.show_refine("")
@@ -377,7 +405,7 @@ class MainWindow(QMainWindow):
             self.status_line.show_autosave(info, finished=True)
             self.statusBar().showMessage("Transcript refined", 8000)
         else:
-            self.status_line.show_transcribed(info.source)
+            self.status_line.show_transcribed(info)
 
     def _on_status(self, status) -> None:
         if status.channel and status.channel == self.store.settings.system_label.strip():

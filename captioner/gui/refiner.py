@@ -17,9 +17,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from captioner.audio.sources import AudioSourceError, decode_file
-from captioner.engine.refine import Cancelled, decode_audio_file, find_session, refine_session
+from captioner.engine.refine import Cancelled, decode_audio_file, find_session, refine_session, save_transcript
 from captioner.events import SAMPLE_RATE
 from captioner.gui.tasks import Latest, run_in_thread
+from captioner.subtitles.errors import SubtitleFileError
 
 
 @dataclass
@@ -35,16 +36,22 @@ class RefineJob:
     kinds: tuple[str, ...] = ()
     info: object = None  # the session's SessionInfo in the app
     show: bool = False  # show its refined transcript when done, whatever session the window shows (Improve…)
-    recording: Path | None = None  # an audio or video file to transcribe: nothing is written, the captions come back
+    recording: Path | None = None  # an audio or video file to transcribe: its captions come back, and are saved in `save_to`
+    save_to: Path | None = None  # the folder a transcribed recording's SRT/TXT/VTT are saved in (None: not saved)
+    saved: list[Path] = field(default_factory=list)  # the files written for it, once done
+    save_error: str = ""  # why they could not be written ("" when they were)
 
 
-def refine_text(done_s: float, total_s: float, left_s: float) -> str:
-    """The status line's words for a refine under way."""
+def refine_text(done_s: float, total_s: float, left_s: float, job: RefineJob | None = None, queued: int = 0) -> str:
+    """The status line's words for a refine (or a recording's transcription) under way, and how many wait after it."""
     share = 0 if total_s <= 0 else min(100, round(100 * done_s / total_s))
-    if left_s < 0:
-        return f"Refining: {share} %"
-    left = f"{round(left_s)} s" if left_s < 90 else f"{round(left_s / 60)} min"
-    return f"Refining: {share} %, {left} left"
+    doing = f"Transcribing {job.recording.name}" if job is not None and job.recording is not None else "Refining"
+    text = f"{doing}: {share} %"
+    if left_s >= 0:
+        text += f", {round(left_s)} s left" if left_s < 90 else f", {round(left_s / 60)} min left"
+    if queued:
+        text += f" ({queued} more waiting)"
+    return text
 
 
 class Refiner(QObject):
@@ -87,8 +94,14 @@ class Refiner(QObject):
             if job.recording is not None:
                 audio = decode_file(str(job.recording))
                 total = len(audio) / SAMPLE_RATE
-                return decode_audio_file(job.model, audio, vocabulary=job.vocabulary or "", language=job.language,
-                                         progress=lambda s: on_progress(s, total), cancel=cancel)
+                events = decode_audio_file(job.model, audio, vocabulary=job.vocabulary or "", language=job.language,
+                                           progress=lambda s: on_progress(s, total), cancel=cancel)
+                if job.save_to is not None:
+                    try:
+                        job.saved = save_transcript(job.save_to, job.recording.stem, events, srt_labels=job.srt_labels)
+                    except SubtitleFileError as exc:  # the transcript is still shown, for Export
+                        job.save_error = str(exc)
+                return events
             session = find_session(job.path)
             return refine_session(session, job.model, vocabulary=job.vocabulary, language=job.language, srt_labels=job.srt_labels,
                                   progress=on_progress, cancel=cancel, delete_audio=job.delete_audio, kinds=job.kinds)
@@ -126,7 +139,8 @@ class Refiner(QObject):
             return
         self.running = None
         if job.recording is not None:
-            self.failed.emit(job, str(exc) if isinstance(exc, AudioSourceError) else f"{job.recording.name} could not be transcribed: {exc}.")
+            self.failed.emit(job, str(exc) if isinstance(exc, (AudioSourceError, SubtitleFileError))
+                             else f"{job.recording.name} could not be transcribed: {exc}.")
         else:
             self.failed.emit(job, f"The transcript could not be refined: {exc}. The live transcript is kept as it was.")
         self.stopped.emit()

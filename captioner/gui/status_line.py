@@ -3,12 +3,17 @@ session's length, where it is saved, and whether the overlay lets clicks through
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from captioner.clock import format_clock
 from captioner.events import SAMPLE_RATE, SessionStatus
 from captioner.gui.actions import CLICK_THROUGH_SHORTCUT
+
+if TYPE_CHECKING:
+    from captioner.gui.autosave import SessionInfo
 
 LAG_WARN_S = 3.0
 LAG_BAD_S = 10.0
@@ -128,10 +133,16 @@ class StatusLine(QWidget):
             self.autosave_label.setText("Autosave off")
             self.autosave_label.setToolTip("")
 
-    def show_transcribed(self, name: str) -> None:
-        """A recording transcribed offline is shown: it is saved by Export, not autosaved."""
-        self.autosave_label.setText(f"Transcribed {name}: File → Export saves it")
-        self.autosave_label.setToolTip("")
+    def show_transcribed(self, info: SessionInfo) -> None:
+        """A recording transcribed offline is shown: where its transcript was saved (or that Export saves it)."""
+        saved = info.srt_path or info.txt_path
+        if saved is None:
+            self.autosave_label.setText(f"Transcribed {info.source}: File → Export saves it")
+            self.autosave_label.setToolTip("")
+        else:
+            self.autosave_label.setText(f'Transcribed: <a href="open">{saved.name}</a>')
+            self.autosave_label.setToolTip("\n".join([f"The transcript of {info.source}:",
+                                                       *(str(saved.with_suffix(s)) for s in (".srt", ".txt", ".vtt"))]))
 
     def show_refine(self, text: str) -> None:
         """A refine under way (its share done and time left) with a Cancel link; "" hides it."""

@@ -10,10 +10,22 @@ import pytest
 
 from captioner.audio.recorder import SessionRecorder
 from captioner.channels import MICROPHONE, SYSTEM
-from captioner.engine.refine import Cancelled, NothingToRefine, decode_audio_file, find_session, refine_session, sentences
+from captioner.engine.refine import (
+    LONG_SILENCE_S,
+    Cancelled,
+    NothingToRefine,
+    after_onsets,
+    decode_audio_file,
+    find_session,
+    refine_session,
+    save_transcript,
+    sentences,
+    speech_chunks,
+)
+from captioner.engine.segmenter import SegmentClosed, VadSegmenter
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.subtitles import LiveSrtWriter, LiveTxtWriter
-from tests.speech import quiet, read_wav, speak, wer
+from tests.speech import layout, quiet, read_wav, speak, wer
 
 FIRST = "Our team finished the quarterly report and the budget looks good."
 SECOND = "The new office has a large kitchen and a quiet room for calls."
@@ -151,3 +163,64 @@ def test_a_meeting_session_records_both_sides_and_its_refine_keeps_them_apart(tm
     assert wer(SECOND, " ".join(e.text for e in events if e.channel == "Others")) <= 0.2
     live = [e.channel for e in session.finals]
     assert set(live) == {"You", "Others"}
+
+
+def test_the_refine_decodes_every_stretch_the_live_engine_hears_and_leaves_long_silences_out() -> None:
+    audio, voiced = layout([(1.0, False), (1.2, True), (0.9, False), (0.8, True), (1.5, False), (2.0, True), (6.0, False),
+                            (1.0, True), (4.0, False)])
+    chunks = speech_chunks(audio)
+    segmenter = VadSegmenter()
+    live = [(e.start, e.end) for e in [*segmenter.feed(audio), *segmenter.flush()] if isinstance(e, SegmentClosed)]
+    assert live, "the live segmenter hears the voiced stretches"
+    for start, end in [*voiced, *live]:  # all the speech, and all the live engine would decode, is decoded
+        assert any(c["start"] <= start and end <= c["end"] for c in chunks), (start, end, chunks)
+    assert len(chunks) == 2  # pauses up to LONG_SILENCE_S stay in (as spoken); the 6 s silence is cut out
+    gap = chunks[1]["start"] - chunks[0]["end"]
+    assert gap > LONG_SILENCE_S * SAMPLE_RATE
+    assert chunks[1]["end"] < len(audio) - 3 * SAMPLE_RATE  # and the silence at the end
+    assert speech_chunks(quiet(10.0)) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("form", ["float32", "int16 in pieces"])
+def test_a_recording_with_long_silences_is_decoded_on_its_own_clock(speech, tiny_transcriber, form, monkeypatch) -> None:
+    from captioner.engine import refine
+
+    audio = place(30.0, [(2.0, speech[FIRST]), (20.0, speech[SECOND])])
+    if form != "float32":  # as a recording is decoded (half the memory), each stretch of speech a piece of its own
+        audio = np.round(audio * 32767).astype(np.int16)
+        monkeypatch.setattr(refine, "PIECE_S", 6.0)
+        assert len(refine.pieces(speech_chunks(audio))) == 2
+    events = decode_audio_file(tiny_transcriber.model, audio)
+    text = " ".join(e.text for e in events)
+    assert wer(FIRST + " " + SECOND, text) <= 0.2
+    second = next(e for e in events if "kitchen" in e.text.lower())
+    assert 19.5 * SAMPLE_RATE <= second.start <= 21.0 * SAMPLE_RATE  # times are the recording's, silences cut out or not
+
+
+def test_a_transcribed_recording_is_saved_whole_and_never_over_another(tmp_path) -> None:
+    events = [CaptionEvent(1, 0, 16000, "Hello there.", final=True), CaptionEvent(2, 20000, 40000, "Second line.", final=True)]
+    folder = tmp_path / "sessions" / "new"
+    first = save_transcript(folder, "talk", events)
+    assert [p.name for p in first] == ["talk.srt", "talk.txt", "talk.vtt"]
+    assert folder.stat().st_mode & 0o777 == 0o700 and all(p.stat().st_mode & 0o777 == 0o600 for p in first)
+    assert "Second line." in (folder / "talk.txt").read_text() and (folder / "talk.vtt").read_text().startswith("WEBVTT")
+    (folder / "other.vtt").write_text("mine")
+    again = save_transcript(folder, "other", events)
+    assert [p.name for p in again] == ["other-2.srt", "other-2.txt", "other-2.vtt"] and (folder / "other.vtt").read_text() == "mine"
+
+
+def test_a_word_dated_from_the_silence_before_a_voice_starts_with_the_voice() -> None:
+    words = [Word(" The", 1000, 9000), Word(" new", 9000, 12000), Word(" office.", 30000, 40000), Word(" Yes", 50000, 52000)]
+    moved = after_onsets(words, [8000, 35000, 60000])
+    assert [(w.start, w.end) for w in moved] == [(8000, 9000), (9000, 12000), (35000, 40000), (50000, 52000)]
+    assert after_onsets(words, []) == words
+
+
+def test_speech_is_decoded_in_pieces_cut_at_long_silences() -> None:
+    from captioner.engine.refine import pieces
+
+    s = SAMPLE_RATE
+    chunks = [{"start": 0, "end": 4 * s}, {"start": 10 * s, "end": 13 * s}, {"start": 20 * s, "end": 40 * s}, {"start": 50 * s, "end": 51 * s}]
+    assert pieces(chunks, 8.0) == [chunks[:2], [chunks[2]], [chunks[3]]]  # a chunk longer than a piece is one alone
+    assert pieces(chunks, 600.0) == [chunks] and pieces([], 8.0) == []

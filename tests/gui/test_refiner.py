@@ -36,6 +36,14 @@ def test_the_status_line_says_how_far_the_refine_is_and_how_long_it_has_left() -
     assert refine_text(60.0, 3600.0, 600.0) == "Refining: 2 %, 10 min left"
 
 
+def test_the_status_line_names_the_recording_being_transcribed_and_how_many_wait() -> None:
+    from captioner.gui.refiner import RefineJob
+
+    job = RefineJob(None, model=None, recording=Path("/music/talk.mp4"))
+    assert refine_text(30.0, 60.0, 12.0, job, 2) == "Transcribing talk.mp4: 50 %, 12 s left (2 more waiting)"
+    assert refine_text(30.0, 60.0, -1, RefineJob(Path("s.srt"), model=None), 0) == "Refining: 50 %"
+
+
 @pytest.mark.slow
 def test_at_stop_the_transcript_is_refined_in_the_background_and_shown(make_app, qtbot, speech_wav: Path) -> None:
     app = make_app(compute_device="cpu")
@@ -133,13 +141,66 @@ def test_transcribe_a_recording_in_the_app(make_app, qtbot, tmp_path: Path, spee
     c.refiner.progress.connect(lambda *_: progress.append(w.status_line.refine_label.text()))
     w.transcribe_recording(str(video))  # File → Transcribe a recording…, the file picked
     qtbot.waitUntil(lambda: bool(c.finals) and not c.refiner.busy, timeout=60000)
-    assert progress and progress[-1].startswith("Refining: 100 %")
+    assert progress and progress[-1].startswith("Transcribing talk.mp4: 100 %")
     assert wer(" ".join(SENTENCES), " ".join(e.text for e in c.finals)) <= 0.2
     assert {"morning", "travel"} <= set(words(w.transcript.plain_text()))
-    assert w.status_line.autosave_label.text() == "Transcribed talk.mp4: File → Export saves it"
-    assert c.unsaved  # kept by Export, so Start asks before clearing it
+    saved = c.settings.sessions_dir()
+    assert w.status_line.autosave_label.text() == 'Transcribed: <a href="open">talk.srt</a>'
+    assert str(saved / "talk.vtt") in w.status_line.autosave_label.toolTip()
+    for suffix in (".srt", ".txt", ".vtt"):  # saved whole, private, as the sessions are
+        path = saved / f"talk{suffix}"
+        assert {"morning", "travel"} <= set(words(path.read_text(encoding="utf-8"))) and path.stat().st_mode & 0o077 == 0
+    assert not c.unsaved  # it is on disk: Start need not ask
     shoot(w, "transcribe-recording.png")
     bad = tmp_path / "notes.mp3"
     bad.write_text("not audio")
     assert c.transcribe_recording(bad) == ""  # (the window would first ask about the unsaved transcript)
     qtbot.waitUntil(lambda: "is not audio in a format captioner reads" in w.message_bar.text, timeout=10000)
+
+
+@pytest.mark.slow
+def test_recordings_dropped_on_the_window_are_transcribed_in_turn_and_each_saved(make_app, qtbot, tmp_path: Path, speech_wav: Path) -> None:
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    from tests.speech import read_wav
+    from tests.test_cli import write_video
+
+    app = make_app(compute_device="cpu", preload=True)
+    w, c = app.window, app.controller
+    qtbot.waitUntil(lambda: c.transcriber is not None, timeout=30000)
+    samples = read_wav(speech_wav)
+    first, second = write_video(tmp_path / "monday.mp4", samples), tmp_path / "tuesday.wav"
+    second.write_bytes(speech_wav.read_bytes())
+    (c.settings.sessions_dir()).mkdir(parents=True, exist_ok=True)
+    (c.settings.sessions_dir() / "monday.txt").write_text("an earlier transcript of that name\n")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(first)), QUrl.fromLocalFile(str(second)), QUrl("https://example.org/talk.mp3")])
+    enter = QDragEnterEvent(w.rect().center(), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    enter.ignore()  # events are made accepted: the window must accept it itself
+    w.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    progress: list[str] = []
+
+    def on_progress(*_) -> None:
+        progress.append(w.status_line.refine_label.text())
+        if "more waiting" in progress[-1] and sum("more waiting" in t for t in progress) == 1:
+            shoot(w, "transcribe-queue.png")
+
+    c.refiner.progress.connect(on_progress)
+    w.dropEvent(QDropEvent(QPointF(w.rect().center()), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    assert len(c.refiner.queue) == 1 and c.refiner.running.recording == first  # the web link is not a file: left out
+    qtbot.waitUntil(lambda: not c.refiner.busy and not c.refiner.queue and c.info.source == "tuesday.wav", timeout=120000)
+    assert any(t.startswith("Transcribing monday.mp4") and "(1 more waiting)" in t for t in progress)
+    assert any(t.startswith("Transcribing tuesday.wav") for t in progress)
+    folder = c.settings.sessions_dir()
+    assert (folder / "monday.txt").read_text() == "an earlier transcript of that name\n"  # never written over
+    for stem in ("monday-2", "tuesday"):
+        assert {"morning", "travel"} <= set(words((folder / f"{stem}.txt").read_text(encoding="utf-8")))
+    assert {"morning", "travel"} <= set(words(w.transcript.plain_text()))  # the last one done is shown
+    plain = QMimeData()
+    plain.setText("some words")
+    enter = QDragEnterEvent(w.rect().center(), Qt.CopyAction, plain, Qt.LeftButton, Qt.NoModifier)
+    enter.ignore()  # events are made accepted: the window must accept it itself
+    w.dragEnterEvent(enter)
+    assert not enter.isAccepted()  # text is not a recording

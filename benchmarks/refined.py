@@ -1,0 +1,210 @@
+"""The refined transcript vs plain offline decoding, per model, on an evaluation set: WER, refine speed, memory.
+
+Each file is kept as a session would keep it (the real recorder: Ogg/Opus through `SessionRecorder`, the
+live SRT beside it) and refined with `refine_session`, the path `captioner refine` and the app run; plain
+offline decoding is `WhisperModel.transcribe` of the original file (beam 5, word timestamps), as in
+`live_vs_offline.py`. Each model runs in a fresh child process, so its peak memory is its own. The live WER
+of the same set is `live_vs_offline.py`'s (same files, same normaliser).
+
+    python -m benchmarks.refined --set report --models tiny.en base
+    python -m benchmarks.refined --hour 60 --models tiny.en     # memory and speed refining an hour's recording
+
+`--hour`: the real recordings of the shared speech folder laid end to end with pauses of 0.8-3 s under faint
+room noise, looped to fill the hour (as `hour.py` plays it live), kept as a session's recording; then, in a
+fresh process, the model is loaded and the session refined while the process's memory is sampled every 0.2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import dataset, modelpaths, workers  # noqa: E402
+from benchmarks.metrics import word_errors  # noqa: E402
+from benchmarks.runners import peak_rss_mb  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+BLOCK = 480  # 30 ms: the recorder is fed as the engine is
+
+
+def _record(folder: Path, stem: str, audio, model: str) -> None:
+    """Keep `audio` as a session's recording, fed block by block as a live session feeds it."""
+    from captioner.audio.recorder import SessionRecorder
+
+    recorder = SessionRecorder.open(folder, stem, ("",), model=model)
+    for at in range(0, len(audio), BLOCK):
+        recorder.feed(0, audio[at:at + BLOCK])
+    recorder.close()
+    (folder / f"{stem}.srt").write_text("", encoding="utf-8")  # the live transcript the refine sets aside
+
+
+def refine_files(model_path: str, name: str, paths: list[str], threads: int, log=print) -> dict:
+    """Record each file as a session, refine it, and time the refine alone; plus plain offline decoding."""
+    from faster_whisper import WhisperModel
+
+    from captioner.audio.sources import decode_file
+    from captioner.engine.refine import find_session, refine_session
+    from captioner.events import SAMPLE_RATE
+
+    model = WhisperModel(model_path, device="cpu", compute_type="int8", cpu_threads=threads)
+    list(model.transcribe(decode_file(paths[0])[: SAMPLE_RATE * 2], language="en")[0])  # warm-up
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, path in enumerate(paths):
+            audio = decode_file(path)
+            folder = Path(tmp) / f"s{n}"
+            folder.mkdir(mode=0o700)
+            _record(folder, "session", audio, name)
+            disk = sum(p.stat().st_size for p in folder.glob("session.audio*"))
+            began = time.perf_counter()
+            cpu0 = os.times()
+            events = refine_session(find_session(folder / "session.srt"), model)
+            wall = time.perf_counter() - began
+            cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
+            began = time.perf_counter()
+            segments, _ = model.transcribe(audio, language="en", beam_size=5, word_timestamps=True)
+            offline = " ".join(s.text.strip() for s in segments)
+            offline_wall = time.perf_counter() - began
+            out[path] = {"audio_s": len(audio) / SAMPLE_RATE, "refined": " ".join(e.text for e in events), "refine_s": wall,
+                         "refine_cpu_s": cpu, "offline": offline, "offline_s": offline_wall, "audio_bytes": disk}
+            log(f"  {name} {Path(path).name}: {len(audio) / SAMPLE_RATE:.1f} s audio, refine {wall:.1f} s, offline {offline_wall:.1f} s",
+                flush=True)
+    return {"runs": out, "peak_rss_mb": peak_rss_mb()}
+
+
+def refine_hour(model_path: str, folder: str, threads: int) -> dict:
+    """Refine the session in `folder` and sample this process's memory meanwhile: before the model, with the model
+    loaded and warm, and the peak during the refine."""
+    import threading
+
+    import psutil
+    from faster_whisper import WhisperModel
+
+    from captioner.engine.refine import find_session, refine_session
+    from captioner.events import SAMPLE_RATE
+
+    proc = psutil.Process()
+    before = proc.memory_info().rss / 2**20
+    model = WhisperModel(model_path, device="cpu", compute_type="int8", cpu_threads=threads)
+    import numpy as np
+
+    list(model.transcribe(np.zeros(2 * SAMPLE_RATE, np.float32), language="en")[0])  # warm-up
+    loaded = proc.memory_info().rss / 2**20
+    peak = [loaded]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], proc.memory_info().rss / 2**20)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    began, cpu0 = time.perf_counter(), os.times()
+    events = refine_session(find_session(Path(folder) / "session.srt"), model)
+    wall = time.perf_counter() - began
+    cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
+    done.set()
+    sampler.join()
+    return {"rss_before_model_mb": before, "rss_model_loaded_mb": loaded, "rss_peak_mb": peak[0], "wall_s": wall, "cpu_s": cpu,
+            "captions": len(events), "words": sum(len(e.words) for e in events)}
+
+
+def hour_main(args) -> int:
+    from benchmarks.hour import LEFT_OUT
+    from benchmarks.longsession import looped_speech
+    from captioner.audio.sources import decode_file
+    from captioner.events import SAMPLE_RATE
+
+    started = dt.datetime.now()
+    paths = [p for p in dataset.audio_files(args.speech_dir) if p.stem not in LEFT_OUT]
+    looped = looped_speech([decode_file(str(p)) for p in paths], args.hour * 60)
+    audio_s = len(looped.audio) / SAMPLE_RATE
+    out = args.out or RESULTS / f"refined-hour-{started:%Y%m%d-%H%M}"
+    out.mkdir(parents=True, exist_ok=True)
+    record = {"started": started.isoformat(timespec="seconds"), "audio_s": audio_s, "load_start": os.getloadavg()[0], "models": {}}
+    with tempfile.TemporaryDirectory() as tmp:
+        _record(Path(tmp), "session", looped.audio, "")
+        disk = sum(p.stat().st_size for p in Path(tmp).glob("session.audio*"))
+        del looped
+        record["audio_mb_per_hour"] = disk / 1e6 * 3600 / audio_s
+        print(f"{audio_s / 60:.1f} min recorded: {disk / 1e6:.1f} MB ({record['audio_mb_per_hour']:.1f} MB per hour)", flush=True)
+        for spec in args.models:
+            name, folder = modelpaths.resolve(spec, args.cache_dir)
+            res = workers.in_child(refine_hour, str(folder), tmp, args.threads)
+            res["speed"] = audio_s / res["wall_s"]
+            res["cpu_per_audio_s"] = res["cpu_s"] / audio_s
+            record["models"][name] = res
+            print(f"{name}: refined in {res['wall_s']:.0f} s ({res['speed']:.1f}x real time, {res['cpu_per_audio_s']:.3f} CPU s per audio s); "
+                  f"RSS before the model {res['rss_before_model_mb']:.0f} MB, model loaded {res['rss_model_loaded_mb']:.0f} MB, "
+                  f"peak {res['rss_peak_mb']:.0f} MB (+{res['rss_peak_mb'] - res['rss_model_loaded_mb']:.0f} MB over the loaded model)",
+                  flush=True)
+    record["load_end"] = os.getloadavg()[0]
+    (out / "refined-hour.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return 0
+
+
+def _pooled(rows: list[tuple[str, str]]) -> tuple[float, int]:
+    errors = words = 0
+    for ref, hyp in rows:
+        we = word_errors(ref, hyp)
+        errors += we.sub + we.dele + we.ins
+        words += we.ref_words
+    return 100 * errors / max(words, 1), words
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--models", nargs="+", default=["tiny.en", "base"])
+    p.add_argument("--set", default="report", choices=("main", "shared", "all", "tune", "report"))
+    p.add_argument("--speech-dir", type=Path, default=dataset.DEFAULT_SPEECH_DIR)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--cache-dir", type=Path, default=modelpaths.DEFAULT_CACHE)
+    p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--hour", type=float, default=None, metavar="MINUTES", help="refine a recording this long: memory and speed")
+    args = p.parse_args(argv)
+    if args.hour:
+        return hour_main(args)
+    started = dt.datetime.now()
+    files = [f for f in dataset.load_set(args.set, args.speech_dir) if f.ref is not None and f.pooled]
+    out = args.out or RESULTS / f"refined-{args.set}-{started:%Y%m%d-%H%M}"
+    out.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()[0]
+    lines = [f"# Refined vs offline — {started:%Y-%m-%d %H:%M}, set {args.set} ({len(files)} files), {os.cpu_count()} cores, "
+             f"CPU int8, {args.threads} threads; load average at start {load:.2f}", "",
+             "| model | refined WER % | offline WER % | words | audio s | refine speed (audio s per s) | CPU s per audio s | "
+             "peak RSS MiB | audio kB per hour |", "|---|---|---|---|---|---|---|---|---|"]
+    record = {"started": started.isoformat(timespec="seconds"), "set": args.set, "load_start": load, "models": {}}
+    for spec in args.models:
+        name, folder = modelpaths.resolve(spec, args.cache_dir)
+        print(f"{name}: refining {len(files)} files", flush=True)
+        res = workers.in_child(refine_files, str(folder), name, [str(f.path) for f in files], args.threads)
+        runs = res["runs"]
+        refined, n_words = _pooled([(f.ref, runs[str(f.path)]["refined"]) for f in files])
+        offline, _ = _pooled([(f.ref, runs[str(f.path)]["offline"]) for f in files])
+        audio = sum(r["audio_s"] for r in runs.values())
+        speed = audio / sum(r["refine_s"] for r in runs.values())
+        cpu = sum(r["refine_cpu_s"] for r in runs.values()) / audio
+        disk = sum(r["audio_bytes"] for r in runs.values()) / audio * 3600 / 1000
+        lines.append(f"| {name} | {refined:.1f} | {offline:.1f} | {n_words} | {audio:.0f} | {speed:.1f}× | {cpu:.3f} | "
+                     f"{res['peak_rss_mb']:.0f} | {disk:.0f} |")
+        record["models"][name] = {"refined_wer": refined, "offline_wer": offline, "words": n_words, "audio_s": audio,
+                                  "speed": speed, "cpu_per_audio_s": cpu, "peak_rss_mb": res["peak_rss_mb"], "runs": runs}
+    lines.append("")
+    lines.append(f"Load average at end {os.getloadavg()[0]:.2f}.")
+    (out / "refined.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "refined.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

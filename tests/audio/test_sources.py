@@ -1,0 +1,34 @@
+"""Decoding files: any format PyAV reads, as 16 kHz mono float32 or int16."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from captioner.audio.sources import AudioSourceError, decode_file, decode_pcm16
+from captioner.events import SAMPLE_RATE
+from tests.speech import read_wav, write_wav
+
+
+def test_a_file_decodes_to_the_same_samples_as_int16_and_as_float(tmp_path) -> None:
+    t = np.arange(int(2.5 * 44100)) / 44100
+    tone = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    path = write_wav(tmp_path / "tone.wav", tone, rate=44100, channels=2)
+    pcm, samples = decode_pcm16(str(path)), decode_file(str(path))
+    assert pcm.dtype == np.int16 and samples.dtype == np.float32
+    assert abs(len(pcm) - 2.5 * SAMPLE_RATE) < SAMPLE_RATE // 100  # resampled to 16 kHz mono
+    np.testing.assert_array_equal(samples, pcm.astype(np.float32) / 32768.0)
+    assert 0.25 < float(np.abs(samples).max()) < 0.35
+
+
+def test_what_is_not_audio_is_said(tmp_path) -> None:
+    bad = tmp_path / "notes.mp3"
+    bad.write_text("not audio")
+    with pytest.raises(AudioSourceError, match="not audio in a format captioner reads"):
+        decode_pcm16(str(bad))
+    with pytest.raises(AudioSourceError, match="does not exist"):
+        decode_pcm16(str(tmp_path / "gone.wav"))
+    empty = write_wav(tmp_path / "empty.wav", np.zeros(0, np.float32))
+    with pytest.raises(AudioSourceError, match="holds no audio"):
+        decode_file(str(empty))
+    assert len(read_wav(write_wav(tmp_path / "one.wav", np.zeros(SAMPLE_RATE, np.float32)))) == SAMPLE_RATE
