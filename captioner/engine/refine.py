@@ -223,7 +223,7 @@ class Session:
     @property
     def refined(self) -> bool:
         """Whether the session's files are a refined transcript (the live ones set aside)."""
-        return self.path(".srt", LIVE).exists() or self.path(".txt", LIVE).exists()
+        return any(self.path(fmt.suffix, LIVE).exists() for fmt in live_formats())
 
     @property
     def model(self) -> str:
