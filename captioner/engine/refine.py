@@ -24,12 +24,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from faster_whisper.transcribe import restore_speech_timestamps
 
 from captioner import files
 from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
+from captioner.engine.filters import SegmentScore, is_invented
 from captioner.engine.segmenter import SegmentClosed, SegmenterConfig, SegmentOpened, VadSegmenter
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
@@ -42,7 +42,9 @@ from captioner.subtitles.formats import FORMATS, live_formats
 BEAM_SIZE = 5
 CHUNK_PAD_S = 0.4  # silence kept around each stretch of speech decoded (faster-whisper's own VAD pads as much)
 LONG_SILENCE_S = 2.0  # only silences longer than this are cut out; shorter pauses stay, as spoken
-PIECE_S = 600.0  # the most speech decoded in one call: an hour's features at once would take gigabytes
+WINDOW_S = 30.0  # Whisper's window
+PIECE_S = 120.0  # the most audio handed to faster-whisper at once: an hour's features at once would take gigabytes
+CONDITION = True  # each window's decoding is prompted with the text before it (faster-whisper's default)
 FEED_BLOCK = 30 * SAMPLE_RATE  # audio handed to the voice detector at a time
 LIVE, REFINED = ".live", ".refined"
 TRANSCRIPT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS)
@@ -65,8 +67,11 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
     `audio`: float32, or int16 as `decode_pcm16` gives (half the memory: a recording of an hour is decoded whole);
     `model`: a faster-whisper WhisperModel; `language` None detects it (multilingual models; English-only ones
     always decode English); `progress(seconds)` hears how far into the audio the decoding is; Cancelled is raised
-    once `cancel` is set. The speech is decoded in pieces of at most `PIECE_S` seconds, cut at long silences, so
-    memory stays bounded however long the recording is.
+    once `cancel` is set.
+
+    The speech is decoded in the windows `decode_windows` cuts (faster-whisper's clip timestamps), handed to
+    faster-whisper a piece of at most `PIECE_S` seconds at a time, so memory stays bounded however long the
+    recording is.
     """
     if isinstance(model, ShortWindowWhisper):
         model.window_frames = FULL_WINDOW_FRAMES
@@ -75,21 +80,29 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
     heard = live_segments(audio)
     onsets = [onset for _start, onset, _end in heard]
     events: list[CaptionEvent] = []
-    for piece in pieces(chunks_of(heard, len(audio))):
-        speech = np.concatenate([as_float(audio[c["start"]:c["end"]]) for c in piece])
-        segments, _info = model.transcribe(speech, language=language, beam_size=BEAM_SIZE, word_timestamps=True, vad_filter=False,
+    for piece in pieces(decode_windows(heard, len(audio))):
+        offset = piece[0][0]
+        clips = [round((x - offset) / SAMPLE_RATE, 3) for window in piece for x in window]
+        segments, _info = model.transcribe(as_float(audio[offset:piece[-1][1]]), language=language, beam_size=BEAM_SIZE,
+                                           word_timestamps=True, clip_timestamps=clips, condition_on_previous_text=CONDITION,
                                            hotwords=vocabulary.strip() or None)
-        del speech
-        for segment in restore_speech_timestamps(segments, piece, SAMPLE_RATE):  # back on the recording's clock
+        for segment in segments:
             if cancel is not None and cancel.is_set():
                 raise Cancelled
-            words = tuple(after_onsets(segment_words(segment), onsets))
+            words = tuple(after_onsets([replace(w, start=w.start + offset, end=w.end + offset) for w in segment_words(segment)], onsets))
             text = join_words(words)
             if text:
                 events.append(CaptionEvent(len(events) + 1, words[0].start, max(words[-1].end, words[0].start + 1), text,
                                            final=True, words=words, stable=len(text), channel=label))
             if progress is not None:
-                progress(min(segment.end, len(audio) / SAMPLE_RATE))
+                progress(min(segment.end + offset / SAMPLE_RATE, len(audio) / SAMPLE_RATE))
+    for start, onset, end in heard:  # speech the window's decoding passed over: decoded alone, as the live engine does
+        if cancel is not None and cancel.is_set():
+            raise Cancelled
+        if not any(word.start < end and word.end > onset for e in events for word in e.words):
+            events += _decode_alone(model, audio, start, end, onsets, language=language, vocabulary=vocabulary, label=label)
+    events.sort(key=lambda e: e.start)
+    events = [replace(e, id=n) for n, e in enumerate(events, 1)]
     if cancel is not None and cancel.is_set():
         raise Cancelled
     if progress is not None:
@@ -97,25 +110,33 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
     return events
 
 
+def _decode_alone(model, audio: np.ndarray, start: int, end: int, onsets: Sequence[int], *, language: str | None, vocabulary: str,
+                  label: str) -> list[CaptionEvent]:
+    """One live segment decoded by itself (with `CHUNK_PAD_S` around it): Whisper sometimes passes over a quiet
+    sentence between louder ones in a window, and a refined transcript must not lose what the live one would have.
+    What the live engine's filters judge not to be speech (Whisper's no-speech rule, loops, fillers in noise) is
+    left out."""
+    pad = round(CHUNK_PAD_S * SAMPLE_RATE)
+    offset = max(0, start - pad)
+    clip = as_float(audio[offset:min(len(audio), end + pad)])
+    rms = float(np.sqrt(np.mean(clip * clip))) if len(clip) else 0.0
+    segments, _info = model.transcribe(clip, language=language, beam_size=BEAM_SIZE, word_timestamps=True,
+                                       condition_on_previous_text=False, hotwords=vocabulary.strip() or None)
+    events = []
+    for segment in segments:
+        if is_invented(SegmentScore(segment.text, segment.no_speech_prob, segment.avg_logprob, segment.compression_ratio), rms):
+            continue
+        words = tuple(after_onsets([replace(w, start=w.start + offset, end=w.end + offset) for w in segment_words(segment)], onsets))
+        text = join_words(words)
+        if text:
+            events.append(CaptionEvent(0, words[0].start, max(words[-1].end, words[0].start + 1), text, final=True, words=words,
+                                       stable=len(text), channel=label))
+    return events
+
+
 def as_float(audio: np.ndarray) -> np.ndarray:
     """Samples as float32 in [-1, 1): int16 scaled, float32 as it is."""
     return audio.astype(np.float32) / 32768.0 if audio.dtype == np.int16 else np.asarray(audio, np.float32)
-
-
-def pieces(chunks: Sequence[dict[str, int]], piece_s: float | None = None) -> list[list[dict[str, int]]]:
-    """Chunks grouped in order into pieces of at most `piece_s` (default `PIECE_S`) seconds of audio each (a longer
-    chunk is a piece alone)."""
-    piece_s = PIECE_S if piece_s is None else piece_s
-    out: list[list[dict[str, int]]] = []
-    length = 0
-    for chunk in chunks:
-        size = chunk["end"] - chunk["start"]
-        if not out or length + size > piece_s * SAMPLE_RATE:
-            out.append([])
-            length = 0
-        out[-1].append(chunk)
-        length += size
-    return out
 
 
 def live_segments(audio: np.ndarray, config: SegmenterConfig = SegmenterConfig()) -> list[tuple[int, int, int]]:
@@ -135,6 +156,47 @@ def live_segments(audio: np.ndarray, config: SegmenterConfig = SegmenterConfig()
     return segments
 
 
+def decode_windows(segments: Sequence[tuple[int, int, int]], length: int) -> list[tuple[int, int]]:
+    """The windows the refine decodes, (start, end) in samples, from the live segments (start, onset, end) of audio
+    `length` samples long: consecutive segments grouped while they fit in one Whisper window (`WINDOW_S`, less the
+    padding); a pause between two windows of up to `LONG_SILENCE_S` is cut in its middle (nothing is dropped), a
+    longer silence is left out but for `CHUNK_PAD_S` on either side.
+
+    Each window is decoded on its own, from its start: Whisper sees up to 30 s around every word, as it was
+    trained, and a window never starts inside a word; faster-whisper's long-form seeking over the whole recording
+    instead restarted windows mid-phrase and skipped whole sentences (measured: a third of one recording's words).
+    The segments are the live engine's own, not faster-whisper's Silero VAD, because that one misses whole passages
+    of quiet, whispered and telephone speech that the live captions have (measured: half of an 8 kHz telephone
+    recording), and a refined transcript must never lose what the live one had.
+    """
+    pad, long_silence = round(CHUNK_PAD_S * SAMPLE_RATE), round(LONG_SILENCE_S * SAMPLE_RATE)
+    groups: list[list[int]] = []
+    for start, _onset, end in segments:
+        if groups and end - groups[-1][0] <= WINDOW_S * SAMPLE_RATE - 2 * pad:
+            groups[-1][1] = end
+        else:
+            groups.append([start, end])
+    windows = []
+    for n, (start, end) in enumerate(groups):
+        before = groups[n - 1][1] if n else None
+        after = groups[n + 1][0] if n + 1 < len(groups) else None
+        start = (before + start) // 2 if before is not None and start - before <= long_silence else max(0, start - pad)
+        end = (end + after) // 2 if after is not None and after - end <= long_silence else min(length, end + pad)
+        windows.append((start, end))
+    return windows
+
+
+def pieces(windows: Sequence[tuple[int, int]], piece_s: float | None = None) -> list[list[tuple[int, int]]]:
+    """Windows grouped in order into pieces spanning at most `piece_s` (default `PIECE_S`) seconds each."""
+    piece_s = PIECE_S if piece_s is None else piece_s
+    out: list[list[tuple[int, int]]] = []
+    for window in windows:
+        if not out or window[1] - out[-1][0][0] > piece_s * SAMPLE_RATE:
+            out.append([])
+        out[-1].append(window)
+    return out
+
+
 def after_onsets(words: Sequence[Word], onsets: Sequence[int]) -> list[Word]:
     """Words that start no earlier than the voice they belong to: Whisper dates the first word after a silence from the
     start of the audio it was given, which holds the silence before the voice. `onsets`: the first voiced sample of
@@ -148,32 +210,6 @@ def after_onsets(words: Sequence[Word], onsets: Sequence[int]) -> list[Word]:
             word = replace(word, start=onset)
         out.append(word)
     return out
-
-
-def speech_chunks(audio: np.ndarray, config: SegmenterConfig = SegmenterConfig()) -> list[dict[str, int]]:
-    """The stretches of `audio` the live engine's voice detector (webrtcvad, the live segmenter's rules) hears as
-    speech, each widened by `CHUNK_PAD_S` on both sides and joined across pauses up to `LONG_SILENCE_S`:
-    [{"start", "end"}] in samples.
-
-    The refine decodes these, not the whole recording: silence costs no decoding and gives Whisper nothing to
-    make words of. They are the live engine's own, not faster-whisper's Silero VAD, because that one misses
-    whole passages of quiet, whispered and telephone speech that the live captions have (measured: half of
-    an 8 kHz telephone recording), and a refined transcript must never lose what the live one had.
-    """
-    return chunks_of(live_segments(audio, config), len(audio))
-
-
-def chunks_of(segments: Sequence[tuple[int, int, int]], length: int) -> list[dict[str, int]]:
-    """`speech_chunks` of the live segments (start, onset, end) of audio `length` samples long."""
-    pad = round(CHUNK_PAD_S * SAMPLE_RATE)
-    chunks: list[dict[str, int]] = []
-    for start, _onset, end in segments:
-        start, end = max(0, start - pad), min(length, end + pad)
-        if chunks and start - chunks[-1]["end"] <= round(LONG_SILENCE_S * SAMPLE_RATE):
-            chunks[-1]["end"] = max(chunks[-1]["end"], end)
-        else:
-            chunks.append({"start": start, "end": end})
-    return chunks
 
 
 def sentences(event: CaptionEvent) -> list[CaptionEvent]:

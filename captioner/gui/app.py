@@ -25,6 +25,7 @@ from captioner.gui.hotkeys import CLICK_THROUGH, SHOW_OVERLAY, START_STOP, Globa
 from captioner.gui.level_monitor import LevelMonitor
 from captioner.gui.main_window import MainWindow
 from captioner.gui.overlay import CaptionOverlay
+from captioner.gui.qt_platform import apply_platform_choice
 from captioner.gui.resources import app_icon, style_sheet
 from captioner.gui.settings_dialog import SettingsDialog
 from captioner.gui.settings_store import SettingsStore
@@ -223,6 +224,8 @@ class CaptionerApp(QObject):
 def run(argv: list[str] | None = None, *, settings_path: str | Path | None = None) -> int:
     """Open the app; returns the exit code once it quits."""
     logging.basicConfig(level=logging.WARNING, format="captioner: %(levelname)s: %(message)s")
+    if QApplication.instance() is None:
+        apply_platform_choice()  # through Xwayland in a Wayland session (captioner/gui/qt_platform.py)
     app = QApplication.instance() or QApplication(sys.argv if argv is None else argv)
     app.setApplicationName("captioner")
     app.setApplicationDisplayName("Captioner")

@@ -12,15 +12,18 @@ from captioner.audio.recorder import SessionRecorder
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.refine import (
     LONG_SILENCE_S,
+    WINDOW_S,
     Cancelled,
     NothingToRefine,
     after_onsets,
     decode_audio_file,
+    decode_windows,
     find_session,
+    live_segments,
+    pieces,
     refine_session,
     save_transcript,
     sentences,
-    speech_chunks,
 )
 from captioner.engine.segmenter import SegmentClosed, VadSegmenter
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
@@ -166,36 +169,34 @@ def test_a_meeting_session_records_both_sides_and_its_refine_keeps_them_apart(tm
 
 
 def test_the_refine_decodes_every_stretch_the_live_engine_hears_and_leaves_long_silences_out() -> None:
-    audio, voiced = layout([(1.0, False), (1.2, True), (0.9, False), (0.8, True), (1.5, False), (2.0, True), (6.0, False),
+    audio, voiced = layout([(1.0, False), (1.2, True), (0.9, False), (0.8, True), (1.5, False), (2.0, True), (25.0, False),
                             (1.0, True), (4.0, False)])
-    chunks = speech_chunks(audio)
+    heard = live_segments(audio)
+    windows = decode_windows(heard, len(audio))
     segmenter = VadSegmenter()
     live = [(e.start, e.end) for e in [*segmenter.feed(audio), *segmenter.flush()] if isinstance(e, SegmentClosed)]
-    assert live, "the live segmenter hears the voiced stretches"
+    assert live and live == [(start, end) for start, _onset, end in heard]  # the live engine's own segments
     for start, end in [*voiced, *live]:  # all the speech, and all the live engine would decode, is decoded
-        assert any(c["start"] <= start and end <= c["end"] for c in chunks), (start, end, chunks)
-    assert len(chunks) == 2  # pauses up to LONG_SILENCE_S stay in (as spoken); the 6 s silence is cut out
-    gap = chunks[1]["start"] - chunks[0]["end"]
-    assert gap > LONG_SILENCE_S * SAMPLE_RATE
-    assert chunks[1]["end"] < len(audio) - 3 * SAMPLE_RATE  # and the silence at the end
-    assert speech_chunks(quiet(10.0)) == []
+        assert any(w_start <= start and end <= w_end for w_start, w_end in windows), (start, end, windows)
+    assert len(windows) == 2 and all(end - start <= WINDOW_S * SAMPLE_RATE for start, end in windows)
+    assert windows[1][0] - windows[0][1] > LONG_SILENCE_S * SAMPLE_RATE  # the 25 s silence is left out
+    assert windows[1][1] < len(audio) - 3 * SAMPLE_RATE  # and the silence at the end
+    assert decode_windows(live_segments(quiet(10.0)), 10 * SAMPLE_RATE) == []
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("form", ["float32", "int16 in pieces"])
-def test_a_recording_with_long_silences_is_decoded_on_its_own_clock(speech, tiny_transcriber, form, monkeypatch) -> None:
-    from captioner.engine import refine
-
-    audio = place(30.0, [(2.0, speech[FIRST]), (20.0, speech[SECOND])])
-    if form != "float32":  # as a recording is decoded (half the memory), each stretch of speech a piece of its own
-        audio = np.round(audio * 32767).astype(np.int16)
-        monkeypatch.setattr(refine, "PIECE_S", 6.0)
-        assert len(refine.pieces(speech_chunks(audio))) == 2
-    events = decode_audio_file(tiny_transcriber.model, audio)
-    text = " ".join(e.text for e in events)
-    assert wer(FIRST + " " + SECOND, text) <= 0.2
-    second = next(e for e in events if "kitchen" in e.text.lower())
-    assert 19.5 * SAMPLE_RATE <= second.start <= 21.0 * SAMPLE_RATE  # times are the recording's, silences cut out or not
+def test_windows_hold_whole_segments_and_short_pauses_between_them_are_cut_in_the_middle() -> None:
+    s = SAMPLE_RATE
+    # 12 phrases of 2.5 s, 1 s apart (41.5 s), then one more after 50 s of silence
+    segments = [(round((3.5 * k) * s), round((3.5 * k + 0.3) * s), round((3.5 * k + 2.5) * s)) for k in range(12)]
+    segments.append((round(92.0 * s), round(92.3 * s), round(95.0 * s)))
+    windows = decode_windows(segments, 100 * s)
+    assert all(end - start <= WINDOW_S * s for start, end in windows)
+    assert windows[0][1] == windows[1][0]  # contiguous: a 1 s pause between windows is cut at its middle, nothing dropped
+    cut = windows[0][1]
+    assert any(end < cut and cut - end == round(0.5 * s) for _start, _onset, end in segments)  # ... in its middle
+    for start, _onset, end in segments:  # no segment is split
+        assert sum(1 for w_start, w_end in windows if w_start <= start and end <= w_end) == 1
+    assert windows[-1] == (round(91.6 * s), round(95.4 * s))  # after a long silence: the segment and CHUNK_PAD_S around it
 
 
 def test_a_transcribed_recording_is_saved_whole_and_never_over_another(tmp_path) -> None:
@@ -217,10 +218,27 @@ def test_a_word_dated_from_the_silence_before_a_voice_starts_with_the_voice() ->
     assert after_onsets(words, []) == words
 
 
-def test_speech_is_decoded_in_pieces_cut_at_long_silences() -> None:
-    from captioner.engine.refine import pieces
-
+def test_windows_are_handed_over_in_pieces_of_bounded_length() -> None:
     s = SAMPLE_RATE
-    chunks = [{"start": 0, "end": 4 * s}, {"start": 10 * s, "end": 13 * s}, {"start": 20 * s, "end": 40 * s}, {"start": 50 * s, "end": 51 * s}]
-    assert pieces(chunks, 8.0) == [chunks[:2], [chunks[2]], [chunks[3]]]  # a chunk longer than a piece is one alone
-    assert pieces(chunks, 600.0) == [chunks] and pieces([], 8.0) == []
+    windows = [(0, 4 * s), (4 * s, 13 * s), (20 * s, 40 * s), (50 * s, 51 * s)]
+    assert pieces(windows, 15.0) == [windows[:2], [windows[2]], [windows[3]]]  # a window is never split
+    assert pieces(windows, 600.0) == [windows] and pieces([], 8.0) == []
+
+
+@pytest.mark.slow
+def test_speech_a_window_passed_over_is_decoded_alone(speech, tiny_transcriber, monkeypatch) -> None:
+    from captioner.engine import refine
+
+    audio = place(24.0, [(1.0, speech[FIRST]), (9.0, speech[SECOND]), (17.0, speech[THIRD])])
+    heard = live_segments(audio)
+    assert len(heard) >= 3
+    windows = decode_windows(heard, len(audio))
+    second = next(seg for seg in heard if seg[1] > 8.5 * SAMPLE_RATE)
+    # the windows' decoding as if Whisper had passed over the second sentence: its stretch left out of every window
+    monkeypatch.setattr(refine, "decode_windows", lambda segments, length: [(0, second[0]), (second[2], length)])
+    assert windows  # (the real windows hold it)
+    events = decode_audio_file(tiny_transcriber.model, audio)
+    assert wer(" ".join((FIRST, SECOND, THIRD)), " ".join(e.text for e in events)) <= 0.2
+    assert [e.start for e in events] == sorted(e.start for e in events) and [e.id for e in events] == list(range(1, len(events) + 1))
+    kitchen = next(e for e in events if "kitchen" in e.text.lower())
+    assert second[0] <= kitchen.start and kitchen.end <= second[2] + round(0.4 * SAMPLE_RATE)

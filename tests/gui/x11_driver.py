@@ -3,6 +3,9 @@
     python -m tests.gui.x11_driver app SETTINGS_JSON   # the real app; answers "state" on stdin with a JSON line
     python -m tests.gui.x11_driver target X Y W H      # a plain window that prints each mouse press it gets
 
+X11_DRIVER_PLATFORM=app lets the program choose its Qt platform as the app does (Xwayland in a
+Wayland session); X11_DRIVER_PLATFORM=wayland runs it as a native Wayland client; default xcb.
+
 Each prints "ready" once its windows are on screen. The app also prints "overlay-press" when the
 overlay itself gets a mouse press, so a test can tell which window a click reached; the target
 prints "target-press" and "target-key" for the presses it gets.
@@ -63,6 +66,7 @@ def run_app(settings_path: str) -> int:
             "banner": app.window.message_bar.text,
             "shortcuts": app.shortcuts.bindings,
             "shortcuts_problem": app.shortcuts_problem,
+            "platform": QApplication.platformName(),
         }
 
     def command() -> None:
@@ -107,6 +111,11 @@ def run_target(x: int, y: int, w: int, h: int) -> int:
 
 
 if __name__ == "__main__":
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    if os.environ.get("X11_DRIVER_PLATFORM") == "app":  # the app's own choice (captioner/gui/qt_platform.py)
+        from captioner.gui.qt_platform import apply_platform_choice
+
+        apply_platform_choice()
+    else:
+        os.environ["QT_QPA_PLATFORM"] = os.environ.get("X11_DRIVER_PLATFORM") or "xcb"
     kind, *args = sys.argv[1:]
     sys.exit(run_app(*args) if kind == "app" else run_target(*map(int, args)))
