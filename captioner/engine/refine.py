@@ -29,7 +29,7 @@ from captioner import files
 from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
-from captioner.engine.filters import SegmentScore, is_invented
+from captioner.engine.filters import SegmentScore, drop_repeated_runs, is_invented
 from captioner.engine.segmenter import SegmentClosed, SegmenterConfig, SegmentOpened, VadSegmenter
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
@@ -79,8 +79,9 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
         language = "en"
     heard = live_segments(audio)
     onsets = [onset for _start, onset, _end in heard]
+    windows = decode_windows(heard, len(audio))
     events: list[CaptionEvent] = []
-    for piece in pieces(decode_windows(heard, len(audio))):
+    for piece in pieces(windows):
         offset = piece[0][0]
         clips = [round((x - offset) / SAMPLE_RATE, 3) for window in piece for x in window]
         segments, _info = model.transcribe(as_float(audio[offset:piece[-1][1]]), language=language, beam_size=BEAM_SIZE,
@@ -96,6 +97,7 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
                                            final=True, words=words, stable=len(text), channel=label))
             if progress is not None:
                 progress(min(segment.end + offset / SAMPLE_RATE, len(audio) / SAMPLE_RATE))
+    events = [e for w in windows for e in without_repeats([e for e in events if w[0] <= e.start < w[1]])]
     for start, onset, end in heard:  # speech the window's decoding passed over: decoded alone, as the live engine does
         if cancel is not None and cancel.is_set():
             raise Cancelled
@@ -108,6 +110,23 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
     if progress is not None:
         progress(len(audio) / SAMPLE_RATE)  # the rest was silence
     return events
+
+
+def without_repeats(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
+    """One window's captions without the runs of words that repeat an earlier run of theirs word for word (the live
+    engine's rule for a decoder repeating itself: a window's tail decoded again after its last sentence writes that
+    sentence twice); a caption left without words goes."""
+    words = [(n, word) for n, e in enumerate(events) for word in e.words]
+    kept = drop_repeated_runs(words, key=lambda item: item[1].text)
+    if len(kept) == len(words):
+        return list(events)
+    out = []
+    for n, e in enumerate(events):
+        mine = tuple(word for k, word in kept if k == n)
+        if mine:
+            text = join_words(mine)
+            out.append(replace(e, start=mine[0].start, end=max(mine[-1].end, mine[0].start + 1), text=text, words=mine, stable=len(text)))
+    return out
 
 
 def _decode_alone(model, audio: np.ndarray, start: int, end: int, onsets: Sequence[int], *, language: str | None, vocabulary: str,

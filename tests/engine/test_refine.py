@@ -242,3 +242,17 @@ def test_speech_a_window_passed_over_is_decoded_alone(speech, tiny_transcriber, 
     assert [e.start for e in events] == sorted(e.start for e in events) and [e.id for e in events] == list(range(1, len(events) + 1))
     kitchen = next(e for e in events if "kitchen" in e.text.lower())
     assert second[0] <= kitchen.start and kitchen.end <= second[2] + round(0.4 * SAMPLE_RATE)
+
+
+def test_a_window_that_wrote_a_sentence_twice_keeps_it_once() -> None:
+    from captioner.engine.refine import without_repeats
+
+    def caption(n: int, text: str, at: int) -> CaptionEvent:
+        words = tuple(Word(f" {w}", at + k * 4000, at + (k + 1) * 4000) for k, w in enumerate(text.split()))
+        return CaptionEvent(n, words[0].start, words[-1].end, text, final=True, words=words)
+
+    said = caption(1, "There is going to be no voiced speech here.", 0)
+    again = caption(2, "There is going to be no voiced speech here.", 40000)
+    other = caption(3, "Then something else.", 80000)
+    assert [e.text for e in without_repeats([said, again, other])] == [said.text, other.text]
+    assert without_repeats([said, other]) == [said, other]  # nothing repeated: as it was
