@@ -46,8 +46,8 @@ if str(REPO) not in sys.path:
 
 from benchmarks import evalset, metrics, modelpaths, runners  # noqa: E402
 from benchmarks.report import f, pc  # noqa: E402
-
 from captioner.events import SAMPLE_RATE as SR  # noqa: E402
+
 EDGE_S = 0.25  # a word this close to a segment's edge (outside it, or inside a max-length cut) was cut
 STAGES = ("no_segment", "too_short", "cut", "filter", "merge", "decoded", "segment")
 
@@ -335,7 +335,7 @@ def run_model(spec: str, files, engine_cfg, decode, args, log=print) -> dict:
 
         def seg_offline(s: Seg) -> str:
             a, b = int(s.start * SR), int(s.end * SR)
-            return offline_segment(tr.model, runners.pad_audio(audio, args.pad_s)[a:b])
+            return offline_segment(tr.model, runners.pad_audio(audio, args.pad_s)[a:b])  # noqa: B023 (called in this iteration)
 
         att = attribute(refs, figs[0]["text"], off.text, segs, passes, seg_offline)
         offm = metrics.offline_figures(off, bf)
@@ -432,7 +432,7 @@ def curve(dirs: list[Path], knob: str) -> str:
 
 
 def main(argv=None) -> int:
-    from benchmarks.live_vs_offline import _clean, add_engine_args, configs_from_args, describe, engine_fingerprint, machine
+    from benchmarks.live_vs_offline import add_engine_args, configs_from_args, describe, engine_fingerprint, machine, strict_json
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--half", choices=("tune", "report"))
@@ -475,7 +475,7 @@ def main(argv=None) -> int:
         md += (f"\n{name}: filter rules {p_all['filter_rules']}; clauses lost whole live: {p_all['clauses_lost_whole']}; "
                f"offline: {p_all['clauses_lost_whole_offline']}\n")
     (out / "attribution.md").write_text(md)
-    (out / "attribution.json").write_text(json.dumps(_clean(info), indent=1, default=str))
+    (out / "attribution.json").write_text(json.dumps(strict_json(info), indent=1, default=str))
     print(md)
     print(f"wrote {out}")
     return 0

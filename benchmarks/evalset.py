@@ -39,10 +39,10 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.dataset import DEFAULT_SPEECH_DIR, BenchFile, load_file
+from benchmarks.benchfile import DEFAULT_SPEECH_DIR, BenchFile, load_file
 from benchmarks.modelpaths import DEFAULT_CACHE
-
 from captioner.events import SAMPLE_RATE as SR
+
 PHONE_SR = 8000
 SEED = 20261123
 

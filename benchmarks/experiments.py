@@ -19,7 +19,7 @@ import zlib
 import numpy as np
 
 from captioner.engine.filters import SegmentScore, collapse_repeats, is_invented
-from captioner.engine.transcriber import FULL_WINDOW_FRAMES, Transcriber, Transcript, segment_words, join_words, token_budget, window_frames
+from captioner.engine.transcriber import FULL_WINDOW_FRAMES, Transcriber, Transcript, join_words, segment_words, token_budget, window_frames
 
 KNOWN = ("own-cr", "loop-retry")
 

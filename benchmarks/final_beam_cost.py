@@ -25,7 +25,6 @@ if str(REPO) not in sys.path:
 
 from benchmarks import evalset, modelpaths  # noqa: E402
 from benchmarks.attribution import segments  # noqa: E402
-
 from captioner.events import SAMPLE_RATE as SR  # noqa: E402
 
 

@@ -35,8 +35,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks import dataset, modelpaths  # noqa: E402
-from captioner.events import SAMPLE_RATE  # noqa: E402
 from benchmarks.longsession import check_files, drift, looped_speech, run_session  # noqa: E402
+from captioner.events import SAMPLE_RATE  # noqa: E402
 
 RESULTS = REPO / "benchmarks" / "results"
 LEFT_OUT = (dataset.MAIN_STEM, dataset.NOISE_STEM)

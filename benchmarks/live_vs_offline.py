@@ -281,7 +281,7 @@ def main(argv=None) -> int:
     report.plot(png, f"{main_file.stem} (live run 1 of {args.repeat}; simulated clock)", main_file, plot_rows)
     md = render(info, files, main_file, summary_rows, main_rows, file_rows, rt_rows, png.name, all_stalls)
     (out / "report.md").write_text(md)
-    (out / "results.json").write_text(json.dumps(_clean(info), indent=1, default=_json_default))
+    (out / "results.json").write_text(json.dumps(strict_json(info), indent=1, default=_json_default))
     print(md)
     print(f"wrote {out}/results.json, report.md, timeline.png ({info['elapsed_s']:.0f} s)")
     return 0
@@ -340,14 +340,14 @@ def _events(run) -> list[dict]:
              "text": e.text, "stable": e.stable} for t, e in run.events]
 
 
-def _clean(o):
+def strict_json(o):
     """NaN -> null, tuples -> lists, recursively (strict JSON)."""
     if isinstance(o, float) and math.isnan(o):
         return None
     if isinstance(o, dict):
-        return {str(k): _clean(v) for k, v in o.items()}
+        return {str(k): strict_json(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)):
-        return [_clean(v) for v in o]
+        return [strict_json(v) for v in o]
     return o
 
 

@@ -157,7 +157,8 @@ def _f(x: float, digits: int = 2) -> str:
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| model | run | WER % (all / You / Others) | label accuracy % | final latency p50 / p90 s: You | … Others | compute s per audio s | echo rule: words removed (user's own, in turns) | doubled words |",
+    lines = ["| model | run | WER % (all / You / Others) | label accuracy % | final latency p50 / p90 s: You | … Others "
+             "| compute s per audio s | echo rule: words removed (user's own, in turns) | doubled words |",
              "|---|---|---|---|---|---|---|---|---|"]
     for res in results:
         for variant, r in res["rows"].items():

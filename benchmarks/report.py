@@ -114,13 +114,13 @@ def plot(path, title: str, bench_file, per_model: list[tuple]) -> None:
         for t, e in run.events:
             if not e.final and e.text:
                 tl.plot([t], [1.55], marker="|", color="tab:red", ms=5)
-        for t, e in first.values():
+        for t, _e in first.values():
             tl.plot([t], [1.55], marker="v", color="tab:red", ms=4)
         if off is not None:
             for s in off.segments:
                 tl.broken_barh([(s["start"], s["end"] - s["start"])], (0.65, 0.7), color="tab:green", alpha=0.6)
         if bench_file.speech_spans is not None:
-            for t, e in finals:
+            for _t, e in finals:
                 for w in e.words:
                     if not any(w.start / SR < b and w.end / SR > a for a, b in bench_file.speech_spans):
                         tl.plot([w.start / SR], [2.45], marker="*", color="crimson", ms=8)

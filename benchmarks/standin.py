@@ -217,7 +217,7 @@ class StandinWhisper(ShortWindowWhisper):
 
 def load(name: str, options=None, *, threads: int | None = None):
     """A Transcriber on the stand-in for `name` (built on first use), with `decode_options(options)`."""
-    from captioner.engine.models import cpu_threads
+    from captioner.engine.hardware import cpu_threads
     from captioner.engine.transcriber import Transcriber
 
     model = StandinWhisper(str(build(name)), device="cpu", compute_type="int8", cpu_threads=threads or cpu_threads())

@@ -25,7 +25,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks import dataset, metrics, modelpaths, runners  # noqa: E402
-from benchmarks.live_vs_offline import _clean, add_engine_args, configs_from_args, describe, engine_fingerprint  # noqa: E402
+from benchmarks.live_vs_offline import add_engine_args, configs_from_args, describe, engine_fingerprint, strict_json  # noqa: E402
 from benchmarks.report import f, pc  # noqa: E402
 
 VARIANTS: dict[str, dict] = {
@@ -84,8 +84,8 @@ def main(argv=None) -> int:
     add_engine_args(p)
     args = p.parse_args(argv)
 
-    from captioner.audio.sources import decode_file
     from benchmarks.experiments import ExperimentalTranscriber
+    from captioner.audio.sources import decode_file
     from captioner.engine.transcriber import Transcriber
     files = [dataset.load_file(x, args.speech_dir) for x in args.files] if args.files else dataset.load_set("main", args.speech_dir)
     audio = {bf.stem: decode_file(str(bf.path)) for bf in files}
@@ -111,7 +111,7 @@ def main(argv=None) -> int:
         settings.update(old.get("settings", {}))
 
     def save() -> None:
-        (out / "tune.json").write_text(json.dumps(_clean({
+        (out / "tune.json").write_text(json.dumps(strict_json({
             "started": started.isoformat(timespec="seconds"), "command": " ".join(sys.argv), "model": name, "folder": str(folder),
             "engine_code": engine_fingerprint(),
             "files": [bf.stem for bf in files], "repeat": args.repeat, "settings": settings,

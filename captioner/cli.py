@@ -15,6 +15,7 @@ from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.engine.catalogue import DEFAULT_MODEL, ModelRequest, default_model, model_label
 from captioner.engine.model_errors import (
     ComputeTypeUnsupported,
+    CudaLibraryMissing,
     DeviceUnavailable,
     FolderMissing,
     LanguageUnsupported,
@@ -23,10 +24,12 @@ from captioner.engine.model_errors import (
 )
 from captioner.events import SAMPLE_RATE, SessionError, SessionStatus
 from captioner.files import remove_if_empty
+from captioner.subtitles.formats import FORMATS, live_formats
 
 # the command line's own way out for the advice of a model error
 _HINTS: dict[type[ModelError], str] = {
     DeviceUnavailable: "--compute-device cpu or --compute-device auto",
+    CudaLibraryMissing: "--compute-device cpu",
     UnknownDevice: "--compute-device",
     ComputeTypeUnsupported: "--compute-type auto",
     LanguageUnsupported: "--language en",
@@ -47,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     src = cap.add_mutually_exclusive_group()
     src.add_argument("--input", metavar="FILE", help="an audio file (wav, flac, mp3, ...)")
     src.add_argument("--device", metavar="ID", help="an input device id or name from `captioner devices` (default: the system's default input; 'default' names it beside --system-audio)")
-    cap.add_argument("--system-audio", metavar="OUTPUT", nargs="?", const="", default=None, help="caption what the computer plays on OUTPUT (an output from `captioner devices`; without one: the default output, followed when it changes); with --device, the microphone too, each caption labelled")
+    cap.add_argument("--system-audio", metavar="OUTPUT", nargs="?", const="", default=None,
+                     help="caption what the computer plays on OUTPUT (an output from `captioner devices`; without one: the default output, "
+                     "followed when it changes); with --device, the microphone too, each caption labelled")
     cap.add_argument("--mic-label", default=DEFAULT_LABELS[MICROPHONE], help=f"label of microphone captions with --system-audio (default {DEFAULT_LABELS[MICROPHONE]!r})")
     cap.add_argument("--system-label", default=DEFAULT_LABELS[SYSTEM], help=f"label of system-audio captions (default {DEFAULT_LABELS[SYSTEM]!r})")
     cap.add_argument("--srt-labels", action="store_true", help="begin each SRT cue with its label (TXT always has it, VTT as a voice tag)")
@@ -60,9 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--no-interim", action="store_true", help="only final captions")
     cap.add_argument("--vocabulary", metavar="TERMS|FILE", default="",
                      help="names and terms to expect, comma-separated (\"Ana Pereira, Kubernetes\"), or a text file of them")
-    cap.add_argument("--srt", metavar="OUT", help="write subtitles here as they are made")
-    cap.add_argument("--txt", metavar="OUT", help="write the plain transcript here as it is made")
-    cap.add_argument("--overwrite", action="store_true", help="replace existing --srt/--txt files")
+    for fmt in live_formats():
+        cap.add_argument(f"--{fmt.name}", metavar="OUT", help=fmt.live_help)
+    cap.add_argument("--overwrite", action="store_true", help=f"replace existing {'/'.join(f'--{fmt.name}' for fmt in live_formats())} files")
     cap.add_argument("--keep-audio", action="store_true",
                      help="keep the session's audio beside the --srt (or --txt) file, as STEM.audio.opus (one file per side with "
                           "--system-audio), so that `captioner refine` can improve the transcript afterwards")
@@ -78,10 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     tra = sub.add_parser("transcribe", help="transcribe audio or video files the offline way, one after another, with a progress bar")
     tra.add_argument("files", metavar="FILE", nargs="+", help="any audio or video file (wav, flac, mp3, ogg, m4a, mp4, ...)")
     _offline_args(tra, model_help=f"default {DEFAULT_MODEL}")
-    tra.add_argument("--srt", metavar="OUT", help="write subtitles here (one FILE)")
-    tra.add_argument("--txt", metavar="OUT", help="write the plain transcript here (one FILE)")
-    tra.add_argument("--vtt", metavar="OUT", help="write WebVTT subtitles here (one FILE)")
-    tra.add_argument("--out-dir", metavar="DIR", help="write each FILE's transcript here as NAME.srt, NAME.txt and NAME.vtt "
+    for fmt in FORMATS:
+        tra.add_argument(f"--{fmt.name}", metavar="OUT", help=f"{fmt.help} (one FILE)")
+    tra.add_argument("--out-dir", metavar="DIR", help=f"write each FILE's transcript here as {listed([f'NAME{fmt.suffix}' for fmt in FORMATS])} "
                      "(NAME-2.* where those are taken)")
     tra.add_argument("--overwrite", action="store_true", help="replace existing output files")
 
@@ -166,7 +170,8 @@ def devices() -> int:
 
 def _output_lines() -> tuple[list, list[str]]:
     """The capturable outputs and the lines that list them (or say why there are none)."""
-    from captioner.audio.loopback import list_output_devices, no_outputs_message
+    from captioner.audio.loopback import list_output_devices
+    from captioner.audio.outputs import no_outputs_message
     from captioner.audio.sources import AudioSourceError
 
     try:
@@ -233,21 +238,18 @@ def load_transcriber(args: argparse.Namespace):
 def caption(args: argparse.Namespace) -> int:
     from captioner.audio.sources import AudioSourceError, FileSource, MicrophoneSource
     from captioner.engine.echo import EchoRule
-    from captioner.engine.meeting import MeetingSession
+    from captioner.engine.live import session_for
     from captioner.engine.pipeline import EngineConfig
     from captioner.engine.segmenter import SegmenterConfig
-    from captioner.engine.session import CaptionSession
     from captioner.engine.vocabulary import read_vocabulary
     from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
-    from captioner.subtitles.srt import LiveSrtWriter
-    from captioner.subtitles.txt import LiveTxtWriter
     from captioner.terminal import TerminalPrinter
 
     if args.realtime and not args.input:
         raise CliError("--realtime goes with --input")
     if args.system_audio is not None and args.input:
         raise CliError("--system-audio captions live sound; it does not go with --input")
-    if args.keep_audio and not (args.srt or args.txt):
+    if args.keep_audio and not live_paths(args):
         raise CliError("--keep-audio keeps the audio beside the --srt or --txt file: give one")
     channels = meeting_channels(args)
     try:
@@ -261,10 +263,10 @@ def caption(args: argparse.Namespace) -> int:
     with ExitStack() as files:
         sinks = []
         try:
-            if args.srt:
-                sinks.append(files.enter_context(LiveSrtWriter(args.srt, overwrite=args.overwrite, labels=args.srt_labels, on_notice=on_notice)))
-            if args.txt:
-                sinks.append(files.enter_context(LiveTxtWriter(args.txt, overwrite=args.overwrite, on_notice=on_notice)))
+            for fmt in live_formats():
+                if getattr(args, fmt.name):
+                    writer = fmt.open_live(getattr(args, fmt.name), overwrite=args.overwrite, labels=args.srt_labels, on_notice=on_notice)
+                    sinks.append(files.enter_context(writer))
         except SubtitleFileError as exc:
             files.close()
             remove_if_empty(*(sink.path for sink in sinks))  # the first file, when the second failed
@@ -276,7 +278,7 @@ def caption(args: argparse.Namespace) -> int:
             transcriber = load_transcriber(args)
         except CliError:
             files.close()
-            remove_if_empty(args.srt, args.txt)
+            remove_if_empty(*live_paths(args))
             raise
         transcriber.vocabulary = vocabulary
         if not args.quiet:
@@ -288,18 +290,16 @@ def caption(args: argparse.Namespace) -> int:
         def on_status(status: SessionStatus) -> None:
             if live and status.lag_s > 10 and not warned.is_set():
                 warned.set()
-                print(f"captioner: warning: captions are {status.lag_s:.0f} s behind the audio; this machine is too slow for {args.model} here. Nothing is lost, but try a smaller model or a GPU.", file=sys.stderr)
+                print(f"captioner: warning: captions are {status.lag_s:.0f} s behind the audio; this machine is too slow for {args.model} here. "
+                      "Nothing is lost, but try a smaller model or a GPU.", file=sys.stderr)
 
         def on_error(error: SessionError) -> None:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
         config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
         recorder = _recorder(args, channels, vocabulary) if args.keep_audio else None
-        if channels:
-            session = MeetingSession(channels, transcriber, config, sinks, on_status=on_status, on_error=on_error,
-                                     echo=None if args.keep_echo else EchoRule(), recorder=recorder)
-        else:
-            session = CaptionSession(source, transcriber, config, sinks, on_status=on_status, on_error=on_error, recorder=recorder)
+        session = session_for(channels or source, transcriber, config, sinks, on_status=on_status, on_error=on_error,
+                              echo=None if args.keep_echo else EchoRule(), recorder=recorder)
         files.pop_all()  # the session closes the sinks from here on
         try:
             session.start()
@@ -308,11 +308,11 @@ def caption(args: argparse.Namespace) -> int:
                 sink.close()
             if recorder is not None:
                 recorder.close()
-            remove_if_empty(args.srt, args.txt)
+            remove_if_empty(*live_paths(args))
             raise CliError(str(exc)) from exc
         say(start_line(args))
         _wait_with_interrupt(session)
-    removed = remove_if_empty(args.srt, args.txt)
+    removed = remove_if_empty(*live_paths(args))
     if removed:
         names = " and ".join(str(path) for path in removed)
         print(f"captioner: nothing was captioned, so {names} {'was' if len(removed) == 1 else 'were'} not kept", file=sys.stderr)
@@ -322,6 +322,16 @@ def caption(args: argparse.Namespace) -> int:
         else:
             _print_stats(session, source)
     return 1 if session.errors else 0
+
+
+def listed(items: list[str]) -> str:
+    """Items for people: "a, b and c"."""
+    return f"{', '.join(items[:-1])} and {items[-1]}" if len(items) > 1 else "".join(items)
+
+
+def live_paths(args: argparse.Namespace) -> list[str]:
+    """The files a `caption` session writes as it goes (--srt, --txt: the live formats), in that order."""
+    return [getattr(args, fmt.name) for fmt in live_formats() if getattr(args, fmt.name)]
 
 
 def start_line(args: argparse.Namespace) -> str:
@@ -343,7 +353,7 @@ def _recorder(args: argparse.Namespace, channels: list, vocabulary: str):
 
     from captioner.audio.recorder import RecordingError, SessionRecorder
 
-    transcript = Path(args.srt or args.txt)
+    transcript = Path(live_paths(args)[0])
     try:
         return SessionRecorder.open(transcript.parent, transcript.stem, [ch.label for ch in channels] or [""],
                                     kinds=[ch.kind for ch in channels], model=str(args.model), vocabulary=vocabulary)
@@ -407,7 +417,7 @@ def refine(args: argparse.Namespace) -> int:
         raise CliError(f"The refined transcript could not be written ({exc}); the live one is untouched.") from exc
     finally:
         bar.close()
-    names = ", ".join(str(session.path(suffix)) for suffix in (".srt", ".txt", ".vtt"))
+    names = ", ".join(str(session.path(fmt.suffix)) for fmt in FORMATS)
     print(f"captioner: refined {len(events)} captions into {names}; the live transcript is kept as {session.stem}.live.*", file=sys.stderr)
     return 0
 
@@ -419,13 +429,12 @@ def transcribe(args: argparse.Namespace) -> int:
 
     from captioner.audio.sources import AudioSourceError, decode_file
     from captioner.engine.refine import decode_audio_file, save_transcript
-    from captioner.subtitles import write_srt, write_txt, write_vtt
     from captioner.subtitles.errors import SubtitleFileError
     from captioner.subtitles.txt import format_txt
 
-    outputs = [(path, write) for path, write in ((args.srt, write_srt), (args.txt, write_txt), (args.vtt, write_vtt)) if path]
+    outputs = [(getattr(args, fmt.name), fmt.write) for fmt in FORMATS if getattr(args, fmt.name)]
     if outputs and (len(args.files) > 1 or args.out_dir):
-        raise CliError("--srt, --txt and --vtt name one file's transcript: with several files (or with them) use --out-dir")
+        raise CliError(f"{listed([f'--{fmt.name}' for fmt in FORMATS])} name one file's transcript: with several files (or with them) use --out-dir")
     for path, _ in outputs:
         if Path(path).exists() and not args.overwrite:
             raise CliError(f"{path} already exists (--overwrite replaces it)")
@@ -446,7 +455,7 @@ def transcribe(args: argparse.Namespace) -> int:
         bar = _AudioBar(f"transcribing {Path(file).name}{queued}")
         try:
             events = decode_audio_file(transcriber.model, audio, vocabulary=vocabulary, language=language,
-                                       progress=lambda s, total=len(audio) / SAMPLE_RATE: bar(s, total))
+                                       progress=lambda s, total=len(audio) / SAMPLE_RATE: bar(s, total))  # noqa: B008, B023 (this file's)
         finally:
             bar.close()
         try:
@@ -454,7 +463,8 @@ def transcribe(args: argparse.Namespace) -> int:
                 write(path, events)
             if args.out_dir:
                 saved = save_transcript(Path(args.out_dir), Path(file).stem, events)
-                print(f"captioner: {Path(file).name} transcribed into {saved[0].with_suffix('')}.srt, .txt and .vtt", file=sys.stderr)
+                names = listed([f"{saved[0].with_suffix('')}{FORMATS[0].suffix}", *(fmt.suffix for fmt in FORMATS[1:])])
+                print(f"captioner: {Path(file).name} transcribed into {names}", file=sys.stderr)
         except SubtitleFileError as exc:
             raise CliError(str(exc)) from exc
         if not outputs and not args.out_dir:
@@ -541,7 +551,8 @@ def _print_stats(session, source) -> None:
 
 def _print_meeting_stats(session) -> None:
     audio_s = session.clock / SAMPLE_RATE
-    print(f"audio {audio_s:.1f} s, {len(session.finals)} finals, {len(session.echoes)} dropped or cut as echo, compute {session.compute_s:.1f} s ({session.compute_s / max(audio_s, 1e-9):.2f} s per audio s)", file=sys.stderr)
+    print(f"audio {audio_s:.1f} s, {len(session.finals)} finals, {len(session.echoes)} dropped or cut as echo, "
+          f"compute {session.compute_s:.1f} s ({session.compute_s / max(audio_s, 1e-9):.2f} s per audio s)", file=sys.stderr)
     for lane in session.lanes:
         delays = lane.delays_s
         figures = f"median delay {statistics.median(delays):.2f} s, max {max(delays):.2f} s" if delays else "no finals"

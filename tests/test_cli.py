@@ -237,7 +237,7 @@ def test_device_lost_mid_session_keeps_the_captions(tmp_path, tiny_model, senten
 
 def error_line(done: subprocess.CompletedProcess) -> str:
     assert done.returncode == 1, (done.stdout, done.stderr)
-    lines = [l for l in done.stderr.splitlines() if l.startswith("captioner: error:")]
+    lines = [line for line in done.stderr.splitlines() if line.startswith("captioner: error:")]
     assert len(lines) == 1, done.stderr
     return lines[0]
 

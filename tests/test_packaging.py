@@ -50,7 +50,8 @@ def test_packaging_folder_does_not_shadow_the_packaging_library():
 def test_bundle_filter_excludes_unused_modules_and_keeps_qt_basics():
     f = _load("bundle_filter")
     excluded = set(f.EXCLUDED_MODULES)
-    for name in ("onnxruntime", "torch", "matplotlib", "tkinter", "pytest", "PySide6.QtWebEngineCore", "PySide6.QtQml", "PySide6.QtQuick", "PySide6.QtMultimedia", "PySide6.Qt3DCore", "PySide6.QtPdf", "PySide6.QtNetwork"):
+    for name in ("onnxruntime", "torch", "matplotlib", "tkinter", "pytest", "PySide6.QtWebEngineCore", "PySide6.QtQml", "PySide6.QtQuick",
+                 "PySide6.QtMultimedia", "PySide6.Qt3DCore", "PySide6.QtPdf", "PySide6.QtNetwork"):
         assert name in excluded, name
     for name in ("PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "faster_whisper", "ctranslate2", "sounddevice", "webrtcvad", "soxr", "av"):
         assert name not in excluded, name

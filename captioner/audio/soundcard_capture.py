@@ -25,7 +25,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from captioner.audio.loopback import OutputDevice, is_mac_virtual_output, match_output, no_backend_message, no_outputs_message
+from captioner.audio.outputs import OutputDevice, is_mac_virtual_output, match_output, no_backend_message, no_outputs_message
 from captioner.audio.sources import AudioSourceError, next_block, to_mono
 from captioner.events import SAMPLE_RATE
 

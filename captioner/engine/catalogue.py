@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from captioner.engine.model_errors import ModelNotFound
+from captioner.engine.upstream import faster_whisper_repos
 
 DEFAULT_MODEL = "distil-large-v3.5"
 EMBEDDED_MODEL_ENV = "CAPTIONER_EMBEDDED_MODEL"  # set by a bundle that carries a model
@@ -77,11 +78,10 @@ def repo_id(spec: str) -> str:
         return spec
     if spec in _BY_NAME:
         return _BY_NAME[spec].repo_id
-    from faster_whisper.utils import _MODELS  # the names faster-whisper knows beyond the catalogue
-
-    if spec in _MODELS:
-        return _MODELS[spec]
-    raise ModelNotFound(spec, known=tuple(_MODELS))
+    known = faster_whisper_repos()  # the names faster-whisper knows beyond the catalogue
+    if spec in known:
+        return known[spec]
+    raise ModelNotFound(spec, known=tuple(known))
 
 
 def model_label(spec: str) -> str:

@@ -11,7 +11,8 @@ its blocks arrive). Finals are handed to the
 sinks in spoken order: a final waits until no other channel can still
 produce a caption that starts before it. A microphone final that repeats what
 system audio carried around the same time is an echo and is dropped (see
-echo.py); its interims are cleared with an empty final.
+echo.py); its interims are cleared with an empty final. These rules live in
+spoken_order.py, which `engine.replay` shares.
 
 A channel whose source fails (device unplugged) is reported as a non-fatal
 error while another channel still captures; the session ends with an error
@@ -27,74 +28,29 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from captioner.audio.recorder import SessionRecorder
-from captioner.audio.sources import AudioSource, AudioSourceError
+from captioner.audio.sources import AudioSourceError
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
-from captioner.engine.echo import EchoRule, strip_echo
-from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
+from captioner.engine.echo import EchoRule
+from captioner.engine.pipeline import CaptionEngine, EngineConfig
+from captioner.engine.recognizer import Recognizer
 from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, engine_status
-from captioner.engine.transcriber import Transcriber
-from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, Word
+from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, pick_job
+from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus
+
+__all__ = ["Channel", "MeetingSession", "meeting_channels"]
 
 log = logging.getLogger(__name__)
-
-
-# a segment can open this long after its speech began (pre-roll plus the onset frames)
-OPENING_MARGIN = SAMPLE_RATE // 2
-KEEP_PLAYED_S = 30.0  # system-audio finals kept to compare microphone finals with
-
-
-@dataclass
-class Channel:
-    """One input of a meeting session."""
-
-    label: str  # shown beside its captions: "You", "Others"
-    source: AudioSource
-    kind: str = MICROPHONE  # MICROPHONE or SYSTEM
-
-
-@dataclass
-class _Lane:
-    index: int
-    channel: Channel
-    engine: CaptionEngine
-    offset: int | None = None  # session-clock sample of this channel's first sample
-    reading: bool = True
-    lost: bool = False
-    level: float = 0.0
-    served: float = 0.0  # when this lane last got the transcriber
-    delays_s: list[float] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        return self.channel.label
-
-    @property
-    def at(self) -> int:
-        return self.offset or 0
-
-    def watermark(self, now: int) -> float:
-        """Session-clock sample before which this lane will produce no more finals; `now`: samples since the start."""
-        if self.engine.done:
-            return float("inf")
-        if self.offset is None:  # no audio yet: nothing it says later can start before now
-            return now - OPENING_MARGIN if self.channel.source.live and self.reading else 0
-        start = self.engine.unfinished_start
-        bound = self.engine.clock - (0 if self.engine.finished else OPENING_MARGIN)
-        if start is not None:
-            bound = min(bound, start)
-        return self.at + bound
 
 
 class MeetingSession(SessionBase):
     def __init__(
         self,
         channels: Sequence[Channel],
-        transcriber: Transcriber,
+        transcriber: Recognizer,
         config: EngineConfig = EngineConfig(),
         sinks: Iterable[CaptionSink] = (),
         *,
@@ -107,10 +63,10 @@ class MeetingSession(SessionBase):
         if not channels:
             raise ValueError("a meeting session needs at least one channel")
         super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-meeting", recorder)
-        self.lanes = [_Lane(i, ch, CaptionEngine(config)) for i, ch in enumerate(channels)]
+        self.lanes = [Lane(i, ch, CaptionEngine(config)) for i, ch in enumerate(channels)]
         self.order = SpokenOrder(self.lanes, echo)
         self._t0 = 0.0
-        self._running: _Lane | None = None
+        self._running: Lane | None = None
         self.notices: list[str] = []
 
     # -- control (as CaptionSession) ---------------------------------------
@@ -167,7 +123,7 @@ class MeetingSession(SessionBase):
     def _finish(self) -> None:
         self._release(everything=True)
 
-    def _read(self, lane: _Lane) -> bool:
+    def _read(self, lane: Lane) -> bool:
         """Feed a lane what its source has; True if audio came."""
         source = lane.channel.source
         self._pass_notices(lane)
@@ -190,7 +146,7 @@ class MeetingSession(SessionBase):
             self._collect(lane, lane.engine.finish())
         return got
 
-    def _pass_notices(self, lane: _Lane) -> None:
+    def _pass_notices(self, lane: Lane) -> None:
         notices = getattr(lane.channel.source, "notices", None)
         while notices is not None and not notices.empty():
             message = f"{lane.label}: {notices.get_nowait()}"
@@ -199,7 +155,7 @@ class MeetingSession(SessionBase):
             if self.on_error is not None:
                 self.on_error(SessionError(message, fatal=False))
 
-    def _place(self, lane: _Lane, samples: int) -> None:
+    def _place(self, lane: Lane, samples: int) -> None:
         """Place a lane on the session clock: where its audio so far would begin, had it come with no delay.
 
         Audio that waited in a queue arrives late, never early, so the smallest estimate is the best one.
@@ -211,7 +167,7 @@ class MeetingSession(SessionBase):
         estimate = max(0, elapsed - (lane.engine.clock + samples))
         lane.offset = estimate if lane.offset is None else min(lane.offset, estimate)
 
-    def _lose(self, lane: _Lane, message: str) -> None:
+    def _lose(self, lane: Lane, message: str) -> None:
         lane.reading, lane.lost = False, True
         lane.channel.source.stop()
         self._collect(lane, lane.engine.finish())
@@ -238,7 +194,7 @@ class MeetingSession(SessionBase):
             self._collect(lane, lane.engine.complete(job, result))
 
     # -- events -----------------------------------------------------------
-    def _collect(self, lane: _Lane, events: list[CaptionEvent]) -> None:
+    def _collect(self, lane: Lane, events: list[CaptionEvent]) -> None:
         """A lane's events: interims go out now, finals wait their turn."""
         for interim in self.order.take(lane, events):
             self._send(interim)
@@ -260,105 +216,12 @@ class MeetingSession(SessionBase):
             self.on_status(engine_status(lane.engine, lane.channel.source, level, at=lane.at, channel=lane.label))
 
 
-def _open_source(lane: _Lane) -> AudioSourceError | None:
+def _open_source(lane: Lane) -> AudioSourceError | None:
     try:
         lane.channel.source.start()
     except AudioSourceError as exc:
         return exc
     return None
-
-
-def pick_job(lanes: Sequence[_Lane]) -> tuple[_Lane, Job] | None:
-    """The transcriber's next job: the oldest waiting final of any channel, else an interim, lanes in turn
-    (the one served longest ago first); None when no lane has one."""
-    waiting = sorted((lane for lane in lanes if lane.engine.pending_finals), key=lambda lane: lane.at + (lane.engine.unfinished_start or 0))
-    for lane in waiting + sorted(lanes, key=lambda lane: lane.served):
-        job = lane.engine.next_job()
-        if job is not None:
-            return lane, job
-    return None
-
-
-class SpokenOrder:
-    """Finals of all channels, held until their turn and handed out in spoken order.
-
-    A final's turn comes when no other channel can still produce a caption that
-    starts before it (for a microphone final beside system audio: that ends
-    before it, so its echo would have been heard). A microphone final that
-    repeats what system audio carried is an echo: it goes out as an empty
-    final (clearing its interims) and is kept in `echoes`; one that only
-    begins or ends with such a repeat goes out without it, the part cut kept
-    in `echoes`.
-    """
-
-    def __init__(self, lanes: Sequence[_Lane], echo: EchoRule | None = EchoRule()) -> None:
-        self.lanes = lanes
-        self.echo = echo
-        self.echoes: list[CaptionEvent] = []
-        self._held: list[tuple[_Lane, CaptionEvent]] = []
-        self._played: list[CaptionEvent] = []  # recent system-audio finals
-
-    def take(self, lane: _Lane, events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
-        """A lane's events placed on the session clock: finals held for their turn, interims returned to go out now."""
-        interims = []
-        for event in events:
-            placed = _on_session_clock(event, lane)
-            if placed.final:
-                self._held.append((lane, placed))
-            else:
-                interims.append(placed)
-        return interims
-
-    def release(self, now: int, *, everything: bool = False) -> list[tuple[_Lane, CaptionEvent]]:
-        """The held finals whose turn has come by `now` (session-clock samples since the start), oldest first."""
-        self._held.sort(key=lambda item: (item[1].start, item[0].index))
-        out = []
-        while self._held:
-            lane, event = self._held[0]
-            if not everything and not self._due(lane, event, now):
-                break
-            self._held.pop(0)
-            screened = self._screen(lane, event)
-            if screened.start > event.start and any(e.start < screened.start for _, e in self._held):
-                self._held.append((lane, screened))  # an echo cut from its start: it now starts later
-                self._held.sort(key=lambda item: (item[1].start, item[0].index))
-                continue
-            out.append((lane, screened))
-        return out
-
-    def _due(self, lane: _Lane, event: CaptionEvent, now: int) -> bool:
-        for other in self.lanes:
-            if other is lane:
-                continue
-            needs = event.end if self._checks_echo(lane, other) else event.start
-            if other.watermark(now) < needs:
-                return False
-        return True
-
-    def _checks_echo(self, lane: _Lane, other: _Lane) -> bool:
-        return self.echo is not None and lane.channel.kind == MICROPHONE and other.channel.kind == SYSTEM
-
-    def _screen(self, lane: _Lane, event: CaptionEvent) -> CaptionEvent:
-        """The final as it goes out: emptied when it is an echo."""
-        if event.text and lane.channel.kind == SYSTEM:
-            self._played.append(event)
-            horizon = event.end - round(KEEP_PLAYED_S * SAMPLE_RATE)
-            self._played = [e for e in self._played if e.end >= horizon]
-        if not event.text or self.echo is None or lane.channel.kind != MICROPHONE:
-            return event
-        # what system audio carried: finals already out, and those still held for their turn (a
-        # microphone final that starts earlier, its own noise before the echo, goes out first)
-        carried = self._played + [e for other, e in self._held if other.channel.kind == SYSTEM and e.text]
-        kept = strip_echo(event, carried, self.echo)
-        if kept is None:
-            log.info("dropped as an echo of system audio: %s", event.text)
-            self.echoes.append(event)
-            return replace(event, end=event.start, text="", words=(), stable=0)
-        if kept is not event:
-            cut = tuple(w for w in event.words if w not in kept.words)
-            log.info("cut as an echo of system audio: %s", "".join(w.text for w in cut))
-            self.echoes.append(replace(event, start=cut[0].start, end=cut[-1].end, text="".join(w.text for w in cut).strip(), words=cut))
-        return kept
 
 
 def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_label: str = DEFAULT_LABELS[MICROPHONE], system_label: str = DEFAULT_LABELS[SYSTEM]) -> list[Channel]:
@@ -379,10 +242,3 @@ def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_l
     channels = [Channel(mic_label, meeting_microphone(device or None, output or None), MICROPHONE)] if mode == MODE_BOTH else []
     channels.append(Channel(system_label, SystemAudioSource(output or None), SYSTEM))
     return channels
-
-
-def _on_session_clock(event: CaptionEvent, lane: _Lane) -> CaptionEvent:
-    """The event with session-clock times, an id unique across channels, and its channel's label."""
-    at, n = lane.at, 1 + lane.index
-    words = tuple(Word(w.text, w.start + at, w.end + at, w.probability) for w in event.words)
-    return replace(event, id=event.id * 16 + n, start=event.start + at, end=event.end + at, words=words, channel=lane.label)

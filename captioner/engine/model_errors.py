@@ -161,6 +161,30 @@ class DeviceUnavailable(ModelError):
         )
 
 
+class CudaLibraryMissing(ModelError):
+    """A CUDA library the model needs on the GPU (cuBLAS, cuDNN) is missing or cannot be loaded; `detail` is
+    CTranslate2's reason. Not a damaged model: the same folder loads on the CPU."""
+
+    def __init__(self, model: str, detail: str) -> None:
+        self.detail = detail
+        super().__init__(
+            f"Cannot run {model} on the GPU: a CUDA library is missing or cannot be loaded ({detail.rstrip('.')})",
+            "install the CUDA 12 and cuDNN 9 libraries, or run on the CPU",
+            model=model,
+        )
+
+
+def is_cuda_library_error(detail: str, folder: Path | str = "") -> bool:
+    """Whether a load failure's message is about CUDA or its libraries, not the model (`folder`, whose
+    path may hold such a word itself, is left out of the test)."""
+    if folder:
+        detail = detail.replace(str(folder), "")
+    return any(word in detail for word in _CUDA_WORDS)
+
+
+_CUDA_WORDS = ("libcublas", "libcudnn", "CUDA", "cuda")
+
+
 class UnknownDevice(ModelError):
     """A compute device name that is not auto, cpu or cuda."""
 

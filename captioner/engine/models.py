@@ -1,6 +1,7 @@
-"""Find or download the faster-whisper model, choose where to run it, and load it.
+"""Find or download the faster-whisper model, and load it.
 
-What the model names mean lives in `engine.catalogue`; the ways this can fail, in `engine.model_errors`.
+What the model names mean lives in `engine.catalogue`; where it runs, in `engine.hardware`; the ways
+this can fail, in `engine.model_errors`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import ctranslate2
 import httpx2
 from faster_whisper.utils import available_models
 from huggingface_hub import HfApi, constants, snapshot_download, try_to_load_from_cache
@@ -26,7 +26,6 @@ from huggingface_hub.errors import (
     RepositoryNotFoundError,
 )
 from huggingface_hub.utils import filter_repo_objects
-from huggingface_hub.utils._xet import abort_xet_session
 from huggingface_hub.utils.tqdm import tqdm as hf_tqdm
 
 from captioner.engine.catalogue import (
@@ -41,7 +40,7 @@ from captioner.engine.catalogue import (
 from captioner.engine.model_errors import (
     ComputeTypeUnsupported,
     CorruptModel,
-    DeviceUnavailable,
+    CudaLibraryMissing,
     DownloadCancelled,
     DownloadFailed,
     FolderMissing,
@@ -51,15 +50,14 @@ from captioner.engine.model_errors import (
     ModelNotFound,
     NotAModel,
     OutOfMemory,
-    UnknownDevice,
+    is_cuda_library_error,
 )
+from captioner.engine.upstream import abort_xet_transfers
 
 __all__ = [
     "DownloadCancelled",
     "DownloadProgress",
     "ModelError",
-    "choose_device",
-    "cpu_threads",
     "is_cached",
     "load_transcriber",
     "resolve_model",
@@ -130,6 +128,8 @@ def load_transcriber(
     except ValueError as error:  # CTranslate2 refuses the compute type
         raise ComputeTypeUnsupported(request.label, request.compute_type, str(error)) from error
     except RuntimeError as error:
+        if is_cuda_library_error(str(error), path):  # the GPU's libraries, not the model's files
+            raise CudaLibraryMissing(request.label, str(error)) from error
         raise CorruptModel(path, str(error)) from error
     except MemoryError as error:
         raise OutOfMemory(request.label) from error
@@ -160,48 +160,6 @@ def resolve_model(
         return cached  # the hub is never asked about a model that is here
     endpoint = endpoint if endpoint is not None else os.environ.get("HF_ENDPOINT")
     return _download(spec, repo, progress=progress, cancel=cancel, endpoint=endpoint, cache_dir=cache_dir)
-
-
-def choose_device(requested: str = "auto", compute_type: str = "auto") -> tuple[str, str]:
-    """Return `(device, compute_type)` for CTranslate2: CUDA float16 when a GPU is there, else CPU int8."""
-    has_cuda = ctranslate2.get_cuda_device_count() > 0
-    if requested == "auto":
-        device = "cuda" if has_cuda else "cpu"
-    elif requested == "cuda" and not has_cuda:
-        raise DeviceUnavailable(requested)
-    elif requested in ("cpu", "cuda"):
-        device = requested
-    else:
-        raise UnknownDevice(requested)
-    if compute_type == "auto":
-        compute_type = "float16" if device == "cuda" else "int8"
-    return device, compute_type
-
-
-def cpu_threads() -> int:
-    """Number of physical CPU cores this process may run on (at least 1)."""
-    cpus = _usable_cpus()
-    return max(1, _physical_cores(cpus) or len(cpus))
-
-
-def _usable_cpus() -> set[int]:
-    if hasattr(os, "sched_getaffinity"):
-        return os.sched_getaffinity(0)
-    return set(range(os.cpu_count() or 1))
-
-
-def _physical_cores(cpus: set[int]) -> int:
-    """Unique (package, core) pairs from Linux sysfs; 0 where the topology cannot be read."""
-    cores = set()
-    for cpu in cpus:
-        topology = Path(f"/sys/devices/system/cpu/cpu{cpu}/topology")
-        try:
-            package = (topology / "physical_package_id").read_text().strip()
-            core = (topology / "core_id").read_text().strip()
-        except OSError:
-            return 0
-        cores.add((package, core))
-    return len(cores)
 
 
 def _checked_folder(folder: Path) -> Path:
@@ -314,7 +272,7 @@ def _abort_xet_on(cancel: threading.Event | None) -> Iterator[None]:
     def watch() -> None:
         while not done.is_set():
             if cancel.wait(_REPORT_INTERVAL_S):
-                abort_xet_session()
+                abort_xet_transfers()
                 return
 
     watcher = threading.Thread(target=watch, name="model-download-cancel", daemon=True)

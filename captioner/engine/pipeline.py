@@ -34,6 +34,7 @@ import numpy as np
 from captioner.audio.buffer import AudioBuffer
 from captioner.engine import pacing
 from captioner.engine.endpoint import ends_utterance
+from captioner.engine.recognizer import Transcript, join_words
 from captioner.engine.segmenter import (
     SegmentClosed,
     SegmentDropped,
@@ -42,7 +43,6 @@ from captioner.engine.segmenter import (
     VadSegmenter,
 )
 from captioner.engine.stabilizer import stable_chars
-from captioner.engine.transcriber import Transcript, join_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 
 

@@ -25,21 +25,19 @@ from pathlib import Path
 
 import numpy as np
 
+from captioner import files
 from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
 from captioner.engine.filters import SegmentScore, drop_repeated_runs, is_invented
-from captioner.engine.segmenter import SegmentClosed, SegmentOpened, SegmenterConfig, VadSegmenter
+from captioner.engine.segmenter import SegmentClosed, SegmenterConfig, SegmentOpened, VadSegmenter
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
-from captioner import files
 from captioner.files import sync_folder
 from captioner.subtitles.cues import SENTENCE_END
 from captioner.subtitles.errors import SubtitleFileError
-from captioner.subtitles.srt import format_srt
-from captioner.subtitles.txt import format_txt
-from captioner.subtitles.vtt import format_vtt
 from captioner.subtitles.files import write_atomic
+from captioner.subtitles.formats import FORMATS, live_formats
 
 BEAM_SIZE = 5
 CHUNK_PAD_S = 0.4  # silence kept around each stretch of speech decoded (faster-whisper's own VAD pads as much)
@@ -49,7 +47,7 @@ PIECE_S = 120.0  # the most audio handed to faster-whisper at once: an hour's fe
 CONDITION = True  # each window's decoding is prompted with the text before it (faster-whisper's default)
 FEED_BLOCK = 30 * SAMPLE_RATE  # audio handed to the voice detector at a time
 LIVE, REFINED = ".live", ".refined"
-TRANSCRIPT_SUFFIXES = (".srt", ".txt", ".vtt")
+TRANSCRIPT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS)
 
 Progress = Callable[[float, float], None]  # (audio seconds decoded, audio seconds in all)
 
@@ -280,7 +278,7 @@ class Session:
     @property
     def refined(self) -> bool:
         """Whether the session's files are a refined transcript (the live ones set aside)."""
-        return self.path(".srt", LIVE).exists() or self.path(".txt", LIVE).exists()
+        return any(self.path(fmt.suffix, LIVE).exists() for fmt in live_formats())
 
     @property
     def model(self) -> str:
@@ -365,17 +363,18 @@ def save_refined(session: Session, events: Sequence[CaptionEvent], *, srt_labels
     texts = transcript_texts(events, srt_labels=srt_labels)
     for suffix, text in texts.items():
         write_atomic(session.path(suffix, REFINED), text)
+    kept_live = {fmt.suffix for fmt in live_formats()}  # only a file written live has a live version
     for suffix in texts:
         current, live = session.path(suffix), session.path(suffix, LIVE)
-        if suffix != ".vtt" and current.exists() and not live.exists():
+        if suffix in kept_live and current.exists() and not live.exists():
             _keep_live(current, live)
         os.replace(session.path(suffix, REFINED), current)
     sync_folder(session.folder)
 
 
 def transcript_texts(events: Sequence[CaptionEvent], *, srt_labels: bool = False) -> dict[str, str]:
-    """The transcript as each file keeps it: {".srt": …, ".txt": …, ".vtt": …}."""
-    return {".srt": format_srt(events, labels=srt_labels), ".txt": format_txt(events), ".vtt": format_vtt(events)}
+    """The transcript as each file keeps it, by suffix (subtitles.formats): {".srt": …, ".txt": …, ".vtt": …}."""
+    return {fmt.suffix: fmt.format(events, labels=srt_labels) for fmt in FORMATS}
 
 
 def save_transcript(folder: Path, stem: str, events: Sequence[CaptionEvent], *, srt_labels: bool = False) -> list[Path]:

@@ -28,9 +28,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from captioner.engine.echo import EchoRule
-from captioner.engine.meeting import Channel, SpokenOrder, _Lane, pick_job
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
-from captioner.engine.transcriber import Transcript
+from captioner.engine.recognizer import Transcript
+from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, pick_job
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
 
@@ -122,7 +122,7 @@ class _Meeting:
     """Channels of equal length, each into its own engine on one clock, finals in spoken order (as MeetingSession)."""
 
     def __init__(self, channels: Sequence[tuple[Channel, np.ndarray]], config: EngineConfig, echo: EchoRule | None) -> None:
-        self.lanes = [_Lane(i, channel, CaptionEngine(config), offset=0) for i, (channel, _) in enumerate(channels)]
+        self.lanes = [Lane(i, channel, CaptionEngine(config), offset=0) for i, (channel, _) in enumerate(channels)]
         self.audio = [audio for _, audio in channels]
         self.order = SpokenOrder(self.lanes, echo)
 
@@ -138,16 +138,16 @@ class _Meeting:
             picked[0].served = now_s
         return picked
 
-    def complete(self, lane: _Lane, job: Job, result: Transcript) -> list[CaptionEvent]:
+    def complete(self, lane: Lane, job: Job, result: Transcript) -> list[CaptionEvent]:
         return self.order.take(lane, lane.engine.complete(job, result))
 
     def release(self, at: int, everything: bool = False) -> list[CaptionEvent]:
         return [event for _, event in self.order.release(at, everything=everything)]
 
-    def label(self, lane: _Lane) -> str:
+    def label(self, lane: Lane) -> str:
         return lane.label
 
-    def level(self, lane: _Lane) -> int:
+    def level(self, lane: Lane) -> int:
         return lane.engine.level
 
     @property

@@ -20,7 +20,7 @@ import numpy as np
 from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSource, AudioSourceError
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
-from captioner.engine.transcriber import Transcriber, Transcript
+from captioner.engine.recognizer import Recognizer, Transcript
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class SessionBase:
 
     def __init__(
         self,
-        transcriber: Transcriber,
+        transcriber: Recognizer,
         sinks: Iterable[CaptionSink],
         on_status: Callable[[SessionStatus], None] | None,
         on_error: Callable[[SessionError], None] | None,
@@ -178,7 +178,7 @@ class CaptionSession(SessionBase):
     def __init__(
         self,
         source: AudioSource,
-        transcriber: Transcriber,
+        transcriber: Recognizer,
         config: EngineConfig = EngineConfig(),
         sinks: Iterable[CaptionSink] = (),
         *,

@@ -4,8 +4,8 @@ Whisper pads every input to a 30 s window, so a 4 s segment costs a full
 30 s encoder pass. `ShortWindowWhisper` encodes only the part of the window
 that holds the segment plus a margin of padding, which keeps accuracy (the
 decoder still sees trailing silence, so it ends cleanly) at a fraction of the
-cost: on 2 CPU cores, Whisper base went from 0.75 s to 0.3 s for a median 5 s
-segment at the same WER. Margins under ~3 s make the decoder loop; tiny.en
+cost (the figures: benchmarks/README.md, "The short encoder window").
+Margins under ~3 s make the decoder loop; tiny.en
 needs ~6 s to stay clear of loops on very short clips. Short windows are
 proven on tiny.en and base only, so every pass that may become a final checks
 itself (`captioner.engine.checks`) and is run again on the full window when
@@ -16,8 +16,8 @@ Interim passes decode greedily (beam 1); passes that may become a final search
 with a beam of `final_beam_size` (5), as offline decoding does. Greedy finals
 were where the live text lost most words that an offline decode of the same
 segment kept (a name misheard, a short noise made into a sentence). With the
-short window the encoder dominates a pass, so the beam costs the final pass
-about a tenth more compute on base (`benchmarks/final_beam_cost.py`).
+short window the encoder dominates a pass, so the beam adds little to the
+final pass's compute (benchmarks/README.md, `benchmarks/final_beam_cost.py`).
 
 A second, smaller model can write the interim text (`interim=`): the big one
 then runs only the passes that may become finals.
@@ -43,9 +43,12 @@ from captioner.engine.filters import (
     normalise,
     repeated_runs,
 )
+from captioner.engine.hardware import choose_device, cpu_threads
 from captioner.engine.model_errors import LanguageUnsupported
-from captioner.engine.models import choose_device, cpu_threads
+from captioner.engine.recognizer import Transcript, join_words
 from captioner.events import SAMPLE_RATE, Word
+
+__all__ = ["DecodeOptions", "ShortWindowWhisper", "Transcriber", "Transcript", "join_words", "segment_words"]
 
 FRAMES_PER_SECOND = 100  # Whisper's mel frames
 FULL_WINDOW_FRAMES = 3000
@@ -83,20 +86,6 @@ class DecodeOptions:
     vocabulary: str = ""  # names and terms the passes that may become finals are told to expect (faster-whisper hotwords)
 
 
-@dataclass(frozen=True)
-class Transcript:
-    """Text of one clip; word times in samples from the clip's start."""
-
-    text: str
-    words: tuple[Word, ...]
-    compute_s: float
-    dropped: tuple[str, ...] = ()  # output segments judged invented
-    problem: str = ""  # why the pass looks wrong (after any re-run), "" when it passed its checks
-    reruns: int = 0  # passes run again on the full window
-    draft: bool = False  # written by the interim model: shown, never a final
-    beam_size: int = 0  # the beam the decoder searched with, as faster-whisper records the pass
-
-
 def window_frames(n_samples: int, margin_s: float) -> int:
     """Encoder frames for a clip: its length plus the margin, whole seconds, ≤ 30 s."""
     if margin_s <= 0:
@@ -124,10 +113,6 @@ def max_new_tokens(budget: int, prompt_tokens: int) -> int:
     Whisper decodes at most max_length / 2 tokens: twice the budget, within the 448 positions.
     """
     return max(1, min(2 * budget - prompt_tokens, MAX_TOKENS - prompt_tokens))
-
-
-def join_words(words: list[Word] | tuple[Word, ...]) -> str:
-    return "".join(w.text for w in words).strip()
 
 
 class Transcriber:
@@ -183,7 +168,7 @@ class Transcriber:
 
         Unless the options name one: the full window on CUDA, where it is cheap; on a CPU the interim
         passes' margin, and the full window only for a pass whose words the model is unsure of
-        (`unsure_below`), as a full-window pass costs base about four times a short one there.
+        (`unsure_below`), as a full-window pass costs several short ones there (benchmarks/README.md).
         """
         if self.options.final_window_margin_s >= 0:
             return self.options.final_window_margin_s
@@ -216,9 +201,9 @@ class Transcriber:
 
     def warm_up(self) -> float:
         """One pass over a second of quiet noise on each model, so the first real pass is not slow; seconds spent."""
-        from captioner.engine.pacing import test_clip
+        from captioner.engine.pacing import quiet_noise
 
-        spent = self.transcribe(test_clip(1.0)).compute_s
+        spent = self.transcribe(quiet_noise(1.0)).compute_s
         if self.interim is not None:
             spent += self.interim.warm_up()
         return spent

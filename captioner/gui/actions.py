@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from captioner.subtitles.formats import FORMATS
+
 START_SHORTCUT = "Ctrl+R"
 OVERLAY_SHORTCUT = "Ctrl+Shift+O"
 CLICK_THROUGH_SHORTCUT = "Ctrl+Shift+T"
@@ -32,9 +34,7 @@ class AppActions(QObject):
                                tip="Transcribe a past session again from its recorded audio, the offline way (the live transcript is kept)")
         self.transcribe = _action(self, "&Transcribe a recording…",
                                   tip="Transcribe an audio or video file the offline way (not as if live); File → Export saves it")
-        self.export_srt = _action(self, "Export as &SRT subtitles…")
-        self.export_txt = _action(self, "Export as plain &text…")
-        self.export_vtt = _action(self, "Export as &WebVTT subtitles…")
+        self.export_as = {fmt.name: _action(self, f"Export as {fmt.title}…") for fmt in FORMATS}  # File → Export, by format
         self.open_autosave = _action(self, "Open the auto&save folder", tip="The folder where every session is saved as it happens")
         self.quit = _action(self, "&Quit", QKeySequence.Quit)
         self.copy_transcript = _action(self, "Copy the whole &transcript", "Ctrl+Shift+C")

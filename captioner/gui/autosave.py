@@ -13,10 +13,14 @@ from pathlib import Path
 from captioner.events import CaptionEvent
 from captioner.files import private_folder
 from captioner.settings import default_sessions_dir
-from captioner.subtitles import LiveSrtWriter, LiveTxtWriter, SubtitleFileError
+from captioner.subtitles import SubtitleFileError
 from captioner.subtitles.errors import SubtitleFileExistsError
+from captioner.subtitles.files import LiveWriter
+from captioner.subtitles.formats import format_named
 
 log = logging.getLogger(__name__)
+
+AUTOSAVED = ("srt", "txt")  # the formats (subtitles.formats) every session is saved in as it happens
 
 
 def session_stem(when: datetime) -> str:
@@ -45,8 +49,9 @@ class SessionInfo:
         return path.stem if path else session_stem(self.started)
 
 
-def open_autosave(folder: Path, stem: str, *, own_folder: bool = False) -> tuple[LiveSrtWriter, LiveTxtWriter]:
-    """Create `<stem>.srt` and `<stem>.txt` in `folder` (or `<stem>-2`, `-3`, … if taken).
+def open_autosave(folder: Path, stem: str, *, own_folder: bool = False) -> tuple[LiveWriter, ...]:
+    """Create `<stem>.srt` and `<stem>.txt` (the AUTOSAVED formats' live writers, in that order) in `folder`
+    (or `<stem>-2`, `-3`, … if taken).
 
     Files are created exclusively, so two sessions can never share a name; they and a
     folder made here are private to their owner (`own_folder`: the app's own folder,
@@ -61,25 +66,25 @@ def open_autosave(folder: Path, stem: str, *, own_folder: bool = False) -> tuple
             folder,
             exc.errno,
         ) from exc
+    formats = [format_named(name) for name in AUTOSAVED]
     for n in itertools.count(1):
         name = stem if n == 1 else f"{stem}-{n}"
-        srt_path, txt_path = folder / f"{name}.srt", folder / f"{name}.txt"
-        if srt_path.exists() or txt_path.exists():
+        paths = [folder / f"{name}{fmt.suffix}" for fmt in formats]
+        if any(path.exists() for path in paths):
             continue
+        writers: list[LiveWriter] = []
         try:
-            srt = LiveSrtWriter(srt_path)
-        except SubtitleFileExistsError:
-            continue
-        try:
-            txt = LiveTxtWriter(txt_path)
+            for fmt, path in zip(formats, paths):
+                writers.append(fmt.open_live(path))
         except BaseException as exc:
-            srt.close()
-            with contextlib.suppress(OSError):
-                srt_path.unlink()
+            for writer, path in zip(writers, paths):  # those made before the one that failed
+                writer.close()
+                with contextlib.suppress(OSError):
+                    path.unlink()
             if isinstance(exc, SubtitleFileExistsError):
                 continue
             raise
-        return srt, txt
+        return tuple(writers)
     raise AssertionError("unreachable")
 
 
@@ -95,7 +100,7 @@ def open_session_files(folder: Path, info: SessionInfo, report: Callable[["Autos
     except (SubtitleFileError, OSError) as exc:
         return [], f"Autosave is off for this session: {exc} The captions still show here and can be exported."
     info.srt_path, info.txt_path = srt.path, txt.path
-    srt.labels = srt_labels
+    srt.labels = srt_labels  # type: ignore[attr-defined]
     return [GuardedWriter(w, report) for w in (srt, txt)], ""
 
 
@@ -121,7 +126,7 @@ class GuardedWriter:
     in-memory transcript, which can be exported elsewhere.
     """
 
-    def __init__(self, writer: LiveSrtWriter | LiveTxtWriter, report: Callable[[AutosaveReport], None]) -> None:
+    def __init__(self, writer: LiveWriter, report: Callable[[AutosaveReport], None]) -> None:
         self.writer = writer
         self.report = report
         self.failed = False

@@ -24,8 +24,8 @@ from captioner.gui.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter
 from captioner.gui.bridge import SessionBridge
 from captioner.gui.merge import CaptionMerger, caption_delay_s
 from captioner.gui.model_loader import ModelLoader, describe_model_error, describe_transcriber
+from captioner.gui.refiner import RefineJob, Refiner
 from captioner.gui.settings_store import SettingsStore
-from captioner.gui.refiner import Refiner, RefineJob
 from captioner.gui.tasks import Latest, Task
 from captioner.settings import RECORD_NEVER, RECORD_UNTIL_REFINED, Settings
 
@@ -216,14 +216,12 @@ class SessionController(QObject):
         self._set_state(State.IDLE)
 
     def export(self, kind: str, path: str | Path) -> None:
-        """Write the session's final captions as `kind` ("srt", "txt", "vtt"); raises SubtitleFileError."""
-        from captioner.subtitles import write_srt, write_txt, write_vtt
+        """Write the session's final captions in the format named `kind` ("srt", "txt", "vtt": subtitles.formats);
+        raises SubtitleFileError."""
+        from captioner.subtitles.formats import format_named
 
         finals = self.merger.finals
-        if kind == "srt":
-            write_srt(path, finals, labels=self.settings.srt_labels)
-        else:
-            {"txt": write_txt, "vtt": write_vtt}[kind](path, finals)
+        format_named(kind).write(path, finals, labels=self.settings.srt_labels)
         self._saved_finals = max(self._saved_finals, len(finals))
 
     def _settings_changed(self, _settings: Settings) -> None:
@@ -308,9 +306,8 @@ class SessionController(QObject):
 
     # -- capture -------------------------------------------------------------
     def _begin_capture(self) -> None:
-        from captioner.engine.meeting import MeetingSession
+        from captioner.engine.live import channels_of, session_for
         from captioner.engine.pipeline import EngineConfig
-        from captioner.engine.session import CaptionSession
 
         self.refiner.pause()  # the live session has the model to itself
         self._set_state(State.STARTING)
@@ -331,18 +328,17 @@ class SessionController(QObject):
             return
         if self.monitor is not None:
             self.monitor.pause()  # no other stream on the device while the session holds it
-        channels = source if isinstance(source, list) else None
+        channels = channels_of(source)
         info.source = " + ".join(f"{ch.label}: {ch.source.description}" for ch in channels) if channels else getattr(source, "description", "")
-        info.sides = {ch.label: ch.kind for ch in channels or ()}
-        recorder = self._open_recorder(info, channels or [])
+        info.sides = {ch.label: ch.kind for ch in channels}
+        recorder = self._open_recorder(info, channels)
         bridge = SessionBridge()
         bridge.caption.connect(self._on_caption)
         bridge.status.connect(self._on_status)
         bridge.error.connect(self._on_session_error)
         gen = self._latest.next()
         bridge.closed.connect(lambda: self._on_closed(gen))
-        kind = MeetingSession if channels else CaptionSession
-        session = kind(
+        session = session_for(
             source,
             self._transcriber,
             self.session_config or EngineConfig(),

@@ -109,7 +109,7 @@ class _X11Grabs:
     exclusive = True  # the grabbed key goes to Captioner only
 
     def __init__(self, keys: dict[Hotkey, str], fire: Callable[[str], None]) -> None:
-        from Xlib import X, XK, error
+        from Xlib import XK, X, error
         from Xlib.display import Display
 
         self._display = display = Display()

@@ -23,13 +23,14 @@ from captioner.gui.actions import START_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, SessionInfo, State
 from captioner.gui.device_picker import DEVICE_CAUSE, DevicePicker
 from captioner.gui.device_watcher import DeviceWatcher
-from captioner.gui.system_picker import SystemAudioPicker, list_outputs
 from captioner.gui.message_bar import MessageBar, Notice
 from captioner.gui.model_picker import MODEL_CAUSE, DownloadPanel, ModelPicker
-from captioner.gui.settings_store import SettingsStore
 from captioner.gui.refiner import refine_text
+from captioner.gui.settings_store import SettingsStore
 from captioner.gui.status_line import StatusLine
+from captioner.gui.system_picker import SystemAudioPicker, list_outputs
 from captioner.gui.transcript_view import TranscriptView
+from captioner.subtitles.formats import format_named
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +43,8 @@ MEDIA_FILTER = "Audio and video files (*.wav *.flac *.mp3 *.ogg *.opus *.m4a *.a
 def local_files(mime) -> list[str]:
     """The local files a drag carries (a drop of text or of web links carries none)."""
     return [url.toLocalFile() for url in mime.urls() if url.isLocalFile()] if mime.hasUrls() else []
-EXPORT_KINDS = {
-    "srt": ("SRT subtitles", "SubRip subtitles (*.srt)"),
-    "txt": ("plain text", "Text files (*.txt)"),
-    "vtt": ("WebVTT subtitles", "WebVTT subtitles (*.vtt)"),
-}
+
+
 BUTTON = {  # state: (text, tooltip, style property)
     State.IDLE: ("Start", f"Start captioning ({START_SHORTCUT})", "idle"),
     State.PREPARING: ("Cancel", "Stop preparing the model", "preparing"),
@@ -180,7 +178,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a.improve)
         file_menu.addSeparator()
         export = file_menu.addMenu("&Export")
-        export.addActions([a.export_srt, a.export_txt, a.export_vtt])
+        export.addActions(list(a.export_as.values()))
         file_menu.addAction(a.open_autosave)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
@@ -202,9 +200,8 @@ class MainWindow(QMainWindow):
         a.caption_file.triggered.connect(self.caption_file)
         a.improve.triggered.connect(self.improve_transcript)
         a.transcribe.triggered.connect(self.transcribe_recording)
-        a.export_srt.triggered.connect(lambda: self.export("srt"))
-        a.export_txt.triggered.connect(lambda: self.export("txt"))
-        a.export_vtt.triggered.connect(lambda: self.export("vtt"))
+        for kind, action in a.export_as.items():
+            action.triggered.connect(lambda _checked=False, kind=kind: self.export(kind))
         a.open_autosave.triggered.connect(self.open_autosave_folder)
         a.quit.triggered.connect(self.close)
         a.copy_transcript.triggered.connect(self._copy_transcript)
@@ -460,16 +457,17 @@ class MainWindow(QMainWindow):
         if not self.controller.finals:
             self.show_message("info", "Nothing to export yet: no captions in this session.", cause="export")
             return None
-        what, pattern = EXPORT_KINDS[kind]
+        fmt = format_named(kind)
         if path is None:
             info = self._session_info
             stem = info.stem if info is not None else "captions"
-            path, _ = QFileDialog.getSaveFileName(self, f"Export as {what}", str(self.export_folder() / f"{stem}.{kind}"), pattern)
+            path, _ = QFileDialog.getSaveFileName(self, f"Export as {fmt.plain_title}", str(self.export_folder() / f"{stem}{fmt.suffix}"),
+                                                  fmt.file_filter)
             if not path:
                 return None
         target = Path(path)
-        if target.suffix.lower() != f".{kind}":
-            target = target.with_name(target.name + f".{kind}")
+        if target.suffix.lower() != fmt.suffix:
+            target = target.with_name(target.name + fmt.suffix)
         try:
             self.controller.export(kind, target)
         except (SubtitleFileError, OSError) as exc:

@@ -7,12 +7,13 @@ import threading
 from PySide6.QtCore import QObject, Signal
 
 from captioner.engine.catalogue import ModelRequest
-from captioner.engine.model_errors import DeviceUnavailable, LanguageUnsupported, ModelError
+from captioner.engine.model_errors import CudaLibraryMissing, DeviceUnavailable, LanguageUnsupported, ModelError
 from captioner.gui.tasks import Task
 
 # the app's own way out for the advice of an error, where it has one
 _HINTS: dict[type[ModelError], str] = {
     DeviceUnavailable: "choose CPU or Auto in the box beside the model",
+    CudaLibraryMissing: "choose CPU in the box beside the model",
     LanguageUnsupported: "in Settings",
 }
 

@@ -19,8 +19,8 @@ from PySide6.QtCore import QObject, Signal
 from captioner.audio.sources import AudioSourceError, decode_file
 from captioner.engine.refine import Cancelled, decode_audio_file, find_session, refine_session, save_transcript
 from captioner.events import SAMPLE_RATE
-from captioner.subtitles.errors import SubtitleFileError
 from captioner.gui.tasks import Latest, run_in_thread
+from captioner.subtitles.errors import SubtitleFileError
 
 
 @dataclass

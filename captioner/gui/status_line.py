@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 from captioner.clock import format_clock
 from captioner.events import SAMPLE_RATE, SessionStatus
 from captioner.gui.actions import CLICK_THROUGH_SHORTCUT
+from captioner.subtitles.formats import FORMATS, live_formats
 
 if TYPE_CHECKING:
     from captioner.gui.autosave import SessionInfo
@@ -112,9 +113,9 @@ class StatusLine(QWidget):
         srt = info.srt_path if info is not None else None
         if srt is not None and info.refined:
             self.autosave_label.setText(f'Refined: <a href="open">{srt.name}</a>')
-            live = [srt.with_name(f"{info.stem}.live{suffix}") for suffix in (".srt", ".txt")]
+            live = [srt.with_name(f"{info.stem}.live{fmt.suffix}") for fmt in live_formats()]
             self.autosave_label.setToolTip("\n".join(["The transcript refined from the session's audio:",
-                                                       *(str(srt.with_suffix(s)) for s in (".srt", ".txt", ".vtt")),
+                                                       *(str(srt.with_suffix(fmt.suffix)) for fmt in FORMATS),
                                                        "The live transcript:", *(str(p) for p in live if p.exists())]))
         elif finished and info is not None and info.autosave_failed:
             self.autosave_label.setText("Autosave failed: export the session")
@@ -142,7 +143,7 @@ class StatusLine(QWidget):
         else:
             self.autosave_label.setText(f'Transcribed: <a href="open">{saved.name}</a>')
             self.autosave_label.setToolTip("\n".join([f"The transcript of {info.source}:",
-                                                       *(str(saved.with_suffix(s)) for s in (".srt", ".txt", ".vtt"))]))
+                                                       *(str(saved.with_suffix(fmt.suffix)) for fmt in FORMATS)]))
 
     def show_refine(self, text: str) -> None:
         """A refine under way (its share done and time left) with a Cancel link; "" hides it."""

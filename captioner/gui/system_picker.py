@@ -155,7 +155,7 @@ class SystemAudioPicker(QWidget):
         if devices:
             self._set_problem("")
         else:
-            from captioner.audio.loopback import no_outputs_message
+            from captioner.audio.outputs import no_outputs_message
 
             self._set_problem(no_outputs_message())
 

@@ -6,7 +6,8 @@ import time
 import numpy as np
 import pytest
 
-from captioner.audio.loopback import SystemAudioSource, is_mac_virtual_output, list_output_devices, no_outputs_message, resolve_output
+from captioner.audio.loopback import SystemAudioSource, list_output_devices, resolve_output
+from captioner.audio.outputs import is_mac_virtual_output, no_outputs_message
 from captioner.audio.sources import AudioSourceError
 
 pytestmark = pytest.mark.timeout(120)

@@ -17,15 +17,16 @@ from captioner.engine.catalogue import (
     repo_id,
 )
 from captioner.engine.model_errors import ModelNotFound
+from captioner.engine.upstream import faster_whisper_repos
 
 
 def test_the_default_is_first_in_the_catalogue_and_faster_whisper_agrees_on_every_repo() -> None:
-    from faster_whisper.utils import _MODELS
+    repos = faster_whisper_repos()
 
     assert CATALOGUE[0].name == DEFAULT_MODEL
     assert MODEL_CHOICES == tuple((entry.name, entry.size) for entry in CATALOGUE)
     for entry in CATALOGUE:
-        assert _MODELS[entry.name] == entry.repo_id
+        assert repos[entry.name] == entry.repo_id
         assert repo_id(entry.name) == entry.repo_id
 
 

@@ -11,6 +11,7 @@ from captioner.engine.catalogue import ModelRequest
 from captioner.engine.model_errors import (
     ComputeTypeUnsupported,
     CorruptModel,
+    CudaLibraryMissing,
     DeviceUnavailable,
     DownloadCancelled,
     DownloadFailed,
@@ -21,6 +22,7 @@ from captioner.engine.model_errors import (
     ModelError,
     ModelNotFound,
     OutOfMemory,
+    is_cuda_library_error,
 )
 
 ERRORS = [
@@ -36,6 +38,7 @@ ERRORS = [
     DownloadFailed("tiny.en", "Systran/faster-whisper-tiny.en", reason="No space left on device"),
     DownloadCancelled("tiny.en"),
     DeviceUnavailable("cuda"),
+    CudaLibraryMissing("small", "Library libcublas.so.12 is not found or cannot be loaded"),
     OutOfMemory("large-v3"),
     ComputeTypeUnsupported("tiny.en", "float16", "Requested float16 compute type, but the target device does not support it."),
 ]
@@ -60,7 +63,7 @@ def test_a_hint_goes_after_the_advice() -> None:
 def test_which_errors_offer_a_local_folder() -> None:
     offered = {type(e).__name__ for e in ERRORS if e.offers_folder}
     assert {"HubUnreachable", "LoginNeeded", "ModelNotFound", "FolderMissing", "CorruptModel"} <= offered
-    assert not {"LanguageUnsupported", "DownloadCancelled", "DeviceUnavailable", "OutOfMemory"} & offered
+    assert not {"LanguageUnsupported", "DownloadCancelled", "DeviceUnavailable", "CudaLibraryMissing", "OutOfMemory"} & offered
     assert DownloadFailed("m", "o/m", endpoint="e", status=500).offers_folder
     assert not DownloadFailed("m", "o/m", reason="disk full").offers_folder
 
@@ -111,3 +114,32 @@ def test_load_transcriber_names_a_compute_type_that_cannot_run(tiny_model: Path)
         load_transcriber(ModelRequest(str(tiny_model), "cpu", compute_type="no-such-type"))
     assert raised.value.compute_type == "no-such-type" and "no-such-type" in raised.value.detail
     assert model_error_message(raised.value).endswith("(--compute-type auto).")
+
+
+@pytest.mark.parametrize("detail", [
+    "Library libcublas.so.12 is not found or cannot be loaded",
+    "Could not load library libcudnn_ops.so.9",
+    "CUDA failed with error CUDA driver version is insufficient for CUDA runtime version",
+    "cuda error: no kernel image is available",
+])
+def test_a_missing_cuda_library_is_not_a_corrupt_model(tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       detail: str) -> None:
+    from captioner.cli import model_error_message
+    from captioner.engine.models import load_transcriber
+    from captioner.engine.transcriber import Transcriber
+
+    def fail(*args, **kwargs):
+        raise RuntimeError(detail)
+
+    monkeypatch.setattr(Transcriber, "load", fail)
+    with pytest.raises(CudaLibraryMissing) as raised:
+        load_transcriber(ModelRequest(str(tiny_model), "cuda"))
+    assert raised.value.detail == detail and not raised.value.offers_folder
+    assert "CUDA library" in str(raised.value) and "corrupt" not in str(raised.value)
+    assert model_error_message(raised.value).endswith("(--compute-device cpu).")
+
+
+def test_only_the_message_not_the_folder_tells_a_cuda_library_error() -> None:
+    folder = Path("/models/cuda-builds/small")
+    assert not is_cuda_library_error(f"Unable to open file 'model.bin' in model '{folder}'", folder)
+    assert is_cuda_library_error("Library libcublas.so.12 is not found or cannot be loaded", folder)

@@ -18,6 +18,7 @@ import pytest
 from faster_whisper import WhisperModel
 from huggingface_hub import constants as hf_constants
 
+from captioner.engine.hardware import choose_device, cpu_threads
 from captioner.engine.model_errors import (
     CorruptModel,
     DeviceUnavailable,
@@ -30,8 +31,6 @@ from captioner.engine.model_errors import (
 )
 from captioner.engine.models import (
     DownloadProgress,
-    choose_device,
-    cpu_threads,
     is_cached,
     resolve_model,
 )

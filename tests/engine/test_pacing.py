@@ -6,8 +6,20 @@ from __future__ import annotations
 import pytest
 
 from captioner.engine import pacing
-from captioner.engine.pacing import (FINALS_ONLY, NORMAL, PASS_AUDIO_S, SPARSE, degraded_message, expected_delay, falls_behind,
-                                     interim_interval, next_level, pace_audio, smoothed, time_one_pass)
+from captioner.engine.pacing import (
+    FINALS_ONLY,
+    NORMAL,
+    PASS_AUDIO_S,
+    SPARSE,
+    degraded_message,
+    expected_delay,
+    falls_behind,
+    interim_interval,
+    next_level,
+    pace_audio,
+    smoothed,
+    time_one_pass,
+)
 from captioner.events import SAMPLE_RATE
 
 
@@ -74,6 +86,6 @@ def test_one_pass_of_the_real_model_over_the_shipped_speech(tiny_transcriber) ->
     tiny_transcriber.warm_up()
     text = tiny_transcriber.transcribe(pace_audio()).text.lower()
     assert "thanks everyone" in text and "numbers" in text  # real speech: the decoder has work to do
-    assert tiny_transcriber.transcribe(pacing.test_clip(PASS_AUDIO_S)).text == ""  # quiet noise gives it none
+    assert tiny_transcriber.transcribe(pacing.quiet_noise(PASS_AUDIO_S)).text == ""  # quiet noise gives it none
     seconds = time_one_pass(tiny_transcriber)
     assert 0 < seconds < 60

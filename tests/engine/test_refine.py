@@ -10,8 +10,21 @@ import pytest
 
 from captioner.audio.recorder import SessionRecorder
 from captioner.channels import MICROPHONE, SYSTEM
-from captioner.engine.refine import (LONG_SILENCE_S, WINDOW_S, Cancelled, NothingToRefine, after_onsets, decode_audio_file,
-                                     decode_windows, find_session, live_segments, pieces, refine_session, save_transcript, sentences)
+from captioner.engine.refine import (
+    LONG_SILENCE_S,
+    WINDOW_S,
+    Cancelled,
+    NothingToRefine,
+    after_onsets,
+    decode_audio_file,
+    decode_windows,
+    find_session,
+    live_segments,
+    pieces,
+    refine_session,
+    save_transcript,
+    sentences,
+)
 from captioner.engine.segmenter import SegmentClosed, VadSegmenter
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.subtitles import LiveSrtWriter, LiveTxtWriter

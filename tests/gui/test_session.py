@@ -7,11 +7,10 @@ import time
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QMessageBox
 
 from captioner.events import SAMPLE_RATE
 from captioner.gui.controller import State
-from PySide6.QtWidgets import QMessageBox
-
 from tests.gui.conftest import answer_next_dialog, srt_text, words
 
 pytestmark = pytest.mark.timeout(120)
@@ -256,7 +255,7 @@ def test_a_sides_colour_is_the_same_in_every_session_whoever_speaks_first(make_a
         infos: list = []
         c.sessionFinished.connect(infos.append)
         assert w.start_session(meeting_channels_from_files(mic, system))
-        qtbot.waitUntil(lambda: bool(infos), timeout=60000)
+        qtbot.waitUntil(lambda: bool(infos), timeout=60000)  # noqa: B023 (waited for in this iteration)
         assert infos[0].sides == {"You": MICROPHONE, "Others": SYSTEM}
         seen.append(label_colors(w.transcript))
     assert seen == [{"Others": SIDE_COLORS[SYSTEM]}, {"You": SIDE_COLORS[MICROPHONE]}]

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
-import re
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
