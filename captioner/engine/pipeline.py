@@ -18,6 +18,10 @@ Scheduling rules:
   engine falls behind (`captioner.engine.pacing`); finals are never skipped;
 - interims written by a smaller interim model (drafts) are shown but never
   become a final;
+- with `interim_worker`, drafts run on a worker of their own, beside the final
+  model's passes (`next_interim_job`), so the first text of a segment never
+  waits for a long final pass; a draft whose segment has a newer finished
+  pass, or has closed, is dropped when it comes back;
 - a final whose pass still fails its checks after the full-window re-run
   (`captioner.engine.checks`) falls back to the segment's last good interim
   when that one holds more words, so a looping pass never wipes out what
@@ -55,6 +59,8 @@ class EngineConfig:
     pause_pass_ms: int = 150  # silence after which a pass that may become the final runs
     prompt_chars: int = 0  # previous final text given to the decoder as context (0: none)
     adapt: bool = True  # interim interval follows the pass time; interims thin out, then stop, when behind
+    interim_worker: bool | None = None  # interim passes run beside the final passes, on an interim model's own worker
+    # (`next_interim_job`); None: the session turns it on when its transcriber has an interim model, else off
 
 
 @dataclass(frozen=True)
@@ -102,9 +108,10 @@ class CaptionEngine:
         self._open: _Segment | None = None
         self._closed: deque[_Segment] = deque()  # waiting for their final
         self._running: Job | None = None
+        self._drafting: Job | None = None  # the interim pass running on the interim worker
         self._next_job = 1
         self._history = ""  # text of recent finals, for the prompt
-        self._drafts = False  # interims come from a separate interim model
+        self._drafts = bool(config.interim_worker)  # interims come from a separate interim model
         self._pass_s = 0.0  # smoothed compute time of an interim pass
         self.level = pacing.NORMAL
         self.reruns = 0  # passes the transcriber ran again on the full window
@@ -131,7 +138,10 @@ class CaptionEngine:
 
     # -- jobs -----------------------------------------------------------
     def next_job(self) -> Job | None:
-        """The job the transcriber should run now, or None (one job at a time)."""
+        """The job the transcriber should run now, or None (one job at a time).
+
+        With `interim_worker`, only the passes that may become finals: interims come from `next_interim_job`.
+        """
         if self._running is not None:
             return None
         if self.config.adapt:  # before the finals: segments waiting for theirs count too
@@ -146,6 +156,24 @@ class CaptionEngine:
         paused = self.segmenter.gate.silence_ms >= self.config.pause_pass_ms
         if paused and seg.final_to < seg.speech_end and self.level < pacing.FINALS_ONLY:
             return self._start(seg, final=False, end=position, pause=True)
+        if self.config.interim_worker:
+            return None
+        return self._interim_job()
+
+    def next_interim_job(self) -> Job | None:
+        """With `interim_worker`: the interim pass the interim worker should run now, or None."""
+        if not self.config.interim_worker or self._drafting is not None:
+            return None
+        if self.config.adapt:
+            self.level = pacing.next_level(self.level, self.lag / SAMPLE_RATE)
+        if self._open is None or self.finished:
+            return None
+        return self._interim_job()
+
+    def _interim_job(self) -> Job | None:
+        seg = self._open
+        assert seg is not None
+        position = self.segmenter.gate.position
         if not self.config.interims or self.level >= pacing.FINALS_ONLY:
             return None
         if self.segmenter.gate.silence_ms > 0:
@@ -160,6 +188,8 @@ class CaptionEngine:
         """Take a finished job's result; return the captions it makes."""
         if self._running is not None and self._running.id == job.id:
             self._running = None
+        if self._drafting is not None and self._drafting.id == job.id:
+            self._drafting = None
         self.reruns += result.reruns
         self._drafts |= result.draft
         if not (job.final or job.pause):
@@ -167,6 +197,8 @@ class CaptionEngine:
         seg = self._find(job.segment_id)
         if seg is None:
             return []
+        if self.config.interim_worker and result.draft and (job.end <= seg.done_to or seg.end is not None):
+            return []  # a draft that came back after a newer pass of its segment, or after the segment closed: stale
         seg.done_to = max(seg.done_to, job.end)
         if result.text and not result.problem:
             seg.good = result
@@ -181,7 +213,13 @@ class CaptionEngine:
     # -- state for status and tests -------------------------------------
     @property
     def busy(self) -> bool:
+        """A pass is running on the (final) transcriber."""
         return self._running is not None
+
+    @property
+    def drafting(self) -> bool:
+        """An interim pass is running on the interim worker."""
+        return self._drafting is not None
 
     @property
     def interim_interval_s(self) -> float:
@@ -224,7 +262,7 @@ class CaptionEngine:
     @property
     def done(self) -> bool:
         """Finished and nothing left to transcribe."""
-        return self.finished and self._open is None and not self._closed and self._running is None
+        return self.finished and self._open is None and not self._closed and self._running is None and self._drafting is None
 
     # -- internals ------------------------------------------------------
     def _set_end_rule(self) -> None:
@@ -289,7 +327,10 @@ class CaptionEngine:
         seg.passed_to = end
         if final or pause or not self._drafts:
             seg.final_to = end
-        self._running = job
+        if self.config.interim_worker and not (final or pause):
+            self._drafting = job
+        else:
+            self._running = job
         return job
 
     def _prompt(self) -> str | None:

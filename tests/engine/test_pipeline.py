@@ -379,3 +379,42 @@ def test_ten_minutes_of_noise_with_a_vocabulary_give_no_words(tiny_model):
     result = run_passes(audio, transcriber, EngineConfig(interims=False), compute_advances_clock=False)
     assert any(job.final or job.pause for job, _ in result.jobs), "the model heard some of the noise"
     assert [w for f in result.finals for w in f.text.split()] == []
+
+
+def test_with_an_interim_worker_drafts_run_beside_long_final_passes(sentence_wav, tiny_transcriber):
+    """On the simulated clock, an engine with `interim_worker` runs drafts beside the final model's passes:
+    a segment's first text waits for no final pass, every final still comes, in order, from a final-model
+    pass, and a draft that comes back after a newer pass of its segment is dropped."""
+    from dataclasses import replace
+
+    one = decode_file(str(sentence_wav))
+    audio = np.concatenate([one] * 3)
+
+    def transcribe(job):  # the final model's passes take 3 s of the clock, the drafts 0.2 s
+        if job.final or job.pause:
+            return replace(tiny_transcriber.transcribe(job.audio, checked=True), compute_s=3.0)
+        return replace(tiny_transcriber.transcribe(job.audio), compute_s=0.2, draft=True)
+
+    serial = replay(audio, CaptionEngine(EngineConfig()), transcribe)
+    parallel = replay(audio, CaptionEngine(EngineConfig(interim_worker=True)), transcribe)
+    for result in (serial, parallel):
+        assert len(result.finals) == 3 and [f.id for f in result.finals] == sorted(f.id for f in result.finals)
+        assert all(wer(SENTENCE, f.text) <= 0.2 for f in result.finals)
+        assert all(not r.draft for job, r in result.jobs if job.final or job.pause)
+
+    def first_text(result):
+        firsts = {}
+        for e in result.emitted:
+            if e.event.text and e.event.id not in firsts:
+                firsts[e.event.id] = e.at_s - e.event.start / SR
+        return sorted(firsts.values())
+
+    # the later segments' first words: one draft after the first interim is due, not after a final pass
+    assert max(first_text(parallel)) < 1.5 < max(first_text(serial))
+    overlapping = [(a, b) for a in parallel.passes for b in parallel.passes
+                   if (a.job.final or a.job.pause) and b.result.draft and a.started_s < b.started_s < a.done_s]
+    assert overlapping
+    # interims of one segment never go back to older text: shown drafts end later and later
+    for seg in {e.event.id for e in parallel.emitted}:
+        ends = [e.event.end for e in parallel.emitted if e.event.id == seg and not e.event.final]
+        assert ends == sorted(ends)
