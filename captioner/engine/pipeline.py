@@ -60,7 +60,8 @@ class EngineConfig:
     prompt_chars: int = 0  # previous final text given to the decoder as context (0: none)
     adapt: bool = True  # interim interval follows the pass time; interims thin out, then stop, when behind
     interim_worker: bool | None = None  # interim passes run beside the final passes, on an interim model's own worker
-    # (`next_interim_job`); None: the session turns it on when its transcriber has an interim model, else off
+    # (`next_interim_job`); None: CaptionSession turns it on when its transcriber has an interim model, else off
+    # (a meeting session runs every pass on one worker and leaves it off)
 
 
 @dataclass(frozen=True)
