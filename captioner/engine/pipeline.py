@@ -21,7 +21,9 @@ Scheduling rules:
 - with `interim_worker`, drafts run on a worker of their own, beside the final
   model's passes (`next_interim_job`), so the first text of a segment never
   waits for a long final pass; a draft whose segment has a newer finished
-  pass, or has closed, is dropped when it comes back;
+  pass, or has closed, is dropped when it comes back. Far behind, only each
+  segment's first draft still runs (one short pass of the small model): the
+  rest of the interims are given up first, as without the worker;
 - a final whose pass still fails its checks after the full-window re-run
   (`captioner.engine.checks`) falls back to the segment's last good interim
   when that one holds more words, so a looping pass never wipes out what
@@ -175,8 +177,10 @@ class CaptionEngine:
         seg = self._open
         assert seg is not None
         position = self.segmenter.gate.position
-        if not self.config.interims or self.level >= pacing.FINALS_ONLY:
+        if not self.config.interims:
             return None
+        if self.level >= pacing.FINALS_ONLY and not (self.config.interim_worker and seg.passed_to == 0):
+            return None  # far behind: no interims, but for the first of a segment on an interim worker
         if self.segmenter.gate.silence_ms > 0:
             return None  # speech may be pausing: keep the transcriber free for the pause pass
         if seg.passed_to == 0:

@@ -418,3 +418,29 @@ def test_with_an_interim_worker_drafts_run_beside_long_final_passes(sentence_wav
     for seg in {e.event.id for e in parallel.emitted}:
         ends = [e.event.end for e in parallel.emitted if e.event.id == seg and not e.event.final]
         assert ends == sorted(ends)
+
+
+def test_far_behind_an_interim_worker_still_shows_each_segments_first_words(sentence_wav, tiny_transcriber):
+    """Final passes far slower than speech: interims are given up, but for each segment's first draft, which runs
+    on the interim worker and comes out long before the segment's final; no final is lost."""
+    from dataclasses import replace
+
+    one = decode_file(str(sentence_wav))
+    audio = np.concatenate([one] * 4)
+
+    def transcribe(job):  # each final-model pass takes 8 s of the clock: the engine falls far behind
+        if job.final or job.pause:
+            return replace(tiny_transcriber.transcribe(job.audio, checked=True), compute_s=8.0)
+        return replace(tiny_transcriber.transcribe(job.audio), compute_s=0.2, draft=True)
+
+    engine = CaptionEngine(EngineConfig(interim_worker=True))
+    result = replay(audio, engine, transcribe)
+    assert len(result.finals) == 4 and all(wer(SENTENCE, f.text) <= 0.2 for f in result.finals)
+    assert any(p.level == 2 for p in result.passes), "the engine never fell far behind"
+    for final in result.finals:
+        shown = [e for e in result.emitted if e.event.id == final.id and not e.event.final and e.event.text]
+        assert shown and shown[0].at_s - final.start / SR < 1.5
+    # far behind, a segment gets its first draft and no more
+    for seg in {p.job.segment_id for p in result.passes if p.level == 2 and p.result.draft}:
+        later = [p for p in result.passes if p.job.segment_id == seg and p.result.draft and p.level == 2]
+        assert len(later) == 1
