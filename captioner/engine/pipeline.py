@@ -21,9 +21,11 @@ Scheduling rules:
 - with `interim_worker`, drafts run on a worker of their own, beside the final
   model's passes (`next_interim_job`), so the first text of a segment never
   waits for a long final pass; a draft whose segment has a newer finished
-  pass, or has closed, is dropped when it comes back. Far behind, only each
-  segment's first draft still runs (one short pass of the small model): the
-  rest of the interims are given up first, as without the worker;
+  pass, or its final, is dropped when it comes back (one whose segment has
+  closed meanwhile is still shown until the final comes). Until a segment
+  shows its first words its drafts run every `interim_interval_s`, even far
+  behind (short passes of the small model); after that the interims thin
+  out and are given up first, as without the worker;
 - a final whose pass still fails its checks after the full-window re-run
   (`captioner.engine.checks`) falls back to the segment's last good interim
   when that one holds more words, so a looping pass never wipes out what
@@ -179,14 +181,16 @@ class CaptionEngine:
         position = self.segmenter.gate.position
         if not self.config.interims:
             return None
-        if self.level >= pacing.FINALS_ONLY and not (self.config.interim_worker and seg.passed_to == 0):
-            return None  # far behind: no interims, but for the first of a segment on an interim worker
+        first_words = self.config.interim_worker and not seg.last_words  # on an interim worker, none of it shown yet
+        if self.level >= pacing.FINALS_ONLY and not first_words:
+            return None  # far behind: no interims, but for a segment's first words on an interim worker
         if self.segmenter.gate.silence_ms > 0:
             return None  # speech may be pausing: keep the transcriber free for the pause pass
         if seg.passed_to == 0:
             due = position - seg.speech_start >= self.config.first_interim_s * SAMPLE_RATE
         else:
-            due = position - seg.passed_to >= self.interim_interval_s * SAMPLE_RATE
+            interval = self.config.interim_interval_s if first_words else self.interim_interval_s
+            due = position - seg.passed_to >= interval * SAMPLE_RATE
         return self._start(seg, final=False, end=position) if due else None
 
     def complete(self, job: Job, result: Transcript) -> list[CaptionEvent]:
@@ -202,8 +206,13 @@ class CaptionEngine:
         seg = self._find(job.segment_id)
         if seg is None:
             return []
-        if self.config.interim_worker and result.draft and (job.end <= seg.done_to or seg.end is not None):
-            return []  # a draft that came back after a newer pass of its segment, or after the segment closed: stale
+        if self.config.interim_worker and result.draft:
+            if job.end <= seg.done_to:
+                return []  # it came back after a newer pass of its segment: stale
+            if seg.end is not None:  # closed, its final still to come: shown meanwhile; the lag still counts it
+                if result.text and not result.problem:
+                    seg.good = result
+                return [self._interim(seg, job, result)]
         seg.done_to = max(seg.done_to, job.end)
         if result.text and not result.problem:
             seg.good = result

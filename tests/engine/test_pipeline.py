@@ -421,8 +421,8 @@ def test_with_an_interim_worker_drafts_run_beside_long_final_passes(sentence_wav
 
 
 def test_far_behind_an_interim_worker_still_shows_each_segments_first_words(sentence_wav, tiny_transcriber):
-    """Final passes far slower than speech: interims are given up, but for each segment's first draft, which runs
-    on the interim worker and comes out long before the segment's final; no final is lost."""
+    """Final passes far slower than speech: interims are given up, but for the drafts that show each segment's first
+    words, which run on the interim worker and come out long before the segment's final; no final is lost."""
     from dataclasses import replace
 
     one = decode_file(str(sentence_wav))
@@ -440,7 +440,33 @@ def test_far_behind_an_interim_worker_still_shows_each_segments_first_words(sent
     for final in result.finals:
         shown = [e for e in result.emitted if e.event.id == final.id and not e.event.final and e.event.text]
         assert shown and shown[0].at_s - final.start / SR < 1.5
-    # far behind, a segment gets its first draft and no more
-    for seg in {p.job.segment_id for p in result.passes if p.level == 2 and p.result.draft}:
-        later = [p for p in result.passes if p.job.segment_id == seg and p.result.draft and p.level == 2]
-        assert len(later) == 1
+    # far behind, no draft runs on a segment once its first words are shown
+    for seg in {p.job.segment_id for p in result.passes}:
+        drafts = [p for p in result.passes if p.job.segment_id == seg and p.result.draft]
+        worded = next((i for i, p in enumerate(drafts) if p.result.text), len(drafts))
+        assert all(p.level < 2 for p in drafts[worded + 1 :])
+
+
+def test_a_draft_back_after_its_segment_closed_is_shown_until_the_final():
+    """On an interim worker: a draft that returns once its segment has closed, its final still to come, is shown;
+    the final then wins, and a draft back after it is dropped."""
+    from captioner.engine.transcriber import Transcript
+    from captioner.events import Word
+
+    def said(text, draft):
+        return Transcript(text, (Word(" " + text, 0, SR // 2),), 0.1, draft=draft)
+
+    engine = CaptionEngine(EngineConfig(interim_worker=True))
+    audio = np.concatenate([quiet(0.5), vowel(2.0), quiet(1.5)])
+    draft = None
+    for i in range(0, len(audio), 480):
+        engine.feed(audio[i : i + 480])
+        draft = draft or engine.next_interim_job()
+    assert draft is not None and not draft.final and engine.pending_finals == 1 and engine.drafting
+    assert engine.next_interim_job() is None  # one draft at a time
+    events = engine.complete(draft, said("hello", draft=True))
+    assert [(e.final, e.text) for e in events] == [(False, "hello")] and not engine.drafting
+    final = engine.next_job()
+    assert final is not None and final.final
+    assert [(e.final, e.text) for e in engine.complete(final, said("hello there", draft=False))] == [(True, "hello there")]
+    assert engine.complete(draft, said("late", draft=True)) == []
