@@ -111,7 +111,8 @@ def table(result_files: list[Path]) -> str:
         if info.get("interim"):
             interims = (f"interims by {info['interim']} ({info.get('interim_threads') or info.get('threads', 2)} thread"
                         f"{'s' if (info.get('interim_threads') or info.get('threads', 2)) > 1 else ''}, "
-                        + ("queued behind the finals" if not info.get("interim_worker", False) else "beside the finals") + ")")
+                        + ("queued behind the finals" if not info.get("interim_worker", False) else "beside the finals")
+                        + (f"; final model {info['threads']} thread{'s' if info['threads'] > 1 else ''})" if "threads" in info else ")"))
         run = ", ".join(x for x in (interims, info.get("realtime") and "wall clock",
                                     f"margin {info['margin_s']:g} s", info.get("mkl_instructions") and "MKL " + info["mkl_instructions"]) if x)
         for model, res in data["results"].items():
