@@ -1,7 +1,8 @@
 """What each model costs live on this machine: pass times, live latency, compute, lag over a long run.
 
     python benchmarks/model_costs.py [--models tiny.en base small.en large-v3-turbo distil-large-v3.5]
-        [--interim tiny.en] [--margin S] [--sections passes live long] [--long-minutes 10]
+        [--interim tiny.en [--interim-threads 1] [--serial-interims]] [--margin S] [--realtime]
+        [--sections passes live long] [--long-minutes 10]
 
 Models: tiny.en and base are real (benchmarks/modelpaths.py); small.en, large-v3-turbo and
 distil-large-v3.5 are stand-ins of their exact shape with random weights (benchmarks/standin.py):
@@ -17,7 +18,10 @@ Sections:
 - live: the round-robin file (first --seconds of it) on the engine's simulated live clock
   (captioner/engine/replay.py via runners.simulate_live): final latency p50/p90 after the end of
   speech, first text p90, compute per audio second, full-window re-runs, share of passes started
-  while the engine was behind (pacing level > 0), WER for the real models.
+  while the engine was behind (pacing level > 0), WER for the real models. With --realtime the
+  app's own CaptionSession plays the file on the wall clock instead (runners.realtime_live): the
+  way to time an interim model running beside the final one, as the simulated clock runs each
+  pass alone and does not see the two contend for the cores; no per-pass figures then.
 - long: the round-robin file repeated to --long-minutes: final latency per 2-minute stretch, and
   whether it stays bounded.
 
@@ -52,15 +56,16 @@ RESULTS = Path(__file__).resolve().parent / "results"
 STRETCH_S = 120.0  # the long run's latency is reported per stretch of this much audio
 
 
-def load(spec: str, options: DecodeOptions, threads: int, interim: str | None = None) -> Transcriber:
-    """A Transcriber for a real model or a stand-in, with an optional interim model."""
+def load(spec: str, options: DecodeOptions, threads: int, interim: str | None = None, interim_threads: int | None = None) -> Transcriber:
+    """A Transcriber for a real model or a stand-in, with an optional interim model (on `interim_threads`, default
+    `threads`)."""
     if spec in standin.SHAPES:
         tr = standin.load(spec, options, threads=threads)
     else:
         name, folder = modelpaths.resolve(spec)
         tr = Transcriber.load(str(folder), options, device="cpu", compute_type="int8", threads=threads, name=name)
     if interim:
-        tr.interim = load(interim, DecodeOptions(window_margin_s=options.window_margin_s), threads)
+        tr.interim = load(interim, DecodeOptions(window_margin_s=options.window_margin_s), interim_threads or threads)
     return tr
 
 
@@ -75,7 +80,7 @@ def live_figures(run, bench_file) -> dict:
     """The benchmark's live figures plus re-runs and the share of passes started while behind."""
     fig = metrics.live_figures(run, bench_file)
     fig["reruns"] = sum(j.reruns for j in run.jobs)
-    fig["behind_share"] = sum(j.level > 0 for j in run.jobs) / max(1, len(run.jobs))
+    fig["behind_share"] = sum(j.level > 0 for j in run.jobs) / len(run.jobs) if run.jobs else float("nan")
     fig["stalled"] = run.stalled
     return fig
 
@@ -102,7 +107,13 @@ def table(result_files: list[Path]) -> str:
     for path in result_files:
         data = json.loads(Path(path).read_text())
         info = data["info"]
-        run = ", ".join(x for x in (f"interims by {info['interim']}" if info.get("interim") else "",
+        interims = ""
+        if info.get("interim"):
+            interims = (f"interims by {info['interim']} ({info.get('interim_threads') or info.get('threads', 2)} thread"
+                        f"{'s' if (info.get('interim_threads') or info.get('threads', 2)) > 1 else ''}, "
+                        + ("queued behind the finals" if not info.get("interim_worker", False) else "beside the finals")
+                        + (f"; final model {info['threads']} thread{'s' if info['threads'] > 1 else ''})" if "threads" in info else ")"))
+        run = ", ".join(x for x in (interims, info.get("realtime") and "wall clock",
                                     f"margin {info['margin_s']:g} s", info.get("mkl_instructions") and "MKL " + info["mkl_instructions"]) if x)
         for model, res in data["results"].items():
             short = res.get("short", {})
@@ -126,6 +137,10 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="+", default=["tiny.en", "base", "small.en", "large-v3-turbo", "distil-large-v3.5"])
     p.add_argument("--interim", default=None, help="a small model for the interim passes (e.g. tiny.en)")
+    p.add_argument("--interim-threads", type=int, default=None, help="CPU threads of the interim model (default: --threads)")
+    p.add_argument("--serial-interims", action="store_true",
+                   help="the interim model's passes queue behind the final model's, one pass at a time (as before the interim worker)")
+    p.add_argument("--realtime", action="store_true", help="live and long: the app's session on the wall clock, not the simulated clock")
     p.add_argument("--margin", type=float, default=DecodeOptions().window_margin_s, help="encoder window margin (s)")
     p.add_argument("--sections", nargs="+", default=["passes", "live"], choices=("passes", "live", "long"))
     p.add_argument("--lengths", nargs="+", type=float, default=[2.0, 5.0, 10.0], help="clip lengths for the short-window passes")
@@ -150,7 +165,8 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     info = {"started": started.isoformat(timespec="seconds"), "command": " ".join(sys.argv), "machine": machine(),
             "mkl_instructions": os.environ.get("MKL_ENABLE_INSTRUCTIONS", ""), "interim": args.interim, "margin_s": args.margin,
-            "standin_tokens_per_s": standin.STANDIN_TOKENS_PER_S}
+            "standin_tokens_per_s": standin.STANDIN_TOKENS_PER_S, "threads": args.threads, "interim_threads": args.interim_threads,
+            "interim_worker": bool(args.interim) and not args.serial_interims, "realtime": args.realtime}
     print(json.dumps(info), flush=True)
     main_file = dataset.load_set("main", args.speech_dir)[0]
     from captioner.audio.sources import decode_file
@@ -159,9 +175,21 @@ def main(argv=None) -> int:
     if args.seconds:
         audio = audio[: int(args.seconds * SAMPLE_RATE)]
         main_file = dataclasses.replace(main_file, ref=None)  # the reference covers the whole file
+    config = EngineConfig(interim_worker=info["interim_worker"])
+
+    def live(tr, clip, max_overrun_s=runners.MAX_OVERRUN_S):
+        if not args.realtime:
+            return runners.simulate_live(tr.run, clip, config, max_overrun_s=max_overrun_s)
+        wav = out / "clip.wav"
+        write_wav(wav, clip)
+        try:
+            return runners.realtime_live(tr, str(wav), config, max_overrun_s=max_overrun_s)
+        finally:
+            wav.unlink()
+
     results = {}
     for spec in args.models:
-        tr = load(spec, DecodeOptions(window_margin_s=args.margin), args.threads, args.interim)
+        tr = load(spec, DecodeOptions(window_margin_s=args.margin), args.threads, args.interim, args.interim_threads)
         tr.warm_up()
         res: dict = {"load_before": os.getloadavg()[0]}
         if "passes" in args.sections:
@@ -170,7 +198,7 @@ def main(argv=None) -> int:
             tr.options = dataclasses.replace(tr.options, window_margin_s=args.margin)
             print(spec, "passes", res["short"], "full", res["full"], flush=True)
         if "live" in args.sections:
-            run = runners.simulate_live(tr.run, audio, EngineConfig())
+            run = live(tr, audio)
             fig = live_figures(run, main_file)
             res["live"] = {k: v for k, v in fig.items() if not isinstance(v, list)}
             res["live_passes"] = [{"start_s": j.start_s, "end_s": j.end_s, "final": j.final, "segment": j.segment_id,
@@ -180,7 +208,7 @@ def main(argv=None) -> int:
         if "long" in args.sections:
             reps = int(np.ceil(args.long_minutes * 60 * SAMPLE_RATE / len(audio)))
             long_audio = np.tile(audio, reps)[: int(args.long_minutes * 60 * SAMPLE_RATE)]
-            run = runners.simulate_live(tr.run, long_audio, EngineConfig(), max_overrun_s=600)
+            run = live(tr, long_audio, max_overrun_s=600)
             fig = live_figures(run, dataclasses.replace(main_file, ref=None))
             res["long"] = {"figures": {k: v for k, v in fig.items() if not isinstance(v, list)}, "stretches": stretches(run),
                            "wall_s": run.wall_s}
@@ -190,6 +218,17 @@ def main(argv=None) -> int:
         (out / "model_costs.json").write_text(json.dumps({"info": info, "results": results}, indent=1, default=float))
     print(f"results in {out}")
     return 0
+
+
+def write_wav(path: Path, audio: np.ndarray) -> None:
+    """16 kHz mono 16-bit PCM, for the real-time runner's file source."""
+    import wave
+
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes((np.clip(audio, -1, 1) * 32767).astype("<i2").tobytes())
 
 
 if __name__ == "__main__":

@@ -18,6 +18,14 @@ Scheduling rules:
   engine falls behind (`captioner.engine.pacing`); finals are never skipped;
 - interims written by a smaller interim model (drafts) are shown but never
   become a final;
+- with `interim_worker`, drafts run on a worker of their own, beside the final
+  model's passes (`next_interim_job`), so the first text of a segment never
+  waits for a long final pass; a draft whose segment has a newer finished
+  pass, or its final, is dropped when it comes back (one whose segment has
+  closed meanwhile is still shown until the final comes). Until a segment
+  shows its first words its drafts run every `interim_interval_s`, even far
+  behind (short passes of the small model); after that the interims thin
+  out and are given up first, as without the worker;
 - a final whose pass still fails its checks after the full-window re-run
   (`captioner.engine.checks`) falls back to the segment's last good interim
   when that one holds more words, so a looping pass never wipes out what
@@ -55,6 +63,9 @@ class EngineConfig:
     pause_pass_ms: int = 150  # silence after which a pass that may become the final runs
     prompt_chars: int = 0  # previous final text given to the decoder as context (0: none)
     adapt: bool = True  # interim interval follows the pass time; interims thin out, then stop, when behind
+    interim_worker: bool | None = None  # interim passes run beside the final passes, on an interim model's own worker
+    # (`next_interim_job`); None: CaptionSession turns it on when its transcriber has an interim model, else off
+    # (a meeting session runs every pass on one worker and leaves it off)
 
 
 @dataclass(frozen=True)
@@ -102,9 +113,10 @@ class CaptionEngine:
         self._open: _Segment | None = None
         self._closed: deque[_Segment] = deque()  # waiting for their final
         self._running: Job | None = None
+        self._drafting: Job | None = None  # the interim pass running on the interim worker
         self._next_job = 1
         self._history = ""  # text of recent finals, for the prompt
-        self._drafts = False  # interims come from a separate interim model
+        self._drafts = bool(config.interim_worker)  # interims come from a separate interim model
         self._pass_s = 0.0  # smoothed compute time of an interim pass
         self.level = pacing.NORMAL
         self.reruns = 0  # passes the transcriber ran again on the full window
@@ -131,7 +143,10 @@ class CaptionEngine:
 
     # -- jobs -----------------------------------------------------------
     def next_job(self) -> Job | None:
-        """The job the transcriber should run now, or None (one job at a time)."""
+        """The job the transcriber should run now, or None (one job at a time).
+
+        With `interim_worker`, only the passes that may become finals: interims come from `next_interim_job`.
+        """
         if self._running is not None:
             return None
         if self.config.adapt:  # before the finals: segments waiting for theirs count too
@@ -146,20 +161,44 @@ class CaptionEngine:
         paused = self.segmenter.gate.silence_ms >= self.config.pause_pass_ms
         if paused and seg.final_to < seg.speech_end and self.level < pacing.FINALS_ONLY:
             return self._start(seg, final=False, end=position, pause=True)
-        if not self.config.interims or self.level >= pacing.FINALS_ONLY:
+        if self.config.interim_worker:
             return None
+        return self._interim_job()
+
+    def next_interim_job(self) -> Job | None:
+        """With `interim_worker`: the interim pass the interim worker should run now, or None."""
+        if not self.config.interim_worker or self._drafting is not None:
+            return None
+        if self.config.adapt:
+            self.level = pacing.next_level(self.level, self.lag / SAMPLE_RATE)
+        if self._open is None or self.finished:
+            return None
+        return self._interim_job()
+
+    def _interim_job(self) -> Job | None:
+        seg = self._open
+        assert seg is not None
+        position = self.segmenter.gate.position
+        if not self.config.interims:
+            return None
+        first_words = self.config.interim_worker and not seg.last_words  # on an interim worker, none of it shown yet
+        if self.level >= pacing.FINALS_ONLY and not first_words:
+            return None  # far behind: no interims, but for a segment's first words on an interim worker
         if self.segmenter.gate.silence_ms > 0:
             return None  # speech may be pausing: keep the transcriber free for the pause pass
         if seg.passed_to == 0:
             due = position - seg.speech_start >= self.config.first_interim_s * SAMPLE_RATE
         else:
-            due = position - seg.passed_to >= self.interim_interval_s * SAMPLE_RATE
+            interval = self.config.interim_interval_s if first_words else self.interim_interval_s
+            due = position - seg.passed_to >= interval * SAMPLE_RATE
         return self._start(seg, final=False, end=position) if due else None
 
     def complete(self, job: Job, result: Transcript) -> list[CaptionEvent]:
         """Take a finished job's result; return the captions it makes."""
         if self._running is not None and self._running.id == job.id:
             self._running = None
+        if self._drafting is not None and self._drafting.id == job.id:
+            self._drafting = None
         self.reruns += result.reruns
         self._drafts |= result.draft
         if not (job.final or job.pause):
@@ -167,6 +206,13 @@ class CaptionEngine:
         seg = self._find(job.segment_id)
         if seg is None:
             return []
+        if self.config.interim_worker and result.draft:
+            if job.end <= seg.done_to:
+                return []  # it came back after a newer pass of its segment: stale
+            if seg.end is not None:  # closed, its final still to come: shown meanwhile; the lag still counts it
+                if result.text and not result.problem:
+                    seg.good = result
+                return [self._interim(seg, job, result)]
         seg.done_to = max(seg.done_to, job.end)
         if result.text and not result.problem:
             seg.good = result
@@ -181,7 +227,13 @@ class CaptionEngine:
     # -- state for status and tests -------------------------------------
     @property
     def busy(self) -> bool:
+        """A pass is running on the (final) transcriber."""
         return self._running is not None
+
+    @property
+    def drafting(self) -> bool:
+        """An interim pass is running on the interim worker."""
+        return self._drafting is not None
 
     @property
     def interim_interval_s(self) -> float:
@@ -224,7 +276,7 @@ class CaptionEngine:
     @property
     def done(self) -> bool:
         """Finished and nothing left to transcribe."""
-        return self.finished and self._open is None and not self._closed and self._running is None
+        return self.finished and self._open is None and not self._closed and self._running is None and self._drafting is None
 
     # -- internals ------------------------------------------------------
     def _set_end_rule(self) -> None:
@@ -289,7 +341,10 @@ class CaptionEngine:
         seg.passed_to = end
         if final or pause or not self._drafts:
             seg.final_to = end
-        self._running = job
+        if self.config.interim_worker and not (final or pause):
+            self._drafting = job
+        else:
+            self._running = job
         return job
 
     def _prompt(self) -> str | None:

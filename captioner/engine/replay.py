@@ -10,6 +10,12 @@ real-time run on this machine would have shown it, without waiting in real
 time. With `compute_advances_clock=False` the transcriber is taken as
 infinitely fast (useful to check the engine's rules alone).
 
+An engine with `interim_worker` has a second slot on the clock for its
+interim passes, beside the final model's pass. Each pass still runs alone
+here, on all the threads it was given, so the two workers' contention for
+the CPU is not modelled: time them with the real-time runner
+(`benchmarks/runners.realtime_live`).
+
 `replay_meeting` plays several channels at once the same way (the microphone
 and system audio of a meeting): one engine per channel, one transcriber, the
 meeting session's rules for which job runs next, for spoken order and for
@@ -97,6 +103,10 @@ class _OneEngine:
         job = self.engine.next_job()
         return None if job is None else (self.engine, job)
 
+    def next_interim_job(self, now_s: float) -> tuple[object, Job] | None:
+        job = self.engine.next_interim_job()
+        return None if job is None else (self.engine, job)
+
     def complete(self, owner, job: Job, result: Transcript) -> list[CaptionEvent]:
         return self.engine.complete(job, result)
 
@@ -137,6 +147,9 @@ class _Meeting:
         if picked is not None:
             picked[0].served = now_s
         return picked
+
+    def next_interim_job(self, now_s: float) -> tuple[object, Job] | None:
+        return None  # a meeting runs every pass on one transcriber
 
     def complete(self, lane: Lane, job: Job, result: Transcript) -> list[CaptionEvent]:
         return self.order.take(lane, lane.engine.complete(job, result))
@@ -206,17 +219,31 @@ def replay_meeting(
 def _play(stage, n: int, run, transcribe, *, block: int, compute_advances_clock: bool, max_overrun_s: float):
     fed = 0
     t = 0.0
-    running: tuple[object, Job, Transcript, float, float, float, int] | None = None  # owner, job, result, started, done, cpu, level
+    # running passes: the final model's (slot 0) and the interim worker's (slot 1), each
+    # (owner, job, result, started, done, cpu, level) or None
+    running: list[tuple[object, Job, Transcript, float, float, float, int] | None] = [None, None]
     began = time.perf_counter()
+
+    def start(picked, slot: int) -> None:
+        owner, job = picked
+        cpu0 = time.process_time()
+        result = transcribe(job)
+        cpu = time.process_time() - cpu0
+        run.compute_s += result.compute_s
+        run.cpu_s += cpu
+        cost = result.compute_s if compute_advances_clock else 0.0
+        running[slot] = (owner, job, result, t, t + cost, cpu, stage.level(owner))
+
     while True:
         next_block = min(fed + block, n) / SAMPLE_RATE if not stage.finished else math.inf
-        next_done = running[4] if running else math.inf
+        slot = min((0, 1), key=lambda k: running[k][4] if running[k] else math.inf)
+        next_done = running[slot][4] if running[slot] else math.inf
         if next_block == math.inf and next_done == math.inf:
             break  # fed everything, nothing running and nothing left to start
         if next_done <= next_block:
             t = next_done
-            owner, job, result, started, done, cpu, level = running
-            running = None
+            owner, job, result, started, done, cpu, level = running[slot]
+            running[slot] = None
             run.passes.append(Pass(job, result, started, done, cpu, stage.label(owner), level))
             events = stage.complete(owner, job, result)
         else:
@@ -227,18 +254,15 @@ def _play(stage, n: int, run, transcribe, *, block: int, compute_advances_clock:
                 events = events + stage.finish()
         at = round(t * SAMPLE_RATE)
         run.emitted.extend(Emitted(at, e) for e in events + stage.release(at))
-        if running is None:
+        if running[0] is None:
             picked = stage.next_job(t)
             if picked is not None:
-                owner, job = picked
-                cpu0 = time.process_time()
-                result = transcribe(job)
-                cpu = time.process_time() - cpu0
-                run.compute_s += result.compute_s
-                run.cpu_s += cpu
-                cost = result.compute_s if compute_advances_clock else 0.0
-                running = (owner, job, result, t, t + cost, cpu, stage.level(owner))
-        if stage.done and running is None:
+                start(picked, 0)
+        if running[1] is None:
+            picked = stage.next_interim_job(t)
+            if picked is not None:
+                start(picked, 1)
+        if stage.done and running == [None, None]:
             break
         if t > run.duration_s + max_overrun_s:
             last = run.passes[-5:]

@@ -1,7 +1,9 @@
 """A live captioning session: a source, the engine, a transcriber thread, sinks.
 
 Two threads: the engine thread reads audio, runs the VAD segmenter and hands
-jobs to the worker thread, which runs the transcriber. Caption events go to
+jobs to the worker thread, which runs the transcriber. When the transcriber
+has an interim model, a third thread runs the interim passes on it, beside the
+final model's passes (`EngineConfig.interim_worker`). Caption events go to
 sinks from the engine thread, in order. No Qt here: the GUI subscribes with a
 sink that re-emits events as Qt signals.
 """
@@ -13,6 +15,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -64,9 +67,11 @@ class SessionBase:
         self.compute_s = 0.0
         self._stop = threading.Event()
         self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)
+        self._draft_jobs: queue.Queue[Job | None] = queue.Queue(maxsize=1)  # interim passes, when they run beside the finals
         self._results: queue.Queue[tuple[Job, Transcript | BaseException]] = queue.Queue()
         self._engine_thread = threading.Thread(target=self._guarded_engine, name=thread_name, daemon=True)
-        self._worker_thread = threading.Thread(target=self._run_worker, name="captioner-asr", daemon=True)
+        self._worker_thread = threading.Thread(target=self._run_worker, args=(self._jobs,), name="captioner-asr", daemon=True)
+        self._draft_thread: threading.Thread | None = None
 
     def stop(self) -> None:
         """Stop capturing; the segment in flight and pending finals are still captioned.
@@ -87,11 +92,22 @@ class SessionBase:
 
     def _start_threads(self) -> None:
         self._worker_thread.start()
+        if self._draft_thread is not None:
+            self._draft_thread.start()
         self._engine_thread.start()
 
+    def _with_interim_worker(self, config: EngineConfig) -> EngineConfig:
+        """`config` with `interim_worker` settled: on when the transcriber has an interim model (unless the
+        config turns it off), and then a thread of its own for the interim passes."""
+        wanted = config.interim_worker is not False and self.transcriber.interim is not None
+        if wanted:
+            self._draft_thread = threading.Thread(target=self._run_worker, args=(self._draft_jobs,), name="captioner-asr-interim",
+                                                  daemon=True)
+        return replace(config, interim_worker=wanted)
+
     # -- threads ----------------------------------------------------------
-    def _run_worker(self) -> None:
-        while (job := self._jobs.get()) is not None:
+    def _run_worker(self, jobs: queue.Queue[Job | None]) -> None:
+        while (job := jobs.get()) is not None:
             try:
                 result: Transcript | BaseException = self.transcriber.run(job)
             except BaseException as exc:  # reported by the engine thread
@@ -108,7 +124,10 @@ class SessionBase:
             if self.recorder is not None:
                 self.recorder.close()
             self._jobs.put(None)
+            self._draft_jobs.put(None)
             self._worker_thread.join()
+            if self._draft_thread is not None:
+                self._draft_thread.join()
             self._finish()
             self._publish_status()
             for sink in self.sinks:
@@ -189,7 +208,7 @@ class CaptionSession(SessionBase):
     ) -> None:
         super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-engine", recorder)
         self.source = source
-        self.engine = CaptionEngine(config)
+        self.engine = CaptionEngine(self._with_interim_worker(config))
         self.final_delays_s: list[float] = []  # audio clock at emission minus the caption's end
         self._level = 0.0
 
@@ -208,13 +227,17 @@ class CaptionSession(SessionBase):
             reading = not source_done and (self.source.live or engine.pending_finals < MAX_QUEUED_FINALS)
             if reading:
                 source_done = self._read_audio(events)
-            wait = 0.05 if not reading and engine.busy else 0.0
+            wait = 0.05 if not reading and (engine.busy or engine.drafting) else 0.0
             for job, result in self._results_ready(wait):
                 events.extend(engine.complete(job, result))
             if not engine.busy:
                 job = engine.next_job()
                 if job is not None:
                     self._jobs.put(job)
+            if not engine.drafting:
+                job = engine.next_interim_job()
+                if job is not None:
+                    self._draft_jobs.put(job)
             self._emit(events)
             now = time.monotonic()
             if now >= next_status:

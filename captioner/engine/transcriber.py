@@ -20,7 +20,9 @@ short window the encoder dominates a pass, so the beam adds little to the
 final pass's compute (benchmarks/README.md, `benchmarks/final_beam_cost.py`).
 
 A second, smaller model can write the interim text (`interim=`): the big one
-then runs only the passes that may become finals.
+then runs only the passes that may become finals. It is a Transcriber of its
+own, with its own model and lock, so a live session runs its passes beside the
+big model's on a second thread (`EngineConfig.interim_worker`).
 """
 
 from __future__ import annotations
@@ -116,9 +118,10 @@ def max_new_tokens(budget: int, prompt_tokens: int) -> int:
 
 
 class Transcriber:
-    """Runs one faster-whisper model (and an optional smaller one for interims). Passes never
-    overlap: a pass started from a second thread (timing the model in the background while a
-    session starts) waits for the one running."""
+    """Runs one faster-whisper model (and an optional smaller one for interims). Passes on one model
+    never overlap: a pass started from a second thread (timing the model in the background while a
+    session starts) waits for the one running. The interim model's passes may run beside the big
+    model's, each under its own lock."""
 
     def __init__(self, model: ShortWindowWhisper, options: DecodeOptions = DecodeOptions(), *, name: str = "", device: str = "cpu",
                  compute_type: str = "int8", interim: "Transcriber | None" = None, encoder_layers: int | None = None) -> None:

@@ -379,3 +379,94 @@ def test_ten_minutes_of_noise_with_a_vocabulary_give_no_words(tiny_model):
     result = run_passes(audio, transcriber, EngineConfig(interims=False), compute_advances_clock=False)
     assert any(job.final or job.pause for job, _ in result.jobs), "the model heard some of the noise"
     assert [w for f in result.finals for w in f.text.split()] == []
+
+
+def test_with_an_interim_worker_drafts_run_beside_long_final_passes(sentence_wav, tiny_transcriber):
+    """On the simulated clock, an engine with `interim_worker` runs drafts beside the final model's passes:
+    a segment's first text waits for no final pass, every final still comes, in order, from a final-model
+    pass, and a draft that comes back after a newer pass of its segment is dropped."""
+    from dataclasses import replace
+
+    one = decode_file(str(sentence_wav))
+    audio = np.concatenate([one] * 3)
+
+    def transcribe(job):  # the final model's passes take 3 s of the clock, the drafts 0.2 s
+        if job.final or job.pause:
+            return replace(tiny_transcriber.transcribe(job.audio, checked=True), compute_s=3.0)
+        return replace(tiny_transcriber.transcribe(job.audio), compute_s=0.2, draft=True)
+
+    serial = replay(audio, CaptionEngine(EngineConfig()), transcribe)
+    parallel = replay(audio, CaptionEngine(EngineConfig(interim_worker=True)), transcribe)
+    for result in (serial, parallel):
+        assert len(result.finals) == 3 and [f.id for f in result.finals] == sorted(f.id for f in result.finals)
+        assert all(wer(SENTENCE, f.text) <= 0.2 for f in result.finals)
+        assert all(not r.draft for job, r in result.jobs if job.final or job.pause)
+
+    def first_text(result):
+        firsts = {}
+        for e in result.emitted:
+            if e.event.text and e.event.id not in firsts:
+                firsts[e.event.id] = e.at_s - e.event.start / SR
+        return sorted(firsts.values())
+
+    # the later segments' first words: one draft after the first interim is due, not after a final pass
+    assert max(first_text(parallel)) < 1.5 < max(first_text(serial))
+    overlapping = [(a, b) for a in parallel.passes for b in parallel.passes
+                   if (a.job.final or a.job.pause) and b.result.draft and a.started_s < b.started_s < a.done_s]
+    assert overlapping
+    # interims of one segment never go back to older text: shown drafts end later and later
+    for seg in {e.event.id for e in parallel.emitted}:
+        ends = [e.event.end for e in parallel.emitted if e.event.id == seg and not e.event.final]
+        assert ends == sorted(ends)
+
+
+def test_far_behind_an_interim_worker_still_shows_each_segments_first_words(sentence_wav, tiny_transcriber):
+    """Final passes far slower than speech: interims are given up, but for the drafts that show each segment's first
+    words, which run on the interim worker and come out long before the segment's final; no final is lost."""
+    from dataclasses import replace
+
+    one = decode_file(str(sentence_wav))
+    audio = np.concatenate([one] * 4)
+
+    def transcribe(job):  # each final-model pass takes 8 s of the clock: the engine falls far behind
+        if job.final or job.pause:
+            return replace(tiny_transcriber.transcribe(job.audio, checked=True), compute_s=8.0)
+        return replace(tiny_transcriber.transcribe(job.audio), compute_s=0.2, draft=True)
+
+    engine = CaptionEngine(EngineConfig(interim_worker=True))
+    result = replay(audio, engine, transcribe)
+    assert len(result.finals) == 4 and all(wer(SENTENCE, f.text) <= 0.2 for f in result.finals)
+    assert any(p.level == 2 for p in result.passes), "the engine never fell far behind"
+    for final in result.finals:
+        shown = [e for e in result.emitted if e.event.id == final.id and not e.event.final and e.event.text]
+        assert shown and shown[0].at_s - final.start / SR < 1.5
+    # far behind, no draft runs on a segment once its first words are shown
+    for seg in {p.job.segment_id for p in result.passes}:
+        drafts = [p for p in result.passes if p.job.segment_id == seg and p.result.draft]
+        worded = next((i for i, p in enumerate(drafts) if p.result.text), len(drafts))
+        assert all(p.level < 2 for p in drafts[worded + 1 :])
+
+
+def test_a_draft_back_after_its_segment_closed_is_shown_until_the_final():
+    """On an interim worker: a draft that returns once its segment has closed, its final still to come, is shown;
+    the final then wins, and a draft back after it is dropped."""
+    from captioner.engine.transcriber import Transcript
+    from captioner.events import Word
+
+    def said(text, draft):
+        return Transcript(text, (Word(" " + text, 0, SR // 2),), 0.1, draft=draft)
+
+    engine = CaptionEngine(EngineConfig(interim_worker=True))
+    audio = np.concatenate([quiet(0.5), vowel(2.0), quiet(1.5)])
+    draft = None
+    for i in range(0, len(audio), 480):
+        engine.feed(audio[i : i + 480])
+        draft = draft or engine.next_interim_job()
+    assert draft is not None and not draft.final and engine.pending_finals == 1 and engine.drafting
+    assert engine.next_interim_job() is None  # one draft at a time
+    events = engine.complete(draft, said("hello", draft=True))
+    assert [(e.final, e.text) for e in events] == [(False, "hello")] and not engine.drafting
+    final = engine.next_job()
+    assert final is not None and final.final
+    assert [(e.final, e.text) for e in engine.complete(final, said("hello there", draft=False))] == [(True, "hello there")]
+    assert engine.complete(draft, said("late", draft=True)) == []

@@ -51,3 +51,67 @@ def test_a_failing_transcriber_is_fatal(sentence_wav, tiny_transcriber, monkeypa
     session.start()
     assert session.wait(60)
     assert [e.fatal for e in errors] == [True] and errors[0].message.startswith("Transcription failed")
+
+
+def test_an_interim_comes_out_while_a_long_final_pass_runs(sentence_wav, tiny_model, tmp_path) -> None:
+    """With an interim model, interim passes run on a worker of their own: the next segment's first
+    words come out while the final model is still busy with the previous segment, finals stay in
+    order and none is lost. Both models are tiny.en here; the final model's first pass on the first
+    segment is held until the second segment's first interim is out (30 s at most: one worker for
+    every pass would never get there)."""
+    import threading
+    import time
+
+    import numpy as np
+
+    from captioner.audio.sources import decode_file
+    from captioner.engine.pipeline import EngineConfig
+    from captioner.engine.transcriber import Transcriber
+    from tests.conftest import SENTENCE
+    from tests.speech import wer, write_wav
+
+    held: dict[str, int] = {}  # the segment whose first final-model pass is held
+    released = threading.Event()
+    passes: list[tuple[int, float, float]] = []  # (segment, started, done) of the final model's passes
+
+    class SlowFinals(Transcriber):
+        def run(self, job):
+            began = time.monotonic()
+            result = super().run(job)
+            if job.final or job.pause:
+                if held.setdefault("segment", job.segment_id) == job.segment_id:
+                    released.wait(30)
+                passes.append((job.segment_id, began, time.monotonic()))
+            return result
+
+    class Timed:
+        def __init__(self) -> None:
+            self.events = []
+
+        def on_caption(self, event) -> None:
+            self.events.append((time.monotonic(), event))
+            if not event.final and event.text and event.id > held.get("segment", event.id):
+                released.set()
+
+        def close(self) -> None:
+            pass
+
+    one = decode_file(str(sentence_wav))
+    path = write_wav(tmp_path / "twice.wav", np.concatenate([one, one]))
+    interim = Transcriber.load(str(tiny_model), device="cpu", compute_type="int8", threads=1, name="tiny.en")
+    big = SlowFinals.load(str(tiny_model), device="cpu", compute_type="int8", threads=1, name="tiny.en", interim=interim)
+    sink = Timed()
+    session = CaptionSession(FileSource(str(path), realtime=True), big, EngineConfig(), sinks=[sink])
+    assert session.engine.config.interim_worker
+    session.start()
+    assert session.wait(120) and not session.errors
+
+    finals = [e for _, e in sink.events if e.final and e.text]
+    assert len(finals) == 2 and finals[0].id < finals[1].id
+    assert all(wer(SENTENCE, f.text) <= 0.2 for f in finals)
+    first = held["segment"]
+    later = [t for t, e in sink.events if not e.final and e.text and e.id > first]
+    # the second segment's first interim came out while the held pass on the first segment ran
+    began, done = next((b, d) for seg, b, d in passes if seg == first)
+    assert later and began < later[0] < done, (passes, later)
+    assert released.is_set() and done - began < 30
