@@ -44,7 +44,6 @@ CHUNK_PAD_S = 0.4  # silence kept around each stretch of speech decoded (faster-
 LONG_SILENCE_S = 2.0  # only silences longer than this are cut out; shorter pauses stay, as spoken
 WINDOW_S = 30.0  # Whisper's window
 PIECE_S = 120.0  # the most audio handed to faster-whisper at once: an hour's features at once would take gigabytes
-CONDITION = True  # each window's decoding is prompted with the text before it (faster-whisper's default)
 FEED_BLOCK = 30 * SAMPLE_RATE  # audio handed to the voice detector at a time
 LIVE, REFINED = ".live", ".refined"
 TRANSCRIPT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS)
@@ -85,16 +84,13 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
         offset = piece[0][0]
         clips = [round((x - offset) / SAMPLE_RATE, 3) for window in piece for x in window]
         segments, _info = model.transcribe(as_float(audio[offset:piece[-1][1]]), language=language, beam_size=BEAM_SIZE,
-                                           word_timestamps=True, clip_timestamps=clips, condition_on_previous_text=CONDITION,
-                                           hotwords=vocabulary.strip() or None)
+                                           word_timestamps=True, clip_timestamps=clips, hotwords=vocabulary.strip() or None)
         for segment in segments:
             if cancel is not None and cancel.is_set():
                 raise Cancelled
-            words = tuple(after_onsets([replace(w, start=w.start + offset, end=w.end + offset) for w in segment_words(segment)], onsets))
-            text = join_words(words)
-            if text:
-                events.append(CaptionEvent(len(events) + 1, words[0].start, max(words[-1].end, words[0].start + 1), text,
-                                           final=True, words=words, stable=len(text), channel=label))
+            event = _caption(after_onsets(_words_at(segment, offset), onsets), label)
+            if event is not None:
+                events.append(event)
             if progress is not None:
                 progress(min(segment.end + offset / SAMPLE_RATE, len(audio) / SAMPLE_RATE))
     events = [e for w in windows for e in without_repeats([e for e in events if w[0] <= e.start < w[1]])]
@@ -122,10 +118,9 @@ def without_repeats(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
         return list(events)
     out = []
     for n, e in enumerate(events):
-        mine = tuple(word for k, word in kept if k == n)
-        if mine:
-            text = join_words(mine)
-            out.append(replace(e, start=mine[0].start, end=max(mine[-1].end, mine[0].start + 1), text=text, words=mine, stable=len(text)))
+        event = _caption([word for k, word in kept if k == n], e.channel)
+        if event is not None:
+            out.append(event)
     return out
 
 
@@ -141,16 +136,24 @@ def _decode_alone(model, audio: np.ndarray, start: int, end: int, onsets: Sequen
     rms = float(np.sqrt(np.mean(clip * clip))) if len(clip) else 0.0
     segments, _info = model.transcribe(clip, language=language, beam_size=BEAM_SIZE, word_timestamps=True,
                                        condition_on_previous_text=False, hotwords=vocabulary.strip() or None)
-    events = []
-    for segment in segments:
-        if is_invented(SegmentScore(segment.text, segment.no_speech_prob, segment.avg_logprob, segment.compression_ratio), rms):
-            continue
-        words = tuple(after_onsets([replace(w, start=w.start + offset, end=w.end + offset) for w in segment_words(segment)], onsets))
-        text = join_words(words)
-        if text:
-            events.append(CaptionEvent(0, words[0].start, max(words[-1].end, words[0].start + 1), text, final=True, words=words,
-                                       stable=len(text), channel=label))
-    return events
+    heard = (_caption(after_onsets(_words_at(segment, offset), onsets), label) for segment in segments
+             if not is_invented(SegmentScore(segment.text, segment.no_speech_prob, segment.avg_logprob, segment.compression_ratio), rms))
+    return [event for event in heard if event is not None]
+
+
+def _words_at(segment, offset: int) -> list[Word]:
+    """A faster-whisper segment's words on the recording's clock: decoded from audio that began `offset` samples in."""
+    return [replace(w, start=w.start + offset, end=w.end + offset) for w in segment_words(segment)]
+
+
+def _caption(words: Sequence[Word], label: str) -> CaptionEvent | None:
+    """A final caption of `words` on channel `label` (numbered once the channel's captions are in order), or None if
+    they hold no text."""
+    text = join_words(words)
+    if not text:
+        return None
+    return CaptionEvent(0, words[0].start, max(words[-1].end, words[0].start + 1), text, final=True, words=tuple(words),
+                        stable=len(text), channel=label)
 
 
 def as_float(audio: np.ndarray) -> np.ndarray:
@@ -385,10 +388,7 @@ def save_transcript(folder: Path, stem: str, events: Sequence[CaptionEvent], *, 
     except OSError as exc:
         raise SubtitleFileError(f"The transcript could not be saved: the folder {folder} could not be made ({exc.strerror or exc}).") from exc
     texts = transcript_texts(events, srt_labels=srt_labels)
-    n = 1
-    while any((folder / f"{stem if n == 1 else f'{stem}-{n}'}{suffix}").exists() for suffix in texts):
-        n += 1
-    name = stem if n == 1 else f"{stem}-{n}"
+    name = next(name for name in files.numbered_stems(stem) if not any((folder / f"{name}{suffix}").exists() for suffix in texts))
     paths = []
     for suffix, text in texts.items():
         write_atomic(folder / f"{name}{suffix}", text)
