@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 PRIVATE_FILE = 0o600
@@ -65,6 +67,13 @@ def make_private(fd: int) -> None:
     """Make an open file readable by its owner only (where the platform has modes)."""
     if hasattr(os, "fchmod"):
         os.fchmod(fd, PRIVATE_FILE)
+
+
+def numbered_stems(stem: str) -> Iterator[str]:
+    """`stem`, then `stem-2`, `stem-3`, …: the names to try, in turn, for files that must not replace others."""
+    yield stem
+    for n in itertools.count(2):
+        yield f"{stem}-{n}"
 
 
 def private_folder(folder: Path, *, tighten: bool = False) -> Path:

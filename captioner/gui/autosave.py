@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from captioner.events import CaptionEvent
-from captioner.files import private_folder
+from captioner.files import numbered_stems, private_folder
 from captioner.settings import default_sessions_dir
 from captioner.subtitles import SubtitleFileError
 from captioner.subtitles.errors import SubtitleFileExistsError
@@ -67,8 +66,7 @@ def open_autosave(folder: Path, stem: str, *, own_folder: bool = False) -> tuple
             exc.errno,
         ) from exc
     formats = [format_named(name) for name in AUTOSAVED]
-    for n in itertools.count(1):
-        name = stem if n == 1 else f"{stem}-{n}"
+    for name in numbered_stems(stem):
         paths = [folder / f"{name}{fmt.suffix}" for fmt in formats]
         if any(path.exists() for path in paths):
             continue
