@@ -45,10 +45,10 @@ from benchmarks import dataset, evalset, modelpaths  # noqa: E402
 from benchmarks.live_vs_offline import machine  # noqa: E402
 from benchmarks.metrics import pct, word_errors  # noqa: E402
 from benchmarks.runners import pad_audio, simulate_live  # noqa: E402
-from captioner.channels import MICROPHONE, SYSTEM  # noqa: E402
+from captioner.channels import MICROPHONE, SYSTEM, label_of  # noqa: E402
 from captioner.events import SAMPLE_RATE as SR  # noqa: E402
 
-YOU, OTHERS = "You", "Others"
+YOU, OTHERS = label_of(MICROPHONE), label_of(SYSTEM)  # "You", "Others": the channels' default labels name the turns
 ECHO_DELAY_S = 0.15
 ECHO_GAIN = 0.32  # -10 dB
 PAD_S = 1.0
@@ -95,7 +95,7 @@ def words_in_turns(events, turns: list[dict]) -> list[tuple[str, dict]]:
         for w in e.words:
             turn = turn_of(w.start / SR, w.end / SR, turns)
             if turn is not None:
-                out.append((e.channel, turn))
+                out.append((label_of(e.channel), turn))
     return out
 
 
@@ -111,7 +111,7 @@ def figures(finals: list[tuple[float, object]], turns: list[dict], compute_s: fl
     out["label_accuracy"] = sum(label == turn["channel"] for label, turn in placed) / len(placed) if placed else float("nan")
     out["doubled_words"] = sum(label == YOU and turn["channel"] == OTHERS for label, turn in placed)
     for channel in (YOU, OTHERS):
-        mine = [(t, e) for t, e in finals if e.channel == channel]
+        mine = [(t, e) for t, e in finals if label_of(e.channel) == channel]
         ref = " ".join(t["ref"] for t in turns if t["channel"] == channel)
         lat = [t - e.end_s for t, e in mine]
         out[channel] = {"wer": word_errors(ref, " ".join(e.text for _, e in mine)).wer, "finals": len(mine),
@@ -147,7 +147,7 @@ def run_model(spec: str, talk: dict, threads: int) -> dict:
         finals = [(e.at_s, e.event) for e in run.emitted if e.event.final and e.event.text]
         rows[variant] = figures(finals, turns, run.compute_s, audio_s, run.echoes)
         rows[variant]["stalled"] = run.stalled
-        rows[variant]["transcript"] = [f"{e.channel}: {e.text}" for _, e in finals]
+        rows[variant]["transcript"] = [f"{label_of(e.channel)}: {e.text}" for _, e in finals]
         rows[variant]["echoes"] = [e.text for e in run.echoes]
     return {"model": name, "rows": rows}
 

@@ -251,7 +251,8 @@ def caption(args: argparse.Namespace) -> int:
         raise CliError("--system-audio captions live sound; it does not go with --input")
     if args.keep_audio and not live_paths(args):
         raise CliError("--keep-audio keeps the audio beside the --srt or --txt file: give one")
-    channels = meeting_channels(args)
+    labels = channel_labels(args)
+    channels = meeting_channels(args, labels)
     try:
         vocabulary = read_vocabulary(args.vocabulary) if args.vocabulary else ""
     except ValueError as exc:
@@ -265,7 +266,8 @@ def caption(args: argparse.Namespace) -> int:
         try:
             for fmt in live_formats():
                 if getattr(args, fmt.name):
-                    writer = fmt.open_live(getattr(args, fmt.name), overwrite=args.overwrite, labels=args.srt_labels, on_notice=on_notice)
+                    writer = fmt.open_live(getattr(args, fmt.name), overwrite=args.overwrite, srt_labels=args.srt_labels,
+                                           labels=labels, on_notice=on_notice)
                     sinks.append(files.enter_context(writer))
         except SubtitleFileError as exc:
             files.close()
@@ -282,7 +284,7 @@ def caption(args: argparse.Namespace) -> int:
             raise
         transcriber.vocabulary = vocabulary
         if not args.quiet:
-            sinks.append(TerminalPrinter())
+            sinks.append(TerminalPrinter(labels=labels))
         source = None if channels else FileSource(args.input, realtime=args.realtime) if args.input else MicrophoneSource(args.device)
         live = not args.input or args.realtime
         warned = threading.Event()
@@ -474,8 +476,14 @@ def transcribe(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def meeting_channels(args: argparse.Namespace) -> list:
-    """The channels of a --system-audio session: the microphone (with --device) and the output; [] without it."""
+def channel_labels(args: argparse.Namespace) -> dict[str, str]:
+    """What each channel of a --system-audio session is called, by id (--mic-label, --system-label)."""
+    return {MICROPHONE: args.mic_label.strip(), SYSTEM: args.system_label.strip()}
+
+
+def meeting_channels(args: argparse.Namespace, labels: dict[str, str]) -> list:
+    """The channels of a --system-audio session: the microphone (with --device) and the output, called `labels`; []
+    without it."""
     from captioner.channels import MODE_BOTH, MODE_SYSTEM
     from captioner.engine.meeting import meeting_channels as channels_for
 
@@ -485,7 +493,7 @@ def meeting_channels(args: argparse.Namespace) -> list:
     from captioner.audio.sources import AudioSourceError
 
     try:
-        return channels_for(MODE_BOTH if args.device else MODE_SYSTEM, device, args.system_audio or None, mic_label=args.mic_label, system_label=args.system_label)
+        return channels_for(MODE_BOTH if args.device else MODE_SYSTEM, device, args.system_audio or None, labels=labels)
     except ValueError as exc:
         raise CliError(f"--mic-label and --system-label: {exc}") from exc
     except AudioSourceError as exc:

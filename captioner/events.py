@@ -38,7 +38,7 @@ class CaptionEvent:
     final: bool
     words: tuple[Word, ...] = ()
     stable: int = 0
-    channel: str = ""  # who is heard, e.g. "You" (microphone) or "Others" (system audio); "" with one input
+    channel: str = ""  # the input heard, a stable id (channels.MICROPHONE, SYSTEM; "" with one input): its label is looked up
 
     @property
     def start_s(self) -> float:
@@ -61,7 +61,7 @@ class SessionStatus:
     pending_finals: int = 0  # closed segments waiting for the transcriber
     degraded: str = ""  # how the engine steps down to keep up, in plain words ("Behind: final text only"); "" when normal
     reruns: int = 0  # passes run again on the full window because they looked wrong
-    channel: str = ""  # the input these figures are for when a session has several ("" with one)
+    channel: str = ""  # the input these figures are for when a session has several, by id (channels.SYSTEM; "" with one)
 
 
 @dataclass(frozen=True)

@@ -84,8 +84,8 @@ class Settings:
     input_device: str = ""  # an InputDevice id; "" = the system's default input
     capture_mode: str = MODE_MICROPHONE  # what is captioned: microphone | system | both
     output_device: str = ""  # an OutputDevice id whose sound is captioned; "" = the default output, followed
-    mic_label: str = DEFAULT_LABELS[MICROPHONE]  # shown beside microphone captions when both are captioned
-    system_label: str = DEFAULT_LABELS[SYSTEM]  # shown beside system-audio captions
+    # what each channel is called, by id: a label for each of channels.CHANNELS, shown beside its captions when both are captioned
+    labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     srt_labels: bool = False  # SRT cues begin with their label ("You: ...")
     autosave: bool = True
     autosave_dir: str = ""  # "" = default_sessions_dir()
@@ -167,8 +167,6 @@ _SETTINGS_RULES = {
     "input_device": _str,
     "capture_mode": lambda v: v in MODES,
     "output_device": _str,
-    "mic_label": lambda v: isinstance(v, str) and v.strip() != "",
-    "system_label": lambda v: isinstance(v, str) and v.strip() != "",
     "srt_labels": _bool,
     "autosave": _bool,
     "autosave_dir": _str,
@@ -236,7 +234,36 @@ def settings_from_dict(data: dict[str, Any]) -> tuple[Settings, list[str]]:
             problems.append("model_folders")
     if "overlay" in data:
         values["overlay"] = _overlay_from(data["overlay"], problems)
+    values["labels"] = _labels_from(data, problems)
     return Settings(**values), problems
+
+
+_label = lambda v: isinstance(v, str) and v.strip() != ""  # noqa: E731
+_OLD_LABEL_FIELDS = {MICROPHONE: "mic_label", SYSTEM: "system_label"}  # before labels were keyed by channel
+
+
+def _labels_from(data: dict[str, Any], problems: list[str]) -> dict[str, str]:
+    """The channels' labels, by id: `labels`, or in a file from before it the two label fields; a label that is
+    not a non-empty string keeps its default."""
+    labels = dict(DEFAULT_LABELS)
+    if "labels" not in data:
+        for channel, name in _OLD_LABEL_FIELDS.items():
+            if name in data:
+                if _label(data[name]):
+                    labels[channel] = data[name].strip()
+                else:
+                    problems.append(name)
+        return labels
+    given = data["labels"]
+    if not isinstance(given, dict):
+        problems.append("labels")
+        return labels
+    for channel, label in given.items():
+        if _label(label):
+            labels[channel] = label.strip()
+        else:
+            problems.append(f"labels.{channel}")
+    return labels
 
 
 def settings_to_dict(settings: Settings) -> dict[str, Any]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Mapping
 from typing import TextIO
 
+from captioner.channels import DEFAULT_LABELS, label_of
 from captioner.clock import format_clock
 from captioner.events import CaptionEvent
 
@@ -19,15 +21,17 @@ def clock(samples: int) -> str:
 
 
 class TerminalPrinter:
-    def __init__(self, stream: TextIO | None = None, *, interim: bool | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, *, interim: bool | None = None, labels: Mapping[str, str] = DEFAULT_LABELS) -> None:
         self.stream = stream or sys.stdout
         self.interim = self.stream.isatty() if interim is None else interim
+        self.labels = labels  # each channel's label, by id
         self._dirty = False
 
     def on_caption(self, event: CaptionEvent) -> None:
         if not event.final and not self.interim:
             return
-        who = f"{event.channel}: " if event.channel else ""
+        label = label_of(event.channel, self.labels)
+        who = f"{label}: " if label else ""
         line = f"[{clock(event.start)} → {clock(event.end)}] {who}{event.text}"
         if self._dirty:
             self.stream.write("\r\x1b[K")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.settings import (
     SETTINGS_VERSION,
     OverlaySettings,
@@ -40,6 +41,7 @@ def custom() -> Settings:
         input_device="pulse:virtmic",
         autosave=False,
         autosave_dir="/tmp/sessions",
+        labels={MICROPHONE: "Ana", SYSTEM: "The team"},
         main_window_geometry="AdnQywADAAA=",
         overlay=OverlaySettings(
             visible=False,
@@ -146,6 +148,44 @@ def test_invalid_values_fall_back_per_field_and_the_file_is_kept(path: Path) -> 
     for name in ("compute_device", "beam_size", "overlay.lines", "overlay.text_color", "overlay.geometries"):
         assert name in loaded.warning
     assert json.loads(loaded.set_aside.read_text()) == data
+
+
+def test_labels_are_kept_by_channel_id(path: Path) -> None:
+    assert Settings().labels == DEFAULT_LABELS == {MICROPHONE: "You", SYSTEM: "Others"}
+    save_settings(path, Settings(labels={MICROPHONE: "Ana", SYSTEM: "The team"}))
+    assert json.loads(path.read_text())["labels"] == {MICROPHONE: "Ana", SYSTEM: "The team"}
+    path.write_text(json.dumps({"version": 1, "labels": {SYSTEM: "  The team "}}))  # one given: the other keeps its default
+    loaded = load_settings(path)
+    assert loaded.settings.labels == {MICROPHONE: "You", SYSTEM: "The team"} and loaded.warning is None
+
+
+def test_a_file_with_the_two_label_fields_of_before_is_read_and_saved_keyed_by_channel(path: Path) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 1, "model": "small.en", "mic_label": "Me ", "system_label": "The team"}))
+    loaded = load_settings(path)
+    assert loaded.settings.labels == {MICROPHONE: "Me", SYSTEM: "The team"} and loaded.settings.model == "small.en"
+    assert loaded.warning is None and loaded.set_aside is None
+    save_settings(path, loaded.settings)
+    saved = json.loads(path.read_text())
+    assert saved["labels"] == {MICROPHONE: "Me", SYSTEM: "The team"} and "mic_label" not in saved and "system_label" not in saved
+    path.write_text(json.dumps({"version": 1, "system_label": "Team"}))
+    assert load_settings(path).settings.labels == {MICROPHONE: "You", SYSTEM: "Team"}
+
+
+@pytest.mark.parametrize("data, problem, labels", [
+    ({"labels": "You"}, "labels", ("You", "Others")),
+    ({"labels": [["microphone", "Me"]]}, "labels", ("You", "Others")),
+    ({"labels": {MICROPHONE: "", SYSTEM: "The team"}}, "labels.microphone", ("You", "The team")),
+    ({"labels": {MICROPHONE: "Me", SYSTEM: 7}}, "labels.system", ("Me", "Others")),
+    ({"mic_label": "   ", "system_label": "The team"}, "mic_label", ("You", "The team")),
+    ({"mic_label": "Me", "system_label": None}, "system_label", ("Me", "Others")),
+])
+def test_an_odd_label_falls_back_to_its_default_and_the_file_is_kept(path: Path, data: dict, problem: str, labels: tuple) -> None:
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 1, **data}))
+    loaded = load_settings(path)
+    assert problem in loaded.warning and loaded.set_aside is not None
+    assert loaded.settings.labels == dict(zip((MICROPHONE, SYSTEM), labels))
 
 
 def test_two_bad_files_in_the_same_second_both_kept(path: Path) -> None:

@@ -62,6 +62,11 @@ class Track:
     kind: str = ""
 
     @property
+    def channel(self) -> str:
+        """The recorded channel's id: its kind, or its label in a recording that does not say its kind ("" for none)."""
+        return self.kind or self.label
+
+    @property
     def tags(self) -> dict[str, str]:
         pairs = ((LABEL_TAG, self.label), (KIND_TAG, self.kind), (MODEL_TAG, self.model), (VOCABULARY_TAG, self.vocabulary))
         return {tag: value for tag, value in pairs if value}

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -95,9 +95,9 @@ class MeetingSession(SessionBase):
         """What was dropped of microphone finals as echoes of system audio: whole finals, or the echoed words cut from one."""
         return self.order.echoes
 
-    def delays_s(self, label: str) -> list[float]:
-        """Per final of a channel: the session clock at its release minus the end of its speech."""
-        return next((lane.delays_s for lane in self.lanes if lane.label == label), [])
+    def delays_s(self, channel: str) -> list[float]:
+        """Per final of a channel (its id): the session clock at its release minus the end of its speech."""
+        return next((lane.delays_s for lane in self.lanes if lane.channel.kind == channel), [])
 
     # -- engine thread ------------------------------------------------------
     def _run_engine(self) -> None:
@@ -213,7 +213,7 @@ class MeetingSession(SessionBase):
             return
         for lane in self.lanes:
             level = 0.0 if lane.lost else lane.level
-            self.on_status(engine_status(lane.engine, lane.channel.source, level, at=lane.at, channel=lane.label))
+            self.on_status(engine_status(lane.engine, lane.channel.source, level, at=lane.at, channel=lane.channel.kind))
 
 
 def _open_source(lane: Lane) -> AudioSourceError | None:
@@ -224,11 +224,12 @@ def _open_source(lane: Lane) -> AudioSourceError | None:
     return None
 
 
-def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_label: str = DEFAULT_LABELS[MICROPHONE], system_label: str = DEFAULT_LABELS[SYSTEM]) -> list[Channel]:
+def meeting_channels(mode: str, device: str | None, output: str | None, *, labels: Mapping[str, str] = DEFAULT_LABELS) -> list[Channel]:
     """The channels for a listening mode: system audio (MODE_SYSTEM) or the microphone too (MODE_BOTH).
 
     `device`: the microphone (None: the default input); `output`: the output whose
-    sound is captured (None: the default output, followed when it changes).
+    sound is captured (None: the default output, followed when it changes); `labels`: what
+    each channel is called, by id (a missing one: its default).
     AudioSourceError when the microphone cannot be one (an output's monitor: the default
     input, or the output recorded).
     """
@@ -236,7 +237,7 @@ def meeting_channels(mode: str, device: str | None, output: str | None, *, mic_l
 
     if mode not in (MODE_SYSTEM, MODE_BOTH):
         raise ValueError(f"not a mode with system audio: {mode!r}")
-    mic_label, system_label = mic_label.strip(), system_label.strip()
+    mic_label, system_label = (labels.get(channel, DEFAULT_LABELS[channel]).strip() for channel in (MICROPHONE, SYSTEM))
     if not mic_label or not system_label or mic_label == system_label:
         raise ValueError("the microphone and system audio need two different, non-empty labels")
     channels = [Channel(mic_label, meeting_microphone(device or None, output or None), MICROPHONE)] if mode == MODE_BOTH else []

@@ -19,7 +19,7 @@ import bisect
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,7 +27,7 @@ import numpy as np
 
 from captioner import files
 from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
-from captioner.channels import MICROPHONE, SYSTEM
+from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
 from captioner.engine.filters import SegmentScore, drop_repeated_runs, is_invented
 from captioner.engine.segmenter import SegmentClosed, SegmenterConfig, SegmentOpened, VadSegmenter
@@ -59,9 +59,10 @@ class NothingToRefine(Exception):
     """The session has no recorded audio (or no such session); str() says so in words."""
 
 
-def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: str = "", language: str | None = "en",
+def decode_audio_file(model, audio: np.ndarray, *, channel: str = "", vocabulary: str = "", language: str | None = "en",
                       progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None) -> list[CaptionEvent]:
-    """One channel's 16 kHz mono audio decoded whole: a final caption per faster-whisper segment, labelled `label`.
+    """One channel's 16 kHz mono audio decoded whole: a final caption per faster-whisper segment, on the channel `channel`
+    (its id; "" for a recording of one input).
 
     `audio`: float32, or int16 as `decode_pcm16` gives (half the memory: a recording of an hour is decoded whole);
     `model`: a faster-whisper WhisperModel; `language` None detects it (multilingual models; English-only ones
@@ -88,7 +89,7 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
         for segment in segments:
             if cancel is not None and cancel.is_set():
                 raise Cancelled
-            event = _caption(after_onsets(_words_at(segment, offset), onsets), label)
+            event = _caption(after_onsets(_words_at(segment, offset), onsets), channel)
             if event is not None:
                 events.append(event)
             if progress is not None:
@@ -98,7 +99,7 @@ def decode_audio_file(model, audio: np.ndarray, *, label: str = "", vocabulary: 
         if cancel is not None and cancel.is_set():
             raise Cancelled
         if not any(word.start < end and word.end > onset for e in events for word in e.words):
-            events += _decode_alone(model, audio, start, end, onsets, language=language, vocabulary=vocabulary, label=label)
+            events += _decode_alone(model, audio, start, end, onsets, language=language, vocabulary=vocabulary, channel=channel)
     events.sort(key=lambda e: e.start)
     events = [replace(e, id=n) for n, e in enumerate(events, 1)]
     if cancel is not None and cancel.is_set():
@@ -125,7 +126,7 @@ def without_repeats(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
 
 
 def _decode_alone(model, audio: np.ndarray, start: int, end: int, onsets: Sequence[int], *, language: str | None, vocabulary: str,
-                  label: str) -> list[CaptionEvent]:
+                  channel: str) -> list[CaptionEvent]:
     """One live segment decoded by itself (with `CHUNK_PAD_S` around it): Whisper sometimes passes over a quiet
     sentence between louder ones in a window, and a refined transcript must not lose what the live one would have.
     What the live engine's filters judge not to be speech (Whisper's no-speech rule, loops, fillers in noise) is
@@ -136,7 +137,7 @@ def _decode_alone(model, audio: np.ndarray, start: int, end: int, onsets: Sequen
     rms = float(np.sqrt(np.mean(clip * clip))) if len(clip) else 0.0
     segments, _info = model.transcribe(clip, language=language, beam_size=BEAM_SIZE, word_timestamps=True,
                                        condition_on_previous_text=False, hotwords=vocabulary.strip() or None)
-    heard = (_caption(after_onsets(_words_at(segment, offset), onsets), label) for segment in segments
+    heard = (_caption(after_onsets(_words_at(segment, offset), onsets), channel) for segment in segments
              if not is_invented(SegmentScore(segment.text, segment.no_speech_prob, segment.avg_logprob, segment.compression_ratio), rms))
     return [event for event in heard if event is not None]
 
@@ -146,14 +147,14 @@ def _words_at(segment, offset: int) -> list[Word]:
     return [replace(w, start=w.start + offset, end=w.end + offset) for w in segment_words(segment)]
 
 
-def _caption(words: Sequence[Word], label: str) -> CaptionEvent | None:
-    """A final caption of `words` on channel `label` (numbered once the channel's captions are in order), or None if
-    they hold no text."""
+def _caption(words: Sequence[Word], channel: str) -> CaptionEvent | None:
+    """A final caption of `words` on the channel `channel` (numbered once the channel's captions are in order), or None
+    if they hold no text."""
     text = join_words(words)
     if not text:
         return None
     return CaptionEvent(0, words[0].start, max(words[-1].end, words[0].start + 1), text, final=True, words=tuple(words),
-                        stable=len(text), channel=label)
+                        stable=len(text), channel=channel)
 
 
 def as_float(audio: np.ndarray) -> np.ndarray:
@@ -291,6 +292,11 @@ class Session:
     def vocabulary(self) -> str:
         return next((t.vocabulary for t in self.tracks if t.vocabulary), "")
 
+    @property
+    def labels(self) -> dict[str, str]:
+        """What each recorded channel was called in the session, by id: {MICROPHONE: "You", SYSTEM: "Others"}."""
+        return {t.channel: t.label for t in self.tracks if t.channel}
+
 
 def find_session(path: str | os.PathLike[str]) -> Session:
     """The session a path names: its .srt or .txt (live or refined), one of its recordings, or a folder holding
@@ -343,12 +349,13 @@ def refine_session(session: Session, model, *, vocabulary: str | None = None, la
         seconds = len(samples) / SAMPLE_RATE
         total = done + seconds * (len(session.tracks) - n)  # a session's channels are about as long as each other
         report = None if progress is None else (lambda s, at=done, whole=total: progress(at + s, whole))
-        events = decode_audio_file(model, samples, label=track.label, vocabulary=terms, language=language, progress=report, cancel=cancel)
+        events = decode_audio_file(model, samples, channel=track.channel, vocabulary=terms, language=language, progress=report,
+                                   cancel=cancel)
         del samples
         done += seconds
         channels.append((kinds[n] if n < len(kinds) else track.kind, events))
     events = merge_channels(channels)
-    save_refined(session, events, srt_labels=srt_labels)
+    save_refined(session, events, srt_labels=srt_labels, labels=session.labels)
     if delete_audio:
         for track in session.tracks:
             with contextlib.suppress(FileNotFoundError):
@@ -357,13 +364,15 @@ def refine_session(session: Session, model, *, vocabulary: str | None = None, la
     return events
 
 
-def save_refined(session: Session, events: Sequence[CaptionEvent], *, srt_labels: bool = False) -> None:
-    """Write the refined SRT/TXT/VTT as the session's files, the live SRT/TXT kept beside them as `.live.*`.
+def save_refined(session: Session, events: Sequence[CaptionEvent], *, srt_labels: bool = False,
+                 labels: Mapping[str, str] = DEFAULT_LABELS) -> None:
+    """Write the refined SRT/TXT/VTT as the session's files, the live SRT/TXT kept beside them as `.live.*`;
+    `labels`: what each channel is called, by id (the session's own: `Session.labels`).
 
     Every refined file is complete on disk before any live file is renamed; a live file already set aside
     (by an earlier refine) is never written over.
     """
-    texts = transcript_texts(events, srt_labels=srt_labels)
+    texts = transcript_texts(events, srt_labels=srt_labels, labels=labels)
     for suffix, text in texts.items():
         write_atomic(session.path(suffix, REFINED), text)
     kept_live = {fmt.suffix for fmt in live_formats()}  # only a file written live has a live version
@@ -375,19 +384,20 @@ def save_refined(session: Session, events: Sequence[CaptionEvent], *, srt_labels
     sync_folder(session.folder)
 
 
-def transcript_texts(events: Sequence[CaptionEvent], *, srt_labels: bool = False) -> dict[str, str]:
+def transcript_texts(events: Sequence[CaptionEvent], *, srt_labels: bool = False, labels: Mapping[str, str] = DEFAULT_LABELS) -> dict[str, str]:
     """The transcript as each file keeps it, by suffix (subtitles.formats): {".srt": …, ".txt": …, ".vtt": …}."""
-    return {fmt.suffix: fmt.format(events, labels=srt_labels) for fmt in FORMATS}
+    return {fmt.suffix: fmt.format(events, srt_labels=srt_labels, labels=labels) for fmt in FORMATS}
 
 
-def save_transcript(folder: Path, stem: str, events: Sequence[CaptionEvent], *, srt_labels: bool = False) -> list[Path]:
+def save_transcript(folder: Path, stem: str, events: Sequence[CaptionEvent], *, srt_labels: bool = False,
+                    labels: Mapping[str, str] = DEFAULT_LABELS) -> list[Path]:
     """A transcribed recording's SRT/TXT/VTT written whole as `<folder>/<stem>.*` (`<stem>-2.*`, … where a file of that
     name is there: nothing is written over); the folder is made (private) if missing. Returns the paths written."""
     try:
         folder = files.private_folder(Path(folder))
     except OSError as exc:
         raise SubtitleFileError(f"The transcript could not be saved: the folder {folder} could not be made ({exc.strerror or exc}).") from exc
-    texts = transcript_texts(events, srt_labels=srt_labels)
+    texts = transcript_texts(events, srt_labels=srt_labels, labels=labels)
     name = next(name for name in files.numbered_stems(stem) if not any((folder / f"{name}{suffix}").exists() for suffix in texts))
     paths = []
     for suffix, text in texts.items():

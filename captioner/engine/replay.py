@@ -59,7 +59,7 @@ class Pass:
     started_s: float
     done_s: float
     cpu_s: float  # process CPU time during the pass (all threads)
-    channel: str = ""  # whose audio it was (meeting replays)
+    channel: str = ""  # whose audio it was, by id (meeting replays: channels.MICROPHONE, SYSTEM)
     level: int = 0  # the engine's pacing level when the pass started (captioner.engine.pacing)
 
 
@@ -113,7 +113,7 @@ class _OneEngine:
     def release(self, at: int, everything: bool = False) -> list[CaptionEvent]:
         return []
 
-    def label(self, owner) -> str:
+    def channel(self, owner) -> str:
         return ""
 
     def level(self, owner: CaptionEngine) -> int:
@@ -157,8 +157,8 @@ class _Meeting:
     def release(self, at: int, everything: bool = False) -> list[CaptionEvent]:
         return [event for _, event in self.order.release(at, everything=everything)]
 
-    def label(self, lane: Lane) -> str:
-        return lane.label
+    def channel(self, lane: Lane) -> str:
+        return lane.channel.kind
 
     def level(self, lane: Lane) -> int:
         return lane.engine.level
@@ -201,7 +201,7 @@ def replay_meeting(
 ) -> MeetingReplay:
     """Play each channel's audio (16 kHz mono float32, all of one length, starting together) at once.
 
-    Finals come out labelled with their channel, in spoken order, when a meeting
+    Finals come out with their channel's id, in spoken order, when a meeting
     session would hand them out; microphone echoes of system audio come out
     empty and are listed in `echoes`. The channels' sources are not used.
     """
@@ -244,7 +244,7 @@ def _play(stage, n: int, run, transcribe, *, block: int, compute_advances_clock:
             t = next_done
             owner, job, result, started, done, cpu, level = running[slot]
             running[slot] = None
-            run.passes.append(Pass(job, result, started, done, cpu, stage.label(owner), level))
+            run.passes.append(Pass(job, result, started, done, cpu, stage.channel(owner), level))
             events = stage.complete(owner, job, result)
         else:
             t = next_block

@@ -30,9 +30,9 @@ KEEP_PLAYED_S = 30.0  # system-audio finals kept to compare microphone finals wi
 class Channel:
     """One input of a meeting session."""
 
-    label: str  # shown beside its captions: "You", "Others"
+    label: str  # what people call it, in the session's messages ("Others: the device was lost"): "You", "Others"
     source: AudioSource
-    kind: str = MICROPHONE  # MICROPHONE or SYSTEM
+    kind: str = MICROPHONE  # its stable id, what it hears: MICROPHONE or SYSTEM; its captions carry it
 
 
 @dataclass
@@ -164,7 +164,7 @@ class SpokenOrder:
 
 
 def _on_session_clock(event: CaptionEvent, lane: Lane) -> CaptionEvent:
-    """The event with session-clock times, an id unique across channels, and its channel's label."""
+    """The event with session-clock times, an id unique across channels, and its channel's id."""
     at, n = lane.at, 1 + lane.index
     words = tuple(Word(w.text, w.start + at, w.end + at, w.probability) for w in event.words)
-    return replace(event, id=event.id * 16 + n, start=event.start + at, end=event.end + at, words=words, channel=lane.label)
+    return replace(event, id=event.id * 16 + n, start=event.start + at, end=event.end + at, words=words, channel=lane.channel.kind)

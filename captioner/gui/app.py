@@ -93,7 +93,7 @@ class CaptionerApp(QObject):
         c = self.controller
         c.captionUpdate.connect(self.overlay.apply)
         c.stateChanged.connect(self._on_state)
-        c.sessionStarted.connect(lambda _info: self.overlay.clear())
+        c.sessionStarted.connect(self._session_started)
         self.store.saveFailed.connect(lambda text: self.window.show_message("warning", f"{text}. Your changes apply until you quit.", cause="settings"))
         self.window.closed.connect(self._window_closed)
 
@@ -127,6 +127,10 @@ class CaptionerApp(QObject):
         return False
 
     # -- reactions ------------------------------------------------------------------
+    def _session_started(self, info) -> None:
+        self.overlay.set_labels(info.labels)  # the session's: a rename in Settings applies from the next one
+        self.overlay.clear()
+
     def _on_state(self, state: State) -> None:
         live = state in (State.STARTING, State.RUNNING, State.STOPPING)
         self.overlay.set_running(live)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from captioner.channels import DEFAULT_LABELS
 from captioner.events import CaptionEvent
 from captioner.files import numbered_stems, private_folder
 from captioner.settings import default_sessions_dir
@@ -38,7 +39,8 @@ class SessionInfo:
     txt_path: Path | None = None
     autosave_removed: bool = False  # the session had no captions: its empty autosave files were removed
     autosave_failed: bool = False  # the autosave files do not hold every caption of the session
-    sides: dict[str, str] = field(default_factory=dict)  # a meeting's labels and whose they are: {"You": MICROPHONE, …}
+    channels: tuple[str, ...] = ()  # a meeting's channels by id, in order: (MICROPHONE, SYSTEM); () with one input
+    labels: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))  # what each channel is called, by id
     audio_paths: list[Path] = field(default_factory=list)  # the session's recorded audio, one file per side
     refined: bool = False  # its transcript was refined from the audio (the live one kept as .live.*)
 
@@ -48,9 +50,9 @@ class SessionInfo:
         return path.stem if path else session_stem(self.started)
 
 
-def open_autosave(folder: Path, stem: str, *, own_folder: bool = False) -> tuple[LiveWriter, ...]:
+def open_autosave(folder: Path, stem: str, *, own_folder: bool = False, labels: Mapping[str, str] = DEFAULT_LABELS) -> tuple[LiveWriter, ...]:
     """Create `<stem>.srt` and `<stem>.txt` (the AUTOSAVED formats' live writers, in that order) in `folder`
-    (or `<stem>-2`, `-3`, … if taken).
+    (or `<stem>-2`, `-3`, … if taken); `labels`: what each channel is called, by id.
 
     Files are created exclusively, so two sessions can never share a name; they and a
     folder made here are private to their owner (`own_folder`: the app's own folder,
@@ -73,7 +75,7 @@ def open_autosave(folder: Path, stem: str, *, own_folder: bool = False) -> tuple
         writers: list[LiveWriter] = []
         try:
             for fmt, path in zip(formats, paths):
-                writers.append(fmt.open_live(path))
+                writers.append(fmt.open_live(path, labels=labels))
         except BaseException as exc:
             for writer, path in zip(writers, paths):  # those made before the one that failed
                 writer.close()
@@ -91,14 +93,14 @@ def open_session_files(folder: Path, info: SessionInfo, report: Callable[["Autos
     """The session's autosave writers (their paths noted in `info`), or none and a warning for people.
 
     `report` hears what happens to the files during the session (called on the engine thread);
-    `srt_labels`: SRT cues start with who spoke ("You: …").
+    `srt_labels`: SRT cues start with who spoke ("You: …", as `info.labels` calls them).
     """
     try:
-        srt, txt = open_autosave(folder, session_stem(info.started), own_folder=folder == default_sessions_dir())
+        srt, txt = open_autosave(folder, session_stem(info.started), own_folder=folder == default_sessions_dir(), labels=info.labels)
     except (SubtitleFileError, OSError) as exc:
         return [], f"Autosave is off for this session: {exc} The captions still show here and can be exported."
     info.srt_path, info.txt_path = srt.path, txt.path
-    srt.labels = srt_labels  # type: ignore[attr-defined]
+    srt.srt_labels = srt_labels  # type: ignore[attr-defined]
     return [GuardedWriter(w, report) for w in (srt, txt)], ""
 
 

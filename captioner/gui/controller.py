@@ -177,7 +177,7 @@ class SessionController(QObject):
     def _meeting_channels(settings: Settings, device: str | None) -> list:
         from captioner.engine.meeting import meeting_channels
 
-        return meeting_channels(settings.capture_mode, device, settings.output_device, mic_label=settings.mic_label, system_label=settings.system_label)
+        return meeting_channels(settings.capture_mode, device, settings.output_device, labels=settings.labels)
 
     def microphone_source(self, settings: Settings):
         return self._open_microphone(settings.input_device or None)
@@ -221,7 +221,7 @@ class SessionController(QObject):
         from captioner.subtitles.formats import format_named
 
         finals = self.merger.finals
-        format_named(kind).write(path, finals, labels=self.settings.srt_labels)
+        format_named(kind).write(path, finals, srt_labels=self.settings.srt_labels, labels=self.merger.labels)
         self._saved_finals = max(self._saved_finals, len(finals))
 
     def _settings_changed(self, _settings: Settings) -> None:
@@ -312,10 +312,11 @@ class SessionController(QObject):
         self.refiner.pause()  # the live session has the model to itself
         self._set_state(State.STARTING)
         self._started = False
-        self.merger = CaptionMerger()
+        info = SessionInfo(model=self._transcriber.name, device=f"{self._transcriber.device} ({self._transcriber.compute_type})",
+                           labels={channel: label.strip() for channel, label in self.settings.labels.items()})  # as its channels are called
+        self.merger = CaptionMerger(info.labels)
         self.errors = []
         self._remade, self._saved_finals = [], 0
-        info = SessionInfo(model=self._transcriber.name, device=f"{self._transcriber.device} ({self._transcriber.compute_type})")
         self.info = info
         self._transcriber.vocabulary = self.settings.vocabulary
         self._writers = self._open_autosave(info)
@@ -330,7 +331,7 @@ class SessionController(QObject):
             self.monitor.pause()  # no other stream on the device while the session holds it
         channels = channels_of(source)
         info.source = " + ".join(f"{ch.label}: {ch.source.description}" for ch in channels) if channels else getattr(source, "description", "")
-        info.sides = {ch.label: ch.kind for ch in channels}
+        info.channels = tuple(ch.kind for ch in channels)
         recorder = self._open_recorder(info, channels)
         bridge = SessionBridge()
         bridge.caption.connect(self._on_caption)
@@ -399,7 +400,7 @@ class SessionController(QObject):
         elif audio and settings.refine_at_stop and self._transcriber is not None and not info.autosave_failed:
             self.refiner.refine(RefineJob(transcript, self._transcriber.model, vocabulary=settings.vocabulary,
                                           language=self.model_request().decode_language, srt_labels=settings.srt_labels,
-                                          delete_audio=settings.recording == RECORD_UNTIL_REFINED, kinds=tuple(info.sides.values()),
+                                          delete_audio=settings.recording == RECORD_UNTIL_REFINED, kinds=info.channels,
                                           info=info))
         self.refiner.resume()
 
@@ -417,7 +418,8 @@ class SessionController(QObject):
             return str(exc)
         srt, txt = session.path(".srt"), session.path(".txt")
         info = SessionInfo(model=session.model, srt_path=srt if srt.exists() else None, txt_path=txt if txt.exists() else None,
-                           sides={t.label: t.kind for t in session.tracks if t.label}, audio_paths=[t.path for t in session.tracks])
+                           channels=tuple(t.channel for t in session.tracks if t.channel), labels=session.labels,
+                           audio_paths=[t.path for t in session.tracks])
         settings = self.settings
         self.refiner.refine(RefineJob(srt, self._transcriber.model, language=self.model_request().decode_language,
                                       srt_labels=settings.srt_labels, delete_audio=settings.recording == RECORD_UNTIL_REFINED,
@@ -452,7 +454,7 @@ class SessionController(QObject):
         if info is None or self.state is not State.IDLE or not (job.show or info is self.info):
             return
         self.info = info
-        self.merger = CaptionMerger()
+        self.merger = CaptionMerger(info.labels)
         updates = [self.merger.apply(event) for event in events]
         if job.recording is not None and job.saved:
             info.srt_path = next((p for p in job.saved if p.suffix == ".srt"), None)

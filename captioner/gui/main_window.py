@@ -18,7 +18,7 @@ from PySide6.QtCore import QByteArray, QStandardPaths, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
-from captioner.channels import MODE_SYSTEM
+from captioner.channels import MODE_SYSTEM, SYSTEM
 from captioner.gui.actions import START_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, SessionInfo, State
 from captioner.gui.device_picker import DEVICE_CAUSE, DevicePicker
@@ -377,7 +377,7 @@ class MainWindow(QMainWindow):
     def _on_session_started(self, info: SessionInfo) -> None:
         self._session_info = info
         self.transcript.clear()
-        self.transcript.set_sides(info.sides)
+        self.transcript.set_labels(info.labels)
         self._show_model_status()
         self.status_line.session_started(info)
 
@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         """The transcript shown is now the refined one (or a transcribed recording's)."""
         self._session_info = info
         self.transcript.clear()
-        self.transcript.set_sides(info.sides)
+        self.transcript.set_labels(info.labels)
         for update in updates:
             self.transcript.apply(update)
         if info.refined:
@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
             self.status_line.show_transcribed(info)
 
     def _on_status(self, status) -> None:
-        if status.channel and status.channel == self.store.settings.system_label.strip():
+        if status.channel == SYSTEM:
             self.system_picker.show_level(status.level)
         else:
             self.device_picker.show_level(status.level)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from captioner.channels import DEFAULT_LABELS, label_of
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
 UpdateKind = Literal["final", "interim", "retract", "ignored"]
@@ -29,7 +31,8 @@ class CaptionMerger:
     - anything arriving for a segment that already has its final is ignored.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, labels: Mapping[str, str] = DEFAULT_LABELS) -> None:
+        self.labels = labels  # what each channel is called, by id
         self._finals: list[CaptionEvent] = []
         self._interims: dict[int, CaptionEvent] = {}
         self._done: set[int] = set()
@@ -66,24 +69,25 @@ class CaptionMerger:
     @property
     def interim_text(self) -> str:
         """The interims' text in segment order; each channel's label leads its part ("Others: …")."""
-        return labelled_text(self.interims)
+        return labelled_text(self.interims, labels=self.labels)
 
     @property
     def latest_end_s(self) -> float:
         return self.latest_end / SAMPLE_RATE
 
 
-def labelled_text(events, *, after: str = "", turn_break: str = "", preceded: bool = False) -> str:
-    """The events' text joined by spaces, each change of speaker led by its label ("Others: …").
+def labelled_text(events, *, labels: Mapping[str, str] = DEFAULT_LABELS, after: str = "", turn_break: str = "",
+                  preceded: bool = False) -> str:
+    """The events' text joined by spaces, each change of speaker led by its label in `labels` ("Others: …").
 
-    `after`: the speaker of the text shown before these events (no label when the first goes on
+    `after`: the channel (id) of the text shown before these events (no label when the first goes on
     from them); `turn_break` goes before a label that follows other text (`preceded`: there is text before these).
     """
     parts, channel = [], after
     for e in events:
         text = " ".join(e.text.split())
         if e.channel and e.channel != channel:
-            text = (turn_break if parts or preceded else "") + f"{e.channel}: {text}"
+            text = (turn_break if parts or preceded else "") + f"{label_of(e.channel, labels)}: {text}"
         channel = e.channel
         parts.append(text)
     return " ".join(parts)

@@ -8,11 +8,13 @@ interim text in its own colour and in italics after the final text.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QMenu, QWidget
 
+from captioner.channels import DEFAULT_LABELS
 from captioner.gui.merge import MergeUpdate, labelled_text
 from captioner.gui.overlay_layout import Line, Run, choose_placement, layout_caption, screen_key
 from captioner.settings import OverlaySettings
@@ -39,7 +41,8 @@ class CaptionOverlay(QWidget):
         self.setMinimumSize(160, 44)
         self._settings = settings
         self._finals: deque[str] = deque(maxlen=RECENT_FINALS)
-        self._last_channel = ""  # the label of the newest final shown
+        self._last_channel = ""  # the channel (id) of the newest final shown
+        self._labels: Mapping[str, str] = DEFAULT_LABELS  # what each channel is called, by id
         self._interim = ""
         self._lines: list[Line] = []
         self._hover = False
@@ -125,12 +128,18 @@ class CaptionOverlay(QWidget):
     def apply(self, update: MergeUpdate) -> None:
         # who speaks, when it changes, starting a line of their own
         if update.kind == "final":
-            self._finals.append(labelled_text([update.event], after=self._last_channel, turn_break="\n", preceded=bool(self._finals)))
+            self._finals.append(labelled_text([update.event], labels=self._labels, after=self._last_channel, turn_break="\n",
+                                              preceded=bool(self._finals)))
             self._last_channel = update.event.channel
-        self._interim = labelled_text(update.interims, after=self._last_channel, turn_break="\n", preceded=bool(self._finals))
+        self._interim = labelled_text(update.interims, labels=self._labels, after=self._last_channel, turn_break="\n",
+                                      preceded=bool(self._finals))
         if self._settings.clear_after_s > 0:
             self._clear_timer.start()
         self._relayout()
+
+    def set_labels(self, labels: Mapping[str, str]) -> None:
+        """What each channel is called from now on, by id (a session's own labels)."""
+        self._labels = labels
 
     def clear(self) -> None:
         self._last_channel = ""

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.vocabulary import parse_vocabulary
 from captioner.gui.widgets import ColorButton
 from captioner.settings import RECORD_KEEP, RECORD_NEVER, RECORD_UNTIL_REFINED, OverlaySettings, Settings, default_sessions_dir
@@ -52,7 +53,7 @@ class SettingsDialog(QDialog):
 
     preview = Signal(object)  # OverlaySettings, while the dialog is open
     # the Settings fields the dialog edits besides the overlay (what OK takes over)
-    FIELDS = ("language", "beam_size", "vocabulary", "autosave", "autosave_dir", "mic_label", "system_label", "srt_labels",
+    FIELDS = ("language", "beam_size", "vocabulary", "autosave", "autosave_dir", "labels", "srt_labels",
               "global_shortcuts", "shortcut_start_stop", "shortcut_overlay", "shortcut_click_through", "recording", "refine_at_stop")
 
     def __init__(self, settings: Settings, parent: QWidget | None = None, *, tab: str = "overlay", shortcuts_note: str = "") -> None:
@@ -170,12 +171,14 @@ class SettingsDialog(QDialog):
         self.vocabulary.setPlaceholderText("Ana Pereira, Kubernetes, Q3 roadmap")
         self.vocabulary.setToolTip("Names, product names and jargon, comma-separated: final captions spell them as written here")
         form.addRow("Names and terms:", self.vocabulary)
-        self.mic_label = QLineEdit(s.mic_label)
-        self.mic_label.setToolTip("Shown beside what the microphone hears when the microphone and system audio are both captioned")
-        form.addRow("Microphone label:", self.mic_label)
-        self.system_label = QLineEdit(s.system_label)
-        self.system_label.setToolTip("Shown beside what the computer plays (the other people on a call)")
-        form.addRow("System audio label:", self.system_label)
+        self.label_edits: dict[str, QLineEdit] = {}  # each channel's label, by id
+        for channel, title, tip in (
+            (MICROPHONE, "Microphone label:", "Shown beside what the microphone hears when the microphone and system audio are both captioned"),
+            (SYSTEM, "System audio label:", "Shown beside what the computer plays (the other people on a call)"),
+        ):
+            edit = self.label_edits[channel] = QLineEdit(s.labels[channel])
+            edit.setToolTip(tip)
+            form.addRow(title, edit)
         self.srt_labels = QCheckBox("Begin each SRT subtitle with its label (“You: …”); TXT and VTT always carry it")
         self.srt_labels.setChecked(s.srt_labels)
         form.addRow("", self.srt_labels)
@@ -265,8 +268,7 @@ class SettingsDialog(QDialog):
             language=language,
             beam_size=self.beam_size.value(),
             vocabulary=parse_vocabulary(self.vocabulary.text()),
-            mic_label=_label(self.mic_label.text(), self._original.mic_label),
-            system_label=_label(self.system_label.text(), self._original.system_label),
+            labels={**self._original.labels, **{channel: _label(edit.text(), self._original.labels[channel]) for channel, edit in self.label_edits.items()}},
             srt_labels=self.srt_labels.isChecked(),
             autosave=self.autosave.isChecked(),
             autosave_dir=self.autosave_dir.text().strip(),

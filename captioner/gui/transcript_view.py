@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from captioner.channels import MICROPHONE, SYSTEM
+from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM, label_of
 from captioner.clock import format_clock
 from captioner.events import CaptionEvent
 from captioner.gui.merge import MergeUpdate
@@ -44,7 +46,7 @@ PLACEHOLDERS = {
 
 
 # label colours, readable on light and dark backgrounds: each side of a meeting has its own, the same in
-# every session (whoever speaks first); a label of no known side takes the next spare one
+# every session (whoever speaks first) and whatever it is called; a channel of no known side takes the next spare one
 SIDE_COLORS = {MICROPHONE: "#2f80c0", SYSTEM: "#d0762a"}
 SPARE_COLORS = ("#3f9f5f", "#a05cc0")
 
@@ -101,7 +103,7 @@ class TranscriptView(QWidget):
         self._interim_format.setFont(self.text.font())
         self._interim_format.setFontItalic(True)
         self._label_formats: dict[str, QTextCharFormat] = {}
-        self._sides: dict[str, str] = {}  # label: MICROPHONE or SYSTEM
+        self._labels: Mapping[str, str] = DEFAULT_LABELS  # what each channel is called, by id
         # finals hang under their timestamp; the interim lines up with the final text
         indent = QFontMetricsF(small).horizontalAdvance("00:00:00  ")
         self._final_block = QTextBlockFormat()
@@ -199,29 +201,29 @@ class TranscriptView(QWidget):
         cursor.beginEditBlock()
         self._new_block(cursor, self._final_block)
         cursor.insertText(stamp + "  ", self._time_format)
-        if event.channel:
-            cursor.insertText(event.channel + "  ", self._label_format(event.channel))
-            text = f"{event.channel}: {text}"
+        label = label_of(event.channel, self._labels)
+        if label:
+            cursor.insertText(label + "  ", self._label_format(event.channel))
+            text = f"{label}: {text}"
         cursor.insertText(" ".join(event.text.split()), self._final_format)
         cursor.endEditBlock()
         self._lines.append(f"[{stamp}] {text}")
 
-    def set_sides(self, sides: dict[str, str]) -> None:
-        """Whose each label is ({"You": MICROPHONE, "Others": SYSTEM}): a side's label has the side's colour."""
-        self._sides = dict(sides)
+    def set_labels(self, labels: Mapping[str, str]) -> None:
+        """What each channel is called, by id ({MICROPHONE: "You", SYSTEM: "Others"}); a label's colour is its channel's."""
+        self._labels = labels
         self._label_formats = {}
 
     def label_color(self, channel: str) -> str:
-        """The colour of `channel`'s label: its side's, else a spare one (in the order such labels first speak)."""
-        side = self._sides.get(channel)
-        if side in SIDE_COLORS:
-            return SIDE_COLORS[side]
-        spare = [label for label in self._label_formats if self._sides.get(label) not in SIDE_COLORS]
+        """The colour of the label of `channel` (an id): its side's, else a spare one (in the order such channels first speak)."""
+        if channel in SIDE_COLORS:
+            return SIDE_COLORS[channel]
+        spare = [other for other in self._label_formats if other not in SIDE_COLORS]
         index = spare.index(channel) if channel in spare else len(spare)
         return SPARE_COLORS[index % len(SPARE_COLORS)]
 
     def _label_format(self, channel: str) -> QTextCharFormat:
-        """Bold, in the colour of the channel's side."""
+        """Bold, in the colour of the channel (an id)."""
         if channel not in self._label_formats:
             fmt = QTextCharFormat(self._final_format)
             fmt.setFontWeight(QFont.Bold)

@@ -9,9 +9,10 @@ that turns the final captions into the file's text, and one line in `FORMATS`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+from captioner.channels import DEFAULT_LABELS
 from captioner.events import CaptionEvent
 from captioner.subtitles.errors import SUBTITLES, TRANSCRIPT
 from captioner.subtitles.files import LiveWriter, write_atomic
@@ -29,10 +30,10 @@ class SubtitleFormat:
     name: str  # "srt": the command line's option (--srt) and the app's export kind; the suffix without its dot
     title: str  # for people, with the menu's mnemonic: "&SRT subtitles" (Export as SRT subtitles…)
     file_type: str  # the file dialog's name for such files: "SubRip subtitles"
-    text: Callable[[Iterable[CaptionEvent]], str]  # the file's text for the final captions among the events
+    text: Callable[..., str]  # the file's text for the final captions among the events (and `labels=`: each channel's label)
     help: str  # the command line's help: "write subtitles here"
     live_help: str = ""  # ... where the file is written during a live session
-    labelled_text: Callable[[Iterable[CaptionEvent]], str] | None = None  # the text when the labels option is on
+    labelled_text: Callable[..., str] | None = None  # the text when the SRT labels option is on
     # (each caption begins with who spoke); None: the format always carries them, or never
     live: type[LiveWriter] | None = None  # keeps the file current as captions come (sessions, autosave)
     kind: str = SUBTITLES  # what the file is, in messages
@@ -51,28 +52,30 @@ class SubtitleFormat:
         """The file dialog's filter: "SubRip subtitles (*.srt)"."""
         return f"{self.file_type} (*{self.suffix})"
 
-    def format(self, events: Iterable[CaptionEvent], *, labels: bool = False) -> str:
-        """The file's text; `labels`: begin each caption with who spoke, where the format makes that a choice."""
-        if labels and self.labelled_text is not None:
-            return self.labelled_text(events)
-        return self.text(events)
+    def format(self, events: Iterable[CaptionEvent], *, srt_labels: bool = False, labels: Mapping[str, str] = DEFAULT_LABELS) -> str:
+        """The file's text; `srt_labels`: begin each caption with who spoke, where the format makes that a choice;
+        `labels`: what each channel is called, by id."""
+        if srt_labels and self.labelled_text is not None:
+            return self.labelled_text(events, labels=labels)
+        return self.text(events, labels=labels)
 
-    def write(self, path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, labels: bool = False) -> None:
+    def write(self, path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, srt_labels: bool = False,
+              labels: Mapping[str, str] = DEFAULT_LABELS) -> None:
         """Write the final captions among `events` to `path`, replacing it atomically; raises SubtitleFileError."""
-        write_atomic(path, self.format(events, labels=labels), self.kind)
+        write_atomic(path, self.format(events, srt_labels=srt_labels, labels=labels), self.kind)
 
-    def open_live(self, path: str | os.PathLike[str], *, overwrite: bool = False, labels: bool = False,
-                  on_notice: Callable[[str], None] | None = None) -> LiveWriter:
+    def open_live(self, path: str | os.PathLike[str], *, overwrite: bool = False, srt_labels: bool = False,
+                  labels: Mapping[str, str] = DEFAULT_LABELS, on_notice: Callable[[str], None] | None = None) -> LiveWriter:
         """A live writer of the file, created now (raises SubtitleFileError); only for a format with one."""
         if self.live is None:
             raise ValueError(f"{self.plain_title} are not written live")
         if self.labelled_text is not None:
-            return self.live(path, overwrite=overwrite, labels=labels, on_notice=on_notice)  # type: ignore[call-arg]
-        return self.live(path, overwrite=overwrite, on_notice=on_notice)
+            return self.live(path, overwrite=overwrite, srt_labels=srt_labels, labels=labels, on_notice=on_notice)  # type: ignore[call-arg]
+        return self.live(path, overwrite=overwrite, labels=labels, on_notice=on_notice)  # type: ignore[call-arg]
 
 
-def _srt_labelled(events: Iterable[CaptionEvent]) -> str:
-    return format_srt(events, labels=True)
+def _srt_labelled(events: Iterable[CaptionEvent], *, labels: Mapping[str, str] = DEFAULT_LABELS) -> str:
+    return format_srt(events, srt_labels=True, labels=labels)
 
 
 FORMATS: tuple[SubtitleFormat, ...] = (

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
+from captioner.channels import DEFAULT_LABELS, label_of
 from captioner.clock import format_clock
 from captioner.events import CaptionEvent
 from captioner.subtitles.cues import Cue, ordered_cues, shape_cues
@@ -27,17 +28,19 @@ def format_cue(cue: Cue, label: str = "") -> str:
     return f"{format_timestamp(cue.start)} --> {format_timestamp(cue.end)}\n{text}\n\n"
 
 
-def format_srt(events: Iterable[CaptionEvent], *, labels: bool = False) -> str:
-    """The SRT text for the final captions among `events`, cues in start order; `labels`: each cue begins with its
-    channel ("You: ...")."""
+def format_srt(events: Iterable[CaptionEvent], *, srt_labels: bool = False, labels: Mapping[str, str] = DEFAULT_LABELS) -> str:
+    """The SRT text for the final captions among `events`, cues in start order; `srt_labels`: each cue begins with its
+    channel's label ("You: ..."), looked up by id in `labels`."""
     return "".join(
-        format_srt_block(index, cue, event.channel if labels else "") for index, (event, cue) in enumerate(ordered_cues(events), 1)
+        format_srt_block(index, cue, label_of(event.channel, labels) if srt_labels else "")
+        for index, (event, cue) in enumerate(ordered_cues(events), 1)
     )
 
 
-def write_srt(path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, labels: bool = False) -> None:
+def write_srt(path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, srt_labels: bool = False,
+              labels: Mapping[str, str] = DEFAULT_LABELS) -> None:
     """Export the final captions among `events` to `path`, replacing it atomically."""
-    write_atomic(path, format_srt(events, labels=labels))
+    write_atomic(path, format_srt(events, srt_labels=srt_labels, labels=labels))
 
 
 class LiveSrtWriter(LiveWriter):
@@ -51,17 +54,18 @@ class LiveSrtWriter(LiveWriter):
     it could not be.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, overwrite: bool = False, labels: bool = False,
-                 on_notice: Callable[[str], None] | None = None):
+    def __init__(self, path: str | os.PathLike[str], *, overwrite: bool = False, srt_labels: bool = False,
+                 labels: Mapping[str, str] = DEFAULT_LABELS, on_notice: Callable[[str], None] | None = None):
         super().__init__(path, overwrite=overwrite, on_notice=on_notice)
-        self.labels = labels  # each cue begins with its channel ("You: ...")
+        self.srt_labels = srt_labels  # each cue begins with its channel's label ("You: ...")
+        self.labels = labels  # each channel's label, by id
 
     @property
     def cues_written(self) -> int:
         return self._written
 
     def _entries_of(self, event: CaptionEvent) -> list[Entry]:
-        label = event.channel if self.labels else ""
+        label = label_of(event.channel, self.labels) if self.srt_labels else ""
         return [Entry(cue.start, format_cue(cue, label)) for cue in shape_cues(event)]
 
     def _format(self, index: int, entry: Entry) -> str:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
+from captioner.channels import DEFAULT_LABELS, label_of
 from captioner.events import CaptionEvent
 from captioner.subtitles.cues import Cue, ordered_cues
 from captioner.subtitles.files import write_atomic
@@ -31,12 +32,12 @@ def format_vtt_block(cue: Cue, voice: str = "") -> str:
     return f"{format_vtt_timestamp(cue.start)} --> {format_vtt_timestamp(cue.end)}\n{text}\n\n"
 
 
-def format_vtt(events: Iterable[CaptionEvent]) -> str:
+def format_vtt(events: Iterable[CaptionEvent], *, labels: Mapping[str, str] = DEFAULT_LABELS) -> str:
     """The WebVTT file for the final captions among `events`, cues in start order, each with its channel's voice tag
-    when it has one."""
-    return HEADER + "".join(format_vtt_block(cue, event.channel) for event, cue in ordered_cues(events))
+    (its label in `labels`) when it has one."""
+    return HEADER + "".join(format_vtt_block(cue, label_of(event.channel, labels)) for event, cue in ordered_cues(events))
 
 
-def write_vtt(path: str | os.PathLike[str], events: Iterable[CaptionEvent]) -> None:
+def write_vtt(path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, labels: Mapping[str, str] = DEFAULT_LABELS) -> None:
     """Export the final captions among `events` to `path`, replacing it atomically."""
-    write_atomic(path, format_vtt(events))
+    write_atomic(path, format_vtt(events, labels=labels))

@@ -73,7 +73,7 @@ def test_system_audio_alone_is_captioned_and_labelled(pulse, sentence_wav, tiny_
     time.sleep(0.3)
     run_until_quiet(session, [play("virt", sentence_wav)])
     assert not session.errors
-    assert [e.channel for e in session.finals] == ["Others"]
+    assert [e.channel for e in session.finals] == [SYSTEM]
     assert wer(SENTENCE, session.finals[0].text) <= 0.2
 
 
@@ -87,7 +87,7 @@ def test_microphone_and_system_audio_in_spoken_order(mic_sink, sentence_wav, oth
     run_until_quiet(session, [play("virt", sentence_wav)])  # ... then the others answer
     assert not session.errors
     finals = session.finals
-    assert [e.channel for e in finals] == ["You", "Others"], finals
+    assert [e.channel for e in finals] == [MICROPHONE, SYSTEM], finals
     assert wer(OTHER, finals[0].text) <= 0.2 and wer(SENTENCE, finals[1].text) <= 0.2
     # on one clock: each caption lies within the time its speech was played (session seconds; the
     # playback itself starts a little after paplay is launched, more on a sink just created)
@@ -95,7 +95,7 @@ def test_microphone_and_system_audio_in_spoken_order(mic_sink, sentence_wav, oth
         lo, hi = voiced_span(wav)
         assert played_at + lo - 0.3 <= event.start_s < event.end_s <= played_at + hi + 2.0, (event, played_at)
         assert event.end_s - event.start_s >= 0.6 * (hi - lo), event
-    srt = format_srt(finals, labels=True)
+    srt = format_srt(finals, srt_labels=True)
     assert srt.index("You: ") < srt.index("Others: ")
     assert format_txt(finals).splitlines()[0].startswith("You: ")
 
@@ -110,8 +110,8 @@ def test_echo_of_the_speakers_in_the_microphone_is_captioned_once(mic_sink, sent
     time.sleep(0.3)
     run_until_quiet(session, [play(mic_sink, echo), play("virt", sentence_wav)])
     assert not session.errors
-    assert [e.channel for e in session.finals] == ["Others"]
-    assert len(session.echoes) == 1 and session.echoes[0].channel == "You"
+    assert [e.channel for e in session.finals] == [SYSTEM]
+    assert len(session.echoes) == 1 and session.echoes[0].channel == MICROPHONE
 
 
 def test_silence_from_an_output_gives_no_text_and_no_error(pulse, tiny_transcriber):
@@ -142,7 +142,7 @@ def test_unplugging_the_microphone_keeps_system_audio_captioned(pulse, sentence_
     assert [(e.fatal, e.message.split(":")[0]) for e in errors] == [(False, "You")], errors
     assert "is gone" in errors[0].message and "resume when it returns" in errors[0].message
     assert not session.errors and session.notices == [errors[0].message]
-    assert [e.channel for e in session.finals] == ["You", "Others"]
+    assert [e.channel for e in session.finals] == [MICROPHONE, SYSTEM]
     assert wer(SENTENCE, session.finals[1].text) <= 0.2
 
 
@@ -158,7 +158,7 @@ def test_an_output_that_disappears_is_reported_and_the_microphone_goes_on(mic_si
     run_until_quiet(session, [play(mic_sink, other_wav)])
     assert [e.fatal for e in errors] == [False], errors
     assert "is gone" in errors[0].message and errors[0].message.startswith("Others:")
-    assert [e.channel for e in session.finals] == ["You"]
+    assert [e.channel for e in session.finals] == [MICROPHONE]
     assert wer(OTHER, session.finals[0].text) <= 0.2
 
 
@@ -192,7 +192,7 @@ def test_overlapping_speech_is_saved_in_start_order(mic_sink, tmp_path, tiny_tra
     you, others = speak(LONG_TURN, tmp_path / "you.wav"), speak(OTHER, tmp_path / "others.wav", lead_s=0.0)
     path = tmp_path / "meeting.srt"
     check = FileOrderCheck(path)
-    session = meeting(tiny_transcriber, sinks=[LiveSrtWriter(path, labels=True), check])
+    session = meeting(tiny_transcriber, sinks=[LiveSrtWriter(path, srt_labels=True), check])
     session.start()
     time.sleep(0.3)
     mine = play(mic_sink, you)
@@ -200,11 +200,11 @@ def test_overlapping_speech_is_saved_in_start_order(mic_sink, tmp_path, tiny_tra
     run_until_quiet(session, [mine, play("virt", others)])
     assert not session.errors
     finals = session.finals
-    assert {e.channel for e in finals} == {"You", "Others"}, finals
+    assert {e.channel for e in finals} == {MICROPHONE, SYSTEM}, finals
     arrival = [cue.start for event in finals for cue in shape_cues(event)]
     assert arrival != sorted(arrival), f"the speech did not overlap as this test needs: {finals}"
     assert check.checks and all(check.checks), check.checks
-    assert path.read_text(encoding="utf-8") == format_srt(finals, labels=True)
+    assert path.read_text(encoding="utf-8") == format_srt(finals, srt_labels=True)
     starts = re.findall(r"^(\d\d:\d\d:\d\d\.\d\d\d) -->", format_vtt(finals), re.M)
     assert len(starts) == len(arrival) and starts == sorted(starts)
 
@@ -242,5 +242,5 @@ def test_a_microphone_plugged_back_is_captioned_again_and_no_other_source_meanwh
     run_until_quiet(session, [])
     assert not session.errors and all(not n.fatal and n.message.startswith("You: ") for n in notices), notices
     finals = session.finals
-    assert [e.channel for e in finals] == ["Others", "You"], finals
+    assert [e.channel for e in finals] == [SYSTEM, MICROPHONE], finals
     assert wer(SENTENCE, finals[0].text) <= 0.2 and wer(OTHER, finals[1].text) <= 0.2

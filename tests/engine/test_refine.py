@@ -56,7 +56,7 @@ def live_files(folder: Path) -> dict[str, bytes]:
     """The live SRT and TXT of the session, as a session leaves them."""
     srt, txt = LiveSrtWriter(folder / "call.srt"), LiveTxtWriter(folder / "call.txt")
     for writer in (srt, txt):
-        writer.on_caption(CaptionEvent(1, 8000, 40000, "our team finish the quarterly", final=True, channel="You"))
+        writer.on_caption(CaptionEvent(1, 8000, 40000, "our team finish the quarterly", final=True, channel=MICROPHONE))
         writer.close()
     return {name: (folder / name).read_bytes() for name in ("call.srt", "call.txt")}
 
@@ -79,12 +79,12 @@ def test_a_meeting_is_refined_with_each_side_labelled_in_spoken_order(tmp_path, 
     events = refine_session(session, tiny_transcriber.model, progress=lambda done, total: seen.append((done, total)))
     turns = [(e.channel, e.text) for e in events]
     sides = [channel for n, (channel, _) in enumerate(turns) if n == 0 or turns[n - 1][0] != channel]
-    assert sides == ["You", "Others", "You"]  # in spoken order
-    assert wer(FIRST + " " + THIRD, " ".join(t for c, t in turns if c == "You")) <= 0.2
-    assert wer(SECOND, " ".join(t for c, t in turns if c == "Others")) <= 0.2
+    assert sides == [MICROPHONE, SYSTEM, MICROPHONE]  # in spoken order
+    assert wer(FIRST + " " + THIRD, " ".join(t for c, t in turns if c == MICROPHONE)) <= 0.2
+    assert wer(SECOND, " ".join(t for c, t in turns if c == SYSTEM)) <= 0.2
     starts = [e.start for e in events]
     assert starts == sorted(starts)
-    others_event = next(e for e in events if e.channel == "Others")
+    others_event = next(e for e in events if e.channel == SYSTEM)
     assert 7.0 * SAMPLE_RATE <= others_event.start <= 8.5 * SAMPLE_RATE  # on the session clock
     # the refined files are the session's; the live ones are kept beside them, byte for byte
     assert {name: (tmp_path / name.replace("call.", "call.live.")).read_bytes() for name in live} == live
@@ -107,10 +107,10 @@ def test_the_microphone_hearing_the_speakers_is_not_written_twice(tmp_path, spee
     others = place(12.0, [(1.0, speech[SECOND])])
     you = place(12.0, [(1.15, 0.4 * speech[SECOND])])  # no headphones: the microphone hears the speakers
     record_meeting(tmp_path, you, others)
-    heard = decode_audio_file(tiny_transcriber.model, you, label="You")
+    heard = decode_audio_file(tiny_transcriber.model, you, channel=MICROPHONE)
     assert wer(SECOND, " ".join(e.text for e in heard)) <= 0.3  # the microphone alone does carry the words
     events = refine_session(find_session(tmp_path), tiny_transcriber.model)
-    assert [e.channel for e in events] == ["Others"] * len(events) and events
+    assert [e.channel for e in events] == [SYSTEM] * len(events) and events
 
 
 @pytest.mark.slow
@@ -140,9 +140,9 @@ def test_sessions_are_found_by_any_of_their_files_and_a_missing_recording_is_sai
 
 def test_a_caption_is_cut_after_each_sentence() -> None:
     words = tuple(Word(f" {w}", i * 100, i * 100 + 90) for i, w in enumerate("Yes. I think \"so.\" Fine".split()))
-    parts = sentences(CaptionEvent(1, 0, 700, "Yes. I think \"so.\" Fine", final=True, words=words, channel="You"))
+    parts = sentences(CaptionEvent(1, 0, 700, "Yes. I think \"so.\" Fine", final=True, words=words, channel=MICROPHONE))
     assert [(p.text, p.start, p.end, p.channel) for p in parts] == [
-        ("Yes.", 0, 90, "You"), ("I think \"so.\"", 100, 390, "You"), ("Fine", 400, 490, "You")]
+        ("Yes.", 0, 90, MICROPHONE), ("I think \"so.\"", 100, 390, MICROPHONE), ("Fine", 400, 490, MICROPHONE)]
 
 
 @pytest.mark.slow
@@ -162,10 +162,10 @@ def test_a_meeting_session_records_both_sides_and_its_refine_keeps_them_apart(tm
     assert [(t.label, t.kind) for t in found.tracks] == [("You", MICROPHONE), ("Others", SYSTEM)]
     events = refine_session(found, tiny_transcriber.model)
     sides = [e.channel for n, e in enumerate(events) if n == 0 or events[n - 1].channel != e.channel]
-    assert sides == ["You", "Others", "You"]
-    assert wer(SECOND, " ".join(e.text for e in events if e.channel == "Others")) <= 0.2
+    assert sides == [MICROPHONE, SYSTEM, MICROPHONE]
+    assert wer(SECOND, " ".join(e.text for e in events if e.channel == SYSTEM)) <= 0.2
     live = [e.channel for e in session.finals]
-    assert set(live) == {"You", "Others"}
+    assert set(live) == {MICROPHONE, SYSTEM}
 
 
 def test_the_refine_decodes_every_stretch_the_live_engine_hears_and_leaves_long_silences_out() -> None:
@@ -209,6 +209,26 @@ def test_a_transcribed_recording_is_saved_whole_and_never_over_another(tmp_path)
     (folder / "other.vtt").write_text("mine")
     again = save_transcript(folder, "other", events)
     assert [p.name for p in again] == ["other-2.srt", "other-2.txt", "other-2.vtt"] and (folder / "other.vtt").read_text() == "mine"
+
+
+def test_refined_files_call_each_channel_what_its_recording_called_it(tmp_path) -> None:
+    """A refined caption carries its channel's id; its files show the label the session recorded for that channel,
+    renamed or not. A recording that does not say its kind (an early one) is known by its label."""
+    from captioner.audio.recorder import Track
+    from captioner.engine.refine import Session, save_refined
+
+    session = Session(tmp_path, "call", [Track(tmp_path / "call.audio-1.opus", "Me", kind=MICROPHONE),
+                                         Track(tmp_path / "call.audio-2.opus", "The team", kind=SYSTEM)])
+    assert session.labels == {MICROPHONE: "Me", SYSTEM: "The team"}
+    events = [CaptionEvent(1, 0, 16000, "Shall we start?", final=True, channel=MICROPHONE),
+              CaptionEvent(2, 20000, 40000, "Yes.", final=True, channel=SYSTEM)]
+    save_refined(session, events, srt_labels=True, labels=session.labels)
+    assert (tmp_path / "call.txt").read_text().splitlines() == ["Me: Shall we start?", "The team: Yes."]
+    assert "\nMe: Shall we start?\n" in (tmp_path / "call.srt").read_text()
+    assert "<v The team>Yes." in (tmp_path / "call.vtt").read_text()
+    early = Session(tmp_path, "old", [Track(tmp_path / "old.audio-1.opus", "You"), Track(tmp_path / "old.audio-2.opus", "Others")])
+    assert [t.channel for t in early.tracks] == ["You", "Others"] and early.labels == {"You": "You", "Others": "Others"}
+    assert Session(tmp_path, "one", [Track(tmp_path / "one.audio.opus")]).labels == {}  # one input: no channel, no label
 
 
 def test_a_word_dated_from_the_silence_before_a_voice_starts_with_the_voice() -> None:

@@ -32,9 +32,9 @@ def test_two_channels_come_out_labelled_in_spoken_order(voices, tiny_transcriber
     you, others = voices
     mic, system = side_by_side(you, others)
     run = replay_meeting([(YOU, mic), (OTHERS, system)], tiny_transcriber.run)
-    assert [e.channel for e in run.finals] == ["You", "Others"], run.finals
+    assert [e.channel for e in run.finals] == [MICROPHONE, SYSTEM], run.finals
     assert run.finals[0].end_s <= len(you) / SR + 0.5 <= run.finals[1].start_s + 0.5
-    assert {p.channel for p in run.passes} == {"You", "Others"} and not run.echoes
+    assert {p.channel for p in run.passes} == {MICROPHONE, SYSTEM} and not run.echoes
     # each final comes out after its speech ended, on the one clock
     assert all(e.at_s >= e.event.end_s for e in run.emitted if e.event.final and e.event.text)
 
@@ -45,9 +45,9 @@ def test_the_speakers_heard_by_the_microphone_are_captioned_once(voices, tiny_tr
     system = np.concatenate([others, np.zeros(delay, np.float32)])
     mic = np.concatenate([np.zeros(delay, np.float32), 0.4 * others]) + quiet(len(system) / SR, seed=3)[: len(system)]
     run = replay_meeting([(YOU, mic), (OTHERS, system)], tiny_transcriber.run)
-    assert [e.channel for e in run.finals] == ["Others"] and [e.channel for e in run.echoes] == ["You"]
+    assert [e.channel for e in run.finals] == [SYSTEM] and [e.channel for e in run.echoes] == [MICROPHONE]
     without = replay_meeting([(YOU, mic), (OTHERS, system)], tiny_transcriber.run, echo=None)
-    assert sorted(e.channel for e in without.finals) == ["Others", "You"]  # the rule is what drops it
+    assert sorted(e.channel for e in without.finals) == [MICROPHONE, SYSTEM]  # the rule is what drops it
 
 
 def test_channels_must_be_of_one_length(tiny_transcriber):
@@ -66,8 +66,8 @@ def test_an_answer_run_together_with_the_echo_keeps_only_the_answer(voices, tiny
     mic[delay : delay + len(others)] += 0.4 * others
     mic[delay + len(others) + gap :] += answer
     run = replay_meeting([(YOU, mic), (OTHERS, system)], tiny_transcriber.run)
-    you = [e for e in run.finals if e.channel == "You"]
-    assert [e.channel for e in run.finals] == ["Others", "You"], run.finals
+    you = [e for e in run.finals if e.channel == MICROPHONE]
+    assert [e.channel for e in run.finals] == [SYSTEM, MICROPHONE], run.finals
     assert len(you) == 1 and {"start", "meeting", "tomorrow"} <= set(words(you[0].text)), you  # the answer is kept ...
     assert not {"quarterly", "budget"} & set(words(you[0].text)), you  # ... without the echo ...
     cut = [e for e in run.echoes if e.id == you[0].id]  # ... that was cut from the same caption
@@ -108,19 +108,19 @@ def test_overlapping_speech_on_two_channels_is_saved_in_start_order(tmp_path, ti
     mic[: len(you)] += you
     system[3 * SR : 3 * SR + len(others)] += others  # 2.5 s into You's turn
     run = replay_meeting([(YOU, mic), (OTHERS, system)], tiny_transcriber.run)
-    assert {e.channel for e in run.finals} == {"You", "Others"}, run.finals
+    assert {e.channel for e in run.finals} == {MICROPHONE, SYSTEM}, run.finals
     arrival = [cue.start for event in run.finals for cue in shape_cues(event)]
     assert arrival != sorted(arrival), "the speech did not overlap as this test needs"
 
     path = tmp_path / "live.srt"
-    with LiveSrtWriter(path, labels=True) as writer:
+    with LiveSrtWriter(path, srt_labels=True) as writer:
         for emitted in run.emitted:
             writer.on_caption(emitted.event)
             cues = list(srt.parse(path.read_text(encoding="utf-8"), ignore_errors=False))
             assert [c.start for c in cues] == sorted(c.start for c in cues)
             assert [c.index for c in cues] == list(range(1, len(cues) + 1))
     assert len(cues) == len(arrival) and {c.content.split(":")[0] for c in cues} == {"You", "Others"}
-    write_srt(tmp_path / "export.srt", run.finals, labels=True)
+    write_srt(tmp_path / "export.srt", run.finals, srt_labels=True)
     assert (tmp_path / "export.srt").read_bytes() == path.read_bytes()
     write_vtt(tmp_path / "export.vtt", run.finals)
     vtt = (tmp_path / "export.vtt").read_text(encoding="utf-8")

@@ -492,11 +492,36 @@ def test_tab_starts_at_start_and_its_focus_ring_stands_out(make_app, qtbot) -> N
 
 
 def test_settings_ok_keeps_the_labels_typed(make_app) -> None:
+    from captioner.channels import MICROPHONE, SYSTEM
+
     app = make_app()
     dialog = app.open_settings("captions")
-    dialog.mic_label.setText("  Me  ")
-    dialog.system_label.setText("The team")
+    dialog.label_edits[MICROPHONE].setText("  Me  ")
+    dialog.label_edits[SYSTEM].setText("The team")
     dialog.srt_labels.setChecked(True)
     dialog.accept()
     s = app.store.settings
-    assert (s.mic_label, s.system_label, s.srt_labels) == ("Me", "The team", True)
+    assert (s.labels, s.srt_labels) == ({MICROPHONE: "Me", SYSTEM: "The team"}, True)
+    dialog = app.open_settings("captions")
+    dialog.label_edits[SYSTEM].setText("   ")  # left empty: the label before stays
+    dialog.accept()
+    assert app.store.settings.labels == {MICROPHONE: "Me", SYSTEM: "The team"}
+
+
+def test_each_meter_shows_its_channels_level_whatever_the_channels_are_called(make_app) -> None:
+    """The system-audio meter is found by the channel's id: renamed (even to the microphone's name), the
+    levels still go to their own meters."""
+    import dataclasses
+
+    from captioner.channels import MICROPHONE, SYSTEM
+
+    app = make_app()
+    w = app.window
+    for labels in ({MICROPHONE: "You", SYSTEM: "Others"}, {MICROPHONE: "Others", SYSTEM: "You"}):
+        app.store.set(dataclasses.replace(app.store.settings, labels=labels))
+        w._on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.9, channel=SYSTEM))
+        assert w.system_picker.level_meter.value > 0.5 and w.device_picker.level_meter.value == 0.0
+        w._on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.0, channel=SYSTEM))
+        w._on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.9, channel=MICROPHONE))
+        assert w.device_picker.level_meter.value > 0.5 and w.system_picker.level_meter.value == 0.0
+        w._on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.0, channel=MICROPHONE))

@@ -1,5 +1,6 @@
 """The caption merger: finals replace interims of the same id; an empty final retracts."""
 
+from captioner.channels import MICROPHONE, SYSTEM
 from captioner.events import SAMPLE_RATE, CaptionEvent
 from captioner.gui.merge import CaptionMerger, caption_delay_s, labelled_text
 
@@ -76,10 +77,25 @@ def test_caption_delay_ignores_a_long_sentence_that_keeps_up():
 
 
 def test_labels_lead_each_change_of_speaker():
-    you = [CaptionEvent(1, 0, 10, " Good  morning. ", False, channel="You"), CaptionEvent(2, 10, 20, "Welcome.", False, channel="You")]
-    them = [CaptionEvent(3, 20, 30, "Hello.", False, channel="Others")]
+    you = [CaptionEvent(1, 0, 10, " Good  morning. ", False, channel=MICROPHONE), CaptionEvent(2, 10, 20, "Welcome.", False, channel=MICROPHONE)]
+    them = [CaptionEvent(3, 20, 30, "Hello.", False, channel=SYSTEM)]
     assert labelled_text(you + them) == "You: Good morning. Welcome. Others: Hello."
-    assert labelled_text(you + them, after="You") == "Good morning. Welcome. Others: Hello."  # goes on from the line before
+    assert labelled_text(you + them, after=MICROPHONE) == "Good morning. Welcome. Others: Hello."  # goes on from the line before
     assert labelled_text(you + them, turn_break="\n") == "You: Good morning. Welcome. \nOthers: Hello."
-    assert labelled_text(them, after="You", turn_break="\n", preceded=True) == "\nOthers: Hello."
+    assert labelled_text(them, after=MICROPHONE, turn_break="\n", preceded=True) == "\nOthers: Hello."
     assert labelled_text([CaptionEvent(4, 0, 10, "one input", False)]) == "one input"  # no channel, no label
+
+
+def test_a_renamed_label_changes_the_words_not_who_speaks():
+    """Labels are looked up by the channel's id: renamed, the text says the new names; a change of speaker is a
+    change of channel, so two channels called alike still take turns, and a renamed one goes on from itself."""
+    labels = {MICROPHONE: "Me", SYSTEM: "Me"}
+    you = CaptionEvent(1, 0, 10, "Hi.", False, channel=MICROPHONE)
+    them = CaptionEvent(2, 10, 20, "Hello.", False, channel=SYSTEM)
+    assert labelled_text([you, them], labels={MICROPHONE: "Ana", SYSTEM: "The team"}) == "Ana: Hi. The team: Hello."
+    assert labelled_text([you, them], labels=labels) == "Me: Hi. Me: Hello."
+    assert labelled_text([them], labels={SYSTEM: "The team"}, after=SYSTEM) == "Hello."
+    m = CaptionMerger({MICROPHONE: "Ana", SYSTEM: "The team"})
+    m.apply(you)
+    assert m.apply(them).interim_text == "Ana: Hi. The team: Hello."
+    assert CaptionMerger().apply(you).interim_text == "You: Hi."  # the default labels

@@ -8,6 +8,7 @@ import dataclasses
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QGuiApplication
 
+from captioner.channels import MICROPHONE, SYSTEM
 from captioner.events import CaptionEvent
 from captioner.gui.merge import CaptionMerger
 from captioner.gui.overlay import PADDING_Y, CaptionOverlay
@@ -73,15 +74,28 @@ def test_each_speaker_turn_starts_a_line_with_its_label(qtbot) -> None:
     qtbot.addWidget(overlay)
     overlay.resize(2000, 300)
     m = CaptionMerger()
-    overlay.apply(m.apply(CaptionEvent(1, 0, 100, "Good morning.", True, channel="You")))
-    overlay.apply(m.apply(CaptionEvent(2, 100, 200, "Welcome.", True, channel="You")))
-    overlay.apply(m.apply(CaptionEvent(3, 200, 300, "Hello there.", True, channel="Others")))
+    overlay.apply(m.apply(CaptionEvent(1, 0, 100, "Good morning.", True, channel=MICROPHONE)))
+    overlay.apply(m.apply(CaptionEvent(2, 100, 200, "Welcome.", True, channel=MICROPHONE)))
+    overlay.apply(m.apply(CaptionEvent(3, 200, 300, "Hello there.", True, channel=SYSTEM)))
     assert overlay.shown_text.splitlines() == ["You: Good morning. Welcome.", "Others: Hello there."]
-    overlay.apply(m.apply(CaptionEvent(4, 300, 400, "Thank you", False, channel="You")))  # the other side answers
+    overlay.apply(m.apply(CaptionEvent(4, 300, 400, "Thank you", False, channel=MICROPHONE)))  # the other side answers
     assert overlay.shown_text.splitlines()[-1] == "You: Thank you" and overlay.lines[-1][-1].interim
-    overlay.apply(m.apply(CaptionEvent(4, 300, 400, "Thank you.", True, channel="You")))
-    overlay.apply(m.apply(CaptionEvent(5, 400, 500, "And then", False, channel="You")))
+    overlay.apply(m.apply(CaptionEvent(4, 300, 400, "Thank you.", True, channel=MICROPHONE)))
+    overlay.apply(m.apply(CaptionEvent(5, 400, 500, "And then", False, channel=MICROPHONE)))
     assert overlay.shown_text.splitlines()[-1] == "You: Thank you. And then"  # the same speaker goes on on the line
+
+
+def test_the_overlay_shows_the_sessions_labels(qtbot) -> None:
+    overlay = CaptionOverlay(OverlaySettings(lines=4, font_size=20, clear_after_s=0))
+    qtbot.addWidget(overlay)
+    overlay.resize(2000, 300)
+    labels = {MICROPHONE: "Ana", SYSTEM: "The team"}
+    overlay.set_labels(labels)
+    m = CaptionMerger(labels)
+    overlay.apply(m.apply(CaptionEvent(1, 0, 100, "Good morning.", True, channel=MICROPHONE)))
+    overlay.apply(m.apply(CaptionEvent(2, 100, 200, "Hello there.", True, channel=SYSTEM)))
+    overlay.apply(m.apply(CaptionEvent(3, 200, 300, "Thank you", False, channel=MICROPHONE)))
+    assert overlay.shown_text.splitlines() == ["Ana: Good morning.", "The team: Hello there.", "Ana: Thank you"]
 
 
 def test_overlay_shows_last_lines_with_interim_and_clears_after_silence(qtbot) -> None:

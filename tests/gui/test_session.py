@@ -232,8 +232,8 @@ def meeting_channels_from_files(mic_wav: Path, system_wav: Path):
     from captioner.channels import MICROPHONE, SYSTEM
     from captioner.engine.meeting import Channel
 
-    return lambda settings: [Channel(settings.mic_label, FileSource(str(mic_wav)), MICROPHONE),
-                             Channel(settings.system_label, FileSource(str(system_wav)), SYSTEM)]
+    return lambda settings: [Channel(settings.labels[MICROPHONE], FileSource(str(mic_wav)), MICROPHONE),
+                             Channel(settings.labels[SYSTEM], FileSource(str(system_wav)), SYSTEM)]
 
 
 def test_a_sides_colour_is_the_same_in_every_session_whoever_speaks_first(make_app, qtbot, speech_wav: Path, transcriber, tmp_path: Path) -> None:
@@ -256,6 +256,39 @@ def test_a_sides_colour_is_the_same_in_every_session_whoever_speaks_first(make_a
         c.sessionFinished.connect(infos.append)
         assert w.start_session(meeting_channels_from_files(mic, system))
         qtbot.waitUntil(lambda: bool(infos), timeout=60000)  # noqa: B023 (waited for in this iteration)
-        assert infos[0].sides == {"You": MICROPHONE, "Others": SYSTEM}
+        assert infos[0].channels == (MICROPHONE, SYSTEM) and infos[0].labels == {MICROPHONE: "You", SYSTEM: "Others"}
         seen.append(label_colors(w.transcript))
     assert seen == [{"Others": SIDE_COLORS[SYSTEM]}, {"You": SIDE_COLORS[MICROPHONE]}]
+
+
+def test_renamed_labels_change_the_words_written_and_shown_not_whose_side_it_is(make_app, qtbot, speech_wav: Path, transcriber,
+                                                                               tmp_path: Path) -> None:
+    """Labels renamed in Settings (the system side called what the microphone is called by default): the files,
+    the transcript, the overlay and an export say the new name; the captions are still the system side's, in its
+    colour."""
+    import numpy as np
+
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.gui.transcript_view import SIDE_COLORS
+    from tests.gui.test_transcript_view import label_colors
+    from tests.speech import read_wav, write_wav
+
+    silence = write_wav(tmp_path / "silence.wav", np.zeros(len(read_wav(speech_wav)), np.float32))
+    app = make_app(labels={MICROPHONE: "Me", SYSTEM: "You"}, srt_labels=True, recording="never", overlay={"clear_after_s": 0, "lines": 5})
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    infos: list = []
+    c.sessionFinished.connect(infos.append)
+    assert w.start_session(meeting_channels_from_files(silence, speech_wav))
+    qtbot.waitUntil(lambda: bool(infos), timeout=60000)
+    info = infos[0]
+    assert c.finals and {e.channel for e in c.finals} == {SYSTEM}, c.finals
+    assert info.labels == {MICROPHONE: "Me", SYSTEM: "You"}
+    lines = info.txt_path.read_text(encoding="utf-8").splitlines()
+    assert lines == [f"You: {' '.join(e.text.split())}" for e in c.finals]
+    assert "\nYou: " in info.srt_path.read_text(encoding="utf-8")
+    assert label_colors(w.transcript) == {"You": SIDE_COLORS[SYSTEM]}  # the system side's colour, whatever it is called
+    assert w.transcript.plain_text().splitlines()[0].split("] ", 1)[1].startswith("You: ")
+    assert app.overlay.shown_text.startswith("You: "), app.overlay.shown_text
+    c.export("vtt", tmp_path / "export.vtt")
+    assert "<v You>" in (tmp_path / "export.vtt").read_text(encoding="utf-8")

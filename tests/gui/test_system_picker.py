@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from captioner.channels import MODE_BOTH, MODE_MICROPHONE, MODE_SYSTEM
+from captioner.channels import MICROPHONE, MODE_BOTH, MODE_MICROPHONE, MODE_SYSTEM, SYSTEM
 from captioner.gui.controller import State
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.system_picker import FOLLOW_DEFAULT, SystemAudioPicker
@@ -83,11 +83,11 @@ def test_microphone_and_system_audio_in_the_app(qtbot, mic_sink, settings_path: 
     finally:
         app.window.close()
         app.overlay.close()
-    assert [e.channel for e in c.finals] == ["Me", "Others"], c.finals
+    assert [e.channel for e in c.finals] == [MICROPHONE, SYSTEM], c.finals
     assert {"weekly", "planning"} <= set(words(c.finals[0].text)) and {"travel", "summer"} <= set(words(c.finals[1].text))
     lines = w.transcript.plain_text().splitlines()
     assert lines[0].split("] ")[1].startswith("Me: ") and lines[1].split("] ")[1].startswith("Others: ")
-    assert levels.get("Me", 0) > 0.01 and levels.get("Others", 0) > 0.01  # a level per channel
+    assert levels.get(MICROPHONE, 0) > 0.01 and levels.get(SYSTEM, 0) > 0.01  # a level per channel
     assert any(line.startswith("Others: ") for line in app.overlay.shown_text.splitlines()), app.overlay.shown_text  # a line of their own
 
 
@@ -126,7 +126,7 @@ def test_losing_the_microphone_mid_session_keeps_the_others_captioned_and_takes_
             subprocess.run(["pactl", "unload-module", module], capture_output=True)
         app.window.close()
         app.overlay.close()
-    assert [e.channel for e in c.finals] == ["Others", "You"], c.finals
+    assert [e.channel for e in c.finals] == [SYSTEM, MICROPHONE], c.finals
     assert {"travel", "summer"} <= set(words(c.finals[0].text)) and {"weekly", "planning"} <= set(words(c.finals[1].text))
 
 
@@ -208,7 +208,7 @@ def test_the_sound_server_restarting_under_the_app(mode, qtbot, pulse, settings_
         app.window.close()
         app.overlay.close()
     assert c.finals[: len(kept)] == kept  # nothing shown before the restart is lost
-    assert [e.channel for e in c.finals] == ["Others", "Others"] + (["You"] if both else []), c.finals
+    assert [e.channel for e in c.finals] == [SYSTEM, SYSTEM] + ([MICROPHONE] if both else []), c.finals
     assert {"travel", "summer"} <= set(words(c.finals[0].text)) and {"travel", "summer"} <= set(words(c.finals[1].text))
     if both:
         assert {"weekly", "planning"} <= set(words(c.finals[2].text))

@@ -150,18 +150,18 @@ def test_each_side_keeps_its_colour_whoever_speaks_first(qtbot) -> None:
     from captioner.gui.transcript_view import SIDE_COLORS
 
     seen = []
-    for order in (("Others", "You"), ("You", "Others")):
+    for order in ((SYSTEM, MICROPHONE), (MICROPHONE, SYSTEM)):
         view, merger = TranscriptView(), CaptionMerger()
         qtbot.addWidget(view)
-        view.set_sides({"You": MICROPHONE, "Others": SYSTEM})
-        for i, label in enumerate(order, 1):
-            view.apply(merger.apply(replace(CaptionEvent(i, i * SAMPLE_RATE, (i + 1) * SAMPLE_RATE, f"words {i}", True), channel=label)))
+        view.set_labels({MICROPHONE: "You", SYSTEM: "Others"})
+        for i, channel in enumerate(order, 1):
+            view.apply(merger.apply(replace(CaptionEvent(i, i * SAMPLE_RATE, (i + 1) * SAMPLE_RATE, f"words {i}", True), channel=channel)))
         seen.append(label_colors(view))
     assert seen[0] == seen[1] == {"You": SIDE_COLORS[MICROPHONE], "Others": SIDE_COLORS[SYSTEM]}
     assert SIDE_COLORS[MICROPHONE] != SIDE_COLORS[SYSTEM]
 
 
-def test_renamed_sides_keep_their_colours_and_an_unknown_label_gets_a_spare_one(qtbot) -> None:
+def test_renamed_sides_keep_their_colours_and_an_unknown_channel_gets_a_spare_one(qtbot) -> None:
     from dataclasses import replace
 
     from captioner.channels import MICROPHONE, SYSTEM
@@ -169,7 +169,24 @@ def test_renamed_sides_keep_their_colours_and_an_unknown_label_gets_a_spare_one(
 
     view, merger = TranscriptView(), CaptionMerger()
     qtbot.addWidget(view)
-    view.set_sides({"Me": MICROPHONE, "Team": SYSTEM})
-    for i, label in enumerate(("Guest", "Team", "Me"), 1):
-        view.apply(merger.apply(replace(CaptionEvent(i, i * SAMPLE_RATE, (i + 1) * SAMPLE_RATE, f"words {i}", True), channel=label)))
+    view.set_labels({MICROPHONE: "Me", SYSTEM: "Team", "guest": "Guest"})
+    for i, channel in enumerate(("guest", SYSTEM, MICROPHONE), 1):
+        view.apply(merger.apply(replace(CaptionEvent(i, i * SAMPLE_RATE, (i + 1) * SAMPLE_RATE, f"words {i}", True), channel=channel)))
     assert label_colors(view) == {"Guest": SPARE_COLORS[0], "Team": SIDE_COLORS[SYSTEM], "Me": SIDE_COLORS[MICROPHONE]}
+    assert view.plain_text().splitlines() == ["[00:00:01] Guest: words 1", "[00:00:02] Team: words 2", "[00:00:03] Me: words 3"]
+
+
+def test_a_side_called_like_the_other_keeps_its_own_colour(qtbot) -> None:
+    """The colour belongs to the channel, not to the words it is called by: two sides given one label (or each
+    other's) are still told apart."""
+    from dataclasses import replace
+
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.gui.transcript_view import SIDE_COLORS
+
+    view, merger = TranscriptView(), CaptionMerger()
+    qtbot.addWidget(view)
+    view.set_labels({MICROPHONE: "Others", SYSTEM: "You"})  # swapped
+    for i, channel in enumerate((MICROPHONE, SYSTEM), 1):
+        view.apply(merger.apply(replace(CaptionEvent(i, i * SAMPLE_RATE, (i + 1) * SAMPLE_RATE, f"words {i}", True), channel=channel)))
+    assert label_colors(view) == {"Others": SIDE_COLORS[MICROPHONE], "You": SIDE_COLORS[SYSTEM]}

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from captioner.channels import MICROPHONE
 from captioner.subtitles.formats import FORMATS, format_named, live_formats
 from captioner.subtitles.srt import format_srt
 from captioner.subtitles.txt import format_txt
 from captioner.subtitles.vtt import format_vtt
 from tests.subtitles.test_txt_vtt import SESSION
 
-LABELLED = [replace(event, channel="You") for event in SESSION]
+LABELLED = [replace(event, channel=MICROPHONE) for event in SESSION]
 
 
 def test_the_formats_are_srt_txt_vtt_in_that_order_with_their_own_texts() -> None:
@@ -22,9 +23,9 @@ def test_the_formats_are_srt_txt_vtt_in_that_order_with_their_own_texts() -> Non
     assert [fmt.suffix for fmt in FORMATS] == [".srt", ".txt", ".vtt"]
     assert [fmt.name for fmt in live_formats()] == ["srt", "txt"]
     assert format_named("srt").format(LABELLED) == format_srt(LABELLED)
-    assert format_named("srt").format(LABELLED, labels=True) == format_srt(LABELLED, labels=True) != format_srt(LABELLED)
-    assert format_named("txt").format(LABELLED, labels=True) == format_txt(LABELLED)
-    assert format_named("vtt").format(LABELLED, labels=True) == format_vtt(LABELLED)
+    assert format_named("srt").format(LABELLED, srt_labels=True) == format_srt(LABELLED, srt_labels=True) != format_srt(LABELLED)
+    assert format_named("txt").format(LABELLED, srt_labels=True) == format_txt(LABELLED)
+    assert format_named("vtt").format(LABELLED, srt_labels=True) == format_vtt(LABELLED)
     assert [fmt.file_filter for fmt in FORMATS] == ["SubRip subtitles (*.srt)", "Text files (*.txt)", "WebVTT subtitles (*.vtt)"]
     assert [fmt.plain_title for fmt in FORMATS] == ["SRT subtitles", "plain text", "WebVTT subtitles"]
     with pytest.raises(KeyError):
@@ -32,12 +33,12 @@ def test_the_formats_are_srt_txt_vtt_in_that_order_with_their_own_texts() -> Non
 
 
 @pytest.mark.parametrize("fmt", live_formats(), ids=lambda fmt: fmt.name)
-@pytest.mark.parametrize("labels", [False, True])
-def test_a_live_file_ends_as_the_export_of_the_same_captions(tmp_path: Path, fmt, labels: bool) -> None:
-    with fmt.open_live(tmp_path / f"live{fmt.suffix}", labels=labels) as writer:
+@pytest.mark.parametrize("srt_labels", [False, True])
+def test_a_live_file_ends_as_the_export_of_the_same_captions(tmp_path: Path, fmt, srt_labels: bool) -> None:
+    with fmt.open_live(tmp_path / f"live{fmt.suffix}", srt_labels=srt_labels) as writer:
         for event in LABELLED:
             writer.on_caption(event)
-    fmt.write(tmp_path / f"whole{fmt.suffix}", LABELLED, labels=labels)
+    fmt.write(tmp_path / f"whole{fmt.suffix}", LABELLED, srt_labels=srt_labels)
     assert writer.path.read_text() == (tmp_path / f"whole{fmt.suffix}").read_text()
 
 

@@ -15,6 +15,7 @@ import pytest
 import srt
 
 import captioner
+from captioner.channels import MICROPHONE, SYSTEM
 from captioner.events import SAMPLE_RATE, CaptionEvent
 from captioner.subtitles.cues import Cue, shape_cues
 from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
@@ -306,7 +307,7 @@ def overlapping_talk() -> list[CaptionEvent]:
     you = final(LONG_TEXT, 10.0, 30.0, id=1)
     others = final("I have a question about the database driver. Can we keep it for one more release?", 16.0, 22.0, id=2)
     later = final("Sure, let's talk about it after the meeting.", 31.0, 33.0, id=3)
-    return [replace(you, channel="You"), replace(others, channel="Others"), replace(later, channel="You")]
+    return [replace(you, channel=MICROPHONE), replace(others, channel=SYSTEM), replace(later, channel=MICROPHONE)]
 
 
 def starts(subtitles: list[srt.Subtitle]) -> list[timedelta]:
@@ -318,13 +319,13 @@ def test_cues_of_overlapping_finals_are_written_in_start_order_at_every_moment(t
     you, others, later = events
     assert shape_cues(you)[-1].start > others.start  # the rule is needed: "You" has a cue after "Others" began
     path = tmp_path / "live.srt"
-    with LiveSrtWriter(path, labels=True) as writer:
+    with LiveSrtWriter(path, srt_labels=True) as writer:
         for n, event in enumerate(events, 1):
             writer.on_caption(event)
             subtitles = parse(path)
             assert starts(subtitles) == sorted(starts(subtitles))
             assert [s.index for s in subtitles] == list(range(1, len(subtitles) + 1))
-            assert path.read_text(encoding="utf-8") == format_srt(events[:n], labels=True)
+            assert path.read_text(encoding="utf-8") == format_srt(events[:n], srt_labels=True)
             assert writer.cues_written == len(subtitles) and writer.saved
     contents = [s.content for s in parse(path)]
     assert {c.split(":")[0] for c in contents[1:-1]} == {"You", "Others"}  # interleaved, both sides
@@ -353,7 +354,7 @@ def test_exports_put_overlapping_finals_in_start_order(tmp_path: Path):
     from captioner.subtitles.vtt import write_vtt
 
     events = overlapping_talk()
-    write_srt(tmp_path / "x.srt", events, labels=True)
+    write_srt(tmp_path / "x.srt", events, srt_labels=True)
     write_vtt(tmp_path / "x.vtt", events)
     subtitles = parse(tmp_path / "x.srt")
     assert starts(subtitles) == sorted(starts(subtitles)) and len(subtitles) == sum(len(shape_cues(e)) for e in events)
