@@ -13,7 +13,6 @@ from types import MappingProxyType
 
 MICROPHONE = "microphone"  # what the user says
 SYSTEM = "system"  # what the computer plays: the other people on a call
-CHANNELS = (MICROPHONE, SYSTEM)
 DEFAULT_LABELS: Mapping[str, str] = MappingProxyType({MICROPHONE: "You", SYSTEM: "Others"})
 
 # what a session listens to

@@ -84,7 +84,7 @@ class Settings:
     input_device: str = ""  # an InputDevice id; "" = the system's default input
     capture_mode: str = MODE_MICROPHONE  # what is captioned: microphone | system | both
     output_device: str = ""  # an OutputDevice id whose sound is captioned; "" = the default output, followed
-    # what each channel is called, by id: a label for each of channels.CHANNELS, shown beside its captions when both are captioned
+    # what each channel is called, by id: a label for MICROPHONE and one for SYSTEM, shown beside their captions when both are captioned
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     srt_labels: bool = False  # SRT cues begin with their label ("You: ...")
     autosave: bool = True
