@@ -316,6 +316,7 @@ def render(info, files, main_file, summary_rows, main_rows, file_rows, rt_rows, 
         f"## Overall ({len(files)} files, {sum(r[1]['audio_s'] for r in summary_rows[:1]):.0f} s of audio)" if summary_rows else "",
         "",
         report.summary_table(summary_rows),
+        report.revision_lines(summary_rows),
         f"## {main_file.stem}",
         "",
         report.summary_table(main_rows),
@@ -337,7 +338,7 @@ def render(info, files, main_file, summary_rows, main_rows, file_rows, rt_rows, 
 
 def _events(run) -> list[dict]:
     return [{"t": round(t, 3), "id": e.id, "start_s": e.start / metrics.SR, "end_s": e.end / metrics.SR, "final": e.final,
-             "text": e.text, "stable": e.stable} for t, e in run.events]
+             "text": e.text, "stable": e.stable, "revision": e.revision} for t, e in run.events]
 
 
 def strict_json(o):
