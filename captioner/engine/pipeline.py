@@ -49,9 +49,8 @@ import numpy as np
 from captioner.audio.buffer import AudioBuffer
 from captioner.engine import pacing
 from captioner.engine.endpoint import ends_utterance
-from captioner.engine.filters import normalise
 from captioner.engine.recognizer import Transcript, join_words
-from captioner.engine.revision import RevisionRule, due, share
+from captioner.engine.revision import RevisionRule, due, replaces, share
 from captioner.engine.segmenter import (
     SegmentClosed,
     SegmentDropped,
@@ -423,7 +422,8 @@ class CaptionEngine:
         return CaptionEvent(seg.id, start, end, text, final=True, words=words, stable=len(text))
 
     def _revised(self, job: Job, result: Transcript) -> list[CaptionEvent]:
-        """The finals a revising pass hears differently, again with their ids; none when the pass failed its checks."""
+        """The finals a revising pass hears differently (`revision.replaces`), again with their ids; none when the pass
+        failed its checks."""
         group, self._revising = self._revising, []
         self.revisions += 1
         if result.problem or not result.words:
@@ -433,11 +433,12 @@ class CaptionEngine:
         for final, words in zip(group, share(on_clock, [(f.start, f.end) for f in group])):
             placed = _place_words(tuple(words), 0, final.speech_start, final.speech_end)
             text = join_words(placed)
-            if text and normalise(text) != normalise(final.text):
+            if replaces(final.text, text):
                 out.append(CaptionEvent(final.id, final.speech_start, final.speech_end, text, final=True, words=placed,
                                         stable=len(text), revision=1))
         self.revised += len(out)
         return out
+
     def _interim(self, seg: _Segment, job: Job, result: Transcript) -> CaptionEvent:
         words = [w.text for w in result.words]
         stable = stable_chars(seg.last_words, words)

@@ -9,7 +9,8 @@ the full 30 s window Whisper was trained on, once the speaker pauses (or the cli
 `span_s`); a final whose text that pass hears differently is replaced (a revision of the same id).
 One such pass costs about as much as a single full-window final, for many finals at once.
 
-Pure rules, no model: `due` says when and how many, `share` assigns the pass's words.
+Pure rules, no model: `due` says when and how many, `share` assigns the pass's words, `replaces` says
+whether a final takes the words it was given.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from captioner.engine.filters import normalise
 from captioner.events import SAMPLE_RATE, Word
 
-__all__ = ["RevisionRule", "due", "share"]
+__all__ = ["RevisionRule", "due", "replaces", "share"]
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,14 @@ def share(words: Sequence[Word], spans: Sequence[tuple[int, int]]) -> list[list[
         k = min(range(len(spans)), key=lambda i: _distance(middle, spans[i]))
         out[k].append(word)
     return out
+
+
+def replaces(live: str, revised: str) -> bool:
+    """Whether a final's text as the revising pass heard it replaces the text shown: it says something else, and
+    keeps at least half of the final's words. Whisper sometimes passes over part of the speech in a long window;
+    a revision must never take away what the final had (a final given no words at all keeps its own, too)."""
+    shown, heard = normalise(live).split(), normalise(revised).split()
+    return bool(heard) and heard != shown and 2 * len(heard) >= len(shown)
 
 
 def _distance(at: int, span: tuple[int, int]) -> int:

@@ -1,4 +1,4 @@
-from captioner.engine.revision import RevisionRule, due, share
+from captioner.engine.revision import RevisionRule, due, replaces, share
 from captioner.events import SAMPLE_RATE, Word
 
 S = SAMPLE_RATE
@@ -49,3 +49,11 @@ def test_words_go_to_the_segment_they_were_said_in_or_the_nearest():
 
 def test_no_spans_no_parts():
     assert share([word("one", 0, 1)], []) == []
+
+
+def test_a_final_takes_a_revision_that_says_something_else_and_keeps_its_words():
+    assert replaces("The Montreal Forest Liner.", "The Montreal forced aligner.")
+    assert not replaces("Good morning, everyone.", "good morning everyone")  # the same words
+    assert not replaces("one two three four five six", "one two")  # the pass passed over most of it
+    assert replaces("one two three four five six", "one two three")
+    assert not replaces("Thank you.", "")
