@@ -41,10 +41,14 @@ PEER = REPO.parent / "shared" / "peers" / "naive_vad.py"
 # engine gains show up here without a change. Unset flags keep the engine's own defaults.
 def _config_classes():
     from captioner.engine.pipeline import EngineConfig
+    from captioner.engine.revision import RevisionRule
     from captioner.engine.segmenter import SegmenterConfig
     from captioner.engine.transcriber import DecodeOptions
 
-    return {"engine": EngineConfig, "segmenter": SegmenterConfig, "decode": DecodeOptions}
+    return {"engine": EngineConfig, "segmenter": SegmenterConfig, "decode": DecodeOptions, "revision": RevisionRule}
+
+
+PREFIXED = {"revision"}  # their fields' flags carry the config's name: --revision-pause-s
 
 
 def _knobs() -> dict[str, tuple[str, type]]:
@@ -57,7 +61,7 @@ def _knobs() -> dict[str, tuple[str, type]]:
             if dataclasses.is_dataclass(value):
                 continue
             typ = type(value) if value is not None else str
-            out[fld.name] = (where, typ)
+            out[f"{where}_{fld.name}" if where in PREFIXED else fld.name] = (where, typ)
     return out
 
 
@@ -79,8 +83,9 @@ def add_engine_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("engine settings (every EngineConfig / SegmenterConfig / DecodeOptions field; "
                              "default: the engine's own defaults; booleans take on/off; --language auto detects)")
     for name, (where, typ) in _knobs().items():
+        field_name = name.removeprefix(f"{where}_") if where in PREFIXED else name
         g.add_argument("--" + name.replace("_", "-"), default=None, dest=name, metavar=typ.__name__.upper(),
-                       help=f"{where}.{name} (default {getattr(_config_classes()[where](), name)!r})")
+                       help=f"{where}.{field_name} (default {getattr(_config_classes()[where](), field_name)!r})")
 
 
 def configs_from_args(args, **overrides):
@@ -92,14 +97,15 @@ def configs_from_args(args, **overrides):
     unknown = set(overrides) - set(knobs)
     if unknown:
         raise SystemExit(f"unknown engine setting(s): {sorted(unknown)}")
-    parts = {"engine": {}, "segmenter": {}, "decode": {}}
+    parts = {"engine": {}, "segmenter": {}, "decode": {}, "revision": {}}
     for name, raw in values.items():
         if raw is None:
             continue
         where, typ = knobs[name]
-        parts[where][name] = _parse_value(typ, raw)
+        parts[where][name.removeprefix(f"{where}_") if where in PREFIXED else name] = _parse_value(typ, raw)
     seg = dataclasses.replace(classes["segmenter"](), **parts["segmenter"])
-    engine = dataclasses.replace(classes["engine"](), segmenter=seg, **parts["engine"])
+    revision = dataclasses.replace(classes["revision"](), **parts["revision"])
+    engine = dataclasses.replace(classes["engine"](), segmenter=seg, revision=revision, **parts["engine"])
     return engine, dataclasses.replace(classes["decode"](), **parts["decode"])
 
 
@@ -316,6 +322,7 @@ def render(info, files, main_file, summary_rows, main_rows, file_rows, rt_rows, 
         f"## Overall ({len(files)} files, {sum(r[1]['audio_s'] for r in summary_rows[:1]):.0f} s of audio)" if summary_rows else "",
         "",
         report.summary_table(summary_rows),
+        report.revision_lines(summary_rows),
         f"## {main_file.stem}",
         "",
         report.summary_table(main_rows),
@@ -337,7 +344,7 @@ def render(info, files, main_file, summary_rows, main_rows, file_rows, rt_rows, 
 
 def _events(run) -> list[dict]:
     return [{"t": round(t, 3), "id": e.id, "start_s": e.start / metrics.SR, "end_s": e.end / metrics.SR, "final": e.final,
-             "text": e.text, "stable": e.stable} for t, e in run.events]
+             "text": e.text, "stable": e.stable, "revision": e.revision} for t, e in run.events]
 
 
 def strict_json(o):

@@ -136,7 +136,9 @@ def _anchored(voicing: np.ndarray, t_emit: float, e: CaptionEvent) -> tuple[floa
 
 def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
     """Everything measured on one live run."""
-    finals = [(t, e) for t, e in run.events if e.final and e.text]
+    finals = [(t, e) for t, e in run.events if e.final and e.text and not e.revision]  # as first shown: latency
+    revised = {e.id: (t, e) for t, e in run.events if e.final and e.text and e.revision}
+    revision_delay = [t - final_t for final_t, e in finals if e.id in revised for t in [revised[e.id][0]]]
     retractions = sum(1 for _, e in run.events if e.final and not e.text)
     shown = {e.id for _, e in run.events if not e.final and e.text}
     # an empty final with start == end retracts a segment the segmenter dropped (too little speech);
@@ -157,8 +159,9 @@ def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
         final_of = {e.id: (t, e) for t, e in finals}
         anchored["final_latency_ref"] = [t - _anchored(voicing, t, e)[1] for t, e in finals]
         anchored["first_text_latency_ref"] = [t_first - _anchored(voicing, *final_of[i])[0] for i, (t_first, _) in first.items()]
-    text = " ".join(e.text for _, e in finals)
-    words = [(w.text, w.start / SR, w.end / SR) for _, e in finals for w in e.words]
+    kept = [revised.get(e.id, (t, e))[1] for t, e in finals]  # the transcript as it stands once revised
+    text = " ".join(e.text for e in kept)
+    words = [(w.text, w.start / SR, w.end / SR) for e in kept for w in e.words]
     nospeech = [w for w in words if outside_speech(w[1], w[2], bench_file.speech_spans, run.duration_s)]
     out = {
         "text": text,
@@ -172,6 +175,9 @@ def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
         "empty_finals": retractions,
         "lost_shown": lost_shown,  # closed segments whose interim text was on screen but whose final came back empty
         "retracted_shown": retracted,  # interim text shown for a segment later dropped as too short
+        "revised": len(revised),  # finals replaced by a revising pass
+        "revision_delay": revision_delay,  # seconds from a final to its revision
+        "revision_p50": pct(revision_delay, 50), "revision_p90": pct(revision_delay, 90),
         "final_latency": final_lat,
         "first_text_latency": first_lat,
         "final_p50": pct(final_lat, 50), "final_p90": pct(final_lat, 90), "final_max": max(final_lat, default=float("nan")),
@@ -186,7 +192,7 @@ def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
         "nospeech_examples": [w[0].strip() for w in nospeech][:20],
         "rep5": repeated_ngrams(text),
     }
-    out.update(cue_shape([e for _, e in finals]))
+    out.update(cue_shape(kept))
     if anchored:
         fl, ft = anchored["final_latency_ref"], anchored["first_text_latency_ref"]
         out.update({**anchored, "final_ref_p50": pct(fl, 50), "final_ref_p90": pct(fl, 90),
@@ -194,6 +200,8 @@ def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
     if bench_file.ref is not None:
         we = word_errors(bench_file.ref, text)
         out.update({"ref_words": we.ref_words, "sub": we.sub, "del": we.dele, "ins": we.ins, "wer": we.wer})
+        shown = word_errors(bench_file.ref, " ".join(e.text for _, e in finals))  # the finals as first shown
+        out.update({"shown_sub": shown.sub, "shown_del": shown.dele, "shown_ins": shown.ins, "wer_shown": shown.wer})
     return out
 
 
@@ -230,9 +238,12 @@ def peer_figures(run, bench_file) -> dict:
 def pooled(per_file: list[tuple[object, dict]], kind: str) -> dict:
     """Figures over several files: WER over the pooled true-reference words, latency over all captions."""
     errs = WordErrors(0, 0, 0, 0)
+    shown = WordErrors(0, 0, 0, 0)  # live finals as first shown, before their revisions
     for f, m in per_file:
         if f.pooled and "ref_words" in m:
             errs = errs + WordErrors(m["ref_words"], m["sub"], m["del"], m["ins"])
+            if "wer_shown" in m:
+                shown = shown + WordErrors(m["ref_words"], m["shown_sub"], m["shown_del"], m["shown_ins"])
     audio = sum(m["audio_s"] for _, m in per_file)
     compute = sum(m["compute_s"] for _, m in per_file)
     out = {"files": len(per_file), "audio_s": audio, "compute_s": compute, "rtf": compute / audio if audio else float("nan"),
@@ -245,8 +256,12 @@ def pooled(per_file: list[tuple[object, dict]], kind: str) -> dict:
     if kind == "live":
         fl = [x for _, m in per_file for x in m["final_latency"]]
         ft = [x for _, m in per_file for x in m["first_text_latency"]]
+        rd = [x for _, m in per_file for x in m.get("revision_delay", [])]
         cues = sum(m["cues"] for _, m in per_file)
         out.update({
+            "wer_shown": shown.wer,
+            "revised": sum(m.get("revised", 0) for _, m in per_file),
+            "revision_p50": pct(rd, 50), "revision_p90": pct(rd, 90),
             "finals": sum(m["finals"] for _, m in per_file),
             "interims": sum(m["interims"] for _, m in per_file),
             "retractions": sum(m["retractions"] for _, m in per_file),

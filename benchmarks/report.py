@@ -41,6 +41,17 @@ def summary_table(rows: list[tuple[str, dict | None, dict | None, float | None, 
     return head + "\n".join(out) + "\n"
 
 
+def revision_lines(rows) -> str:
+    """What the revising passes changed, per model: finals replaced, WER as first shown and as revised, how long after."""
+    out = []
+    for model, live, *_ in rows:
+        if live is not None and "wer_shown" in live:
+            out.append(f"- {model}: {live.get('revised', 0):g} of {live['finals']:g} finals revised, "
+                       f"{f(live.get('revision_p50'))} / {f(live.get('revision_p90'))} s (p50 / p90) after they were shown; "
+                       f"WER as first shown {pc(live['wer_shown'])} %, as revised {pc(live['wer'])} %")
+    return ("Revising passes (finals decoded again together once the speaker pauses):\n" + "\n".join(out) + "\n") if out else ""
+
+
 def per_file_table(rows: list[tuple[str, object, dict, dict | None]]) -> str:
     """rows: (model, BenchFile, live figures, offline figures or None)."""
     head = ("| model | file | audio s | ref | WER live / offline % | final p50 / p90 / max (s) | first text p50 / p90 (s) "

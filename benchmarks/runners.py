@@ -16,7 +16,7 @@ from __future__ import annotations
 import resource
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -84,6 +84,9 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
     from captioner.engine.pipeline import CaptionEngine
     from captioner.engine.replay import replay
 
+    owner = getattr(transcribe, "__self__", None)  # a Transcriber's run: revising passes where it says so, as a session
+    if config.revise and owner is not None and not getattr(owner, "revises", True):
+        config = replace(config, revise=False)
     duration = len(audio) / SR
     padded = pad_audio(audio, pad_s)
     sim = replay(padded, CaptionEngine(config), transcribe, block=max(1, SR * block_ms // 1000), max_overrun_s=max_overrun_s)

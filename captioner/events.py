@@ -29,6 +29,8 @@ class CaptionEvent:
     text may change) and True once the segment has ended; a final replaces
     every interim of the same ``id``. ``stable`` is the number of leading
     characters of ``text`` that are not expected to change any more.
+    ``revision`` > 0 marks a final that replaces the earlier final of the same
+    ``id`` (a pass that heard the speech around it decoded it differently).
     """
 
     id: int
@@ -39,6 +41,7 @@ class CaptionEvent:
     words: tuple[Word, ...] = ()
     stable: int = 0
     channel: str = ""  # the input heard, a stable id (channels.MICROPHONE, SYSTEM; "" with one input): its label is looked up
+    revision: int = 0  # 0: the first final of its id (or an interim); n: its n-th revision, which replaces it
 
     @property
     def start_s(self) -> float:

@@ -28,8 +28,8 @@ class TerminalPrinter:
         self._dirty = False
 
     def on_caption(self, event: CaptionEvent) -> None:
-        if not event.final and not self.interim:
-            return
+        if (not event.final and not self.interim) or event.revision:
+            return  # a stream shows each final once; the files take its revisions
         label = label_of(event.channel, self.labels)
         who = f"{label}: " if label else ""
         line = f"[{clock(event.start)} → {clock(event.end)}] {who}{event.text}"

@@ -5,7 +5,8 @@ as the settings do for the model catalogue, loads none of the ML stack):
 
 - live sessions: `session_for` (one source or a meeting's channels), `CaptionSession`, `MeetingSession`,
   `Channel`, `meeting_channels`, `CaptionSink`
-- the engine and its configuration: `CaptionEngine`, `EngineConfig`, `Job`
+- the engine and its configuration: `CaptionEngine`, `EngineConfig`, `Job`, `RevisionRule` (when finals are
+  decoded again together)
 - recognizers: the `Recognizer` protocol and its `Transcript`; `Transcriber` (faster-whisper), `DecodeOptions`
 - models: `ModelRequest`, `DEFAULT_MODEL`, `default_model`, `model_label`, `is_cached`, `resolve_model`,
   `load_transcriber`, `DownloadProgress`, `ModelError` (its kinds in `engine.model_errors`),
@@ -29,6 +30,7 @@ _WHERE = {
     "CaptionEngine": "pipeline",
     "EngineConfig": "pipeline",
     "Job": "pipeline",
+    "RevisionRule": "revision",
     "Recognizer": "recognizer",
     "Transcript": "recognizer",
     "Transcriber": "transcriber",
@@ -65,6 +67,7 @@ __all__ = [
     "ModelError",
     "ModelRequest",
     "Recognizer",
+    "RevisionRule",
     "Transcriber",
     "Transcript",
     "choose_device",

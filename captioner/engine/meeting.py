@@ -35,10 +35,10 @@ from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSourceError
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
 from captioner.engine.echo import EchoRule
-from captioner.engine.pipeline import CaptionEngine, EngineConfig
+from captioner.engine.pipeline import EngineConfig
 from captioner.engine.recognizer import Recognizer
 from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, engine_status
-from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, pick_job
+from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, lane_engine, pick_job
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus
 
 __all__ = ["Channel", "MeetingSession", "meeting_channels"]
@@ -63,7 +63,7 @@ class MeetingSession(SessionBase):
         if not channels:
             raise ValueError("a meeting session needs at least one channel")
         super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-meeting", recorder)
-        self.lanes = [Lane(i, ch, CaptionEngine(config)) for i, ch in enumerate(channels)]
+        self.lanes = [Lane(i, ch, lane_engine(config)) for i, ch in enumerate(channels)]
         self.order = SpokenOrder(self.lanes, echo)
         self._t0 = 0.0
         self._running: Lane | None = None

@@ -29,7 +29,14 @@ Scheduling rules:
 - a final whose pass still fails its checks after the full-window re-run
   (`captioner.engine.checks`) falls back to the segment's last good interim
   when that one holds more words, so a looping pass never wipes out what
-  was said.
+  was said;
+- with `revise`, finals that came out close together are decoded again as
+  one clip on the full window once the speaker pauses
+  (`captioner.engine.revision`), after any waiting final and pause pass and
+  before interims; a final the revising pass hears differently comes out
+  again with the same id and `revision` 1. A revising pass that fails its
+  checks revises nothing, a final it gives no words keeps its own, and
+  while the engine is behind, revisions are given up (the finals stand).
 """
 
 from __future__ import annotations
@@ -43,6 +50,7 @@ from captioner.audio.buffer import AudioBuffer
 from captioner.engine import pacing
 from captioner.engine.endpoint import ends_utterance
 from captioner.engine.recognizer import Transcript, join_words
+from captioner.engine.revision import RevisionRule, due, replaces, share
 from captioner.engine.segmenter import (
     SegmentClosed,
     SegmentDropped,
@@ -66,6 +74,8 @@ class EngineConfig:
     interim_worker: bool | None = None  # interim passes run beside the final passes, on an interim model's own worker
     # (`next_interim_job`); None: CaptionSession turns it on when its transcriber has an interim model, else off
     # (a meeting session runs every pass on one worker and leaves it off)
+    revise: bool = True  # finals decoded again together, on the full window, once the speaker pauses (`revision`)
+    revision: RevisionRule = RevisionRule()
 
 
 @dataclass(frozen=True)
@@ -80,6 +90,20 @@ class Job:
     audio: np.ndarray = field(repr=False)
     prompt: str | None = None
     pause: bool = False  # made when speech paused: it may become the final
+    revises: tuple[int, ...] = ()  # a revising pass: the ids of the finals it decodes again (their audio, gaps and all)
+    revised_later: bool = False  # a pass that may become a final, which a revising pass will hear again
+
+
+@dataclass(frozen=True)
+class _Final:
+    """A final out, waiting for its revision."""
+
+    id: int
+    start: int  # the segment's audio (pre-roll included)
+    end: int
+    speech_start: int
+    speech_end: int
+    text: str
 
 
 @dataclass
@@ -117,10 +141,14 @@ class CaptionEngine:
         self._next_job = 1
         self._history = ""  # text of recent finals, for the prompt
         self._drafts = bool(config.interim_worker)  # interims come from a separate interim model
+        self._unrevised: deque[_Final] = deque()  # finals out, oldest first, waiting for their revising pass
         self._pass_s = 0.0  # smoothed compute time of an interim pass
         self.level = pacing.NORMAL
         self.reruns = 0  # passes the transcriber ran again on the full window
         self.fallbacks = 0  # finals that took the last good interim's words
+        self.revisions = 0  # revising passes run
+        self.revised = 0  # finals they replaced
+        self._revising: list[_Final] = []  # the finals of the revising pass running
         self.finished = False
 
     # -- audio in -------------------------------------------------------
@@ -155,15 +183,36 @@ class CaptionEngine:
             if seg.best is None or not seg.covered_by(seg.best[0]):
                 return self._start(seg, final=True, end=seg.end)
         seg = self._open
-        if seg is None or self.finished:
-            return None
-        position = self.segmenter.gate.position
-        paused = self.segmenter.gate.silence_ms >= self.config.pause_pass_ms
-        if paused and seg.final_to < seg.speech_end and self.level < pacing.FINALS_ONLY:
-            return self._start(seg, final=False, end=position, pause=True)
-        if self.config.interim_worker:
+        if seg is not None and not self.finished:
+            paused = self.segmenter.gate.silence_ms >= self.config.pause_pass_ms
+            if paused and seg.final_to < seg.speech_end and self.level < pacing.FINALS_ONLY:
+                return self._start(seg, final=False, end=self.segmenter.gate.position, pause=True)
+        revising = self._revision_job()
+        if revising is not None:
+            return revising
+        if seg is None or self.finished or self.config.interim_worker:
             return None
         return self._interim_job()
+
+    def _revision_job(self) -> Job | None:
+        """The revising pass due now over the oldest finals waiting for one, or None. Behind, finals that would
+        have been revised are left as they are."""
+        if not self.config.revise or self._closed:
+            return None
+        silent = self.clock - self._unrevised[-1].speech_end if self._unrevised else 0
+        n = due([(f.start, f.end) for f in self._unrevised], silent, speaking=self._open is not None,
+                finished=self.finished and self._open is None, rule=self.config.revision)
+        if n == 0:
+            return None
+        group = [self._unrevised.popleft() for _ in range(n)]
+        if self.level > pacing.NORMAL and not self.finished:
+            return None
+        job = Job(id=self._next_job, segment_id=group[0].id, final=False, start=group[0].start, end=group[-1].end,
+                  audio=self.audio.get(group[0].start, group[-1].end), revises=tuple(f.id for f in group))
+        self._next_job += 1
+        self._revising = group
+        self._running = job
+        return job
 
     def next_interim_job(self) -> Job | None:
         """With `interim_worker`: the interim pass the interim worker should run now, or None."""
@@ -199,6 +248,8 @@ class CaptionEngine:
             self._running = None
         if self._drafting is not None and self._drafting.id == job.id:
             self._drafting = None
+        if job.revises:
+            return self._revised(job, result)
         self.reruns += result.reruns
         self._drafts |= result.draft
         if not (job.final or job.pause):
@@ -276,7 +327,8 @@ class CaptionEngine:
     @property
     def done(self) -> bool:
         """Finished and nothing left to transcribe."""
-        return self.finished and self._open is None and not self._closed and self._running is None and self._drafting is None
+        return (self.finished and self._open is None and not self._closed and self._running is None and self._drafting is None
+                and (not self._unrevised or not self.config.revise))
 
     # -- internals ------------------------------------------------------
     def _set_end_rule(self) -> None:
@@ -336,6 +388,7 @@ class CaptionEngine:
             audio=self.audio.get(seg.start, end),
             prompt=self._prompt(),
             pause=pause,
+            revised_later=self.config.revise and (final or pause),
         )
         self._next_job += 1
         seg.passed_to = end
@@ -364,7 +417,27 @@ class CaptionEngine:
         text = join_words(words)
         if text:
             self._history = (self._history + " " + text).strip()[-2000:]
+            if self.config.revise:
+                self._unrevised.append(_Final(seg.id, seg.start, seg.end, start, end, text))
         return CaptionEvent(seg.id, start, end, text, final=True, words=words, stable=len(text))
+
+    def _revised(self, job: Job, result: Transcript) -> list[CaptionEvent]:
+        """The finals a revising pass hears differently (`revision.replaces`), again with their ids; none when the pass
+        failed its checks."""
+        group, self._revising = self._revising, []
+        self.revisions += 1
+        if result.problem or not result.words:
+            return []
+        on_clock = _place_words(result.words, job.start, job.start, job.end)
+        out = []
+        for final, words in zip(group, share(on_clock, [(f.start, f.end) for f in group])):
+            placed = _place_words(tuple(words), 0, final.speech_start, final.speech_end)
+            text = join_words(placed)
+            if replaces(final.text, text):
+                out.append(CaptionEvent(final.id, final.speech_start, final.speech_end, text, final=True, words=placed,
+                                        stable=len(text), revision=1))
+        self.revised += len(out)
+        return out
 
     def _interim(self, seg: _Segment, job: Job, result: Transcript) -> CaptionEvent:
         words = [w.text for w in result.words]
@@ -381,7 +454,7 @@ class CaptionEngine:
 
     def _let_go_of_old_audio(self) -> None:
         keep_from = self.clock - SAMPLE_RATE  # the segmenter's pre-roll lies within the last second
-        for seg in (*self._closed, self._open):
+        for seg in (*self._closed, self._open, *self._unrevised):
             if seg is not None:
                 keep_from = min(keep_from, seg.start)
         self.audio.discard_before(keep_from)

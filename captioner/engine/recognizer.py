@@ -52,6 +52,12 @@ class PassJob(Protocol):
     @property
     def pause(self) -> bool: ...  # made when speech paused: it may become the final
 
+    @property
+    def revises(self) -> tuple[int, ...]: ...  # a revising pass: the ids of the finals it decodes again
+
+    @property
+    def revised_later(self) -> bool: ...  # a pass that may become a final which a revising pass will hear again
+
 
 class Recognizer(Protocol):
     """Turns clips of 16 kHz mono float32 audio into text, one pass at a time (passes never overlap)."""
@@ -62,7 +68,8 @@ class Recognizer(Protocol):
     vocabulary: str  # names and terms the passes that may become finals are told to expect
 
     def run(self, job: PassJob) -> Transcript:
-        """Run one engine job: a pass that may become a final (`job.final`, `job.pause`), else an interim pass."""
+        """Run one engine job: a revising pass (`job.revises`), a pass that may become a final (`job.final`,
+        `job.pause`), else an interim pass."""
         ...
 
     def transcribe(self, audio: np.ndarray, prompt: str | None = None, *, checked: bool = False) -> Transcript:

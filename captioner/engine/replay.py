@@ -36,8 +36,17 @@ import numpy as np
 from captioner.engine.echo import EchoRule
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.recognizer import Transcript
-from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, pick_job
+from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, lane_engine, pick_job
 from captioner.events import SAMPLE_RATE, CaptionEvent
+
+
+def latest_finals(events) -> list[CaptionEvent]:
+    """Finals with text, each id in the place of its first final, a revision taking its place."""
+    out: dict[tuple[int, str], CaptionEvent] = {}
+    for event in events:
+        if event.final and event.text and (event.revision or (event.id, event.channel) not in out):
+            out[(event.id, event.channel)] = event
+    return list(out.values())
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,8 @@ class Replay:
 
     @property
     def finals(self) -> list[CaptionEvent]:
-        return [e.event for e in self.emitted if e.event.final and e.event.text]
+        """The finals as the transcript stands at the end: each in the place of its first, revisions replacing it."""
+        return latest_finals(e.event for e in self.emitted)
 
     @property
     def jobs(self) -> list[tuple[Job, Transcript]]:
@@ -132,7 +142,7 @@ class _Meeting:
     """Channels of equal length, each into its own engine on one clock, finals in spoken order (as MeetingSession)."""
 
     def __init__(self, channels: Sequence[tuple[Channel, np.ndarray]], config: EngineConfig, echo: EchoRule | None) -> None:
-        self.lanes = [Lane(i, channel, CaptionEngine(config), offset=0) for i, (channel, _) in enumerate(channels)]
+        self.lanes = [Lane(i, channel, lane_engine(config), offset=0) for i, (channel, _) in enumerate(channels)]
         self.audio = [audio for _, audio in channels]
         self.order = SpokenOrder(self.lanes, echo)
 

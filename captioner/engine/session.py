@@ -96,6 +96,11 @@ class SessionBase:
             self._draft_thread.start()
         self._engine_thread.start()
 
+    def _with_revisions(self, config: EngineConfig) -> EngineConfig:
+        """`config` with revising passes only where the transcriber says they are worth their cost (a small model
+        on a CPU, any on a GPU: `Transcriber.revises`)."""
+        return replace(config, revise=config.revise and bool(getattr(self.transcriber, "revises", False)))
+
     def _with_interim_worker(self, config: EngineConfig) -> EngineConfig:
         """`config` with `interim_worker` settled: on when the transcriber has an interim model (unless the
         config turns it off), and then a thread of its own for the interim passes."""
@@ -208,7 +213,7 @@ class CaptionSession(SessionBase):
     ) -> None:
         super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-engine", recorder)
         self.source = source
-        self.engine = CaptionEngine(self._with_interim_worker(config))
+        self.engine = CaptionEngine(self._with_revisions(self._with_interim_worker(config)))
         self.final_delays_s: list[float] = []  # audio clock at emission minus the caption's end
         self._level = 0.0
 
@@ -269,7 +274,9 @@ class CaptionSession(SessionBase):
 
     def _emit(self, events: list[CaptionEvent]) -> None:
         for event in events:
-            if event.final and event.text:
+            if event.final and event.text and event.revision:
+                self.finals = [event if f.id == event.id else f for f in self.finals]
+            elif event.final and event.text:
                 self.finals.append(event)
                 self.final_delays_s.append((self.engine.clock - event.end) / SAMPLE_RATE)
             self._send(event)

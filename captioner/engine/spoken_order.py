@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from captioner.audio.sources import AudioSource
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
-from captioner.engine.pipeline import CaptionEngine, Job
+from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,12 @@ log = logging.getLogger(__name__)
 # a segment can open this long after its speech began (pre-roll plus the onset frames)
 OPENING_MARGIN = SAMPLE_RATE // 2
 KEEP_PLAYED_S = 30.0  # system-audio finals kept to compare microphone finals with
+
+
+def lane_engine(config: EngineConfig) -> CaptionEngine:
+    """A channel's engine in a meeting: without revising passes (one transcriber serves every channel, and the
+    spoken order hands each final out once)."""
+    return CaptionEngine(replace(config, revise=False))
 
 
 @dataclass

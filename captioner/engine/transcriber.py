@@ -192,9 +192,29 @@ class Transcriber:
         this model with a beam and their checks; interim passes greedily, on the interim model
         when there is one.
         """
+        if job.revises:
+            return self.revise(job.audio)
         if job.final or job.pause:
-            return self.transcribe(job.audio, job.prompt, checked=True)
+            with self._pass_lock:
+                return self._transcribe(job.audio, job.prompt, True, widen_unsure=not job.revised_later)
         return self.transcribe_interim(job.audio, job.prompt)
+
+    def revise(self, audio: np.ndarray) -> Transcript:
+        """A revising pass (`captioner.engine.revision`): several finals' audio decoded as one clip on the full 30 s
+        window, with the finals' beam and the vocabulary; its checks are reported, never re-run (the finals stand)."""
+        with self._pass_lock:
+            began = time.perf_counter()
+            opts = self.options
+            beam = max(opts.beam_size, opts.final_beam_size)
+            words, dropped, problem, searched = self._decode(audio, None, FULL_WINDOW_FRAMES, beam, opts.vocabulary.strip() or None)
+            return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem,
+                              beam_size=searched)
+
+    @property
+    def revises(self) -> bool:
+        """Whether revising passes are worth their cost here: a small model (a full-window pass of a big one costs
+        many seconds on a CPU), or a GPU."""
+        return self.device == "cuda" or self._may_widen
 
     def transcribe_interim(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
         """An interim pass: on the interim model when there is one (its result is then a draft)."""
@@ -220,7 +240,9 @@ class Transcriber:
         with self._pass_lock:
             return self._transcribe(audio, prompt, checked)
 
-    def _transcribe(self, audio: np.ndarray, prompt: str | None, checked: bool) -> Transcript:
+    def _transcribe(self, audio: np.ndarray, prompt: str | None, checked: bool, widen_unsure: bool = True) -> Transcript:
+        """A pass; `widen_unsure` False: one the model is merely unsure of is not run again on the full window (a
+        revising pass will hear it again)."""
         began = time.perf_counter()
         opts = self.options
         frames = window_frames(len(audio), self.final_margin_s if checked else self.margin_s)
@@ -228,7 +250,8 @@ class Transcriber:
         hotwords = opts.vocabulary.strip() or None if checked else None
         words, dropped, problem, searched = self._decode(audio, prompt, frames, beam, hotwords)
         reruns = 0
-        if checked and opts.checks and not problem and frames < FULL_WINDOW_FRAMES and self._may_widen and unsure(words, opts.unsure_below):
+        if (checked and opts.checks and widen_unsure and not problem and frames < FULL_WINDOW_FRAMES and self._may_widen
+                and unsure(words, opts.unsure_below)):
             problem = UNSURE  # heard with little confidence on the short window: the full one decides
         if problem and checked and opts.checks:
             # a short window is the likeliest cause: the full one; already full: the other search

@@ -9,17 +9,19 @@ from typing import Literal
 from captioner.channels import DEFAULT_LABELS, label_of
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
-UpdateKind = Literal["final", "interim", "retract", "ignored"]
+UpdateKind = Literal["final", "interim", "retract", "revise", "ignored"]
 
 
 @dataclass(frozen=True)
 class MergeUpdate:
-    """What one event changed: a new final line, new interim text, a retracted interim, or nothing."""
+    """What one event changed: a new final line, new interim text, a retracted interim, a final line
+    revised (`index`: which of the finals), or nothing."""
 
     kind: UpdateKind
     event: CaptionEvent
     interim_text: str  # all interim text after the update, in segment order
     interims: tuple[CaptionEvent, ...] = ()  # the interims after the update, in segment order
+    index: int = -1  # "revise": the place of the revised line among the finals
 
 
 class CaptionMerger:
@@ -28,7 +30,8 @@ class CaptionMerger:
     - an interim event sets the growing text of its segment (id);
     - a final with text replaces that segment's interim and becomes a line;
     - a final with empty text retracts the segment's interim (it was not speech);
-    - anything arriving for a segment that already has its final is ignored.
+    - a revised final (`revision` > 0) replaces the final line of its id, in place;
+    - anything else arriving for a segment that already has its final is ignored.
     """
 
     def __init__(self, labels: Mapping[str, str] = DEFAULT_LABELS) -> None:
@@ -41,6 +44,8 @@ class CaptionMerger:
     def apply(self, event: CaptionEvent) -> MergeUpdate:
         self.latest_end = max(self.latest_end, event.end)
         if event.id in self._done:
+            if event.final and event.revision and event.text.strip():
+                return self._revise(event)
             return self._update("ignored", event)
         if event.final:
             self._done.add(event.id)
@@ -55,8 +60,15 @@ class CaptionMerger:
             return self._update("ignored", event)
         return self._update("interim", event)
 
-    def _update(self, kind: UpdateKind, event: CaptionEvent) -> MergeUpdate:
-        return MergeUpdate(kind, event, self.interim_text, tuple(self.interims))
+    def _revise(self, event: CaptionEvent) -> MergeUpdate:
+        at = next((n for n, f in enumerate(self._finals) if f.id == event.id and f.channel == event.channel), None)
+        if at is None:
+            return self._update("ignored", event)
+        self._finals[at] = event
+        return self._update("revise", event, at)
+
+    def _update(self, kind: UpdateKind, event: CaptionEvent, index: int = -1) -> MergeUpdate:
+        return MergeUpdate(kind, event, self.interim_text, tuple(self.interims), index)
 
     @property
     def finals(self) -> list[CaptionEvent]:

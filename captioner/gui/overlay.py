@@ -126,6 +126,8 @@ class CaptionOverlay(QWidget):
 
     # -- captions -------------------------------------------------------------
     def apply(self, update: MergeUpdate) -> None:
+        if update.kind == "revise":
+            return  # the overlay keeps what it showed: a line read a while ago does not change under the reader
         # who speaks, when it changes, starting a line of their own
         if update.kind == "final":
             self._finals.append(labelled_text([update.event], labels=self._labels, after=self._last_channel, turn_break="\n",

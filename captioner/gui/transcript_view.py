@@ -143,6 +143,8 @@ class TranscriptView(QWidget):
             elif update.kind in ("interim", "retract"):
                 self._remove_interim()
                 self._set_interim(update.interim_text)
+            elif update.kind == "revise":
+                self._replace_final(update.index, update.event)
             if self._follow:
                 self.text.scroll_to_bottom()
             elif update.kind == "final":
@@ -195,19 +197,34 @@ class TranscriptView(QWidget):
         return cursor
 
     def _append_final(self, event: CaptionEvent) -> None:
-        text = " ".join(event.text.split())
-        stamp = format_clock(event.start)
         cursor = self._cursor_at_end()
         cursor.beginEditBlock()
         self._new_block(cursor, self._final_block)
+        self._lines.append(self._write_final(cursor, event))
+        cursor.endEditBlock()
+
+    def _replace_final(self, index: int, event: CaptionEvent) -> None:
+        """The final line at `index` (finals are the document's first blocks, in order) says `event` now."""
+        block = self.text.document().findBlockByNumber(index)
+        if not block.isValid() or not 0 <= index < len(self._lines):
+            return
+        cursor = QTextCursor(block)
+        cursor.beginEditBlock()
+        cursor.movePosition(QTextCursor.EndOfBlock, QTextCursor.KeepAnchor)
+        cursor.removeSelectedText()
+        self._lines[index] = self._write_final(cursor, event)
+        cursor.endEditBlock()
+
+    def _write_final(self, cursor: QTextCursor, event: CaptionEvent) -> str:
+        """Write a final's time, label and text at `cursor`; the line as copied."""
+        text = " ".join(event.text.split())
+        stamp = format_clock(event.start)
         cursor.insertText(stamp + "  ", self._time_format)
         label = label_of(event.channel, self._labels)
         if label:
             cursor.insertText(label + "  ", self._label_format(event.channel))
-            text = f"{label}: {text}"
-        cursor.insertText(" ".join(event.text.split()), self._final_format)
-        cursor.endEditBlock()
-        self._lines.append(f"[{stamp}] {text}")
+        cursor.insertText(text, self._final_format)
+        return f"[{stamp}] {label}: {text}" if label else f"[{stamp}] {text}"
 
     def set_labels(self, labels: Mapping[str, str]) -> None:
         """What each channel is called, by id ({MICROPHONE: "You", SYSTEM: "Others"}); a label's colour is its channel's."""

@@ -130,7 +130,8 @@ class _AppendFile:
 class LiveWriter(ABC):
     """A caption sink that appends each final caption to a file as it arrives.
 
-    Interim captions are ignored. The finals received are kept (`finals`) so
+    Interim captions are ignored. A revised final (`revision` > 0) replaces the
+    final of its id, and the file is written whole again (atomically). The finals received are kept (`finals`) so
     they can be exported again, even after a write failed; the next caption (or
     closing) writes the file whole again with everything. `on_notice(text)` is
     told, in words for people, when the file or its folder was deleted and made
@@ -174,6 +175,9 @@ class LiveWriter(ABC):
         with self._lock:
             if self._file.closed:
                 raise ValueError(f"the {self.kind} {self.path} is closed")
+            if event.revision:
+                self._revise(event)
+                return
             self._finals.append(event)
             new = in_start_order(self._entries_of(event), lambda entry: entry.start)
             if not new:
@@ -211,6 +215,17 @@ class LiveWriter(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _revise(self, event: CaptionEvent) -> None:
+        at = next((n for n, f in enumerate(self._finals) if f.id == event.id and f.channel == event.channel), None)
+        if at is None:
+            self._finals.append(event)
+        else:
+            self._finals[at] = event
+        self._entries = in_start_order([entry for final in self._finals for entry in self._entries_of(final)],
+                                       lambda entry: entry.start)
+        if self._file.regular:  # a pipe or a terminal keeps what it was given
+            self._rewrite()
 
     def _rewrite(self) -> None:
         """Write the file whole, in start order and numbered; raises SubtitleFileError when it cannot be."""

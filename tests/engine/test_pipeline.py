@@ -46,7 +46,8 @@ def test_without_interims_only_finals(sentence_wav, tiny_transcriber):
     config = EngineConfig(interims=False, pause_pass_ms=10_000)
     result = run(audio, tiny_transcriber, config)
     assert [e.event.final for e in result.emitted] == [True]
-    assert [job.final for job, _ in result.jobs] == [True]
+    assert [job.final for job, _ in result.jobs if not job.revises] == [True]
+    assert all(job.final or job.revises for job, _ in result.jobs)  # besides the final, at most its revising pass
 
 
 def test_finals_never_wait_behind_interims(sentence_wav, tiny_transcriber):
@@ -100,6 +101,10 @@ def test_lag_and_processed_follow_the_audio_clock(sentence_wav, tiny_transcriber
     job = engine.next_job()
     assert job.final
     engine.complete(job, tiny_transcriber.transcribe(job.audio))
+    assert engine.lag == 0 and engine.pending_finals == 0
+    job = engine.next_job()  # the final's revising pass, the audio having ended
+    assert job.revises == (1,)
+    engine.complete(job, tiny_transcriber.run(job))
     assert engine.done and engine.lag == 0
 
 

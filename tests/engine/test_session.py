@@ -106,8 +106,9 @@ def test_an_interim_comes_out_while_a_long_final_pass_runs(sentence_wav, tiny_mo
     session.start()
     assert session.wait(120) and not session.errors
 
-    finals = [e for _, e in sink.events if e.final and e.text]
+    finals = [e for _, e in sink.events if e.final and e.text and not e.revision]  # as first shown
     assert len(finals) == 2 and finals[0].id < finals[1].id
+    assert [f.id for f in session.finals] == [f.id for f in finals]  # revisions took their places
     assert all(wer(SENTENCE, f.text) <= 0.2 for f in finals)
     first = held["segment"]
     later = [t for t, e in sink.events if not e.final and e.text and e.id > first]

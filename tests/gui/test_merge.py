@@ -99,3 +99,23 @@ def test_a_renamed_label_changes_the_words_not_who_speaks():
     m.apply(you)
     assert m.apply(them).interim_text == "Ana: Hi. The team: Hello."
     assert CaptionMerger().apply(you).interim_text == "You: Hi."  # the default labels
+
+
+def test_a_revised_final_replaces_its_line_in_place():
+    m = CaptionMerger()
+    m.apply(CaptionEvent(1, 0, SAMPLE_RATE, "the Montreal Forest Liner", True))
+    m.apply(CaptionEvent(2, 2 * SAMPLE_RATE, 3 * SAMPLE_RATE, "works well", True))
+    m.apply(CaptionEvent(3, 4 * SAMPLE_RATE, 5 * SAMPLE_RATE, "and then", False))
+    update = m.apply(CaptionEvent(1, 0, SAMPLE_RATE, "the Montreal Forced Aligner", True, revision=1))
+    assert update.kind == "revise" and update.index == 0
+    assert [f.text for f in m.finals] == ["the Montreal Forced Aligner", "works well"]
+    assert update.interim_text == "and then"
+
+
+def test_a_revision_of_a_final_never_shown_and_a_plain_repeat_are_ignored():
+    m = CaptionMerger()
+    m.apply(CaptionEvent(1, 0, SAMPLE_RATE, "", True))  # retracted: never a line
+    assert m.apply(CaptionEvent(1, 0, SAMPLE_RATE, "words", True, revision=1)).kind == "ignored"
+    m.apply(CaptionEvent(2, 0, SAMPLE_RATE, "hello", True))
+    assert m.apply(CaptionEvent(2, 0, SAMPLE_RATE, "hello again", True)).kind == "ignored"
+    assert [f.text for f in m.finals] == ["hello"]

@@ -266,3 +266,17 @@ def test_the_hint_says_clicks_go_through_in_click_through(qtbot) -> None:
     assert "drag to move it" in overlay.hint_text()
     overlay.set_click_through(True)
     assert "drag" not in overlay.hint_text() and "clicks go through" in overlay.hint_text() and "Ctrl+Shift+T" in overlay.hint_text()
+
+
+def test_a_revised_final_leaves_the_overlay_as_it_was(qtbot) -> None:
+    overlay = CaptionOverlay(OverlaySettings(lines=4, font_size=20, clear_after_s=0))
+    qtbot.addWidget(overlay)
+    overlay.resize(2000, 300)
+    m = CaptionMerger()
+    overlay.apply(m.apply(CaptionEvent(1, 0, 100, "The Montreal Forest Liner.", True)))
+    overlay.apply(m.apply(CaptionEvent(2, 200, 300, "and then", False)))
+    shown = overlay.shown_text
+    update = m.apply(CaptionEvent(1, 0, 100, "The Montreal Forced Aligner.", True, revision=1))
+    assert update.kind == "revise"
+    overlay.apply(update)
+    assert overlay.shown_text == shown

@@ -190,3 +190,20 @@ def test_a_side_called_like_the_other_keeps_its_own_colour(qtbot) -> None:
     for i, channel in enumerate((MICROPHONE, SYSTEM), 1):
         view.apply(merger.apply(replace(CaptionEvent(i, i * SAMPLE_RATE, (i + 1) * SAMPLE_RATE, f"words {i}", True), channel=channel)))
     assert label_colors(view) == {"Others": SIDE_COLORS[MICROPHONE], "You": SIDE_COLORS[SYSTEM]}
+
+
+def test_a_revised_final_is_rewritten_in_its_line_and_the_rest_stays(qtbot) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    m = CaptionMerger()
+    feed(view, m, 1, "Good morning everyone.", True, 1.0)
+    feed(view, m, 2, "The Montreal Forest Liner works.", True, 3.0)
+    feed(view, m, 3, "Thanks a lot.", True, 6.0)
+    feed(view, m, 4, "next we", False, 8.0)
+    revised = CaptionEvent(2, 3 * SAMPLE_RATE, 4 * SAMPLE_RATE, "The Montreal Forced Aligner works.", True, revision=1)
+    view.apply(m.apply(revised))
+    assert view.text.toPlainText().splitlines() == [
+        "00:00:01  Good morning everyone.", "00:00:03  The Montreal Forced Aligner works.", "00:00:06  Thanks a lot.", "next we"]
+    assert view.plain_text().splitlines()[1] == "[00:00:03] The Montreal Forced Aligner works."
+    italic = [text for text, it in block_formats(view) if it]
+    assert italic == ["next we"]

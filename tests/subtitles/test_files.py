@@ -135,3 +135,22 @@ def test_closing_a_writer_whose_folder_cannot_be_made_again_raises_and_leaves_th
     with pytest.raises(SubtitleFileError, match="could not be made again"):
         writer.close()
     assert writer.closed and writer.finals == events[:1]
+
+
+def test_a_revised_final_replaces_its_entries_and_the_files_are_whole_again(tmp_path: Path):
+    from dataclasses import replace
+
+    events = finals()
+    srt_writer, txt_writer = writers(tmp_path, [])
+    for event in events:
+        srt_writer.on_caption(event)
+        txt_writer.on_caption(event)
+    revised = replace(events[1], text="A revised sentence, heard with its neighbours.", words=(), revision=1)
+    srt_writer.on_caption(revised)
+    txt_writer.on_caption(revised)
+    expected = [revised if e.id == revised.id else e for e in events]
+    check_files(tmp_path, expected)
+    assert [e.text for e in srt_writer.finals] == [e.text for e in expected]
+    srt_writer.close()
+    txt_writer.close()
+    check_files(tmp_path, expected)

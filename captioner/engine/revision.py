@@ -1,0 +1,78 @@
+"""Finals confirmed by a pass that hears their neighbours: which finals are revised together, and how
+the revising pass's words are shared out among them.
+
+A final is decoded from its own segment alone, within a second of its speech, on a short encoder
+window. Offline decoding hears 30 s around every word and makes fewer errors, most of them where a
+segment alone does not tell a word ("forced aligner" heard as "Forest Liner"): what is missing is
+the speech around it. So finals that came out close together are decoded again as one clip, on
+the full 30 s window Whisper was trained on, once the speaker pauses (or the clip would grow past
+`span_s`); a final whose text that pass hears differently is replaced (a revision of the same id).
+One such pass costs about as much as a single full-window final, for many finals at once.
+
+Pure rules, no model: `due` says when and how many, `share` assigns the pass's words, `replaces` says
+whether a final takes the words it was given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from captioner.engine.filters import normalise
+from captioner.events import SAMPLE_RATE, Word
+
+__all__ = ["RevisionRule", "due", "replaces", "share"]
+
+
+@dataclass(frozen=True)
+class RevisionRule:
+    pause_s: float = 1.5  # silence after the latest waiting final's speech before its group is revised
+    span_s: float = 24.0  # the most audio one revising pass covers, from its first segment's start (Whisper's window: 30 s)
+
+
+def due(spans: Sequence[tuple[int, int]], silent: int, *, speaking: bool, finished: bool,
+        rule: RevisionRule = RevisionRule()) -> int:
+    """How many of the oldest finals waiting for their revision to revise together now; 0: not yet.
+
+    `spans`: (start, end) on the audio clock of each waiting final's segment, oldest first; `silent`:
+    samples since the latest one's speech ended; `speaking`: a segment is open. The oldest finals go
+    at once when the next one would not fit in `span_s` with them; all of them once the speaker has
+    been silent `pause_s`, or the audio has ended.
+    """
+    if not spans:
+        return 0
+    limit = spans[0][0] + round(rule.span_s * SAMPLE_RATE)
+    fit = sum(1 for _start, end in spans if end <= limit)
+    if fit < len(spans):
+        return max(1, fit)
+    if finished:
+        return len(spans)
+    if not speaking and silent >= rule.pause_s * SAMPLE_RATE:
+        return len(spans)
+    return 0
+
+
+def share(words: Sequence[Word], spans: Sequence[tuple[int, int]]) -> list[list[Word]]:
+    """The words of a revising pass (on the audio clock) given to the segment each was said in: the one
+    holding the word's middle, else the nearest; one list per span, in order."""
+    out: list[list[Word]] = [[] for _ in spans]
+    if not spans:
+        return out
+    for word in words:
+        middle = (word.start + word.end) // 2
+        k = min(range(len(spans)), key=lambda i: _distance(middle, spans[i]))
+        out[k].append(word)
+    return out
+
+
+def replaces(live: str, revised: str) -> bool:
+    """Whether a final's text as the revising pass heard it replaces the text shown: it says something else, and
+    keeps at least half of the final's words. Whisper sometimes passes over part of the speech in a long window;
+    a revision must never take away what the final had (a final given no words at all keeps its own, too)."""
+    shown, heard = normalise(live).split(), normalise(revised).split()
+    return bool(heard) and heard != shown and 2 * len(heard) >= len(shown)
+
+
+def _distance(at: int, span: tuple[int, int]) -> int:
+    start, end = span
+    return 0 if start <= at < end else (start - at if at < start else at - end + 1)

@@ -1,0 +1,96 @@
+"""Finals said close together decoded again as one clip once the speaker pauses (real tiny.en, real speech)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from captioner.audio.sources import FileSource
+from captioner.engine.checks import REPEATED_RUN
+from captioner.engine.filters import normalise
+from captioner.engine.pipeline import CaptionEngine, EngineConfig
+from captioner.engine.replay import replay
+from captioner.engine.session import CaptionSession
+from captioner.engine.spoken_order import lane_engine
+from captioner.engine.transcriber import Transcriber
+from captioner.subtitles.srt import LiveSrtWriter, format_srt
+from captioner.subtitles.txt import LiveTxtWriter, format_txt
+from tests.speech import SR, quiet, read_wav, speak, write_wav
+
+PHRASES = ["The quick brown fox jumps over the lazy dog.", "She sells sea shells by the sea shore.",
+           "Turn left at the second traffic light."]
+
+
+@pytest.fixture(scope="module")
+def three_sentences(tmp_path_factory) -> np.ndarray:
+    """Three sentences 0.9 s apart (each its own segment), then 3 s of room noise."""
+    folder = tmp_path_factory.mktemp("revising")
+    parts = [quiet(0.5)]
+    for n, phrase in enumerate(PHRASES):
+        parts.append(read_wav(speak(phrase, folder / f"{n}.wav", lead_s=0.0, trail_s=0.0)))
+        parts.append(quiet(0.9 if n < len(PHRASES) - 1 else 3.0, seed=n + 1))
+    return np.concatenate(parts)
+
+
+def first_finals(run):
+    return [e for e in run.emitted if e.event.final and e.event.text and not e.event.revision]
+
+
+def test_finals_said_close_together_are_revised_in_one_pass_once_the_speaker_pauses(three_sentences, tiny_transcriber):
+    run = replay(three_sentences, CaptionEngine(EngineConfig()), tiny_transcriber.run)
+    finals = first_finals(run)
+    assert len(finals) == 3
+    revising = [p for p in run.passes if p.job.revises]
+    assert len(revising) == 1
+    (revision,) = revising
+    assert revision.job.revises == tuple(e.event.id for e in finals)
+    # every final was out first, and the pass waited for the pause after the last one
+    assert revision.started_s >= max(e.at_s for e in finals)
+    assert revision.started_s >= finals[-1].event.end / SR + EngineConfig().revision.pause_s  # silent since the last speech
+    # the transcript now reads as that pass heard it, one final per segment, each in its own segment's time
+    assert [e.id for e in run.finals] == [e.event.id for e in finals]
+    assert normalise(" ".join(e.text for e in run.finals)) == normalise(revision.result.text)
+    for event in run.finals:
+        assert all(event.start <= w.start <= w.end <= event.end for w in event.words)
+    revised = [e.event for e in run.emitted if e.event.revision]
+    assert all(e.final and e.revision == 1 for e in revised)
+
+
+def test_a_revising_pass_that_fails_its_checks_changes_no_final(three_sentences, tiny_transcriber):
+    def failing(job):
+        result = tiny_transcriber.run(job)
+        return replace(result, problem=REPEATED_RUN, text="nothing like it", words=result.words[:2]) if job.revises else result
+
+    run = replay(three_sentences, CaptionEngine(EngineConfig()), failing)
+    assert [p.job.revises for p in run.passes if p.job.revises]  # it ran
+    assert not [e for e in run.emitted if e.event.revision]
+    assert [e.text for e in run.finals] == [e.event.text for e in first_finals(run)]
+
+
+def test_without_revising_no_revising_pass_runs(three_sentences, tiny_transcriber):
+    run = replay(three_sentences, CaptionEngine(EngineConfig(revise=False)), tiny_transcriber.run)
+    assert len(run.finals) == 3
+    assert not [p for p in run.passes if p.job.revises]
+
+
+def test_a_big_model_on_a_cpu_and_a_meeting_do_not_revise(tiny_transcriber, sentence_wav):
+    big = Transcriber(tiny_transcriber.model, name="as big as large-v3", encoder_layers=32)
+    assert tiny_transcriber.revises and not big.revises
+    session = CaptionSession(FileSource(str(sentence_wav)), big)
+    assert session.engine.config.revise is False
+    assert CaptionSession(FileSource(str(sentence_wav)), tiny_transcriber).engine.config.revise is True
+    assert lane_engine(EngineConfig()).config.revise is False
+
+
+def test_the_session_files_hold_the_transcript_as_revised(three_sentences, tiny_transcriber, tmp_path):
+    wav = write_wav(tmp_path / "three.wav", three_sentences)
+    srt_writer, txt_writer = LiveSrtWriter(tmp_path / "s.srt"), LiveTxtWriter(tmp_path / "s.txt")
+    session = CaptionSession(FileSource(str(wav)), tiny_transcriber, sinks=[srt_writer, txt_writer])
+    session.start()
+    assert session.wait(120)
+    assert len(session.finals) == 3 and len({e.id for e in session.finals}) == 3
+    assert session.engine.revisions == 1
+    assert (tmp_path / "s.srt").read_text(encoding="utf-8") == format_srt(session.finals)
+    assert (tmp_path / "s.txt").read_text(encoding="utf-8") == format_txt(session.finals)

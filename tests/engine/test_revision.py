@@ -1,0 +1,59 @@
+from captioner.engine.revision import RevisionRule, due, replaces, share
+from captioner.events import SAMPLE_RATE, Word
+
+S = SAMPLE_RATE
+RULE = RevisionRule(pause_s=1.5, span_s=24.0)
+
+
+def test_nothing_waits_nothing_is_due():
+    assert due([], 100 * S, speaking=False, finished=True, rule=RULE) == 0
+
+
+def test_finals_wait_while_the_speaker_talks_or_only_just_stopped():
+    spans = [(0, 3 * S), (4 * S, 7 * S)]
+    assert due(spans, S, speaking=False, finished=False, rule=RULE) == 0  # silent 1 s since the last one's speech
+    assert due(spans, 20 * S, speaking=True, finished=False, rule=RULE) == 0  # a new segment is open
+
+
+def test_a_pause_after_the_latest_final_revises_them_all():
+    spans = [(0, 3 * S), (4 * S, 7 * S)]
+    assert due(spans, 3 * S // 2, speaking=False, finished=False, rule=RULE) == 2
+
+
+def test_the_oldest_that_fit_in_one_window_go_at_once_even_while_speaking():
+    spans = [(0, 10 * S), (11 * S, 20 * S), (21 * S, 26 * S)]
+    assert due(spans, 0, speaking=True, finished=False, rule=RULE) == 2
+
+
+def test_one_final_longer_than_the_span_still_goes_alone():
+    spans = [(0, 30 * S), (31 * S, 33 * S)]
+    assert due(spans, 0, speaking=True, finished=False, rule=RULE) == 1
+
+
+def test_at_the_end_of_the_audio_everything_left_is_revised():
+    spans = [(0, 3 * S)]
+    assert due(spans, 0, speaking=False, finished=True, rule=RULE) == 1
+
+
+def word(text, start_s, end_s):
+    return Word(" " + text, round(start_s * S), round(end_s * S))
+
+
+def test_words_go_to_the_segment_they_were_said_in_or_the_nearest():
+    spans = [(0, 2 * S), (3 * S, 5 * S)]
+    words = [word("one", 0.2, 0.5), word("two", 1.7, 2.4), word("three", 2.6, 2.9), word("four", 3.5, 4.0),
+             word("five", 5.5, 6.0)]
+    parts = share(words, spans)
+    assert [[w.text.strip() for w in part] for part in parts] == [["one", "two"], ["three", "four", "five"]]
+
+
+def test_no_spans_no_parts():
+    assert share([word("one", 0, 1)], []) == []
+
+
+def test_a_final_takes_a_revision_that_says_something_else_and_keeps_its_words():
+    assert replaces("The Montreal Forest Liner.", "The Montreal forced aligner.")
+    assert not replaces("Good morning, everyone.", "good morning everyone")  # the same words
+    assert not replaces("one two three four five six", "one two")  # the pass passed over most of it
+    assert replaces("one two three four five six", "one two three")
+    assert not replaces("Thank you.", "")
