@@ -207,3 +207,18 @@ def test_a_revised_final_is_rewritten_in_its_line_and_the_rest_stays(qtbot) -> N
     assert view.plain_text().splitlines()[1] == "[00:00:03] The Montreal Forced Aligner works."
     italic = [text for text, it in block_formats(view) if it]
     assert italic == ["next we"]
+
+
+def test_a_revised_final_keeps_its_channels_label_and_colour(qtbot) -> None:
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.gui.transcript_view import SIDE_COLORS
+
+    view, labels = TranscriptView(), {MICROPHONE: "Me", SYSTEM: "The team"}
+    qtbot.addWidget(view)
+    view.set_labels(labels)
+    m = CaptionMerger(labels)
+    view.apply(m.apply(CaptionEvent(1, SAMPLE_RATE, 2 * SAMPLE_RATE, "the Montreal Forest Liner", True, channel=SYSTEM)))
+    view.apply(m.apply(CaptionEvent(2, 3 * SAMPLE_RATE, 4 * SAMPLE_RATE, "works", True, channel=MICROPHONE)))
+    view.apply(m.apply(CaptionEvent(1, SAMPLE_RATE, 2 * SAMPLE_RATE, "the Montreal Forced Aligner", True, channel=SYSTEM, revision=1)))
+    assert view.plain_text().splitlines() == ["[00:00:01] The team: the Montreal Forced Aligner", "[00:00:03] Me: works"]
+    assert label_colors(view) == {"The team": SIDE_COLORS[SYSTEM], "Me": SIDE_COLORS[MICROPHONE]}

@@ -95,3 +95,16 @@ def test_terminal_shows_the_label_it_is_given():
     out = io.StringIO()
     TerminalPrinter(out, interim=False, labels=RENAMED).on_caption(EVENTS[1])
     assert "] The <team>: Yes" in out.getvalue()
+
+
+def test_a_revised_final_is_written_with_its_channels_label(tmp_path: Path):
+    from dataclasses import replace
+
+    revised = replace(EVENTS[1], text="Yes, all of us.", revision=1)
+    with LiveSrtWriter(tmp_path / "a.srt", srt_labels=True, labels=RENAMED) as live_srt, LiveTxtWriter(tmp_path / "a.txt", labels=RENAMED) as live_txt:
+        for event in [*EVENTS, revised]:
+            live_srt.on_caption(event)
+            live_txt.on_caption(event)
+    expected = [EVENTS[0], revised, EVENTS[2]]
+    assert (tmp_path / "a.srt").read_text(encoding="utf-8") == format_srt(expected, srt_labels=True, labels=RENAMED)
+    assert (tmp_path / "a.txt").read_text(encoding="utf-8").splitlines()[1] == "The <team>: Yes, all of us."
