@@ -40,13 +40,13 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from benchmarks import evalset, metrics, modelpaths, runners
+from benchmarks.engine_args import add_engine_args, configs_from_args, describe, engine_fingerprint, machine, strict_json
+from benchmarks.report import f, pc
+from benchmarks.segments import Seg, segments
+from captioner.events import SAMPLE_RATE as SR
 
-from benchmarks import evalset, metrics, modelpaths, runners  # noqa: E402
-from benchmarks.report import f, pc  # noqa: E402
-from captioner.events import SAMPLE_RATE as SR  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 EDGE_S = 0.25  # a word this close to a segment's edge (outside it, or inside a max-length cut) was cut
 STAGES = ("no_segment", "too_short", "cut", "filter", "merge", "decoded", "segment")
@@ -142,15 +142,6 @@ def place_words(refs: list[RefWord], timed: list[tuple[str, float, float]], clip
 
 # -- one live run, recorded ------------------------------------------------------------------------------
 @dataclass
-class Seg:
-    id: int
-    start: float
-    end: float
-    speech_end: float
-    reason: str  # silence, max_length, flush, dropped
-
-
-@dataclass
 class Pass:
     segment_id: int
     final: bool
@@ -162,29 +153,6 @@ class Pass:
     problem: str = ""  # why the pass looked wrong after any full-window re-run
     reruns: int = 0
     compute_s: float = 0.0
-
-
-def segments(audio: np.ndarray, config, block: int) -> list[Seg]:
-    """What the engine's segmenter does with this audio (it is deterministic and sees nothing else)."""
-    from captioner.engine.segmenter import SegmentClosed, SegmentDropped, SegmentOpened, VadSegmenter
-
-    seg = VadSegmenter(config.segmenter)
-    opened, out = {}, []
-
-    def take(events):
-        for ev in events:
-            if isinstance(ev, SegmentOpened):
-                opened[ev.id] = ev
-            elif isinstance(ev, SegmentClosed):
-                out.append(Seg(ev.id, ev.start / SR, ev.end / SR, ev.speech_end / SR, ev.reason))
-            elif isinstance(ev, SegmentDropped):
-                o = opened[ev.id]
-                out.append(Seg(ev.id, o.start / SR, seg.gate.position / SR, seg.gate.position / SR, "dropped"))
-
-    for i in range(0, len(audio), block):
-        take(seg.feed(audio[i : i + block]))
-    take(seg.flush())
-    return out
 
 
 class Watching:
@@ -432,8 +400,6 @@ def curve(dirs: list[Path], knob: str) -> str:
 
 
 def main(argv=None) -> int:
-    from benchmarks.live_vs_offline import add_engine_args, configs_from_args, describe, engine_fingerprint, machine, strict_json
-
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--half", choices=("tune", "report"))
     p.add_argument("--models", nargs="+", default=["tiny.en", "base"])

@@ -19,13 +19,9 @@ import statistics
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from benchmarks import evalset, modelpaths  # noqa: E402
-from benchmarks.attribution import segments  # noqa: E402
-from captioner.events import SAMPLE_RATE as SR  # noqa: E402
+from benchmarks import evalset, modelpaths
+from benchmarks.segments import segments
+from captioner.events import SAMPLE_RATE as SR
 
 
 def main(argv=None) -> int:
