@@ -24,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-from benchmarks import dataset, metrics, modelpaths, report, workers
+from benchmarks import dataset, metrics, modelpaths, report, runners, workers
 from benchmarks.engine_args import add_engine_args, configs_from_args, describe, engine_fingerprint, machine, strict_json
 
 REPO = Path(__file__).resolve().parent.parent
@@ -128,7 +128,7 @@ def main(argv=None) -> int:
                 {"overall": metrics.pooled(rnd, "live"), "files": {f.stem: m for f, m in rnd}} for rnd in per_round],
                 "files": {f.stem: m for f, m in live_files},
                 "events": {f.stem: _events(live["runs"][str(f.path)][0]) for f in files},
-                "jobs": {f.stem: [dataclasses.asdict(j) for j in live["runs"][str(f.path)][0].jobs] for f in files}},
+                "jobs": {f.stem: [runners.pass_fields(p) for p in live["runs"][str(f.path)][0].passes] for f in files}},
         }
         if off:
             model_res["offline"] = {"overall": off_overall, "peak_rss_mb": off["peak_rss_mb"], "load_s": off["load_s"],

@@ -75,8 +75,8 @@ def median_pass(tr: Transcriber, seconds: float, margin_s: float, repeat: int) -
 def live_figures(run, bench_file) -> dict:
     """The benchmark's live figures plus re-runs and the share of passes started while behind."""
     fig = metrics.live_figures(run, bench_file)
-    fig["reruns"] = sum(j.reruns for j in run.jobs)
-    fig["behind_share"] = sum(j.level > 0 for j in run.jobs) / len(run.jobs) if run.jobs else float("nan")
+    fig["reruns"] = sum(p.result.reruns for p in run.passes)
+    fig["behind_share"] = sum(p.level > 0 for p in run.passes) / len(run.passes) if run.passes else float("nan")
     fig["stalled"] = run.stalled
     return fig
 
@@ -197,8 +197,8 @@ def main(argv=None) -> int:
             run = live(tr, audio)
             fig = live_figures(run, main_file)
             res["live"] = {k: v for k, v in fig.items() if not isinstance(v, list)}
-            res["live_passes"] = [{"start_s": j.start_s, "end_s": j.end_s, "final": j.final, "segment": j.segment_id,
-                                   "audio_s": j.audio_s, "compute_s": j.compute_s, "level": j.level} for j in run.jobs]
+            res["live_passes"] = [{"start_s": p.started_s, "end_s": p.done_s, "final": p.job.final, "segment": p.job.segment_id,
+                                   "audio_s": runners.audio_s(p), "compute_s": p.result.compute_s, "level": p.level} for p in run.passes]
             print(spec, "live", {k: res["live"].get(k) for k in ("final_p50", "final_p90", "first_p90", "rtf", "reruns",
                                                                  "behind_share", "wer", "stalled")}, flush=True)
         if "long" in args.sections:
