@@ -1,8 +1,8 @@
 """Where each lost word went: live vs offline on a half of the evaluation set, with the stage that
 lost every reference word the live run missed.
 
-    nice .venv/bin/python benchmarks/attribution.py --half tune --models tiny.en base
-    nice .venv/bin/python benchmarks/attribution.py --half report --models tiny.en base --name report-after
+    nice .venv/bin/python -m benchmarks.attribution --half tune --models tiny.en base
+    nice .venv/bin/python -m benchmarks.attribution --half report --models tiny.en base --name report-after
 
 For every file: a live run on the simulated clock (the engine's defaults, or engine flags as in
 live_vs_offline.py), an offline `transcribe` of the whole file (beam 5), and, for each VAD segment

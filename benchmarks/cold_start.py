@@ -1,8 +1,8 @@
 """Cold start: how long from opening the app, and from pressing Start, to the first caption.
 
-    .venv/bin/python benchmarks/cold_start.py                       # tiny.en and base, 3 runs each
-    .venv/bin/python benchmarks/cold_start.py --models tiny.en /path/to/model --repeat 5
-    .venv/bin/python benchmarks/cold_start.py --models distil-large-v3.5-standin   # benchmarks/standin_models.py
+    .venv/bin/python -m benchmarks.cold_start                       # tiny.en and base, 3 runs each
+    .venv/bin/python -m benchmarks.cold_start --models tiny.en /path/to/model --repeat 5
+    .venv/bin/python -m benchmarks.cold_start --models distil-large-v3.5-standin   # benchmarks/standin_models.py
 
 Every run is a fresh Python process with the model already on disk (the operating system's file
 cache warm after the first run, as on a laptop that used the app before). It measures:

@@ -1,6 +1,6 @@
 """What a wider beam costs the passes that may become finals, as a ratio that load does not move much.
 
-    nice .venv/bin/python benchmarks/final_beam_cost.py --models base --beams 1 2 3 5
+    nice .venv/bin/python -m benchmarks.final_beam_cost --models base --beams 1 2 3 5
 
 Every VAD segment of a half's files (by default each clip on its own, as the engine's segmenter cuts it) is
 decoded the way a pass that may become a final is (`Transcriber.transcribe(checked=True)`, the

@@ -2,7 +2,7 @@
 instant transcriber (each pass may become a final exactly when the rules call for it; interims
 off), one line per policy: pooled WER, finals, passes and their process CPU seconds.
 
-    python benchmarks/final_policy.py --half tune --models base tiny.en \\
+    python -m benchmarks.final_policy --half tune --models base tiny.en \\
         --policy margin=6,phrase=450,hang=450 --policy margin=0,phrase=1000,hang=600 [--kind hesitant]
 
 A policy sets the final passes' encoder margin (`margin`, s; 0 = the full 30 s window), the mean

@@ -1,7 +1,7 @@
 """One hour of real speech through the app's session and live SRT/TXT writers.
 
-    .venv/bin/python benchmarks/hour.py                  # tiny.en, 60 min of ../shared/speech
-    .venv/bin/python benchmarks/hour.py --minutes 10     # a shorter run
+    .venv/bin/python -m benchmarks.hour                  # tiny.en, 60 min of ../shared/speech
+    .venv/bin/python -m benchmarks.hour --minutes 10     # a shorter run
 
 The real recordings of ../shared/speech (all but the joined round-robin file, which repeats
 them, and the Apollo 11 radio noise) are laid end to end with pauses of 0.8-3 s under faint room

@@ -1,8 +1,8 @@
 """How good live captions are and how fast they come, next to the same model offline.
 
-    python benchmarks/live_vs_offline.py                      # tiny.en + base, shared set
-    python benchmarks/live_vs_offline.py --models base --set main --hangover-ms 600
-    python benchmarks/live_vs_offline.py --models base --set main --realtime
+    python -m benchmarks.live_vs_offline                      # tiny.en + base, shared set
+    python -m benchmarks.live_vs_offline --models base --set main --hangover-ms 600
+    python -m benchmarks.live_vs_offline --models base --set main --realtime
 
 For every model and file:
 - live: the file is played into the real CaptionEngine like a microphone on a simulated clock

@@ -1,7 +1,7 @@
 """Two channels at once: a conversation between the microphone ("You") and system audio ("Others").
 
-    .venv/bin/python benchmarks/meeting.py                      # tiny.en
-    .venv/bin/python benchmarks/meeting.py --models tiny.en base
+    .venv/bin/python -m benchmarks.meeting                      # tiny.en
+    .venv/bin/python -m benchmarks.meeting --models tiny.en base
 
 The conversation: the 24 clips of the evaluation set (benchmarks/evalset.py, both halves: real
 speech of 13 speakers with their own references) in a shuffled order, joined with natural pauses of

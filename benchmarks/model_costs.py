@@ -1,6 +1,6 @@
 """What each model costs live on this machine: pass times, live latency, compute, lag over a long run.
 
-    python benchmarks/model_costs.py [--models tiny.en base small.en large-v3-turbo distil-large-v3.5]
+    python -m benchmarks.model_costs [--models tiny.en base small.en large-v3-turbo distil-large-v3.5]
         [--interim tiny.en [--interim-threads 1] [--serial-interims]] [--margin S] [--realtime]
         [--sections passes live long] [--long-minutes 10]
 

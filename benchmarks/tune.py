@@ -1,7 +1,7 @@
 """Sweep engine settings on the simulated live clock and tabulate what each one moves.
 
-    python benchmarks/tune.py --model base --repeat 3
-    python benchmarks/tune.py --model base --variants baseline max-seg-8 max-seg-20 \
+    python -m benchmarks.tune --model base --repeat 3
+    python -m benchmarks.tune --model base --variants baseline max-seg-8 max-seg-20 \
         --files ../shared/speech/audio/whisper-timestamped_apollo11.mp3
 
 The model is loaded once; each variant gets its own Transcriber (same weights, its own decode
