@@ -51,7 +51,7 @@ from captioner.audio.buffer import AudioBuffer
 from captioner.engine import pacing
 from captioner.engine.endpoint import ends_utterance
 from captioner.engine.recognizer import Transcript, join_words
-from captioner.engine.revision import RevisionRule, due, replaces, share
+from captioner.engine.revision import RevisionRule, due, mean_probability, replaces, share
 from captioner.engine.segmenter import (
     SegmentClosed,
     SegmentDropped,
@@ -105,6 +105,7 @@ class _Final:
     speech_start: int
     speech_end: int
     text: str
+    probability: float  # mean of its words'
 
 
 @dataclass
@@ -423,7 +424,7 @@ class CaptionEngine:
         if text:
             self._history = (self._history + " " + text).strip()[-2000:]
             if self.config.revise:
-                self._unrevised.append(_Final(seg.id, seg.start, seg.end, start, end, text))
+                self._unrevised.append(_Final(seg.id, seg.start, seg.end, start, end, text, mean_probability(words)))
         return CaptionEvent(seg.id, start, end, text, final=True, words=words, stable=len(text))
 
     def _revised(self, job: Job, result: Transcript) -> list[CaptionEvent]:
@@ -438,7 +439,8 @@ class CaptionEngine:
         for final, words in zip(group, share(on_clock, [(f.start, f.end) for f in group])):
             placed = _place_words(tuple(words), 0, final.speech_start, final.speech_end)
             text = join_words(placed)
-            if replaces(final.text, text):
+            surer = {"live_p": final.probability, "revised_p": mean_probability(placed)} if self.config.revision.surer else {}
+            if replaces(final.text, text, **surer):
                 out.append(CaptionEvent(final.id, final.speech_start, final.speech_end, text, final=True, words=placed,
                                         stable=len(text), revision=1))
         self.revised += len(out)
