@@ -3,8 +3,10 @@
 Every import counts, inside functions and under TYPE_CHECKING too. Layers, lowest first: the shared
 modules (captioner.clock, events, channels, files, terminal); audio and subtitles; the engine; the
 app's settings (they read the engine's model catalogue; only the GUI reads them); the GUI, the CLI and
-the package's entry points; benchmarks. A module may import its own layer or one below.
-Prints what it finds; exit status 1 when there is a circle or an import up.
+the package's entry points; the benchmarks' core; the benchmarks' scripts (a module of benchmarks/ with a
+top-level `main`, run as `python -m benchmarks.<name>`). A module may import its own layer or one below,
+except that a benchmark script imports no other script: what two scripts share belongs in the core.
+Prints what it finds; exit status 1 when there is a circle, an import up or a script importing a script.
 """
 
 from __future__ import annotations
@@ -50,6 +52,14 @@ def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
     return out
 
 
+def is_script(name: str, path: Path) -> bool:
+    """A benchmark script: a module of benchmarks/ with a top-level `main` (an entry point, not core)."""
+    if name.split(".")[0] != "benchmarks":
+        return False
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(node, ast.FunctionDef) and node.name == "main" for node in tree.body)
+
+
 def circles(graph: dict[str, set[str]]) -> list[list[str]]:
     """Strongly connected components of more than one module (Tarjan)."""
     index: dict[str, int] = {}
@@ -86,10 +96,10 @@ def circles(graph: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def layer(name: str) -> float:
+def layer(name: str, scripts: set[str] = frozenset()) -> float:
     parts = name.split(".")
     if parts[0] == "benchmarks":
-        return 5
+        return 5.5 if name in scripts else 5
     if len(parts) == 1 or parts[1] in ("gui", "cli", "__main__"):
         return 4
     if parts[1] == "settings":
@@ -105,8 +115,10 @@ def main() -> int:
     root = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT
     known = modules(root)
     graph = {name: imports(name, path, known) for name, path in known.items()}
+    scripts = {name for name, path in known.items() if is_script(name, path)}
     loops = circles(graph)
-    up = sorted((a, b) for a, targets in graph.items() for b in targets if layer(b) > layer(a))
+    up = sorted((a, b) for a, targets in graph.items() for b in targets if layer(b, scripts) > layer(a, scripts))
+    across = sorted((a, b) for a in scripts for b in graph[a] if b in scripts)
     print(f"{len(known)} modules, {sum(map(len, graph.values()))} imports")
     print(f"import circles: {len(loops)}")
     for loop in loops:
@@ -117,7 +129,10 @@ def main() -> int:
     print(f"imports from a lower layer up: {len(up)}")
     for a, b in up:
         print("  ", a, "->", b)
-    return 1 if loops or up else 0
+    print(f"benchmark scripts ({len(scripts)}) importing another script: {len(across)}")
+    for a, b in across:
+        print("  ", a, "->", b)
+    return 1 if loops or up or across else 0
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Where each lost word went: live vs offline on a half of the evaluation set, with the stage that
 lost every reference word the live run missed.
 
-    nice .venv/bin/python benchmarks/attribution.py --half tune --models tiny.en base
-    nice .venv/bin/python benchmarks/attribution.py --half report --models tiny.en base --name report-after
+    nice .venv/bin/python -m benchmarks.attribution --half tune --models tiny.en base
+    nice .venv/bin/python -m benchmarks.attribution --half report --models tiny.en base --name report-after
 
 For every file: a live run on the simulated clock (the engine's defaults, or engine flags as in
 live_vs_offline.py), an offline `transcribe` of the whole file (beam 5), and, for each VAD segment
@@ -35,18 +35,19 @@ import re
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from benchmarks import evalset, metrics, modelpaths, runners
+from benchmarks.engine_args import add_engine_args, configs_from_args, describe, engine_fingerprint, machine, strict_json
+from benchmarks.report import f, pc
+from benchmarks.segments import Seg, segments
+from captioner.engine.replay import Pass
+from captioner.events import SAMPLE_RATE as SR
 
-from benchmarks import evalset, metrics, modelpaths, runners  # noqa: E402
-from benchmarks.report import f, pc  # noqa: E402
-from captioner.events import SAMPLE_RATE as SR  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 EDGE_S = 0.25  # a word this close to a segment's edge (outside it, or inside a max-length cut) was cut
 STAGES = ("no_segment", "too_short", "cut", "filter", "merge", "decoded", "segment")
@@ -141,59 +142,12 @@ def place_words(refs: list[RefWord], timed: list[tuple[str, float, float]], clip
 
 
 # -- one live run, recorded ------------------------------------------------------------------------------
-@dataclass
-class Seg:
-    id: int
-    start: float
-    end: float
-    speech_end: float
-    reason: str  # silence, max_length, flush, dropped
-
-
-@dataclass
-class Pass:
-    segment_id: int
-    final: bool
-    start: float  # clip start on the file's clock (s)
-    end: float  # clip end
-    text: str
-    drops: list[tuple[str, str]] = field(default_factory=list)  # (rule, text)
-    pause: bool = False  # made when speech paused (may become the final)
-    problem: str = ""  # why the pass looked wrong after any full-window re-run
-    reruns: int = 0
-    compute_s: float = 0.0
-
-
-def segments(audio: np.ndarray, config, block: int) -> list[Seg]:
-    """What the engine's segmenter does with this audio (it is deterministic and sees nothing else)."""
-    from captioner.engine.segmenter import SegmentClosed, SegmentDropped, SegmentOpened, VadSegmenter
-
-    seg = VadSegmenter(config.segmenter)
-    opened, out = {}, []
-
-    def take(events):
-        for ev in events:
-            if isinstance(ev, SegmentOpened):
-                opened[ev.id] = ev
-            elif isinstance(ev, SegmentClosed):
-                out.append(Seg(ev.id, ev.start / SR, ev.end / SR, ev.speech_end / SR, ev.reason))
-            elif isinstance(ev, SegmentDropped):
-                o = opened[ev.id]
-                out.append(Seg(ev.id, o.start / SR, seg.gate.position / SR, seg.gate.position / SR, "dropped"))
-
-    for i in range(0, len(audio), block):
-        take(seg.feed(audio[i : i + block]))
-    take(seg.flush())
-    return out
-
-
 class Watching:
-    """Runs engine jobs on a transcriber and records, for each pass, what the filters dropped."""
+    """Runs engine jobs on a transcriber and records, for each pass (by job id), what the filters dropped."""
 
     def __init__(self, tr):
         self.tr = tr
-        self.drops: list[list[tuple[str, str]]] = []
-        self.results = []
+        self.drops: dict[int, list[tuple[str, str]]] = {}
 
     def __call__(self, job):
         from captioner.engine.filters import watch
@@ -201,24 +155,25 @@ class Watching:
         heard: list[tuple[str, str]] = []
         with watch(lambda rule, text: heard.append((rule, text))):
             result = self.tr.run(job)
-        self.drops.append(heard)
-        self.results.append(result)
+        self.drops[job.id] = heard
         return result
 
 
 def live_run(tr, audio: np.ndarray, config, block_ms: int, pad_s: float):
+    """One simulated live run: the run (its passes: `captioner.engine.replay.Pass`), the segmenter's segments, and
+    what the filters dropped from each pass (by job id)."""
     w = Watching(tr)
     run = runners.simulate_live(w, audio, config, block_ms=block_ms, pad_s=pad_s)
     padded = runners.pad_audio(audio, pad_s)
     segs = segments(padded, config, SR * block_ms // 1000)
-    by_id = {s.id: s for s in segs}
-    passes = []
-    for j, drops, res in zip(run.jobs, w.drops, w.results):
-        s = by_id.get(j.segment_id)
-        start = s.start if s else float("nan")
-        passes.append(Pass(j.segment_id, j.final, start, start + j.audio_s, j.text, drops,
-                           pause=j.pause, problem=res.problem, reruns=res.reruns, compute_s=j.compute_s))
-    return run, segs, passes
+    return run, segs, w.drops
+
+
+def clip_span(p: Pass, by_id: dict[int, Seg]) -> tuple[float, float]:
+    """The pass's clip on the file's clock (s): from its segment's start, as long as the clip."""
+    s = by_id.get(p.job.segment_id)
+    start = s.start if s else float("nan")
+    return start, start + runners.audio_s(p)
 
 
 def offline_segment(model, audio: np.ndarray) -> str:
@@ -236,16 +191,18 @@ def matched(refs: list[str], text: str) -> set[int]:
 
 
 def attribute(refs: list[RefWord], live_text: str, offline_text: str, segs: list[Seg], passes: list[Pass],
-              seg_offline) -> dict:
-    """Stage of every lost reference word; `seg_offline(seg)` decodes a segment offline (called lazily)."""
+              drops: dict[int, list[tuple[str, str]]], seg_offline) -> dict:
+    """Stage of every lost reference word; `drops`: what the filters dropped from each pass, by job id;
+    `seg_offline(seg)` decodes a segment offline (called lazily)."""
     live = align([w.text for w in refs], metrics.normalise(live_text).split())
     off = align([w.text for w in refs], metrics.normalise(offline_text).split())
     kept = sorted((s for s in segs if s.reason != "dropped"), key=lambda s: s.start)
     starts = [s.start for s in kept]
     dropped = [s for s in segs if s.reason == "dropped"]
+    by_id = {s.id: s for s in segs}
     last_pass = {}
     for p in passes:
-        last_pass[p.segment_id] = p  # the latest pass of a segment is what its final shows
+        last_pass[p.job.segment_id] = p  # the latest pass of a segment is what its final shows
     stage_of: dict[int, str] = {}
     in_seg: dict[int, list[int]] = {}
     for i, w in enumerate(refs):
@@ -275,9 +232,8 @@ def attribute(refs: list[RefWord], live_text: str, offline_text: str, segs: list
         local = [refs[i].text for i in members]
         pos = {i: members.index(i) for i in lost}
         p = last_pass.get(sid)
-        drops = p.drops if p else []
         dropped_by = {}
-        for rule, text in drops:
+        for rule, text in drops.get(p.job.id, []) if p else []:
             for j in matched(local, text):
                 dropped_by.setdefault(j, rule)
         offline_has = None
@@ -285,7 +241,7 @@ def attribute(refs: list[RefWord], live_text: str, offline_text: str, segs: list
             j, w = pos[i], refs[i]
             if j in dropped_by:
                 stage_of[i] = "filter:" + dropped_by[j]
-            elif p is not None and not p.final and p.end < w.end - 0.05:
+            elif p is not None and not p.job.final and clip_span(p, by_id)[1] < w.end - 0.05:
                 stage_of[i] = "merge"
             else:
                 if offline_has is None:
@@ -327,7 +283,8 @@ def run_model(spec: str, files, engine_cfg, decode, args, log=print) -> dict:
         clips = [(c["ref"], c["start"], c["end"]) for c in spans] or [(bf.ref, 0.0, len(audio) / SR)]
         began = time.perf_counter()
         live_runs = [live_run(tr, audio, engine_cfg, args.block_ms, args.pad_s) for _ in range(args.repeat)]
-        run, segs, passes = live_runs[0]
+        run, segs, drops = live_runs[0]
+        by_id = {s.id: s for s in segs}
         figs = [metrics.live_figures(r, bf) for r, _, _ in live_runs]
         off = runners.offline(_full(tr.model), audio, beam_size=5, language="en", word_timestamps=True)
         refs = ref_words(clips)
@@ -337,7 +294,7 @@ def run_model(spec: str, files, engine_cfg, decode, args, log=print) -> dict:
             a, b = int(s.start * SR), int(s.end * SR)
             return offline_segment(tr.model, runners.pad_audio(audio, args.pad_s)[a:b])  # noqa: B023 (called in this iteration)
 
-        att = attribute(refs, figs[0]["text"], off.text, segs, passes, seg_offline)
+        att = attribute(refs, figs[0]["text"], off.text, segs, run.passes, drops, seg_offline)
         offm = metrics.offline_figures(off, bf)
         med = metrics.median_of(figs)
         out["files"][bf.stem] = {"kind": evalset.kind_of(bf), "live": {k: med[k] for k in (
@@ -347,11 +304,12 @@ def run_model(spec: str, files, engine_cfg, decode, args, log=print) -> dict:
             "offline": {k: offm.get(k) for k in ("wer", "sub", "del", "ins", "ref_words", "rtf", "text")},
             "attribution": att, "segments": len([s for s in segs if s.reason != "dropped"]),
             "segments_dropped": len([s for s in segs if s.reason == "dropped"]),
-            "passes_with_drops": sum(bool(p.drops) for p in passes),
+            "passes_with_drops": sum(bool(drops.get(p.job.id)) for p in run.passes),
             "segment_list": [[s.id, round(s.start, 2), round(s.end, 2), round(s.speech_end, 2), s.reason] for s in segs],
-            "passes": [{"seg": p.segment_id, "kind": "final" if p.final else "pause" if p.pause else "interim",
-                        "end": round(p.end, 2), "text": p.text, "problem": p.problem, "reruns": p.reruns,
-                        "compute_s": round(p.compute_s, 3), "end_audio_s": round(p.end - p.start, 2), "drops": p.drops} for p in passes]}
+            "passes": [{"seg": p.job.segment_id, "kind": "final" if p.job.final else "pause" if p.job.pause else "interim",
+                        "end": round(end, 2), "text": p.result.text, "problem": p.result.problem, "reruns": p.result.reruns,
+                        "compute_s": round(p.result.compute_s, 3), "end_audio_s": round(end - start, 2), "drops": drops.get(p.job.id, [])}
+                       for p in run.passes for start, end in [clip_span(p, by_id)]]}
         log(f"  {name} {bf.stem}: live {pc(med.get('wer'))} % / offline {pc(offm.get('wer'))} %, lost {att['stages']} "
             f"({time.perf_counter() - began:.0f} s)", flush=True)
     return out
@@ -432,8 +390,6 @@ def curve(dirs: list[Path], knob: str) -> str:
 
 
 def main(argv=None) -> int:
-    from benchmarks.live_vs_offline import add_engine_args, configs_from_args, describe, engine_fingerprint, machine, strict_json
-
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--half", choices=("tune", "report"))
     p.add_argument("--models", nargs="+", default=["tiny.en", "base"])

@@ -1,8 +1,8 @@
 """Cold start: how long from opening the app, and from pressing Start, to the first caption.
 
-    .venv/bin/python benchmarks/cold_start.py                       # tiny.en and base, 3 runs each
-    .venv/bin/python benchmarks/cold_start.py --models tiny.en /path/to/model --repeat 5
-    .venv/bin/python benchmarks/cold_start.py --models distil-large-v3.5-standin   # benchmarks/standin.py
+    .venv/bin/python -m benchmarks.cold_start                       # tiny.en and base, 3 runs each
+    .venv/bin/python -m benchmarks.cold_start --models tiny.en /path/to/model --repeat 5
+    .venv/bin/python -m benchmarks.cold_start --models distil-large-v3.5-standin   # benchmarks/standin_models.py
 
 Every run is a fresh Python process with the model already on disk (the operating system's file
 cache warm after the first run, as on a laptop that used the app before). It measures:
@@ -15,7 +15,7 @@ cache warm after the first run, as on a laptop that used the app before). It mea
   "on Start" loads the model when Start is pressed (the app before it loaded in the background),
   "preloaded" has it loaded and warmed up while the window was open (the app now).
 
-`<name>-standin` is a model of `name`'s exact shape with random weights (benchmarks/standin.py),
+`<name>-standin` is a model of `name`'s exact shape with random weights (benchmarks/standin_models.py),
 decoding the token budget real speech needs: its timings stand for the model's, its text does not.
 Prints medians over the runs. MKL_ENABLE_INSTRUCTIONS=AVX2 is set for laptop-like CPU timings.
 """
@@ -33,8 +33,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
 
 FIELDS = (
     ("load_s", "load"),
@@ -92,9 +90,9 @@ def child(model: str) -> dict[str, float]:
     from captioner.engine.transcriber import DecodeOptions, Transcriber
 
     if model.endswith("-standin"):
-        from benchmarks import standin
+        from benchmarks import standin_models
 
-        folder, options = standin.build(model.removesuffix("-standin")), standin.decode_options()
+        folder, options = standin_models.build(model.removesuffix("-standin")), standin_models.decode_options()
     else:
         folder, options = modelpaths.resolve(model)[1], DecodeOptions()
     speech = pace_audio()
@@ -132,7 +130,8 @@ def main() -> int:
     for model in args.models:
         runs = []
         for _ in range(args.repeat):
-            done = subprocess.run([sys.executable, __file__, "--child", model], capture_output=True, text=True, env=env)
+            done = subprocess.run([sys.executable, "-m", "benchmarks.cold_start", "--child", model], capture_output=True,
+                                  text=True, env=env, cwd=REPO)
             if done.returncode != 0:
                 print(done.stderr[-2000:], file=sys.stderr)
                 return 1

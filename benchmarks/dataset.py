@@ -29,6 +29,15 @@ from benchmarks.benchfile import (
     load_file,
 )
 
+# What an hour of speech laid end to end leaves out (hour.py, refined.py --hour): the joined round-robin
+# file (its clips are there already) and the Apollo 11 radio noise.
+LOOP_LEFT_OUT = (MAIN_STEM, NOISE_STEM)
+
+
+def loop_recordings(speech_dir: Path = DEFAULT_SPEECH_DIR) -> list[Path]:
+    """The recordings an hour-long loop is made of: every file of the speech folder but `LOOP_LEFT_OUT`."""
+    return [p for p in audio_files(speech_dir) if p.stem not in LOOP_LEFT_OUT]
+
 
 def load_set(name: str, speech_dir: Path = DEFAULT_SPEECH_DIR) -> list[BenchFile]:
     speech_dir = Path(speech_dir)

@@ -1,6 +1,6 @@
 """What a wider beam costs the passes that may become finals, as a ratio that load does not move much.
 
-    nice .venv/bin/python benchmarks/final_beam_cost.py --models base --beams 1 2 3 5
+    nice .venv/bin/python -m benchmarks.final_beam_cost --models base --beams 1 2 3 5
 
 Every VAD segment of a half's files (by default each clip on its own, as the engine's segmenter cuts it) is
 decoded the way a pass that may become a final is (`Transcriber.transcribe(checked=True)`, the
@@ -19,13 +19,9 @@ import statistics
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from benchmarks import evalset, modelpaths  # noqa: E402
-from benchmarks.attribution import segments  # noqa: E402
-from captioner.events import SAMPLE_RATE as SR  # noqa: E402
+from benchmarks import evalset, modelpaths
+from benchmarks.segments import segments
+from captioner.events import SAMPLE_RATE as SR
 
 
 def main(argv=None) -> int:

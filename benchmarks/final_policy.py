@@ -2,7 +2,7 @@
 instant transcriber (each pass may become a final exactly when the rules call for it; interims
 off), one line per policy: pooled WER, finals, passes and their process CPU seconds.
 
-    python benchmarks/final_policy.py --half tune --models base tiny.en \\
+    python -m benchmarks.final_policy --half tune --models base tiny.en \\
         --policy margin=6,phrase=450,hang=450 --policy margin=0,phrase=1000,hang=600 [--kind hesitant]
 
 A policy sets the final passes' encoder margin (`margin`, s; 0 = the full 30 s window), the mean
@@ -25,11 +25,9 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from benchmarks import dataset, metrics, modelpaths
 
-from benchmarks import dataset, metrics, modelpaths  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 RESULTS = REPO / "benchmarks" / "results"
 

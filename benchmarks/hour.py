@@ -1,7 +1,7 @@
 """One hour of real speech through the app's session and live SRT/TXT writers.
 
-    .venv/bin/python benchmarks/hour.py                  # tiny.en, 60 min of ../shared/speech
-    .venv/bin/python benchmarks/hour.py --minutes 10     # a shorter run
+    .venv/bin/python -m benchmarks.hour                  # tiny.en, 60 min of ../shared/speech
+    .venv/bin/python -m benchmarks.hour --minutes 10     # a shorter run
 
 The real recordings of ../shared/speech (all but the joined round-robin file, which repeats
 them, and the Apollo 11 radio noise) are laid end to end with pauses of 0.8-3 s under faint room
@@ -30,16 +30,13 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from benchmarks import dataset, modelpaths
+from benchmarks.longsession import check_files, drift, looped_speech, run_session
+from captioner.events import SAMPLE_RATE
 
-from benchmarks import dataset, modelpaths  # noqa: E402
-from benchmarks.longsession import check_files, drift, looped_speech, run_session  # noqa: E402
-from captioner.events import SAMPLE_RATE  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 RESULTS = REPO / "benchmarks" / "results"
-LEFT_OUT = (dataset.MAIN_STEM, dataset.NOISE_STEM)
 DRIFT_LIMIT_MS = 50
 
 
@@ -77,7 +74,7 @@ def main(argv=None) -> int:
 
     began = time.perf_counter()
     load_start = os.getloadavg()
-    paths = [p for p in dataset.audio_files(args.speech_dir) if p.stem not in LEFT_OUT]
+    paths = dataset.loop_recordings(args.speech_dir)
     clips = [decode_file(str(p)) for p in paths]
     looped = looped_speech(clips, args.minutes * 60)
     speech_s = sum(map(len, clips)) / SAMPLE_RATE * looped.loops

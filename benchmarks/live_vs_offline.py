@@ -1,8 +1,8 @@
 """How good live captions are and how fast they come, next to the same model offline.
 
-    python benchmarks/live_vs_offline.py                      # tiny.en + base, shared set
-    python benchmarks/live_vs_offline.py --models base --set main --hangover-ms 600
-    python benchmarks/live_vs_offline.py --models base --set main --realtime
+    python -m benchmarks.live_vs_offline                      # tiny.en + base, shared set
+    python -m benchmarks.live_vs_offline --models base --set main --hangover-ms 600
+    python -m benchmarks.live_vs_offline --models base --set main --realtime
 
 For every model and file:
 - live: the file is played into the real CaptionEngine like a microphone on a simulated clock
@@ -21,125 +21,16 @@ import datetime as dt
 import json
 import math
 import os
-import platform
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from benchmarks import dataset, metrics, modelpaths, report, runners, workers
+from benchmarks.engine_args import add_engine_args, configs_from_args, describe, engine_fingerprint, machine, strict_json
 
-from benchmarks import dataset, metrics, modelpaths, report, workers  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 RESULTS = REPO / "benchmarks" / "results"
 PEER = REPO.parent / "shared" / "peers" / "naive_vad.py"
-
-
-# -- settings ----------------------------------------------------------------
-# Every field of EngineConfig, SegmenterConfig and DecodeOptions becomes a flag (--hangover-ms,
-# --interim-interval-s, --beam-size, ...), read from the dataclasses themselves so that knobs the
-# engine gains show up here without a change. Unset flags keep the engine's own defaults.
-def _config_classes():
-    from captioner.engine.pipeline import EngineConfig
-    from captioner.engine.revision import RevisionRule
-    from captioner.engine.segmenter import SegmenterConfig
-    from captioner.engine.transcriber import DecodeOptions
-
-    return {"engine": EngineConfig, "segmenter": SegmenterConfig, "decode": DecodeOptions, "revision": RevisionRule}
-
-
-PREFIXED = {"revision"}  # their fields' flags carry the config's name: --revision-pause-s
-
-
-def _knobs() -> dict[str, tuple[str, type]]:
-    """flag dest -> (which config, value type) for every plain field."""
-    out = {}
-    for where, cls in _config_classes().items():
-        default = cls()
-        for fld in dataclasses.fields(cls):
-            value = getattr(default, fld.name)
-            if dataclasses.is_dataclass(value):
-                continue
-            typ = type(value) if value is not None else str
-            out[f"{where}_{fld.name}" if where in PREFIXED else fld.name] = (where, typ)
-    return out
-
-
-def _parse_value(typ: type, text):
-    if text is None or not isinstance(text, str):
-        return text
-    if typ is bool:
-        if text.lower() in ("1", "on", "true", "yes"):
-            return True
-        if text.lower() in ("0", "off", "false", "no"):
-            return False
-        raise ValueError(f"expected on/off, got {text!r}")
-    if text.lower() in ("none", "auto") and typ is str:
-        return None
-    return typ(text)
-
-
-def add_engine_args(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("engine settings (every EngineConfig / SegmenterConfig / DecodeOptions field; "
-                             "default: the engine's own defaults; booleans take on/off; --language auto detects)")
-    for name, (where, typ) in _knobs().items():
-        field_name = name.removeprefix(f"{where}_") if where in PREFIXED else name
-        g.add_argument("--" + name.replace("_", "-"), default=None, dest=name, metavar=typ.__name__.upper(),
-                       help=f"{where}.{field_name} (default {getattr(_config_classes()[where](), field_name)!r})")
-
-
-def configs_from_args(args, **overrides):
-    """(EngineConfig, DecodeOptions) from the engine flags; `overrides` (field names) win."""
-    classes = _config_classes()
-    knobs = _knobs()
-    values = {k: getattr(args, k, None) for k in knobs}
-    values.update(overrides)
-    unknown = set(overrides) - set(knobs)
-    if unknown:
-        raise SystemExit(f"unknown engine setting(s): {sorted(unknown)}")
-    parts = {"engine": {}, "segmenter": {}, "decode": {}, "revision": {}}
-    for name, raw in values.items():
-        if raw is None:
-            continue
-        where, typ = knobs[name]
-        parts[where][name.removeprefix(f"{where}_") if where in PREFIXED else name] = _parse_value(typ, raw)
-    seg = dataclasses.replace(classes["segmenter"](), **parts["segmenter"])
-    revision = dataclasses.replace(classes["revision"](), **parts["revision"])
-    engine = dataclasses.replace(classes["engine"](), segmenter=seg, revision=revision, **parts["engine"])
-    return engine, dataclasses.replace(classes["decode"](), **parts["decode"])
-
-
-def engine_fingerprint() -> str:
-    """Short hash of captioner/engine/*.py: which engine code a result came from (no commits yet)."""
-    import hashlib
-
-    h = hashlib.sha1()
-    for path in sorted((REPO / "captioner" / "engine").glob("*.py")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:10]
-
-
-def describe(engine, decode) -> dict:
-    return {"engine": {k: v for k, v in dataclasses.asdict(engine).items() if k != "segmenter"},
-            "segmenter": dataclasses.asdict(engine.segmenter), "decode": dataclasses.asdict(decode)}
-
-
-def machine() -> dict:
-    import ctranslate2
-    import faster_whisper
-
-    cpu = platform.processor()
-    try:
-        for line in open("/proc/cpuinfo"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "affinity": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None,
-            "python": platform.python_version(), "faster_whisper": faster_whisper.__version__,
-            "ctranslate2": ctranslate2.__version__, "platform": platform.platform(), "loadavg_start": os.getloadavg()}
 
 
 # -- the run ------------------------------------------------------------------
@@ -237,7 +128,7 @@ def main(argv=None) -> int:
                 {"overall": metrics.pooled(rnd, "live"), "files": {f.stem: m for f, m in rnd}} for rnd in per_round],
                 "files": {f.stem: m for f, m in live_files},
                 "events": {f.stem: _events(live["runs"][str(f.path)][0]) for f in files},
-                "jobs": {f.stem: [dataclasses.asdict(j) for j in live["runs"][str(f.path)][0].jobs] for f in files}},
+                "jobs": {f.stem: [runners.pass_fields(p) for p in live["runs"][str(f.path)][0].passes] for f in files}},
         }
         if off:
             model_res["offline"] = {"overall": off_overall, "peak_rss_mb": off["peak_rss_mb"], "load_s": off["load_s"],
@@ -345,17 +236,6 @@ def render(info, files, main_file, summary_rows, main_rows, file_rows, rt_rows, 
 def _events(run) -> list[dict]:
     return [{"t": round(t, 3), "id": e.id, "start_s": e.start / metrics.SR, "end_s": e.end / metrics.SR, "final": e.final,
              "text": e.text, "stable": e.stable, "revision": e.revision} for t, e in run.events]
-
-
-def strict_json(o):
-    """NaN -> null, tuples -> lists, recursively (strict JSON)."""
-    if isinstance(o, float) and math.isnan(o):
-        return None
-    if isinstance(o, dict):
-        return {str(k): strict_json(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)):
-        return [strict_json(v) for v in o]
-    return o
 
 
 def _json_default(o):

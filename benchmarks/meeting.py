@@ -1,7 +1,7 @@
 """Two channels at once: a conversation between the microphone ("You") and system audio ("Others").
 
-    .venv/bin/python benchmarks/meeting.py                      # tiny.en
-    .venv/bin/python benchmarks/meeting.py --models tiny.en base
+    .venv/bin/python -m benchmarks.meeting                      # tiny.en
+    .venv/bin/python -m benchmarks.meeting --models tiny.en base
 
 The conversation: the 24 clips of the evaluation set (benchmarks/evalset.py, both halves: real
 speech of 13 speakers with their own references) in a shuffled order, joined with natural pauses of
@@ -32,21 +32,18 @@ import argparse
 import datetime as dt
 import json
 import os
-import sys
 from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from benchmarks import dataset, evalset, modelpaths
+from benchmarks.engine_args import machine
+from benchmarks.metrics import pct, word_errors
+from benchmarks.runners import pad_audio, simulate_live
+from captioner.channels import MICROPHONE, SYSTEM, label_of
+from captioner.events import SAMPLE_RATE as SR
 
-from benchmarks import dataset, evalset, modelpaths  # noqa: E402
-from benchmarks.live_vs_offline import machine  # noqa: E402
-from benchmarks.metrics import pct, word_errors  # noqa: E402
-from benchmarks.runners import pad_audio, simulate_live  # noqa: E402
-from captioner.channels import MICROPHONE, SYSTEM, label_of  # noqa: E402
-from captioner.events import SAMPLE_RATE as SR  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 YOU, OTHERS = label_of(MICROPHONE), label_of(SYSTEM)  # "You", "Others": the channels' default labels name the turns
 ECHO_DELAY_S = 0.15

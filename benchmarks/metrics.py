@@ -168,10 +168,10 @@ def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
         "finals": len(finals),
         "interims": len(interims),
         "retractions": retractions,
-        "passes": len(run.jobs) if run.jobs else None,
-        "final_passes": sum(j.final for j in run.jobs) if run.jobs else None,
-        "passes_dropped": sum(bool(j.dropped) for j in run.jobs) if run.jobs else None,
-        "passes_over_1s": sum(j.compute_s > 1.0 for j in run.jobs) if run.jobs else None,
+        "passes": len(run.passes) if run.passes else None,
+        "final_passes": sum(p.job.final for p in run.passes) if run.passes else None,
+        "passes_dropped": sum(bool(p.result.dropped) for p in run.passes) if run.passes else None,
+        "passes_over_1s": sum(p.result.compute_s > 1.0 for p in run.passes) if run.passes else None,
         "empty_finals": retractions,
         "lost_shown": lost_shown,  # closed segments whose interim text was on screen but whose final came back empty
         "retracted_shown": retracted,  # interim text shown for a segment later dropped as too short

@@ -1,13 +1,13 @@
 """What each model costs live on this machine: pass times, live latency, compute, lag over a long run.
 
-    python benchmarks/model_costs.py [--models tiny.en base small.en large-v3-turbo distil-large-v3.5]
+    python -m benchmarks.model_costs [--models tiny.en base small.en large-v3-turbo distil-large-v3.5]
         [--interim tiny.en [--interim-threads 1] [--serial-interims]] [--margin S] [--realtime]
         [--sections passes live long] [--long-minutes 10]
 
 Models: tiny.en and base are real (benchmarks/modelpaths.py); small.en, large-v3-turbo and
-distil-large-v3.5 are stand-ins of their exact shape with random weights (benchmarks/standin.py):
+distil-large-v3.5 are stand-ins of their exact shape with random weights (benchmarks/standin_models.py):
 their text is garbage, their timing is real. A stand-in decodes exactly the transcriber's token
-budget on every pass, set to 16 + `standin.STANDIN_TOKENS_PER_S` tokens a second of audio (4/s:
+budget on every pass, set to 16 + `standin_models.STANDIN_TOKENS_PER_S` tokens a second of audio (4/s:
 the round-robin file's reference has 2.3 words/s, ~3 tokens/s, so this errs on the costly side);
 its passes are not checked (its text always looks wrong), so the full-window re-runs are counted
 on the real models only, and what one would cost is the full-window pass time.
@@ -41,16 +41,12 @@ from pathlib import Path
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-from benchmarks import dataset, metrics, modelpaths, runners, standin  # noqa: E402
-from benchmarks.live_vs_offline import machine  # noqa: E402
-from captioner.engine import pacing  # noqa: E402
-from captioner.engine.pipeline import EngineConfig  # noqa: E402
-from captioner.engine.transcriber import DecodeOptions, Transcriber  # noqa: E402
-from captioner.events import SAMPLE_RATE  # noqa: E402
+from benchmarks import dataset, metrics, modelpaths, runners, standin_models
+from benchmarks.engine_args import machine
+from captioner.engine import pacing
+from captioner.engine.pipeline import EngineConfig
+from captioner.engine.transcriber import DecodeOptions, Transcriber
+from captioner.events import SAMPLE_RATE
 
 RESULTS = Path(__file__).resolve().parent / "results"
 STRETCH_S = 120.0  # the long run's latency is reported per stretch of this much audio
@@ -59,8 +55,8 @@ STRETCH_S = 120.0  # the long run's latency is reported per stretch of this much
 def load(spec: str, options: DecodeOptions, threads: int, interim: str | None = None, interim_threads: int | None = None) -> Transcriber:
     """A Transcriber for a real model or a stand-in, with an optional interim model (on `interim_threads`, default
     `threads`)."""
-    if spec in standin.SHAPES:
-        tr = standin.load(spec, options, threads=threads)
+    if spec in standin_models.SHAPES:
+        tr = standin_models.load(spec, options, threads=threads)
     else:
         name, folder = modelpaths.resolve(spec)
         tr = Transcriber.load(str(folder), options, device="cpu", compute_type="int8", threads=threads, name=name)
@@ -79,8 +75,8 @@ def median_pass(tr: Transcriber, seconds: float, margin_s: float, repeat: int) -
 def live_figures(run, bench_file) -> dict:
     """The benchmark's live figures plus re-runs and the share of passes started while behind."""
     fig = metrics.live_figures(run, bench_file)
-    fig["reruns"] = sum(j.reruns for j in run.jobs)
-    fig["behind_share"] = sum(j.level > 0 for j in run.jobs) / len(run.jobs) if run.jobs else float("nan")
+    fig["reruns"] = sum(p.result.reruns for p in run.passes)
+    fig["behind_share"] = sum(p.level > 0 for p in run.passes) / len(run.passes) if run.passes else float("nan")
     fig["stalled"] = run.stalled
     return fig
 
@@ -125,7 +121,7 @@ def table(result_files: list[Path]) -> str:
                 long_cell = (f"{f(stretch[0]['p50'], 1)} / {f(stretch[0]['p90'], 1)} → {f(stretch[-1]['p50'], 1)} / {f(stretch[-1]['p90'], 1)} "
                              f"(by {stretch[-1]['from_s'] / 60:.0f} min); {long['figures']['finals']} finals, "
                              f"{f(long['figures']['rtf'])} s/s" + ("; stopped, not done" if long["figures"].get("stalled") else ""))
-            standin_mark = " (stand-in)" if model in standin.SHAPES else ""
+            standin_mark = " (stand-in)" if model in standin_models.SHAPES else ""
             rows.append(f"| {model}{standin_mark} | {run} | {res['load_before']:.1f}–{res['load_after']:.1f} "
                         f"| {' / '.join(f(v) for v in short.values()) or '—'} | {f(res.get('full', {}).get('5.0'))} "
                         f"| {f(live.get('final_p50'))} / {f(live.get('final_p90'))} | {f(live.get('first_p90'))} | {f(live.get('rtf'))} "
@@ -165,7 +161,7 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     info = {"started": started.isoformat(timespec="seconds"), "command": " ".join(sys.argv), "machine": machine(),
             "mkl_instructions": os.environ.get("MKL_ENABLE_INSTRUCTIONS", ""), "interim": args.interim, "margin_s": args.margin,
-            "standin_tokens_per_s": standin.STANDIN_TOKENS_PER_S, "threads": args.threads, "interim_threads": args.interim_threads,
+            "standin_tokens_per_s": standin_models.STANDIN_TOKENS_PER_S, "threads": args.threads, "interim_threads": args.interim_threads,
             "interim_worker": bool(args.interim) and not args.serial_interims, "realtime": args.realtime}
     print(json.dumps(info), flush=True)
     main_file = dataset.load_set("main", args.speech_dir)[0]
@@ -201,8 +197,8 @@ def main(argv=None) -> int:
             run = live(tr, audio)
             fig = live_figures(run, main_file)
             res["live"] = {k: v for k, v in fig.items() if not isinstance(v, list)}
-            res["live_passes"] = [{"start_s": j.start_s, "end_s": j.end_s, "final": j.final, "segment": j.segment_id,
-                                   "audio_s": j.audio_s, "compute_s": j.compute_s, "level": j.level} for j in run.jobs]
+            res["live_passes"] = [{"start_s": p.started_s, "end_s": p.done_s, "final": p.job.final, "segment": p.job.segment_id,
+                                   "audio_s": runners.audio_s(p), "compute_s": p.result.compute_s, "level": p.level} for p in run.passes]
             print(spec, "live", {k: res["live"].get(k) for k in ("final_p50", "final_p90", "first_p90", "rtf", "reruns",
                                                                  "behind_share", "wer", "stalled")}, flush=True)
         if "long" in args.sections:

@@ -20,17 +20,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-if __package__ in (None, ""):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks import dataset, modelpaths, workers  # noqa: E402
-from benchmarks.metrics import word_errors  # noqa: E402
-from benchmarks.runners import peak_rss_mb  # noqa: E402
+from benchmarks import dataset, modelpaths, workers
+from benchmarks.metrics import word_errors
+from benchmarks.runners import peak_rss_mb
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BLOCK = 480  # 30 ms: the recorder is fed as the engine is
@@ -119,13 +115,12 @@ def refine_hour(model_path: str, folder: str, threads: int) -> dict:
 
 
 def hour_main(args) -> int:
-    from benchmarks.hour import LEFT_OUT
     from benchmarks.longsession import looped_speech
     from captioner.audio.sources import decode_file
     from captioner.events import SAMPLE_RATE
 
     started = dt.datetime.now()
-    paths = [p for p in dataset.audio_files(args.speech_dir) if p.stem not in LEFT_OUT]
+    paths = dataset.loop_recordings(args.speech_dir)
     looped = looped_speech([decode_file(str(p)) for p in paths], args.hour * 60)
     audio_s = len(looped.audio) / SAMPLE_RATE
     out = args.out or RESULTS / f"refined-hour-{started:%Y%m%d-%H%M}"
@@ -158,7 +153,7 @@ def refine_standin(name: str, path: str, threads: int) -> dict:
     never ends its text and always fails the fallback checks, which a real one rarely does)."""
     import functools
 
-    from benchmarks.standin import STANDIN_TOKENS_PER_S, StandinWhisper, build
+    from benchmarks.standin_models import STANDIN_TOKENS_PER_S, StandinWhisper, build
     from captioner.audio.sources import decode_file
     from captioner.engine.refine import WINDOW_S, decode_audio_file
     from captioner.events import SAMPLE_RATE

@@ -17,29 +17,16 @@ import resource
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
+if TYPE_CHECKING:
+    from captioner.engine.replay import Pass  # the one record of a pass, the engine's tests and the benchmarks alike
+
 SR = SAMPLE_RATE
-
-
-@dataclass
-class JobRecord:
-    start_s: float  # simulated (or wall) time the pass started
-    end_s: float  # ... and when its result was handed back
-    final: bool
-    segment_id: int
-    audio_s: float  # length of the clip transcribed
-    compute_s: float
-    cpu_s: float = float("nan")  # process CPU time during the pass (all threads)
-    prompt_chars: int = 0
-    text: str = ""
-    dropped: tuple[str, ...] = ()  # output segments the engine's filters judged invented
-    reruns: int = 0  # decodes run again on the full window
-    level: int = 0  # the engine's pacing level when the pass started (0: keeping up)
-    pause: bool = False  # a pass made when speech paused (it may become the final)
 
 
 @dataclass
@@ -48,7 +35,7 @@ class LiveRun:
     duration_s: float  # the file's audio (padding excluded)
     fed_s: float  # audio fed, padding included
     events: list[tuple[float, CaptionEvent]] = field(default_factory=list)  # (emitted at, event)
-    jobs: list[JobRecord] = field(default_factory=list)
+    passes: list[Pass] = field(default_factory=list)  # simulated only: each pass as it ran, its clip's samples left out
     compute_s: float = 0.0
     cpu_s: float = float("nan")
     wall_s: float = 0.0
@@ -92,10 +79,29 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
     sim = replay(padded, CaptionEngine(config), transcribe, block=max(1, SR * block_ms // 1000), max_overrun_s=max_overrun_s)
     run = LiveRun("sim", duration, len(padded) / SR, compute_s=sim.compute_s, cpu_s=sim.cpu_s, wall_s=sim.wall_s, stalled=sim.stalled)
     run.events = [(e.at_s, e.event) for e in sim.emitted]
-    run.jobs = [JobRecord(p.started_s, p.done_s, p.job.final, p.job.segment_id, len(p.job.audio) / SR, p.result.compute_s,
-                          p.cpu_s, len(p.job.prompt or ""), p.result.text, p.result.dropped, p.result.reruns, p.level, p.job.pause)
-                for p in sim.passes]
+    run.passes = [without_audio(p) for p in sim.passes]
     return run
+
+
+NO_AUDIO = np.zeros(0, dtype=np.float32)
+
+
+def without_audio(p: Pass) -> Pass:
+    """The pass with its job's clip left out (a run's passes are kept and sent between processes); the clip's
+    place on the clock stays in `job.start` / `job.end`."""
+    return replace(p, job=replace(p.job, audio=NO_AUDIO))
+
+
+def audio_s(p: Pass) -> float:
+    """Length of the clip the pass transcribed (s)."""
+    return (p.job.end - p.job.start) / SR
+
+
+def pass_fields(p: Pass) -> dict:
+    """One pass as a flat record for a results file."""
+    return {"start_s": p.started_s, "end_s": p.done_s, "final": p.job.final, "segment_id": p.job.segment_id,
+            "audio_s": audio_s(p), "compute_s": p.result.compute_s, "cpu_s": p.cpu_s, "prompt_chars": len(p.job.prompt or ""),
+            "text": p.result.text, "dropped": p.result.dropped, "reruns": p.result.reruns, "level": p.level, "pause": p.job.pause}
 
 
 def realtime_live(transcriber, path: str, config, *, block_ms: int = 30, pad_s: float = 1.0,

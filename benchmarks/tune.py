@@ -1,7 +1,7 @@
 """Sweep engine settings on the simulated live clock and tabulate what each one moves.
 
-    python benchmarks/tune.py --model base --repeat 3
-    python benchmarks/tune.py --model base --variants baseline max-seg-8 max-seg-20 \
+    python -m benchmarks.tune --model base --repeat 3
+    python -m benchmarks.tune --model base --variants baseline max-seg-8 max-seg-20 \
         --files ../shared/speech/audio/whisper-timestamped_apollo11.mp3
 
 The model is loaded once; each variant gets its own Transcriber (same weights, its own decode
@@ -20,13 +20,11 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+from benchmarks import dataset, metrics, modelpaths, runners
+from benchmarks.engine_args import add_engine_args, configs_from_args, describe, engine_fingerprint, strict_json
+from benchmarks.report import f, pc
 
-from benchmarks import dataset, metrics, modelpaths, runners  # noqa: E402
-from benchmarks.live_vs_offline import add_engine_args, configs_from_args, describe, engine_fingerprint, strict_json  # noqa: E402
-from benchmarks.report import f, pc  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 VARIANTS: dict[str, dict] = {
     "baseline": {},

@@ -35,8 +35,9 @@ Scheduling rules:
   (`captioner.engine.revision`), after any waiting final and pause pass and
   before interims; a final the revising pass hears differently comes out
   again with the same id and `revision` 1. A revising pass that fails its
-  checks revises nothing, a final it gives no words keeps its own, and
-  while the engine is behind, revisions are given up (the finals stand).
+  checks revises nothing, a final it gives fewer than half of its words
+  keeps its own, and while the engine is far behind (finals only) revisions
+  wait, and are given up when the next finals would not fit with them.
 """
 
 from __future__ import annotations
@@ -50,7 +51,7 @@ from captioner.audio.buffer import AudioBuffer
 from captioner.engine import pacing
 from captioner.engine.endpoint import ends_utterance
 from captioner.engine.recognizer import Transcript, join_words
-from captioner.engine.revision import RevisionRule, due, replaces, share
+from captioner.engine.revision import RevisionRule, due, mean_probability, replaces, share
 from captioner.engine.segmenter import (
     SegmentClosed,
     SegmentDropped,
@@ -104,6 +105,7 @@ class _Final:
     speech_start: int
     speech_end: int
     text: str
+    probability: float  # mean of its words'
 
 
 @dataclass
@@ -195,8 +197,9 @@ class CaptionEngine:
         return self._interim_job()
 
     def _revision_job(self) -> Job | None:
-        """The revising pass due now over the oldest finals waiting for one, or None. Behind, finals that would
-        have been revised are left as they are."""
+        """The revising pass due now over the oldest finals waiting for one, or None. Far behind (finals only),
+        revisions wait; finals that no longer fit one revising pass with those after them are then left as they
+        are."""
         if not self.config.revise or self._closed:
             return None
         silent = self.clock - self._unrevised[-1].speech_end if self._unrevised else 0
@@ -204,9 +207,12 @@ class CaptionEngine:
                 finished=self.finished and self._open is None, rule=self.config.revision)
         if n == 0:
             return None
-        group = [self._unrevised.popleft() for _ in range(n)]
-        if self.level > pacing.NORMAL and not self.finished:
+        if self.level >= pacing.FINALS_ONLY and not self.finished:
+            if n < len(self._unrevised):
+                for _ in range(n):
+                    self._unrevised.popleft()  # given up
             return None
+        group = [self._unrevised.popleft() for _ in range(n)]
         job = Job(id=self._next_job, segment_id=group[0].id, final=False, start=group[0].start, end=group[-1].end,
                   audio=self.audio.get(group[0].start, group[-1].end), revises=tuple(f.id for f in group))
         self._next_job += 1
@@ -418,7 +424,7 @@ class CaptionEngine:
         if text:
             self._history = (self._history + " " + text).strip()[-2000:]
             if self.config.revise:
-                self._unrevised.append(_Final(seg.id, seg.start, seg.end, start, end, text))
+                self._unrevised.append(_Final(seg.id, seg.start, seg.end, start, end, text, mean_probability(words)))
         return CaptionEvent(seg.id, start, end, text, final=True, words=words, stable=len(text))
 
     def _revised(self, job: Job, result: Transcript) -> list[CaptionEvent]:
@@ -433,7 +439,8 @@ class CaptionEngine:
         for final, words in zip(group, share(on_clock, [(f.start, f.end) for f in group])):
             placed = _place_words(tuple(words), 0, final.speech_start, final.speech_end)
             text = join_words(placed)
-            if replaces(final.text, text):
+            surer = {"live_p": final.probability, "revised_p": mean_probability(placed)} if self.config.revision.surer else {}
+            if replaces(final.text, text, **surer):
                 out.append(CaptionEvent(final.id, final.speech_start, final.speech_end, text, final=True, words=placed,
                                         stable=len(text), revision=1))
         self.revised += len(out)

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from captioner.engine.filters import normalise
 from captioner.events import SAMPLE_RATE, Word
 
-__all__ = ["RevisionRule", "due", "replaces", "share"]
+__all__ = ["RevisionRule", "due", "mean_probability", "replaces", "share"]
 
 
 @dataclass(frozen=True)
 class RevisionRule:
     pause_s: float = 1.5  # silence after the latest waiting final's speech before its group is revised
     span_s: float = 24.0  # the most audio one revising pass covers, from its first segment's start (Whisper's window: 30 s)
+    surer: bool = False  # a final takes the revising pass's words only when the model was surer of them (mean word probability)
 
 
 def due(spans: Sequence[tuple[int, int]], silent: int, *, speaking: bool, finished: bool,
@@ -65,12 +66,17 @@ def share(words: Sequence[Word], spans: Sequence[tuple[int, int]]) -> list[list[
     return out
 
 
-def replaces(live: str, revised: str) -> bool:
+def replaces(live: str, revised: str, *, live_p: float = 0.0, revised_p: float = 1.0) -> bool:
     """Whether a final's text as the revising pass heard it replaces the text shown: it says something else, and
     keeps at least half of the final's words. Whisper sometimes passes over part of the speech in a long window;
-    a revision must never take away what the final had (a final given no words at all keeps its own, too)."""
+    a revision must never take away what the final had (a final given no words at all keeps its own, too).
+    `live_p`, `revised_p`: the mean probability of each one's words; the revision must not be less sure."""
     shown, heard = normalise(live).split(), normalise(revised).split()
-    return bool(heard) and heard != shown and 2 * len(heard) >= len(shown)
+    return bool(heard) and heard != shown and 2 * len(heard) >= len(shown) and revised_p >= live_p
+
+
+def mean_probability(words: Sequence[Word]) -> float:
+    return sum(w.probability for w in words) / len(words) if words else 0.0
 
 
 def _distance(at: int, span: tuple[int, int]) -> int:

@@ -8,10 +8,12 @@ import numpy as np
 import pytest
 
 from captioner.audio.sources import FileSource
+from captioner.engine import pacing
 from captioner.engine.checks import REPEATED_RUN
 from captioner.engine.filters import normalise
 from captioner.engine.pipeline import CaptionEngine, EngineConfig
 from captioner.engine.replay import replay
+from captioner.engine.revision import RevisionRule
 from captioner.engine.session import CaptionSession
 from captioner.engine.spoken_order import lane_engine
 from captioner.engine.transcriber import Transcriber
@@ -94,3 +96,16 @@ def test_the_session_files_hold_the_transcript_as_revised(three_sentences, tiny_
     assert session.engine.revisions == 1
     assert (tmp_path / "s.srt").read_text(encoding="utf-8") == format_srt(session.finals)
     assert (tmp_path / "s.txt").read_text(encoding="utf-8") == format_txt(session.finals)
+
+
+def test_far_behind_revisions_wait_and_finals_that_no_longer_fit_are_given_up(three_sentences, tiny_transcriber):
+    engine = CaptionEngine(EngineConfig(adapt=False, revision=RevisionRule(span_s=6.0)))
+    engine.level = pacing.FINALS_ONLY  # held there: final text only
+    run = replay(three_sentences, engine, tiny_transcriber.run)
+    finals = first_finals(run)
+    assert len(finals) == 3 and len(run.finals) == 3
+    revising = [p for p in run.passes if p.job.revises]
+    # each final waited while the engine was behind; the two that no longer fit one 6 s pass with the next were
+    # given up, and the last went once the audio had ended
+    assert [p.job.revises for p in revising] == [(finals[-1].event.id,)]
+    assert revising[0].started_s >= len(three_sentences) / SR

@@ -1,4 +1,4 @@
-from captioner.engine.revision import RevisionRule, due, replaces, share
+from captioner.engine.revision import RevisionRule, due, mean_probability, replaces, share
 from captioner.events import SAMPLE_RATE, Word
 
 S = SAMPLE_RATE
@@ -57,3 +57,10 @@ def test_a_final_takes_a_revision_that_says_something_else_and_keeps_its_words()
     assert not replaces("one two three four five six", "one two")  # the pass passed over most of it
     assert replaces("one two three four five six", "one two three")
     assert not replaces("Thank you.", "")
+
+
+def test_a_final_may_keep_its_words_when_the_model_was_surer_of_them():
+    assert replaces("lazy nog", "lazy dog", live_p=0.6, revised_p=0.8)
+    assert not replaces("lazy dog", "lazy nog", live_p=0.8, revised_p=0.6)
+    assert mean_probability([Word(" a", 0, 1, 0.5), Word(" b", 1, 2, 1.0)]) == 0.75
+    assert mean_probability([]) == 0.0
