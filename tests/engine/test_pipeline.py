@@ -13,7 +13,12 @@ from tests.speech import SR, quiet, read_wav, speak, vowel, wer
 
 def run(audio, transcriber, config=EngineConfig(), **kw):
     engine = CaptionEngine(config)
-    return replay(audio, engine, lambda job: transcriber.transcribe(job.audio, job.prompt), **kw)
+    return replay(audio, engine, lambda job: revising(transcriber, job) or transcriber.transcribe(job.audio, job.prompt), **kw)
+
+
+def revising(transcriber, job):
+    """The transcriber's revising pass when `job` is one (these tests decode the other passes their own way), else None."""
+    return transcriber.run(job) if job.revises else None
 
 
 def test_sentence_gives_interims_then_a_matching_final(sentence_wav, tiny_transcriber):
@@ -45,7 +50,8 @@ def test_without_interims_only_finals(sentence_wav, tiny_transcriber):
     audio = decode_file(str(sentence_wav))
     config = EngineConfig(interims=False, pause_pass_ms=10_000)
     result = run(audio, tiny_transcriber, config)
-    assert [e.event.final for e in result.emitted] == [True]
+    assert all(e.event.final for e in result.emitted) and len(result.finals) == 1  # a final, and at most its revision
+    assert [e.event.revision for e in result.emitted][:1] == [0]
     assert [job.final for job, _ in result.jobs if not job.revises] == [True]
     assert all(job.final or job.revises for job, _ in result.jobs)  # besides the final, at most its revising pass
 
@@ -54,7 +60,7 @@ def test_finals_never_wait_behind_interims(sentence_wav, tiny_transcriber):
     """A slow transcriber (real compute time on the clock) still yields every final, in order."""
     one = decode_file(str(sentence_wav))
     audio = np.concatenate([one, one, one])
-    slow = lambda job: _slowed(tiny_transcriber.transcribe(job.audio), 3.0)  # noqa: E731
+    slow = lambda job: _slowed(revising(tiny_transcriber, job) or tiny_transcriber.transcribe(job.audio), 3.0)  # noqa: E731
     engine = CaptionEngine(EngineConfig())
     result = replay(audio, engine, slow)
     finals = result.finals
@@ -139,7 +145,7 @@ def test_speech_cut_at_the_length_limit_gets_finals_for_both_parts(two_phrases, 
     def transcribe(job):
         passes.append(job)
         assert len(passes) < 40, "the engine keeps re-running passes"
-        return tiny_transcriber.transcribe(job.audio)
+        return revising(tiny_transcriber, job) or tiny_transcriber.transcribe(job.audio)
 
     result = replay(audio, engine, transcribe, compute_advances_clock=False)
     assert engine.done and engine.pending_finals == 0
@@ -255,7 +261,7 @@ def test_falling_behind_thins_out_interims_and_keeps_every_final(sentence_wav, t
         from dataclasses import replace
 
         seen.append(engine.degraded)
-        return replace(tiny_transcriber.transcribe(job.audio), compute_s=4.0)
+        return replace(revising(tiny_transcriber, job) or tiny_transcriber.transcribe(job.audio), compute_s=4.0)
 
     result = replay(audio, engine, slow)
     assert len(result.finals) == 4 and all(wer(SENTENCE, f.text) <= 0.2 for f in result.finals)
@@ -281,7 +287,8 @@ def test_a_long_utterance_closing_is_not_counted_as_lag(tmp_path, tiny_transcrib
         finals += [e for e in engine.feed(audio[at : at + block]) if e.final and e.text]
         if running is not None and n >= running[1]:
             job = running[0]
-            finals += [e for e in engine.complete(job, tiny_transcriber.transcribe(job.audio, job.prompt)) if e.final and e.text]
+            result = revising(tiny_transcriber, job) or tiny_transcriber.transcribe(job.audio, job.prompt)
+            finals += [e for e in engine.complete(job, result) if e.final and e.text]
             running = None
         if running is None and (job := engine.next_job()) is not None:
             running = (job, n + pass_blocks)
@@ -396,6 +403,8 @@ def test_with_an_interim_worker_drafts_run_beside_long_final_passes(sentence_wav
     audio = np.concatenate([one] * 3)
 
     def transcribe(job):  # the final model's passes take 3 s of the clock, the drafts 0.2 s
+        if job.revises:
+            return replace(tiny_transcriber.run(job), compute_s=3.0)
         if job.final or job.pause:
             return replace(tiny_transcriber.transcribe(job.audio, checked=True), compute_s=3.0)
         return replace(tiny_transcriber.transcribe(job.audio), compute_s=0.2, draft=True)
@@ -434,6 +443,8 @@ def test_far_behind_an_interim_worker_still_shows_each_segments_first_words(sent
     audio = np.concatenate([one] * 4)
 
     def transcribe(job):  # each final-model pass takes 8 s of the clock: the engine falls far behind
+        if job.revises:
+            return replace(tiny_transcriber.run(job), compute_s=8.0)
         if job.final or job.pause:
             return replace(tiny_transcriber.transcribe(job.audio, checked=True), compute_s=8.0)
         return replace(tiny_transcriber.transcribe(job.audio), compute_s=0.2, draft=True)
