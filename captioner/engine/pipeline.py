@@ -34,7 +34,8 @@ Scheduling rules:
   one clip on the full window once the speaker pauses
   (`captioner.engine.revision`), after any waiting final and pause pass and
   before interims; a final the revising pass hears differently comes out
-  again with the same id and `revision` 1. A revising pass that fails its
+  again with the same id and `revision` 1 (when the model was at least as
+  sure of its words: `RevisionRule.surer`). A revising pass that fails its
   checks revises nothing, a final it gives fewer than half of its words
   keeps its own, and while the engine is far behind (finals only) revisions
   wait, and are given up when the next finals would not fit with them.

@@ -28,7 +28,8 @@ __all__ = ["RevisionRule", "due", "mean_probability", "replaces", "share"]
 class RevisionRule:
     pause_s: float = 1.5  # silence after the latest waiting final's speech before its group is revised
     span_s: float = 24.0  # the most audio one revising pass covers, from its first segment's start (Whisper's window: 30 s)
-    surer: bool = False  # a final takes the revising pass's words only when the model was surer of them (mean word probability)
+    surer: bool = True  # a final takes the revising pass's words only when the model was at least as sure of them (mean
+    # word probability): a pass that heard a final worse, in a window of other speech, leaves it be
 
 
 def due(spans: Sequence[tuple[int, int]], silent: int, *, speaking: bool, finished: bool,

@@ -13,7 +13,7 @@ from captioner.engine.checks import REPEATED_RUN
 from captioner.engine.filters import normalise
 from captioner.engine.pipeline import CaptionEngine, EngineConfig
 from captioner.engine.replay import replay
-from captioner.engine.revision import RevisionRule
+from captioner.engine.revision import RevisionRule, mean_probability
 from captioner.engine.session import CaptionSession
 from captioner.engine.spoken_order import lane_engine
 from captioner.engine.transcriber import Transcriber
@@ -51,13 +51,20 @@ def test_finals_said_close_together_are_revised_in_one_pass_once_the_speaker_pau
     # every final was out first, and the pass waited for the pause after the last one
     assert revision.started_s >= max(e.at_s for e in finals)
     assert revision.started_s >= finals[-1].event.end / SR + EngineConfig().revision.pause_s  # silent since the last speech
-    # the transcript now reads as that pass heard it, one final per segment, each in its own segment's time
+    # one final per segment, in place: each as that pass heard it (its run of the pass's words, heard at least as
+    # surely), or as first shown; every word in its own segment's time
     assert [e.id for e in run.finals] == [e.event.id for e in finals]
-    assert normalise(" ".join(e.text for e in run.finals)) == normalise(revision.result.text)
+    heard = [normalise(w.text) for w in revision.result.words]
+    shown = {e.event.id: e.event for e in finals}
     for event in run.finals:
         assert all(event.start <= w.start <= w.end <= event.end for w in event.words)
-    revised = [e.event for e in run.emitted if e.event.revision]
-    assert all(e.final and e.revision == 1 for e in revised)
+        if event.revision:
+            assert event.final and event.revision == 1
+            words = [normalise(w.text) for w in event.words]
+            assert any(heard[k:k + len(words)] == words for k in range(len(heard)))
+            assert mean_probability(event.words) >= mean_probability(shown[event.id].words)
+        else:
+            assert event == shown[event.id]
 
 
 def test_a_revising_pass_that_fails_its_checks_changes_no_final(three_sentences, tiny_transcriber):
