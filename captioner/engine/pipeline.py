@@ -37,8 +37,9 @@ Scheduling rules:
   again with the same id and `revision` 1 (when the model was at least as
   sure of its words: `RevisionRule.surer`). A revising pass that fails its
   checks revises nothing, a final it gives fewer than half of its words
-  keeps its own, and while the engine is far behind (finals only) revisions
-  wait, and are given up when the next finals would not fit with them.
+  keeps its own, and while the engine is behind (interims thinned out or
+  stopped) revisions wait, and are given up when the next finals would not
+  fit with them.
 """
 
 from __future__ import annotations
@@ -198,9 +199,9 @@ class CaptionEngine:
         return self._interim_job()
 
     def _revision_job(self) -> Job | None:
-        """The revising pass due now over the oldest finals waiting for one, or None. Far behind (finals only),
-        revisions wait; finals that no longer fit one revising pass with those after them are then left as they
-        are."""
+        """The revising pass due now over the oldest finals waiting for one, or None. Behind (interims thinned out
+        or stopped), revisions wait: they are the least urgent work; finals that no longer fit one revising pass with
+        those after them are then left as they are."""
         if not self.config.revise or self._closed:
             return None
         silent = self.clock - self._unrevised[-1].speech_end if self._unrevised else 0
@@ -208,7 +209,7 @@ class CaptionEngine:
                 finished=self.finished and self._open is None, rule=self.config.revision)
         if n == 0:
             return None
-        if self.level >= pacing.FINALS_ONLY and not self.finished:
+        if self.level > pacing.NORMAL and not self.finished:
             if n < len(self._unrevised):
                 for _ in range(n):
                     self._unrevised.popleft()  # given up

@@ -105,9 +105,9 @@ def test_the_session_files_hold_the_transcript_as_revised(three_sentences, tiny_
     assert (tmp_path / "s.txt").read_text(encoding="utf-8") == format_txt(session.finals)
 
 
-def test_far_behind_revisions_wait_and_finals_that_no_longer_fit_are_given_up(three_sentences, tiny_transcriber):
+def test_behind_revisions_wait_and_finals_that_no_longer_fit_are_given_up(three_sentences, tiny_transcriber):
     engine = CaptionEngine(EngineConfig(adapt=False, revision=RevisionRule(span_s=6.0)))
-    engine.level = pacing.FINALS_ONLY  # held there: final text only
+    engine.level = pacing.SPARSE  # held there: behind, interims thinned out
     run = replay(three_sentences, engine, tiny_transcriber.run)
     finals = first_finals(run)
     assert len(finals) == 3 and len(run.finals) == 3
