@@ -6,6 +6,7 @@ Times are on the audio clock: samples since the session started, at
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 SAMPLE_RATE = 16_000
@@ -50,6 +51,11 @@ class CaptionEvent:
     @property
     def end_s(self) -> float:
         return self.end / SAMPLE_RATE
+
+
+def replaced_final(finals: Sequence[CaptionEvent], revision: CaptionEvent) -> int | None:
+    """Where the final that `revision` replaces (same id and channel) stands among `finals`; None if it is not there."""
+    return next((n for n, f in enumerate(finals) if f.id == revision.id and f.channel == revision.channel), None)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSource, AudioSourceError
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.recognizer import Recognizer, Transcript
-from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus
+from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, replaced_final
 
 log = logging.getLogger(__name__)
 
@@ -275,7 +275,9 @@ class CaptionSession(SessionBase):
     def _emit(self, events: list[CaptionEvent]) -> None:
         for event in events:
             if event.final and event.text and event.revision:
-                self.finals = [event if f.id == event.id else f for f in self.finals]
+                at = replaced_final(self.finals, event)
+                if at is not None:
+                    self.finals[at] = event
             elif event.final and event.text:
                 self.finals.append(event)
                 self.final_delays_s.append((self.engine.clock - event.end) / SAMPLE_RATE)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from captioner.channels import DEFAULT_LABELS, label_of
-from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.events import SAMPLE_RATE, CaptionEvent, replaced_final
 
 UpdateKind = Literal["final", "interim", "retract", "revise", "ignored"]
 
@@ -61,7 +61,7 @@ class CaptionMerger:
         return self._update("interim", event)
 
     def _revise(self, event: CaptionEvent) -> MergeUpdate:
-        at = next((n for n, f in enumerate(self._finals) if f.id == event.id and f.channel == event.channel), None)
+        at = replaced_final(self._finals, event)
         if at is None:
             return self._update("ignored", event)
         self._finals[at] = event

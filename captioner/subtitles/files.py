@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from captioner import files
-from captioner.events import CaptionEvent
+from captioner.events import CaptionEvent, replaced_final
 from captioner.subtitles.cues import in_start_order
 from captioner.subtitles.errors import SUBTITLES, SubtitleFileError, exists_error, file_error, folder_error, lost_error
 
@@ -217,7 +217,7 @@ class LiveWriter(ABC):
         self.close()
 
     def _revise(self, event: CaptionEvent) -> None:
-        at = next((n for n, f in enumerate(self._finals) if f.id == event.id and f.channel == event.channel), None)
+        at = replaced_final(self._finals, event)
         if at is None:
             self._finals.append(event)
         else:
