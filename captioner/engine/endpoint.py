@@ -8,8 +8,9 @@ voice and a finished clause end in ".", "?" or "!", a trailing-off one in "..." 
 also puts a full stop after a phrase cut short ("The meeting will start at." for "... start at |
 nine"), so a sentence that ends on a word that cannot end one (an article, a preposition, a
 conjunction, a possessive) is taken as open. The segmenter also waits for the pass itself: a
-pause whose words are not known yet ends the segment only after the longer wait, which costs no
-delay when the pass that may become the final takes longer than that anyway (the big models).
+pause whose words are not known yet ends the segment only after the longer wait. When the pass
+comes back after the speaker went on, and its words end a sentence, the segment still ends at that
+pause if it lasted the short hang-over: the cut is the one the words would have made in time.
 """
 
 from __future__ import annotations

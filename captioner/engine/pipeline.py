@@ -69,7 +69,8 @@ from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 class EngineConfig:
     segmenter: SegmenterConfig = SegmenterConfig()
     interims: bool = True
-    first_interim_s: float = 0.75  # speech before the first interim pass (shorter ones mostly come back empty)
+    first_interim_s: float = 0.75  # speech before the first interim pass (shorter ones mostly come back empty); while
+    # the passes come back empty, the next one after half of it
     interim_interval_s: float = 1.0  # new audio before another interim pass
     pause_pass_ms: int = 150  # silence after which a pass that may become the final runs
     prompt_chars: int = 0  # previous final text given to the decoder as context (0: none)
@@ -245,9 +246,11 @@ class CaptionEngine:
             return None  # speech may be pausing: keep the transcriber free for the pause pass
         if seg.passed_to == 0:
             due = position - seg.speech_start >= self.config.first_interim_s * SAMPLE_RATE
+        elif not seg.last_words and (self.level == pacing.NORMAL or first_words):
+            # the passes so far heard no words (the speech had barely begun): try again soon, not a full interval later
+            due = position - seg.passed_to >= self.config.first_interim_s / 2 * SAMPLE_RATE
         else:
-            interval = self.config.interim_interval_s if first_words else self.interim_interval_s
-            due = position - seg.passed_to >= interval * SAMPLE_RATE
+            due = position - seg.passed_to >= self.interim_interval_s * SAMPLE_RATE
         return self._start(seg, final=False, end=position) if due else None
 
     def complete(self, job: Job, result: Transcript) -> list[CaptionEvent]:
@@ -280,6 +283,10 @@ class CaptionEngine:
             seg.best = (job.end, result)
         if seg.end is not None:
             return self._finalise_covered()
+        if job.pause and not result.problem and self._ends_sentence(result):
+            ended = self._segment_events(self.segmenter.gate.end_at_pause(job.end))
+            if ended:
+                return ended  # the pause ended the segment; the speech since is the next one's
         self._set_end_rule()
         return [self._interim(seg, job, result)]
 
@@ -343,8 +350,10 @@ class CaptionEngine:
         """Tell the segmenter how far the open segment's words are known to end a sentence.
 
         The pause pass's text decides: a short silence ends the segment after a finished sentence,
-        a longer one after an open phrase. While the engine is too far behind to run pause passes
-        there are no words to go by, and silence alone decides, as it always did.
+        a longer one after an open phrase. A pause pass that comes back after the speaker went on still
+        ends the segment at its pause when that pause lasted the short hang-over (`SpeechGate.end_at_pause`).
+        While the engine is too far behind to run pause passes there are no words to go by, and silence
+        alone decides, as it always did.
         """
         gate = self.segmenter.gate
         seg = self._open
@@ -354,7 +363,10 @@ class CaptionEngine:
             gate.sentence_end = -1
         else:
             end, result = seg.best
-            gate.sentence_end = end if ends_utterance(result.text) else -1
+            gate.sentence_end = end if self._ends_sentence(result) else -1
+
+    def _ends_sentence(self, result: Transcript) -> bool:
+        return self.level < pacing.FINALS_ONLY and ends_utterance(result.text)
 
     def _segment_events(self, events) -> list[CaptionEvent]:
         out: list[CaptionEvent] = []

@@ -210,6 +210,44 @@ class SpeechGate:
             return self._cut_at_quietest()
         return []
 
+    def end_at_pause(self, position: int) -> list[SegmentEvent]:
+        """Close the open segment at the pause that ends at or goes on past `position` (the frame before it is
+        silent), known only now to end a sentence.
+
+        The words up to a pause may be known only after the speaker went on (the pass over them took longer
+        than the pause). When that pause lasted the short hang-over, the segment would have ended there had the
+        words been known in time: it ends there now, and the speech after the pause becomes a new open segment,
+        as the segmenter would have opened it. No events when the open segment has no such pause at `position`
+        (still silent there, or the pause was shorter than `hangover_ms`).
+        """
+        cfg = self.config
+        seg = self._open
+        if seg is None:
+            return []
+        k = (position - seg.start) // self._frame - 1
+        if not 0 <= k < len(seg.voiced) or seg.voiced[k]:
+            return []
+        before = next((i for i in range(k - 1, -1, -1) if seg.voiced[i]), None)
+        after = next((i for i in range(k + 1, len(seg.voiced)) if seg.voiced[i]), None)
+        if before is None or after is None or after - before - 1 < cfg.frames(cfg.hangover_ms):
+            return []
+        first = OpenSegment(seg.id, seg.start, seg.speech_start, seg.start + (before + 1) * self._frame,
+                            seg.voiced[: before + 1], seg.energy[: before + 1])
+        if first.voiced_frames * cfg.frame_ms < cfg.min_speech_ms:
+            return []  # a blip before the pause: the segment's speech starts after it
+        silent_run = self._silent_run
+        end = first.speech_end + min(after - before - 1, cfg.frames(cfg.tail_ms)) * self._frame
+        self._open = first
+        events = self._close(end, "silence")
+        speech_start = seg.start + after * self._frame
+        start = max(end, speech_start - cfg.frames(cfg.preroll_ms) * self._frame)
+        k0 = (start - seg.start) // self._frame
+        self._open = OpenSegment(self._next_id, start, speech_start, seg.speech_end, seg.voiced[k0:], seg.energy[k0:])
+        self._next_id += 1
+        self._silent_run = silent_run
+        events.append(SegmentOpened(self._open.id, start, speech_start))
+        return events
+
     def _cut_at_quietest(self) -> list[SegmentEvent]:
         """Close the long open segment at its quietest recent frame; speech goes on after it."""
         seg = self._open

@@ -341,6 +341,36 @@ def test_a_finished_sentence_still_ends_after_the_short_hangover(tmp_path, tiny_
     assert wer(FIRST, result.finals[0].text) <= 0.25 and wer(SECOND, result.finals[1].text) <= 0.25
 
 
+def test_a_sentence_known_to_end_only_after_the_speaker_went_on_still_ends_at_its_pause(tmp_path, tiny_transcriber):
+    """On a machine where a pass takes longer than the pause, the pass over the first sentence comes back while the
+    second is being said; its words end a sentence and the pause lasted the short hang-over, so the first sentence is
+    a final of its own, out as soon as that pass is, and the second its own segment."""
+    import dataclasses
+
+    first, second = (_trimmed(read_wav(speak(text, tmp_path / f"{i}.wav", lead_s=0, trail_s=0))) for i, text in enumerate((FIRST, SECOND)))
+    audio = np.concatenate([quiet(0.5, seed=1), first, quiet(PAUSE_S, seed=2), second, quiet(1.5, seed=3)])
+    slow_s = 1.2  # each pass takes longer than the pause after the first sentence
+
+    def slow(job):
+        return dataclasses.replace(tiny_transcriber.run(job), compute_s=slow_s)
+
+    from captioner.engine.endpoint import ends_utterance
+
+    config = EngineConfig(interims=False, revise=False)
+    result = replay(audio, CaptionEngine(config), slow)
+    pause_start, speech_again = 0.5 * SR + len(first), 0.5 * SR + len(first) + PAUSE_S * SR
+    in_pause = [r.text for job, r in result.jobs if job.pause and pause_start < job.end < speech_again]
+    assert in_pause, "a pass over the first sentence started in the pause"
+    if not ends_utterance(in_pause[0]):
+        pytest.skip(f"the model did not write the first sentence as finished here: {in_pause[0]!r}")
+    # it came back only after the second sentence had begun (the pause is shorter than a pass) ...
+    assert speech_again < pause_start + 0.15 * SR + slow_s * SR
+    # ... and still ended the first segment at the pause
+    assert len(result.finals) == 2, [f.text for f in result.finals]
+    assert wer(FIRST, result.finals[0].text) <= 0.25 and wer(SECOND, result.finals[1].text) <= 0.25
+    assert result.finals[0].end < speech_again <= result.finals[1].start + 0.3 * SR  # the second's pre-roll
+
+
 def run_passes(audio, transcriber, config=EngineConfig(), **kw):
     """The engine with the transcriber as the app runs it: passes that may become finals searched and checked."""
     return replay(audio, CaptionEngine(config), transcriber.run, **kw)
@@ -391,6 +421,30 @@ def test_ten_minutes_of_noise_with_a_vocabulary_give_no_words(tiny_model):
     result = run_passes(audio, transcriber, EngineConfig(interims=False), compute_advances_clock=False)
     assert any(job.final or job.pause for job, _ in result.jobs), "the model heard some of the noise"
     assert [w for f in result.finals for w in f.text.split()] == []
+
+
+def test_after_a_first_pass_that_heard_no_words_the_next_comes_soon(sentence_wav, tiny_transcriber):
+    """A segment's first interim pass, on the speech's first 0.75 s, can come back empty (the speech had barely begun);
+    the next one then runs after half of that, not a whole interim interval later."""
+    from dataclasses import replace
+
+    config = EngineConfig(revise=False)
+    heard = []
+
+    def transcribe(job):
+        result = tiny_transcriber.transcribe(job.audio, checked=job.final or job.pause)
+        if not (job.final or job.pause) and not heard:  # the first pass hears nothing
+            result = replace(result, text="", words=())
+        heard.append(job)
+        return result
+
+    result = replay(decode_file(str(sentence_wav)), CaptionEngine(config), transcribe, compute_advances_clock=False)
+    interims = [job for job, _ in result.jobs if not (job.final or job.pause)]
+    assert len(interims) >= 3
+    first, second, third = (job.end / SR for job in interims[:3])
+    block_s = 480 / SR
+    assert second - first <= config.first_interim_s / 2 + block_s
+    assert third - second >= config.interim_interval_s  # words shown: the usual interval again
 
 
 def test_with_an_interim_worker_drafts_run_beside_long_final_passes(sentence_wav, tiny_transcriber):

@@ -168,3 +168,35 @@ def test_words_that_end_a_sentence_only_count_for_the_speech_they_heard():
 def test_phrase_hangover_is_at_least_the_hangover():
     with pytest.raises(ValueError):
         SegmenterConfig(hangover_ms=450, phrase_hangover_ms=300)
+
+
+def test_a_pause_known_late_to_end_a_sentence_ends_the_segment_there():
+    # 10 voiced frames, a 240 ms pause (longer than the 150 ms hang-over), speech again: no words yet, so one segment
+    gate = SpeechGate(PHRASE_CFG)
+    gate.sentence_end = -1
+    events = [e for v in frames("." * 5 + "x" * 10 + "." * 8 + "x" * 6) for e in gate.push(bool(v), 0.1 if v else 0.001)]
+    assert [type(e) for e in events] == [SegmentOpened]
+    first_id = events[0].id
+    pause_pass_end = 18 * FRAME  # a pass started 90 ms into the pause; its words end a sentence
+    ended = gate.end_at_pause(pause_pass_end)
+    closed, opened = ended
+    assert isinstance(closed, SegmentClosed) and closed.id == first_id and closed.reason == "silence"
+    assert closed.speech_end == 15 * FRAME and closed.end == 17 * FRAME  # 60 ms of the pause kept, as a close in time keeps
+    assert isinstance(opened, SegmentOpened) and opened.id > first_id
+    assert opened.speech_start == 23 * FRAME and opened.start == 20 * FRAME  # with its 90 ms pre-roll
+    assert gate.open_segment.speech_end == 29 * FRAME
+    # the new segment goes on and ends as any other
+    after = [e for v in frames("." * 10) for e in gate.push(bool(v), 0.001)]
+    assert [type(e) for e in after] == [SegmentClosed] and after[0].id == opened.id
+
+
+def test_a_pause_shorter_than_the_hangover_or_still_going_on_is_not_cut_late():
+    gate = SpeechGate(PHRASE_CFG)
+    for v in frames("." * 5 + "x" * 10 + "." * 4 + "x" * 6):  # a 120 ms pause: too short to end a segment
+        gate.push(bool(v), 0.1 if v else 0.001)
+    assert gate.end_at_pause(17 * FRAME) == []
+    assert gate.end_at_pause(12 * FRAME) == []  # not a pause at all
+    for v in frames("." * 3):  # a pause still going on: the hang-over will end it
+        gate.push(bool(v), 0.001)
+    assert gate.end_at_pause(gate.position) == []
+    assert gate.open_segment is not None
