@@ -7,7 +7,8 @@ as the settings do for the model catalogue, loads none of the ML stack):
   `Channel`, `meeting_channels`, `CaptionSink`
 - the engine and its configuration: `CaptionEngine`, `EngineConfig`, `Job`, `RevisionRule` (when finals are
   decoded again together)
-- recognizers: the `Recognizer` protocol and its `Transcript`; `Transcriber` (faster-whisper), `DecodeOptions`
+- recognizers: the `Recognizer` protocol and its `Transcript`; `RECOGNIZERS` (which model folders each one reads)
+  and `load_recognizer`; `Transcriber` (faster-whisper), `DecodeOptions`
 - models: `ModelRequest`, `DEFAULT_MODEL`, `default_model`, `model_label`, `is_cached`, `resolve_model`,
   `load_transcriber`, `DownloadProgress`, `ModelError` (its kinds in `engine.model_errors`),
   `choose_device`, `cpu_threads`
@@ -33,6 +34,8 @@ _WHERE = {
     "RevisionRule": "revision",
     "Recognizer": "recognizer",
     "Transcript": "recognizer",
+    "RECOGNIZERS": "recognizers",
+    "load_recognizer": "recognizers",
     "Transcriber": "transcriber",
     "DecodeOptions": "transcriber",
     "ModelRequest": "catalogue",
@@ -54,6 +57,7 @@ _WHERE = {
 }
 
 __all__ = [
+    "RECOGNIZERS",
     "CaptionEngine",
     "CaptionSession",
     "CaptionSink",
@@ -76,6 +80,7 @@ __all__ = [
     "default_model",
     "find_session",
     "is_cached",
+    "load_recognizer",
     "load_transcriber",
     "meeting_channels",
     "model_label",
@@ -109,6 +114,7 @@ if TYPE_CHECKING:
     from captioner.engine.models import DownloadProgress, load_transcriber, resolve_model
     from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
     from captioner.engine.recognizer import Recognizer, Transcript
+    from captioner.engine.recognizers import RECOGNIZERS, load_recognizer
     from captioner.engine.refine import decode_audio_file, find_session, refine_session
     from captioner.engine.replay import replay, replay_meeting
     from captioner.engine.session import CaptionSession, CaptionSink

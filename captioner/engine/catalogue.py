@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from captioner.engine.model_errors import ModelNotFound
+from captioner.engine.recognizers import recognizer_for
 from captioner.engine.upstream import faster_whisper_repos
 
 DEFAULT_MODEL = "distil-large-v3.5"
@@ -101,7 +102,8 @@ def model_label(spec: str) -> str:
 
 
 def is_model_folder(folder: Path) -> bool:
-    return (folder / "model.bin").is_file()
+    """Whether a recognizer the app has reads the model in `folder` (`engine.recognizers`)."""
+    return recognizer_for(folder) is not None
 
 
 def cached_snapshot(repo: str, cache_dir: str | None = None) -> Path | None:

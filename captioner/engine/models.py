@@ -52,6 +52,7 @@ from captioner.engine.model_errors import (
     OutOfMemory,
     is_cuda_library_error,
 )
+from captioner.engine.recognizers import load_recognizer
 from captioner.engine.upstream import abort_xet_transfers
 
 __all__ = [
@@ -95,14 +96,13 @@ def load_transcriber(
     cancel: threading.Event | None = None,
     phase: PhaseCallback | None = None,
 ):
-    """Find (downloading if needed) and load the model `request` names; return a Transcriber.
+    """Find (downloading if needed) and load the model `request` names with the recognizer that reads it
+    (`engine.recognizers`: faster-whisper's `Transcriber` for CTranslate2 models).
 
     `phase` hears "checking", then "downloading" (only if a download starts) and "loading";
     `progress` and `cancel` work as for `resolve_model`. Raises a ModelError subclass for
     every failure a user can act on (DownloadCancelled once `cancel` is set).
     """
-    from captioner.engine.transcriber import DecodeOptions, Transcriber
-
     report = phase or (lambda _phase: None)
     downloading = False
 
@@ -118,11 +118,8 @@ def load_transcriber(
     path = resolve_model(request.spec, progress=on_progress, cancel=cancel)
     _raise_if_cancelled(cancel, request.spec)
     report("loading")
-    options = DecodeOptions(language=request.decode_language, beam_size=request.beam_size)
     try:
-        transcriber = Transcriber.load(
-            str(path), options, device=request.compute_device, compute_type=request.compute_type, name=request.label
-        )
+        transcriber = load_recognizer(path, request)
     except ModelError:
         raise
     except ValueError as error:  # CTranslate2 refuses the compute type

@@ -31,6 +31,7 @@ import math
 import threading
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 from faster_whisper import WhisperModel
@@ -332,6 +333,14 @@ class Transcriber:
 
     def _tokens(self, text: str) -> list[int]:
         return self.model.hf_tokenizer.encode(" " + text.strip(), add_special_tokens=False).ids
+
+
+def load(folder: Path, request) -> Transcriber:
+    """The model in `folder` as `request` (a `catalogue.ModelRequest`) asks for it: the recognizer registry's entry
+    point (`engine.recognizers`)."""
+    options = DecodeOptions(language=request.decode_language, beam_size=request.beam_size)
+    return Transcriber.load(str(folder), options, device=request.compute_device, compute_type=request.compute_type,
+                            name=request.label)
 
 
 def _encoder_layers(model_path: str) -> int | None:

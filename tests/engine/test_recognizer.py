@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 
 import numpy as np
+import pytest
 
 from captioner.engine.pipeline import Job
 from captioner.engine.recognizer import PassJob, Recognizer
@@ -29,3 +30,19 @@ def test_an_engine_job_is_what_a_recognizer_reads() -> None:
     for name in _members(PassJob):
         assert hasattr(job, name), name
 
+
+
+def test_a_model_folder_is_loaded_by_the_recognizer_that_reads_it(tiny_model, tmp_path) -> None:
+    from captioner.engine.catalogue import ModelRequest, is_model_folder
+    from captioner.engine.recognizers import RECOGNIZERS, load_recognizer, recognizer_for
+    from captioner.engine.transcriber import Transcriber
+
+    assert recognizer_for(tiny_model).module == "captioner.engine.transcriber"
+    recognizer = load_recognizer(tiny_model, ModelRequest(str(tiny_model), compute_device="cpu", compute_type="int8"))
+    assert isinstance(recognizer, Transcriber) and recognizer.device == "cpu" and recognizer.compute_type == "int8"
+    # a folder no recognizer reads is no model folder, and loading it says so
+    (tmp_path / "notes.txt").write_text("not a model", encoding="utf-8")
+    assert recognizer_for(tmp_path) is None and not is_model_folder(tmp_path)
+    with pytest.raises(ValueError, match="no recognizer reads"):
+        load_recognizer(tmp_path, ModelRequest(str(tmp_path)))
+    assert len({entry.marker for entry in RECOGNIZERS}) == len(RECOGNIZERS)  # each folder kind is one recognizer's

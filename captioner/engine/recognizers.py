@@ -1,0 +1,45 @@
+"""The speech recognizers the app can run, one line each.
+
+A model folder belongs to the first recognizer whose marker file it holds; that recognizer's module
+loads it with `load(folder, request)` and returns a `captioner.engine.recognizer.Recognizer`. Adding a
+recognizer is one module with that function plus one line in `RECOGNIZERS`. Nothing here imports the
+ML stack: the settings and the model catalogue ask which folders hold a model before any is loaded.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from captioner.engine.recognizer import Recognizer
+
+__all__ = ["RECOGNIZERS", "RecognizerEntry", "load_recognizer", "recognizer_for"]
+
+
+@dataclass(frozen=True)
+class RecognizerEntry:
+    name: str  # for people
+    marker: str  # a file every model folder of this recognizer holds
+    module: str  # the module whose `load(folder: Path, request: ModelRequest) -> Recognizer` loads one
+
+
+RECOGNIZERS: tuple[RecognizerEntry, ...] = (
+    RecognizerEntry("faster-whisper (CTranslate2)", "model.bin", "captioner.engine.transcriber"),
+)
+
+
+def recognizer_for(folder: Path) -> RecognizerEntry | None:
+    """The recognizer that reads the model in `folder`, or None when none does."""
+    return next((entry for entry in RECOGNIZERS if (Path(folder) / entry.marker).is_file()), None)
+
+
+def load_recognizer(folder: Path, request: Any) -> Recognizer:
+    """Load the model in `folder` with its recognizer, as `request` (a `catalogue.ModelRequest`, which reads this
+    registry to tell model folders) asks; ValueError when no recognizer reads the folder."""
+    entry = recognizer_for(folder)
+    if entry is None:
+        raise ValueError(f"no recognizer reads the model folder {folder}")
+    return importlib.import_module(entry.module).load(Path(folder), request)
