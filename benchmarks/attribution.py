@@ -43,7 +43,7 @@ import numpy as np
 from benchmarks import evalset, metrics, modelpaths, runners
 from benchmarks.engine_args import add_engine_args, configs_from_args, describe, engine_fingerprint, machine, strict_json
 from benchmarks.report import f, pc
-from benchmarks.segments import Seg, segments
+from benchmarks.segments import Seg, from_events
 from captioner.engine.replay import Pass
 from captioner.events import SAMPLE_RATE as SR
 
@@ -160,13 +160,11 @@ class Watching:
 
 
 def live_run(tr, audio: np.ndarray, config, block_ms: int, pad_s: float):
-    """One simulated live run: the run (its passes: `captioner.engine.replay.Pass`), the segmenter's segments, and
-    what the filters dropped from each pass (by job id)."""
+    """One simulated live run: the run (its passes: `captioner.engine.replay.Pass`), its segments as the segmenter cut
+    them in the run, and what the filters dropped from each pass (by job id)."""
     w = Watching(tr)
     run = runners.simulate_live(w, audio, config, block_ms=block_ms, pad_s=pad_s)
-    padded = runners.pad_audio(audio, pad_s)
-    segs = segments(padded, config, SR * block_ms // 1000)
-    return run, segs, w.drops
+    return run, from_events(run.segments), w.drops
 
 
 def clip_span(p: Pass, by_id: dict[int, Seg]) -> tuple[float, float]:
@@ -202,7 +200,8 @@ def attribute(refs: list[RefWord], live_text: str, offline_text: str, segs: list
     by_id = {s.id: s for s in segs}
     last_pass = {}
     for p in passes:
-        last_pass[p.job.segment_id] = p  # the latest pass of a segment is what its final shows
+        if not p.job.revises:  # the latest pass of a segment is what its final showed first
+            last_pass[p.job.segment_id] = p
     stage_of: dict[int, str] = {}
     in_seg: dict[int, list[int]] = {}
     for i, w in enumerate(refs):

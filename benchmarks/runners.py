@@ -41,6 +41,7 @@ class LiveRun:
     wall_s: float = 0.0
     clock_at_emit: list[float] = field(default_factory=list)  # realtime only: engine audio clock (s) at each event
     stalled: str = ""  # why the run was cut short (the engine never got done), else ""
+    segments: list = field(default_factory=list)  # simulated only: (samples fed, segmenter event), as the run went
 
 
 @dataclass
@@ -80,6 +81,7 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
     run = LiveRun("sim", duration, len(padded) / SR, compute_s=sim.compute_s, cpu_s=sim.cpu_s, wall_s=sim.wall_s, stalled=sim.stalled)
     run.events = [(e.at_s, e.event) for e in sim.emitted]
     run.passes = [without_audio(p) for p in sim.passes]
+    run.segments = sim.segments
     return run
 
 

@@ -19,23 +19,30 @@ class Seg:
 
 
 def segments(audio: np.ndarray, config, block: int) -> list[Seg]:
-    """What the engine's segmenter does with this audio (it is deterministic and sees nothing else)."""
-    from captioner.engine.segmenter import SegmentClosed, SegmentDropped, SegmentOpened, VadSegmenter
+    """What the engine's segmenter does with this audio on its own, with no words to end segments by: silence
+    alone. A live run's own segments (the words move where a pause ends one) are `from_events` of its replay."""
+    from captioner.engine.segmenter import VadSegmenter
 
     seg = VadSegmenter(config.segmenter)
-    opened, out = {}, []
-
-    def take(events):
-        for ev in events:
-            if isinstance(ev, SegmentOpened):
-                opened[ev.id] = ev
-            elif isinstance(ev, SegmentClosed):
-                out.append(Seg(ev.id, ev.start / SR, ev.end / SR, ev.speech_end / SR, ev.reason))
-            elif isinstance(ev, SegmentDropped):
-                o = opened[ev.id]
-                out.append(Seg(ev.id, o.start / SR, seg.gate.position / SR, seg.gate.position / SR, "dropped"))
-
+    events = []
     for i in range(0, len(audio), block):
-        take(seg.feed(audio[i : i + block]))
-    take(seg.flush())
+        events += [(seg.gate.position, ev) for ev in seg.feed(audio[i : i + block])]
+    events += [(seg.gate.position, ev) for ev in seg.flush()]
+    return from_events(events)
+
+
+def from_events(events) -> list[Seg]:
+    """Segments from the segmenter's events, each with the audio position (samples) when it came: a segment dropped
+    for too little speech ends where it was dropped."""
+    from captioner.engine.segmenter import SegmentClosed, SegmentDropped, SegmentOpened
+
+    opened, out = {}, []
+    for position, ev in events:
+        if isinstance(ev, SegmentOpened):
+            opened[ev.id] = ev
+        elif isinstance(ev, SegmentClosed):
+            out.append(Seg(ev.id, ev.start / SR, ev.end / SR, ev.speech_end / SR, ev.reason))
+        elif isinstance(ev, SegmentDropped):
+            o = opened[ev.id]
+            out.append(Seg(ev.id, o.start / SR, position / SR, position / SR, "dropped"))
     return out

@@ -45,6 +45,7 @@ Scheduling rules:
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -58,6 +59,7 @@ from captioner.engine.segmenter import (
     SegmentClosed,
     SegmentDropped,
     SegmenterConfig,
+    SegmentEvent,
     SegmentOpened,
     VadSegmenter,
 )
@@ -155,6 +157,7 @@ class CaptionEngine:
         self.revised = 0  # finals they replaced
         self._revising: list[_Final] = []  # the finals of the revising pass running
         self.finished = False
+        self.on_segment: Callable[[SegmentEvent], None] | None = None  # hears where segments open, close, are dropped
 
     # -- audio in -------------------------------------------------------
     @property
@@ -371,6 +374,8 @@ class CaptionEngine:
     def _segment_events(self, events) -> list[CaptionEvent]:
         out: list[CaptionEvent] = []
         for ev in events:
+            if self.on_segment is not None:
+                self.on_segment(ev)
             if isinstance(ev, SegmentOpened):
                 self._open = _Segment(ev.id, ev.start, ev.speech_start, speech_end=ev.speech_start)
             elif isinstance(ev, SegmentDropped):

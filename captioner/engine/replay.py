@@ -36,6 +36,7 @@ import numpy as np
 from captioner.engine.echo import EchoRule
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.recognizer import Transcript
+from captioner.engine.segmenter import SegmentEvent
 from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, lane_engine, pick_job
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
@@ -81,6 +82,8 @@ class Replay:
     duration_s: float = 0.0  # audio played
     wall_s: float = 0.0
     stalled: str = ""  # why the run was cut short (the engine never got done), else ""
+    segments: list[tuple[int, SegmentEvent]] = field(default_factory=list)  # (samples fed, event): where the
+    # segmenter opened, closed and dropped segments, as the run went (single-engine replays)
 
     @property
     def finals(self) -> list[CaptionEvent]:
@@ -195,7 +198,9 @@ def replay(
 
     A run still busy `max_overrun_s` after its audio ended is stopped and marked stalled.
     """
-    return _play(_OneEngine(audio, engine), len(audio), Replay(duration_s=len(audio) / SAMPLE_RATE), transcribe,
+    run = Replay(duration_s=len(audio) / SAMPLE_RATE)
+    engine.on_segment = lambda event: run.segments.append((engine.clock, event))
+    return _play(_OneEngine(audio, engine), len(audio), run, transcribe,
                  block=block, compute_advances_clock=compute_advances_clock, max_overrun_s=max_overrun_s)
 
 

@@ -540,3 +540,20 @@ def test_a_draft_back_after_its_segment_closed_is_shown_until_the_final():
     assert final is not None and final.final
     assert [(e.final, e.text) for e in engine.complete(final, said("hello there", draft=False))] == [(True, "hello there")]
     assert engine.complete(draft, said("late", draft=True)) == []
+
+
+def test_a_replay_records_where_its_segments_opened_and_closed(tmp_path, tiny_transcriber):
+    """The segments a run's finals come from, as the segmenter cut them in that run (benchmarks attribute lost words by them)."""
+    from captioner.engine.segmenter import SegmentClosed, SegmentOpened
+
+    first, second = (_trimmed(read_wav(speak(text, tmp_path / f"{i}.wav", lead_s=0, trail_s=0))) for i, text in enumerate((FIRST, SECOND)))
+    audio = np.concatenate([quiet(0.5, seed=1), first, quiet(1.2, seed=2), second, quiet(1.5, seed=3)])
+    result = run_passes(audio, tiny_transcriber)
+    closed = [ev for _, ev in result.segments if isinstance(ev, SegmentClosed)]
+    opened = {ev.id for _, ev in result.segments if isinstance(ev, SegmentOpened)}
+    assert {f.id for f in result.finals} <= {ev.id for ev in closed} <= opened
+    for final in result.finals:
+        seg = next(ev for ev in closed if ev.id == final.id)
+        assert seg.start <= final.start <= final.end <= seg.end
+    positions = [at for at, _ in result.segments]
+    assert positions == sorted(positions) and positions[-1] <= len(audio)
