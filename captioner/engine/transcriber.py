@@ -81,6 +81,7 @@ class DecodeOptions:
     final_window_margin_s: float = -1.0  # ... of a pass that may become a final: 0 the full 30 s window Whisper was
     # trained on, -1 by the model's size on a CPU (see Transcriber.final_margin_s)
     full_window_on_gpu: bool = True  # on CUDA the encoder is cheap: always the full 30 s window
+    revision_margin_s: float = 0.0  # ... of a revising pass (several finals' audio as one clip); 0 = full 30 s
     word_timestamps: bool = True
     tokens_per_s: float = 10.0  # decoding budget: 16 tokens + this many per second of audio
     checks: bool = True  # a pass that may become a final and fails its checks runs again on the full window
@@ -207,7 +208,9 @@ class Transcriber:
             began = time.perf_counter()
             opts = self.options
             beam = max(opts.beam_size, opts.final_beam_size)
-            words, dropped, problem, searched = self._decode(audio, None, FULL_WINDOW_FRAMES, beam, opts.vocabulary.strip() or None)
+            margin = 0.0 if self.device == "cuda" and opts.full_window_on_gpu else opts.revision_margin_s
+            frames = window_frames(len(audio), margin)
+            words, dropped, problem, searched = self._decode(audio, None, frames, beam, opts.vocabulary.strip() or None)
             return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem,
                               beam_size=searched)
 
