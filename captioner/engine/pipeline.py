@@ -72,7 +72,7 @@ class EngineConfig:
     segmenter: SegmenterConfig = SegmenterConfig()
     interims: bool = True
     first_interim_s: float = 0.75  # speech before the first interim pass (shorter ones mostly come back empty); while
-    # the passes come back empty, the next one after half of it
+    # the passes come back empty, the next one after half of it (within the segment's first twice this)
     interim_interval_s: float = 1.0  # new audio before another interim pass
     pause_pass_ms: int = 150  # silence after which a pass that may become the final runs
     prompt_chars: int = 0  # previous final text given to the decoder as context (0: none)
@@ -247,13 +247,16 @@ class CaptionEngine:
             return None  # far behind: no interims, but for a segment's first words on an interim worker
         if self.segmenter.gate.silence_ms > 0:
             return None  # speech may be pausing: keep the transcriber free for the pause pass
+        # a segment's first 1.5 s (twice the first wait): past them, a segment without words is noise more often than not
+        starting = seg.passed_to - seg.speech_start < 2 * self.config.first_interim_s * SAMPLE_RATE
         if seg.passed_to == 0:
             due = position - seg.speech_start >= self.config.first_interim_s * SAMPLE_RATE
-        elif not seg.last_words and (self.level == pacing.NORMAL or first_words):
+        elif not seg.last_words and (self.level == pacing.NORMAL or first_words) and starting:
             # the passes so far heard no words (the speech had barely begun): try again soon, not a full interval later
             due = position - seg.passed_to >= self.config.first_interim_s / 2 * SAMPLE_RATE
         else:
-            due = position - seg.passed_to >= self.interim_interval_s * SAMPLE_RATE
+            interval = self.config.interim_interval_s if first_words else self.interim_interval_s
+            due = position - seg.passed_to >= interval * SAMPLE_RATE
         return self._start(seg, final=False, end=position) if due else None
 
     def complete(self, job: Job, result: Transcript) -> list[CaptionEvent]:

@@ -447,6 +447,30 @@ def test_after_a_first_pass_that_heard_no_words_the_next_comes_soon(sentence_wav
     assert third - second >= config.interim_interval_s  # words shown: the usual interval again
 
 
+def test_a_segment_whose_passes_never_hear_words_goes_back_to_the_usual_interval(tiny_transcriber):
+    """The quick retries are for speech that has barely begun: past the segment's first 1.5 s (twice the first wait),
+    a segment whose passes hear nothing (noise the voice detector let through) is tried once a second, as before."""
+    from dataclasses import replace
+
+    config = EngineConfig(revise=False)
+    audio = np.concatenate([quiet(0.3, seed=1), vowel(6.0), quiet(1.5, seed=2)]).astype(np.float32)
+
+    def transcribe(job):
+        return replace(tiny_transcriber.transcribe(job.audio, checked=job.final or job.pause), text="", words=())
+
+    result = replay(audio, CaptionEngine(config), transcribe, compute_advances_clock=False)
+    interims = [job for job, _ in result.jobs if not (job.final or job.pause)]
+    assert len(interims) >= 4, "the voice detector heard the vowel as speech"
+    from captioner.engine.segmenter import SegmentOpened
+
+    onset = next(ev.speech_start for _, ev in result.segments if isinstance(ev, SegmentOpened) and ev.id == interims[0].segment_id)
+    gaps = [(b.end - a.end) / SR for a, b in zip(interims, interims[1:])]
+    quick = [gap for a, gap in zip(interims, gaps) if a.end - onset < 2 * config.first_interim_s * SR]
+    later = [gap for a, gap in zip(interims, gaps) if a.end - onset >= 2 * config.first_interim_s * SR]
+    assert quick and max(quick) <= config.first_interim_s / 2 + 480 / SR
+    assert later and min(later) >= config.interim_interval_s
+
+
 def test_with_an_interim_worker_drafts_run_beside_long_final_passes(sentence_wav, tiny_transcriber):
     """On the simulated clock, an engine with `interim_worker` runs drafts beside the final model's passes:
     a segment's first text waits for no final pass, every final still comes, in order, from a final-model
