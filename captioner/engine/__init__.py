@@ -57,7 +57,6 @@ _WHERE = {
 }
 
 __all__ = [
-    "RECOGNIZERS",
     "CaptionEngine",
     "CaptionSession",
     "CaptionSink",
@@ -70,6 +69,7 @@ __all__ = [
     "MeetingSession",
     "ModelError",
     "ModelRequest",
+    "RECOGNIZERS",
     "Recognizer",
     "RevisionRule",
     "Transcriber",
