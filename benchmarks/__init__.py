@@ -4,7 +4,7 @@ Run a script from the repository root as a module: `python -m benchmarks.<script
 (how to run each one and what it measures: benchmarks/README.md).
 
 Scripts (entry points, each with a `main`): attribution, cold_start, final_beam_cost, final_policy,
-hour, live_vs_offline, meeting, model_costs, refined, standin, tune.
+hour, live_vs_offline, meeting, model_costs, refined, same_finals, standin, tune.
 
 Core (imported by the scripts and the tests; no `main`):
 - benchfile, dataset, evalset: the audio files, their references, the sets and the evaluation set's halves;
