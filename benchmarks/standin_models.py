@@ -215,7 +215,9 @@ def load(name: str, options=None, *, threads: int | None = None):
     from captioner.engine.transcriber import Transcriber
 
     model = StandinWhisper(str(build(name)), device="cpu", compute_type="int8", cpu_threads=threads or cpu_threads())
-    return Transcriber(model, decode_options(options), name=f"{name} (stand-in)")
+    # its depth, as Transcriber.load reads it from a real model.bin: a big model on a CPU neither revises its finals nor
+    # re-runs unsure ones on the full window
+    return Transcriber(model, decode_options(options), name=f"{name} (stand-in)", encoder_layers=SHAPES[name].encoder_layers)
 
 
 def decode_options(base=None):

@@ -348,8 +348,6 @@ def load(folder: Path, request) -> Transcriber:
 
 def _encoder_layers(model_path: str) -> int | None:
     """The encoder depth of the model in `model_path` (a folder), read from its model.bin's headers."""
-    from pathlib import Path
-
     from captioner.engine.model_file import ModelFileError, read_shape
 
     try:
