@@ -193,7 +193,12 @@ class StandinWhisper(ShortWindowWhisper):
     """The engine's model class for a stand-in: the last token of every decode becomes the timestamp
     of the clip's end, as a real decode that finishes its text has it. Without it faster-whisper
     takes every pass for one cut short and, with word timestamps, decodes the rest of the window
-    again from the last word's end: a second decode a real model does not make."""
+    again from the last word's end: a second decode a real model does not make.
+
+    Its text also ends with a full stop, as a real model's does when the speaker has finished a
+    sentence: the engine ends a segment after a short pause only when the words so far end a sentence
+    (`captioner.engine.endpoint`), which random text never would; the stand-in's segments would run on
+    to the 15 s limit where a real model's end at each sentence of read speech."""
 
     _clip_s = 0.0
 
@@ -205,7 +210,8 @@ class StandinWhisper(ShortWindowWhisper):
         result, avg_logprob, temperature, compression_ratio = super().generate_with_fallback(encoder_output, prompt, tokenizer, options)
         tokens = list(result.sequences_ids[0])
         if tokens:
-            tokens[-1] = tokenizer.timestamp_begin + min(1500, round(self._clip_s / TIMESTAMP_S))
+            end = tokenizer.timestamp_begin + min(1500, round(self._clip_s / TIMESTAMP_S))
+            tokens = tokens[:-1] + tokenizer.encode(".") + [end] if len(tokens) > 1 else [end]
         return _Ended(result, tokens), avg_logprob, temperature, compression_ratio
 
 
