@@ -52,7 +52,7 @@ from captioner.engine.model_errors import (
     OutOfMemory,
     is_cuda_library_error,
 )
-from captioner.engine.recognizers import load_recognizer
+from captioner.engine.recognizers import NoRecognizer, load_recognizer
 from captioner.engine.upstream import abort_xet_transfers
 
 __all__ = [
@@ -122,6 +122,8 @@ def load_transcriber(
         transcriber = load_recognizer(path, request)
     except ModelError:
         raise
+    except NoRecognizer as error:  # the folder changed since it was found: no longer a model folder
+        raise CorruptModel(path, str(error)) from error
     except ValueError as error:  # CTranslate2 refuses the compute type
         raise ComputeTypeUnsupported(request.label, request.compute_type, str(error)) from error
     except RuntimeError as error:

@@ -16,7 +16,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from captioner.engine.recognizer import Recognizer
 
-__all__ = ["RECOGNIZERS", "RecognizerEntry", "load_recognizer", "recognizer_for"]
+__all__ = ["RECOGNIZERS", "NoRecognizer", "RecognizerEntry", "load_recognizer", "recognizer_for"]
+
+
+class NoRecognizer(ValueError):
+    """No recognizer the app has reads the model folder."""
 
 
 @dataclass(frozen=True)
@@ -38,8 +42,8 @@ def recognizer_for(folder: Path) -> RecognizerEntry | None:
 
 def load_recognizer(folder: Path, request: Any) -> Recognizer:
     """Load the model in `folder` with its recognizer, as `request` (a `catalogue.ModelRequest`, which reads this
-    registry to tell model folders) asks; ValueError when no recognizer reads the folder."""
+    registry to tell model folders) asks; NoRecognizer when no recognizer reads the folder."""
     entry = recognizer_for(folder)
     if entry is None:
-        raise ValueError(f"no recognizer reads the model folder {folder}")
+        raise NoRecognizer(f"no recognizer reads the model folder {folder}")
     return importlib.import_module(entry.module).load(Path(folder), request)
