@@ -161,11 +161,14 @@ class Transcriber:
         self.options = replace(self.options, vocabulary=terms)
 
     @property
+    def _full_window_free(self) -> bool:
+        """On CUDA the encoder is cheap: every pass gets the full 30 s window (unless the options say otherwise)."""
+        return self.device == "cuda" and self.options.full_window_on_gpu
+
+    @property
     def margin_s(self) -> float:
         """The encoder window margin of interim passes (0: the full 30 s window)."""
-        if self.device == "cuda" and self.options.full_window_on_gpu:
-            return 0.0
-        return self.options.window_margin_s
+        return 0.0 if self._full_window_free else self.options.window_margin_s
 
     @property
     def final_margin_s(self) -> float:
@@ -177,9 +180,7 @@ class Transcriber:
         """
         if self.options.final_window_margin_s >= 0:
             return self.options.final_window_margin_s
-        if self.device == "cuda" and self.options.full_window_on_gpu:
-            return 0.0
-        return self.options.window_margin_s
+        return self.margin_s
 
     @property
     def _may_widen(self) -> bool:
@@ -208,8 +209,7 @@ class Transcriber:
             began = time.perf_counter()
             opts = self.options
             beam = max(opts.beam_size, opts.final_beam_size)
-            margin = 0.0 if self.device == "cuda" and opts.full_window_on_gpu else opts.revision_margin_s
-            frames = window_frames(len(audio), margin)
+            frames = window_frames(len(audio), 0.0 if self._full_window_free else opts.revision_margin_s)
             words, dropped, problem, searched = self._decode(audio, None, frames, beam, opts.vocabulary.strip() or None)
             return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem,
                               beam_size=searched)
