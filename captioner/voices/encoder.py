@@ -1,0 +1,190 @@
+"""A voice as 256 numbers: the GE2E speaker encoder (Resemblyzer's weights) run with numpy.
+
+The encoder is a 3-layer LSTM over 40-band mel spectra of 1.6 s windows; a segment's embedding is the
+normalised mean of its windows' embeddings (Resemblyzer's `embed_utterance`), so two stretches of
+the same voice point the same way (cosine similarity about 0.8 and up) and different voices apart.
+The preprocessing follows Resemblyzer's, but for loudness: every clip is brought to -30 dBFS (Resemblyzer
+only raises quiet ones), so one voice played louder or softer embeds the same (its input is not
+logarithmic); measured on real voices, this also set same and different voices further apart. Long silences left out
+(webrtcvad, its most aggressive mode), mel power spectra (25 ms windows, 10 ms steps, no log).
+
+Why numpy and not torch or ONNX Runtime: the app ships no torch, the weights are a torch pickle
+(`torch_file` reads them), and a segment's embedding costs 3–5 % of what tiny.en spends transcribing it here
+(`benchmarks/speakers.py`): the LSTM's 160 steps are small matrix products numpy does well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import webrtcvad
+
+from captioner.events import SAMPLE_RATE
+from captioner.voices import torch_file
+
+__all__ = ["EMBEDDING_SIZE", "MIN_SPEECH_S", "VoiceEncoder", "mel_filters", "mel_spectrogram"]
+
+N_FFT = 400  # 25 ms
+HOP = 160  # 10 ms
+N_MELS = 40
+PARTIAL_FRAMES = 160  # 1.6 s per window
+PARTIAL_RATE = 1.3  # windows per second of speech
+MIN_COVERAGE = 0.75  # a last window this full counts (zero-padded)
+TARGET_DBFS = -30.0
+LAYERS = 3
+HIDDEN = 256
+EMBEDDING_SIZE = 256
+MIN_SPEECH_S = 1.0  # less speech than this tells too little about a voice: no embedding
+
+
+def _hz_to_mel(f: np.ndarray) -> np.ndarray:
+    """Slaney's mel scale (librosa's default): linear below 1 kHz, logarithmic above."""
+    f = np.asarray(f, dtype=np.float64)
+    f_sp, min_log_hz = 200.0 / 3, 1000.0
+    min_log_mel, logstep = min_log_hz / f_sp, np.log(6.4) / 27.0
+    return np.where(f >= min_log_hz, min_log_mel + np.log(np.maximum(f, 1e-10) / min_log_hz) / logstep, f / f_sp)
+
+
+def _mel_to_hz(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float64)
+    f_sp, min_log_hz = 200.0 / 3, 1000.0
+    min_log_mel, logstep = min_log_hz / f_sp, np.log(6.4) / 27.0
+    return np.where(m >= min_log_mel, min_log_hz * np.exp(logstep * (m - min_log_mel)), f_sp * m)
+
+
+def mel_filters(sr: int = SAMPLE_RATE, n_fft: int = N_FFT, n_mels: int = N_MELS) -> np.ndarray:
+    """Slaney-normalised triangular mel filters, (n_mels, 1 + n_fft // 2), as `librosa.filters.mel` makes them."""
+    fft_freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
+    mel_f = _mel_to_hz(np.linspace(_hz_to_mel(0.0), _hz_to_mel(sr / 2.0), n_mels + 2))
+    fdiff = np.diff(mel_f)
+    ramps = mel_f[:, None] - fft_freqs[None, :]
+    lower = -ramps[:-2] / fdiff[:-1, None]
+    upper = ramps[2:] / fdiff[1:, None]
+    weights = np.maximum(0.0, np.minimum(lower, upper))
+    weights *= (2.0 / (mel_f[2:] - mel_f[:-2]))[:, None]
+    return weights.astype(np.float32)
+
+
+_FILTERS = mel_filters()
+_WINDOW = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(N_FFT) / N_FFT)).astype(np.float32)  # periodic Hann
+
+
+def mel_spectrogram(audio: np.ndarray) -> np.ndarray:
+    """Mel power spectra, (frames, 40): centred 25 ms frames every 10 ms, zero-padded at the ends (no log)."""
+    padded = np.pad(np.asarray(audio, dtype=np.float32), N_FFT // 2)
+    n = 1 + (len(padded) - N_FFT) // HOP
+    frames = np.lib.stride_tricks.as_strided(padded, shape=(n, N_FFT), strides=(HOP * 4, 4))
+    power = np.abs(np.fft.rfft(frames * _WINDOW, axis=1)) ** 2
+    return (power.astype(np.float32) @ _FILTERS.T).astype(np.float32)
+
+
+def _level(audio: np.ndarray) -> np.ndarray:
+    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
+    if rms <= 0:
+        return audio
+    gain = 10 ** ((TARGET_DBFS - 20 * np.log10(rms)) / 20)
+    return audio * np.float32(gain)
+
+
+def _voiced(audio: np.ndarray) -> np.ndarray:
+    """`audio` without its long silences: webrtcvad (mode 3) per 30 ms, smoothed over 8 windows and widened by
+    6 on each side, as Resemblyzer trims them."""
+    window = SAMPLE_RATE * 30 // 1000
+    audio = audio[: len(audio) - len(audio) % window]
+    if len(audio) == 0:
+        return audio
+    pcm = (np.clip(audio, -1, 1) * 32767).round().astype("<i2")
+    vad = webrtcvad.Vad(3)
+    flags = np.array([vad.is_speech(pcm[i:i + window].tobytes(), SAMPLE_RATE) for i in range(0, len(pcm), window)], dtype=float)
+    width = 8
+    padded = np.concatenate((np.zeros((width - 1) // 2), flags, np.zeros(width // 2)))
+    sums = np.cumsum(padded)
+    sums[width:] = sums[width:] - sums[:-width]
+    mask = np.round(sums[width - 1:] / width).astype(bool)
+    grow = 6  # windows of silence kept on each side of speech
+    mask = np.convolve(mask.astype(float), np.ones(2 * (grow // 2) + 1), mode="same") > 0
+    return audio[np.repeat(mask, window)]
+
+
+def _partials(n_samples: int) -> list[slice]:
+    """The mel-frame windows an utterance of `n_samples` is embedded from (Resemblyzer's partial slices)."""
+    n_frames = int(np.ceil((n_samples + 1) / HOP))
+    step = int(np.round((SAMPLE_RATE / PARTIAL_RATE) / HOP))
+    steps = max(1, n_frames - PARTIAL_FRAMES + step + 1)
+    out = [slice(i, i + PARTIAL_FRAMES) for i in range(0, steps, step)]
+    coverage = (n_samples - out[-1].start * HOP) / (PARTIAL_FRAMES * HOP)
+    if coverage < MIN_COVERAGE and len(out) > 1:
+        out.pop()
+    return out
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+
+
+@dataclass(frozen=True)
+class _Layer:
+    w_ih: np.ndarray  # (in, 4H), transposed for x @ w
+    w_hh: np.ndarray  # (H, 4H)
+    bias: np.ndarray  # (4H,)
+
+
+class VoiceEncoder:
+    """The speaker encoder, loaded from a Resemblyzer `pretrained.pt`; `embed` is thread-safe (no state)."""
+
+    def __init__(self, weights: str | Path) -> None:
+        state = torch_file.load(weights)
+        state = state.get("model_state", state) if isinstance(state, dict) else state
+        try:
+            self.layers = [
+                _Layer(np.ascontiguousarray(state[f"lstm.weight_ih_l{k}"].T, dtype=np.float32),
+                       np.ascontiguousarray(state[f"lstm.weight_hh_l{k}"].T, dtype=np.float32),
+                       (state[f"lstm.bias_ih_l{k}"] + state[f"lstm.bias_hh_l{k}"]).astype(np.float32))
+                for k in range(LAYERS)
+            ]
+            self.linear_w = np.ascontiguousarray(state["linear.weight"].T, dtype=np.float32)
+            self.linear_b = state["linear.bias"].astype(np.float32)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise torch_file.TorchFileError(f"{weights} does not hold the voice encoder's weights ({exc})") from exc
+        self.path = Path(weights)
+
+    def _forward(self, mels: np.ndarray) -> np.ndarray:
+        """Embeddings of a batch of windows, (batch, frames, 40) → (batch, 256), each of unit length."""
+        x = mels
+        batch, steps, _ = x.shape
+        for layer in self.layers:
+            gates_x = x @ layer.w_ih + layer.bias  # (B, T, 4H)
+            h = np.zeros((batch, HIDDEN), dtype=np.float32)
+            c = np.zeros((batch, HIDDEN), dtype=np.float32)
+            out = np.empty((batch, steps, HIDDEN), dtype=np.float32)
+            for t in range(steps):
+                g = gates_x[:, t] + h @ layer.w_hh
+                i, f, cand, o = _sigmoid(g[:, :HIDDEN]), _sigmoid(g[:, HIDDEN:2 * HIDDEN]), np.tanh(g[:, 2 * HIDDEN:3 * HIDDEN]), \
+                    _sigmoid(g[:, 3 * HIDDEN:])
+                c = f * c + i * cand
+                h = o * np.tanh(c)
+                out[:, t] = h
+            x = out
+        raw = np.maximum(h @ self.linear_w + self.linear_b, 0.0)
+        norms = np.linalg.norm(raw, axis=1, keepdims=True)
+        return raw / np.maximum(norms, 1e-9)
+
+    def embed(self, audio: np.ndarray, *, trim: bool = True) -> np.ndarray | None:
+        """The voice in `audio` (16 kHz mono float32) as a unit vector; None when it holds less than
+        `MIN_SPEECH_S` of speech."""
+        wav = _level(np.asarray(audio, dtype=np.float32))
+        if trim:
+            wav = _voiced(wav)
+        if len(wav) < MIN_SPEECH_S * SAMPLE_RATE:
+            return None
+        slices = _partials(len(wav))
+        need = slices[-1].stop * HOP
+        if need > len(wav):
+            wav = np.pad(wav, (0, need - len(wav)))
+        mel = mel_spectrogram(wav)
+        batch = np.stack([mel[s] for s in slices])
+        partial = self._forward(batch)
+        mean = partial.mean(axis=0)
+        return (mean / np.linalg.norm(mean)).astype(np.float32)
