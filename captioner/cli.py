@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--mic-label", default=DEFAULT_LABELS[MICROPHONE], help=f"label of microphone captions with --system-audio (default {DEFAULT_LABELS[MICROPHONE]!r})")
     cap.add_argument("--system-label", default=DEFAULT_LABELS[SYSTEM], help=f"label of system-audio captions (default {DEFAULT_LABELS[SYSTEM]!r})")
     cap.add_argument("--srt-labels", action="store_true", help="begin each SRT cue with its label (TXT always has it, VTT as a voice tag)")
+    cap.add_argument("--speakers", action="store_true",
+                     help="tell speakers apart by voice: captions of the one input, or of system audio with --system-audio, are labelled "
+                          "\"Speaker 1\", \"Speaker 2\", ... (the microphone stays the --mic-label)")
     cap.add_argument("--keep-echo", action="store_true", help="keep microphone captions that repeat what system audio just said (by default they are dropped as echo)")
     cap.add_argument("--realtime", action="store_true", help="with --input: feed the file at its real pace, as if it were live")
     _model_args(cap)
@@ -251,6 +254,12 @@ def caption(args: argparse.Namespace) -> int:
         raise CliError("--system-audio captions live sound; it does not go with --input")
     if args.keep_audio and not live_paths(args):
         raise CliError("--keep-audio keeps the audio beside the --srt or --txt file: give one")
+    if args.speakers:
+        from captioner.voices import VoiceEncoderMissing, find_weights
+        try:
+            find_weights()
+        except VoiceEncoderMissing as exc:
+            raise CliError(str(exc)) from exc
     labels = channel_labels(args)
     channels = meeting_channels(args, labels)
     try:
@@ -301,7 +310,7 @@ def caption(args: argparse.Namespace) -> int:
         config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
         recorder = _recorder(args, channels, vocabulary) if args.keep_audio else None
         session = session_for(channels or source, transcriber, config, sinks, on_status=on_status, on_error=on_error,
-                              echo=None if args.keep_echo else EchoRule(), recorder=recorder)
+                              echo=None if args.keep_echo else EchoRule(), recorder=recorder, speakers=args.speakers)
         files.pop_all()  # the session closes the sinks from here on
         try:
             session.start()

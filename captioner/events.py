@@ -31,7 +31,8 @@ class CaptionEvent:
     every interim of the same ``id``. ``stable`` is the number of leading
     characters of ``text`` that are not expected to change any more.
     ``revision`` > 0 marks a final that replaces the earlier final of the same
-    ``id`` (a pass that heard the speech around it decoded it differently).
+    ``id`` (a pass that heard the speech around it decoded it differently, or
+    its speaker turned out to be another one already found).
     """
 
     id: int
@@ -43,6 +44,7 @@ class CaptionEvent:
     stable: int = 0
     channel: str = ""  # the input heard, a stable id (channels.MICROPHONE, SYSTEM; "" with one input): its label is looked up
     revision: int = 0  # 0: the first final of its id (or an interim); n: its n-th revision, which replaces it
+    speaker: str = ""  # who spoke, by voice: a stable id ("speaker-1", `voices.speaker_id`), its label looked up as a channel's; "" unknown
 
     @property
     def start_s(self) -> float:

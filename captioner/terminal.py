@@ -30,7 +30,7 @@ class TerminalPrinter:
     def on_caption(self, event: CaptionEvent) -> None:
         if (not event.final and not self.interim) or event.revision:
             return  # a stream shows each final once; the files take its revisions
-        label = label_of(event.channel, self.labels)
+        label = label_of(event.channel, self.labels, event.speaker)
         who = f"{label}: " if label else ""
         line = f"[{clock(event.start)} → {clock(event.end)}] {who}{event.text}"
         if self._dirty:

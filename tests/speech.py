@@ -95,3 +95,25 @@ def repeated_runs_of(text: str, n: int = 5) -> set[tuple[str, ...]]:
     words = normalise(text).split()
     grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
     return {g for g in grams if grams.count(g) > 1}
+
+
+# Two espeak-ng voices the voice encoder tells apart (a male and a female variant), and sentences for them.
+TWO_VOICES = ("en-us", "en-us+f3")
+VOICE_SENTENCES = (
+    "Our team finished the quarterly report and the budget looks good.",
+    "The weather tomorrow will be cold with a little rain in the morning.",
+    "Please send me the slides before the meeting starts on Monday.",
+    "I think we should move the launch to the second week of March.",
+)
+
+
+def conversation(path: Path, turns: list[tuple[str, str]], *, gap_s: float = 1.5) -> tuple[Path, list[tuple[str, int, int]]]:
+    """People taking turns: each (espeak voice, text) spoken in order, `gap_s` of near-silence between turns, into a
+    WAV at `path`; and each turn's (voice, start, end) in samples."""
+    pieces, spans, at = [quiet(0.5, seed=1)], [], int(0.5 * SR)
+    for i, (voice, text) in enumerate(turns):
+        clip = read_wav(speak(text, path.with_name(f"{path.stem}-{i}.wav"), lead_s=0.0, trail_s=0.0, voice=voice))
+        spans.append((voice, at, at + len(clip)))
+        pieces += [clip, quiet(gap_s, seed=i + 2)]
+        at += len(clip) + int(round(gap_s * SR))
+    return write_wav(path, np.concatenate(pieces)), spans

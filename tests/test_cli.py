@@ -630,3 +630,28 @@ def test_transcribe_several_files_one_after_another_into_a_folder(tmp_path, tiny
     assert done.returncode == 0 and done.stdout.count("== ") == 2 and wer(SENTENCE + " " + SENTENCE, done.stdout.replace(f"== {Path(sentence_wav).name} ==", "")) <= 0.2
     done = run("transcribe", sentence_wav, sentence_wav, "--model", tiny_model, "--srt", tmp_path / "a.srt")
     assert done.returncode == 1 and "use --out-dir" in done.stderr
+
+
+def test_speakers_told_apart_by_voice_label_the_transcript(tmp_path, tiny_model):
+    from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation
+
+    a, b = TWO_VOICES
+    turns = [(a, VOICE_SENTENCES[0]), (b, VOICE_SENTENCES[1]), (a, VOICE_SENTENCES[2]), (b, VOICE_SENTENCES[3])]
+    wav, _ = conversation(tmp_path / "call.wav", turns)
+    out_txt, out_srt = tmp_path / "call.txt", tmp_path / "call.srt"
+    done = run("caption", "--input", wav, "--model", tiny_model, "--speakers", "--txt", out_txt, "--srt", out_srt, "--srt-labels")
+    assert done.returncode == 0, done.stderr
+    lines = out_txt.read_text().splitlines()
+    labels = [line.split(":", 1)[0] for line in lines]
+    assert labels == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 2"], lines
+    assert wer(" ".join(t for _, t in turns), " ".join(line.split(":", 1)[1] for line in lines)) <= 0.2
+    assert [c.content.split(":", 1)[0] for c in parse_srt(out_srt)][:2] == ["Speaker 1", "Speaker 2"]
+    assert "Speaker 1: " in done.stdout and "Speaker 2: " in done.stdout
+
+
+def test_speakers_without_the_voice_encoder_say_how_to_get_it(tmp_path, tiny_model, sentence_wav):
+    env = {**os.environ, "CAPTIONER_VOICE_ENCODER": str(tmp_path / "missing.pt")}
+    done = subprocess.run([sys.executable, "-m", "captioner", "caption", "--input", str(sentence_wav), "--model", str(tiny_model),
+                           "--speakers"], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 1
+    assert "missing.pt" in done.stderr and "not a file" in done.stderr

@@ -41,12 +41,14 @@ def session_for(
     echo: EchoRule | None = EchoRule(),
     status_interval_s: float = 0.25,
     recorder: SessionRecorder | None = None,
+    speakers: bool = False,
 ) -> CaptionSession | MeetingSession:
     """The session that captions `inputs`, not started: a MeetingSession for channels (microphone finals that repeat
-    system audio dropped by `echo`; None keeps them), else a CaptionSession."""
+    system audio dropped by `echo`; None keeps them), else a CaptionSession. `speakers`: finals from system audio (or
+    from the one input) carry the speaker told apart by voice (`VoiceEncoderMissing` when its weights are not installed)."""
     channels = channels_of(inputs)
     if channels:
         return MeetingSession(channels, transcriber, config, sinks, on_status=on_status, on_error=on_error, echo=echo,
-                              status_interval_s=status_interval_s, recorder=recorder)
+                              status_interval_s=status_interval_s, recorder=recorder, speakers=speakers)
     return CaptionSession(inputs, transcriber, config, sinks, on_status=on_status, on_error=on_error,  # type: ignore[arg-type]
-                          status_interval_s=status_interval_s, recorder=recorder)
+                          status_interval_s=status_interval_s, recorder=recorder, speakers=speakers)

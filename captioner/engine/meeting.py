@@ -38,8 +38,10 @@ from captioner.engine.echo import EchoRule
 from captioner.engine.pipeline import EngineConfig
 from captioner.engine.recognizer import Recognizer
 from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, engine_status
+from captioner.engine.speakers import SpeakerTagger
 from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, lane_engine, pick_job
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus
+from captioner.voices import load_encoder
 
 __all__ = ["Channel", "MeetingSession", "meeting_channels"]
 
@@ -59,11 +61,16 @@ class MeetingSession(SessionBase):
         echo: EchoRule | None = EchoRule(),
         status_interval_s: float = 0.25,
         recorder: SessionRecorder | None = None,
+        speakers: bool = False,
     ) -> None:
         if not channels:
             raise ValueError("a meeting session needs at least one channel")
         super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-meeting", recorder)
         self.lanes = [Lane(i, ch, lane_engine(config)) for i, ch in enumerate(channels)]
+        if speakers:  # the others, told apart by voice; the microphone is "You"
+            for lane in self.lanes:
+                if lane.channel.kind == SYSTEM:
+                    lane.engine.speakers = SpeakerTagger(load_encoder())
         self.order = SpokenOrder(self.lanes, echo)
         self._t0 = 0.0
         self._running: Lane | None = None

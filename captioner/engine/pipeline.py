@@ -63,6 +63,7 @@ from captioner.engine.segmenter import (
     SegmentOpened,
     VadSegmenter,
 )
+from captioner.engine.speakers import SpeakerTagger
 from captioner.engine.stabilizer import stable_chars
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 
@@ -158,6 +159,7 @@ class CaptionEngine:
         self._revising: list[_Final] = []  # the finals of the revising pass running
         self.finished = False
         self.on_segment: Callable[[SegmentEvent], None] | None = None  # hears where segments open, close, are dropped
+        self.speakers: SpeakerTagger | None = None  # gives each final the speaker whose voice it is (`speakers.py`)
 
     # -- audio in -------------------------------------------------------
     @property
@@ -168,14 +170,14 @@ class CaptionEngine:
         """Take the next block of 16 kHz mono float32 audio."""
         self.audio.append(np.asarray(samples, dtype=np.float32))
         self._set_end_rule()
-        events = self._segment_events(self.segmenter.feed(samples))
+        events = self._tagged(self._segment_events(self.segmenter.feed(samples)))
         self._let_go_of_old_audio()
         return events
 
     def finish(self) -> list[CaptionEvent]:
         """End of the audio: the open segment closes; its final is still to come."""
         self.finished = True
-        return self._segment_events(self.segmenter.flush())
+        return self._tagged(self._segment_events(self.segmenter.flush()))
 
     # -- jobs -----------------------------------------------------------
     def next_job(self) -> Job | None:
@@ -261,6 +263,15 @@ class CaptionEngine:
 
     def complete(self, job: Job, result: Transcript) -> list[CaptionEvent]:
         """Take a finished job's result; return the captions it makes."""
+        return self._tagged(self._complete(job, result))
+
+    def _tagged(self, events: list[CaptionEvent]) -> list[CaptionEvent]:
+        """`events` with each final's speaker, when speakers are told apart (and the relabelled finals after a merge)."""
+        if self.speakers is None or not any(e.final for e in events):
+            return events
+        return self.speakers.tag(events, self.audio.get)
+
+    def _complete(self, job: Job, result: Transcript) -> list[CaptionEvent]:
         if self._running is not None and self._running.id == job.id:
             self._running = None
         if self._drafting is not None and self._drafting.id == job.id:

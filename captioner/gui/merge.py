@@ -90,17 +90,17 @@ class CaptionMerger:
 
 def labelled_text(events, *, labels: Mapping[str, str] = DEFAULT_LABELS, after: str = "", turn_break: str = "",
                   preceded: bool = False) -> str:
-    """The events' text joined by spaces, each change of speaker led by its label in `labels` ("Others: …").
+    """The events' text joined by spaces, each change of channel or speaker led by its label in `labels` ("Others: …").
 
     `after`: the channel (id) of the text shown before these events (no label when the first goes on
     from them); `turn_break` goes before a label that follows other text (`preceded`: there is text before these).
     """
-    parts, channel = [], after
+    parts, who = [], (after, "")
     for e in events:
         text = " ".join(e.text.split())
-        if e.channel and e.channel != channel:
-            text = (turn_break if parts or preceded else "") + f"{label_of(e.channel, labels)}: {text}"
-        channel = e.channel
+        if (e.channel or e.speaker) and (e.channel, e.speaker) != who:
+            text = (turn_break if parts or preceded else "") + f"{label_of(e.channel, labels, e.speaker)}: {text}"
+        who = (e.channel, e.speaker)
         parts.append(text)
     return " ".join(parts)
 

@@ -220,7 +220,7 @@ class TranscriptView(QWidget):
         text = " ".join(event.text.split())
         stamp = format_clock(event.start)
         cursor.insertText(stamp + "  ", self._time_format)
-        label = label_of(event.channel, self._labels)
+        label = label_of(event.channel, self._labels, event.speaker)
         if label:
             cursor.insertText(label + "  ", self._label_format(event.channel))
         cursor.insertText(text, self._final_format)

@@ -32,7 +32,7 @@ def format_srt(events: Iterable[CaptionEvent], *, srt_labels: bool = False, labe
     """The SRT text for the final captions among `events`, cues in start order; `srt_labels`: each cue begins with its
     channel's label ("You: ..."), looked up by id in `labels`."""
     return "".join(
-        format_srt_block(index, cue, label_of(event.channel, labels) if srt_labels else "")
+        format_srt_block(index, cue, label_of(event.channel, labels, event.speaker) if srt_labels else "")
         for index, (event, cue) in enumerate(ordered_cues(events), 1)
     )
 
@@ -65,7 +65,7 @@ class LiveSrtWriter(LiveWriter):
         return self._written
 
     def _entries_of(self, event: CaptionEvent) -> list[Entry]:
-        label = label_of(event.channel, self.labels) if self.srt_labels else ""
+        label = label_of(event.channel, self.labels, event.speaker) if self.srt_labels else ""
         return [Entry(cue.start, format_cue(cue, label)) for cue in shape_cues(event)]
 
     def _format(self, index: int, entry: Entry) -> str:

@@ -19,7 +19,7 @@ def format_line(event: CaptionEvent, *, timestamps: bool = False, labels: Mappin
     text = " ".join(event.text.split())
     if not text:
         return ""
-    label = label_of(event.channel, labels)
+    label = label_of(event.channel, labels, event.speaker)
     if label:
         text = f"{label}: {text}"
     return f"[{format_clock(event.start)}] {text}\n" if timestamps else f"{text}\n"

@@ -35,7 +35,7 @@ def format_vtt_block(cue: Cue, voice: str = "") -> str:
 def format_vtt(events: Iterable[CaptionEvent], *, labels: Mapping[str, str] = DEFAULT_LABELS) -> str:
     """The WebVTT file for the final captions among `events`, cues in start order, each with its channel's voice tag
     (its label in `labels`) when it has one."""
-    return HEADER + "".join(format_vtt_block(cue, label_of(event.channel, labels)) for event, cue in ordered_cues(events))
+    return HEADER + "".join(format_vtt_block(cue, label_of(event.channel, labels, event.speaker)) for event, cue in ordered_cues(events))
 
 
 def write_vtt(path: str | os.PathLike[str], events: Iterable[CaptionEvent], *, labels: Mapping[str, str] = DEFAULT_LABELS) -> None:

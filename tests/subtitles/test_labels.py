@@ -108,3 +108,25 @@ def test_a_revised_final_is_written_with_its_channels_label(tmp_path: Path):
     expected = [EVENTS[0], revised, EVENTS[2]]
     assert (tmp_path / "a.srt").read_text(encoding="utf-8") == format_srt(expected, srt_labels=True, labels=RENAMED)
     assert (tmp_path / "a.txt").read_text(encoding="utf-8").splitlines()[1] == "The <team>: Yes, all of us."
+
+
+SPOKEN = [
+    CaptionEvent(1, 1 * S, 3 * S, "Shall we start?", True, channel=MICROPHONE),
+    CaptionEvent(2, 3 * S, 5 * S, "Yes.", True, channel=SYSTEM, speaker="speaker-1"),
+    CaptionEvent(3, 5 * S, 6 * S, "Go ahead.", True, channel=SYSTEM, speaker="speaker-2"),
+    CaptionEvent(4, 6 * S, 7 * S, "one input", True, speaker="speaker-2"),
+]
+
+
+def test_a_speaker_told_apart_by_voice_labels_the_caption_in_every_format():
+    assert format_txt(SPOKEN).splitlines() == ["You: Shall we start?", "Speaker 1: Yes.", "Speaker 2: Go ahead.", "Speaker 2: one input"]
+    assert [s.content for s in srt.parse(format_srt(SPOKEN, srt_labels=True))][1:3] == ["Speaker 1: Yes.", "Speaker 2: Go ahead."]
+    assert "<v Speaker 2>Go ahead." in format_vtt(SPOKEN)
+
+
+def test_a_named_speaker_is_shown_by_name_and_keeps_its_id():
+    names = {**DEFAULT_LABELS, "speaker-2": "Ana"}
+    assert format_txt(SPOKEN, labels=names).splitlines()[2:] == ["Ana: Go ahead.", "Ana: one input"]
+    assert label_of(SYSTEM, names, "speaker-1") == "Speaker 1"
+    assert label_of(SYSTEM, names) == "Others"
+    assert SPOKEN[2].speaker == "speaker-2"

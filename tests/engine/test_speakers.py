@@ -1,0 +1,74 @@
+"""Speaker labels on finals, with the real voice encoder and real tiny.en on espeak-ng voices."""
+
+import pytest
+
+from captioner.engine.pipeline import CaptionEngine, EngineConfig
+from captioner.engine.replay import replay
+from captioner.engine.speakers import SpeakerTagger
+from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.voices import ClusterRule, load_encoder
+from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation, read_wav, wer
+
+A, B = TWO_VOICES
+
+
+@pytest.fixture(scope="module")
+def two_people(tmp_path_factory):
+    turns = [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2]), (B, VOICE_SENTENCES[3]),
+             (B, "Yes."), (A, VOICE_SENTENCES[1])]
+    path, spans = conversation(tmp_path_factory.mktemp("call") / "call.wav", turns)
+    return read_wav(path), spans, turns
+
+
+def test_two_voices_taking_turns_are_two_speakers(two_people, tiny_transcriber):
+    audio, spans, turns = two_people
+    engine = CaptionEngine(EngineConfig())
+    engine.speakers = SpeakerTagger(load_encoder())
+    finals = replay(audio, engine, tiny_transcriber.run).finals
+    assert wer(" ".join(t for _, t in turns), " ".join(f.text for f in finals)) <= 0.2
+    who = {}
+    for f in finals:  # the turn each final lies in, and the speaker it was given
+        middle = (f.start + f.end) // 2
+        voice = next(v for v, a, b in spans if a - SAMPLE_RATE // 2 <= middle < b + SAMPLE_RATE // 2)
+        who.setdefault(voice, set()).add(f.speaker)
+    assert len(who[A]) == 1 and len(who[B]) == 1, who  # one label per voice, "Yes." too (the turn before it was hers)
+    assert who[A] != who[B]
+    assert {f.speaker for f in finals} == {"speaker-1", "speaker-2"}
+
+
+def _final(n: int, span: tuple[int, int], **kw) -> CaptionEvent:
+    return CaptionEvent(n, span[0], span[1], f"turn {n}", final=True, **kw)
+
+
+def test_revisions_keep_their_speaker_and_a_merge_relabels_what_was_shown(two_people):
+    audio, spans, _ = two_people
+    first, second = (spans[0][1], spans[0][2]), (spans[2][1], spans[2][2])  # two turns of one voice
+    encoder = load_encoder()
+    sim = float(encoder.embed(audio[first[0]:first[1]]) @ encoder.embed(audio[second[0]:second[1]]))
+    # a rule that first takes the two turns for two people (join just above their likeness), then finds them one
+    tagger = SpeakerTagger(encoder, ClusterRule(join=sim + 0.01, merge=sim - 0.05, new_s=0.0))
+    get = lambda start, end: audio[start:end]  # noqa: E731
+
+    assert [e.speaker for e in tagger.tag([_final(1, first)], get)] == ["speaker-1"]
+    assert [e.speaker for e in tagger.tag([_final(2, second)], get)] == ["speaker-2"]
+    interim = CaptionEvent(3, first[0], first[1], "tu", final=False)
+    revised = _final(2, second, revision=1)
+    out = tagger.tag([interim, revised], get)
+    assert out[0] == interim  # interims carry no speaker
+    assert (out[1].speaker, out[1].revision) == ("speaker-2", 1)  # a revision keeps its final's speaker
+    out = tagger.tag([_final(4, first)], get)  # the first voice again: speaker 1 grows towards speaker 2, and they are one
+    assert out[0].speaker == "speaker-1"
+    relabel = out[1:]
+    assert [(e.id, e.speaker, e.revision, e.text) for e in relabel] == [(2, "speaker-1", 2, "turn 2")]
+    assert tagger.speakers.speakers == ["speaker-1"]
+
+
+def test_a_final_too_short_for_a_voice_takes_the_previous_turns_speaker(two_people):
+    audio, spans, _ = two_people
+    tagger = SpeakerTagger(load_encoder())
+    get = lambda start, end: audio[start:end]  # noqa: E731
+    a = tagger.tag([_final(1, (spans[0][1], spans[0][2]))], get)[0]
+    yes = spans[4]  # "Yes." in the other voice: too short to tell
+    b = tagger.tag([_final(2, (yes[1], yes[2]))], get)[0]
+    assert a.speaker == b.speaker == "speaker-1"
+    assert tagger.speakers.speakers == ["speaker-1"]
