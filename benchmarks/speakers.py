@@ -5,8 +5,8 @@
 Calls are built from `../shared/speech` clips whose speaker is known (the evaluation set's halves, split
 by speaker: `evalset.py`): each call is the clips of 2, 3 or 4 people taking turns, with 0.5–0.9 s
 between turns, played into the engine on the simulated clock (`replay`) with speaker labels on, as
-`captioner caption --speakers` runs them. The public round-robin file (20 clips, 12 voices, 0.7 s
-apart) is the hard case: most voices speak once, for 2–7 s.
+`captioner caption --speakers` runs them. The public round-robin file (20 clips, 0.7 s
+apart, 10 voices by source) is the hard case: most voices speak once, for 2–7 s.
 
 Scores, per call:
 - speaker accuracy: the share of the captioned words (each word placed in the turn holding its
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     name, folder = resolve(args.model)
     transcriber = Transcriber.load(str(folder), device="cpu", compute_type="int8", name=name)
     calls = [(n, h, build_call(people, args.speech_dir)) for n, h, people in CALLS]
-    calls.append(("round-robin file (12 voices)", "neither", roundrobin(args.speech_dir)))
+    calls.append(("round-robin file", "neither", roundrobin(args.speech_dir)))
     rows = []
     for call_name, half, (audio, turns) in calls:
         if args.only and args.only not in call_name:

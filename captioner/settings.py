@@ -87,6 +87,7 @@ class Settings:
     # what each channel is called, by id: a label for MICROPHONE and one for SYSTEM, shown beside their captions when both are captioned
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     srt_labels: bool = False  # SRT cues begin with their label ("You: ...")
+    speakers: bool = False  # tell speakers apart by voice: system audio's (or the one input's) captions say "Speaker 1", "Speaker 2", ...
     autosave: bool = True
     autosave_dir: str = ""  # "" = default_sessions_dir()
     export_dir: str = ""  # the folder of the last export; "" = the sessions folder
@@ -168,6 +169,7 @@ _SETTINGS_RULES = {
     "capture_mode": lambda v: v in MODES,
     "output_device": _str,
     "srt_labels": _bool,
+    "speakers": _bool,
     "autosave": _bool,
     "autosave_dir": _str,
     "export_dir": _str,

@@ -269,7 +269,18 @@ class CaptionEngine:
         """`events` with each final's speaker, when speakers are told apart (and the relabelled finals after a merge)."""
         if self.speakers is None or not any(e.final for e in events):
             return events
-        return self.speakers.tag(events, self.audio.get)
+        return self.speakers.tag(events, self.audio.get, new_id=self.segmenter.gate.new_id, on_split=self._split_final)
+
+    def _split_final(self, final: CaptionEvent, parts: list[CaptionEvent]) -> None:
+        """A final came out as several, one per speaker's turn: each part waits for its revision on its own."""
+        for k, waiting in enumerate(self._unrevised):
+            if waiting.id != final.id:
+                continue
+            bounds = [waiting.start, *(p.start for p in parts[1:]), waiting.end]
+            split = [_Final(p.id, bounds[i], bounds[i + 1], p.start, p.end, p.text, mean_probability(p.words))
+                     for i, p in enumerate(parts)]
+            self._unrevised = deque([*list(self._unrevised)[:k], *split, *list(self._unrevised)[k + 1:]])
+            return
 
     def _complete(self, job: Job, result: Transcript) -> list[CaptionEvent]:
         if self._running is not None and self._running.id == job.id:

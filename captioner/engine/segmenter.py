@@ -119,6 +119,11 @@ class SpeechGate:
         self._next_id = 1
         self.sentence_end: int | None = None  # the open segment's speech up to here is known to end a sentence
 
+    def new_id(self) -> int:
+        """An id no segment will have: for a part of a final split off as a caption of its own (another speaker's turn)."""
+        self._next_id += 1
+        return self._next_id - 1
+
     def hangover_frames(self) -> int:
         """Silent frames that end the open segment now."""
         cfg = self.config

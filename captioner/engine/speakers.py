@@ -1,11 +1,13 @@
 """Speaker labels on finals: each final's voice embedded and given a speaker (`voices`), on the engine's audio.
 
 One `SpeakerTagger` per stream of audio (a single input, or a meeting's system channel; the
-microphone is "You" already). A final gets the speaker its voice joins (`OnlineSpeakers`); a
-revised final keeps its id's speaker; when two speakers turn out to be one, the finals already out
-with the folded speaker come again as revisions carrying the surviving one, so every view and file
-follows. The embedding runs where the final is made (the engine thread): 3–5 % of a tiny.en final's
-transcription (`benchmarks/speakers.py`).
+microphone is "You" already). A final that holds two people's turns (they took turns faster than
+the segmenter's hang-over) is first cut where the voice changes (`voices.turns.change_at`), each
+part a final of its own, when its parts are heard as different speakers. Each final then gets the
+speaker its voice joins (`OnlineSpeakers`); a revised final keeps its id's speaker; when two speakers
+turn out to be one, the finals already out with the folded speaker come again as revisions carrying
+the surviving one, so every view and file follows. The embedding runs where the final is made (the
+engine thread): 3–5 % of a tiny.en final's transcription (`benchmarks/speakers.py`).
 """
 
 from __future__ import annotations
@@ -16,10 +18,17 @@ from dataclasses import replace
 
 import numpy as np
 
+from captioner.engine.recognizer import join_words
 from captioner.events import SAMPLE_RATE, CaptionEvent
 from captioner.voices import ClusterRule, OnlineSpeakers, VoiceEncoder
+from captioner.voices.encoder import HOP, PARTIAL_FRAMES
+from captioner.voices.turns import SLACK, change_at
 
 __all__ = ["SpeakerTagger"]
+
+MAX_PARTS = 4  # most turns one final is cut into
+WINDOW = PARTIAL_FRAMES * HOP  # samples in one window of the voice encoder (1.6 s)
+STEP_S = 0.4  # between windows: half of Resemblyzer's own (0.77 s), to place a change of voice within a word or two
 
 
 class SpeakerTagger:
@@ -28,10 +37,15 @@ class SpeakerTagger:
         self.speakers = OnlineSpeakers(rule or ClusterRule())
         self._latest: dict[int, CaptionEvent] = {}  # each final out, as last sent, by id
         self.embed_s = 0.0  # time spent embedding voices (perf counter), for benchmarks
+        self.splits = 0  # finals cut in two where the voice changed
 
-    def tag(self, events: list[CaptionEvent], audio_of: Callable[[int, int], np.ndarray]) -> list[CaptionEvent]:
+    def tag(self, events: list[CaptionEvent], audio_of: Callable[[int, int], np.ndarray], *,
+            new_id: Callable[[], int] | None = None,
+            on_split: Callable[[CaptionEvent, list[CaptionEvent]], None] | None = None) -> list[CaptionEvent]:
         """`events` with a speaker on each final (from `audio_of(start, end)`, the final's speech on the audio
-        clock), followed by the revisions that relabel earlier finals when speakers were merged."""
+        clock), followed by the revisions that relabel earlier finals when speakers were merged. With `new_id` (a
+        fresh caption id), a final holding two voices' turns comes out as one final per turn; `on_split(final,
+        parts)` hears of it."""
         out: list[CaptionEvent] = []
         for event in events:
             if not event.final or not event.text:
@@ -44,20 +58,71 @@ class SpeakerTagger:
                 out.append(event)
                 continue
             t0 = time.perf_counter()
-            embedding = self.encoder.embed(audio_of(event.start, event.end))
+            parts = self._turns(event, audio_of, new_id)
+            if len(parts) > 1 and on_split is not None:
+                self.splits += len(parts) - 1
+                on_split(event, [p for p, _ in parts])
+            for part, embedding in parts:
+                speech_s = (part.end - part.start) / SAMPLE_RATE
+                got = self.speakers.assign(embedding, speech_s, changed=len(parts) > 1, turn=part.id)
+                part = replace(part, speaker=got.speaker)
+                self._latest[part.id] = part
+                out.append(part)
+                out.extend(self._relabel(got.merged, got.placed))
             self.embed_s += time.perf_counter() - t0
-            got = self.speakers.assign(embedding, (event.end - event.start) / SAMPLE_RATE)
-            event = replace(event, speaker=got.speaker)
-            self._latest[event.id] = event
-            out.append(event)
-            out.extend(self._relabel(got.merged))
         return out
 
-    def _relabel(self, merged: dict[str, str]) -> list[CaptionEvent]:
+    def _turns(self, event: CaptionEvent, audio_of, new_id) -> list[tuple[CaptionEvent, np.ndarray | None]]:
+        """The final as one part per speaker's turn, each with its voice (None: too short to tell), in order.
+
+        A final shorter than two of the encoder's windows is one turn, embedded whole (silences trimmed). A longer one
+        is embedded window by window (Resemblyzer's own windows and step): the mean of its windows is its voice,
+        and the windows show whether, and where, the voice changes (`change_at`); with `new_id`, it is cut there
+        when the two sides are not the same known speaker, and the rest is looked at again for another turn."""
+        if event.end - event.start < 2 * WINDOW or len(event.words) < 2:
+            return [(event, self.encoder.embed(audio_of(event.start, event.end)))]
+        embeddings, spans = self.encoder.windows(audio_of(event.start, event.end), STEP_S)
+        return self._cut(event, embeddings, spans + event.start, new_id, MAX_PARTS - 1)
+
+    def _cut(self, event: CaptionEvent, embeddings: np.ndarray, spans: np.ndarray, new_id, depth: int):
+        """`event` as its turns, each with the mean of its windows: cut where the voice changes, each side looked at
+        again (`depth` more cuts at most); the first part keeps the id, each other part gets `new_id()`."""
+        whole = [(event, _mean(embeddings))]
+        words = event.words
+        if new_id is None or depth <= 0 or len(words) < 2 or len(embeddings) < 2:
+            return whole
+        cuts = [((a.end + b.start) // 2, max(0, b.start - a.end)) for a, b in zip(words, words[1:])]
+        at = change_at(embeddings, spans, cuts, join=self.speakers.rule.join)
+        if at is None:
+            return whole
+        left = tuple(w for w in words if (w.start + w.end) // 2 < at)
+        right = tuple(w for w in words if (w.start + w.end) // 2 >= at)
+        mine, theirs = spans[:, 1] <= at + SLACK, spans[:, 0] >= at - SLACK
+        if not left or not right:
+            return whole
+        first = replace(event, end=max(left[-1].end, event.start + 1), text=join_words(left), words=left, stable=len(join_words(left)))
+        second = replace(event, start=right[0].start, text=join_words(right), words=right, stable=len(join_words(right)))
+        s1 = self.speakers.peek(_mean(embeddings[mine]), (first.end - first.start) / SAMPLE_RATE)
+        s2 = self.speakers.peek(_mean(embeddings[theirs]), (second.end - second.start) / SAMPLE_RATE)
+        if s1 is not None and s1 == s2:
+            return whole  # both sides sound like the same known speaker
+        second = replace(second, id=new_id())
+        before = self._cut(first, embeddings[mine], spans[mine], new_id, depth - 1)
+        return [*before, *self._cut(second, embeddings[theirs], spans[theirs], new_id, depth - len(before))]
+
+    def _relabel(self, merged: dict[str, str], placed: dict) -> list[CaptionEvent]:
+        """The finals out whose speaker changed: folded into another speaker (`merged`), or given one now (`placed`, by
+        final id), each again as a revision."""
         out = []
         for final_id, shown in list(self._latest.items()):
-            if shown.speaker in merged:
-                again = replace(shown, speaker=merged[shown.speaker], revision=shown.revision + 1)
+            speaker = placed.get(final_id) or merged.get(shown.speaker)
+            if speaker and speaker != shown.speaker:
+                again = replace(shown, speaker=speaker, revision=shown.revision + 1)
                 self._latest[final_id] = again
                 out.append(again)
         return out
+
+
+def _mean(embeddings: np.ndarray) -> np.ndarray:
+    m = embeddings.mean(axis=0)
+    return m / max(float(np.linalg.norm(m)), 1e-9)

@@ -94,6 +94,7 @@ class CaptionerApp(QObject):
         c.captionUpdate.connect(self.overlay.apply)
         c.stateChanged.connect(self._on_state)
         c.sessionStarted.connect(self._session_started)
+        c.labelsChanged.connect(self.overlay.set_labels)  # a speaker named mid-session
         self.store.saveFailed.connect(lambda text: self.window.show_message("warning", f"{text}. Your changes apply until you quit.", cause="settings"))
         self.window.closed.connect(self._window_closed)
 

@@ -147,6 +147,9 @@ class GuardedWriter:
     def close(self) -> None:
         self._guarded(self.writer.close)
 
+    def set_labels(self, labels: Mapping[str, str]) -> None:
+        self._guarded(self.writer.set_labels, labels)
+
     def _guarded(self, write: Callable[..., None], *args: object) -> None:
         try:
             write(*args)

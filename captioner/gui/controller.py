@@ -55,6 +55,7 @@ class SessionController(QObject):
     statusUpdate = Signal(object)  # SessionStatus
     delayUpdate = Signal(float)  # seconds the captions trail the live audio
     sessionStarted = Signal(object)  # SessionInfo
+    labelsChanged = Signal(object)  # the session's labels (by channel and speaker id), after a speaker was named
     sessionFinished = Signal(object)  # SessionInfo
     transcriptRefined = Signal(object, object)  # SessionInfo, the MergeUpdates of its refined captions (shown from now on)
     _autosaveReported = Signal(object)  # AutosaveReport, emitted on the engine thread
@@ -215,6 +216,29 @@ class SessionController(QObject):
         self.message.emit("info", text)
         self._set_state(State.IDLE)
 
+    def name_speaker(self, speaker: str, name: str) -> None:
+        """Call the speaker `speaker` (an id, "speaker-2") `name` in this session: in the transcript, the overlay and its
+        files, past captions and future ones. An empty name gives back "Speaker 2"; naming two speakers alike shows them
+        as one person. Raises SubtitleFileError when a finished session's file cannot be written again."""
+        from captioner.subtitles.formats import format_named
+
+        if self.info is None:
+            return
+        labels = dict(self.info.labels)
+        if name.strip():
+            labels[speaker] = name.strip()
+        else:
+            labels.pop(speaker, None)
+        self.info.labels = labels
+        self.merger.labels = labels
+        for writer in self._writers:  # a session still running: its writers write their files again
+            writer.set_labels(labels)
+        if not self._writers:  # a finished one: its files, written again with the new name
+            for kind, path in (("srt", self.info.srt_path), ("txt", self.info.txt_path)):
+                if path is not None and Path(path).is_file():
+                    format_named(kind).write(path, self.merger.finals, srt_labels=self.settings.srt_labels, labels=labels)
+        self.labelsChanged.emit(labels)
+
     def export(self, kind: str, path: str | Path) -> None:
         """Write the session's final captions in the format named `kind` ("srt", "txt", "vtt": subtitles.formats);
         raises SubtitleFileError."""
@@ -339,6 +363,15 @@ class SessionController(QObject):
         bridge.error.connect(self._on_session_error)
         gen = self._latest.next()
         bridge.closed.connect(lambda: self._on_closed(gen))
+        speakers = self.settings.speakers
+        if speakers:
+            from captioner.voices import VoiceEncoderMissing, find_weights
+
+            try:
+                find_weights()
+            except VoiceEncoderMissing as exc:
+                speakers = False
+                self.message.emit("warning", f"Captions are not labelled by speaker this session. {exc}")
         session = session_for(
             source,
             self._transcriber,
@@ -348,6 +381,7 @@ class SessionController(QObject):
             on_error=bridge.on_error,
             status_interval_s=0.1,
             recorder=recorder,
+            speakers=speakers,
         )
         self._bridge, self.session, self.info = bridge, session, info
         monitor = self.monitor

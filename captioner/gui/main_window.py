@@ -16,7 +16,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QStandardPaths, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QMainWindow, QMessageBox, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from captioner.channels import MODE_SYSTEM, SYSTEM
 from captioner.gui.actions import START_SHORTCUT, AppActions
@@ -229,6 +239,8 @@ class MainWindow(QMainWindow):
         c.delayUpdate.connect(self.status_line.set_delay)
         c.sessionStarted.connect(self._on_session_started)
         c.sessionFinished.connect(self._on_session_finished)
+        c.labelsChanged.connect(self.transcript.set_labels)
+        self.transcript.nameSpeaker.connect(self.ask_speaker_name)
         c.transcriptRefined.connect(self._on_refined)
         c.refiner.progress.connect(self._on_refine_progress)
         c.refiner.stopped.connect(self._on_refine_stopped)
@@ -380,6 +392,21 @@ class MainWindow(QMainWindow):
         self.transcript.set_labels(info.labels)
         self._show_model_status()
         self.status_line.session_started(info)
+
+    def ask_speaker_name(self, speaker: str, label: str) -> None:
+        """Ask what to call a speaker found by voice; every caption of theirs, the overlay and the files follow."""
+        name, ok = QInputDialog.getText(self, "Name the speaker", f"Who is {label}? (the same name for two speakers shows them as one)",
+                                        text="" if label.startswith("Speaker ") else label)
+        if ok:
+            self.name_speaker(speaker, name)
+
+    def name_speaker(self, speaker: str, name: str) -> None:
+        from captioner.subtitles import SubtitleFileError
+
+        try:
+            self.controller.name_speaker(speaker, name)
+        except SubtitleFileError as exc:
+            self.show_message("warning", f"The name is shown, but the session's files could not be written again: {exc}")
 
     def _on_session_finished(self, info: SessionInfo | None) -> None:
         self.status_line.session_finished(info)  # it says where the session was saved

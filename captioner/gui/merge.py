@@ -88,14 +88,14 @@ class CaptionMerger:
         return self.latest_end / SAMPLE_RATE
 
 
-def labelled_text(events, *, labels: Mapping[str, str] = DEFAULT_LABELS, after: str = "", turn_break: str = "",
+def labelled_text(events, *, labels: Mapping[str, str] = DEFAULT_LABELS, after: str | tuple[str, str] = "", turn_break: str = "",
                   preceded: bool = False) -> str:
     """The events' text joined by spaces, each change of channel or speaker led by its label in `labels` ("Others: …").
 
-    `after`: the channel (id) of the text shown before these events (no label when the first goes on
+    `after`: who said the text shown before these events, a channel id or (channel, speaker) ids (no label when the first goes on
     from them); `turn_break` goes before a label that follows other text (`preceded`: there is text before these).
     """
-    parts, who = [], (after, "")
+    parts, who = [], (after if isinstance(after, tuple) else (after, ""))
     for e in events:
         text = " ".join(e.text.split())
         if (e.channel or e.speaker) and (e.channel, e.speaker) != who:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QGuiAppli
 from PySide6.QtWidgets import QMenu, QWidget
 
 from captioner.channels import DEFAULT_LABELS
+from captioner.events import CaptionEvent
 from captioner.gui.merge import MergeUpdate, labelled_text
 from captioner.gui.overlay_layout import Line, Run, choose_placement, layout_caption, screen_key
 from captioner.settings import OverlaySettings
@@ -41,7 +42,8 @@ class CaptionOverlay(QWidget):
         self.setMinimumSize(160, 44)
         self._settings = settings
         self._finals: deque[str] = deque(maxlen=RECENT_FINALS)
-        self._last_channel = ""  # the channel (id) of the newest final shown
+        self._final_events: deque[CaptionEvent] = deque(maxlen=RECENT_FINALS)  # what `_finals` says, to say it again renamed
+        self._last_channel: tuple[str, str] = ("", "")  # who said the newest final shown: (channel, speaker) ids
         self._labels: Mapping[str, str] = DEFAULT_LABELS  # what each channel is called, by id
         self._interim = ""
         self._lines: list[Line] = []
@@ -132,7 +134,8 @@ class CaptionOverlay(QWidget):
         if update.kind == "final":
             self._finals.append(labelled_text([update.event], labels=self._labels, after=self._last_channel, turn_break="\n",
                                               preceded=bool(self._finals)))
-            self._last_channel = update.event.channel
+            self._final_events.append(update.event)
+            self._last_channel = (update.event.channel, update.event.speaker)
         self._interim = labelled_text(update.interims, labels=self._labels, after=self._last_channel, turn_break="\n",
                                       preceded=bool(self._finals))
         if self._settings.clear_after_s > 0:
@@ -140,12 +143,20 @@ class CaptionOverlay(QWidget):
         self._relayout()
 
     def set_labels(self, labels: Mapping[str, str]) -> None:
-        """What each channel is called from now on, by id (a session's own labels)."""
+        """What each channel and speaker is called, by id (a session's own labels): from now on, and in the lines shown
+        (a speaker named mid-session is named on screen at once)."""
         self._labels = labels
+        who: tuple[str, str] = ("", "")
+        self._finals.clear()
+        for event in self._final_events:
+            self._finals.append(labelled_text([event], labels=labels, after=who, turn_break="\n", preceded=bool(self._finals)))
+            who = (event.channel, event.speaker)
+        self._relayout()
 
     def clear(self) -> None:
-        self._last_channel = ""
+        self._last_channel = ("", "")
         self._finals.clear()
+        self._final_events.clear()
         self._interim = ""
         self._relayout()
 

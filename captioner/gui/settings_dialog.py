@@ -53,7 +53,7 @@ class SettingsDialog(QDialog):
 
     preview = Signal(object)  # OverlaySettings, while the dialog is open
     # the Settings fields the dialog edits besides the overlay (what OK takes over)
-    FIELDS = ("language", "beam_size", "vocabulary", "autosave", "autosave_dir", "labels", "srt_labels",
+    FIELDS = ("language", "beam_size", "vocabulary", "autosave", "autosave_dir", "labels", "srt_labels", "speakers",
               "global_shortcuts", "shortcut_start_stop", "shortcut_overlay", "shortcut_click_through", "recording", "refine_at_stop")
 
     def __init__(self, settings: Settings, parent: QWidget | None = None, *, tab: str = "overlay", shortcuts_note: str = "") -> None:
@@ -182,6 +182,11 @@ class SettingsDialog(QDialog):
         self.srt_labels = QCheckBox("Begin each SRT subtitle with its label (“You: …”); TXT and VTT always carry it")
         self.srt_labels.setChecked(s.srt_labels)
         form.addRow("", self.srt_labels)
+        self.speakers = QCheckBox("Tell speakers apart by voice (“Speaker 1”, “Speaker 2”, …)")
+        self.speakers.setToolTip("The others on a call, or everyone when only one input is captioned, labelled by voice; "
+                                 "right-click a caption in the transcript to name its speaker")
+        self.speakers.setChecked(s.speakers)
+        form.addRow("", self.speakers)
         return page
 
     def _files_tab(self, s: Settings) -> QWidget:
@@ -270,6 +275,7 @@ class SettingsDialog(QDialog):
             vocabulary=parse_vocabulary(self.vocabulary.text()),
             labels={**self._original.labels, **{channel: _label(edit.text(), self._original.labels[channel]) for channel, edit in self.label_edits.items()}},
             srt_labels=self.srt_labels.isChecked(),
+            speakers=self.speakers.isChecked(),
             autosave=self.autosave.isChecked(),
             autosave_dir=self.autosave_dir.text().strip(),
             global_shortcuts=self.global_shortcuts.isChecked(),

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import (
+    QAction,
     QColor,
     QFont,
     QFontMetricsF,
@@ -79,6 +80,7 @@ class TranscriptView(QWidget):
     """Renders MergeUpdates; `clear()` empties the view only (exports keep the whole session)."""
 
     followChanged = Signal(bool)  # True while the view follows the live text
+    nameSpeaker = Signal(str, str)  # a speaker's id and label: the user asked to name that speaker
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -86,6 +88,7 @@ class TranscriptView(QWidget):
         self._interim_start: int | None = None  # document position where the interim text starts
         self._interim = ""
         self._lines: list[str] = []  # final lines shown, as copied
+        self._events: list[CaptionEvent] = []  # the final each line shows
         self._follow = True
         self._updating = False
 
@@ -122,6 +125,8 @@ class TranscriptView(QWidget):
         self.live_button.hide()
         self.text.viewport().installEventFilter(self)
         self.text.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.text.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.text.customContextMenuRequested.connect(self._context_menu)
 
         self.find_bar = FindBar(self.text)
         self.find_bar.hide()
@@ -166,6 +171,7 @@ class TranscriptView(QWidget):
         self._interim_start = None
         self._interim = ""
         self._lines = []
+        self._events = []
         self._follow = True
         self.live_button.hide()
         self.find_bar.refresh()
@@ -201,6 +207,7 @@ class TranscriptView(QWidget):
         cursor.beginEditBlock()
         self._new_block(cursor, self._final_block)
         self._lines.append(self._write_final(cursor, event))
+        self._events.append(event)
         cursor.endEditBlock()
 
     def _replace_final(self, index: int, event: CaptionEvent) -> None:
@@ -213,6 +220,7 @@ class TranscriptView(QWidget):
         cursor.movePosition(QTextCursor.EndOfBlock, QTextCursor.KeepAnchor)
         cursor.removeSelectedText()
         self._lines[index] = self._write_final(cursor, event)
+        self._events[index] = event
         cursor.endEditBlock()
 
     def _write_final(self, cursor: QTextCursor, event: CaptionEvent) -> str:
@@ -222,14 +230,38 @@ class TranscriptView(QWidget):
         cursor.insertText(stamp + "  ", self._time_format)
         label = label_of(event.channel, self._labels, event.speaker)
         if label:
-            cursor.insertText(label + "  ", self._label_format(event.channel))
+            cursor.insertText(label + "  ", self._label_format(event.speaker or event.channel))
         cursor.insertText(text, self._final_format)
         return f"[{stamp}] {label}: {text}" if label else f"[{stamp}] {text}"
 
     def set_labels(self, labels: Mapping[str, str]) -> None:
-        """What each channel is called, by id ({MICROPHONE: "You", SYSTEM: "Others"}); a label's colour is its channel's."""
+        """What each channel and speaker is called, by id ({MICROPHONE: "You", SYSTEM: "Others", "speaker-2": "Ana"}); a
+        label's colour is its channel's, or its speaker's. The lines shown say it too (a speaker named mid-session)."""
         self._labels = labels
         self._label_formats = {}
+        for index, event in enumerate(self._events):
+            if event.speaker or event.channel:
+                self._replace_final(index, event)
+
+    def speaker_at(self, pos) -> tuple[str, str] | None:
+        """The speaker (id, label) of the final line at `pos` (viewport coordinates), or None."""
+        index = self.text.cursorForPosition(pos).blockNumber()
+        if not 0 <= index < len(self._events) or not self._events[index].speaker:
+            return None
+        event = self._events[index]
+        return event.speaker, label_of(event.channel, self._labels, event.speaker)
+
+    def _context_menu(self, pos) -> None:
+        menu = self.text.createStandardContextMenu(pos)
+        who = self.speaker_at(pos)
+        if who is not None:  # "Name Speaker 2…" first, above the editing actions
+            first = menu.actions()[0] if menu.actions() else None
+            action = QAction(f"Name {who[1]}…", menu)
+            action.triggered.connect(lambda: self.nameSpeaker.emit(*who))
+            menu.insertAction(first, action)
+            menu.insertSeparator(first)
+        menu.exec(self.text.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def label_color(self, channel: str) -> str:
         """The colour of the label of `channel` (an id): its side's, else a spare one (in the order such channels first speak)."""

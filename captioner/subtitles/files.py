@@ -19,7 +19,7 @@ import os
 import stat
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -209,6 +209,16 @@ class LiveWriter(ABC):
                     self._rewrite()
             finally:
                 self._file.close()
+
+    def set_labels(self, labels: Mapping[str, str]) -> None:
+        """Call channels and speakers by `labels` (by id) from now on, in what the file holds already too (written again
+        whole): a speaker named mid-session is named everywhere."""
+        with self._lock:
+            self.labels = labels
+            self._entries = in_start_order([entry for final in self._finals for entry in self._entries_of(final)],
+                                           lambda entry: entry.start)
+            if self._entries and self._file.regular and not self._file.closed:
+                self._rewrite()
 
     def __enter__(self: _W) -> _W:
         return self

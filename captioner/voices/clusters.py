@@ -2,9 +2,12 @@
 
 Pure rules over unit vectors (`encoder.VoiceEncoder.embed`), no model. Each speaker is the weighted
 mean of the embeddings given to it (weights: seconds of speech). A turn joins the speaker whose mean
-it is closest to when their cosine similarity reaches `join`; else, if it holds enough speech to
-speak for a voice (`new_s`), it starts a new speaker; a shorter one takes the previous turn's
-speaker (a "yeah" is not a new person). Two speakers whose means have come to `merge` apart are one
+it is closest to when their cosine similarity reaches `join`, else it starts a new speaker — if it
+holds enough speech to speak for a voice (`new_s`). A shorter turn changes no speaker: it is the
+known speaker it sounds like (by the same `join`), else, for now, the previous turn's (a "yeah" is
+not a new person), and it waits: short turns that sound alike and together hold `new_s` of speech
+are a new speaker (people in spontaneous talk say little at a time), and the turns waiting are
+placed with a new speaker they sound like. A turn too short to embed at all is the previous turn's. Two speakers whose means have come to `merge` apart are one
 speaker: the later one is folded into the earlier one, and the caller relabels what it showed.
 
 The thresholds are the encoder's, not a recording's: GE2E embeddings of one voice lie about 0.75–0.95
@@ -29,13 +32,14 @@ def speaker_id(n: int) -> str:
 class ClusterRule:
     join: float = 0.72  # cosine to a speaker's mean voice that makes a turn theirs
     merge: float = 0.82  # two speakers' means this close are one speaker
-    new_s: float = 2.0  # seconds of speech a turn needs to start a new speaker
+    new_s: float = 3.2  # seconds of speech a turn needs to start a speaker, or to add to one: two of the encoder's windows
 
 
 @dataclass(frozen=True)
 class Assignment:
     speaker: str  # the speaker id given to the turn; "" when none could be
     merged: dict[str, str] = field(default_factory=dict)  # speakers folded into another: old id → surviving id
+    placed: dict[object, str] = field(default_factory=dict)  # earlier turns (by the caller's token) now given a speaker
 
 
 @dataclass
@@ -49,12 +53,23 @@ class _Speaker:
         return self.total / max(np.linalg.norm(self.total), 1e-9)
 
 
+@dataclass
+class _Waiting:
+    turn: object  # the caller's token for it
+    embedding: np.ndarray
+    speech_s: float
+
+
+MAX_WAITING = 20  # short turns of no known voice kept to found or join a speaker later
+
+
 class OnlineSpeakers:
     """The speakers found so far in one stream of turns (one channel)."""
 
     def __init__(self, rule: ClusterRule = ClusterRule()) -> None:
         self.rule = rule
         self._speakers: list[_Speaker] = []
+        self._waiting: list[_Waiting] = []
         self._found = 0
         self._last = ""
 
@@ -63,25 +78,61 @@ class OnlineSpeakers:
         """The ids of the speakers there are now, oldest first."""
         return [s.id for s in self._speakers]
 
-    def assign(self, embedding: np.ndarray | None, speech_s: float) -> Assignment:
+    def assign(self, embedding: np.ndarray | None, speech_s: float, *, changed: bool = False, turn: object = None) -> Assignment:
         """The speaker of a turn with this voice `embedding` (None: too little speech to embed) and `speech_s` seconds
-        of speech; and the speakers it showed to be one."""
+        of speech; the speakers it showed to be one; the earlier turns it placed. `changed`: the turn was cut from the
+        one next to it because the voice changed (`turns.change_at`): evidence enough of its own voice to start a
+        speaker, however short. `turn`: the caller's token for it, given back in a later `placed`."""
         if embedding is None:
             return Assignment(self._last)
         e = np.asarray(embedding, dtype=np.float64)
         best, sim = self._closest(e)
+        sure = speech_s >= self.rule.new_s or changed
         if best is not None and sim >= self.rule.join:
-            best.total += e * speech_s
-            best.weight += speech_s
+            if sure:
+                best.total += e * speech_s
+                best.weight += speech_s
             self._last = best.id
-            return Assignment(best.id, self._merge(best))
-        if speech_s < self.rule.new_s and self._speakers:
-            return Assignment(self._last)  # too short to tell a new voice: the previous turn's
+            return Assignment(best.id, self._merge(best) if sure else {})
+        if sure:
+            return self._new(e, speech_s, [])
+        alike = [w for w in self._waiting if float(w.embedding @ e) >= self.rule.join]
+        if speech_s + sum(w.speech_s for w in alike) >= self.rule.new_s:
+            return self._new(e, speech_s, alike)  # short turns that sound alike: together, a voice
+        if turn is not None:
+            self._waiting = [*self._waiting, _Waiting(turn, e, speech_s)][-MAX_WAITING:]
+        return Assignment(self._last)
+
+    def _new(self, e: np.ndarray, speech_s: float, founders: list[_Waiting]) -> Assignment:
+        """A new speaker of this voice (and of the waiting turns `founders`); the waiting turns that sound like it join."""
         self._found += 1
         speaker = _Speaker(speaker_id(self._found), e * speech_s, speech_s)
+        for w in founders:
+            speaker.total += w.embedding * w.speech_s
+            speaker.weight += w.speech_s
         self._speakers.append(speaker)
         self._last = speaker.id
-        return Assignment(speaker.id)
+        placed = {w.turn: speaker.id for w in founders}
+        for w in self._waiting:
+            if w.turn not in placed and float(speaker.mean @ w.embedding) >= self.rule.join:
+                placed[w.turn] = speaker.id
+        self._waiting = [w for w in self._waiting if w.turn not in placed]
+        return Assignment(speaker.id, placed=placed)
+
+    def peek(self, embedding: np.ndarray, speech_s: float) -> str | None:
+        """The known speaker `assign` would give this turn now, changing nothing; None when it would be a new speaker
+        (or nobody)."""
+        best, sim = self._closest(np.asarray(embedding, dtype=np.float64))
+        if best is not None and sim >= self.rule.join:
+            return best.id
+        if speech_s < self.rule.new_s and self._last:
+            return self._last
+        return None
+
+    def closest(self, embedding: np.ndarray) -> tuple[str | None, float]:
+        """The known speaker this voice is most like, and their cosine similarity; (None, -1) with nobody known."""
+        best, sim = self._closest(np.asarray(embedding, dtype=np.float64))
+        return (best.id if best is not None else None), sim
 
     def _closest(self, e: np.ndarray) -> tuple[_Speaker | None, float]:
         if not self._speakers:

@@ -171,6 +171,18 @@ class VoiceEncoder:
         norms = np.linalg.norm(raw, axis=1, keepdims=True)
         return raw / np.maximum(norms, 1e-9)
 
+    def windows(self, audio: np.ndarray, step_s: float = 0.4) -> tuple[np.ndarray, np.ndarray]:
+        """The voice in each 1.6 s window of `audio` every `step_s` (nothing trimmed, so times stay put): embeddings
+        (n, 256) and each window's (start, end) in samples of `audio`; none when `audio` is shorter than a window."""
+        width = PARTIAL_FRAMES * HOP
+        wav = _level(np.asarray(audio, dtype=np.float32))
+        if len(wav) < width:
+            return np.zeros((0, EMBEDDING_SIZE), np.float32), np.zeros((0, 2), np.int64)
+        starts = np.arange(0, len(wav) - width + 1, max(HOP, int(step_s * SAMPLE_RATE)) // HOP * HOP)
+        mel = mel_spectrogram(wav)
+        batch = np.stack([mel[s // HOP: s // HOP + PARTIAL_FRAMES] for s in starts])
+        return self._forward(batch), np.stack([starts, starts + width], axis=1)
+
     def embed(self, audio: np.ndarray, *, trim: bool = True) -> np.ndarray | None:
         """The voice in `audio` (16 kHz mono float32) as a unit vector; None when it holds less than
         `MIN_SPEECH_S` of speech."""

@@ -72,3 +72,24 @@ def test_a_final_too_short_for_a_voice_takes_the_previous_turns_speaker(two_peop
     b = tagger.tag([_final(2, (yes[1], yes[2]))], get)[0]
     assert a.speaker == b.speaker == "speaker-1"
     assert tagger.speakers.speakers == ["speaker-1"]
+
+
+def test_turns_taken_faster_than_the_hang_over_are_cut_where_the_voice_changes(tmp_path, tiny_transcriber):
+    turns = [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2]), (B, VOICE_SENTENCES[3])]
+    path, spans = conversation(tmp_path / "quick.wav", turns, gap_s=0.25)  # no pause the segmenter ends a segment at
+    engine = CaptionEngine(EngineConfig())
+    engine.speakers = SpeakerTagger(load_encoder())
+    run = replay(read_wav(path), engine, tiny_transcriber.run)
+    assert engine.speakers.splits >= 1
+    words = {A: {}, B: {}}  # per voice: speaker → words captioned in that voice's turns
+    for f in run.finals:
+        for w in f.words:
+            middle = (w.start + w.end) // 2
+            voice = min(spans, key=lambda s: 0 if s[1] <= middle < s[2] else min(abs(middle - s[1]), abs(middle - s[2])))[0]
+            words[voice][f.speaker] = words[voice].get(f.speaker, 0) + 1
+    top = {v: max(c, key=c.get) for v, c in words.items()}
+    assert top[A] and top[B] and top[A] != top[B], words
+    right = sum(c[top[v]] for v, c in words.items())
+    assert right >= 0.9 * sum(sum(c.values()) for c in words.values()), words
+    ids = [f.id for f in run.finals]
+    assert len(ids) == len(set(ids))  # each part a caption of its own

@@ -18,7 +18,7 @@ def near(v, noise: float, seed: int) -> np.ndarray:
 
 def test_turns_of_two_voices_make_two_speakers():
     s = OnlineSpeakers()
-    got = [s.assign(near(v, 0.3, i), 3.0).speaker for i, v in enumerate([A, B, A, B, A])]
+    got = [s.assign(near(v, 0.3, i), 4.0).speaker for i, v in enumerate([A, B, A, B, A])]
     assert got == [speaker_id(1), speaker_id(2), speaker_id(1), speaker_id(2), speaker_id(1)]
     assert s.speakers == ["speaker-1", "speaker-2"]
 
@@ -26,24 +26,31 @@ def test_turns_of_two_voices_make_two_speakers():
 def test_a_turn_too_short_to_embed_takes_the_previous_turns_speaker():
     s = OnlineSpeakers()
     assert s.assign(None, 0.4).speaker == ""  # nobody yet
-    s.assign(A, 3.0)
-    s.assign(B, 3.0)
+    s.assign(A, 4.0)
+    s.assign(B, 4.0)
     assert s.assign(None, 0.4).speaker == "speaker-2"
     assert s.speakers == ["speaker-1", "speaker-2"]
 
 
-def test_a_short_turn_of_an_unknown_voice_is_not_a_new_speaker():
-    s = OnlineSpeakers(ClusterRule(new_s=2.0))
-    s.assign(A, 3.0)
-    assert s.assign(B, 1.2).speaker == "speaker-1"  # a "yeah" from someone new: the previous turn's, never a new person
-    assert s.assign(B, 3.0).speaker == "speaker-2"  # said at length, it is someone new
+def test_a_short_turn_is_a_known_voice_or_the_previous_turns_and_changes_no_speaker():
+    s = OnlineSpeakers(ClusterRule(new_s=3.2))
+    assert s.assign(B, 1.5).speaker == ""  # nobody known yet: no label rather than a guess
+    s.assign(A, 4.0)
+    s.assign(B, 4.0)
+    s.assign(A, 4.0)
+    before = [sp.mean.copy() for sp in s._speakers]
+    assert s.assign(near(B, 0.3, 1), 1.2).speaker == "speaker-2"  # a short reply in a known voice: that voice's
+    assert all(np.allclose(a, sp.mean) for a, sp in zip(before, s._speakers))
+    c = unit([0, 0, 1, 0])
+    assert s.assign(c, 1.2).speaker == "speaker-2"  # someone new says "yeah": the previous turn's, never a new person
+    assert s.assign(c, 4.0).speaker == "speaker-3"  # said at length, it is someone new
 
 
 def test_speakers_that_converge_are_merged_into_the_first():
     s = OnlineSpeakers(ClusterRule(join=0.8, merge=0.85))
     middle = unit(A + B)
-    s.assign(unit(A + 0.3 * B), 3.0)  # one voice, heard at first from two sides
-    s.assign(unit(B + 0.3 * A), 3.0)
+    s.assign(unit(A + 0.3 * B), 4.0)  # one voice, heard at first from two sides
+    s.assign(unit(B + 0.3 * A), 4.0)
     assert s.speakers == ["speaker-1", "speaker-2"]
     merged = {}
     for _ in range(3):
@@ -51,3 +58,19 @@ def test_speakers_that_converge_are_merged_into_the_first():
     assert merged == {"speaker-2": "speaker-1"}
     assert s.speakers == ["speaker-1"]
     assert s.assign(None, 0.3).speaker == "speaker-1"
+
+
+def test_short_turns_that_sound_alike_found_a_speaker_together_and_are_placed():
+    s = OnlineSpeakers(ClusterRule(new_s=3.2))
+    s.assign(A, 4.0, turn="a")
+    got = [s.assign(near(B, 0.2, i), 1.2, turn=f"b{i}") for i in range(3)]
+    assert [g.speaker for g in got[:2]] == ["speaker-1", "speaker-1"]  # for now, the previous turn's
+    assert got[2].speaker == "speaker-2"  # 3.6 s of one new voice, in three short turns
+    assert got[2].placed == {"b0": "speaker-2", "b1": "speaker-2"}
+    assert s.speakers == ["speaker-1", "speaker-2"]
+
+
+def test_a_turn_cut_where_the_voice_changed_may_start_a_speaker_however_short():
+    s = OnlineSpeakers(ClusterRule(new_s=3.2))
+    s.assign(A, 4.0)
+    assert s.assign(B, 1.8, changed=True).speaker == "speaker-2"

@@ -1,0 +1,50 @@
+"""Where a caption changes speaker: two people's turns that the segmenter heard as one segment.
+
+People taking turns quickly (a gap shorter than the segmenter's hang-over, or a turn that ends
+mid-phrase) end up in one segment, and a segment has one caption. Pure rule over the voice in short
+windows of the segment (`VoiceEncoder.windows`): the places between its words are where a turn can
+change; at each, the windows wholly within `REACH` before it and wholly within `REACH` after it are
+averaged (near it only: a segment of three turns, A B A, must not compare A with B and A mixed), and
+the place where the two sides sound least alike is the change — if they sound less alike than one
+voice does (`ClusterRule.join`, the line between one speaker and two).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from captioner.events import SAMPLE_RATE
+
+__all__ = ["change_at"]
+
+SLACK = SAMPLE_RATE // 5  # a window may reach this far past a pause (into its silence) and still count for its side
+MIN_WINDOWS = 2  # windows each side of a change needs (one 1.6 s window alone is too unsure a voice)
+REACH = 4 * SAMPLE_RATE  # how far from a place its two sides are heard (two to three of the encoder's windows)
+
+
+def change_at(embeddings: np.ndarray, spans: np.ndarray, places: Sequence[tuple[int, int]], *, join: float) -> int | None:
+    """The place (a sample of the audio the windows were taken from) where the voice changes, or None.
+
+    `embeddings`: unit vectors, one per window; `spans`: each window's (start, end); `places`: the candidate places,
+    each (where, how long the silence there is). A side needs `MIN_WINDOWS` windows wholly its own (a turn shorter
+    than that cannot be told apart). The windows place a change within a window's width of the place where the
+    sides sound least alike; within that width, the longest silence is the change (people pause between turns
+    more than between words).
+    """
+    best, best_sim = None, join
+    for at, _silence in places:
+        left = (spans[:, 1] <= at + SLACK) & (spans[:, 0] >= at - REACH)
+        right = (spans[:, 0] >= at - SLACK) & (spans[:, 1] <= at + REACH)
+        if left.sum() < MIN_WINDOWS or right.sum() < MIN_WINDOWS:
+            continue
+        a, b = embeddings[left].mean(axis=0), embeddings[right].mean(axis=0)
+        sim = float(a @ b / max(np.linalg.norm(a) * np.linalg.norm(b), 1e-9))
+        if sim < best_sim:
+            best, best_sim = at, sim
+    if best is None:
+        return None
+    width = int(spans[0, 1] - spans[0, 0])
+    near = [(silence, -abs(at - best), at) for at, silence in places if abs(at - best) <= width]
+    return max(near)[2]

@@ -1,0 +1,69 @@
+"""Speakers told apart by voice in the app: labels in the transcript, overlay and files; naming a speaker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from captioner.gui.controller import State
+from tests.gui.conftest import srt_text
+from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation
+
+pytestmark = pytest.mark.timeout(180)
+
+
+@pytest.fixture(scope="module")
+def call_wav(tmp_path_factory) -> Path:
+    a, b = TWO_VOICES
+    turns = [(a, VOICE_SENTENCES[0]), (b, VOICE_SENTENCES[1]), (a, VOICE_SENTENCES[2]), (b, VOICE_SENTENCES[3])]
+    return conversation(tmp_path_factory.mktemp("call") / "call.wav", turns)[0]
+
+
+def test_speakers_are_labelled_and_a_name_reaches_every_caption_the_overlay_and_the_files(make_app, qtbot, call_wav, transcriber):
+    app = make_app(speakers=True, srt_labels=True, overlay={"lines": 6})
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    app.overlay.resize(1400, 500)
+    finished: list = []
+    c.sessionFinished.connect(finished.append)
+    assert w.start_file_session(str(call_wav), realtime=False)
+    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(finished), timeout=120000)
+    assert not c.errors, c.errors
+
+    lines = w.transcript.plain_text().splitlines()
+    who = [line.split("] ", 1)[1].split(":", 1)[0] for line in lines]
+    assert who == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 2"], lines
+    info = finished[0]
+    assert [line.split(":", 1)[0] for line in info.txt_path.read_text(encoding="utf-8").splitlines()] == who
+
+    # the second line's speaker, as the transcript's context menu offers it
+    rect = w.transcript.text.cursorRect(_cursor_at(w.transcript, 1))
+    assert w.transcript.speaker_at(rect.center()) == ("speaker-2", "Speaker 2")
+    named: list = []
+    c.labelsChanged.connect(named.append)
+    w.name_speaker("speaker-2", "Ana")
+    assert named and named[-1]["speaker-2"] == "Ana"
+
+    lines = w.transcript.plain_text().splitlines()
+    assert [line.split("] ", 1)[1].split(":", 1)[0] for line in lines] == ["Speaker 1", "Ana", "Speaker 1", "Ana"]
+    assert "Ana: " in app.overlay.shown_text and "Speaker 1: " in app.overlay.shown_text, app.overlay.shown_text
+    assert [line.split(":", 1)[0] for line in info.txt_path.read_text(encoding="utf-8").splitlines()] == ["Speaker 1", "Ana", "Speaker 1", "Ana"]
+    assert [cue.split(":", 1)[0] for cue in srt_text(info.srt_path)][:2] == ["Speaker 1", "Ana"]
+    exported = info.txt_path.with_name("export.vtt")
+    c.export("vtt", exported)
+    assert "<v Ana>" in exported.read_text(encoding="utf-8")
+
+    w.name_speaker("speaker-1", "Ana")  # the same name for both: one person in every view
+    assert {line.split("] ", 1)[1].split(":", 1)[0] for line in w.transcript.plain_text().splitlines()} == {"Ana"}
+    w.name_speaker("speaker-1", "")  # no name: "Speaker 1" again
+    assert w.transcript.plain_text().splitlines()[0].split("] ", 1)[1].startswith("Speaker 1: ")
+
+
+def _cursor_at(view, block: int):
+    from PySide6.QtGui import QTextCursor
+
+    cursor = QTextCursor(view.text.document().findBlockByNumber(block))
+    cursor.movePosition(QTextCursor.EndOfBlock)
+    cursor.movePosition(QTextCursor.Left, n=3)
+    return cursor
