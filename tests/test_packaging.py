@@ -243,6 +243,7 @@ def test_bundle_selftest_captions_speech(bundle, tiny_model, sentence_wav):
     out = _selftest(bundle, tiny_model, sentence_wav)
     assert "frozen: True" in out
     assert "selftest passed" in out
+    assert "voices/encoder.npz (a voice of 256 numbers)" in out  # speaker labels work from the bundle
     text = out.lower()
     for word in ("team", "report", "budget"):
         assert word in text, out
@@ -260,6 +261,7 @@ def test_bundle_contents(bundle):
         for qt in ("QtWebEngine", "QtQml", "QtQuick", "QtMultimedia", "Qt3D", "QtPdf", "QtNetwork"):
             assert qt not in n, n
     assert any(n.startswith("faster_whisper/assets/") for n in names)
+    assert "voices/encoder.npz" in names and "resemblyzer/pretrained.pt" not in names  # the weights, not the training state
     if (ROOT / "resources" / "style.qss").exists():
         assert "resources/style.qss" in names
     assert {"soundcard/pulseaudio.py.h", "soundcard/mediafoundation.py.h", "soundcard/coreaudio.py.h"} <= names

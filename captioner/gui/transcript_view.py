@@ -49,7 +49,7 @@ PLACEHOLDERS = {
 # label colours, readable on light and dark backgrounds: each side of a meeting has its own, the same in
 # every session (whoever speaks first) and whatever it is called; a channel of no known side takes the next spare one
 SIDE_COLORS = {MICROPHONE: "#2f80c0", SYSTEM: "#d0762a"}
-SPARE_COLORS = ("#3f9f5f", "#a05cc0")
+SPARE_COLORS = ("#3f9f5f", "#a05cc0", "#c0485f", "#1f9a9a", "#7a8a1f", "#8a5a2b")  # speakers by number, other channels in turn
 
 class TranscriptText(QTextEdit):
     """Read-only text that follows the talk unless the user scrolled up."""
@@ -264,9 +264,13 @@ class TranscriptView(QWidget):
         menu.deleteLater()
 
     def label_color(self, channel: str) -> str:
-        """The colour of the label of `channel` (an id): its side's, else a spare one (in the order such channels first speak)."""
+        """The colour of the label of `channel` (an id): its side's, a speaker's by number, else a spare one (in the order such
+        channels first speak)."""
         if channel in SIDE_COLORS:
             return SIDE_COLORS[channel]
+        number = channel.rpartition("-")[2]
+        if channel.startswith("speaker-") and number.isdigit():  # a speaker keeps their colour, named or not
+            return SPARE_COLORS[(int(number) - 1) % len(SPARE_COLORS)]
         spare = [other for other in self._label_formats if other not in SIDE_COLORS]
         index = spare.index(channel) if channel in spare else len(spare)
         return SPARE_COLORS[index % len(SPARE_COLORS)]

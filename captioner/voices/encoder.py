@@ -132,11 +132,19 @@ class _Layer:
 
 
 class VoiceEncoder:
-    """The speaker encoder, loaded from a Resemblyzer `pretrained.pt`; `embed` is thread-safe (no state)."""
+    """The speaker encoder, loaded from a Resemblyzer `pretrained.pt` (or the weights alone, .npz); `embed` and `windows`
+    are thread-safe (no state)."""
 
     def __init__(self, weights: str | Path) -> None:
-        state = torch_file.load(weights)
-        state = state.get("model_state", state) if isinstance(state, dict) else state
+        if Path(weights).suffix == ".npz":  # the weights alone (`weights.export_weights`)
+            try:
+                with np.load(weights) as data:
+                    state = {k: data[k] for k in data.files}
+            except (OSError, ValueError) as exc:
+                raise torch_file.TorchFileError(f"{weights} is not a readable weights file: {exc}") from exc
+        else:
+            state = torch_file.load(weights)
+            state = state.get("model_state", state) if isinstance(state, dict) else state
         try:
             self.layers = [
                 _Layer(np.ascontiguousarray(state[f"lstm.weight_ih_l{k}"].T, dtype=np.float32),

@@ -22,3 +22,22 @@ def test_a_missing_copy_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV, str(tmp_path / "gone.pt"))
     with pytest.raises(VoiceEncoderMissing, match="gone.pt"):
         find_weights()
+
+
+def test_the_weights_alone_as_a_bundle_carries_them_give_the_same_voices(tmp_path, voices):
+    from captioner.voices.weights import export_weights
+
+    compact = export_weights(find_weights(), tmp_path / "encoder.npz")
+    assert compact.stat().st_size < find_weights().stat().st_size / 2
+    clip = next(iter(voices.values()))[0]
+    a, b = VoiceEncoder(find_weights()).embed(clip), VoiceEncoder(compact).embed(clip)
+    assert float(a @ b) == pytest.approx(1.0, abs=1e-6)
+
+
+def test_a_corrupt_weights_file_says_so(tmp_path):
+    from captioner.voices import TorchFileError
+
+    bad = tmp_path / "encoder.npz"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(TorchFileError, match="encoder.npz"):
+        VoiceEncoder(bad)
