@@ -68,15 +68,17 @@ def _ref_words(stem: str, speech_dir: Path) -> int:
     return len((speech_dir / "refs" / f"{stem}.txt").read_text(encoding="utf-8").split())
 
 
-def build_call(people: list[list[str]], speech_dir: Path, seed: int = 7) -> tuple[np.ndarray, list[Turn]]:
-    """The people's clips taking turns (round robin over people until all clips are used), 0.5–0.9 s apart."""
+def build_call(people: list[list[str]], speech_dir: Path, seed: int = 7, rounds: int = 1) -> tuple[np.ndarray, list[Turn]]:
+    """The people's clips taking turns (round robin over people until all clips are used), 0.5–0.9 s apart; with
+    `rounds` > 1, that many times over, each round's clips in another order (a long call of the same people)."""
     rng = np.random.default_rng(seed)
-    queues = [list(clips) for clips in people]
     order = []
-    while any(queues):
-        for q in queues:
-            if q:
-                order.append(q.pop(0))
+    for r in range(rounds):
+        queues = [list(clips) if r == 0 else list(rng.permutation(clips)) for clips in people]
+        while any(queues):
+            for q in queues:
+                if q:
+                    order.append(q.pop(0))
     pieces, turns, at = [], [], int(0.5 * SR)
     pieces.append(np.zeros(at, dtype=np.float32))
     for stem in order:
@@ -160,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speech-dir", type=Path, default=DEFAULT_SPEECH_DIR)
     ap.add_argument("--out", type=Path, default=None, help="write results.json and report.md here")
     ap.add_argument("--only", default="", help="run only the calls whose name holds this")
+    ap.add_argument("--long", action="store_true", help="also the three-person calls ten times over (about 10 minutes each)")
     args = ap.parse_args(argv)
     from captioner.engine.transcriber import Transcriber
 
@@ -167,6 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     transcriber = Transcriber.load(str(folder), device="cpu", compute_type="int8", name=name)
     calls = [(n, h, build_call(people, args.speech_dir)) for n, h, people in CALLS]
     calls.append(("round-robin file", "neither", roundrobin(args.speech_dir)))
+    if args.long:  # the three-person calls, ten times over: does the count of speakers hold over ten minutes?
+        for n, h, people in CALLS:
+            if "3 people" in n:
+                calls.append((f"{n}, ten rounds", h, build_call(people, args.speech_dir, rounds=10)))
     rows = []
     for call_name, half, (audio, turns) in calls:
         if args.only and args.only not in call_name:

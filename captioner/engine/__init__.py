@@ -6,7 +6,7 @@ as the settings do for the model catalogue, loads none of the ML stack):
 - live sessions: `session_for` (one source or a meeting's channels), `CaptionSession`, `MeetingSession`,
   `Channel`, `meeting_channels`, `CaptionSink`
 - the engine and its configuration: `CaptionEngine`, `EngineConfig`, `Job`, `RevisionRule` (when finals are
-  decoded again together)
+  decoded again together), `SpeakerTagger` (each final's speaker, told apart by voice)
 - recognizers: the `Recognizer` protocol and its `Transcript`; `RECOGNIZERS` (which model folders each one reads)
   and `load_recognizer`; `Transcriber` (faster-whisper), `DecodeOptions`
 - models: `ModelRequest`, `DEFAULT_MODEL`, `default_model`, `model_label`, `is_cached`, `resolve_model`,
@@ -32,6 +32,7 @@ _WHERE = {
     "EngineConfig": "pipeline",
     "Job": "pipeline",
     "RevisionRule": "revision",
+    "SpeakerTagger": "speakers",
     "Recognizer": "recognizer",
     "Transcript": "recognizer",
     "RECOGNIZERS": "recognizers",
@@ -72,6 +73,7 @@ __all__ = [
     "RECOGNIZERS",
     "Recognizer",
     "RevisionRule",
+    "SpeakerTagger",
     "Transcriber",
     "Transcript",
     "choose_device",
@@ -118,5 +120,6 @@ if TYPE_CHECKING:
     from captioner.engine.refine import decode_audio_file, find_session, refine_session
     from captioner.engine.replay import replay, replay_meeting
     from captioner.engine.session import CaptionSession, CaptionSink
+    from captioner.engine.speakers import SpeakerTagger
     from captioner.engine.spoken_order import Channel
     from captioner.engine.transcriber import DecodeOptions, Transcriber

@@ -21,14 +21,14 @@ import numpy as np
 from captioner.engine.recognizer import join_words
 from captioner.events import SAMPLE_RATE, CaptionEvent
 from captioner.voices import ClusterRule, OnlineSpeakers, VoiceEncoder
-from captioner.voices.encoder import HOP, PARTIAL_FRAMES
+from captioner.voices.encoder import HOP, PARTIAL_FRAMES, PARTIAL_RATE
 from captioner.voices.turns import SLACK, change_at
 
 __all__ = ["SpeakerTagger"]
 
 MAX_PARTS = 4  # most turns one final is cut into
 WINDOW = PARTIAL_FRAMES * HOP  # samples in one window of the voice encoder (1.6 s)
-STEP_S = 0.4  # between windows: half of Resemblyzer's own (0.77 s), to place a change of voice within a word or two
+STEP_S = 1 / PARTIAL_RATE  # between windows: Resemblyzer's own (0.77 s); the silences between words place a change within one
 
 
 class SpeakerTagger:

@@ -102,10 +102,13 @@ class _Runner(QObject):
             error = exc.with_traceback(None)  # its frames hold the job's objects
         del fn, args  # let go of the job's objects here, before the GUI thread can drop its own
         thread.name = pool_name
-        if error is not None:
-            self._failed.emit(job, error)
-        else:
-            self._done.emit(job, result)
+        try:
+            if error is not None:
+                self._failed.emit(job, error)
+            else:
+                self._done.emit(job, result)
+        except RuntimeError:  # the app quit while the job ran: its runner is gone, and nobody waits for the result
+            log.debug("task %s finished after the app quit", name)
 
     def _take(self, job: int) -> Task | None:
         with self._lock:
