@@ -246,7 +246,7 @@ def test_a_microphone_plugged_back_is_captioned_again_and_no_other_source_meanwh
     assert wer(SENTENCE, finals[0].text) <= 0.2 and wer(OTHER, finals[1].text) <= 0.2
 
 
-def test_the_others_are_told_apart_by_voice_and_the_microphone_stays_you(mic_sink, sentence_wav, tmp_path, tiny_transcriber):
+def test_the_others_are_told_apart_by_voice_and_the_microphone_stays_you(mic_sink, other_wav, tmp_path, tiny_transcriber):
     from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation
 
     a, b = TWO_VOICES
@@ -254,7 +254,7 @@ def test_the_others_are_told_apart_by_voice_and_the_microphone_stays_you(mic_sin
     session = meeting(tiny_transcriber, speakers=True)
     session.start()
     time.sleep(0.3)
-    run_until_quiet(session, [play("virt", call), play("micsink", sentence_wav)])
+    run_until_quiet(session, [play("virt", call), play("micsink", other_wav)])
     assert not session.errors
     mine = [e for e in session.finals if e.channel == MICROPHONE]
     theirs = [e for e in session.finals if e.channel == SYSTEM]
