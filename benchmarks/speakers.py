@@ -13,7 +13,9 @@ Scores, per call:
   middle, at most as many as the turn's reference words) whose caption carries the turn's speaker,
   after the best one-to-one mapping of the speakers found to the people present;
 - speakers found (at the end, after merges) against people present;
-- extra compute: the time spent embedding voices against the time spent transcribing.
+- extra compute: the time spent embedding voices against the time spent transcribing;
+- offline: the same captions cut into sentences and grouped with the whole recording in hand, as the refine after
+  the session does (`speakers_offline`; the refine also decodes the words again, which is not measured here).
 """
 
 from __future__ import annotations
@@ -148,6 +150,13 @@ def run_call(transcriber, audio: np.ndarray, turns: list[Turn]) -> dict:
     run = replay(audio, engine, transcriber.run)
     wall = time.perf_counter() - t0
     out = score(run.finals, turns)
+    # as the refine does after the session: the captions cut into sentences, grouped with the whole recording in hand
+    from captioner.engine.refine import sentences
+    from captioner.engine.speakers import speakers_offline
+
+    cut = sorted((s for f in run.finals for s in sentences(f)), key=lambda s: s.start)
+    offline = score(speakers_offline(cut, lambda a, b: audio[a:b], load_encoder(), live=run.finals), turns)
+    out["offline_accuracy"], out["offline_found"] = offline["accuracy"], offline["found"]
     relabels = sum(1 for e in run.emitted if e.event.final and e.event.revision and e.event.speaker)
     out.update({"audio_s": len(audio) / SR, "compute_s": run.compute_s, "embed_s": engine.speakers.embed_s,
                 "embed_share": engine.speakers.embed_s / run.compute_s if run.compute_s else 0.0, "wall_s": wall,
@@ -182,16 +191,18 @@ def main(argv: list[str] | None = None) -> int:
         r.update({"call": call_name, "half": half, "model": name})
         rows.append(r)
         print(f"{call_name}: speaker accuracy {100 * r['accuracy']:.1f} % of {r['captioned_words']} words; speakers found "
-              f"{r['found']} of {r['people']}; embedding {r['embed_s']:.2f} s = {100 * r['embed_share']:.1f} % of "
+              f"{r['found']} of {r['people']}; offline {100 * r['offline_accuracy']:.1f} %, {r['offline_found']} found; embedding {r['embed_s']:.2f} s = {100 * r['embed_share']:.1f} % of "
               f"transcription ({r['compute_s']:.1f} s) for {r['audio_s']:.0f} s of audio", flush=True)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "results.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
-        lines = ["| call | half | model | audio s | turns | speaker accuracy | speakers found / present | embedding s (share of transcription) |",
-                 "|---|---|---|---:|---:|---:|---:|---:|"]
+        lines = ["| call | half | model | audio s | turns | speaker accuracy | speakers found / present | offline (refine): accuracy, found "
+                 "| embedding s (share of transcription) |",
+                 "|---|---|---|---:|---:|---:|---:|---:|---:|"]
         for r in rows:
             lines.append(f"| {r['call']} | {r['half']} | {r['model']} | {r['audio_s']:.0f} | {r['turns']} | {100 * r['accuracy']:.1f} % | "
-                         f"{r['found']} / {r['people']} | {r['embed_s']:.2f} ({100 * r['embed_share']:.1f} %) |")
+                         f"{r['found']} / {r['people']} | {100 * r['offline_accuracy']:.1f} %, {r['offline_found']} | "
+                         f"{r['embed_s']:.2f} ({100 * r['embed_share']:.1f} %) |")
         (args.out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 

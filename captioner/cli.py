@@ -82,6 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     _offline_args(ref, model_help="default: the model the session captioned with")
     ref.add_argument("--srt-labels", action="store_true", help="begin each SRT cue with its label (TXT always has it, VTT as a voice tag)")
     ref.add_argument("--delete-audio", action="store_true", help="delete the session's recorded audio once the refined files are written")
+    ref.add_argument("--speakers", action="store_true",
+                     help="tell speakers apart by voice (system audio's captions, or the one input's), with the whole recording")
 
     tra = sub.add_parser("transcribe", help="transcribe audio or video files the offline way, one after another, with a progress bar")
     tra.add_argument("files", metavar="FILE", nargs="+", help="any audio or video file (wav, flac, mp3, ogg, m4a, mp4, ...)")
@@ -413,6 +415,13 @@ def refine(args: argparse.Namespace) -> int:
     from captioner.engine.refine import NothingToRefine, find_session, refine_session
     from captioner.subtitles.errors import SubtitleFileError
 
+    if args.speakers:
+        from captioner.voices import VoiceEncoderMissing, find_weights
+
+        try:
+            find_weights()
+        except VoiceEncoderMissing as exc:
+            raise CliError(str(exc)) from exc
     try:
         session = find_session(args.session)
     except NothingToRefine as exc:
@@ -423,7 +432,7 @@ def refine(args: argparse.Namespace) -> int:
     bar = _AudioBar(f"refining {session.stem}")
     try:
         events = refine_session(session, transcriber.model, vocabulary=vocabulary, language=language, srt_labels=args.srt_labels,
-                                progress=bar, delete_audio=args.delete_audio)
+                                progress=bar, delete_audio=args.delete_audio, speakers=args.speakers)
     except (SubtitleFileError, OSError) as exc:
         raise CliError(f"The refined transcript could not be written ({exc}); the live one is untouched.") from exc
     finally:

@@ -655,3 +655,20 @@ def test_speakers_without_the_voice_encoder_say_how_to_get_it(tmp_path, tiny_mod
                            "--speakers"], capture_output=True, text=True, timeout=120, env=env)
     assert done.returncode == 1
     assert "missing.pt" in done.stderr and "not a file" in done.stderr
+
+
+def test_a_refined_session_tells_its_speakers_apart_again(tmp_path, tiny_model):
+    from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation
+
+    a, b = TWO_VOICES
+    turns = [(a, VOICE_SENTENCES[0]), (b, VOICE_SENTENCES[1]), (a, VOICE_SENTENCES[2]), (b, VOICE_SENTENCES[3])]
+    wav, _ = conversation(tmp_path / "call.wav", turns)
+    out_txt = tmp_path / "call.txt"
+    done = run("caption", "--input", wav, "--model", tiny_model, "--speakers", "--txt", out_txt, "--keep-audio", "--quiet")
+    assert done.returncode == 0, done.stderr
+    done = run("refine", out_txt, "--model", tiny_model, "--speakers", timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = out_txt.read_text().splitlines()
+    assert [line.split(":", 1)[0] for line in lines] == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 2"], lines
+    assert (tmp_path / "call.live.txt").is_file()
+    assert wer(" ".join(t for _, t in turns), " ".join(line.split(":", 1)[1] for line in lines)) <= 0.2

@@ -332,12 +332,15 @@ def _stem_of(name: str) -> str:
 
 def refine_session(session: Session, model, *, vocabulary: str | None = None, language: str | None = "en", srt_labels: bool = False,
                    progress: Progress | None = None, cancel: threading.Event | None = None, delete_audio: bool = False,
-                   kinds: Sequence[str] = ()) -> list[CaptionEvent]:
+                   kinds: Sequence[str] = (), speakers: bool = False, live: Sequence[CaptionEvent] = (),
+                   labels: Mapping[str, str] | None = None) -> list[CaptionEvent]:
     """Decode the session's recorded channels, write its refined SRT/TXT/VTT (the live ones kept as `.live.*`), and return
     the refined captions. `vocabulary` None: the one the session captioned with; `kinds`: each channel's MICROPHONE/SYSTEM
     (echoes of the speakers are dropped from the microphone); `delete_audio`: remove the recordings once the files are
-    written. Raises Cancelled (nothing written) or OSError / SubtitleFileError when the files cannot be written (the live
-    ones are then untouched).
+    written. `speakers`: system audio's captions (or the one channel's) carry their speakers, told apart again with the
+    whole recording in hand (`speakers_offline`), named as in the session where `live` (its finals) shows the same voice
+    had a name in `labels` (the session's labels, by channel and speaker id). Raises Cancelled (nothing written) or
+    OSError / SubtitleFileError when the files cannot be written (the live ones are then untouched).
     """
     from captioner.audio.sources import decode_pcm16
 
@@ -351,11 +354,18 @@ def refine_session(session: Session, model, *, vocabulary: str | None = None, la
         report = None if progress is None else (lambda s, at=done, whole=total: progress(at + s, whole))
         events = decode_audio_file(model, samples, channel=track.channel, vocabulary=terms, language=language, progress=report,
                                    cancel=cancel)
+        kind = kinds[n] if n < len(kinds) else track.kind
+        if speakers and kind != MICROPHONE:  # the others (or everyone, with one input), by voice; the microphone is "You"
+            from captioner.engine.speakers import speakers_offline
+            from captioner.voices import load_encoder
+
+            events = speakers_offline([s for e in events for s in sentences(e)], lambda a, b, x=samples: as_float(x[a:b]),
+                                      load_encoder(), live=[f for f in live if f.channel == track.channel])
         del samples
         done += seconds
-        channels.append((kinds[n] if n < len(kinds) else track.kind, events))
+        channels.append((kind, events))
     events = merge_channels(channels)
-    save_refined(session, events, srt_labels=srt_labels, labels=session.labels)
+    save_refined(session, events, srt_labels=srt_labels, labels={**session.labels, **(labels or {})})
     if delete_audio:
         for track in session.tracks:
             with contextlib.suppress(FileNotFoundError):

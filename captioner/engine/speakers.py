@@ -12,19 +12,21 @@ engine thread): 3–5 % of a tiny.en final's transcription (`benchmarks/speakers
 
 from __future__ import annotations
 
+import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from captioner.engine.recognizer import join_words
 from captioner.events import SAMPLE_RATE, CaptionEvent
-from captioner.voices import ClusterRule, OnlineSpeakers, VoiceEncoder
+from captioner.voices import ClusterRule, OnlineSpeakers, VoiceEncoder, speaker_id
+from captioner.voices.clusters import cluster_offline
 from captioner.voices.encoder import HOP, PARTIAL_FRAMES, PARTIAL_RATE
 from captioner.voices.turns import SLACK, change_at
 
-__all__ = ["SpeakerTagger"]
+__all__ = ["SpeakerTagger", "speakers_offline"]
 
 MAX_PARTS = 4  # most turns one final is cut into
 WINDOW = PARTIAL_FRAMES * HOP  # samples in one window of the voice encoder (1.6 s)
@@ -126,3 +128,29 @@ class SpeakerTagger:
 def _mean(embeddings: np.ndarray) -> np.ndarray:
     m = embeddings.mean(axis=0)
     return m / max(float(np.linalg.norm(m)), 1e-9)
+
+
+def speakers_offline(sentences: list[CaptionEvent], audio_of: Callable[[int, int], np.ndarray], encoder: VoiceEncoder, *,
+                     live: Sequence[CaptionEvent] = (), rule: ClusterRule | None = None) -> list[CaptionEvent]:
+    """A whole recording's captions (one channel, cut into sentences; `audio_of(start, end)` their audio, float32) with their speakers, told
+    apart with every turn in hand (`cluster_offline`). Each group of voices takes the id of the live speaker whose
+    finals (`live`, the same channel's) it overlaps most in time, one to one, so names given during the session stay
+    with their voice; the others get new ids."""
+    rule = rule or ClusterRule()
+    voices = [encoder.embed(audio_of(s.start, s.end)) for s in sentences]
+    groups = cluster_offline(voices, [(s.end - s.start) / SAMPLE_RATE for s in sentences], rule)
+    overlap: dict[tuple[int, str], int] = {}
+    for s, g in zip(sentences, groups):
+        for f in live:
+            shared = min(s.end, f.end) - max(s.start, f.start)
+            if g >= 0 and f.speaker and shared > 0:
+                overlap[(g, f.speaker)] = overlap.get((g, f.speaker), 0) + shared
+    ids: dict[int, str] = {}
+    for (g, speaker), _shared in sorted(overlap.items(), key=lambda item: -item[1]):
+        if g not in ids and speaker not in ids.values():
+            ids[g] = speaker
+    taken = [int(i.rpartition("-")[2]) for i in ids.values() if i.rpartition("-")[2].isdigit()]
+    fresh = itertools.count(max(taken, default=0) + 1)
+    for g in sorted(set(groups) - {-1} - set(ids)):
+        ids[g] = speaker_id(next(fresh))
+    return [replace(s, speaker=ids.get(g, "")) for s, g in zip(sentences, groups)]

@@ -220,8 +220,6 @@ class SessionController(QObject):
         """Call the speaker `speaker` (an id, "speaker-2") `name` in this session: in the transcript, the overlay and its
         files, past captions and future ones. An empty name gives back "Speaker 2"; naming two speakers alike shows them
         as one person. Raises SubtitleFileError when a finished session's file cannot be written again."""
-        from captioner.subtitles.formats import format_named
-
         if self.info is None:
             return
         labels = dict(self.info.labels)
@@ -234,10 +232,16 @@ class SessionController(QObject):
         for writer in self._writers:  # a session still running: its writers write their files again
             writer.set_labels(labels)
         if not self._writers:  # a finished one: its files, written again with the new name
-            for kind, path in (("srt", self.info.srt_path), ("txt", self.info.txt_path)):
-                if path is not None and Path(path).is_file():
-                    format_named(kind).write(path, self.merger.finals, srt_labels=self.settings.srt_labels, labels=labels)
+            self._write_again(self.info)
         self.labelsChanged.emit(labels)
+
+    def _write_again(self, info: SessionInfo) -> None:
+        """A finished session's SRT and TXT written again from the captions shown, as `info.labels` calls everyone."""
+        from captioner.subtitles.formats import format_named
+
+        for kind, path in (("srt", info.srt_path), ("txt", info.txt_path)):
+            if path is not None and Path(path).is_file():
+                format_named(kind).write(path, self.merger.finals, srt_labels=self.settings.srt_labels, labels=info.labels)
 
     def export(self, kind: str, path: str | Path) -> None:
         """Write the session's final captions in the format named `kind` ("srt", "txt", "vtt": subtitles.formats);
@@ -432,10 +436,12 @@ class SessionController(QObject):
             for path in audio:  # nothing was captioned: nothing to refine
                 path.unlink(missing_ok=True)
         elif audio and settings.refine_at_stop and self._transcriber is not None and not info.autosave_failed:
+            speakers = any(f.speaker for f in self.merger.finals)  # the session told speakers apart: so does its refine
             self.refiner.refine(RefineJob(transcript, self._transcriber.model, vocabulary=settings.vocabulary,
                                           language=self.model_request().decode_language, srt_labels=settings.srt_labels,
                                           delete_audio=settings.recording == RECORD_UNTIL_REFINED, kinds=info.channels,
-                                          info=info))
+                                          speakers=speakers, live=tuple(self.merger.finals) if speakers else (),
+                                          labels=dict(info.labels), info=info))
         self.refiner.resume()
 
     def improve(self, path: str | Path) -> str:
@@ -457,7 +463,7 @@ class SessionController(QObject):
         settings = self.settings
         self.refiner.refine(RefineJob(srt, self._transcriber.model, language=self.model_request().decode_language,
                                       srt_labels=settings.srt_labels, delete_audio=settings.recording == RECORD_UNTIL_REFINED,
-                                      info=info, show=True))
+                                      speakers=settings.speakers, info=info, show=True))
         return ""
 
     def _offline_blocked(self) -> str:
@@ -494,6 +500,13 @@ class SessionController(QObject):
             info.srt_path = next((p for p in job.saved if p.suffix == ".srt"), None)
             info.txt_path = next((p for p in job.saved if p.suffix == ".txt"), None)
         self._saved_finals = 0 if job.recording is not None and not job.saved else len(events)  # unsaved: kept for Export
+        if job.labels is not None and dict(info.labels) != job.labels and job.recording is None:
+            from captioner.subtitles import SubtitleFileError
+
+            try:  # a speaker was named while the refine ran: its files say the name too
+                self._write_again(info)
+            except (SubtitleFileError, OSError) as exc:
+                self.message.emit("warning", f"The refined files could not take the speakers' names: {exc}")
         if job.save_error:
             self.message.emit("warning", f"{job.save_error} The transcript is shown: File → Export saves it elsewhere.")
         info.refined = job.recording is None

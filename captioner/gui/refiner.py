@@ -34,6 +34,9 @@ class RefineJob:
     srt_labels: bool = False
     delete_audio: bool = False
     kinds: tuple[str, ...] = ()
+    speakers: bool = False  # tell speakers apart by voice again, with the whole recording
+    live: tuple = ()  # the session's live finals (CaptionEvents): speakers named during it keep their names
+    labels: dict | None = None  # the session's labels, by channel and speaker id (names given during it)
     info: object = None  # the session's SessionInfo in the app
     show: bool = False  # show its refined transcript when done, whatever session the window shows (Improve…)
     recording: Path | None = None  # an audio or video file to transcribe: its captions come back, and are saved in `save_to`
@@ -104,7 +107,8 @@ class Refiner(QObject):
                 return events
             session = find_session(job.path)
             return refine_session(session, job.model, vocabulary=job.vocabulary, language=job.language, srt_labels=job.srt_labels,
-                                  progress=on_progress, cancel=cancel, delete_audio=job.delete_audio, kinds=job.kinds)
+                                  progress=on_progress, cancel=cancel, delete_audio=job.delete_audio, kinds=job.kinds,
+                                  speakers=job.speakers, live=job.live, labels=job.labels)
 
         run_in_thread(work, on_done=lambda events: self._done(ticket, job, events),
                       on_failed=lambda exc: self._failed(ticket, job, exc), name="captioner-refine")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Assignment", "ClusterRule", "OnlineSpeakers", "speaker_id"]
+__all__ = ["Assignment", "ClusterRule", "OnlineSpeakers", "cluster_offline", "speaker_id"]
 
 
 def speaker_id(n: int) -> str:
@@ -156,3 +156,42 @@ class OnlineSpeakers:
                 self._last = keep.id
             grown = keep
         return merged
+
+
+def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], rule: ClusterRule = ClusterRule()) -> list[int]:
+    """Turns grouped by voice with the whole recording in hand: a group number per turn (0, 1, … in order of first
+    appearance), or -1 for a turn with no embedding and no neighbour that has one.
+
+    Agglomerative clustering, average linkage on cosine similarity: the two groups most alike are joined while they
+    are at least `join` alike (every turn's voice weighed by its seconds of speech). Turns too short to embed take
+    the group of the nearest turn in time that has one, the one before first (a reply belongs to a turn).
+    """
+    n = len(embeddings)
+    known = [i for i in range(n) if embeddings[i] is not None]
+    groups: list[list[int]] = [[i] for i in known]
+    if groups:
+        e = np.stack([np.asarray(embeddings[i], dtype=np.float64) for i in known])
+        sims = e @ e.T  # between groups: weighted average of their turns' similarities (Lance-Williams update)
+        np.fill_diagonal(sims, -np.inf)
+        weight = np.array([max(speech_s[i], 1e-3) for i in known])
+        members = [[k] for k in range(len(known))]
+        while len(known) > 1:
+            a, b = divmod(int(np.argmax(sims)), len(known))
+            if sims[a, b] < rule.join:
+                break
+            with np.errstate(invalid="ignore"):
+                sims[a, :] = (weight[a] * sims[a, :] + weight[b] * sims[b, :]) / (weight[a] + weight[b])
+            sims[:, a] = sims[a, :]
+            sims[a, a] = sims[b, :] = sims[:, b] = -np.inf
+            weight[a] += weight[b]
+            members[a], members[b] = members[a] + members[b], []
+        groups = [[known[k] for k in m] for m in members if m]
+    label = [-1] * n
+    for g, items in enumerate(sorted(groups, key=min)):
+        for i in items:
+            label[i] = g
+    for i in range(n):
+        if label[i] < 0:
+            before = next((label[j] for j in range(i - 1, -1, -1) if embeddings[j] is not None), -1)
+            label[i] = before if before >= 0 else next((label[j] for j in range(i + 1, n) if embeddings[j] is not None), -1)
+    return label

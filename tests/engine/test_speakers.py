@@ -93,3 +93,21 @@ def test_turns_taken_faster_than_the_hang_over_are_cut_where_the_voice_changes(t
     assert right >= 0.9 * sum(sum(c.values()) for c in words.values()), words
     ids = [f.id for f in run.finals]
     assert len(ids) == len(set(ids))  # each part a caption of its own
+
+
+def test_offline_the_whole_recording_is_grouped_by_voice_and_keeps_the_live_names(two_people):
+    from captioner.engine.speakers import speakers_offline
+
+    audio, spans, turns = two_people
+    sentences = [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans, turns), 1)]
+    got = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder())
+    by_voice = {}
+    for (voice, _, _), s in zip(spans, got):
+        by_voice.setdefault(voice, set()).add(s.speaker)
+    assert len(by_voice[A]) == len(by_voice[B]) == 1 and by_voice[A] != by_voice[B], by_voice
+    assert {s.speaker for s in got} == {"speaker-1", "speaker-2"}
+    # live, the first voice was found second (the user may have named "speaker-2"): the refined captions keep that id
+    live = [CaptionEvent(100 + n, a, b, "", final=True, speaker="speaker-2" if voice == A else "speaker-1")
+            for n, (voice, a, b) in enumerate(spans)]
+    again = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder(), live=live)
+    assert [s.speaker for s in again] == ["speaker-2" if voice == A else "speaker-1" for voice, _, _ in spans]

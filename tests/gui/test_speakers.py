@@ -25,16 +25,22 @@ def test_speakers_are_labelled_and_a_name_reaches_every_caption_the_overlay_and_
     w, c = app.window, app.controller
     c.use_transcriber(transcriber)
     app.overlay.resize(1400, 500)
-    finished: list = []
+    finished, refined = [], []
     c.sessionFinished.connect(finished.append)
+    c.transcriptRefined.connect(lambda info, _updates: refined.append(info))
     assert w.start_file_session(str(call_wav), realtime=False)
     qtbot.waitUntil(lambda: c.state is State.IDLE and bool(finished), timeout=120000)
     assert not c.errors, c.errors
+    info = finished[0]
+    live = [line.split(":", 1)[0] for line in info.txt_path.read_text(encoding="utf-8").splitlines()]
+    assert live == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 2"], live
 
+    # refined at Stop (on by default): the speakers told apart again with the whole recording, with the same ids
+    qtbot.waitUntil(lambda: bool(refined), timeout=120000)
+    assert info.txt_path.with_name(f"{info.txt_path.stem}.live.txt").is_file()
     lines = w.transcript.plain_text().splitlines()
     who = [line.split("] ", 1)[1].split(":", 1)[0] for line in lines]
     assert who == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 2"], lines
-    info = finished[0]
     assert [line.split(":", 1)[0] for line in info.txt_path.read_text(encoding="utf-8").splitlines()] == who
 
     # the second line's speaker, as the transcript's context menu offers it

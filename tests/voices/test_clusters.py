@@ -74,3 +74,19 @@ def test_a_turn_cut_where_the_voice_changed_may_start_a_speaker_however_short():
     s = OnlineSpeakers(ClusterRule(new_s=3.2))
     s.assign(A, 4.0)
     assert s.assign(B, 1.8, changed=True).speaker == "speaker-2"
+
+
+def test_offline_every_turn_is_grouped_by_voice_and_short_ones_go_with_the_turn_before():
+    from captioner.voices.clusters import cluster_offline
+
+    turns = [near(A, 0.3, 1), near(B, 0.3, 2), None, near(A, 0.3, 3), near(B, 0.3, 4), near(A, 0.3, 5)]
+    assert cluster_offline(turns, [4, 4, 0.4, 4, 4, 4]) == [0, 1, 1, 0, 1, 0]
+    assert cluster_offline([None, near(B, 0.3, 6)], [0.3, 4]) == [0, 0]  # nothing before: the turn after
+    assert cluster_offline([None], [0.3]) == [-1]
+    assert cluster_offline([], []) == []
+
+
+def test_offline_one_voice_is_one_group_however_many_turns():
+    from captioner.voices.clusters import cluster_offline
+
+    assert set(cluster_offline([near(A, 0.3, i) for i in range(40)], [3.0] * 40)) == {0}
