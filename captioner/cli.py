@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     tra = sub.add_parser("transcribe", help="transcribe audio or video files the offline way, one after another, with a progress bar")
     tra.add_argument("files", metavar="FILE", nargs="+", help="any audio or video file (wav, flac, mp3, ogg, m4a, mp4, ...)")
     _offline_args(tra, model_help=f"default {DEFAULT_MODEL}")
+    tra.add_argument("--speakers", action="store_true", help="tell speakers apart by voice: each line begins with \"Speaker 1\", ...")
     for fmt in FORMATS:
         tra.add_argument(f"--{fmt.name}", metavar="OUT", help=f"{fmt.help} (one FILE)")
     tra.add_argument("--out-dir", metavar="DIR", help=f"write each FILE's transcript here as {listed([f'NAME{fmt.suffix}' for fmt in FORMATS])} "
@@ -448,9 +449,17 @@ def transcribe(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from captioner.audio.sources import AudioSourceError, decode_file
-    from captioner.engine.refine import decode_audio_file, save_transcript
+    from captioner.engine.refine import decode_audio_file, save_transcript, tell_speakers
     from captioner.subtitles.errors import SubtitleFileError
     from captioner.subtitles.txt import format_txt
+
+    if args.speakers:
+        from captioner.voices import VoiceEncoderMissing, find_weights
+
+        try:
+            find_weights()
+        except VoiceEncoderMissing as exc:
+            raise CliError(str(exc)) from exc
 
     outputs = [(getattr(args, fmt.name), fmt.write) for fmt in FORMATS if getattr(args, fmt.name)]
     if outputs and (len(args.files) > 1 or args.out_dir):
@@ -478,6 +487,8 @@ def transcribe(args: argparse.Namespace) -> int:
                                        progress=lambda s, total=len(audio) / SAMPLE_RATE: bar(s, total))  # noqa: B008, B023 (this file's)
         finally:
             bar.close()
+        if args.speakers:
+            events = tell_speakers(events, audio)
         try:
             for path, write in outputs:
                 write(path, events)

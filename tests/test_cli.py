@@ -672,3 +672,15 @@ def test_a_refined_session_tells_its_speakers_apart_again(tmp_path, tiny_model):
     assert [line.split(":", 1)[0] for line in lines] == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 2"], lines
     assert (tmp_path / "call.live.txt").is_file()
     assert wer(" ".join(t for _, t in turns), " ".join(line.split(":", 1)[1] for line in lines)) <= 0.2
+
+
+def test_transcribe_a_recording_with_its_speakers_told_apart(tmp_path, tiny_model):
+    from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation
+
+    a, b = TWO_VOICES
+    turns = [(a, VOICE_SENTENCES[2]), (b, VOICE_SENTENCES[3]), (a, VOICE_SENTENCES[0])]
+    wav, _ = conversation(tmp_path / "interview.wav", turns, gap_s=1.0)
+    out = tmp_path / "interview.txt"
+    done = run("transcribe", wav, "--model", tiny_model, "--speakers", "--txt", out, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert [line.split(":", 1)[0] for line in out.read_text().splitlines()] == ["Speaker 1", "Speaker 2", "Speaker 1"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import logging
 import os
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -38,6 +39,8 @@ from captioner.subtitles.cues import SENTENCE_END
 from captioner.subtitles.errors import SubtitleFileError
 from captioner.subtitles.files import write_atomic
 from captioner.subtitles.formats import FORMATS, live_formats
+
+log = logging.getLogger(__name__)
 
 BEAM_SIZE = 5
 CHUNK_PAD_S = 0.4  # silence kept around each stretch of speech decoded (faster-whisper's own VAD pads as much)
@@ -248,6 +251,28 @@ def sentences(event: CaptionEvent) -> list[CaptionEvent]:
             for p in parts if p]
 
 
+def tell_speakers(events: Sequence[CaptionEvent], audio: np.ndarray, *, live: Sequence[CaptionEvent] = ()) -> list[CaptionEvent]:
+    """A recording's captions (one channel, on the clock of `audio`) cut into sentences, each with its speaker told apart
+    by voice with the whole recording in hand (`speakers_offline`; ids as in `live`, the finals shown live, where the
+    voices match). Raises VoiceEncoderMissing when the voice encoder's weights are not installed."""
+    from captioner.engine.speakers import speakers_offline
+    from captioner.voices import load_encoder
+
+    return speakers_offline([s for e in events for s in sentences(e)], lambda a, b: as_float(audio[a:b]), load_encoder(), live=live)
+
+
+def speakers_if_installed(events: list[CaptionEvent], audio: np.ndarray, *, live: Sequence[CaptionEvent] = ()) -> list[CaptionEvent]:
+    """`tell_speakers`, or the captions as they are when the voice encoder is not installed (the transcript matters
+    more than its labels: the session that asked for them said so already)."""
+    from captioner.voices import VoiceEncoderMissing
+
+    try:
+        return tell_speakers(events, audio, live=live)
+    except VoiceEncoderMissing as exc:
+        log.warning("speakers not told apart: %s", exc)
+        return events
+
+
 def merge_channels(channels: Sequence[tuple[str, list[CaptionEvent]]], echo: EchoRule | None = EchoRule()) -> list[CaptionEvent]:
     """Every channel's captions as one transcript in spoken order, cut into sentences so turns interleave.
 
@@ -356,11 +381,7 @@ def refine_session(session: Session, model, *, vocabulary: str | None = None, la
                                    cancel=cancel)
         kind = kinds[n] if n < len(kinds) else track.kind
         if speakers and kind != MICROPHONE:  # the others (or everyone, with one input), by voice; the microphone is "You"
-            from captioner.engine.speakers import speakers_offline
-            from captioner.voices import load_encoder
-
-            events = speakers_offline([s for e in events for s in sentences(e)], lambda a, b, x=samples: as_float(x[a:b]),
-                                      load_encoder(), live=[f for f in live if f.channel == track.channel])
+            events = speakers_if_installed(events, samples, live=[f for f in live if f.channel == track.channel])
         del samples
         done += seconds
         channels.append((kind, events))

@@ -485,7 +485,8 @@ class SessionController(QObject):
         info = SessionInfo(model=self._transcriber.name, source=path.name)
         self.refiner.refine(RefineJob(None, self._transcriber.model, vocabulary=self.settings.vocabulary,
                                       language=self.model_request().decode_language, srt_labels=self.settings.srt_labels,
-                                      info=info, show=True, recording=path, save_to=self.settings.sessions_dir()))
+                                      speakers=self.settings.speakers, info=info, show=True, recording=path,
+                                      save_to=self.settings.sessions_dir()))
         return ""
 
     def _on_refined(self, job: RefineJob, events: list[CaptionEvent]) -> None:
