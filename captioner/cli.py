@@ -258,11 +258,7 @@ def caption(args: argparse.Namespace) -> int:
     if args.keep_audio and not live_paths(args):
         raise CliError("--keep-audio keeps the audio beside the --srt or --txt file: give one")
     if args.speakers:
-        from captioner.voices import VoiceEncoderMissing, find_weights
-        try:
-            find_weights()
-        except VoiceEncoderMissing as exc:
-            raise CliError(str(exc)) from exc
+        need_voice_encoder()
     labels = channel_labels(args)
     channels = meeting_channels(args, labels)
     try:
@@ -336,6 +332,17 @@ def caption(args: argparse.Namespace) -> int:
         else:
             _print_stats(session, source)
     return 1 if session.errors else 0
+
+
+def need_voice_encoder() -> None:
+    """--speakers: the voice encoder's weights are installed, else the user is told how to get them (before any model
+    loads)."""
+    from captioner.voices import VoiceEncoderMissing, find_weights
+
+    try:
+        find_weights()
+    except VoiceEncoderMissing as exc:
+        raise CliError(str(exc)) from exc
 
 
 def listed(items: list[str]) -> str:
@@ -417,12 +424,7 @@ def refine(args: argparse.Namespace) -> int:
     from captioner.subtitles.errors import SubtitleFileError
 
     if args.speakers:
-        from captioner.voices import VoiceEncoderMissing, find_weights
-
-        try:
-            find_weights()
-        except VoiceEncoderMissing as exc:
-            raise CliError(str(exc)) from exc
+        need_voice_encoder()
     try:
         session = find_session(args.session)
     except NothingToRefine as exc:
@@ -454,12 +456,7 @@ def transcribe(args: argparse.Namespace) -> int:
     from captioner.subtitles.txt import format_txt
 
     if args.speakers:
-        from captioner.voices import VoiceEncoderMissing, find_weights
-
-        try:
-            find_weights()
-        except VoiceEncoderMissing as exc:
-            raise CliError(str(exc)) from exc
+        need_voice_encoder()
 
     outputs = [(getattr(args, fmt.name), fmt.write) for fmt in FORMATS if getattr(args, fmt.name)]
     if outputs and (len(args.files) > 1 or args.out_dir):

@@ -5,9 +5,11 @@ microphone is "You" already). A final that holds two people's turns (they took t
 the segmenter's hang-over) is first cut where the voice changes (`voices.turns.change_at`), each
 part a final of its own, when its parts are heard as different speakers. Each final then gets the
 speaker its voice joins (`OnlineSpeakers`); a revised final keeps its id's speaker; when two speakers
-turn out to be one, the finals already out with the folded speaker come again as revisions carrying
-the surviving one, so every view and file follows. The embedding runs where the final is made (the
-engine thread): 3–5 % of a tiny.en final's transcription (`benchmarks/speakers.py`).
+turn out to be one, or short turns shown without a speaker are found to be someone's, the finals
+already out come again as revisions carrying their speaker, so every view and file follows. The
+embedding runs where the final is made (the engine thread): about 2 % of base's transcription, 3–6 %
+of tiny.en's, ~50 ms a final (`benchmarks/speakers.py`). `speakers_offline` does it again with the
+whole recording in hand, for the refined transcript.
 """
 
 from __future__ import annotations
