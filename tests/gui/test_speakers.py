@@ -73,3 +73,18 @@ def _cursor_at(view, block: int):
     cursor.movePosition(QTextCursor.EndOfBlock)
     cursor.movePosition(QTextCursor.Left, n=3)
     return cursor
+
+
+def test_without_the_voice_encoder_the_session_runs_unlabelled_and_says_why(make_app, qtbot, call_wav, transcriber, tmp_path, monkeypatch):
+    monkeypatch.setenv("CAPTIONER_VOICE_ENCODER", str(tmp_path / "not-there.pt"))
+    app = make_app(speakers=True)
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    said: list = []
+    c.message.connect(lambda level, text: said.append((level, text)))
+    finished: list = []
+    c.sessionFinished.connect(finished.append)
+    assert w.start_file_session(str(call_wav), realtime=False)
+    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(finished), timeout=120000)
+    assert any(level == "warning" and "not labelled by speaker" in text and "not-there.pt" in text for level, text in said), said
+    assert len(c.finals) >= 3 and not any(f.speaker for f in c.finals)
