@@ -40,7 +40,7 @@ from captioner.engine.recognizer import Recognizer
 from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, engine_status
 from captioner.engine.speakers import SpeakerTagger
 from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, lane_engine, pick_job
-from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus
+from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, replaced_final
 from captioner.voices import load_encoder
 
 __all__ = ["Channel", "MeetingSession", "meeting_channels"]
@@ -210,7 +210,11 @@ class MeetingSession(SessionBase):
         """Send held finals whose turn has come, in spoken order."""
         now = round((time.monotonic() - self._t0) * SAMPLE_RATE)
         for lane, event in self.order.release(now, everything=everything):
-            if event.text:
+            if event.text and event.revision:  # a final shown again (its speaker found): it takes its place
+                at = replaced_final(self.finals, event)
+                if at is not None:
+                    self.finals[at] = event
+            elif event.text:
                 self.finals.append(event)
                 lane.delays_s.append((self.clock - event.end) / SAMPLE_RATE)
             self._send(event)
