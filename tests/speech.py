@@ -117,3 +117,8 @@ def conversation(path: Path, turns: list[tuple[str, str]], *, gap_s: float = 1.5
         pieces += [clip, quiet(gap_s, seed=i + 2)]
         at += len(clip) + int(round(gap_s * SR))
     return write_wav(path, np.concatenate(pieces)), spans
+
+
+def turns_of(labels: list[str]) -> list[str]:
+    """Who spoke, turn by turn: consecutive lines of one speaker are one turn (a turn may come out as two captions)."""
+    return [label for n, label in enumerate(labels) if n == 0 or label != labels[n - 1]]

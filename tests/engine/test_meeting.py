@@ -259,4 +259,6 @@ def test_the_others_are_told_apart_by_voice_and_the_microphone_stays_you(mic_sin
     mine = [e for e in session.finals if e.channel == MICROPHONE]
     theirs = [e for e in session.finals if e.channel == SYSTEM]
     assert mine and all(not e.speaker for e in mine)  # "You"
-    assert [e.speaker for e in theirs] == ["speaker-1", "speaker-2", "speaker-1"], [(e.speaker, e.text) for e in theirs]
+    turns = [e.speaker for n, e in enumerate(theirs) if n == 0 or e.speaker != theirs[n - 1].speaker]  # a turn may be two finals
+    assert turns == ["speaker-1", "speaker-2", "speaker-1"], [(e.speaker, e.text) for e in theirs]
+    assert wer(" ".join(VOICE_SENTENCES[:3]), " ".join(e.text for e in theirs)) <= 0.2
