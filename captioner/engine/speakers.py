@@ -7,7 +7,7 @@ part a final of its own, when its parts are heard as different speakers. Each fi
 speaker its voice joins (`OnlineSpeakers`); a revised final keeps its id's speaker; when two speakers
 turn out to be one, or short turns shown without a speaker are found to be someone's, the finals
 already out come again as revisions carrying their speaker, so every view and file follows. The
-embedding runs where the final is made (the engine thread): about 2 % of base's transcription, 3–6 %
+embedding runs where the final is made (the engine thread): about 2 % of base's transcription, 3–4 %
 of tiny.en's, ~50 ms a final (`benchmarks/speakers.py`). `speakers_offline` does it again with the
 whole recording in hand, for the refined transcript.
 """
@@ -102,8 +102,8 @@ class SpeakerTagger:
         left = tuple(w for w in words if (w.start + w.end) // 2 < at)
         right = tuple(w for w in words if (w.start + w.end) // 2 >= at)
         mine, theirs = spans[:, 1] <= at + SLACK, spans[:, 0] >= at - SLACK
-        if not left or not right:
-            return whole
+        if not left or not right or left[-1].end - event.start < WINDOW or event.end - right[0].start < WINDOW:
+            return whole  # a side shorter than one of the encoder's windows is too little to be a turn of its own
         first = replace(event, end=max(left[-1].end, event.start + 1), text=join_words(left), words=left, stable=len(join_words(left)))
         second = replace(event, start=right[0].start, text=join_words(right), words=right, stable=len(join_words(right)))
         s1 = self.speakers.peek(_mean(embeddings[mine]), (first.end - first.start) / SAMPLE_RATE)
