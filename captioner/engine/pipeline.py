@@ -129,6 +129,7 @@ class _Segment:
     good: Transcript | None = None  # latest pass with text that passed its checks
     last_words: list[str] = field(default_factory=list)
     shown: bool = False  # an interim of it was emitted
+    shown_words: tuple[Word, ...] = ()  # the words of the latest interim shown, on the audio clock
 
     def covered_by(self, end: int) -> bool:
         """Whether a pass reaching `end` heard all of this closed segment's speech, and no more."""
@@ -247,8 +248,9 @@ class CaptionEngine:
         first_words = self.config.interim_worker and not seg.last_words  # on an interim worker, none of it shown yet
         if self.level >= pacing.FINALS_ONLY and not first_words:
             return None  # far behind: no interims, but for a segment's first words on an interim worker
-        if self.segmenter.gate.silence_ms > 0:
-            return None  # speech may be pausing: keep the transcriber free for the pause pass
+        if self.segmenter.gate.silence_ms > 0 and not first_words:
+            return None  # speech may be pausing: keep the transcriber free for the pause pass (a draft that would show a
+            # segment's first words runs on the interim worker, beside it)
         # a segment's first 1.5 s (twice the first wait): past them, a segment without words is noise more often than not
         starting = seg.passed_to - seg.speech_start < 2 * self.config.first_interim_s * SAMPLE_RATE
         if seg.passed_to == 0:
@@ -398,6 +400,7 @@ class CaptionEngine:
 
     def _segment_events(self, events) -> list[CaptionEvent]:
         out: list[CaptionEvent] = []
+        closed: _Segment | None = None
         for ev in events:
             if self.on_segment is not None:
                 self.on_segment(ev)
@@ -413,8 +416,11 @@ class CaptionEngine:
                 seg.end, seg.speech_end, seg.reason = ev.end, ev.speech_end, ev.reason
                 self._closed.append(seg)
                 out.extend(self._finalise_covered())
+                closed = seg
         if self._open is not None:
             self._open.speech_end = self.segmenter.gate.open_segment.speech_end
+            if closed is not None:  # cut where speech went on (the length limit, a pause known late): the words shown stay
+                out.extend(self._carried_over(closed))
         return out
 
     def _finalise_covered(self) -> list[CaptionEvent]:
@@ -491,12 +497,39 @@ class CaptionEngine:
         return out
 
     def _interim(self, seg: _Segment, job: Job, result: Transcript) -> CaptionEvent:
-        words = [w.text for w in result.words]
+        placed = _place_words(result.words, seg.start, seg.speech_start, job.end)
+        return self._shown(seg, placed, job.end, result.text)
+
+    def _shown(self, seg: _Segment, placed: tuple[Word, ...], end: int, text: str) -> CaptionEvent:
+        """An interim of `seg` showing `placed` (words on the clock up to `end`, `text` their text). A segment cut where
+        speech went on shows only its words before the cut: those after it are the next segment's (`_carried_over`)."""
+        if seg.end is not None and any(w.start >= seg.end for w in placed):
+            placed = tuple(w for w in placed if w.start < seg.end)
+            text, end = join_words(placed), seg.end
+        words = [w.text for w in placed]
         stable = stable_chars(seg.last_words, words)
         seg.last_words = words
         seg.shown = True
-        placed = _place_words(result.words, seg.start, seg.speech_start, job.end)
-        return CaptionEvent(seg.id, seg.speech_start, job.end, result.text, final=False, words=placed, stable=stable)
+        seg.shown_words = placed
+        return CaptionEvent(seg.id, seg.speech_start, end, text, final=False, words=placed, stable=stable)
+
+    def _carried_over(self, ended: _Segment) -> list[CaptionEvent]:
+        """When a segment is cut where speech went on (at its quietest point at the length limit, or at a pause known
+        late to end a sentence: `SpeechGate.end_at_pause`), the words already shown of the speech after the cut, as
+        the first interim of the segment that speech opened: they were on screen in the ended segment's interim,
+        which its final replaces without them, and stay there until the new segment's own passes speak. No event
+        when no word shown starts in the new segment."""
+        seg = self._open
+        if seg is None or seg.shown or not self.config.interims:
+            return []
+        words = tuple(w for w in ended.shown_words if w.start >= seg.start)
+        if not join_words(words):
+            return []
+        out = []
+        if ended in self._closed:  # its final still to come: its interim without the words that move on
+            out.append(self._shown(ended, ended.shown_words, ended.end or seg.start, join_words(ended.shown_words)))
+        out.append(self._shown(seg, words, max(words[-1].end, seg.speech_start + 1), join_words(words)))
+        return out
 
     def _find(self, segment_id: int) -> _Segment | None:
         if self._open is not None and self._open.id == segment_id:

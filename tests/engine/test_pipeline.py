@@ -174,6 +174,37 @@ def test_interims_from_a_small_model_finals_from_the_big_one(tiny_model, base_mo
     assert all(f.text in big_texts for f in result.finals)
 
 
+def test_words_shown_past_a_cut_at_the_length_limit_move_to_the_next_segment(two_phrases, tiny_transcriber):
+    """Speech cut at the length limit, at its quietest point a second and a half back: the words the drafts already
+    showed of the speech after the cut move at once to the new segment's first interim, and the cut segment's interim
+    (its final still to come) keeps only the words before the cut. Nothing shown vanishes, nothing is shown twice."""
+    import dataclasses
+
+    from captioner.engine.filters import normalise
+
+    audio, pause_at = two_phrases
+    config = EngineConfig(segmenter=SegmenterConfig(max_segment_s=pause_at + 0.25 + 1.5, cut_search_s=2.0), interim_worker=True, revise=False)
+
+    def transcribe(job):  # the final model's passes take 2 s of the clock, the drafts 0.2 s
+        if job.final or job.pause:
+            return dataclasses.replace(tiny_transcriber.transcribe(job.audio, checked=True), compute_s=2.0)
+        return dataclasses.replace(tiny_transcriber.transcribe(job.audio), compute_s=0.2, draft=True)
+
+    result = replay(audio, CaptionEngine(config), transcribe)
+    first, second = result.finals
+    assert abs(first.end / SR - pause_at) < 0.3 and wer(FIRST, first.text) <= 0.35 and wer(SECOND, second.text) <= 0.35
+    carried = next(e for e in result.emitted if e.event.id == second.id and e.event.text)
+    assert not carried.event.final and all(w.start >= first.end for w in carried.event.words)
+    assert set(normalise(carried.event.text).split()) & set(normalise(SECOND).split())
+    before = [e for e in result.emitted if e.event.id == first.id and e.at_s < carried.at_s]
+    assert normalise(carried.event.text) in normalise(before[-1].event.text)  # shown before the cut, in the first segment
+    at_cut = [e for e in result.emitted if e.event.id == first.id and e.at_s == carried.at_s]
+    assert at_cut and not at_cut[0].event.final, "the cut segment's final comes later: its interim is cut back meanwhile"
+    assert all(w.start < first.end for w in at_cut[0].event.words) and wer(FIRST, at_cut[0].event.text) <= 0.35
+    later = [e for e in result.emitted if e.event.id == first.id and e.at_s >= carried.at_s and not e.event.final]
+    assert all(w.start < first.end for e in later for w in e.event.words)
+
+
 def test_a_final_that_fails_its_checks_keeps_the_last_good_interim(tiny_transcriber, tmp_path):
     """The final pass runs with a budget of about a token a second and no re-run: where the cut falls
     right after a timestamp, faster-whisper takes the rest of the window as said and the pass
@@ -369,6 +400,44 @@ def test_a_sentence_known_to_end_only_after_the_speaker_went_on_still_ends_at_it
     assert len(result.finals) == 2, [f.text for f in result.finals]
     assert wer(FIRST, result.finals[0].text) <= 0.25 and wer(SECOND, result.finals[1].text) <= 0.25
     assert result.finals[0].end < speech_again <= result.finals[1].start + 0.3 * SR  # the second's pre-roll
+
+
+def test_words_shown_of_the_speech_after_a_pause_known_late_stay_on_screen(tmp_path, tiny_transcriber):
+    """The final model's pass over a first sentence comes back while the second is being said, and ends the first
+    segment at its pause (`end_at_pause`). The second sentence's words that the interim worker's drafts already showed
+    (in the first segment's interim) do not vanish with that cut: the second segment's first interim carries them,
+    out at the same instant as the first segment's final."""
+    import dataclasses
+
+    from captioner.engine.endpoint import ends_utterance
+    from captioner.engine.filters import normalise
+
+    first, second = (_trimmed(read_wav(speak(text, tmp_path / f"{i}.wav", lead_s=0, trail_s=0))) for i, text in enumerate((FIRST, SECOND)))
+    audio = np.concatenate([quiet(0.5, seed=1), first, quiet(PAUSE_S, seed=2), second, quiet(1.5, seed=3)])
+
+    def transcribe(job):  # the final model's passes take 3 s of the clock, longer than the pause; the drafts 0.2 s
+        if job.final or job.pause:
+            return dataclasses.replace(tiny_transcriber.transcribe(job.audio, checked=True), compute_s=3.0)
+        return dataclasses.replace(tiny_transcriber.transcribe(job.audio), compute_s=0.2, draft=True)
+
+    result = replay(audio, CaptionEngine(EngineConfig(interim_worker=True, revise=False)), transcribe)
+    pause_start = 0.5 * SR + len(first)
+    in_pause = [r.text for job, r in result.jobs if job.pause and pause_start < job.end < pause_start + PAUSE_S * SR]
+    assert in_pause, "a pass over the first sentence started in the pause"
+    if not ends_utterance(in_pause[0]):
+        pytest.skip(f"the model did not write the first sentence as finished here: {in_pause[0]!r}")
+    assert len(result.finals) == 2, [f.text for f in result.finals]
+    assert wer(FIRST, result.finals[0].text) <= 0.25 and wer(SECOND, result.finals[1].text) <= 0.25
+    one, two = result.finals[0].id, result.finals[1].id
+    cut = next(e for e in result.emitted if e.event.id == one and e.event.final)
+    assert cut.at_s < len(audio) / SR - 1.0, "the cut came once the second sentence was over: nothing to carry"
+    carried = next(e for e in result.emitted if e.event.id == two and e.event.text)
+    assert carried.at_s == cut.at_s and not carried.event.final
+    assert all(w.start >= result.finals[0].end for w in carried.event.words)
+    heard = set(normalise(SECOND).split())
+    assert set(normalise(carried.event.text).split()) & heard
+    shown_before = [e for e in result.emitted if e.event.id == one and not e.event.final and e.at_s <= cut.at_s][-1]
+    assert normalise(carried.event.text) in normalise(shown_before.event.text)
 
 
 def run_passes(audio, transcriber, config=EngineConfig(), **kw):
