@@ -134,6 +134,22 @@ def _anchored(voicing: np.ndarray, t_emit: float, e: CaptionEvent) -> tuple[floa
     return (lo + idx[0]) * REF_FRAME_S, (lo + idx[-1] + 1) * REF_FRAME_S
 
 
+def first_seen(events, finals) -> list[float]:
+    """Per final, seconds from its start to the first time any caption (an interim or final, of any segment) showed one
+    of its words: a word whose middle lies within the final's span.
+
+    "First text" (`first_p50`) times a segment's first caption of its own id; when a segment is cut where speech went
+    on (the length limit, a pause known late), its first words were on screen before, in the interim of the segment it
+    was cut from. This is when the reader saw them. `events`: (seconds, CaptionEvent) as emitted."""
+    out = []
+    for final in finals:
+        lo, hi = final.start, final.end
+        seen = next((t for t, e in events for w in e.words if lo <= (w.start + w.end) // 2 < hi), None)
+        if seen is not None:
+            out.append(seen - final.start / SR)
+    return out
+
+
 def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
     """Everything measured on one live run."""
     finals = [(t, e) for t, e in run.events if e.final and e.text and not e.revision]  # as first shown: latency
@@ -153,6 +169,7 @@ def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
             first[e.id] = (t, e)
     final_lat = [t - e.end / SR for t, e in finals]
     first_lat = [t - e.start / SR for t, e in first.values()]
+    seen_lat = first_seen(run.events, [e for _, e in finals])
     first_from_interim = sum(1 for t, e in first.values() if not e.final)
     anchored = {}
     if voicing is not None:
@@ -183,6 +200,8 @@ def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
         "final_p50": pct(final_lat, 50), "final_p90": pct(final_lat, 90), "final_max": max(final_lat, default=float("nan")),
         "first_p50": pct(first_lat, 50), "first_p90": pct(first_lat, 90), "first_max": max(first_lat, default=float("nan")),
         "first_from_interim": first_from_interim,
+        "first_seen_latency": seen_lat,
+        "seen_p50": pct(seen_lat, 50), "seen_p90": pct(seen_lat, 90),
         "compute_s": run.compute_s,
         "cpu_s": run.cpu_s,
         "rtf": run.compute_s / run.duration_s,
@@ -256,6 +275,7 @@ def pooled(per_file: list[tuple[object, dict]], kind: str) -> dict:
     if kind == "live":
         fl = [x for _, m in per_file for x in m["final_latency"]]
         ft = [x for _, m in per_file for x in m["first_text_latency"]]
+        fs = [x for _, m in per_file for x in m.get("first_seen_latency", [])]
         rd = [x for _, m in per_file for x in m.get("revision_delay", [])]
         cues = sum(m["cues"] for _, m in per_file)
         out.update({
@@ -271,6 +291,7 @@ def pooled(per_file: list[tuple[object, dict]], kind: str) -> dict:
             "passes_over_1s": sum(m["passes_over_1s"] or 0 for _, m in per_file),
             "final_p50": pct(fl, 50), "final_p90": pct(fl, 90), "final_max": max(fl, default=float("nan")),
             "first_p50": pct(ft, 50), "first_p90": pct(ft, 90), "first_max": max(ft, default=float("nan")),
+            "seen_p50": pct(fs, 50), "seen_p90": pct(fs, 90),
             "cpu_s": sum(m["cpu_s"] for _, m in per_file if not math.isnan(m["cpu_s"])),
             "cues": cues, "cue_ok_share": sum(m["cues_ok"] for _, m in per_file) / cues if cues else float("nan"),
             "cue_bad_cps": sum(m["cue_bad_cps"] for _, m in per_file),

@@ -143,6 +143,8 @@ def parse_args(argv=None):
     p.add_argument("--full-lengths", nargs="*", type=float, default=[5.0], help="clip lengths for the full-window passes")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--seconds", type=float, default=None, help="live: only the first SECONDS of the round-robin file")
+    p.add_argument("--set", default=None, choices=("tune", "report"),
+                   help="live: every file of this half of the evaluation set instead of the round-robin file (figures pooled)")
     p.add_argument("--long-minutes", type=float, default=10.0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--speech-dir", type=Path, default=dataset.DEFAULT_SPEECH_DIR)
@@ -193,13 +195,24 @@ def main(argv=None) -> int:
             res["full"] = {str(s): median_pass(tr, s, 0.0, args.repeat) for s in args.full_lengths}
             tr.options = dataclasses.replace(tr.options, window_margin_s=args.margin)
             print(spec, "passes", res["short"], "full", res["full"], flush=True)
-        if "live" in args.sections:
+        if "live" in args.sections and args.set:
+            per_file = []
+            for bench_file in dataset.load_set(args.set, args.speech_dir):
+                run = live(tr, decode_file(str(bench_file.path)))
+                per_file.append((bench_file, metrics.live_figures(run, bench_file)))
+                print(spec, bench_file.path.name, {k: per_file[-1][1].get(k) for k in ("final_p50", "first_p90", "seen_p90", "rtf")},
+                      flush=True)
+            res["live"] = metrics.pooled(per_file, "live")
+            res["live"]["set"] = args.set
+            print(spec, "live", args.set, {k: res["live"].get(k) for k in ("final_p50", "final_p90", "first_p50", "first_p90", "seen_p50",
+                                                                          "seen_p90", "rtf", "wer", "finals")}, flush=True)
+        elif "live" in args.sections:
             run = live(tr, audio)
             fig = live_figures(run, main_file)
             res["live"] = {k: v for k, v in fig.items() if not isinstance(v, list)}
             res["live_passes"] = [{"start_s": p.started_s, "end_s": p.done_s, "final": p.job.final, "segment": p.job.segment_id,
                                    "audio_s": runners.audio_s(p), "compute_s": p.result.compute_s, "level": p.level} for p in run.passes]
-            print(spec, "live", {k: res["live"].get(k) for k in ("final_p50", "final_p90", "first_p90", "rtf", "reruns",
+            print(spec, "live", {k: res["live"].get(k) for k in ("final_p50", "final_p90", "first_p50", "first_p90", "seen_p50", "seen_p90", "rtf", "reruns",
                                                                  "behind_share", "wer", "stalled")}, flush=True)
         if "long" in args.sections:
             reps = int(np.ceil(args.long_minutes * 60 * SAMPLE_RATE / len(audio)))
