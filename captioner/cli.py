@@ -12,7 +12,7 @@ from contextlib import ExitStack
 from captioner import __version__
 from captioner.audio.capture_child import FROZEN_COMMAND
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
-from captioner.engine.catalogue import DEFAULT_MODEL, ModelRequest, default_model, model_label
+from captioner.engine.catalogue import DEFAULT_MODEL, INTERIM_AUTO, INTERIM_NONE, ModelRequest, default_model, model_label
 from captioner.engine.model_errors import (
     ComputeTypeUnsupported,
     CudaLibraryMissing,
@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--language", default="en", help="spoken language code, or 'auto' (multilingual models only; default en)")
     cap.add_argument("--vad-aggressiveness", type=int, choices=range(4), default=2, help="0 keeps the most audio as speech, 3 the least (default 2)")
     cap.add_argument("--no-interim", action="store_true", help="only final captions")
+    cap.add_argument("--interim-model", metavar="MODEL", default=INTERIM_AUTO,
+                     help="the model that writes the interim text beside --model: a name or folder, 'none' (--model itself), or "
+                          "'auto' (default: on a CPU tiny.en beside a model bigger than base, so the first words need not wait "
+                          "for the big model's pass)")
     cap.add_argument("--vocabulary", metavar="TERMS|FILE", default="",
                      help="names and terms to expect, comma-separated (\"Ana Pereira, Kubernetes\"), or a text file of them")
     for fmt in live_formats():
@@ -231,7 +235,9 @@ def download(spec: str, cancel: threading.Event | None = None):
 def load_transcriber(args: argparse.Namespace):
     from captioner.engine.models import load_transcriber as load
 
-    request = ModelRequest(args.model, args.compute_device, args.language, args.beam_size, args.compute_type)
+    interim = getattr(args, "interim_model", INTERIM_NONE)  # only a live session has interims: refine and transcribe need none
+    request = ModelRequest(args.model, args.compute_device, args.language, args.beam_size, args.compute_type,
+                           INTERIM_NONE if getattr(args, "no_interim", False) else interim)
     bar = _ProgressBar(args.model)
     try:
         return load(request, progress=bar)
@@ -291,6 +297,8 @@ def caption(args: argparse.Namespace) -> int:
             remove_if_empty(*live_paths(args))
             raise
         transcriber.vocabulary = vocabulary
+        if getattr(transcriber, "interim_note", ""):
+            print(f"captioner: {transcriber.interim_note}", file=sys.stderr, flush=True)
         if not args.quiet:
             sinks.append(TerminalPrinter(labels=labels))
         source = None if channels else FileSource(args.input, realtime=args.realtime) if args.input else MicrophoneSource(args.device)

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 import platformdirs
 
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_MICROPHONE, MODES, SYSTEM
-from captioner.engine.catalogue import default_model
+from captioner.engine.catalogue import INTERIM_AUTO, default_model
 from captioner.files import write_atomic
 
 APP_NAME = "captioner"
@@ -80,6 +80,7 @@ class Settings:
     compute_device: str = "auto"  # auto | cuda | cpu
     language: str = "en"  # spoken language code, or "auto" (multilingual models)
     beam_size: int = 1
+    interim_model: str = INTERIM_AUTO  # the model writing interim text beside a big one (catalogue.interim_model_for): auto | none | a model
     vocabulary: str = ""  # names and terms to expect, comma-separated
     input_device: str = ""  # an InputDevice id; "" = the system's default input
     capture_mode: str = MODE_MICROPHONE  # what is captioned: microphone | system | both
@@ -164,6 +165,7 @@ _SETTINGS_RULES = {
     "compute_device": lambda v: v in COMPUTE_DEVICES,
     "language": lambda v: isinstance(v, str) and v.strip() != "",
     "beam_size": _int_range(1, 10),
+    "interim_model": lambda v: isinstance(v, str) and v.strip() != "",
     "vocabulary": _str,
     "input_device": _str,
     "capture_mode": lambda v: v in MODES,

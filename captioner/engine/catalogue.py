@@ -134,6 +134,34 @@ def is_cached(spec: str, cache_dir: str | None = None) -> bool:
     return cached_snapshot(repo, cache_dir) is not None
 
 
+INTERIM_AUTO, INTERIM_NONE = "auto", "none"
+SMALL_ENCODER_LAYERS = 6  # tiny and base: a pass of theirs is quick enough on a CPU to write the interim text too
+INTERIM_THREADS = 1  # the interim model's CPU threads beside a big model's (2 + 1 beat 1 + 1 on 2 cores: benchmarks/README.md)
+
+
+def interim_model_for(setting: str, *, device: str, encoder_layers: int | None, language: str | None) -> str | None:
+    """The model that writes the interim text beside a final model, or None (the final model writes it itself).
+
+    `setting`: INTERIM_NONE, a model name or folder, or INTERIM_AUTO — on a CPU a model bigger than base (its
+    `encoder_layers` deeper than SMALL_ENCODER_LAYERS) gets tiny.en beside it when decoding English (`language`
+    "en"), multilingual tiny otherwise: one pass of a big model costs seconds there, and a segment's first words
+    would wait for it. On CUDA, and for the small models, the final model is quick enough by itself.
+    """
+    if setting in ("", INTERIM_NONE):
+        return None
+    if setting != INTERIM_AUTO:
+        return setting
+    if device != "cpu" or encoder_layers is None or encoder_layers <= SMALL_ENCODER_LAYERS:
+        return None
+    return "tiny.en" if language == "en" else "tiny"
+
+
+def embedded_model() -> Path | None:
+    """The model folder a bundle carries (`EMBEDDED_MODEL_ENV`), or None."""
+    embedded = os.environ.get(EMBEDDED_MODEL_ENV)
+    return Path(embedded) if embedded and os.path.isfile(os.path.join(embedded, "model.bin")) else None
+
+
 def default_model() -> str:
     """The model to use when none is chosen: distil-large-v3.5, or a bundle's own model until that is cached."""
     embedded = os.environ.get(EMBEDDED_MODEL_ENV)
@@ -151,6 +179,8 @@ class ModelRequest:
     language: str = "en"  # a language code, or "auto" (detect; multilingual models)
     beam_size: int = 1
     compute_type: str = "auto"  # CTranslate2 compute type; auto: float16 on CUDA, int8 on CPU
+    interim: str = INTERIM_AUTO  # the model that writes the interim text beside it: `interim_model_for`
+    threads: int = 0  # CPU threads; 0: one per physical core
 
     @property
     def label(self) -> str:

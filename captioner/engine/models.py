@@ -6,6 +6,7 @@ this can fail, in `engine.model_errors`.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -30,11 +31,16 @@ from huggingface_hub.utils.tqdm import tqdm as hf_tqdm
 
 from captioner.engine.catalogue import (
     ALLOW_PATTERNS,
+    INTERIM_NONE,
+    INTERIM_THREADS,
     ModelRequest,
     cached_snapshot,
+    embedded_model,
+    interim_model_for,
     is_cached,
     is_folder_spec,
     is_model_folder,
+    model_label,
     repo_id,
 )
 from captioner.engine.model_errors import (
@@ -54,6 +60,8 @@ from captioner.engine.model_errors import (
 )
 from captioner.engine.recognizers import NoRecognizer, load_recognizer
 from captioner.engine.upstream import abort_xet_transfers
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DownloadCancelled",
@@ -95,13 +103,16 @@ def load_transcriber(
     progress: ProgressCallback | None = None,
     cancel: threading.Event | None = None,
     phase: PhaseCallback | None = None,
+    download_interim: bool = True,
 ):
     """Find (downloading if needed) and load the model `request` names with the recognizer that reads it
     (`engine.recognizers`: faster-whisper's `Transcriber` for CTranslate2 models).
 
     `phase` hears "checking", then "downloading" (only if a download starts) and "loading";
     `progress` and `cancel` work as for `resolve_model`. Raises a ModelError subclass for
-    every failure a user can act on (DownloadCancelled once `cancel` is set).
+    every failure a user can act on (DownloadCancelled once `cancel` is set). The model that writes
+    the interim text beside a big one (`request.interim`) is loaded too, downloaded only with
+    `download_interim`; without it the session goes on (`Transcriber.interim_note` says why).
     """
     report = phase or (lambda _phase: None)
     downloading = False
@@ -118,8 +129,16 @@ def load_transcriber(
     path = resolve_model(request.spec, progress=on_progress, cancel=cancel)
     _raise_if_cancelled(cancel, request.spec)
     report("loading")
+    transcriber = _load(path, request)
+    _raise_if_cancelled(cancel, request.spec)
+    _add_interim_model(transcriber, request, on_progress, cancel, download=download_interim)
+    return transcriber
+
+
+def _load(path: Path, request: ModelRequest):
+    """The model in `path` loaded by its recognizer; raises a ModelError subclass."""
     try:
-        transcriber = load_recognizer(path, request)
+        return load_recognizer(path, request)
     except ModelError:
         raise
     except NoRecognizer as error:  # the folder changed since it was found: no longer a model folder
@@ -132,8 +151,50 @@ def load_transcriber(
         raise CorruptModel(path, str(error)) from error
     except MemoryError as error:
         raise OutOfMemory(request.label) from error
-    _raise_if_cancelled(cancel, request.spec)
-    return transcriber
+
+
+def _add_interim_model(transcriber, request: ModelRequest, progress: ProgressCallback, cancel: threading.Event | None, *,
+                       download: bool = True) -> None:
+    """Load the model that writes the interim text beside `transcriber` (`catalogue.interim_model_for`) and give it to it
+    (`Transcriber.interim`): on a CPU a big model's first words then wait for a small model's pass, not for its own.
+
+    It comes from the cache, the bundle's own model, or (with `download`) a download, progress and cancel as for the
+    final model; it runs where the final model runs, on INTERIM_THREADS CPU threads. A session runs without it when
+    it cannot be had — offline and never downloaded, say: `transcriber.interim_note` says why, and the final model
+    writes the interim text itself, as before. Cancelling raises DownloadCancelled."""
+    transcriber.interim_note = ""
+    spec = interim_model_for(request.interim, device=getattr(transcriber, "device", ""),
+                             encoder_layers=getattr(transcriber, "encoder_layers", None), language=request.decode_language)
+    if spec is None or not hasattr(transcriber, "interim") or model_label(spec) == request.label:
+        return
+    transcriber.interim_wanted = spec
+    wanted = ModelRequest(spec, getattr(transcriber, "device", "auto"), request.language, 1, "auto", INTERIM_NONE, INTERIM_THREADS)
+    try:
+        embedded = embedded_model()
+        if spec == "tiny.en" and not is_cached(spec) and embedded is not None and _is_tiny_en(embedded):
+            path = embedded
+        elif download or is_cached(spec):
+            path = resolve_model(spec, progress=progress, cancel=cancel)
+        else:
+            return  # a quiet load at start-up downloads nothing: Start loads it with the model again
+        transcriber.interim = _load(path, wanted)
+    except DownloadCancelled:
+        raise
+    except ModelError as error:
+        transcriber.interim_note = (f"Interim text comes from {request.label} itself: {model_label(spec)}, which writes it "
+                                    f"sooner, could not be loaded ({error}).")
+        log.warning("%s", transcriber.interim_note)
+
+
+def _is_tiny_en(folder: Path) -> bool:
+    """Whether the model in `folder` has tiny's shape and is English-only (a bundle's own model)."""
+    from captioner.engine.model_file import ModelFileError, read_shape
+
+    try:
+        shape = read_shape(folder / "model.bin")
+    except (OSError, ModelFileError):
+        return False
+    return shape is not None and shape.encoder_layers == 4 and shape.english
 
 
 def resolve_model(

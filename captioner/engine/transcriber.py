@@ -134,6 +134,9 @@ class Transcriber:
         self.device = device
         self.compute_type = compute_type
         self.interim = interim
+        self.threads = 0  # the CPU threads it was loaded with (Transcriber.load), 0 when not known
+        self.interim_wanted = ""  # the interim model meant to run beside this one (engine.models), "" for none
+        self.interim_note = ""  # why that model is not there ("" when it is, or none is wanted)
         self._pass_lock = threading.Lock()
         if not model.model.is_multilingual and options.language not in (None, "en"):
             raise LanguageUnsupported(name, options.language)
@@ -142,14 +145,17 @@ class Transcriber:
     def load(cls, model_path: str, options: DecodeOptions = DecodeOptions(), *, device: str = "auto", compute_type: str = "auto",
              threads: int | None = None, name: str = "", interim: "Transcriber | None" = None) -> "Transcriber":
         device, compute_type = choose_device(device, compute_type)
+        threads = threads or cpu_threads()
         model = ShortWindowWhisper(
             str(model_path),
             device=device,
             compute_type=compute_type,
-            cpu_threads=threads or cpu_threads(),
+            cpu_threads=threads,
         )
-        return cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type, interim=interim,
-                   encoder_layers=_encoder_layers(model_path))
+        loaded = cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type, interim=interim,
+                     encoder_layers=_encoder_layers(model_path))
+        loaded.threads = threads
+        return loaded
 
     @property
     def vocabulary(self) -> str:
@@ -343,7 +349,7 @@ def load(folder: Path, request) -> Transcriber:
     point (`engine.recognizers`)."""
     options = DecodeOptions(language=request.decode_language, beam_size=request.beam_size)
     return Transcriber.load(str(folder), options, device=request.compute_device, compute_type=request.compute_type,
-                            name=request.label)
+                            name=request.label, threads=getattr(request, "threads", 0) or None)
 
 
 def _encoder_layers(model_path: str) -> int | None:

@@ -116,7 +116,7 @@ class SessionController(QObject):
 
     def model_request(self) -> ModelRequest:
         s = self.settings
-        return ModelRequest(s.model, s.compute_device, s.language, s.beam_size)
+        return ModelRequest(s.model, s.compute_device, s.language, s.beam_size, interim=s.interim_model)
 
     def model_loaded_for(self, request: ModelRequest) -> bool:
         return self._transcriber is not None and self._transcriber_key == request
@@ -310,6 +310,8 @@ class SessionController(QObject):
         self._transcriber, self._transcriber_key, self._not_on_disk = transcriber, loader.request, None
         self.modelPhase.emit("")
         self.modelReady.emit(self.model_description())
+        if getattr(transcriber, "interim_note", ""):
+            self.message.emit("info", transcriber.interim_note)
         if self._start_after_load:
             self._start_after_load = False
             self._begin_capture()

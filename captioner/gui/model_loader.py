@@ -53,7 +53,10 @@ class ModelLoader(QObject):
 
         if self.quiet and not is_cached(self.request.spec):
             return None
-        transcriber = load_transcriber(self.request, progress=self.progress.emit, cancel=self._cancel, phase=self.phase.emit)
+        transcriber = load_transcriber(self.request, progress=self.progress.emit, cancel=self._cancel, phase=self.phase.emit,
+                                       download_interim=not self.quiet)
+        if self.quiet and getattr(transcriber, "interim_wanted", "") and transcriber.interim is None and not transcriber.interim_note:
+            return None  # its interim model is not on disk: Start loads both, downloading it
         if not self._cancel.is_set():
             self.phase.emit("warming")
             transcriber.warm_up()  # the first pass pays first-use costs here, not in the session
@@ -63,7 +66,9 @@ class ModelLoader(QObject):
 def describe_transcriber(transcriber) -> str:
     """The model in use and where it runs, for people: "tiny.en · CPU int8"."""
     t = transcriber
-    return f"{t.name} · {t.device.upper() if t.device == 'cpu' else 'CUDA'} {t.compute_type}"
+    interim = getattr(t, "interim", None)
+    beside = f" · interim text by {interim.name}" if interim is not None else ""
+    return f"{t.name} · {t.device.upper() if t.device == 'cpu' else 'CUDA'} {t.compute_type}{beside}"
 
 
 def describe_model_error(exc: BaseException, request: ModelRequest) -> tuple[str, bool]:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from captioner.channels import MICROPHONE, SYSTEM
+from captioner.engine.catalogue import INTERIM_AUTO, INTERIM_NONE
 from captioner.engine.vocabulary import parse_vocabulary
 from captioner.gui.widgets import ColorButton
 from captioner.settings import RECORD_KEEP, RECORD_NEVER, RECORD_UNTIL_REFINED, OverlaySettings, Settings, default_sessions_dir
@@ -53,7 +54,7 @@ class SettingsDialog(QDialog):
 
     preview = Signal(object)  # OverlaySettings, while the dialog is open
     # the Settings fields the dialog edits besides the overlay (what OK takes over)
-    FIELDS = ("language", "beam_size", "vocabulary", "autosave", "autosave_dir", "labels", "srt_labels", "speakers",
+    FIELDS = ("language", "beam_size", "interim_model", "vocabulary", "autosave", "autosave_dir", "labels", "srt_labels", "speakers",
               "global_shortcuts", "shortcut_start_stop", "shortcut_overlay", "shortcut_click_through", "recording", "refine_at_stop")
 
     def __init__(self, settings: Settings, parent: QWidget | None = None, *, tab: str = "overlay", shortcuts_note: str = "") -> None:
@@ -167,6 +168,11 @@ class SettingsDialog(QDialog):
         self.beam_size.setToolTip("Beam of the interim passes: higher is a little more accurate and slower; 1 suits live captions. "
                                   "Final captions always search with a beam of at least 5")
         form.addRow("Beam size:", self.beam_size)
+        self.quick_interims = QCheckBox("First words from a small model beside a big one (on a CPU)")
+        self.quick_interims.setToolTip("With a model bigger than base on a CPU, tiny.en (75 MB, downloaded once) writes the interim text "
+                                       "while the big model writes the finals: the first words appear within about a second")
+        self.quick_interims.setChecked(s.interim_model != INTERIM_NONE)
+        form.addRow("", self.quick_interims)
         self.vocabulary = QLineEdit(s.vocabulary)
         self.vocabulary.setPlaceholderText("Ana Pereira, Kubernetes, Q3 roadmap")
         self.vocabulary.setToolTip("Names, product names and jargon, comma-separated: final captions spell them as written here")
@@ -272,6 +278,8 @@ class SettingsDialog(QDialog):
             overlay=self.overlay_settings(),
             language=language,
             beam_size=self.beam_size.value(),
+            interim_model=(INTERIM_AUTO if self._original.interim_model == INTERIM_NONE else self._original.interim_model)
+            if self.quick_interims.isChecked() else INTERIM_NONE,
             vocabulary=parse_vocabulary(self.vocabulary.text()),
             labels={**self._original.labels, **{channel: _label(edit.text(), self._original.labels[channel]) for channel, edit in self.label_edits.items()}},
             srt_labels=self.srt_labels.isChecked(),

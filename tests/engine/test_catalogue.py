@@ -11,6 +11,7 @@ from captioner.engine.catalogue import (
     DEFAULT_MODEL,
     MODEL_CHOICES,
     ModelRequest,
+    interim_model_for,
     is_cached,
     is_folder_spec,
     model_label,
@@ -82,3 +83,22 @@ def test_request_decodes_english_for_english_models_and_detects_for_auto() -> No
     assert ModelRequest("small", language="auto").decode_language is None
     assert ModelRequest("small", language="de").decode_language == "de"
     assert ModelRequest("/data/my-model/ct2").label == "my-model"
+
+
+@pytest.mark.parametrize(
+    ("setting", "device", "layers", "language", "interim"),
+    [
+        ("auto", "cpu", 32, "en", "tiny.en"),  # distil-large-v3.5 on a CPU, English: tiny.en beside it
+        ("auto", "cpu", 12, None, "tiny"),  # small, language detected: the multilingual tiny
+        ("auto", "cpu", 32, "de", "tiny"),
+        ("auto", "cpu", 6, "en", None),  # base writes its own interims quickly enough
+        ("auto", "cpu", 4, "en", None),
+        ("auto", "cpu", None, "en", None),  # a model of unknown shape is taken as small
+        ("auto", "cuda", 32, "en", None),  # on a GPU the big model's pass is quick
+        ("none", "cpu", 32, "en", None),
+        ("", "cpu", 32, "en", None),
+        ("base.en", "cuda", 4, "en", "base.en"),  # a model named in the settings is used wherever it runs
+    ],
+)
+def test_which_model_writes_the_interim_text(setting: str, device: str, layers: int | None, language: str | None, interim: str | None) -> None:
+    assert interim_model_for(setting, device=device, encoder_layers=layers, language=language) == interim

