@@ -296,15 +296,16 @@ class CaptionEngine:
         if not (job.final or job.pause):
             self._pass_s = pacing.smoothed(self._pass_s, result.compute_s)
         seg = self._find(job.segment_id)
+        drafted = self.config.interim_worker and result.draft
         if seg is None:
-            return []
-        if self.config.interim_worker and result.draft:
+            return self._moved_on(job, result) if drafted else []
+        if drafted:
             if job.end <= seg.done_to:
                 return []  # it came back after a newer pass of its segment: stale
             if seg.end is not None:  # closed, its final still to come: shown meanwhile; the lag still counts it
                 if result.text and not result.problem:
                     seg.good = result
-                return [self._interim(seg, job, result)]
+                return [self._interim(seg, job, result), *self._moved_on(job, result)]
         seg.done_to = max(seg.done_to, job.end)
         if result.text and not result.problem:
             seg.good = result
@@ -530,6 +531,18 @@ class CaptionEngine:
             out.append(self._shown(ended, ended.shown_words, ended.end or seg.start, join_words(ended.shown_words)))
         out.append(self._shown(seg, words, max(words[-1].end, seg.speech_start + 1), join_words(words)))
         return out
+
+    def _moved_on(self, job: Job, result: Transcript) -> list[CaptionEvent]:
+        """A draft of a segment cut since it started (its speech went on past the cut) that heard words after the cut:
+        those words are the open segment's, shown as its interim at once, unless a pass of that segment's own came
+        back already or what it shows reaches further (`_carried_over` hands on the words shown at the cut itself)."""
+        nxt = self._open
+        if nxt is None or nxt.id == job.segment_id or not self.config.interims or nxt.done_to or job.end <= nxt.start:
+            return []
+        words = tuple(w for w in _place_words(result.words, job.start, job.start, job.end) if w.start >= nxt.start)
+        if not join_words(words) or (nxt.shown_words and nxt.shown_words[-1].end >= words[-1].end):
+            return []
+        return [self._shown(nxt, words, job.end, join_words(words))]
 
     def _find(self, segment_id: int) -> _Segment | None:
         if self._open is not None and self._open.id == segment_id:
