@@ -147,6 +147,7 @@ class CaptionEngine:
         self._closed: deque[_Segment] = deque()  # waiting for their final
         self._running: Job | None = None
         self._drafting: Job | None = None  # the interim pass running on the interim worker
+        self._cut: int | None = None  # the latest segment cut where speech went on (`_carried_over`)
         self._next_job = 1
         self._history = ""  # text of recent finals, for the prompt
         self._drafts = bool(config.interim_worker)  # interims come from a separate interim model
@@ -421,6 +422,7 @@ class CaptionEngine:
         if self._open is not None:
             self._open.speech_end = self.segmenter.gate.open_segment.speech_end
             if closed is not None:  # cut where speech went on (the length limit, a pause known late): the words shown stay
+                self._cut = closed.id
                 out.extend(self._carried_over(closed))
         return out
 
@@ -537,8 +539,9 @@ class CaptionEngine:
         those words are the open segment's, shown as its interim at once, unless a pass of that segment's own came
         back already or what it shows reaches further (`_carried_over` hands on the words shown at the cut itself)."""
         nxt = self._open
-        if nxt is None or nxt.id == job.segment_id or not self.config.interims or nxt.done_to or job.end <= nxt.start:
-            return []
+        if (nxt is None or job.segment_id != self._cut or nxt.id == job.segment_id or not self.config.interims or nxt.done_to
+                or job.end <= nxt.start):
+            return []  # a segment that ended in silence hands nothing on: a word timed into its pause is still its own
         words = tuple(w for w in _place_words(result.words, job.start, job.start, job.end) if w.start >= nxt.start)
         if not join_words(words) or (nxt.shown_words and nxt.shown_words[-1].end >= words[-1].end):
             return []
