@@ -366,3 +366,15 @@ def test_a_small_model_writes_its_own_interims(base_model: Path) -> None:
 
     transcriber = load_transcriber(ModelRequest(str(base_model), "cpu"))
     assert transcriber.interim is None and transcriber.interim_wanted == "" and transcriber.interim_note == ""
+
+
+def test_a_bundles_own_tiny_en_writes_the_interims_offline(monkeypatch: pytest.MonkeyPatch, base_model: Path, model_dir: Path) -> None:
+    """A bundle that carries tiny.en (`CAPTIONER_EMBEDDED_MODEL`) needs no download for the interim model: offline, it is
+    the one loaded beside the final model."""
+    from captioner.engine.catalogue import EMBEDDED_MODEL_ENV, ModelRequest
+    from captioner.engine.models import load_transcriber
+
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{closed_port()}")
+    monkeypatch.setenv(EMBEDDED_MODEL_ENV, str(model_dir))
+    transcriber = load_transcriber(ModelRequest(str(base_model), "cpu", interim="tiny.en"))
+    assert transcriber.interim is not None and transcriber.interim.name == "tiny.en" and transcriber.interim_note == ""  # the hub is unreachable
