@@ -421,7 +421,9 @@ class CaptionEngine:
                 closed = seg
         if self._open is not None:
             self._open.speech_end = self.segmenter.gate.open_segment.speech_end
-            if closed is not None:  # cut where speech went on (the length limit, a pause known late): the words shown stay
+            if closed is not None and self.config.interim_worker:  # cut where speech went on (the length limit, a pause known
+                # late): the words shown stay. With an interim worker only: there drafts show speech the final model is
+                # seconds behind; with one worker the cut segment's final comes first and the new segment's pass next
                 self._cut = closed.id
                 out.extend(self._carried_over(closed))
         return out
