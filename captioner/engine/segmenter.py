@@ -10,8 +10,9 @@ Every position is a sample index on the audio clock.
 
 from __future__ import annotations
 
+import bisect
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Union
 
 import numpy as np
@@ -36,6 +37,11 @@ class SegmenterConfig:
     cut_search_s: float = 3.0  # ... at the quietest frame of this last stretch
     overhang_ms: int = 150  # webrtcvad's own hang-over: trailing voiced frames in this stretch ...
     overhang_ratio: float = 0.05  # ... quieter than this share of the speech's median energy are not speech
+    # a frame quieter than this share of the open segment's median speech energy (-40 dB) is silence whatever
+    # webrtcvad says: it takes faint steady noise (a room's, a line's) for speech now and then, which would hold
+    # a segment open across a pause between two people's turns
+    quiet_ratio: float = 0.01
+    quiet_memory_s: float = 5.0  # ... and, for this long after a segment closed, of that segment's
 
     def __post_init__(self) -> None:
         if self.phrase_hangover_ms < self.hangover_ms:
@@ -89,6 +95,14 @@ class OpenSegment:
     speech_end: int
     voiced: list[bool]  # per frame since `start`
     energy: list[float]  # per frame since `start`
+    loud: list[float] = field(default_factory=list)  # the voiced frames' energies, sorted
+
+    def __post_init__(self) -> None:
+        self.loud = sorted(e for e, v in zip(self.energy, self.voiced) if v)
+
+    def level(self) -> float | None:
+        """The median energy of its voiced frames; None while it holds too few to say (fewer than 5)."""
+        return self.loud[len(self.loud) // 2] if len(self.loud) >= 5 else None
 
     @property
     def voiced_frames(self) -> int:
@@ -116,6 +130,7 @@ class SpeechGate:
         self._open: OpenSegment | None = None
         self._silent_run = 0
         self._floor = 0  # no new segment may start before this sample
+        self._last_level: tuple[int, float] | None = None  # (where it closed, its speech level) of the last segment kept
         self._next_id = 1
         self.sentence_end: int | None = None  # the open segment's speech up to here is known to end a sentence
 
@@ -134,6 +149,16 @@ class SpeechGate:
             return cfg.frames(cfg.hangover_ms)
         return cfg.frames(cfg.phrase_hangover_ms)
 
+    def speech_level(self) -> float | None:
+        """The energy speech has here now: the open segment's median voiced energy, or the last segment's for
+        `quiet_memory_s` after it closed (so the noise in a pause between turns opens no segment); None: unknown."""
+        level = self._open.level() if self._open is not None else None
+        if level is None and self._last_level is not None:
+            closed_at, last = self._last_level
+            if self._position - closed_at <= self.config.quiet_memory_s * SAMPLE_RATE:
+                level = last
+        return level
+
     @property
     def position(self) -> int:
         return self._position
@@ -151,6 +176,9 @@ class SpeechGate:
         """Take one frame's facts; return what they opened or closed."""
         frame_start = self._position
         self._position += self._frame
+        level = self.speech_level()
+        if voiced and level is not None and energy < level * self.config.quiet_ratio:
+            voiced = False  # far quieter than the speech around it: noise the VAD let through
         self._history.append((voiced, energy))
         if self._open is None:
             return self._maybe_open()
@@ -204,6 +232,7 @@ class SpeechGate:
         seg.voiced.append(voiced)
         seg.energy.append(energy)
         if voiced:
+            bisect.insort(seg.loud, energy)
             seg.speech_end = frame_start + self._frame
             self._silent_run = 0
         else:
@@ -259,8 +288,7 @@ class SpeechGate:
         assert seg is not None
         search = max(1, self.config.frames(self.config.cut_search_s * 1000))
         first = max(1, len(seg.energy) - search)
-        # unvoiced frames first, then the lowest energy
-        k = min(range(first, len(seg.energy)), key=lambda i: (seg.voiced[i], seg.energy[i]))
+        k = _quietest(seg.voiced[first:], seg.energy[first:]) + first
         cut = seg.start + k * self._frame
         events = self._close(cut, "max_length", speech_end=min(seg.speech_end, cut))
         voiced, energy = seg.voiced[k:], seg.energy[k:]
@@ -287,6 +315,9 @@ class SpeechGate:
             return [SegmentDropped(seg.id)]  # its audio may still be the next one's pre-roll
         self._floor = end
         self._history.clear()
+        level = seg.level()
+        if level is not None:
+            self._last_level = (end, level)
         if speech_end is None:
             speech_end = seg.start + self._speech_frames(seg) * self._frame
         return [SegmentClosed(seg.id, seg.start, end, speech_end, reason)]
@@ -301,6 +332,22 @@ class SpeechGate:
             last -= 1
             trimmed += 1
         return last
+
+
+def _quietest(voiced: list[bool], energy: list[float]) -> int:
+    """Where to cut a stretch of frames: in its longest run of unvoiced frames (a pause between words, not a
+    stop's closure inside one), at that run's quietest frame; without one, at the quietest frame."""
+    runs, start = [], None
+    for i, v in enumerate([*voiced, True]):
+        if not v and start is None:
+            start = i
+        elif v and start is not None:
+            runs.append((start, i))
+            start = None
+    if not runs:
+        return min(range(len(energy)), key=energy.__getitem__)
+    a, b = max(runs, key=lambda r: r[1] - r[0])  # the first of the longest
+    return min(range(a, b), key=energy.__getitem__)
 
 
 class VadSegmenter:

@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -50,6 +52,29 @@ def test_segment_ends_only_after_the_hangover():
     assert i == 29 + 5 - 1  # decided on the fifth silent frame
 
 
+@pytest.mark.parametrize("pause_energy, segments", [(0.0005, 2), (0.005, 1)])
+def test_a_pause_the_vad_calls_speech_ends_the_segment_when_far_quieter_than_the_speech(pause_energy, segments):
+    # webrtcvad takes a faint steady noise for speech now and then: a pause 46 dB below the speech still ends the
+    # segment after the hang-over, and the same noise after it opens none; a quiet stretch 26 dB below (a soft
+    # word) is still speech
+    labels = frames("." * 5 + "x" * 20 + "x" * 30 + "x" * 20 + "." * 10)
+    energies = [0.1] * 25 + [pause_energy] * 30 + [0.1] * 30
+    events = run_gate(labels, energies)
+    closed = [e for _, e in events if isinstance(e, SegmentClosed)]
+    opened = [e for _, e in events if isinstance(e, SegmentOpened)]
+    assert len(closed) == len(opened) == segments
+    if segments == 2:
+        assert closed[0].speech_end == 25 * FRAME and opened[1].speech_start == 55 * FRAME
+
+
+def test_the_last_speech_level_is_forgotten_after_a_while():
+    # long after a loud segment, a quiet voice 46 dB below it opens a segment of its own
+    labels = frames("." * 5 + "x" * 20 + "." * 200 + "x" * 20 + "." * 10)
+    energies = [0.1] * 25 + [0.0001] * 200 + [0.0005] * 30
+    opened = [e for _, e in run_gate(labels, energies, replace(CFG, quiet_memory_s=5.0)) if isinstance(e, SegmentOpened)]
+    assert [e.speech_start for e in opened] == [5 * FRAME, 225 * FRAME]
+
+
 def test_isolated_blips_do_not_open_a_segment():
     assert run_gate(frames("..x...x..x....x.x......")) == []
 
@@ -91,9 +116,20 @@ def test_cut_prefers_an_unvoiced_frame():
     labels = [1] * 200
     labels[70] = 0
     energies = [0.2] * 200
-    energies[90] = 0.001  # voiced but quiet loses to the unvoiced frame
+    energies[90] = 0.01  # voiced but quiet loses to the unvoiced frame
     closed = [e for _, e in run_gate(labels, energies, config) if isinstance(e, SegmentClosed)]
     assert closed[0].end == 70 * FRAME
+
+
+def test_cut_prefers_a_pause_to_a_single_silent_frame_inside_a_word():
+    # a stop's closure (one silent frame) inside a word loses to a pause of five frames, however quiet it is
+    config = SegmenterConfig(frame_ms=30, max_segment_s=3.0, cut_search_s=1.5, preroll_ms=0, hangover_ms=300, min_speech_ms=60)
+    labels, energies = [1] * 200, [0.2] * 200
+    for i in range(60, 65):
+        labels[i], energies[i] = 0, 0.01 - 0.001 * (i == 62)
+    labels[90], energies[90] = 0, 0.0
+    closed = [e for _, e in run_gate(labels, energies, config) if isinstance(e, SegmentClosed)]
+    assert closed[0].end == 62 * FRAME
 
 
 @pytest.mark.parametrize("frame_ms", [10, 20, 30])
