@@ -157,8 +157,14 @@ class ChildSource:
                 return
             log.info("the capture child of %s ended (%s); waiting for the sound server", self.description, code)
             self._begin_outage()
+            again = None
+            if code != child.NO_SERVER:  # an abort: the server went, or only the device did; a new child tells which
+                again, error = self._probe()
+                if error is not None:
+                    self._error, self._outage = error, None
+                    return
             self.notices.put(SERVER_GONE)
-            proc = self._respawn()
+            proc = again or self._respawn()
             if proc is None:
                 return
             self._proc = proc
@@ -188,6 +194,24 @@ class ChildSource:
         else:
             self._outage = None
         self.notices.put(notice["text"])
+
+    def _probe(self) -> tuple[subprocess.Popen | None, str | None]:
+        """A new child at once, after one aborted: (the child, None) when it records; (None, why) when it reaches the
+        server but cannot record (the device went, the server did not: `gone_message`); (None, None) otherwise."""
+        proc = spawn(*self.args)
+        self._proc = proc
+        frame = self._first_frame(proc)
+        if frame is not None and frame[0] == child.OPENED and not self._stopping.is_set():
+            self._opened(frame[1])
+            return proc, None
+        code = _end(proc)
+        if frame is not None and frame[0] == child.ERROR and not server_gone(code):
+            return None, self.gone_message(frame[1].decode())
+        return None, None
+
+    def gone_message(self, error: str) -> str:
+        """What to tell when what was recorded went away while the server stayed (`error`: the new child's words)."""
+        return error
 
     def _respawn(self) -> subprocess.Popen | None:
         """A new child that records, after pauses that grow; None when stopped meanwhile."""

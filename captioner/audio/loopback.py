@@ -29,6 +29,7 @@ from captioner.audio.outputs import (
     match_output,
     no_backend_message,
     no_outputs_message,
+    output_lost_message,
 )
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,9 @@ class SystemAudioSource(ChildSource):
     def device(self) -> OutputDevice | None:
         """The output recorded now."""
         return OutputDevice(**self.opened[-1]) if self.opened else None
+
+    def gone_message(self, error: str) -> str:
+        return output_lost_message(self.description)
 
     @property
     def moves(self) -> list[str]:

@@ -44,6 +44,11 @@ def no_outputs_message() -> str:
     return "No output device whose sound can be recorded was found. Check that the sound system runs and an output device is present."
 
 
+def output_lost_message(name: str) -> str:
+    """What to tell when the output being recorded went away (unplugged, removed)."""
+    return f"The output {name!r} is gone, so what the computer plays is no longer captioned."
+
+
 def match_output(devices: list[OutputDevice], output: str | None) -> OutputDevice:
     """The one of `devices` that `output` names (id, or part of a name or id); the default for None/""."""
     from captioner.audio.sources import AudioSourceError

@@ -25,7 +25,14 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from captioner.audio.outputs import OutputDevice, is_mac_virtual_output, match_output, no_backend_message, no_outputs_message
+from captioner.audio.outputs import (
+    OutputDevice,
+    is_mac_virtual_output,
+    match_output,
+    no_backend_message,
+    no_outputs_message,
+    output_lost_message,
+)
 from captioner.audio.sources import AudioSourceError, next_block, to_mono
 from captioner.events import SAMPLE_RATE
 
@@ -171,7 +178,7 @@ class OutputCapture:
         return _loopback_microphone(self._sc, device)
 
     def _lost_message(self, name: str) -> str:
-        return f"The output {name!r} is gone, so what the computer plays is no longer captioned."
+        return output_lost_message(name)
 
     def _open(self, device: OutputDevice):
         try:

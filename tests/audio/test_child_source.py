@@ -11,6 +11,7 @@ import pytest
 from captioner.audio import capture_child as child
 from captioner.audio.child_source import SERVER_GONE
 from captioner.audio.loopback import SystemAudioSource
+from captioner.audio.sources import AudioSourceError
 from tests.audio.test_loopback import level
 
 pytestmark = pytest.mark.timeout(120)
@@ -51,3 +52,33 @@ def test_a_child_that_aborts_is_replaced_and_says_so(pulse, sentence_wav):
         source.stop()
     assert heard > 0.01  # the new child records the output
     assert source.moves == []  # the same output again is no move
+
+
+def test_a_child_that_aborts_after_its_output_went_says_the_output_is_gone(pulse):
+    """The child dies by an abort just as its output is removed: a new child finds the server there and the output
+    not, so the source ends saying the output is gone, never that the sound server stopped."""
+    module = subprocess.run(["pactl", "load-module", "module-null-sink", "sink_name=headset"], capture_output=True,
+                            text=True, check=True).stdout.strip()
+    source = SystemAudioSource("headset")
+    try:
+        source.start()
+        level(source, 0.3)
+        pid = source._proc.pid
+        os.kill(pid, signal.SIGSTOP)  # it sees nothing of what follows
+        subprocess.run(["pactl", "unload-module", module], check=True)
+        os.kill(pid, signal.SIGABRT)
+        os.kill(pid, signal.SIGCONT)
+        deadline, error = time.monotonic() + 30, None
+        while error is None and time.monotonic() < deadline:
+            try:
+                source.read(timeout=0.1)
+            except AudioSourceError as exc:
+                error = str(exc)
+    finally:
+        source.stop()
+        subprocess.run(["pactl", "unload-module", module], capture_output=True)
+    assert error is not None and "is gone" in error, error
+    notices = []
+    while not source.notices.empty():
+        notices.append(source.notices.get())
+    assert SERVER_GONE not in notices, notices
