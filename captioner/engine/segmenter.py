@@ -41,7 +41,6 @@ class SegmenterConfig:
     # webrtcvad says: it takes faint steady noise (a room's, a line's) for speech now and then, which would hold
     # a segment open across a pause between two people's turns
     quiet_ratio: float = 0.01
-    quiet_memory_s: float = 5.0  # ... and, for this long after a segment closed, of that segment's
 
     def __post_init__(self) -> None:
         if self.phrase_hangover_ms < self.hangover_ms:
@@ -130,7 +129,6 @@ class SpeechGate:
         self._open: OpenSegment | None = None
         self._silent_run = 0
         self._floor = 0  # no new segment may start before this sample
-        self._last_level: tuple[int, float] | None = None  # (where it closed, its speech level) of the last segment kept
         self._next_id = 1
         self.sentence_end: int | None = None  # the open segment's speech up to here is known to end a sentence
 
@@ -149,16 +147,6 @@ class SpeechGate:
             return cfg.frames(cfg.hangover_ms)
         return cfg.frames(cfg.phrase_hangover_ms)
 
-    def speech_level(self) -> float | None:
-        """The energy speech has here now: the open segment's median voiced energy, or the last segment's for
-        `quiet_memory_s` after it closed (so the noise in a pause between turns opens no segment); None: unknown."""
-        level = self._open.level() if self._open is not None else None
-        if level is None and self._last_level is not None:
-            closed_at, last = self._last_level
-            if self._position - closed_at <= self.config.quiet_memory_s * SAMPLE_RATE:
-                level = last
-        return level
-
     @property
     def position(self) -> int:
         return self._position
@@ -176,9 +164,9 @@ class SpeechGate:
         """Take one frame's facts; return what they opened or closed."""
         frame_start = self._position
         self._position += self._frame
-        level = self.speech_level()
+        level = self._open.level() if self._open is not None else None
         if voiced and level is not None and energy < level * self.config.quiet_ratio:
-            voiced = False  # far quieter than the speech around it: noise the VAD let through
+            voiced = False  # far quieter than this segment's speech: noise the VAD let through
         self._history.append((voiced, energy))
         if self._open is None:
             return self._maybe_open()
@@ -315,9 +303,6 @@ class SpeechGate:
             return [SegmentDropped(seg.id)]  # its audio may still be the next one's pre-roll
         self._floor = end
         self._history.clear()
-        level = seg.level()
-        if level is not None:
-            self._last_level = (end, level)
         if speech_end is None:
             speech_end = seg.start + self._speech_frames(seg) * self._frame
         return [SegmentClosed(seg.id, seg.start, end, speech_end, reason)]

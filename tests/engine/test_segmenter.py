@@ -1,5 +1,3 @@
-from dataclasses import replace
-
 import numpy as np
 import pytest
 
@@ -52,27 +50,18 @@ def test_segment_ends_only_after_the_hangover():
     assert i == 29 + 5 - 1  # decided on the fifth silent frame
 
 
-@pytest.mark.parametrize("pause_energy, segments", [(0.0005, 2), (0.005, 1)])
-def test_a_pause_the_vad_calls_speech_ends_the_segment_when_far_quieter_than_the_speech(pause_energy, segments):
+@pytest.mark.parametrize("pause_energy", [0.0005, 0.005])
+def test_a_pause_the_vad_calls_speech_ends_the_segment_when_far_quieter_than_the_speech(pause_energy):
     # webrtcvad takes a faint steady noise for speech now and then: a pause 46 dB below the speech still ends the
-    # segment after the hang-over, and the same noise after it opens none; a quiet stretch 26 dB below (a soft
-    # word) is still speech
+    # segment after the hang-over, and the phrase after it is a segment of its own; a quiet stretch 26 dB below
+    # (a soft word) is still speech, and the two phrases stay one segment
     labels = frames("." * 5 + "x" * 20 + "x" * 30 + "x" * 20 + "." * 10)
     energies = [0.1] * 25 + [pause_energy] * 30 + [0.1] * 30
-    events = run_gate(labels, energies)
-    closed = [e for _, e in events if isinstance(e, SegmentClosed)]
-    opened = [e for _, e in events if isinstance(e, SegmentOpened)]
-    assert len(closed) == len(opened) == segments
-    if segments == 2:
-        assert closed[0].speech_end == 25 * FRAME and opened[1].speech_start == 55 * FRAME
-
-
-def test_the_last_speech_level_is_forgotten_after_a_while():
-    # long after a loud segment, a quiet voice 46 dB below it opens a segment of its own
-    labels = frames("." * 5 + "x" * 20 + "." * 200 + "x" * 20 + "." * 10)
-    energies = [0.1] * 25 + [0.0001] * 200 + [0.0005] * 30
-    opened = [e for _, e in run_gate(labels, energies, replace(CFG, quiet_memory_s=5.0)) if isinstance(e, SegmentOpened)]
-    assert [e.speech_start for e in opened] == [5 * FRAME, 225 * FRAME]
+    closed = [e for _, e in run_gate(labels, energies) if isinstance(e, SegmentClosed)]
+    if pause_energy < 0.1 * CFG.quiet_ratio:
+        assert closed[0].speech_end == 25 * FRAME and len(closed) == 2
+    else:
+        assert len(closed) == 1 and closed[0].speech_end == 75 * FRAME
 
 
 def test_isolated_blips_do_not_open_a_segment():
