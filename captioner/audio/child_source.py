@@ -196,8 +196,8 @@ class ChildSource:
         self.notices.put(notice["text"])
 
     def _probe(self) -> tuple[subprocess.Popen | None, str | None]:
-        """A new child at once, after one aborted: (the child, None) when it records; (None, why) when it reaches the
-        server but cannot record (the device went, the server did not: `gone_message`); (None, None) otherwise."""
+        """A new child: (the child, None) when it records; (None, why) when it reaches the server but cannot record
+        (the device went, the server did not: `gone_message`); (None, None) otherwise."""
         proc = spawn(*self.args)
         self._proc = proc
         frame = self._first_frame(proc)
@@ -218,14 +218,10 @@ class ChildSource:
         attempt = 0
         while not self._stopping.wait(RETRY_S[min(attempt, len(RETRY_S) - 1)]):
             attempt += 1
-            proc = spawn(*self.args)
-            self._proc = proc
-            frame = self._first_frame(proc)
-            if frame is not None and frame[0] == child.OPENED and not self._stopping.is_set():
-                self._opened(frame[1])
+            proc, why = self._probe()
+            if proc is not None:
                 return proc
-            log.info("capture child not recording yet (%s)", frame[1].decode(errors="replace") if frame else _end(proc))
-            _end(proc)
+            log.info("capture child not recording yet (%s)", why or "no sound server")
         return None
 
     def _put(self, block: np.ndarray) -> None:

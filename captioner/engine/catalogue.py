@@ -164,9 +164,9 @@ def embedded_model() -> Path | None:
 
 def default_model() -> str:
     """The model to use when none is chosen: distil-large-v3.5, or a bundle's own model until that is cached."""
-    embedded = os.environ.get(EMBEDDED_MODEL_ENV)
-    if embedded and os.path.isfile(os.path.join(embedded, "model.bin")) and not is_cached(DEFAULT_MODEL):
-        return embedded
+    embedded = embedded_model()
+    if embedded is not None and not is_cached(DEFAULT_MODEL):
+        return os.environ[EMBEDDED_MODEL_ENV]
     return DEFAULT_MODEL
 
 

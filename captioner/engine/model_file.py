@@ -54,6 +54,15 @@ def read_shape(path: str | Path) -> WhisperShape | None:
         raise ModelFileError(f"{path} cannot be read: {exc.strerror or exc}") from exc
 
 
+def folder_shape(folder: str | Path) -> WhisperShape | None:
+    """The shape of the Whisper model in the folder `folder`, or None when its model.bin cannot tell (unreadable, cut
+    short, not a Whisper model, an unknown binary version)."""
+    try:
+        return read_shape(Path(folder) / "model.bin")
+    except ModelFileError:
+        return None
+
+
 def _read(f, size: int, path: Path) -> WhisperShape | None:
     def take(fmt: str):
         n = struct.calcsize(fmt)

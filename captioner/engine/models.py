@@ -188,12 +188,9 @@ def _add_interim_model(transcriber, request: ModelRequest, progress: ProgressCal
 
 def _is_tiny_en(folder: Path) -> bool:
     """Whether the model in `folder` has tiny's shape and is English-only (a bundle's own model)."""
-    from captioner.engine.model_file import ModelFileError, read_shape
+    from captioner.engine.model_file import folder_shape
 
-    try:
-        shape = read_shape(folder / "model.bin")
-    except (OSError, ModelFileError):
-        return False
+    shape = folder_shape(folder)
     return shape is not None and shape.encoder_layers == 4 and shape.english
 
 

@@ -354,12 +354,9 @@ def load(folder: Path, request) -> Transcriber:
 
 def _encoder_layers(model_path: str) -> int | None:
     """The encoder depth of the model in `model_path` (a folder), read from its model.bin's headers."""
-    from captioner.engine.model_file import ModelFileError, read_shape
+    from captioner.engine.model_file import folder_shape
 
-    try:
-        shape = read_shape(Path(model_path) / "model.bin")
-    except (OSError, ModelFileError):
-        return None
+    shape = folder_shape(model_path)
     return shape.encoder_layers if shape is not None else None
 
 
