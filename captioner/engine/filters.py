@@ -141,6 +141,18 @@ def collapse_repeats(items: Sequence[T], key: Callable[[T], str] = str, max_span
     return out
 
 
+def loop_head(items: Sequence[T], key: Callable[[T], str] = str) -> list[T]:
+    """The words of a looping output segment before its first repeat: up to where a run of its words
+    comes again at once ("will we ever forget? will we ever forget? will we" -> "will we ever forget?";
+    "this one, this one, this" -> "this one,"). What the decoder heard before it got stuck."""
+    keys = [normalise(key(item)) for item in items]
+    for j in range(1, len(keys)):
+        for span in range(1, min(j, len(keys) - j) + 1):
+            if keys[j : j + span] == keys[j - span : j]:
+                return list(items[:j])
+    return list(items)
+
+
 MIN_REPEATED_RUN = 5  # words: a pass that writes a run this long twice is suspect (a decoder repeating itself)
 
 

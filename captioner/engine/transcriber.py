@@ -38,11 +38,13 @@ from faster_whisper import WhisperModel
 
 from captioner.engine.checks import REPEATED_RUN, UNSURE, pass_problem, unsure
 from captioner.engine.filters import (
+    FILLER_PHRASES,
     SegmentScore,
     collapse_repeats,
     drop_repeated_runs,
     is_invented,
     is_loop,
+    loop_head,
     normalise,
     repeated_runs,
 )
@@ -258,7 +260,7 @@ class Transcriber:
         frames = window_frames(len(audio), self.final_margin_s if checked else self.margin_s)
         beam = max(opts.beam_size, opts.final_beam_size) if checked else opts.beam_size
         hotwords = opts.vocabulary.strip() or None if checked else None
-        words, dropped, problem, searched = self._decode(audio, prompt, frames, beam, hotwords)
+        words, dropped, problem, searched = self._decode(audio, prompt, frames, beam, hotwords, salvage=not checked)
         reruns = 0
         if (checked and opts.checks and widen_unsure and not problem and frames < FULL_WINDOW_FRAMES and self._may_widen
                 and unsure(words, opts.unsure_below)):
@@ -280,9 +282,15 @@ class Transcriber:
                           beam_size=searched)
 
     def _decode(self, audio: np.ndarray, prompt: str | None, frames: int, beam: int,
-                hotwords: str | None = None) -> tuple[list[Word], list[str], str, int]:
+                hotwords: str | None = None, salvage: bool = False) -> tuple[list[Word], list[str], str, int]:
         """One decode on `frames` of encoder window with beam `beam`: (kept words, dropped texts, problem or "",
-        the beam faster-whisper searched with)."""
+        the beam faster-whisper searched with).
+
+        `salvage` (interim passes, which no final is made of without a checked pass): an output segment that loops
+        keeps its words before the loop (`loop_head`) when they are few enough for the clip and not a filler. On
+        the first second of speech the short window often makes the decoder repeat what it heard ("this one, this
+        one, …"); dropping the lot left the segment without text until the next pass. The pass still reports that
+        it looped, so its words never stand in for a final."""
         opts = self.options
         self.model.window_frames = frames
         language = opts.language if self.model.model.is_multilingual else "en"
@@ -314,6 +322,8 @@ class Transcriber:
             if is_invented(score, rms):
                 dropped.append(seg.text.strip())
                 looped |= is_loop(score)
+                if salvage and is_loop(score):
+                    words.extend(_before_loop(segment_words(seg), len(audio) / SAMPLE_RATE))
                 continue
             words.extend(segment_words(seg))
         words = collapse_repeats(words, key=lambda w: w.text)
@@ -358,6 +368,14 @@ def _encoder_layers(model_path: str) -> int | None:
 
     shape = folder_shape(model_path)
     return shape.encoder_layers if shape is not None else None
+
+
+def _before_loop(words: list[Word], clip_s: float) -> list[Word]:
+    """A looping segment's words before the loop, or none when they are more than the clip can hold or a filler."""
+    head = loop_head(words, key=lambda w: w.text)
+    if len(head) > MAX_WORDS_PER_S * clip_s + 1 or normalise(join_words(head)) in FILLER_PHRASES:
+        return []
+    return head
 
 
 def segment_words(seg) -> list[Word]:

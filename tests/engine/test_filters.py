@@ -1,4 +1,12 @@
-from captioner.engine.filters import QUIET_RMS, SegmentScore, collapse_repeats, ends_sentence, is_invented, normalise
+from captioner.engine.filters import (
+    QUIET_RMS,
+    SegmentScore,
+    collapse_repeats,
+    ends_sentence,
+    is_invented,
+    loop_head,
+    normalise,
+)
 
 
 def score(text, no_speech=0.1, logprob=-0.3, ratio=1.5):
@@ -98,3 +106,16 @@ def test_a_sentence_written_twice_is_shown_once():
     # punctuation and case do not hide the repeat
     assert drop_repeated_runs(["Hello,", "this", "is", "the", "news", "hello", "this", "is", "the", "news."]) == \
         ["Hello,", "this", "is", "the", "news"]
+
+
+def test_a_loop_keeps_what_came_before_its_first_repeat():
+    assert loop_head("will we ever forget? Will we ever forget? Will we ever forget".split()) == "will we ever forget?".split()
+    assert loop_head("this one, this one, this one, this".split()) == ["this", "one,"]
+    assert loop_head("I'm from the cutter off the coast coast coast coast".split()) == "I'm from the cutter off the coast".split()
+    assert loop_head(list("sssss")) == ["s"]
+
+
+def test_words_that_never_repeat_at_once_are_all_kept():
+    words = "a man said to the universe, sir, I exist, and the universe said".split()
+    assert loop_head(words) == words
+    assert loop_head([]) == []
