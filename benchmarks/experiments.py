@@ -71,7 +71,7 @@ class ExperimentalTranscriber(Transcriber):
 
     def transcribe(self, audio: np.ndarray, prompt: str | None = None) -> Transcript:
         began = time.perf_counter()
-        frames = window_frames(len(audio), self.options.window_margin_s)
+        frames = window_frames(len(audio), self.margin_s)
         words, dropped, looped = self._decode(audio, prompt, frames)
         if looped and "loop-retry" in self.experiments and frames < FULL_WINDOW_FRAMES:
             words, dropped2, _ = self._decode(audio, prompt, FULL_WINDOW_FRAMES)

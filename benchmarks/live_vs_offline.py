@@ -199,7 +199,7 @@ def render(info, files, main_file, summary_rows, main_rows, file_rows, rt_rows, 
         f"Engine: VAD aggr. {seg['aggressiveness']}, hang-over {seg['hangover_ms']} ms, pre-roll {seg['preroll_ms']} ms, tail {seg['tail_ms']} ms, "
         f"min speech {seg['min_speech_ms']} ms, max segment {seg['max_segment_s']} s; interims {'on' if eng['interims'] else 'off'} "
         f"(first after {eng['first_interim_s']} s, then every {eng['interim_interval_s']} s), pause pass {eng['pause_pass_ms']} ms, "
-        f"prompt {eng['prompt_chars']} chars; revising passes {_revising(eng)}; beam {dec['beam_size']}, window margin {dec['window_margin_s']} s, "
+        f"prompt {eng['prompt_chars']} chars; revising passes {_revising(eng)}; beam {dec['beam_size']}, window margin {_margin(dec['window_margin_s'])}, "
         f"word timestamps {dec['word_timestamps']}, language {dec['language']}.",
         f"Engine code {info['engine_code']} (hash of captioner/engine/*.py). Harness: {h['block_ms']} ms blocks, {h['pad_s']} s of silence after each file, {h['repeat']} live run(s) per file "
         f"(medians); offline beam {h['offline_beam_size']}, word timestamps {h['offline_word_timestamps']}.",
@@ -238,6 +238,10 @@ def _revising(eng: dict) -> str:
     if not eng.get("revise"):
         return "off"
     return f"after {rule.get('pause_s')} s of silence or {rule.get('span_s')} s of finals" + (", when surer" if rule.get("surer") else "")
+
+
+def _margin(seconds: float) -> str:
+    return f"{seconds:g} s" if seconds >= 0 else "by the model's size"
 
 
 def _events(run) -> list[dict]:

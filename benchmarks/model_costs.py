@@ -110,7 +110,7 @@ def table(result_files: list[Path]) -> str:
                         + ("queued behind the finals" if not info.get("interim_worker", False) else "beside the finals")
                         + (f"; final model {info['threads']} thread{'s' if info['threads'] > 1 else ''})" if "threads" in info else ")"))
         run = ", ".join(x for x in (interims, info.get("realtime") and "wall clock",
-                                    f"margin {info['margin_s']:g} s", info.get("mkl_instructions") and "MKL " + info["mkl_instructions"]) if x)
+                                    f"margin {info['margin_s']:g} s" if info['margin_s'] >= 0 else "margin by size", info.get("mkl_instructions") and "MKL " + info["mkl_instructions"]) if x)
         for model, res in data["results"].items():
             short = res.get("short", {})
             live = res.get("live", {})
@@ -137,7 +137,7 @@ def parse_args(argv=None):
     p.add_argument("--serial-interims", action="store_true",
                    help="the interim model's passes queue behind the final model's, one pass at a time (as before the interim worker)")
     p.add_argument("--realtime", action="store_true", help="live and long: the app's session on the wall clock, not the simulated clock")
-    p.add_argument("--margin", type=float, default=DecodeOptions().window_margin_s, help="encoder window margin (s)")
+    p.add_argument("--margin", type=float, default=DecodeOptions().window_margin_s, help="encoder window margin (s); -1: by the model's size (transcriber.margin_for)")
     p.add_argument("--sections", nargs="+", default=["passes", "live"], choices=("passes", "live", "long"))
     p.add_argument("--lengths", nargs="+", type=float, default=[2.0, 5.0, 10.0], help="clip lengths for the short-window passes")
     p.add_argument("--full-lengths", nargs="*", type=float, default=[5.0], help="clip lengths for the full-window passes")

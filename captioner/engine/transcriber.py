@@ -79,7 +79,8 @@ class DecodeOptions:
     beam_size: int = 1
     final_beam_size: int = 5  # passes that may become a final decode with at least this beam (interims stay greedy)
     temperature_fallback: bool = False  # re-decoding hot crashes some Windows builds
-    window_margin_s: float = 6.0  # padding the encoder sees after the audio of an interim pass; 0 = full 30 s
+    window_margin_s: float = -1.0  # padding the encoder sees after the audio of a pass; 0 = full 30 s, -1 by the model's
+    # size (`margin_for`)
     final_window_margin_s: float = -1.0  # ... of a pass that may become a final: 0 the full 30 s window Whisper was
     # trained on, -1 by the model's size on a CPU (see Transcriber.final_margin_s)
     full_window_on_gpu: bool = True  # on CUDA the encoder is cheap: always the full 30 s window
@@ -90,6 +91,25 @@ class DecodeOptions:
     unsure_below: float = 0.75  # a final pass on a short window whose words' mean probability is under this runs again on
     # the full window (models of up to FULL_WINDOW_LAYERS encoder layers on a CPU; 0: never)
     vocabulary: str = ""  # names and terms the passes that may become finals are told to expect (faster-whisper hotwords)
+
+
+SMALL_MODEL_MARGIN_S = 6.0  # the window margin of models of up to FULL_WINDOW_LAYERS encoder layers (tiny, base)
+BIG_MODEL_MARGIN_S = 4.0  # ... of bigger ones on a CPU
+
+
+def margin_for(encoder_layers: int | None) -> float:
+    """The encoder window margin of a model with this many encoder layers (None: not known, taken as small).
+
+    A small model's encoder is a small share of a pass: six seconds of margin cost it little, and a
+    shorter one cost base words (2 s: 7.9 % WER against 5.9 % on the round-robin file). A big model's
+    encoder is most of its pass, about linear in the frames it sees: on 2 cores a pass of the default
+    model over 5 s of speech costs 1.84 s with 6 s of margin, 1.53 s with 4 s, 1.29 s with 2 s
+    (benchmarks/README.md, "The encoder margin by model size"). Its margin is the shortest that cost the
+    real models no words when they, like a big model, re-run only a pass that fails its checks.
+    """
+    if encoder_layers is None or encoder_layers <= FULL_WINDOW_LAYERS:
+        return SMALL_MODEL_MARGIN_S
+    return BIG_MODEL_MARGIN_S
 
 
 def window_frames(n_samples: int, margin_s: float) -> int:
@@ -175,8 +195,12 @@ class Transcriber:
 
     @property
     def margin_s(self) -> float:
-        """The encoder window margin of interim passes (0: the full 30 s window)."""
-        return 0.0 if self._full_window_free else self.options.window_margin_s
+        """The encoder window margin of interim passes (0: the full 30 s window): the options' own, else by the
+        model's size (`margin_for`)."""
+        if self._full_window_free:
+            return 0.0
+        margin = self.options.window_margin_s
+        return margin if margin >= 0 else margin_for(self.encoder_layers)
 
     @property
     def final_margin_s(self) -> float:

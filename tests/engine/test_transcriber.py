@@ -2,7 +2,17 @@ import numpy as np
 import pytest
 
 from captioner.audio.sources import decode_file
-from captioner.engine.transcriber import FULL_WINDOW_FRAMES, DecodeOptions, Transcriber, max_new_tokens, token_budget, window_frames
+from captioner.engine.transcriber import (
+    BIG_MODEL_MARGIN_S,
+    FULL_WINDOW_FRAMES,
+    SMALL_MODEL_MARGIN_S,
+    DecodeOptions,
+    Transcriber,
+    margin_for,
+    max_new_tokens,
+    token_budget,
+    window_frames,
+)
 from captioner.events import SAMPLE_RATE
 from tests.conftest import SENTENCE
 from tests.speech import read_wav, speak, wer
@@ -13,6 +23,24 @@ def test_window_is_the_clip_plus_margin_in_whole_seconds():
     assert window_frames(SAMPLE_RATE * 4 + 1, 6.0) == 1100
     assert window_frames(SAMPLE_RATE * 29, 6.0) == FULL_WINDOW_FRAMES
     assert window_frames(SAMPLE_RATE * 2, 0) == FULL_WINDOW_FRAMES
+
+
+def test_the_window_margin_follows_the_model_size():
+    assert margin_for(4) == margin_for(6) == margin_for(None) == SMALL_MODEL_MARGIN_S  # tiny, base, not known
+    assert margin_for(12) == margin_for(32) == BIG_MODEL_MARGIN_S < SMALL_MODEL_MARGIN_S  # small, distil-large, large
+
+
+def test_a_big_model_sees_the_shorter_margin_unless_the_options_name_one(tiny_transcriber):
+    model = tiny_transcriber.model
+    assert tiny_transcriber.margin_s == tiny_transcriber.final_margin_s == SMALL_MODEL_MARGIN_S
+    big = Transcriber(model, name="32 encoder layers", encoder_layers=32)
+    assert big.margin_s == big.final_margin_s == BIG_MODEL_MARGIN_S
+    big.transcribe(np.zeros(5 * SAMPLE_RATE, dtype=np.float32), checked=True)
+    assert model.window_frames in (window_frames(5 * SAMPLE_RATE, BIG_MODEL_MARGIN_S), FULL_WINDOW_FRAMES)
+    named = Transcriber(model, DecodeOptions(window_margin_s=6.0, final_window_margin_s=0.0), encoder_layers=32)
+    assert named.margin_s == 6.0 and named.final_margin_s == 0.0
+    on_gpu = Transcriber(model, encoder_layers=32, device="cuda")
+    assert on_gpu.margin_s == on_gpu.final_margin_s == 0.0
 
 
 def test_token_budget_grows_with_the_clip_and_is_capped():
