@@ -100,12 +100,13 @@ BIG_MODEL_MARGIN_S = 4.0  # ... of bigger ones on a CPU
 def margin_for(encoder_layers: int | None) -> float:
     """The encoder window margin of a model with this many encoder layers (None: not known, taken as small).
 
-    A small model's encoder is a small share of a pass: six seconds of margin cost it little, and a
-    shorter one cost base words (2 s: 7.9 % WER against 5.9 % on the round-robin file). A big model's
-    encoder is most of its pass, about linear in the frames it sees: on 2 cores a pass of the default
-    model over 5 s of speech costs 1.84 s with 6 s of margin, 1.53 s with 4 s, 1.29 s with 2 s
-    (benchmarks/README.md, "The encoder margin by model size"). Its margin is the shortest that cost the
-    real models no words when they, like a big model, re-run only a pass that fails its checks.
+    The encoder's cost is about linear in the frames it sees. On 2 cores two seconds less margin save a small
+    model less than a tenth of a second a pass (base over 5 s of speech: 0.37 s with 6 s of margin, 0.29 s with
+    4 s), and a shorter margin once cost base words (2 s: 7.9 % WER against 5.9 % on the round-robin file); a
+    big model's pass over the same speech costs seconds (the default model: 1.84 s with 6 s, 1.53 s with 4 s,
+    1.29 s with 2 s), and that is what makes its finals trail. Its margin is the shortest that cost the real
+    models no words on the tune half and the round-robin file when they, like a big model on a CPU, re-ran
+    only the passes that failed their checks (benchmarks/README.md, "The encoder margin by model size").
     """
     if encoder_layers is None or encoder_layers <= FULL_WINDOW_LAYERS:
         return SMALL_MODEL_MARGIN_S
