@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from captioner.engine.model_errors import ModelNotFound
+from captioner.engine.model_file import is_small
 from captioner.engine.recognizers import recognizer_for
 from captioner.engine.upstream import faster_whisper_repos
 
@@ -135,7 +136,6 @@ def is_cached(spec: str, cache_dir: str | None = None) -> bool:
 
 
 INTERIM_AUTO, INTERIM_NONE = "auto", "none"
-SMALL_ENCODER_LAYERS = 6  # tiny and base: a pass of theirs is quick enough on a CPU to write the interim text too
 INTERIM_THREADS = 1  # the interim model's CPU threads beside a big model's (2 + 1 beat 1 + 1 on 2 cores: benchmarks/README.md)
 
 
@@ -143,15 +143,15 @@ def interim_model_for(setting: str, *, device: str, encoder_layers: int | None, 
     """The model that writes the interim text beside a final model, or None (the final model writes it itself).
 
     `setting`: INTERIM_NONE, a model name or folder, or INTERIM_AUTO — on a CPU a model bigger than base (its
-    `encoder_layers` deeper than SMALL_ENCODER_LAYERS) gets tiny.en beside it when decoding English (`language`
-    "en"), multilingual tiny otherwise: one pass of a big model costs seconds there, and a segment's first words
-    would wait for it. On CUDA, and for the small models, the final model is quick enough by itself.
+    `encoder_layers` deeper than tiny's and base's: `model_file.is_small`) gets tiny.en beside it when decoding
+    English (`language` "en"), multilingual tiny otherwise: one pass of a big model costs seconds there, and a
+    segment's first words would wait for it. On CUDA, and for the small models, the final model is quick enough by itself.
     """
     if setting in ("", INTERIM_NONE):
         return None
     if setting != INTERIM_AUTO:
         return setting
-    if device != "cpu" or encoder_layers is None or encoder_layers <= SMALL_ENCODER_LAYERS:
+    if device != "cpu" or is_small(encoder_layers):
         return None
     return "tiny.en" if language == "en" else "tiny"
 
@@ -166,7 +166,7 @@ def default_model() -> str:
     """The model to use when none is chosen: distil-large-v3.5, or a bundle's own model until that is cached."""
     embedded = embedded_model()
     if embedded is not None and not is_cached(DEFAULT_MODEL):
-        return os.environ[EMBEDDED_MODEL_ENV]
+        return str(embedded)
     return DEFAULT_MODEL
 
 

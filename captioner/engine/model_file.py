@@ -17,6 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENGLISH_VOCABULARY = 51864  # the .en models' vocabulary; the multilingual ones have 51865 or more
+SMALL_ENCODER_LAYERS = 6  # tiny (4) and base (6): a pass of theirs costs a fraction of a second on a CPU
+
+
+def is_small(encoder_layers: int | None) -> bool:
+    """Whether a model of this encoder depth (None: not known) is a small one, tiny or base: on a CPU it writes its
+    own interim text, re-runs an unsure final on the full window and keeps the wider window margin."""
+    return encoder_layers is None or encoder_layers <= SMALL_ENCODER_LAYERS
 
 
 class ModelFileError(ValueError):

@@ -50,6 +50,7 @@ from captioner.engine.filters import (
 )
 from captioner.engine.hardware import choose_device, cpu_threads
 from captioner.engine.model_errors import LanguageUnsupported
+from captioner.engine.model_file import folder_shape, is_small
 from captioner.engine.recognizer import Transcript, join_words
 from captioner.events import SAMPLE_RATE, Word
 
@@ -57,7 +58,6 @@ __all__ = ["DecodeOptions", "ShortWindowWhisper", "Transcriber", "Transcript", "
 
 FRAMES_PER_SECOND = 100  # Whisper's mel frames
 FULL_WINDOW_FRAMES = 3000
-FULL_WINDOW_LAYERS = 6  # models with at most this many encoder layers (tiny, base) re-run unsure finals on the full window
 TIMESTAMP_S = 0.02  # one timestamp token step
 MAX_WORDS_PER_S = 4.5  # faster than anyone speaks for a whole clip (fast talkers: about 3.5 a second)
 
@@ -89,11 +89,11 @@ class DecodeOptions:
     tokens_per_s: float = 10.0  # decoding budget: 16 tokens + this many per second of audio
     checks: bool = True  # a pass that may become a final and fails its checks runs again on the full window
     unsure_below: float = 0.75  # a final pass on a short window whose words' mean probability is under this runs again on
-    # the full window (models of up to FULL_WINDOW_LAYERS encoder layers on a CPU; 0: never)
+    # the full window (small models on a CPU, `model_file.is_small`; 0: never)
     vocabulary: str = ""  # names and terms the passes that may become finals are told to expect (faster-whisper hotwords)
 
 
-SMALL_MODEL_MARGIN_S = 6.0  # the window margin of models of up to FULL_WINDOW_LAYERS encoder layers (tiny, base)
+SMALL_MODEL_MARGIN_S = 6.0  # the window margin of the small models (tiny, base: `model_file.is_small`)
 BIG_MODEL_MARGIN_S = 4.0  # ... of bigger ones on a CPU
 
 
@@ -108,9 +108,7 @@ def margin_for(encoder_layers: int | None) -> float:
     models no words on the tune half and the round-robin file when they, like a big model on a CPU, re-ran
     only the passes that failed their checks (benchmarks/README.md, "The encoder margin by model size").
     """
-    if encoder_layers is None or encoder_layers <= FULL_WINDOW_LAYERS:
-        return SMALL_MODEL_MARGIN_S
-    return BIG_MODEL_MARGIN_S
+    return SMALL_MODEL_MARGIN_S if is_small(encoder_layers) else BIG_MODEL_MARGIN_S
 
 
 def window_frames(n_samples: int, margin_s: float) -> int:
@@ -219,7 +217,7 @@ class Transcriber:
     def _may_widen(self) -> bool:
         """Whether an unsure pass runs again on the full window: the small models (on a big one a
         full-window pass costs many seconds on a CPU)."""
-        return self.encoder_layers is None or self.encoder_layers <= FULL_WINDOW_LAYERS
+        return is_small(self.encoder_layers)
 
     def run(self, job) -> Transcript:
         """Run one engine job (`captioner.engine.pipeline.Job`).
@@ -346,8 +344,9 @@ class Transcriber:
             score = SegmentScore(seg.text, seg.no_speech_prob, seg.avg_logprob, seg.compression_ratio)
             if is_invented(score, rms):
                 dropped.append(seg.text.strip())
-                looped |= is_loop(score)
-                if salvage and is_loop(score):
+                loop = is_loop(score)
+                looped |= loop
+                if salvage and loop:
                     words.extend(_before_loop(segment_words(seg), len(audio) / SAMPLE_RATE))
                 continue
             words.extend(segment_words(seg))
@@ -389,8 +388,6 @@ def load(folder: Path, request) -> Transcriber:
 
 def _encoder_layers(model_path: str) -> int | None:
     """The encoder depth of the model in `model_path` (a folder), read from its model.bin's headers."""
-    from captioner.engine.model_file import folder_shape
-
     shape = folder_shape(model_path)
     return shape.encoder_layers if shape is not None else None
 
