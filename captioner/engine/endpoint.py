@@ -11,6 +11,8 @@ conjunction, a possessive) is taken as open. The segmenter also waits for the pa
 pause whose words are not known yet ends the segment only after the longer wait. When the pass
 comes back after the speaker went on, and its words end a sentence, the segment still ends at that
 pause if it lasted the short hang-over: the cut is the one the words would have made in time.
+With a small interim model beside a big one, the small model's draft over the speech up to the
+pause speaks first (a big model's pass takes seconds, longer than any hang-over).
 """
 
 from __future__ import annotations

@@ -25,7 +25,11 @@ Scheduling rules:
   closed meanwhile is still shown until the final comes). Until a segment
   shows its first words its drafts run every `interim_interval_s`, even far
   behind (short passes of the small model); after that the interims thin
-  out and are given up first, as without the worker;
+  out and are given up first, as without the worker. When speech pauses, a
+  draft also covers everything said up to the pause: its words say whether
+  the segment ends there until a pass of the final model over as much speech
+  is back (`endpoint`), so a big model's slow pass does not keep the next
+  sentence inside this segment;
 - a final whose pass still fails its checks after the full-window re-run
   (`captioner.engine.checks`) falls back to the segment's last good interim
   when that one holds more words, so a looping pass never wipes out what
@@ -99,6 +103,7 @@ class Job:
     pause: bool = False  # made when speech paused: it may become the final
     revises: tuple[int, ...] = ()  # a revising pass: the ids of the finals it decodes again (their audio, gaps and all)
     revised_later: bool = False  # a pass that may become a final, which a revising pass will hear again
+    at_pause: bool = False  # a draft over the speech up to a pause (interim worker): its words may end the segment
 
 
 @dataclass(frozen=True)
@@ -124,8 +129,10 @@ class _Segment:
     reason: str = ""
     passed_to: int = 0  # audio end of the latest pass started on it
     final_to: int = 0  # ... of the latest started pass that may become its final (not a draft)
+    drafted_to: int = 0  # ... of the latest started draft (interim worker)
     done_to: int = 0  # audio end of the latest finished pass, drafts included
     best: tuple[int, Transcript] | None = None  # (audio end, result) of the latest finished pass that may be its final
+    draft_heard: tuple[int, bool] | None = None  # (audio end, whether its words end a sentence) of the latest pause draft
     good: Transcript | None = None  # latest pass with text that passed its checks
     last_words: list[str] = field(default_factory=list)
     shown: bool = False  # an interim of it was emitted
@@ -249,6 +256,9 @@ class CaptionEngine:
         first_words = self.config.interim_worker and not seg.last_words  # on an interim worker, none of it shown yet
         if self.level >= pacing.FINALS_ONLY and not first_words:
             return None  # far behind: no interims, but for a segment's first words on an interim worker
+        if (self.config.interim_worker and self.segmenter.gate.silence_ms >= self.config.pause_pass_ms
+                and seg.drafted_to < seg.speech_end and self.level < pacing.FINALS_ONLY):
+            return self._start(seg, final=False, end=position, at_pause=True)  # the words up to the pause, known soon
         if self.segmenter.gate.silence_ms > 0 and not first_words:
             return None  # speech may be pausing: keep the transcriber free for the pause pass (a draft that would show a
             # segment's first words runs on the interim worker, beside it)
@@ -315,10 +325,13 @@ class CaptionEngine:
             seg.best = (job.end, result)
         if seg.end is not None:
             return self._finalise_covered()
-        if job.pause and not result.problem and self._ends_sentence(result):
+        if job.at_pause and not result.problem:
+            seg.draft_heard = (job.end, self._ends_sentence(result))
+        if (job.pause or job.at_pause) and not result.problem and self._ends_sentence(result):
+            shown = [self._interim(seg, job, result)] if drafted else []  # the draft's words, up to the pause
             ended = self._segment_events(self.segmenter.gate.end_at_pause(job.end))
             if ended:
-                return ended  # the pause ended the segment; the speech since is the next one's
+                return [*shown, *ended]  # the pause ended the segment; the speech since is the next one's
         self._set_end_rule()
         return [self._interim(seg, job, result)]
 
@@ -384,6 +397,9 @@ class CaptionEngine:
         The pause pass's text decides: a short silence ends the segment after a finished sentence,
         a longer one after an open phrase. A pause pass that comes back after the speaker went on still
         ends the segment at its pause when that pause lasted the short hang-over (`SpeechGate.end_at_pause`).
+        With an interim worker, the draft run at the pause decides until a pass of the final model over as much
+        speech is back: a big model's pass takes seconds, longer than any hang-over, and meanwhile the next
+        sentence would be heard as part of this segment.
         While the engine is too far behind to run pause passes there are no words to go by, and silence
         alone decides, as it always did.
         """
@@ -391,11 +407,19 @@ class CaptionEngine:
         seg = self._open
         if self.level >= pacing.FINALS_ONLY:
             gate.sentence_end = None
-        elif seg is None or seg.best is None:
+        elif seg is None:
             gate.sentence_end = -1
         else:
-            end, result = seg.best
-            gate.sentence_end = end if self._ends_sentence(result) else -1
+            end, ends = self._heard_to(seg)
+            gate.sentence_end = end if ends else -1
+
+    def _heard_to(self, seg: _Segment) -> tuple[int, bool]:
+        """(audio end, whether its words end a sentence) of the latest pass back over `seg` that may say so: the final
+        model's, or a pause draft over more speech; (-1, False) before any."""
+        heard = (-1, False) if seg.best is None else (seg.best[0], self._ends_sentence(seg.best[1]))
+        if seg.draft_heard is not None and seg.draft_heard[0] > heard[0]:
+            heard = seg.draft_heard
+        return heard
 
     def _ends_sentence(self, result: Transcript) -> bool:
         return self.level < pacing.FINALS_ONLY and ends_utterance(result.text)
@@ -439,7 +463,7 @@ class CaptionEngine:
             out.append(self._final(seg, seg.best[1]))
         return out
 
-    def _start(self, seg: _Segment, *, final: bool, end: int, pause: bool = False) -> Job:
+    def _start(self, seg: _Segment, *, final: bool, end: int, pause: bool = False, at_pause: bool = False) -> Job:
         job = Job(
             id=self._next_job,
             segment_id=seg.id,
@@ -450,6 +474,7 @@ class CaptionEngine:
             prompt=self._prompt(),
             pause=pause,
             revised_later=self.config.revise and (final or pause),
+            at_pause=at_pause,
         )
         self._next_job += 1
         seg.passed_to = end
@@ -457,6 +482,7 @@ class CaptionEngine:
             seg.final_to = end
         if self.config.interim_worker and not (final or pause):
             self._drafting = job
+            seg.drafted_to = end
         else:
             self._running = job
         return job
