@@ -147,6 +147,8 @@ def parse_args(argv=None):
                    help="live: every file of this half of the evaluation set instead of the round-robin file (figures pooled)")
     p.add_argument("--long-minutes", type=float, default=10.0)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--final-pace", type=float, default=1.0,
+                   help="simulated clock: the final model's passes take this many times their compute (a bigger model's pace, real words)")
     p.add_argument("--speech-dir", type=Path, default=dataset.DEFAULT_SPEECH_DIR)
     p.add_argument("--name", default=None, help="results folder name (default: model-costs-<date-time>)")
     p.add_argument("--table", nargs="+", type=Path, help="only print the table of these model_costs.json files")
@@ -164,7 +166,8 @@ def main(argv=None) -> int:
     info = {"started": started.isoformat(timespec="seconds"), "command": " ".join(sys.argv), "machine": machine(),
             "mkl_instructions": os.environ.get("MKL_ENABLE_INSTRUCTIONS", ""), "interim": args.interim, "margin_s": args.margin,
             "standin_tokens_per_s": standin_models.STANDIN_TOKENS_PER_S, "threads": args.threads, "interim_threads": args.interim_threads,
-            "interim_worker": bool(args.interim) and not args.serial_interims, "realtime": args.realtime}
+            "interim_worker": bool(args.interim) and not args.serial_interims, "realtime": args.realtime,
+            "final_pace": args.final_pace}
     print(json.dumps(info), flush=True)
     main_file = dataset.load_set("main", args.speech_dir)[0]
     from captioner.audio.sources import decode_file
@@ -177,7 +180,7 @@ def main(argv=None) -> int:
 
     def live(tr, clip, max_overrun_s=runners.MAX_OVERRUN_S):
         if not args.realtime:
-            return runners.simulate_live(tr.run, clip, config, max_overrun_s=max_overrun_s)
+            return runners.simulate_live(tr.run, clip, config, max_overrun_s=max_overrun_s, final_pace=args.final_pace)
         wav = out / "clip.wav"
         write_wav(wav, clip)
         try:

@@ -64,10 +64,12 @@ MAX_OVERRUN_S = 60.0  # a run still busy this long after its audio ended is stop
 
 
 def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, pad_s: float = 1.0,
-                  max_overrun_s: float = MAX_OVERRUN_S) -> LiveRun:
+                  max_overrun_s: float = MAX_OVERRUN_S, final_pace: float = 1.0) -> LiveRun:
     """Play `audio` into a fresh CaptionEngine on the engine's simulated clock (captioner/engine/replay.py).
 
-    `transcribe` runs one job (a Transcriber's `run`, or any Job -> Transcript function).
+    `transcribe` runs one job (a Transcriber's `run`, or any Job -> Transcript function). `final_pace`: the passes
+    of the final model (finals, pause passes, revisions; not the drafts of an interim model) take this many times
+    their measured compute on the clock: a bigger model's pace, with a real model's words.
     """
     from captioner.engine.pipeline import CaptionEngine
     from captioner.engine.replay import replay
@@ -75,6 +77,8 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
     owner = getattr(transcribe, "__self__", None)  # a Transcriber's run: revising passes where it says so, as a session
     if config.revise and owner is not None and not getattr(owner, "revises", True):
         config = replace(config, revise=False)
+    if final_pace != 1.0:
+        transcribe = _paced(transcribe, final_pace)
     duration = len(audio) / SR
     padded = pad_audio(audio, pad_s)
     sim = replay(padded, CaptionEngine(config), transcribe, block=max(1, SR * block_ms // 1000), max_overrun_s=max_overrun_s)
@@ -82,6 +86,16 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
     run.events = [(e.at_s, e.event) for e in sim.emitted]
     run.passes = [without_audio(p) for p in sim.passes]
     run.segments = sim.segments
+    return run
+
+
+def _paced(transcribe, factor: float):
+    """`transcribe` whose final-model passes count `factor` times their compute."""
+
+    def run(job):
+        result = transcribe(job)
+        return result if result.draft else replace(result, compute_s=result.compute_s * factor)
+
     return run
 
 
