@@ -13,6 +13,7 @@ from captioner.engine.filters import QUIET_RMS
 
 REPEATED_RUN = "repeated a run of its words"
 UNSURE = "unsure of its words"
+MISSED = "heard no words where an earlier pass heard some"
 GAP_S = 2.5  # text ending this long before the clip does has lost words (a clip ends < 0.6 s after speech)
 
 

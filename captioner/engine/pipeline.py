@@ -104,6 +104,7 @@ class Job:
     revises: tuple[int, ...] = ()  # a revising pass: the ids of the finals it decodes again (their audio, gaps and all)
     revised_later: bool = False  # a pass that may become a final, which a revising pass will hear again
     at_pause: bool = False  # a draft over the speech up to a pause (interim worker): its words may end the segment
+    heard: bool = False  # an earlier pass over this segment heard words
 
 
 @dataclass(frozen=True)
@@ -475,6 +476,7 @@ class CaptionEngine:
             pause=pause,
             revised_later=self.config.revise and (final or pause),
             at_pause=at_pause,
+            heard=bool(seg.last_words) or seg.good is not None,
         )
         self._next_job += 1
         seg.passed_to = end

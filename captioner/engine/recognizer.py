@@ -58,6 +58,9 @@ class PassJob(Protocol):
     @property
     def revised_later(self) -> bool: ...  # a pass that may become a final which a revising pass will hear again
 
+    @property
+    def heard(self) -> bool: ...  # an earlier pass over the same segment heard words
+
 
 class Recognizer(Protocol):
     """Turns clips of 16 kHz mono float32 audio into text, one pass at a time (passes never overlap)."""

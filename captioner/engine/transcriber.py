@@ -36,7 +36,7 @@ from pathlib import Path
 import numpy as np
 from faster_whisper import WhisperModel
 
-from captioner.engine.checks import REPEATED_RUN, UNSURE, pass_problem, unsure
+from captioner.engine.checks import MISSED, REPEATED_RUN, UNSURE, pass_problem, unsure
 from captioner.engine.filters import (
     FILLER_PHRASES,
     SegmentScore,
@@ -230,7 +230,7 @@ class Transcriber:
             return self.revise(job.audio)
         if job.final or job.pause:
             with self._pass_lock:
-                return self._transcribe(job.audio, job.prompt, True, widen_unsure=not job.revised_later)
+                return self._transcribe(job.audio, job.prompt, True, widen_unsure=not job.revised_later, heard=job.heard)
         return self.transcribe_interim(job.audio, job.prompt)
 
     def revise(self, audio: np.ndarray) -> Transcript:
@@ -275,9 +275,12 @@ class Transcriber:
         with self._pass_lock:
             return self._transcribe(audio, prompt, checked)
 
-    def _transcribe(self, audio: np.ndarray, prompt: str | None, checked: bool, widen_unsure: bool = True) -> Transcript:
+    def _transcribe(self, audio: np.ndarray, prompt: str | None, checked: bool, widen_unsure: bool = True,
+                    heard: bool = False) -> Transcript:
         """A pass; `widen_unsure` False: one the model is merely unsure of is not run again on the full window (a
-        revising pass will hear it again)."""
+        revising pass will hear it again). `heard`: an earlier pass over the same speech heard words, so a checked
+        pass on the short window that hears none is run again on the full one (the short window can make a small
+        model take a short phrase for silence; a segment whose final has no words is lost, no revision hears it)."""
         began = time.perf_counter()
         opts = self.options
         frames = window_frames(len(audio), self.final_margin_s if checked else self.margin_s)
@@ -288,6 +291,8 @@ class Transcriber:
         if (checked and opts.checks and widen_unsure and not problem and frames < FULL_WINDOW_FRAMES and self._may_widen
                 and unsure(words, opts.unsure_below)):
             problem = UNSURE  # heard with little confidence on the short window: the full one decides
+        if checked and opts.checks and heard and not words and not problem and frames < FULL_WINDOW_FRAMES and self._may_widen:
+            problem = MISSED
         if problem and checked and opts.checks:
             # a short window is the likeliest cause: the full one; already full: the other search
             reruns = 1

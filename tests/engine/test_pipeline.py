@@ -46,6 +46,17 @@ def test_a_pause_pass_becomes_the_final(sentence_wav, tiny_transcriber):
     assert not [job for job, _ in result.jobs if job.final]
 
 
+def test_passes_say_whether_an_earlier_pass_over_the_segment_heard_words(sentence_wav, tiny_transcriber):
+    """What lets the transcriber run a pass that may become the final again when it hears nothing the interims
+    heard (`Transcriber._transcribe`)."""
+    audio = decode_file(str(sentence_wav))
+    result = run(audio, tiny_transcriber, compute_advances_clock=False)
+    jobs = [(job, r) for job, r in result.jobs if not job.revises]
+    assert not jobs[0][0].heard  # the segment's first pass
+    for i, (job, _r) in enumerate(jobs[1:], 1):
+        assert job.heard == any(r.text for _j, r in jobs[:i])
+
+
 def test_without_interims_only_finals(sentence_wav, tiny_transcriber):
     audio = decode_file(str(sentence_wav))
     config = EngineConfig(interims=False, pause_pass_ms=10_000)

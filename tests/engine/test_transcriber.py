@@ -15,7 +15,7 @@ from captioner.engine.transcriber import (
 )
 from captioner.events import SAMPLE_RATE
 from tests.conftest import SENTENCE
-from tests.speech import read_wav, speak, wer
+from tests.speech import quiet, read_wav, speak, wer
 
 
 def test_window_is_the_clip_plus_margin_in_whole_seconds():
@@ -180,6 +180,21 @@ def test_passes_that_may_become_finals_decode_with_a_beam(tiny_transcriber, mish
         margin = 0.0 if final.reruns else tiny_transcriber.final_margin_s
         assert final.text == decoded_by_faster_whisper(tiny_transcriber, audio, options.final_beam_size, margin_s=margin)
         assert wer(MISHEARD, final.text) <= 0.5  # a fast talker: how well the model hears it is not the point here
+
+
+def test_a_pass_that_may_be_final_hearing_nothing_after_words_were_heard_is_run_on_the_full_window(tiny_transcriber):
+    """The short window can make a small model take a short phrase for silence; a segment whose final has no words
+    is lost. So a pass that may become a final and hears no words, where an earlier pass over the segment heard
+    some, is run again on the full window; the full window still finds no words in a quiet room."""
+    from captioner.engine.pipeline import Job
+
+    audio = quiet(1.3)
+    job = lambda **kw: Job(1, 1, start=0, end=len(audio), audio=audio, **kw)  # noqa: E731
+    for kind in ({"final": True}, {"final": False, "pause": True}):
+        assert tiny_transcriber.run(job(**kind)).reruns == 0  # nothing heard before: silence is believed
+        rerun = tiny_transcriber.run(job(**kind, heard=True))
+        assert rerun.reruns == 1 and rerun.text == ""
+    assert tiny_transcriber.run(job(final=False, heard=True)).reruns == 0  # interims are never re-run
 
 
 def test_an_interim_model_writes_drafts_and_the_big_model_the_passes_that_may_be_final(tiny_model, base_model, sentence_wav):
