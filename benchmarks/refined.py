@@ -49,10 +49,9 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, log
 
     from captioner.audio.sources import decode_file
     from captioner.engine.refine import find_session, refine_session
-    from captioner.engine.transcriber import OFFLINE_WORKERS
     from captioner.events import SAMPLE_RATE
 
-    model = WhisperModel(model_path, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=OFFLINE_WORKERS)
+    model = WhisperModel(model_path, device="cpu", compute_type="int8", cpu_threads=threads)
     list(model.transcribe(decode_file(paths[0])[: SAMPLE_RATE * 2], language="en")[0])  # warm-up
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -87,12 +86,11 @@ def refine_hour(model_path: str, folder: str, threads: int) -> dict:
     from faster_whisper import WhisperModel
 
     from captioner.engine.refine import find_session, refine_session
-    from captioner.engine.transcriber import OFFLINE_WORKERS
     from captioner.events import SAMPLE_RATE
 
     proc = psutil.Process()
     before = proc.memory_info().rss / 2**20
-    model = WhisperModel(model_path, device="cpu", compute_type="int8", cpu_threads=threads, num_workers=OFFLINE_WORKERS)
+    model = WhisperModel(model_path, device="cpu", compute_type="int8", cpu_threads=threads)
     import numpy as np
 
     list(model.transcribe(np.zeros(2 * SAMPLE_RATE, np.float32), language="en")[0])  # warm-up
@@ -158,10 +156,9 @@ def refine_standin(name: str, path: str, threads: int) -> dict:
     from benchmarks.standin_models import STANDIN_TOKENS_PER_S, StandinWhisper, build
     from captioner.audio.sources import decode_file
     from captioner.engine.refine import WINDOW_S, decode_audio_file
-    from captioner.engine.transcriber import OFFLINE_WORKERS
     from captioner.events import SAMPLE_RATE
 
-    model = StandinWhisper(str(build(name)), device="cpu", compute_type="int8", cpu_threads=threads, num_workers=OFFLINE_WORKERS)
+    model = StandinWhisper(str(build(name)), device="cpu", compute_type="int8", cpu_threads=threads)
     model.transcribe = functools.partial(model.transcribe, max_new_tokens=round(STANDIN_TOKENS_PER_S * WINDOW_S), temperature=0.0)
     audio = decode_file(path)
     began, cpu0 = time.perf_counter(), os.times()

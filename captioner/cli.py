@@ -237,7 +237,7 @@ def load_transcriber(args: argparse.Namespace):
 
     interim = getattr(args, "interim_model", INTERIM_NONE)  # only a live session has interims: refine and transcribe need none
     request = ModelRequest(args.model, args.compute_device, args.language, args.beam_size, args.compute_type,
-                           INTERIM_NONE if getattr(args, "no_interim", False) else interim, offline=getattr(args, "offline", False))
+                           INTERIM_NONE if getattr(args, "no_interim", False) else interim)
     bar = _ProgressBar(args.model)
     try:
         return load(request, progress=bar)
@@ -413,7 +413,7 @@ class _AudioBar:
 
 def _offline_model(args: argparse.Namespace, model: str):
     """The transcriber an offline decode runs on (downloading the model with a bar if needed)."""
-    args.model, args.beam_size, args.offline = model, 1, True
+    args.model, args.beam_size = model, 1
     return load_transcriber(args)
 
 

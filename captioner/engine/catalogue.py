@@ -181,7 +181,6 @@ class ModelRequest:
     compute_type: str = "auto"  # CTranslate2 compute type; auto: float16 on CUDA, int8 on CPU
     interim: str = INTERIM_AUTO  # the model that writes the interim text beside it: `interim_model_for`
     threads: int = 0  # CPU threads; 0: one per physical core
-    offline: bool = False  # for decoding recordings (refine, transcribe), not live: on a CPU, pieces side by side
 
     @property
     def label(self) -> str:

@@ -23,7 +23,6 @@ import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
 
 import numpy as np
 
@@ -52,8 +51,6 @@ FEED_BLOCK = 30 * SAMPLE_RATE  # audio handed to the voice detector at a time
 LIVE, REFINED = ".live", ".refined"
 TRANSCRIPT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS)
 
-T = TypeVar("T")
-R = TypeVar("R")
 Progress = Callable[[float, float], None]  # (audio seconds decoded, audio seconds in all)
 
 
@@ -77,8 +74,7 @@ def decode_audio_file(model, audio: np.ndarray, *, channel: str = "", vocabulary
 
     The speech is decoded in the windows `decode_windows` cuts (faster-whisper's clip timestamps), handed to
     faster-whisper a piece of at most `PIECE_S` seconds at a time, so memory stays bounded however long the
-    recording is. A model loaded with several workers (`Transcriber.load(offline=True)` on a CPU) decodes that many
-    pieces at once, each exactly as it would be alone.
+    recording is.
     """
     if isinstance(model, ShortWindowWhisper):
         model.window_frames = FULL_WINDOW_FRAMES
@@ -87,30 +83,20 @@ def decode_audio_file(model, audio: np.ndarray, *, channel: str = "", vocabulary
     heard = live_segments(audio)
     onsets = [onset for _start, onset, _end in heard]
     windows = decode_windows(heard, len(audio))
-    workers = getattr(model.model, "num_workers", 1)
-    length_s = len(audio) / SAMPLE_RATE
-
-    def decode(piece: list[tuple[int, int]]) -> list[CaptionEvent]:
+    events: list[CaptionEvent] = []
+    for piece in pieces(windows):
         offset = piece[0][0]
         clips = [round((x - offset) / SAMPLE_RATE, 3) for window in piece for x in window]
         segments, _info = model.transcribe(as_float(audio[offset:piece[-1][1]]), language=language, beam_size=BEAM_SIZE,
                                            word_timestamps=True, clip_timestamps=clips, hotwords=vocabulary.strip() or None)
-        out = []
         for segment in segments:
             if cancel is not None and cancel.is_set():
                 raise Cancelled
             event = _caption(after_onsets(_words_at(segment, offset), onsets), channel)
             if event is not None:
-                out.append(event)
-            if progress is not None and workers <= 1:
-                progress(min(segment.end + offset / SAMPLE_RATE, length_s))
-        return out
-
-    def piece_done(piece: list[tuple[int, int]]) -> None:
-        if progress is not None and workers > 1:
-            progress(min(piece[-1][1] / SAMPLE_RATE, length_s))
-
-    events = [e for part in side_by_side(decode, pieces(windows), workers, piece_done) for e in part]
+                events.append(event)
+            if progress is not None:
+                progress(min(segment.end + offset / SAMPLE_RATE, len(audio) / SAMPLE_RATE))
     events = [e for w in windows for e in without_repeats([e for e in events if w[0] <= e.start < w[1]])]
     for start, onset, end in heard:  # speech the window's decoding passed over: decoded alone, as the live engine does
         if cancel is not None and cancel.is_set():
@@ -122,36 +108,8 @@ def decode_audio_file(model, audio: np.ndarray, *, channel: str = "", vocabulary
     if cancel is not None and cancel.is_set():
         raise Cancelled
     if progress is not None:
-        progress(length_s)  # the rest was silence
+        progress(len(audio) / SAMPLE_RATE)  # the rest was silence
     return events
-
-
-def side_by_side(work: Callable[[T], R], items: Sequence[T], workers: int, done: Callable[[T], None] | None = None) -> list[R]:
-    """`work(item)` for each item, in order; up to `workers` at once on threads of their own (a model's workers each
-    decode one piece; their C++ code lets go of the GIL). `done(item)` hears each item finished, in order. The first
-    exception is raised once the items already begun are over; those not begun are dropped."""
-    if workers <= 1 or len(items) <= 1:
-        out = []
-        for item in items:
-            out.append(work(item))
-            if done is not None:
-                done(item)
-        return out
-    from concurrent.futures import ThreadPoolExecutor
-
-    results: list[R] = []
-    with ThreadPoolExecutor(min(workers, len(items)), thread_name_prefix="captioner-decode") as pool:
-        futures = [pool.submit(work, item) for item in items]
-        try:
-            for item, future in zip(items, futures):
-                results.append(future.result())
-                if done is not None:
-                    done(item)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-    return results
 
 
 def without_repeats(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:

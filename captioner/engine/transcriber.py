@@ -62,11 +62,6 @@ TIMESTAMP_S = 0.02  # one timestamp token step
 MAX_WORDS_PER_S = 4.5  # faster than anyone speaks for a whole clip (fast talkers: about 3.5 a second)
 
 
-# Decodes a recording's pieces run side by side on a CPU: on 2 cores two decodes of 2 threads each got through long
-# recordings 1.3x (base) to 1.5x (tiny.en) faster than one at a time (benchmarks/README.md, "Refined after the session").
-OFFLINE_WORKERS = 2
-
-
 class ShortWindowWhisper(WhisperModel):
     """A WhisperModel whose encoder sees only `window_frames` of the padded window."""
 
@@ -169,19 +164,14 @@ class Transcriber:
 
     @classmethod
     def load(cls, model_path: str, options: DecodeOptions = DecodeOptions(), *, device: str = "auto", compute_type: str = "auto",
-             threads: int | None = None, name: str = "", interim: "Transcriber | None" = None, offline: bool = False) -> "Transcriber":
-        """`offline`: for decoding recordings (`refine.decode_audio_file`), not a live session: on a CPU, `OFFLINE_WORKERS`
-        workers, so pieces of a recording are decoded side by side, each on all the threads (a recording of one piece
-        loses nothing)."""
+             threads: int | None = None, name: str = "", interim: "Transcriber | None" = None) -> "Transcriber":
         device, compute_type = choose_device(device, compute_type)
         threads = threads or cpu_threads()
-        workers = OFFLINE_WORKERS if offline and device == "cpu" else 1
         model = ShortWindowWhisper(
             str(model_path),
             device=device,
             compute_type=compute_type,
             cpu_threads=threads,
-            num_workers=workers,
         )
         loaded = cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type, interim=interim,
                      encoder_layers=_encoder_layers(model_path))
@@ -398,7 +388,7 @@ def load(folder: Path, request) -> Transcriber:
     point (`engine.recognizers`)."""
     options = DecodeOptions(language=request.decode_language, beam_size=request.beam_size)
     return Transcriber.load(str(folder), options, device=request.compute_device, compute_type=request.compute_type,
-                            name=request.label, threads=getattr(request, "threads", 0) or None, offline=getattr(request, "offline", False))
+                            name=request.label, threads=getattr(request, "threads", 0) or None)
 
 
 def _encoder_layers(model_path: str) -> int | None:
