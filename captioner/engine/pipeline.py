@@ -204,8 +204,7 @@ class CaptionEngine:
                 return self._start(seg, final=True, end=seg.end)
         seg = self._open
         if seg is not None and not self.finished:
-            paused = self.segmenter.gate.silence_ms >= self.config.pause_pass_ms
-            if paused and seg.final_to < seg.speech_end and self.level < pacing.FINALS_ONLY:
+            if self._pause_due(seg.final_to):
                 return self._start(seg, final=False, end=self.segmenter.gate.position, pause=True)
         revising = self._revision_job()
         if revising is not None:
@@ -213,6 +212,14 @@ class CaptionEngine:
         if seg is None or self.finished or self.config.interim_worker:
             return None
         return self._interim_job()
+
+    def _pause_due(self, covered_to: int) -> bool:
+        """Whether the open segment's speech has paused long enough for a pass over it, and passes so far reach only
+        `covered_to` of its speech (the pause pass: `final_to`; the draft at a pause: `drafted_to`). Not when far
+        behind."""
+        seg = self._open
+        return (seg is not None and self.segmenter.gate.silence_ms >= self.config.pause_pass_ms and covered_to < seg.speech_end
+                and self.level < pacing.FINALS_ONLY)
 
     def _revision_job(self) -> Job | None:
         """The revising pass due now over the oldest finals waiting for one, or None. Behind (interims thinned out
@@ -257,8 +264,7 @@ class CaptionEngine:
         first_words = self.config.interim_worker and not seg.last_words  # on an interim worker, none of it shown yet
         if self.level >= pacing.FINALS_ONLY and not first_words:
             return None  # far behind: no interims, but for a segment's first words on an interim worker
-        if (self.config.interim_worker and self.segmenter.gate.silence_ms >= self.config.pause_pass_ms
-                and seg.drafted_to < seg.speech_end and self.level < pacing.FINALS_ONLY):
+        if self.config.interim_worker and self._pause_due(seg.drafted_to):
             return self._start(seg, final=False, end=position, at_pause=True)  # the words up to the pause, known soon
         if self.segmenter.gate.silence_ms > 0 and not first_words:
             return None  # speech may be pausing: keep the transcriber free for the pause pass (a draft that would show a
@@ -326,9 +332,10 @@ class CaptionEngine:
             seg.best = (job.end, result)
         if seg.end is not None:
             return self._finalise_covered()
+        ends = (job.pause or job.at_pause) and not result.problem and self._ends_sentence(result)
         if job.at_pause and not result.problem:
-            seg.draft_heard = (job.end, self._ends_sentence(result))
-        if (job.pause or job.at_pause) and not result.problem and self._ends_sentence(result):
+            seg.draft_heard = (job.end, ends)
+        if ends:
             shown = [self._interim(seg, job, result)] if drafted else []  # the draft's words, up to the pause
             ended = self._segment_events(self.segmenter.gate.end_at_pause(job.end))
             if ended:
