@@ -170,12 +170,15 @@ def decode_file(path: str) -> np.ndarray:
 
 def decode_pcm16(path: str) -> np.ndarray:
     """Any audio file PyAV reads, as 16 kHz mono int16 samples: half the memory of float32 (an hour is 115 MB), for
-    recordings decoded whole. Frames the decoder cannot read are skipped, as faster-whisper's `decode_audio` does."""
+    recordings decoded whole. Frames the decoder cannot read are skipped, as faster-whisper's `decode_audio` does.
+
+    The samples are gathered in one growing buffer, not as an array per frame joined at the end: that held the
+    hour twice over (and 180,000 small arrays) at its peak."""
     import av
 
     if not os.path.isfile(path):
         raise AudioSourceError(f"Audio file {path!r} does not exist.")
-    parts: list[np.ndarray] = []
+    samples = bytearray()
     try:
         resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
         with av.open(path, mode="r", metadata_errors="ignore") as container:
@@ -188,12 +191,14 @@ def decode_pcm16(path: str) -> np.ndarray:
                 except av.error.InvalidDataError:
                     continue
                 frame.pts = None  # the resampler's timestamp check is no concern here
-                parts.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(frame))
-            parts.extend(out.to_ndarray().reshape(-1) for out in resampler.resample(None))
+                for out in resampler.resample(frame):
+                    samples += out.to_ndarray().tobytes()
+            for out in resampler.resample(None):
+                samples += out.to_ndarray().tobytes()
     except Exception as exc:
         log.info("decoding %s failed: %r", path, exc)
         raise AudioSourceError(f"Cannot read audio file {path!r}: {_unreadable_reason(exc)}.") from exc
-    audio = np.concatenate(parts) if parts else np.zeros(0, np.int16)
+    audio = np.frombuffer(samples, np.int16)
     if len(audio) == 0:
         raise AudioSourceError(f"Audio file {path!r} holds no audio.")
     return audio

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import wave
+
 import numpy as np
 import pytest
 
@@ -19,6 +21,18 @@ def test_a_file_decodes_to_the_same_samples_as_int16_and_as_float(tmp_path) -> N
     assert abs(len(pcm) - 2.5 * SAMPLE_RATE) < SAMPLE_RATE // 100  # resampled to 16 kHz mono
     np.testing.assert_array_equal(samples, pcm.astype(np.float32) / 32768.0)
     assert 0.25 < float(np.abs(samples).max()) < 0.35
+
+
+def test_a_16_khz_mono_file_decodes_to_its_own_samples(tmp_path) -> None:
+    rng = np.random.default_rng(7)
+    pcm = rng.integers(-20000, 20000, 3 * SAMPLE_RATE + 123, dtype=np.int16)
+    path = tmp_path / "noise.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes(pcm.astype("<i2").tobytes())
+    np.testing.assert_array_equal(decode_pcm16(str(path)), pcm)  # every sample, in order, none added or lost
 
 
 def test_what_is_not_audio_is_said(tmp_path) -> None:
