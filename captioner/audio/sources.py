@@ -172,8 +172,8 @@ def decode_pcm16(path: str) -> np.ndarray:
     """Any audio file PyAV reads, as 16 kHz mono int16 samples: half the memory of float32 (an hour is 115 MB), for
     recordings decoded whole. Frames the decoder cannot read are skipped, as faster-whisper's `decode_audio` does.
 
-    The samples are gathered in one growing buffer, not as an array per frame joined at the end: that held the
-    hour twice over (and 180,000 small arrays) at its peak."""
+    The samples are gathered in one growing buffer, not as an array per frame joined at the end, which held an hour's
+    samples twice over (and 180,000 small arrays) while joining them."""
     import av
 
     if not os.path.isfile(path):
