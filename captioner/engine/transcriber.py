@@ -288,11 +288,11 @@ class Transcriber:
         hotwords = opts.vocabulary.strip() or None if checked else None
         words, dropped, problem, searched = self._decode(audio, prompt, frames, beam, hotwords, salvage=not checked)
         reruns = 0
-        if (checked and opts.checks and widen_unsure and not problem and frames < FULL_WINDOW_FRAMES and self._may_widen
-                and unsure(words, opts.unsure_below)):
-            problem = UNSURE  # heard with little confidence on the short window: the full one decides
-        if checked and opts.checks and heard and not words and not problem and frames < FULL_WINDOW_FRAMES and self._may_widen:
-            problem = MISSED
+        if checked and opts.checks and not problem and frames < FULL_WINDOW_FRAMES and self._may_widen:
+            if widen_unsure and unsure(words, opts.unsure_below):
+                problem = UNSURE  # heard with little confidence on the short window: the full one decides
+            elif heard and not words:
+                problem = MISSED  # silence where the passes before heard words: the full window decides
         if problem and checked and opts.checks:
             # a short window is the likeliest cause: the full one; already full: the other search
             reruns = 1
