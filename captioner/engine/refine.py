@@ -30,6 +30,7 @@ from captioner import files
 from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
+from captioner.engine.features import bounded_features
 from captioner.engine.filters import SegmentScore, drop_repeated_runs, is_invented
 from captioner.engine.segmenter import SegmentClosed, SegmenterConfig, SegmentOpened, VadSegmenter
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
@@ -74,10 +75,11 @@ def decode_audio_file(model, audio: np.ndarray, *, channel: str = "", vocabulary
 
     The speech is decoded in the windows `decode_windows` cuts (faster-whisper's clip timestamps), handed to
     faster-whisper a piece of at most `PIECE_S` seconds at a time, so memory stays bounded however long the
-    recording is.
+    recording is; the model computes a piece's features a block at a time (`features.bounded_features`).
     """
     if isinstance(model, ShortWindowWhisper):
         model.window_frames = FULL_WINDOW_FRAMES
+    bounded_features(model)
     if not model.model.is_multilingual:
         language = "en"
     heard = live_segments(audio)
