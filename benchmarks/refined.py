@@ -45,13 +45,12 @@ def _record(folder: Path, stem: str, audio, model: str) -> None:
 
 def refine_files(model_path: str, name: str, paths: list[str], threads: int, log=print) -> dict:
     """Record each file as a session, refine it, and time the refine alone; plus plain offline decoding."""
-    from faster_whisper import WhisperModel
-
     from captioner.audio.sources import decode_file
     from captioner.engine.refine import find_session, refine_session
+    from captioner.engine.transcriber import Transcriber
     from captioner.events import SAMPLE_RATE
 
-    model = WhisperModel(model_path, device="cpu", compute_type="int8", cpu_threads=threads)
+    model = Transcriber.load(model_path, device="cpu", compute_type="int8", threads=threads).model  # as the app loads it
     list(model.transcribe(decode_file(paths[0])[: SAMPLE_RATE * 2], language="en")[0])  # warm-up
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -83,14 +82,15 @@ def refine_hour(model_path: str, folder: str, threads: int) -> dict:
     import threading
 
     import psutil
-    from faster_whisper import WhisperModel
 
     from captioner.engine.refine import find_session, refine_session
+    from captioner.engine.transcriber import Transcriber
     from captioner.events import SAMPLE_RATE
 
     proc = psutil.Process()
     before = proc.memory_info().rss / 2**20
-    model = WhisperModel(model_path, device="cpu", compute_type="int8", cpu_threads=threads)
+    model = Transcriber.load(model_path, device="cpu", compute_type="int8", threads=threads).model  # as the app loads it
+    unused = proc.memory_info().rss / 2**20  # the model before its first decode
     import numpy as np
 
     list(model.transcribe(np.zeros(2 * SAMPLE_RATE, np.float32), language="en")[0])  # warm-up
@@ -104,14 +104,34 @@ def refine_hour(model_path: str, folder: str, threads: int) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    high_water = _reset_high_water()
     began, cpu0 = time.perf_counter(), os.times()
     events = refine_session(find_session(Path(folder) / "session.srt"), model)
     wall = time.perf_counter() - began
     cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
     done.set()
     sampler.join()
-    return {"rss_before_model_mb": before, "rss_model_loaded_mb": loaded, "rss_peak_mb": peak[0], "wall_s": wall, "cpu_s": cpu,
-            "captions": len(events), "words": sum(len(e.words) for e in events)}
+    hwm = _high_water_mb() if high_water else 0.0
+    return {"rss_before_model_mb": before, "rss_model_unused_mb": unused, "rss_model_loaded_mb": loaded, "rss_peak_mb": max(peak[0], hwm), "rss_peak_sampled_mb": peak[0],
+            "rss_high_water_mb": hwm, "wall_s": wall, "cpu_s": cpu, "captions": len(events), "words": sum(len(e.words) for e in events)}
+
+
+def _reset_high_water() -> bool:
+    """Start the kernel's count of this process's peak resident memory afresh (Linux: /proc/self/clear_refs), so even
+    a peak between two samples is seen. False where it cannot be."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+def _high_water_mb() -> float:
+    """The peak resident memory since `_reset_high_water` (VmHWM), MiB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def hour_main(args) -> int:
@@ -156,9 +176,10 @@ def refine_standin(name: str, path: str, threads: int) -> dict:
     from benchmarks.standin_models import STANDIN_TOKENS_PER_S, StandinWhisper, build
     from captioner.audio.sources import decode_file
     from captioner.engine.refine import WINDOW_S, decode_audio_file
+    from captioner.engine.transcriber import CPU_WORKERS
     from captioner.events import SAMPLE_RATE
 
-    model = StandinWhisper(str(build(name)), device="cpu", compute_type="int8", cpu_threads=threads)
+    model = StandinWhisper(str(build(name)), device="cpu", compute_type="int8", cpu_threads=threads, num_workers=CPU_WORKERS)
     model.transcribe = functools.partial(model.transcribe, max_new_tokens=round(STANDIN_TOKENS_PER_S * WINDOW_S), temperature=0.0)
     audio = decode_file(path)
     began, cpu0 = time.perf_counter(), os.times()

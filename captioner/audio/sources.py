@@ -11,6 +11,7 @@ import os
 import queue
 import threading
 import time
+from collections.abc import Iterator
 from typing import Protocol
 
 import numpy as np
@@ -174,11 +175,24 @@ def decode_pcm16(path: str) -> np.ndarray:
 
     The samples are gathered in one growing buffer, not as an array per frame joined at the end, which held an hour's
     samples twice over (and 180,000 small arrays) while joining them."""
+    samples = bytearray()
+    for block in pcm16_blocks(path):
+        samples += block.tobytes()
+    audio = np.frombuffer(samples, np.int16)
+    if len(audio) == 0:
+        raise AudioSourceError(f"Audio file {path!r} holds no audio.")
+    return audio
+
+
+def pcm16_blocks(path: str, block: int = 10 * SAMPLE_RATE) -> Iterator[np.ndarray]:
+    """`decode_pcm16`'s samples in blocks of about `block` samples (int16 arrays; together exactly `decode_pcm16(path)`),
+    so a recording can be gone through without holding it. Raises AudioSourceError as `decode_pcm16` does (an empty
+    file gives no blocks)."""
     import av
 
     if not os.path.isfile(path):
         raise AudioSourceError(f"Audio file {path!r} does not exist.")
-    samples = bytearray()
+    gathered = bytearray()
     try:
         resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
         with av.open(path, mode="r", metadata_errors="ignore") as container:
@@ -192,16 +206,17 @@ def decode_pcm16(path: str) -> np.ndarray:
                     continue
                 frame.pts = None  # the resampler's timestamp check is no concern here
                 for out in resampler.resample(frame):
-                    samples += out.to_ndarray().tobytes()
+                    gathered += out.to_ndarray().tobytes()
+                if len(gathered) >= 2 * block:
+                    yield np.frombuffer(bytes(gathered), np.int16)
+                    gathered.clear()
             for out in resampler.resample(None):
-                samples += out.to_ndarray().tobytes()
+                gathered += out.to_ndarray().tobytes()
     except Exception as exc:
         log.info("decoding %s failed: %r", path, exc)
         raise AudioSourceError(f"Cannot read audio file {path!r}: {_unreadable_reason(exc)}.") from exc
-    audio = np.frombuffer(samples, np.int16)
-    if len(audio) == 0:
-        raise AudioSourceError(f"Audio file {path!r} holds no audio.")
-    return audio
+    if gathered:
+        yield np.frombuffer(bytes(gathered), np.int16)
 
 
 def _unreadable_reason(error: Exception) -> str:

@@ -1,8 +1,11 @@
-"""Where the model runs: the compute device and type, and how many CPU threads it gets."""
+"""Where the model runs: the compute device and type, how many CPU threads it gets, and how its large buffers go back
+to the system while a recording is decoded."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import ctranslate2
@@ -52,3 +55,42 @@ def _physical_cores(cpus: set[int]) -> int:
             return 0
         cores.add((package, core))
     return len(cores)
+
+
+LARGE_BUFFER = 4 << 20  # bytes: while a recording is decoded, buffers this big come straight from the system and go back
+MMAP_THRESHOLD_MAX = 32 << 20  # glibc's own ceiling for the threshold it moves (64-bit)
+M_MMAP_THRESHOLD = -3  # mallopt's parameter number (malloc.h)
+
+
+@contextlib.contextmanager
+def large_buffers_returned() -> Iterator[None]:
+    """While inside, glibc's malloc gives every buffer of `LARGE_BUFFER` or more its own mapping, unmapped when freed
+    (Linux with glibc; elsewhere nothing changes). After, buffers up to `MMAP_THRESHOLD_MAX` come from its heaps again.
+
+    By default glibc raises that threshold to the size of each large buffer freed, after which such buffers come from
+    its heaps and stay there once freed: CTranslate2's buffers (several MB, allocated and freed every window on each
+    worker's thread) kept a refine of an hour with base, two pieces side by side, at +570 MB over the model; inside,
+    +416 MB and no slower (benchmarks/README.md, "Refined after the session"). Live passes are left alone: their
+    short windows' buffers mapped afresh each pass made interims a fifth slower."""
+    set_ = _mallopt()
+    if set_ is not None:
+        set_(M_MMAP_THRESHOLD, LARGE_BUFFER)
+    try:
+        yield
+    finally:
+        if set_ is not None:
+            set_(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX)
+
+
+def _mallopt():
+    """glibc's mallopt, or None where the C library is not glibc."""
+    import ctypes
+    import ctypes.util
+    import platform
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return None

@@ -16,13 +16,15 @@ and a live file already set aside is never written over.
 from __future__ import annotations
 
 import bisect
+import collections
 import contextlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 
@@ -32,6 +34,7 @@ from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
 from captioner.engine.features import bounded_features
 from captioner.engine.filters import SegmentScore, drop_repeated_runs, is_invented
+from captioner.engine.hardware import large_buffers_returned
 from captioner.engine.segmenter import SegmentClosed, SegmenterConfig, SegmentOpened, VadSegmenter
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
@@ -52,6 +55,8 @@ FEED_BLOCK = 30 * SAMPLE_RATE  # audio handed to the voice detector at a time
 LIVE, REFINED = ".live", ".refined"
 TRANSCRIPT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS)
 
+T = TypeVar("T")
+R = TypeVar("R")
 Progress = Callable[[float, float], None]  # (audio seconds decoded, audio seconds in all)
 
 
@@ -68,50 +73,148 @@ def decode_audio_file(model, audio: np.ndarray, *, channel: str = "", vocabulary
     """One channel's 16 kHz mono audio decoded whole: a final caption per faster-whisper segment, on the channel `channel`
     (its id; "" for a recording of one input).
 
-    `audio`: float32, or int16 as `decode_pcm16` gives (half the memory: a recording of an hour is decoded whole);
-    `model`: a faster-whisper WhisperModel; `language` None detects it (multilingual models; English-only ones
-    always decode English); `progress(seconds)` hears how far into the audio the decoding is; Cancelled is raised
-    once `cancel` is set.
+    `audio`: float32, or int16 as `decode_pcm16` gives; `model`: a faster-whisper WhisperModel; `language` None
+    detects it (multilingual models; English-only ones always decode English); `progress(seconds)` hears how far into
+    the audio the decoding is; Cancelled is raised once `cancel` is set. (`refine_session` decodes a session's
+    recordings the same way without holding them.)
+    """
+    return _decode(model, live_segments(audio), len(audio), lambda start, end: audio[start:end], channel=channel,
+                   vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
+
+
+def _decode(model, heard: list[tuple[int, int, int]], length: int, read: Callable[[int, int], np.ndarray], *, channel: str,
+            vocabulary: str, language: str | None, progress: Callable[[float], None] | None,
+            cancel: threading.Event | None) -> list[CaptionEvent]:
+    """The live segments `heard` of audio `length` samples long decoded; `read(start, end)` gives the audio's samples,
+    asked for in order (each start at or after the one before).
 
     The speech is decoded in the windows `decode_windows` cuts (faster-whisper's clip timestamps), handed to
     faster-whisper a piece of at most `PIECE_S` seconds at a time, so memory stays bounded however long the
-    recording is; the model computes a piece's features a block at a time (`features.bounded_features`).
+    recording is; the model computes a piece's features a block at a time (`features.bounded_features`). A model
+    loaded with several workers (a CPU: `transcriber.CPU_WORKERS`) decodes that many pieces at once, each exactly as
+    it would be alone; only the pieces being decoded are read.
     """
     if isinstance(model, ShortWindowWhisper):
         model.window_frames = FULL_WINDOW_FRAMES
     bounded_features(model)
     if not model.model.is_multilingual:
         language = "en"
-    heard = live_segments(audio)
     onsets = [onset for _start, onset, _end in heard]
-    windows = decode_windows(heard, len(audio))
-    events: list[CaptionEvent] = []
-    for piece in pieces(windows):
+    windows = decode_windows(heard, length)
+    workers = getattr(model.model, "num_workers", 1)
+    length_s = length / SAMPLE_RATE
+    pad = round(CHUNK_PAD_S * SAMPLE_RATE)
+    first_undone = [0]  # progress is told from the earliest piece not yet decoded
+
+    def decode(item: tuple[int, list[tuple[int, int]], int, np.ndarray]) -> list[CaptionEvent]:
+        n, piece, at, audio = item  # the piece's number and windows, and its audio from `at` on (CHUNK_PAD_S either side)
         offset = piece[0][0]
         clips = [round((x - offset) / SAMPLE_RATE, 3) for window in piece for x in window]
-        segments, _info = model.transcribe(as_float(audio[offset:piece[-1][1]]), language=language, beam_size=BEAM_SIZE,
+        segments, _info = model.transcribe(as_float(audio[offset - at:piece[-1][1] - at]), language=language, beam_size=BEAM_SIZE,
                                            word_timestamps=True, clip_timestamps=clips, hotwords=vocabulary.strip() or None)
+        events = []
         for segment in segments:
             if cancel is not None and cancel.is_set():
                 raise Cancelled
             event = _caption(after_onsets(_words_at(segment, offset), onsets), channel)
             if event is not None:
                 events.append(event)
-            if progress is not None:
-                progress(min(segment.end + offset / SAMPLE_RATE, len(audio) / SAMPLE_RATE))
-    events = [e for w in windows for e in without_repeats([e for e in events if w[0] <= e.start < w[1]])]
-    for start, onset, end in heard:  # speech the window's decoding passed over: decoded alone, as the live engine does
-        if cancel is not None and cancel.is_set():
-            raise Cancelled
-        if not any(word.start < end and word.end > onset for e in events for word in e.words):
-            events += _decode_alone(model, audio, start, end, onsets, language=language, vocabulary=vocabulary, channel=channel)
+            if progress is not None and n == first_undone[0]:
+                progress(min(segment.end + offset / SAMPLE_RATE, length_s))
+        events = [e for w in piece for e in without_repeats([e for e in events if w[0] <= e.start < w[1]])]
+        for start, onset, end in heard:  # speech the window's decoding passed over: decoded alone, as the live engine does
+            if not piece[0][0] <= start < piece[-1][1]:
+                continue
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
+            if not any(word.start < end and word.end > onset for e in events for word in e.words):
+                events += _decode_alone(model, audio, at, start, end, onsets, language=language, vocabulary=vocabulary,
+                                        channel=channel)
+        return events
+
+    def items():
+        for n, piece in enumerate(pieces(windows)):
+            at = max(0, piece[0][0] - pad)
+            yield n, piece, at, read(at, min(length, piece[-1][1] + pad))
+
+    def piece_done(item) -> None:
+        first_undone[0] = item[0] + 1
+        if progress is not None:
+            progress(min(item[1][-1][1] / SAMPLE_RATE, length_s))
+
+    with large_buffers_returned():
+        events = [e for part in side_by_side(decode, items(), workers, piece_done) for e in part]
     events.sort(key=lambda e: e.start)
     events = [replace(e, id=n) for n, e in enumerate(events, 1)]
     if cancel is not None and cancel.is_set():
         raise Cancelled
     if progress is not None:
-        progress(len(audio) / SAMPLE_RATE)  # the rest was silence
+        progress(length_s)  # the rest was silence
     return events
+
+
+class _Reader:
+    """Samples from a run of blocks, read in order: `read(start, end)` with each start at or after the one before; only
+    the samples from the last start on are held."""
+
+    def __init__(self, blocks: Iterable[np.ndarray]) -> None:
+        self._blocks = iter(blocks)
+        self._held: list[np.ndarray] = []
+        self._at = 0  # the sample the first held block starts at
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        while self._held and self._at + len(self._held[0]) <= start:  # blocks wholly before `start`: never read again
+            self._at += len(self._held.pop(0))
+        if self._held and self._at < start:  # a copy, so the samples before `start` are let go
+            self._held[0], self._at = self._held[0][start - self._at:].copy(), start
+        held = sum(len(b) for b in self._held)
+        while self._at + held < end:
+            block = next(self._blocks, None)
+            if block is None:
+                break
+            self._held.append(block)
+            held += len(block)
+        if len(self._held) > 1:
+            self._held = [np.concatenate(self._held)]
+        if not self._held:
+            return np.zeros(0, np.int16)
+        return self._held[0][max(0, start - self._at):end - self._at]
+
+
+def side_by_side(work: Callable[[T], R], items: Iterable[T], workers: int, done: Callable[[T], None] | None = None) -> list[R]:
+    """`work(item)` for each item, in order; up to `workers` at once on threads of their own (a model's workers each
+    decode one piece; their C++ code lets go of the GIL). Items are taken from `items` only as they are needed: at
+    most one more than `workers` is held at a time. `done(item)` hears each item finished, in order. The first
+    exception is raised once the items already begun are over; those not begun are never taken."""
+    out: list[R] = []
+    if workers <= 1:
+        for item in items:
+            out.append(work(item))
+            if done is not None:
+                done(item)
+        return out
+    from concurrent.futures import ThreadPoolExecutor
+
+    running: collections.deque = collections.deque()
+    with ThreadPoolExecutor(workers, thread_name_prefix="captioner-decode") as pool:
+        try:
+            for item in items:
+                if len(running) == workers:
+                    _finish(running.popleft(), out, done)
+                running.append((item, pool.submit(work, item)))
+            while running:
+                _finish(running.popleft(), out, done)
+        finally:
+            for _item, future in running:
+                future.cancel()
+    return out
+
+
+def _finish(job, out: list, done) -> None:
+    item, future = job
+    out.append(future.result())
+    if done is not None:
+        done(item)
 
 
 def without_repeats(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
@@ -130,15 +233,15 @@ def without_repeats(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
     return out
 
 
-def _decode_alone(model, audio: np.ndarray, start: int, end: int, onsets: Sequence[int], *, language: str | None, vocabulary: str,
-                  channel: str) -> list[CaptionEvent]:
+def _decode_alone(model, audio: np.ndarray, at: int, start: int, end: int, onsets: Sequence[int], *, language: str | None,
+                  vocabulary: str, channel: str) -> list[CaptionEvent]:
     """One live segment decoded by itself (with `CHUNK_PAD_S` around it): Whisper sometimes passes over a quiet
     sentence between louder ones in a window, and a refined transcript must not lose what the live one would have.
     What the live engine's filters judge not to be speech (Whisper's no-speech rule, loops, fillers in noise) is
-    left out."""
+    left out. `audio` begins `at` samples into the recording."""
     pad = round(CHUNK_PAD_S * SAMPLE_RATE)
     offset = max(0, start - pad)
-    clip = as_float(audio[offset:min(len(audio), end + pad)])
+    clip = as_float(audio[offset - at:end + pad - at])
     rms = float(np.sqrt(np.mean(clip * clip))) if len(clip) else 0.0
     segments, _info = model.transcribe(clip, language=language, beam_size=BEAM_SIZE, word_timestamps=True,
                                        condition_on_previous_text=False, hotwords=vocabulary.strip() or None)
@@ -170,18 +273,25 @@ def as_float(audio: np.ndarray) -> np.ndarray:
 def live_segments(audio: np.ndarray, config: SegmenterConfig = SegmenterConfig()) -> list[tuple[int, int, int]]:
     """The segments the live engine's segmenter cuts `audio` (float32 or int16) into: (start, first voiced sample, end)
     in samples. Fed a block at a time, as the live engine is: memory stays that of the audio."""
+    return live_segments_of((audio[at:at + FEED_BLOCK] for at in range(0, len(audio), FEED_BLOCK)), config)[0]
+
+
+def live_segments_of(blocks: Iterable[np.ndarray], config: SegmenterConfig = SegmenterConfig()) -> tuple[list[tuple[int, int, int]], int]:
+    """`live_segments` of the audio that `blocks` (of any sizes) make up, and its length in samples."""
     segmenter = VadSegmenter(config)
     onsets: dict[int, int] = {}
     segments = []
     events = []
-    for at in range(0, len(audio), FEED_BLOCK):
-        events += segmenter.feed(as_float(audio[at:at + FEED_BLOCK]))
+    length = 0
+    for block in blocks:
+        length += len(block)
+        events += segmenter.feed(as_float(block))
     for event in [*events, *segmenter.flush()]:
         if isinstance(event, SegmentOpened):
             onsets[event.id] = event.speech_start
         elif isinstance(event, SegmentClosed):
             segments.append((event.start, onsets.get(event.id, event.start), event.end))
-    return segments
+    return segments, length
 
 
 def decode_windows(segments: Sequence[tuple[int, int, int]], length: int) -> list[tuple[int, int]]:
@@ -368,23 +478,25 @@ def refine_session(session: Session, model, *, vocabulary: str | None = None, la
     whole recording in hand (`speakers_offline`), named as in the session where `live` (its finals) shows the same voice
     had a name in `labels` (the session's labels, by channel and speaker id). Raises Cancelled (nothing written) or
     OSError / SubtitleFileError when the files cannot be written (the live ones are then untouched).
+
+    Each recording is gone through twice and never held whole (once for its speech, once for the pieces decoded):
+    memory is the same for an hour as for a minute (but for telling speakers apart, which reads the channel whole).
     """
-    from captioner.audio.sources import decode_pcm16
+    from captioner.audio.sources import decode_pcm16, pcm16_blocks
 
     terms = session.vocabulary if vocabulary is None else vocabulary
     done, total = 0.0, 0.0
     channels = []
-    for n, track in enumerate(session.tracks):  # one channel's audio in memory at a time
-        samples = decode_pcm16(str(track.path))
-        seconds = len(samples) / SAMPLE_RATE
+    for n, track in enumerate(session.tracks):  # one channel at a time, never held whole while it is decoded
+        heard, length = live_segments_of(pcm16_blocks(str(track.path)))
+        seconds = length / SAMPLE_RATE
         total = done + seconds * (len(session.tracks) - n)  # a session's channels are about as long as each other
         report = None if progress is None else (lambda s, at=done, whole=total: progress(at + s, whole))
-        events = decode_audio_file(model, samples, channel=track.channel, vocabulary=terms, language=language, progress=report,
-                                   cancel=cancel)
+        events = _decode(model, heard, length, _Reader(pcm16_blocks(str(track.path))).read, channel=track.channel,
+                         vocabulary=terms, language=language, progress=report, cancel=cancel)
         kind = kinds[n] if n < len(kinds) else track.kind
         if speakers and kind != MICROPHONE:  # the others (or everyone, with one input), by voice; the microphone is "You"
-            events = speakers_if_installed(events, samples, live=[f for f in live if f.channel == track.channel])
-        del samples
+            events = speakers_if_installed(events, decode_pcm16(str(track.path)), live=[f for f in live if f.channel == track.channel])
         done += seconds
         channels.append((kind, events))
     events = merge_channels(channels)

@@ -62,15 +62,28 @@ TIMESTAMP_S = 0.02  # one timestamp token step
 MAX_WORDS_PER_S = 4.5  # faster than anyone speaks for a whole clip (fast talkers: about 3.5 a second)
 
 
+# Decodes a model runs at once on a CPU. A live session runs one at a time; a refine decodes a recording's pieces side
+# by side: on 2 cores two decodes of 2 threads each got through long recordings 1.4x (base) to 1.5x (tiny.en) faster
+# than one at a time (benchmarks/README.md, "Refined after the session"). The workers share the model's weights.
+CPU_WORKERS = 2
+
+
 class ShortWindowWhisper(WhisperModel):
-    """A WhisperModel whose encoder sees only `window_frames` of the padded window."""
+    """A WhisperModel whose encoder sees only `window_frames` of the padded window. Its workers encode one at a time:
+    the encoder's self-attention is a decode's largest buffer (base, a 30 s window: 8 heads x 1500 x 1500 floats,
+    72 MB), and one encoding keeps the cores busy."""
 
     window_frames: int = FULL_WINDOW_FRAMES
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._encoding = threading.Lock()
 
     def encode(self, features: np.ndarray):  # type: ignore[override]
         if features.shape[-1] > self.window_frames:
             features = np.ascontiguousarray(features[..., : self.window_frames])
-        return super().encode(features)
+        with self._encoding:
+            return super().encode(features)
 
 
 @dataclass(frozen=True)
@@ -165,13 +178,17 @@ class Transcriber:
     @classmethod
     def load(cls, model_path: str, options: DecodeOptions = DecodeOptions(), *, device: str = "auto", compute_type: str = "auto",
              threads: int | None = None, name: str = "", interim: "Transcriber | None" = None) -> "Transcriber":
+        """On a CPU the model has `CPU_WORKERS` workers, each on all the threads: a refine decodes pieces of a
+        recording side by side (`refine.side_by_side`)."""
         device, compute_type = choose_device(device, compute_type)
         threads = threads or cpu_threads()
+        workers = CPU_WORKERS if device == "cpu" else 1
         model = ShortWindowWhisper(
             str(model_path),
             device=device,
             compute_type=compute_type,
             cpu_threads=threads,
+            num_workers=workers,
         )
         loaded = cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type, interim=interim,
                      encoder_layers=_encoder_layers(model_path))

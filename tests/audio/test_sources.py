@@ -7,7 +7,7 @@ import wave
 import numpy as np
 import pytest
 
-from captioner.audio.sources import AudioSourceError, decode_file, decode_pcm16
+from captioner.audio.sources import AudioSourceError, decode_file, decode_pcm16, pcm16_blocks
 from captioner.events import SAMPLE_RATE
 from tests.speech import read_wav, write_wav
 
@@ -33,6 +33,9 @@ def test_a_16_khz_mono_file_decodes_to_its_own_samples(tmp_path) -> None:
         w.setframerate(SAMPLE_RATE)
         w.writeframes(pcm.astype("<i2").tobytes())
     np.testing.assert_array_equal(decode_pcm16(str(path)), pcm)  # every sample, in order, none added or lost
+    blocks = list(pcm16_blocks(str(path), block=SAMPLE_RATE // 2))  # gone through without holding it all
+    assert len(blocks) >= 5 and all(len(b) <= SAMPLE_RATE for b in blocks)
+    np.testing.assert_array_equal(np.concatenate(blocks), pcm)
 
 
 def test_what_is_not_audio_is_said(tmp_path) -> None:
@@ -42,6 +45,8 @@ def test_what_is_not_audio_is_said(tmp_path) -> None:
         decode_pcm16(str(bad))
     with pytest.raises(AudioSourceError, match="does not exist"):
         decode_pcm16(str(tmp_path / "gone.wav"))
+    with pytest.raises(AudioSourceError, match="not audio in a format captioner reads"):
+        next(pcm16_blocks(str(bad)))
     empty = write_wav(tmp_path / "empty.wav", np.zeros(0, np.float32))
     with pytest.raises(AudioSourceError, match="holds no audio"):
         decode_file(str(empty))

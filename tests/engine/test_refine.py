@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from captioner.engine.refine import (
     refine_session,
     save_transcript,
     sentences,
+    side_by_side,
 )
 from captioner.engine.segmenter import SegmentClosed, VadSegmenter
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
@@ -276,3 +278,77 @@ def test_a_window_that_wrote_a_sentence_twice_keeps_it_once() -> None:
     other = caption(3, "Then something else.", 80000)
     assert [e.text for e in without_repeats([said, again, other])] == [said.text, other.text]
     assert without_repeats([said, other]) == [said, other]  # nothing repeated: as it was
+
+
+def test_side_by_side_keeps_the_order_and_runs_up_to_its_workers_at_once() -> None:
+    meet = threading.Barrier(2, timeout=10)  # the first two items only get past it together
+
+    def work(n: int) -> int:
+        if n < 2:
+            meet.wait()
+        time.sleep(0.01 * (5 - n))  # later items finish sooner
+        return n * n
+
+    finished: list[int] = []
+    assert side_by_side(work, list(range(5)), 2, finished.append) == [0, 1, 4, 9, 16]
+    assert finished == list(range(5))  # heard in order
+    assert side_by_side(lambda n: n + 1, [1, 2, 3], 1) == [2, 3, 4] and side_by_side(work, [], 2) == []
+
+
+def test_side_by_side_raises_the_first_failure() -> None:
+    def work(n: int) -> int:
+        if n == 1:
+            raise ValueError("piece 1")
+        return n
+
+    for workers in (1, 2):
+        with pytest.raises(ValueError, match="piece 1"):
+            side_by_side(work, [0, 1, 2, 3], workers)
+
+
+@pytest.mark.slow
+def test_pieces_decoded_side_by_side_give_the_captions_of_one_at_a_time(speech, tiny_model, monkeypatch) -> None:
+    from faster_whisper import WhisperModel
+
+    from captioner.engine import refine
+    from captioner.engine.transcriber import CPU_WORKERS, Transcriber
+
+    monkeypatch.setattr(refine, "PIECE_S", 10.0)
+    audio = place(70.0, [(1.0, speech[FIRST]), (31.0, speech[SECOND]), (61.0, speech[THIRD])])
+    assert len(pieces(decode_windows(live_segments(audio), len(audio)))) == 3
+    loaded = Transcriber.load(str(tiny_model), device="cpu", compute_type="int8", name="tiny.en")
+    one = WhisperModel(str(tiny_model), device="cpu", compute_type="int8", num_workers=1)
+    assert loaded.model.model.num_workers == CPU_WORKERS > 1 == one.model.num_workers
+    heard: list[float] = []
+    together = decode_audio_file(loaded.model, audio, progress=heard.append)
+    alone = decode_audio_file(one, audio)
+    assert [(e.id, e.start, e.end, e.text) for e in together] == [(e.id, e.start, e.end, e.text) for e in alone]
+    assert wer(" ".join((FIRST, SECOND, THIRD)), " ".join(e.text for e in together)) <= 0.2
+    assert heard == sorted(heard) and heard[-1] == len(audio) / SAMPLE_RATE
+
+
+def test_a_session_is_refined_from_its_recording_as_its_audio_decoded_whole(tmp_path, speech, tiny_transcriber, monkeypatch) -> None:
+    from captioner.audio.sources import decode_pcm16
+    from captioner.engine import refine
+
+    monkeypatch.setattr(refine, "PIECE_S", 10.0)  # several pieces, each read from the file as it is decoded
+    audio = place(70.0, [(1.0, speech[FIRST]), (31.0, speech[SECOND]), (61.0, speech[THIRD])])
+    recorder = SessionRecorder.open(tmp_path, "talk", [""])
+    for start in range(0, len(audio), 1600):
+        recorder.feed(0, audio[start : start + 1600])
+    recorder.close()
+    session = find_session(tmp_path)
+    whole = decode_audio_file(tiny_transcriber.model, decode_pcm16(str(session.tracks[0].path)))
+    refined = refine_session(session, tiny_transcriber.model)
+    assert [(e.start, e.end, e.text) for e in refined] == [(e.start, e.end, e.text) for e in whole]
+    assert wer(" ".join((FIRST, SECOND, THIRD)), " ".join(e.text for e in refined)) <= 0.2
+
+
+def test_a_reader_gives_the_samples_asked_for_in_order_and_lets_go_of_those_behind() -> None:
+    from captioner.engine.refine import _Reader
+
+    audio = np.arange(1000, dtype=np.int16)
+    reader = _Reader(audio[at : at + 64] for at in range(0, 1000, 64))
+    for start, end in [(0, 10), (5, 300), (250, 260), (260, 700), (690, 1000), (990, 1200)]:
+        np.testing.assert_array_equal(reader.read(start, end), audio[start:end])
+        assert sum(len(b) for b in reader._held) <= end - start + 64 + max(0, end - 1000)
