@@ -69,9 +69,10 @@ def large_buffers_returned() -> Iterator[None]:
 
     By default glibc raises that threshold to the size of each large buffer freed, after which such buffers come from
     its heaps and stay there once freed: CTranslate2's buffers (several MB, allocated and freed every window on each
-    worker's thread) kept a refine of an hour with base, two pieces side by side, at +570 MB over the model; inside,
-    +416 MB and no slower (benchmarks/README.md, "Refined after the session"). Live passes are left alone: their
-    short windows' buffers mapped afresh each pass made interims a fifth slower."""
+    worker's thread) kept a refine of an hour with base, two pieces side by side, at +569 MB over the model; inside,
+    +441 MB and no slower (benchmarks/README.md, "Refined after the session"). Live passes are left alone: with the
+    threshold held for the whole process, their short windows' buffers mapped afresh each pass made interims a fifth
+    slower."""
     set_ = _mallopt()
     if set_ is not None:
         set_(M_MMAP_THRESHOLD, LARGE_BUFFER)
