@@ -2,8 +2,8 @@
 
 The recorder is a sink of the engine side: the session hands it every block it feeds an engine
 (`feed`, which only queues the block), and a writer thread of its own encodes and writes, so
-capture never waits on the disk. Opus at 48 kbit/s keeps speech at about 22 MB per hour per
-channel, with no more recognition errors than the original samples; an Ogg page goes to the file at least every second, so a process killed mid-session
+capture never waits on the disk. Opus at 48 kbit/s in its CELT-only mode keeps speech at about 23 MB per hour
+per channel, with the spectrum the model reads kept within 1 dB; an Ogg page goes to the file at least every second, so a process killed mid-session
 leaves a file that decodes up to its last page (about a second before the kill). Files are
 private to their owner, like the transcripts.
 
@@ -30,11 +30,13 @@ from captioner.events import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
-# Opus at 48 kbit/s in its general ("audio") mode: about 22 MB per hour of one channel. What the refine decodes must
-# be as good as the microphone's own samples: at 24 kbit/s, or in the speech ("voip") mode, Whisper made more errors
-# on the recording than on the original (benchmarks/README.md, "Refined after the session").
+# Opus at 48 kbit/s, CELT only ("lowdelay"): about 23 MB per hour of one channel of speech. What the refine decodes
+# must be as good as the microphone's own samples. Opus's speech-model modes (SILK, hybrid), which its "audio" mode
+# takes for 16 kHz input up to about 50 kbit/s and "voip" always, take 1 to 4 dB off the bands between 5 and 7 kHz,
+# and Whisper made more errors on such a recording than on the original (benchmarks/README.md, "Refined after the
+# session"); CELT keeps every band the model reads within 1 dB.
 BITRATE = 48_000
-APPLICATION = "audio"
+APPLICATION = "lowdelay"
 PAGE_US = 500_000  # the longest an Ogg page holds, in microseconds: about what a kill can lose
 SYNC_S = 10.0  # how often the written pages are made durable (fsync)
 AUDIO_SUFFIX = ".opus"

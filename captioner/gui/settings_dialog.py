@@ -214,7 +214,7 @@ class SettingsDialog(QDialog):
                             (RECORD_KEEP, "Keep"), (RECORD_NEVER, "Never record (no refined transcript)")):
             self.recording.addItem(text, value)
         self.recording.setCurrentIndex(max(0, self.recording.findData(s.recording)))
-        self.recording.setToolTip("Each side's audio is saved privately beside the session's SRT and TXT (Opus, about 22 MB per hour)")
+        self.recording.setToolTip("Each side's audio is saved privately beside the session's SRT and TXT (Opus, about 23 MB per hour)")
         form.addRow("Session audio:", self.recording)
         self.refine_at_stop = QCheckBox("Refine the transcript when a session stops (in the background)")
         self.refine_at_stop.setChecked(s.refine_at_stop)

@@ -156,3 +156,30 @@ def test_the_files_are_private(tmp_path) -> None:
     recorder.feed(0, np.zeros(SAMPLE_RATE, np.float32))
     recorder.close()
     assert stat.S_IMODE(os.stat(tmp_path / "talk.audio.opus").st_mode) == 0o600
+
+
+def mel_power(audio: np.ndarray) -> np.ndarray:
+    """Whisper's mel band powers, log10, before its clamp and scaling: (80 bands, frames)."""
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    fe = FeatureExtractor()
+    stft = fe.stft(audio, fe.n_fft, fe.hop_length, window=np.hanning(fe.n_fft + 1)[:-1], return_complex=True)
+    return np.log10(np.maximum(fe.mel_filters @ (np.abs(stft[..., :-1]) ** 2), 1e-10))
+
+
+def test_the_recording_keeps_the_bands_whisper_hears(tmp_path) -> None:
+    """What the refine decodes is the recording, so the codec must not reshape the spectrum the model reads: Opus's
+    speech-model modes (which its "audio" mode takes at 48 kbit/s) take 1 to 4 dB off the bands between 5 and 7 kHz.
+    Averaged over the speech, every mel band but the top three (7.3-8 kHz, where decoding's resampling to 16 kHz rolls
+    off) stays within 1 dB."""
+    audio = decode_file(str(speak(PARAGRAPH, tmp_path / "talk.wav")))
+    recorder = SessionRecorder.open(tmp_path, "talk")
+    for at in range(0, len(audio), 480):  # fed in 30 ms blocks, as a session feeds it
+        recorder.feed(0, audio[at:at + 480])
+    recorder.close()
+    kept = decode_file(str(tmp_path / "talk.audio.opus"))
+    n = min(len(audio), len(kept))
+    before, after = mel_power(audio[:n]), mel_power(kept[:n])
+    speech = before.max(axis=0) > before.max() - 4  # frames within 40 dB of the loudest
+    shift = (after - before)[:, speech].mean(axis=1)
+    assert np.abs(shift[:-3]).max() < 0.1, np.round(shift, 2)  # log10 of power: 0.1 is 1 dB
