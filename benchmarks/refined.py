@@ -8,6 +8,13 @@ of the same set is `live_vs_offline.py`'s (same files, same normaliser).
 
     python -m benchmarks.refined --set report --models tiny.en base
     python -m benchmarks.refined --hour 60 --models tiny.en     # memory and speed refining an hour's recording
+    python -m benchmarks.refined --set tune --shifts 5           # each file five times, started 3.3 ms apart
+
+`--shifts N`: each file is kept and decoded N times, the k-th time after k x 53 samples (3.3 ms) of digital
+silence, as if the recording had been started a moment earlier. Whisper's text moves with such a shift (the
+10 ms mel frames fall elsewhere, and a word decoded otherwise changes the prompt of everything after it): the
+same file decoded whole gave 10 to 18 errors on one recording. One decode of each file is one draw; the refined
+and offline columns are then the mean over the N draws, with their range.
 
 `--hour`: the real recordings of the shared speech folder laid end to end with pauses of 0.8-3 s under faint
 room noise, looped to fill the hour (as `hour.py` plays it live), kept as a session's recording; then, in a
@@ -30,6 +37,7 @@ from benchmarks.runners import peak_rss_mb
 
 RESULTS = Path(__file__).resolve().parent / "results"
 BLOCK = 480  # 30 ms: the recorder is fed as the engine is
+SHIFT = 53  # samples of silence put before a file per draw (`--shifts`): not a multiple of the 160-sample mel hop
 
 
 def _record(folder: Path, stem: str, audio, model: str) -> None:
@@ -43,8 +51,11 @@ def _record(folder: Path, stem: str, audio, model: str) -> None:
     (folder / f"{stem}.srt").write_text("", encoding="utf-8")  # the live transcript the refine sets aside
 
 
-def refine_files(model_path: str, name: str, paths: list[str], threads: int, log=print) -> dict:
-    """Record each file as a session, refine it, and time the refine alone; plus plain offline decoding."""
+def refine_files(model_path: str, name: str, paths: list[str], threads: int, shifts: int = 1, log=print) -> dict:
+    """Record each file as a session, refine it, and time the refine alone; plus plain offline decoding. With
+    `shifts` > 1, each file is run that many times, the k-th after k x `SHIFT` samples of silence: runs[path][k]."""
+    import numpy as np
+
     from captioner.audio.sources import decode_file
     from captioner.engine.refine import find_session, refine_session
     from captioner.engine.transcriber import Transcriber
@@ -52,11 +63,11 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, log
 
     model = Transcriber.load(model_path, device="cpu", compute_type="int8", threads=threads).model  # as the app loads it
     list(model.transcribe(decode_file(paths[0])[: SAMPLE_RATE * 2], language="en")[0])  # warm-up
-    out = {}
+    out: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for n, path in enumerate(paths):
-            audio = decode_file(path)
-            folder = Path(tmp) / f"s{n}"
+        for n, path, k in ((n, path, k) for n, path in enumerate(paths) for k in range(shifts)):
+            audio = np.concatenate([np.zeros(k * SHIFT, np.float32), decode_file(path)])
+            folder = Path(tmp) / f"s{n}-{k}"
             folder.mkdir(mode=0o700)
             _record(folder, "session", audio, name)
             disk = sum(p.stat().st_size for p in folder.glob("session.audio*"))
@@ -69,9 +80,9 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, log
             segments, _ = model.transcribe(audio, language="en", beam_size=5, word_timestamps=True)
             offline = " ".join(s.text.strip() for s in segments)
             offline_wall = time.perf_counter() - began
-            out[path] = {"audio_s": len(audio) / SAMPLE_RATE, "refined": " ".join(e.text for e in events), "refine_s": wall,
-                         "refine_cpu_s": cpu, "offline": offline, "offline_s": offline_wall, "audio_bytes": disk}
-            log(f"  {name} {Path(path).name}: {len(audio) / SAMPLE_RATE:.1f} s audio, refine {wall:.1f} s, offline {offline_wall:.1f} s",
+            out.setdefault(path, []).append({"audio_s": len(audio) / SAMPLE_RATE, "shift": k * SHIFT, "refined": " ".join(e.text for e in events), "refine_s": wall,
+                         "refine_cpu_s": cpu, "offline": offline, "offline_s": offline_wall, "audio_bytes": disk})
+            log(f"  {name} {Path(path).name}{f' +{k * SHIFT}' if k else ''}: {len(audio) / SAMPLE_RATE:.1f} s audio, refine {wall:.1f} s, offline {offline_wall:.1f} s",
                 flush=True)
     return {"runs": out, "peak_rss_mb": peak_rss_mb()}
 
@@ -198,6 +209,12 @@ def _pooled(rows: list[tuple[str, str]]) -> tuple[float, int]:
     return 100 * errors / max(words, 1), words
 
 
+def _spread(values: list[float]) -> str:
+    """The mean of `values` (WER %), with their range when there are several."""
+    mean = sum(values) / len(values)
+    return f"{mean:.1f}" if len(values) == 1 else f"{mean:.1f} ({min(values):.1f}–{max(values):.1f})"
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="+", default=["tiny.en", "base"])
@@ -206,6 +223,8 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--cache-dir", type=Path, default=modelpaths.DEFAULT_CACHE)
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--shifts", type=int, default=1, metavar="N", help="decode each file N times, started 53 samples apart "
+                   "(the mean over the draws is reported)")
     p.add_argument("--hour", type=float, default=None, metavar="MINUTES", help="refine a recording this long: memory and speed")
     p.add_argument("--standin", metavar="MODEL", help="the refine's speed with a stand-in of MODEL (e.g. distil-large-v3.5) "
                    "on the set's long-form file")
@@ -230,24 +249,33 @@ def main(argv=None) -> int:
     load = os.getloadavg()[0]
     lines = [f"# Refined vs offline — {started:%Y-%m-%d %H:%M}, set {args.set} ({len(files)} files), {os.cpu_count()} cores, "
              f"CPU int8, {args.threads} threads; load average at start {load:.2f}", "",
-             "| model | refined WER % | offline WER % | words | audio s | refine speed (audio s per s) | CPU s per audio s | "
-             "peak RSS MiB | audio kB per hour |", "|---|---|---|---|---|---|---|---|---|"]
-    record = {"started": started.isoformat(timespec="seconds"), "set": args.set, "load_start": load, "models": {}}
+             f"{args.shifts} draw(s) a file (`--shifts`): WER is the mean over the draws, their range in brackets; "
+             "'refined ≤ offline': the draws where it is.", "",
+             "| model | refined WER % | offline WER % | refined ≤ offline | words | audio s | refine speed (audio s per s) | "
+             "CPU s per audio s | peak RSS MiB | audio kB per hour |", "|---|---|---|---|---|---|---|---|---|---|"]
+    record = {"started": started.isoformat(timespec="seconds"), "set": args.set, "shifts": args.shifts, "load_start": load,
+              "models": {}}
     for spec in args.models:
         name, folder = modelpaths.resolve(spec, args.cache_dir)
         print(f"{name}: refining {len(files)} files", flush=True)
-        res = workers.in_child(refine_files, str(folder), name, [str(f.path) for f in files], args.threads)
+        res = workers.in_child(refine_files, str(folder), name, [str(f.path) for f in files], args.threads, args.shifts)
         runs = res["runs"]
-        refined, n_words = _pooled([(f.ref, runs[str(f.path)]["refined"]) for f in files])
-        offline, _ = _pooled([(f.ref, runs[str(f.path)]["offline"]) for f in files])
-        audio = sum(r["audio_s"] for r in runs.values())
-        speed = audio / sum(r["refine_s"] for r in runs.values())
-        cpu = sum(r["refine_cpu_s"] for r in runs.values()) / audio
-        disk = sum(r["audio_bytes"] for r in runs.values()) / audio * 3600 / 1000
-        lines.append(f"| {name} | {refined:.1f} | {offline:.1f} | {n_words} | {audio:.0f} | {speed:.1f}× | {cpu:.3f} | "
-                     f"{res['peak_rss_mb']:.0f} | {disk:.0f} |")
-        record["models"][name] = {"refined_wer": refined, "offline_wer": offline, "words": n_words, "audio_s": audio,
-                                  "speed": speed, "cpu_per_audio_s": cpu, "peak_rss_mb": res["peak_rss_mb"], "runs": runs}
+        draws = [(_pooled([(f.ref, runs[str(f.path)][k]["refined"]) for f in files]),
+                  _pooled([(f.ref, runs[str(f.path)][k]["offline"]) for f in files])) for k in range(args.shifts)]
+        n_words = draws[0][0][1]
+        refined = [r for (r, _), _ in draws]
+        offline = [o for _, (o, _) in draws]
+        every = [r for each in runs.values() for r in each]
+        audio = sum(r["audio_s"] for r in every)
+        speed = audio / sum(r["refine_s"] for r in every)
+        cpu = sum(r["refine_cpu_s"] for r in every) / audio
+        disk = sum(r["audio_bytes"] for r in every) / audio * 3600 / 1000
+        lines.append(f"| {name} | {_spread(refined)} | {_spread(offline)} | {sum(r <= o for r, o in zip(refined, offline))} of "
+                     f"{len(draws)} | {n_words} | {audio / args.shifts:.0f} | {speed:.1f}× | {cpu:.3f} | {res['peak_rss_mb']:.0f} | {disk:.0f} |")
+        record["models"][name] = {"refined_wer": sum(refined) / len(refined), "offline_wer": sum(offline) / len(offline),
+                                  "refined_wer_draws": refined, "offline_wer_draws": offline, "words": n_words,
+                                  "audio_s": audio / args.shifts, "speed": speed, "cpu_per_audio_s": cpu,
+                                  "peak_rss_mb": res["peak_rss_mb"], "runs": runs}
     lines.append("")
     lines.append(f"Load average at end {os.getloadavg()[0]:.2f}.")
     (out / "refined.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
