@@ -298,7 +298,9 @@ def decode_windows(segments: Sequence[tuple[int, int, int]], length: int) -> lis
     """The windows the refine decodes, (start, end) in samples, from the live segments (start, onset, end) of audio
     `length` samples long: consecutive segments grouped while they fit in one Whisper window (`WINDOW_S`, less the
     padding); a pause between two windows of up to `LONG_SILENCE_S` is cut in its middle (nothing is dropped), a
-    longer silence is left out but for `CHUNK_PAD_S` on either side.
+    longer silence is left out but for `CHUNK_PAD_S` on either side. The same at the recording's two ends: a silence
+    of up to `LONG_SILENCE_S` before the first word or after the last is decoded with it, as spoken, so a short
+    recording is decoded as whole as offline decoding decodes it.
 
     Each window is decoded on its own, from its start: Whisper sees up to 30 s around every word, as it was
     trained, and a window never starts inside a word; faster-whisper's long-form seeking over the whole recording
@@ -318,8 +320,14 @@ def decode_windows(segments: Sequence[tuple[int, int, int]], length: int) -> lis
     for n, (start, end) in enumerate(groups):
         before = groups[n - 1][1] if n else None
         after = groups[n + 1][0] if n + 1 < len(groups) else None
-        start = (before + start) // 2 if before is not None and start - before <= long_silence else max(0, start - pad)
-        end = (end + after) // 2 if after is not None and after - end <= long_silence else min(length, end + pad)
+        if before is None:  # the recording's start: like a pause between windows, a short silence stays as it is
+            start = 0 if start <= long_silence else start - pad
+        else:
+            start = (before + start) // 2 if start - before <= long_silence else start - pad
+        if after is None:
+            end = length if length - end <= long_silence else end + pad
+        else:
+            end = (end + after) // 2 if after - end <= long_silence else end + pad
         windows.append((start, end))
     return windows
 

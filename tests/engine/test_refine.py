@@ -352,3 +352,11 @@ def test_a_reader_gives_the_samples_asked_for_in_order_and_lets_go_of_those_behi
     for start, end in [(0, 10), (5, 300), (250, 260), (260, 700), (690, 1000), (990, 1200)]:
         np.testing.assert_array_equal(reader.read(start, end), audio[start:end])
         assert sum(len(b) for b in reader._held) <= end - start + 64 + max(0, end - 1000)
+
+
+def test_a_short_silence_at_either_end_of_the_recording_is_decoded_with_the_speech() -> None:
+    s = SAMPLE_RATE
+    one = [(round(1.5 * s), round(1.8 * s), round(6.0 * s))]
+    assert decode_windows(one, 7 * s) == [(0, 7 * s)]  # 1.5 s before, 1 s after: kept, as a pause between windows is
+    late = [(round(3.0 * s), round(3.3 * s), round(6.0 * s))]
+    assert decode_windows(late, 9 * s) == [(round(2.6 * s), round(6.4 * s))]  # 3 s: a long silence, CHUNK_PAD_S kept
