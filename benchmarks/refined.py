@@ -65,25 +65,28 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, shi
     list(model.transcribe(decode_file(paths[0])[: SAMPLE_RATE * 2], language="en")[0])  # warm-up
     out: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for n, path, k in ((n, path, k) for n, path in enumerate(paths) for k in range(shifts)):
-            audio = np.concatenate([np.zeros(k * SHIFT, np.float32), decode_file(path)])
-            folder = Path(tmp) / f"s{n}-{k}"
-            folder.mkdir(mode=0o700)
-            _record(folder, "session", audio, name)
-            disk = sum(p.stat().st_size for p in folder.glob("session.audio*"))
-            began = time.perf_counter()
-            cpu0 = os.times()
-            events = refine_session(find_session(folder / "session.srt"), model)
-            wall = time.perf_counter() - began
-            cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
-            began = time.perf_counter()
-            segments, _ = model.transcribe(audio, language="en", beam_size=5, word_timestamps=True)
-            offline = " ".join(s.text.strip() for s in segments)
-            offline_wall = time.perf_counter() - began
-            out.setdefault(path, []).append({"audio_s": len(audio) / SAMPLE_RATE, "shift": k * SHIFT, "refined": " ".join(e.text for e in events), "refine_s": wall,
-                         "refine_cpu_s": cpu, "offline": offline, "offline_s": offline_wall, "audio_bytes": disk})
-            log(f"  {name} {Path(path).name}{f' +{k * SHIFT}' if k else ''}: {len(audio) / SAMPLE_RATE:.1f} s audio, refine {wall:.1f} s, offline {offline_wall:.1f} s",
-                flush=True)
+        for n, path in enumerate(paths):
+            original = decode_file(path)  # once a file, whatever the draws
+            for k in range(shifts):
+                audio = np.concatenate([np.zeros(k * SHIFT, np.float32), original])
+                folder = Path(tmp) / f"s{n}-{k}"
+                folder.mkdir(mode=0o700)
+                _record(folder, "session", audio, name)
+                disk = sum(p.stat().st_size for p in folder.glob("session.audio*"))
+                began = time.perf_counter()
+                cpu0 = os.times()
+                events = refine_session(find_session(folder / "session.srt"), model)
+                wall = time.perf_counter() - began
+                cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
+                began = time.perf_counter()
+                segments, _ = model.transcribe(audio, language="en", beam_size=5, word_timestamps=True)
+                offline = " ".join(s.text.strip() for s in segments)
+                offline_wall = time.perf_counter() - began
+                out.setdefault(path, []).append({"audio_s": len(audio) / SAMPLE_RATE, "shift": k * SHIFT,
+                                                 "refined": " ".join(e.text for e in events), "refine_s": wall,
+                                                 "refine_cpu_s": cpu, "offline": offline, "offline_s": offline_wall, "audio_bytes": disk})
+                log(f"  {name} {Path(path).name}{f' +{k * SHIFT}' if k else ''}: {len(audio) / SAMPLE_RATE:.1f} s audio, refine {wall:.1f} s, offline {offline_wall:.1f} s",
+                    flush=True)
     return {"runs": out, "peak_rss_mb": peak_rss_mb()}
 
 
