@@ -58,7 +58,7 @@ from captioner.audio.buffer import AudioBuffer
 from captioner.engine import pacing
 from captioner.engine.endpoint import ends_utterance
 from captioner.engine.recognizer import Transcript, join_words
-from captioner.engine.revision import RevisionRule, due, mean_probability, replaces, share
+from captioner.engine.revision import RevisionRule, due, mean_probability, passes_over, replaces, share
 from captioner.engine.segmenter import (
     SegmentClosed,
     SegmentDropped,
@@ -118,6 +118,7 @@ class _Final:
     speech_end: int
     text: str
     probability: float  # mean of its words'
+    words: tuple[Word, ...] = ()  # on the audio clock
 
 
 @dataclass
@@ -297,7 +298,7 @@ class CaptionEngine:
             if waiting.id != final.id:
                 continue
             bounds = [waiting.start, *(p.start for p in parts[1:]), waiting.end]
-            split = [_Final(p.id, bounds[i], bounds[i + 1], p.start, p.end, p.text, mean_probability(p.words))
+            split = [_Final(p.id, bounds[i], bounds[i + 1], p.start, p.end, p.text, mean_probability(p.words), p.words)
                      for i, p in enumerate(parts)]
             self._unrevised = deque([*list(self._unrevised)[:k], *split, *list(self._unrevised)[k + 1:]])
             return
@@ -514,12 +515,12 @@ class CaptionEngine:
         if text:
             self._history = (self._history + " " + text).strip()[-2000:]
             if self.config.revise:
-                self._unrevised.append(_Final(seg.id, seg.start, seg.end, start, end, text, mean_probability(words)))
+                self._unrevised.append(_Final(seg.id, seg.start, seg.end, start, end, text, mean_probability(words), words))
         return CaptionEvent(seg.id, start, end, text, final=True, words=words, stable=len(text))
 
     def _revised(self, job: Job, result: Transcript) -> list[CaptionEvent]:
-        """The finals a revising pass hears differently (`revision.replaces`), again with their ids; none when the pass
-        failed its checks."""
+        """The finals a revising pass hears differently (`revision.replaces`) without passing over speech they had words
+        for (`revision.passes_over`), again with their ids; none when the pass failed its checks."""
         group, self._revising = self._revising, []
         self.revisions += 1
         if result.problem or not result.words:
@@ -530,7 +531,7 @@ class CaptionEngine:
             placed = _place_words(tuple(words), 0, final.speech_start, final.speech_end)
             text = join_words(placed)
             surer = {"live_p": final.probability, "revised_p": mean_probability(placed)} if self.config.revision.surer else {}
-            if replaces(final.text, text, **surer):
+            if replaces(final.text, text, **surer) and not passes_over(final.words, placed):
                 out.append(CaptionEvent(final.id, final.speech_start, final.speech_end, text, final=True, words=placed,
                                         stable=len(text), revision=1))
         self.revised += len(out)

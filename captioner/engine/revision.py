@@ -10,7 +10,7 @@ the full 30 s window Whisper was trained on, once the speaker pauses (or the cli
 One such pass costs about as much as a single full-window final, for many finals at once.
 
 Pure rules, no model: `due` says when and how many, `share` assigns the pass's words, `replaces` says
-whether a final takes the words it was given.
+whether a final takes the words it was given, `passes_over` whether they leave out speech the final had.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from captioner.engine.checks import GAP_S
 from captioner.engine.filters import normalise
 from captioner.events import SAMPLE_RATE, Word
 
-__all__ = ["RevisionRule", "due", "mean_probability", "replaces", "share"]
+__all__ = ["RevisionRule", "due", "mean_probability", "passes_over", "replaces", "share"]
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,22 @@ def replaces(live: str, revised: str, *, live_p: float = 0.0, revised_p: float =
     `live_p`, `revised_p`: the mean probability of each one's words; the revision must not be less sure."""
     shown, heard = normalise(live).split(), normalise(revised).split()
     return bool(heard) and heard != shown and 2 * len(heard) >= len(shown) and revised_p >= live_p
+
+
+def passes_over(live: Sequence[Word], revised: Sequence[Word], gap_s: float = GAP_S) -> bool:
+    """Whether the words a revising pass gave a final leave out speech the final had words for: one of the final's
+    words lies `gap_s` or more from every revised word (on the audio clock). Whisper sometimes passes over a sentence
+    in a long window, and a revision that keeps more than half of the words can still drop a whole sentence: the
+    final keeps its words. The gap is the one that tells a pass that ended before its audio (`checks.GAP_S`)."""
+    if not revised:
+        return bool(live)
+    gap = round(gap_s * SAMPLE_RATE)
+    return any(min(_apart(word, other) for other in revised) >= gap for word in live)
+
+
+def _apart(a: Word, b: Word) -> int:
+    """Samples between two words' times (0 when they overlap)."""
+    return max(0, b.start - a.end, a.start - b.end)
 
 
 def mean_probability(words: Sequence[Word]) -> float:

@@ -116,3 +116,43 @@ def test_behind_revisions_wait_and_finals_that_no_longer_fit_are_given_up(three_
     # given up, and the last went once the audio had ended
     assert [p.job.revises for p in revising] == [(finals[-1].event.id,)]
     assert revising[0].started_s >= len(three_sentences) / SR
+
+
+@pytest.fixture(scope="module")
+def one_long_final(tmp_path_factory) -> tuple[np.ndarray, int]:
+    """One long utterance without a pause (one segment, one final), then 3 s of room noise; and a point 60 % into its
+    speech (samples), after which a pass that passed over the rest heard nothing: more than half of the words before it,
+    and over 2.5 s of speech after it."""
+    folder = tmp_path_factory.mktemp("passed-over")
+    speech = read_wav(speak("the quick brown fox jumps over the lazy dog near the river bank every single morning while "
+                            "the farmer walks his two old horses along the road to the market in town", folder / "a.wav",
+                            lead_s=0.0, trail_s=0.0))
+    assert 0.4 * len(speech) > 3 * SR
+    return np.concatenate([quiet(0.5), speech, quiet(3.0, seed=2)]), int(0.5 * SR) + int(0.6 * len(speech))
+
+
+@pytest.mark.parametrize("passes_over", [True, False])
+def test_a_revision_that_passes_over_speech_never_takes_its_words_away(one_long_final, tiny_transcriber, passes_over):
+    """Whisper sometimes passes over a sentence in a long window: the revising pass here hears only the first 60 % of
+    the speech (the real pass's words after that dropped), surer of every word than the final was. The final keeps
+    its words; the same pass with every word kept replaces it."""
+    audio, first_end = one_long_final
+
+    def revising(job):
+        result = tiny_transcriber.run(job)
+        if not job.revises:
+            return result
+        words = [replace(w, probability=1.0) for w in result.words]
+        if passes_over:
+            words = [w for w in words if job.start + w.end <= first_end + SR // 5]
+        words[0] = replace(words[0], text=" Well," + words[0].text)  # said otherwise: a revision if nothing is lost
+        return replace(result, text="".join(w.text for w in words).strip(), words=tuple(words))
+
+    run = replay(audio, CaptionEngine(EngineConfig()), revising)
+    (final,) = first_finals(run)
+    assert [p.job.revises for p in run.passes if p.job.revises] == [(final.event.id,)]  # it ran, over that final
+    (shown,) = run.finals
+    if passes_over:
+        assert shown == final.event
+    else:
+        assert shown.revision == 1 and normalise(shown.text).startswith("well")

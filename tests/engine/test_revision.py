@@ -1,4 +1,4 @@
-from captioner.engine.revision import RevisionRule, due, mean_probability, replaces, share
+from captioner.engine.revision import RevisionRule, due, mean_probability, passes_over, replaces, share
 from captioner.events import SAMPLE_RATE, Word
 
 S = SAMPLE_RATE
@@ -64,3 +64,17 @@ def test_a_final_may_keep_its_words_when_the_model_was_surer_of_them():
     assert not replaces("lazy dog", "lazy nog", live_p=0.8, revised_p=0.6)
     assert mean_probability([Word(" a", 0, 1, 0.5), Word(" b", 1, 2, 1.0)]) == 0.75
     assert mean_probability([]) == 0.0
+
+
+def test_a_revision_that_leaves_out_speech_the_final_had_words_for_passes_over_it():
+    live = [word("I", 0.0, 0.2), word("am", 0.2, 0.4), word("here.", 0.4, 0.8), word("You", 4.0, 4.2), word("can", 4.2, 4.5),
+            word("call", 4.5, 4.8), word("me", 4.8, 5.0), word("Abbie.", 5.0, 5.6)]
+    assert passes_over(live, live[:3])  # the second sentence, 3.2 s after the first ends, is gone
+    assert passes_over(live, live[3:])  # so is the first
+    assert passes_over(live, [])
+    assert not passes_over([], [])
+    # words heard otherwise, fewer or more, within the gap of the final's: nothing passed over
+    assert not passes_over(live, [word("I'm", 0.0, 0.4), word("here.", 0.4, 0.8), word("Call", 4.3, 4.8), word("me", 4.8, 5.0),
+                                  word("Abby.", 5.0, 5.6)])
+    assert not passes_over(live, live[:3] + [word("Abbie.", 5.0, 5.6)])  # "You can call me" lies within 2.5 s of it
+    assert passes_over(live, live[:3], gap_s=4.0) and not passes_over(live, live[:3], gap_s=4.5)  # "Abbie." 4.2 s on
