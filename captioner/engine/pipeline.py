@@ -117,8 +117,11 @@ class _Final:
     speech_start: int
     speech_end: int
     text: str
-    probability: float  # mean of its words'
-    words: tuple[Word, ...] = ()  # on the audio clock
+    words: tuple[Word, ...]  # on the audio clock
+
+    @property
+    def probability(self) -> float:
+        return mean_probability(self.words)
 
 
 @dataclass
@@ -298,7 +301,7 @@ class CaptionEngine:
             if waiting.id != final.id:
                 continue
             bounds = [waiting.start, *(p.start for p in parts[1:]), waiting.end]
-            split = [_Final(p.id, bounds[i], bounds[i + 1], p.start, p.end, p.text, mean_probability(p.words), p.words)
+            split = [_Final(p.id, bounds[i], bounds[i + 1], p.start, p.end, p.text, p.words)
                      for i, p in enumerate(parts)]
             self._unrevised = deque([*list(self._unrevised)[:k], *split, *list(self._unrevised)[k + 1:]])
             return
@@ -515,7 +518,7 @@ class CaptionEngine:
         if text:
             self._history = (self._history + " " + text).strip()[-2000:]
             if self.config.revise:
-                self._unrevised.append(_Final(seg.id, seg.start, seg.end, start, end, text, mean_probability(words), words))
+                self._unrevised.append(_Final(seg.id, seg.start, seg.end, start, end, text, words))
         return CaptionEvent(seg.id, start, end, text, final=True, words=words, stable=len(text))
 
     def _revised(self, job: Job, result: Transcript) -> list[CaptionEvent]:
