@@ -7,8 +7,11 @@ holds enough speech to speak for a voice (`new_s`). A shorter turn changes no sp
 known speaker it sounds like (by the same `join`), else, for now, the previous turn's (a "yeah" is
 not a new person), and it waits: short turns that sound alike and together hold `new_s` of speech
 are a new speaker (people in spontaneous talk say little at a time), and the turns waiting are
-placed with a new speaker they sound like. A turn too short to embed at all is the previous turn's. Two speakers whose means have come to `merge` apart are one
-speaker: the later one is folded into the earlier one, and the caller relabels what it showed.
+placed with a new speaker they sound like. A turn too short to embed at all ("yeah") goes with the voiced turn before
+it (with the one after it when none came before), as the offline grouping does: it shows that turn's speaker, or the
+previous turn's while that one waits, and is placed with it once it has a speaker of its own. Two speakers whose means
+have come to `merge` apart are one speaker: the later one is folded into the earlier one, and the caller relabels what
+it showed.
 
 The thresholds are the encoder's, not a recording's: GE2E embeddings of one voice lie about 0.75–0.95
 apart by cosine, different voices 0.3–0.7 (measured in `benchmarks/speakers.py`).
@@ -16,7 +19,7 @@ apart by cosine, different voices 0.3–0.7 (measured in `benchmarks/speakers.py
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -72,6 +75,9 @@ class OnlineSpeakers:
         self._waiting: list[_Waiting] = []
         self._found = 0
         self._last = ""
+        self._voiced: object = None  # the caller's token of the last turn with a voice; None before any
+        self._voiced_waits = False  # that turn waits for a speaker of its own
+        self._unvoiced: list[tuple[object, object]] = []  # turns too short to embed, each with the voiced turn it goes with (None: the next)
 
     @property
     def speakers(self) -> list[str]:
@@ -84,6 +90,8 @@ class OnlineSpeakers:
         one next to it because the voice changed (`turns.change_at`): evidence enough of its own voice to start a
         speaker, however short. `turn`: the caller's token for it, given back in a later `placed`."""
         if embedding is None:
+            if turn is not None and (self._voiced is None or self._voiced_waits):
+                self._unvoiced = [*self._unvoiced, (turn, self._voiced)][-MAX_WAITING:]
             return Assignment(self._last)
         e = np.asarray(embedding, dtype=np.float64)
         best, sim = self._closest(e)
@@ -93,15 +101,29 @@ class OnlineSpeakers:
                 best.total += e * speech_s
                 best.weight += speech_s
             self._last = best.id
-            return Assignment(best.id, self._merge(best) if sure else {})
+            return self._voiced_turn(turn, Assignment(best.id, self._merge(best) if sure else {}), waits=False)
         if sure:
-            return self._new(e, speech_s, [])
+            return self._voiced_turn(turn, self._new(e, speech_s, []), waits=False)
         alike = [w for w in self._waiting if float(w.embedding @ e) >= self.rule.join]
         if speech_s + sum(w.speech_s for w in alike) >= self.rule.new_s:
-            return self._new(e, speech_s, alike)  # short turns that sound alike: together, a voice
+            return self._voiced_turn(turn, self._new(e, speech_s, alike), waits=False)  # short turns that sound alike: together, a voice
         if turn is not None:
             self._waiting = [*self._waiting, _Waiting(turn, e, speech_s)][-MAX_WAITING:]
-        return Assignment(self._last)
+        return self._voiced_turn(turn, Assignment(self._last), waits=True)
+
+    def _voiced_turn(self, turn: object, got: Assignment, *, waits: bool) -> Assignment:
+        """`got` for a voiced turn (`waits`: it has no speaker of its own yet), with the turns too short to embed that
+        go with it, or with a turn it placed, placed too."""
+        if turn is None:
+            return got
+        self._unvoiced = [(t, turn if anchor is None else anchor) for t, anchor in self._unvoiced]
+        self._voiced, self._voiced_waits = turn, waits
+        known = dict(got.placed) if waits else {**got.placed, turn: got.speaker}
+        placed = {t: known[anchor] for t, anchor in self._unvoiced if anchor in known}
+        if not placed:
+            return got
+        self._unvoiced = [(t, anchor) for t, anchor in self._unvoiced if t not in placed]
+        return replace(got, placed={**got.placed, **placed})
 
     def _new(self, e: np.ndarray, speech_s: float, founders: list[_Waiting]) -> Assignment:
         """A new speaker of this voice (and of the waiting turns `founders`); the waiting turns that sound like it join."""

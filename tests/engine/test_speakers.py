@@ -74,6 +74,16 @@ def test_a_final_too_short_for_a_voice_takes_the_previous_turns_speaker(two_peop
     assert tagger.speakers.speakers == ["speaker-1"]
 
 
+def test_a_final_too_short_for_a_voice_that_opens_the_call_is_labelled_with_the_turn_after_it(two_people):
+    audio, spans, _ = two_people
+    tagger = SpeakerTagger(load_encoder())
+    get = lambda start, end: audio[start:end]  # noqa: E731
+    yes = spans[4]  # "Yes." in the second voice: too short to tell, and nobody spoke before it
+    assert [e.speaker for e in tagger.tag([_final(1, (yes[1], yes[2]))], get)] == [""]
+    out = tagger.tag([_final(2, (spans[1][1], spans[1][2]))], get)  # a whole turn follows: its speaker is found
+    assert [(e.id, e.speaker, e.revision) for e in out] == [(2, "speaker-1", 0), (1, "speaker-1", 1)]  # and "Yes." is theirs
+
+
 def test_turns_taken_faster_than_the_hang_over_are_cut_where_the_voice_changes(tmp_path, tiny_transcriber):
     turns = [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2]), (B, VOICE_SENTENCES[3])]
     path, spans = conversation(tmp_path / "quick.wav", turns, gap_s=0.25)  # no pause the segmenter ends a segment at

@@ -90,3 +90,23 @@ def test_offline_one_voice_is_one_group_however_many_turns():
     from captioner.voices.clusters import cluster_offline
 
     assert set(cluster_offline([near(A, 0.3, i) for i in range(40)], [3.0] * 40)) == {0}
+
+
+def test_a_turn_too_short_to_embed_goes_with_the_voiced_turn_next_to_it_once_that_has_a_speaker():
+    s = OnlineSpeakers(ClusterRule(new_s=3.2))
+    assert s.assign(None, 0.6, turn="um").speaker == ""  # nothing voiced before it: it goes with the next voiced turn
+    assert s.assign(near(A, 0.2, 1), 2.0, turn="a1").speaker == ""  # too short to start a speaker: it waits
+    assert s.assign(None, 0.8, turn="yeah").speaker == ""  # goes with a1, which waits
+    got = s.assign(near(A, 0.2, 2), 2.0, turn="a2")
+    assert got.speaker == "speaker-1"
+    assert got.placed == {"a1": "speaker-1", "um": "speaker-1", "yeah": "speaker-1"}
+    assert s.assign(None, 0.5, turn="mm").speaker == "speaker-1"  # after a turn with a speaker: that speaker's, at once
+    assert s.assign(B, 4.0, turn="b").placed == {}  # nothing left to place
+    assert s.speakers == ["speaker-1", "speaker-2"]
+
+
+def test_a_turn_too_short_to_embed_first_in_a_call_takes_the_speaker_of_the_turn_after_it():
+    s = OnlineSpeakers()
+    assert s.assign(None, 0.5, turn="hello").speaker == ""
+    got = s.assign(A, 4.0, turn="a")
+    assert (got.speaker, got.placed) == ("speaker-1", {"hello": "speaker-1"})
