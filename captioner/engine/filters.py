@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
+from captioner.subtitles.cues import SENTENCE_END
+
 T = TypeVar("T")
 
 # What Whisper tends to say about silence, hum or breath, normalised.
@@ -108,9 +110,13 @@ def is_invented(segment: SegmentScore, audio_rms: float) -> bool:
     return rule is not None
 
 
+TITLES = frozenset({"mr.", "mrs.", "ms.", "mx.", "messrs.", "dr.", "prof.", "rev.", "capt.", "gen.", "col.", "lt.", "sgt.", "gov.", "sen."})
+
+
 def ends_sentence(text: str) -> bool:
-    """Whether a word ends a sentence ("16.", "Yes!", "right?\"")."""
-    return text.rstrip().rstrip("\"')»”’").endswith((".", "!", "?", "…"))
+    """Whether a word ends a sentence ("16.", "Yes!", "right?\""); a title before a name ("Mr.", "Dr.") does not."""
+    bare = text.strip().rstrip("\"')]»”’")
+    return bare.endswith(SENTENCE_END) and bare.lower() not in TITLES
 
 
 def collapse_repeats(items: Sequence[T], key: Callable[[T], str] = str, max_span: int = 30) -> list[T]:

@@ -33,13 +33,12 @@ from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
 from captioner.engine.features import bounded_features
-from captioner.engine.filters import SegmentScore, drop_repeated_runs, is_invented
+from captioner.engine.filters import SegmentScore, drop_repeated_runs, ends_sentence, is_invented
 from captioner.engine.hardware import large_buffers_returned
 from captioner.engine.segmenter import SegmentClosed, SegmenterConfig, SegmentOpened, VadSegmenter
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.files import sync_folder
-from captioner.subtitles.cues import SENTENCE_END
 from captioner.subtitles.errors import SubtitleFileError
 from captioner.subtitles.files import write_atomic
 from captioner.subtitles.formats import FORMATS, live_formats
@@ -100,6 +99,7 @@ def _decode(model, heard: list[tuple[int, int, int]], length: int, read: Callabl
     if not model.model.is_multilingual:
         language = "en"
     onsets = [onset for _start, onset, _end in heard]
+    spans = ([start for start, _onset, _end in heard], [end for _start, _onset, end in heard])
     windows = decode_windows(heard, length)
     workers = getattr(model.model, "num_workers", 1)
     length_s = length / SAMPLE_RATE
@@ -116,7 +116,7 @@ def _decode(model, heard: list[tuple[int, int, int]], length: int, read: Callabl
         for segment in segments:
             if cancel is not None and cancel.is_set():
                 raise Cancelled
-            event = _caption(after_onsets(_words_at(segment, offset), onsets), channel)
+            event = _caption(within_speech(after_onsets(_words_at(segment, offset), onsets), *spans), channel)
             if event is not None:
                 events.append(event)
             if progress is not None and n == first_undone[0]:
@@ -128,7 +128,7 @@ def _decode(model, heard: list[tuple[int, int, int]], length: int, read: Callabl
             if cancel is not None and cancel.is_set():
                 raise Cancelled
             if not any(word.start < end and word.end > onset for e in events for word in e.words):
-                events += _decode_alone(model, audio, at, start, end, onsets, language=language, vocabulary=vocabulary,
+                events += _decode_alone(model, audio, at, start, end, onsets, spans, language=language, vocabulary=vocabulary,
                                         channel=channel)
         return events
 
@@ -233,19 +233,19 @@ def without_repeats(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
     return out
 
 
-def _decode_alone(model, audio: np.ndarray, at: int, start: int, end: int, onsets: Sequence[int], *, language: str | None,
-                  vocabulary: str, channel: str) -> list[CaptionEvent]:
+def _decode_alone(model, audio: np.ndarray, at: int, start: int, end: int, onsets: Sequence[int],
+                  spans: tuple[Sequence[int], Sequence[int]], *, language: str | None, vocabulary: str, channel: str) -> list[CaptionEvent]:
     """One live segment decoded by itself (with `CHUNK_PAD_S` around it): Whisper sometimes passes over a quiet
     sentence between louder ones in a window, and a refined transcript must not lose what the live one would have.
     What the live engine's filters judge not to be speech (Whisper's no-speech rule, loops, fillers in noise) is
-    left out. `audio` begins `at` samples into the recording."""
+    left out. `audio` begins `at` samples into the recording; `onsets` and `spans` (starts, ends): the live segments'."""
     pad = round(CHUNK_PAD_S * SAMPLE_RATE)
     offset = max(0, start - pad)
     clip = as_float(audio[offset - at:end + pad - at])
     rms = float(np.sqrt(np.mean(clip * clip))) if len(clip) else 0.0
     segments, _info = model.transcribe(clip, language=language, beam_size=BEAM_SIZE, word_timestamps=True,
                                        condition_on_previous_text=False, hotwords=vocabulary.strip() or None)
-    heard = (_caption(after_onsets(_words_at(segment, offset), onsets), channel) for segment in segments
+    heard = (_caption(within_speech(after_onsets(_words_at(segment, offset), onsets), *spans), channel) for segment in segments
              if not is_invented(SegmentScore(segment.text, segment.no_speech_prob, segment.avg_logprob, segment.compression_ratio), rms))
     return [event for event in heard if event is not None]
 
@@ -358,17 +358,67 @@ def after_onsets(words: Sequence[Word], onsets: Sequence[int]) -> list[Word]:
     return out
 
 
+def within_speech(words: Sequence[Word], starts: Sequence[int], ends: Sequence[int]) -> list[Word]:
+    """Words dated within the speech they belong to, not in the silence after it: Whisper stretches the last word
+    before a silence over it (a word of several seconds, a cue that stays on through the other side's turn), and dates
+    a word after that stretch inside the silence. `starts`, `ends`: the live segments', in order. A word that starts
+    within a segment and ends in the silence after it ends at the segment's end (its start kept); a word wholly inside
+    a silence goes with the word before it (`words` are one caption's, in order) when that one is the speech's before
+    the silence, else with the nearer of the silence's two edges (a word of one sample there); a segment cut where
+    speech went on (the next one starts where it ends) has no silence after it. The first word after a silence that
+    starts early is `after_onsets`' business."""
+    out: list[Word] = []
+    for word in words:
+        k = bisect.bisect_right(starts, word.start) - 1
+        nxt = starts[k + 1] if 0 <= k < len(starts) - 1 else None
+        if k < 0 or (nxt is not None and ends[k] >= nxt):
+            pass  # before all speech, or no silence after this segment
+        elif word.start < ends[k] < word.end:
+            word = replace(word, end=ends[k])
+        elif ends[k] <= word.start and (nxt is None or word.end <= nxt):
+            spoken = bool(out) and starts[k] <= out[-1].start < ends[k]  # the caption's word before it was this speech's
+            at = ends[k] if spoken or nxt is None or word.start - ends[k] <= nxt - word.end else nxt
+            word = replace(word, start=at - 1, end=at) if at == ends[k] else replace(word, start=at, end=at + 1)
+        out.append(word)
+    return out
+
+
 def sentences(event: CaptionEvent) -> list[CaptionEvent]:
     """A caption cut after each word that ends a sentence."""
     parts: list[list[Word]] = [[]]
     for word in event.words:
         parts[-1].append(word)
-        if word.text.strip().rstrip("\"')]»”’").endswith(SENTENCE_END):
+        if ends_sentence(word.text):
             parts.append([])
-    if len([p for p in parts if p]) <= 1:
+    return _cut(event, parts)
+
+
+def _cut(event: CaptionEvent, parts: list[list[Word]]) -> list[CaptionEvent]:
+    """`event` as one caption per non-empty run of its words in `parts` (the event itself when there is one run)."""
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
         return [event]
     return [replace(event, start=p[0].start, end=max(p[-1].end, p[0].start + 1), text=join_words(p), words=tuple(p), stable=len(join_words(p)))
-            for p in parts if p]
+            for p in parts]
+
+
+def between_turns(captions: Sequence[CaptionEvent]) -> list[CaptionEvent]:
+    """Several channels' captions, each cut where another channel spoke in a pause between two of its words (a word of
+    that channel lies wholly within the pause), so that sorted by start they interleave as spoken also where no sentence
+    ends at the turn: a model that writes no punctuation, a window whose text ran on across the other side's turn."""
+    words = sorted((w.start, w.end, e.channel) for e in captions for w in e.words)
+    starts = [start for start, _end, _channel in words]
+    out: list[CaptionEvent] = []
+    for event in captions:
+        parts: list[list[Word]] = [[]]
+        for word, after in zip(event.words, event.words[1:]):
+            parts[-1].append(word)
+            within = range(bisect.bisect_left(starts, word.end), bisect.bisect_right(starts, after.start))
+            if any(words[k][2] != event.channel and words[k][1] <= after.start for k in within):
+                parts.append([])
+        parts[-1].extend(event.words[-1:])
+        out.extend(_cut(event, parts))
+    return out
 
 
 def tell_speakers(events: Sequence[CaptionEvent], audio: np.ndarray, *, live: Sequence[CaptionEvent] = ()) -> list[CaptionEvent]:
@@ -394,7 +444,8 @@ def speakers_if_installed(events: list[CaptionEvent], audio: np.ndarray, *, live
 
 
 def merge_channels(channels: Sequence[tuple[str, list[CaptionEvent]]], echo: EchoRule | None = EchoRule()) -> list[CaptionEvent]:
-    """Every channel's captions as one transcript in spoken order, cut into sentences so turns interleave.
+    """Every channel's captions as one transcript in spoken order, cut into sentences, and where another channel spoke
+    between two words (`between_turns`), so turns interleave.
 
     `channels`: (kind, captions) per channel, kind MICROPHONE or SYSTEM ("" unknown). A microphone
     sentence that repeats what a system-audio channel played is an echo: dropped, or cut to what it adds.
@@ -408,6 +459,8 @@ def merge_channels(channels: Sequence[tuple[str, list[CaptionEvent]]], echo: Ech
                 if sentence is None:
                     continue
             merged.append(sentence)
+    if len(channels) > 1:
+        merged = between_turns(merged)
     merged.sort(key=lambda e: e.start)
     return [replace(e, id=n) for n, e in enumerate(merged, 1)]
 

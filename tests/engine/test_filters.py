@@ -69,6 +69,8 @@ def test_a_short_sentence_said_twice_collapses():
 
 def test_ends_sentence():
     assert [ends_sentence(w) for w in ("16.", "yes!", "why?", 'said."', "well,", "16", "e.g")] == [True, True, True, True, False, False, False]
+    assert [ends_sentence(w) for w in (" Mr.", "Mrs.", "DR.", "Prof.", "mr", "Mr.\"", "done.)", "終わり。")] == [
+        False, False, False, False, False, False, True, True]  # a title before a name ends no sentence
 
 
 def test_a_watcher_hears_every_drop_with_its_rule():

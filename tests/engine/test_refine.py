@@ -145,6 +145,30 @@ def test_a_caption_is_cut_after_each_sentence() -> None:
     parts = sentences(CaptionEvent(1, 0, 700, "Yes. I think \"so.\" Fine", final=True, words=words, channel=MICROPHONE))
     assert [(p.text, p.start, p.end, p.channel) for p in parts] == [
         ("Yes.", 0, 90, MICROPHONE), ("I think \"so.\"", 100, 390, MICROPHONE), ("Fine", 400, 490, MICROPHONE)]
+    words = tuple(Word(f" {w}", i * 100, i * 100 + 90) for i, w in enumerate("And Mr. Quilter came. Dr. Lee too.".split()))
+    parts = sentences(CaptionEvent(2, 0, 700, "And Mr. Quilter came. Dr. Lee too.", final=True, words=words))
+    assert [p.text for p in parts] == ["And Mr. Quilter came.", "Dr. Lee too."]  # not cut after a title
+
+
+def _said(n: int, channel: str, text: str, at_s: list[float]) -> CaptionEvent:
+    """A caption whose words start at `at_s` (seconds) and last 0.4 s each."""
+    words = tuple(Word(f" {w}", round(t * SAMPLE_RATE), round((t + 0.4) * SAMPLE_RATE)) for w, t in zip(text.split(), at_s))
+    return CaptionEvent(n, words[0].start, words[-1].end, text, final=True, words=words, channel=channel)
+
+
+def test_a_caption_is_cut_where_the_other_side_spoke_between_two_of_its_words() -> None:
+    from captioner.engine.refine import between_turns, merge_channels
+
+    # one window of system audio ran on across the user's turn, with no sentence end where the turn came
+    others = _said(1, SYSTEM, "ask what you can do for your country I'm Abigail", [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 9, 9.5])
+    you = _said(2, MICROPHONE, "Author of the danger trail", [4.5, 5, 5.5, 6, 6.5])
+    assert [(e.channel, e.text) for e in merge_channels([(MICROPHONE, [you]), (SYSTEM, [others])])] == [
+        (SYSTEM, "ask what you can do for your country"), (MICROPHONE, "Author of the danger trail"), (SYSTEM, "I'm Abigail")]
+    # a word of the other side that overlaps one of the caption's (talking at once, an echo) cuts nothing
+    yeah = _said(3, MICROPHONE, "yeah", [1.2])
+    assert between_turns([others, yeah]) == [others, yeah]
+    # nor does a pause of the caption's own channel, however long
+    assert between_turns([others]) == [others]
 
 
 @pytest.mark.slow
@@ -238,6 +262,26 @@ def test_a_word_dated_from_the_silence_before_a_voice_starts_with_the_voice() ->
     moved = after_onsets(words, [8000, 35000, 60000])
     assert [(w.start, w.end) for w in moved] == [(8000, 9000), (9000, 12000), (35000, 40000), (50000, 52000)]
     assert after_onsets(words, []) == words
+
+
+def test_words_dated_in_the_silence_after_their_speech_are_put_back_within_it() -> None:
+    from captioner.engine.refine import within_speech
+
+    starts, ends = [0, 40000, 60000], [20000, 60000, 90000]  # the live segments; the second cut where speech went on
+    words = [Word(" like", 15000, 18000), Word(" this.", 18000, 100000), Word(" the", 10000, 30000), Word(" tents", 33000, 35000),
+             Word(" went", 55000, 62000), Word(" on.", 85000, 99000), Word(" so", 95000, 97000)]
+    assert [(w.start, w.end) for w in within_speech(words, starts, ends)] == [
+        (15000, 18000),  # within its speech: as it was
+        (18000, 20000),  # ran on into the silence: ends where the speech did
+        (10000, 20000),
+        (19999, 20000),  # wholly in the silence after a word of the speech before it: with that speech, however far
+        (55000, 62000),  # over a cut with no silence in it: as it was
+        (85000, 90000),  # the recording's last segment too
+        (89999, 90000)]
+    # a caption's first word wholly in a silence: at the nearer edge
+    assert [(w.start, w.end) for w in within_speech([Word(" Yes", 37000, 39000)], starts, ends)] == [(40000, 40001)]
+    assert [(w.start, w.end) for w in within_speech([Word(" Yes", 22000, 23000)], starts, ends)] == [(19999, 20000)]
+    assert within_speech(words, [], []) == words
 
 
 def test_windows_are_handed_over_in_pieces_of_bounded_length() -> None:
