@@ -14,7 +14,11 @@ silent (the noise floor) while the other speaks. Three runs per model:
   engine per channel, one transcriber, the meeting session's rules for the next job, spoken order
   and echoes), on the simulated clock where every pass costs its measured compute time;
 - echo: the same, without headphones: the microphone also hears the speakers, 150 ms later and
-  10 dB quieter (×0.32); once with the echo rule (captioner/engine/echo.py) and once without it.
+  10 dB quieter (×0.32); once with the echo rule (captioner/engine/echo.py) and once without it;
+- refined: both channels kept as a session's recording (the real recorder) and refined after it
+  (`refine_session`: each channel decoded the offline way, merged in spoken order, echoes dropped),
+  without and with the echo; beside it, offline: the mix decoded whole (`WhisperModel.transcribe`,
+  beam 5), which has no sides. `--refined-only` runs these alone.
 
 Figures: WER of the whole conversation (finals in the order they came out) and per channel (the
 channel's clips vs. the finals labelled with it); label accuracy (share of the words out, by their
@@ -121,7 +125,7 @@ def figures(finals: list[tuple[float, object]], turns: list[dict], compute_s: fl
     return out
 
 
-def run_model(spec: str, talk: dict, threads: int) -> dict:
+def run_model(spec: str, talk: dict, threads: int, *, live: bool = True) -> dict:
     from captioner.engine.echo import EchoRule
     from captioner.engine.meeting import Channel
     from captioner.engine.pipeline import EngineConfig
@@ -134,6 +138,8 @@ def run_model(spec: str, talk: dict, threads: int) -> dict:
     audio_s = len(talk["mix"]) / SR
     turns = talk["turns"]
     rows = {}
+    if not live:
+        return {"model": name, "rows": refined_rows(transcriber.model, name, talk)}
     one = simulate_live(transcriber.run, talk["mix"], EngineConfig(), pad_s=0)
     rows["one channel (mix)"] = figures([(t, e) for t, e in one.events if e.final and e.text], turns, one.compute_s, audio_s, two_channels=False)
     echoed = with_echo(talk["channels"])
@@ -146,7 +152,43 @@ def run_model(spec: str, talk: dict, threads: int) -> dict:
         rows[variant]["stalled"] = run.stalled
         rows[variant]["transcript"] = [f"{label_of(e.channel)}: {e.text}" for _, e in finals]
         rows[variant]["echoes"] = [e.text for e in run.echoes]
+    rows.update(refined_rows(transcriber.model, name, talk))
     return {"model": name, "rows": rows}
+
+
+def refined_rows(model, name: str, talk: dict) -> dict:
+    """The conversation kept as a meeting's recording and refined after it (without and with the echo), and the mix
+    decoded whole offline: rows of `figures`, with no latency (nothing is live)."""
+    import tempfile
+    import time
+
+    from captioner.audio.recorder import SessionRecorder
+    from captioner.engine.refine import find_session, refine_session
+
+    audio_s = len(talk["mix"]) / SR
+    rows = {}
+    nothing = float("nan")
+    for variant, channels in (("refined", talk["channels"]), ("refined, echo", with_echo(talk["channels"]))):
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            recorder = SessionRecorder.open(folder, "call", [YOU, OTHERS], kinds=[MICROPHONE, SYSTEM], model=name)
+            for at in range(0, len(channels[YOU]), 1600):  # both channels in blocks, on one clock, as a session feeds them
+                recorder.feed(0, channels[YOU][at:at + 1600])
+                recorder.feed(1, channels[OTHERS][at:at + 1600])
+            recorder.close()
+            (folder / "call.srt").write_text("", encoding="utf-8")  # the live transcript the refine sets aside
+            began = time.perf_counter()
+            events = refine_session(find_session(folder / "call.srt"), model)
+            took = time.perf_counter() - began
+        rows[variant] = figures([(nothing, e) for e in events], talk["turns"], took, audio_s)
+        rows[variant]["transcript"] = [f"{label_of(e.channel)}: {e.text}" for e in events]
+    began = time.perf_counter()
+    segments, _ = model.transcribe(talk["mix"], language="en", beam_size=5, word_timestamps=True)
+    text = " ".join(s.text.strip() for s in segments)
+    we = word_errors(" ".join(t["ref"] for t in talk["turns"]), text)
+    rows["offline (the mix, whole)"] = {"wer": we.wer, "ref_words": we.ref_words, "finals": 0, "final_p50": nothing, "final_p90": nothing,
+                                        "compute_per_audio_s": (time.perf_counter() - began) / audio_s, "transcript": [text]}
+    return rows
 
 
 def _f(x: float, digits: int = 2) -> str:
@@ -175,6 +217,7 @@ def main(argv=None) -> int:
     p.add_argument("--speech-dir", type=Path, default=dataset.DEFAULT_SPEECH_DIR)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--name", default=None, help="results folder name (default: meeting-<date>)")
+    p.add_argument("--refined-only", action="store_true", help="only the refined and offline rows (no live runs)")
     args = p.parse_args(argv)
     info = machine()
     talk = conversation(args.speech_dir)
@@ -183,7 +226,7 @@ def main(argv=None) -> int:
     print(f"conversation: {len(talk['turns'])} turns ({mic_turns} You, {len(talk['turns']) - mic_turns} Others), {audio_s:.1f} s", flush=True)
     results = []
     for spec in args.models:
-        results.append(run_model(spec, talk, args.threads))
+        results.append(run_model(spec, talk, args.threads, live=not args.refined_only))
         print(table(results[-1:]), flush=True)
     info["loadavg_end"] = os.getloadavg()
     out = REPO / "benchmarks" / "results" / (args.name or f"meeting-{dt.date.today().isoformat()}")
