@@ -76,7 +76,6 @@ class OnlineSpeakers:
         self._found = 0
         self._last = ""
         self._voiced: object = None  # the caller's token of the last turn with a voice; None before any
-        self._voiced_waits = False  # that turn waits for a speaker of its own
         self._unvoiced: list[tuple[object, object]] = []  # turns too short to embed, each with the voiced turn it goes with (None: the next)
 
     @property
@@ -90,7 +89,7 @@ class OnlineSpeakers:
         one next to it because the voice changed (`turns.change_at`): evidence enough of its own voice to start a
         speaker, however short. `turn`: the caller's token for it, given back in a later `placed`."""
         if embedding is None:
-            if turn is not None and (self._voiced is None or self._voiced_waits):
+            if turn is not None and (self._voiced is None or any(w.turn == self._voiced for w in self._waiting)):
                 self._unvoiced = [*self._unvoiced, (turn, self._voiced)][-MAX_WAITING:]
             return Assignment(self._last)
         e = np.asarray(embedding, dtype=np.float64)
@@ -117,7 +116,7 @@ class OnlineSpeakers:
         if turn is None:
             return got
         self._unvoiced = [(t, turn if anchor is None else anchor) for t, anchor in self._unvoiced]
-        self._voiced, self._voiced_waits = turn, waits
+        self._voiced = turn
         known = dict(got.placed) if waits else {**got.placed, turn: got.speaker}
         placed = {t: known[anchor] for t, anchor in self._unvoiced if anchor in known}
         if not placed:
