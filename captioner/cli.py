@@ -239,12 +239,20 @@ def load_transcriber(args: argparse.Namespace):
     request = ModelRequest(args.model, args.compute_device, args.language, args.beam_size, args.compute_type,
                            INTERIM_NONE if getattr(args, "no_interim", False) else interim)
     bar = _ProgressBar(args.model)
+
+    def on_phase(phase: str) -> None:
+        if phase == "preparing-gpu":
+            print("captioner: preparing the GPU (first time only)…", file=sys.stderr, flush=True)
+
     try:
-        return load(request, progress=bar)
+        transcriber = load(request, progress=bar, phase=on_phase)
     except ModelError as exc:
         raise CliError(model_error_message(exc)) from exc
     finally:
         bar.close()
+    if getattr(transcriber, "device_note", ""):  # a GPU that cannot run the model: the CPU instead, and why
+        print(f"captioner: warning: {transcriber.device_note}", file=sys.stderr, flush=True)
+    return transcriber
 
 
 def caption(args: argparse.Namespace) -> int:

@@ -12,7 +12,7 @@ import ctranslate2
 
 from captioner.engine.model_errors import DeviceUnavailable, UnknownDevice
 
-__all__ = ["choose_device", "cpu_threads"]
+__all__ = ["choose_device", "cpu_threads", "first_gpu_use", "gpu_prepared"]
 
 
 def choose_device(requested: str = "auto", compute_type: str = "auto") -> tuple[str, str]:
@@ -29,6 +29,44 @@ def choose_device(requested: str = "auto", compute_type: str = "auto") -> tuple[
     if compute_type == "auto":
         compute_type = "float16" if device == "cuda" else "int8"
     return device, compute_type
+
+
+GPU_PREPARED_FILE = "gpu-prepared"  # in the cache folder: CTranslate2 versions that have run a model on this machine's GPU
+
+
+def first_gpu_use(requested: str = "auto") -> bool:
+    """Whether a model about to load with `requested` ("auto", "cuda", "cpu") will be the first to run on this
+    machine's GPU with this CTranslate2: CUDA then builds CTranslate2's kernels for the GPU (its library holds them
+    for older GPUs only), 11.5 s on an H200 against 0.5 s once built (../benchmarks/README.md, "On a GPU"). CUDA keeps
+    what it built in its own cache (~/.nv/ComputeCache), so later starts of the app pay it no more."""
+    if requested == "cpu" or ctranslate2.get_cuda_device_count() == 0:
+        return False
+    return ctranslate2.__version__ not in _prepared_versions()
+
+
+def gpu_prepared() -> None:
+    """Note that a model ran on this machine's GPU with this CTranslate2 (`first_gpu_use`); a cache folder that cannot
+    be written only means the next start says "first time" again."""
+    versions = _prepared_versions() | {ctranslate2.__version__}
+    try:
+        path = _prepared_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("\n".join(sorted(versions)) + "\n")
+    except OSError:
+        pass
+
+
+def _prepared_versions() -> set[str]:
+    try:
+        return {line.strip() for line in _prepared_file().read_text().splitlines() if line.strip()}
+    except (OSError, UnicodeDecodeError):
+        return set()
+
+
+def _prepared_file() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("captioner")) / GPU_PREPARED_FILE
 
 
 def cpu_threads() -> int:

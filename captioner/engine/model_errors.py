@@ -156,22 +156,31 @@ class DeviceUnavailable(ModelError):
     def __init__(self, device: str) -> None:
         self.device = device
         super().__init__(
-            "No CUDA GPU is available (check the NVIDIA driver and the CUDA 12 / cuDNN 9 libraries)",
+            "No CUDA GPU is available (check the NVIDIA driver)",
             "run on the CPU, or choose the device automatically",
         )
 
 
 class CudaLibraryMissing(ModelError):
-    """A CUDA library the model needs on the GPU (cuBLAS, cuDNN) is missing or cannot be loaded; `detail` is
-    CTranslate2's reason. Not a damaged model: the same folder loads on the CPU."""
+    """A CUDA library the model needs on the GPU (cuBLAS 12) is missing or cannot be loaded; `detail` is
+    CTranslate2's reason, `fix` the command that installs the library. Not a damaged model: the same folder loads on
+    the CPU."""
+
+    def __init__(self, model: str, detail: str, fix: str = "pip install 'captioner[cuda]'") -> None:
+        self.detail, self.fix = detail, fix
+        super().__init__(
+            f"Cannot run {model} on the GPU: a CUDA library is missing or cannot be loaded ({detail.rstrip('.')})",
+            f"install it with `{fix}`, or run on the CPU",
+            model=model,
+        )
+
+
+class GpuFailed(ModelError):
+    """The GPU failed a pass (out of its memory, the driver reset, a CUDA error): `detail` is CTranslate2's reason."""
 
     def __init__(self, model: str, detail: str) -> None:
         self.detail = detail
-        super().__init__(
-            f"Cannot run {model} on the GPU: a CUDA library is missing or cannot be loaded ({detail.rstrip('.')})",
-            "install the CUDA 12 and cuDNN 9 libraries, or run on the CPU",
-            model=model,
-        )
+        super().__init__(f"{model} failed on the GPU ({detail.rstrip('.')})", "run on the CPU", model=model)
 
 
 def is_cuda_library_error(detail: str, folder: Path | str = "") -> bool:

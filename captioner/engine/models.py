@@ -29,6 +29,7 @@ from huggingface_hub.errors import (
 from huggingface_hub.utils import filter_repo_objects
 from huggingface_hub.utils.tqdm import tqdm as hf_tqdm
 
+from captioner.engine import hardware
 from captioner.engine.catalogue import (
     ALLOW_PATTERNS,
     INTERIM_NONE,
@@ -108,7 +109,8 @@ def load_transcriber(
     """Find (downloading if needed) and load the model `request` names with the recognizer that reads it
     (`engine.recognizers`: faster-whisper's `Transcriber` for CTranslate2 models).
 
-    `phase` hears "checking", then "downloading" (only if a download starts) and "loading";
+    `phase` hears "checking", then "downloading" (only if a download starts) and "loading" ("preparing-gpu" instead
+    the first time a model runs on this machine's GPU: CUDA then builds CTranslate2's kernels for it, 11 s on an H200);
     `progress` and `cancel` work as for `resolve_model`. Raises a ModelError subclass for
     every failure a user can act on (DownloadCancelled once `cancel` is set). The model that writes
     the interim text beside a big one (`request.interim`) is loaded too, downloaded only with
@@ -128,8 +130,11 @@ def load_transcriber(
     report("checking")
     path = resolve_model(request.spec, progress=on_progress, cancel=cancel)
     _raise_if_cancelled(cancel, request.spec)
-    report("loading")
+    first_gpu_use = hardware.first_gpu_use(request.compute_device)
+    report("preparing-gpu" if first_gpu_use else "loading")
     transcriber = _load(path, request)
+    if first_gpu_use and getattr(transcriber, "device", "") == "cuda":
+        hardware.gpu_prepared()
     _raise_if_cancelled(cancel, request.spec)
     _add_interim_model(transcriber, request, on_progress, cancel, download=download_interim)
     return transcriber

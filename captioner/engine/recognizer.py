@@ -69,6 +69,8 @@ class Recognizer(Protocol):
     device: str  # where it runs: "cpu", "cuda"
     compute_type: str  # how it computes there: "int8", "float16"
     vocabulary: str  # names and terms the passes that may become finals are told to expect
+    # Optional: `device_note` (why it runs on the CPU though a GPU was meant, "" otherwise) and `moves` (times a pass
+    # failed on the GPU and ran again on the CPU): a session reports each move once (`SessionBase._report_moves`).
 
     def run(self, job: PassJob) -> Transcript:
         """Run one engine job: a revising pass (`job.revises`), a pass that may become a final (`job.final`,

@@ -65,6 +65,7 @@ class SessionBase:
         self.on_error = on_error
         self.status_interval_s = status_interval_s
         self.errors: list[str] = []
+        self._moves_seen = {id(r): getattr(r, "moves", 0) for r in (transcriber, getattr(transcriber, "interim", None)) if r}
         self.finals: list[CaptionEvent] = []
         self.compute_s = 0.0
         self._stop = threading.Event()
@@ -166,8 +167,18 @@ class SessionBase:
             if isinstance(result, BaseException):
                 self._report(f"Transcription failed: {result}")
                 raise _Fatal from result
+            self._report_moves()
             self.compute_s += result.compute_s
             yield job, result
+
+    def _report_moves(self) -> None:
+        """Say once when the recognizer (or its interim model) moved to the CPU during a pass: the GPU failed it, the
+        pass ran again there, and the session goes on (`Transcriber._locked`)."""
+        for recognizer in (self.transcriber, getattr(self.transcriber, "interim", None)):
+            moves = getattr(recognizer, "moves", 0)
+            if recognizer is not None and moves > self._moves_seen.get(id(recognizer), 0):
+                self._moves_seen[id(recognizer)] = moves
+                self._report(recognizer.device_note, fatal=False)
 
     def _send(self, event: CaptionEvent) -> None:
         """To every sink; a sink that fails is dropped and the others go on."""

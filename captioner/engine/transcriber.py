@@ -48,13 +48,14 @@ from captioner.engine.filters import (
     normalise,
     repeated_runs,
 )
+from captioner.engine import cuda_libs
 from captioner.engine.hardware import choose_device, cpu_threads
-from captioner.engine.model_errors import LanguageUnsupported
+from captioner.engine.model_errors import CudaLibraryMissing, GpuFailed, LanguageUnsupported, ModelError
 from captioner.engine.model_file import folder_shape, is_small
 from captioner.engine.recognizer import Transcript, join_words
 from captioner.events import SAMPLE_RATE, Word
 
-__all__ = ["DecodeOptions", "ShortWindowWhisper", "Transcriber", "Transcript", "join_words", "segment_words"]
+__all__ = ["DecodeOptions", "ShortWindowWhisper", "Transcriber", "Transcript", "fallback_note", "gpu_error", "join_words", "segment_words"]
 
 FRAMES_PER_SECOND = 100  # Whisper's mel frames
 FULL_WINDOW_FRAMES = 3000
@@ -160,8 +161,12 @@ class Transcriber:
     model's, each under its own lock."""
 
     def __init__(self, model: ShortWindowWhisper, options: DecodeOptions = DecodeOptions(), *, name: str = "", device: str = "cpu",
-                 compute_type: str = "int8", interim: "Transcriber | None" = None, encoder_layers: int | None = None) -> None:
+                 compute_type: str = "int8", interim: "Transcriber | None" = None, encoder_layers: int | None = None,
+                 path: str = "") -> None:
         self.model = model
+        self.path = path  # the model folder it was loaded from ("" when not known): where a move to the CPU reloads it
+        self.device_note = ""  # why it runs on the CPU though a GPU was meant (load or mid-session), "" otherwise
+        self.moves = 0  # times it moved to the CPU during passes (a GPU failing mid-session)
         self.encoder_layers = encoder_layers  # the model's size, when known (None: taken as small)
         self.options = options
         self.name = name
@@ -179,21 +184,72 @@ class Transcriber:
     def load(cls, model_path: str, options: DecodeOptions = DecodeOptions(), *, device: str = "auto", compute_type: str = "auto",
              threads: int | None = None, name: str = "", interim: "Transcriber | None" = None) -> "Transcriber":
         """On a CPU the model has `CPU_WORKERS` workers, each on all the threads: a refine decodes pieces of a
-        recording side by side (`refine.side_by_side`)."""
+        recording side by side (`refine.side_by_side`).
+
+        On a GPU a first pass, over a second of features, says whether the GPU works (CTranslate2 loads cuBLAS only
+        then): where it fails, `device="auto"` loads the model on the CPU instead and says why in `device_note`,
+        `device="cuda"` raises CudaLibraryMissing or GpuFailed (`engine.model_errors`)."""
+        if device != "cpu":
+            cuda_libs.preload()  # before CTranslate2's first use of cuBLAS
+        requested = device
         device, compute_type = choose_device(device, compute_type)
         threads = threads or cpu_threads()
-        workers = CPU_WORKERS if device == "cpu" else 1
+        loaded = cls._on(device, compute_type, model_path, options, threads, name, interim)
+        if device != "cuda":
+            return loaded
+        problem = loaded._gpu_problem()
+        if not problem:
+            return loaded
+        label = name or str(model_path)
+        if requested == "cuda":
+            raise gpu_error(label, problem)
+        del loaded
+        cpu_device, cpu_type = choose_device("cpu")
+        on_cpu = cls._on(cpu_device, cpu_type, model_path, options, threads, name, interim)
+        on_cpu.device_note = fallback_note(problem, at_load=True)  # the CLI prints it, the app shows it in a banner
+        return on_cpu
+
+    @classmethod
+    def _on(cls, device: str, compute_type: str, model_path: str, options: DecodeOptions, threads: int, name: str,
+            interim: "Transcriber | None") -> "Transcriber":
         model = ShortWindowWhisper(
             str(model_path),
             device=device,
             compute_type=compute_type,
             cpu_threads=threads,
-            num_workers=workers,
+            num_workers=CPU_WORKERS if device == "cpu" else 1,
         )
         loaded = cls(model, options, name=name or str(model_path), device=device, compute_type=compute_type, interim=interim,
-                     encoder_layers=_encoder_layers(model_path))
+                     encoder_layers=_encoder_layers(model_path), path=str(model_path))
         loaded.threads = threads
         return loaded
+
+    def _gpu_problem(self) -> str:
+        """CTranslate2's reason when a first encoder pass over a second of silence fails on this model's device, else
+        "". The pass also pays the GPU's first-use costs (CUDA building the kernels for this GPU, the first time)."""
+        features = np.zeros((1, self.model.model.n_mels, FRAMES_PER_SECOND), dtype=np.float32)
+        try:
+            self.model.encode(features)
+        except RuntimeError as error:
+            return str(error)
+        return ""
+
+    def _move_to_cpu(self, detail: str) -> None:
+        """The GPU failed a pass: load the same model on the CPU (int8) and run there from now on."""
+        device, compute_type = choose_device("cpu")
+        threads = self.threads or cpu_threads()
+        model = ShortWindowWhisper(self.path, device=device, compute_type=compute_type, cpu_threads=threads, num_workers=CPU_WORKERS)
+        self.model, self.device, self.compute_type, self.threads = model, device, compute_type, threads
+        self.moves += 1
+        self.device_note = fallback_note(detail, at_load=False)  # a session reports it (`SessionBase._report_moves`)
+
+    def _on_gpu_failure(self, error: RuntimeError) -> bool:
+        """Whether a pass that raised `error` should run again on the CPU: it ran on the GPU, and the model can be
+        loaded again from its folder (then it is: `_move_to_cpu`)."""
+        if self.device != "cuda" or not self.path:
+            return False
+        self._move_to_cpu(str(error))
+        return True
 
     @property
     def vocabulary(self) -> str:
@@ -246,21 +302,33 @@ class Transcriber:
         if job.revises:
             return self.revise(job.audio)
         if job.final or job.pause:
-            with self._pass_lock:
-                return self._transcribe(job.audio, job.prompt, True, widen_unsure=not job.revised_later, heard=job.heard)
+            return self._locked(self._transcribe, job.audio, job.prompt, True, widen_unsure=not job.revised_later, heard=job.heard)
         return self.transcribe_interim(job.audio, job.prompt)
+
+    def _locked(self, run, *args, **kwargs) -> Transcript:
+        """`run(*args, **kwargs)` under the pass lock; when the GPU fails it, the model moves to the CPU (no pass, and
+        so no audio, is lost: the same pass runs there)."""
+        with self._pass_lock:
+            try:
+                return run(*args, **kwargs)
+            except RuntimeError as error:
+                if not self._on_gpu_failure(error):
+                    raise
+            return run(*args, **kwargs)
 
     def revise(self, audio: np.ndarray) -> Transcript:
         """A revising pass (`captioner.engine.revision`): several finals' audio decoded as one clip on the full 30 s
         window, with the finals' beam and the vocabulary; its checks are reported, never re-run (the finals stand)."""
-        with self._pass_lock:
-            began = time.perf_counter()
-            opts = self.options
-            beam = max(opts.beam_size, opts.final_beam_size)
-            frames = window_frames(len(audio), 0.0 if self._full_window_free else opts.revision_margin_s)
-            words, dropped, problem, searched = self._decode(audio, None, frames, beam, opts.vocabulary.strip() or None)
-            return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem,
-                              beam_size=searched)
+        return self._locked(self._revise, audio)
+
+    def _revise(self, audio: np.ndarray) -> Transcript:
+        began = time.perf_counter()
+        opts = self.options
+        beam = max(opts.beam_size, opts.final_beam_size)
+        frames = window_frames(len(audio), 0.0 if self._full_window_free else opts.revision_margin_s)
+        words, dropped, problem, searched = self._decode(audio, None, frames, beam, opts.vocabulary.strip() or None)
+        return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem,
+                          beam_size=searched)
 
     @property
     def revises(self) -> bool:
@@ -289,8 +357,7 @@ class Transcriber:
         `checked`: a pass that may become a final: it decodes with `final_beam_size`, and when it
         fails its checks on a short window it runs again on the full window.
         """
-        with self._pass_lock:
-            return self._transcribe(audio, prompt, checked)
+        return self._locked(self._transcribe, audio, prompt, checked)
 
     def _transcribe(self, audio: np.ndarray, prompt: str | None, checked: bool, widen_unsure: bool = True,
                     heard: bool = False) -> Transcript:
@@ -433,3 +500,23 @@ def segment_words(seg) -> list[Word]:
     tokens = seg.text.split()
     step = (end - start) / max(1, len(tokens))
     return [Word(" " + t, round(start + i * step), round(start + (i + 1) * step)) for i, t in enumerate(tokens)]
+
+
+def fallback_note(detail: str, *, at_load: bool) -> str:
+    """One line for people on why captions run on the CPU though there is a GPU: at load (`at_load`) or when a pass
+    failed on it mid-session; names the missing library and the command that installs it, where that is the cause."""
+    library = cuda_libs.missing_library(detail)
+    if library:
+        return (f"The GPU cannot be used: CUDA's {library} cannot be loaded, so captions run on the CPU; "
+                f"for the GPU, run `{cuda_libs.fix_command()}` and start again.")
+    detail = detail.strip().rstrip(".")
+    if at_load:
+        return f"The GPU failed its first pass ({detail}), so captions run on the CPU."
+    return f"The GPU failed ({detail}): captioning goes on on the CPU, nothing was lost."
+
+
+def gpu_error(model: str, detail: str) -> ModelError:
+    """The model error for a GPU asked for by name that cannot run a pass."""
+    if cuda_libs.missing_library(detail):
+        return CudaLibraryMissing(model, detail, cuda_libs.fix_command())
+    return GpuFailed(model, detail)

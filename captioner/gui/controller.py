@@ -45,7 +45,7 @@ SourceFactory = Callable[[Settings], object]
 
 class SessionController(QObject):
     stateChanged = Signal(object)  # State
-    modelPhase = Signal(str)  # "checking" | "downloading" | "loading" | "" (done)
+    modelPhase = Signal(str)  # "checking" | "downloading" | "loading" | "preparing-gpu" | "warming" | "" (done)
     downloadProgress = Signal(object)  # DownloadProgress
     modelReady = Signal(str)  # "tiny.en · CPU int8"
     modelFailed = Signal(str, bool)  # message, whether to offer a local model folder
@@ -312,6 +312,8 @@ class SessionController(QObject):
         self.modelReady.emit(self.model_description())
         if getattr(transcriber, "interim_note", ""):
             self.message.emit("info", transcriber.interim_note)
+        if getattr(transcriber, "device_note", ""):  # a GPU that cannot run the model: captions run on the CPU
+            self.message.emit("warning", transcriber.device_note)
         if self._start_after_load:
             self._start_after_load = False
             self._begin_capture()

@@ -377,6 +377,7 @@ class DownloadPanel(QWidget):
             "checking": f"Looking for {label}…",
             "downloading": f"Downloading {label}…",
             "loading": f"Loading {label} into memory…",
+            "preparing-gpu": "Preparing the GPU (first time only)…",
             "warming": f"Warming up {label} (one pass)…",
         }
         if phase in text:
