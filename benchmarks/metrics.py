@@ -150,6 +150,30 @@ def first_seen(events, finals) -> list[float]:
     return out
 
 
+WORD_MATCH_S = 0.5  # a caption's word shows a final's word when their texts agree and their middles lie this close
+
+
+def word_latency(events, kept) -> list[float]:
+    """Per word of the finals as they stand (`kept`, revisions in), seconds from the word's end to the first caption
+    (an interim or a final, any id) that showed it: the same word (normalised) within WORD_MATCH_S of it on the clock;
+    a word no caption showed before is counted from the final that carries it. `events`: (seconds, CaptionEvent)."""
+    shown: dict[str, list[tuple[float, float]]] = {}  # word -> (middle s, first time shown), in event order
+    for t, e in events:
+        for w in e.words:
+            key = normalise(w.text).strip()
+            if key:
+                shown.setdefault(key, []).append(((w.start + w.end) / 2 / SR, t))
+    when = {(e.id, e.revision): t for t, e in events if e.final}
+    out = []
+    for e in kept:
+        for w in e.words:
+            key, middle = normalise(w.text).strip(), (w.start + w.end) / 2 / SR
+            times = [t for m, t in shown.get(key, []) if abs(m - middle) <= WORD_MATCH_S]
+            t = min(times, default=when.get((e.id, e.revision), float("nan")))
+            out.append(t - w.end / SR)
+    return [x for x in out if x == x]
+
+
 def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
     """Everything measured on one live run."""
     finals = [(t, e) for t, e in run.events if e.final and e.text and not e.revision]  # as first shown: latency
@@ -179,6 +203,7 @@ def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
     kept = [revised.get(e.id, (t, e))[1] for t, e in finals]  # the transcript as it stands once revised
     text = " ".join(e.text for e in kept)
     words = [(w.text, w.start / SR, w.end / SR) for e in kept for w in e.words]
+    word_lat = word_latency(run.events, kept)
     nospeech = [w for w in words if outside_speech(w[1], w[2], bench_file.speech_spans, run.duration_s)]
     out = {
         "text": text,
@@ -193,6 +218,9 @@ def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
         "lost_shown": lost_shown,  # closed segments whose interim text was on screen but whose final came back empty
         "retracted_shown": retracted,  # interim text shown for a segment later dropped as too short
         "revised": len(revised),  # finals replaced by a revising pass
+        "revised_share": len(revised) / len(finals) if finals else 0.0,  # ... of the finals shown
+        "word_latency": word_lat,  # seconds from each word's end to the first caption showing it
+        "word_p50": pct(word_lat, 50), "word_p90": pct(word_lat, 90),
         "revision_delay": revision_delay,  # seconds from a final to its revision
         "revision_p50": pct(revision_delay, 50), "revision_p90": pct(revision_delay, 90),
         "final_latency": final_lat,
@@ -276,6 +304,8 @@ def pooled(per_file: list[tuple[object, dict]], kind: str) -> dict:
         fl = [x for _, m in per_file for x in m["final_latency"]]
         ft = [x for _, m in per_file for x in m["first_text_latency"]]
         fs = [x for _, m in per_file for x in m.get("first_seen_latency", [])]
+        wl = [x for _, m in per_file for x in m.get("word_latency", [])]
+        out.update({"word_p50": pct(wl, 50), "word_p90": pct(wl, 90)})
         rd = [x for _, m in per_file for x in m.get("revision_delay", [])]
         cues = sum(m["cues"] for _, m in per_file)
         out.update({
@@ -284,6 +314,7 @@ def pooled(per_file: list[tuple[object, dict]], kind: str) -> dict:
             "revision_p50": pct(rd, 50), "revision_p90": pct(rd, 90),
             "finals": sum(m["finals"] for _, m in per_file),
             "interims": sum(m["interims"] for _, m in per_file),
+            "revised_share": (sum(m.get("revised", 0) for _, m in per_file) / max(1, sum(m["finals"] for _, m in per_file))),
             "retractions": sum(m["retractions"] for _, m in per_file),
             "lost_shown": sum(m["lost_shown"] for _, m in per_file),
             "retracted_shown": sum(m["retracted_shown"] for _, m in per_file),

@@ -50,6 +50,9 @@ from captioner.events import SAMPLE_RATE
 
 RESULTS = Path(__file__).resolve().parent / "results"
 STRETCH_S = 120.0  # the long run's latency is reported per stretch of this much audio
+SHIFT = 53  # samples: each further draw (--shifts) starts this much later
+LIVE_KEYS = ("final_p50", "final_p90", "first_p50", "first_p90", "seen_p50", "seen_p90", "word_p50", "word_p90", "rtf", "wer",
+             "finals", "revised", "revised_share")
 
 
 def load(spec: str, options: DecodeOptions, threads: int, interim: str | None = None, interim_threads: int | None = None) -> Transcriber:
@@ -143,12 +146,18 @@ def parse_args(argv=None):
     p.add_argument("--full-lengths", nargs="*", type=float, default=[5.0], help="clip lengths for the full-window passes")
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--seconds", type=float, default=None, help="live: only the first SECONDS of the round-robin file")
+    p.add_argument("--shifts", type=int, default=1,
+                   help="live, round-robin file: decode it this many times, each started 53 samples later, and pool the figures "
+                        "(one decode is one draw: the words move with where the passes fall)")
     p.add_argument("--set", default=None, choices=("tune", "report"),
                    help="live: every file of this half of the evaluation set instead of the round-robin file (figures pooled)")
     p.add_argument("--long-minutes", type=float, default=10.0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--final-pace", type=float, default=1.0,
                    help="simulated clock: the final model's passes take this many times their compute (a bigger model's pace, real words)")
+    p.add_argument("--gpu-rules", choices=("auto", "on", "off"), default="auto",
+                   help="the engine's timing rules for a GPU (EngineConfig.accelerated); auto: on with --final-pace under 1 (a GPU's pace "
+                        "simulated on this CPU) or a model on CUDA, as a session sets them")
     p.add_argument("--speech-dir", type=Path, default=dataset.DEFAULT_SPEECH_DIR)
     p.add_argument("--name", default=None, help="results folder name (default: model-costs-<date-time>)")
     p.add_argument("--table", nargs="+", type=Path, help="only print the table of these model_costs.json files")
@@ -167,7 +176,7 @@ def main(argv=None) -> int:
             "mkl_instructions": os.environ.get("MKL_ENABLE_INSTRUCTIONS", ""), "interim": args.interim, "margin_s": args.margin,
             "standin_tokens_per_s": standin_models.STANDIN_TOKENS_PER_S, "threads": args.threads, "interim_threads": args.interim_threads,
             "interim_worker": bool(args.interim) and not args.serial_interims, "realtime": args.realtime,
-            "final_pace": args.final_pace}
+            "final_pace": args.final_pace, "gpu_rules": args.gpu_rules}
     print(json.dumps(info), flush=True)
     main_file = dataset.load_set("main", args.speech_dir)[0]
     from captioner.audio.sources import decode_file
@@ -176,7 +185,10 @@ def main(argv=None) -> int:
     if args.seconds:
         audio = audio[: int(args.seconds * SAMPLE_RATE)]
         main_file = dataclasses.replace(main_file, ref=None)  # the reference covers the whole file
-    config = EngineConfig(interim_worker=info["interim_worker"])
+    gpu_rules = args.gpu_rules == "on" or (args.gpu_rules == "auto" and args.final_pace < 1.0)
+    config = EngineConfig(interim_worker=info["interim_worker"], accelerated=gpu_rules)
+    if args.gpu_rules == "off":
+        config = dataclasses.replace(config, cheap_pass_s=0.0)  # not even on CUDA
 
     def live(tr, clip, max_overrun_s=runners.MAX_OVERRUN_S):
         if not args.realtime:
@@ -210,13 +222,20 @@ def main(argv=None) -> int:
             print(spec, "live", args.set, {k: res["live"].get(k) for k in ("final_p50", "final_p90", "first_p50", "first_p90", "seen_p50",
                                                                           "seen_p90", "rtf", "wer", "finals")}, flush=True)
         elif "live" in args.sections:
-            run = live(tr, audio)
-            fig = live_figures(run, main_file)
-            res["live"] = {k: v for k, v in fig.items() if not isinstance(v, list)}
+            draws = []
+            for k in range(args.shifts):  # each draw starts SHIFT samples later: one decode of a file is one draw
+                run = live(tr, np.concatenate([np.zeros(SHIFT * k, dtype=np.float32), audio]))
+                draws.append((main_file, live_figures(run, main_file)))
+                if args.shifts > 1:
+                    print(spec, "draw", k, {key: draws[-1][1].get(key) for key in LIVE_KEYS}, flush=True)
+            fig = draws[0][1] if args.shifts == 1 else {**metrics.pooled(draws, "live"), "reruns": sum(d["reruns"] for _, d in draws),
+                                                       "behind_share": float(np.mean([d["behind_share"] for _, d in draws])),
+                                                       "stalled": ",".join(d["stalled"] for _, d in draws if d["stalled"]),
+                                                       "draws": args.shifts, "draw_wer": [d.get("wer") for _, d in draws]}
+            res["live"] = {k: v for k, v in fig.items() if not isinstance(v, list) or k == "draw_wer"}
             res["live_passes"] = [{"start_s": p.started_s, "end_s": p.done_s, "final": p.job.final, "segment": p.job.segment_id,
                                    "audio_s": runners.audio_s(p), "compute_s": p.result.compute_s, "level": p.level} for p in run.passes]
-            print(spec, "live", {k: res["live"].get(k) for k in ("final_p50", "final_p90", "first_p50", "first_p90", "seen_p50", "seen_p90", "rtf", "reruns",
-                                                                 "behind_share", "wer", "stalled")}, flush=True)
+            print(spec, "live", {k: res["live"].get(k) for k in (*LIVE_KEYS, "reruns", "behind_share", "stalled", "draw_wer")}, flush=True)
         if "long" in args.sections:
             reps = int(np.ceil(args.long_minutes * 60 * SAMPLE_RATE / len(audio)))
             long_audio = np.tile(audio, reps)[: int(args.long_minutes * 60 * SAMPLE_RATE)]

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from captioner.engine.session import accelerated
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
 if TYPE_CHECKING:
@@ -77,6 +78,8 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
     owner = getattr(transcribe, "__self__", None)  # a Transcriber's run: revising passes where it says so, as a session
     if config.revise and owner is not None and not getattr(owner, "revises", True):
         config = replace(config, revise=False)
+    if owner is not None and accelerated(owner):  # a GPU's timing rules, as a session gives them
+        config = replace(config, accelerated=True)
     if final_pace != 1.0:
         transcribe = _paced(transcribe, final_pace)
     duration = len(audio) / SR

@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     dl = sub.add_parser("download", help="download a model into the cache")
     dl.add_argument("model", nargs="?", default=DEFAULT_MODEL)
 
+    cuda = sub.add_parser("cuda-libs", help="fetch NVIDIA's cuBLAS 12 for the GPU (the packaged app; with pip: pip install 'captioner[cuda]')")
+    cuda.add_argument("--index", metavar="URL", default=None, help="the Python package index to fetch it from (default pypi.org)")
+
     gui = sub.add_parser("gui", help="open the app (the default)")
     gui.add_argument("--settings", metavar="FILE", help=argparse.SUPPRESS)
     return parser
@@ -149,10 +152,30 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "download":
             download(args.model)
             return 0
+        if args.command == "cuda-libs":
+            return cuda_libs(args.index)
         return open_gui(getattr(args, "settings", None))
     except CliError as exc:
         print(f"captioner: error: {exc}", file=sys.stderr)
         return 1
+
+
+def cuda_libs(index: str | None) -> int:
+    """Fetch cuBLAS 12 into the app's data folder, with a progress bar; Ctrl-C keeps nothing."""
+    from captioner.engine.cuda_fetch import CudaFetchFailed, fetch_cublas
+    from captioner.engine.cuda_libs import WHEEL
+
+    bar = _ProgressBar(WHEEL)
+    try:
+        written = fetch_cublas(index=index, progress=bar)
+    except CudaFetchFailed as exc:
+        raise CliError(str(exc)) from exc
+    except KeyboardInterrupt:
+        raise CliError("cancelled: nothing was kept") from None
+    finally:
+        bar.close()
+    print(f"cuBLAS 12 is in {written[0].parent}: captioner uses the GPU from its next start.")
+    return 0
 
 
 def devices() -> int:

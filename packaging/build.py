@@ -45,8 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python packaging/build.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--embed-model", metavar="DIR", help="also carry this CTranslate2 Whisper model folder (model.bin, "
                         "config.json, tokenizer.json, ...) in the bundle, for offline use on first launch")
-    parser.add_argument("--cuda-libs", action="store_true", help="also carry NVIDIA cuBLAS 12 + cuDNN 9 from the pip wheels "
-                        "nvidia-cublas-cu12 and nvidia-cudnn-cu12 installed here, for GPU use without a system CUDA (adds over 1 GB)")
+    parser.add_argument("--cuda-libs", action="store_true", help="also carry NVIDIA cuBLAS 12 from the pip wheel "
+                        "nvidia-cublas-cu12 installed here, for GPU use without a system CUDA (about 0.6 GB)")
     parser.add_argument("--deb", action="store_true", help="also write DIST/captioner_<version>_<arch>.deb (Debian/Ubuntu; needs dpkg-deb)")
     parser.add_argument("--clean", action="store_true", help="discard PyInstaller's cache in build/pyinstaller first")
     parser.add_argument("--no-strip", action="store_true", help="keep debugging information in the bundled libraries (Linux)")

@@ -34,6 +34,17 @@ Scheduling rules:
   (`captioner.engine.checks`) falls back to the segment's last good interim
   when that one holds more words, so a looping pass never wipes out what
   was said;
+- where passes are cheap (on a GPU, `accelerated`, the passes that may become
+  finals cost at most `cheap_pass_s`, measured as the engine runs them), interims run every
+  `fast_interim_s` of new audio (the first after `fast_first_interim_s` of
+  speech), and a pause pass whose words end a sentence is shown as the final
+  at once (`early_finals`), while the segment waits out its hang-over as
+  before: if the speaker goes on within it, the segment goes on too, its
+  later words show under a new id (the continuation), and the segment's final
+  pass, over all of it as before, is shared out at the sentence ends shown:
+  a part whose words it hears differently is revised (same id), the words
+  after the last one are the continuation's final. The words come from the
+  same passes over the same segments as without early finals;
 - with `revise`, finals that came out close together are decoded again as
   one clip on the full window once the speaker pauses
   (`captioner.engine.revision`), after any waiting final and pause pass and
@@ -87,6 +98,16 @@ class EngineConfig:
     # (a meeting session runs every pass on one worker and leaves it off)
     revise: bool = True  # finals decoded again together, on the full window, once the speaker pauses (`revision`)
     revision: RevisionRule = RevisionRule()
+    # Where passes are cheap: the recognizer runs on an accelerator (`accelerated`: a GPU, whose time is the captions'
+    # own, not the user's programs'), and a pass that may become a final costs it at most `cheap_pass_s` (smoothed, as
+    # measured): a quarter of the hang-over, so a pause pass comes back well before the segment would end. A GPU's cost
+    # 0.03-0.13 s (benchmarks/README.md, "On a GPU"); a big model on a small GPU may not, and keeps a CPU's rules.
+    accelerated: bool = False  # set by the session from the recognizer's device
+    cheap_pass_s: float = 0.15
+    fast_interim_s: float = 0.25  # ... interims every this much new audio (a CPU's: `interim_interval_s`)
+    fast_first_interim_s: float = 0.25  # ... the first after this much speech (a CPU's: `first_interim_s`)
+    early_finals: bool = True  # ... a pause pass whose words end a sentence is shown as the final at once (not with an
+    # interim worker, whose drafts serve a big model on a CPU)
 
 
 @dataclass(frozen=True)
@@ -124,6 +145,17 @@ class _Final:
         return mean_probability(self.words)
 
 
+@dataclass(frozen=True)
+class _Part:
+    """A segment's words up to a sentence end, shown as a final before the segment ended (`EngineConfig.early_finals`)."""
+
+    id: int
+    start: int  # its speech on the audio clock
+    split: int  # where its speech ended: the pause its final was shown at
+    text: str
+    words: tuple[Word, ...]
+
+
 @dataclass
 class _Segment:
     id: int
@@ -142,6 +174,24 @@ class _Segment:
     last_words: list[str] = field(default_factory=list)
     shown: bool = False  # an interim of it was emitted
     shown_words: tuple[Word, ...] = ()  # the words of the latest interim shown, on the audio clock
+    parts: list[_Part] = field(default_factory=list)  # its finals shown early, at sentence ends, oldest first
+    shown_id: int = 0  # the id its captions show under: its own, or after an early final the continuation's
+    resumed: int | None = None  # where speech went on after the latest early final (None: not yet)
+
+    def __post_init__(self) -> None:
+        self.shown_id = self.shown_id or self.id
+
+    @property
+    def split(self) -> int:
+        """Where its words after the early finals begin on the clock (-1 without early finals)."""
+        return self.parts[-1].split if self.parts else -1
+
+    @property
+    def shown_start(self) -> int:
+        """Where the speech its captions show now begins: its own, or the continuation's."""
+        if not self.parts:
+            return self.speech_start
+        return self.resumed if self.resumed is not None else self.split
 
     def covered_by(self, end: int) -> bool:
         """Whether a pass reaching `end` heard all of this closed segment's speech, and no more."""
@@ -165,6 +215,7 @@ class CaptionEngine:
         self._drafts = bool(config.interim_worker)  # interims come from a separate interim model
         self._unrevised: deque[_Final] = deque()  # finals out, oldest first, waiting for their revising pass
         self._pass_s = 0.0  # smoothed compute time of an interim pass
+        self._checked_s = 0.0  # ... of a pass that may become a final (final model)
         self.level = pacing.NORMAL
         self.reruns = 0  # passes the transcriber ran again on the full window
         self.fallbacks = 0  # finals that took the last good interim's words
@@ -273,13 +324,14 @@ class CaptionEngine:
         if self.segmenter.gate.silence_ms > 0 and not first_words:
             return None  # speech may be pausing: keep the transcriber free for the pause pass (a draft that would show a
             # segment's first words runs on the interim worker, beside it)
-        # a segment's first 1.5 s (twice the first wait): past them, a segment without words is noise more often than not
+        first_s = self.first_interim_s
+        # a segment's first 1.5 s (twice a CPU's first wait): past them, a segment without words is noise more often than not
         starting = seg.passed_to - seg.speech_start < 2 * self.config.first_interim_s * SAMPLE_RATE
         if seg.passed_to == 0:
-            due = position - seg.speech_start >= self.config.first_interim_s * SAMPLE_RATE
+            due = position - seg.speech_start >= first_s * SAMPLE_RATE
         elif not seg.last_words and (self.level == pacing.NORMAL or first_words) and starting:
             # the passes so far heard no words (the speech had barely begun): try again soon, not a full interval later
-            due = position - seg.passed_to >= self.config.first_interim_s / 2 * SAMPLE_RATE
+            due = position - seg.passed_to >= first_s / 2 * SAMPLE_RATE
         else:
             interval = self.config.interim_interval_s if first_words else self.interim_interval_s
             due = position - seg.passed_to >= interval * SAMPLE_RATE
@@ -317,6 +369,8 @@ class CaptionEngine:
         self._drafts |= result.draft
         if not (job.final or job.pause):
             self._pass_s = pacing.smoothed(self._pass_s, result.compute_s)
+        elif not result.draft:
+            self._checked_s = pacing.smoothed(self._checked_s, result.compute_s)
         seg = self._find(job.segment_id)
         drafted = self.config.interim_worker and result.draft
         if seg is None:
@@ -327,7 +381,7 @@ class CaptionEngine:
             if seg.end is not None:  # closed, its final still to come: shown meanwhile; the lag still counts it
                 if result.text and not result.problem:
                     seg.good = result
-                return [self._interim(seg, job, result), *self._moved_on(job, result)]
+                return [*self._interim(seg, job, result), *self._moved_on(job, result)]
         seg.done_to = max(seg.done_to, job.end)
         if result.text and not result.problem:
             seg.good = result
@@ -339,13 +393,38 @@ class CaptionEngine:
         ends = (job.pause or job.at_pause) and not result.problem and self._ends_sentence(result)
         if job.at_pause and not result.problem:
             seg.draft_heard = (job.end, ends)
+        if ends and job.pause and self._early_final_due(seg, job):
+            self._set_end_rule()
+            return self._early_final(seg, result)
         if ends:
-            shown = [self._interim(seg, job, result)] if drafted else []  # the draft's words, up to the pause
+            shown = self._interim(seg, job, result) if drafted else []  # the draft's words, up to the pause
             ended = self._segment_events(self.segmenter.gate.end_at_pause(job.end))
             if ended:
                 return [*shown, *ended]  # the pause ended the segment; the speech since is the next one's
         self._set_end_rule()
-        return [self._interim(seg, job, result)]
+        return self._interim(seg, job, result)
+
+    def _early_final_due(self, seg: _Segment, job: Job) -> bool:
+        """Whether a pause pass over `seg` whose words end a sentence is shown as the final now: passes are cheap, the
+        speaker is still silent since the pass's audio ended, and the segment holds enough speech never to be dropped."""
+        gate = self.segmenter.gate
+        open_seg = gate.open_segment
+        return (self.config.early_finals and not self.config.interim_worker and self.cheap and open_seg is not None
+                and seg.speech_end <= job.end and seg.speech_end > seg.split
+                and open_seg.voiced_frames * gate.config.frame_ms >= gate.config.min_speech_ms)
+
+    def _early_final(self, seg: _Segment, result: Transcript) -> list[CaptionEvent]:
+        """Show the words of `seg` heard up to its pause (since its latest early final) as a final now; its later speech,
+        if any, shows under a new id."""
+        start = seg.shown_start
+        words = tuple(w for w in _place_words(result.words, seg.start, seg.speech_start, seg.speech_end) if _middle(w) >= seg.split)
+        text = join_words(words)
+        if not text:
+            return []
+        part = _Part(seg.shown_id, start, seg.speech_end, text, words)
+        seg.parts.append(part)
+        seg.shown_id, seg.resumed, seg.last_words = self.segmenter.gate.new_id(), None, []
+        return [CaptionEvent(part.id, start, max(part.split, start + 1), text, final=True, words=words, stable=len(text))]
 
     # -- state for status and tests -------------------------------------
     @property
@@ -361,9 +440,24 @@ class CaptionEngine:
     @property
     def interim_interval_s(self) -> float:
         """Seconds of new audio before the next interim pass, as the pacing rules stand now."""
+        base = min(self.config.interim_interval_s, self.config.fast_interim_s) if self.cheap else self.config.interim_interval_s
         if not self.config.adapt:
-            return self.config.interim_interval_s
-        return pacing.interim_interval(self.config.interim_interval_s, self._pass_s, self.level)
+            return base
+        return pacing.interim_interval(base, self._pass_s, self.level)
+
+    @property
+    def cheap(self) -> bool:
+        """Whether passes are cheap here: on an accelerator (`accelerated`) the passes that may become finals, as measured
+        so far (the interims' before any), cost at most `cheap_pass_s`, and the engine keeps up."""
+        measured = self._checked_s or self._pass_s  # 0 before any pass: an accelerator is taken at its word until measured
+        return self.config.accelerated and measured <= self.config.cheap_pass_s and self.level == pacing.NORMAL
+
+    @property
+    def first_interim_s(self) -> float:
+        """Speech before a segment's first interim pass, as the passes' cost stands now."""
+        if self.cheap:
+            return min(self.config.first_interim_s, self.config.fast_first_interim_s)
+        return self.config.first_interim_s
 
     @property
     def degraded(self) -> str:
@@ -457,6 +551,8 @@ class CaptionEngine:
                 closed = seg
         if self._open is not None:
             self._open.speech_end = self.segmenter.gate.open_segment.speech_end
+            if self._open.parts and self._open.resumed is None and self._open.speech_end > self._open.split:
+                self._open.resumed = self.segmenter.gate.speech_after(self._open.split)  # the speaker went on: the continuation
             if closed is not None and self.config.interim_worker:  # cut where speech went on (the length limit, a pause known
                 # late): the words shown stay. With an interim worker only: there drafts show speech the final model is
                 # seconds behind; with one worker the cut segment's final comes first and the new segment's pass next
@@ -472,7 +568,7 @@ class CaptionEngine:
             if seg.best is None or not seg.covered_by(seg.best[0]):
                 break
             self._closed.popleft()
-            out.append(self._final(seg, seg.best[1]))
+            out.extend(self._final(seg, seg.best[1]))
         return out
 
     def _start(self, seg: _Segment, *, final: bool, end: int, pause: bool = False, at_pause: bool = False) -> Job:
@@ -491,8 +587,8 @@ class CaptionEngine:
         )
         self._next_job += 1
         seg.passed_to = end
-        if final or pause or not self._drafts:
-            seg.final_to = end
+        if final or pause or not (self._drafts or self.cheap):  # where passes are cheap an interim (greedy, unchecked) never
+            seg.final_to = end  # stands in for the pause pass: the final is always a checked pass
         if self.config.interim_worker and not (final or pause):
             self._drafting = job
             seg.drafted_to = end
@@ -507,7 +603,7 @@ class CaptionEngine:
         tail = self._history[-n:]
         return tail[tail.find(" ") + 1 :] if len(self._history) > n else tail
 
-    def _final(self, seg: _Segment, result: Transcript) -> CaptionEvent:
+    def _final(self, seg: _Segment, result: Transcript) -> list[CaptionEvent]:
         assert seg.end is not None
         start, end = seg.speech_start, max(seg.speech_end, seg.speech_start + 1)
         if result.problem and seg.good is not None and len(seg.good.words) > len(result.words):
@@ -517,9 +613,43 @@ class CaptionEngine:
         text = join_words(words)
         if text:
             self._history = (self._history + " " + text).strip()[-2000:]
+        if seg.parts:
+            return self._shared_out(seg, words)
+        if text and self.config.revise:
+            self._unrevised.append(_Final(seg.id, seg.start, seg.end, start, end, text, words))
+        return [CaptionEvent(seg.id, start, end, text, final=True, words=words, stable=len(text))]
+
+    def _shared_out(self, seg: _Segment, words: tuple[Word, ...]) -> list[CaptionEvent]:
+        """The final of a segment whose sentence ends were shown early (`_early_final`): its words shared out at them.
+        A part that hears its words differently now is revised (never emptied: one given none keeps its own), the
+        words after the last one are the continuation's final; confirmed parts say nothing again."""
+        assert seg.end is not None
+        speech_end = max(seg.speech_end, seg.split) if seg.resumed is not None else seg.split
+        bounds = [p.split for p in seg.parts[:-1]] + ([seg.split] if seg.resumed is not None else [])
+        groups: list[list[Word]] = [[] for _ in range(len(seg.parts) + 1)]
+        for w in words:
+            groups[sum(_middle(w) >= b for b in bounds)].append(w)
+        out = []
+        for k, (part, heard) in enumerate(zip(seg.parts, groups)):
+            text = join_words(heard)
+            kept = tuple(heard) if text else part.words
+            if text and text != part.text:
+                out.append(CaptionEvent(part.id, part.start, max(part.split, part.start + 1), text, final=True, words=kept,
+                                        stable=len(text), revision=1))
             if self.config.revise:
-                self._unrevised.append(_Final(seg.id, seg.start, seg.end, start, end, text, words))
-        return CaptionEvent(seg.id, start, end, text, final=True, words=words, stable=len(text))
+                lo = seg.start if k == 0 else seg.parts[k - 1].split
+                self._unrevised.append(_Final(part.id, lo, part.split, part.start, max(part.split, part.start + 1),
+                                              text or part.text, kept))
+        rest = tuple(groups[-1])
+        text = join_words(rest)
+        if seg.resumed is not None and text:
+            start = seg.shown_start
+            out.append(CaptionEvent(seg.shown_id, start, max(speech_end, start + 1), text, final=True, words=rest, stable=len(text)))
+            if self.config.revise:
+                self._unrevised.append(_Final(seg.shown_id, seg.split, seg.end, start, max(speech_end, start + 1), text, rest))
+        elif seg.resumed is not None and seg.last_words:  # the continuation showed interim text and heard nothing in the end
+            out.append(CaptionEvent(seg.shown_id, seg.shown_start, seg.shown_start, "", final=True))
+        return out
 
     def _revised(self, job: Job, result: Transcript) -> list[CaptionEvent]:
         """The finals a revising pass hears differently (`revision.replaces`) without passing over speech they had words
@@ -540,9 +670,14 @@ class CaptionEngine:
         self.revised += len(out)
         return out
 
-    def _interim(self, seg: _Segment, job: Job, result: Transcript) -> CaptionEvent:
+    def _interim(self, seg: _Segment, job: Job, result: Transcript) -> list[CaptionEvent]:
         placed = _place_words(result.words, seg.start, seg.speech_start, job.end)
-        return self._shown(seg, placed, job.end, result.text)
+        if not seg.parts:
+            return [self._shown(seg, placed, job.end, result.text)]
+        placed = tuple(w for w in placed if _middle(w) >= seg.split)  # after an early final: the continuation's words
+        if seg.resumed is None or not join_words(placed):
+            return []
+        return [self._shown(seg, placed, job.end, join_words(placed))]
 
     def _shown(self, seg: _Segment, placed: tuple[Word, ...], end: int, text: str) -> CaptionEvent:
         """An interim of `seg` showing `placed` (words on the clock up to `end`, `text` their text). A segment cut where
@@ -555,7 +690,7 @@ class CaptionEngine:
         seg.last_words = words
         seg.shown = True
         seg.shown_words = placed
-        return CaptionEvent(seg.id, seg.speech_start, end, text, final=False, words=placed, stable=stable)
+        return CaptionEvent(seg.shown_id, seg.shown_start, end, text, final=False, words=placed, stable=stable)
 
     def _carried_over(self, ended: _Segment) -> list[CaptionEvent]:
         """When a segment is cut where speech went on (at its quietest point at the length limit, or at a pause known
@@ -599,6 +734,10 @@ class CaptionEngine:
             if seg is not None:
                 keep_from = min(keep_from, seg.start)
         self.audio.discard_before(keep_from)
+
+
+def _middle(word: Word) -> int:
+    return (word.start + word.end) // 2
 
 
 def _place_words(words: tuple[Word, ...], offset: int, lo: int, hi: int) -> tuple[Word, ...]:

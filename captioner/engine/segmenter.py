@@ -232,6 +232,14 @@ class SpeechGate:
             return self._cut_at_quietest()
         return []
 
+    def speech_after(self, position: int) -> int | None:
+        """Where the open segment's first voiced frame at or after `position` starts; None before one."""
+        seg = self._open
+        if seg is None:
+            return None
+        first = max(0, -(-(position - seg.start) // self._frame))
+        return next((seg.start + k * self._frame for k in range(first, len(seg.voiced)) if seg.voiced[k]), None)
+
     def end_at_pause(self, position: int) -> list[SegmentEvent]:
         """Close the open segment at the pause that ends at or goes on past `position` (the frame before it is
         silent), known only now to end a sentence.

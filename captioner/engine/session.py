@@ -101,8 +101,9 @@ class SessionBase:
 
     def _with_revisions(self, config: EngineConfig) -> EngineConfig:
         """`config` with revising passes only where the transcriber says they are worth their cost (a small model
-        on a CPU, any on a GPU: `Transcriber.revises`)."""
-        return replace(config, revise=config.revise and bool(getattr(self.transcriber, "revises", False)))
+        on a CPU, any on a GPU: `Transcriber.revises`), and the timing rules of the device it runs on (`accelerated`)."""
+        return replace(config, revise=config.revise and bool(getattr(self.transcriber, "revises", False)),
+                       accelerated=config.accelerated or accelerated(self.transcriber))
 
     def _with_interim_worker(self, config: EngineConfig) -> EngineConfig:
         """`config` with `interim_worker` settled: on when the transcriber has an interim model (unless the
@@ -194,6 +195,12 @@ class SessionBase:
         self.errors.append(message)
         if self.on_error is not None:
             self.on_error(SessionError(message, fatal))
+
+
+def accelerated(recognizer) -> bool:
+    """Whether `recognizer` runs on an accelerator (a GPU): the engine may then spend its passes more freely
+    (`EngineConfig.accelerated`)."""
+    return getattr(recognizer, "device", "cpu") == "cuda"
 
 
 def engine_status(engine: CaptionEngine, source: AudioSource, level: float, *, at: int = 0, channel: str = "") -> SessionStatus:

@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 from faster_whisper import WhisperModel
 
+from captioner.engine import cuda_libs
 from captioner.engine.checks import MISSED, REPEATED_RUN, UNSURE, pass_problem, unsure
 from captioner.engine.filters import (
     FILLER_PHRASES,
@@ -48,7 +49,6 @@ from captioner.engine.filters import (
     normalise,
     repeated_runs,
 )
-from captioner.engine import cuda_libs
 from captioner.engine.hardware import choose_device, cpu_threads
 from captioner.engine.model_errors import CudaLibraryMissing, GpuFailed, LanguageUnsupported, ModelError
 from captioner.engine.model_file import folder_shape, is_small
