@@ -490,7 +490,7 @@ def transcribe(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from captioner.audio.sources import AudioSourceError, decode_file
-    from captioner.engine.refine import decode_audio_file, save_transcript, tell_speakers
+    from captioner.engine.refine import decode_audio_file, save_transcript, speakers_if_installed
     from captioner.subtitles.errors import SubtitleFileError
     from captioner.subtitles.txt import format_txt
 
@@ -524,7 +524,7 @@ def transcribe(args: argparse.Namespace) -> int:
         finally:
             bar.close()
         if args.speakers:
-            events = tell_speakers(events, audio)
+            events = speakers_if_installed(events, audio, warn=lambda text: print(f"captioner: warning: {text}", file=sys.stderr))
         try:
             for path, write in outputs:
                 write(path, events)

@@ -684,3 +684,26 @@ def test_transcribe_a_recording_with_its_speakers_told_apart(tmp_path, tiny_mode
     done = run("transcribe", wav, "--model", tiny_model, "--speakers", "--txt", out, timeout=300)
     assert done.returncode == 0, done.stderr
     assert turns_of([line.split(":", 1)[0] for line in out.read_text().splitlines()]) == ["Speaker 1", "Speaker 2", "Speaker 1"]
+
+
+def test_one_word_sentences_with_speakers_on_are_transcribed_and_refined(tmp_path, tiny_model):
+    """One-word replies ("Okay.") are sentences of their own, often shorter than the 210 ms the voice encoder's silence
+    trim smooths over (tests/voices/test_encoder.py): with speakers on, `transcribe` and `refine` must write every word,
+    labelled, with no warning; a labeller that fails leaves the transcript unlabelled, never lost."""
+    from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation
+
+    a, b = TWO_VOICES
+    turns = [(a, VOICE_SENTENCES[0]), (b, "Okay."), (a, VOICE_SENTENCES[1]), (b, "Yes."), (a, VOICE_SENTENCES[2])]
+    wav, _ = conversation(tmp_path / "call.wav", turns, gap_s=1.0)
+    out = tmp_path / "call.txt"
+    done = run("transcribe", wav, "--model", tiny_model, "--speakers", "--txt", out, timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr and "not told apart" not in done.stderr, done.stderr
+    text = out.read_text()
+    assert text.startswith("Speaker 1:")  # labelled
+    assert wer(" ".join(t for _, t in turns), " ".join(line.split(":", 1)[-1] for line in text.splitlines())) <= 0.25
+    live = tmp_path / "live.txt"
+    done = run("caption", "--input", wav, "--model", tiny_model, "--speakers", "--txt", live, "--keep-audio", "--quiet")
+    assert done.returncode == 0, done.stderr
+    done = run("refine", live, "--model", tiny_model, "--speakers", timeout=300)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert wer(" ".join(t for _, t in turns), " ".join(line.split(":", 1)[-1] for line in live.read_text().splitlines())) <= 0.25

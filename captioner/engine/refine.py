@@ -431,15 +431,16 @@ def tell_speakers(events: Sequence[CaptionEvent], audio: np.ndarray, *, live: Se
     return speakers_offline([s for e in events for s in sentences(e)], lambda a, b: as_float(audio[a:b]), load_encoder(), live=live)
 
 
-def speakers_if_installed(events: list[CaptionEvent], audio: np.ndarray, *, live: Sequence[CaptionEvent] = ()) -> list[CaptionEvent]:
-    """`tell_speakers`, or the captions as they are when the voice encoder is not installed (the transcript matters
-    more than its labels: the session that asked for them said so already)."""
-    from captioner.voices import VoiceEncoderMissing
-
+def speakers_if_installed(events: list[CaptionEvent], audio: np.ndarray, *, live: Sequence[CaptionEvent] = (),
+                          warn=None) -> list[CaptionEvent]:
+    """`tell_speakers`, or the captions as they are when the voice encoder is not installed or labelling fails (the
+    transcript matters more than its labels: a labeller never costs it). `warn` hears why, in one line."""
     try:
         return tell_speakers(events, audio, live=live)
-    except VoiceEncoderMissing as exc:
+    except Exception as exc:  # noqa: BLE001 (any failure of the labeller leaves the transcript unlabelled, never lost)
         log.warning("speakers not told apart: %s", exc)
+        if warn is not None:
+            warn(f"speakers were not told apart ({exc}); the transcript is kept without their labels")
         return events
 
 

@@ -104,7 +104,10 @@ def _voiced(audio: np.ndarray) -> np.ndarray:
     sums[width:] = sums[width:] - sums[:-width]
     mask = np.round(sums[width - 1:] / width).astype(bool)
     grow = 6  # windows of silence kept on each side of speech
-    mask = np.convolve(mask.astype(float), np.ones(2 * (grow // 2) + 1), mode="same") > 0
+    kernel = 2 * (grow // 2) + 1
+    # "same" as the convolution's centred part, whatever the length: numpy's mode="same" returns the longer of the two
+    # inputs, and a clip shorter than the kernel (one word, under 210 ms) got a mask longer than itself
+    mask = np.convolve(mask.astype(float), np.ones(kernel))[kernel // 2: kernel // 2 + len(mask)] > 0
     return audio[np.repeat(mask, window)]
 
 

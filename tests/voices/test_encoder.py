@@ -40,6 +40,15 @@ def test_too_little_speech_has_no_embedding(voices, encoder):
     assert encoder.embed(clip[: int(0.5 * 16000)], trim=False) is None
 
 
+def test_a_clip_shorter_than_the_smoothing_has_no_embedding_and_no_error(voices, encoder):
+    """A one-word sentence ("Okay.") can be a caption of its own: 60 to 210 ms of audio, fewer windows than the
+    silence trim smooths over. It has too little speech to embed, and says so by None (it raised IndexError)."""
+    clip = voices[VOICES[0]][0]
+    for ms in (30, 60, 120, 180, 210, 240):
+        assert encoder.embed(clip[int(0.2 * 16000): int((0.2 + ms / 1000) * 16000)]) is None
+    assert encoder.embed(np.zeros(0, dtype=np.float32)) is None
+
+
 def test_loudness_does_not_change_the_voice(voices, encoder):
     x = voices[VOICES[0]][1]
     assert float(encoder.embed(x) @ encoder.embed(x * 0.1)) > 0.99
