@@ -274,17 +274,18 @@ class MainWindow(QMainWindow):
             return self.controller.start_listening(device)
         return self.controller.start(source_factory)
 
-    def may_clear_unsaved(self) -> bool:
-        """Ask before a new session clears captions that are saved nowhere: Save… (export them, then start),
-        Discard (start), or Cancel (keep them, no session)."""
+    def may_clear_unsaved(self, *, closing: bool = False) -> bool:
+        """Ask before a new session (or closing the app: `closing`) clears captions that are saved nowhere: Save… (export
+        them, then go on), Discard (go on), or Cancel (keep them: no session, the window stays)."""
         info = self._session_info
         why = "Autosave failed for it" if info is not None and info.autosave_failed else "Autosave was off for it"
         box = QMessageBox(QMessageBox.Warning, "Unsaved captions", "The last session's captions are not saved.", parent=self)
         box.setObjectName("unsavedDialog")
-        box.setInformativeText(f"{why}. Starting a new session clears them from this window.")
+        effect = "Closing Captioner loses them" if closing else "Starting a new session clears them from this window"
+        box.setInformativeText(f"{why}. {effect}.")
         box.setStandardButtons(QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel)
         box.button(QMessageBox.Save).setText("Save…")
-        box.button(QMessageBox.Discard).setText("Discard and start")
+        box.button(QMessageBox.Discard).setText("Discard and close" if closing else "Discard and start")
         box.setDefaultButton(QMessageBox.Save)
         answer = box.exec()
         if answer == QMessageBox.Save:
@@ -384,7 +385,7 @@ class MainWindow(QMainWindow):
         self.status_line.set_state(state.value, self._file_name)
         self.transcript.set_state(state.value)
         if idle and self._closing:
-            QTimer.singleShot(0, self._finish_close)
+            QTimer.singleShot(0, self._close_after_session)
 
     def _on_session_started(self, info: SessionInfo) -> None:
         self._session_info = info
@@ -544,15 +545,20 @@ class MainWindow(QMainWindow):
             return
         self.store.update(main_window_geometry=base64.b64encode(bytes(self.saveGeometry())).decode("ascii"))
         if self.controller.busy:
-            # finish the segment in flight and close the files, then close for real
+            # finish the segment in flight and close the files, then close for real (asking first, once the session has
+            # ended, when its captions are saved nowhere: `_on_state`)
             event.ignore()
             if not self._closing:
                 self._closing = True
-                self.hide()
                 for monitor in self._monitors():
                     monitor.shutdown()  # not reopened when the session ends
                 self.controller.stop()
-                QTimer.singleShot(CLOSE_TIMEOUT_MS, self._finish_close)
+                self.show_message("info", "Finishing the session before closing…")
+                QTimer.singleShot(CLOSE_TIMEOUT_MS, self._close_timed_out)
+            return
+        if self.controller.unsaved and not self.may_clear_unsaved(closing=True):
+            event.ignore()  # Cancel: the captions stay, and so does the window
+            self._closing = False
             return
         event.accept()
         self._finish_close()
@@ -560,6 +566,22 @@ class MainWindow(QMainWindow):
     def _monitors(self) -> list:
         """The idle level meters' monitors: the input's and the output's."""
         return [m for m in (self.monitor, self.system_picker.monitor) if m is not None]
+
+    def _close_after_session(self) -> None:
+        """The session closing waited for has ended: close, asking first when its captions are saved nowhere."""
+        if self._close_done:
+            return
+        if self.controller.unsaved and not self.may_clear_unsaved(closing=True):
+            self._closing = False  # Cancel: the window stays, with the captions
+            self.message_bar.clear_all()
+            return
+        self._finish_close()
+
+    def _close_timed_out(self) -> None:
+        """Closing waited CLOSE_TIMEOUT_MS for the session to finish: close now if it still has not (its captions so far
+        are on disk); once it has, `_close_after_session` closed or asked."""
+        if self._closing and self.controller.busy:
+            self._finish_close()
 
     def _finish_close(self) -> None:
         if self._close_done:

@@ -99,7 +99,16 @@ def make_app(qtbot, settings_path: Path, model_dir: Path, write_settings) -> Ite
         app = CaptionerApp(
             settings_path, device_lister=lambda: list(devices), monitor_levels=False, tray=False, device_poll_ms=0, preload_model=preload
         )
-        qtbot.addWidget(app.window)
+        def before_close(window, app=app) -> None:  # pytest-qt closes the window first: the session ended, unsaved discarded
+            from PySide6.QtWidgets import QMessageBox
+
+            if app.controller.busy:
+                app.controller.stop()
+                qtbot.waitUntil(lambda: not app.controller.busy, timeout=20000)
+            if app.controller.unsaved and window.isVisible():
+                answer_next_dialog(QMessageBox.Discard, within_s=10)
+
+        qtbot.addWidget(app.window, before_close_func=before_close)
         apps.append(app)
         app.show()
         qtbot.waitUntil(lambda: app.devices.devices is not None, timeout=5000)

@@ -441,6 +441,53 @@ def test_no_question_once_the_captions_are_exported(unsaved_app, qtbot, speech_w
     assert asked == []
 
 
+def test_closing_asks_before_losing_unsaved_captions_and_cancel_keeps_the_window(unsaved_app, qtbot) -> None:
+    from tests.gui.conftest import answer_next_dialog
+
+    w, c = unsaved_app.window, unsaved_app.controller
+    before, finals = w.transcript.plain_text(), c.finals
+    closed: list = []
+    unsaved_app.finished.connect(lambda: closed.append(True))
+    asked: list[str] = []
+    answer_next_dialog(QMessageBox.Cancel, asked=asked)
+    w.close()
+    assert asked == ["The last session's captions are not saved. Autosave was off for it. Closing Captioner loses them."]
+    assert w.isVisible() and not closed and w.transcript.plain_text() == before and c.finals == finals and c.unsaved
+    answer_next_dialog(QMessageBox.Discard, asked=asked)
+    w.close()
+    qtbot.waitUntil(lambda: bool(closed), timeout=5000)
+    assert len(asked) == 2 and not w.isVisible()
+
+
+def test_closing_during_a_session_finishes_it_then_offers_to_save_every_caption(make_app, qtbot, speech_wav: Path, transcriber,
+                                                                               tmp_path: Path) -> None:
+    """The window closed while a session runs with autosave off: the session ends (the final in flight comes out), then
+    Save… exports every caption, the last one included, and the app closes."""
+    from tests.gui.conftest import answer_next_dialog
+
+    app = make_app(autosave=False)
+    app.controller.use_transcriber(transcriber)
+    infos: list = []
+    app.controller.sessionFinished.connect(infos.append)
+    closed: list = []
+    app.finished.connect(lambda: closed.append(True))
+    assert app.window.start_file_session(str(speech_wav), realtime=True)
+    qtbot.waitUntil(lambda: len(app.controller.finals) >= 1, timeout=60000)
+    target = tmp_path / "kept.srt"
+
+    def save_as(dialog) -> None:
+        dialog.findChild(QLineEdit, "fileNameEdit").setText(str(target))
+        dialog.accept()
+
+    asked: list[str] = []
+    answer_next_dialog(QMessageBox.Save, asked=asked, then=save_as, within_s=60)
+    app.window.close()
+    qtbot.waitUntil(lambda: bool(closed), timeout=60000)
+    assert infos and len(asked) == 1 and "Closing Captioner loses them" in asked[0]
+    saved = " ".join(s.content for s in srt.parse(target.read_text(encoding="utf-8")))
+    assert words(saved) == words(" ".join(e.text for e in app.controller.finals))  # all of them, the one in flight too
+
+
 def _contrast(a, b) -> float:
     """WCAG contrast ratio of two QColors."""
 
