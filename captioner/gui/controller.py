@@ -118,6 +118,12 @@ class SessionController(QObject):
         s = self.settings
         return ModelRequest(s.model, s.compute_device, s.language, s.beam_size, interim=s.interim_model)
 
+    def _model_spec(self) -> str:
+        """The model in use as a refine finds it again: its folder when one was chosen, else its name (a recording's tag:
+        `captioner refine SESSION` then works offline with what was used live)."""
+        key = self._transcriber_key
+        return key.spec if key is not None and key.spec else self._transcriber.name
+
     def model_loaded_for(self, request: ModelRequest) -> bool:
         return self._transcriber is not None and self._transcriber_key == request
 
@@ -422,7 +428,7 @@ class SessionController(QObject):
             return None
         try:
             recorder = SessionRecorder.open(transcript.parent, transcript.stem, [ch.label for ch in channels] or [""],
-                                            kinds=[ch.kind for ch in channels], model=self._transcriber.name,
+                                            kinds=[ch.kind for ch in channels], model=self._model_spec(),
                                             vocabulary=self.settings.vocabulary)
         except RecordingError as exc:
             self.message.emit("warning", f"{exc} Captions go on; this session's transcript cannot be refined afterwards.")

@@ -123,6 +123,9 @@ def test_improve_a_past_session_that_still_has_its_audio(make_app, qtbot, speech
     assert c.info.srt_path == past.srt_path and (past.srt_path.parent / f"{past.stem}.live.srt").exists()
     assert {"morning", "travel"} <= set(words(w.transcript.plain_text()))
     assert past.audio_paths[0].exists()  # "keep"
+    from captioner.audio.recorder import find_tracks
+
+    assert [t.model for t in find_tracks(past.srt_path.parent, past.stem)] == [app.store.settings.model]  # the folder, not a name
     past.srt_path.with_name("other.srt").write_text("")
     w.improve_transcript(str(past.srt_path.with_name("other.srt")))
     assert "The session other has no recorded audio" in w.message_bar.text
