@@ -45,3 +45,24 @@ def test_errors_that_a_folder_does_not_solve_offer_none() -> None:
 def test_a_plain_value_error_is_not_taken_for_a_language_problem() -> None:
     text, offer_folder = describe_model_error(ValueError("bad beam size"), REQUEST)
     assert "multilingual" not in text and "bad beam size" in text and not offer_folder
+
+
+def test_a_gpu_that_cannot_run_the_model_captions_on_the_cpu_and_says_why(make_app, qtbot, monkeypatch, speech_wav) -> None:
+    """The app's own load, on a GPU whose cuBLAS 12 cannot be loaded (tests/gpu.py): the model runs on the CPU, a banner
+    names the library and the command that installs it, and a session captions."""
+    from captioner.gui.controller import State
+    from tests.gpu import GpuWithoutCublas, pretend_gpu
+
+    pretend_gpu(GpuWithoutCublas, monkeypatch)
+    app = make_app(compute_device="auto")
+    c, w = app.controller, app.window
+    infos: list = []
+    said: list[tuple[str, str]] = []
+    c.sessionFinished.connect(infos.append)
+    c.message.connect(lambda level, text: said.append((level, text)))
+    assert w.start_file_session(str(speech_wav), realtime=False)
+    qtbot.waitUntil(lambda: bool(infos) and c.state is State.IDLE, timeout=120000)
+    assert c.transcriber.device == "cpu" and c.finals
+    assert GpuWithoutCublas.loads[:2] == ["cuda", "cpu"]
+    notes = [(level, text) for level, text in said if "libcublas.so.12" in text]
+    assert len(notes) == 1 and notes[0][0] == "warning" and "pip install 'captioner[cuda]'" in notes[0][1]
