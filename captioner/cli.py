@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import statistics
 import sys
 import threading
 from contextlib import ExitStack
+from pathlib import Path
 
 from captioner import __version__
 from captioner.audio.capture_child import FROZEN_COMMAND
@@ -158,6 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as exc:
         print(f"captioner: error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl-C twice (or during a load): quit now; every final already written is on disk
+        print("\ncaptioner: stopped", file=sys.stderr, flush=True)
+        sys.stdout.flush()
+        # at once: the transcriber's and the capture's threads are still in native code, and an interpreter shutting
+        # down around them aborts (SIGABRT) in a C library
+        os._exit(130)
 
 
 def cuda_libs(index: str | None) -> int:
@@ -288,6 +296,8 @@ def caption(args: argparse.Namespace) -> int:
     from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
     from captioner.terminal import TerminalPrinter
 
+    if args.input and not Path(args.input).is_file():  # before the model loads, which takes seconds
+        raise CliError(f"The audio file {args.input} does not exist" if not Path(args.input).exists() else f"{args.input} is not a file")
     if args.realtime and not args.input:
         raise CliError("--realtime goes with --input")
     if args.system_audio is not None and args.input:

@@ -707,3 +707,27 @@ def test_one_word_sentences_with_speakers_on_are_transcribed_and_refined(tmp_pat
     done = run("refine", live, "--model", tiny_model, "--speakers", timeout=300)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     assert wer(" ".join(t for _, t in turns), " ".join(line.split(":", 1)[-1] for line in live.read_text().splitlines())) <= 0.25
+
+
+def test_a_missing_input_is_reported_before_the_model_loads(tmp_path):
+    """The audio file is checked first: a missing model (which would take seconds to load) is not what is reported."""
+    line = error_line(run("caption", "--input", tmp_path / "nope.wav", "--model", tmp_path / "no-model"))
+    assert "nope.wav does not exist" in line and "no-model" not in line
+
+
+def test_ctrl_c_twice_quits_at_once_without_a_traceback(tmp_path, tiny_model, talk_wav):
+    import signal
+    import time
+
+    wav, _spans = talk_wav
+    srt_path = tmp_path / "talk.srt"
+    proc = captioner("caption", "--input", wav, "--realtime", "--model", tiny_model, "--srt", srt_path)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (srt_path.exists() and srt_path.read_text().strip()):
+        time.sleep(0.2)  # captioning: the first final is on disk
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "Traceback" not in err and "stopped" in err
+    assert srt_path.read_text().strip()  # what was written stays
