@@ -170,7 +170,7 @@ class CudaLibraryMissing(ModelError):
         self.detail, self.fix = detail, fix
         super().__init__(
             f"Cannot run {model} on the GPU: a CUDA library is missing or cannot be loaded ({detail.rstrip('.')})",
-            f"install it with `{fix}`, or run on the CPU",
+            f"install it with: {fix}, or run on the CPU",
             model=model,
         )
 

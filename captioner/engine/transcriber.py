@@ -508,7 +508,7 @@ def fallback_note(detail: str, *, at_load: bool) -> str:
     library = cuda_libs.missing_library(detail)
     if library:
         return (f"The GPU cannot be used: CUDA's {library} cannot be loaded, so captions run on the CPU; "
-                f"for the GPU, run `{cuda_libs.fix_command()}` and start again.")
+                f"for the GPU, run: {cuda_libs.fix_command()}, and start again.")
     detail = detail.strip().rstrip(".")
     if at_load:
         return f"The GPU failed its first pass ({detail}), so captions run on the CPU."
