@@ -636,10 +636,11 @@ class CaptionEngine:
             if text and text != part.text:
                 out.append(CaptionEvent(part.id, part.start, max(part.split, part.start + 1), text, final=True, words=kept,
                                         stable=len(text), revision=1))
-            if self.config.revise:
-                lo = seg.start if k == 0 else seg.parts[k - 1].split
-                self._unrevised.append(_Final(part.id, lo, part.split, part.start, max(part.split, part.start + 1),
-                                              text or part.text, kept))
+            if self.config.revise:  # the segment's audio cut at the sentence ends shown; its last part to the segment's end
+                lo = seg.start if k == 0 else seg.parts[k - 1].split  # (its tail too), as a final without early ones has it
+                whole = k == len(seg.parts) - 1 and seg.resumed is None
+                hi, speech_hi = (seg.end, max(seg.speech_end, part.start + 1)) if whole else (part.split, max(part.split, part.start + 1))
+                self._unrevised.append(_Final(part.id, lo, hi, part.start, speech_hi, text or part.text, kept))
         rest = tuple(groups[-1])
         text = join_words(rest)
         if seg.resumed is not None and text:
