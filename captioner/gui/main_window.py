@@ -550,10 +550,10 @@ class MainWindow(QMainWindow):
             event.ignore()
             if not self._closing:
                 self._closing = True
+                self.hide()  # goes away at once; the session finishes behind it
                 for monitor in self._monitors():
                     monitor.shutdown()  # not reopened when the session ends
                 self.controller.stop()
-                self.show_message("info", "Finishing the session before closing…")
                 QTimer.singleShot(CLOSE_TIMEOUT_MS, self._close_timed_out)
             return
         if self.controller.unsaved and not self.may_clear_unsaved(closing=True):
@@ -571,10 +571,11 @@ class MainWindow(QMainWindow):
         """The session closing waited for has ended: close, asking first when its captions are saved nowhere."""
         if self._close_done:
             return
-        if self.controller.unsaved and not self.may_clear_unsaved(closing=True):
-            self._closing = False  # Cancel: the window stays, with the captions
-            self.message_bar.clear_all()
-            return
+        if self.controller.unsaved:
+            self.show()  # back, to ask about its captions
+            if not self.may_clear_unsaved(closing=True):
+                self._closing = False  # Cancel: the window stays, with the captions
+                return
         self._finish_close()
 
     def _close_timed_out(self) -> None:
