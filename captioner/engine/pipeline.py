@@ -68,6 +68,7 @@ import numpy as np
 from captioner.audio.buffer import AudioBuffer
 from captioner.engine import pacing
 from captioner.engine.endpoint import ends_utterance
+from captioner.engine.filters import normalise
 from captioner.engine.recognizer import Transcript, join_words
 from captioner.engine.revision import RevisionRule, due, mean_probability, passes_over, replaces, share
 from captioner.engine.segmenter import (
@@ -621,8 +622,9 @@ class CaptionEngine:
 
     def _shared_out(self, seg: _Segment, words: tuple[Word, ...]) -> list[CaptionEvent]:
         """The final of a segment whose sentence ends were shown early (`_early_final`): its words shared out at them.
-        A part that hears its words differently now is revised (never emptied: one given none keeps its own), the
-        words after the last one are the continuation's final; confirmed parts say nothing again."""
+        A part whose words it hears differently now is revised (never emptied: one given none keeps its own; one that
+        differs in punctuation or case alone stays as shown), the words after the last one are the continuation's final;
+        confirmed parts say nothing again."""
         assert seg.end is not None
         speech_end = max(seg.speech_end, seg.split) if seg.resumed is not None else seg.split
         bounds = [p.split for p in seg.parts[:-1]] + ([seg.split] if seg.resumed is not None else [])
@@ -633,9 +635,12 @@ class CaptionEngine:
         for k, (part, heard) in enumerate(zip(seg.parts, groups)):
             text = join_words(heard)
             kept = tuple(heard) if text else part.words
-            if text and text != part.text:
+            if text and normalise(text) != normalise(part.text):  # its words changed; a full stop or capital alone does
+                # not redraw a line already read (the speaker went on after a sentence end: "…the store." stays so)
                 out.append(CaptionEvent(part.id, part.start, max(part.split, part.start + 1), text, final=True, words=kept,
                                         stable=len(text), revision=1))
+            elif text:
+                text, kept = part.text, part.words  # as shown
             if self.config.revise:  # the segment's audio cut at the sentence ends shown; its last part to the segment's end
                 lo = seg.start if k == 0 else seg.parts[k - 1].split  # (its tail too), as a final without early ones has it
                 whole = k == len(seg.parts) - 1 and seg.resumed is None

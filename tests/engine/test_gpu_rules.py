@@ -96,5 +96,7 @@ def test_speech_going_on_after_a_final_shown_early_continues_the_segment(two_phr
     assert first.end <= second.start
     interims = [e.event for e in gpu.emitted if not e.event.final and e.at_s > shown[0].at_s]
     assert interims and all(i.id == second.id and normalise(FIRST.split()[1]) not in normalise(i.text) for i in interims)
+    revised = [x.event for x in gpu.emitted if x.event.final and x.event.revision and x.event.id == first.id]
+    assert all(normalise(e.text) != normalise(first.text) for e in revised)  # only for other words, never punctuation alone
     kept = {e.id: e for e in (x.event for x in gpu.emitted) if e.final and e.text}  # revisions replace by id
     assert normalise(" ".join(e.text for e in kept.values())) == normalise(cpu_rules.finals[0].text)
