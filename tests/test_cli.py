@@ -459,6 +459,47 @@ def test_the_sound_server_restarting_under_a_session(mode, tmp_path, tiny_model,
     assert {c.content.split(":")[0] for c in parse_srt(out_srt)} == {label for label, _ in expected}
 
 
+def test_the_sound_server_restarting_under_a_microphone_session(tmp_path, tiny_model, pulse):
+    """The default mode, the microphone through PortAudio: `pulseaudio -k` mid-session, the command goes on,
+    says so, keeps every final and captions the microphone again once the server is back."""
+    before_wav, after_wav = (speak(SENTENCES[i], tmp_path / f"{i}.wav") for i in (0, 2))
+    out_txt = tmp_path / "mic.txt"
+    proc = captioner("caption", "--device", f"pulse:{pulse}", "--model", tiny_model, "--txt", out_txt)
+    stderr: list[str] = []
+    reader = threading.Thread(target=lambda: stderr.extend(proc.stderr), daemon=True)
+    reader.start()
+    said = lambda words: sum(line.startswith("captioner: warning:") and words in line for line in stderr)  # noqa: E731
+    try:
+        wait_for(lambda: recording_streams() >= 1 and proc.poll() is None, 60)
+        time.sleep(0.5)
+        subprocess.run(["paplay", "-d", "virt", str(before_wav)], check=True, timeout=30)
+        wait_for(lambda: out_txt.exists() and out_txt.read_text().strip() != "", msg=stderr)  # a final is out
+        kept = out_txt.read_text()
+        stop_pulse()
+        wait_for(lambda: said("The sound server stopped") == 1 or proc.poll() is not None, msg=stderr)
+        assert proc.poll() is None, "".join(stderr)
+        start_pulse()
+        wait_for(lambda: said("The sound server is back") == 1 or proc.poll() is not None, 60, msg=stderr)
+        assert proc.poll() is None, "".join(stderr)
+        wait_for(lambda: recording_streams() >= 1, 30)
+        subprocess.run(["paplay", "-d", "virt", str(after_wav)], check=True, timeout=30)
+        time.sleep(2.0)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        start_pulse()
+    reader.join(5)
+    assert proc.returncode == 0, "".join(stderr)
+    assert not any("error" in line for line in stderr), "".join(stderr)
+    text = out_txt.read_text()
+    assert text.startswith(kept)  # nothing written before the restart is lost
+    lines = text.splitlines()
+    assert len(lines) == 2, lines
+    assert wer(SENTENCES[0], lines[0]) <= 0.2 and wer(SENTENCES[2], lines[1]) <= 0.2, lines
+
+
 def test_system_audio_bad_choices(tiny_model, sentence_wav, pulse):
     assert "No output device matches 'nosuchoutput'" in error_line(run("caption", "--system-audio", "nosuchoutput", "--model", tiny_model))
     assert "does not go with --input" in error_line(run("caption", "--system-audio", "--input", sentence_wav, "--model", tiny_model))

@@ -23,12 +23,12 @@ import time
 import numpy as np
 
 from captioner.audio import capture_child as child
+from captioner.audio.devices import SERVER_GONE, server_back
 from captioner.audio.sources import AudioSourceError, next_block
 from captioner.events import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
-SERVER_GONE = "The sound server stopped; captions resume when it is back."
 START_TIMEOUT_S = 20.0
 RETRY_S = (0.5, 1.0, 2.0, 4.0, 5.0)
 
@@ -169,7 +169,7 @@ class ChildSource:
                 return
             self._proc = proc
             self._outage = None
-            self.notices.put(f"The sound server is back; {self.description} is captioned again.")
+            self.notices.put(server_back(self.description))
 
     def _pump(self, proc: subprocess.Popen) -> str | None:
         """Take the child's frames until it ends; its ERROR message, if it sent one."""

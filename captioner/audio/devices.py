@@ -14,11 +14,20 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 
 import sounddevice as sd
 
 PULSE_PREFIX = "pulse:"
+SERVER_DEVICES = ("pulse", "pipewire", "default")  # PortAudio's ALSA devices that reach the sound server
+SERVER_GONE = "The sound server stopped; captions resume when it is back."
+# PortAudio is started again by `rescan` while other threads may list devices: one at a time
+PORTAUDIO_LOCK = threading.RLock()
+
+
+def server_back(description: str) -> str:
+    return f"The sound server is back; {description} is captioned again."
 
 
 class AudioDeviceError(RuntimeError):
@@ -41,24 +50,37 @@ def rescan() -> None:
     It closes every open PortAudio stream, so call it only while none is open.
     """
     try:
-        sd._terminate()
-        sd._initialize()
+        with PORTAUDIO_LOCK:
+            sd._terminate()
+            sd._initialize()
     except Exception as exc:
         raise AudioDeviceError(f"The audio system is not available: {exc}") from exc
+
+
+def sound_server_running() -> bool:
+    """Whether a PulseAudio/PipeWire server answers (`pactl info`, in a process of its own); False off Linux
+    or without pactl."""
+    if not sys.platform.startswith("linux") or shutil.which("pactl") is None:
+        return False
+    try:
+        return subprocess.run(["pactl", "info"], capture_output=True, timeout=5).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
 
 
 def list_input_devices() -> list[InputDevice]:
     """PulseAudio sources (Linux) first, then PortAudio's own input devices."""
     devices = _pulse_sources()
     try:
-        portaudio = sd.query_devices()
-        default_in = sd.default.device[0]
+        with PORTAUDIO_LOCK:
+            portaudio = sd.query_devices()
+            default_in = sd.default.device[0]
     except Exception as exc:  # PortAudio failed to initialise
         raise AudioDeviceError(f"The audio system is not available: {exc}") from exc
     for index, info in enumerate(portaudio):
         if info["max_input_channels"] <= 0:
             continue
-        if devices and info["name"] in ("pulse", "default", "pipewire"):
+        if devices and info["name"] in SERVER_DEVICES:
             continue  # reached through the sources above
         devices.append(
             InputDevice(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,7 +19,16 @@ import numpy as np
 import sounddevice as sd
 import soxr
 
-from captioner.audio.devices import AudioDeviceError, OpenSpec, rescan, resolve_device
+from captioner.audio.devices import (
+    SERVER_DEVICES,
+    SERVER_GONE,
+    AudioDeviceError,
+    OpenSpec,
+    rescan,
+    resolve_device,
+    server_back,
+    sound_server_running,
+)
 from captioner.events import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
@@ -59,8 +69,16 @@ def to_mono(block: np.ndarray) -> np.ndarray:
     return block.mean(axis=1, dtype=np.float32) if block.ndim == 2 else block.astype(np.float32, copy=False)
 
 
+RETRY_S = (0.5, 1.0, 2.0, 4.0, 5.0)  # pauses between tries to open the microphone again after the sound server went
+
+
 class MicrophoneSource:
-    """Captures from an input device; resamples to 16 kHz when the device cannot."""
+    """Captures from an input device; resamples to 16 kHz when the device cannot.
+
+    A device reached through the sound server (PulseAudio/PipeWire: a "pulse:" source, or the default) survives the
+    server restarting: when its stream dies with the server, silence stands in for its audio at the clock's pace
+    (`waiting`), and it is opened again as soon as the server is back (growing pauses, 0.5 s up to 5 s). `notices`
+    says both, as a capture child's do. A device that goes while the server stays ends the source, as before."""
 
     def __init__(self, device: str | int | None = None, *, prefer_rate: int = SAMPLE_RATE, block_ms: int = 30, queue_s: float = 30.0, stall_s: float = 3.0) -> None:
         self.device = device
@@ -71,14 +89,24 @@ class MicrophoneSource:
         self.live = True
         self.description = "microphone"
         self.rate = SAMPLE_RATE
+        self.notices: queue.Queue[str] = queue.Queue()
         self._queue: queue.Queue[np.ndarray] = queue.Queue(maxsize=max(1, int(queue_s * 1000 / block_ms)))
         self._stream: sd.InputStream | None = None
         self._resampler: soxr.ResampleStream | None = None
         self._stopping = threading.Event()
         self._lost = threading.Event()
         self._last_data = 0.0
+        self._via_server = False  # reached through PulseAudio/PipeWire: it may come back after the server restarts
+        self._outage: float | None = None  # when audio stopped, while it is being opened again
+        self._silence = 0  # samples of silence given since then
+        self._error: str | None = None  # why it will not come back (read() raises it)
+        self._generation = 0  # which stream a callback belongs to
 
     def start(self) -> None:
+        self._open()
+        self._via_server = self._via_server and sound_server_running()
+
+    def _open(self) -> None:
         try:
             rescan()  # see devices plugged in since the audio system started
             spec = resolve_device(self.device)
@@ -89,21 +117,25 @@ class MicrophoneSource:
             os.environ["PULSE_SOURCE"] = spec.pulse_source  # read when the "pulse" PCM opens
         rate, channels = self._negotiate(spec)
         self.rate = rate
-        if rate != SAMPLE_RATE:
-            self._resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32")
+        self._resampler = soxr.ResampleStream(rate, SAMPLE_RATE, 1, dtype="float32") if rate != SAMPLE_RATE else None
+        self._generation += 1
+        generation = self._generation
+        self._lost.clear()
         try:
-            self._stream = sd.InputStream(
+            stream = sd.InputStream(
                 device=spec.portaudio_index,
                 samplerate=rate,
                 channels=channels,
                 dtype="float32",
                 blocksize=int(rate * self.block_ms / 1000),
-                callback=self._callback,
-                finished_callback=self._finished,
+                callback=lambda indata, frames, time_info, status: self._callback(indata, frames, time_info, status, generation),
+                finished_callback=lambda: self._finished(generation),
             )
-            self._stream.start()
+            stream.start()
         except Exception as exc:
             raise AudioSourceError(f"Cannot open the input device {spec.label!r}: {exc}. Check that it is connected and not used exclusively by another program.") from exc
+        self._stream = stream
+        self._via_server = sys.platform.startswith("linux") and (bool(spec.pulse_source) or sd.query_devices(spec.portaudio_index)["name"] in SERVER_DEVICES)
         self._last_data = time.monotonic()
 
     def _negotiate(self, spec: OpenSpec) -> tuple[int, int]:
@@ -119,7 +151,9 @@ class MicrophoneSource:
                     continue
         raise AudioSourceError(f"The input device {spec.label!r} accepts neither {self.prefer_rate} Hz nor its own {native} Hz; choose another device.")
 
-    def _callback(self, indata, frames, time_info, status) -> None:
+    def _callback(self, indata, frames, time_info, status, generation: int = 0) -> None:
+        if generation != self._generation:
+            return  # a stream given up on
         if status.input_overflow:
             self.overflows += 1
         try:
@@ -127,11 +161,21 @@ class MicrophoneSource:
         except queue.Full:
             self.overflows += 1
 
-    def _finished(self) -> None:
-        if not self._stopping.is_set():
+    def _finished(self, generation: int = 0) -> None:
+        if not self._stopping.is_set() and generation == self._generation:
             self._lost.set()
 
     def read(self, timeout: float) -> np.ndarray | None:
+        since = self._outage
+        if since is not None and self._queue.empty():
+            if self._error is not None:
+                raise AudioSourceError(self._error)
+            due = round((time.monotonic() - since) * SAMPLE_RATE) - self._silence
+            if due >= self.block:
+                self._silence += self.block
+                return np.zeros(self.block, np.float32)
+            time.sleep(min(timeout, (self.block - due) / SAMPLE_RATE))
+            return None
         try:
             block = self._queue.get(timeout=timeout)
         except queue.Empty:
@@ -143,11 +187,55 @@ class MicrophoneSource:
             mono = self._resampler.resample_chunk(mono)
         return mono
 
+    @property
+    def block(self) -> int:
+        return SAMPLE_RATE * self.block_ms // 1000
+
+    @property
+    def waiting(self) -> bool:
+        """No audio can come now (the sound server is gone): silence stands in."""
+        return self._outage is not None
+
     def _check_alive(self) -> None:
         if self._stopping.is_set():
             return
         if self._lost.is_set() or time.monotonic() - self._last_data > self.stall_s:
-            raise AudioSourceError(f"The input device {self.description!r} stopped sending audio (unplugged?). Captions so far are kept; pick another device and start again.")
+            message = f"The input device {self.description!r} stopped sending audio (unplugged?). Captions so far are kept; pick another device and start again."
+            if not self._via_server:
+                raise AudioSourceError(message)
+            log.info("the stream of %s stopped; opening it again", self.description)
+            self._silence, self._outage = 0, self._last_data
+            threading.Thread(target=self._reopen, args=(message,), name="captioner-mic-reopen", daemon=True).start()
+
+    def _reopen(self, gone: str) -> None:
+        """Open the device again once the sound server is back; the silence ends when it delivers."""
+        self._generation += 1  # the old stream's blocks are no longer taken
+        _close(self._stream)
+        self._stream = None
+        server_went, attempt = False, 0
+        while not self._stopping.is_set():
+            if not sound_server_running():
+                if not server_went:
+                    server_went = True
+                    self.notices.put(SERVER_GONE)
+            else:
+                try:
+                    self._open()
+                except AudioSourceError as exc:
+                    if not server_went:  # the server stayed: the device itself went
+                        self._error = gone
+                        return
+                    log.info("%s not open yet: %s", self.description, exc)
+                else:
+                    if self._stopping.is_set():
+                        _close(self._stream)
+                        return
+                    self._outage = None
+                    if server_went:
+                        self.notices.put(server_back(self.description))
+                    return
+            self._stopping.wait(RETRY_S[min(attempt, len(RETRY_S) - 1)])
+            attempt += 1
 
     @property
     def finished(self) -> bool:
@@ -156,12 +244,17 @@ class MicrophoneSource:
     def stop(self) -> None:
         self._stopping.set()
         stream, self._stream = self._stream, None
-        if stream is not None:
-            try:
-                stream.abort()  # drop what the device still buffers; what was read stays
-                stream.close()
-            except Exception:
-                pass  # the device may be gone already
+        _close(stream)
+
+
+def _close(stream) -> None:
+    """Drop what the device still buffers (what was read stays) and close it."""
+    if stream is not None:
+        try:
+            stream.abort()
+            stream.close()
+        except Exception:
+            pass  # the device may be gone already
 
 
 def decode_file(path: str) -> np.ndarray:

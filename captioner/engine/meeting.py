@@ -74,7 +74,6 @@ class MeetingSession(SessionBase):
         self.order = SpokenOrder(self.lanes, echo)
         self._t0 = 0.0
         self._running: Lane | None = None
-        self.notices: list[str] = []
 
     # -- control (as CaptionSession) ---------------------------------------
     def start(self) -> None:
@@ -133,7 +132,7 @@ class MeetingSession(SessionBase):
     def _read(self, lane: Lane) -> bool:
         """Feed a lane what its source has; True if audio came."""
         source = lane.channel.source
-        self._pass_notices(lane)
+        self._pass_notices(source, lane.label)
         try:
             block = source.read(timeout=0.01)
         except AudioSourceError as exc:
@@ -152,15 +151,6 @@ class MeetingSession(SessionBase):
             lane.reading = False
             self._collect(lane, lane.engine.finish())
         return got
-
-    def _pass_notices(self, lane: Lane) -> None:
-        notices = getattr(lane.channel.source, "notices", None)
-        while notices is not None and not notices.empty():
-            message = f"{lane.label}: {notices.get_nowait()}"
-            log.info(message)
-            self.notices.append(message)
-            if self.on_error is not None:
-                self.on_error(SessionError(message, fatal=False))
 
     def _place(self, lane: Lane, samples: int) -> None:
         """Place a lane on the session clock: where its audio so far would begin, had it come with no delay.

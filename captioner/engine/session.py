@@ -65,6 +65,7 @@ class SessionBase:
         self.on_error = on_error
         self.status_interval_s = status_interval_s
         self.errors: list[str] = []
+        self.notices: list[str] = []  # what sources said happened to them (the sound server stopped, is back)
         self._moves_seen = {id(r): getattr(r, "moves", 0) for r in (transcriber, getattr(transcriber, "interim", None)) if r}
         self.finals: list[CaptionEvent] = []
         self.compute_s = 0.0
@@ -190,6 +191,17 @@ class SessionBase:
                 self.sinks.remove(sink)
                 self._report(f"{exc} (captions still go to the other outputs)", fatal=False)
 
+    def _pass_notices(self, source, label: str = "") -> None:
+        """What `source` says happens to it while it goes on (the sound server stopped, is back): out as non-fatal
+        errors, kept in `notices`, not in `errors`."""
+        notices = getattr(source, "notices", None)
+        while notices is not None and not notices.empty():
+            message = f"{label}: {notices.get_nowait()}" if label else notices.get_nowait()
+            log.info(message)
+            self.notices.append(message)
+            if self.on_error is not None:
+                self.on_error(SessionError(message, fatal=False))
+
     def _report(self, message: str, *, fatal: bool = True) -> None:
         log.error(message)
         self.errors.append(message)
@@ -277,6 +289,7 @@ class CaptionSession(SessionBase):
 
     def _read_audio(self, events: list[CaptionEvent]) -> bool:
         """Feed the engine what the source has; True once the source is done."""
+        self._pass_notices(self.source)
         try:
             block = self.source.read(timeout=0.02)
         except AudioSourceError as exc:

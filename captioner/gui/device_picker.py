@@ -13,6 +13,21 @@ from captioner.gui.settings_store import SettingsStore
 from captioner.gui.widgets import LevelMeter, control_row
 
 DEVICE_CAUSE = "device"  # notices about the input device; they go once a device is there again
+PULSE_PREFIX = "pulse:"  # the sound server's sources (captioner.audio.devices; not imported here: it loads PortAudio)
+
+
+def missing_device_notice(name: str, wanted: str, devices: list, session_active: bool) -> Notice | None:
+    """What to say when the device chosen, `wanted`, is not in `devices`. A sound-server source missing with all the
+    server's sources is the server gone, not the device: while a session runs, the session says so itself (and that
+    it resumes); idle, the banner says that, not that the device is gone."""
+    server_gone = wanted.startswith(PULSE_PREFIX) and not any(d.id.startswith(PULSE_PREFIX) for d in devices)
+    if server_gone and session_active:
+        return None
+    if not devices:
+        return Notice("warning", "The input device in use is gone and no other was found. Connect a microphone and press ⟳.", DEVICE_CAUSE)
+    if server_gone:
+        return Notice("warning", f"The sound server is not running; {name!r} is used again as soon as it is back.", DEVICE_CAUSE)
+    return Notice("warning", f"The input device {name!r} is gone; it is used again as soon as it is back (or choose another one).", DEVICE_CAUSE)
 
 
 def elide_words(text: str, fits: Callable[[str], bool]) -> str:
@@ -102,8 +117,9 @@ class DevicePicker(QWidget):
             self.level_meter.set_inactive()
             combo.setToolTip("No input device found: connect a microphone and press ⟳")
             self.resolved.emit(DEVICE_CAUSE)  # an earlier "switched to …" no longer holds: there is nothing
-            if previous:
-                self.message.emit(Notice("warning", "The input device in use is gone and no other was found. Connect a microphone and press ⟳.", DEVICE_CAUSE))
+            notice = missing_device_notice(name, previous, devices, self._session_active) if previous else None
+            if notice is not None:
+                self.message.emit(notice)
             return
         if wanted and wanted not in ids:  # the device chosen went away: wait for it
             combo.insertItem(0, f"{name}  (not connected)", wanted)
@@ -111,7 +127,9 @@ class DevicePicker(QWidget):
             combo.setCurrentIndex(0)
             self.level_meter.set_inactive()
             self._update_tooltip()
-            self.message.emit(Notice("warning", f"The input device {name!r} is gone; it is used again as soon as it is back (or choose another one).", DEVICE_CAUSE))
+            notice = missing_device_notice(name, wanted, devices, self._session_active)
+            if notice is not None:
+                self.message.emit(notice)
             return
         self.resolved.emit(DEVICE_CAUSE)
         if wanted and wanted in ids:

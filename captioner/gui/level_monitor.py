@@ -89,6 +89,15 @@ class HandedOverSource:
         return getattr(self._source, "overflows", 0)
 
     @property
+    def notices(self):
+        """What the stream says happens to it (the sound server stopped, is back); None before start()."""
+        return getattr(self._source, "notices", None)
+
+    @property
+    def waiting(self) -> bool:
+        return bool(getattr(self._source, "waiting", False))
+
+    @property
     def finished(self) -> bool:
         return not self._pending and (self._source is None or self._source.finished)
 

@@ -133,12 +133,28 @@ def test_no_switched_to_banner_beside_no_input_device_found(qtbot, tmp_path: Pat
     qtbot.addWidget(bar)
     picker.message.connect(bar.show_notice)  # wired as the main window wires them
     picker.resolved.connect(bar.clear)
-    devices[:] = [InputDevice("pulse", "pulse", 44100.0, is_default=True)]  # the headset unplugged: it stays chosen, awaited
+    devices[:] = FAKE_DEVICES[1:]  # the headset unplugged: it stays chosen, awaited
     picker.refresh()
-    qtbot.waitUntil(lambda: picker.combo.count() == 2, timeout=3000)
+    qtbot.waitUntil(lambda: "not connected" in picker.combo.itemText(0), timeout=3000)
     assert "is gone" in bar.text and "switched to" not in bar.text
     devices.clear()  # then nothing at all
     picker.refresh()
     qtbot.waitUntil(lambda: picker.combo.count() == 0, timeout=3000)
     assert picker.combo.shown_text() == "No input device found"
     assert "switched to" not in bar.text and "no other was found" in bar.text
+
+
+def test_a_sound_server_gone_is_not_a_device_gone() -> None:
+    from captioner.gui.device_picker import missing_device_notice
+
+    alsa = [InputDevice("3", "HDA Intel PCH: ALC3246 Analog (hw:0,0)", 44100.0), InputDevice("5", "pulse", 44100.0)]
+    # every source of the server is gone with it: said as such while idle, left to the session while one runs
+    idle = missing_device_notice("Virtual microphone", "pulse:virtmic", alsa, session_active=False)
+    assert "sound server is not running" in idle.text and "gone" not in idle.text
+    assert missing_device_notice("Virtual microphone", "pulse:virtmic", [], session_active=True) is None
+    assert missing_device_notice("Virtual microphone", "pulse:virtmic", alsa, session_active=True) is None
+    # a source gone while the server lists others: the device went, session or not
+    for active in (False, True):
+        gone = missing_device_notice("USB Headset Microphone", "pulse:usb-headset", FAKE_DEVICES[1:], session_active=active)
+        assert "'USB Headset Microphone' is gone" in gone.text
+    assert "no other was found" in missing_device_notice("Mic", "3", [], session_active=True).text

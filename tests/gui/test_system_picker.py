@@ -215,3 +215,48 @@ def test_the_sound_server_restarting_under_the_app(mode, qtbot, pulse, settings_
     assert len(w.transcript.plain_text().splitlines()) == len(c.finals)
     saved = c.info.txt_path.read_text().splitlines()
     assert len(saved) == len(c.finals)  # every final in the autosaved transcript
+
+
+def test_the_sound_server_restarting_under_a_microphone_session(qtbot, pulse, settings_path: Path, write_settings, model_dir: Path, transcriber, tmp_path: Path) -> None:
+    """The default mode, the microphone through PortAudio: `pulseaudio -k` in a session, the session goes on, the
+    banner says the server stopped and is back (never that the device is gone), every final is kept and what is
+    said once the server is back is captioned."""
+    from captioner.gui.app import CaptionerApp
+
+    first, second = speak(SENTENCES[0], tmp_path / "first.wav"), speak(SENTENCES[1], tmp_path / "second.wav")
+    write_settings(model=str(model_dir), compute_device="cpu", input_device=f"pulse:{pulse}", capture_mode=MODE_MICROPHONE)
+    app = CaptionerApp(settings_path, tray=False, device_poll_ms=500, preload_model=False)
+    qtbot.addWidget(app.window)
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    device_notices = []
+    w.device_picker.message.connect(lambda notice: device_notices.append(notice.text))
+    app.show()
+    try:
+        w.start_button.click()
+        qtbot.waitUntil(lambda: c.state is State.RUNNING, timeout=60000)
+        qtbot.wait(500)
+        subprocess.run(["paplay", "-d", "virt", str(first)], check=True, timeout=30)
+        qtbot.waitUntil(lambda: len(c.finals) >= 1, timeout=30000)
+        kept = list(c.finals)
+        stop_pulse()
+        qtbot.waitUntil(lambda: "The sound server stopped" in w.message_bar.text, timeout=20000)
+        assert w.message_bar.level == "warning" and c.state is State.RUNNING
+        qtbot.wait(1500)  # the device list is read again meanwhile, without the server's sources
+        start_pulse()
+        qtbot.waitUntil(lambda: any("The sound server is back" in e for e in c.errors), timeout=60000)
+        assert "The sound server is back" in w.message_bar.text and c.state is State.RUNNING
+        qtbot.wait(500)
+        subprocess.run(["paplay", "-d", "virt", str(second)], check=True, timeout=30)
+        qtbot.waitUntil(lambda: len(c.finals) >= 2, timeout=40000)
+        c.stop()
+        qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=60000)
+    finally:
+        start_pulse()
+        app.window.close()
+        app.overlay.close()
+    assert not [t for t in device_notices if "gone" in t], device_notices
+    assert c.finals[: len(kept)] == kept  # nothing shown before the restart is lost
+    assert len(c.finals) == 2, c.finals
+    assert {"weekly", "planning"} <= set(words(c.finals[0].text)) and {"travel", "summer"} <= set(words(c.finals[1].text))
+    assert len(c.info.txt_path.read_text().splitlines()) == 2  # both in the autosaved transcript
