@@ -5,7 +5,8 @@ The recorder is a sink of the engine side: the session hands it every block it f
 capture never waits on the disk. Opus at 48 kbit/s in its CELT-only mode keeps speech at about 23 MB per hour
 per channel, with the spectrum the model reads kept within 1 dB; an Ogg page goes to the file at least every second, so a process killed mid-session
 leaves a file that decodes up to its last page (about a second before the kill). Files are
-private to their owner, like the transcripts.
+private to their owner, like the transcripts. A file deleted while it is written (its folder too) is made
+again, whole, from what the writer still holds open, and recording goes on into it; `on_notice` says so.
 
 A channel's file starts at the session clock's zero: audio that began later (a meeting's second
 channel) is preceded by silence, so a time in the file is a time in the session.
@@ -14,6 +15,7 @@ channel) is preceded by silence, so a time in the file is a time in the session.
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import os
 import queue
@@ -39,6 +41,7 @@ BITRATE = 48_000
 APPLICATION = "lowdelay"
 PAGE_US = 500_000  # the longest an Ogg page holds, in microseconds: about what a kill can lose
 SYNC_S = 10.0  # how often the written pages are made durable (fsync)
+CHECK_S = 1.0  # how often a writer looks whether its file is still where it was written (deleted, its folder too)
 AUDIO_SUFFIX = ".opus"
 # kept in each file's Opus tags: the channel's label, and the model and vocabulary the session captioned with
 LABEL_TAG, KIND_TAG, MODEL_TAG, VOCABULARY_TAG = "CAPTIONER_LABEL", "CAPTIONER_KIND", "CAPTIONER_MODEL", "CAPTIONER_VOCABULARY"
@@ -105,6 +108,39 @@ def _track_number(path: Path, stem: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
+class _Moveable(io.RawIOBase):
+    """The file PyAV writes a track into, by descriptor: a file deleted under it can be made again and the descriptor
+    swapped (`fd`) without the container knowing."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        return _write_all(self.fd, data)
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        return os.lseek(self.fd, offset, whence)
+
+    def tell(self) -> int:
+        return os.lseek(self.fd, 0, os.SEEK_CUR)
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def close(self) -> None:
+        if not self.closed:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+        super().close()
+
+
 class _TrackWriter:
     """One channel's Ogg/Opus file, written by the recorder's thread."""
 
@@ -112,26 +148,75 @@ class _TrackWriter:
         import av
 
         self.track = track
-        try:
-            fd = os.open(track.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, files.PRIVATE_FILE)
-        except OSError as exc:
-            raise RecordingError(exc.errno, f"Could not record the session's audio to {track.path}: {exc.strerror or exc}.") from exc
+        fd = self._create(track.path)
         files.make_private(fd)
-        self.file = os.fdopen(fd, "wb", buffering=0)
+        self.file = _Moveable(fd)
         self.container = av.open(self.file, "w", format="ogg", options={"page_duration": str(PAGE_US), "flush_packets": "1"})
         self.stream = self.container.add_stream("libopus", rate=SAMPLE_RATE, layout="mono")
         self.stream.codec_context.bit_rate = BITRATE
         self.stream.codec_context.options = {"application": APPLICATION}
         self.stream.metadata.update(track.tags)
         self.samples = 0  # written so far: the session clock of the file's end
-        self.synced = time.monotonic()
+        self.synced = self.checked = time.monotonic()
 
-    def write(self, block: np.ndarray, at: int) -> None:
-        """`block` of audio that starts at `at` on the session clock (silence fills a gap before it)."""
+    @staticmethod
+    def _create(path: Path) -> int:
+        try:  # read and write: what it holds can be copied into a new file if this one is deleted
+            return os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | _BINARY, files.PRIVATE_FILE)
+        except OSError as exc:
+            raise RecordingError(exc.errno, f"Could not record the session's audio to {path}: {exc.strerror or exc}.") from exc
+
+    def gone(self) -> bool:
+        """Whether the file was deleted (its folder too) or another took its place since it was made."""
+        try:
+            here = os.stat(self.track.path)
+        except (FileNotFoundError, NotADirectoryError):
+            return True
+        except OSError:
+            return False
+        mine = os.fstat(self.file.fd)
+        return mine.st_nlink == 0 or (mine.st_dev, mine.st_ino) != (here.st_dev, here.st_ino)
+
+    def restore(self) -> str:
+        """Make the deleted file again (its folder too, private) with everything written so far, and go on writing into
+        it; what happened, in words. Raises OSError (RecordingError) when it cannot be made."""
+        folder = self.track.path.parent
+        made_folder = not folder.is_dir()
+        if made_folder:
+            files.private_folder(folder)
+        fd = self._create(self.track.path)
+        try:
+            files.make_private(fd)
+            size, at = os.fstat(self.file.fd).st_size, 0
+            while at < size:
+                chunk = os.pread(self.file.fd, min(1 << 20, size - at), at)
+                if not chunk:
+                    break
+                at += _write_all(fd, chunk)
+            os.lseek(fd, os.lseek(self.file.fd, 0, os.SEEK_CUR), os.SEEK_SET)
+        except BaseException:
+            os.close(fd)
+            raise
+        old, self.file.fd = self.file.fd, fd
+        with contextlib.suppress(OSError):
+            os.close(old)
+        what = f"The folder {folder} was" if made_folder else f"The session's audio {self.track.path} was"
+        return (f"{what} deleted during the session: the recording {self.track.path.name} was made again with its first "
+                f"{self.samples / SAMPLE_RATE:.0f} s, and recording goes on.")
+
+    def write(self, block: np.ndarray, at: int) -> str | None:
+        """`block` of audio that starts at `at` on the session clock (silence fills a gap before it); a notice when the
+        file had been deleted and was made again."""
         import av
 
         if self.samples < at:
             self.write(np.zeros(at - self.samples, np.float32), self.samples)
+        notice = None
+        now = time.monotonic()
+        if now - self.checked >= CHECK_S:
+            self.checked = now
+            if self.gone():
+                notice = self.restore()
         pcm = np.clip(np.asarray(block, np.float32) * 32768.0, -32768, 32767).astype(np.int16)
         frame = av.AudioFrame.from_ndarray(pcm.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate, frame.pts = SAMPLE_RATE, self.samples
@@ -139,19 +224,33 @@ class _TrackWriter:
             self.container.mux(packet)
         self.samples += len(pcm)
         if time.monotonic() - self.synced >= SYNC_S:
-            os.fsync(self.file.fileno())
+            os.fsync(self.file.fd)
             self.synced = time.monotonic()
+        return notice
 
-    def close(self, *, flush: bool = True) -> None:
+    def close(self, *, flush: bool = True) -> str | None:
+        """End the file (made again first if it was deleted since the last check); a notice when it was."""
+        notice = None
         try:
             if flush:
                 for packet in self.stream.encode(None):
                     self.container.mux(packet)
             self.container.close()
+            if flush and self.gone():
+                notice = self.restore()
             if flush:
-                os.fsync(self.file.fileno())
+                os.fsync(self.file.fd)
         finally:
             self.file.close()
+        return notice
+
+
+def _write_all(fd: int, data) -> int:
+    view = memoryview(data)
+    done = 0
+    while done < len(view):
+        done += os.write(fd, view[done:])
+    return done
 
 
 class SessionRecorder:
@@ -159,13 +258,17 @@ class SessionRecorder:
 
     The files are created here (a folder that cannot take them raises RecordingError);
     `feed` never blocks nor raises. A write that fails later (a full disk) ends that file
-    where it stands, readable, and is told once to `on_error` in words; captions go on.
+    where it stands, readable, and is told once to `on_error` in words; captions go on. A file deleted
+    mid-session (its folder too) is made again with everything and goes on; `on_notice` is told.
     """
 
-    def __init__(self, tracks: Sequence[Track], on_error: Callable[[str], None] | None = None) -> None:
+    def __init__(self, tracks: Sequence[Track], on_error: Callable[[str], None] | None = None,
+                 on_notice: Callable[[str], None] | None = None) -> None:
         self.tracks = list(tracks)
         self.on_error = on_error
+        self.on_notice = on_notice  # told when a file deleted mid-session (its folder too) was made again
         self.errors: list[str] = []
+        self.notices: list[str] = []
         self._writers: list[_TrackWriter | None] = []
         try:
             for track in self.tracks:
@@ -184,9 +287,10 @@ class SessionRecorder:
 
     @classmethod
     def open(cls, folder: Path, stem: str, labels: Sequence[str] = ("",), on_error: Callable[[str], None] | None = None, *,
-             kinds: Sequence[str] = (), model: str = "", vocabulary: str = "") -> "SessionRecorder":
+             kinds: Sequence[str] = (), model: str = "", vocabulary: str = "",
+             on_notice: Callable[[str], None] | None = None) -> "SessionRecorder":
         """Record a session whose transcript is `<folder>/<stem>.srt`: one file per channel label (`kinds`: MICROPHONE…)."""
-        return cls(track_paths(folder, stem, labels, kinds=kinds, model=model, vocabulary=vocabulary), on_error)
+        return cls(track_paths(folder, stem, labels, kinds=kinds, model=model, vocabulary=vocabulary), on_error, on_notice)
 
     @property
     def paths(self) -> list[Path]:
@@ -214,18 +318,25 @@ class SessionRecorder:
                 continue
             start = offsets.setdefault(channel, at)  # the channel's place on the session clock, fixed by its first block
             try:
-                writer.write(block, max(start, writer.samples))
+                self._tell(writer.write(block, max(start, writer.samples)))
             except Exception as exc:
                 self._fail(channel, exc)
         for channel, writer in enumerate(self._writers):
             if writer is not None:
                 try:
-                    writer.close()
+                    self._tell(writer.close())
                 except Exception as exc:
                     self._fail(channel, exc)
                 if writer.samples == 0:  # a channel that never gave audio leaves no file
                     with contextlib.suppress(OSError):
                         writer.track.path.unlink()
+
+    def _tell(self, notice: str | None) -> None:
+        if notice is not None:
+            log.warning(notice)
+            self.notices.append(notice)
+            if self.on_notice is not None:
+                self.on_notice(notice)
 
     def _fail(self, channel: int, exc: Exception) -> None:
         writer, self._writers[channel] = self._writers[channel], None

@@ -60,6 +60,7 @@ class SessionBase:
         self.recorder = recorder  # keeps each channel's audio, as the engines are fed it
         if recorder is not None:
             recorder.on_error = lambda message: self._report(message, fatal=False)
+            recorder.on_notice = self._notice
         self.sinks: list[CaptionSink] = list(sinks)
         self.on_status = on_status
         self.on_error = on_error
@@ -196,11 +197,14 @@ class SessionBase:
         errors, kept in `notices`, not in `errors`."""
         notices = getattr(source, "notices", None)
         while notices is not None and not notices.empty():
-            message = f"{label}: {notices.get_nowait()}" if label else notices.get_nowait()
-            log.info(message)
-            self.notices.append(message)
-            if self.on_error is not None:
-                self.on_error(SessionError(message, fatal=False))
+            self._notice(f"{label}: {notices.get_nowait()}" if label else notices.get_nowait())
+
+    def _notice(self, message: str) -> None:
+        """Something the user should know that ends nothing: out as a non-fatal error, kept in `notices`."""
+        log.info(message)
+        self.notices.append(message)
+        if self.on_error is not None:
+            self.on_error(SessionError(message, fatal=False))
 
     def _report(self, message: str, *, fatal: bool = True) -> None:
         log.error(message)

@@ -183,3 +183,54 @@ def test_the_recording_keeps_the_bands_whisper_hears(tmp_path) -> None:
     speech = before.max(axis=0) > before.max() - 4  # frames within 40 dB of the loudest
     shift = (after - before)[:, speech].mean(axis=1)
     assert np.abs(shift[:-3]).max() < 0.1, np.round(shift, 2)  # log10 of power: 0.1 is 1 dB
+
+
+@pytest.mark.skipif(os.name != "posix", reason="open files cannot be deleted on Windows")
+@pytest.mark.parametrize("when", ["mid-way", "after the last block"])
+def test_a_recording_deleted_with_its_folder_is_made_again_whole(tmp_path, sentence_wav, when) -> None:
+    import shutil
+    import time
+
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    told = []
+    recorder = SessionRecorder.open(folder, "talk", on_notice=told.append)
+    speech = decode_file(str(sentence_wav))
+    half = len(speech) // 2
+    recorder.feed(0, speech[:half])
+    time.sleep(0.5)  # written
+    shutil.rmtree(folder)
+    if when == "mid-way":
+        time.sleep(1.2)  # the writer looks once a second
+        recorder.feed(0, speech[half:])
+        recorder.close()
+    else:
+        recorder.feed(0, speech[half:])
+        recorder.close()  # made again at the end, whatever the last look saw
+    path = folder / "talk.audio.opus"
+    assert not recorder.errors
+    assert len(told) == 1 and f"The folder {folder} was deleted during the session" in told[0] and "recording goes on" in told[0]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(folder.stat().st_mode) == 0o700
+    kept = decode_file(str(path))
+    assert abs(len(kept) - len(speech)) < SAMPLE_RATE // 20  # all of it, within 50 ms
+    assert np.corrcoef(envelope(speech), envelope(kept[: len(speech)]))[0, 1] > 0.95
+    assert find_tracks(folder, "talk") == [Track(path)]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="open files cannot be deleted on Windows")
+def test_a_session_whose_folder_is_deleted_keeps_its_whole_recording_and_says_so(tmp_path, sentence_wav, tiny_transcriber) -> None:
+    import shutil
+    import time
+
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    recorder = SessionRecorder.open(folder, "talk")
+    session = CaptionSession(FileSource(str(sentence_wav), realtime=True), tiny_transcriber, recorder=recorder)
+    session.start()
+    time.sleep(1.0)
+    shutil.rmtree(folder)
+    assert session.wait(120)
+    assert session.finals and not session.errors
+    assert len(session.notices) == 1 and "recording goes on" in session.notices[0], session.notices
+    fed, kept = decode_file(str(sentence_wav)), decode_file(str(folder / "talk.audio.opus"))
+    assert abs(len(kept) - len(fed)) < SAMPLE_RATE // 20
