@@ -46,6 +46,7 @@ log = logging.getLogger(__name__)
 
 SESSION_CAUSE = "session"  # notices about the session; the next session's start clears them
 AUTOSAVE_CAUSE = "autosave"  # notices about the session's autosave files (the newest replaces the one before)
+REFINE_CAUSE = "refine"  # a refine's or a transcription's failure or cancel (the next one that succeeds clears it)
 CLOSE_TIMEOUT_MS = 8000  # closing waits this long at most for the session to finish
 MEDIA_FILTER = "Audio and video files (*.wav *.flac *.mp3 *.ogg *.opus *.m4a *.aac *.webm *.mp4 *.mkv *.mov);;All files (*)"
 
@@ -245,6 +246,8 @@ class MainWindow(QMainWindow):
         c.refiner.progress.connect(self._on_refine_progress)
         c.refiner.stopped.connect(self._on_refine_stopped)
         c.refiner.failed.connect(self._on_refine_failed)
+        c.refiner.cancelled.connect(self._on_refine_cancelled)
+        c.refiner.finished.connect(lambda *_: self.message_bar.clear(REFINE_CAUSE))  # a retry that worked: the failure is past
         self.status_line.cancelRefine.connect(c.refiner.cancel)
         self.store.changed.connect(self._settings_changed)
 
@@ -411,6 +414,7 @@ class MainWindow(QMainWindow):
 
     def _on_session_finished(self, info: SessionInfo | None) -> None:
         self.status_line.session_finished(info)  # it says where the session was saved
+        self.message_bar.retire(SESSION_CAUSE)  # what was said during it is not shown again once out of sight
 
     def _on_refine_progress(self, done_s: float, total_s: float, left_s: float) -> None:
         refiner = self.controller.refiner
@@ -419,8 +423,13 @@ class MainWindow(QMainWindow):
     def _on_refine_stopped(self) -> None:
         self.status_line.show_refine("")
 
+    def _on_refine_cancelled(self, job) -> None:
+        from captioner.gui.refiner import cancelled_text
+
+        self.show_message("info", cancelled_text(job), cause=REFINE_CAUSE)
+
     def _on_refine_failed(self, _job, text: str) -> None:
-        self.show_message("warning", text)
+        self.show_message("warning", text, cause=REFINE_CAUSE)
 
     def _on_refined(self, info: SessionInfo, updates) -> None:
         """The transcript shown is now the refined one (or a transcribed recording's)."""

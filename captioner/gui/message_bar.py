@@ -35,6 +35,7 @@ class MessageBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("messageBar")
+        self._retired: set[str] = set()  # causes whose notices no longer describe the present (a finished session's)
         self.setFrameShape(QFrame.StyledPanel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
@@ -72,8 +73,16 @@ class MessageBar(QFrame):
         return self.current.cause if self.current else ""
 
     def show_notice(self, notice: Notice) -> None:
-        self.notices = standing(self.notices, notice)
+        self._retired.discard(notice.cause)  # a new notice of it holds now
+        self.notices = [n for n in standing(self.notices, notice) if n.cause not in self._retired]  # covered: gone
         self._refresh()
+
+    def retire(self, cause: str) -> None:
+        """The notices of `cause` no longer describe the present (the session they are about finished): one shown
+        stays until it is dismissed or covered by another, and is not shown again after that."""
+        self._retired.add(cause)
+        current = self.current
+        self.notices = [n for n in self.notices if n.cause not in self._retired or n is current]
 
     def show_message(self, level: str, text: str, action: tuple[str, str] | None = None, cause: str = "general") -> None:
         """Show `text`; `level` is "info", "warning" or "error"; `action` is (button text, key)."""
@@ -81,6 +90,7 @@ class MessageBar(QFrame):
 
     def clear(self, cause: str) -> None:
         """The cause is gone: its notice goes (an older notice still standing shows again)."""
+        self._retired.discard(cause)
         if any(n.cause == cause for n in self.notices):
             self.notices = [n for n in self.notices if n.cause != cause]
             self._refresh()
@@ -93,6 +103,7 @@ class MessageBar(QFrame):
         """The person closed the banner: the notice shown goes."""
         if self.notices:
             self.notices.pop()
+        self.notices = [n for n in self.notices if n.cause not in self._retired]
         self._refresh()
 
     def _action_clicked(self) -> None:

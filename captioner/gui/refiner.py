@@ -45,10 +45,25 @@ class RefineJob:
     save_error: str = ""  # why they could not be written ("" when they were)
 
 
+def short_name(name: str, most: int = 28) -> str:
+    """A file's name of at most `most` characters, shortened in the middle ("whisper-time…_apollo11.mp3")."""
+    if len(name) <= most:
+        return name
+    tail = (most - 1) // 2
+    return f"{name[: most - 1 - tail]}…{name[-tail:]}"
+
+
+def cancelled_text(job: RefineJob) -> str:
+    """What is said once a refine or a transcription was cancelled."""
+    if job.recording is not None:
+        return f"Transcribing {job.recording.name} was cancelled; nothing was saved."
+    return "Refining was cancelled; the session keeps its live transcript and its audio."
+
+
 def refine_text(done_s: float, total_s: float, left_s: float, job: RefineJob | None = None, queued: int = 0) -> str:
     """The status line's words for a refine (or a recording's transcription) under way, and how many wait after it."""
     share = 0 if total_s <= 0 else min(100, round(100 * done_s / total_s))
-    doing = f"Transcribing {job.recording.name}" if job is not None and job.recording is not None else "Refining"
+    doing = f"Transcribing {short_name(job.recording.name)}" if job is not None and job.recording is not None else "Refining"
     text = f"{doing}: {share} %"
     if left_s >= 0:
         text += f", {round(left_s)} s left" if left_s < 90 else f", {round(left_s / 60)} min left"
@@ -62,6 +77,7 @@ class Refiner(QObject):
     finished = Signal(object, object)  # RefineJob, list of CaptionEvent
     failed = Signal(object, str)  # RefineJob, words for people
     stopped = Signal()  # nothing is being refined now (done, failed, cancelled or paused)
+    cancelled = Signal(object)  # RefineJob: cancelled by the user (not paused for a session)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -123,8 +139,10 @@ class Refiner(QObject):
 
     def cancel(self) -> None:
         """Cancel the running refine and forget it; the session keeps its live transcript (and its audio)."""
-        if self.running is not None:
+        job = self.running
+        if job is not None:
             self._stop_running()
+            self.cancelled.emit(job)
 
     def _stop_running(self) -> None:
         self._cancel.set()

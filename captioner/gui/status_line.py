@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from captioner.clock import format_clock
 from captioner.events import SAMPLE_RATE, SessionStatus
@@ -73,6 +73,12 @@ class StatusLine(QWidget):
         for w in (self.state_label, self.model_status, self.lag_label, self.degraded_label, self.length_label, self.autosave_label,
                   self.refine_label, self.click_through_label):
             row.addWidget(w)
+        # where the window is too narrow for all of it, the model's and the files' names are cut short first: a refine's
+        # progress and its Cancel link, and what the session does now, are shown whole
+        for w in (self.model_status, self.autosave_label, self.length_label):
+            w.setMinimumWidth(1)
+        for w in (self.refine_label, self.state_label, self.lag_label, self.degraded_label):
+            w.setSizePolicy(QSizePolicy.Minimum, QSizePolicy.Preferred)
         self.lag_label.hide()
         self.degraded_label.hide()
         self.length_label.hide()
@@ -104,6 +110,7 @@ class StatusLine(QWidget):
 
     def session_finished(self, info) -> None:
         self.lag_label.hide()
+        self.length_label.hide()  # the next thing shown (a refine, a transcription) is not that session
         self.show_degraded("")
         self.show_autosave(info, finished=True)
 

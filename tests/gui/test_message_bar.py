@@ -40,3 +40,23 @@ def test_dismiss_and_clear_all(qtbot) -> None:
     bar.show_message("warning", "three", cause="c")
     bar.clear_all()
     assert not bar.isVisible() and bar.notices == []
+
+
+def test_a_finished_sessions_notice_is_not_shown_again_once_out_of_sight(qtbot) -> None:
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    bar.show_message("warning", "You: the sound server stopped", cause="session")
+    bar.show_message("warning", "The input device is gone", cause="device")
+    bar.retire("session")  # the session finished
+    bar.dismiss()  # the device notice closed: the finished session's does not come back
+    assert not bar.isVisible() and bar.notices == []
+    bar.show_message("error", "The session ended: no input", cause="session")
+    bar.retire("session")
+    assert bar.text == "The session ended: no input"  # shown until dismissed or covered
+    bar.show_message("info", "Refining was cancelled", cause="refine")
+    bar.dismiss()
+    assert not bar.isVisible()
+    bar.show_message("warning", "a new session's notice", cause="session")  # a new session: its notices hold again
+    bar.show_message("info", "other", cause="x")
+    bar.dismiss()
+    assert bar.text == "a new session's notice"

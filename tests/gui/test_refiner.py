@@ -96,6 +96,7 @@ def test_a_cancelled_refine_keeps_the_live_transcript_and_the_audio(make_app, qt
     qtbot.waitUntil(lambda: c.refiner.busy, timeout=10000)
     w.status_line.cancelRefine.emit()  # the status line's Cancel link
     assert not c.refiner.busy and not w.status_line.refine_label.isVisible()
+    assert w.message_bar.text == "Refining was cancelled; the session keeps its live transcript and its audio."
     qtbot.wait(3000)  # the worker stops at its next segment; nothing of it lands
     info = c.info
     assert not info.refined and info.audio_paths[0].exists()
@@ -159,6 +160,15 @@ def test_transcribe_a_recording_in_the_app(make_app, qtbot, tmp_path: Path, spee
     bad.write_text("not audio")
     assert c.transcribe_recording(bad) == ""  # (the window would first ask about the unsaved transcript)
     qtbot.waitUntil(lambda: "is not audio in a format captioner reads" in w.message_bar.text, timeout=10000)
+    bad.unlink()
+    bad = write_video(bad.with_suffix(".mp4"), read_wav(speech_wav))  # the same again, a file that is audio: the failure is past
+    assert c.transcribe_recording(bad) == ""
+    qtbot.waitUntil(lambda: not c.refiner.busy and "notes.srt" in w.status_line.autosave_label.text(), timeout=60000)
+    assert "is not audio" not in w.message_bar.text
+    c.transcribe_recording(video)
+    qtbot.waitUntil(lambda: c.refiner.busy, timeout=10000)
+    w.status_line.cancelRefine.emit()
+    assert w.message_bar.text == "Transcribing talk.mp4 was cancelled; nothing was saved." and w.message_bar.level == "info"
 
 
 @pytest.mark.slow
