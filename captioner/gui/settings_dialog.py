@@ -243,7 +243,7 @@ class SettingsDialog(QDialog):
         self.global_shortcuts.toggled.connect(lambda on: [e.setEnabled(on) for e in self.shortcut_edits.values()])
         for edit in self.shortcut_edits.values():
             edit.setEnabled(s.global_shortcuts)
-        self.shortcuts_note = QLabel(note or "Use Ctrl, Alt or Meta with a key. The keys still reach the window that has focus.")
+        self.shortcuts_note = QLabel(note or "Use Ctrl, Alt or Meta with a key. While captioner runs, these keys are its own: the window that has focus does not get them.")
         self.shortcuts_note.setObjectName("shortcutsNote")
         self.shortcuts_note.setWordWrap(True)
         form.addRow(self.shortcuts_note)

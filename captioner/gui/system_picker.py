@@ -160,7 +160,9 @@ class SystemAudioPicker(QWidget):
             self._set_problem(no_outputs_message())
 
     def _failed(self, text: str) -> None:
-        self._set_problem(f"System audio cannot be recorded: {text}")
+        """The outputs cannot be listed. During a session that is the sound server gone, which the session says itself
+        (and that captions resume when it is back); idle, the reason is shown here."""
+        self._set_problem("" if self._session_active else f"System audio cannot be recorded: {text}")
 
     def _set_problem(self, text: str) -> None:
         self.problem.setText(text)

@@ -57,6 +57,35 @@ def test_the_picker_lists_outputs_and_keeps_the_choice(qtbot, pulse, settings_pa
     assert again.mode == MODE_BOTH
 
 
+def test_outputs_that_cannot_be_listed_in_a_session_are_left_to_the_session(qtbot, pulse, settings_path: Path) -> None:
+    """The sound server gone: idle, the picker says system audio cannot be recorded; in a session it says nothing
+    beside the session's own "captions resume when it is back"."""
+    from captioner.gui.device_watcher import DeviceWatcher
+    from captioner.gui.system_picker import list_outputs
+
+    store = SettingsStore(settings_path)
+    store.update(capture_mode=MODE_SYSTEM)
+    watcher = DeviceWatcher(list_outputs, interval_ms=0)
+    picker = SystemAudioPicker(store, outputs=watcher)
+    qtbot.addWidget(picker)
+    picker.show()
+    qtbot.waitUntil(lambda: picker.output_combo.count() > 1, timeout=10000)
+    try:
+        stop_pulse()
+        picker.set_session_active(True)
+        failed = []
+        watcher.failed.connect(failed.append)
+        watcher.refresh()
+        qtbot.waitUntil(lambda: bool(failed), timeout=20000)
+        assert picker.problem.text() == "" and not picker.problem.isVisible()
+        picker.set_session_active(False)
+        watcher.refresh()
+        qtbot.waitUntil(lambda: len(failed) >= 2, timeout=20000)
+        assert picker.problem.text().startswith("System audio cannot be recorded") and picker.problem.isVisible()
+    finally:
+        start_pulse()
+
+
 def test_microphone_and_system_audio_in_the_app(qtbot, mic_sink, settings_path: Path, write_settings, model_dir: Path, transcriber, tmp_path: Path) -> None:
     from captioner.gui.app import CaptionerApp
 
