@@ -29,10 +29,10 @@ class AppActions(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.start_stop = _action(self, "&Start captioning", START_SHORTCUT, tip=f"Start or stop captioning ({START_SHORTCUT})")
-        self.caption_file = _action(self, "Caption an &audio file…", tip="Play an audio file into the captioner as if it were live")
+        self.caption_file = _action(self, "Caption an &audio file as if live…", tip="Play an audio file into the captioner as if it were live: captions as they would come in a session")
         self.improve = _action(self, "&Improve a transcript…",
                                tip="Transcribe a past session again from its recorded audio, the offline way (the live transcript is kept)")
-        self.transcribe = _action(self, "&Transcribe a recording…",
+        self.transcribe = _action(self, "&Transcribe a recording (most accurate)…",
                                   tip="Transcribe an audio or video file the offline way (not as if live); File → Export saves it")
         self.export_as = {fmt.name: _action(self, f"Export as {fmt.title}…") for fmt in FORMATS}  # File → Export, by format
         self.open_autosave = _action(self, "Open the auto&save folder", tip="The folder where every session is saved as it happens")

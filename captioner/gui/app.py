@@ -187,7 +187,8 @@ class CaptionerApp(QObject):
         if on:
             anywhere = self.shortcuts.bindings.get(CLICK_THROUGH)
             how = f"{anywhere} (anywhere)" if anywhere else f"{CLICK_THROUGH_SHORTCUT} in Captioner's window"
-            text = f"The overlay lets mouse clicks through now. {how}, or the tray menu, makes it movable again."
+            tray = ", or the tray menu," if self.tray.available else " or the Overlay menu"
+            text = f"The overlay lets mouse clicks through now. {how}{tray} makes it movable again."
             if not self.tray.notify("Overlay click-through", text):
                 self.window.show_message("info", text, cause=CLICK_THROUGH_CAUSE)
         else:

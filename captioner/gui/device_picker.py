@@ -52,6 +52,13 @@ def device_label(device) -> str:
     return name + ("  – plays back what the computer plays" if device.is_monitor else "")
 
 
+def device_labels(devices: list) -> list[str]:
+    """What the list shows for each device; two devices of the same name (two null outputs' monitors, say) are told
+    apart by their ids."""
+    names = [d.name for d in devices]
+    return [device_label(d) + (f"  [{d.id.removeprefix(PULSE_PREFIX)}]" if names.count(d.name) > 1 else "") for d in devices]
+
+
 class DevicePicker(QWidget):
     """"Input: [device] ⟳ [level]". Keeps the list fresh from a DeviceWatcher, shows the idle
     LevelMonitor's level, writes the choice to the store and reports it with `deviceChosen`."""
@@ -107,9 +114,9 @@ class DevicePicker(QWidget):
         name = self._names.get(wanted, wanted)
         combo = self.combo
         combo.clear()
-        for d in devices:
-            combo.addItem(device_label(d), d.id)
-            combo.setItemData(combo.count() - 1, f"{device_label(d)}\n{d.id} · {int(d.default_rate)} Hz", Qt.ToolTipRole)
+        for d, label in zip(devices, device_labels(devices)):
+            combo.addItem(label, d.id)
+            combo.setItemData(combo.count() - 1, f"{label}\n{d.id} · {int(d.default_rate)} Hz", Qt.ToolTipRole)
             self._names[d.id] = d.name
         ids = [d.id for d in devices]
         if not devices:

@@ -89,7 +89,7 @@ def unavailable_reason() -> str | None:
         return (
             "System-wide shortcuts are not possible on Wayland: it lets no program watch the keyboard, and "
             "Captioner does not use the desktop's GlobalShortcuts portal yet. The shortcuts work while "
-            "Captioner's window has focus; the tray menu has the same commands."
+            "Captioner's window has focus; its menus (and the tray menu, where there is one) have the same commands."
         )
     if platform in ("offscreen", "minimal", "vnc"):
         return f"System-wide shortcuts need a desktop session (Qt runs on “{platform}” here)."

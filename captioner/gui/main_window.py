@@ -91,6 +91,16 @@ def can_open_folders() -> bool:
     return bool(found.stdout.strip())
 
 
+def free_name(folder: Path, stem: str, suffix: str) -> Path:
+    """`folder/stem+suffix`, or the first of "stem (2)", "stem (3)", … not taken: an export never proposes a file that
+    is there (the session's own autosave file, being written)."""
+    path, n = folder / f"{stem}{suffix}", 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem} ({n}){suffix}"
+    return path
+
+
 class MainWindow(QMainWindow):
     closed = Signal()  # the window has really closed (after the session finished)
 
@@ -299,21 +309,29 @@ class MainWindow(QMainWindow):
         if self.controller.busy:
             self.show_message("info", "Stop the current session first.")
             return
-        music = QStandardPaths.writableLocation(QStandardPaths.MusicLocation)
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Caption an audio file", music, MEDIA_FILTER
-        )
+        path, _ = QFileDialog.getOpenFileName(self, "Caption an audio file as if live", str(self._media_folder()), MEDIA_FILTER)
         if path:
+            self._media_dir = Path(path).parent
             self.start_file_session(path)
 
     def transcribe_recording(self, path: str = "") -> None:
-        """Transcribe audio or video files offline (File → Transcribe a recording…, several may be chosen)."""
+        """Transcribe audio or video files offline (File → Transcribe a recording (most accurate)…, several may be chosen)."""
         if path:
             self.transcribe_recordings([path])
             return
-        music = QStandardPaths.writableLocation(QStandardPaths.MusicLocation)
-        paths, _ = QFileDialog.getOpenFileNames(self, "Transcribe recordings", music, MEDIA_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, "Transcribe recordings", str(self._media_folder()), MEDIA_FILTER)
+        if paths:
+            self._media_dir = Path(paths[0]).parent
         self.transcribe_recordings(paths)
+
+    def _media_folder(self) -> Path:
+        """Where the audio file dialogs open: the folder of the last file chosen, else the Music folder where there is
+        one, else the home folder (a folder that is not there would stand in the name field)."""
+        music = QStandardPaths.writableLocation(QStandardPaths.MusicLocation)
+        for folder in (getattr(self, "_media_dir", None), music and Path(music)):
+            if folder and Path(folder).is_dir():
+                return Path(folder)
+        return Path.home()
 
     def transcribe_recordings(self, paths) -> None:
         """Queue each file to be transcribed in turn; each transcript is saved in the sessions folder and shown when done."""
@@ -498,8 +516,8 @@ class MainWindow(QMainWindow):
         if path is None:
             info = self._session_info
             stem = info.stem if info is not None else "captions"
-            path, _ = QFileDialog.getSaveFileName(self, f"Export as {fmt.plain_title}", str(self.export_folder() / f"{stem}{fmt.suffix}"),
-                                                  fmt.file_filter)
+            proposed = free_name(self.export_folder(), stem, fmt.suffix)
+            path, _ = QFileDialog.getSaveFileName(self, f"Export as {fmt.plain_title}", str(proposed), fmt.file_filter)
             if not path:
                 return None
         target = Path(path)

@@ -172,7 +172,7 @@ class ModelPicker(QWidget):
         combo.addItem("Choose a folder…", CHOOSE_FOLDER)
         combo.setItemData(combo.count() - 1, "Use a faster-whisper (CTranslate2) model folder on this computer", Qt.ToolTipRole)
         if folders:
-            combo.addItem("Remove a folder from this list…" if not is_folder_spec(s.model) else f"Remove {model_label(s.model)} from this list", FORGET_FOLDER)
+            combo.addItem("Remove a folder from this list…" if not is_folder_spec(s.model) else f"Remove the folder {model_label(s.model)} from this list", FORGET_FOLDER)
             combo.setItemData(combo.count() - 1, "The folder itself stays on disk", Qt.ToolTipRole)
         index = combo.findData(s.model)
         if index < 0:  # a name not in the list (a hub id from the command line, say)

@@ -216,11 +216,23 @@ class SettingsDialog(QDialog):
         self.recording.setCurrentIndex(max(0, self.recording.findData(s.recording)))
         self.recording.setToolTip("Each side's audio is saved privately beside the session's SRT and TXT (Opus, about 23 MB per hour)")
         form.addRow("Session audio:", self.recording)
+        self.recording.currentIndexChanged.connect(lambda _i: self._autosave_toggled(self.autosave.isChecked()))
         self.refine_at_stop = QCheckBox("Refine the transcript when a session stops (in the background)")
         self.refine_at_stop.setChecked(s.refine_at_stop)
         self.refine_at_stop.setToolTip("The recorded audio is transcribed again the offline way; the live files are kept as .live.srt/.live.txt")
         form.addRow(self.refine_at_stop)
+        # the audio and the refine live beside the autosave files: without autosave neither is kept, so neither is offered
+        self.autosave.toggled.connect(self._autosave_toggled)
+        self._autosave_toggled(s.autosave)
         return page
+
+    def _autosave_toggled(self, on: bool) -> None:
+        self.autosave_dir.setEnabled(on)
+        self.recording.setEnabled(on)
+        self.refine_at_stop.setEnabled(on and self.recording.currentData() != RECORD_NEVER)
+        tip = "" if on else "Only with autosave on: the audio and the refined transcript are kept beside the session's files"
+        for w in (self.recording, self.refine_at_stop):
+            w.setStatusTip(tip)
 
     def _shortcuts_tab(self, s: Settings, note: str) -> QWidget:
         page = QWidget()

@@ -158,3 +158,13 @@ def test_a_sound_server_gone_is_not_a_device_gone() -> None:
         gone = missing_device_notice("USB Headset Microphone", "pulse:usb-headset", FAKE_DEVICES[1:], session_active=active)
         assert "'USB Headset Microphone' is gone" in gone.text
     assert "no other was found" in missing_device_notice("Mic", "3", [], session_active=True).text
+
+
+def test_two_devices_of_one_name_are_told_apart() -> None:
+    from captioner.gui.device_picker import device_labels
+
+    twins = [InputDevice("pulse:a.monitor", "Monitor of Null Output", 44100.0, is_monitor=True),
+             InputDevice("pulse:b.monitor", "Monitor of Null Output", 44100.0, is_monitor=True), FAKE_DEVICES[0]]
+    labels = device_labels(twins)
+    assert len(set(labels)) == 3 and labels[0].endswith("[a.monitor]") and labels[1].endswith("[b.monitor]")
+    assert labels[2] == "USB Headset Microphone"  # a name of its own is shown as it is

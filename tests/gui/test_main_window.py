@@ -152,6 +152,7 @@ def test_click_through_can_be_undone_without_the_overlay(make_app) -> None:
     assert app.window.status_line.click_through_label.isVisible()
     bar = app.window.message_bar  # no tray to tell it: the banner does
     assert bar.isVisible() and "lets mouse clicks through" in bar.text
+    assert "tray" not in bar.text and "the Overlay menu" in bar.text  # no tray here: the menu that has it is named
     a.click_through.trigger()  # from the main window's menu or its shortcut, or the tray menu
     assert not bar.isVisible() and not app.window.status_line.click_through_label.isVisible()
     assert not overlay.windowFlags() & Qt.WindowTransparentForInput
@@ -572,3 +573,14 @@ def test_each_meter_shows_its_channels_level_whatever_the_channels_are_called(ma
         w._on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.9, channel=MICROPHONE))
         assert w.device_picker.level_meter.value > 0.5 and w.system_picker.level_meter.value == 0.0
         w._on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.0, channel=MICROPHONE))
+
+
+def test_export_never_proposes_a_file_that_is_there(tmp_path: Path) -> None:
+    from captioner.gui.main_window import free_name
+
+    assert free_name(tmp_path, "2026-11-26_10-00", ".srt") == tmp_path / "2026-11-26_10-00.srt"
+    (tmp_path / "2026-11-26_10-00.srt").write_text("the autosave file, being written")
+    assert free_name(tmp_path, "2026-11-26_10-00", ".srt") == tmp_path / "2026-11-26_10-00 (2).srt"
+    (tmp_path / "2026-11-26_10-00 (2).srt").write_text("an earlier export")
+    assert free_name(tmp_path, "2026-11-26_10-00", ".srt") == tmp_path / "2026-11-26_10-00 (3).srt"
+    assert free_name(tmp_path, "2026-11-26_10-00", ".vtt") == tmp_path / "2026-11-26_10-00.vtt"
