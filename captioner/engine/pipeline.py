@@ -70,7 +70,7 @@ from captioner.engine import pacing
 from captioner.engine.endpoint import ends_utterance
 from captioner.engine.filters import normalise
 from captioner.engine.recognizer import Transcript, join_words
-from captioner.engine.revision import RevisionRule, due, mean_probability, passes_over, replaces, share
+from captioner.engine.revision import RevisionRule, due, mean_probability, moved_only, passes_over, replaces, share
 from captioner.engine.segmenter import (
     SegmentClosed,
     SegmentDropped,
@@ -635,8 +635,10 @@ class CaptionEngine:
         for k, (part, heard) in enumerate(zip(seg.parts, groups)):
             text = join_words(heard)
             kept = tuple(heard) if text else part.words
-            if text and normalise(text) != normalise(part.text):  # its words changed; a full stop or capital alone does
-                # not redraw a line already read (the speaker went on after a sentence end: "…the store." stays so)
+            surer = not self.config.revision.surer or mean_probability(heard) >= mean_probability(part.words)
+            if text and normalise(text) != normalise(part.text) and surer:  # its words changed, and the model is at least
+                # as sure of them (as a revising pass must be); a full stop or capital alone does not redraw a line already
+                # read (the speaker went on after a sentence end: "…the store." stays so)
                 out.append(CaptionEvent(part.id, part.start, max(part.split, part.start + 1), text, final=True, words=kept,
                                         stable=len(text), revision=1))
             elif text:
@@ -665,12 +667,14 @@ class CaptionEngine:
         if result.problem or not result.words:
             return []
         on_clock = _place_words(result.words, job.start, job.start, job.end)
+        heard = [_place_words(tuple(words), 0, final.speech_start, final.speech_end)
+                 for final, words in zip(group, share(on_clock, [(f.start, f.end) for f in group]))]
+        moved = moved_only([f.text for f in group], [join_words(placed) for placed in heard])
         out = []
-        for final, words in zip(group, share(on_clock, [(f.start, f.end) for f in group])):
-            placed = _place_words(tuple(words), 0, final.speech_start, final.speech_end)
+        for final, placed, same in zip(group, heard, moved):
             text = join_words(placed)
             surer = {"live_p": final.probability, "revised_p": mean_probability(placed)} if self.config.revision.surer else {}
-            if replaces(final.text, text, **surer) and not passes_over(final.words, placed):
+            if not same and replaces(final.text, text, **surer) and not passes_over(final.words, placed):
                 out.append(CaptionEvent(final.id, final.speech_start, final.speech_end, text, final=True, words=placed,
                                         stable=len(text), revision=1))
         self.revised += len(out)

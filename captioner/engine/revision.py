@@ -10,7 +10,8 @@ the full 30 s window Whisper was trained on, once the speaker pauses (or the cli
 One such pass costs about as much as a single full-window final, for many finals at once.
 
 Pure rules, no model: `due` says when and how many, `share` assigns the pass's words, `replaces` says
-whether a final takes the words it was given, `passes_over` whether they leave out speech the final had.
+whether a final takes the words it was given, `passes_over` whether they leave out speech the final had,
+`moved_only` whether they differ from the finals shown only by words moved across a line's end.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from captioner.engine.checks import GAP_S
 from captioner.engine.filters import normalise
 from captioner.events import SAMPLE_RATE, Word
 
-__all__ = ["RevisionRule", "due", "mean_probability", "passes_over", "replaces", "share"]
+__all__ = ["RevisionRule", "due", "mean_probability", "moved_only", "passes_over", "replaces", "share"]
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,21 @@ def replaces(live: str, revised: str, *, live_p: float = 0.0, revised_p: float =
     `live_p`, `revised_p`: the mean probability of each one's words; the revision must not be less sure."""
     shown, heard = normalise(live).split(), normalise(revised).split()
     return bool(heard) and heard != shown and 2 * len(heard) >= len(shown) and revised_p >= live_p
+
+
+def moved_only(shown: Sequence[str], heard: Sequence[str]) -> list[bool]:
+    """Per final of a group (in order), whether the words the revising pass gave it differ from those shown only by
+    words moved to or from its neighbours: a run of consecutive finals whose words, put together, are the same in both
+    (normalised). The pass heard those words as shown; where it placed a line's end is no reason to redraw two lines
+    already read ("…see you again, Phil." / "Mr. Quilter…" is not revised into "…see you again," / "Phil. Mr. Quilter…")."""
+    said = [normalise(text).split() for text in shown]
+    got = [normalise(text).split() for text in heard]
+    out = [False] * len(said)
+    for i in range(len(said)):
+        for j in range(i + 1, len(said)):
+            if sum(said[i : j + 1], []) == sum(got[i : j + 1], []):
+                out[i : j + 1] = [True] * (j + 1 - i)
+    return out
 
 
 def passes_over(live: Sequence[Word], revised: Sequence[Word], gap_s: float = GAP_S) -> bool:

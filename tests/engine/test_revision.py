@@ -1,4 +1,4 @@
-from captioner.engine.revision import RevisionRule, due, mean_probability, passes_over, replaces, share
+from captioner.engine.revision import RevisionRule, due, mean_probability, moved_only, passes_over, replaces, share
 from captioner.events import SAMPLE_RATE, Word
 
 S = SAMPLE_RATE
@@ -78,3 +78,20 @@ def test_a_revision_that_leaves_out_speech_the_final_had_words_for_passes_over_i
                                   word("Abby.", 5.0, 5.6)])
     assert not passes_over(live, live[:3] + [word("Abbie.", 5.0, 5.6)])  # "You can call me" lies within 2.5 s of it
     assert passes_over(live, live[:3], gap_s=4.0) and not passes_over(live, live[:3], gap_s=4.5)  # "Abbie." 4.2 s on
+
+
+def test_words_moved_across_a_line_end_redraw_no_line():
+    shown = ["Lord, but I'm glad to see you again, Phil.", "Mr. Quilter is the apostle of the middle classes.", "He was not an old-sposed young man."]
+    heard = ["Lord, but I'm glad to see you again,", "Phil. Mr. Quilter is the apostle of the middle classes", "He was not an ill-disposed young man."]
+    assert moved_only(shown, heard) == [True, True, False]  # the third heard a word differently: revised as before
+    # over three lines: a word moved on from each to the next
+    assert moved_only(["a b", "c d", "e"], ["a", "b c", "d e"]) == [True, True, True]
+    # a line given no words, its words heard in its neighbour's
+    assert moved_only(["one two", "three"], ["one two three", ""]) == [True, True]
+
+
+def test_other_words_are_no_move():
+    assert moved_only(["a b", "c d"], ["a", "b x d"]) == [False, False]  # "c" heard as "x": both lines may be revised
+    assert moved_only(["a b"], ["a c"]) == [False]
+    assert moved_only(["a b", "c"], ["a b", "c"]) == [True, True]  # the same words where they were: nothing to redraw either
+    assert moved_only([], []) == []
