@@ -289,7 +289,7 @@ def load_transcriber(args: argparse.Namespace):
 def caption(args: argparse.Namespace) -> int:
     from captioner.audio.sources import AudioSourceError, FileSource, MicrophoneSource
     from captioner.engine.echo import EchoRule
-    from captioner.engine.live import session_for
+    from captioner.engine.live import SessionRequest, open_session
     from captioner.engine.pipeline import EngineConfig
     from captioner.engine.segmenter import SegmenterConfig
     from captioner.engine.vocabulary import read_vocabulary
@@ -337,7 +337,6 @@ def caption(args: argparse.Namespace) -> int:
             files.close()
             remove_if_empty(*live_paths(args))
             raise
-        transcriber.vocabulary = vocabulary
         if getattr(transcriber, "interim_note", ""):
             print(f"captioner: {transcriber.interim_note}", file=sys.stderr, flush=True)
         if not args.quiet:
@@ -356,9 +355,12 @@ def caption(args: argparse.Namespace) -> int:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
         config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
-        recorder = _recorder(args, channels, vocabulary) if args.keep_audio else None
-        session = session_for(channels or source, transcriber, config, sinks, on_status=on_status, on_error=on_error,
-                              echo=None if args.keep_echo else EchoRule(), recorder=recorder, speakers=args.speakers)
+        request = SessionRequest(channels or source, config, vocabulary=vocabulary, speakers=args.speakers,
+                                 record_beside=Path(live_paths(args)[0]) if args.keep_audio else None, model=str(args.model),
+                                 echo=None if args.keep_echo else EchoRule())
+        session = open_session(request, transcriber, sinks, on_status=on_status, on_error=on_error,
+                               warn=lambda text: print(f"captioner: warning: {text}", file=sys.stderr, flush=True))
+        recorder = session.recorder
         files.pop_all()  # the session closes the sinks from here on
         try:
             session.start()
@@ -415,21 +417,6 @@ def start_line(args: argparse.Namespace) -> str:
         output = args.system_audio or "the default output"
         heard = f"{mic} and what {output} plays" if args.device else f"what {output} plays"
     return f"listening to {heard}; captions appear as people speak (Ctrl-C to stop)"
-
-
-def _recorder(args: argparse.Namespace, channels: list, vocabulary: str):
-    """The recorder of a --keep-audio session, its files beside the transcript; None (said on stderr) when they cannot be made."""
-    from pathlib import Path
-
-    from captioner.audio.recorder import RecordingError, SessionRecorder
-
-    transcript = Path(live_paths(args)[0])
-    try:
-        return SessionRecorder.open(transcript.parent, transcript.stem, [ch.label for ch in channels] or [""],
-                                    kinds=[ch.kind for ch in channels], model=str(args.model), vocabulary=vocabulary)
-    except RecordingError as exc:
-        print(f"captioner: warning: {exc} Captions go on without it.", file=sys.stderr)
-        return None
 
 
 class _AudioBar:

@@ -344,7 +344,7 @@ class SessionController(QObject):
 
     # -- capture -------------------------------------------------------------
     def _begin_capture(self) -> None:
-        from captioner.engine.live import channels_of, session_for
+        from captioner.engine.live import SessionRequest, channels_of, open_session
         from captioner.engine.pipeline import EngineConfig
 
         self.refiner.pause()  # the live session has the model to itself
@@ -356,7 +356,6 @@ class SessionController(QObject):
         self.errors = []
         self._remade, self._saved_finals = [], 0
         self.info = info
-        self._transcriber.vocabulary = self.settings.vocabulary
         self._writers = self._open_autosave(info)
         try:
             source = self._source_factory(self.settings)  # the microphone's takes the level meter's stream
@@ -370,33 +369,20 @@ class SessionController(QObject):
         channels = channels_of(source)
         info.source = " + ".join(f"{ch.label}: {ch.source.description}" for ch in channels) if channels else getattr(source, "description", "")
         info.channels = tuple(ch.kind for ch in channels)
-        recorder = self._open_recorder(info, channels)
         bridge = SessionBridge()
         bridge.caption.connect(self._on_caption)
         bridge.status.connect(self._on_status)
         bridge.error.connect(self._on_session_error)
         gen = self._latest.next()
         bridge.closed.connect(lambda: self._on_closed(gen))
-        speakers = self.settings.speakers
-        if speakers:
-            from captioner.voices import VoiceEncoderMissing, find_weights
-
-            try:
-                find_weights()
-            except VoiceEncoderMissing as exc:
-                speakers = False
-                self.message.emit("warning", f"Captions are not labelled by speaker this session. {exc}")
-        session = session_for(
-            source,
-            self._transcriber,
-            self.session_config or EngineConfig(),
-            [*self._writers, bridge],
-            on_status=bridge.on_status,
-            on_error=bridge.on_error,
-            status_interval_s=0.1,
-            recorder=recorder,
-            speakers=speakers,
-        )
+        settings = self.settings
+        transcript = info.srt_path or info.txt_path
+        request = SessionRequest(source, self.session_config or EngineConfig(), vocabulary=settings.vocabulary,
+                                 speakers=settings.speakers, model=self._model_spec(), status_interval_s=0.1,
+                                 record_beside=transcript if settings.recording != RECORD_NEVER else None)
+        session = open_session(request, self._transcriber, [*self._writers, bridge], on_status=bridge.on_status,
+                               on_error=bridge.on_error, warn=lambda text: self.message.emit("warning", text))
+        info.audio_paths = session.recorder.paths if session.recorder is not None else []
         self._bridge, self.session, self.info = bridge, session, info
         monitor = self.monitor
 
@@ -418,23 +404,6 @@ class SessionController(QObject):
         if warning:
             self.message.emit("warning", warning)
         return writers
-
-    def _open_recorder(self, info: SessionInfo, channels: list):
-        """The recorder of the session's audio beside its autosave files (None: not recording, or said why not)."""
-        from captioner.audio.recorder import RecordingError, SessionRecorder
-
-        transcript = info.srt_path or info.txt_path
-        if self.settings.recording == RECORD_NEVER or transcript is None:
-            return None
-        try:
-            recorder = SessionRecorder.open(transcript.parent, transcript.stem, [ch.label for ch in channels] or [""],
-                                            kinds=[ch.kind for ch in channels], model=self._model_spec(),
-                                            vocabulary=self.settings.vocabulary)
-        except RecordingError as exc:
-            self.message.emit("warning", f"{exc} Captions go on; this session's transcript cannot be refined afterwards.")
-            return None
-        info.audio_paths = recorder.paths
-        return recorder
 
     def _refine_when_done(self, info: SessionInfo) -> None:
         """At Stop: refine the session's transcript from its audio in the background (when set so, and its autosave files
