@@ -343,8 +343,9 @@ class CaptionEngine:
         return self._tagged(self._complete(job, result))
 
     def _tagged(self, events: list[CaptionEvent]) -> list[CaptionEvent]:
-        """`events` with each final's speaker, when speakers are told apart (and the relabelled finals after a merge)."""
-        if self.speakers is None or not any(e.final for e in events):
+        """`events` with each final's speaker (and an interim's likely one), when speakers are told apart (and the relabelled
+        finals after a merge)."""
+        if self.speakers is None or not events:
             return events
         return self.speakers.tag(events, self.audio.get, new_id=self.segmenter.gate.new_id, on_split=self._split_final)
 

@@ -3,7 +3,9 @@
 One `SpeakerTagger` per stream of audio (a single input, or a meeting's system channel; the
 microphone is "You" already). A final that holds two people's turns (they took turns faster than
 the segmenter's hang-over) is first cut where the voice changes (`voices.turns.change_at`), each
-part a final of its own, when its parts are heard as different speakers. Each final then gets the
+part a final of its own, when its parts are heard as different speakers. An interim carries the
+speaker its final will most likely have: the known voice its first `INTERIM_VOICE_S` of speech sound
+like (embedded once a segment), none while that is not yet heard or is no known voice. Each final then gets the
 speaker its voice joins (`OnlineSpeakers`); a revised final keeps its id's speaker; when two speakers
 turn out to be one, or short turns shown without a speaker are found to be someone's, the finals
 already out come again as revisions carrying their speaker, so every view and file follows. The
@@ -33,6 +35,7 @@ __all__ = ["SpeakerTagger", "speakers_offline"]
 MAX_PARTS = 4  # most turns one final is cut into
 WINDOW = PARTIAL_FRAMES * HOP  # samples in one window of the voice encoder (1.6 s)
 STEP_S = 1 / PARTIAL_RATE  # between windows: Resemblyzer's own (0.77 s); the silences between words place a change within one
+INTERIM_VOICE_S = 1.0  # speech an interim's segment needs before its voice is embedded (once) to give it a speaker
 
 
 class SpeakerTagger:
@@ -40,6 +43,7 @@ class SpeakerTagger:
         self.encoder = encoder
         self.speakers = OnlineSpeakers(rule or ClusterRule())
         self._latest: dict[int, CaptionEvent] = {}  # each final out, as last sent, by id
+        self._interim: dict[int, str] = {}  # the speaker an open segment's interims carry, once its voice was heard
         self.embed_s = 0.0  # time spent embedding voices (perf counter), for benchmarks
         self.splits = 0  # finals cut in two where the voice changed
 
@@ -52,7 +56,11 @@ class SpeakerTagger:
         parts)` hears of it."""
         out: list[CaptionEvent] = []
         for event in events:
-            if not event.final or not event.text:
+            if not event.final:
+                out.append(self._interim_speaker(event, audio_of) if event.text else event)
+                continue
+            self._interim.pop(event.id, None)
+            if not event.text:
                 out.append(event)
                 continue
             if event.revision and event.id in self._latest:
@@ -75,6 +83,19 @@ class SpeakerTagger:
                 out.extend(self._relabel(got.merged, got.placed))
             self.embed_s += time.perf_counter() - t0
         return out
+
+    def _interim_speaker(self, event: CaptionEvent, audio_of) -> CaptionEvent:
+        """An interim with the known speaker its voice sounds like, embedded once its segment holds `INTERIM_VOICE_S`
+        of speech (none before that, nor for a voice like no known speaker's: its final may start a new one)."""
+        speaker = self._interim.get(event.id)
+        if speaker is None and self.speakers.speakers and event.end - event.start >= INTERIM_VOICE_S * SAMPLE_RATE:
+            t0 = time.perf_counter()
+            voice = self.encoder.embed(audio_of(event.start, event.end))
+            known, similarity = self.speakers.closest(voice) if voice is not None else (None, -1.0)
+            speaker = known if known is not None and similarity >= self.speakers.rule.join else ""
+            self._interim[event.id] = speaker
+            self.embed_s += time.perf_counter() - t0
+        return replace(event, speaker=speaker) if speaker else event
 
     def _turns(self, event: CaptionEvent, audio_of, new_id) -> list[tuple[CaptionEvent, np.ndarray | None]]:
         """The final as one part per speaker's turn, each with its voice (None: too short to tell), in order.

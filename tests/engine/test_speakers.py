@@ -24,8 +24,14 @@ def test_two_voices_taking_turns_are_two_speakers(two_people, tiny_transcriber):
     audio, spans, turns = two_people
     engine = CaptionEngine(EngineConfig())
     engine.speakers = SpeakerTagger(load_encoder())
-    finals = replay(audio, engine, tiny_transcriber.run).finals
+    run = replay(audio, engine, tiny_transcriber.run)
+    finals = run.finals
     assert wer(" ".join(t for _, t in turns), " ".join(f.text for f in finals)) <= 0.2
+    # interims carry the speaker their final comes to have, once they are heard; never another
+    final_of = {f.id: f.speaker for f in finals}
+    interims = [e.event for e in run.emitted if not e.event.final and e.event.text and e.event.id in final_of]
+    labelled = [e for e in interims if e.speaker]
+    assert labelled and all(e.speaker == final_of[e.id] for e in labelled), [(e.text, e.speaker, final_of[e.id]) for e in labelled]
     who = {}
     for f in finals:  # the turn each final lies in, and the speaker it was given
         middle = (f.start + f.end) // 2
@@ -54,7 +60,7 @@ def test_revisions_keep_their_speaker_and_a_merge_relabels_what_was_shown(two_pe
     interim = CaptionEvent(3, first[0], first[1], "tu", final=False)
     revised = _final(2, second, revision=1)
     out = tagger.tag([interim, revised], get)
-    assert out[0] == interim  # interims carry no speaker
+    assert out[0].speaker == "speaker-1"  # an interim carries the known voice it sounds like (its final's, most likely)
     assert (out[1].speaker, out[1].revision) == ("speaker-2", 1)  # a revision keeps its final's speaker
     out = tagger.tag([_final(4, first)], get)  # the first voice again: speaker 1 grows towards speaker 2, and they are one
     assert out[0].speaker == "speaker-1"
