@@ -9,6 +9,7 @@ of the same set is `live_vs_offline.py`'s (same files, same normaliser).
     python -m benchmarks.refined --set report --models tiny.en base
     python -m benchmarks.refined --hour 60 --models tiny.en     # memory and speed refining an hour's recording
     python -m benchmarks.refined --set tune --shifts 5           # each file five times, started 3.3 ms apart
+    python -m benchmarks.refined --set report --live              # the live captions' WER beside, on the same draws
 
 `--shifts N`: each file is kept and decoded N times, the k-th time after k x 53 samples (3.3 ms) of digital
 silence, as if the recording had been started a moment earlier. Whisper's text moves with such a shift (the
@@ -51,17 +52,22 @@ def _record(folder: Path, stem: str, audio, model: str) -> None:
     (folder / f"{stem}.srt").write_text("", encoding="utf-8")  # the live transcript the refine sets aside
 
 
-def refine_files(model_path: str, name: str, paths: list[str], threads: int, shifts: int = 1, log=print) -> dict:
+def refine_files(model_path: str, name: str, paths: list[str], threads: int, shifts: int = 1, log=print, live: bool = False) -> dict:
     """Record each file as a session, refine it, and time the refine alone; plus plain offline decoding. With
-    `shifts` > 1, each file is run that many times, the k-th after k x `SHIFT` samples of silence: runs[path][k]."""
+    `shifts` > 1, each file is run that many times, the k-th after k x `SHIFT` samples of silence: runs[path][k].
+    `live`: each draw is also captioned live (the engine on an instant clock, as `same_finals` runs it): "live" holds
+    the finals' text as they stand, beside the refined text of the same draw."""
     import numpy as np
 
     from captioner.audio.sources import decode_file
+    from captioner.engine.pipeline import CaptionEngine, EngineConfig
     from captioner.engine.refine import find_session, refine_session
+    from captioner.engine.replay import replay
     from captioner.engine.transcriber import Transcriber
     from captioner.events import SAMPLE_RATE
 
-    model = Transcriber.load(model_path, device="cpu", compute_type="int8", threads=threads).model  # as the app loads it
+    transcriber = Transcriber.load(model_path, device="cpu", compute_type="int8", threads=threads)
+    model = transcriber.model  # as the app loads it
     list(model.transcribe(decode_file(paths[0])[: SAMPLE_RATE * 2], language="en")[0])  # warm-up
     out: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -78,13 +84,18 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, shi
                 events = refine_session(find_session(folder / "session.srt"), model)
                 wall = time.perf_counter() - began
                 cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
+                extra = {}
+                if live:
+                    finals = replay(audio, CaptionEngine(EngineConfig()), transcriber.run, compute_advances_clock=False).finals
+                    extra = {"live": " ".join(e.text for e in finals)}
                 began = time.perf_counter()
                 segments, _ = model.transcribe(audio, language="en", beam_size=5, word_timestamps=True)
                 offline = " ".join(s.text.strip() for s in segments)
                 offline_wall = time.perf_counter() - began
                 out.setdefault(path, []).append({"audio_s": len(audio) / SAMPLE_RATE, "shift": k * SHIFT,
                                                  "refined": " ".join(e.text for e in events), "refine_s": wall,
-                                                 "refine_cpu_s": cpu, "offline": offline, "offline_s": offline_wall, "audio_bytes": disk})
+                                                 "refine_cpu_s": cpu, "offline": offline, "offline_s": offline_wall, "audio_bytes": disk,
+                                                 **extra})
                 log(f"  {name} {Path(path).name}{f' +{k * SHIFT}' if k else ''}: {len(audio) / SAMPLE_RATE:.1f} s audio, refine {wall:.1f} s, offline {offline_wall:.1f} s",
                     flush=True)
     return {"runs": out, "peak_rss_mb": peak_rss_mb()}
@@ -228,6 +239,8 @@ def main(argv=None) -> int:
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--shifts", type=int, default=1, metavar="N", help="decode each file N times, started 53 samples apart "
                    "(the mean over the draws is reported)")
+    p.add_argument("--live", action="store_true", help="also caption each draw live (instant clock): the live WER beside "
+                   "the refined and offline ones, on the same draws")
     p.add_argument("--hour", type=float, default=None, metavar="MINUTES", help="refine a recording this long: memory and speed")
     p.add_argument("--standin", metavar="MODEL", help="the refine's speed with a stand-in of MODEL (e.g. distil-large-v3.5) "
                    "on the set's long-form file")
@@ -258,11 +271,18 @@ def main(argv=None) -> int:
              "CPU s per audio s | peak RSS MiB | audio kB per hour |", "|---|---|---|---|---|---|---|---|---|---|"]
     record = {"started": started.isoformat(timespec="seconds"), "set": args.set, "shifts": args.shifts, "load_start": load,
               "models": {}}
+    chosen: list[str] = []
     for spec in args.models:
         name, folder = modelpaths.resolve(spec, args.cache_dir)
         print(f"{name}: refining {len(files)} files", flush=True)
-        res = workers.in_child(refine_files, str(folder), name, [str(f.path) for f in files], args.threads, args.shifts)
+        res = workers.in_child(refine_files, str(folder), name, [str(f.path) for f in files], args.threads, args.shifts,
+                               live=args.live)
         runs = res["runs"]
+        if args.live:
+            side = {kind: [_pooled([(f.ref, runs[str(f.path)][k][kind]) for f in files])[0] for k in range(args.shifts)]
+                    for kind in ("live", "refined", "offline")}
+            chosen.append(f"| {name} | " + " | ".join(_spread(side[kind]) for kind in side) + " |")
+            record.setdefault("live", {})[name] = side
         draws = [(_pooled([(f.ref, runs[str(f.path)][k]["refined"]) for f in files]),
                   _pooled([(f.ref, runs[str(f.path)][k]["offline"]) for f in files])) for k in range(args.shifts)]
         n_words = draws[0][0][1]
@@ -279,6 +299,9 @@ def main(argv=None) -> int:
                                   "refined_wer_draws": refined, "offline_wer_draws": offline, "words": n_words,
                                   "audio_s": audio / args.shifts, "speed": speed, "cpu_per_audio_s": cpu,
                                   "peak_rss_mb": res["peak_rss_mb"], "runs": runs}
+    if args.live:
+        lines += ["", "Live, refined and offline on the same draws (`--live`; WER %):", "",
+                  "| model | live | refined | offline |", "|---|---|---|---|", *chosen]
     lines.append("")
     lines.append(f"Load average at end {os.getloadavg()[0]:.2f}.")
     (out / "refined.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

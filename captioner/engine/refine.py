@@ -33,7 +33,7 @@ from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.engine.echo import EchoRule, strip_echo
 from captioner.engine.features import bounded_features
-from captioner.engine.filters import SegmentScore, drop_repeated_runs, ends_sentence, is_invented
+from captioner.engine.filters import SegmentScore, collapse_repeats, drop_repeated_runs, ends_sentence, is_invented
 from captioner.engine.hardware import large_buffers_returned
 from captioner.engine.segmenter import SegmentClosed, SegmenterConfig, SegmentOpened, VadSegmenter
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
@@ -116,7 +116,10 @@ def _decode(model, heard: list[tuple[int, int, int]], length: int, read: Callabl
         for segment in segments:
             if cancel is not None and cancel.is_set():
                 raise Cancelled
-            event = _caption(within_speech(after_onsets(_words_at(segment, offset), onsets), *spans), channel)
+            words = _words_at(segment, offset)
+            if _invented(segment, audio, offset - at) or in_silence(words, *spans):
+                continue
+            event = _caption(within_speech(after_onsets(words, onsets), *spans), channel)
             if event is not None:
                 events.append(event)
             if progress is not None and n == first_undone[0]:
@@ -145,6 +148,7 @@ def _decode(model, heard: list[tuple[int, int, int]], length: int, read: Callabl
     with large_buffers_returned():
         events = [e for part in side_by_side(decode, items(), workers, piece_done) for e in part]
     events.sort(key=lambda e: e.start)
+    events = whole_sentences(repeats_dropped(events))
     events = [replace(e, id=n) for n, e in enumerate(events, 1)]
     if cancel is not None and cancel.is_set():
         raise Cancelled
@@ -217,12 +221,69 @@ def _finish(job, out: list, done) -> None:
         done(item)
 
 
+def _invented(segment, audio: np.ndarray, at: int) -> bool:
+    """Whether a window's output segment is most likely not speech that was there, by the live engine's rules (a loop,
+    Whisper's no-speech rule, a filler such as "Thank you." or "Okay." over quiet or unsure audio); `audio` holds the
+    segment's samples from `at` on (the segment's times are from `at`)."""
+    clip = as_float(audio[max(0, at + round(segment.start * SAMPLE_RATE)):max(0, at + round(segment.end * SAMPLE_RATE))])
+    rms = float(np.sqrt(np.mean(clip * clip))) if len(clip) else 0.0
+    return is_invented(SegmentScore(segment.text, segment.no_speech_prob, segment.avg_logprob, segment.compression_ratio), rms)
+
+
+JOIN_GAP_S = 1.0  # a caption that ends mid-sentence and one that goes on with it, this close, are one sentence
+
+
+def whole_sentences(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
+    """Captions in time order with a sentence Whisper cut across two of its segments put back together: a caption whose
+    last word ends no sentence, followed within `JOIN_GAP_S` on its channel (and speaker) by one that begins in lower
+    case ("…ask what" / "you can do for your country." is one caption). Renumbered from 1 when any were joined."""
+    out: list[CaptionEvent] = []
+    for event in events:
+        before = next((e for e in reversed(out) if e.channel == event.channel), None)
+        first = event.words[0].text.strip() if event.words else ""
+        if (before is not None and before is out[-1] and before.speaker == event.speaker and before.words
+                and not ends_sentence(before.words[-1].text) and first[:1].islower()
+                and event.start - before.end <= JOIN_GAP_S * SAMPLE_RATE):
+            words = before.words + event.words
+            text = join_words(words)
+            out[-1] = replace(before, end=max(before.end, event.end), text=text, words=words, stable=len(text))
+            continue
+        out.append(event)
+    if len(out) == len(events):
+        return list(events)
+    return [replace(e, id=n) for n, e in enumerate(out, 1)]
+
+
+def repeats_dropped(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
+    """Captions in time order without a run of words that repeats the run just before it (`collapse_repeats`, the live
+    engine's rule) across captions said within `LONG_SILENCE_S` of each other: the same sentence written for noise
+    after noise, each decoded by itself ("All right, that's it." four times in three seconds), is written once. Speech
+    further apart is never compared: a sentence said again later stays."""
+    groups: list[list[CaptionEvent]] = []
+    for event in events:
+        if groups and event.start - groups[-1][-1].end <= LONG_SILENCE_S * SAMPLE_RATE:
+            groups[-1].append(event)
+        else:
+            groups.append([event])
+    out: list[CaptionEvent] = []
+    for group in groups:
+        words = [(n, word) for n, e in enumerate(group) for word in e.words]
+        kept = collapse_repeats(words, key=lambda item: item[1].text)
+        if len(kept) == len(words):
+            out.extend(group)
+            continue
+        out.extend(e for n, old in enumerate(group)
+                   if (e := _caption([word for k, word in kept if k == n], old.channel)) is not None)
+    return out
+
+
 def without_repeats(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
     """One window's captions without the runs of words that repeat an earlier run of theirs word for word (the live
     engine's rule for a decoder repeating itself: a window's tail decoded again after its last sentence writes that
-    sentence twice); a caption left without words goes."""
+    sentence twice), nor a run that repeats the run just before it (the live engine's `collapse_repeats`: "Okay. Okay.
+    Okay." over noise is one "Okay."); a caption left without words goes."""
     words = [(n, word) for n, e in enumerate(events) for word in e.words]
-    kept = drop_repeated_runs(words, key=lambda item: item[1].text)
+    kept = collapse_repeats(drop_repeated_runs(words, key=lambda item: item[1].text), key=lambda item: item[1].text)
     if len(kept) == len(words):
         return list(events)
     out = []
@@ -356,6 +417,18 @@ def after_onsets(words: Sequence[Word], onsets: Sequence[int]) -> list[Word]:
             word = replace(word, start=onset)
         out.append(word)
     return out
+
+
+def in_silence(words: Sequence[Word], starts: Sequence[int], ends: Sequence[int]) -> bool:
+    """Whether every one of `words` (an output segment's) lies wholly outside the speech the voice detector heard
+    (`starts`, `ends`: the live segments', in order): text Whisper wrote where neither the live engine nor the detector
+    heard anyone ("Okay." after "Okay." over radio hiss), which `within_speech` would otherwise squeeze onto the
+    speech's edges as cues of a few milliseconds. None is written."""
+    for word in words:
+        k = bisect.bisect_right(starts, word.end - 1) - 1  # the last segment that starts before the word ends
+        if k >= 0 and ends[k] > word.start:
+            return False
+    return bool(words)
 
 
 def within_speech(words: Sequence[Word], starts: Sequence[int], ends: Sequence[int]) -> list[Word]:

@@ -404,3 +404,49 @@ def test_a_short_silence_at_either_end_of_the_recording_is_decoded_with_the_spee
     assert decode_windows(one, 7 * s) == [(0, 7 * s)]  # 1.5 s before, 1 s after: kept, as a pause between windows is
     late = [(round(3.0 * s), round(3.3 * s), round(6.0 * s))]
     assert decode_windows(late, 9 * s) == [(round(2.6 * s), round(6.4 * s))]  # 3 s: a long silence, CHUNK_PAD_S kept
+
+
+def _spoken(n: int, text: str, at: int, word_s: float = 0.25, channel: str = "") -> CaptionEvent:
+    step = round(word_s * SAMPLE_RATE)
+    words = tuple(Word(f" {w}", at + k * step, at + (k + 1) * step) for k, w in enumerate(text.split()))
+    return CaptionEvent(n, words[0].start, words[-1].end, text, final=True, words=words, channel=channel)
+
+
+def test_text_written_where_no_speech_was_heard_is_no_caption() -> None:
+    from captioner.engine.refine import in_silence
+
+    starts, ends = [SAMPLE_RATE, 5 * SAMPLE_RATE], [3 * SAMPLE_RATE, 7 * SAMPLE_RATE]
+    assert in_silence(_spoken(1, "Okay.", round(3.5 * SAMPLE_RATE)).words, starts, ends)  # between two stretches of speech
+    assert in_silence(_spoken(1, "Okay.", 8 * SAMPLE_RATE).words, starts, ends)  # after the last
+    assert in_silence(_spoken(1, "Thank you.", 0, word_s=0.1).words, starts, ends)  # before the first
+    assert not in_silence(_spoken(1, "and then okay", round(2.6 * SAMPLE_RATE)).words, starts, ends)  # one word in speech
+    assert not in_silence(_spoken(1, "Okay.", round(4.9 * SAMPLE_RATE), word_s=0.2).words, starts, ends)  # overlapping it
+    assert not in_silence([], starts, ends)
+
+
+def test_a_sentence_written_for_noise_after_noise_is_written_once() -> None:
+    from captioner.engine.refine import repeats_dropped
+
+    loop = [_spoken(n, "All right, that's it.", round((32 + n * 1.1) * SAMPLE_RATE)) for n in range(1, 5)]
+    later = _spoken(9, "All right, that's it.", 60 * SAMPLE_RATE)  # said again much later: kept
+    other = _spoken(5, "Then we went home.", round(37.5 * SAMPLE_RATE))
+    kept = repeats_dropped([*loop, other, later])
+    assert [e.text for e in kept] == ["All right, that's it.", "Then we went home.", "All right, that's it."]
+    assert kept[0].words == loop[0].words and kept[-1].start == later.start
+    once = [_spoken(1, "Come on.", 0), _spoken(2, "We went home.", SAMPLE_RATE)]
+    assert repeats_dropped(once) == once  # nothing repeated: as it was
+
+
+def test_a_sentence_cut_across_two_segments_is_one_caption() -> None:
+    from captioner.engine.refine import whole_sentences
+
+    first, rest = _spoken(1, "And so ask what", 0), _spoken(2, "you can do for your country.", round(1.3 * SAMPLE_RATE))
+    new = _spoken(3, "Then the next one.", round(3.5 * SAMPLE_RATE))
+    joined = whole_sentences([first, rest, new])
+    assert [e.text for e in joined] == ["And so ask what you can do for your country.", "Then the next one."]
+    assert joined[0].start == first.start and joined[0].end == rest.end and [e.id for e in joined] == [1, 2]
+    # a full stop, a capital, a long pause or another channel keeps them apart
+    assert len(whole_sentences([_spoken(1, "We stopped.", 0), _spoken(2, "then went on", SAMPLE_RATE)])) == 2
+    assert len(whole_sentences([_spoken(1, "We stopped", 0), _spoken(2, "Then went on", SAMPLE_RATE)])) == 2
+    assert len(whole_sentences([_spoken(1, "We stopped", 0), _spoken(2, "then went on", 3 * SAMPLE_RATE)])) == 2
+    assert len(whole_sentences([_spoken(1, "We stopped", 0, channel="mic"), _spoken(2, "then went on", SAMPLE_RATE, channel="sys")])) == 2
