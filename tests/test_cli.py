@@ -228,7 +228,7 @@ def test_sound_server_gone_mid_session_keeps_the_captions_and_waits_for_it(tmp_p
         reader.start()
         subprocess.run(["paplay", "-d", "virt", str(sentence_wav)], check=True, timeout=30)
         time.sleep(1.5)
-        subprocess.run(["pactl", "exit"], check=False)  # the sound server, and the device with it, go away
+        stop_pulse()  # the sound server, and the device with it, go away (as `pulseaudio -k`, or PipeWire stopping)
         wait_for(lambda: any("The sound server stopped" in line for line in stderr) or proc.poll() is not None, msg=stderr)
         assert proc.poll() is None, "".join(stderr)
         proc.send_signal(signal.SIGINT)
