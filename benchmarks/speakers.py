@@ -46,9 +46,12 @@ SPEAKER_OF = {**{s: "reader" for s in A_READER}, **{s: "aew" for s in AEW}, **{s
 CALLS = [
     ("tune, 2 people", "tune", [A_READER, LJ]),
     ("tune, 3 people", "tune", [A_READER, LJ, AEW]),
+    ("tune, 2 people (b)", "tune", [AEW, LJ]),
+    ("tune, 2 people (c)", "tune", [AEW, A_READER]),
     ("report, 2 people", "report", [MFA, AXB]),
     ("report, 3 people", "report", [MFA, AXB, ["faster-whisper_jfk"]]),
     ("report, 4 people", "report", [MFA, AXB, ["faster-whisper_jfk"], ["leopard_test"]]),
+    ("report, 3 people (b)", "report", [AXB, ["faster-whisper_jfk"], ["leopard_test"]]),
 ]
 SPEAKER_OF.update({"faster-whisper_jfk": "jfk", "leopard_test": "1272"})
 
@@ -94,6 +97,16 @@ def build_call(people: list[list[str]], speech_dir: Path, seed: int = 7, rounds:
     return np.concatenate(pieces), turns
 
 
+def telephone(audio: np.ndarray) -> np.ndarray:
+    """The call as a telephone line carries it: 8 kHz, nothing below 300 Hz (`evalset`'s phone band), back at 16 kHz."""
+    import soxr
+
+    from benchmarks.evalset import PHONE_LOW_HZ, PHONE_SR, high_pass
+
+    narrow = high_pass(soxr.resample(audio, SR, PHONE_SR).astype(np.float32), PHONE_SR, PHONE_LOW_HZ)
+    return soxr.resample(narrow, PHONE_SR, SR).astype(np.float32)
+
+
 def roundrobin(speech_dir: Path) -> tuple[np.ndarray, list[Turn]]:
     stem = "derived_roundrobin_short"
     audio = _audio(stem, speech_dir)
@@ -137,15 +150,17 @@ def score(finals, turns: list[Turn]) -> dict:
             "found": len(found), "turns": len(turns), "unlabelled_finals": sum(1 for f in finals if not f.speaker)}
 
 
-def run_call(transcriber, audio: np.ndarray, turns: list[Turn]) -> dict:
+def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool = False, rule=None) -> dict:
     from captioner.engine.pipeline import CaptionEngine, EngineConfig
     from captioner.engine.replay import replay
     from captioner.engine.speakers import SpeakerTagger
+    from captioner.speaker_count import SpeakerCount
     from captioner.voices import load_encoder
 
     config = EngineConfig(revise=bool(getattr(transcriber, "revises", False)))
     engine = CaptionEngine(config)
-    engine.speakers = SpeakerTagger(load_encoder())
+    people = SpeakerCount.exactly(len({t.speaker for t in turns})) if count else SpeakerCount()
+    engine.speakers = SpeakerTagger(load_encoder(), rule, count=people)
     t0 = time.perf_counter()
     run = replay(audio, engine, transcriber.run)
     wall = time.perf_counter() - t0
@@ -155,7 +170,7 @@ def run_call(transcriber, audio: np.ndarray, turns: list[Turn]) -> dict:
     from captioner.engine.speakers import speakers_offline
 
     cut = sorted((s for f in run.finals for s in sentences(f)), key=lambda s: s.start)
-    offline = score(speakers_offline(cut, lambda a, b: audio[a:b], load_encoder(), live=run.finals), turns)
+    offline = score(speakers_offline(cut, lambda a, b: audio[a:b], load_encoder(), live=run.finals, rule=rule, count=people), turns)
     out["offline_accuracy"], out["offline_found"] = offline["accuracy"], offline["found"]
     relabels = sum(1 for e in run.emitted if e.event.final and e.event.revision and e.event.speaker)
     out.update({"audio_s": len(audio) / SR, "compute_s": run.compute_s, "embed_s": engine.speakers.embed_s,
@@ -171,6 +186,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--speech-dir", type=Path, default=DEFAULT_SPEECH_DIR)
     ap.add_argument("--out", type=Path, default=None, help="write results.json and report.md here")
     ap.add_argument("--only", default="", help="run only the calls whose name holds this")
+    ap.add_argument("--band", choices=("wide", "phone", "both"), default="both",
+                    help="the calls as recorded (wide), as a telephone line carries them (phone: 8 kHz, 300 Hz up), or both")
+    ap.add_argument("--count", action="store_true", help="also each call with the number of people given (--speakers N)")
+    ap.add_argument("--rule", default="", help="JOIN,MERGE: these thresholds whatever the band (to tune them)")
     ap.add_argument("--long", action="store_true", help="also the three-person calls ten times over (about 10 minutes each)")
     args = ap.parse_args(argv)
     from captioner.engine.transcriber import Transcriber
@@ -183,12 +202,22 @@ def main(argv: list[str] | None = None) -> int:
         for n, h, people in CALLS:
             if "3 people" in n:
                 calls.append((f"{n}, ten rounds", h, build_call(people, args.speech_dir, rounds=10)))
+    bands = ("wide", "phone") if args.band == "both" else (args.band,)
+    calls = [(f"{n}{', telephone' if band == 'phone' else ''}{', people given' if given else ''}", h, band, given,
+              (telephone(a) if band == "phone" else a, t))
+             for n, h, (a, t) in calls for band in bands for given in ((False, True) if args.count else (False,))]
     rows = []
-    for call_name, half, (audio, turns) in calls:
+    for call_name, half, band, given, (audio, turns) in calls:
         if args.only and args.only not in call_name:
             continue
-        r = run_call(transcriber, audio, turns)
-        r.update({"call": call_name, "half": half, "model": name})
+        rule = None
+        if args.rule:
+            from captioner.voices import ClusterRule
+
+            join, merge = (float(v) for v in args.rule.split(","))
+            rule = ClusterRule(join=join, merge=merge)
+        r = run_call(transcriber, audio, turns, count=given, rule=rule)
+        r.update({"call": call_name, "half": half, "model": name, "band": band, "people_given": given})
         rows.append(r)
         print(f"{call_name}: speaker accuracy {100 * r['accuracy']:.1f} % of {r['captioned_words']} words; speakers found "
               f"{r['found']} of {r['people']}; offline {100 * r['offline_accuracy']:.1f} %, {r['offline_found']} found; embedding {r['embed_s']:.2f} s = {100 * r['embed_share']:.1f} % of "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import statistics
 import sys
@@ -58,9 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--mic-label", default=DEFAULT_LABELS[MICROPHONE], help=f"label of microphone captions with --system-audio (default {DEFAULT_LABELS[MICROPHONE]!r})")
     cap.add_argument("--system-label", default=DEFAULT_LABELS[SYSTEM], help=f"label of system-audio captions (default {DEFAULT_LABELS[SYSTEM]!r})")
     cap.add_argument("--srt-labels", action="store_true", help="begin each SRT cue with its label (TXT always has it, VTT as a voice tag)")
-    cap.add_argument("--speakers", action="store_true",
-                     help="tell speakers apart by voice: captions of the one input, or of system audio with --system-audio, are labelled "
-                          "\"Speaker 1\", \"Speaker 2\", ... (the microphone stays the --mic-label)")
+    _speakers_arg(cap, "tell speakers apart by voice: captions of the one input, or of system audio with --system-audio, are labelled "
+                       "\"Speaker 1\", \"Speaker 2\", ... (the microphone stays the --mic-label)")
     cap.add_argument("--keep-echo", action="store_true", help="keep microphone captions that repeat what system audio just said (by default they are dropped as echo)")
     cap.add_argument("--realtime", action="store_true", help="with --input: feed the file at its real pace, as if it were live")
     _model_args(cap)
@@ -88,13 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     _offline_args(ref, model_help="default: the model the session captioned with")
     ref.add_argument("--srt-labels", action="store_true", help="begin each SRT cue with its label (TXT always has it, VTT as a voice tag)")
     ref.add_argument("--delete-audio", action="store_true", help="delete the session's recorded audio once the refined files are written")
-    ref.add_argument("--speakers", action="store_true",
-                     help="tell speakers apart by voice (system audio's captions, or the one input's), with the whole recording")
+    _speakers_arg(ref, "tell speakers apart by voice (system audio's captions, or the one input's), with the whole recording")
 
     tra = sub.add_parser("transcribe", help="transcribe audio or video files the offline way, one after another, with a progress bar")
     tra.add_argument("files", metavar="FILE", nargs="+", help="any audio or video file (wav, flac, mp3, ogg, m4a, mp4, ...)")
     _offline_args(tra, model_help=f"default {DEFAULT_MODEL}")
-    tra.add_argument("--speakers", action="store_true", help="tell speakers apart by voice: each line begins with \"Speaker 1\", ...")
+    _speakers_arg(tra, "tell speakers apart by voice: each line begins with \"Speaker 1\", ...")
     for fmt in FORMATS:
         tra.add_argument(f"--{fmt.name}", metavar="OUT", help=f"{fmt.help} (one FILE)")
     tra.add_argument("--out-dir", metavar="DIR", help=f"write each FILE's transcript here as {listed([f'NAME{fmt.suffix}' for fmt in FORMATS])} "
@@ -133,13 +132,37 @@ def _offline_args(p: argparse.ArgumentParser, *, model_help: str) -> None:
                    help="names and terms to expect, comma-separated, or a text file of them (refine: default the session's)")
 
 
+def _speakers_arg(parser: argparse.ArgumentParser, help: str) -> None:
+    parser.add_argument("--speakers", nargs="?", const=_speaker_count(""), default=None, type=_speaker_count, metavar="N|MIN-MAX",
+                        help=f"{help}; with N (or MIN-MAX), as many people as that, when you know how many speak")
+
+
+def _speaker_count(text: str):
+    from captioner.speaker_count import SpeakerCount
+
+    try:
+        return SpeakerCount.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+_COUNT = re.compile(r"\d[\d\s.,\-–]*")  # what a user writes as a number of people, right or wrong ("2", "2-4", "2.5")
+
+
+def _speakers_alone(argv: list[str]) -> list[str]:
+    """`--speakers` followed by a word that is no number of people (a FILE, say) as `--speakers=`, so that argparse
+    does not take that word for the option's value."""
+    return ["--speakers=" if a == "--speakers" and (i + 1 == len(argv) or not _COUNT.fullmatch(argv[i + 1])) else a
+            for i, a in enumerate(argv)]
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == [FROZEN_COMMAND]:  # the frozen app runs its capture child as itself
         from captioner.audio.capture_child import main as capture_child
 
         return capture_child(argv[1:])
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_speakers_alone(argv))
     try:
         if args.command == "caption":
             return caption(args)
@@ -355,7 +378,7 @@ def caption(args: argparse.Namespace) -> int:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
         config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
-        request = SessionRequest(channels or source, config, vocabulary=vocabulary, speakers=args.speakers,
+        request = SessionRequest(channels or source, config, vocabulary=vocabulary, speakers=args.speakers or False,
                                  record_beside=Path(live_paths(args)[0]) if args.keep_audio else None, model=str(args.model),
                                  echo=None if args.keep_echo else EchoRule())
         session = open_session(request, transcriber, sinks, on_status=on_status, on_error=on_error,
@@ -471,7 +494,7 @@ def refine(args: argparse.Namespace) -> int:
     bar = _AudioBar(f"refining {session.stem}")
     try:
         events = refine_session(session, transcriber.model, vocabulary=vocabulary, language=language, srt_labels=args.srt_labels,
-                                progress=bar, delete_audio=args.delete_audio, speakers=args.speakers)
+                                progress=bar, delete_audio=args.delete_audio, speakers=args.speakers or False)
     except (SubtitleFileError, OSError) as exc:
         raise CliError(f"The refined transcript could not be written ({exc}); the live one is untouched.") from exc
     finally:
@@ -521,7 +544,8 @@ def transcribe(args: argparse.Namespace) -> int:
         finally:
             bar.close()
         if args.speakers:
-            events = speakers_if_installed(events, audio, warn=lambda text: print(f"captioner: warning: {text}", file=sys.stderr))
+            events = speakers_if_installed(events, audio, count=args.speakers,
+                                           warn=lambda text: print(f"captioner: warning: {text}", file=sys.stderr))
         try:
             for path, write in outputs:
                 write(path, events)

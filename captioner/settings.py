@@ -26,6 +26,7 @@ import platformdirs
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_MICROPHONE, MODES, SYSTEM
 from captioner.engine.catalogue import INTERIM_AUTO, default_model
 from captioner.files import write_atomic
+from captioner.speaker_count import SpeakerCount
 
 APP_NAME = "captioner"
 SETTINGS_VERSION = 1
@@ -89,6 +90,7 @@ class Settings:
     labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
     srt_labels: bool = False  # SRT cues begin with their label ("You: ...")
     speakers: bool = False  # tell speakers apart by voice: system audio's (or the one input's) captions say "Speaker 1", "Speaker 2", ...
+    speaker_count: str = ""  # how many people speak, when the user knows: "" any number, "N", or "MIN-MAX" (voices.SpeakerCount)
     autosave: bool = True
     autosave_dir: str = ""  # "" = default_sessions_dir()
     export_dir: str = ""  # the folder of the last export; "" = the sessions folder
@@ -101,6 +103,10 @@ class Settings:
     shortcut_overlay: str = "Ctrl+Alt+Shift+O"
     shortcut_click_through: str = "Ctrl+Alt+Shift+T"
     overlay: OverlaySettings = field(default_factory=OverlaySettings)
+
+    def speakers_option(self) -> bool | SpeakerCount:
+        """What a session's `speakers` is given: False (not told apart), or the number of people (any, N, or a range)."""
+        return SpeakerCount.parse(self.speaker_count) if self.speakers else False
 
     def sessions_dir(self) -> Path:
         return Path(self.autosave_dir).expanduser() if self.autosave_dir else default_sessions_dir()
@@ -172,6 +178,7 @@ _SETTINGS_RULES = {
     "output_device": _str,
     "srt_labels": _bool,
     "speakers": _bool,
+    "speaker_count": lambda v: isinstance(v, str) and _parses(SpeakerCount.parse, v),
     "autosave": _bool,
     "autosave_dir": _str,
     "export_dir": _str,
@@ -183,6 +190,14 @@ _SETTINGS_RULES = {
     "shortcut_overlay": _str,
     "shortcut_click_through": _str,
 }
+
+
+def _parses(parse, v: str) -> bool:
+    try:
+        parse(v)
+    except ValueError:
+        return False
+    return True
 
 
 def _geometry(v: Any) -> ScreenGeometry:

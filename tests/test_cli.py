@@ -737,6 +737,24 @@ def test_transcribe_a_recording_with_its_speakers_told_apart(tmp_path, tiny_mode
     assert turns_of([line.split(":", 1)[0] for line in out.read_text().splitlines()]) == ["Speaker 1", "Speaker 2", "Speaker 1"]
 
 
+def test_the_number_of_people_given_is_how_many_speakers_the_transcript_has(tmp_path, tiny_model):
+    from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation
+
+    a, b = TWO_VOICES
+    wav, _ = conversation(tmp_path / "interview.wav", [(a, VOICE_SENTENCES[2]), (b, VOICE_SENTENCES[3]), (a, VOICE_SENTENCES[0])], gap_s=1.0)
+    out = tmp_path / "interview.txt"
+    done = run("transcribe", "--speakers", "1", wav, "--model", tiny_model, "--txt", out, timeout=300)  # "one person speaks"
+    assert done.returncode == 0, done.stderr
+    assert {line.split(":", 1)[0] for line in out.read_text().splitlines()} == {"Speaker 1"}
+    out.unlink()
+    done = run("transcribe", "--speakers", wav, "--model", tiny_model, "--txt", out, timeout=300)  # a FILE after it is no number
+    assert done.returncode == 0, done.stderr
+    assert {line.split(":", 1)[0] for line in out.read_text().splitlines()} == {"Speaker 1", "Speaker 2"}
+    for bad in ("0", "3-2", "2.5"):
+        done = run("caption", "--input", wav, "--model", tiny_model, "--speakers", bad)
+        assert done.returncode == 2 and "is not a number of speakers" in done.stderr, done.stderr
+
+
 def test_one_word_sentences_with_speakers_on_are_transcribed_and_refined(tmp_path, tiny_model):
     """One-word replies ("Okay.") are sentences of their own, often shorter than the 210 ms the voice encoder's silence
     trim smooths over (tests/voices/test_encoder.py): with speakers on, `transcribe` and `refine` must write every word,

@@ -22,6 +22,7 @@ from captioner.engine.recognizer import Recognizer
 from captioner.engine.session import CaptionSession, CaptionSink
 from captioner.engine.spoken_order import Channel
 from captioner.events import SessionError, SessionStatus
+from captioner.speaker_count import SpeakerCount
 
 Inputs = AudioSource | Sequence[Channel]
 """What a session listens to: one source, or channels (a meeting)."""
@@ -45,11 +46,11 @@ def session_for(
     echo: EchoRule | None = EchoRule(),
     status_interval_s: float = 0.25,
     recorder: SessionRecorder | None = None,
-    speakers: bool = False,
+    speakers: bool | SpeakerCount = False,
 ) -> CaptionSession | MeetingSession:
     """The session that captions `inputs`, not started: a MeetingSession for channels (microphone finals that repeat
     system audio dropped by `echo`; None keeps them), else a CaptionSession. `speakers`: finals from system audio (or
-    from the one input) carry the speaker told apart by voice (`VoiceEncoderMissing` when its weights are not installed)."""
+    from the one input) carry the speaker told apart by voice (a SpeakerCount: as many people as it says) (`VoiceEncoderMissing` when its weights are not installed)."""
     channels = channels_of(inputs)
     if channels:
         return MeetingSession(channels, transcriber, config, sinks, on_status=on_status, on_error=on_error, echo=echo,
@@ -65,7 +66,7 @@ class SessionRequest:
     inputs: Inputs  # one source, or a meeting's channels
     config: EngineConfig = EngineConfig()
     vocabulary: str = ""  # names and terms to favour (hotwords), one line each
-    speakers: bool = False  # tell speakers apart by voice (system audio's, or the one input's)
+    speakers: bool | SpeakerCount = False  # tell speakers apart by voice (system audio's, or the one input's); a SpeakerCount: that many
     record_beside: Path | None = None  # keep the session's audio beside this transcript file (its folder and stem); None: not kept
     model: str = ""  # what the recording's tags name as the model (a name, or a folder), so that its refine finds it
     echo: EchoRule | None = EchoRule()  # a meeting's microphone finals that repeat system audio: dropped by this rule

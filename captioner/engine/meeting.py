@@ -41,6 +41,7 @@ from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase
 from captioner.engine.speakers import SpeakerTagger
 from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, lane_engine, pick_job
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, replaced_final
+from captioner.speaker_count import SpeakerCount, count_of
 from captioner.voices import load_encoder
 
 __all__ = ["Channel", "MeetingSession", "meeting_channels"]
@@ -61,7 +62,7 @@ class MeetingSession(SessionBase):
         echo: EchoRule | None = EchoRule(),
         status_interval_s: float = 0.25,
         recorder: SessionRecorder | None = None,
-        speakers: bool = False,
+        speakers: bool | SpeakerCount = False,
     ) -> None:
         if not channels:
             raise ValueError("a meeting session needs at least one channel")
@@ -70,7 +71,7 @@ class MeetingSession(SessionBase):
         if speakers:  # the others, told apart by voice; the microphone is "You"
             for lane in self.lanes:
                 if lane.channel.kind == SYSTEM:
-                    lane.engine.speakers = SpeakerTagger(load_encoder())
+                    lane.engine.speakers = SpeakerTagger(load_encoder(), count=count_of(speakers))
         self.order = SpokenOrder(self.lanes, echo)
         self._t0 = 0.0
         self._running: Lane | None = None

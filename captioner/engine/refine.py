@@ -39,6 +39,7 @@ from captioner.engine.segmenter import SegmentClosed, SegmenterConfig, SegmentOp
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.files import sync_folder
+from captioner.speaker_count import ANY_COUNT, SpeakerCount, count_of
 from captioner.subtitles.errors import SubtitleFileError
 from captioner.subtitles.files import write_atomic
 from captioner.subtitles.formats import FORMATS, live_formats
@@ -494,22 +495,24 @@ def between_turns(captions: Sequence[CaptionEvent]) -> list[CaptionEvent]:
     return out
 
 
-def tell_speakers(events: Sequence[CaptionEvent], audio: np.ndarray, *, live: Sequence[CaptionEvent] = ()) -> list[CaptionEvent]:
+def tell_speakers(events: Sequence[CaptionEvent], audio: np.ndarray, *, live: Sequence[CaptionEvent] = (),
+                  count: SpeakerCount = ANY_COUNT) -> list[CaptionEvent]:
     """A recording's captions (one channel, on the clock of `audio`) cut into sentences, each with its speaker told apart
     by voice with the whole recording in hand (`speakers_offline`; ids as in `live`, the finals shown live, where the
-    voices match). Raises VoiceEncoderMissing when the voice encoder's weights are not installed."""
+    voices match; `count`: how many people speak, when the user said). Raises VoiceEncoderMissing when the voice encoder's weights are not installed."""
     from captioner.engine.speakers import speakers_offline
     from captioner.voices import load_encoder
 
-    return speakers_offline([s for e in events for s in sentences(e)], lambda a, b: as_float(audio[a:b]), load_encoder(), live=live)
+    return speakers_offline([s for e in events for s in sentences(e)], lambda a, b: as_float(audio[a:b]), load_encoder(), live=live,
+                            count=count)
 
 
 def speakers_if_installed(events: list[CaptionEvent], audio: np.ndarray, *, live: Sequence[CaptionEvent] = (),
-                          warn=None) -> list[CaptionEvent]:
+                          count: SpeakerCount = ANY_COUNT, warn=None) -> list[CaptionEvent]:
     """`tell_speakers`, or the captions as they are when the voice encoder is not installed or labelling fails (the
     transcript matters more than its labels: a labeller never costs it). `warn` hears why, in one line."""
     try:
-        return tell_speakers(events, audio, live=live)
+        return tell_speakers(events, audio, live=live, count=count)
     except Exception as exc:  # noqa: BLE001 (any failure of the labeller leaves the transcript unlabelled, never lost)
         log.warning("speakers not told apart: %s", exc)
         if warn is not None:
@@ -604,13 +607,13 @@ def _stem_of(name: str) -> str:
 
 def refine_session(session: Session, model, *, vocabulary: str | None = None, language: str | None = "en", srt_labels: bool = False,
                    progress: Progress | None = None, cancel: threading.Event | None = None, delete_audio: bool = False,
-                   kinds: Sequence[str] = (), speakers: bool = False, live: Sequence[CaptionEvent] = (),
+                   kinds: Sequence[str] = (), speakers: bool | SpeakerCount = False, live: Sequence[CaptionEvent] = (),
                    labels: Mapping[str, str] | None = None) -> list[CaptionEvent]:
     """Decode the session's recorded channels, write its refined SRT/TXT/VTT (the live ones kept as `.live.*`), and return
     the refined captions. `vocabulary` None: the one the session captioned with; `kinds`: each channel's MICROPHONE/SYSTEM
     (echoes of the speakers are dropped from the microphone); `delete_audio`: remove the recordings once the files are
     written. `speakers`: system audio's captions (or the one channel's) carry their speakers, told apart again with the
-    whole recording in hand (`speakers_offline`), named as in the session where `live` (its finals) shows the same voice
+    whole recording in hand (`speakers_offline`; a SpeakerCount: as many people as it says), named as in the session where `live` (its finals) shows the same voice
     had a name in `labels` (the session's labels, by channel and speaker id). Raises Cancelled (nothing written) or
     OSError / SubtitleFileError when the files cannot be written (the live ones are then untouched).
 
@@ -631,7 +634,8 @@ def refine_session(session: Session, model, *, vocabulary: str | None = None, la
                          vocabulary=terms, language=language, progress=report, cancel=cancel)
         kind = kinds[n] if n < len(kinds) else track.kind
         if speakers and kind != MICROPHONE:  # the others (or everyone, with one input), by voice; the microphone is "You"
-            events = speakers_if_installed(events, decode_pcm16(str(track.path)), live=[f for f in live if f.channel == track.channel])
+            events = speakers_if_installed(events, decode_pcm16(str(track.path)), live=[f for f in live if f.channel == track.channel],
+                                           count=count_of(speakers))
         done += seconds
         channels.append((kind, events))
     events = merge_channels(channels)

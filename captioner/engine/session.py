@@ -26,6 +26,7 @@ from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.recognizer import Recognizer, Transcript
 from captioner.engine.speakers import SpeakerTagger
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, replaced_final
+from captioner.speaker_count import SpeakerCount, count_of
 from captioner.voices import load_encoder
 
 log = logging.getLogger(__name__)
@@ -246,13 +247,13 @@ class CaptionSession(SessionBase):
         on_error: Callable[[SessionError], None] | None = None,
         status_interval_s: float = 0.25,
         recorder: SessionRecorder | None = None,
-        speakers: bool = False,
+        speakers: bool | SpeakerCount = False,
     ) -> None:
         super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-engine", recorder)
         self.source = source
         self.engine = CaptionEngine(self._with_revisions(self._with_interim_worker(config)))
         if speakers:  # each final labelled with its speaker, told apart by voice
-            self.engine.speakers = SpeakerTagger(load_encoder())
+            self.engine.speakers = SpeakerTagger(load_encoder(), count=count_of(speakers))
         self.final_delays_s: list[float] = []  # audio clock at emission minus the caption's end
         self._level = 0.0
 

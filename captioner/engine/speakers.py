@@ -25,7 +25,8 @@ import numpy as np
 
 from captioner.engine.recognizer import join_words
 from captioner.events import SAMPLE_RATE, CaptionEvent
-from captioner.voices import ClusterRule, OnlineSpeakers, VoiceEncoder, speaker_id
+from captioner.speaker_count import ANY_COUNT, SpeakerCount
+from captioner.voices import BandMeter, ClusterRule, OnlineSpeakers, VoiceEncoder, speaker_id
 from captioner.voices.clusters import cluster_offline
 from captioner.voices.encoder import HOP, PARTIAL_FRAMES, PARTIAL_RATE
 from captioner.voices.turns import SLACK, change_at
@@ -39,9 +40,13 @@ INTERIM_VOICE_S = 1.0  # speech an interim's segment needs before its voice is e
 
 
 class SpeakerTagger:
-    def __init__(self, encoder: VoiceEncoder, rule: ClusterRule | None = None) -> None:
+    def __init__(self, encoder: VoiceEncoder, rule: ClusterRule | None = None, count: SpeakerCount = ANY_COUNT) -> None:
+        """`rule`: fixed thresholds (None: those of the band the speech is heard in, `ClusterRule.for_band`); `count`:
+        how many people speak, when the user said."""
         self.encoder = encoder
-        self.speakers = OnlineSpeakers(rule or ClusterRule())
+        self._fixed_rule = rule
+        self.band = BandMeter()  # the band of the finals' speech so far: wide, or a telephone line's
+        self.speakers = OnlineSpeakers(rule or ClusterRule(), count)
         self._latest: dict[int, CaptionEvent] = {}  # each final out, as last sent, by id
         self._interim: dict[int, str] = {}  # the speaker an open segment's interims carry, once its voice was heard
         self.embed_s = 0.0  # time spent embedding voices (perf counter), for benchmarks
@@ -70,6 +75,7 @@ class SpeakerTagger:
                 out.append(event)
                 continue
             t0 = time.perf_counter()
+            self._follow_band(audio_of(event.start, event.end))
             parts = self._turns(event, audio_of, new_id)
             if len(parts) > 1 and on_split is not None:
                 self.splits += len(parts) - 1
@@ -83,6 +89,12 @@ class SpeakerTagger:
                 out.extend(self._relabel(got.merged, got.placed))
             self.embed_s += time.perf_counter() - t0
         return out
+
+    def _follow_band(self, audio: np.ndarray) -> None:
+        """The thresholds of the band the speech has been heard in so far, once there is enough of it to tell."""
+        self.band.add(audio)
+        if self._fixed_rule is None and self.band.known:
+            self.speakers.rule = ClusterRule.for_band(self.band.narrow)
 
     def _interim_speaker(self, event: CaptionEvent, audio_of) -> CaptionEvent:
         """An interim with the known speaker its voice sounds like, embedded once its segment holds `INTERIM_VOICE_S`
@@ -154,14 +166,19 @@ def _mean(embeddings: np.ndarray) -> np.ndarray:
 
 
 def speakers_offline(sentences: list[CaptionEvent], audio_of: Callable[[int, int], np.ndarray], encoder: VoiceEncoder, *,
-                     live: Sequence[CaptionEvent] = (), rule: ClusterRule | None = None) -> list[CaptionEvent]:
+                     live: Sequence[CaptionEvent] = (), rule: ClusterRule | None = None,
+                     count: SpeakerCount = ANY_COUNT) -> list[CaptionEvent]:
     """A whole recording's captions (one channel, cut into sentences; `audio_of(start, end)` their audio, float32) with their speakers, told
     apart with every turn in hand (`cluster_offline`). Each group of voices takes the id of the live speaker whose
     finals (`live`, the same channel's) it overlaps most in time, one to one, so names given during the session stay
-    with their voice; the others get new ids."""
-    rule = rule or ClusterRule()
+    with their voice; the others get new ids. `rule`: fixed thresholds (None: the band's); `count`: how many people
+    speak, when the user said."""
+    band = BandMeter()
+    for s in sentences:
+        band.add(audio_of(s.start, s.end))
+    rule = rule or ClusterRule.for_band(band.narrow)
     voices = [encoder.embed(audio_of(s.start, s.end)) for s in sentences]
-    groups = cluster_offline(voices, [(s.end - s.start) / SAMPLE_RATE for s in sentences], rule)
+    groups = cluster_offline(voices, [(s.end - s.start) / SAMPLE_RATE for s in sentences], rule, count)
     overlap: dict[tuple[int, str], int] = {}
     for s, g in zip(sentences, groups):
         for f in live:

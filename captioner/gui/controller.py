@@ -378,7 +378,7 @@ class SessionController(QObject):
         settings = self.settings
         transcript = info.srt_path or info.txt_path
         request = SessionRequest(source, self.session_config or EngineConfig(), vocabulary=settings.vocabulary,
-                                 speakers=settings.speakers, model=self._model_spec(), status_interval_s=0.1,
+                                 speakers=settings.speakers_option(), model=self._model_spec(), status_interval_s=0.1,
                                  record_beside=transcript if settings.recording != RECORD_NEVER else None)
         session = open_session(request, self._transcriber, [*self._writers, bridge], on_status=bridge.on_status,
                                on_error=bridge.on_error, warn=lambda text: self.message.emit("warning", text))
@@ -415,11 +415,12 @@ class SessionController(QObject):
             for path in audio:  # nothing was captioned: nothing to refine
                 path.unlink(missing_ok=True)
         elif audio and settings.refine_at_stop and self._transcriber is not None and not info.autosave_failed:
-            speakers = any(f.speaker for f in self.merger.finals)  # the session told speakers apart: so does its refine
+            told = any(f.speaker for f in self.merger.finals)  # the session told speakers apart: so does its refine
+            speakers = (settings.speakers_option() or True) if told else False
             self.refiner.refine(RefineJob(transcript, self._transcriber.model, vocabulary=settings.vocabulary,
                                           language=self.model_request().decode_language, srt_labels=settings.srt_labels,
                                           delete_audio=settings.recording == RECORD_UNTIL_REFINED, kinds=info.channels,
-                                          speakers=speakers, live=tuple(self.merger.finals) if speakers else (),
+                                          speakers=speakers, live=tuple(self.merger.finals) if told else (),
                                           labels=dict(info.labels), info=info))
         self.refiner.resume()
 
@@ -442,7 +443,7 @@ class SessionController(QObject):
         settings = self.settings
         self.refiner.refine(RefineJob(srt, self._transcriber.model, language=self.model_request().decode_language,
                                       srt_labels=settings.srt_labels, delete_audio=settings.recording == RECORD_UNTIL_REFINED,
-                                      speakers=settings.speakers, info=info, show=True))
+                                      speakers=settings.speakers_option(), info=info, show=True))
         return ""
 
     def _offline_blocked(self) -> str:
@@ -464,7 +465,7 @@ class SessionController(QObject):
         info = SessionInfo(model=self._transcriber.name, source=path.name)
         self.refiner.refine(RefineJob(None, self._transcriber.model, vocabulary=self.settings.vocabulary,
                                       language=self.model_request().decode_language, srt_labels=self.settings.srt_labels,
-                                      speakers=self.settings.speakers, info=info, show=True, recording=path,
+                                      speakers=self.settings.speakers_option(), info=info, show=True, recording=path,
                                       save_to=self.settings.sessions_dir()))
         return ""
 

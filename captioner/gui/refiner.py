@@ -20,6 +20,7 @@ from captioner.audio.sources import AudioSourceError, decode_file
 from captioner.engine.refine import Cancelled, decode_audio_file, find_session, refine_session, save_transcript, speakers_if_installed
 from captioner.events import SAMPLE_RATE
 from captioner.gui.tasks import Latest, run_in_thread
+from captioner.speaker_count import SpeakerCount, count_of
 from captioner.subtitles.errors import SubtitleFileError
 
 
@@ -34,7 +35,7 @@ class RefineJob:
     srt_labels: bool = False
     delete_audio: bool = False
     kinds: tuple[str, ...] = ()
-    speakers: bool = False  # tell speakers apart by voice again, with the whole recording
+    speakers: bool | SpeakerCount = False  # tell speakers apart by voice again, with the whole recording (a SpeakerCount: that many)
     live: tuple = ()  # the session's live finals (CaptionEvents): speakers named during it keep their names
     labels: dict | None = None  # the session's labels, by channel and speaker id (names given during it)
     info: object = None  # the session's SessionInfo in the app
@@ -116,7 +117,7 @@ class Refiner(QObject):
                 events = decode_audio_file(job.model, audio, vocabulary=job.vocabulary or "", language=job.language,
                                            progress=lambda s: on_progress(s, total), cancel=cancel)
                 if job.speakers:
-                    events = speakers_if_installed(events, audio)
+                    events = speakers_if_installed(events, audio, count=count_of(job.speakers))
                 if job.save_to is not None:
                     try:
                         job.saved = save_transcript(job.save_to, job.recording.stem, events, srt_labels=job.srt_labels)

@@ -33,6 +33,7 @@ from captioner.engine.catalogue import INTERIM_AUTO, INTERIM_NONE
 from captioner.engine.vocabulary import parse_vocabulary
 from captioner.gui.widgets import ColorButton
 from captioner.settings import RECORD_KEEP, RECORD_NEVER, RECORD_UNTIL_REFINED, OverlaySettings, Settings, default_sessions_dir
+from captioner.speaker_count import SpeakerCount
 
 LANGUAGES = (
     ("en", "English"),
@@ -48,6 +49,9 @@ LANGUAGES = (
     ("zh", "Chinese"),
 )
 
+
+# the choices offered for "People speaking" (any other number or range can be typed): shown text, setting
+SPEAKER_COUNTS = (("Any number", ""), *((str(n), str(n)) for n in range(1, 7)), ("2 to 3", "2-3"), ("2 to 4", "2-4"), ("3 to 6", "3-6"))
 
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; the overlay previews changes live (`preview`)."""
@@ -193,7 +197,35 @@ class SettingsDialog(QDialog):
                                  "right-click a caption in the transcript to name its speaker")
         self.speakers.setChecked(s.speakers)
         form.addRow("", self.speakers)
+        self.speaker_count = QComboBox()
+        self.speaker_count.setEditable(True)
+        for text, value in SPEAKER_COUNTS:
+            self.speaker_count.addItem(text, value)
+        self._show_count(s.speaker_count)
+        self.speaker_count.setToolTip("How many people speak, when you know: the voices are then grouped into that many "
+                                      "(type a range such as 2-4 for “two to four”); “Any number” lets their voices decide")
+        self.speaker_count.setEnabled(s.speakers)
+        self.speakers.toggled.connect(self.speaker_count.setEnabled)
+        form.addRow("People speaking:", self.speaker_count)
         return page
+
+    def _show_count(self, value: str) -> None:
+        index = self.speaker_count.findData(value)
+        if index >= 0:
+            self.speaker_count.setCurrentIndex(index)
+        else:
+            self.speaker_count.setEditText(value)
+
+    def _speaker_count(self) -> str:
+        """The number of people as typed or picked, "" for any; what was there before when it is no number of people."""
+        text = self.speaker_count.currentText().strip()
+        index = self.speaker_count.findText(text)
+        if index >= 0:
+            return self.speaker_count.itemData(index)
+        try:
+            return str(SpeakerCount.parse(text))
+        except ValueError:
+            return self._original.speaker_count
 
     def _files_tab(self, s: Settings) -> QWidget:
         page = QWidget()
@@ -296,6 +328,7 @@ class SettingsDialog(QDialog):
             labels={**self._original.labels, **{channel: _label(edit.text(), self._original.labels[channel]) for channel, edit in self.label_edits.items()}},
             srt_labels=self.srt_labels.isChecked(),
             speakers=self.speakers.isChecked(),
+            speaker_count=self._speaker_count(),
             autosave=self.autosave.isChecked(),
             autosave_dir=self.autosave_dir.text().strip(),
             global_shortcuts=self.global_shortcuts.isChecked(),

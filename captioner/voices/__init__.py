@@ -1,10 +1,11 @@
 """Voices: who is speaking, from the sound of the voice.
 
 `encoder` turns speech into a voice embedding (the GE2E speaker encoder, numpy); `clusters` groups the
-embeddings of a stream of turns into speakers online; `weights` finds the encoder's weights;
+embeddings of a stream of turns into speakers online (`band` says which thresholds the recording's band calls for); `weights` finds the encoder's weights;
 `torch_file` reads them without torch.
 """
 
+from captioner.voices.band import BandMeter
 from captioner.voices.clusters import Assignment, ClusterRule, OnlineSpeakers, speaker_id
 from captioner.voices.encoder import VoiceEncoder
 from captioner.voices.torch_file import TorchFileError
@@ -12,6 +13,7 @@ from captioner.voices.weights import VoiceEncoderMissing, find_weights
 
 __all__ = [
     "Assignment",
+    "BandMeter",
     "ClusterRule",
     "OnlineSpeakers",
     "TorchFileError",

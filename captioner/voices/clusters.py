@@ -13,8 +13,12 @@ previous turn's while that one waits, and is placed with it once it has a speake
 have come to `merge` apart are one speaker: the later one is folded into the earlier one, and the caller relabels what
 it showed.
 
-The thresholds are the encoder's, not a recording's: GE2E embeddings of one voice lie about 0.75–0.95
-apart by cosine, different voices 0.3–0.7 (measured in `benchmarks/speakers.py`).
+The thresholds are the encoder's, for the band the recording's speech fills (`band.py`): in wide band GE2E
+embeddings of one voice lie about 0.75–0.95 apart by cosine, different voices 0.3–0.7; through a telephone
+line every voice sounds more like every other, and the lines move up (`ClusterRule.for_band`). When the
+user knows how many people speak (`SpeakerCount`), the count wins over the thresholds: no speaker beyond
+the most (a new voice is the known one it is most like), no merge below the least, and the offline grouping
+joins groups until there are no more than the most, and stops at the least.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+
+from captioner.speaker_count import ANY_COUNT, SpeakerCount
 
 __all__ = ["Assignment", "ClusterRule", "OnlineSpeakers", "cluster_offline", "speaker_id"]
 
@@ -36,6 +42,14 @@ class ClusterRule:
     join: float = 0.72  # cosine to a speaker's mean voice that makes a turn theirs
     merge: float = 0.82  # two speakers' means this close are one speaker
     new_s: float = 3.2  # seconds of speech a turn needs to start a speaker, or to add to one: two of the encoder's windows
+
+    @classmethod
+    def for_band(cls, narrow: bool) -> ClusterRule:
+        """The rule for speech in wide band, or through a telephone-like band (`band.BandMeter.narrow`)."""
+        return NARROW_RULE if narrow else cls()
+
+
+NARROW_RULE = ClusterRule(join=0.83, merge=0.86)  # telephone band: chosen on the tune half's calls (benchmarks/speakers.py)
 
 
 @dataclass(frozen=True)
@@ -55,6 +69,15 @@ class _Speaker:
     def mean(self) -> np.ndarray:
         return self.total / max(np.linalg.norm(self.total), 1e-9)
 
+    def likeness(self, e: np.ndarray) -> float:
+        """How alike a voice is to this speaker's: its cosine similarity to each of the speaker's turns, averaged
+        (weighed by their speech), as the offline grouping's average linkage. On the scale of one turn against another
+        however many turns the speaker has: the direction of many turns' mean lies closer to every voice near it than
+        any one turn does (their differences average out), and its length, shorter the more the turns vary, takes that
+        back. Against the mean's direction alone, a second person with a voice like the first joined them once the first
+        had spoken a few times (two readers through a telephone band: 0.84–0.85 to the first's mean, 0.81 to their turns)."""
+        return float(e @ self.total) / max(self.weight, 1e-9)
+
 
 @dataclass
 class _Waiting:
@@ -69,8 +92,9 @@ MAX_WAITING = 20  # short turns of no known voice kept to found or join a speake
 class OnlineSpeakers:
     """The speakers found so far in one stream of turns (one channel)."""
 
-    def __init__(self, rule: ClusterRule = ClusterRule()) -> None:
+    def __init__(self, rule: ClusterRule = ClusterRule(), count: SpeakerCount = ANY_COUNT) -> None:
         self.rule = rule
+        self.count = count
         self._speakers: list[_Speaker] = []
         self._waiting: list[_Waiting] = []
         self._found = 0
@@ -95,7 +119,7 @@ class OnlineSpeakers:
         e = np.asarray(embedding, dtype=np.float64)
         best, sim = self._closest(e)
         sure = speech_s >= self.rule.new_s or changed
-        if best is not None and sim >= self.rule.join:
+        if best is not None and (sim >= self.rule.join or (sure and not self.count.room(len(self._speakers)))):
             if sure:
                 best.total += e * speech_s
                 best.weight += speech_s
@@ -104,7 +128,7 @@ class OnlineSpeakers:
         if sure:
             return self._voiced_turn(turn, self._new(e, speech_s, []), waits=False)
         alike = [w for w in self._waiting if float(w.embedding @ e) >= self.rule.join]
-        if speech_s + sum(w.speech_s for w in alike) >= self.rule.new_s:
+        if speech_s + sum(w.speech_s for w in alike) >= self.rule.new_s and self.count.room(len(self._speakers)):
             return self._voiced_turn(turn, self._new(e, speech_s, alike), waits=False)  # short turns that sound alike: together, a voice
         if turn is not None:
             self._waiting = [*self._waiting, _Waiting(turn, e, speech_s)][-MAX_WAITING:]
@@ -135,7 +159,7 @@ class OnlineSpeakers:
         self._last = speaker.id
         placed = {w.turn: speaker.id for w in founders}
         for w in self._waiting:
-            if w.turn not in placed and float(speaker.mean @ w.embedding) >= self.rule.join:
+            if w.turn not in placed and speaker.likeness(w.embedding) >= self.rule.join:
                 placed[w.turn] = speaker.id
         self._waiting = [w for w in self._waiting if w.turn not in placed]
         return Assignment(speaker.id, placed=placed)
@@ -144,7 +168,7 @@ class OnlineSpeakers:
         """The known speaker `assign` would give this turn now, changing nothing; None when it would be a new speaker
         (or nobody)."""
         best, sim = self._closest(np.asarray(embedding, dtype=np.float64))
-        if best is not None and sim >= self.rule.join:
+        if best is not None and (sim >= self.rule.join or not self.count.room(len(self._speakers))):
             return best.id
         if speech_s < self.rule.new_s and self._last:
             return self._last
@@ -158,7 +182,7 @@ class OnlineSpeakers:
     def _closest(self, e: np.ndarray) -> tuple[_Speaker | None, float]:
         if not self._speakers:
             return None, -1.0
-        sims = [float(s.mean @ e) for s in self._speakers]
+        sims = [s.likeness(e) for s in self._speakers]
         k = int(np.argmax(sims))
         return self._speakers[k], sims[k]
 
@@ -166,7 +190,7 @@ class OnlineSpeakers:
         """Fold into one the speakers the grown one has come close to; old id → surviving (earliest) id."""
         merged: dict[str, str] = {}
         for other in list(self._speakers):
-            if other is grown or float(other.mean @ grown.mean) < self.rule.merge:
+            if other is grown or other.likeness(grown.total / grown.weight) < self.rule.merge or len(self._speakers) <= self.count.least:
                 continue
             keep, gone = (other, grown) if self._speakers.index(other) < self._speakers.index(grown) else (grown, other)
             keep.total += gone.total
@@ -179,12 +203,14 @@ class OnlineSpeakers:
         return merged
 
 
-def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], rule: ClusterRule = ClusterRule()) -> list[int]:
+def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], rule: ClusterRule = ClusterRule(),
+                    count: SpeakerCount = ANY_COUNT) -> list[int]:
     """Turns grouped by voice with the whole recording in hand: a group number per turn (0, 1, … in order of first
     appearance), or -1 for a turn with no embedding and no neighbour that has one.
 
     Agglomerative clustering, average linkage on cosine similarity: the two groups most alike are joined while they
-    are at least `join` alike (every turn's voice weighed by its seconds of speech). Turns too short to embed take
+    are at least `join` alike (every turn's voice weighed by its seconds of speech); with a `count`, while there are
+    more groups than its most, whatever their likeness, and never below its least. Turns too short to embed take
     the group of the nearest turn in time that has one, the one before first (a reply belongs to a turn).
     """
     n = len(embeddings)
@@ -196,9 +222,10 @@ def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], 
         np.fill_diagonal(sims, -np.inf)
         weight = np.array([max(speech_s[i], 1e-3) for i in known])
         members = [[k] for k in range(len(known))]
-        while len(known) > 1:
+        groups_left = len(known)
+        while groups_left > max(1, count.least):
             a, b = divmod(int(np.argmax(sims)), len(known))
-            if sims[a, b] < rule.join:
+            if sims[a, b] < rule.join and count.room(groups_left - 1):
                 break
             with np.errstate(invalid="ignore"):
                 sims[a, :] = (weight[a] * sims[a, :] + weight[b] * sims[b, :]) / (weight[a] + weight[b])
@@ -206,6 +233,7 @@ def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], 
             sims[a, a] = sims[b, :] = sims[:, b] = -np.inf
             weight[a] += weight[b]
             members[a], members[b] = members[a] + members[b], []
+            groups_left -= 1
         groups = [[known[k] for k in m] for m in members if m]
     label = [-1] * n
     for g, items in enumerate(sorted(groups, key=min)):

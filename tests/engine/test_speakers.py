@@ -127,3 +127,39 @@ def test_offline_the_whole_recording_is_grouped_by_voice_and_keeps_the_live_name
             for n, (voice, a, b) in enumerate(spans)]
     again = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder(), live=live)
     assert [s.speaker for s in again] == ["speaker-2" if voice == A else "speaker-1" for voice, _, _ in spans]
+
+
+def test_a_call_through_a_phone_line_is_judged_by_the_telephone_bands_rule(two_people, tiny_transcriber):
+    from captioner.voices.clusters import NARROW_RULE
+    from tests.voices.test_band import telephone
+
+    audio, spans, _ = two_people
+    engine = CaptionEngine(EngineConfig())
+    engine.speakers = SpeakerTagger(load_encoder())
+    run = replay(telephone(audio), engine, tiny_transcriber.run)
+    assert engine.speakers.band.narrow and engine.speakers.speakers.rule == NARROW_RULE
+    who = {}
+    for f in run.finals:
+        middle = (f.start + f.end) // 2
+        voice = next(v for v, a, b in spans if a - SAMPLE_RATE // 2 <= middle < b + SAMPLE_RATE // 2)
+        who.setdefault(voice, set()).add(f.speaker)
+    assert len(who[A]) == len(who[B]) == 1 and who[A] != who[B], who
+    wide = SpeakerTagger(load_encoder())
+    wide.tag([_final(1, (spans[0][1], spans[0][2]))], lambda a, b: audio[a:b])
+    assert not wide.band.narrow and wide.speakers.rule == ClusterRule()  # the same voices as recorded: the wide band's
+
+
+def test_told_how_many_people_speak_the_labels_are_that_many(two_people, tiny_transcriber):
+    from captioner.engine.speakers import speakers_offline
+    from captioner.speaker_count import SpeakerCount
+
+    audio, spans, turns = two_people
+    engine = CaptionEngine(EngineConfig())
+    engine.speakers = SpeakerTagger(load_encoder(), count=SpeakerCount.exactly(1))  # "one person": the two voices are one
+    run = replay(audio, engine, tiny_transcriber.run)
+    assert {f.speaker for f in run.finals} == {"speaker-1"}
+    sentences = [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans, turns), 1)]
+    one = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder(), count=SpeakerCount.exactly(1))
+    assert {s.speaker for s in one} == {"speaker-1"}
+    two = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder(), count=SpeakerCount(2, 4))
+    assert [s.speaker for s in two] == [s.speaker for s in speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder())]

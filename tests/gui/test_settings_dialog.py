@@ -20,3 +20,23 @@ def test_session_audio_and_the_refine_are_offered_only_with_autosave(qtbot) -> N
     assert not dialog.recording.isEnabled()
     chosen = dialog.result_settings()  # what was chosen is kept, for when autosave is on again
     assert not chosen.autosave and chosen.recording == RECORD_NEVER
+
+
+def test_the_number_of_people_is_offered_with_speakers_and_kept_as_typed(qtbot) -> None:
+    from captioner.speaker_count import SpeakerCount
+
+    dialog = SettingsDialog(replace(Settings(), speakers=False, speaker_count="3"), tab="captions")
+    qtbot.addWidget(dialog)
+    assert not dialog.speaker_count.isEnabled() and dialog.speaker_count.currentText() == "3"
+    dialog.speakers.setChecked(True)
+    assert dialog.speaker_count.isEnabled()
+    dialog.speaker_count.setCurrentIndex(dialog.speaker_count.findData("2-4"))
+    chosen = dialog.result_settings()
+    assert chosen.speaker_count == "2-4" and chosen.speakers_option() == SpeakerCount(2, 4)
+    dialog.speaker_count.setEditText("5–7")  # typed, with a dash as a user writes it
+    assert dialog.result_settings().speaker_count == "5-7"
+    dialog.speaker_count.setEditText("lots")  # no number of people: what there was before
+    assert dialog.result_settings().speaker_count == "3"
+    dialog.speaker_count.setCurrentIndex(dialog.speaker_count.findData(""))
+    assert dialog.result_settings().speakers_option() == SpeakerCount()
+    assert replace(chosen, speakers=False).speakers_option() is False

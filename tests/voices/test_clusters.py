@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from captioner.voices.clusters import ClusterRule, OnlineSpeakers, speaker_id
 
@@ -47,10 +48,10 @@ def test_a_short_turn_is_a_known_voice_or_the_previous_turns_and_changes_no_spea
 
 
 def test_speakers_that_converge_are_merged_into_the_first():
-    s = OnlineSpeakers(ClusterRule(join=0.8, merge=0.85))
+    s = OnlineSpeakers(ClusterRule(join=0.9, merge=0.85))
     middle = unit(A + B)
-    s.assign(unit(A + 0.3 * B), 4.0)  # one voice, heard at first from two sides
-    s.assign(unit(B + 0.3 * A), 4.0)
+    s.assign(unit(A + 0.6 * B), 4.0)  # one voice, heard at first from two sides (0.88 alike: under join)
+    s.assign(unit(B + 0.6 * A), 4.0)
     assert s.speakers == ["speaker-1", "speaker-2"]
     merged = {}
     for _ in range(3):
@@ -110,3 +111,57 @@ def test_a_turn_too_short_to_embed_first_in_a_call_takes_the_speaker_of_the_turn
     assert s.assign(None, 0.5, turn="hello").speaker == ""
     got = s.assign(A, 4.0, turn="a")
     assert (got.speaker, got.placed) == ("speaker-1", {"hello": "speaker-1"})
+
+
+def test_with_a_most_a_new_voice_beyond_it_is_the_known_one_it_is_most_like():
+    from captioner.speaker_count import SpeakerCount
+
+    c = unit([0, 0, 1, 0])
+    s = OnlineSpeakers(count=SpeakerCount(1, 2))
+    got = [s.assign(v, 4.0).speaker for v in (A, B, unit(c + 0.6 * B))]
+    assert got == ["speaker-1", "speaker-2", "speaker-2"]
+    assert s.speakers == ["speaker-1", "speaker-2"]
+    assert s.peek(c, 1.0) == "speaker-2"
+    free = OnlineSpeakers()
+    assert [free.assign(v, 4.0).speaker for v in (A, B, unit(c + 0.6 * B))][-1] == "speaker-3"  # without it: a third person
+
+
+def test_with_a_least_speakers_are_not_merged_below_it():
+    from captioner.speaker_count import SpeakerCount
+
+    rule = ClusterRule(join=0.99, merge=0.5)  # every turn a new speaker, then merged with any other it is half like
+    v1, v2 = unit([1, 0.3, 0, 0]), unit([1, -0.3, 0, 0])
+    merging = OnlineSpeakers(rule)
+    assert [merging.assign(v, 4.0).speaker for v in (v1, v2)] == ["speaker-1", "speaker-2"]
+    assert merging.assign(v1, 4.0).merged == {"speaker-2": "speaker-1"}  # speaker 1 grew, and is speaker 2 too
+    kept = OnlineSpeakers(rule, SpeakerCount(2, 2))
+    assert [kept.assign(v, 4.0).speaker for v in (v1, v2)] == ["speaker-1", "speaker-2"]
+    assert kept.assign(v1, 4.0).merged == {} and kept.speakers == ["speaker-1", "speaker-2"]
+
+
+def test_offline_the_number_of_groups_follows_the_count_given():
+    from captioner.speaker_count import SpeakerCount
+    from captioner.voices.clusters import cluster_offline
+
+    c = unit([0, 0, 1, 0])
+    turns = [near(v, 0.2, i) for i, v in enumerate([A, B, c, A, B, c])]
+    secs = [4.0] * len(turns)
+    assert cluster_offline(turns, secs) == [0, 1, 2, 0, 1, 2]  # three voices: three groups
+    two = cluster_offline(turns, secs, count=SpeakerCount(2, 2))
+    assert len(set(two)) == 2 and two[0] == two[3] and two[1] == two[4] and two[2] == two[5]  # the two closest joined
+    assert cluster_offline(turns, secs, count=SpeakerCount(1, 3)) == [0, 1, 2, 0, 1, 2]
+    same = [near(A, 0.2, i) for i in range(4)]
+    assert cluster_offline(same, [4.0] * 4) == [0, 0, 0, 0]
+    assert len(set(cluster_offline(same, [4.0] * 4, count=SpeakerCount(2, 2)))) == 2  # told there are two: the two least alike halves
+
+
+def test_a_voice_is_as_alike_to_a_speaker_as_to_their_turns_on_average_however_many_they_are():
+    s = OnlineSpeakers(ClusterRule(join=0.5, merge=0.99))
+    turns = [near(A, 0.6, i) for i in range(8)]
+    for t in turns:
+        assert s.assign(t, 4.0).speaker == "speaker-1"
+    other = near(unit(A + 0.8 * B), 0.6, 99)
+    speaker, likeness = s.closest(other)
+    assert speaker == "speaker-1" and likeness == pytest.approx(np.mean([float(other @ t) for t in turns]))
+    mean = s._speakers[0].mean
+    assert float(other @ mean) > likeness + 0.05  # the mean's direction alone makes the voice more alike than any turn says

@@ -1,0 +1,67 @@
+"""Whether a recording came down a telephone line: the band its speech fills, measured.
+
+A voice heard through a narrow band (a phone call, any audio that was sampled at 8 kHz on its way)
+has nothing above 4 kHz, and the voice encoder (GE2E, trained on wide-band speech) hears different
+people there as more alike: on the evaluation set's voices, two people are at most 0.70 apart by
+cosine in wide band and up to 0.86 in the telephone band, where one person's turns lie 0.73–0.9
+apart (`benchmarks/speakers.py`). So the line between "same voice" and "another voice" is drawn
+where the recording's band puts it (`clusters.ClusterRule.for_band`).
+
+Pure rule over the audio: the share of the speech's energy above `UPPER_HZ` (the louder half of
+32 ms frames, so that silence and hiss weigh nothing), summed over all the speech heard so far.
+Speech recorded in wide band puts 1e-3 to 0.4 of its energy there (whispers most), speech that came
+through 8 kHz under 1e-9; `NARROW_SHARE` sits between, with room for a little noise added after the line.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from captioner.events import SAMPLE_RATE
+
+__all__ = ["BandMeter", "NARROW_SHARE", "UPPER_HZ", "upper_energy"]
+
+UPPER_HZ = 4300.0  # above a telephone line's band (8 kHz sampling: nothing over 4 kHz), with room for resampling filters
+NARROW_SHARE = 1e-4  # speech with less of its energy above UPPER_HZ than this came through a narrow band
+FRAME = 512  # 32 ms at 16 kHz
+MIN_SPEECH_S = 1.0  # speech heard before the band is judged
+
+
+def upper_energy(audio: np.ndarray, sr: int = SAMPLE_RATE) -> tuple[float, float, int]:
+    """(energy above `UPPER_HZ`, energy from 300 Hz up, frames counted) over the louder half of `audio`'s frames."""
+    x = np.asarray(audio, dtype=np.float64)
+    if len(x) < FRAME:
+        return 0.0, 0.0, 0
+    frames = np.lib.stride_tricks.sliding_window_view(x, FRAME)[:: FRAME // 2]
+    power = np.abs(np.fft.rfft(frames * np.hanning(FRAME), axis=1)) ** 2
+    freqs = np.fft.rfftfreq(FRAME, 1.0 / sr)
+    energy = power.sum(axis=1)
+    loud = energy >= np.median(energy)
+    if not energy[loud].any():
+        return 0.0, 0.0, 0
+    return float(power[loud][:, freqs >= UPPER_HZ].sum()), float(power[loud][:, freqs >= 300].sum()), int(loud.sum())
+
+
+class BandMeter:
+    """The band of the speech heard so far on one channel, from its segments as they come."""
+
+    def __init__(self) -> None:
+        self.upper = 0.0
+        self.total = 0.0
+        self.frames = 0
+
+    def add(self, audio: np.ndarray) -> None:
+        upper, total, frames = upper_energy(audio)
+        self.upper += upper
+        self.total += total
+        self.frames += frames
+
+    @property
+    def known(self) -> bool:
+        """Enough speech has been heard to tell the band."""
+        return self.frames * (FRAME // 2) >= MIN_SPEECH_S * SAMPLE_RATE  # louder frames that together span MIN_SPEECH_S
+
+    @property
+    def narrow(self) -> bool:
+        """The speech came through a telephone-like band (False until `known`)."""
+        return self.known and self.upper < NARROW_SHARE * self.total
