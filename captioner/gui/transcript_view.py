@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM, label_of
 from captioner.clock import format_clock
-from captioner.events import CaptionEvent
+from captioner.events import CaptionEvent, replaced_final
 from captioner.gui.merge import MergeUpdate
 
 AT_BOTTOM_SLACK = 4  # pixels: "scrolled to the end" tolerance
@@ -85,8 +85,7 @@ class TranscriptView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.text = TranscriptText()
-        self._interim_start: int | None = None  # document position where the interim text starts
-        self._interim = ""
+        self._interim = ""  # the interim text shown, in the blocks after the final lines
         self._lines: list[str] = []  # final lines shown, as copied
         self._events: list[CaptionEvent] = []  # the final each line shows
         self._follow = True
@@ -149,7 +148,7 @@ class TranscriptView(QWidget):
                 self._remove_interim()
                 self._set_interim(update.interim_text)
             elif update.kind == "revise":
-                self._replace_final(update.index, update.event)
+                self._revise(update.event)
             if self._follow:
                 self.text.scroll_to_bottom()
             elif update.kind == "final":
@@ -168,7 +167,6 @@ class TranscriptView(QWidget):
 
     def clear(self) -> None:
         self.text.clear()
-        self._interim_start = None
         self._interim = ""
         self._lines = []
         self._events = []
@@ -209,6 +207,13 @@ class TranscriptView(QWidget):
         self._lines.append(self._write_final(cursor, event))
         self._events.append(event)
         cursor.endEditBlock()
+
+    def _revise(self, event: CaptionEvent) -> None:
+        """The line of the final `event` revises says `event` now; none when that final is not shown (the view was cleared
+        since). Found by id among the lines shown: after a clear they are fewer than the session's finals."""
+        index = replaced_final(self._events, event)
+        if index is not None:
+            self._replace_final(index, event)
 
     def _replace_final(self, index: int, event: CaptionEvent) -> None:
         """The final line at `index` (finals are the document's first blocks, in order) says `event` now."""
@@ -295,20 +300,26 @@ class TranscriptView(QWidget):
         if not text:
             return
         cursor = self._cursor_at_end()
-        self._interim_start = cursor.position()
         cursor.beginEditBlock()
         self._new_block(cursor, self._interim_block)
         cursor.insertText(text, self._interim_format)
         cursor.endEditBlock()
 
     def _remove_interim(self) -> None:
-        if self._interim_start is None:
+        if not self._interim:
             return
         cursor = self._cursor_at_end()
-        cursor.setPosition(self._interim_start, QTextCursor.KeepAnchor)
+        cursor.setPosition(self._finals_end(), QTextCursor.KeepAnchor)
         cursor.removeSelectedText()
-        self._interim_start = None
         self._interim = ""
+
+    def _finals_end(self) -> int:
+        """The document position where the final lines end and the interim begins. Taken from the blocks each time: a
+        position kept from when the interim was written is stale once a final line above it was revised to other text."""
+        if not self._lines:
+            return 0
+        block = self.text.document().findBlockByNumber(len(self._lines) - 1)
+        return block.position() + block.length() - 1
 
     def _scrolled(self, _value: int) -> None:
         if self.text.at_bottom():

@@ -222,3 +222,82 @@ def test_a_revised_final_keeps_its_channels_label_and_colour(qtbot) -> None:
     view.apply(m.apply(CaptionEvent(1, SAMPLE_RATE, 2 * SAMPLE_RATE, "the Montreal Forced Aligner", True, channel=SYSTEM, revision=1)))
     assert view.plain_text().splitlines() == ["[00:00:01] The team: the Montreal Forced Aligner", "[00:00:03] Me: works"]
     assert label_colors(view) == {"The team": SIDE_COLORS[SYSTEM], "Me": SIDE_COLORS[MICROPHONE]}
+
+
+def shown_finals(view: TranscriptView) -> list[str]:
+    """The final lines the document holds (what is painted), as a transcript file writes them: "Speaker 1: text"."""
+    lines = view.text.toPlainText().splitlines()[: len(view.plain_text().splitlines())]
+    return [": ".join(line.split("  ")[1:]) for line in lines]
+
+
+def test_a_revised_final_stays_whole_when_the_interim_after_it_changes(qtbot) -> None:
+    """A revision that makes a line longer or shorter while an interim is shown after it: the interim's next update
+    replaces the interim alone, never the revised line's end ("Good morning," shown for "Good morning, Katie.")."""
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    m = CaptionMerger()
+    feed(view, m, 1, "Good morning,", True, 1.0)
+    feed(view, m, 2, "so the", False, 3.0)
+    view.apply(m.apply(CaptionEvent(1, SAMPLE_RATE, 2 * SAMPLE_RATE, "Good morning, Katie.", True, revision=1)))
+    feed(view, m, 2, "so the plan", False, 3.0)
+    assert view.text.toPlainText().splitlines() == ["00:00:01  Good morning, Katie.", "so the plan"]
+    feed(view, m, 2, "So the plan is set.", True, 3.0)
+    feed(view, m, 3, "next", False, 6.0)
+    view.apply(m.apply(CaptionEvent(2, 3 * SAMPLE_RATE, 4 * SAMPLE_RATE, "So, planned.", True, revision=1)))
+    feed(view, m, 3, "next week", False, 6.0)
+    assert view.text.toPlainText().splitlines() == ["00:00:01  Good morning, Katie.", "00:00:03  So, planned.", "next week"]
+    feed(view, m, 3, "Next week then.", True, 6.0)
+    assert view.text.toPlainText().splitlines() == ["00:00:01  Good morning, Katie.", "00:00:03  So, planned.", "00:00:06  Next week then."]
+    assert view.plain_text() == "[00:00:01] Good morning, Katie.\n[00:00:03] So, planned.\n[00:00:06] Next week then.\n"
+    assert [text for text, italic in block_formats(view) if italic] == []
+
+
+def test_a_revision_after_a_clear_rewrites_its_own_line_or_none(qtbot) -> None:
+    """The view cleared mid-session shows fewer lines than the session has finals: a revision finds its line by id, so
+    a final cleared away changes no other line, and one shown after the clear is rewritten in its place."""
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    m = CaptionMerger()
+    feed(view, m, 1, "Before the clear.", True, 1.0)
+    feed(view, m, 2, "Also before.", True, 2.0)
+    view.clear()
+    feed(view, m, 3, "After the clear.", True, 3.0)
+    view.apply(m.apply(CaptionEvent(1, SAMPLE_RATE, 2 * SAMPLE_RATE, "Before the clear, revised.", True, revision=1)))
+    assert view.text.toPlainText() == "00:00:03  After the clear."
+    view.apply(m.apply(CaptionEvent(3, 3 * SAMPLE_RATE, 4 * SAMPLE_RATE, "After the clear, revised.", True, revision=1)))
+    assert view.text.toPlainText() == "00:00:03  After the clear, revised."
+    assert view.plain_text() == "[00:00:03] After the clear, revised.\n"
+
+
+def test_the_window_shows_the_revised_finals_the_session_files_hold(make_app, tmp_path) -> None:
+    """A meeting as the engine sends it, to the window (through the controller) and to a live transcript file alike:
+    a speaker's line revised longer, then relabelled, a line of the microphone revised shorter, each while the other
+    side's interim is shown and changes. The window paints what the file holds."""
+    from dataclasses import replace
+
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.subtitles.txt import LiveTxtWriter
+
+    app = make_app()
+    view = app.window.transcript
+
+    def said(id: int, channel: str, start_s: float, text: str, final: bool = True, **more) -> CaptionEvent:
+        return CaptionEvent(id, int(start_s * SAMPLE_RATE), int((start_s + 1) * SAMPLE_RATE), text, final, channel=channel, **more)
+
+    others = said(17, SYSTEM, 1.0, "Good morning,", speaker="speaker-1")
+    mine = said(16, MICROPHONE, 3.0, "So the plan is set.")
+    events = [
+        others, said(16, MICROPHONE, 3.0, "so the", False),
+        replace(others, text="Good morning, Katie.", revision=1), said(16, MICROPHONE, 3.0, "so the plan", False),
+        mine, said(33, SYSTEM, 6.0, "the bud", False, speaker="speaker-1"),
+        replace(mine, text="So, planned.", revision=1), said(33, SYSTEM, 6.0, "the budget", False, speaker="speaker-1"),
+        replace(others, text="Good morning, Katie.", speaker="speaker-2", revision=2), said(33, SYSTEM, 6.0, "the budget is", False),
+    ]
+    with LiveTxtWriter(tmp_path / "meeting.txt") as file:
+        for event in events:
+            file.on_caption(event)
+            app.controller._on_caption(event)
+            assert shown_finals(view) == (tmp_path / "meeting.txt").read_text(encoding="utf-8").splitlines(), event
+    assert (tmp_path / "meeting.txt").read_text(encoding="utf-8").splitlines() == ["Speaker 2: Good morning, Katie.", "You: So, planned."]
+    assert view.text.toPlainText().splitlines() == ["00:00:01  Speaker 2  Good morning, Katie.", "00:00:03  You  So, planned.",
+                                                    "Others: the budget is"]
