@@ -86,3 +86,4 @@ class SessionError:
 
     message: str
     fatal: bool = True
+    channel: str = ""  # the input it is about when a session has several, by id (channels.MICROPHONE, SYSTEM); "" otherwise

@@ -19,7 +19,7 @@ error while another channel still captures; the session ends with an error
 only when every channel is gone. A source may also say what happens to it
 while it goes on (`notices`: the sound server stopped, is back; the microphone
 is gone, is back): those go out as non-fatal errors too, kept in `notices`,
-not in `errors`.
+not in `errors`. Each of these says which channel it is about (`SessionError.channel`).
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ class MeetingSession(SessionBase):
     def _read(self, lane: Lane) -> bool:
         """Feed a lane what its source has; True if audio came."""
         source = lane.channel.source
-        self._pass_notices(source, lane.label)
+        self._pass_notices(source, lane.label, lane.channel.kind)
         try:
             block = source.read(timeout=0.01)
         except AudioSourceError as exc:
@@ -171,7 +171,7 @@ class MeetingSession(SessionBase):
         self._collect(lane, lane.engine.finish())
         alive = [other.label for other in self.lanes if not other.lost]
         if alive:
-            self._report(f"{lane.label}: {message} Captions go on from {' and '.join(alive)}.", fatal=False)
+            self._report(f"{lane.label}: {message} Captions go on from {' and '.join(alive)}.", fatal=False, channel=lane.channel.kind)
         else:
             self._report(f"{lane.label}: {message}")
 

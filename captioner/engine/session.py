@@ -193,25 +193,26 @@ class SessionBase:
                 self.sinks.remove(sink)
                 self._report(f"{exc} (captions still go to the other outputs)", fatal=False)
 
-    def _pass_notices(self, source, label: str = "") -> None:
+    def _pass_notices(self, source, label: str = "", channel: str = "") -> None:
         """What `source` says happens to it while it goes on (the sound server stopped, is back): out as non-fatal
-        errors, kept in `notices`, not in `errors`."""
+        errors, kept in `notices`, not in `errors`; `label` leads each, `channel` (an id) says which input it is about."""
         notices = getattr(source, "notices", None)
         while notices is not None and not notices.empty():
-            self._notice(f"{label}: {notices.get_nowait()}" if label else notices.get_nowait())
+            text = notices.get_nowait()
+            self._notice(f"{label}: {text}" if label else text, channel)
 
-    def _notice(self, message: str) -> None:
+    def _notice(self, message: str, channel: str = "") -> None:
         """Something the user should know that ends nothing: out as a non-fatal error, kept in `notices`."""
         log.info(message)
         self.notices.append(message)
         if self.on_error is not None:
-            self.on_error(SessionError(message, fatal=False))
+            self.on_error(SessionError(message, fatal=False, channel=channel))
 
-    def _report(self, message: str, *, fatal: bool = True) -> None:
+    def _report(self, message: str, *, fatal: bool = True, channel: str = "") -> None:
         log.error(message)
         self.errors.append(message)
         if self.on_error is not None:
-            self.on_error(SessionError(message, fatal))
+            self.on_error(SessionError(message, fatal, channel))
 
 
 def accelerated(recognizer) -> bool:

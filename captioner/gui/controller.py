@@ -71,6 +71,7 @@ class SessionController(QObject):
         self.info: SessionInfo | None = None
         self.session = None
         self.errors: list[str] = []
+        self._inputs_said: dict[str, str] = {}  # what each input of the session said last (non-fatal), by channel id
         self._transcriber = None
         self._transcriber_key: tuple | None = None
         self._loader: ModelLoader | None = None
@@ -353,7 +354,7 @@ class SessionController(QObject):
         info = SessionInfo(model=self._transcriber.name, device=f"{self._transcriber.device} ({self._transcriber.compute_type})",
                            labels={channel: label.strip() for channel, label in self.settings.labels.items()})  # as its channels are called
         self.merger = CaptionMerger(info.labels)
-        self.errors = []
+        self.errors, self._inputs_said = [], {}
         self._remade, self._saved_finals = [], 0
         self.info = info
         self._writers = self._open_autosave(info)
@@ -552,7 +553,16 @@ class SessionController(QObject):
 
     def _on_session_error(self, error: SessionError) -> None:
         self.errors.append(error.message)
-        self.message.emit("error" if error.fatal else "warning", error.message)
+        if error.channel and not error.fatal:
+            self.message.emit("warning", self._said_by_inputs(error))
+        else:
+            self.message.emit("error" if error.fatal else "warning", error.message)
+
+    def _said_by_inputs(self, error: SessionError) -> str:
+        """What each input of a meeting said last, one line each (in the order they first spoke): the banner shows one
+        notice, and one input's word must not hide another's ("Others: The sound server is back" after "You: … back")."""
+        self._inputs_said[error.channel] = error.message
+        return "\n".join(self._inputs_said.values())
 
     def _on_closed(self, generation: int) -> None:
         if not self._latest.is_current(generation) or self._bridge is None:

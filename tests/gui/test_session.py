@@ -292,3 +292,64 @@ def test_renamed_labels_change_the_words_written_and_shown_not_whose_side_it_is(
     assert app.overlay.shown_text.startswith("You: "), app.overlay.shown_text
     c.export("vtt", tmp_path / "export.vtt")
     assert "<v You>" in (tmp_path / "export.vtt").read_text(encoding="utf-8")
+
+
+class ServerInput:
+    """A live input of silence that says what a capture child says over a sound-server restart (`notices`): a stand-in
+    for a PulseAudio source (the restart itself is driven over PulseAudio in test_system_picker.py)."""
+
+    live = True
+
+    def __init__(self, description: str) -> None:
+        import queue
+
+        self.description = description
+        self.overflows = 0
+        self.notices: queue.Queue[str] = queue.Queue()
+        self._stopped = False
+        self._t0 = self._given = 0
+
+    def start(self) -> None:
+        self._t0 = time.monotonic()
+
+    def read(self, timeout: float):
+        import numpy as np
+
+        block = SAMPLE_RATE * 30 // 1000
+        if self._stopped or round((time.monotonic() - self._t0) * SAMPLE_RATE) - self._given < block:
+            time.sleep(timeout)
+            return None
+        self._given += block
+        return np.zeros(block, np.float32)
+
+    @property
+    def finished(self) -> bool:
+        return self._stopped
+
+    def stop(self) -> None:
+        self._stopped = True
+
+
+def test_both_inputs_of_a_meeting_say_in_the_banner_that_the_sound_server_is_back(make_app, qtbot, transcriber) -> None:
+    """The sound server stops under a meeting and comes back, the microphone's input first: the banner says what each
+    input said last, so "You: … back" is not hidden by "Others: … back" that came after it."""
+    from captioner.audio.devices import SERVER_GONE, server_back
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.engine.meeting import Channel
+
+    app = make_app(recording="never")
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    mine, theirs = ServerInput("virtmic"), ServerInput("Null Output")
+    assert w.start_session(lambda settings: [Channel(settings.labels[MICROPHONE], mine, MICROPHONE),
+                                             Channel(settings.labels[SYSTEM], theirs, SYSTEM)])
+    qtbot.waitUntil(lambda: c.state is State.RUNNING, timeout=20000)
+    told = ((theirs, SERVER_GONE), (mine, SERVER_GONE), (mine, server_back("virtmic")), (theirs, server_back("Null Output")))
+    for n, (source, said) in enumerate(told, 1):
+        source.notices.put(said)
+        qtbot.waitUntil(lambda n=n: len(c.errors) == n, timeout=5000)
+    assert c.errors == [f"{'You' if source is mine else 'Others'}: {said}" for source, said in told]
+    assert w.message_bar.level == "warning" and c.state is State.RUNNING
+    assert w.message_bar.text.splitlines() == [f"Others: {server_back('Null Output')}", f"You: {server_back('virtmic')}"]
+    c.stop()
+    qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=20000)
