@@ -510,7 +510,7 @@ def transcribe(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from captioner.audio.sources import AudioSourceError, decode_file
-    from captioner.engine.refine import decode_audio_file, save_transcript, speakers_if_installed
+    from captioner.engine.refine import save_transcript, transcribe_audio
     from captioner.subtitles.errors import SubtitleFileError
     from captioner.subtitles.txt import format_txt
 
@@ -538,14 +538,15 @@ def transcribe(args: argparse.Namespace) -> int:
         transcriber = transcriber or _offline_model(args, args.model or default_model())
         queued = f" ({len(args.files) - n - 1} more after it)" if len(args.files) > 1 else ""
         bar = _AudioBar(f"transcribing {Path(file).name}{queued}")
+        warnings: list[str] = []
         try:
-            events = decode_audio_file(transcriber.model, audio, vocabulary=vocabulary, language=language,
-                                       progress=lambda s, total=len(audio) / SAMPLE_RATE: bar(s, total))  # noqa: B008, B023 (this file's)
+            events = transcribe_audio(transcriber.model, audio, vocabulary=vocabulary, language=language, speakers=args.speakers or False,
+                                      progress=lambda s, total=len(audio) / SAMPLE_RATE: bar(s, total),  # noqa: B008, B023 (this file's)
+                                      warn=warnings.append)
         finally:
             bar.close()
-        if args.speakers:
-            events = speakers_if_installed(events, audio, count=args.speakers,
-                                           warn=lambda text: print(f"captioner: warning: {text}", file=sys.stderr))
+        for text in warnings:  # once the progress bar's line is done
+            print(f"captioner: warning: {text}", file=sys.stderr)
         try:
             for path, write in outputs:
                 write(path, events)

@@ -82,6 +82,18 @@ def decode_audio_file(model, audio: np.ndarray, *, channel: str = "", vocabulary
                    vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
 
 
+def transcribe_audio(model, audio: np.ndarray, *, vocabulary: str = "", language: str | None = "en",
+                     speakers: bool | SpeakerCount = False, progress: Callable[[float], None] | None = None,
+                     cancel: threading.Event | None = None, warn: Callable[[str], None] | None = None) -> list[CaptionEvent]:
+    """A recording's transcript, as `captioner transcribe` and the app's "Transcribe a recording" make it: decoded whole
+    (`decode_audio_file`), then, with `speakers`, each sentence with its speaker told apart by voice (a SpeakerCount:
+    as many people as it says); when that cannot be done the transcript is kept unlabelled and `warn` hears why."""
+    events = decode_audio_file(model, audio, vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
+    if speakers:
+        events = speakers_if_installed(events, audio, count=count_of(speakers), warn=warn)
+    return events
+
+
 def _decode(model, heard: list[tuple[int, int, int]], length: int, read: Callable[[int, int], np.ndarray], *, channel: str,
             vocabulary: str, language: str | None, progress: Callable[[float], None] | None,
             cancel: threading.Event | None) -> list[CaptionEvent]:

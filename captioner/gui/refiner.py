@@ -17,10 +17,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from captioner.audio.sources import AudioSourceError, decode_file
-from captioner.engine.refine import Cancelled, decode_audio_file, find_session, refine_session, save_transcript, speakers_if_installed
+from captioner.engine.refine import Cancelled, find_session, refine_session, save_transcript, transcribe_audio
 from captioner.events import SAMPLE_RATE
 from captioner.gui.tasks import Latest, run_in_thread
-from captioner.speaker_count import SpeakerCount, count_of
+from captioner.speaker_count import SpeakerCount
 from captioner.subtitles.errors import SubtitleFileError
 
 
@@ -114,10 +114,8 @@ class Refiner(QObject):
             if job.recording is not None:
                 audio = decode_file(str(job.recording))
                 total = len(audio) / SAMPLE_RATE
-                events = decode_audio_file(job.model, audio, vocabulary=job.vocabulary or "", language=job.language,
-                                           progress=lambda s: on_progress(s, total), cancel=cancel)
-                if job.speakers:
-                    events = speakers_if_installed(events, audio, count=count_of(job.speakers))
+                events = transcribe_audio(job.model, audio, vocabulary=job.vocabulary or "", language=job.language, speakers=job.speakers,
+                                          progress=lambda s: on_progress(s, total), cancel=cancel)
                 if job.save_to is not None:
                     try:
                         job.saved = save_transcript(job.save_to, job.recording.stem, events, srt_labels=job.srt_labels)
