@@ -1,7 +1,7 @@
 """CI: the import graph of captioner/ and benchmarks/ has no circles and no import from a lower layer up.
 
 Every import counts, inside functions and under TYPE_CHECKING too. Layers, lowest first: the shared
-modules (captioner.clock, events, channels, files, terminal); audio, subtitles and voices; the engine; the
+modules (captioner.clock, events, channels, errors, files, speaker_count, terminal); audio, subtitles and voices; the engine; the
 app's settings (they read the engine's model catalogue; only the GUI reads them); the GUI, the CLI and
 the package's entry points; the benchmarks' core; the benchmarks' scripts (a module of benchmarks/ with a
 top-level `main`, run as `python -m benchmarks.<name>`). A module may import its own layer or one below,

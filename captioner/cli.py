@@ -25,9 +25,12 @@ from captioner.engine.model_errors import (
     ModelError,
     UnknownDevice,
 )
+from captioner.errors import CaptionerError
 from captioner.events import SAMPLE_RATE, SessionError, SessionStatus
 from captioner.files import remove_if_empty
 from captioner.subtitles.formats import FORMATS, live_formats
+
+__all__ = ["CliError", "build_parser", "main", "model_error_message"]
 
 # the command line's own way out for the advice of a model error
 _HINTS: dict[type[ModelError], str] = {
@@ -40,7 +43,7 @@ _HINTS: dict[type[ModelError], str] = {
 }
 
 
-class CliError(Exception):
+class CliError(CaptionerError):
     """A problem the user can fix; printed as one line, exit code 1."""
 
 

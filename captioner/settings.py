@@ -25,8 +25,28 @@ import platformdirs
 
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_MICROPHONE, MODES, SYSTEM
 from captioner.engine.catalogue import INTERIM_AUTO, default_model
+from captioner.errors import CaptionerError
 from captioner.files import write_atomic
 from captioner.speaker_count import SpeakerCount
+
+__all__ = [
+    "RECORD_KEEP",
+    "RECORD_NEVER",
+    "RECORD_UNTIL_REFINED",
+    "SETTINGS_VERSION",
+    "LoadResult",
+    "OverlaySettings",
+    "ScreenGeometry",
+    "Settings",
+    "SettingsError",
+    "default_sessions_dir",
+    "default_settings_path",
+    "load_settings",
+    "remember_folder",
+    "save_settings",
+    "settings_from_dict",
+    "settings_to_dict",
+]
 
 APP_NAME = "captioner"
 SETTINGS_VERSION = 1
@@ -40,7 +60,7 @@ RECORDING_CHOICES = (RECORD_UNTIL_REFINED, RECORD_KEEP, RECORD_NEVER)
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
-class SettingsError(OSError):
+class SettingsError(OSError, CaptionerError):
     """Settings could not be saved; str() says where and why."""
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import sounddevice as sd
 
+from captioner.errors import CaptionerError
+
 PULSE_PREFIX = "pulse:"
 SERVER_DEVICES = ("pulse", "pipewire", "default")  # PortAudio's ALSA devices that reach the sound server
 SERVER_GONE = "The sound server stopped; captions resume when it is back."
@@ -30,7 +32,7 @@ def server_back(description: str) -> str:
     return f"The sound server is back; {description} is captioned again."
 
 
-class AudioDeviceError(RuntimeError):
+class AudioDeviceError(RuntimeError, CaptionerError):
     """An input device cannot be found or opened; str() says what to do."""
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from captioner import files
+from captioner.errors import CaptionerError
 from captioner.events import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ LABEL_TAG, KIND_TAG, MODEL_TAG, VOCABULARY_TAG = "CAPTIONER_LABEL", "CAPTIONER_K
 _BINARY = getattr(os, "O_BINARY", 0)
 
 
-class RecordingError(OSError):
+class RecordingError(OSError, CaptionerError):
     """The session's audio cannot be recorded; str() says so in words for people."""
 
     def __str__(self) -> str:

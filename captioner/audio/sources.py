@@ -29,12 +29,25 @@ from captioner.audio.devices import (
     server_back,
     sound_server_running,
 )
+from captioner.errors import CaptionerError
 from captioner.events import SAMPLE_RATE
+
+__all__ = [
+    "AudioSource",
+    "AudioSourceError",
+    "FileSource",
+    "MicrophoneSource",
+    "decode_file",
+    "decode_pcm16",
+    "next_block",
+    "pcm16_blocks",
+    "to_mono",
+]
 
 log = logging.getLogger(__name__)
 
 
-class AudioSourceError(RuntimeError):
+class AudioSourceError(RuntimeError, CaptionerError):
     """The source cannot deliver audio; str() says what to do."""
 
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from captioner.engine.cuda_libs import CUBLAS, WHEEL, user_folder
+from captioner.errors import CaptionerError
 
 __all__ = ["CudaFetchFailed", "FetchCancelled", "FetchProgress", "fetch_cublas", "platform_tag"]
 
@@ -33,7 +34,7 @@ DEFAULT_INDEX = "https://pypi.org"
 _CHUNK = 1 << 20
 
 
-class CudaFetchFailed(Exception):
+class CudaFetchFailed(CaptionerError):
     """The libraries could not be fetched; str() says why and what to do."""
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from captioner.errors import CaptionerError
 
-class ModelError(Exception):
+
+class ModelError(CaptionerError):
     """The model cannot be used; str() is one line saying what is wrong and what to do."""
 
     offers_folder = False

@@ -16,6 +16,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from captioner.errors import CaptionerError
+
 ENGLISH_VOCABULARY = 51864  # the .en models' vocabulary; the multilingual ones have 51865 or more
 SMALL_ENCODER_LAYERS = 6  # tiny (4) and base (6): a pass of theirs costs a fraction of a second on a CPU
 
@@ -26,7 +28,7 @@ def is_small(encoder_layers: int | None) -> bool:
     return encoder_layers is None or encoder_layers <= SMALL_ENCODER_LAYERS
 
 
-class ModelFileError(ValueError):
+class ModelFileError(ValueError, CaptionerError):
     """The file is not a whole CTranslate2 Whisper model; str() says why, for people."""
 
 

@@ -83,6 +83,8 @@ from captioner.engine.speakers import SpeakerTagger
 from captioner.engine.stabilizer import stable_chars
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 
+__all__ = ["CaptionEngine", "EngineConfig", "Job"]
+
 
 @dataclass(frozen=True)
 class EngineConfig:

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from captioner.errors import CaptionerError
+
 if TYPE_CHECKING:
     from captioner.engine.recognizer import Recognizer
 
 __all__ = ["RECOGNIZERS", "NoRecognizer", "RecognizerEntry", "load_recognizer", "recognizer_for"]
 
 
-class NoRecognizer(ValueError):
+class NoRecognizer(ValueError, CaptionerError):
     """No recognizer the app has reads the model folder."""
 
 

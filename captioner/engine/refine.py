@@ -37,12 +37,45 @@ from captioner.engine.filters import SegmentScore, collapse_repeats, drop_repeat
 from captioner.engine.hardware import large_buffers_returned
 from captioner.engine.segmenter import SegmentClosed, SegmenterConfig, SegmentOpened, VadSegmenter
 from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper, join_words, segment_words
+from captioner.errors import CaptionerError
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.files import sync_folder
 from captioner.speaker_count import ANY_COUNT, SpeakerCount, count_of
 from captioner.subtitles.errors import SubtitleFileError
 from captioner.subtitles.files import write_atomic
 from captioner.subtitles.formats import FORMATS, live_formats
+
+__all__ = [
+    "LONG_SILENCE_S",
+    "WINDOW_S",
+    "Cancelled",
+    "NothingToRefine",
+    "Session",
+    "after_onsets",
+    "as_float",
+    "between_turns",
+    "decode_audio_file",
+    "decode_windows",
+    "find_session",
+    "in_silence",
+    "live_segments",
+    "live_segments_of",
+    "merge_channels",
+    "pieces",
+    "refine_session",
+    "repeats_dropped",
+    "save_refined",
+    "save_transcript",
+    "sentences",
+    "side_by_side",
+    "speakers_if_installed",
+    "tell_speakers",
+    "transcribe_audio",
+    "transcript_texts",
+    "whole_sentences",
+    "within_speech",
+    "without_repeats",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,11 +93,11 @@ R = TypeVar("R")
 Progress = Callable[[float, float], None]  # (audio seconds decoded, audio seconds in all)
 
 
-class Cancelled(Exception):
+class Cancelled(CaptionerError):
     """The refine was cancelled; nothing was written."""
 
 
-class NothingToRefine(Exception):
+class NothingToRefine(CaptionerError):
     """The session has no recorded audio (or no such session); str() says so in words."""
 
 

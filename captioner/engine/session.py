@@ -25,6 +25,7 @@ from captioner.audio.sources import AudioSource, AudioSourceError
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.recognizer import Recognizer, Transcript
 from captioner.engine.speakers import SpeakerTagger
+from captioner.errors import CaptionerError
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, replaced_final
 from captioner.speaker_count import SpeakerCount, count_of
 from captioner.voices import load_encoder
@@ -330,5 +331,5 @@ class CaptionSession(SessionBase):
             self.on_status(engine_status(self.engine, self.source, self._level))
 
 
-class _Fatal(Exception):
+class _Fatal(CaptionerError):
     """Ends the engine loop after an error that was already reported."""

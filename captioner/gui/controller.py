@@ -29,6 +29,8 @@ from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Latest, Task
 from captioner.settings import RECORD_NEVER, RECORD_UNTIL_REFINED, Settings
 
+__all__ = ["SessionController", "SessionInfo", "SourceFactory", "State"]
+
 log = logging.getLogger(__name__)
 
 

@@ -42,6 +42,8 @@ from captioner.gui.system_picker import SystemAudioPicker, list_outputs
 from captioner.gui.transcript_view import TranscriptView
 from captioner.subtitles.formats import format_named
 
+__all__ = ["MainWindow", "can_open_folders", "free_name", "local_files", "model_status_text"]
+
 log = logging.getLogger(__name__)
 
 SESSION_CAUSE = "session"  # notices about the session; the next session's start clears them

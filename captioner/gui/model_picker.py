@@ -17,6 +17,8 @@ from captioner.gui.tasks import Latest, run_in_thread
 from captioner.gui.widgets import control_row, format_bytes
 from captioner.settings import remember_folder
 
+__all__ = ["CHOOSE_FOLDER", "FORGET_FOLDER", "MODEL_CAUSE", "DownloadPanel", "ModelCombo", "ModelPicker", "folder_problem"]
+
 CHOOSE_FOLDER = "\0choose-folder"
 FORGET_FOLDER = "\0forget-folder"
 MODEL_CAUSE = "model"  # notices about the chosen model; they go when another model is chosen

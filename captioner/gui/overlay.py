@@ -20,6 +20,8 @@ from captioner.gui.merge import MergeUpdate, labelled_text
 from captioner.gui.overlay_layout import Line, Run, choose_placement, layout_caption, screen_key
 from captioner.settings import OverlaySettings
 
+__all__ = ["PADDING_X", "PADDING_Y", "CaptionOverlay"]
+
 PADDING_X = 18
 PADDING_Y = 10
 EDGE = 8  # pixels from the border that resize instead of move

@@ -33,6 +33,8 @@ from captioner.clock import format_clock
 from captioner.events import CaptionEvent, replaced_final
 from captioner.gui.merge import MergeUpdate
 
+__all__ = ["SIDE_COLORS", "SPARE_COLORS", "FindBar", "TranscriptText", "TranscriptView"]
+
 AT_BOTTOM_SLACK = 4  # pixels: "scrolled to the end" tolerance
 
 

@@ -6,10 +6,12 @@ import errno
 import os
 from pathlib import Path
 
+from captioner.errors import CaptionerError
+
 _FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
-class SubtitleFileError(OSError):
+class SubtitleFileError(OSError, CaptionerError):
     """A subtitle file could not be created or written; the message says why and what to do."""
 
     def __init__(self, message: str, path: str | os.PathLike[str] | None = None, code: int | None = None):

@@ -19,6 +19,8 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
+from captioner.errors import CaptionerError
+
 __all__ = ["TorchFileError", "load"]
 
 MAGIC = 0x1950A86A20F9469CFC6C
@@ -35,7 +37,7 @@ _STORAGES = {
 }
 
 
-class TorchFileError(ValueError):
+class TorchFileError(ValueError, CaptionerError):
     """The file is not a legacy PyTorch checkpoint this reader understands."""
 
 

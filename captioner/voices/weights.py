@@ -13,6 +13,8 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
+from captioner.errors import CaptionerError
+
 __all__ = ["BUNDLED", "ENV", "INSTALL_HINT", "VoiceEncoderMissing", "export_weights", "find_weights", "installed_weights"]
 
 ENV = "CAPTIONER_VOICE_ENCODER"
@@ -22,7 +24,7 @@ BUNDLED = "voices/encoder.npz"  # where a bundle keeps the weights (`export_weig
 INSTALL_HINT = "pip install --no-deps resemblyzer==0.1.4"
 
 
-class VoiceEncoderMissing(FileNotFoundError):
+class VoiceEncoderMissing(FileNotFoundError, CaptionerError):
     """The voice encoder's weights are not installed (speaker labels need them)."""
 
 
