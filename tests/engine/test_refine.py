@@ -117,13 +117,15 @@ def test_the_microphone_hearing_the_speakers_is_not_written_twice(tmp_path, spee
 
 @pytest.mark.slow
 def test_a_cancelled_refine_writes_nothing(tmp_path, speech, tiny_transcriber) -> None:
-    record_meeting(tmp_path, place(10.0, [(0.5, speech[FIRST])]), place(10.0, [(5.0, speech[SECOND])]))
-    live = live_files(tmp_path)
+    folder = tmp_path / "sessions"  # its own folder: tmp_path also holds the test's config home, where libpulse may write
+    folder.mkdir()
+    record_meeting(folder, place(10.0, [(0.5, speech[FIRST])]), place(10.0, [(5.0, speech[SECOND])]))
+    live = live_files(folder)
     cancel = threading.Event()
     with pytest.raises(Cancelled):
-        refine_session(find_session(tmp_path), tiny_transcriber.model, progress=lambda *_: cancel.set(), cancel=cancel)
-    assert {p.name for p in tmp_path.iterdir()} == {"call.srt", "call.txt", "call.audio-1.opus", "call.audio-2.opus"}
-    assert {name: (tmp_path / name).read_bytes() for name in live} == live
+        refine_session(find_session(folder), tiny_transcriber.model, progress=lambda *_: cancel.set(), cancel=cancel)
+    assert {p.name for p in folder.iterdir()} == {"call.srt", "call.txt", "call.audio-1.opus", "call.audio-2.opus"}
+    assert {name: (folder / name).read_bytes() for name in live} == live
 
 
 def test_sessions_are_found_by_any_of_their_files_and_a_missing_recording_is_said(tmp_path) -> None:
