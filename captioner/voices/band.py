@@ -2,9 +2,9 @@
 
 A voice heard through a narrow band (a phone call, any audio that was sampled at 8 kHz on its way)
 has nothing above 4 kHz, and the voice encoder (GE2E, trained on wide-band speech) hears different
-people there as more alike: on the evaluation set's voices, two people are at most 0.70 apart by
-cosine in wide band and up to 0.86 in the telephone band, where one person's turns lie 0.73–0.9
-apart (`benchmarks/speakers.py`). So the line between "same voice" and "another voice" is drawn
+people there as more alike: on the tune half's voices (whole clips), two people are at most 0.70
+apart by cosine in wide band and up to 0.86 in the telephone band, where one person's clips lie
+0.83–0.95 apart (benchmarks/results/2026-11-26-speakers-telephone.md). So the line between "same voice" and "another voice" is drawn
 where the recording's band puts it (`clusters.ClusterRule.for_band`).
 
 Pure rule over the audio: the share of the speech's energy above `UPPER_HZ` (the louder half of
