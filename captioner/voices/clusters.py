@@ -4,7 +4,9 @@ Pure rules over unit vectors (`encoder.VoiceEncoder.embed`), no model. Each spea
 mean of the embeddings given to it (weights: seconds of speech). A turn joins the speaker whose mean
 it is closest to when their cosine similarity reaches `join`, else it starts a new speaker — if it
 holds enough speech to speak for a voice (`new_s`). A shorter turn changes no speaker: it is the
-known speaker it sounds like (by the same `join`), else, for now, the previous turn's (a "yeah" is
+known speaker it sounds like (by the same `join`), else, for now, the known speaker it sounds most like
+(a short reply is weak evidence of a voice, but evidence: between two turns of one person it is most
+often the other person's), the previous turn's where it sounds no more like anyone else (a "yeah" is
 not a new person), and it waits: short turns that sound alike and together hold `new_s` of speech
 are a new speaker (people in spontaneous talk say little at a time), and the turns waiting are
 placed with a new speaker they sound like. A turn too short to embed at all ("yeah") goes with the voiced turn before
@@ -132,7 +134,16 @@ class OnlineSpeakers:
             return self._voiced_turn(turn, self._new(e, speech_s, alike), waits=False)  # short turns that sound alike: together, a voice
         if turn is not None:
             self._waiting = [*self._waiting, _Waiting(turn, e, speech_s)][-MAX_WAITING:]
-        return self._voiced_turn(turn, Assignment(self._last), waits=True)
+        return self._voiced_turn(turn, Assignment(self._reply_to(best, sim, e)), waits=True)
+
+    def _reply_to(self, best: _Speaker | None, sim: float, e: np.ndarray) -> str:
+        """Who a short turn like no known voice is shown as, for now: the known speaker it sounds most like, weakly as
+        its voice says so (a reply between two turns of one person is most often the other person's), the previous
+        turn's speaker where it sounds no more like anyone else (a "yeah" is not a new person)."""
+        previous = next((s for s in self._speakers if s.id == self._last), None)
+        if best is None or previous is None or previous.likeness(e) >= sim:
+            return self._last
+        return best.id
 
     def _voiced_turn(self, turn: object, got: Assignment, *, waits: bool) -> Assignment:
         """`got` for a voiced turn (`waits`: it has no speaker of its own yet), with the turns too short to embed that
@@ -171,7 +182,7 @@ class OnlineSpeakers:
         if best is not None and (sim >= self.rule.join or not self.count.room(len(self._speakers))):
             return best.id
         if speech_s < self.rule.new_s and self._last:
-            return self._last
+            return self._reply_to(best, sim, np.asarray(embedding, dtype=np.float64))
         return None
 
     def closest(self, embedding: np.ndarray) -> tuple[str | None, float]:

@@ -163,3 +163,19 @@ def test_told_how_many_people_speak_the_labels_are_that_many(two_people, tiny_tr
     assert {s.speaker for s in one} == {"speaker-1"}
     two = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder(), count=SpeakerCount(2, 4))
     assert [s.speaker for s in two] == [s.speaker for s in speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder())]
+
+
+def test_a_short_reply_unlike_every_voice_by_the_line_goes_to_the_voice_it_sounds_most_like(tmp_path):
+    from tests.speech import speak
+
+    turns = [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2])]
+    path, spans = conversation(tmp_path / "call.wav", turns)
+    audio = read_wav(path)
+    reply = read_wav(speak("Yes, I agree with that.", tmp_path / "reply.wav", lead_s=0.1, trail_s=0.1, voice=B))
+    get = lambda start, end: audio[start:end] if start < len(audio) else reply[start - len(audio):end - len(audio)]  # noqa: E731
+    # a line above any two turns' likeness: every turn is "like no known voice", and only the rule for short ones decides
+    tagger = SpeakerTagger(load_encoder(), ClusterRule(join=0.99, merge=1.01, new_s=2.5))
+    shown = [tagger.tag([_final(n, (a, b))], get)[0].speaker for n, (_, a, b) in enumerate(spans, 1)]
+    assert shown == ["speaker-1", "speaker-2", "speaker-3"]  # whole turns: each a speaker of its own under such a line
+    said = tagger.tag([_final(4, (len(audio), len(audio) + len(reply)))], get)[0]  # then B's short reply, after A's turn
+    assert said.speaker == "speaker-2"  # B's voice, not the previous turn's speaker

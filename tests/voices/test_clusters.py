@@ -165,3 +165,14 @@ def test_a_voice_is_as_alike_to_a_speaker_as_to_their_turns_on_average_however_m
     assert speaker == "speaker-1" and likeness == pytest.approx(np.mean([float(other @ t) for t in turns]))
     mean = s._speakers[0].mean
     assert float(other @ mean) > likeness + 0.05  # the mean's direction alone makes the voice more alike than any turn says
+
+
+def test_a_short_turn_like_no_known_voice_is_the_speaker_it_sounds_most_like_not_the_previous_one():
+    s = OnlineSpeakers(ClusterRule(join=0.9))
+    assert [s.assign(v, 4.0).speaker for v in (A, B)] == ["speaker-1", "speaker-2"]
+    reply = unit(A + 0.9 * B + 0.5 * unit([0, 0, 1, 0]))  # under join to both, a little more like A's voice
+    assert s.assign(reply, 1.5).speaker == "speaker-1"  # after speaker 2's turn: the other person replying
+    assert s.peek(reply, 1.5) == "speaker-1"
+    s.assign(B, 4.0)
+    even = unit(A + B)
+    assert s.assign(even, 1.5).speaker == "speaker-2"  # like both alike: the previous turn's
