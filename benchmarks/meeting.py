@@ -163,7 +163,8 @@ def refined_rows(model, name: str, talk: dict) -> dict:
     import time
 
     from captioner.audio.recorder import SessionRecorder
-    from captioner.engine.refine import find_session, refine_session
+    from captioner.engine.refine import refine_session
+    from captioner.engine.session_files import find_session
 
     audio_s = len(talk["mix"]) / SR
     rows = {}

@@ -61,8 +61,9 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, shi
 
     from captioner.audio.sources import decode_file
     from captioner.engine.pipeline import CaptionEngine, EngineConfig
-    from captioner.engine.refine import find_session, refine_session
+    from captioner.engine.refine import refine_session
     from captioner.engine.replay import replay
+    from captioner.engine.session_files import find_session
     from captioner.engine.transcriber import Transcriber
     from captioner.events import SAMPLE_RATE
 
@@ -108,7 +109,8 @@ def refine_hour(model_path: str, folder: str, threads: int) -> dict:
 
     import psutil
 
-    from captioner.engine.refine import find_session, refine_session
+    from captioner.engine.refine import refine_session
+    from captioner.engine.session_files import find_session
     from captioner.engine.transcriber import Transcriber
     from captioner.events import SAMPLE_RATE
 
@@ -200,7 +202,8 @@ def refine_standin(name: str, path: str, threads: int) -> dict:
 
     from benchmarks.standin_models import STANDIN_TOKENS_PER_S, StandinWhisper, build
     from captioner.audio.sources import decode_file
-    from captioner.engine.refine import WINDOW_S, decode_audio_file
+    from captioner.engine.decode_whole import decode_audio_file
+    from captioner.engine.speech_spans import WINDOW_S
     from captioner.engine.transcriber import CPU_WORKERS
     from captioner.events import SAMPLE_RATE
 

@@ -166,7 +166,7 @@ def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool =
     wall = time.perf_counter() - t0
     out = score(run.finals, turns)
     # as the refine does after the session: the captions cut into sentences, grouped with the whole recording in hand
-    from captioner.engine.refine import sentences
+    from captioner.engine.cleanup import sentences
     from captioner.engine.speakers import speakers_offline
 
     cut = sorted((s for f in run.finals for s in sentences(f)), key=lambda s: s.start)

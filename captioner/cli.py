@@ -482,7 +482,8 @@ def _vocabulary(args: argparse.Namespace) -> str | None:
 
 def refine(args: argparse.Namespace) -> int:
     """Decode a session's recorded audio again, offline, and make that its transcript (the live one kept as .live.*)."""
-    from captioner.engine.refine import NothingToRefine, find_session, refine_session
+    from captioner.engine.refine import refine_session
+    from captioner.engine.session_files import NothingToRefine, find_session
     from captioner.subtitles.errors import SubtitleFileError
 
     if args.speakers:
@@ -513,7 +514,8 @@ def transcribe(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from captioner.audio.sources import AudioSourceError, decode_file
-    from captioner.engine.refine import save_transcript, transcribe_audio
+    from captioner.engine.decode_whole import transcribe_audio
+    from captioner.engine.session_files import save_transcript
     from captioner.subtitles.errors import SubtitleFileError
     from captioner.subtitles.txt import format_txt
 

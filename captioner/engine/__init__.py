@@ -51,8 +51,8 @@ _WHERE = {
     "choose_device": "hardware",
     "cpu_threads": "hardware",
     "refine_session": "refine",
-    "find_session": "refine",
-    "decode_audio_file": "refine",
+    "find_session": "session_files",
+    "decode_audio_file": "decode_whole",
     "replay": "replay",
     "replay_meeting": "replay",
 }
@@ -109,6 +109,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from captioner.engine.catalogue import DEFAULT_MODEL, ModelRequest, default_model, is_cached, model_label
+    from captioner.engine.decode_whole import decode_audio_file
     from captioner.engine.hardware import choose_device, cpu_threads
     from captioner.engine.live import session_for
     from captioner.engine.meeting import MeetingSession, meeting_channels
@@ -117,9 +118,10 @@ if TYPE_CHECKING:
     from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
     from captioner.engine.recognizer import Recognizer, Transcript
     from captioner.engine.recognizers import RECOGNIZERS, load_recognizer
-    from captioner.engine.refine import decode_audio_file, find_session, refine_session
+    from captioner.engine.refine import refine_session
     from captioner.engine.replay import replay, replay_meeting
     from captioner.engine.session import CaptionSession, CaptionSink
+    from captioner.engine.session_files import find_session
     from captioner.engine.speakers import SpeakerTagger
     from captioner.engine.spoken_order import Channel
     from captioner.engine.transcriber import DecodeOptions, Transcriber

@@ -1,7 +1,7 @@
 """Whisper's log-Mel features of a long stretch of audio, computed a block of frames at a time.
 
 faster-whisper's `FeatureExtractor` takes the short-time Fourier transform of all the audio it is handed at
-once: for the two minutes the refine hands it (`refine.PIECE_S`) its temporaries peak at about 120 MB, eight
+once: for the two minutes the refine hands it (`speech_spans.PIECE_S`) its temporaries peak at about 120 MB, eight
 times the audio, although the features it returns are a thirtieth of that. `BlockFeatureExtractor` gives
 exactly the same features (frames are independent; the one rule over all of them, the 8-unit floor under the
 loudest, is applied once at the end) while holding one block's temporaries at a time.

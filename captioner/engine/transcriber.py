@@ -184,7 +184,7 @@ class Transcriber:
     def load(cls, model_path: str, options: DecodeOptions = DecodeOptions(), *, device: str = "auto", compute_type: str = "auto",
              threads: int | None = None, name: str = "", interim: "Transcriber | None" = None) -> "Transcriber":
         """On a CPU the model has `CPU_WORKERS` workers, each on all the threads: a refine decodes pieces of a
-        recording side by side (`refine.side_by_side`).
+        recording side by side (`decode_whole.side_by_side`).
 
         On a GPU a first pass, over a second of features, says whether the GPU works (CTranslate2 loads cuBLAS only
         then): where it fails, `device="auto"` loads the model on the CPU instead and says why in `device_note`,

@@ -430,7 +430,7 @@ class SessionController(QObject):
     def improve(self, path: str | Path) -> str:
         """Refine a past session (its .srt or .txt) from its recorded audio in the background; shown when done.
         Returns "" once it is queued, else why it cannot be."""
-        from captioner.engine.refine import NothingToRefine, find_session
+        from captioner.engine.session_files import NothingToRefine, find_session
 
         why = self._offline_blocked()
         if why:

@@ -17,7 +17,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from captioner.audio.sources import AudioSourceError, decode_file
-from captioner.engine.refine import Cancelled, find_session, refine_session, save_transcript, transcribe_audio
+from captioner.engine.decode_whole import Cancelled, transcribe_audio
+from captioner.engine.refine import refine_session
+from captioner.engine.session_files import find_session, save_transcript
 from captioner.events import SAMPLE_RATE
 from captioner.gui.tasks import Latest, run_in_thread
 from captioner.speaker_count import SpeakerCount

@@ -11,23 +11,12 @@ import pytest
 
 from captioner.audio.recorder import SessionRecorder
 from captioner.channels import MICROPHONE, SYSTEM
-from captioner.engine.refine import (
-    LONG_SILENCE_S,
-    WINDOW_S,
-    Cancelled,
-    NothingToRefine,
-    after_onsets,
-    decode_audio_file,
-    decode_windows,
-    find_session,
-    live_segments,
-    pieces,
-    refine_session,
-    save_transcript,
-    sentences,
-    side_by_side,
-)
+from captioner.engine.cleanup import after_onsets, sentences
+from captioner.engine.decode_whole import Cancelled, decode_audio_file, side_by_side
+from captioner.engine.refine import refine_session
 from captioner.engine.segmenter import SegmentClosed, VadSegmenter
+from captioner.engine.session_files import NothingToRefine, find_session, save_transcript
+from captioner.engine.speech_spans import LONG_SILENCE_S, WINDOW_S, decode_windows, live_segments, pieces
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.subtitles import LiveSrtWriter, LiveTxtWriter
 from tests.speech import layout, quiet, read_wav, speak, wer
@@ -159,7 +148,8 @@ def _said(n: int, channel: str, text: str, at_s: list[float]) -> CaptionEvent:
 
 
 def test_a_caption_is_cut_where_the_other_side_spoke_between_two_of_its_words() -> None:
-    from captioner.engine.refine import between_turns, merge_channels
+    from captioner.engine.cleanup import between_turns
+    from captioner.engine.merge import merge_channels
 
     # one window of system audio ran on across the user's turn, with no sentence end where the turn came
     others = _said(1, SYSTEM, "ask what you can do for your country I'm Abigail", [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 9, 9.5])
@@ -243,7 +233,7 @@ def test_refined_files_call_each_channel_what_its_recording_called_it(tmp_path) 
     """A refined caption carries its channel's id; its files show the label the session recorded for that channel,
     renamed or not. A recording that does not say its kind (an early one) is known by its label."""
     from captioner.audio.recorder import Track
-    from captioner.engine.refine import Session, save_refined
+    from captioner.engine.session_files import Session, save_refined
 
     session = Session(tmp_path, "call", [Track(tmp_path / "call.audio-1.opus", "Me", kind=MICROPHONE),
                                          Track(tmp_path / "call.audio-2.opus", "The team", kind=SYSTEM)])
@@ -267,7 +257,7 @@ def test_a_word_dated_from_the_silence_before_a_voice_starts_with_the_voice() ->
 
 
 def test_words_dated_in_the_silence_after_their_speech_are_put_back_within_it() -> None:
-    from captioner.engine.refine import within_speech
+    from captioner.engine.cleanup import within_speech
 
     starts, ends = [0, 40000, 60000], [20000, 60000, 90000]  # the live segments; the second cut where speech went on
     words = [Word(" like", 15000, 18000), Word(" this.", 18000, 100000), Word(" the", 10000, 30000), Word(" tents", 33000, 35000),
@@ -295,7 +285,7 @@ def test_windows_are_handed_over_in_pieces_of_bounded_length() -> None:
 
 @pytest.mark.slow
 def test_speech_a_window_passed_over_is_decoded_alone(speech, tiny_transcriber, monkeypatch) -> None:
-    from captioner.engine import refine
+    from captioner.engine import decode_whole
 
     audio = place(24.0, [(1.0, speech[FIRST]), (9.0, speech[SECOND]), (17.0, speech[THIRD])])
     heard = live_segments(audio)
@@ -303,7 +293,7 @@ def test_speech_a_window_passed_over_is_decoded_alone(speech, tiny_transcriber, 
     windows = decode_windows(heard, len(audio))
     second = next(seg for seg in heard if seg[1] > 8.5 * SAMPLE_RATE)
     # the windows' decoding as if Whisper had passed over the second sentence: its stretch left out of every window
-    monkeypatch.setattr(refine, "decode_windows", lambda segments, length: [(0, second[0]), (second[2], length)])
+    monkeypatch.setattr(decode_whole, "decode_windows", lambda segments, length: [(0, second[0]), (second[2], length)])
     assert windows  # (the real windows hold it)
     events = decode_audio_file(tiny_transcriber.model, audio)
     assert wer(" ".join((FIRST, SECOND, THIRD)), " ".join(e.text for e in events)) <= 0.2
@@ -313,7 +303,7 @@ def test_speech_a_window_passed_over_is_decoded_alone(speech, tiny_transcriber, 
 
 
 def test_a_window_that_wrote_a_sentence_twice_keeps_it_once() -> None:
-    from captioner.engine.refine import without_repeats
+    from captioner.engine.cleanup import without_repeats
 
     def caption(n: int, text: str, at: int) -> CaptionEvent:
         words = tuple(Word(f" {w}", at + k * 4000, at + (k + 1) * 4000) for k, w in enumerate(text.split()))
@@ -356,10 +346,10 @@ def test_side_by_side_raises_the_first_failure() -> None:
 def test_pieces_decoded_side_by_side_give_the_captions_of_one_at_a_time(speech, tiny_model, monkeypatch) -> None:
     from faster_whisper import WhisperModel
 
-    from captioner.engine import refine
+    from captioner.engine import speech_spans
     from captioner.engine.transcriber import CPU_WORKERS, Transcriber
 
-    monkeypatch.setattr(refine, "PIECE_S", 10.0)
+    monkeypatch.setattr(speech_spans, "PIECE_S", 10.0)
     audio = place(70.0, [(1.0, speech[FIRST]), (31.0, speech[SECOND]), (61.0, speech[THIRD])])
     assert len(pieces(decode_windows(live_segments(audio), len(audio)))) == 3
     loaded = Transcriber.load(str(tiny_model), device="cpu", compute_type="int8", name="tiny.en")
@@ -375,9 +365,9 @@ def test_pieces_decoded_side_by_side_give_the_captions_of_one_at_a_time(speech, 
 
 def test_a_session_is_refined_from_its_recording_as_its_audio_decoded_whole(tmp_path, speech, tiny_transcriber, monkeypatch) -> None:
     from captioner.audio.sources import decode_pcm16
-    from captioner.engine import refine
+    from captioner.engine import speech_spans
 
-    monkeypatch.setattr(refine, "PIECE_S", 10.0)  # several pieces, each read from the file as it is decoded
+    monkeypatch.setattr(speech_spans, "PIECE_S", 10.0)  # several pieces, each read from the file as it is decoded
     audio = place(70.0, [(1.0, speech[FIRST]), (31.0, speech[SECOND]), (61.0, speech[THIRD])])
     recorder = SessionRecorder.open(tmp_path, "talk", [""])
     for start in range(0, len(audio), 1600):
@@ -391,10 +381,10 @@ def test_a_session_is_refined_from_its_recording_as_its_audio_decoded_whole(tmp_
 
 
 def test_a_reader_gives_the_samples_asked_for_in_order_and_lets_go_of_those_behind() -> None:
-    from captioner.engine.refine import _Reader
+    from captioner.engine.decode_whole import Reader
 
     audio = np.arange(1000, dtype=np.int16)
-    reader = _Reader(audio[at : at + 64] for at in range(0, 1000, 64))
+    reader = Reader(audio[at : at + 64] for at in range(0, 1000, 64))
     for start, end in [(0, 10), (5, 300), (250, 260), (260, 700), (690, 1000), (990, 1200)]:
         np.testing.assert_array_equal(reader.read(start, end), audio[start:end])
         assert sum(len(b) for b in reader._held) <= end - start + 64 + max(0, end - 1000)
@@ -415,7 +405,7 @@ def _spoken(n: int, text: str, at: int, word_s: float = 0.25, channel: str = "")
 
 
 def test_text_written_where_no_speech_was_heard_is_no_caption() -> None:
-    from captioner.engine.refine import in_silence
+    from captioner.engine.cleanup import in_silence
 
     starts, ends = [SAMPLE_RATE, 5 * SAMPLE_RATE], [3 * SAMPLE_RATE, 7 * SAMPLE_RATE]
     assert in_silence(_spoken(1, "Okay.", round(3.5 * SAMPLE_RATE)).words, starts, ends)  # between two stretches of speech
@@ -427,7 +417,7 @@ def test_text_written_where_no_speech_was_heard_is_no_caption() -> None:
 
 
 def test_a_sentence_written_for_noise_after_noise_is_written_once() -> None:
-    from captioner.engine.refine import repeats_dropped
+    from captioner.engine.cleanup import repeats_dropped
 
     loop = [_spoken(n, "All right, that's it.", round((32 + n * 1.1) * SAMPLE_RATE)) for n in range(1, 5)]
     later = _spoken(9, "All right, that's it.", 60 * SAMPLE_RATE)  # said again much later: kept
@@ -440,7 +430,7 @@ def test_a_sentence_written_for_noise_after_noise_is_written_once() -> None:
 
 
 def test_a_sentence_cut_across_two_segments_is_one_caption() -> None:
-    from captioner.engine.refine import whole_sentences
+    from captioner.engine.cleanup import whole_sentences
 
     first, rest = _spoken(1, "And so ask what", 0), _spoken(2, "you can do for your country.", round(1.3 * SAMPLE_RATE))
     new = _spoken(3, "Then the next one.", round(3.5 * SAMPLE_RATE))

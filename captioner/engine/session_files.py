@@ -1,0 +1,154 @@
+"""A captioned session's files on disk: the session a path names, and its refined or transcribed transcript written safely.
+
+A refined session's files are written complete beside the live ones first (`<stem>.refined.srt`, …);
+only then is each live file kept as `<stem>.live.srt` / `.live.txt` and the refined one moved over the
+session's name, in one step (the session's file never goes missing). A refine killed at any point loses nothing: run again, it starts over and finishes,
+and a live file already set aside is never written over.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from captioner import files
+from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
+from captioner.channels import DEFAULT_LABELS
+from captioner.errors import CaptionerError
+from captioner.events import CaptionEvent
+from captioner.files import sync_folder
+from captioner.subtitles.errors import SubtitleFileError
+from captioner.subtitles.files import write_atomic
+from captioner.subtitles.formats import FORMATS, live_formats
+
+__all__ = [
+    "NothingToRefine",
+    "Session",
+    "find_session",
+    "save_refined",
+    "save_transcript",
+    "transcript_texts",
+]
+
+LIVE, REFINED = ".live", ".refined"
+TRANSCRIPT_SUFFIXES = tuple(fmt.suffix for fmt in FORMATS)
+
+
+class NothingToRefine(CaptionerError):
+    """The session has no recorded audio (or no such session); str() says so in words."""
+
+
+@dataclass
+class Session:
+    """A captioned session on disk: its folder, the stem of its files, its recorded channels."""
+
+    folder: Path
+    stem: str
+    tracks: list[Track] = field(default_factory=list)
+
+    def path(self, suffix: str, kind: str = "") -> Path:
+        """`<stem><kind><suffix>`: kind "" (the session's file), LIVE or REFINED."""
+        return self.folder / f"{self.stem}{kind}{suffix}"
+
+    @property
+    def refined(self) -> bool:
+        """Whether the session's files are a refined transcript (the live ones set aside)."""
+        return any(self.path(fmt.suffix, LIVE).exists() for fmt in live_formats())
+
+    @property
+    def model(self) -> str:
+        return next((t.model for t in self.tracks if t.model), "")
+
+    @property
+    def vocabulary(self) -> str:
+        return next((t.vocabulary for t in self.tracks if t.vocabulary), "")
+
+    @property
+    def labels(self) -> dict[str, str]:
+        """What each recorded channel was called in the session, by id: {MICROPHONE: "You", SYSTEM: "Others"}."""
+        return {t.channel: t.label for t in self.tracks if t.channel}
+
+
+def find_session(path: str | os.PathLike[str]) -> Session:
+    """The session a path names: its .srt or .txt (live or refined), one of its recordings, or a folder holding
+    exactly one session with audio. Raises NothingToRefine when there is no recorded audio to refine."""
+    path = Path(path)
+    if path.is_dir():
+        stems = sorted({p.name.split(".audio")[0] for p in path.glob(f"*.audio*{AUDIO_SUFFIX}")})
+        if not stems:
+            raise NothingToRefine(f"{path} holds no recorded session audio (*.audio.opus) to refine.")
+        if len(stems) > 1:
+            raise NothingToRefine(f"{path} holds {len(stems)} sessions with audio ({', '.join(stems)}): name one by its .srt file.")
+        folder, stem = path, stems[0]
+    else:
+        folder, stem = path.parent, _stem_of(path.name)
+    tracks = find_tracks(folder, stem)
+    if not tracks:
+        where = folder / f"{stem}.audio{AUDIO_SUFFIX}"
+        raise NothingToRefine(f"The session {stem} has no recorded audio ({where} is not there): its transcript cannot be "
+                              "refined. Sessions keep their audio when recording is on (Settings, or `caption --keep-audio`).")
+    return Session(folder, stem, tracks)
+
+
+def _stem_of(name: str) -> str:
+    """The session stem in a file name: `talk` of talk.srt, talk.live.txt, talk.refined.vtt, talk.audio-2.opus."""
+    if ".audio" in name and name.endswith(AUDIO_SUFFIX):
+        return name.split(".audio")[0]
+    for kind in (LIVE, REFINED, ""):
+        for suffix in TRANSCRIPT_SUFFIXES:
+            if name.endswith(kind + suffix) and len(name) > len(kind + suffix):
+                return name[: -len(kind + suffix)]
+    return Path(name).stem
+
+
+def save_refined(session: Session, events: Sequence[CaptionEvent], *, srt_labels: bool = False,
+                 labels: Mapping[str, str] = DEFAULT_LABELS) -> None:
+    """Write the refined SRT/TXT/VTT as the session's files, the live SRT/TXT kept beside them as `.live.*`;
+    `labels`: what each channel is called, by id (the session's own: `Session.labels`).
+
+    Every refined file is complete on disk before any live file is renamed; a live file already set aside
+    (by an earlier refine) is never written over.
+    """
+    texts = transcript_texts(events, srt_labels=srt_labels, labels=labels)
+    for suffix, text in texts.items():
+        write_atomic(session.path(suffix, REFINED), text)
+    kept_live = {fmt.suffix for fmt in live_formats()}  # only a file written live has a live version
+    for suffix in texts:
+        current, live = session.path(suffix), session.path(suffix, LIVE)
+        if suffix in kept_live and current.exists() and not live.exists():
+            _keep_live(current, live)
+        os.replace(session.path(suffix, REFINED), current)
+    sync_folder(session.folder)
+
+
+def transcript_texts(events: Sequence[CaptionEvent], *, srt_labels: bool = False, labels: Mapping[str, str] = DEFAULT_LABELS) -> dict[str, str]:
+    """The transcript as each file keeps it, by suffix (subtitles.formats): {".srt": …, ".txt": …, ".vtt": …}."""
+    return {fmt.suffix: fmt.format(events, srt_labels=srt_labels, labels=labels) for fmt in FORMATS}
+
+
+def save_transcript(folder: Path, stem: str, events: Sequence[CaptionEvent], *, srt_labels: bool = False,
+                    labels: Mapping[str, str] = DEFAULT_LABELS) -> list[Path]:
+    """A transcribed recording's SRT/TXT/VTT written whole as `<folder>/<stem>.*` (`<stem>-2.*`, … where a file of that
+    name is there: nothing is written over); the folder is made (private) if missing. Returns the paths written."""
+    try:
+        folder = files.private_folder(Path(folder))
+    except OSError as exc:
+        raise SubtitleFileError(f"The transcript could not be saved: the folder {folder} could not be made ({exc.strerror or exc}).") from exc
+    texts = transcript_texts(events, srt_labels=srt_labels, labels=labels)
+    name = next(name for name in files.numbered_stems(stem) if not any((folder / f"{name}{suffix}").exists() for suffix in texts))
+    paths = []
+    for suffix, text in texts.items():
+        write_atomic(folder / f"{name}{suffix}", text)
+        paths.append(folder / f"{name}{suffix}")
+    return paths
+
+
+def _keep_live(current: Path, live: Path) -> None:
+    """The live file under its `.live` name too, before the refined one takes its place: the session's file never
+    goes missing, not even for a moment (a hard link; a private copy where the file system has none)."""
+    try:
+        os.link(current, live)
+    except OSError:
+        files.write_atomic(live, current.read_text(encoding="utf-8"))
