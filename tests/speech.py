@@ -40,6 +40,20 @@ def quiet(seconds: float, seed: int = 0, level: float = 3e-4) -> np.ndarray:
     return (np.random.default_rng(seed).standard_normal(int(round(seconds * SR))) * level).astype(np.float32)
 
 
+# three sentences the offline decoding's tests place on a recording's clock (tests/engine: the `speech` fixture)
+FIRST = "Our team finished the quarterly report and the budget looks good."
+SECOND = "The new office has a large kitchen and a quiet room for calls."
+THIRD = "Please send the meeting notes to everyone before Friday afternoon."
+
+
+def place(length_s: float, parts: list[tuple[float, np.ndarray]]) -> np.ndarray:
+    audio = quiet(length_s)
+    for at, speech in parts:
+        start = round(at * SAMPLE_RATE)
+        audio[start : start + len(speech)] += speech
+    return audio
+
+
 def layout(parts: list[tuple[float, bool]]) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Audio from (seconds, voiced) parts, and the true voiced spans in samples."""
     chunks, truth, pos = [], [], 0
