@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.catalogue import INTERIM_AUTO, INTERIM_NONE
-from captioner.engine.vocabulary import parse_vocabulary
+from captioner.engine.vocabulary import parse_vocabulary, read_vocabulary
 from captioner.gui.widgets import ColorButton
 from captioner.settings import RECORD_KEEP, RECORD_NEVER, RECORD_UNTIL_REFINED, OverlaySettings, Settings, default_sessions_dir
 from captioner.speaker_count import SpeakerCount
@@ -180,7 +180,18 @@ class SettingsDialog(QDialog):
         self.vocabulary = QLineEdit(s.vocabulary)
         self.vocabulary.setPlaceholderText("Ana Pereira, Kubernetes, Q3 roadmap")
         self.vocabulary.setToolTip("Names, product names and jargon, comma-separated: final captions spell them as written here")
-        form.addRow("Names and terms:", self.vocabulary)
+        from_file = QPushButton("From a file…")
+        from_file.setToolTip("Read the names and terms from a text file: one a line, or separated by commas (as --vocabulary FILE reads it)")
+        from_file.clicked.connect(self._vocabulary_from_file)
+        self.vocabulary_note = QLabel("")
+        self.vocabulary_note.setObjectName("hint")
+        self.vocabulary_note.setWordWrap(True)
+        self.vocabulary_note.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.vocabulary, 1)
+        row.addWidget(from_file)
+        form.addRow("Names and terms:", row)
+        form.addRow("", self.vocabulary_note)
         self.label_edits: dict[str, QLineEdit] = {}  # each channel's label, by id
         for channel, title, tip in (
             (MICROPHONE, "Microphone label:", "Shown beside what the microphone hears when the microphone and system audio are both captioned"),
@@ -208,6 +219,25 @@ class SettingsDialog(QDialog):
         self.speakers.toggled.connect(self.speaker_count.setEnabled)
         form.addRow("People speaking:", self.speaker_count)
         return page
+
+    def _vocabulary_from_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Names and terms from a file", str(Path.home()), "Text files (*.txt *.csv *.lst);;All files (*)")
+        if path:
+            self.load_vocabulary(path)
+
+    def load_vocabulary(self, path: str) -> None:
+        """The names and terms of the text file at `path` in the field (what was typed there is replaced); why not, when
+        the file cannot be read, said under the field and the field left as it was."""
+        try:
+            terms = read_vocabulary(str(path))
+        except ValueError as exc:
+            self.vocabulary_note.setText(f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
+        else:
+            self.vocabulary.setText(terms)
+            count = len([t for t in terms.split(",") if t.strip()])
+            self.vocabulary_note.setText(f"{count} names and terms read from {Path(path).name}." if count else
+                                         f"{Path(path).name} holds no names or terms.")
+        self.vocabulary_note.show()
 
     def _show_count(self, value: str) -> None:
         index = self.speaker_count.findData(value)

@@ -40,3 +40,21 @@ def test_the_number_of_people_is_offered_with_speakers_and_kept_as_typed(qtbot) 
     dialog.speaker_count.setCurrentIndex(dialog.speaker_count.findData(""))
     assert dialog.result_settings().speakers_option() == SpeakerCount()
     assert replace(chosen, speakers=False).speakers_option() is False
+
+
+def test_names_and_terms_are_read_from_a_file_as_the_cli_reads_them(qtbot, tmp_path) -> None:
+    dialog = SettingsDialog(replace(Settings(), vocabulary="Old Term"), tab="captions")
+    qtbot.addWidget(dialog)
+    terms = tmp_path / "terms.txt"
+    terms.write_text("Ana Pereira\nKubernetes, Q3 roadmap\n\nkubernetes\n", encoding="utf-8")
+    dialog.load_vocabulary(str(terms))
+    assert dialog.vocabulary.text() == "Ana Pereira, Kubernetes, Q3 roadmap"
+    assert dialog.vocabulary_note.text() == "3 names and terms read from terms.txt."
+    assert dialog.result_settings().vocabulary == "Ana Pereira, Kubernetes, Q3 roadmap"
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\xff\xd8\xff\xe0 not text")
+    dialog.load_vocabulary(str(binary))  # cannot be read: said, and the field keeps what it had
+    assert dialog.vocabulary.text() == "Ana Pereira, Kubernetes, Q3 roadmap"
+    assert dialog.vocabulary_note.text().startswith("Cannot read the vocabulary file")
+    dialog.load_vocabulary(str(tmp_path / "gone.txt"))
+    assert dialog.vocabulary_note.text().startswith("No vocabulary file")
