@@ -136,7 +136,7 @@ def _offline_args(p: argparse.ArgumentParser, *, model_help: str) -> None:
 
 
 def _speakers_arg(parser: argparse.ArgumentParser, help: str) -> None:
-    parser.add_argument("--speakers", nargs="?", const=_speaker_count(""), default=None, type=_speaker_count, metavar="N|MIN-MAX",
+    parser.add_argument("--speakers", nargs="?", const=_speaker_count(""), default=False, type=_speaker_count, metavar="N|MIN-MAX",
                         help=f"{help}; with N (or MIN-MAX), as many people as that, when you know how many speak")
 
 
@@ -381,7 +381,7 @@ def caption(args: argparse.Namespace) -> int:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
         config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
-        request = SessionRequest(channels or source, config, vocabulary=vocabulary, speakers=args.speakers or False,
+        request = SessionRequest(channels or source, config, vocabulary=vocabulary, speakers=args.speakers,
                                  record_beside=Path(live_paths(args)[0]) if args.keep_audio else None, model=str(args.model),
                                  echo=None if args.keep_echo else EchoRule())
         session = open_session(request, transcriber, sinks, on_status=on_status, on_error=on_error,
@@ -498,7 +498,7 @@ def refine(args: argparse.Namespace) -> int:
     bar = _AudioBar(f"refining {session.stem}")
     try:
         events = refine_session(session, transcriber.model, vocabulary=vocabulary, language=language, srt_labels=args.srt_labels,
-                                progress=bar, delete_audio=args.delete_audio, speakers=args.speakers or False)
+                                progress=bar, delete_audio=args.delete_audio, speakers=args.speakers)
     except (SubtitleFileError, OSError) as exc:
         raise CliError(f"The refined transcript could not be written ({exc}); the live one is untouched.") from exc
     finally:
@@ -545,7 +545,7 @@ def transcribe(args: argparse.Namespace) -> int:
         bar = _AudioBar(f"transcribing {Path(file).name}{queued}")
         warnings: list[str] = []
         try:
-            events = transcribe_audio(transcriber.model, audio, vocabulary=vocabulary, language=language, speakers=args.speakers or False,
+            events = transcribe_audio(transcriber.model, audio, vocabulary=vocabulary, language=language, speakers=args.speakers,
                                       progress=lambda s, total=len(audio) / SAMPLE_RATE: bar(s, total),  # noqa: B008, B023 (this file's)
                                       warn=warnings.append)
         finally:

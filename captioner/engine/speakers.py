@@ -75,8 +75,9 @@ class SpeakerTagger:
                 out.append(event)
                 continue
             t0 = time.perf_counter()
-            self._follow_band(audio_of(event.start, event.end))
-            parts = self._turns(event, audio_of, new_id)
+            audio = audio_of(event.start, event.end)
+            self._follow_band(audio)
+            parts = self._turns(event, audio, new_id)
             if len(parts) > 1 and on_split is not None:
                 self.splits += len(parts) - 1
                 on_split(event, [p for p, _ in parts])
@@ -109,16 +110,16 @@ class SpeakerTagger:
             self.embed_s += time.perf_counter() - t0
         return replace(event, speaker=speaker) if speaker else event
 
-    def _turns(self, event: CaptionEvent, audio_of, new_id) -> list[tuple[CaptionEvent, np.ndarray | None]]:
-        """The final as one part per speaker's turn, each with its voice (None: too short to tell), in order.
+    def _turns(self, event: CaptionEvent, audio: np.ndarray, new_id) -> list[tuple[CaptionEvent, np.ndarray | None]]:
+        """The final (its speech: `audio`) as one part per speaker's turn, each with its voice (None: too short to tell), in order.
 
         A final shorter than two of the encoder's windows is one turn, embedded whole (silences trimmed). A longer one
         is embedded window by window (Resemblyzer's own windows and step): the mean of its windows is its voice,
         and the windows show whether, and where, the voice changes (`change_at`); with `new_id`, it is cut there
         when the two sides are not the same known speaker, and the rest is looked at again for another turn."""
         if event.end - event.start < 2 * WINDOW or len(event.words) < 2:
-            return [(event, self.encoder.embed(audio_of(event.start, event.end)))]
-        embeddings, spans = self.encoder.windows(audio_of(event.start, event.end), STEP_S)
+            return [(event, self.encoder.embed(audio))]
+        embeddings, spans = self.encoder.windows(audio, STEP_S)
         return self._cut(event, embeddings, spans + event.start, new_id, MAX_PARTS - 1)
 
     def _cut(self, event: CaptionEvent, embeddings: np.ndarray, spans: np.ndarray, new_id, depth: int):
@@ -173,11 +174,12 @@ def speakers_offline(sentences: list[CaptionEvent], audio_of: Callable[[int, int
     finals (`live`, the same channel's) it overlaps most in time, one to one, so names given during the session stay
     with their voice; the others get new ids. `rule`: fixed thresholds (None: the band's); `count`: how many people
     speak, when the user said."""
-    band = BandMeter()
+    band, voices = BandMeter(), []
     for s in sentences:
-        band.add(audio_of(s.start, s.end))
+        clip = audio_of(s.start, s.end)
+        band.add(clip)
+        voices.append(encoder.embed(clip))
     rule = rule or ClusterRule.for_band(band.narrow)
-    voices = [encoder.embed(audio_of(s.start, s.end)) for s in sentences]
     groups = cluster_offline(voices, [(s.end - s.start) / SAMPLE_RATE for s in sentences], rule, count)
     overlap: dict[tuple[int, str], int] = {}
     for s, g in zip(sentences, groups):
