@@ -176,7 +176,7 @@ def clip_span(p: Pass, by_id: dict[int, Seg]) -> tuple[float, float]:
 
 def offline_segment(model, audio: np.ndarray) -> str:
     """The segment alone, decoded the offline way: full 30 s window, beam 5, fallback, no filters."""
-    from captioner.engine.transcriber import FULL_WINDOW_FRAMES
+    from captioner.engine.recognizer import FULL_WINDOW_FRAMES
 
     model.window_frames = FULL_WINDOW_FRAMES
     segs, _ = model.transcribe(audio, language="en", beam_size=5, vad_filter=False, condition_on_previous_text=False)
@@ -285,13 +285,13 @@ def run_model(spec: str, files, engine_cfg, decode, args, log=print) -> dict:
         run, segs, drops = live_runs[0]
         by_id = {s.id: s for s in segs}
         figs = [metrics.live_figures(r, bf) for r, _, _ in live_runs]
-        off = runners.offline(_full(tr.model), audio, beam_size=5, language="en", word_timestamps=True)
+        off = runners.offline(_full(tr.recognizer.model), audio, beam_size=5, language="en", word_timestamps=True)
         refs = ref_words(clips)
         place_words(refs, hyp_tokens(off.words), clips)
 
         def seg_offline(s: Seg) -> str:
             a, b = int(s.start * SR), int(s.end * SR)
-            return offline_segment(tr.model, runners.pad_audio(audio, args.pad_s)[a:b])  # noqa: B023 (called in this iteration)
+            return offline_segment(tr.recognizer.model, runners.pad_audio(audio, args.pad_s)[a:b])  # noqa: B023 (called in this iteration)
 
         att = attribute(refs, figs[0]["text"], off.text, segs, run.passes, drops, seg_offline)
         offm = metrics.offline_figures(off, bf)
@@ -315,7 +315,7 @@ def run_model(spec: str, files, engine_cfg, decode, args, log=print) -> dict:
 
 
 def _full(model):
-    from captioner.engine.transcriber import FULL_WINDOW_FRAMES
+    from captioner.engine.recognizer import FULL_WINDOW_FRAMES
 
     model.window_frames = FULL_WINDOW_FRAMES
     return model

@@ -19,7 +19,9 @@ import zlib
 import numpy as np
 
 from captioner.engine.filters import SegmentScore, collapse_repeats, is_invented
-from captioner.engine.transcriber import FULL_WINDOW_FRAMES, Transcriber, Transcript, join_words, segment_words, token_budget, window_frames
+from captioner.engine.recognizer import FULL_WINDOW_FRAMES, Transcript, join_words
+from captioner.engine.transcriber import Transcriber, token_budget, window_frames
+from captioner.engine.whisper import segment_words
 
 KNOWN = ("own-cr", "loop-retry")
 
@@ -47,10 +49,11 @@ class ExperimentalTranscriber(Transcriber):
 
     def _decode(self, audio, prompt, frames):
         opts = self.options
-        self.model.window_frames = frames
-        language = opts.language if self.model.model.is_multilingual else "en"
+        model = self.recognizer.model  # faster-whisper's own: the experiments read its output segments
+        model.window_frames = frames
+        language = opts.language if model.model.is_multilingual else "en"
         extra = {"max_new_tokens": token_budget(len(audio))}
-        segments, _ = self.model.transcribe(
+        segments, _ = model.transcribe(
             audio, language=language, beam_size=opts.beam_size,
             temperature=[0.0, 0.2, 0.4, 0.6, 0.8, 1.0] if opts.temperature_fallback else 0.0,
             condition_on_previous_text=False, initial_prompt=prompt or None,

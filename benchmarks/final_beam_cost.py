@@ -51,7 +51,7 @@ def main(argv=None) -> int:
     for spec in args.models:
         name, folder = modelpaths.resolve(spec, args.cache_dir)
         base = Transcriber.load(str(folder), DecodeOptions(), device="cpu", compute_type="int8", threads=args.threads)
-        by_beam = {b: Transcriber(base.model, dataclasses.replace(DecodeOptions(), final_beam_size=b), name=name) for b in args.beams}
+        by_beam = {b: Transcriber(base.recognizer, dataclasses.replace(DecodeOptions(), final_beam_size=b)) for b in args.beams}
         by_beam[args.beams[0]].transcribe(pieces[0], checked=True)  # warm-up
         cost: dict[int, list[float]] = {b: [] for b in args.beams}
         for x in pieces:

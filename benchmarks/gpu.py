@@ -188,7 +188,7 @@ def long(args) -> dict:
     audio = np.tile(audio, 3)
     tr = _load(args.standin, args, "float16")
     tr.warm_up()
-    model = tr.model
+    model = tr.recognizer.model
     model.window_frames = 3000
     out = {"audio_s": len(audio) / SAMPLE_RATE}
     began = time.perf_counter()
@@ -273,6 +273,7 @@ def _load(name: str, args, compute_type: str):
     """A Transcriber on the GPU (--device): tiny.en (real words) or a stand-in (real cost)."""
     from benchmarks import standin_models
     from captioner.engine.transcriber import Transcriber
+    from captioner.engine.whisper import WhisperRecognizer
 
     device = args.device
     if device == "cpu":
@@ -280,8 +281,8 @@ def _load(name: str, args, compute_type: str):
     if name == "tiny.en":
         return Transcriber.load(str(_tiny(args)), device=device, compute_type=compute_type, name="tiny.en")
     model = standin_models.StandinWhisper(str(_standin_folder(name)), device=device, compute_type=compute_type)
-    return Transcriber(model, standin_models.decode_options(), name=f"{name} (stand-in)", device=device, compute_type=compute_type,
-                       encoder_layers=standin_models.SHAPES[name].encoder_layers)
+    return Transcriber(WhisperRecognizer(model, name=f"{name} (stand-in)", device=device, compute_type=compute_type,
+                                         encoder_layers=standin_models.SHAPES[name].encoder_layers), standin_models.decode_options())
 
 
 def _round_robin(args):

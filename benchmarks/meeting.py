@@ -139,7 +139,7 @@ def run_model(spec: str, talk: dict, threads: int, *, live: bool = True) -> dict
     turns = talk["turns"]
     rows = {}
     if not live:
-        return {"model": name, "rows": refined_rows(transcriber.model, name, talk)}
+        return {"model": name, "rows": refined_rows(transcriber.recognizer, name, talk)}
     one = simulate_live(transcriber.run, talk["mix"], EngineConfig(), pad_s=0)
     rows["one channel (mix)"] = figures([(t, e) for t, e in one.events if e.final and e.text], turns, one.compute_s, audio_s, two_channels=False)
     echoed = with_echo(talk["channels"])
@@ -152,11 +152,11 @@ def run_model(spec: str, talk: dict, threads: int, *, live: bool = True) -> dict
         rows[variant]["stalled"] = run.stalled
         rows[variant]["transcript"] = [f"{label_of(e.channel)}: {e.text}" for _, e in finals]
         rows[variant]["echoes"] = [e.text for e in run.echoes]
-    rows.update(refined_rows(transcriber.model, name, talk))
+    rows.update(refined_rows(transcriber.recognizer, name, talk))
     return {"model": name, "rows": rows}
 
 
-def refined_rows(model, name: str, talk: dict) -> dict:
+def refined_rows(recognizer, name: str, talk: dict) -> dict:
     """The conversation kept as a meeting's recording and refined after it (without and with the echo), and the mix
     decoded whole offline: rows of `figures`, with no latency (nothing is live)."""
     import tempfile
@@ -179,12 +179,12 @@ def refined_rows(model, name: str, talk: dict) -> dict:
             recorder.close()
             (folder / "call.srt").write_text("", encoding="utf-8")  # the live transcript the refine sets aside
             began = time.perf_counter()
-            events = refine_session(find_session(folder / "call.srt"), model)
+            events = refine_session(find_session(folder / "call.srt"), recognizer)
             took = time.perf_counter() - began
         rows[variant] = figures([(nothing, e) for e in events], talk["turns"], took, audio_s)
         rows[variant]["transcript"] = [f"{label_of(e.channel)}: {e.text}" for e in events]
     began = time.perf_counter()
-    segments, _ = model.transcribe(talk["mix"], language="en", beam_size=5, word_timestamps=True)
+    segments, _ = recognizer.model.transcribe(talk["mix"], language="en", beam_size=5, word_timestamps=True)  # faster-whisper, plain
     text = " ".join(s.text.strip() for s in segments)
     we = word_errors(" ".join(t["ref"] for t in talk["turns"]), text)
     rows["offline (the mix, whole)"] = {"wer": we.wer, "ref_words": we.ref_words, "finals": 0, "final_p50": nothing, "final_p90": nothing,

@@ -68,7 +68,8 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, shi
     from captioner.events import SAMPLE_RATE
 
     transcriber = Transcriber.load(model_path, device="cpu", compute_type="int8", threads=threads)
-    model = transcriber.model  # as the app loads it
+    recognizer = transcriber.recognizer  # as the app loads it
+    model = recognizer.model  # faster-whisper's own, for plain offline decoding
     list(model.transcribe(decode_file(paths[0])[: SAMPLE_RATE * 2], language="en")[0])  # warm-up
     out: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -82,7 +83,7 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, shi
                 disk = sum(p.stat().st_size for p in folder.glob("session.audio*"))
                 began = time.perf_counter()
                 cpu0 = os.times()
-                events = refine_session(find_session(folder / "session.srt"), model)
+                events = refine_session(find_session(folder / "session.srt"), recognizer)
                 wall = time.perf_counter() - began
                 cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
                 extra = {}
@@ -116,7 +117,8 @@ def refine_hour(model_path: str, folder: str, threads: int) -> dict:
 
     proc = psutil.Process()
     before = proc.memory_info().rss / 2**20
-    model = Transcriber.load(model_path, device="cpu", compute_type="int8", threads=threads).model  # as the app loads it
+    recognizer = Transcriber.load(model_path, device="cpu", compute_type="int8", threads=threads).recognizer  # as the app loads it
+    model = recognizer.model
     unused = proc.memory_info().rss / 2**20  # the model before its first decode
     import numpy as np
 
@@ -133,7 +135,7 @@ def refine_hour(model_path: str, folder: str, threads: int) -> dict:
     sampler.start()
     high_water = _reset_high_water()
     began, cpu0 = time.perf_counter(), os.times()
-    events = refine_session(find_session(Path(folder) / "session.srt"), model)
+    events = refine_session(find_session(Path(folder) / "session.srt"), recognizer)
     wall = time.perf_counter() - began
     cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
     done.set()
@@ -198,20 +200,20 @@ def refine_standin(name: str, path: str, threads: int) -> dict:
     """The refine's cost with a stand-in of `name` (random weights, real shape): `decode_audio_file` on `path`, each
     window's decode held to the tokens real speech needs (`STANDIN_TOKENS_PER_S`) at temperature 0 (a random decoder
     never ends its text and always fails the fallback checks, which a real one rarely does)."""
-    import functools
 
     from benchmarks.standin_models import STANDIN_TOKENS_PER_S, StandinWhisper, build
     from captioner.audio.sources import decode_file
     from captioner.engine.decode_whole import decode_audio_file
     from captioner.engine.speech_spans import WINDOW_S
-    from captioner.engine.transcriber import CPU_WORKERS
+    from captioner.engine.whisper import CPU_WORKERS, WhisperRecognizer
     from captioner.events import SAMPLE_RATE
 
     model = StandinWhisper(str(build(name)), device="cpu", compute_type="int8", cpu_threads=threads, num_workers=CPU_WORKERS)
-    model.transcribe = functools.partial(model.transcribe, max_new_tokens=round(STANDIN_TOKENS_PER_S * WINDOW_S), temperature=0.0)
+    plain = model.transcribe
+    model.transcribe = lambda *a, **kw: plain(*a, **{**kw, "max_new_tokens": round(STANDIN_TOKENS_PER_S * WINDOW_S), "temperature": 0.0})
     audio = decode_file(path)
     began, cpu0 = time.perf_counter(), os.times()
-    decode_audio_file(model, audio)
+    decode_audio_file(WhisperRecognizer(model), audio)
     wall = time.perf_counter() - began
     cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
     return {"audio_s": len(audio) / SAMPLE_RATE, "wall_s": wall, "cpu_s": cpu, "peak_rss_mb": peak_rss_mb()}

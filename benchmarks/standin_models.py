@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import modelpaths
-from captioner.engine.transcriber import TIMESTAMP_S, ShortWindowWhisper
+from captioner.engine.whisper import TIMESTAMP_S, ShortWindowWhisper, WhisperRecognizer
 from captioner.events import SAMPLE_RATE
 
 DEFAULT_DIR = modelpaths.DEFAULT_CACHE / "standins"
@@ -223,7 +223,8 @@ def load(name: str, options=None, *, threads: int | None = None):
     model = StandinWhisper(str(build(name)), device="cpu", compute_type="int8", cpu_threads=threads or cpu_threads())
     # its depth, as Transcriber.load reads it from a real model.bin: a big model on a CPU neither revises its finals nor
     # re-runs unsure ones on the full window
-    return Transcriber(model, decode_options(options), name=f"{name} (stand-in)", encoder_layers=SHAPES[name].encoder_layers)
+    return Transcriber(WhisperRecognizer(model, name=f"{name} (stand-in)", encoder_layers=SHAPES[name].encoder_layers),
+                       decode_options(options))
 
 
 def decode_options(base=None):

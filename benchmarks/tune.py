@@ -91,7 +91,7 @@ def main(argv=None) -> int:
     variants = [parse_variant(v) for v in args.variants]
     name, folder = modelpaths.resolve(args.model)
     _, base_decode = configs_from_args(args)
-    loaded = Transcriber.load(str(folder), base_decode, device=args.device, compute_type=args.compute_type, threads=args.threads)
+    loaded = Transcriber.load(str(folder), base_decode, device=args.device, compute_type=args.compute_type, threads=args.threads, name=name)
     loaded.transcribe(audio[files[0].stem][: 32000])  # warm-up
     started = dt.datetime.now()
     rounds: dict[str, list[dict]] = {v: [] for v, _ in variants}
@@ -125,10 +125,9 @@ def main(argv=None) -> int:
             engine_cfg, decode = configs_from_args(args, **over)
             settings[vname] = {**describe(engine_cfg, decode), "experiment": experiment}
             if experiment:
-                tr = ExperimentalTranscriber(loaded.model, decode, name=name, device=loaded.device,
-                                             compute_type=loaded.compute_type, experiments=experiment)
+                tr = ExperimentalTranscriber(loaded.recognizer, decode, experiments=experiment)
             else:
-                tr = Transcriber(loaded.model, decode, name=name, device=loaded.device, compute_type=loaded.compute_type)
+                tr = Transcriber(loaded.recognizer, decode)
             figs, stalled = [], []
             t0 = time.perf_counter()
             for bf in files:

@@ -497,7 +497,7 @@ def refine(args: argparse.Namespace) -> int:
     language = None if args.language == "auto" else args.language
     bar = _AudioBar(f"refining {session.stem}")
     try:
-        events = refine_session(session, transcriber.model, vocabulary=vocabulary, language=language, srt_labels=args.srt_labels,
+        events = refine_session(session, transcriber.recognizer, vocabulary=vocabulary, language=language, srt_labels=args.srt_labels,
                                 progress=bar, delete_audio=args.delete_audio, speakers=args.speakers)
     except (SubtitleFileError, OSError) as exc:
         raise CliError(f"The refined transcript could not be written ({exc}); the live one is untouched.") from exc
@@ -545,7 +545,7 @@ def transcribe(args: argparse.Namespace) -> int:
         bar = _AudioBar(f"transcribing {Path(file).name}{queued}")
         warnings: list[str] = []
         try:
-            events = transcribe_audio(transcriber.model, audio, vocabulary=vocabulary, language=language, speakers=args.speakers,
+            events = transcribe_audio(transcriber.recognizer, audio, vocabulary=vocabulary, language=language, speakers=args.speakers,
                                       progress=lambda s, total=len(audio) / SAMPLE_RATE: bar(s, total),  # noqa: B008, B023 (this file's)
                                       warn=warnings.append)
         finally:

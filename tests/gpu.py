@@ -4,12 +4,12 @@
 pass raises CTranslate2's own error. `GpuFailingMidSession` runs `good_passes` encoder passes, then fails as a GPU out
 of memory does. Both are the real model (loaded on the CPU, where it really runs) with the GPU's failure where
 CTranslate2 raises it, in `encode`; asked for the CPU they are the plain model. `pretend_gpu()` makes CTranslate2 report
-one GPU and the transcriber load these (also in a child process: `python -c "import tests.gpu; tests.gpu.pretend_gpu()..."`).
+one GPU and the recognizer load these (also in a child process: `python -c "import tests.gpu; tests.gpu.pretend_gpu()..."`).
 """
 
 from __future__ import annotations
 
-from captioner.engine.transcriber import ShortWindowWhisper
+from captioner.engine.whisper import ShortWindowWhisper
 
 CUBLAS_MISSING = "Library libcublas.so.12 is not found or cannot be loaded"  # CTranslate2 4.8.5's words
 OUT_OF_MEMORY = "CUDA failed with error out of memory"
@@ -45,12 +45,12 @@ def pretend_gpu(model_class: type = GpuWithoutCublas, monkeypatch=None) -> None:
     the test)."""
     import ctranslate2
 
-    from captioner.engine import transcriber
+    from captioner.engine import whisper
 
     model_class.loads.clear()
     if monkeypatch is None:
         ctranslate2.get_cuda_device_count = lambda: 1
-        transcriber.ShortWindowWhisper = model_class
+        whisper.ShortWindowWhisper = model_class
     else:
         monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
-        monkeypatch.setattr(transcriber, "ShortWindowWhisper", model_class)
+        monkeypatch.setattr(whisper, "ShortWindowWhisper", model_class)

@@ -15,9 +15,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from captioner.engine.filters import SegmentScore, collapse_repeats, drop_repeated_runs, ends_sentence, is_invented
+from captioner.engine.filters import collapse_repeats, drop_repeated_runs, ends_sentence, is_invented
+from captioner.engine.recognizer import Heard, join_words
 from captioner.engine.speech_spans import LONG_SILENCE_S, as_float
-from captioner.engine.transcriber import join_words, segment_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 
 __all__ = [
@@ -35,13 +35,13 @@ __all__ = [
 ]
 
 
-def invented(segment, audio: np.ndarray, at: int) -> bool:
+def invented(segment: Heard, audio: np.ndarray, at: int) -> bool:
     """Whether a window's output segment is most likely not speech that was there, by the live engine's rules (a loop,
     Whisper's no-speech rule, a filler such as "Thank you." or "Okay." over quiet or unsure audio); `audio` holds the
     segment's samples from `at` on (the segment's times are from `at`)."""
     clip = as_float(audio[max(0, at + round(segment.start * SAMPLE_RATE)):max(0, at + round(segment.end * SAMPLE_RATE))])
     rms = float(np.sqrt(np.mean(clip * clip))) if len(clip) else 0.0
-    return is_invented(SegmentScore(segment.text, segment.no_speech_prob, segment.avg_logprob, segment.compression_ratio), rms)
+    return is_invented(segment.score, rms)
 
 
 JOIN_GAP_S = 1.0  # a caption that ends mid-sentence and one that goes on with it, this close, are one sentence
@@ -108,9 +108,9 @@ def without_repeats(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
     return out
 
 
-def words_at(segment, offset: int) -> list[Word]:
-    """A faster-whisper segment's words on the recording's clock: decoded from audio that began `offset` samples in."""
-    return [replace(w, start=w.start + offset, end=w.end + offset) for w in segment_words(segment)]
+def words_at(segment: Heard, offset: int) -> list[Word]:
+    """A recognizer's stretch's words on the recording's clock: decoded from audio that began `offset` samples in."""
+    return [replace(w, start=w.start + offset, end=w.end + offset) for w in segment.words]
 
 
 def caption(words: Sequence[Word], channel: str) -> CaptionEvent | None:

@@ -1,11 +1,12 @@
 """A recording decoded whole, after the session or from any file: the offline transcript of one channel.
 
-Live captions are each decoded from a few seconds of speech, within a second; offline, faster-whisper
-sees 30 s around every word. Each channel is decoded by itself with `WhisperModel.transcribe`
-(beam 5, word timestamps, the speech the live engine's voice detector hears, the user's vocabulary as hotwords); its
+Live captions are each decoded from a few seconds of speech, within a second; offline, the recognizer
+sees 30 s around every word. Each channel is decoded by itself by the recognizer the live captions used
+(`captioner.engine.recognizer.Recognizer.decode`: beam 5, word timestamps, the speech the live engine's voice
+detector hears, the user's vocabulary as hotwords); its
 words keep their side and their place on the session clock (a recording starts at the session's
 zero). Where the speech is and the windows it is decoded in: `speech_spans`; what is kept of the words
-faster-whisper writes: `cleanup`. A model loaded with several workers decodes that many pieces at once
+the recognizer writes: `cleanup`. A recognizer with several workers decodes that many pieces at once
 (`side_by_side`).
 """
 
@@ -30,12 +31,11 @@ from captioner.engine.cleanup import (
     without_repeats,
     words_at,
 )
-from captioner.engine.features import bounded_features
-from captioner.engine.filters import SegmentScore, is_invented
+from captioner.engine.filters import is_invented
 from captioner.engine.hardware import large_buffers_returned
+from captioner.engine.recognizer import FALLBACK_TEMPERATURES, DecodeRequest, Recognizer
 from captioner.engine.speakers_whole import speakers_if_installed
 from captioner.engine.speech_spans import CHUNK_PAD_S, as_float, decode_windows, live_segments, pieces
-from captioner.engine.transcriber import FULL_WINDOW_FRAMES, ShortWindowWhisper
 from captioner.errors import CaptionerError
 from captioner.events import SAMPLE_RATE, CaptionEvent
 from captioner.speaker_count import SpeakerCount, count_of
@@ -59,53 +59,48 @@ class Cancelled(CaptionerError):
     """The refine was cancelled; nothing was written."""
 
 
-def decode_audio_file(model, audio: np.ndarray, *, channel: str = "", vocabulary: str = "", language: str | None = "en",
+def decode_audio_file(recognizer: Recognizer, audio: np.ndarray, *, channel: str = "", vocabulary: str = "", language: str | None = "en",
                       progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None) -> list[CaptionEvent]:
-    """One channel's 16 kHz mono audio decoded whole: a final caption per faster-whisper segment, on the channel `channel`
-    (its id; "" for a recording of one input).
+    """One channel's 16 kHz mono audio decoded whole: a final caption per stretch the recognizer writes, on the channel
+    `channel` (its id; "" for a recording of one input).
 
-    `audio`: float32, or int16 as `decode_pcm16` gives; `model`: a faster-whisper WhisperModel; `language` None
+    `audio`: float32, or int16 as `decode_pcm16` gives; `language` None
     detects it (multilingual models; English-only ones always decode English); `progress(seconds)` hears how far into
     the audio the decoding is; Cancelled is raised once `cancel` is set. (`refine_session` decodes a session's
     recordings the same way without holding them.)
     """
-    return decode(model, live_segments(audio), len(audio), lambda start, end: audio[start:end], channel=channel,
+    return decode(recognizer, live_segments(audio), len(audio), lambda start, end: audio[start:end], channel=channel,
                   vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
 
 
-def transcribe_audio(model, audio: np.ndarray, *, vocabulary: str = "", language: str | None = "en",
+def transcribe_audio(recognizer: Recognizer, audio: np.ndarray, *, vocabulary: str = "", language: str | None = "en",
                      speakers: bool | SpeakerCount = False, progress: Callable[[float], None] | None = None,
                      cancel: threading.Event | None = None, warn: Callable[[str], None] | None = None) -> list[CaptionEvent]:
     """A recording's transcript, as `captioner transcribe` and the app's "Transcribe a recording" make it: decoded whole
     (`decode_audio_file`), then, with `speakers`, each sentence with its speaker told apart by voice (a SpeakerCount:
     as many people as it says); when that cannot be done the transcript is kept unlabelled and `warn` hears why."""
-    events = decode_audio_file(model, audio, vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
+    events = decode_audio_file(recognizer, audio, vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
     if speakers:
         events = speakers_if_installed(events, audio, count=count_of(speakers), warn=warn)
     return events
 
 
-def decode(model, heard: list[tuple[int, int, int]], length: int, read: Callable[[int, int], np.ndarray], *, channel: str,
+def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: int, read: Callable[[int, int], np.ndarray], *, channel: str,
            vocabulary: str, language: str | None, progress: Callable[[float], None] | None,
            cancel: threading.Event | None) -> list[CaptionEvent]:
     """The live segments `heard` of audio `length` samples long decoded; `read(start, end)` gives the audio's samples,
     asked for in order (each start at or after the one before).
 
-    The speech is decoded in the windows `decode_windows` cuts (faster-whisper's clip timestamps), handed to
-    faster-whisper a piece of at most `PIECE_S` seconds at a time, so memory stays bounded however long the
-    recording is; the model computes a piece's features a block at a time (`features.bounded_features`). A model
-    loaded with several workers (a CPU: `transcriber.CPU_WORKERS`) decodes that many pieces at once, each exactly as
-    it would be alone; only the pieces being decoded are read.
+    The speech is decoded in the windows `decode_windows` cuts (`DecodeRequest.clips`), handed to the recognizer a
+    piece of at most `PIECE_S` seconds at a time, so memory stays bounded however long the recording is. A
+    recognizer with several workers (faster-whisper on a CPU: `whisper.CPU_WORKERS`) decodes that many pieces at
+    once, each exactly as it would be alone; only the pieces being decoded are read.
     """
-    if isinstance(model, ShortWindowWhisper):
-        model.window_frames = FULL_WINDOW_FRAMES
-    bounded_features(model)
-    if not model.model.is_multilingual:
-        language = "en"
+    hotwords = vocabulary.strip() or None
     onsets = [onset for _start, onset, _end in heard]
     spans = ([start for start, _onset, _end in heard], [end for _start, _onset, end in heard])
     windows = decode_windows(heard, length)
-    workers = getattr(model.model, "num_workers", 1)
+    workers = recognizer.workers
     length_s = length / SAMPLE_RATE
     pad = round(CHUNK_PAD_S * SAMPLE_RATE)
     first_undone = [0]  # progress is told from the earliest piece not yet decoded
@@ -114,8 +109,9 @@ def decode(model, heard: list[tuple[int, int, int]], length: int, read: Callable
         n, piece, at, audio = item  # the piece's number and windows, and its audio from `at` on (CHUNK_PAD_S either side)
         offset = piece[0][0]
         clips = [round((x - offset) / SAMPLE_RATE, 3) for window in piece for x in window]
-        segments, _info = model.transcribe(as_float(audio[offset - at:piece[-1][1] - at]), language=language, beam_size=BEAM_SIZE,
-                                           word_timestamps=True, clip_timestamps=clips, hotwords=vocabulary.strip() or None)
+        request = DecodeRequest(language=language, beam_size=BEAM_SIZE, hotwords=hotwords, clips=tuple(clips), follow_on=True,
+                                temperatures=FALLBACK_TEMPERATURES)
+        segments = recognizer.decode(as_float(audio[offset - at:piece[-1][1] - at]), request)
         events = []
         for segment in segments:
             if cancel is not None and cancel.is_set():
@@ -135,7 +131,7 @@ def decode(model, heard: list[tuple[int, int, int]], length: int, read: Callable
             if cancel is not None and cancel.is_set():
                 raise Cancelled
             if not any(word.start < end and word.end > onset for e in events for word in e.words):
-                events += _decode_alone(model, audio, at, start, end, onsets, spans, language=language, vocabulary=vocabulary,
+                events += _decode_alone(recognizer, audio, at, start, end, onsets, spans, language=language, hotwords=hotwords,
                                         channel=channel)
         return events
 
@@ -225,8 +221,9 @@ def _finish(job, out: list, done) -> None:
         done(item)
 
 
-def _decode_alone(model, audio: np.ndarray, at: int, start: int, end: int, onsets: Sequence[int],
-                  spans: tuple[Sequence[int], Sequence[int]], *, language: str | None, vocabulary: str, channel: str) -> list[CaptionEvent]:
+def _decode_alone(recognizer: Recognizer, audio: np.ndarray, at: int, start: int, end: int, onsets: Sequence[int],
+                  spans: tuple[Sequence[int], Sequence[int]], *, language: str | None, hotwords: str | None,
+                  channel: str) -> list[CaptionEvent]:
     """One live segment decoded by itself (with `CHUNK_PAD_S` around it): Whisper sometimes passes over a quiet
     sentence between louder ones in a window, and a refined transcript must not lose what the live one would have.
     What the live engine's filters judge not to be speech (Whisper's no-speech rule, loops, fillers in noise) is
@@ -235,8 +232,7 @@ def _decode_alone(model, audio: np.ndarray, at: int, start: int, end: int, onset
     offset = max(0, start - pad)
     clip = as_float(audio[offset - at:end + pad - at])
     rms = float(np.sqrt(np.mean(clip * clip))) if len(clip) else 0.0
-    segments, _info = model.transcribe(clip, language=language, beam_size=BEAM_SIZE, word_timestamps=True,
-                                       condition_on_previous_text=False, hotwords=vocabulary.strip() or None)
-    heard = (caption(within_speech(after_onsets(words_at(segment, offset), onsets), *spans), channel) for segment in segments
-             if not is_invented(SegmentScore(segment.text, segment.no_speech_prob, segment.avg_logprob, segment.compression_ratio), rms))
+    request = DecodeRequest(language=language, beam_size=BEAM_SIZE, hotwords=hotwords, temperatures=FALLBACK_TEMPERATURES)
+    heard = (caption(within_speech(after_onsets(words_at(segment, offset), onsets), *spans), channel)
+             for segment in recognizer.decode(clip, request) if not is_invented(segment.score, rms))
     return [event for event in heard if event is not None]

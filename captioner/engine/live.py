@@ -18,9 +18,9 @@ from captioner.audio.sources import AudioSource
 from captioner.engine.echo import EchoRule
 from captioner.engine.meeting import MeetingSession
 from captioner.engine.pipeline import EngineConfig
-from captioner.engine.recognizer import Recognizer
 from captioner.engine.session import CaptionSession, CaptionSink
 from captioner.engine.spoken_order import Channel
+from captioner.engine.transcriber import Transcriber
 from captioner.events import SessionError, SessionStatus
 from captioner.speaker_count import SpeakerCount
 
@@ -37,7 +37,7 @@ def channels_of(inputs: Inputs) -> list[Channel]:
 
 def session_for(
     inputs: Inputs,
-    transcriber: Recognizer,
+    transcriber: Transcriber,
     config: EngineConfig = EngineConfig(),
     sinks: Iterable[CaptionSink] = (),
     *,
@@ -73,7 +73,7 @@ class SessionRequest:
     status_interval_s: float = 0.25
 
 
-def open_session(request: SessionRequest, transcriber: Recognizer, sinks: Iterable[CaptionSink] = (), *,
+def open_session(request: SessionRequest, transcriber: Transcriber, sinks: Iterable[CaptionSink] = (), *,
                  on_status: Callable[[SessionStatus], None] | None = None, on_error: Callable[[SessionError], None] | None = None,
                  warn: Callable[[str], None] = lambda text: None) -> CaptionSession | MeetingSession:
     """The session `request` asks for, not started (`start()` opens its sources). `transcriber` takes the request's

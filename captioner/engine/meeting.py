@@ -36,10 +36,10 @@ from captioner.audio.sources import AudioSourceError
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
 from captioner.engine.echo import EchoRule
 from captioner.engine.pipeline import EngineConfig
-from captioner.engine.recognizer import Recognizer
 from captioner.engine.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, engine_status
 from captioner.engine.speakers import SpeakerTagger
 from captioner.engine.spoken_order import Channel, Lane, SpokenOrder, lane_engine, pick_job
+from captioner.engine.transcriber import Transcriber
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, replaced_final
 from captioner.speaker_count import SpeakerCount, count_of
 from captioner.voices import load_encoder
@@ -53,7 +53,7 @@ class MeetingSession(SessionBase):
     def __init__(
         self,
         channels: Sequence[Channel],
-        transcriber: Recognizer,
+        transcriber: Transcriber,
         config: EngineConfig = EngineConfig(),
         sinks: Iterable[CaptionSink] = (),
         *,

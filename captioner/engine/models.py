@@ -60,6 +60,7 @@ from captioner.engine.model_errors import (
     is_cuda_library_error,
 )
 from captioner.engine.recognizers import NoRecognizer, load_recognizer
+from captioner.engine.transcriber import DecodeOptions, Transcriber
 from captioner.engine.upstream import abort_xet_transfers
 
 log = logging.getLogger(__name__)
@@ -105,9 +106,10 @@ def load_transcriber(
     cancel: threading.Event | None = None,
     phase: PhaseCallback | None = None,
     download_interim: bool = True,
-):
+) -> Transcriber:
     """Find (downloading if needed) and load the model `request` names with the recognizer that reads it
-    (`engine.recognizers`: faster-whisper's `Transcriber` for CTranslate2 models).
+    (`engine.recognizers`: faster-whisper's for CTranslate2 models), under the live engine's pass policy
+    (`engine.transcriber.Transcriber`), which also hands the recognizer to the refine and `transcribe`.
 
     `phase` hears "checking", then "downloading" (only if a download starts) and "loading" ("preparing-gpu" instead
     the first time a model runs on this machine's GPU: CUDA then builds CTranslate2's kernels for it, 11 s on an H200);
@@ -133,17 +135,19 @@ def load_transcriber(
     first_gpu_use = hardware.first_gpu_use(request.compute_device)
     report("preparing-gpu" if first_gpu_use else "loading")
     transcriber = _load(path, request)
-    if first_gpu_use and getattr(transcriber, "device", "") == "cuda":
+    if first_gpu_use and transcriber.device == "cuda":
         hardware.gpu_prepared()
     _raise_if_cancelled(cancel, request.spec)
     _add_interim_model(transcriber, request, on_progress, cancel, download=download_interim)
     return transcriber
 
 
-def _load(path: Path, request: ModelRequest):
-    """The model in `path` loaded by its recognizer; raises a ModelError subclass."""
+def _load(path: Path, request: ModelRequest) -> Transcriber:
+    """The model in `path` loaded by its recognizer, under the pass policy; raises a ModelError subclass."""
     try:
-        return load_recognizer(path, request)
+        recognizer = load_recognizer(path, device=request.compute_device, compute_type=request.compute_type,
+                                     threads=request.threads or None, name=request.label)
+        return Transcriber(recognizer, DecodeOptions(language=request.decode_language, beam_size=request.beam_size))
     except ModelError:
         raise
     except NoRecognizer as error:  # the folder changed since it was found: no longer a model folder
@@ -158,7 +162,7 @@ def _load(path: Path, request: ModelRequest):
         raise OutOfMemory(request.label) from error
 
 
-def _add_interim_model(transcriber, request: ModelRequest, progress: ProgressCallback, cancel: threading.Event | None, *,
+def _add_interim_model(transcriber: Transcriber, request: ModelRequest, progress: ProgressCallback, cancel: threading.Event | None, *,
                        download: bool = True) -> None:
     """Load the model that writes the interim text beside `transcriber` (`catalogue.interim_model_for`) and give it to it
     (`Transcriber.interim`): on a CPU a big model's first words then wait for a small model's pass, not for its own.
@@ -168,12 +172,12 @@ def _add_interim_model(transcriber, request: ModelRequest, progress: ProgressCal
     it cannot be had — offline and never downloaded, say: `transcriber.interim_note` says why, and the final model
     writes the interim text itself, as before. Cancelling raises DownloadCancelled."""
     transcriber.interim_note = ""
-    spec = interim_model_for(request.interim, device=getattr(transcriber, "device", ""),
-                             encoder_layers=getattr(transcriber, "encoder_layers", None), language=request.decode_language)
-    if spec is None or not hasattr(transcriber, "interim") or model_label(spec) == request.label:
+    spec = interim_model_for(request.interim, device=transcriber.device,
+                             encoder_layers=transcriber.encoder_layers, language=request.decode_language)
+    if spec is None or model_label(spec) == request.label:
         return
     transcriber.interim_wanted = spec
-    wanted = ModelRequest(spec, getattr(transcriber, "device", "auto"), request.language, 1, "auto", INTERIM_NONE, INTERIM_THREADS)
+    wanted = ModelRequest(spec, transcriber.device, request.language, 1, "auto", INTERIM_NONE, INTERIM_THREADS)
     try:
         embedded = embedded_model()
         if spec == "tiny.en" and not is_cached(spec) and embedded is not None and _is_tiny_en(embedded):

@@ -31,7 +31,7 @@ import numpy as np
 from captioner.events import SAMPLE_RATE
 
 if TYPE_CHECKING:
-    from captioner.engine.recognizer import Recognizer
+    from captioner.engine.transcriber import Transcriber
 
 PASS_SHARE = 1.5  # interim interval ≥ this × the measured pass time
 BEHIND_S = 3.0  # lag at which interims thin out
@@ -89,12 +89,6 @@ def expected_delay(pass_seconds: float, *, pause_s: float = 0.15, base_interval_
     return pause_s + pass_seconds * (1 + busy / 2)
 
 
-def quiet_noise(seconds: float, seed: int = 0) -> np.ndarray:
-    """Quiet noise: what a warm-up pass transcribes."""
-    rng = np.random.default_rng(seed)
-    return (0.01 * rng.standard_normal(int(seconds * SAMPLE_RATE))).astype(np.float32)
-
-
 @lru_cache(maxsize=1)
 def _speech() -> np.ndarray:
     from faster_whisper.audio import decode_audio
@@ -110,7 +104,7 @@ def pace_audio(seconds: float = PASS_AUDIO_S) -> np.ndarray:
     return np.tile(speech, reps)[:n].astype(np.float32)
 
 
-def time_one_pass(transcriber: Recognizer, seconds: float = PASS_AUDIO_S) -> float:
+def time_one_pass(transcriber: Transcriber, seconds: float = PASS_AUDIO_S) -> float:
     """Seconds of compute for one pass of `transcriber` over `seconds` of speech: a pass that may
     become a final (its window and beam), since finals are what trail speech.
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from captioner.channels import MICROPHONE
 from captioner.engine.decode_whole import Reader, decode
 from captioner.engine.merge import merge_channels
+from captioner.engine.recognizer import Recognizer
 from captioner.engine.session_files import Session, save_refined
 from captioner.engine.speakers_whole import speakers_if_installed
 from captioner.engine.speech_spans import live_segments_of
@@ -26,12 +27,12 @@ __all__ = ["refine_session"]
 Progress = Callable[[float, float], None]  # (audio seconds decoded, audio seconds in all)
 
 
-def refine_session(session: Session, model, *, vocabulary: str | None = None, language: str | None = "en", srt_labels: bool = False,
+def refine_session(session: Session, recognizer: Recognizer, *, vocabulary: str | None = None, language: str | None = "en", srt_labels: bool = False,
                    progress: Progress | None = None, cancel: threading.Event | None = None, delete_audio: bool = False,
                    kinds: Sequence[str] = (), speakers: bool | SpeakerCount = False, live: Sequence[CaptionEvent] = (),
                    labels: Mapping[str, str] | None = None) -> list[CaptionEvent]:
     """Decode the session's recorded channels, write its refined SRT/TXT/VTT (the live ones kept as `.live.*`), and return
-    the refined captions. `vocabulary` None: the one the session captioned with; `kinds`: each channel's MICROPHONE/SYSTEM
+    the refined captions, decoded by `recognizer` (the live captions', `Transcriber.recognizer`). `vocabulary` None: the one the session captioned with; `kinds`: each channel's MICROPHONE/SYSTEM
     (echoes of the speakers are dropped from the microphone); `delete_audio`: remove the recordings once the files are
     written. `speakers`: system audio's captions (or the one channel's) carry their speakers, told apart again with the
     whole recording in hand (`speakers_offline`; a SpeakerCount: as many people as it says), named as in the session where `live` (its finals) shows the same voice
@@ -51,7 +52,7 @@ def refine_session(session: Session, model, *, vocabulary: str | None = None, la
         seconds = length / SAMPLE_RATE
         total = done + seconds * (len(session.tracks) - n)  # a session's channels are about as long as each other
         report = None if progress is None else (lambda s, at=done, whole=total: progress(at + s, whole))
-        events = decode(model, heard, length, Reader(pcm16_blocks(str(track.path))).read, channel=track.channel,
+        events = decode(recognizer, heard, length, Reader(pcm16_blocks(str(track.path))).read, channel=track.channel,
                         vocabulary=terms, language=language, progress=report, cancel=cancel)
         kind = kinds[n] if n < len(kinds) else track.kind
         if speakers and kind != MICROPHONE:  # the others (or everyone, with one input), by voice; the microphone is "You"

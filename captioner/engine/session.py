@@ -23,8 +23,9 @@ import numpy as np
 from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSource, AudioSourceError
 from captioner.engine.pipeline import CaptionEngine, EngineConfig, Job
-from captioner.engine.recognizer import Recognizer, Transcript
+from captioner.engine.recognizer import Transcript
 from captioner.engine.speakers import SpeakerTagger
+from captioner.engine.transcriber import Transcriber
 from captioner.errors import CaptionerError
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, replaced_final
 from captioner.speaker_count import SpeakerCount, count_of
@@ -50,7 +51,7 @@ class SessionBase:
 
     def __init__(
         self,
-        transcriber: Recognizer,
+        transcriber: Transcriber,
         sinks: Iterable[CaptionSink],
         on_status: Callable[[SessionStatus], None] | None,
         on_error: Callable[[SessionError], None] | None,
@@ -106,7 +107,7 @@ class SessionBase:
     def _with_revisions(self, config: EngineConfig) -> EngineConfig:
         """`config` with revising passes only where the transcriber says they are worth their cost (a small model
         on a CPU, any on a GPU: `Transcriber.revises`), and the timing rules of the device it runs on (`accelerated`)."""
-        return replace(config, revise=config.revise and bool(getattr(self.transcriber, "revises", False)),
+        return replace(config, revise=config.revise and self.transcriber.revises,
                        accelerated=config.accelerated or accelerated(self.transcriber))
 
     def _with_interim_worker(self, config: EngineConfig) -> EngineConfig:
@@ -178,12 +179,11 @@ class SessionBase:
 
     def _report_moves(self) -> None:
         """Say once when the recognizer (or its interim model) moved to the CPU during a pass: the GPU failed it, the
-        pass ran again there, and the session goes on (`Transcriber._locked`)."""
-        for recognizer in (self.transcriber, getattr(self.transcriber, "interim", None)):
-            moves = getattr(recognizer, "moves", 0)
-            if recognizer is not None and moves > self._moves_seen.get(id(recognizer), 0):
-                self._moves_seen[id(recognizer)] = moves
-                self._report(recognizer.device_note, fatal=False)
+        decode ran again there, and the session goes on (`whisper.WhisperRecognizer.decode`)."""
+        for transcriber in (self.transcriber, self.transcriber.interim):
+            if transcriber is not None and transcriber.moves > self._moves_seen.get(id(transcriber), 0):
+                self._moves_seen[id(transcriber)] = transcriber.moves
+                self._report(transcriber.device_note, fatal=False)
 
     def _send(self, event: CaptionEvent) -> None:
         """To every sink; a sink that fails is dropped and the others go on."""
@@ -241,7 +241,7 @@ class CaptionSession(SessionBase):
     def __init__(
         self,
         source: AudioSource,
-        transcriber: Recognizer,
+        transcriber: Transcriber,
         config: EngineConfig = EngineConfig(),
         sinks: Iterable[CaptionSink] = (),
         *,

@@ -420,7 +420,7 @@ class SessionController(QObject):
         elif audio and settings.refine_at_stop and self._transcriber is not None and not info.autosave_failed:
             told = any(f.speaker for f in self.merger.finals)  # the session told speakers apart: so does its refine
             speakers = (settings.speakers_option() or True) if told else False
-            self.refiner.refine(RefineJob(transcript, self._transcriber.model, vocabulary=settings.vocabulary,
+            self.refiner.refine(RefineJob(transcript, self._transcriber.recognizer, vocabulary=settings.vocabulary,
                                           language=self.model_request().decode_language, srt_labels=settings.srt_labels,
                                           delete_audio=settings.recording == RECORD_UNTIL_REFINED, kinds=info.channels,
                                           speakers=speakers, live=tuple(self.merger.finals) if told else (),
@@ -444,7 +444,7 @@ class SessionController(QObject):
                            channels=tuple(t.channel for t in session.tracks if t.channel), labels=session.labels,
                            audio_paths=[t.path for t in session.tracks])
         settings = self.settings
-        self.refiner.refine(RefineJob(srt, self._transcriber.model, language=self.model_request().decode_language,
+        self.refiner.refine(RefineJob(srt, self._transcriber.recognizer, language=self.model_request().decode_language,
                                       srt_labels=settings.srt_labels, delete_audio=settings.recording == RECORD_UNTIL_REFINED,
                                       speakers=settings.speakers_option(), info=info, show=True))
         return ""
@@ -466,7 +466,7 @@ class SessionController(QObject):
             return why
         path = Path(path)
         info = SessionInfo(model=self._transcriber.name, source=path.name)
-        self.refiner.refine(RefineJob(None, self._transcriber.model, vocabulary=self.settings.vocabulary,
+        self.refiner.refine(RefineJob(None, self._transcriber.recognizer, vocabulary=self.settings.vocabulary,
                                       language=self.model_request().decode_language, srt_labels=self.settings.srt_labels,
                                       speakers=self.settings.speakers_option(), info=info, show=True, recording=path,
                                       save_to=self.settings.sessions_dir()))

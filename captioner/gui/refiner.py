@@ -31,7 +31,7 @@ class RefineJob:
     """A session to refine (its transcript's path), or a recording to transcribe (`recording`), and how."""
 
     path: Path | None
-    model: object = field(repr=False)  # a faster-whisper WhisperModel (the loaded transcriber's)
+    recognizer: object = field(repr=False)  # what decodes it: the loaded model's (`Transcriber.recognizer`)
     vocabulary: str | None = None  # None: the session's own
     language: str | None = "en"
     srt_labels: bool = False
@@ -116,7 +116,7 @@ class Refiner(QObject):
             if job.recording is not None:
                 audio = decode_file(str(job.recording))
                 total = len(audio) / SAMPLE_RATE
-                events = transcribe_audio(job.model, audio, vocabulary=job.vocabulary or "", language=job.language, speakers=job.speakers,
+                events = transcribe_audio(job.recognizer, audio, vocabulary=job.vocabulary or "", language=job.language, speakers=job.speakers,
                                           progress=lambda s: on_progress(s, total), cancel=cancel)
                 if job.save_to is not None:
                     try:
@@ -125,7 +125,7 @@ class Refiner(QObject):
                         job.save_error = str(exc)
                 return events
             session = find_session(job.path)
-            return refine_session(session, job.model, vocabulary=job.vocabulary, language=job.language, srt_labels=job.srt_labels,
+            return refine_session(session, job.recognizer, vocabulary=job.vocabulary, language=job.language, srt_labels=job.srt_labels,
                                   progress=on_progress, cancel=cancel, delete_audio=job.delete_audio, kinds=job.kinds,
                                   speakers=job.speakers, live=job.live, labels=job.labels)
 

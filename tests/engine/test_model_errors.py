@@ -126,12 +126,12 @@ def test_a_missing_cuda_library_is_not_a_corrupt_model(tmp_path: Path, tiny_mode
                                                        detail: str) -> None:
     from captioner.cli import model_error_message
     from captioner.engine.models import load_transcriber
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.whisper import WhisperRecognizer
 
     def fail(*args, **kwargs):
         raise RuntimeError(detail)
 
-    monkeypatch.setattr(Transcriber, "load", fail)
+    monkeypatch.setattr(WhisperRecognizer, "load", fail)
     with pytest.raises(CudaLibraryMissing) as raised:
         load_transcriber(ModelRequest(str(tiny_model), "cuda"))
     assert raised.value.detail == detail and not raised.value.offers_folder

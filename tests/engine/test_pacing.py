@@ -20,6 +20,7 @@ from captioner.engine.pacing import (
     smoothed,
     time_one_pass,
 )
+from captioner.engine.transcriber import quiet_noise
 from captioner.events import SAMPLE_RATE
 
 
@@ -63,9 +64,10 @@ def test_time_one_pass_and_warm_up_on_the_real_model(tiny_transcriber):
     seconds = pacing.time_one_pass(tiny_transcriber, 5.0)
     assert 0 < seconds < 60
     # the pass timed is one that may become a final: the window finals use (or the full one, run again when unsure)
-    from captioner.engine.transcriber import FULL_WINDOW_FRAMES, window_frames
+    from captioner.engine.recognizer import FULL_WINDOW_FRAMES
+    from captioner.engine.transcriber import window_frames
 
-    assert tiny_transcriber.model.window_frames in (window_frames(5 * SAMPLE_RATE, tiny_transcriber.final_margin_s), FULL_WINDOW_FRAMES)
+    assert tiny_transcriber.recognizer.model.window_frames in (window_frames(5 * SAMPLE_RATE, tiny_transcriber.final_margin_s), FULL_WINDOW_FRAMES)
 
 
 def test_a_model_falls_behind_when_a_pass_takes_longer_than_its_audio() -> None:
@@ -86,6 +88,6 @@ def test_one_pass_of_the_real_model_over_the_shipped_speech(tiny_transcriber) ->
     tiny_transcriber.warm_up()
     text = tiny_transcriber.transcribe(pace_audio()).text.lower()
     assert "thanks everyone" in text and "numbers" in text  # real speech: the decoder has work to do
-    assert tiny_transcriber.transcribe(pacing.quiet_noise(PASS_AUDIO_S)).text == ""  # quiet noise gives it none
+    assert tiny_transcriber.transcribe(quiet_noise(PASS_AUDIO_S)).text == ""  # quiet noise gives it none
     seconds = time_one_pass(tiny_transcriber)
     assert 0 < seconds < 60

@@ -4,11 +4,14 @@ import numpy as np
 import pytest
 
 from captioner.audio.sources import decode_file
+from captioner.engine.filters import normalise
 from captioner.engine.pipeline import CaptionEngine, EngineConfig
 from captioner.engine.replay import replay
 from captioner.engine.segmenter import SegmenterConfig
+from captioner.engine.transcriber import Transcriber
 from tests.conftest import SENTENCE
 from tests.speech import SR, quiet, read_wav, speak, vowel, wer
+from tests.tones import FRAME, ToneRecognizer, say
 
 
 def run(audio, transcriber, config=EngineConfig(), **kw):
@@ -230,8 +233,8 @@ def test_a_final_that_fails_its_checks_keeps_the_last_good_interim(tiny_transcri
     audio = read_wav(speak(text, tmp_path / "long.wav", lead_s=0.5, trail_s=1.5, words_per_minute=220))
     tried = []
     for rate in (1.0, 0.5, 1.5, 0.0, 2.0, 0.75, 1.25):
-        cut = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate, checks=False, final_beam_size=1, final_window_margin_s=6.0),
-                          name="tiny.en", interim=tiny_transcriber)
+        cut = Transcriber(tiny_transcriber.recognizer, DecodeOptions(tokens_per_s=rate, checks=False, final_beam_size=1, final_window_margin_s=6.0),
+                          interim=tiny_transcriber)
         engine = CaptionEngine(EngineConfig(pause_pass_ms=10_000))
         result = replay(audio, engine, cut.run, compute_advances_clock=False)
         failed = [r for job, r in result.jobs if job.final and r.problem]
@@ -258,7 +261,7 @@ def test_passes_that_may_be_final_are_rerun_on_the_full_window_and_counted(tiny_
     audio = read_wav(speak(text, tmp_path / "long.wav", lead_s=0.5, trail_s=1.5, words_per_minute=220))
     tried = []
     for rate in (0.0, 0.5, 0.25, 0.75, 1.0):  # the least budget (16 tokens a pass) first
-        tight = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=rate, final_window_margin_s=6.0), name="tiny.en")
+        tight = Transcriber(tiny_transcriber.recognizer, DecodeOptions(tokens_per_s=rate, final_window_margin_s=6.0))
         engine = CaptionEngine(EngineConfig(revise=False))
         result = replay(audio, engine, tight.run, compute_advances_clock=False)
         rerun = [job for job, r in result.jobs if r.reruns]
@@ -660,3 +663,21 @@ def test_a_replay_records_where_its_segments_opened_and_closed(tmp_path, tiny_tr
         assert seg.start <= final.start <= final.end <= seg.end
     positions = [at for at, _ in result.segments]
     assert positions == sorted(positions) and positions[-1] <= len(audio)
+
+
+def test_on_a_recognizer_without_a_model_every_sentence_is_one_final_where_it_was_said():
+    """The engine on tests/tones.py's recognizer: what it hears follows from the audio alone, so the finals are known."""
+    sentences = [["alpha", "bravo", "charlie"], ["hotel", "golf", "echo", "delta"], ["foxtrot"], ["delta", "alpha"]]
+    audio, spans = say(sentences)
+    result = replay(audio, CaptionEngine(EngineConfig()), Transcriber(ToneRecognizer()).run, compute_advances_clock=False)
+    assert [normalise(f.text) for f in result.finals] == [" ".join(s) for s in sentences]
+    assert [f.id for f in result.finals] == sorted(f.id for f in result.finals)
+    slack = 2 * FRAME  # a word's edges are found to its 10 ms frame
+    for final, (start, end) in zip(result.finals, spans, strict=True):
+        assert start - slack <= final.words[0].start and final.words[-1].end <= end + slack  # on the audio clock
+        assert final.start <= final.words[0].start and final.words[-1].end <= final.end
+    interims = [e.event for e in result.emitted if not e.event.final]
+    assert {f.id for f in result.finals[:2]} <= {i.id for i in interims}  # the longer sentences show words before their final
+    for interim in interims:  # an interim shows the start of its final: words heard so far, never others
+        final = next(f for f in result.finals if f.id == interim.id)
+        assert normalise(final.text).startswith(normalise(interim.text))

@@ -1,5 +1,6 @@
-"""The recognizer seam: the faster-whisper transcriber offers everything the engine asks of a recognizer, and an
-engine job is what a recognizer reads."""
+"""The recognizer seam: faster-whisper offers everything the engine asks of a recognizer, and an engine job is what
+the pass policy reads; a second recognizer (tests/tones.py: no model) runs live captions and the refine through the
+same seam."""
 
 from __future__ import annotations
 
@@ -10,19 +11,27 @@ import pytest
 
 from captioner.engine.pipeline import Job
 from captioner.engine.recognizer import PassJob, Recognizer
+from tests.tones import ToneRecognizer
 
 
 def _members(protocol: type) -> set[str]:
     return {name for name in vars(protocol) if not name.startswith("_")} | set(getattr(protocol, "__annotations__", {}))
 
 
-def test_the_transcriber_is_a_recognizer(tiny_transcriber) -> None:
+def _offers(recognizer: object) -> None:
     for name in _members(Recognizer):
-        assert hasattr(tiny_transcriber, name), name
+        assert hasattr(recognizer, name), name
         wanted = getattr(Recognizer, name, None)
         if inspect.isfunction(wanted):
-            assert list(inspect.signature(getattr(type(tiny_transcriber), name)).parameters) == list(inspect.signature(wanted).parameters)
-    assert isinstance(tiny_transcriber.name, str) and tiny_transcriber.device == "cpu" and tiny_transcriber.compute_type == "int8"
+            assert list(inspect.signature(getattr(type(recognizer), name)).parameters) == list(inspect.signature(wanted).parameters)
+
+
+def test_faster_whisper_and_the_tone_recognizer_are_recognizers(tiny_transcriber) -> None:
+    _offers(tiny_transcriber.recognizer)
+    _offers(ToneRecognizer())
+    recognizer = tiny_transcriber.recognizer
+    assert isinstance(recognizer.name, str) and recognizer.device == "cpu" and recognizer.compute_type == "int8"
+    assert recognizer.workers >= 1 and recognizer.multilingual is False  # tiny.en
 
 
 def test_an_engine_job_is_what_a_recognizer_reads() -> None:
@@ -34,15 +43,17 @@ def test_an_engine_job_is_what_a_recognizer_reads() -> None:
 
 def test_a_model_folder_is_loaded_by_the_recognizer_that_reads_it(tiny_model, tmp_path) -> None:
     from captioner.engine.catalogue import ModelRequest, is_model_folder
+    from captioner.engine.models import load_transcriber
     from captioner.engine.recognizers import RECOGNIZERS, load_recognizer, recognizer_for
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.whisper import WhisperRecognizer
 
-    assert recognizer_for(tiny_model).module == "captioner.engine.transcriber"
-    recognizer = load_recognizer(tiny_model, ModelRequest(str(tiny_model), compute_device="cpu", compute_type="int8"))
-    assert isinstance(recognizer, Transcriber) and recognizer.device == "cpu" and recognizer.compute_type == "int8"
+    assert recognizer_for(tiny_model).module == "captioner.engine.whisper"
+    recognizer = load_recognizer(tiny_model, device="cpu", compute_type="int8", name="tiny.en")
+    assert isinstance(recognizer, WhisperRecognizer) and (recognizer.device, recognizer.compute_type, recognizer.name) == ("cpu", "int8", "tiny.en")
+    assert isinstance(load_transcriber(ModelRequest(str(tiny_model), "cpu")).recognizer, WhisperRecognizer)  # as the app loads it
     # a folder no recognizer reads is no model folder, and loading it says so
     (tmp_path / "notes.txt").write_text("not a model", encoding="utf-8")
     assert recognizer_for(tmp_path) is None and not is_model_folder(tmp_path)
     with pytest.raises(ValueError, match="no recognizer reads"):
-        load_recognizer(tmp_path, ModelRequest(str(tmp_path)))
+        load_recognizer(tmp_path)
     assert len({entry.marker for entry in RECOGNIZERS}) == len(RECOGNIZERS)  # each folder kind is one recognizer's

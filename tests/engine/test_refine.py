@@ -45,7 +45,7 @@ def test_a_meeting_is_refined_with_each_side_labelled_in_spoken_order(tmp_path, 
     session = find_session(tmp_path / "call.srt")
     assert [t.label for t in session.tracks] == ["You", "Others"] and session.model == "tiny.en"
     seen: list[tuple[float, float]] = []
-    events = refine_session(session, tiny_transcriber.model, progress=lambda done, total: seen.append((done, total)))
+    events = refine_session(session, tiny_transcriber.recognizer, progress=lambda done, total: seen.append((done, total)))
     turns = [(e.channel, e.text) for e in events]
     sides = [channel for n, (channel, _) in enumerate(turns) if n == 0 or turns[n - 1][0] != channel]
     assert sides == [MICROPHONE, SYSTEM, MICROPHONE]  # in spoken order
@@ -64,7 +64,7 @@ def test_a_meeting_is_refined_with_each_side_labelled_in_spoken_order(tmp_path, 
     assert seen[-1] == (pytest.approx(48.0, abs=0.1), pytest.approx(48.0, abs=0.1))
     assert all(a[0] <= b[0] for a, b in zip(seen, seen[1:]))
     # refined again (the audio is still there): the live files set aside are never written over
-    refine_session(find_session(tmp_path / "call.live.srt"), tiny_transcriber.model, delete_audio=True)
+    refine_session(find_session(tmp_path / "call.live.srt"), tiny_transcriber.recognizer, delete_audio=True)
     assert {name: (tmp_path / name.replace("call.", "call.live.")).read_bytes() for name in live} == live
     assert not list(tmp_path.glob("*.opus"))
     with pytest.raises(NothingToRefine, match="has no recorded audio"):
@@ -76,9 +76,9 @@ def test_the_microphone_hearing_the_speakers_is_not_written_twice(tmp_path, spee
     others = place(12.0, [(1.0, speech[SECOND])])
     you = place(12.0, [(1.15, 0.4 * speech[SECOND])])  # no headphones: the microphone hears the speakers
     record_meeting(tmp_path, you, others)
-    heard = decode_audio_file(tiny_transcriber.model, you, channel=MICROPHONE)
+    heard = decode_audio_file(tiny_transcriber.recognizer, you, channel=MICROPHONE)
     assert wer(SECOND, " ".join(e.text for e in heard)) <= 0.3  # the microphone alone does carry the words
-    events = refine_session(find_session(tmp_path), tiny_transcriber.model)
+    events = refine_session(find_session(tmp_path), tiny_transcriber.recognizer)
     assert [e.channel for e in events] == [SYSTEM] * len(events) and events
 
 
@@ -90,7 +90,7 @@ def test_a_cancelled_refine_writes_nothing(tmp_path, speech, tiny_transcriber) -
     live = live_files(folder)
     cancel = threading.Event()
     with pytest.raises(Cancelled):
-        refine_session(find_session(folder), tiny_transcriber.model, progress=lambda *_: cancel.set(), cancel=cancel)
+        refine_session(find_session(folder), tiny_transcriber.recognizer, progress=lambda *_: cancel.set(), cancel=cancel)
     assert {p.name for p in folder.iterdir()} == {"call.srt", "call.txt", "call.audio-1.opus", "call.audio-2.opus"}
     assert {name: (folder / name).read_bytes() for name in live} == live
 
@@ -110,7 +110,7 @@ def test_a_meeting_session_records_both_sides_and_its_refine_keeps_them_apart(tm
     assert session.wait(180) and not session.errors
     found = find_session(tmp_path / "call.srt")
     assert [(t.label, t.kind) for t in found.tracks] == [("You", MICROPHONE), ("Others", SYSTEM)]
-    events = refine_session(found, tiny_transcriber.model)
+    events = refine_session(found, tiny_transcriber.recognizer)
     sides = [e.channel for n, e in enumerate(events) if n == 0 or events[n - 1].channel != e.channel]
     assert sides == [MICROPHONE, SYSTEM, MICROPHONE]
     assert wer(SECOND, " ".join(e.text for e in events if e.channel == SYSTEM)) <= 0.2
@@ -129,9 +129,25 @@ def test_a_session_is_refined_from_its_recording_as_its_audio_decoded_whole(tmp_
         recorder.feed(0, audio[start : start + 1600])
     recorder.close()
     session = find_session(tmp_path)
-    whole = decode_audio_file(tiny_transcriber.model, decode_pcm16(str(session.tracks[0].path)))
-    refined = refine_session(session, tiny_transcriber.model)
+    whole = decode_audio_file(tiny_transcriber.recognizer, decode_pcm16(str(session.tracks[0].path)))
+    refined = refine_session(session, tiny_transcriber.recognizer)
     assert [(e.start, e.end, e.text) for e in refined] == [(e.start, e.end, e.text) for e in whole]
     assert wer(" ".join((FIRST, SECOND, THIRD)), " ".join(e.text for e in refined)) <= 0.2
 
 
+
+
+def test_a_meeting_is_refined_by_any_recognizer(tmp_path) -> None:
+    """tests/tones.py's recognizer (no model) refines a meeting recorded as a session records it (Ogg/Opus): each side's
+    words, in spoken order, on the session clock."""
+    from tests.tones import ToneRecognizer, say
+
+    you, you_spans = say([["alpha", "bravo", "charlie"], ["delta", "echo"]], gap_s=6.0, trail_s=4.0)
+    others, others_spans = say([["hotel", "golf"]], lead_s=4.5)
+    others = np.pad(others, (0, len(you) - len(others)))
+    record_meeting(tmp_path, you, others)
+    events = refine_session(find_session(tmp_path), ToneRecognizer())
+    assert [(e.channel, e.text) for e in events] == [(MICROPHONE, "Alpha bravo charlie."), (SYSTEM, "Hotel golf."),
+                                                     (MICROPHONE, "Delta echo.")]
+    assert abs(events[1].start - others_spans[0][0]) < 0.05 * SAMPLE_RATE
+    assert (tmp_path / "call.txt").is_file() and "Hotel golf." in (tmp_path / "call.txt").read_text(encoding="utf-8")

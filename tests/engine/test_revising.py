@@ -17,6 +17,7 @@ from captioner.engine.revision import RevisionRule, mean_probability
 from captioner.engine.session import CaptionSession
 from captioner.engine.spoken_order import lane_engine
 from captioner.engine.transcriber import Transcriber
+from captioner.engine.whisper import WhisperRecognizer
 from captioner.subtitles.srt import LiveSrtWriter, format_srt
 from captioner.subtitles.txt import LiveTxtWriter, format_txt
 from tests.speech import SR, quiet, read_wav, speak, write_wav
@@ -85,7 +86,7 @@ def test_without_revising_no_revising_pass_runs(three_sentences, tiny_transcribe
 
 
 def test_a_big_model_on_a_cpu_and_a_meeting_do_not_revise(tiny_transcriber, sentence_wav):
-    big = Transcriber(tiny_transcriber.model, name="as big as large-v3", encoder_layers=32)
+    big = Transcriber(WhisperRecognizer(tiny_transcriber.recognizer.model, name="as big as large-v3", encoder_layers=32))
     assert tiny_transcriber.revises and not big.revises
     session = CaptionSession(FileSource(str(sentence_wav)), big)
     assert session.engine.config.revise is False

@@ -116,3 +116,24 @@ def test_an_interim_comes_out_while_a_long_final_pass_runs(sentence_wav, tiny_mo
     began, done = next((b, d) for seg, b, d in passes if seg == first)
     assert later and began < later[0] < done, (passes, later)
     assert released.is_set() and done - began < 30
+
+
+def test_a_session_captions_a_file_into_its_srt_with_any_recognizer(tmp_path) -> None:
+    """A live session on tests/tones.py's recognizer (no model): the same thread, source and files as with Whisper."""
+    from captioner.engine.transcriber import Transcriber
+    from captioner.subtitles import LiveSrtWriter
+    from tests.speech import write_wav
+    from tests.tones import ToneRecognizer, say, text_of
+
+    sentences = [["alpha", "bravo", "charlie"], ["hotel", "golf", "echo", "delta"]]
+    audio, _spans = say(sentences)
+    write_wav(tmp_path / "tones.wav", audio)
+    errors: list[SessionError] = []
+    kept = Collect()
+    session = CaptionSession(FileSource(str(tmp_path / "tones.wav")), Transcriber(ToneRecognizer()),
+                             sinks=[kept, LiveSrtWriter(tmp_path / "tones.srt")], on_error=errors.append)
+    session.start()
+    assert session.wait(60) and not errors
+    assert [f.text.rstrip(".") for f in kept.finals] == [text_of(s).rstrip(".") for s in sentences]
+    srt = (tmp_path / "tones.srt").read_text(encoding="utf-8")
+    assert all(text_of(s).rstrip(".") in srt for s in sentences)

@@ -2,20 +2,21 @@ import numpy as np
 import pytest
 
 from captioner.audio.sources import decode_file
+from captioner.engine.recognizer import FULL_WINDOW_FRAMES
 from captioner.engine.transcriber import (
     BIG_MODEL_MARGIN_S,
-    FULL_WINDOW_FRAMES,
     SMALL_MODEL_MARGIN_S,
     DecodeOptions,
     Transcriber,
     margin_for,
-    max_new_tokens,
     token_budget,
     window_frames,
 )
+from captioner.engine.whisper import WhisperRecognizer, max_new_tokens
 from captioner.events import SAMPLE_RATE
 from tests.conftest import SENTENCE
 from tests.speech import quiet, read_wav, speak, wer
+from tests.tones import ToneRecognizer, say
 
 
 def test_window_is_the_clip_plus_margin_in_whole_seconds():
@@ -31,15 +32,15 @@ def test_the_window_margin_follows_the_model_size():
 
 
 def test_a_big_model_sees_the_shorter_margin_unless_the_options_name_one(tiny_transcriber):
-    model = tiny_transcriber.model
+    model = tiny_transcriber.recognizer.model
     assert tiny_transcriber.margin_s == tiny_transcriber.final_margin_s == SMALL_MODEL_MARGIN_S
-    big = Transcriber(model, name="32 encoder layers", encoder_layers=32)
+    big = Transcriber(WhisperRecognizer(model, name="32 encoder layers", encoder_layers=32))
     assert big.margin_s == big.final_margin_s == BIG_MODEL_MARGIN_S
     big.transcribe(np.zeros(5 * SAMPLE_RATE, dtype=np.float32), checked=True)
     assert model.window_frames in (window_frames(5 * SAMPLE_RATE, BIG_MODEL_MARGIN_S), FULL_WINDOW_FRAMES)
-    named = Transcriber(model, DecodeOptions(window_margin_s=6.0, final_window_margin_s=0.0), encoder_layers=32)
+    named = Transcriber(WhisperRecognizer(model, encoder_layers=32), DecodeOptions(window_margin_s=6.0, final_window_margin_s=0.0))
     assert named.margin_s == 6.0 and named.final_margin_s == 0.0
-    on_gpu = Transcriber(model, encoder_layers=32, device="cuda")
+    on_gpu = Transcriber(WhisperRecognizer(model, encoder_layers=32, device="cuda"))
     assert on_gpu.margin_s == on_gpu.final_margin_s == 0.0
 
 
@@ -62,7 +63,7 @@ def test_short_window_matches_the_full_window(tiny_model, sentence_wav):
     full = Transcriber.load(str(tiny_model), DecodeOptions(window_margin_s=0), device="cpu")
     a, b = short.transcribe(audio), full.transcribe(audio)
     assert wer(SENTENCE, a.text) <= 0.2 and wer(SENTENCE, b.text) <= 0.2
-    assert short.model.window_frames < full.model.window_frames == FULL_WINDOW_FRAMES
+    assert short.recognizer.model.window_frames < full.recognizer.model.window_frames == FULL_WINDOW_FRAMES
     # words carry times inside the clip, in samples
     assert all(0 <= w.start <= w.end <= len(audio) for w in a.words)
 
@@ -97,7 +98,7 @@ def fast_speech(tmp_path_factory):
 
 def test_ctranslate2_decodes_at_most_half_of_max_length(tiny_transcriber, fast_speech):
     """The premise of `max_new_tokens`: CTranslate2's Whisper writes at most max_length / 2 tokens."""
-    model = tiny_transcriber.model
+    model = tiny_transcriber.recognizer.model
     features = model.feature_extractor(fast_speech)[:, :3000]
     encoded = model.encode(np.pad(features, ((0, 0), (0, 3000 - features.shape[1]))))
     sot = [model.hf_tokenizer.token_to_id("<|startoftranscript|>")]
@@ -130,13 +131,13 @@ def cut_speech(tmp_path_factory):
 def test_a_pass_cut_short_runs_again_on_the_full_window(tiny_transcriber, cut_speech):
     text, audio = cut_speech
     # finals on a short window too (the full window is the default for them)
-    tight = Transcriber(tiny_transcriber.model, DecodeOptions(tokens_per_s=1.0, final_window_margin_s=6.0), name="tiny.en")
+    tight = Transcriber(tiny_transcriber.recognizer, DecodeOptions(tokens_per_s=1.0, final_window_margin_s=6.0))
     unchecked = tight.transcribe(audio)
     assert unchecked.reruns == 0 and unchecked.problem == "ended before the audio"
     assert len(unchecked.words) < 0.5 * len(text.split())
-    assert tight.model.window_frames < FULL_WINDOW_FRAMES
+    assert tight.recognizer.model.window_frames < FULL_WINDOW_FRAMES
     checked = tight.transcribe(audio, checked=True)
-    assert checked.reruns == 1 and tight.model.window_frames == FULL_WINDOW_FRAMES
+    assert checked.reruns == 1 and tight.recognizer.model.window_frames == FULL_WINDOW_FRAMES
     assert len(checked.words) > 2 * len(unchecked.words)  # the words it had lost are back
 
 
@@ -153,8 +154,8 @@ def misheard_speech(tmp_path_factory):
 
 def decoded_by_faster_whisper(transcriber: Transcriber, audio: np.ndarray, beam: int, *, margin_s: float) -> str:
     """The words faster-whisper itself gives for `audio` with beam `beam`, on the window of `margin_s` (0: full)."""
-    transcriber.model.window_frames = window_frames(len(audio), margin_s)
-    segments, _ = transcriber.model.transcribe(
+    transcriber.recognizer.model.window_frames = window_frames(len(audio), margin_s)
+    segments, _ = transcriber.recognizer.model.transcribe(
         audio, language="en", beam_size=beam, temperature=0.0, condition_on_previous_text=False, word_timestamps=True,
         vad_filter=False, max_new_tokens=max_new_tokens(token_budget(len(audio)), 4),
     )
@@ -249,6 +250,66 @@ def test_a_final_pass_the_model_is_unsure_of_runs_again_on_the_full_window(tiny_
     for below, reruns, frames in ((0.0, 0, window_frames(len(audio), 6.0)), (1.01, 1, FULL_WINDOW_FRAMES)):
         transcriber = Transcriber.load(str(tiny_model), DecodeOptions(unsure_below=below), device="cpu", name="tiny.en")
         final = transcriber.transcribe(audio, checked=True)
-        assert final.reruns == reruns and transcriber.model.window_frames == frames
+        assert final.reruns == reruns and transcriber.recognizer.model.window_frames == frames
         assert not final.problem and wer(SENTENCE, final.text) <= 0.2
         assert transcriber.transcribe(audio).reruns == 0  # interim passes never run again
+
+
+# The pass policy on a recognizer that needs no model (tests/tones.py): what it asks for and when it asks again.
+
+TONES = [["alpha", "bravo", "charlie", "delta"]]
+
+
+def test_a_final_pass_that_loops_on_the_short_window_runs_again_on_the_full_one() -> None:
+    audio, _ = say(TONES)
+    tones = ToneRecognizer(loop_below_frames=FULL_WINDOW_FRAMES)
+    transcriber = Transcriber(tones)
+    final = transcriber.transcribe(audio, checked=True)
+    assert (final.text, final.reruns, final.problem) == ("Alpha bravo charlie delta.", 1, "")
+    assert [r.window_frames for r in tones.requests] == [window_frames(len(audio), transcriber.final_margin_s), FULL_WINDOW_FRAMES]
+    interim = transcriber.transcribe(audio)
+    assert interim.reruns == 0 and interim.problem  # an interim is shown as heard, never decoded again
+    assert len(tones.requests) == 3 and "alpha alpha alpha" not in interim.text.lower()  # the loop itself is never shown
+
+
+def test_an_unsure_final_runs_again_on_the_full_window_on_a_small_model_only() -> None:
+    audio, _ = say(TONES)
+    for layers, reruns in ((None, 1), (4, 1), (32, 0)):
+        final = Transcriber(ToneRecognizer(probability=0.5, encoder_layers=layers)).transcribe(audio, checked=True)
+        assert (final.reruns, final.text) == (reruns, "Alpha bravo charlie delta."), layers
+    assert Transcriber(ToneRecognizer(probability=0.95)).transcribe(audio, checked=True).reruns == 0
+
+
+def test_finals_search_with_the_beam_and_the_vocabulary_and_interims_greedily_without() -> None:
+    audio, _ = say(TONES)
+    tones = ToneRecognizer()
+    transcriber = Transcriber(tones)
+    transcriber.vocabulary = "Zyxtrell Quorvane"
+    transcriber.transcribe(audio)
+    transcriber.transcribe(audio, checked=True)
+    transcriber.revise(audio)
+    interim, final, revising = tones.requests
+    assert (interim.beam_size, interim.hotwords) == (1, None)
+    assert (final.beam_size, final.hotwords) == (revising.beam_size, revising.hotwords) == (5, "Zyxtrell Quorvane")
+    assert revising.window_frames == FULL_WINDOW_FRAMES > interim.window_frames == window_frames(len(audio), SMALL_MODEL_MARGIN_S)
+    assert all(r.max_tokens == token_budget(len(audio)) and r.temperatures == (0.0,) for r in tones.requests)
+
+
+def test_on_a_gpu_every_pass_sees_the_full_window_and_finals_are_revised() -> None:
+    audio, _ = say(TONES)
+    tones = ToneRecognizer(device="cuda", encoder_layers=32)
+    transcriber = Transcriber(tones)
+    transcriber.transcribe(audio)
+    transcriber.transcribe(audio, checked=True)
+    assert [r.window_frames for r in tones.requests] == [FULL_WINDOW_FRAMES] * 2 and transcriber.revises
+    assert not Transcriber(ToneRecognizer(encoder_layers=32)).revises  # a big model on a CPU: a full window costs seconds
+
+
+def test_a_pass_cut_at_its_token_budget_runs_again_once_and_says_so() -> None:
+    words = ("delta golf bravo hotel echo delta foxtrot hotel bravo alpha echo bravo echo charlie golf hotel delta bravo foxtrot"
+             " bravo").split()  # no two words said twice in a row: nothing the policy takes for a repeat
+    audio, _ = say([words])
+    tones = ToneRecognizer()
+    final = Transcriber(tones, DecodeOptions(tokens_per_s=0.0)).transcribe(audio, checked=True)  # 16 tokens, 20 words
+    assert (final.reruns, final.problem, len(final.words)) == (1, "hit its token budget", 16)
+    assert [r.window_frames < FULL_WINDOW_FRAMES for r in tones.requests] == [True, False]  # widened, then left as it is

@@ -39,9 +39,9 @@ def test_the_status_line_says_how_far_the_refine_is_and_how_long_it_has_left() -
 def test_the_status_line_names_the_recording_being_transcribed_and_how_many_wait() -> None:
     from captioner.gui.refiner import RefineJob
 
-    job = RefineJob(None, model=None, recording=Path("/music/talk.mp4"))
+    job = RefineJob(None, recognizer=None, recording=Path("/music/talk.mp4"))
     assert refine_text(30.0, 60.0, 12.0, job, 2) == "Transcribing talk.mp4: 50 %, 12 s left (2 more waiting)"
-    assert refine_text(30.0, 60.0, -1, RefineJob(Path("s.srt"), model=None), 0) == "Refining: 50 %"
+    assert refine_text(30.0, 60.0, -1, RefineJob(Path("s.srt"), recognizer=None), 0) == "Refining: 50 %"
 
 
 @pytest.mark.slow

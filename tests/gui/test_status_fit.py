@@ -18,7 +18,7 @@ def test_a_transcriptions_progress_and_cancel_fit_the_default_window(make_app, q
     info = SessionInfo(srt_path=tmp_path / "2026-11-26_10-00-00.srt", txt_path=tmp_path / "2026-11-26_10-00-00.txt")
     w.status_line.session_started(info)
     w.status_line.session_finished(info)  # "Autosave: saved as … and …" beside it, as after a session
-    job = RefineJob(path=None, model=None, recording=Path("/home/someone/Recordings/whisper-timestamped_apollo11.mp3"))
+    job = RefineJob(path=None, recognizer=None, recording=Path("/home/someone/Recordings/whisper-timestamped_apollo11.mp3"))
     w.status_line.show_refine(refine_text(12.0, 60.0, 48.0, job, queued=1))
     qtbot.wait(50)
     label = w.status_line.refine_label
