@@ -44,7 +44,7 @@ from benchmarks import evalset, metrics, modelpaths, runners
 from benchmarks.engine_args import add_engine_args, configs_from_args, describe, engine_fingerprint, machine, strict_json
 from benchmarks.report import f, pc
 from benchmarks.segments import Seg, from_events
-from captioner.engine.replay import Pass
+from captioner.engine.live.replay import Pass
 from captioner.events import SAMPLE_RATE as SR
 
 REPO = Path(__file__).resolve().parent.parent
@@ -160,7 +160,7 @@ class Watching:
 
 
 def live_run(tr, audio: np.ndarray, config, block_ms: int, pad_s: float):
-    """One simulated live run: the run (its passes: `captioner.engine.replay.Pass`), its segments as the segmenter cut
+    """One simulated live run: the run (its passes: `captioner.engine.live.replay.Pass`), its segments as the segmenter cut
     them in the run, and what the filters dropped from each pass (by job id)."""
     w = Watching(tr)
     run = runners.simulate_live(w, audio, config, block_ms=block_ms, pad_s=pad_s)
@@ -176,7 +176,7 @@ def clip_span(p: Pass, by_id: dict[int, Seg]) -> tuple[float, float]:
 
 def offline_segment(model, audio: np.ndarray) -> str:
     """The segment alone, decoded the offline way: full 30 s window, beam 5, fallback, no filters."""
-    from captioner.engine.recognizer import FULL_WINDOW_FRAMES
+    from captioner.engine.models.recognizer import FULL_WINDOW_FRAMES
 
     model.window_frames = FULL_WINDOW_FRAMES
     segs, _ = model.transcribe(audio, language="en", beam_size=5, vad_filter=False, condition_on_previous_text=False)
@@ -270,7 +270,7 @@ def attribute(refs: list[RefWord], live_text: str, offline_text: str, segs: list
 # -- driver ------------------------------------------------------------------------------------------------------
 def run_model(spec: str, files, engine_cfg, decode, args, log=print) -> dict:
     from captioner.audio.sources import decode_file
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.transcriber import Transcriber
 
     name, folder = modelpaths.resolve(spec, args.cache_dir)
     tr = Transcriber.load(str(folder), decode, device="cpu", compute_type="int8", threads=args.threads)
@@ -315,7 +315,7 @@ def run_model(spec: str, files, engine_cfg, decode, args, log=print) -> dict:
 
 
 def _full(model):
-    from captioner.engine.recognizer import FULL_WINDOW_FRAMES
+    from captioner.engine.models.recognizer import FULL_WINDOW_FRAMES
 
     model.window_frames = FULL_WINDOW_FRAMES
     return model

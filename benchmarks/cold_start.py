@@ -68,8 +68,8 @@ def start_to_caption(transcriber_or_loader) -> tuple[float, float]:
     """Seconds from Start to the first caption and to the first final; `transcriber_or_loader` is a
     loaded Transcriber, or a function that loads one (timed as part of Start)."""
     from captioner.audio.sources import FileSource
-    from captioner.engine.pacing import SPEECH_CLIP
-    from captioner.engine.session import CaptionSession
+    from captioner.engine.live.pacing import SPEECH_CLIP
+    from captioner.engine.live.session import CaptionSession
 
     started = time.perf_counter()
     transcriber = transcriber_or_loader() if callable(transcriber_or_loader) else transcriber_or_loader
@@ -86,8 +86,8 @@ def start_to_caption(transcriber_or_loader) -> tuple[float, float]:
 
 def child(model: str) -> dict[str, float]:
     from benchmarks import modelpaths
-    from captioner.engine.pacing import pace_audio
-    from captioner.engine.transcriber import DecodeOptions, Transcriber
+    from captioner.engine.live.pacing import pace_audio
+    from captioner.engine.live.transcriber import DecodeOptions, Transcriber
 
     if model.endswith("-standin"):
         from benchmarks import standin_models

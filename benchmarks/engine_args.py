@@ -23,10 +23,10 @@ REPO = Path(__file__).resolve().parent.parent
 # --interim-interval-s, --beam-size, ...), read from the dataclasses themselves so that knobs the
 # engine gains show up here without a change. Unset flags keep the engine's own defaults.
 def _config_classes():
-    from captioner.engine.pipeline import EngineConfig
-    from captioner.engine.revision import RevisionRule
-    from captioner.engine.segmenter import SegmenterConfig
-    from captioner.engine.transcriber import DecodeOptions
+    from captioner.engine.live.pipeline import EngineConfig
+    from captioner.engine.live.revision import RevisionRule
+    from captioner.engine.live.segmenter import SegmenterConfig
+    from captioner.engine.live.transcriber import DecodeOptions
 
     return {"engine": EngineConfig, "segmenter": SegmenterConfig, "decode": DecodeOptions, "revision": RevisionRule}
 

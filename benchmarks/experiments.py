@@ -19,9 +19,9 @@ import zlib
 import numpy as np
 
 from captioner.engine.filters import SegmentScore, collapse_repeats, is_invented
-from captioner.engine.recognizer import FULL_WINDOW_FRAMES, Transcript, join_words
-from captioner.engine.transcriber import Transcriber, token_budget, window_frames
-from captioner.engine.whisper import segment_words
+from captioner.engine.live.transcriber import Transcriber, token_budget, window_frames
+from captioner.engine.models.recognizer import FULL_WINDOW_FRAMES, Transcript, join_words
+from captioner.engine.models.whisper import segment_words
 
 KNOWN = ("own-cr", "loop-retry")
 

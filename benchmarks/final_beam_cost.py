@@ -26,8 +26,8 @@ from captioner.events import SAMPLE_RATE as SR
 
 def main(argv=None) -> int:
     from captioner.audio.sources import decode_file
-    from captioner.engine.pipeline import EngineConfig
-    from captioner.engine.transcriber import DecodeOptions, Transcriber
+    from captioner.engine.live.pipeline import EngineConfig
+    from captioner.engine.live.transcriber import DecodeOptions, Transcriber
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--models", nargs="+", default=["base"])

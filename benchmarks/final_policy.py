@@ -43,10 +43,10 @@ def parse_policy(text: str) -> dict:
 
 def run(model: str, files, policies: list[dict], threads: int, log=print) -> list[dict]:
     from captioner.audio.sources import decode_file
-    from captioner.engine.pipeline import CaptionEngine, EngineConfig
-    from captioner.engine.replay import replay
-    from captioner.engine.segmenter import SegmenterConfig
-    from captioner.engine.transcriber import DecodeOptions, Transcriber
+    from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
+    from captioner.engine.live.replay import replay
+    from captioner.engine.live.segmenter import SegmenterConfig
+    from captioner.engine.live.transcriber import DecodeOptions, Transcriber
 
     name, folder = modelpaths.resolve(model)
     tr = Transcriber.load(str(folder), DecodeOptions(), device="cpu", compute_type="int8", threads=threads)

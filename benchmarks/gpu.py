@@ -5,7 +5,7 @@
 
 Sections:
 - env: the device `auto` chooses, the GPUs CTranslate2 sees, the cuBLAS 12 libraries found and preloaded
-  (`captioner.engine.cuda_libs`), and where a model loaded with `auto` runs (its `device_note` when not on the GPU).
+  (`captioner.engine.models.cuda_libs`), and where a model loaded with `auto` runs (its `device_note` when not on the GPU).
 - fallback: in a child process with cuBLAS 12 hidden (no CAPTIONER_CUDA_PATH, no LD_LIBRARY_PATH): `auto` must run
   on the CPU and say why in one line, `cuda` must fail with the model error; tracebacks are counted.
 - first-use: two child processes in a row, each loading the distil-large-v3.5 stand-in on the GPU and timing its
@@ -69,7 +69,7 @@ def main(argv=None) -> int:
         return _child(args)
     import ctranslate2
 
-    from captioner.engine import cuda_libs
+    from captioner.engine.models import cuda_libs
 
     preloaded = cuda_libs.preload()
     figures: dict = {"ctranslate2": ctranslate2.__version__, "gpus": ctranslate2.get_cuda_device_count(), "preloaded": preloaded}
@@ -97,8 +97,8 @@ def say(*parts) -> None:
 
 # -- sections ------------------------------------------------------------------------------------------------------------
 def env(args) -> dict:
-    from captioner.engine.hardware import choose_device
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.transcriber import Transcriber
+    from captioner.engine.models.hardware import choose_device
 
     out = {"auto": choose_device("auto")}
     tiny = _tiny(args)
@@ -156,7 +156,7 @@ def passes(args) -> dict:
 
 def live(args) -> dict:
     from benchmarks import metrics, runners
-    from captioner.engine.pipeline import EngineConfig
+    from captioner.engine.live.pipeline import EngineConfig
 
     audio, bench_file = _round_robin(args)
     out = {}
@@ -215,7 +215,7 @@ def _child(args) -> int:
     if args.child == "first-use":
         import ctranslate2
 
-        from captioner.engine import cuda_libs
+        from captioner.engine.models import cuda_libs
 
         cuda_libs.preload()
         ctranslate2.get_cuda_device_count()
@@ -224,9 +224,9 @@ def _child(args) -> int:
         load_s = time.perf_counter() - began
         print(json.dumps({"load_s": load_s, "first_pass_s": tr.warm_up(), "second_pass_s": tr.warm_up()}))
         return 0
-    from captioner.engine import cuda_libs
-    from captioner.engine.model_errors import ModelError
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.transcriber import Transcriber
+    from captioner.engine.models import cuda_libs
+    from captioner.engine.models.errors import ModelError
 
     folder = str(_tiny(args) or _standin_folder(args.standin))
     out: dict = {"found": {k: str(v) for k, v in cuda_libs.found().items()}}
@@ -272,8 +272,8 @@ def _standin_folder(name: str) -> Path:
 def _load(name: str, args, compute_type: str):
     """A Transcriber on the GPU (--device): tiny.en (real words) or a stand-in (real cost)."""
     from benchmarks import standin_models
-    from captioner.engine.transcriber import Transcriber
-    from captioner.engine.whisper import WhisperRecognizer
+    from captioner.engine.live.transcriber import Transcriber
+    from captioner.engine.models.whisper import WhisperRecognizer
 
     device = args.device
     if device == "cpu":

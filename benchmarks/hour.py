@@ -70,7 +70,7 @@ def slope_mb_per_h(points: list[tuple[float, float]]) -> float:
 def main(argv=None) -> int:
     args = parse_args(argv)
     from captioner.audio.sources import decode_file
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.transcriber import Transcriber
 
     began = time.perf_counter()
     load_start = os.getloadavg()

@@ -30,9 +30,9 @@ import numpy as np
 import srt
 
 from captioner.audio.sources import FileSource
-from captioner.engine.pipeline import EngineConfig
-from captioner.engine.session import CaptionSession
-from captioner.engine.transcriber import Transcriber
+from captioner.engine.live.pipeline import EngineConfig
+from captioner.engine.live.session import CaptionSession
+from captioner.engine.live.transcriber import Transcriber
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionStatus
 from captioner.subtitles.srt import LiveSrtWriter
 from captioner.subtitles.txt import LiveTxtWriter

@@ -10,11 +10,11 @@ clip 1 is said into the microphone, clip 2 comes out of the speakers, and so on.
 silent (the noise floor) while the other speaks. Three runs per model:
 
 - one channel: the same conversation as one input (the mix), through `runners.simulate_live`;
-- two channels: both channels at once through `replay_meeting` (captioner/engine/replay.py: one
+- two channels: both channels at once through `replay_meeting` (captioner/engine/live/replay.py: one
   engine per channel, one transcriber, the meeting session's rules for the next job, spoken order
   and echoes), on the simulated clock where every pass costs its measured compute time;
 - echo: the same, without headphones: the microphone also hears the speakers, 150 ms later and
-  10 dB quieter (×0.32); once with the echo rule (captioner/engine/echo.py) and once without it;
+  10 dB quieter (×0.32); once with the echo rule (captioner/engine/live/echo.py) and once without it;
 - refined: both channels kept as a session's recording (the real recorder) and refined after it
   (`refine_session`: each channel decoded the offline way, merged in spoken order, echoes dropped),
   without and with the echo; beside it, offline: the mix decoded whole (`WhisperModel.transcribe`,
@@ -126,11 +126,11 @@ def figures(finals: list[tuple[float, object]], turns: list[dict], compute_s: fl
 
 
 def run_model(spec: str, talk: dict, threads: int, *, live: bool = True) -> dict:
-    from captioner.engine.echo import EchoRule
-    from captioner.engine.meeting import Channel
-    from captioner.engine.pipeline import EngineConfig
-    from captioner.engine.replay import replay_meeting
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.echo import EchoRule
+    from captioner.engine.live.meeting import Channel
+    from captioner.engine.live.pipeline import EngineConfig
+    from captioner.engine.live.replay import replay_meeting
+    from captioner.engine.live.transcriber import Transcriber
 
     name, folder = modelpaths.resolve(spec)
     transcriber = Transcriber.load(str(folder), device="cpu", compute_type="int8", threads=threads, name=name)
@@ -163,8 +163,8 @@ def refined_rows(recognizer, name: str, talk: dict) -> dict:
     import time
 
     from captioner.audio.recorder import SessionRecorder
-    from captioner.engine.refine import refine_session
-    from captioner.engine.session_files import find_session
+    from captioner.engine.offline.refine import refine_session
+    from captioner.engine.offline.session_files import find_session
 
     audio_s = len(talk["mix"]) / SR
     rows = {}

@@ -16,7 +16,7 @@ Sections:
 - passes: one pass over 2/5/10 s of speech (the engine's own pace clip, `pacing.pace_audio`) with
   the short encoder window, and over 5 s with the full 30 s window; median of --repeat.
 - live: the round-robin file (first --seconds of it) on the engine's simulated live clock
-  (captioner/engine/replay.py via runners.simulate_live): final latency p50/p90 after the end of
+  (captioner/engine/live/replay.py via runners.simulate_live): final latency p50/p90 after the end of
   speech, first text p90, compute per audio second, full-window re-runs, share of passes started
   while the engine was behind (pacing level > 0), WER for the real models. With --realtime the
   app's own CaptionSession plays the file on the wall clock instead (runners.realtime_live): the
@@ -43,9 +43,9 @@ import numpy as np
 
 from benchmarks import dataset, metrics, modelpaths, runners, standin_models
 from benchmarks.engine_args import machine
-from captioner.engine import pacing
-from captioner.engine.pipeline import EngineConfig
-from captioner.engine.transcriber import DecodeOptions, Transcriber
+from captioner.engine.live import pacing
+from captioner.engine.live.pipeline import EngineConfig
+from captioner.engine.live.transcriber import DecodeOptions, Transcriber
 from captioner.events import SAMPLE_RATE
 
 RESULTS = Path(__file__).resolve().parent / "results"

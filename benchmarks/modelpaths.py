@@ -91,6 +91,6 @@ def resolve(spec: str, cache_dir: Path = DEFAULT_CACHE) -> tuple[str, Path]:
     folder = Path(spec).expanduser()
     if (folder / "model.bin").is_file():
         return folder.name, folder
-    from captioner.engine.models import resolve_model  # the app's own lookup (HF cache, no download offline)
+    from captioner.engine.models.fetch import resolve_model  # the app's own lookup (HF cache, no download offline)
 
     return spec, Path(resolve_model(spec))

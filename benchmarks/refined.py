@@ -60,11 +60,11 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, shi
     import numpy as np
 
     from captioner.audio.sources import decode_file
-    from captioner.engine.pipeline import CaptionEngine, EngineConfig
-    from captioner.engine.refine import refine_session
-    from captioner.engine.replay import replay
-    from captioner.engine.session_files import find_session
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
+    from captioner.engine.live.replay import replay
+    from captioner.engine.live.transcriber import Transcriber
+    from captioner.engine.offline.refine import refine_session
+    from captioner.engine.offline.session_files import find_session
     from captioner.events import SAMPLE_RATE
 
     transcriber = Transcriber.load(model_path, device="cpu", compute_type="int8", threads=threads)
@@ -110,9 +110,9 @@ def refine_hour(model_path: str, folder: str, threads: int) -> dict:
 
     import psutil
 
-    from captioner.engine.refine import refine_session
-    from captioner.engine.session_files import find_session
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.transcriber import Transcriber
+    from captioner.engine.offline.refine import refine_session
+    from captioner.engine.offline.session_files import find_session
     from captioner.events import SAMPLE_RATE
 
     proc = psutil.Process()
@@ -203,9 +203,9 @@ def refine_standin(name: str, path: str, threads: int) -> dict:
 
     from benchmarks.standin_models import STANDIN_TOKENS_PER_S, StandinWhisper, build
     from captioner.audio.sources import decode_file
-    from captioner.engine.decode_whole import decode_audio_file
-    from captioner.engine.speech_spans import WINDOW_S
-    from captioner.engine.whisper import CPU_WORKERS, WhisperRecognizer
+    from captioner.engine.models.whisper import CPU_WORKERS, WhisperRecognizer
+    from captioner.engine.offline.decode_whole import decode_audio_file
+    from captioner.engine.offline.speech_spans import WINDOW_S
     from captioner.events import SAMPLE_RATE
 
     model = StandinWhisper(str(build(name)), device="cpu", compute_type="int8", cpu_threads=threads, num_workers=CPU_WORKERS)

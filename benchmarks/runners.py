@@ -1,7 +1,7 @@
 """Running one file: live on a simulated clock, live on the wall clock, and offline.
 
 Simulated live run (`simulate_live`): the file plays like a microphone, one block of
-`block_ms` at a time, on the engine's own simulated clock (`captioner.engine.replay`, the runner
+`block_ms` at a time, on the engine's own simulated clock (`captioner.engine.live.replay`, the runner
 the tests use too): every pass costs its measured compute time, so every caption carries the
 simulated moment it would have appeared on screen.
 
@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from captioner.engine.session import accelerated
+from captioner.engine.live.session import accelerated
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
 if TYPE_CHECKING:
-    from captioner.engine.replay import Pass  # the one record of a pass, the engine's tests and the benchmarks alike
+    from captioner.engine.live.replay import Pass  # the one record of a pass, the engine's tests and the benchmarks alike
 
 SR = SAMPLE_RATE
 
@@ -66,14 +66,14 @@ MAX_OVERRUN_S = 60.0  # a run still busy this long after its audio ended is stop
 
 def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, pad_s: float = 1.0,
                   max_overrun_s: float = MAX_OVERRUN_S, final_pace: float = 1.0) -> LiveRun:
-    """Play `audio` into a fresh CaptionEngine on the engine's simulated clock (captioner/engine/replay.py).
+    """Play `audio` into a fresh CaptionEngine on the engine's simulated clock (captioner/engine/live/replay.py).
 
     `transcribe` runs one job (a Transcriber's `run`, or any Job -> Transcript function). `final_pace`: the passes
     of the final model (finals, pause passes, revisions; not the drafts of an interim model) take this many times
     their measured compute on the clock: a bigger model's pace, with a real model's words.
     """
-    from captioner.engine.pipeline import CaptionEngine
-    from captioner.engine.replay import replay
+    from captioner.engine.live.pipeline import CaptionEngine
+    from captioner.engine.live.replay import replay
 
     owner = getattr(transcribe, "__self__", None)  # a Transcriber's run: revising passes where it says so, as a session
     if config.revise and owner is not None and not getattr(owner, "revises", True):
@@ -127,7 +127,7 @@ def realtime_live(transcriber, path: str, config, *, block_ms: int = 30, pad_s: 
                   max_overrun_s: float = MAX_OVERRUN_S) -> LiveRun:
     """The app's CaptionSession on FileSource(realtime=True): wall clock, real threads."""
     from captioner.audio.sources import FileSource
-    from captioner.engine.session import CaptionSession
+    from captioner.engine.live.session import CaptionSession
 
     class PaddedFileSource(FileSource):
         """FileSource whose decoded audio ends in `pad_s` of silence, like a mic that stays open."""

@@ -31,9 +31,9 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
 
     from captioner.audio.sources import decode_file
-    from captioner.engine.pipeline import CaptionEngine, EngineConfig
-    from captioner.engine.replay import replay
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
+    from captioner.engine.live.replay import replay
+    from captioner.engine.live.transcriber import Transcriber
 
     files = evalset.build(args.set, args.speech_dir)
     for spec in args.models:

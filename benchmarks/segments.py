@@ -21,7 +21,7 @@ class Seg:
 def segments(audio: np.ndarray, config, block: int) -> list[Seg]:
     """What the engine's segmenter does with this audio on its own, with no words to end segments by: silence
     alone. A live run's own segments (the words move where a pause ends one) are `from_events` of its replay."""
-    from captioner.engine.segmenter import VadSegmenter
+    from captioner.engine.live.segmenter import VadSegmenter
 
     seg = VadSegmenter(config.segmenter)
     events = []
@@ -34,7 +34,7 @@ def segments(audio: np.ndarray, config, block: int) -> list[Seg]:
 def from_events(events) -> list[Seg]:
     """Segments from the segmenter's events, each with the audio position (samples) when it came: a segment dropped
     for too little speech ends where it was dropped."""
-    from captioner.engine.segmenter import SegmentClosed, SegmentDropped, SegmentOpened
+    from captioner.engine.live.segmenter import SegmentClosed, SegmentDropped, SegmentOpened
 
     opened, out = {}, []
     for position, ev in events:

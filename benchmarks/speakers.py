@@ -151,9 +151,9 @@ def score(finals, turns: list[Turn]) -> dict:
 
 
 def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool = False, rule=None) -> dict:
-    from captioner.engine.pipeline import CaptionEngine, EngineConfig
-    from captioner.engine.replay import replay
-    from captioner.engine.speakers import SpeakerTagger
+    from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
+    from captioner.engine.live.replay import replay
+    from captioner.engine.live.speakers import SpeakerTagger
     from captioner.speaker_count import SpeakerCount
     from captioner.voices import load_encoder
 
@@ -166,8 +166,8 @@ def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool =
     wall = time.perf_counter() - t0
     out = score(run.finals, turns)
     # as the refine does after the session: the captions cut into sentences, grouped with the whole recording in hand
-    from captioner.engine.cleanup import sentences
-    from captioner.engine.speakers import speakers_offline
+    from captioner.engine.live.speakers import speakers_offline
+    from captioner.engine.offline.cleanup import sentences
 
     cut = sorted((s for f in run.finals for s in sentences(f)), key=lambda s: s.start)
     offline = score(speakers_offline(cut, lambda a, b: audio[a:b], load_encoder(), live=run.finals, rule=rule, count=people), turns)
@@ -192,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rule", default="", help="JOIN,MERGE: these thresholds whatever the band (to tune them)")
     ap.add_argument("--long", action="store_true", help="also the three-person calls ten times over (about 10 minutes each)")
     args = ap.parse_args(argv)
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.transcriber import Transcriber
 
     name, folder = resolve(args.model)
     transcriber = Transcriber.load(str(folder), device="cpu", compute_type="int8", name=name)

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import modelpaths
-from captioner.engine.whisper import TIMESTAMP_S, ShortWindowWhisper, WhisperRecognizer
+from captioner.engine.models.whisper import TIMESTAMP_S, ShortWindowWhisper, WhisperRecognizer
 from captioner.events import SAMPLE_RATE
 
 DEFAULT_DIR = modelpaths.DEFAULT_CACHE / "standins"
@@ -197,7 +197,7 @@ class StandinWhisper(ShortWindowWhisper):
 
     Its text also ends with a full stop, as a real model's does when the speaker has finished a
     sentence: the engine ends a segment after a short pause only when the words so far end a sentence
-    (`captioner.engine.endpoint`), which random text never would; the stand-in's segments would run on
+    (`captioner.engine.live.endpoint`), which random text never would; the stand-in's segments would run on
     to the 15 s limit where a real model's end at each sentence of read speech."""
 
     _clip_s = 0.0
@@ -217,8 +217,8 @@ class StandinWhisper(ShortWindowWhisper):
 
 def load(name: str, options=None, *, threads: int | None = None):
     """A Transcriber on the stand-in for `name` (built on first use), with `decode_options(options)`."""
-    from captioner.engine.hardware import cpu_threads
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.transcriber import Transcriber
+    from captioner.engine.models.hardware import cpu_threads
 
     model = StandinWhisper(str(build(name)), device="cpu", compute_type="int8", cpu_threads=threads or cpu_threads())
     # its depth, as Transcriber.load reads it from a real model.bin: a big model on a CPU neither revises its finals nor
@@ -230,6 +230,6 @@ def load(name: str, options=None, *, threads: int | None = None):
 def decode_options(base=None):
     """DecodeOptions for a stand-in: the realistic token budget; no pass checks (its text always
     looks wrong, a re-run would time a failure that real weights rarely have)."""
-    from captioner.engine.transcriber import DecodeOptions
+    from captioner.engine.live.transcriber import DecodeOptions
 
     return dataclasses.replace(base or DecodeOptions(), tokens_per_s=STANDIN_TOKENS_PER_S, checks=False)

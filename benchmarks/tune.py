@@ -84,7 +84,7 @@ def main(argv=None) -> int:
 
     from benchmarks.experiments import ExperimentalTranscriber
     from captioner.audio.sources import decode_file
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.transcriber import Transcriber
     files = [dataset.load_file(x, args.speech_dir) for x in args.files] if args.files else dataset.load_set("main", args.speech_dir)
     audio = {bf.stem: decode_file(str(bf.path)) for bf in files}
     voicing = {stem: metrics.reference_voicing(a) for stem, a in audio.items()}

@@ -11,7 +11,7 @@ from captioner.events import SAMPLE_RATE
 
 
 def _transcriber(model_path, decode, device, compute_type, threads):
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.transcriber import Transcriber
 
     began = time.perf_counter()
     tr = Transcriber.load(str(model_path), decode, device=device, compute_type=compute_type, threads=threads)

@@ -15,8 +15,8 @@ from pathlib import Path
 from captioner import __version__
 from captioner.audio.capture_child import FROZEN_COMMAND
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
-from captioner.engine.catalogue import DEFAULT_MODEL, INTERIM_AUTO, INTERIM_NONE, ModelRequest, default_model, model_label
-from captioner.engine.model_errors import (
+from captioner.engine.models.catalogue import DEFAULT_MODEL, INTERIM_AUTO, INTERIM_NONE, ModelRequest, default_model, model_label
+from captioner.engine.models.errors import (
     ComputeTypeUnsupported,
     CudaLibraryMissing,
     DeviceUnavailable,
@@ -196,8 +196,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def cuda_libs(index: str | None) -> int:
     """Fetch cuBLAS 12 into the app's data folder, with a progress bar; Ctrl-C keeps nothing."""
-    from captioner.engine.cuda_fetch import CudaFetchFailed, fetch_cublas
-    from captioner.engine.cuda_libs import WHEEL
+    from captioner.engine.models.cuda_fetch import CudaFetchFailed, fetch_cublas
+    from captioner.engine.models.cuda_libs import WHEEL
 
     bar = _ProgressBar(WHEEL)
     try:
@@ -278,7 +278,7 @@ class _ProgressBar:
 
 def download(spec: str, cancel: threading.Event | None = None):
     """Resolve a model name or folder, downloading with a progress bar; return its folder."""
-    from captioner.engine.models import resolve_model
+    from captioner.engine.models.fetch import resolve_model
 
     bar = _ProgressBar(spec)
     try:
@@ -290,7 +290,7 @@ def download(spec: str, cancel: threading.Event | None = None):
 
 
 def load_transcriber(args: argparse.Namespace):
-    from captioner.engine.models import load_transcriber as load
+    from captioner.engine.models.fetch import load_transcriber as load
 
     interim = getattr(args, "interim_model", INTERIM_NONE)  # only a live session has interims: refine and transcribe need none
     request = ModelRequest(args.model, args.compute_device, args.language, args.beam_size, args.compute_type,
@@ -314,10 +314,10 @@ def load_transcriber(args: argparse.Namespace):
 
 def caption(args: argparse.Namespace) -> int:
     from captioner.audio.sources import AudioSourceError, FileSource, MicrophoneSource
-    from captioner.engine.echo import EchoRule
-    from captioner.engine.live import SessionRequest, open_session
-    from captioner.engine.pipeline import EngineConfig
-    from captioner.engine.segmenter import SegmenterConfig
+    from captioner.engine.live.echo import EchoRule
+    from captioner.engine.live.open import SessionRequest, open_session
+    from captioner.engine.live.pipeline import EngineConfig
+    from captioner.engine.live.segmenter import SegmenterConfig
     from captioner.engine.vocabulary import read_vocabulary
     from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
     from captioner.terminal import TerminalPrinter
@@ -482,8 +482,8 @@ def _vocabulary(args: argparse.Namespace) -> str | None:
 
 def refine(args: argparse.Namespace) -> int:
     """Decode a session's recorded audio again, offline, and make that its transcript (the live one kept as .live.*)."""
-    from captioner.engine.refine import refine_session
-    from captioner.engine.session_files import NothingToRefine, find_session
+    from captioner.engine.offline.refine import refine_session
+    from captioner.engine.offline.session_files import NothingToRefine, find_session
     from captioner.subtitles.errors import SubtitleFileError
 
     if args.speakers:
@@ -514,8 +514,8 @@ def transcribe(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from captioner.audio.sources import AudioSourceError, decode_file
-    from captioner.engine.decode_whole import transcribe_audio
-    from captioner.engine.session_files import save_transcript
+    from captioner.engine.offline.decode_whole import transcribe_audio
+    from captioner.engine.offline.session_files import save_transcript
     from captioner.subtitles.errors import SubtitleFileError
     from captioner.subtitles.txt import format_txt
 
@@ -577,7 +577,7 @@ def meeting_channels(args: argparse.Namespace, labels: dict[str, str]) -> list:
     """The channels of a --system-audio session: the microphone (with --device) and the output, called `labels`; []
     without it."""
     from captioner.channels import MODE_BOTH, MODE_SYSTEM
-    from captioner.engine.meeting import meeting_channels as channels_for
+    from captioner.engine.live.meeting import meeting_channels as channels_for
 
     if args.system_audio is None:
         return []
@@ -600,7 +600,7 @@ def selftest(args: argparse.Namespace) -> int:
     import faster_whisper
 
     from captioner.audio.sources import AudioSourceError, FileSource
-    from captioner.engine.session import CaptionSession
+    from captioner.engine.live.session import CaptionSession
     from captioner.terminal import TerminalPrinter
 
     print(f"captioner {__version__}, Python {platform.python_version()}, faster-whisper {faster_whisper.__version__}, CTranslate2 {ctranslate2.__version__}, frozen: {getattr(sys, 'frozen', False)}")

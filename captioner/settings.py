@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 import platformdirs
 
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_MICROPHONE, MODES, SYSTEM
-from captioner.engine.catalogue import INTERIM_AUTO, default_model
+from captioner.engine.models.catalogue import INTERIM_AUTO, default_model
 from captioner.errors import CaptionerError
 from captioner.files import write_atomic
 from captioner.speaker_count import SpeakerCount

@@ -16,7 +16,7 @@ def tiny_model() -> Path:
 
 @pytest.fixture(scope="session")
 def tiny_transcriber(tiny_model):
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.transcriber import Transcriber
 
     return Transcriber.load(str(tiny_model), device="cpu", compute_type="int8", name="tiny.en")
 

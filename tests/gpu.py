@@ -9,7 +9,7 @@ one GPU and the recognizer load these (also in a child process: `python -c "impo
 
 from __future__ import annotations
 
-from captioner.engine.whisper import ShortWindowWhisper
+from captioner.engine.models.whisper import ShortWindowWhisper
 
 CUBLAS_MISSING = "Library libcublas.so.12 is not found or cannot be loaded"  # CTranslate2 4.8.5's words
 OUT_OF_MEMORY = "CUDA failed with error out of memory"
@@ -45,7 +45,7 @@ def pretend_gpu(model_class: type = GpuWithoutCublas, monkeypatch=None) -> None:
     the test)."""
     import ctranslate2
 
-    from captioner.engine import whisper
+    from captioner.engine.models import whisper
 
     model_class.loads.clear()
     if monkeypatch is None:

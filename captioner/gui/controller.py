@@ -16,8 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from captioner.channels import MODE_MICROPHONE
-from captioner.engine.catalogue import ModelRequest
-from captioner.engine.model_errors import DownloadCancelled
+from captioner.engine.models.catalogue import ModelRequest
+from captioner.engine.models.errors import DownloadCancelled
 from captioner.events import CaptionEvent, SessionError, SessionStatus
 from captioner.files import remove_if_empty
 from captioner.gui.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter, SessionInfo, open_session_files
@@ -185,7 +185,7 @@ class SessionController(QObject):
 
     @staticmethod
     def _meeting_channels(settings: Settings, device: str | None) -> list:
-        from captioner.engine.meeting import meeting_channels
+        from captioner.engine.live.meeting import meeting_channels
 
         return meeting_channels(settings.capture_mode, device, settings.output_device, labels=settings.labels)
 
@@ -347,8 +347,8 @@ class SessionController(QObject):
 
     # -- capture -------------------------------------------------------------
     def _begin_capture(self) -> None:
-        from captioner.engine.live import SessionRequest, channels_of, open_session
-        from captioner.engine.pipeline import EngineConfig
+        from captioner.engine.live.open import SessionRequest, channels_of, open_session
+        from captioner.engine.live.pipeline import EngineConfig
 
         self.refiner.pause()  # the live session has the model to itself
         self._set_state(State.STARTING)
@@ -430,7 +430,7 @@ class SessionController(QObject):
     def improve(self, path: str | Path) -> str:
         """Refine a past session (its .srt or .txt) from its recorded audio in the background; shown when done.
         Returns "" once it is queued, else why it cannot be."""
-        from captioner.engine.session_files import NothingToRefine, find_session
+        from captioner.engine.offline.session_files import NothingToRefine, find_session
 
         why = self._offline_blocked()
         if why:

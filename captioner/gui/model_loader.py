@@ -6,8 +6,8 @@ import threading
 
 from PySide6.QtCore import QObject, Signal
 
-from captioner.engine.catalogue import ModelRequest
-from captioner.engine.model_errors import CudaLibraryMissing, DeviceUnavailable, LanguageUnsupported, ModelError
+from captioner.engine.models.catalogue import ModelRequest
+from captioner.engine.models.errors import CudaLibraryMissing, DeviceUnavailable, LanguageUnsupported, ModelError
 from captioner.gui.tasks import Task
 
 # the app's own way out for the advice of an error, where it has one
@@ -48,8 +48,8 @@ class ModelLoader(QObject):
         self._cancel.set()
 
     def _work(self):
-        from captioner.engine.catalogue import is_cached
-        from captioner.engine.models import load_transcriber
+        from captioner.engine.models.catalogue import is_cached
+        from captioner.engine.models.fetch import load_transcriber
 
         if self.quiet and not is_cached(self.request.spec):
             return None

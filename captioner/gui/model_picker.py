@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from captioner.engine.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
+from captioner.engine.models.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
 from captioner.gui.device_picker import ElidingComboBox
 from captioner.gui.message_bar import Notice
 from captioner.gui.pace_hint import PassTimes, delay_words, model_figure, pace_key, pace_text, pace_tooltip, recommend_faster
@@ -26,7 +26,7 @@ COMPUTE_CHOICES = (("Auto", "auto"), ("GPU (CUDA)", "cuda"), ("CPU", "cpu"))
 
 
 def _is_cached(spec: str) -> bool:
-    from captioner.engine.catalogue import is_cached
+    from captioner.engine.models.catalogue import is_cached
 
     return is_cached(spec)
 
@@ -34,7 +34,7 @@ def _is_cached(spec: str) -> bool:
 def folder_problem(folder: str) -> str | None:
     """Why the model folder cannot be used, for people, or None: files missing, or a model.bin
     that is not whole (read from its headers, without loading it)."""
-    from captioner.engine.model_file import ModelFileError, read_shape
+    from captioner.engine.models.model_file import ModelFileError, read_shape
 
     if not _is_cached(folder):
         return (
@@ -58,7 +58,7 @@ def _check(spec: str) -> tuple[bool, str | None]:
 
 def _time_and_keep(transcriber, key: str, times_path: Path) -> float:
     """One timed pass (on a worker thread), written to the pass-times file."""
-    from captioner.engine.pacing import time_one_pass
+    from captioner.engine.live.pacing import time_one_pass
 
     seconds = time_one_pass(transcriber)
     PassTimes(times_path).put(key, seconds)

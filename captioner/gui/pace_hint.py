@@ -17,9 +17,9 @@ from pathlib import Path
 
 import platformdirs
 
-from captioner.engine.catalogue import CATALOGUE, PASS_COST_SOURCE, is_folder_spec
-from captioner.engine.model_file import ModelFileError, read_shape
-from captioner.engine.pacing import PASS_AUDIO_S, expected_delay, falls_behind
+from captioner.engine.live.pacing import PASS_AUDIO_S, expected_delay, falls_behind
+from captioner.engine.models.catalogue import CATALOGUE, PASS_COST_SOURCE, is_folder_spec
+from captioner.engine.models.model_file import ModelFileError, read_shape
 from captioner.files import write_atomic
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """Refining finished sessions in the background: one at a time, on the app's pool, giving way to live sessions.
 
-The refine itself is `captioner.engine.refine`; this object runs it in a worker thread and talks to the
+The refine itself is `captioner.engine.offline.refine`; this object runs it in a worker thread and talks to the
 window only through signals: `progress(done_s, total_s, left_s)` (seconds of audio decoded, in all, and
 an estimate of the seconds left; -1 while unknown), `finished(job, events)`, `failed(job, message)` and
 `stopped()` once nothing runs. `pause()` cancels the running refine and keeps it first in line for
@@ -17,9 +17,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from captioner.audio.sources import AudioSourceError, decode_file
-from captioner.engine.decode_whole import Cancelled, transcribe_audio
-from captioner.engine.refine import refine_session
-from captioner.engine.session_files import find_session, save_transcript
+from captioner.engine.offline.decode_whole import Cancelled, transcribe_audio
+from captioner.engine.offline.refine import refine_session
+from captioner.engine.offline.session_files import find_session, save_transcript
 from captioner.events import SAMPLE_RATE
 from captioner.gui.tasks import Latest, run_in_thread
 from captioner.speaker_count import SpeakerCount

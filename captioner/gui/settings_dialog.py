@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from captioner.channels import MICROPHONE, SYSTEM
-from captioner.engine.catalogue import INTERIM_AUTO, INTERIM_NONE
+from captioner.engine.models.catalogue import INTERIM_AUTO, INTERIM_NONE
 from captioner.engine.vocabulary import parse_vocabulary, read_vocabulary
 from captioner.gui.widgets import ColorButton
 from captioner.settings import RECORD_KEEP, RECORD_NEVER, RECORD_UNTIL_REFINED, OverlaySettings, Settings, default_sessions_dir

@@ -15,7 +15,7 @@ import pytest
 
 from captioner.audio.recorder import RecordingError, SessionRecorder, Track, find_tracks
 from captioner.audio.sources import FileSource, decode_file
-from captioner.engine.session import CaptionSession
+from captioner.engine.live.session import CaptionSession
 from captioner.events import SAMPLE_RATE
 from tests.conftest import SENTENCE
 from tests.speech import speak
@@ -78,8 +78,8 @@ KILLED = textwrap.dedent("""
     import sys
     from captioner.audio.recorder import SessionRecorder
     from captioner.audio.sources import FileSource
-    from captioner.engine.session import CaptionSession
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.session import CaptionSession
+    from captioner.engine.live.transcriber import Transcriber
 
     wav, folder, model = sys.argv[1:4]
     transcriber = Transcriber.load(model, device="cpu", compute_type="int8")
@@ -118,8 +118,8 @@ FULL = textwrap.dedent("""
     from pathlib import Path
     from captioner.audio.recorder import SessionRecorder
     from captioner.audio.sources import FileSource
-    from captioner.engine.session import CaptionSession
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.session import CaptionSession
+    from captioner.engine.live.transcriber import Transcriber
 
     wav, folder, model = sys.argv[1:4]
     transcriber = Transcriber.load(model, device="cpu", compute_type="int8")

@@ -51,7 +51,7 @@ def model_dir() -> Path:
 @pytest.fixture(scope="session")
 def transcriber(model_dir: Path):
     """tiny.en loaded once for the whole run (sessions use it one after another)."""
-    from captioner.engine.transcriber import Transcriber
+    from captioner.engine.live.transcriber import Transcriber
 
     return Transcriber.load(str(model_dir), device="cpu", compute_type="int8", name="tiny.en")
 

@@ -88,7 +88,7 @@ def test_another_device_or_model_loads_and_is_timed_in_the_background(make_app, 
 def test_the_interim_model_setting_reaches_the_model_request(make_app, qtbot) -> None:
     """Settings → Captioning: the small model beside a big one is on by default (`auto`); unticked, the model request
     asks for none and the loaded model is let go (the next load has no interim model); ticked again, `auto`."""
-    from captioner.engine.catalogue import INTERIM_AUTO, INTERIM_NONE
+    from captioner.engine.models.catalogue import INTERIM_AUTO, INTERIM_NONE
 
     app = make_app()
     c = app.controller

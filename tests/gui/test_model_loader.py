@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from captioner.engine.catalogue import ModelRequest
-from captioner.engine.model_errors import (
+from captioner.engine.models.catalogue import ModelRequest
+from captioner.engine.models.errors import (
     CorruptModel,
     DeviceUnavailable,
     DownloadFailed,

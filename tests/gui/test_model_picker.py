@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog
 
-from captioner.engine.catalogue import is_cached
+from captioner.engine.models.catalogue import is_cached
 from captioner.gui.controller import State
 from captioner.gui.model_picker import CHOOSE_FOLDER
 from tests.hub_server import HubServer
@@ -201,7 +201,7 @@ def test_the_picker_on_its_own_writes_the_store_and_reports_by_signals(qtbot, tm
 
 
 def test_the_picker_times_one_real_pass_and_shows_the_expected_delay(qtbot, tmp_path: Path, model_dir: Path, transcriber) -> None:
-    from captioner.engine.pacing import expected_delay
+    from captioner.engine.live.pacing import expected_delay
     from captioner.gui.model_picker import ModelPicker
     from captioner.gui.pace_hint import PassTimes, pace_key
     from captioner.gui.settings_store import SettingsStore
@@ -254,7 +254,7 @@ def test_a_model_that_falls_behind_is_said_and_the_faster_one_is_a_click_away(qt
 
 
 def test_every_model_in_the_list_says_how_far_it_would_trail_before_any_download(qtbot, tmp_path: Path, model_dir: Path, transcriber) -> None:
-    from captioner.engine.catalogue import CATALOGUE
+    from captioner.engine.models.catalogue import CATALOGUE
     from captioner.gui.model_picker import ModelPicker
     from captioner.gui.pace_hint import PassTimes, delay_words, pace_key
     from captioner.gui.settings_store import SettingsStore
@@ -288,7 +288,7 @@ def test_every_model_in_the_list_says_how_far_it_would_trail_before_any_download
 def test_a_model_folder_cut_short_is_refused_and_a_listed_one_can_be_removed(make_app, qtbot, model_dir: Path, tmp_path: Path, monkeypatch) -> None:
     import shutil
 
-    from captioner.engine.catalogue import DEFAULT_MODEL
+    from captioner.engine.models.catalogue import DEFAULT_MODEL
     from captioner.gui.model_picker import FORGET_FOLDER
 
     cut = tmp_path / "tiny-cut"

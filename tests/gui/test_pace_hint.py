@@ -67,7 +67,7 @@ def test_the_faster_model_suggested() -> None:
 
 
 def test_models_not_measured_here_get_an_estimate_from_one_that_was() -> None:
-    from captioner.engine.catalogue import CATALOGUE
+    from captioner.engine.models.catalogue import CATALOGUE
     from captioner.gui.pace_hint import delay_words, estimate_pass, model_figure
 
     measured = {"tiny.en": 0.30}

@@ -230,7 +230,7 @@ def meeting_channels_from_files(mic_wav: Path, system_wav: Path):
     """A meeting's two sides read from files (the capture path itself is tested over PulseAudio elsewhere)."""
     from captioner.audio.sources import FileSource
     from captioner.channels import MICROPHONE, SYSTEM
-    from captioner.engine.meeting import Channel
+    from captioner.engine.live.meeting import Channel
 
     return lambda settings: [Channel(settings.labels[MICROPHONE], FileSource(str(mic_wav)), MICROPHONE),
                              Channel(settings.labels[SYSTEM], FileSource(str(system_wav)), SYSTEM)]
@@ -335,7 +335,7 @@ def test_both_inputs_of_a_meeting_say_in_the_banner_that_the_sound_server_is_bac
     input said last, so "You: … back" is not hidden by "Others: … back" that came after it."""
     from captioner.audio.devices import SERVER_GONE, server_back
     from captioner.channels import MICROPHONE, SYSTEM
-    from captioner.engine.meeting import Channel
+    from captioner.engine.live.meeting import Channel
 
     app = make_app(recording="never")
     w, c = app.window, app.controller

@@ -1,0 +1,198 @@
+"""Speaker labels on finals: each final's voice embedded and given a speaker (`voices`), on the engine's audio.
+
+One `SpeakerTagger` per stream of audio (a single input, or a meeting's system channel; the
+microphone is "You" already). A final that holds two people's turns (they took turns faster than
+the segmenter's hang-over) is first cut where the voice changes (`voices.turns.change_at`), each
+part a final of its own, when its parts are heard as different speakers. An interim carries the
+speaker its final will most likely have: the known voice its first `INTERIM_VOICE_S` of speech sound
+like (embedded once a segment), none while that is not yet heard or is no known voice. Each final then gets the
+speaker its voice joins (`OnlineSpeakers`); a revised final keeps its id's speaker; when two speakers
+turn out to be one, or short turns shown without a speaker are found to be someone's, the finals
+already out come again as revisions carrying their speaker, so every view and file follows. The
+embedding runs where the final is made (the engine thread): about 2 % of base's transcription, 3–4 %
+of tiny.en's, ~50 ms a final (`benchmarks/speakers.py`). `speakers_offline` does it again with the
+whole recording in hand, for the refined transcript.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from captioner.engine.models.recognizer import join_words
+from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.speaker_count import ANY_COUNT, SpeakerCount
+from captioner.voices import BandMeter, ClusterRule, OnlineSpeakers, VoiceEncoder, speaker_id
+from captioner.voices.clusters import cluster_offline
+from captioner.voices.encoder import HOP, PARTIAL_FRAMES, PARTIAL_RATE
+from captioner.voices.turns import SLACK, change_at
+
+__all__ = ["SpeakerTagger", "speakers_offline"]
+
+MAX_PARTS = 4  # most turns one final is cut into
+WINDOW = PARTIAL_FRAMES * HOP  # samples in one window of the voice encoder (1.6 s)
+STEP_S = 1 / PARTIAL_RATE  # between windows: Resemblyzer's own (0.77 s); the silences between words place a change within one
+INTERIM_VOICE_S = 1.0  # speech an interim's segment needs before its voice is embedded (once) to give it a speaker
+
+
+class SpeakerTagger:
+    def __init__(self, encoder: VoiceEncoder, rule: ClusterRule | None = None, count: SpeakerCount = ANY_COUNT) -> None:
+        """`rule`: fixed thresholds (None: those of the band the speech is heard in, `ClusterRule.for_band`); `count`:
+        how many people speak, when the user said."""
+        self.encoder = encoder
+        self._fixed_rule = rule
+        self.band = BandMeter()  # the band of the finals' speech so far: wide, or a telephone line's
+        self.speakers = OnlineSpeakers(rule or ClusterRule(), count)
+        self._latest: dict[int, CaptionEvent] = {}  # each final out, as last sent, by id
+        self._interim: dict[int, str] = {}  # the speaker an open segment's interims carry, once its voice was heard
+        self.embed_s = 0.0  # time spent embedding voices (perf counter), for benchmarks
+        self.splits = 0  # finals cut in two where the voice changed
+
+    def tag(self, events: list[CaptionEvent], audio_of: Callable[[int, int], np.ndarray], *,
+            new_id: Callable[[], int] | None = None,
+            on_split: Callable[[CaptionEvent, list[CaptionEvent]], None] | None = None) -> list[CaptionEvent]:
+        """`events` with a speaker on each final (from `audio_of(start, end)`, the final's speech on the audio
+        clock), followed by the revisions that relabel earlier finals when speakers were merged. With `new_id` (a
+        fresh caption id), a final holding two voices' turns comes out as one final per turn; `on_split(final,
+        parts)` hears of it."""
+        out: list[CaptionEvent] = []
+        for event in events:
+            if not event.final:
+                out.append(self._interim_speaker(event, audio_of) if event.text else event)
+                continue
+            self._interim.pop(event.id, None)
+            if not event.text:
+                out.append(event)
+                continue
+            if event.revision and event.id in self._latest:
+                event = replace(event, speaker=self._latest[event.id].speaker,
+                                revision=max(event.revision, self._latest[event.id].revision + 1))
+                self._latest[event.id] = event
+                out.append(event)
+                continue
+            t0 = time.perf_counter()
+            audio = audio_of(event.start, event.end)
+            self._follow_band(audio)
+            parts = self._turns(event, audio, new_id)
+            if len(parts) > 1 and on_split is not None:
+                self.splits += len(parts) - 1
+                on_split(event, [p for p, _ in parts])
+            for part, embedding in parts:
+                speech_s = (part.end - part.start) / SAMPLE_RATE
+                got = self.speakers.assign(embedding, speech_s, changed=len(parts) > 1, turn=part.id)
+                part = replace(part, speaker=got.speaker)
+                self._latest[part.id] = part
+                out.append(part)
+                out.extend(self._relabel(got.merged, got.placed))
+            self.embed_s += time.perf_counter() - t0
+        return out
+
+    def _follow_band(self, audio: np.ndarray) -> None:
+        """The thresholds of the band the speech has been heard in so far, once there is enough of it to tell."""
+        self.band.add(audio)
+        if self._fixed_rule is None and self.band.known:
+            self.speakers.rule = ClusterRule.for_band(self.band.narrow)
+
+    def _interim_speaker(self, event: CaptionEvent, audio_of) -> CaptionEvent:
+        """An interim with the known speaker its voice sounds like, embedded once its segment holds `INTERIM_VOICE_S`
+        of speech (none before that, nor for a voice like no known speaker's: its final may start a new one)."""
+        speaker = self._interim.get(event.id)
+        if speaker is None and self.speakers.speakers and event.end - event.start >= INTERIM_VOICE_S * SAMPLE_RATE:
+            t0 = time.perf_counter()
+            voice = self.encoder.embed(audio_of(event.start, event.end))
+            known, similarity = self.speakers.closest(voice) if voice is not None else (None, -1.0)
+            speaker = known if known is not None and similarity >= self.speakers.rule.join else ""
+            self._interim[event.id] = speaker
+            self.embed_s += time.perf_counter() - t0
+        return replace(event, speaker=speaker) if speaker else event
+
+    def _turns(self, event: CaptionEvent, audio: np.ndarray, new_id) -> list[tuple[CaptionEvent, np.ndarray | None]]:
+        """The final (its speech: `audio`) as one part per speaker's turn, each with its voice (None: too short to tell), in order.
+
+        A final shorter than two of the encoder's windows is one turn, embedded whole (silences trimmed). A longer one
+        is embedded window by window (Resemblyzer's own windows and step): the mean of its windows is its voice,
+        and the windows show whether, and where, the voice changes (`change_at`); with `new_id`, it is cut there
+        when the two sides are not the same known speaker, and the rest is looked at again for another turn."""
+        if event.end - event.start < 2 * WINDOW or len(event.words) < 2:
+            return [(event, self.encoder.embed(audio))]
+        embeddings, spans = self.encoder.windows(audio, STEP_S)
+        return self._cut(event, embeddings, spans + event.start, new_id, MAX_PARTS - 1)
+
+    def _cut(self, event: CaptionEvent, embeddings: np.ndarray, spans: np.ndarray, new_id, depth: int):
+        """`event` as its turns, each with the mean of its windows: cut where the voice changes, each side looked at
+        again (`depth` more cuts at most); the first part keeps the id, each other part gets `new_id()`."""
+        whole = [(event, _mean(embeddings))]
+        words = event.words
+        if new_id is None or depth <= 0 or len(words) < 2 or len(embeddings) < 2:
+            return whole
+        cuts = [((a.end + b.start) // 2, max(0, b.start - a.end)) for a, b in zip(words, words[1:])]
+        at = change_at(embeddings, spans, cuts, join=self.speakers.rule.join)
+        if at is None:
+            return whole
+        left = tuple(w for w in words if (w.start + w.end) // 2 < at)
+        right = tuple(w for w in words if (w.start + w.end) // 2 >= at)
+        mine, theirs = spans[:, 1] <= at + SLACK, spans[:, 0] >= at - SLACK
+        if not left or not right or left[-1].end - event.start < WINDOW or event.end - right[0].start < WINDOW:
+            return whole  # a side shorter than one of the encoder's windows is too little to be a turn of its own
+        first = replace(event, end=max(left[-1].end, event.start + 1), text=join_words(left), words=left, stable=len(join_words(left)))
+        second = replace(event, start=right[0].start, text=join_words(right), words=right, stable=len(join_words(right)))
+        s1 = self.speakers.peek(_mean(embeddings[mine]), (first.end - first.start) / SAMPLE_RATE)
+        s2 = self.speakers.peek(_mean(embeddings[theirs]), (second.end - second.start) / SAMPLE_RATE)
+        if s1 is not None and s1 == s2:
+            return whole  # both sides sound like the same known speaker
+        second = replace(second, id=new_id())
+        before = self._cut(first, embeddings[mine], spans[mine], new_id, depth - 1)
+        return [*before, *self._cut(second, embeddings[theirs], spans[theirs], new_id, depth - len(before))]
+
+    def _relabel(self, merged: dict[str, str], placed: dict) -> list[CaptionEvent]:
+        """The finals out whose speaker changed: folded into another speaker (`merged`), or given one now (`placed`, by
+        final id), each again as a revision."""
+        out = []
+        for final_id, shown in list(self._latest.items()):
+            speaker = placed.get(final_id) or merged.get(shown.speaker)
+            if speaker and speaker != shown.speaker:
+                again = replace(shown, speaker=speaker, revision=shown.revision + 1)
+                self._latest[final_id] = again
+                out.append(again)
+        return out
+
+
+def _mean(embeddings: np.ndarray) -> np.ndarray:
+    m = embeddings.mean(axis=0)
+    return m / max(float(np.linalg.norm(m)), 1e-9)
+
+
+def speakers_offline(sentences: list[CaptionEvent], audio_of: Callable[[int, int], np.ndarray], encoder: VoiceEncoder, *,
+                     live: Sequence[CaptionEvent] = (), rule: ClusterRule | None = None,
+                     count: SpeakerCount = ANY_COUNT) -> list[CaptionEvent]:
+    """A whole recording's captions (one channel, cut into sentences; `audio_of(start, end)` their audio, float32) with their speakers, told
+    apart with every turn in hand (`cluster_offline`). Each group of voices takes the id of the live speaker whose
+    finals (`live`, the same channel's) it overlaps most in time, one to one, so names given during the session stay
+    with their voice; the others get new ids. `rule`: fixed thresholds (None: the band's); `count`: how many people
+    speak, when the user said."""
+    band, voices = BandMeter(), []
+    for s in sentences:
+        clip = audio_of(s.start, s.end)
+        band.add(clip)
+        voices.append(encoder.embed(clip))
+    rule = rule or ClusterRule.for_band(band.narrow)
+    groups = cluster_offline(voices, [(s.end - s.start) / SAMPLE_RATE for s in sentences], rule, count)
+    overlap: dict[tuple[int, str], int] = {}
+    for s, g in zip(sentences, groups):
+        for f in live:
+            shared = min(s.end, f.end) - max(s.start, f.start)
+            if g >= 0 and f.speaker and shared > 0:
+                overlap[(g, f.speaker)] = overlap.get((g, f.speaker), 0) + shared
+    ids: dict[int, str] = {}
+    for (g, speaker), _shared in sorted(overlap.items(), key=lambda item: -item[1]):
+        if g not in ids and speaker not in ids.values():
+            ids[g] = speaker
+    taken = [int(i.rpartition("-")[2]) for i in ids.values() if i.rpartition("-")[2].isdigit()]
+    fresh = itertools.count(max(taken, default=0) + 1)
+    for g in sorted(set(groups) - {-1} - set(ids)):
+        ids[g] = speaker_id(next(fresh))
+    return [replace(s, speaker=ids.get(g, "")) for s, g in zip(sentences, groups)]

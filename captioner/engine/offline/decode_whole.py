@@ -1,0 +1,238 @@
+"""A recording decoded whole, after the session or from any file: the offline transcript of one channel.
+
+Live captions are each decoded from a few seconds of speech, within a second; offline, the recognizer
+sees 30 s around every word. Each channel is decoded by itself by the recognizer the live captions used
+(`captioner.engine.models.recognizer.Recognizer.decode`: beam 5, word timestamps, the speech the live engine's voice
+detector hears, the user's vocabulary as hotwords); its
+words keep their side and their place on the session clock (a recording starts at the session's
+zero). Where the speech is and the windows it is decoded in: `speech_spans`; what is kept of the words
+the recognizer writes: `cleanup`. A recognizer with several workers decodes that many pieces at once
+(`side_by_side`).
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import TypeVar
+
+import numpy as np
+
+from captioner.engine.filters import is_invented
+from captioner.engine.models.hardware import large_buffers_returned
+from captioner.engine.models.recognizer import FALLBACK_TEMPERATURES, DecodeRequest, Recognizer
+from captioner.engine.offline.cleanup import (
+    after_onsets,
+    caption,
+    in_silence,
+    invented,
+    repeats_dropped,
+    whole_sentences,
+    within_speech,
+    without_repeats,
+    words_at,
+)
+from captioner.engine.offline.speakers_whole import speakers_if_installed
+from captioner.engine.offline.speech_spans import CHUNK_PAD_S, as_float, decode_windows, live_segments, pieces
+from captioner.errors import CaptionerError
+from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.speaker_count import SpeakerCount, count_of
+
+__all__ = [
+    "Cancelled",
+    "Reader",
+    "decode",
+    "decode_audio_file",
+    "side_by_side",
+    "transcribe_audio",
+]
+
+BEAM_SIZE = 5
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Cancelled(CaptionerError):
+    """The refine was cancelled; nothing was written."""
+
+
+def decode_audio_file(recognizer: Recognizer, audio: np.ndarray, *, channel: str = "", vocabulary: str = "", language: str | None = "en",
+                      progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None) -> list[CaptionEvent]:
+    """One channel's 16 kHz mono audio decoded whole: a final caption per stretch the recognizer writes, on the channel
+    `channel` (its id; "" for a recording of one input).
+
+    `audio`: float32, or int16 as `decode_pcm16` gives; `language` None
+    detects it (multilingual models; English-only ones always decode English); `progress(seconds)` hears how far into
+    the audio the decoding is; Cancelled is raised once `cancel` is set. (`refine_session` decodes a session's
+    recordings the same way without holding them.)
+    """
+    return decode(recognizer, live_segments(audio), len(audio), lambda start, end: audio[start:end], channel=channel,
+                  vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
+
+
+def transcribe_audio(recognizer: Recognizer, audio: np.ndarray, *, vocabulary: str = "", language: str | None = "en",
+                     speakers: bool | SpeakerCount = False, progress: Callable[[float], None] | None = None,
+                     cancel: threading.Event | None = None, warn: Callable[[str], None] | None = None) -> list[CaptionEvent]:
+    """A recording's transcript, as `captioner transcribe` and the app's "Transcribe a recording" make it: decoded whole
+    (`decode_audio_file`), then, with `speakers`, each sentence with its speaker told apart by voice (a SpeakerCount:
+    as many people as it says); when that cannot be done the transcript is kept unlabelled and `warn` hears why."""
+    events = decode_audio_file(recognizer, audio, vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
+    if speakers:
+        events = speakers_if_installed(events, audio, count=count_of(speakers), warn=warn)
+    return events
+
+
+def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: int, read: Callable[[int, int], np.ndarray], *, channel: str,
+           vocabulary: str, language: str | None, progress: Callable[[float], None] | None,
+           cancel: threading.Event | None) -> list[CaptionEvent]:
+    """The live segments `heard` of audio `length` samples long decoded; `read(start, end)` gives the audio's samples,
+    asked for in order (each start at or after the one before).
+
+    The speech is decoded in the windows `decode_windows` cuts (`DecodeRequest.clips`), handed to the recognizer a
+    piece of at most `PIECE_S` seconds at a time, so memory stays bounded however long the recording is. A
+    recognizer with several workers (faster-whisper on a CPU: `whisper.CPU_WORKERS`) decodes that many pieces at
+    once, each exactly as it would be alone; only the pieces being decoded are read.
+    """
+    hotwords = vocabulary.strip() or None
+    onsets = [onset for _start, onset, _end in heard]
+    spans = ([start for start, _onset, _end in heard], [end for _start, _onset, end in heard])
+    windows = decode_windows(heard, length)
+    workers = recognizer.workers
+    length_s = length / SAMPLE_RATE
+    pad = round(CHUNK_PAD_S * SAMPLE_RATE)
+    first_undone = [0]  # progress is told from the earliest piece not yet decoded
+
+    def decode(item: tuple[int, list[tuple[int, int]], int, np.ndarray]) -> list[CaptionEvent]:
+        n, piece, at, audio = item  # the piece's number and windows, and its audio from `at` on (CHUNK_PAD_S either side)
+        offset = piece[0][0]
+        clips = [round((x - offset) / SAMPLE_RATE, 3) for window in piece for x in window]
+        request = DecodeRequest(language=language, beam_size=BEAM_SIZE, hotwords=hotwords, clips=tuple(clips), follow_on=True,
+                                temperatures=FALLBACK_TEMPERATURES)
+        segments = recognizer.decode(as_float(audio[offset - at:piece[-1][1] - at]), request)
+        events = []
+        for segment in segments:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
+            words = words_at(segment, offset)
+            if invented(segment, audio, offset - at) or in_silence(words, *spans):
+                continue
+            event = caption(within_speech(after_onsets(words, onsets), *spans), channel)
+            if event is not None:
+                events.append(event)
+            if progress is not None and n == first_undone[0]:
+                progress(min(segment.end + offset / SAMPLE_RATE, length_s))
+        events = [e for w in piece for e in without_repeats([e for e in events if w[0] <= e.start < w[1]])]
+        for start, onset, end in heard:  # speech the window's decoding passed over: decoded alone, as the live engine does
+            if not piece[0][0] <= start < piece[-1][1]:
+                continue
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
+            if not any(word.start < end and word.end > onset for e in events for word in e.words):
+                events += _decode_alone(recognizer, audio, at, start, end, onsets, spans, language=language, hotwords=hotwords,
+                                        channel=channel)
+        return events
+
+    def items():
+        for n, piece in enumerate(pieces(windows)):
+            at = max(0, piece[0][0] - pad)
+            yield n, piece, at, read(at, min(length, piece[-1][1] + pad))
+
+    def piece_done(item) -> None:
+        first_undone[0] = item[0] + 1
+        if progress is not None:
+            progress(min(item[1][-1][1] / SAMPLE_RATE, length_s))
+
+    with large_buffers_returned():
+        events = [e for part in side_by_side(decode, items(), workers, piece_done) for e in part]
+    events.sort(key=lambda e: e.start)
+    events = whole_sentences(repeats_dropped(events))
+    events = [replace(e, id=n) for n, e in enumerate(events, 1)]
+    if cancel is not None and cancel.is_set():
+        raise Cancelled
+    if progress is not None:
+        progress(length_s)  # the rest was silence
+    return events
+
+
+class Reader:
+    """Samples from a run of blocks, read in order: `read(start, end)` with each start at or after the one before; only
+    the samples from the last start on are held."""
+
+    def __init__(self, blocks: Iterable[np.ndarray]) -> None:
+        self._blocks = iter(blocks)
+        self._held: list[np.ndarray] = []
+        self._at = 0  # the sample the first held block starts at
+
+    def read(self, start: int, end: int) -> np.ndarray:
+        while self._held and self._at + len(self._held[0]) <= start:  # blocks wholly before `start`: never read again
+            self._at += len(self._held.pop(0))
+        if self._held and self._at < start:  # a copy, so the samples before `start` are let go
+            self._held[0], self._at = self._held[0][start - self._at:].copy(), start
+        held = sum(len(b) for b in self._held)
+        while self._at + held < end:
+            block = next(self._blocks, None)
+            if block is None:
+                break
+            self._held.append(block)
+            held += len(block)
+        if len(self._held) > 1:
+            self._held = [np.concatenate(self._held)]
+        if not self._held:
+            return np.zeros(0, np.int16)
+        return self._held[0][max(0, start - self._at):end - self._at]
+
+
+def side_by_side(work: Callable[[T], R], items: Iterable[T], workers: int, done: Callable[[T], None] | None = None) -> list[R]:
+    """`work(item)` for each item, in order; up to `workers` at once on threads of their own (a model's workers each
+    decode one piece; their C++ code lets go of the GIL). Items are taken from `items` only as they are needed: at
+    most one more than `workers` is held at a time. `done(item)` hears each item finished, in order. The first
+    exception is raised once the items already begun are over; those not begun are never taken."""
+    out: list[R] = []
+    if workers <= 1:
+        for item in items:
+            out.append(work(item))
+            if done is not None:
+                done(item)
+        return out
+    from concurrent.futures import ThreadPoolExecutor
+
+    running: collections.deque = collections.deque()
+    with ThreadPoolExecutor(workers, thread_name_prefix="captioner-decode") as pool:
+        try:
+            for item in items:
+                if len(running) == workers:
+                    _finish(running.popleft(), out, done)
+                running.append((item, pool.submit(work, item)))
+            while running:
+                _finish(running.popleft(), out, done)
+        finally:
+            for _item, future in running:
+                future.cancel()
+    return out
+
+
+def _finish(job, out: list, done) -> None:
+    item, future = job
+    out.append(future.result())
+    if done is not None:
+        done(item)
+
+
+def _decode_alone(recognizer: Recognizer, audio: np.ndarray, at: int, start: int, end: int, onsets: Sequence[int],
+                  spans: tuple[Sequence[int], Sequence[int]], *, language: str | None, hotwords: str | None,
+                  channel: str) -> list[CaptionEvent]:
+    """One live segment decoded by itself (with `CHUNK_PAD_S` around it): Whisper sometimes passes over a quiet
+    sentence between louder ones in a window, and a refined transcript must not lose what the live one would have.
+    What the live engine's filters judge not to be speech (Whisper's no-speech rule, loops, fillers in noise) is
+    left out. `audio` begins `at` samples into the recording; `onsets` and `spans` (starts, ends): the live segments'."""
+    pad = round(CHUNK_PAD_S * SAMPLE_RATE)
+    offset = max(0, start - pad)
+    clip = as_float(audio[offset - at:end + pad - at])
+    rms = float(np.sqrt(np.mean(clip * clip))) if len(clip) else 0.0
+    request = DecodeRequest(language=language, beam_size=BEAM_SIZE, hotwords=hotwords, temperatures=FALLBACK_TEMPERATURES)
+    heard = (caption(within_speech(after_onsets(words_at(segment, offset), onsets), *spans), channel)
+             for segment in recognizer.decode(clip, request) if not is_invented(segment.score, rms))
+    return [event for event in heard if event is not None]

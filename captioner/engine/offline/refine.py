@@ -1,0 +1,70 @@
+"""Refining a session: its recorded channels decoded whole again, the offline way, and made its transcript.
+
+Each channel is read from its recording and decoded by itself (`decode_whole`), its speakers told apart again by
+voice when asked (`speakers_whole`); the channels are merged in spoken order, echoes of the speakers dropped from
+the microphone (`merge`), and the result written as the session's files, the live ones kept beside them
+(`session_files`). A refine killed at any point loses nothing: run again, it starts over and finishes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Callable, Mapping, Sequence
+
+from captioner.channels import MICROPHONE
+from captioner.engine.models.recognizer import Recognizer
+from captioner.engine.offline.decode_whole import Reader, decode
+from captioner.engine.offline.merge import merge_channels
+from captioner.engine.offline.session_files import Session, save_refined
+from captioner.engine.offline.speakers_whole import speakers_if_installed
+from captioner.engine.offline.speech_spans import live_segments_of
+from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.speaker_count import SpeakerCount, count_of
+
+__all__ = ["refine_session"]
+
+Progress = Callable[[float, float], None]  # (audio seconds decoded, audio seconds in all)
+
+
+def refine_session(session: Session, recognizer: Recognizer, *, vocabulary: str | None = None, language: str | None = "en", srt_labels: bool = False,
+                   progress: Progress | None = None, cancel: threading.Event | None = None, delete_audio: bool = False,
+                   kinds: Sequence[str] = (), speakers: bool | SpeakerCount = False, live: Sequence[CaptionEvent] = (),
+                   labels: Mapping[str, str] | None = None) -> list[CaptionEvent]:
+    """Decode the session's recorded channels, write its refined SRT/TXT/VTT (the live ones kept as `.live.*`), and return
+    the refined captions, decoded by `recognizer` (the live captions', `Transcriber.recognizer`). `vocabulary` None: the one the session captioned with; `kinds`: each channel's MICROPHONE/SYSTEM
+    (echoes of the speakers are dropped from the microphone); `delete_audio`: remove the recordings once the files are
+    written. `speakers`: system audio's captions (or the one channel's) carry their speakers, told apart again with the
+    whole recording in hand (`speakers_offline`; a SpeakerCount: as many people as it says), named as in the session where `live` (its finals) shows the same voice
+    had a name in `labels` (the session's labels, by channel and speaker id). Raises Cancelled (nothing written) or
+    OSError / SubtitleFileError when the files cannot be written (the live ones are then untouched).
+
+    Each recording is gone through twice and never held whole (once for its speech, once for the pieces decoded):
+    memory is the same for an hour as for a minute (but for telling speakers apart, which reads the channel whole).
+    """
+    from captioner.audio.sources import decode_pcm16, pcm16_blocks
+
+    terms = session.vocabulary if vocabulary is None else vocabulary
+    done, total = 0.0, 0.0
+    channels = []
+    for n, track in enumerate(session.tracks):  # one channel at a time, never held whole while it is decoded
+        heard, length = live_segments_of(pcm16_blocks(str(track.path)))
+        seconds = length / SAMPLE_RATE
+        total = done + seconds * (len(session.tracks) - n)  # a session's channels are about as long as each other
+        report = None if progress is None else (lambda s, at=done, whole=total: progress(at + s, whole))
+        events = decode(recognizer, heard, length, Reader(pcm16_blocks(str(track.path))).read, channel=track.channel,
+                        vocabulary=terms, language=language, progress=report, cancel=cancel)
+        kind = kinds[n] if n < len(kinds) else track.kind
+        if speakers and kind != MICROPHONE:  # the others (or everyone, with one input), by voice; the microphone is "You"
+            events = speakers_if_installed(events, decode_pcm16(str(track.path)), live=[f for f in live if f.channel == track.channel],
+                                           count=count_of(speakers))
+        done += seconds
+        channels.append((kind, events))
+    events = merge_channels(channels)
+    save_refined(session, events, srt_labels=srt_labels, labels={**session.labels, **(labels or {})})
+    if delete_audio:
+        for track in session.tracks:
+            with contextlib.suppress(FileNotFoundError):
+                track.path.unlink()
+        session.tracks = []
+    return events

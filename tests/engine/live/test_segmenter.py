@@ -1,0 +1,227 @@
+import numpy as np
+import pytest
+
+from captioner.engine.live.segmenter import (
+    SegmentClosed,
+    SegmentDropped,
+    SegmenterConfig,
+    SegmentOpened,
+    SpeechGate,
+    VadSegmenter,
+)
+from captioner.events import SAMPLE_RATE
+from tests.speech import FRAME, layout
+
+CFG = SegmenterConfig(frame_ms=30, preroll_ms=90, hangover_ms=150, tail_ms=60, min_speech_ms=150, onset_frames=3, onset_window=5)
+
+
+def run_gate(labels, energies=None, config=CFG):
+    gate = SpeechGate(config)
+    events = []
+    for i, voiced in enumerate(labels):
+        energy = 0.1 if energies is None else energies[i]
+        events += [(i, e) for e in gate.push(bool(voiced), energy if voiced else energy / 100)]
+    events += [(len(labels), e) for e in gate.flush()]
+    return events
+
+
+def frames(spec: str) -> list[int]:
+    return [1 if c == "x" else 0 for c in spec]
+
+
+def test_speech_opens_at_first_voiced_frame_with_preroll():
+    events = run_gate(frames("." * 10 + "x" * 10 + "." * 10))
+    opened = [e for _, e in events if isinstance(e, SegmentOpened)]
+    closed = [e for _, e in events if isinstance(e, SegmentClosed)]
+    assert opened[0].speech_start == 10 * FRAME
+    assert opened[0].start == 7 * FRAME  # 90 ms pre-roll
+    assert closed[0].speech_end == 20 * FRAME
+    assert closed[0].end == 22 * FRAME  # 60 ms of the silence kept
+    assert closed[0].reason == "silence"
+
+
+def test_segment_ends_only_after_the_hangover():
+    events = run_gate(frames("." * 5 + "x" * 10 + "." * 4 + "x" * 10 + "." * 10))
+    closed = [(i, e) for i, e in events if isinstance(e, SegmentClosed)]
+    # a 4-frame gap (120 ms) is shorter than the 150 ms hang-over: one segment
+    assert len(closed) == 1
+    i, seg = closed[0]
+    assert seg.speech_end == 29 * FRAME
+    assert i == 29 + 5 - 1  # decided on the fifth silent frame
+
+
+@pytest.mark.parametrize("pause_energy", [0.0005, 0.005])
+def test_a_pause_the_vad_calls_speech_ends_the_segment_when_far_quieter_than_the_speech(pause_energy):
+    # webrtcvad takes a faint steady noise for speech now and then: a pause 46 dB below the speech still ends the
+    # segment after the hang-over, and the phrase after it is a segment of its own; a quiet stretch 26 dB below
+    # (a soft word) is still speech, and the two phrases stay one segment
+    labels = frames("." * 5 + "x" * 20 + "x" * 30 + "x" * 20 + "." * 10)
+    energies = [0.1] * 25 + [pause_energy] * 30 + [0.1] * 30
+    closed = [e for _, e in run_gate(labels, energies) if isinstance(e, SegmentClosed)]
+    if pause_energy < 0.1 * CFG.quiet_ratio:
+        assert closed[0].speech_end == 25 * FRAME and len(closed) == 2
+    else:
+        assert len(closed) == 1 and closed[0].speech_end == 75 * FRAME
+
+
+def test_isolated_blips_do_not_open_a_segment():
+    assert run_gate(frames("..x...x..x....x.x......")) == []
+
+
+def test_too_little_speech_is_dropped():
+    events = run_gate(frames("...." + "xxxx" + "........"))
+    assert [type(e) for _, e in events] == [SegmentOpened, SegmentDropped]
+
+
+def test_preroll_never_reaches_into_the_previous_segment():
+    events = run_gate(frames("x" * 8 + "." * 6 + "x" * 8 + "." * 10))
+    closed = [e for _, e in events if isinstance(e, SegmentClosed)]
+    assert len(closed) == 2
+    assert closed[1].start >= closed[0].end
+
+
+def test_flush_closes_open_speech():
+    events = run_gate(frames("..." + "x" * 12))
+    closed = [e for _, e in events if isinstance(e, SegmentClosed)]
+    assert closed[0].reason == "flush" and closed[0].speech_end == 15 * FRAME
+
+
+def test_long_speech_is_cut_at_the_quietest_frame_and_goes_on():
+    config = SegmenterConfig(frame_ms=30, max_segment_s=3.0, cut_search_s=1.5, preroll_ms=0, hangover_ms=300, min_speech_ms=60)
+    labels = [1] * 200
+    energies = [0.2] * 200
+    energies[80] = 0.01  # a quiet frame inside the search stretch (frames 50..99)
+    energies[60] = 0.05
+    events = run_gate(labels, energies, config)
+    closed = [e for _, e in events if isinstance(e, SegmentClosed)]
+    assert closed[0].reason == "max_length"
+    assert closed[0].end == 80 * FRAME
+    assert closed[1].start == 80 * FRAME  # nothing lost between the two
+    assert all(c.end - c.start <= 3.0 * SAMPLE_RATE for c in closed)
+
+
+def test_cut_prefers_an_unvoiced_frame():
+    config = SegmenterConfig(frame_ms=30, max_segment_s=3.0, cut_search_s=1.5, preroll_ms=0, hangover_ms=300, min_speech_ms=60)
+    labels = [1] * 200
+    labels[70] = 0
+    energies = [0.2] * 200
+    energies[90] = 0.01  # voiced but quiet loses to the unvoiced frame
+    closed = [e for _, e in run_gate(labels, energies, config) if isinstance(e, SegmentClosed)]
+    assert closed[0].end == 70 * FRAME
+
+
+def test_cut_prefers_a_pause_to_a_single_silent_frame_inside_a_word():
+    # a stop's closure (one silent frame) inside a word loses to a pause of five frames, however quiet it is
+    config = SegmenterConfig(frame_ms=30, max_segment_s=3.0, cut_search_s=1.5, preroll_ms=0, hangover_ms=300, min_speech_ms=60)
+    labels, energies = [1] * 200, [0.2] * 200
+    for i in range(60, 65):
+        labels[i], energies[i] = 0, 0.01 - 0.001 * (i == 62)
+    labels[90], energies[90] = 0, 0.0
+    closed = [e for _, e in run_gate(labels, energies, config) if isinstance(e, SegmentClosed)]
+    assert closed[0].end == 62 * FRAME
+
+
+@pytest.mark.parametrize("frame_ms", [10, 20, 30])
+def test_real_vad_finds_voiced_spans_within_one_frame(frame_ms):
+    audio, truth = layout([(0.6, False), (1.2, True), (1.1, False), (0.45, True), (1.2, False), (2.0, True), (1.0, False)])
+    config = SegmenterConfig(frame_ms=frame_ms)
+    seg = VadSegmenter(config)
+    events = []
+    for block in np.array_split(audio, 37):  # odd block sizes: framing must not care
+        events += seg.feed(block)
+    events += seg.flush()
+    closed = [e for e in events if isinstance(e, SegmentClosed)]
+    opened = {e.id: e for e in events if isinstance(e, SegmentOpened)}
+    assert len(closed) == len(truth)
+    frame = config.frame_len
+    for seg_closed, (start, end) in zip(closed, truth):
+        assert abs(opened[seg_closed.id].speech_start - start) <= frame
+        assert abs(seg_closed.speech_end - end) <= frame
+        assert seg_closed.start <= start - config.preroll_ms * 16 + frame
+        assert seg_closed.end > seg_closed.speech_end
+
+
+def test_config_rejects_bad_values():
+    with pytest.raises(ValueError):
+        SegmenterConfig(frame_ms=25)
+    with pytest.raises(ValueError):
+        SegmenterConfig(aggressiveness=4)
+
+
+PHRASE_CFG = SegmenterConfig(frame_ms=30, preroll_ms=90, hangover_ms=150, phrase_hangover_ms=300, tail_ms=60,
+                             min_speech_ms=150, onset_frames=3, onset_window=5)
+
+
+def run_gate_with_words(labels, sentence_end):
+    """Like run_gate, with whoever reads the words saying, before each frame, how far they end a sentence."""
+    gate = SpeechGate(PHRASE_CFG)
+    events = []
+    for i, voiced in enumerate(labels):
+        gate.sentence_end = sentence_end(gate)
+        events += [(i, e) for e in gate.push(bool(voiced), 0.1 if voiced else 0.001)]
+    return [(i, e) for i, e in events if isinstance(e, SegmentClosed)]
+
+
+def test_without_words_silence_alone_ends_a_segment():
+    gate = SpeechGate(PHRASE_CFG)
+    assert gate.sentence_end is None
+    closed = [(i, e) for i, e in run_gate(frames("." * 5 + "x" * 10 + "." * 20), config=PHRASE_CFG)
+              if isinstance(e, SegmentClosed)]
+    assert [i for i, _ in closed] == [15 + 5 - 1]  # after the 150 ms hang-over
+
+
+def test_a_pause_after_a_finished_sentence_ends_after_the_short_hangover():
+    closed = run_gate_with_words(frames("." * 5 + "x" * 10 + "." * 20), lambda gate: gate.position)
+    assert [i for i, _ in closed] == [15 + 5 - 1]
+
+
+def test_a_pause_inside_a_phrase_waits_for_the_longer_hangover():
+    # words known not to end a sentence (or not known yet): a 240 ms pause does not end the segment ...
+    closed = run_gate_with_words(frames("." * 5 + "x" * 10 + "." * 8 + "x" * 10 + "." * 20), lambda gate: -1)
+    assert len(closed) == 1
+    i, seg = closed[0]
+    assert seg.speech_end == 33 * FRAME
+    assert i == 33 + 10 - 1  # ... and a segment ends after 300 ms of silence
+
+
+def test_words_that_end_a_sentence_only_count_for_the_speech_they_heard():
+    # the sentence ended at frame 15; speech went on after it, so the later pause waits the longer hang-over
+    closed = run_gate_with_words(frames("." * 5 + "x" * 10 + "." * 3 + "x" * 10 + "." * 20), lambda gate: 15 * FRAME)
+    assert [i for i, _ in closed] == [28 + 10 - 1]
+
+
+def test_phrase_hangover_is_at_least_the_hangover():
+    with pytest.raises(ValueError):
+        SegmenterConfig(hangover_ms=450, phrase_hangover_ms=300)
+
+
+def test_a_pause_known_late_to_end_a_sentence_ends_the_segment_there():
+    # 10 voiced frames, a 240 ms pause (longer than the 150 ms hang-over), speech again: no words yet, so one segment
+    gate = SpeechGate(PHRASE_CFG)
+    gate.sentence_end = -1
+    events = [e for v in frames("." * 5 + "x" * 10 + "." * 8 + "x" * 6) for e in gate.push(bool(v), 0.1 if v else 0.001)]
+    assert [type(e) for e in events] == [SegmentOpened]
+    first_id = events[0].id
+    pause_pass_end = 18 * FRAME  # a pass started 90 ms into the pause; its words end a sentence
+    ended = gate.end_at_pause(pause_pass_end)
+    closed, opened = ended
+    assert isinstance(closed, SegmentClosed) and closed.id == first_id and closed.reason == "silence"
+    assert closed.speech_end == 15 * FRAME and closed.end == 17 * FRAME  # 60 ms of the pause kept, as a close in time keeps
+    assert isinstance(opened, SegmentOpened) and opened.id > first_id
+    assert opened.speech_start == 23 * FRAME and opened.start == 20 * FRAME  # with its 90 ms pre-roll
+    assert gate.open_segment.speech_end == 29 * FRAME
+    # the new segment goes on and ends as any other
+    after = [e for v in frames("." * 10) for e in gate.push(bool(v), 0.001)]
+    assert [type(e) for e in after] == [SegmentClosed] and after[0].id == opened.id
+
+
+def test_a_pause_shorter_than_the_hangover_or_still_going_on_is_not_cut_late():
+    gate = SpeechGate(PHRASE_CFG)
+    for v in frames("." * 5 + "x" * 10 + "." * 4 + "x" * 6):  # a 120 ms pause: too short to end a segment
+        gate.push(bool(v), 0.1 if v else 0.001)
+    assert gate.end_at_pause(17 * FRAME) == []
+    assert gate.end_at_pause(12 * FRAME) == []  # not a pause at all
+    for v in frames("." * 3):  # a pause still going on: the hang-over will end it
+        gate.push(bool(v), 0.001)
+    assert gate.end_at_pause(gate.position) == []
+    assert gate.open_segment is not None

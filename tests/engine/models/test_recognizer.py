@@ -1,0 +1,59 @@
+"""The recognizer seam: faster-whisper offers everything the engine asks of a recognizer, and an engine job is what
+the pass policy reads; a second recognizer (tests/tones.py: no model) runs live captions and the refine through the
+same seam."""
+
+from __future__ import annotations
+
+import inspect
+
+import numpy as np
+import pytest
+
+from captioner.engine.live.pipeline import Job
+from captioner.engine.models.recognizer import PassJob, Recognizer
+from tests.tones import ToneRecognizer
+
+
+def _members(protocol: type) -> set[str]:
+    return {name for name in vars(protocol) if not name.startswith("_")} | set(getattr(protocol, "__annotations__", {}))
+
+
+def _offers(recognizer: object) -> None:
+    for name in _members(Recognizer):
+        assert hasattr(recognizer, name), name
+        wanted = getattr(Recognizer, name, None)
+        if inspect.isfunction(wanted):
+            assert list(inspect.signature(getattr(type(recognizer), name)).parameters) == list(inspect.signature(wanted).parameters)
+
+
+def test_faster_whisper_and_the_tone_recognizer_are_recognizers(tiny_transcriber) -> None:
+    _offers(tiny_transcriber.recognizer)
+    _offers(ToneRecognizer())
+    recognizer = tiny_transcriber.recognizer
+    assert isinstance(recognizer.name, str) and recognizer.device == "cpu" and recognizer.compute_type == "int8"
+    assert recognizer.workers >= 1 and recognizer.multilingual is False  # tiny.en
+
+
+def test_an_engine_job_is_what_a_recognizer_reads() -> None:
+    job = Job(1, 1, True, 0, 160, np.zeros(160, np.float32), prompt="hi", pause=False)
+    for name in _members(PassJob):
+        assert hasattr(job, name), name
+
+
+
+def test_a_model_folder_is_loaded_by_the_recognizer_that_reads_it(tiny_model, tmp_path) -> None:
+    from captioner.engine.models.catalogue import ModelRequest, is_model_folder
+    from captioner.engine.models.fetch import load_transcriber
+    from captioner.engine.models.recognizers import RECOGNIZERS, load_recognizer, recognizer_for
+    from captioner.engine.models.whisper import WhisperRecognizer
+
+    assert recognizer_for(tiny_model).module == "captioner.engine.models.whisper"
+    recognizer = load_recognizer(tiny_model, device="cpu", compute_type="int8", name="tiny.en")
+    assert isinstance(recognizer, WhisperRecognizer) and (recognizer.device, recognizer.compute_type, recognizer.name) == ("cpu", "int8", "tiny.en")
+    assert isinstance(load_transcriber(ModelRequest(str(tiny_model), "cpu")).recognizer, WhisperRecognizer)  # as the app loads it
+    # a folder no recognizer reads is no model folder, and loading it says so
+    (tmp_path / "notes.txt").write_text("not a model", encoding="utf-8")
+    assert recognizer_for(tmp_path) is None and not is_model_folder(tmp_path)
+    with pytest.raises(ValueError, match="no recognizer reads"):
+        load_recognizer(tmp_path)
+    assert len({entry.marker for entry in RECOGNIZERS}) == len(RECOGNIZERS)  # each folder kind is one recognizer's

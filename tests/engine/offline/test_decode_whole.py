@@ -1,0 +1,108 @@
+"""A recording decoded whole with the real tiny.en: speech a window passed over decoded alone, pieces side by side as one at a time."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+import pytest
+
+from captioner.engine.offline.decode_whole import decode_audio_file, side_by_side
+from captioner.engine.offline.speech_spans import decode_windows, live_segments, pieces
+from captioner.events import SAMPLE_RATE
+from tests.speech import FIRST, SECOND, THIRD, place, wer
+
+
+@pytest.mark.slow
+def test_speech_a_window_passed_over_is_decoded_alone(speech, tiny_transcriber, monkeypatch) -> None:
+    from captioner.engine.offline import decode_whole
+
+    audio = place(24.0, [(1.0, speech[FIRST]), (9.0, speech[SECOND]), (17.0, speech[THIRD])])
+    heard = live_segments(audio)
+    assert len(heard) >= 3
+    windows = decode_windows(heard, len(audio))
+    second = next(seg for seg in heard if seg[1] > 8.5 * SAMPLE_RATE)
+    # the windows' decoding as if Whisper had passed over the second sentence: its stretch left out of every window
+    monkeypatch.setattr(decode_whole, "decode_windows", lambda segments, length: [(0, second[0]), (second[2], length)])
+    assert windows  # (the real windows hold it)
+    events = decode_audio_file(tiny_transcriber.recognizer, audio)
+    assert wer(" ".join((FIRST, SECOND, THIRD)), " ".join(e.text for e in events)) <= 0.2
+    assert [e.start for e in events] == sorted(e.start for e in events) and [e.id for e in events] == list(range(1, len(events) + 1))
+    kitchen = next(e for e in events if "kitchen" in e.text.lower())
+    assert second[0] <= kitchen.start and kitchen.end <= second[2] + round(0.4 * SAMPLE_RATE)
+
+
+def test_side_by_side_keeps_the_order_and_runs_up_to_its_workers_at_once() -> None:
+    meet = threading.Barrier(2, timeout=10)  # the first two items only get past it together
+
+    def work(n: int) -> int:
+        if n < 2:
+            meet.wait()
+        time.sleep(0.01 * (5 - n))  # later items finish sooner
+        return n * n
+
+    finished: list[int] = []
+    assert side_by_side(work, list(range(5)), 2, finished.append) == [0, 1, 4, 9, 16]
+    assert finished == list(range(5))  # heard in order
+    assert side_by_side(lambda n: n + 1, [1, 2, 3], 1) == [2, 3, 4] and side_by_side(work, [], 2) == []
+
+
+def test_side_by_side_raises_the_first_failure() -> None:
+    def work(n: int) -> int:
+        if n == 1:
+            raise ValueError("piece 1")
+        return n
+
+    for workers in (1, 2):
+        with pytest.raises(ValueError, match="piece 1"):
+            side_by_side(work, [0, 1, 2, 3], workers)
+
+
+@pytest.mark.slow
+def test_pieces_decoded_side_by_side_give_the_captions_of_one_at_a_time(speech, tiny_model, monkeypatch) -> None:
+    from captioner.engine.live.transcriber import Transcriber
+    from captioner.engine.models.whisper import CPU_WORKERS, ShortWindowWhisper, WhisperRecognizer
+    from captioner.engine.offline import speech_spans
+
+    monkeypatch.setattr(speech_spans, "PIECE_S", 10.0)
+    audio = place(70.0, [(1.0, speech[FIRST]), (31.0, speech[SECOND]), (61.0, speech[THIRD])])
+    assert len(pieces(decode_windows(live_segments(audio), len(audio)))) == 3
+    loaded = Transcriber.load(str(tiny_model), device="cpu", compute_type="int8", name="tiny.en")
+    one = WhisperRecognizer(ShortWindowWhisper(str(tiny_model), device="cpu", compute_type="int8", num_workers=1))
+    assert loaded.recognizer.workers == CPU_WORKERS > 1 == one.workers
+    heard: list[float] = []
+    together = decode_audio_file(loaded.recognizer, audio, progress=heard.append)
+    alone = decode_audio_file(one, audio)
+    assert [(e.id, e.start, e.end, e.text) for e in together] == [(e.id, e.start, e.end, e.text) for e in alone]
+    assert wer(" ".join((FIRST, SECOND, THIRD)), " ".join(e.text for e in together)) <= 0.2
+    assert heard == sorted(heard) and heard[-1] == len(audio) / SAMPLE_RATE
+
+
+def test_a_reader_gives_the_samples_asked_for_in_order_and_lets_go_of_those_behind() -> None:
+    from captioner.engine.offline.decode_whole import Reader
+
+    audio = np.arange(1000, dtype=np.int16)
+    reader = Reader(audio[at : at + 64] for at in range(0, 1000, 64))
+    for start, end in [(0, 10), (5, 300), (250, 260), (260, 700), (690, 1000), (990, 1200)]:
+        np.testing.assert_array_equal(reader.read(start, end), audio[start:end])
+        assert sum(len(b) for b in reader._held) <= end - start + 64 + max(0, end - 1000)
+
+
+def test_a_recording_is_decoded_whole_by_any_recognizer(monkeypatch) -> None:
+    """tests/tones.py's recognizer (no model) through the same path: pieces, windows, captions on the recording's clock."""
+    from captioner.engine.offline import speech_spans
+    from tests.tones import FRAME, ToneRecognizer, say
+
+    monkeypatch.setattr(speech_spans, "PIECE_S", 10.0)  # several pieces
+    sentences = [["alpha", "bravo", "charlie"], ["hotel", "golf", "echo", "delta"], ["foxtrot", "alpha"], ["echo"]]
+    audio, spans = say(sentences, gap_s=12.0)
+    tones = ToneRecognizer()
+    heard: list[float] = []
+    events = decode_audio_file(tones, audio, vocabulary=" Quorvane ", progress=heard.append)
+    assert [e.text for e in events] == [" ".join(s).capitalize() + "." for s in sentences]
+    for event, (start, end) in zip(events, spans, strict=True):
+        assert start - 2 * FRAME <= event.start and event.end <= end + 2 * FRAME
+    assert [e.id for e in events] == [1, 2, 3, 4] and heard == sorted(heard) and heard[-1] == len(audio) / SAMPLE_RATE
+    assert len(tones.requests) > 1 and all(r.clips and r.follow_on and r.beam_size == 5 and r.hotwords == "Quorvane"
+                                           for r in tones.requests)

@@ -1,0 +1,57 @@
+"""A session's files: found by any of them, a transcript saved without writing over another, each channel called what its recording called it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from captioner.audio.recorder import SessionRecorder
+from captioner.channels import MICROPHONE, SYSTEM
+from captioner.engine.offline.session_files import NothingToRefine, find_session, save_transcript
+from captioner.events import SAMPLE_RATE, CaptionEvent
+
+
+def test_sessions_are_found_by_any_of_their_files_and_a_missing_recording_is_said(tmp_path) -> None:
+    recorder = SessionRecorder.open(tmp_path, "talk.v2")
+    recorder.feed(0, np.zeros(SAMPLE_RATE, np.float32))
+    recorder.close()
+    for name in ("talk.v2.srt", "talk.v2.live.txt", "talk.v2.refined.vtt", "talk.v2.audio.opus"):
+        assert find_session(tmp_path / name).stem == "talk.v2"
+    assert find_session(tmp_path).stem == "talk.v2"
+    with pytest.raises(NothingToRefine, match=r"The session other has no recorded audio .*other\.audio\.opus is not there"):
+        find_session(tmp_path / "other.srt")
+    (tmp_path / "sub").mkdir()
+    with pytest.raises(NothingToRefine, match="holds no recorded session audio"):
+        find_session(tmp_path / "sub")
+
+
+def test_a_transcribed_recording_is_saved_whole_and_never_over_another(tmp_path) -> None:
+    events = [CaptionEvent(1, 0, 16000, "Hello there.", final=True), CaptionEvent(2, 20000, 40000, "Second line.", final=True)]
+    folder = tmp_path / "sessions" / "new"
+    first = save_transcript(folder, "talk", events)
+    assert [p.name for p in first] == ["talk.srt", "talk.txt", "talk.vtt"]
+    assert folder.stat().st_mode & 0o777 == 0o700 and all(p.stat().st_mode & 0o777 == 0o600 for p in first)
+    assert "Second line." in (folder / "talk.txt").read_text() and (folder / "talk.vtt").read_text().startswith("WEBVTT")
+    (folder / "other.vtt").write_text("mine")
+    again = save_transcript(folder, "other", events)
+    assert [p.name for p in again] == ["other-2.srt", "other-2.txt", "other-2.vtt"] and (folder / "other.vtt").read_text() == "mine"
+
+
+def test_refined_files_call_each_channel_what_its_recording_called_it(tmp_path) -> None:
+    """A refined caption carries its channel's id; its files show the label the session recorded for that channel,
+    renamed or not. A recording that does not say its kind (an early one) is known by its label."""
+    from captioner.audio.recorder import Track
+    from captioner.engine.offline.session_files import Session, save_refined
+
+    session = Session(tmp_path, "call", [Track(tmp_path / "call.audio-1.opus", "Me", kind=MICROPHONE),
+                                         Track(tmp_path / "call.audio-2.opus", "The team", kind=SYSTEM)])
+    assert session.labels == {MICROPHONE: "Me", SYSTEM: "The team"}
+    events = [CaptionEvent(1, 0, 16000, "Shall we start?", final=True, channel=MICROPHONE),
+              CaptionEvent(2, 20000, 40000, "Yes.", final=True, channel=SYSTEM)]
+    save_refined(session, events, srt_labels=True, labels=session.labels)
+    assert (tmp_path / "call.txt").read_text().splitlines() == ["Me: Shall we start?", "The team: Yes."]
+    assert "\nMe: Shall we start?\n" in (tmp_path / "call.srt").read_text()
+    assert "<v The team>Yes." in (tmp_path / "call.vtt").read_text()
+    early = Session(tmp_path, "old", [Track(tmp_path / "old.audio-1.opus", "You"), Track(tmp_path / "old.audio-2.opus", "Others")])
+    assert [t.channel for t in early.tracks] == ["You", "Others"] and early.labels == {"You": "You", "Others": "Others"}
+    assert Session(tmp_path, "one", [Track(tmp_path / "one.audio.opus")]).labels == {}  # one input: no channel, no label
