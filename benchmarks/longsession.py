@@ -31,7 +31,7 @@ import srt
 
 from captioner.audio.sources import FileSource
 from captioner.engine.live.pipeline import EngineConfig
-from captioner.engine.live.session import CaptionSession
+from captioner.engine.live.session import CaptionSession, SessionOptions
 from captioner.engine.live.transcriber import Transcriber
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionStatus
 from captioner.subtitles.srt import LiveSrtWriter
@@ -110,8 +110,8 @@ def run_session(audio: np.ndarray, transcriber: Transcriber, folder: Path, *, co
     folder.mkdir(parents=True, exist_ok=True)
     srt_path, txt_path = folder / "session.srt", folder / "session.txt"
     sinks = [LiveSrtWriter(srt_path, overwrite=True), LiveTxtWriter(txt_path, overwrite=True)]
-    session = CaptionSession(SamplesSource(audio), transcriber, config, sinks, on_status=on_status,
-                             status_interval_s=status_interval_s)
+    session = CaptionSession(SamplesSource(audio), transcriber, sinks, on_status=on_status,
+                             options=SessionOptions(config, status_interval_s=status_interval_s))
     began = time.perf_counter()
     session.start()
     if not session.wait(timeout_s):

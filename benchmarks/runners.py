@@ -127,7 +127,7 @@ def realtime_live(transcriber, path: str, config, *, block_ms: int = 30, pad_s: 
                   max_overrun_s: float = MAX_OVERRUN_S) -> LiveRun:
     """The app's CaptionSession on FileSource(realtime=True): wall clock, real threads."""
     from captioner.audio.sources import FileSource
-    from captioner.engine.live.session import CaptionSession
+    from captioner.engine.live.session import CaptionSession, SessionOptions
 
     class PaddedFileSource(FileSource):
         """FileSource whose decoded audio ends in `pad_s` of silence, like a mic that stays open."""
@@ -151,7 +151,7 @@ def realtime_live(transcriber, path: str, config, *, block_ms: int = 30, pad_s: 
         def close(self) -> None:
             pass
 
-    session = CaptionSession(src, transcriber, config, sinks=[Recorder()])
+    session = CaptionSession(src, transcriber, [Recorder()], options=SessionOptions(config))
     holder["s"] = session
     began = time.perf_counter()
     cpu0 = time.process_time()

@@ -314,10 +314,7 @@ def load_transcriber(args: argparse.Namespace):
 
 def caption(args: argparse.Namespace) -> int:
     from captioner.audio.sources import AudioSourceError, FileSource, MicrophoneSource
-    from captioner.engine.live.echo import EchoRule
-    from captioner.engine.live.open import SessionRequest, open_session
-    from captioner.engine.live.pipeline import EngineConfig
-    from captioner.engine.live.segmenter import SegmenterConfig
+    from captioner.engine.live.open import SessionOptions, SessionRequest, open_session
     from captioner.engine.vocabulary import read_vocabulary
     from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
     from captioner.terminal import TerminalPrinter
@@ -380,10 +377,10 @@ def caption(args: argparse.Namespace) -> int:
         def on_error(error: SessionError) -> None:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
-        config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=args.vad_aggressiveness), interims=not args.no_interim)
-        request = SessionRequest(channels or source, config, vocabulary=vocabulary, speakers=args.speakers,
-                                 record_beside=Path(live_paths(args)[0]) if args.keep_audio else None, model=str(args.model),
-                                 echo=None if args.keep_echo else EchoRule())
+        options = SessionOptions.chosen(vad_aggressiveness=args.vad_aggressiveness, interims=not args.no_interim,
+                                        speakers=args.speakers, keep_echo=args.keep_echo)
+        request = SessionRequest(channels or source, options, vocabulary=vocabulary,
+                                 record_beside=Path(live_paths(args)[0]) if args.keep_audio else None, model=str(args.model))
         session = open_session(request, transcriber, sinks, on_status=on_status, on_error=on_error,
                                warn=lambda text: print(f"captioner: warning: {text}", file=sys.stderr, flush=True))
         recorder = session.recorder

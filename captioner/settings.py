@@ -111,6 +111,9 @@ class Settings:
     srt_labels: bool = False  # SRT cues begin with their label ("You: ...")
     speakers: bool = False  # tell speakers apart by voice: system audio's (or the one input's) captions say "Speaker 1", "Speaker 2", ...
     speaker_count: str = ""  # how many people speak, when the user knows: "" any number, "N", or "MIN-MAX" (voices.SpeakerCount)
+    speech_detection: int = 2  # how strictly sound is taken for speech: 0 keeps the most (quiet voices), 3 the least
+    # (noisy rooms); `captioner caption --vad-aggressiveness`
+    interim_text: bool = True  # show words as they are heard, before each sentence's final text (`--no-interim`: off)
     autosave: bool = True
     autosave_dir: str = ""  # "" = default_sessions_dir()
     export_dir: str = ""  # the folder of the last export; "" = the sessions folder
@@ -127,6 +130,14 @@ class Settings:
     def speakers_option(self) -> bool | SpeakerCount:
         """What a session's `speakers` is given: False (not told apart), or the number of people (any, N, or a range)."""
         return SpeakerCount.parse(self.speaker_count) if self.speakers else False
+
+    def session_options(self, *, status_interval_s: float = 0.25):
+        """The `captioner.engine.live.session.SessionOptions` these settings choose (as `captioner caption`'s options
+        do): the voice detector's strictness, interim text, speakers."""
+        from captioner.engine.live.session import SessionOptions
+
+        return SessionOptions.chosen(vad_aggressiveness=self.speech_detection, interims=self.interim_text,
+                                     speakers=self.speakers_option(), status_interval_s=status_interval_s)
 
     def sessions_dir(self) -> Path:
         return Path(self.autosave_dir).expanduser() if self.autosave_dir else default_sessions_dir()
@@ -198,6 +209,8 @@ _SETTINGS_RULES = {
     "output_device": _str,
     "srt_labels": _bool,
     "speakers": _bool,
+    "speech_detection": _int_range(0, 3),
+    "interim_text": _bool,
     "speaker_count": lambda v: isinstance(v, str) and _parses(SpeakerCount.parse, v),
     "autosave": _bool,
     "autosave_dir": _str,

@@ -221,7 +221,7 @@ class CaptionerApp(QObject):
                 last_screen=now.overlay.last_screen,
                 visible=now.overlay.visible,
             )
-            self.store.set(dataclasses.replace(now, overlay=overlay, **{name: getattr(chosen, name) for name in SettingsDialog.FIELDS}))
+            self.store.set(dataclasses.replace(now, overlay=overlay, **dialog.changes(chosen)))
             self.actions.click_through.setChecked(overlay.click_through)
         self.overlay.apply_settings(self.store.settings.overlay)
         dialog.deleteLater()

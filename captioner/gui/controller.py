@@ -11,12 +11,13 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from captioner.channels import MODE_MICROPHONE
-from captioner.engine.models.catalogue import ModelRequest
+from captioner.engine.models.catalogue import INTERIM_NONE, ModelRequest
 from captioner.engine.models.errors import DownloadCancelled
 from captioner.events import CaptionEvent, SessionError, SessionStatus
 from captioner.files import remove_if_empty
@@ -118,8 +119,9 @@ class SessionController(QObject):
         return self.state is State.IDLE and len(self.merger.finals) > self._saved_finals
 
     def model_request(self) -> ModelRequest:
+        """The model the settings ask for; no interim model beside it when interim text is not shown."""
         s = self.settings
-        return ModelRequest(s.model, s.compute_device, s.language, s.beam_size, interim=s.interim_model)
+        return ModelRequest(s.model, s.compute_device, s.language, s.beam_size, interim=s.interim_model if s.interim_text else INTERIM_NONE)
 
     def _model_spec(self) -> str:
         """The model in use as a refine finds it again: its folder when one was chosen, else its name (a recording's tag:
@@ -348,7 +350,6 @@ class SessionController(QObject):
     # -- capture -------------------------------------------------------------
     def _begin_capture(self) -> None:
         from captioner.engine.live.open import SessionRequest, channels_of, open_session
-        from captioner.engine.live.pipeline import EngineConfig
 
         self.refiner.pause()  # the live session has the model to itself
         self._set_state(State.STARTING)
@@ -380,8 +381,10 @@ class SessionController(QObject):
         bridge.closed.connect(lambda: self._on_closed(gen))
         settings = self.settings
         transcript = info.srt_path or info.txt_path
-        request = SessionRequest(source, self.session_config or EngineConfig(), vocabulary=settings.vocabulary,
-                                 speakers=settings.speakers_option(), model=self._model_spec(), status_interval_s=0.1,
+        options = settings.session_options(status_interval_s=0.1)
+        if self.session_config is not None:  # the engine's rules given whole (tests)
+            options = replace(options, config=self.session_config)
+        request = SessionRequest(source, options, vocabulary=settings.vocabulary, model=self._model_spec(),
                                  record_beside=transcript if settings.recording != RECORD_NEVER else None)
         session = open_session(request, self._transcriber, [*self._writers, bridge], on_status=bridge.on_status,
                                on_error=bridge.on_error, warn=lambda text: self.message.emit("warning", text))

@@ -53,13 +53,14 @@ LANGUAGES = (
 # the choices offered for "People speaking" (any other number or range can be typed): shown text, setting
 SPEAKER_COUNTS = (("Any number", ""), *((str(n), str(n)) for n in range(1, 7)), ("2 to 3", "2-3"), ("2 to 4", "2-4"), ("3 to 6", "3-6"))
 
+# the voice detector's strictness (Settings.speech_detection, webrtcvad's aggressiveness): shown text, setting
+SPEECH_DETECTION = (("Most sensitive (quiet voices)", 0), ("Sensitive", 1), ("Balanced", 2), ("Strictest (noisy rooms)", 3))
+
+
 class SettingsDialog(QDialog):
     """Edits a copy of the settings; the overlay previews changes live (`preview`)."""
 
     preview = Signal(object)  # OverlaySettings, while the dialog is open
-    # the Settings fields the dialog edits besides the overlay (what OK takes over)
-    FIELDS = ("language", "beam_size", "interim_model", "vocabulary", "autosave", "autosave_dir", "labels", "srt_labels", "speakers",
-              "global_shortcuts", "shortcut_start_stop", "shortcut_overlay", "shortcut_click_through", "recording", "refine_at_stop")
 
     def __init__(self, settings: Settings, parent: QWidget | None = None, *, tab: str = "overlay", shortcuts_note: str = "") -> None:
         super().__init__(parent)
@@ -172,11 +173,24 @@ class SettingsDialog(QDialog):
         self.beam_size.setToolTip("Beam of the interim passes: higher is a little more accurate and slower; 1 suits live captions. "
                                   "Final captions always search with a beam of at least 5")
         form.addRow("Beam size:", self.beam_size)
+        self.interim_text = QCheckBox("Show words as they are heard, before each sentence is final")
+        self.interim_text.setToolTip("Off: only final text, a moment after each sentence ends (as captioner caption --no-interim)")
+        self.interim_text.setChecked(s.interim_text)
+        form.addRow("", self.interim_text)
         self.quick_interims = QCheckBox("First words from a small model beside a big one (on a CPU)")
         self.quick_interims.setToolTip("With a model bigger than base on a CPU, tiny.en (75 MB, downloaded once) writes the interim text "
                                        "while the big model writes the finals: the first words appear within about a second")
         self.quick_interims.setChecked(s.interim_model != INTERIM_NONE)
         form.addRow("", self.quick_interims)
+        self.quick_interims.setEnabled(s.interim_text)  # without interim text there is nothing for it to write
+        self.interim_text.toggled.connect(self.quick_interims.setEnabled)
+        self.speech_detection = QComboBox()
+        for text, value in SPEECH_DETECTION:
+            self.speech_detection.addItem(text, value)
+        self.speech_detection.setCurrentIndex(max(0, self.speech_detection.findData(s.speech_detection)))
+        self.speech_detection.setToolTip("How strictly sound is taken for speech: “Most sensitive” keeps quiet and far-off voices, "
+                                         "“Strictest” leaves out more of a noisy room (as captioner caption --vad-aggressiveness 0–3)")
+        form.addRow("Speech detection:", self.speech_detection)
         self.vocabulary = QLineEdit(s.vocabulary)
         self.vocabulary.setPlaceholderText("Ana Pereira, Kubernetes, Q3 roadmap")
         self.vocabulary.setToolTip("Names, product names and jargon, comma-separated: final captions spell them as written here")
@@ -343,6 +357,12 @@ class SettingsDialog(QDialog):
             click_through=self.click_through.isChecked(),
         )
 
+    def changes(self, chosen: Settings) -> dict:
+        """What `chosen` (its `result_settings`) changes of the settings the dialog opened with, by field, but the
+        overlay's (the app keeps its place, visibility and click-through as they are now): what OK takes over."""
+        return {f.name: getattr(chosen, f.name) for f in dataclasses.fields(chosen)
+                if f.name != "overlay" and getattr(chosen, f.name) != getattr(self._original, f.name)}
+
     def result_settings(self) -> Settings:
         text = self.language.currentText().strip()
         index = self.language.findText(text)
@@ -359,6 +379,8 @@ class SettingsDialog(QDialog):
             srt_labels=self.srt_labels.isChecked(),
             speakers=self.speakers.isChecked(),
             speaker_count=self._speaker_count(),
+            interim_text=self.interim_text.isChecked(),
+            speech_detection=self.speech_detection.currentData(),
             autosave=self.autosave.isChecked(),
             autosave_dir=self.autosave_dir.text().strip(),
             global_shortcuts=self.global_shortcuts.isChecked(),

@@ -86,7 +86,7 @@ KILLED = textwrap.dedent("""
     def on_status(status):
         print(f"fed {status.audio_s:.3f}", flush=True)
     session = CaptionSession(FileSource(wav, realtime=True), transcriber, recorder=SessionRecorder.open(__import__("pathlib").Path(folder), "talk"),
-                             on_status=on_status, status_interval_s=0.1)
+                             on_status=on_status, options=SessionOptions(status_interval_s=0.1))
     session.start()
     session.wait()
 """)

@@ -353,3 +353,27 @@ def test_both_inputs_of_a_meeting_say_in_the_banner_that_the_sound_server_is_bac
     assert w.message_bar.text.splitlines() == [f"Others: {server_back('Null Output')}", f"You: {server_back('virtmic')}"]
     c.stop()
     qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=20000)
+
+
+def test_the_engine_settings_chosen_in_the_app_reach_the_session(make_app, qtbot, speech_wav: Path) -> None:
+    """Settings → Captioning: speech detection and interim text (as `captioner caption --vad-aggressiveness` and
+    `--no-interim`) are kept by OK and are the next session's: no interim text at all, only finals, and the voice
+    detector as strict as chosen."""
+    app = make_app()
+    w, c = app.window, app.controller
+    dialog = app.open_settings("captions")
+    assert dialog.interim_text.isChecked() and dialog.speech_detection.currentData() == 2  # the defaults
+    dialog.interim_text.setChecked(False)
+    dialog.speech_detection.setCurrentIndex(dialog.speech_detection.findData(3))
+    dialog.accept()
+    assert (app.store.settings.interim_text, app.store.settings.speech_detection) == (False, 3)
+    updates: list = []
+    c.captionUpdate.connect(updates.append)
+    starts: list = []
+    c.sessionStarted.connect(starts.append)
+    assert w.start_file_session(str(speech_wav), realtime=False)
+    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(starts), timeout=60000)
+    config = c.session.engine.config
+    assert (config.segmenter.aggressiveness, config.interims) == (3, False)
+    assert c.finals and expected_words() & set(words(" ".join(f.text for f in c.finals)))
+    assert updates and not any(u.event.text and not u.event.final for u in updates)  # finals only

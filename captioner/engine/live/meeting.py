@@ -34,14 +34,12 @@ import numpy as np
 from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSourceError
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
-from captioner.engine.live.echo import EchoRule
-from captioner.engine.live.pipeline import EngineConfig
-from captioner.engine.live.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, engine_status
+from captioner.engine.live.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, SessionOptions, engine_status
 from captioner.engine.live.speakers import SpeakerTagger
 from captioner.engine.live.spoken_order import Channel, Lane, SpokenOrder, lane_engine, pick_job
 from captioner.engine.live.transcriber import Transcriber
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, replaced_final
-from captioner.speaker_count import SpeakerCount, count_of
+from captioner.speaker_count import count_of
 from captioner.voices import load_encoder
 
 __all__ = ["Channel", "MeetingSession", "meeting_channels"]
@@ -54,25 +52,22 @@ class MeetingSession(SessionBase):
         self,
         channels: Sequence[Channel],
         transcriber: Transcriber,
-        config: EngineConfig = EngineConfig(),
         sinks: Iterable[CaptionSink] = (),
         *,
+        options: SessionOptions = SessionOptions(),
         on_status: Callable[[SessionStatus], None] | None = None,
         on_error: Callable[[SessionError], None] | None = None,
-        echo: EchoRule | None = EchoRule(),
-        status_interval_s: float = 0.25,
         recorder: SessionRecorder | None = None,
-        speakers: bool | SpeakerCount = False,
     ) -> None:
         if not channels:
             raise ValueError("a meeting session needs at least one channel")
-        super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-meeting", recorder)
-        self.lanes = [Lane(i, ch, lane_engine(config)) for i, ch in enumerate(channels)]
-        if speakers:  # the others, told apart by voice; the microphone is "You"
+        super().__init__(transcriber, sinks, options, on_status, on_error, "captioner-meeting", recorder)
+        self.lanes = [Lane(i, ch, lane_engine(options.config)) for i, ch in enumerate(channels)]
+        if options.speakers:  # the others, told apart by voice; the microphone is "You"
             for lane in self.lanes:
                 if lane.channel.kind == SYSTEM:
-                    lane.engine.speakers = SpeakerTagger(load_encoder(), count=count_of(speakers))
-        self.order = SpokenOrder(self.lanes, echo)
+                    lane.engine.speakers = SpeakerTagger(load_encoder(), count=count_of(options.speakers))
+        self.order = SpokenOrder(self.lanes, options.echo)
         self._t0 = 0.0
         self._running: Lane | None = None
 

@@ -15,14 +15,16 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
 
 from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSource, AudioSourceError
+from captioner.engine.live.echo import EchoRule
 from captioner.engine.live.pipeline import CaptionEngine, EngineConfig, Job
+from captioner.engine.live.segmenter import SegmenterConfig
 from captioner.engine.live.speakers import SpeakerTagger
 from captioner.engine.live.transcriber import Transcriber
 from captioner.engine.models.recognizer import Transcript
@@ -44,6 +46,30 @@ class CaptionSink(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class SessionOptions:
+    """How a live session captions, whatever it listens to: all a session is given besides its inputs, its
+    transcriber, its outputs and its recording. The command line's options and the app's settings each make one
+    (`captioner.cli`, `Settings.session_options`); a new option is a field here and the line of the session that reads
+    it."""
+
+    config: EngineConfig = EngineConfig()  # the engine's rules: the voice detector, interim passes, revisions
+    speakers: bool | SpeakerCount = False  # tell speakers apart by voice (system audio's, or the one input's); a
+    # SpeakerCount: as many people as it says
+    echo: EchoRule | None = EchoRule()  # a meeting's microphone finals that repeat system audio: dropped by this rule
+    # (None keeps them)
+    status_interval_s: float = 0.25  # how often the session's figures go out (`on_status`)
+
+    @classmethod
+    def chosen(cls, *, vad_aggressiveness: int = SegmenterConfig.aggressiveness, interims: bool = True,
+               speakers: bool | SpeakerCount = False, keep_echo: bool = False, status_interval_s: float = 0.25) -> SessionOptions:
+        """The options a user chooses (`captioner caption`'s, the app's settings), in their words: how strictly the
+        voice detector takes sound for speech (0 keeps the most, 3 the least), whether interim text is shown,
+        speakers, and whether a meeting keeps the microphone's echoes of the speakers."""
+        config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=vad_aggressiveness), interims=interims)
+        return cls(config, speakers, None if keep_echo else EchoRule(), status_interval_s)
+
+
 class SessionBase:
     """What every live session shares: the transcriber's worker thread, the sinks, error reports, stop
     and wait. A subclass runs the engine thread (`_run_engine`), feeding jobs to `_jobs` and taking
@@ -53,13 +79,14 @@ class SessionBase:
         self,
         transcriber: Transcriber,
         sinks: Iterable[CaptionSink],
+        options: SessionOptions,
         on_status: Callable[[SessionStatus], None] | None,
         on_error: Callable[[SessionError], None] | None,
-        status_interval_s: float,
         thread_name: str,
         recorder: SessionRecorder | None = None,
     ) -> None:
         self.transcriber = transcriber
+        self.options = options
         self.recorder = recorder  # keeps each channel's audio, as the engines are fed it
         if recorder is not None:
             recorder.on_error = lambda message: self._report(message, fatal=False)
@@ -67,7 +94,7 @@ class SessionBase:
         self.sinks: list[CaptionSink] = list(sinks)
         self.on_status = on_status
         self.on_error = on_error
-        self.status_interval_s = status_interval_s
+        self.status_interval_s = options.status_interval_s
         self.errors: list[str] = []
         self.notices: list[str] = []  # what sources said happened to them (the sound server stopped, is back)
         self._moves_seen = {id(r): getattr(r, "moves", 0) for r in (transcriber, getattr(transcriber, "interim", None)) if r}
@@ -242,20 +269,18 @@ class CaptionSession(SessionBase):
         self,
         source: AudioSource,
         transcriber: Transcriber,
-        config: EngineConfig = EngineConfig(),
         sinks: Iterable[CaptionSink] = (),
         *,
+        options: SessionOptions = SessionOptions(),
         on_status: Callable[[SessionStatus], None] | None = None,
         on_error: Callable[[SessionError], None] | None = None,
-        status_interval_s: float = 0.25,
         recorder: SessionRecorder | None = None,
-        speakers: bool | SpeakerCount = False,
     ) -> None:
-        super().__init__(transcriber, sinks, on_status, on_error, status_interval_s, "captioner-engine", recorder)
+        super().__init__(transcriber, sinks, options, on_status, on_error, "captioner-engine", recorder)
         self.source = source
-        self.engine = CaptionEngine(self._with_revisions(self._with_interim_worker(config)))
-        if speakers:  # each final labelled with its speaker, told apart by voice
-            self.engine.speakers = SpeakerTagger(load_encoder(), count=count_of(speakers))
+        self.engine = CaptionEngine(self._with_revisions(self._with_interim_worker(options.config)))
+        if options.speakers:  # each final labelled with its speaker, told apart by voice
+            self.engine.speakers = SpeakerTagger(load_encoder(), count=count_of(options.speakers))
         self.final_delays_s: list[float] = []  # audio clock at emission minus the caption's end
         self._level = 0.0
 

@@ -8,6 +8,7 @@ import pytest
 from captioner.audio.loopback import SystemAudioSource, meeting_microphone
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.live.meeting import Channel, MeetingSession
+from captioner.engine.live.session import SessionOptions
 from captioner.subtitles.srt import format_srt
 from captioner.subtitles.txt import format_txt
 from tests.conftest import SENTENCE, SOUND_SERVER
@@ -225,7 +226,7 @@ def test_a_microphone_plugged_back_is_captioned_again_and_no_other_source_meanwh
     vmic = load_module(*vmic_args)
     notices = []
     channels = [Channel("You", meeting_microphone("pulse:vmic"), MICROPHONE), Channel("Others", SystemAudioSource("virt"), SYSTEM)]
-    session = MeetingSession(channels, tiny_transcriber, echo=None, on_error=notices.append)  # no echo rule: a monitor recorded would show
+    session = MeetingSession(channels, tiny_transcriber, options=SessionOptions(echo=None), on_error=notices.append)  # no echo rule: a monitor recorded would show
     try:
         session.start()
         unload_module(vmic)  # unplugged
@@ -251,7 +252,7 @@ def test_the_others_are_told_apart_by_voice_and_the_microphone_stays_you(mic_sin
 
     a, b = TWO_VOICES
     call, _ = conversation(tmp_path / "call.wav", [(a, VOICE_SENTENCES[0]), (b, VOICE_SENTENCES[1]), (a, VOICE_SENTENCES[2])])
-    session = meeting(tiny_transcriber, speakers=True)
+    session = meeting(tiny_transcriber, options=SessionOptions(speakers=True))
     session.start()
     time.sleep(0.3)
     run_until_quiet(session, [play("virt", call), play("micsink", other_wav)])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from captioner.audio.sources import FileSource
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.live.meeting import Channel, MeetingSession
-from captioner.engine.live.open import SessionRequest, open_session
+from captioner.engine.live.open import SessionOptions, SessionRequest, open_session
 from captioner.engine.live.session import CaptionSession
 
 
@@ -33,7 +33,7 @@ def test_what_a_session_goes_without_is_said_and_it_goes_on(tmp_path, monkeypatc
     locked = tmp_path / "not-a-folder"
     locked.write_text("a file where the transcript's folder should be: no recording can be made in it")
     said = []
-    session = open_session(SessionRequest(FileSource(str(sentence_wav)), speakers=True, record_beside=locked / "talk.srt"),
+    session = open_session(SessionRequest(FileSource(str(sentence_wav)), SessionOptions(speakers=True), record_beside=locked / "talk.srt"),
                            tiny_transcriber, warn=said.append)
     assert session.recorder is None and session.engine.speakers is None
     assert len(said) == 2 and "not labelled by speaker" in said[0] and "cannot be refined afterwards" in said[1]

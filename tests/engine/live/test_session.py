@@ -65,7 +65,6 @@ def test_an_interim_comes_out_while_a_long_final_pass_runs(sentence_wav, tiny_mo
     import numpy as np
 
     from captioner.audio.sources import decode_file
-    from captioner.engine.live.pipeline import EngineConfig
     from captioner.engine.live.transcriber import Transcriber
     from tests.conftest import SENTENCE
     from tests.speech import wer, write_wav
@@ -101,7 +100,7 @@ def test_an_interim_comes_out_while_a_long_final_pass_runs(sentence_wav, tiny_mo
     interim = Transcriber.load(str(tiny_model), device="cpu", compute_type="int8", threads=1, name="tiny.en")
     big = SlowFinals.load(str(tiny_model), device="cpu", compute_type="int8", threads=1, name="tiny.en", interim=interim)
     sink = Timed()
-    session = CaptionSession(FileSource(str(path), realtime=True), big, EngineConfig(), sinks=[sink])
+    session = CaptionSession(FileSource(str(path), realtime=True), big, [sink])
     assert session.engine.config.interim_worker
     session.start()
     assert session.wait(120) and not session.errors
@@ -137,3 +136,13 @@ def test_a_session_captions_a_file_into_its_srt_with_any_recognizer(tmp_path) ->
     assert [f.text.rstrip(".") for f in kept.finals] == [text_of(s).rstrip(".") for s in sentences]
     srt = (tmp_path / "tones.srt").read_text(encoding="utf-8")
     assert all(text_of(s).rstrip(".") in srt for s in sentences)
+
+
+def test_the_options_a_user_chooses_are_the_engines() -> None:
+    """`SessionOptions.chosen`: what `captioner caption`'s options and the app's settings both make."""
+    from captioner.engine.live.session import SessionOptions
+
+    assert SessionOptions.chosen() == SessionOptions()  # the defaults are the engine's
+    options = SessionOptions.chosen(vad_aggressiveness=0, interims=False, keep_echo=True, status_interval_s=0.1)
+    assert options.config.segmenter.aggressiveness == 0 and not options.config.interims
+    assert options.echo is None and options.status_interval_s == 0.1 and options.speakers is False
