@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--overwrite", action="store_true", help=f"replace existing {'/'.join(f'--{fmt.name}' for fmt in live_formats())} files")
     cap.add_argument("--keep-audio", action="store_true",
                      help="keep the session's audio beside the --srt (or --txt) file, as STEM.audio.opus (one file per side with "
-                          "--system-audio), so that `captioner refine` can improve the transcript afterwards")
+                          "--system-audio), so that `captioner refine` can refine the transcript afterwards")
     cap.add_argument("--quiet", action="store_true", help="print no captions")
     cap.add_argument("--stats", action="store_true", help="print timing figures at the end")
 

@@ -30,7 +30,7 @@ class AppActions(QObject):
         super().__init__(parent)
         self.start_stop = _action(self, "&Start captioning", START_SHORTCUT, tip=f"Start or stop captioning ({START_SHORTCUT})")
         self.caption_file = _action(self, "Caption an &audio file as if live…", tip="Play an audio file into the captioner as if it were live: captions as they would come in a session")
-        self.improve = _action(self, "&Improve a transcript…",
+        self.refine = _action(self, "&Refine a past session's transcript…",
                                tip="Transcribe a past session again from its recorded audio, the offline way (the live transcript is kept)")
         self.transcribe = _action(self, "&Transcribe a recording (most accurate)…",
                                   tip="Transcribe an audio or video file the offline way (not as if live); File → Export saves it")

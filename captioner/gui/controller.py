@@ -430,7 +430,7 @@ class SessionController(QObject):
                                           labels=dict(info.labels), info=info))
         self.refiner.resume()
 
-    def improve(self, path: str | Path) -> str:
+    def refine_past(self, path: str | Path) -> str:
         """Refine a past session (its .srt or .txt) from its recorded audio in the background; shown when done.
         Returns "" once it is queued, else why it cannot be."""
         from captioner.engine.offline.session_files import NothingToRefine, find_session
@@ -476,7 +476,7 @@ class SessionController(QObject):
         return ""
 
     def _on_refined(self, job: RefineJob, events: list[CaptionEvent]) -> None:
-        """A refined session still shown (no session since), or one asked for (Improve…), shows and exports its refined captions."""
+        """A refined session still shown (no session since), or one asked for (File → Refine a past session's transcript…), shows and exports its refined captions."""
         info = job.info
         if info is None or self.state is not State.IDLE or not (job.show or info is self.info):
             return

@@ -198,7 +198,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(a.start_stop)
         file_menu.addAction(a.caption_file)
         file_menu.addAction(a.transcribe)
-        file_menu.addAction(a.improve)
+        file_menu.addAction(a.refine)
         file_menu.addSeparator()
         export = file_menu.addMenu("&Export")
         export.addActions(list(a.export_as.values()))
@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
         a, c = self.actions, self.controller
         a.start_stop.triggered.connect(self.toggle_session)
         a.caption_file.triggered.connect(self.caption_file)
-        a.improve.triggered.connect(self.improve_transcript)
+        a.refine.triggered.connect(self.refine_transcript)
         a.transcribe.triggered.connect(self.transcribe_recording)
         for kind, action in a.export_as.items():
             action.triggered.connect(lambda _checked=False, kind=kind: self.export(kind))
@@ -357,13 +357,13 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
             self.transcribe_recordings(paths)
 
-    def improve_transcript(self, path: str = "") -> None:
-        """Refine a past session that still has its audio (File → Improve a transcript…)."""
+    def refine_transcript(self, path: str = "") -> None:
+        """Refine a past session that still has its audio (File → Refine a past session's transcript…)."""
         if not path:
             folder = str(self.store.settings.sessions_dir())
-            path, _ = QFileDialog.getOpenFileName(self, "Improve a transcript", folder, "Session transcripts (*.srt *.txt);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(self, "Refine a past session's transcript", folder, "Session transcripts (*.srt *.txt);;All files (*)")
         if path:
-            why = self.controller.improve(path)
+            why = self.controller.refine_past(path)
             if why:
                 self.show_message("warning", why)
 
@@ -619,7 +619,7 @@ class MainWindow(QMainWindow):
         if self.controller.busy:
             log.warning("closing while the session is still finishing; captions saved so far are on disk")
         self._close_done = True
-        self.controller.refiner.cancel()  # the session keeps its audio: File → Improve a transcript… does it later
+        self.controller.refiner.cancel()  # the session keeps its audio: File → Refine a past session's transcript… does it later
         for monitor in self._monitors():
             monitor.shutdown()
         for monitor in self._monitors():

@@ -41,7 +41,7 @@ class RefineJob:
     live: tuple = ()  # the session's live finals (CaptionEvents): speakers named during it keep their names
     labels: dict | None = None  # the session's labels, by channel and speaker id (names given during it)
     info: object = None  # the session's SessionInfo in the app
-    show: bool = False  # show its refined transcript when done, whatever session the window shows (Improve…)
+    show: bool = False  # show its refined transcript when done, whatever session the window shows (File → Refine a past session's transcript…)
     recording: Path | None = None  # an audio or video file to transcribe: its captions come back, and are saved in `save_to`
     save_to: Path | None = None  # the folder a transcribed recording's SRT/TXT/VTT are saved in (None: not saved)
     saved: list[Path] = field(default_factory=list)  # the files written for it, once done

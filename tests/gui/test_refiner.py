@@ -113,13 +113,13 @@ def test_never_record_means_no_audio_and_no_refine(make_app, qtbot, speech_wav: 
 
 
 @pytest.mark.slow
-def test_improve_a_past_session_that_still_has_its_audio(make_app, qtbot, speech_wav: Path) -> None:
+def test_refine_a_past_session_that_still_has_its_audio(make_app, qtbot, speech_wav: Path) -> None:
     app = make_app(compute_device="cpu", recording="keep", refine_at_stop=False)
     w, c = app.window, app.controller
     past = caption_file(app, qtbot, speech_wav)
     assert not c.refiner.busy and past.audio_paths[0].exists()
     w.transcript.clear()
-    w.improve_transcript(str(past.srt_path))  # File → Improve a transcript…, the file picked
+    w.refine_transcript(str(past.srt_path))  # File → Refine a past session's transcript…, the file picked
     qtbot.waitUntil(lambda: c.info is not past and c.info.refined, timeout=60000)
     assert c.info.srt_path == past.srt_path and (past.srt_path.parent / f"{past.stem}.live.srt").exists()
     assert {"morning", "travel"} <= set(words(w.transcript.plain_text()))
@@ -128,7 +128,7 @@ def test_improve_a_past_session_that_still_has_its_audio(make_app, qtbot, speech
 
     assert [t.model for t in find_tracks(past.srt_path.parent, past.stem)] == [app.store.settings.model]  # the folder, not a name
     past.srt_path.with_name("other.srt").write_text("")
-    w.improve_transcript(str(past.srt_path.with_name("other.srt")))
+    w.refine_transcript(str(past.srt_path.with_name("other.srt")))
     assert "The session other has no recorded audio" in w.message_bar.text
 
 
