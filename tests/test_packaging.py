@@ -47,6 +47,47 @@ def test_packaging_folder_does_not_shadow_the_packaging_library():
     assert Path(packaging.__file__).resolve().parent != PACKAGING.resolve()
 
 
+def test_every_package_captioner_imports_is_a_declared_dependency():
+    """Each third-party module captioner/ imports comes from a distribution pyproject.toml declares, found by the import's
+    own distribution (`Xlib` is python-xlib's, `webrtcvad` webrtcvad-wheels'); one not installed on this platform
+    (pynput: Windows and macOS) is declared under its own name. shiboken6 is PySide6's own."""
+    import ast
+    import re
+    from importlib.metadata import packages_distributions, requires
+
+    import tomllib
+
+    imported = set()
+    for path in (ROOT / "captioner").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {name for name in imported if name not in sys.stdlib_module_names and name != "captioner"}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    def name(requirement: str) -> str:
+        return re.sub(r"[-_.]+", "-", re.split(r"[<>=!~;\[ ]", requirement, maxsplit=1)[0]).lower()
+
+    declared = {name(r) for r in project["dependencies"]} | {name(r) for extra in project["optional-dependencies"].values() for r in extra}
+    through = {name(r) for d in declared for r in (_requires(requires, d) or [])}  # what the declared ones bring
+    providers = packages_distributions()
+    missing = [module for module in sorted(third_party)
+               if not ({name(d) for d in providers.get(module, [])} & (declared | through) or name(module) in declared)]
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"
+    assert "python-xlib" in {name(d) for d in providers.get("Xlib", [])} and "Xlib" in third_party
+
+
+def _requires(requires, distribution: str) -> list[str] | None:
+    from importlib.metadata import PackageNotFoundError
+
+    try:
+        return requires(distribution)
+    except PackageNotFoundError:  # declared for another platform (pynput)
+        return None
+
+
 def test_bundle_filter_excludes_unused_modules_and_keeps_qt_basics():
     f = _load("bundle_filter")
     excluded = set(f.EXCLUDED_MODULES)
