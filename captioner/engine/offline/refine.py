@@ -16,7 +16,7 @@ from captioner.channels import MICROPHONE
 from captioner.engine.models.recognizer import Recognizer
 from captioner.engine.offline.decode_whole import Reader, decode
 from captioner.engine.offline.merge import merge_channels
-from captioner.engine.offline.session_files import Session, save_refined
+from captioner.engine.offline.session_files import SessionFiles, save_refined
 from captioner.engine.offline.speakers_whole import speakers_if_installed
 from captioner.engine.offline.speech_spans import live_segments_of
 from captioner.events import SAMPLE_RATE, CaptionEvent
@@ -27,7 +27,7 @@ __all__ = ["refine_session"]
 Progress = Callable[[float, float], None]  # (audio seconds decoded, audio seconds in all)
 
 
-def refine_session(session: Session, recognizer: Recognizer, *, vocabulary: str | None = None, language: str | None = "en", srt_labels: bool = False,
+def refine_session(session: SessionFiles, recognizer: Recognizer, *, vocabulary: str | None = None, language: str | None = "en", srt_labels: bool = False,
                    progress: Progress | None = None, cancel: threading.Event | None = None, delete_audio: bool = False,
                    kinds: Sequence[str] = (), speakers: bool | SpeakerCount = False, live: Sequence[CaptionEvent] = (),
                    labels: Mapping[str, str] | None = None) -> list[CaptionEvent]:

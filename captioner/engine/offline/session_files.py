@@ -25,7 +25,7 @@ from captioner.subtitles.formats import FORMATS, live_formats
 
 __all__ = [
     "NothingToRefine",
-    "Session",
+    "SessionFiles",
     "find_session",
     "save_refined",
     "save_transcript",
@@ -41,7 +41,7 @@ class NothingToRefine(CaptionerError):
 
 
 @dataclass
-class Session:
+class SessionFiles:
     """A captioned session on disk: its folder, the stem of its files, its recorded channels."""
 
     folder: Path
@@ -71,7 +71,7 @@ class Session:
         return {t.channel: t.label for t in self.tracks if t.channel}
 
 
-def find_session(path: str | os.PathLike[str]) -> Session:
+def find_session(path: str | os.PathLike[str]) -> SessionFiles:
     """The session a path names: its .srt or .txt (live or refined), one of its recordings, or a folder holding
     exactly one session with audio. Raises NothingToRefine when there is no recorded audio to refine."""
     path = Path(path)
@@ -89,7 +89,7 @@ def find_session(path: str | os.PathLike[str]) -> Session:
         where = folder / f"{stem}.audio{AUDIO_SUFFIX}"
         raise NothingToRefine(f"The session {stem} has no recorded audio ({where} is not there): its transcript cannot be "
                               "refined. Sessions keep their audio when recording is on (Settings, or `caption --keep-audio`).")
-    return Session(folder, stem, tracks)
+    return SessionFiles(folder, stem, tracks)
 
 
 def _stem_of(name: str) -> str:
@@ -103,10 +103,10 @@ def _stem_of(name: str) -> str:
     return Path(name).stem
 
 
-def save_refined(session: Session, events: Sequence[CaptionEvent], *, srt_labels: bool = False,
+def save_refined(session: SessionFiles, events: Sequence[CaptionEvent], *, srt_labels: bool = False,
                  labels: Mapping[str, str] = DEFAULT_LABELS) -> None:
     """Write the refined SRT/TXT/VTT as the session's files, the live SRT/TXT kept beside them as `.live.*`;
-    `labels`: what each channel is called, by id (the session's own: `Session.labels`).
+    `labels`: what each channel is called, by id (the session's own: `SessionFiles.labels`).
 
     Every refined file is complete on disk before any live file is renamed; a live file already set aside
     (by an earlier refine) is never written over.

@@ -41,9 +41,9 @@ def test_refined_files_call_each_channel_what_its_recording_called_it(tmp_path) 
     """A refined caption carries its channel's id; its files show the label the session recorded for that channel,
     renamed or not. A recording that does not say its kind (an early one) is known by its label."""
     from captioner.audio.recorder import Track
-    from captioner.engine.offline.session_files import Session, save_refined
+    from captioner.engine.offline.session_files import SessionFiles, save_refined
 
-    session = Session(tmp_path, "call", [Track(tmp_path / "call.audio-1.opus", "Me", kind=MICROPHONE),
+    session = SessionFiles(tmp_path, "call", [Track(tmp_path / "call.audio-1.opus", "Me", kind=MICROPHONE),
                                          Track(tmp_path / "call.audio-2.opus", "The team", kind=SYSTEM)])
     assert session.labels == {MICROPHONE: "Me", SYSTEM: "The team"}
     events = [CaptionEvent(1, 0, 16000, "Shall we start?", final=True, channel=MICROPHONE),
@@ -52,6 +52,6 @@ def test_refined_files_call_each_channel_what_its_recording_called_it(tmp_path) 
     assert (tmp_path / "call.txt").read_text().splitlines() == ["Me: Shall we start?", "The team: Yes."]
     assert "\nMe: Shall we start?\n" in (tmp_path / "call.srt").read_text()
     assert "<v The team>Yes." in (tmp_path / "call.vtt").read_text()
-    early = Session(tmp_path, "old", [Track(tmp_path / "old.audio-1.opus", "You"), Track(tmp_path / "old.audio-2.opus", "Others")])
+    early = SessionFiles(tmp_path, "old", [Track(tmp_path / "old.audio-1.opus", "You"), Track(tmp_path / "old.audio-2.opus", "Others")])
     assert [t.channel for t in early.tracks] == ["You", "Others"] and early.labels == {"You": "You", "Others": "Others"}
-    assert Session(tmp_path, "one", [Track(tmp_path / "one.audio.opus")]).labels == {}  # one input: no channel, no label
+    assert SessionFiles(tmp_path, "one", [Track(tmp_path / "one.audio.opus")]).labels == {}  # one input: no channel, no label
