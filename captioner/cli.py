@@ -26,7 +26,7 @@ from captioner.engine.models.errors import (
     UnknownDevice,
 )
 from captioner.errors import CaptionerError
-from captioner.events import SAMPLE_RATE, SessionError, SessionStatus
+from captioner.events import SAMPLE_RATE, SessionProblem, SessionStatus
 from captioner.files import remove_if_empty
 from captioner.subtitles.formats import FORMATS, live_formats
 
@@ -374,7 +374,7 @@ def caption(args: argparse.Namespace) -> int:
                 print(f"captioner: warning: captions are {status.lag_s:.0f} s behind the audio; this machine is too slow for {args.model} here. "
                       "Nothing is lost, but try a smaller model or a GPU.", file=sys.stderr)
 
-        def on_error(error: SessionError) -> None:
+        def on_error(error: SessionProblem) -> None:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
         options = SessionOptions.chosen(vad_aggressiveness=args.vad_aggressiveness, interims=not args.no_interim,

@@ -76,8 +76,9 @@ class SessionStatus:
 
 
 @dataclass(frozen=True)
-class SessionError:
-    """Something went wrong in a session; what was captioned is kept.
+class SessionProblem:
+    """Something went wrong in a session, or something the user should know happened to it (the sound server
+    stopped, and is back); what was captioned is kept. An event a session sends (`on_error`), not an exception.
 
     `fatal`: the session ends (the audio source failed, the transcriber failed). Otherwise
     the session goes on without the part that failed (an output file), and the message

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from captioner.events import CaptionEvent, SessionError, SessionStatus
+from captioner.events import CaptionEvent, SessionProblem, SessionStatus
 
 
 class SessionBridge(QObject):
@@ -17,7 +17,7 @@ class SessionBridge(QObject):
 
     caption = Signal(object)  # CaptionEvent
     status = Signal(object)  # SessionStatus
-    error = Signal(object)  # SessionError
+    error = Signal(object)  # SessionProblem
     closed = Signal()  # the session has ended and closed its sinks
 
     # -- sink protocol (engine thread) ------------------------------------
@@ -31,5 +31,5 @@ class SessionBridge(QObject):
     def on_status(self, status: SessionStatus) -> None:
         self.status.emit(status)
 
-    def on_error(self, error: SessionError) -> None:
+    def on_error(self, error: SessionProblem) -> None:
         self.error.emit(error)

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Signal
 from captioner.channels import MODE_MICROPHONE
 from captioner.engine.models.catalogue import INTERIM_NONE, ModelRequest
 from captioner.engine.models.errors import DownloadCancelled
-from captioner.events import CaptionEvent, SessionError, SessionStatus
+from captioner.events import CaptionEvent, SessionProblem, SessionStatus
 from captioner.files import remove_if_empty
 from captioner.gui.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter, SessionInfo, open_session_files
 from captioner.gui.bridge import SessionBridge
@@ -556,14 +556,14 @@ class SessionController(QObject):
         self.statusUpdate.emit(status)
         self.delayUpdate.emit(caption_delay_s(status.lag_s, status.audio_s, self.merger.latest_end_s))
 
-    def _on_session_error(self, error: SessionError) -> None:
+    def _on_session_error(self, error: SessionProblem) -> None:
         self.errors.append(error.message)
         if error.channel and not error.fatal:
             self.message.emit("warning", self._said_by_inputs(error))
         else:
             self.message.emit("error" if error.fatal else "warning", error.message)
 
-    def _said_by_inputs(self, error: SessionError) -> str:
+    def _said_by_inputs(self, error: SessionProblem) -> str:
         """What each input of a meeting said last, one line each (in the order they first spoke): the banner shows one
         notice, and one input's word must not hide another's ("Others: The sound server is back" after "You: … back")."""
         self._inputs_said[error.channel] = error.message

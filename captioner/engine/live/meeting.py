@@ -19,7 +19,7 @@ error while another channel still captures; the session ends with an error
 only when every channel is gone. A source may also say what happens to it
 while it goes on (`notices`: the sound server stopped, is back; the microphone
 is gone, is back): those go out as non-fatal errors too, kept in `notices`,
-not in `errors`. Each of these says which channel it is about (`SessionError.channel`).
+not in `errors`. Each of these says which channel it is about (`SessionProblem.channel`).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from captioner.engine.live.session import MAX_QUEUED_FINALS, CaptionSink, Sessio
 from captioner.engine.live.speakers import SpeakerTagger
 from captioner.engine.live.spoken_order import Channel, Lane, SpokenOrder, lane_engine, pick_job
 from captioner.engine.live.transcriber import Transcriber
-from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, replaced_final
+from captioner.events import SAMPLE_RATE, CaptionEvent, SessionProblem, SessionStatus, replaced_final
 from captioner.speaker_count import count_of
 from captioner.voices import load_encoder
 
@@ -56,7 +56,7 @@ class MeetingSession(SessionBase):
         *,
         options: SessionOptions = SessionOptions(),
         on_status: Callable[[SessionStatus], None] | None = None,
-        on_error: Callable[[SessionError], None] | None = None,
+        on_error: Callable[[SessionProblem], None] | None = None,
         recorder: SessionRecorder | None = None,
     ) -> None:
         if not channels:

@@ -19,7 +19,7 @@ from captioner.engine.live.meeting import MeetingSession
 from captioner.engine.live.session import CaptionSession, CaptionSink, SessionOptions
 from captioner.engine.live.spoken_order import Channel
 from captioner.engine.live.transcriber import Transcriber
-from captioner.events import SessionError, SessionStatus
+from captioner.events import SessionProblem, SessionStatus
 
 Inputs = AudioSource | Sequence[Channel]
 """What a session listens to: one source, or channels (a meeting)."""
@@ -39,7 +39,7 @@ def session_for(
     *,
     options: SessionOptions = SessionOptions(),
     on_status: Callable[[SessionStatus], None] | None = None,
-    on_error: Callable[[SessionError], None] | None = None,
+    on_error: Callable[[SessionProblem], None] | None = None,
     recorder: SessionRecorder | None = None,
 ) -> CaptionSession | MeetingSession:
     """The session that captions `inputs` as `options` say, not started: a MeetingSession for channels, else a
@@ -65,7 +65,7 @@ class SessionRequest:
 
 
 def open_session(request: SessionRequest, transcriber: Transcriber, sinks: Iterable[CaptionSink] = (), *,
-                 on_status: Callable[[SessionStatus], None] | None = None, on_error: Callable[[SessionError], None] | None = None,
+                 on_status: Callable[[SessionStatus], None] | None = None, on_error: Callable[[SessionProblem], None] | None = None,
                  warn: Callable[[str], None] = lambda text: None) -> CaptionSession | MeetingSession:
     """The session `request` asks for, not started (`start()` opens its sources). `transcriber` takes the request's
     vocabulary. Speakers are told apart only where the voice encoder is installed, and the audio kept only where its

@@ -29,7 +29,7 @@ from captioner.engine.live.speakers import SpeakerTagger
 from captioner.engine.live.transcriber import Transcriber
 from captioner.engine.models.recognizer import Transcript
 from captioner.errors import CaptionerError
-from captioner.events import SAMPLE_RATE, CaptionEvent, SessionError, SessionStatus, replaced_final
+from captioner.events import SAMPLE_RATE, CaptionEvent, SessionProblem, SessionStatus, replaced_final
 from captioner.speaker_count import SpeakerCount, count_of
 from captioner.voices import load_encoder
 
@@ -81,7 +81,7 @@ class SessionBase:
         sinks: Iterable[CaptionSink],
         options: SessionOptions,
         on_status: Callable[[SessionStatus], None] | None,
-        on_error: Callable[[SessionError], None] | None,
+        on_error: Callable[[SessionProblem], None] | None,
         thread_name: str,
         recorder: SessionRecorder | None = None,
     ) -> None:
@@ -234,13 +234,13 @@ class SessionBase:
         log.info(message)
         self.notices.append(message)
         if self.on_error is not None:
-            self.on_error(SessionError(message, fatal=False, channel=channel))
+            self.on_error(SessionProblem(message, fatal=False, channel=channel))
 
     def _report(self, message: str, *, fatal: bool = True, channel: str = "") -> None:
         log.error(message)
         self.errors.append(message)
         if self.on_error is not None:
-            self.on_error(SessionError(message, fatal, channel))
+            self.on_error(SessionProblem(message, fatal, channel))
 
 
 def accelerated(recognizer) -> bool:
@@ -273,7 +273,7 @@ class CaptionSession(SessionBase):
         *,
         options: SessionOptions = SessionOptions(),
         on_status: Callable[[SessionStatus], None] | None = None,
-        on_error: Callable[[SessionError], None] | None = None,
+        on_error: Callable[[SessionProblem], None] | None = None,
         recorder: SessionRecorder | None = None,
     ) -> None:
         super().__init__(transcriber, sinks, options, on_status, on_error, "captioner-engine", recorder)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from captioner.audio.sources import FileSource
 from captioner.engine.live.session import CaptionSession
-from captioner.events import SessionError
+from captioner.events import SessionProblem
 
 
 class FullDisk:
@@ -31,7 +31,7 @@ class Collect:
 
 
 def test_a_failing_output_is_reported_as_not_fatal_and_captions_go_on(sentence_wav, tiny_transcriber) -> None:
-    errors: list[SessionError] = []
+    errors: list[SessionProblem] = []
     kept = Collect()
     session = CaptionSession(FileSource(str(sentence_wav)), tiny_transcriber, sinks=[FullDisk(), kept], on_error=errors.append)
     session.start()
@@ -46,7 +46,7 @@ def test_a_failing_transcriber_is_fatal(sentence_wav, tiny_transcriber, monkeypa
         raise RuntimeError("CUDA failed with error out of memory")
 
     monkeypatch.setattr(tiny_transcriber, "transcribe", broken)
-    errors: list[SessionError] = []
+    errors: list[SessionProblem] = []
     session = CaptionSession(FileSource(str(sentence_wav)), tiny_transcriber, on_error=errors.append)
     session.start()
     assert session.wait(60)
@@ -127,7 +127,7 @@ def test_a_session_captions_a_file_into_its_srt_with_any_recognizer(tmp_path) ->
     sentences = [["alpha", "bravo", "charlie"], ["hotel", "golf", "echo", "delta"]]
     audio, _spans = say(sentences)
     write_wav(tmp_path / "tones.wav", audio)
-    errors: list[SessionError] = []
+    errors: list[SessionProblem] = []
     kept = Collect()
     session = CaptionSession(FileSource(str(tmp_path / "tones.wav")), Transcriber(ToneRecognizer()),
                              sinks=[kept, LiveSrtWriter(tmp_path / "tones.srt")], on_error=errors.append)
