@@ -24,32 +24,12 @@ from captioner.events import SessionProblem, SessionStatus
 Inputs = AudioSource | Sequence[Channel]
 """What a session listens to: one source, or channels (a meeting)."""
 
-__all__ = ["Inputs", "SessionOptions", "SessionRequest", "channels_of", "open_session", "session_for"]
+__all__ = ["Inputs", "SessionOptions", "SessionRequest", "channels_of", "open_session"]
 
 
 def channels_of(inputs: Inputs) -> list[Channel]:
     """The channels among `inputs`; [] for one source."""
     return list(inputs) if isinstance(inputs, Sequence) else []
-
-
-def session_for(
-    inputs: Inputs,
-    transcriber: Transcriber,
-    sinks: Iterable[CaptionSink] = (),
-    *,
-    options: SessionOptions = SessionOptions(),
-    on_status: Callable[[SessionStatus], None] | None = None,
-    on_error: Callable[[SessionProblem], None] | None = None,
-    recorder: SessionRecorder | None = None,
-) -> CaptionSession | MeetingSession:
-    """The session that captions `inputs` as `options` say, not started: a MeetingSession for channels, else a
-    CaptionSession (`VoiceEncoderMissing` when the options ask for speakers and the encoder's weights are not
-    installed)."""
-    channels = channels_of(inputs)
-    if channels:
-        return MeetingSession(channels, transcriber, sinks, options=options, on_status=on_status, on_error=on_error, recorder=recorder)
-    return CaptionSession(inputs, transcriber, sinks, options=options, on_status=on_status, on_error=on_error,  # type: ignore[arg-type]
-                          recorder=recorder)
 
 
 @dataclass(frozen=True)
@@ -67,9 +47,10 @@ class SessionRequest:
 def open_session(request: SessionRequest, transcriber: Transcriber, sinks: Iterable[CaptionSink] = (), *,
                  on_status: Callable[[SessionStatus], None] | None = None, on_error: Callable[[SessionProblem], None] | None = None,
                  warn: Callable[[str], None] = lambda text: None) -> CaptionSession | MeetingSession:
-    """The session `request` asks for, not started (`start()` opens its sources). `transcriber` takes the request's
-    vocabulary. Speakers are told apart only where the voice encoder is installed, and the audio kept only where its
-    folder takes it: else `warn` hears why, in a sentence, and the session goes on without."""
+    """The session `request` asks for, not started (`start()` opens its sources): a MeetingSession for channels, else a
+    CaptionSession. `transcriber` takes the request's vocabulary. Speakers are told apart only where the voice encoder
+    is installed, and the audio kept only where its folder takes it: else `warn` hears why, in a sentence, and the
+    session goes on without."""
     from captioner.audio.recorder import RecordingError
     from captioner.voices import VoiceEncoderMissing, find_weights
 
@@ -90,5 +71,7 @@ def open_session(request: SessionRequest, transcriber: Transcriber, sinks: Itera
         except RecordingError as exc:
             warn(f"{exc} Captions go on without it; this session's transcript cannot be refined afterwards.")
     transcriber.vocabulary = request.vocabulary
-    return session_for(request.inputs, transcriber, sinks, options=options, on_status=on_status, on_error=on_error,
-                       recorder=recorder)
+    if channels:  # a meeting
+        return MeetingSession(channels, transcriber, sinks, options=options, on_status=on_status, on_error=on_error, recorder=recorder)
+    return CaptionSession(request.inputs, transcriber, sinks, options=options, on_status=on_status, on_error=on_error,  # type: ignore[arg-type]
+                          recorder=recorder)
