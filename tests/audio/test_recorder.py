@@ -78,7 +78,7 @@ KILLED = textwrap.dedent("""
     import sys
     from captioner.audio.recorder import SessionRecorder
     from captioner.audio.sources import FileSource
-    from captioner.engine.live.session import CaptionSession
+    from captioner.engine.live.session import CaptionSession, SessionOptions
     from captioner.engine.live.transcriber import Transcriber
 
     wav, folder, model = sys.argv[1:4]
@@ -118,7 +118,7 @@ FULL = textwrap.dedent("""
     from pathlib import Path
     from captioner.audio.recorder import SessionRecorder
     from captioner.audio.sources import FileSource
-    from captioner.engine.live.session import CaptionSession
+    from captioner.engine.live.session import CaptionSession, SessionOptions
     from captioner.engine.live.transcriber import Transcriber
 
     wav, folder, model = sys.argv[1:4]
