@@ -460,6 +460,7 @@ def test_the_sound_server_restarting_under_a_session(mode, tmp_path, tiny_model,
                 subprocess.run(["pactl", "unload-module", line.split("\t")[0]], capture_output=True)
     reader.join(5)
     assert proc.returncode == 0, "".join(stderr)
+    assert said("unplugged") == 0, stderr  # the server stopped: no input was unplugged, and none is said to be
     lines = out_txt.read_text().splitlines()
     assert out_txt.read_text().startswith(kept)  # nothing written before the restart is lost
     expected = [("Others", SENTENCES[0]), ("Others", SENTENCES[2])] + ([("You", SENTENCES[1])] if both else [])

@@ -293,27 +293,38 @@ class InputCapture(OutputCapture):
         return self._sc.get_microphone(device.id, include_loopback=True)
 
     def _recover(self):
-        """The source went: say so, wait for it (same name) and record it again; None when stopped or the server went."""
+        """The source went: wait for it (same name) and record it again, saying once that it is gone and then that it
+        is back; None when stopped or the server went. The server is asked first: a stream also ends when the whole
+        sound server stops, and the microphone is not then "unplugged" (the session says the server stopped)."""
         name = self.description
-        self.notices.put((f"The microphone {name!r} is gone (unplugged?); its captions resume when it returns.", True))
+        said = False
         while not self._stopping.wait(self.wait_interval_s):
             if not server_alive(self._sc):
                 self._error = "The sound server stopped."
                 return None
-            if self._find() is None:
+            recorder = self._reopen() if self._find() is not None else None
+            if recorder is None:
+                if not said:
+                    self.notices.put((f"The microphone {name!r} is gone (unplugged?); its captions resume when it returns.", True))
+                    said = True
                 continue
-            try:
-                device = self._resolve()
-                recorder = self._open(device)
-                first = recorder.record(numframes=self.block)  # a new stream can take a second to deliver
-            except Exception as exc:
-                log.info("reopening %s failed: %r", self.output, exc)
-                continue
-            self._use(device)
-            self._queue.put(to_mono(np.asarray(first, dtype=np.float32)))
-            self.notices.put((f"The microphone {device.name!r} is back; captioning it again.", False))
+            if said:
+                self.notices.put((f"The microphone {self.description!r} is back; captioning it again.", False))
             return recorder
         return None
+
+    def _reopen(self):
+        """The source recorded again, its first block queued; None when it cannot be yet."""
+        try:
+            device = self._resolve()
+            recorder = self._open(device)
+            first = recorder.record(numframes=self.block)  # a new stream can take a second to deliver
+        except Exception as exc:
+            log.info("reopening %s failed: %r", self.output, exc)
+            return None
+        self._use(device)
+        self._queue.put(to_mono(np.asarray(first, dtype=np.float32)))
+        return recorder
 
 
 def _close(recorder) -> None:

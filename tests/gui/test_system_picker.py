@@ -237,6 +237,7 @@ def test_the_sound_server_restarting_under_the_app(mode, qtbot, pulse, settings_
         app.window.close()
         app.overlay.close()
     assert c.finals[: len(kept)] == kept  # nothing shown before the restart is lost
+    assert not [e for e in c.errors if "unplugged" in e], c.errors  # the server stopped: no input is said to be unplugged
     assert [e.channel for e in c.finals] == [SYSTEM, SYSTEM] + ([MICROPHONE] if both else []), c.finals
     assert {"travel", "summer"} <= set(words(c.finals[0].text)) and {"travel", "summer"} <= set(words(c.finals[1].text))
     if both:
