@@ -41,19 +41,14 @@ def say(sentences: list[list[str]], *, lead_s: float = 1.0, gap_s: float = 1.5, 
     """The sentences spoken one after another over faint noise: the audio, and each sentence's (start, end) in
     samples."""
     parts = [np.zeros(round(lead_s * SAMPLE_RATE), np.float32)]
+    between = np.zeros(round(BETWEEN_WORDS_S * SAMPLE_RATE), np.float32)
     spans = []
-    at = len(parts[0])
     for n, sentence in enumerate(sentences):
-        start = at
-        for k, word in enumerate(sentence):
-            if k:
-                parts.append(np.zeros(round(BETWEEN_WORDS_S * SAMPLE_RATE), np.float32))
-            parts.append(word_audio(word))
-            at += sum(len(p) for p in parts[-2 if k else -1:])
-        spans.append((start, at))
-        quiet = np.zeros(round((gap_s if n < len(sentences) - 1 else trail_s) * SAMPLE_RATE), np.float32)
-        parts.append(quiet)
-        at += len(quiet)
+        start = sum(len(p) for p in parts)
+        spoken = [word_audio(word) for word in sentence]
+        parts += [piece for k, word in enumerate(spoken) for piece in ((between, word) if k else (word,))]
+        spans.append((start, sum(len(p) for p in parts)))
+        parts.append(np.zeros(round((gap_s if n < len(sentences) - 1 else trail_s) * SAMPLE_RATE), np.float32))
     audio = np.concatenate(parts)
     return audio + np.random.default_rng(seed).normal(0, 1e-4, len(audio)).astype(np.float32), spans
 

@@ -97,7 +97,7 @@ class SessionBase:
         self.status_interval_s = options.status_interval_s
         self.errors: list[str] = []
         self.notices: list[str] = []  # what sources said happened to them (the sound server stopped, is back)
-        self._moves_seen = {id(r): getattr(r, "moves", 0) for r in (transcriber, getattr(transcriber, "interim", None)) if r}
+        self._moves_seen = {id(t): t.moves for t in (transcriber, transcriber.interim) if t is not None}
         self.finals: list[CaptionEvent] = []
         self.compute_s = 0.0
         self._stop = threading.Event()

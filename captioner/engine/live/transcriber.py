@@ -323,9 +323,10 @@ class Transcriber:
                 cut = True
             elif seg.text_end is not None:
                 cut, text_end = False, seg.text_end
-            if is_invented(seg.score, rms):
+            score = seg.score
+            if is_invented(score, rms):
                 dropped.append(seg.text.strip())
-                loop = is_loop(seg.score)
+                loop = is_loop(score)
                 looped |= loop
                 if salvage and loop:
                     words.extend(_before_loop(list(seg.words), len(audio) / SAMPLE_RATE))
