@@ -2,7 +2,8 @@
 
 `GpuWithoutCublas` is the model CTranslate2 loads on a GPU whose cuBLAS 12 cannot be loaded: loading succeeds, the first
 pass raises CTranslate2's own error. `GpuFailingMidSession` runs `good_passes` encoder passes, then fails as a GPU out
-of memory does. Both are the real model (loaded on the CPU, where it really runs) with the GPU's failure where
+of memory does. `GpuNeedingCublas` fails as the first does until cuBLAS 12 loads by name, as CTranslate2 opens it (once
+`cuda_libs.preload` has loaded a copy by path), then works. All are the real model (loaded on the CPU, where it really runs) with the GPU's failure where
 CTranslate2 raises it, in `encode`; asked for the CPU they are the plain model. `pretend_gpu()` makes CTranslate2 report
 one GPU and the recognizer load these (also in a child process: `python -c "import tests.gpu; tests.gpu.pretend_gpu()..."`).
 """
@@ -27,17 +28,38 @@ class GpuWithoutCublas(ShortWindowWhisper):
         super().__init__(path, *args, device="cpu", compute_type="int8", **kwargs)
 
     def encode(self, features):
-        if self.on_gpu:
-            self.passes += 1
-            if self.passes > self.good_passes:
-                raise RuntimeError(self.error)
+        if self.on_gpu and self.fails():
+            raise RuntimeError(self.error)
         return super().encode(features)
+
+    def fails(self) -> bool:
+        """Whether this pass on the GPU fails."""
+        self.passes += 1
+        return self.passes > self.good_passes
 
 
 class GpuFailingMidSession(GpuWithoutCublas):
     error = OUT_OF_MEMORY
     good_passes = 3  # the load's check, then two passes of the session
     loads: list[str] = []
+
+
+class GpuNeedingCublas(GpuWithoutCublas):
+    loads: list[str] = []
+
+    def fails(self) -> bool:
+        return not cublas_loads()
+
+
+def cublas_loads() -> bool:
+    """Whether `libcublas.so.12` loads by name here, as CTranslate2 opens it at its first pass on a GPU."""
+    import ctypes
+
+    try:
+        ctypes.CDLL("libcublas.so.12")
+    except OSError:
+        return False
+    return True
 
 
 def pretend_gpu(model_class: type = GpuWithoutCublas, monkeypatch=None) -> None:

@@ -70,6 +70,7 @@ class ToneRecognizer:
         self.encoder_layers = encoder_layers
         self.workers = 1
         self.device_note = ""
+        self.cuda_libs_missing = False
         self.moves = 0
         self.probability = probability
         self.loop_below_frames = loop_below_frames  # a decode on a window shorter than this loops, as a small model can

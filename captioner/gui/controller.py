@@ -23,6 +23,7 @@ from captioner.events import CaptionEvent, SessionProblem, SessionStatus
 from captioner.files import remove_if_empty
 from captioner.gui.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter, SessionInfo, open_session_files
 from captioner.gui.bridge import SessionBridge
+from captioner.gui.gpu_support import GPU_SUPPORT_PHASE, GpuSupportFetch, failed_text
 from captioner.gui.merge import CaptionMerger, caption_delay_s
 from captioner.gui.model_loader import ModelLoader, describe_model_error, describe_transcriber
 from captioner.gui.refiner import RefineJob, Refiner
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 
 class State(enum.Enum):
     IDLE = "idle"
-    PREPARING = "preparing"  # finding, downloading or loading the model
+    PREPARING = "preparing"  # finding, downloading or loading the model (or the GPU's libraries for it)
     STARTING = "starting"  # opening the audio source
     RUNNING = "running"
     STOPPING = "stopping"  # finishing the segment in flight, closing files
@@ -48,11 +49,12 @@ SourceFactory = Callable[[Settings], object]
 
 class SessionController(QObject):
     stateChanged = Signal(object)  # State
-    modelPhase = Signal(str)  # "checking" | "downloading" | "loading" | "preparing-gpu" | "warming" | "" (done)
+    modelPhase = Signal(str)  # "checking" | "downloading" | "loading" | "preparing-gpu" | "warming" | "fetching-gpu" | "" (done)
     downloadProgress = Signal(object)  # DownloadProgress
     modelReady = Signal(str)  # "tiny.en · CPU int8"
     modelFailed = Signal(str, bool)  # message, whether to offer a local model folder
     message = Signal(str, str)  # level ("info" | "warning" | "error"), text
+    gpuMessage = Signal(str, str, bool)  # level, text about the GPU, whether fetching its libraries (get_gpu_support) helps
     autosaveMessage = Signal(str, str)  # level, text: what happened to the session's autosave files
     captionUpdate = Signal(object)  # MergeUpdate
     statusUpdate = Signal(object)  # SessionStatus
@@ -78,6 +80,8 @@ class SessionController(QObject):
         self._transcriber = None
         self._transcriber_key: tuple | None = None
         self._loader: ModelLoader | None = None
+        self._gpu_fetch: GpuSupportFetch | None = None  # cuBLAS 12 being fetched (get_gpu_support)
+        self._gpu_fetched = False  # the model loading now is loaded again after a fetch
         self._start_after_load = False
         self._source_factory: SourceFactory = self.microphone_source
         self._bridge: SessionBridge | None = None
@@ -214,10 +218,55 @@ class SessionController(QObject):
             self._set_state(State.STOPPING)
             self.session.stop()
 
+    def get_gpu_support(self) -> bool:
+        """Fetch NVIDIA's cuBLAS 12 on a worker thread (what `captioner cuda-libs` does), load it into this process, then
+        load the model again so it runs on the GPU where it now can. Progress comes as `downloadProgress`, the phase as
+        "fetching-gpu"; cancel_model() stops it, keeping nothing; the outcome is a `gpuMessage`. False while busy."""
+        if self.state is not State.IDLE:
+            return False
+        self._drop_preload()
+        fetch = GpuSupportFetch()
+        fetch.progress.connect(lambda progress: self.downloadProgress.emit(progress) if self._gpu_fetch is fetch else None)
+        fetch.done.connect(lambda folder: self._on_gpu_support(fetch, folder))
+        fetch.failed.connect(lambda exc: self._on_gpu_support_failed(fetch, exc))
+        self._gpu_fetch = fetch
+        self._set_state(State.PREPARING)
+        self.modelPhase.emit(GPU_SUPPORT_PHASE)
+        fetch.start()
+        return True
+
+    def _on_gpu_support(self, fetch: GpuSupportFetch, folder: Path) -> None:
+        """The libraries are in place and loaded: the model loads again (the same request) and says where it runs."""
+        if self._gpu_fetch is not fetch:
+            return  # cancelled meanwhile
+        self._gpu_fetch = None
+        self.gpuMessage.emit("info", f"GPU support installed in {folder}; loading the model again to run it on the GPU.", False)
+        self._gpu_fetched = True
+        self._load_model()
+
+    def _on_gpu_support_failed(self, fetch: GpuSupportFetch, exc: BaseException) -> None:
+        if self._gpu_fetch is not fetch:
+            return  # cancelled: said already
+        self._gpu_fetch = None
+        self.modelPhase.emit("")
+        self._set_state(State.IDLE)
+        self.gpuMessage.emit("error", failed_text(exc), True)
+
+    def _cancel_gpu_support(self) -> None:
+        """Stop fetching the GPU's libraries: the download stops at its next read and keeps nothing."""
+        fetch, self._gpu_fetch = self._gpu_fetch, None
+        fetch.cancel()  # its thread ends on its own; its signals are ignored from now on
+        self.modelPhase.emit("")
+        self._set_state(State.IDLE)
+        self.gpuMessage.emit("info", "The download of GPU support was cancelled; nothing was kept.", True)
+
     def cancel_model(self) -> None:
+        if self._gpu_fetch is not None:
+            self._cancel_gpu_support()
+            return
         if self._loader is None:
             return
-        loader, self._loader = self._loader, None
+        loader, self._loader, self._gpu_fetched = self._loader, None, False
         loader.cancel()  # its thread ends on its own; its signals are ignored from now on
         self.modelPhase.emit("")
         if self._phase == "downloading":
@@ -323,8 +372,11 @@ class SessionController(QObject):
         self.modelReady.emit(self.model_description())
         if getattr(transcriber, "interim_note", ""):
             self.message.emit("info", transcriber.interim_note)
-        if getattr(transcriber, "device_note", ""):  # a GPU that cannot run the model: captions run on the CPU
-            self.message.emit("warning", transcriber.device_note)
+        fetched, self._gpu_fetched = self._gpu_fetched, False
+        if transcriber.device_note:  # a GPU that cannot run the model: captions run on the CPU
+            self.gpuMessage.emit("warning", transcriber.device_note, transcriber.cuda_libs_missing and not fetched)
+        elif fetched:
+            self.gpuMessage.emit("info", f"GPU support installed; {transcriber.name} now runs on the GPU.", False)
         if self._start_after_load:
             self._start_after_load = False
             self._begin_capture()
@@ -335,7 +387,7 @@ class SessionController(QObject):
         if not self._current(generation):
             return
         loader, self._loader, quiet = self._loader, None, self._quiet
-        self._start_after_load, self._quiet = False, False
+        self._start_after_load, self._quiet, self._gpu_fetched = False, False, False
         self.modelPhase.emit("")
         self._set_state(State.IDLE)
         if isinstance(exc, DownloadCancelled) or quiet:

@@ -33,6 +33,7 @@ from captioner.gui.actions import START_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, SessionInfo, State
 from captioner.gui.device_picker import DEVICE_CAUSE, DevicePicker
 from captioner.gui.device_watcher import DeviceWatcher
+from captioner.gui.gpu_support import GPU_CAUSE, GPU_SUPPORT_ACTION
 from captioner.gui.message_bar import MessageBar, Notice
 from captioner.gui.model_picker import MODEL_CAUSE, DownloadPanel, ModelPicker
 from captioner.gui.refiner import refine_text
@@ -247,6 +248,7 @@ class MainWindow(QMainWindow):
         c.modelReady.connect(lambda _d: self.model_picker.measure(c.transcriber))  # the expected delay
         c.modelFailed.connect(self._on_model_failed)
         c.message.connect(self.show_message)
+        c.gpuMessage.connect(self._gpu_notice)
         c.autosaveMessage.connect(lambda level, text: self.show_message(level, text, cause=AUTOSAVE_CAUSE))
         c.statusUpdate.connect(self._on_status)
         c.delayUpdate.connect(self.status_line.set_delay)
@@ -482,6 +484,18 @@ class MainWindow(QMainWindow):
             self.model_picker.choose_folder()
         elif key == "open-autosave":
             self.open_autosave_folder()
+        elif key == GPU_SUPPORT_ACTION[1]:
+            self.get_gpu_support()
+
+    def get_gpu_support(self) -> None:
+        """Fetch the GPU's libraries (the banner's "Get GPU support"): progress and Cancel in the download panel."""
+        if self.controller.get_gpu_support():
+            self.message_bar.clear(GPU_CAUSE)
+        else:
+            self._gpu_notice("info", "Stop the current session first: GPU support is fetched while nothing runs.", True)
+
+    def _gpu_notice(self, level: str, text: str, offer_fetch: bool) -> None:
+        self.show_message(level, text, GPU_SUPPORT_ACTION if offer_fetch else None, cause=GPU_CAUSE)
 
     def _on_model_failed(self, text: str, offer_folder: bool) -> None:
         self.message_bar.show_notice(Notice("error", text, MODEL_CAUSE, ("Choose a model folder…", "choose-folder") if offer_folder else None))

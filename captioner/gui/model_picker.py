@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QProg
 
 from captioner.engine.models.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
 from captioner.gui.device_picker import ElidingComboBox
+from captioner.gui.gpu_support import GPU_SUPPORT_PHASE
 from captioner.gui.message_bar import Notice
 from captioner.gui.pace_hint import PassTimes, delay_words, model_figure, pace_key, pace_text, pace_tooltip, recommend_faster
 from captioner.gui.settings_store import SettingsStore
@@ -344,8 +345,12 @@ class ModelPicker(QWidget):
             self.update_hint()
 
 
+GPU_SUPPORT = "GPU support (NVIDIA cuBLAS 12)"  # what the panel names while the GPU's libraries download
+
+
 class DownloadPanel(QWidget):
-    """Shows a model being looked for, downloaded (with progress) and loaded; Cancel stops it."""
+    """Shows a model being looked for, downloaded (with progress) and loaded, or the GPU's libraries downloading;
+    Cancel stops it."""
 
     cancelRequested = Signal()
 
@@ -364,6 +369,7 @@ class DownloadPanel(QWidget):
         row.addWidget(self.bar, 3)
         row.addWidget(self.cancel)
         self.model = ""
+        self.subject = ""  # what downloads, for people: the model's name, or GPU_SUPPORT
         self.hide()
 
     def set_phase(self, phase: str, model: str) -> None:
@@ -373,6 +379,7 @@ class DownloadPanel(QWidget):
             self.hide()
             return
         label = model_label(model)
+        self.subject = GPU_SUPPORT if phase == GPU_SUPPORT_PHASE else label
         self.show()
         self.cancel.setEnabled(True)
         text = {
@@ -381,6 +388,7 @@ class DownloadPanel(QWidget):
             "loading": f"Loading {label} into memory…",
             "preparing-gpu": "Preparing the GPU (first time only)…",
             "warming": f"Warming up {label} (one pass)…",
+            GPU_SUPPORT_PHASE: f"Downloading {GPU_SUPPORT}…",
         }
         if phase in text:
             self.label.setText(text[phase])
@@ -395,4 +403,4 @@ class DownloadPanel(QWidget):
             self.bar.setRange(0, 0)
             amount = format_bytes(p.downloaded)
         speed = f" · {format_bytes(p.bytes_per_s)}/s" if p.bytes_per_s > 0 else ""
-        self.label.setText(f"Downloading {model_label(self.model)}: {amount}{speed}")
+        self.label.setText(f"Downloading {self.subject}: {amount}{speed}")

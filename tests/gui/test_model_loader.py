@@ -60,6 +60,7 @@ def test_a_gpu_that_cannot_run_the_model_captions_on_the_cpu_and_says_why(make_a
     said: list[tuple[str, str]] = []
     c.sessionFinished.connect(infos.append)
     c.message.connect(lambda level, text: said.append((level, text)))
+    c.gpuMessage.connect(lambda level, text, _offer: said.append((level, text)))
     assert w.start_file_session(str(speech_wav), realtime=False)
     qtbot.waitUntil(lambda: bool(infos) and c.state is State.IDLE, timeout=120000)
     assert c.transcriber.device == "cpu" and c.finals

@@ -166,6 +166,10 @@ class Transcriber:
         return self.recognizer.device_note
 
     @property
+    def cuda_libs_missing(self) -> bool:
+        return self.recognizer.cuda_libs_missing
+
+    @property
     def moves(self) -> int:
         return self.recognizer.moves
 

@@ -1,7 +1,7 @@
 """Fetch cuBLAS 12 for a packaged app: NVIDIA's pip wheel, checked against the hash its index publishes, and only the
 libraries CTranslate2 loads taken out of it (`cuda_libs.CUBLAS`), into the folder `cuda_libs.preload` searches
-(`cuda_libs.user_folder`). `captioner cuda-libs` runs it; a pip installation gets the same wheel with
-`pip install 'captioner[cuda]'`.
+(`cuda_libs.user_folder`). `captioner cuda-libs` runs it, and so does the app's "Get GPU support" (`gui.gpu_support`);
+a pip installation gets the same wheel with `pip install 'captioner[cuda]'`.
 
 The wheel comes from the Python package index's JSON API (`{index}/pypi/nvidia-cublas-cu12/json`, the newest release;
 `CAPTIONER_PYPI_URL` names another index), over HTTPS unless the index is on this machine. Nothing is kept unless the

@@ -16,7 +16,8 @@ process); on Windows the folder joins the DLL search path. Folders searched, fir
 - `CAPTIONER_CUDA_PATH` (folders separated by `os.pathsep`);
 - the `nvidia-cublas-cu12` wheel installed beside captioner (`nvidia/cublas/lib|bin` on `sys.path`);
 - inside a packaged app, `nvidia/*/lib|bin` in the bundle and beside its executable;
-- the folder `captioner cuda-libs` fills (`user_folder()`), for a packaged app that carries none.
+- the folder `captioner cuda-libs` (and the app's "Get GPU support") fills (`user_folder()`), for a packaged app
+  that carries none; `preload(again=True)` loads what a fetch put there while the app runs.
 
 Without any of them the system's own libraries are used as usual. Nothing here imports the ML stack.
 """
@@ -82,19 +83,23 @@ def found() -> dict[str, Path]:
     return out
 
 
-def preload() -> list[str]:
-    """Load the cuBLAS 12 libraries found in `library_folders()` by full path, once per process (later calls return
-    what the first loaded). Returns the paths loaded; a library that fails to load is left to the system's loader."""
+def preload(*, again: bool = False) -> list[str]:
+    """Load the cuBLAS 12 libraries found in `library_folders()` by full path, once per process: later calls return
+    what the first loaded, unless `again` (after `cuda_fetch` put them in `user_folder()` while this process runs):
+    then the folders are searched again and each library not loaded yet is loaded. Returns the paths loaded (on
+    Windows the folders added); a library that fails to load is left to the system's loader."""
     global _done
     with _lock:
-        if _done:
+        if _done and not again:
             return list(_loaded)
         _done = True
         libraries = found()
         if not libraries:
-            return []
+            return list(_loaded)
         if sys.platform == "win32":
             for folder in dict.fromkeys(str(p.parent) for p in libraries.values()):
+                if folder in _loaded:
+                    continue
                 try:
                     _handles.append(os.add_dll_directory(folder))
                 except OSError:
@@ -104,9 +109,10 @@ def preload() -> list[str]:
             return list(_loaded)
         import ctypes
 
+        already = {Path(p).name for p in _loaded}  # a soname loaded once is found by name; never a second copy
         for name in CUBLAS:
             path = libraries.get(name)
-            if path is None:
+            if path is None or name in already:
                 continue
             try:
                 _handles.append(ctypes.CDLL(str(path), mode=ctypes.RTLD_GLOBAL))

@@ -83,6 +83,7 @@ class Recognizer(Protocol):
     encoder_layers: int | None  # the model's size where known (None: taken as small): the pass policy's rules follow it
     workers: int  # decodes it runs at once
     device_note: str  # why it runs on the CPU though a GPU was meant ("" otherwise): a session says it once
+    cuda_libs_missing: bool  # the cause of that is a CUDA library that cannot be loaded (cuBLAS 12: `cuda_fetch` gets it)
     moves: int  # times a decode failed on the GPU and ran again on the CPU
 
     def decode(self, audio: np.ndarray, request: DecodeRequest) -> Iterable[Heard]:

@@ -89,6 +89,7 @@ class WhisperRecognizer:
         self.path = path  # the model folder it was loaded from ("" when not known): where a move to the CPU reloads it
         self.threads = threads  # the CPU threads it was loaded with, 0 when not known
         self.device_note = ""  # why it runs on the CPU though a GPU was meant (load or mid-session), "" otherwise
+        self.cuda_libs_missing = False  # whether that is a CUDA library that cannot be loaded (`cuda_fetch` fetches it)
         self.moves = 0  # times it moved to the CPU during decodes (a GPU failing mid-session)
 
     @property
@@ -126,6 +127,7 @@ class WhisperRecognizer:
         cpu_device, cpu_type = choose_device("cpu")
         on_cpu = cls._on(cpu_device, cpu_type, model_path, threads, name)
         on_cpu.device_note = fallback_note(problem, at_load=True)  # the CLI prints it, the app shows it in a banner
+        on_cpu.cuda_libs_missing = bool(cuda_libs.missing_library(problem))
         return on_cpu
 
     @classmethod
@@ -158,6 +160,7 @@ class WhisperRecognizer:
         self.model, self.device, self.compute_type, self.threads = model, device, compute_type, threads
         self.moves += 1
         self.device_note = fallback_note(detail, at_load=False)  # a session reports it (`SessionBase._report_moves`)
+        self.cuda_libs_missing = bool(cuda_libs.missing_library(detail))
 
     def decode(self, audio: np.ndarray, request: DecodeRequest) -> Iterator[Heard] | list[Heard]:
         """A clip decoded whole, or, for long audio (`request.clips`), as faster-whisper writes it. A clip that fails

@@ -1,71 +1,23 @@
 """`captioner cuda-libs`: NVIDIA's cuBLAS 12 wheel fetched from a package index (a local one on 127.0.0.1 here, in the
 layout of PyPI's JSON API), checked against its published SHA-256, its two libraries kept; then preloaded."""
 
-import hashlib
-import http.server
-import json
 import subprocess
 import sys
 import threading
-import zipfile
 
 import pytest
 
-from captioner.engine.models import cuda_fetch
 from captioner.engine.models.cuda_fetch import CudaFetchFailed, FetchCancelled, fetch_cublas
 from captioner.engine.models.cuda_libs import CUBLAS, user_folder
-from tests.engine.models.test_cuda_libs import build_cublas, probe, pytestmark  # noqa: F401  (the same platform needs)
+from tests.cublas import NEEDS_CC, Index, build_wheel
+from tests.engine.models.test_cuda_libs import probe
 
-
-class Index:
-    """A package index on 127.0.0.1 serving one release of nvidia-cublas-cu12 as PyPI's JSON API describes it."""
-
-    def __init__(self, wheel_bytes: bytes, filename: str, sha256: str | None = None) -> None:
-        self.files = {f"/files/{filename}": wheel_bytes}
-        self.wheel = {"filename": filename, "packagetype": "bdist_wheel", "size": len(wheel_bytes),
-                      "digests": {"sha256": sha256 or hashlib.sha256(wheel_bytes).hexdigest()}}
-        self.requests: list[str] = []
-        index = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                index.requests.append(self.path)
-                if self.path == "/pypi/nvidia-cublas-cu12/json":
-                    body = json.dumps({"info": {"version": "12.9.1.4"}, "urls": [index.wheel]}).encode()
-                else:
-                    body = index.files.get(self.path)
-                if body is None:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.wheel["url"] = f"{self.url}/files/{filename}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+pytestmark = NEEDS_CC
 
 
 @pytest.fixture
 def wheel(tmp_path):
-    """A wheel laid out as nvidia-cublas-cu12's, holding cuBLAS 12's two libraries (and a file that is not taken)."""
-    libs = build_cublas(tmp_path / "built")
-    path = tmp_path / f"nvidia_cublas_cu12-12.9.1.4-py3-none-manylinux_2_27_{cuda_fetch.platform_tag()}.whl"
-    with zipfile.ZipFile(path, "w") as z:
-        for name in CUBLAS:
-            z.write(libs / name, f"nvidia/cublas/lib/{name}")
-        z.writestr("nvidia/cublas/include/cublas.h", "/* headers are not taken */\n")
-        z.writestr("nvidia_cublas_cu12-12.9.1.4.dist-info/METADATA", "Name: nvidia-cublas-cu12\n")
-    return path
+    return build_wheel(tmp_path)
 
 
 def test_the_libraries_are_fetched_checked_and_then_preloaded(tmp_path, wheel):

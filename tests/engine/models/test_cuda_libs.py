@@ -8,31 +8,14 @@ with the C compiler; what is tested is the loader's resolution, the same for NVI
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from captioner.engine.models import cuda_libs
+from tests.cublas import NEEDS_CC, build_cublas
 
-pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ELF shared objects: Linux"),
-              pytest.mark.skipif(shutil.which("cc") is None, reason="needs a C compiler to build the libraries")]
-
-
-def build_cublas(folder: Path) -> Path:
-    """libcublasLt.so.12 and libcublas.so.12 (which needs it) in `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "lt.c").write_text("int cublasLtGetVersion(void) { return 120401; }\n")
-    (folder / "blas.c").write_text("int cublasLtGetVersion(void);\nint cublasGetVersion_v2(void) { return cublasLtGetVersion() / 10000; }\n")
-    subprocess.run(["cc", "-shared", "-fPIC", "-Wl,-soname,libcublasLt.so.12", "-o", folder / "libcublasLt.so.12", folder / "lt.c"],
-                   check=True)
-    subprocess.run(["cc", "-shared", "-fPIC", "-Wl,-soname,libcublas.so.12", "-o", folder / "libcublas.so.12", folder / "blas.c",
-                    "-L", folder, "-l:libcublasLt.so.12"], check=True)
-    for source in ("lt.c", "blas.c"):
-        (folder / source).unlink()
-    return folder
+pytestmark = NEEDS_CC
 
 
 PROBE = """
@@ -91,3 +74,25 @@ def test_the_library_ctranslate2_misses_is_read_from_its_error():
     assert cuda_libs.missing_library("Library libcublas.so.12 is not found or cannot be loaded") == "libcublas.so.12"
     assert cuda_libs.missing_library("Library cublas64_12.dll is not found or cannot be loaded") == "cublas64_12.dll"
     assert cuda_libs.missing_library("CUDA failed with error out of memory") == ""
+
+
+AGAIN = """
+import json, sys
+from captioner.engine.models import cuda_libs
+from tests.cublas import build_cublas
+first = cuda_libs.preload()
+build_cublas(cuda_libs.user_folder())  # as `captioner cuda-libs`, or the app's "Get GPU support", fills it meanwhile
+print(json.dumps({"first": first, "cached": cuda_libs.preload(), "again": cuda_libs.preload(again=True),
+                  "twice": cuda_libs.preload(again=True)}))
+"""
+
+
+def test_a_process_that_found_nothing_looks_again_when_asked(tmp_path):
+    base = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "CAPTIONER_CUDA_PATH")}
+    done = subprocess.run([sys.executable, "-c", AGAIN], capture_output=True, text=True, timeout=60, check=True,
+                          env={**base, "XDG_DATA_HOME": str(tmp_path / "data")}, cwd=Path(__file__).resolve().parents[3])
+    out = json.loads(done.stdout)
+    folder = tmp_path / "data" / "captioner" / "cuda"
+    assert out["first"] == [] and out["cached"] == []  # once per process, as before
+    assert out["again"] == [str(folder / "libcublasLt.so.12"), str(folder / "libcublas.so.12")]
+    assert out["twice"] == out["again"]  # each library loaded once
