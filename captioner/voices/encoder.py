@@ -81,6 +81,8 @@ def mel_spectrogram(audio: np.ndarray) -> np.ndarray:
 
 
 def _level(audio: np.ndarray) -> np.ndarray:
+    if not len(audio):
+        return audio  # nothing to level (the mean of nothing is no level)
     rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64))))
     if rms <= 0:
         return audio
