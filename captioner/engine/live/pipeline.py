@@ -676,7 +676,8 @@ class CaptionEngine:
         out = []
         for final, placed, same in zip(group, heard, moved):
             text = join_words(placed)
-            surer = {"live_p": final.probability, "revised_p": mean_probability(placed)} if self.config.revision.surer else {}
+            rule = self.config.revision
+            surer = {"live_p": final.probability, "revised_p": mean_probability(placed), "margin": rule.margin} if rule.surer else {}
             if not same and replaces(final.text, text, **surer) and not passes_over(final.words, placed):
                 out.append(CaptionEvent(final.id, final.speech_start, final.speech_end, text, final=True, words=placed,
                                         stable=len(text), revision=1))

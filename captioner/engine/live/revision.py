@@ -30,8 +30,10 @@ __all__ = ["RevisionRule", "due", "mean_probability", "moved_only", "passes_over
 class RevisionRule:
     pause_s: float = 1.5  # silence after the latest waiting final's speech before its group is revised
     span_s: float = 24.0  # the most audio one revising pass covers, from its first segment's start (Whisper's window: 30 s)
-    surer: bool = True  # a final takes the revising pass's words only when the model was at least as sure of them (mean
-    # word probability): a pass that heard a final worse, in a window of other speech, leaves it be
+    surer: bool = True  # a final takes the revising pass's words only when the model was surer of them (mean word
+    # probability): a pass that heard a final worse, in a window of other speech, leaves it be
+    margin: float = 0.01  # ... by at least this much: a line already read is not redrawn for words the model is hardly
+    # surer of (tuned on the evaluation set's tune half: benchmarks/results/2026-11-26-gpu-h100.md)
 
 
 def due(spans: Sequence[tuple[int, int]], silent: int, *, speaking: bool, finished: bool,
@@ -69,13 +71,14 @@ def share(words: Sequence[Word], spans: Sequence[tuple[int, int]]) -> list[list[
     return out
 
 
-def replaces(live: str, revised: str, *, live_p: float = 0.0, revised_p: float = 1.0) -> bool:
+def replaces(live: str, revised: str, *, live_p: float = 0.0, revised_p: float = 1.0, margin: float = 0.0) -> bool:
     """Whether a final's text as the revising pass heard it replaces the text shown: it says something else, and
     keeps at least half of the final's words. Whisper sometimes passes over part of the speech in a long window;
     a revision must never take away what the final had (a final given no words at all keeps its own, too).
-    `live_p`, `revised_p`: the mean probability of each one's words; the revision must not be less sure."""
+    `live_p`, `revised_p`: the mean probability of each one's words; the revision must be surer by `margin` at least
+    (0: not less sure)."""
     shown, heard = normalise(live).split(), normalise(revised).split()
-    return bool(heard) and heard != shown and 2 * len(heard) >= len(shown) and revised_p >= live_p
+    return bool(heard) and heard != shown and 2 * len(heard) >= len(shown) and revised_p >= live_p + margin
 
 
 def moved_only(shown: Sequence[str], heard: Sequence[str]) -> list[bool]:

@@ -62,6 +62,10 @@ def test_a_final_takes_a_revision_that_says_something_else_and_keeps_its_words()
 def test_a_final_may_keep_its_words_when_the_model_was_surer_of_them():
     assert replaces("lazy nog", "lazy dog", live_p=0.6, revised_p=0.8)
     assert not replaces("lazy dog", "lazy nog", live_p=0.8, revised_p=0.6)
+    # with a margin, words the model is hardly surer of do not redraw a line already read
+    assert not replaces("that, as an example", "that has an example", live_p=0.857, revised_p=0.8575, margin=0.01)
+    assert replaces("that, as an example", "that has an example", live_p=0.857, revised_p=0.8575)
+    assert replaces("lazy nog", "lazy dog", live_p=0.6, revised_p=0.62, margin=0.01)
     assert mean_probability([Word(" a", 0, 1, 0.5), Word(" b", 1, 2, 1.0)]) == 0.75
     assert mean_probability([]) == 0.0
 
