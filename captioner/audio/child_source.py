@@ -24,7 +24,7 @@ import numpy as np
 
 from captioner.audio import capture_child as child
 from captioner.audio.devices import SERVER_GONE, server_back
-from captioner.audio.sources import AudioSourceError, next_block
+from captioner.audio.sources import AudioSourceError, Outage, next_block
 from captioner.events import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,7 @@ class ChildSource:
         self._error: str | None = None
         self._proc: subprocess.Popen | None = None
         self._thread: threading.Thread | None = None
-        self._outage: float | None = None  # when audio stopped coming, while it is known not to come
-        self._silence = 0  # samples of silence given since then
+        self._outage: Outage | None = None  # since audio stopped coming, while it is known not to come
         self._last_audio = 0.0  # when the child's latest block came
 
     # -- life ------------------------------------------------------------------
@@ -233,8 +232,7 @@ class ChildSource:
     def _begin_outage(self) -> None:
         """From the child's last block on, silence stands in for its audio."""
         if self._outage is None:
-            self._silence = 0
-            self._outage = self._last_audio or time.monotonic()
+            self._outage = Outage(self._last_audio or time.monotonic())
 
     @property
     def waiting(self) -> bool:
@@ -243,12 +241,11 @@ class ChildSource:
 
     # -- AudioSource ------------------------------------------------------------
     def read(self, timeout: float) -> np.ndarray | None:
-        since = self._outage
-        if since is not None and self._queue.empty():
-            due = round((time.monotonic() - since) * SAMPLE_RATE) - self._silence
-            if due >= self.block:
-                self._silence += self.block
-                return np.zeros(self.block, np.float32)
+        outage = self._outage
+        if outage is not None and self._queue.empty():
+            silence, _wait = outage.silence(self.block)
+            if silence is not None:
+                return silence
         return next_block(self._queue, timeout, self._error, self._stopping)
 
     @property

@@ -37,6 +37,7 @@ __all__ = [
     "AudioSourceError",
     "FileSource",
     "MicrophoneSource",
+    "Outage",
     "decode_file",
     "decode_pcm16",
     "next_block",
@@ -78,6 +79,24 @@ def next_block(blocks: queue.Queue, timeout: float, error: str | None, stopping:
         return None
 
 
+class Outage:
+    """While no audio can come (the sound server gone, the device being opened again): silence stands in on the audio
+    clock at the wall clock's pace from `since` (monotonic seconds: when the last audio came), so what is said after it
+    keeps its true time in the transcript."""
+
+    def __init__(self, since: float) -> None:
+        self.since = since
+        self.given = 0  # samples of silence given so far
+
+    def silence(self, block: int) -> tuple[np.ndarray | None, float]:
+        """The next `block` samples of silence once their time has come, else None and the seconds until it comes."""
+        due = round((time.monotonic() - self.since) * SAMPLE_RATE) - self.given
+        if due >= block:
+            self.given += block
+            return np.zeros(block, np.float32), 0.0
+        return None, (block - due) / SAMPLE_RATE
+
+
 def to_mono(block: np.ndarray) -> np.ndarray:
     return block.mean(axis=1, dtype=np.float32) if block.ndim == 2 else block.astype(np.float32, copy=False)
 
@@ -110,8 +129,7 @@ class MicrophoneSource:
         self._lost = threading.Event()
         self._last_data = 0.0
         self._via_server = False  # reached through PulseAudio/PipeWire: it may come back after the server restarts
-        self._outage: float | None = None  # when audio stopped, while it is being opened again
-        self._silence = 0  # samples of silence given since then
+        self._outage: Outage | None = None  # since audio stopped, while it is being opened again
         self._error: str | None = None  # why it will not come back (read() raises it)
         self._generation = 0  # which stream a callback belongs to
 
@@ -179,16 +197,14 @@ class MicrophoneSource:
             self._lost.set()
 
     def read(self, timeout: float) -> np.ndarray | None:
-        since = self._outage
-        if since is not None and self._queue.empty():
+        outage = self._outage
+        if outage is not None and self._queue.empty():
             if self._error is not None:
                 raise AudioSourceError(self._error)
-            due = round((time.monotonic() - since) * SAMPLE_RATE) - self._silence
-            if due >= self.block:
-                self._silence += self.block
-                return np.zeros(self.block, np.float32)
-            time.sleep(min(timeout, (self.block - due) / SAMPLE_RATE))
-            return None
+            silence, wait = outage.silence(self.block)
+            if silence is None:
+                time.sleep(min(timeout, wait))
+            return silence
         try:
             block = self._queue.get(timeout=timeout)
         except queue.Empty:
@@ -217,7 +233,7 @@ class MicrophoneSource:
             if not self._via_server:
                 raise AudioSourceError(message)
             log.info("the stream of %s stopped; opening it again", self.description)
-            self._silence, self._outage = 0, self._last_data
+            self._outage = Outage(self._last_data)
             threading.Thread(target=self._reopen, args=(message,), name="captioner-mic-reopen", daemon=True).start()
 
     def _reopen(self, gone: str) -> None:

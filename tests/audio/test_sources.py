@@ -7,7 +7,8 @@ import wave
 import numpy as np
 import pytest
 
-from captioner.audio.sources import AudioSourceError, decode_file, decode_pcm16, pcm16_blocks
+from captioner.audio import sources
+from captioner.audio.sources import AudioSourceError, Outage, decode_file, decode_pcm16, pcm16_blocks
 from captioner.events import SAMPLE_RATE
 from tests.speech import read_wav, write_wav
 
@@ -51,3 +52,20 @@ def test_what_is_not_audio_is_said(tmp_path) -> None:
     with pytest.raises(AudioSourceError, match="holds no audio"):
         decode_file(str(empty))
     assert len(read_wav(write_wav(tmp_path / "one.wav", np.zeros(SAMPLE_RATE, np.float32)))) == SAMPLE_RATE
+
+
+def test_an_outage_gives_silence_at_the_wall_clocks_pace(monkeypatch):
+    """While the sound server is gone, silence stands in for the audio that cannot come: as many samples as the time
+    since the last audio holds, a block at a time, so speech after the outage keeps its true time."""
+    now = [100.0]
+    monkeypatch.setattr(sources.time, "monotonic", lambda: now[0])
+    block = SAMPLE_RATE * 30 // 1000
+    outage = Outage(now[0] - 0.1)  # the last audio came 100 ms ago: three blocks of 30 ms are due
+    given = []
+    while (got := outage.silence(block))[0] is not None:
+        given.append(got[0])
+    assert len(given) == 3 and all(b.dtype == np.float32 and not b.any() and len(b) == block for b in given)
+    silence, wait = outage.silence(block)
+    assert silence is None and wait == pytest.approx(0.02)  # the fourth is due 120 ms after the last audio
+    now[0] += wait
+    assert outage.silence(block)[0] is not None and outage.given == 4 * block
