@@ -25,6 +25,7 @@ joins groups until there are no more than the most, and stops at the least.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -43,7 +44,7 @@ def speaker_id(n: int) -> str:
 class ClusterRule:
     join: float = 0.72  # cosine to a speaker's mean voice that makes a turn theirs
     merge: float = 0.82  # two speakers' means this close are one speaker
-    new_s: float = 3.2  # seconds of speech a turn needs to start a speaker, or to add to one: two of the encoder's windows
+    new_s: float = 3.2  # seconds of speech a turn needs to start a speaker, or to add to one (offline: a group, to be one): two of the encoder's windows
 
     @classmethod
     def for_band(cls, narrow: bool) -> ClusterRule:
@@ -215,14 +216,18 @@ class OnlineSpeakers:
 
 
 def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], rule: ClusterRule = ClusterRule(),
-                    count: SpeakerCount = ANY_COUNT) -> list[int]:
+                    count: SpeakerCount = ANY_COUNT, *, heard_as: Sequence[str] = ()) -> list[int]:
     """Turns grouped by voice with the whole recording in hand: a group number per turn (0, 1, … in order of first
     appearance), or -1 for a turn with no embedding and no neighbour that has one.
 
     Agglomerative clustering, average linkage on cosine similarity: the two groups most alike are joined while they
     are at least `join` alike (every turn's voice weighed by its seconds of speech); with a `count`, while there are
-    more groups than its most, whatever their likeness, and never below its least. Turns too short to embed take
-    the group of the nearest turn in time that has one, the one before first (a reply belongs to a turn).
+    more groups than its most, whatever their likeness, and never below its least. Then, as live, a voice needs `new_s`
+    of speech to be a speaker: a group with less joins the group it sounds most like (the smallest first) — unless the
+    live captions told them apart (`heard_as`: the speaker each turn was shown as live, "" for none; a group is kept
+    apart when its turns and the other group's were all shown as different speakers: live saw each turn whole and in
+    its place in the talk, where the grouping sees sentences cut from it). Turns too short to embed take the group of the
+    nearest turn in time that has one, the one before first (a reply belongs to a turn).
     """
     n = len(embeddings)
     known = [i for i in range(n) if embeddings[i] is not None]
@@ -233,17 +238,31 @@ def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], 
         np.fill_diagonal(sims, -np.inf)
         weight = np.array([max(speech_s[i], 1e-3) for i in known])
         members = [[k] for k in range(len(known))]
-        groups_left = len(known)
-        while groups_left > max(1, count.least):
-            a, b = divmod(int(np.argmax(sims)), len(known))
-            if sims[a, b] < rule.join and count.room(groups_left - 1):
-                break
+        shown = [{heard_as[i]} - {""} if i < len(heard_as) else set() for i in known]  # live speakers of each group's turns
+
+        def join(a: int, b: int) -> None:
             with np.errstate(invalid="ignore"):
                 sims[a, :] = (weight[a] * sims[a, :] + weight[b] * sims[b, :]) / (weight[a] + weight[b])
             sims[:, a] = sims[a, :]
             sims[a, a] = sims[b, :] = sims[:, b] = -np.inf
             weight[a] += weight[b]
             members[a], members[b] = members[a] + members[b], []
+            shown[a] |= shown[b]
+
+        groups_left = len(known)
+        while groups_left > max(1, count.least):
+            a, b = divmod(int(np.argmax(sims)), len(known))
+            if sims[a, b] < rule.join and count.room(groups_left - 1):
+                break
+            join(a, b)
+            groups_left -= 1
+        while groups_left > max(1, count.least):
+            small = sorted((weight[k], k) for k in range(len(known)) if members[k] and weight[k] < rule.new_s)
+            folds = [(k, int(np.argmax(sims[k]))) for _, k in small]
+            fold = next(((k, j) for k, j in folds if not (shown[k] and shown[j] and not shown[k] & shown[j])), None)
+            if fold is None:
+                break
+            join(fold[1], fold[0])
             groups_left -= 1
         groups = [[known[k] for k in m] for m in members if m]
     label = [-1] * n

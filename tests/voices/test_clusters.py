@@ -155,6 +155,27 @@ def test_offline_the_number_of_groups_follows_the_count_given():
     assert len(set(cluster_offline(same, [4.0] * 4, count=SpeakerCount(2, 2)))) == 2  # told there are two: the two least alike halves
 
 
+def test_offline_a_group_with_too_little_speech_for_a_voice_joins_the_one_it_sounds_most_like():
+    from captioner.speaker_count import SpeakerCount
+    from captioner.voices.clusters import cluster_offline
+
+    c = unit([0, 0, 1, 0])
+    short = unit(A + c)  # 0.71 from A, 0 from B: below the wide band's join (0.72), so a group of its own at first
+    turns = [near(A, 0.1, 1), near(B, 0.1, 2), near(A, 0.1, 3), short, near(B, 0.1, 4)]
+    secs = [4.0, 4.0, 4.0, 1.5, 4.0]  # 1.5 s: under the two encoder windows a voice needs (ClusterRule.new_s)
+    assert cluster_offline(turns, secs) == [0, 1, 0, 0, 1]
+    assert cluster_offline(turns, secs[:3] + [4.0] + secs[4:]) == [0, 1, 0, 2, 1]  # enough speech: a voice of its own
+    two_short = turns[:3] + [short, unit(A + 1.05 * c)] + turns[4:]
+    assert cluster_offline(two_short, secs[:4] + [2.0, 4.0]) == [0, 1, 0, 2, 2, 1]  # 3.5 s of it together: a voice
+    assert cluster_offline(turns, secs, count=SpeakerCount(3, 3)) == [0, 1, 0, 2, 1]  # never below the least
+    # the live captions heard it as someone else than the turns it sounds most like: it stays apart
+    live = ["speaker-1", "speaker-2", "speaker-1", "speaker-3", "speaker-2"]
+    assert cluster_offline(turns, secs, heard_as=live) == [0, 1, 0, 2, 1]
+    # heard as that speaker live, or with no speaker at all: it joins them
+    assert cluster_offline(turns, secs, heard_as=live[:3] + ["speaker-1"] + live[4:]) == [0, 1, 0, 0, 1]
+    assert cluster_offline(turns, secs, heard_as=live[:3] + [""] + live[4:]) == [0, 1, 0, 0, 1]
+
+
 def test_a_voice_is_as_alike_to_a_speaker_as_to_their_turns_on_average_however_many_they_are():
     s = OnlineSpeakers(ClusterRule(join=0.5, merge=0.99))
     turns = [near(A, 0.6, i) for i in range(8)]

@@ -170,9 +170,10 @@ def speakers_offline(sentences: list[CaptionEvent], audio_of: Callable[[int, int
                      live: Sequence[CaptionEvent] = (), rule: ClusterRule | None = None,
                      count: SpeakerCount = ANY_COUNT) -> list[CaptionEvent]:
     """A whole recording's captions (one channel, cut into sentences; `audio_of(start, end)` their audio, float32) with their speakers, told
-    apart with every turn in hand (`cluster_offline`). Each group of voices takes the id of the live speaker whose
-    finals (`live`, the same channel's) it overlaps most in time, one to one, so names given during the session stay
-    with their voice; the others get new ids. `rule`: fixed thresholds (None: the band's); `count`: how many people
+    apart with every turn in hand (`cluster_offline`; a sentence too short for a voice of its own goes with the voice it
+    sounds most like unless the live finals showed it as another speaker). Each group of voices takes the id of the live
+    speaker whose finals (`live`, the same channel's) it overlaps most in time, one to one, so names given during the
+    session stay with their voice; the others get new ids. `rule`: fixed thresholds (None: the band's); `count`: how many people
     speak, when the user said."""
     band, voices = BandMeter(), []
     for s in sentences:
@@ -180,7 +181,8 @@ def speakers_offline(sentences: list[CaptionEvent], audio_of: Callable[[int, int
         band.add(clip)
         voices.append(encoder.embed(clip))
     rule = rule or ClusterRule.for_band(band.narrow)
-    groups = cluster_offline(voices, [(s.end - s.start) / SAMPLE_RATE for s in sentences], rule, count)
+    groups = cluster_offline(voices, [(s.end - s.start) / SAMPLE_RATE for s in sentences], rule, count,
+                             heard_as=[_shown_live(s, live) for s in sentences])
     overlap: dict[tuple[int, str], int] = {}
     for s, g in zip(sentences, groups):
         for f in live:
@@ -196,3 +198,13 @@ def speakers_offline(sentences: list[CaptionEvent], audio_of: Callable[[int, int
     for g in sorted(set(groups) - {-1} - set(ids)):
         ids[g] = speaker_id(next(fresh))
     return [replace(s, speaker=ids.get(g, "")) for s, g in zip(sentences, groups)]
+
+
+def _shown_live(sentence: CaptionEvent, live: Sequence[CaptionEvent]) -> str:
+    """The speaker the live final sharing the most time with `sentence` was shown as ("" where none was)."""
+    shared = {}
+    for f in live:
+        overlap = min(sentence.end, f.end) - max(sentence.start, f.start)
+        if f.speaker and overlap > 0:
+            shared[f.speaker] = shared.get(f.speaker, 0) + overlap
+    return max(shared, key=shared.get, default="")

@@ -129,6 +129,31 @@ def test_offline_the_whole_recording_is_grouped_by_voice_and_keeps_the_live_name
     assert [s.speaker for s in again] == ["speaker-2" if voice == A else "speaker-1" for voice, _, _ in spans]
 
 
+def test_offline_a_sentence_too_short_for_a_voice_of_its_own_goes_with_the_voice_it_sounds_most_like(two_people):
+    from captioner.engine.live.speakers import speakers_offline
+
+    audio, spans, turns = two_people
+    encoder = load_encoder()
+    get = lambda a, b: audio[a:b]  # noqa: E731
+    (_, a0, b0), (_, a1, b1), (_, a2, b2), (_, a3, b3), _, (_, a5, _) = spans
+    short = (a5, a5 + 2 * SAMPLE_RATE)  # 2 s cut from a turn of the first voice: under two of the encoder's windows
+    sentences = [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans[:5], turns), 1)]
+    sentences.append(CaptionEvent(6, *short, "The weather tomorrow", final=True))
+    e = [encoder.embed(get(*span)) for span in ((a0, b0), (a1, b1), (a2, b2), (a3, b3), short)]
+    w0, w2 = b0 - a0, b2 - a2
+    likeness = float(e[4] @ (w0 * e[0] + w2 * e[2])) / (w0 + w2)  # to the first voice's two turns, as the grouping weighs them
+    alike = min(float(e[0] @ e[2]), float(e[1] @ e[3]))  # each voice's two whole turns
+    assert float(e[4] @ e[1]) < likeness < alike
+    rule = ClusterRule(join=(likeness + alike) / 2)  # a line the short sentence falls under: by the line alone, a third voice
+    got = speakers_offline(sentences, get, encoder, rule=rule)
+    assert [s.speaker for s in got] == ["speaker-1", "speaker-2", "speaker-1", "speaker-2", "speaker-2", "speaker-1"]
+    # the live captions showed it as a third speaker: kept apart, with that speaker's id
+    live = [CaptionEvent(100 + n, a, b, "", final=True, speaker=who) for n, (a, b, who) in
+            enumerate([(a0, b0, "speaker-1"), (a1, b1, "speaker-2"), (a2, b2, "speaker-1"), (a3, b3, "speaker-2"), (*short, "speaker-3")])]
+    again = speakers_offline(sentences, get, encoder, live=live, rule=rule)
+    assert [s.speaker for s in again] == ["speaker-1", "speaker-2", "speaker-1", "speaker-2", "speaker-2", "speaker-3"]
+
+
 def test_a_call_through_a_phone_line_is_judged_by_the_telephone_bands_rule(two_people, tiny_transcriber):
     from captioner.voices.clusters import NARROW_RULE
     from tests.voices.test_band import telephone
