@@ -340,7 +340,7 @@ class SessionController(QObject):
         loader = ModelLoader(request, quiet=quiet)
         loader.phase.connect(lambda phase: self._forward(gen, self.modelPhase, phase))
         loader.progress.connect(lambda progress: self._forward(gen, self.downloadProgress, progress))
-        loader.ready.connect(lambda t: self._on_model_ready(gen, t))
+        loader.done.connect(lambda t: self._on_model_ready(gen, t))
         loader.failed.connect(lambda e: self._on_model_failed(gen, e))
         self._loader, self._quiet = loader, quiet
         self._phase = ""

@@ -7,14 +7,13 @@ The banner offers it (`GPU_SUPPORT_ACTION`) where the model runs on the CPU beca
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
-from captioner.gui.tasks import Task
+from captioner.gui.tasks import CancellableTask
 
 if TYPE_CHECKING:
     from captioner.engine.models.cuda_fetch import FetchProgress
@@ -26,36 +25,24 @@ GPU_CAUSE = "gpu"  # notices about the GPU and its libraries; a newer one replac
 GPU_SUPPORT_PHASE = "fetching-gpu"  # the controller's model phase while the libraries download
 
 
-class GpuSupportFetch(QObject):
+class GpuSupportFetch(CancellableTask):
     """Fetches cuBLAS 12 into `cuda_libs.user_folder()` and loads it; cancel() stops the download, keeping nothing.
 
     Signals arrive on the GUI thread: `progress` (DownloadProgress, as a model download's), then `done` (the folder
     that holds the libraries now) or `failed` (CudaFetchFailed; FetchCancelled after cancel())."""
 
     progress = Signal(object)
-    done = Signal(object)
-    failed = Signal(object)
 
     def __init__(self) -> None:
-        super().__init__()
-        self._cancel = threading.Event()
+        super().__init__("captioner-gpu-support")
         self._started = 0.0
-        self._task = Task(self._work, name="captioner-gpu-support")
-        self._task.done.connect(self.done)
-        self._task.failed.connect(self.failed)
-
-    def start(self) -> None:
-        self._task.start()
-
-    def cancel(self) -> None:
-        self._cancel.set()
 
     def _work(self) -> Path:
         from captioner.engine.models import cuda_libs
         from captioner.engine.models.cuda_fetch import fetch_cublas
 
         self._started = time.monotonic()
-        written = fetch_cublas(progress=self._report, cancel=self._cancel)
+        written = fetch_cublas(progress=self._report, cancel=self.cancelled)
         cuda_libs.preload(again=True)  # looks again: this process may have looked before they were there
         return written[0].parent
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import threading
-
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import Signal
 
 from captioner.engine.models.catalogue import ModelRequest
 from captioner.engine.models.errors import CudaLibraryMissing, DeviceUnavailable, LanguageUnsupported, ModelError
-from captioner.gui.tasks import Task
+from captioner.gui.tasks import CancellableTask
 
 # the app's own way out for the advice of an error, where it has one
 _HINTS: dict[type[ModelError], str] = {
@@ -18,34 +16,22 @@ _HINTS: dict[type[ModelError], str] = {
 }
 
 
-class ModelLoader(QObject):
+class ModelLoader(CancellableTask):
     """Resolves (downloading if needed), loads and warms up one model; cancel() really stops a download.
 
     Signals arrive on the GUI thread: `phase` ("checking", "downloading", "loading", "warming"),
-    `progress` (DownloadProgress), then `ready` (Transcriber) or `failed` (exception;
+    `progress` (DownloadProgress), then `done` (Transcriber) or `failed` (exception;
     DownloadCancelled after cancel()). A `quiet` loader only loads a model already on disk:
-    for any other it is `ready` with None at once, having downloaded nothing.
+    for any other it is `done` with None at once, having downloaded nothing.
     """
 
     phase = Signal(str)
     progress = Signal(object)
-    ready = Signal(object)
-    failed = Signal(object)
 
     def __init__(self, request: ModelRequest, *, quiet: bool = False) -> None:
-        super().__init__()
+        super().__init__("captioner-model")
         self.request = request
         self.quiet = quiet
-        self._cancel = threading.Event()
-        self._task = Task(self._work, name="captioner-model")
-        self._task.done.connect(self.ready)
-        self._task.failed.connect(self.failed)
-
-    def start(self) -> None:
-        self._task.start()
-
-    def cancel(self) -> None:
-        self._cancel.set()
 
     def _work(self):
         from captioner.engine.models.catalogue import is_cached
@@ -53,11 +39,11 @@ class ModelLoader(QObject):
 
         if self.quiet and not is_cached(self.request.spec):
             return None
-        transcriber = load_transcriber(self.request, progress=self.progress.emit, cancel=self._cancel, phase=self.phase.emit,
+        transcriber = load_transcriber(self.request, progress=self.progress.emit, cancel=self.cancelled, phase=self.phase.emit,
                                        download_interim=not self.quiet)
         if self.quiet and getattr(transcriber, "interim_wanted", "") and transcriber.interim is None and not transcriber.interim_note:
             return None  # its interim model is not on disk: Start loads both, downloading it
-        if not self._cancel.is_set():
+        if not self.cancelled.is_set():
             self.phase.emit("warming")
             transcriber.warm_up()  # the first pass pays first-use costs here, not in the session
         return transcriber

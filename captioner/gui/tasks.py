@@ -63,6 +63,31 @@ class Task(QObject):
         return self
 
 
+class CancellableTask(QObject):
+    """A long job the user can stop: `_work()` (a subclass's) runs on the pool and looks at `cancelled` (set by
+    `cancel()`) where it can stop; `done(result)` or `failed(exception)` arrives on the GUI thread. Subclasses add the
+    signals they report progress by."""
+
+    done = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.cancelled = threading.Event()
+        self._task = Task(self._work, name=name)
+        self._task.done.connect(self.done)
+        self._task.failed.connect(self.failed)
+
+    def start(self) -> None:
+        self._task.start()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+    def _work(self) -> Any:
+        raise NotImplementedError
+
+
 class _Runner(QObject):
     """Lives on the GUI thread for the app's life. Jobs reach their Task only through it, by number,
     so a Task (and what its callable holds) is always let go on the GUI thread, never on a pool thread."""
