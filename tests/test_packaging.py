@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -175,15 +176,18 @@ def test_audio_hook_restores_the_original_library_path(tmp_path):
     assert out.split() == ["/usr/local/lib", "False"]
 
 
-def test_gpu_hook_adds_the_nvidia_dll_folders_on_windows(tmp_path):
+def test_gpu_hook_puts_the_bundled_cublas_on_the_dll_search_path_on_windows(tmp_path):
     """The Windows branch, run here with sys.platform and os.add_dll_directory stood in for."""
-    for wheel in ("cublas", "cudnn"):
-        (tmp_path / "nvidia" / wheel / "bin").mkdir(parents=True)
-    (tmp_path / "nvidia" / "cudnn" / "lib").mkdir()  # not a DLL folder on Windows
+    cublas = tmp_path / "nvidia" / "cublas" / "bin"
+    cublas.mkdir(parents=True)
+    for name in ("cublasLt64_12.dll", "cublas64_12.dll"):
+        (cublas / name).write_bytes(b"")
+    (tmp_path / "nvidia" / "cudnn" / "bin").mkdir(parents=True)  # a folder of no library CTranslate2 loads
     out = _run_hook(
         "pyi_rth_captioner_gpu.py",
         tmp_path,
         before="""
+        import platformdirs  # its folders are chosen for the platform it is imported on: this one's
         added = []
         os.add_dll_directory = lambda p: added.append(p) or p
         sys.platform = "win32"
@@ -193,16 +197,29 @@ def test_gpu_hook_adds_the_nvidia_dll_folders_on_windows(tmp_path):
         print(repr(added))
         print(repr(os.environ["PATH"].split(os.pathsep)))
         """,
-        env={"PATH": "/usr/bin"},
+        env={"PATH": "/usr/bin", "XDG_DATA_HOME": str(tmp_path / "data")},
     )
     added, path = (eval(line) for line in out.strip().splitlines())  # noqa: S307 (our own output)
-    expected = [str(tmp_path / "nvidia" / "cublas" / "bin"), str(tmp_path / "nvidia" / "cudnn" / "bin")]
-    assert added == expected
-    assert path == [*expected, "/usr/bin"]
+    assert added == [str(cublas)]
+    assert path == [str(cublas), "/usr/bin"]
+
+
+@pytest.mark.skipif(not LINUX, reason="libraries are preloaded by full path on Linux")
+@pytest.mark.skipif(shutil.which("cc") is None, reason="needs a C compiler to build the libraries")
+def test_gpu_hook_preloads_the_bundled_cublas_on_linux(tmp_path):
+    from tests.cublas import build_cublas
+
+    folder = build_cublas(tmp_path / "nvidia" / "cublas" / "lib")
+    out = _run_hook("pyi_rth_captioner_gpu.py", tmp_path, after="""
+        from captioner.engine.models import cuda_libs
+        print(repr(cuda_libs.preload()))
+        """, env={"XDG_DATA_HOME": str(tmp_path / "data")})
+    assert eval(out.strip()) == [str(folder / "libcublasLt.so.12"), str(folder / "libcublas.so.12")]  # noqa: S307 (our own output)
 
 
 def test_gpu_hook_does_nothing_without_nvidia_folders(tmp_path):
-    out = _run_hook("pyi_rth_captioner_gpu.py", tmp_path, after="print(os.environ['PATH'])", env={"PATH": "/usr/bin"})
+    out = _run_hook("pyi_rth_captioner_gpu.py", tmp_path, after="print(os.environ['PATH'])",
+                    env={"PATH": "/usr/bin", "XDG_DATA_HOME": str(tmp_path / "data")})
     assert out.strip() == "/usr/bin"
 
 
