@@ -3,7 +3,9 @@
 Each channel has its own source and its own engine (VAD segmenter, segments,
 passes); all of them share one transcriber, which runs one job at a time:
 finals before interims, the oldest final first across channels, and interims
-taken in turn, so neither side starves the other.
+taken in turn, so neither side starves the other. On a GPU the interims come
+at its pace, as in a session of one input; a final is shown once its segment
+has ended (`spoken_order.lane_engine`).
 
 Times are on one session clock: a channel's own audio clock plus the moment
 its first sample was captured after the session started (estimated from when
@@ -28,13 +30,14 @@ import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import numpy as np
 
 from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSourceError
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
-from captioner.engine.live.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, SessionOptions, engine_status
+from captioner.engine.live.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, SessionOptions, accelerated, engine_status
 from captioner.engine.live.speakers import SpeakerTagger
 from captioner.engine.live.spoken_order import Channel, Lane, SpokenOrder, lane_engine, pick_job
 from captioner.engine.live.transcriber import Transcriber
@@ -62,7 +65,8 @@ class MeetingSession(SessionBase):
         if not channels:
             raise ValueError("a meeting session needs at least one channel")
         super().__init__(transcriber, sinks, options, on_status, on_error, "captioner-meeting", recorder)
-        self.lanes = [Lane(i, ch, lane_engine(options.config)) for i, ch in enumerate(channels)]
+        config = replace(options.config, accelerated=options.config.accelerated or accelerated(transcriber))  # a GPU's pace
+        self.lanes = [Lane(i, ch, lane_engine(config)) for i, ch in enumerate(channels)]
         if options.speakers:  # the others, told apart by voice; the microphone is "You"
             for lane in self.lanes:
                 if lane.channel.kind == SYSTEM:

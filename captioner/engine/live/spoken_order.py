@@ -27,9 +27,10 @@ KEEP_PLAYED_S = 30.0  # system-audio finals kept to compare microphone finals wi
 
 
 def lane_engine(config: EngineConfig) -> CaptionEngine:
-    """A channel's engine in a meeting: without revising passes (one transcriber serves every channel, and the
-    spoken order hands each final out once)."""
-    return CaptionEngine(replace(config, revise=False))
+    """A channel's engine in a meeting: without revising passes, nor early finals where passes are cheap (one
+    transcriber serves every channel, and the spoken order hands each final out once, never to be redrawn); on a GPU
+    (`EngineConfig.accelerated`) its interims still come at the GPU's pace."""
+    return CaptionEngine(replace(config, revise=False, early_finals=False))
 
 
 @dataclass

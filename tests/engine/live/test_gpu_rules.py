@@ -100,3 +100,38 @@ def test_speech_going_on_after_a_final_shown_early_continues_the_segment(two_phr
     assert all(normalise(e.text) != normalise(first.text) for e in revised)  # only for other words, never punctuation alone
     kept = {e.id: e for e in (x.event for x in gpu.emitted) if e.final and e.text}  # revisions replace by id
     assert normalise(" ".join(e.text for e in kept.values())) == normalise(cpu_rules.finals[0].text)
+
+
+def test_a_meeting_on_a_gpu_gets_interims_at_its_pace_and_hands_each_final_out_once(sentence, tiny_transcriber):
+    """A meeting's spoken order hands each final out once (it may hold one back for the other side), so a final is shown
+    once its segment has ended, as on a CPU; its interims come at the GPU's pace."""
+    import numpy as np
+
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.engine.live.replay import replay_meeting
+    from captioner.engine.live.spoken_order import Channel
+
+    quiet = np.zeros_like(sentence)
+    channels = [(Channel("You", None, MICROPHONE), sentence), (Channel("Others", None, SYSTEM), quiet)]
+    gpu, cpu_rules = (replay_meeting(channels, paced(tiny_transcriber, GPU_PASS_S), EngineConfig(accelerated=a), echo=None)
+                      for a in (True, False))
+    assert interim_steps(gpu) and max(interim_steps(gpu)) <= 0.35 and min(interim_steps(cpu_rules)) >= 0.95
+    assert len(gpu.finals) == 1 and wer(SENTENCE, gpu.finals[0].text) <= 0.2
+    assert min(final_delays(gpu)) >= 0.55  # the hang-over waited out: no final shown early
+    assert not [e for e in gpu.emitted if e.event.revision]
+
+
+def test_a_meeting_session_takes_the_timing_rules_of_the_device_its_model_runs_on(sentence_wav):
+    from captioner.audio.sources import FileSource
+    from captioner.channels import MICROPHONE, SYSTEM
+    from captioner.engine.live.meeting import MeetingSession
+    from captioner.engine.live.spoken_order import Channel
+    from captioner.engine.live.transcriber import Transcriber
+    from tests.tones import ToneRecognizer
+
+    def lanes(device):
+        channels = [Channel("You", FileSource(str(sentence_wav)), MICROPHONE), Channel("Others", FileSource(str(sentence_wav)), SYSTEM)]
+        return [lane.engine.config for lane in MeetingSession(channels, Transcriber(ToneRecognizer(device=device))).lanes]
+
+    assert all(c.accelerated and not c.early_finals and not c.revise for c in lanes("cuda"))
+    assert not any(c.accelerated for c in lanes("cpu"))
