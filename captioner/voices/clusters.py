@@ -221,13 +221,16 @@ def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], 
     appearance), or -1 for a turn with no embedding and no neighbour that has one.
 
     Agglomerative clustering, average linkage on cosine similarity: the two groups most alike are joined while they
-    are at least `join` alike (every turn's voice weighed by its seconds of speech); with a `count`, while there are
-    more groups than its most, whatever their likeness, and never below its least. Then, as live, a voice needs `new_s`
-    of speech to be a speaker: a group with less joins the group it sounds most like (the smallest first) — unless the
-    live captions told them apart (`heard_as`: the speaker each turn was shown as live, "" for none; a group is kept
-    apart when its turns and the other group's were all shown as different speakers: live saw each turn whole and in
-    its place in the talk, where the grouping sees sentences cut from it). Turns too short to embed take the group of the
-    nearest turn in time that has one, the one before first (a reply belongs to a turn).
+    are at least `join` alike (every turn's voice weighed by its seconds of speech), never below the `count`'s least.
+    Then, as live, a voice needs `new_s` of speech to be a speaker: a group with less joins the group it sounds most
+    like (the smallest first) — unless the live captions told them apart (`heard_as`: the speaker each turn was shown as
+    live, "" for none; a group is kept apart when its turns and the other group's were all shown as different speakers:
+    live saw each turn whole and in its place in the talk, where the grouping sees sentences cut from it). With more
+    groups left than the `count`'s most, the group with the least speech joins the group it sounds most like, whatever
+    their likeness, until there are no more: told how many people speak, a voice heard least is likelier a part of one
+    of them (a whisper, a laugh, a voice raised) than a person of their own, where joining the two groups most alike
+    took two people for one when a part was unlike everyone. Turns too short to embed take the group of the nearest
+    turn in time that has one, the one before first (a reply belongs to a turn).
     """
     n = len(embeddings)
     known = [i for i in range(n) if embeddings[i] is not None]
@@ -252,7 +255,7 @@ def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], 
         groups_left = len(known)
         while groups_left > max(1, count.least):
             a, b = divmod(int(np.argmax(sims)), len(known))
-            if sims[a, b] < rule.join and count.room(groups_left - 1):
+            if sims[a, b] < rule.join:
                 break
             join(a, b)
             groups_left -= 1
@@ -263,6 +266,10 @@ def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], 
             if fold is None:
                 break
             join(fold[1], fold[0])
+            groups_left -= 1
+        while not count.room(groups_left - 1):  # more voices than the most given: fewer, whatever their likeness
+            k = min((k for k in range(len(known)) if members[k]), key=lambda k: weight[k])
+            join(int(np.argmax(sims[k])), k)
             groups_left -= 1
         groups = [[known[k] for k in m] for m in members if m]
     label = [-1] * n

@@ -176,6 +176,20 @@ def test_offline_a_group_with_too_little_speech_for_a_voice_joins_the_one_it_sou
     assert cluster_offline(turns, secs, heard_as=live[:3] + [""] + live[4:]) == [0, 1, 0, 0, 1]
 
 
+def test_offline_told_how_many_people_speak_the_voice_heard_least_joins_the_one_it_sounds_most_like():
+    from captioner.speaker_count import SpeakerCount
+    from captioner.voices.clusters import cluster_offline
+
+    b = unit([0.6, 0.8, 0, 0])  # 0.6 from A: two people, but the most alike pair of voices here
+    whisper = unit([0.3, 0, 0.95, 0])  # 0.3 from A, 0.18 from B: unlike everyone, heard once
+    turns = [near(A, 0.05, 1), near(b, 0.05, 2), near(whisper, 0.05, 3), near(A, 0.05, 4), near(b, 0.05, 5)]
+    secs = [4.0, 4.0, 3.5, 4.0, 4.0]
+    assert cluster_offline(turns, secs) == [0, 1, 2, 0, 1]  # three voices, each with speech enough to be one
+    assert cluster_offline(turns, secs, count=SpeakerCount(2, 2)) == [0, 1, 0, 0, 1]  # not A and B taken for one
+    assert cluster_offline(turns, secs, count=SpeakerCount(1, 2)) == [0, 1, 0, 0, 1]
+    assert cluster_offline(turns, secs, count=SpeakerCount(3, 3)) == [0, 1, 2, 0, 1]
+
+
 def test_a_voice_is_as_alike_to_a_speaker_as_to_their_turns_on_average_however_many_they_are():
     s = OnlineSpeakers(ClusterRule(join=0.5, merge=0.99))
     turns = [near(A, 0.6, i) for i in range(8)]
