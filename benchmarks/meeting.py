@@ -2,6 +2,7 @@
 
     .venv/bin/python -m benchmarks.meeting                      # tiny.en
     .venv/bin/python -m benchmarks.meeting --models tiny.en base
+    .venv/bin/python -m benchmarks.meeting --live-only --final-pace 0.1   # at a GPU's pace, with its timing rules
 
 The conversation: the 24 clips of the evaluation set (benchmarks/evalset.py, both halves: real
 speech of 13 speakers with their own references) in a shuffled order, joined with natural pauses of
@@ -27,7 +28,10 @@ word times, that lie in a turn of the channel they are labelled with); final lat
 audio second (the two-channel audio counted once); the echo rule: words it removed from the
 microphone (whole captions or the echoed run cut from one), of them words of the user's own turns
 (wrongly removed), and the turns those belong to; doubled words: words of the speakers' turns
-captioned as "You" anyway. Output: the table on stdout and results/<name>/meeting.json.
+captioned as "You" anyway; first text (a final's start to the first caption with text under its id) and word
+latency (each word of the finals to the first caption that showed it). `--final-pace 0.1` counts the passes of
+the final model at a tenth of their measured compute, about a GPU's (as `model_costs.py --final-pace` does), and
+turns on the GPU's timing rules (`--gpu-rules`). Output: the table on stdout and results/<name>/meeting.json.
 """
 
 from __future__ import annotations
@@ -42,8 +46,8 @@ import numpy as np
 
 from benchmarks import dataset, evalset, modelpaths
 from benchmarks.engine_args import machine
-from benchmarks.metrics import pct, word_errors
-from benchmarks.runners import pad_audio, simulate_live
+from benchmarks.metrics import pct, word_errors, word_latency
+from benchmarks.runners import _paced, pad_audio, simulate_live
 from captioner.channels import MICROPHONE, SYSTEM, label_of
 from captioner.events import SAMPLE_RATE as SR
 
@@ -100,12 +104,45 @@ def words_in_turns(events, turns: list[dict]) -> list[tuple[str, dict]]:
     return out
 
 
-def figures(finals: list[tuple[float, object]], turns: list[dict], compute_s: float, audio_s: float, echoes=(), two_channels: bool = True) -> dict:
-    """Figures of one run; `finals`: (moment handed out, final event) in the order they came out."""
+def first_and_word_latency(events: list[tuple[float, object]]) -> tuple[list[float], list[float]]:
+    """Of one run's events (moment out, event), each channel's apart (their ids are their own): seconds from each
+    final's start to the first caption with text under its id (first text), and from each word of the finals to the
+    first caption that showed it (`metrics.word_latency`)."""
+    first, words = [], []
+    for channel in {e.channel for _, e in events}:
+        mine = [(t, e) for t, e in events if e.channel == channel]
+        shown: dict[int, float] = {}
+        for t, e in mine:
+            if e.text:
+                shown.setdefault(e.id, t)
+        kept = {e.id: e for _, e in mine if e.final and e.text}  # revisions replace by id
+        first += [shown[i] - e.start / SR for i, e in kept.items()]
+        words += word_latency(mine, list(kept.values()))
+    return first, words
+
+
+def as_revised(events: list[tuple[float, object]]) -> list[tuple[float, object]]:
+    """The finals as they stand once revised (a revision replaces its final, by id; one emptied is gone), each with
+    the moment it was first shown: one input's engine revises its finals, a meeting's does not."""
+    first: dict[int, float] = {}
+    latest: dict[int, object] = {}
+    for t, e in events:
+        if e.final:
+            first.setdefault(e.id, t)
+            latest[e.id] = e
+    return [(first[i], e) for i, e in latest.items() if e.text]
+
+
+def figures(finals: list[tuple[float, object]], turns: list[dict], compute_s: float, audio_s: float, echoes=(), two_channels: bool = True,
+            events: list[tuple[float, object]] = ()) -> dict:
+    """Figures of one run; `finals`: (moment handed out, final event) in the order they came out; `events`: every
+    event out (interims too), for the first text and word latency."""
     text = " ".join(e.text for _, e in finals)
     we = word_errors(" ".join(t["ref"] for t in turns), text)
+    first, words = first_and_word_latency(list(events))
     out = {"wer": we.wer, "ref_words": we.ref_words, "finals": len(finals), "compute_per_audio_s": compute_s / audio_s,
-           "final_p50": pct([t - e.end_s for t, e in finals], 50), "final_p90": pct([t - e.end_s for t, e in finals], 90)}
+           "final_p50": pct([t - e.end_s for t, e in finals], 50), "final_p90": pct([t - e.end_s for t, e in finals], 90),
+           "first_p50": pct(first, 50), "first_p90": pct(first, 90), "word_p50": pct(words, 50), "word_p90": pct(words, 90)}
     if not two_channels:
         return out
     placed = words_in_turns([e for _, e in finals], turns)
@@ -125,7 +162,8 @@ def figures(finals: list[tuple[float, object]], turns: list[dict], compute_s: fl
     return out
 
 
-def run_model(spec: str, talk: dict, threads: int, *, live: bool = True) -> dict:
+def run_model(spec: str, talk: dict, threads: int, *, live: bool = True, refined: bool = True, final_pace: float = 1.0,
+              gpu_rules: bool = False) -> dict:
     from captioner.engine.live.echo import EchoRule
     from captioner.engine.live.meeting import Channel
     from captioner.engine.live.pipeline import EngineConfig
@@ -140,19 +178,22 @@ def run_model(spec: str, talk: dict, threads: int, *, live: bool = True) -> dict
     rows = {}
     if not live:
         return {"model": name, "rows": refined_rows(transcriber.recognizer, name, talk)}
-    one = simulate_live(transcriber.run, talk["mix"], EngineConfig(), pad_s=0)
-    rows["one channel (mix)"] = figures([(t, e) for t, e in one.events if e.final and e.text], turns, one.compute_s, audio_s, two_channels=False)
+    config = EngineConfig(accelerated=gpu_rules)
+    transcribe = transcriber.run if final_pace == 1.0 else _paced(transcriber.run, final_pace)
+    one = simulate_live(transcriber.run, talk["mix"], config, pad_s=0, final_pace=final_pace)
+    rows["one channel (mix)"] = figures(as_revised(one.events), turns, one.compute_s, audio_s, two_channels=False, events=one.events)
     echoed = with_echo(talk["channels"])
     for variant, channels, rule in (("two channels", talk["channels"], EchoRule()), ("two channels, echo", echoed, EchoRule()),
                                     ("two channels, echo, rule off", echoed, None)):
         run = replay_meeting([(Channel(YOU, None, MICROPHONE), channels[YOU]), (Channel(OTHERS, None, SYSTEM), channels[OTHERS])],
-                             transcriber.run, EngineConfig(), echo=rule)
+                             transcribe, config, echo=rule)
         finals = [(e.at_s, e.event) for e in run.emitted if e.event.final and e.event.text]
-        rows[variant] = figures(finals, turns, run.compute_s, audio_s, run.echoes)
+        rows[variant] = figures(finals, turns, run.compute_s, audio_s, run.echoes, events=[(e.at_s, e.event) for e in run.emitted])
         rows[variant]["stalled"] = run.stalled
         rows[variant]["transcript"] = [f"{label_of(e.channel)}: {e.text}" for _, e in finals]
         rows[variant]["echoes"] = [e.text for e in run.echoes]
-    rows.update(refined_rows(transcriber.recognizer, name, talk))
+    if refined:
+        rows.update(refined_rows(transcriber.recognizer, name, talk))
     return {"model": name, "rows": rows}
 
 
@@ -197,17 +238,21 @@ def _f(x: float, digits: int = 2) -> str:
 
 
 def table(results: list[dict]) -> str:
+    nan = float("nan")
     lines = ["| model | run | WER % (all / You / Others) | label accuracy % | final latency p50 / p90 s: You | … Others "
+             "| first text p50 / p90 s | word latency p50 / p90 s "
              "| compute s per audio s | echo rule: words removed (user's own, in turns) | doubled words |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for res in results:
         for variant, r in res["rows"].items():
+            seen = f"| {_f(r.get('first_p50', nan))} / {_f(r.get('first_p90', nan))} | {_f(r.get('word_p50', nan))} / {_f(r.get('word_p90', nan))} "
             if YOU not in r:
-                lines.append(f"| {res['model']} | {variant} | {_f(100 * r['wer'], 1)} | — | {_f(r['final_p50'])} / {_f(r['final_p90'])} (one channel) | — | {_f(r['compute_per_audio_s'])} | — | — |")
+                lines.append(f"| {res['model']} | {variant} | {_f(100 * r['wer'], 1)} | — | {_f(r['final_p50'])} / {_f(r['final_p90'])} (one channel) | — "
+                             f"{seen}| {_f(r['compute_per_audio_s'])} | — | — |")
                 continue
             you, others = r[YOU], r[OTHERS]
             lines.append(f"| {res['model']} | {variant} | {_f(100 * r['wer'], 1)} / {_f(100 * you['wer'], 1)} / {_f(100 * others['wer'], 1)} "
-                         f"| {_f(100 * r['label_accuracy'], 1)} | {_f(you['final_p50'])} / {_f(you['final_p90'])} | {_f(others['final_p50'])} / {_f(others['final_p90'])} "
+                         f"| {_f(100 * r['label_accuracy'], 1)} | {_f(you['final_p50'])} / {_f(you['final_p90'])} | {_f(others['final_p50'])} / {_f(others['final_p90'])} {seen}"
                          f"| {_f(r['compute_per_audio_s'])} | {r['echo_words_removed']} ({r['echo_words_wrong']}, {r['echo_turns_hit']} of {r['mic_turns']}) | {r['doubled_words']} |")
     return "\n".join(lines)
 
@@ -219,6 +264,11 @@ def main(argv=None) -> int:
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--name", default=None, help="results folder name (default: meeting-<date>)")
     p.add_argument("--refined-only", action="store_true", help="only the refined and offline rows (no live runs)")
+    p.add_argument("--live-only", action="store_true", help="only the live runs (no refined and offline rows)")
+    p.add_argument("--final-pace", type=float, default=1.0,
+                   help="the final model's passes count this many times their measured compute on the simulated clock (0.1: a GPU's pace)")
+    p.add_argument("--gpu-rules", choices=("on", "off", "auto"), default="auto",
+                   help="the engine's timing rules for a GPU (EngineConfig.accelerated); auto: on with --final-pace under 1")
     args = p.parse_args(argv)
     info = machine()
     talk = conversation(args.speech_dir)
@@ -227,7 +277,9 @@ def main(argv=None) -> int:
     print(f"conversation: {len(talk['turns'])} turns ({mic_turns} You, {len(talk['turns']) - mic_turns} Others), {audio_s:.1f} s", flush=True)
     results = []
     for spec in args.models:
-        results.append(run_model(spec, talk, args.threads, live=not args.refined_only))
+        results.append(run_model(spec, talk, args.threads, live=not args.refined_only, refined=not args.live_only,
+                                 final_pace=args.final_pace,
+                                 gpu_rules=args.gpu_rules == "on" or (args.gpu_rules == "auto" and args.final_pace < 1.0)))
         print(table(results[-1:]), flush=True)
     info["loadavg_end"] = os.getloadavg()
     out = REPO / "benchmarks" / "results" / (args.name or f"meeting-{dt.date.today().isoformat()}")
