@@ -181,14 +181,14 @@ def speakers_offline(sentences: list[CaptionEvent], audio_of: Callable[[int, int
         band.add(clip)
         voices.append(encoder.embed(clip))
     rule = rule or ClusterRule.for_band(band.narrow)
+    shown = [_live_overlap(s, live) for s in sentences]
     groups = cluster_offline(voices, [(s.end - s.start) / SAMPLE_RATE for s in sentences], rule, count,
-                             heard_as=[_shown_live(s, live) for s in sentences])
+                             heard_as=[max(by, key=by.get, default="") for by in shown])
     overlap: dict[tuple[int, str], int] = {}
-    for s, g in zip(sentences, groups):
-        for f in live:
-            shared = min(s.end, f.end) - max(s.start, f.start)
-            if g >= 0 and f.speaker and shared > 0:
-                overlap[(g, f.speaker)] = overlap.get((g, f.speaker), 0) + shared
+    for by, g in zip(shown, groups):
+        for speaker, shared in by.items():
+            if g >= 0:
+                overlap[(g, speaker)] = overlap.get((g, speaker), 0) + shared
     ids: dict[int, str] = {}
     for (g, speaker), _shared in sorted(overlap.items(), key=lambda item: -item[1]):
         if g not in ids and speaker not in ids.values():
@@ -200,11 +200,11 @@ def speakers_offline(sentences: list[CaptionEvent], audio_of: Callable[[int, int
     return [replace(s, speaker=ids.get(g, "")) for s, g in zip(sentences, groups)]
 
 
-def _shown_live(sentence: CaptionEvent, live: Sequence[CaptionEvent]) -> str:
-    """The speaker the live final sharing the most time with `sentence` was shown as ("" where none was)."""
-    shared = {}
+def _live_overlap(sentence: CaptionEvent, live: Sequence[CaptionEvent]) -> dict[str, int]:
+    """Samples `sentence` shares with the live finals of each speaker they were shown as."""
+    shared: dict[str, int] = {}
     for f in live:
         overlap = min(sentence.end, f.end) - max(sentence.start, f.start)
         if f.speaker and overlap > 0:
             shared[f.speaker] = shared.get(f.speaker, 0) + overlap
-    return max(shared, key=shared.get, default="")
+    return shared
