@@ -47,7 +47,7 @@ import numpy as np
 from benchmarks import dataset, evalset, modelpaths
 from benchmarks.engine_args import machine
 from benchmarks.metrics import pct, word_errors, word_latency
-from benchmarks.runners import _paced, pad_audio, simulate_live
+from benchmarks.runners import pace, pad_audio, simulate_live
 from captioner.channels import MICROPHONE, SYSTEM, label_of
 from captioner.events import SAMPLE_RATE as SR
 
@@ -115,9 +115,9 @@ def first_and_word_latency(events: list[tuple[float, object]]) -> tuple[list[flo
         for t, e in mine:
             if e.text:
                 shown.setdefault(e.id, t)
-        kept = {e.id: e for _, e in mine if e.final and e.text}  # revisions replace by id
-        first += [shown[i] - e.start / SR for i, e in kept.items()]
-        words += word_latency(mine, list(kept.values()))
+        kept = [e for _, e in as_revised(mine)]
+        first += [shown[e.id] - e.start / SR for e in kept]
+        words += word_latency(mine, kept)
     return first, words
 
 
@@ -179,7 +179,7 @@ def run_model(spec: str, talk: dict, threads: int, *, live: bool = True, refined
     if not live:
         return {"model": name, "rows": refined_rows(transcriber.recognizer, name, talk)}
     config = EngineConfig(accelerated=gpu_rules)
-    transcribe = transcriber.run if final_pace == 1.0 else _paced(transcriber.run, final_pace)
+    transcribe = transcriber.run if final_pace == 1.0 else pace(transcriber.run, final_pace)
     one = simulate_live(transcriber.run, talk["mix"], config, pad_s=0, final_pace=final_pace)
     rows["one channel (mix)"] = figures(as_revised(one.events), turns, one.compute_s, audio_s, two_channels=False, events=one.events)
     echoed = with_echo(talk["channels"])

@@ -81,7 +81,7 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
     if owner is not None and accelerated(owner):  # a GPU's timing rules, as a session gives them
         config = replace(config, accelerated=True)
     if final_pace != 1.0:
-        transcribe = _paced(transcribe, final_pace)
+        transcribe = pace(transcribe, final_pace)
     duration = len(audio) / SR
     padded = pad_audio(audio, pad_s)
     sim = replay(padded, CaptionEngine(config), transcribe, block=max(1, SR * block_ms // 1000), max_overrun_s=max_overrun_s)
@@ -92,7 +92,7 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
     return run
 
 
-def _paced(transcribe, factor: float):
+def pace(transcribe, factor: float):
     """`transcribe` whose final-model passes count `factor` times their compute."""
 
     def run(job):
