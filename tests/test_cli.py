@@ -613,6 +613,23 @@ def test_refine_killed_midway_leaves_the_live_files_and_a_restart_finishes(tmp_p
     assert not list(folder.glob("*.refined.*")) and not list(folder.glob(".*.tmp"))
 
 
+def test_a_session_captioned_with_a_folder_named_from_where_it_lies_refines_from_anywhere(tmp_path, tiny_model, sentence_wav):
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "my-tiny").symlink_to(tiny_model, target_is_directory=True)
+    session = tmp_path / "session"
+    session.mkdir()
+    captioned = subprocess.run([sys.executable, "-m", "captioner", "caption", "--input", str(sentence_wav), "--model", "my-tiny",
+                                "--srt", str(session / "talk.srt"), "--keep-audio", "--quiet"], capture_output=True, text=True,
+                               timeout=120, cwd=models)  # the folder named as a bare name, from the folder holding it
+    assert captioned.returncode == 0, captioned.stderr
+    refined = subprocess.run([sys.executable, "-m", "captioner", "refine", str(session / "talk.srt")], capture_output=True, text=True,
+                             timeout=120, cwd=tmp_path)  # no --model, from elsewhere: the recording names the folder
+    assert refined.returncode == 0, refined.stderr
+    assert wer(SENTENCE, " ".join(c.content for c in parse_srt(session / "talk.srt"))) <= 0.2
+    assert (session / "talk.live.srt").is_file()
+
+
 def test_refine_a_session_without_audio(tmp_path, tiny_model, sentence_wav):
     done = run("caption", "--input", sentence_wav, "--model", tiny_model, "--srt", tmp_path / "talk.srt", "--quiet")
     assert done.returncode == 0, done.stderr

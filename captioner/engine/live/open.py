@@ -19,6 +19,7 @@ from captioner.engine.live.meeting import MeetingSession
 from captioner.engine.live.session import CaptionSession, CaptionSink, SessionOptions
 from captioner.engine.live.spoken_order import Channel
 from captioner.engine.live.transcriber import Transcriber
+from captioner.engine.models.catalogue import lasting_spec
 from captioner.events import SessionProblem, SessionStatus
 
 Inputs = AudioSource | Sequence[Channel]
@@ -67,7 +68,8 @@ def open_session(request: SessionRequest, transcriber: Transcriber, sinks: Itera
         transcript = request.record_beside
         try:
             recorder = SessionRecorder.open(transcript.parent, transcript.stem, [ch.label for ch in channels] or [""],
-                                            kinds=[ch.kind for ch in channels], model=request.model, vocabulary=request.vocabulary)
+                                            kinds=[ch.kind for ch in channels], model=lasting_spec(request.model),
+                                            vocabulary=request.vocabulary)
         except RecordingError as exc:
             warn(f"{exc} Captions go on without it; this session's transcript cannot be refined afterwards.")
     transcriber.vocabulary = request.vocabulary

@@ -65,13 +65,22 @@ _GENERIC_NAMES = {"model", "models", "ct2", "ctranslate2", "snapshots", "whisper
 def is_folder_spec(spec: str) -> bool:
     """Whether `spec` names a local folder rather than a model name or a hub id (exactly `owner/name`).
 
-    A relative `owner/name` that exists as a folder here is a folder.
+    A relative `owner/name` that exists as a folder here is a folder, and so is a bare name that exists as a folder here
+    and is no model's name (`--model my-whisper` in the folder that holds it); a model's name stays the model.
     """
     if spec.startswith((".", "~")) or os.path.isabs(spec) or spec.count("/") > 1:
         return True
     if os.sep != "/" and os.sep in spec:
         return True
-    return "/" in spec and Path(spec).is_dir()
+    if "/" not in spec:
+        return bool(spec) and Path(spec).is_dir() and spec not in _BY_NAME and spec not in faster_whisper_repos()
+    return Path(spec).is_dir()
+
+
+def lasting_spec(spec: str) -> str:
+    """`spec` as it names the same model from any working folder (a recording's tag, read by a later refine): a
+    folder's absolute path, else the name as given."""
+    return str(Path(spec).expanduser().absolute()) if spec and is_folder_spec(spec) else spec
 
 
 def repo_id(spec: str) -> str:

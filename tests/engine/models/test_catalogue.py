@@ -64,6 +64,17 @@ def test_an_owner_slash_name_that_exists_here_is_a_folder(tmp_path: Path, monkey
     assert is_cached("models/tiny")
 
 
+def test_a_bare_name_that_exists_here_is_a_folder_unless_it_names_a_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert not is_folder_spec("my-whisper")
+    (tmp_path / "my-whisper").mkdir()
+    assert is_folder_spec("my-whisper")
+    (tmp_path / "tiny.en").mkdir()
+    (tmp_path / "large-v3").mkdir()
+    assert not is_folder_spec("tiny.en")  # a model's name stays the model's
+    assert not is_folder_spec("large-v3")
+
+
 @pytest.mark.parametrize(
     ("spec", "label"),
     [
