@@ -549,6 +549,8 @@ def transcribe(args: argparse.Namespace) -> int:
             bar.close()
         for text in warnings:  # once the progress bar's line is done
             print(f"captioner: warning: {text}", file=sys.stderr)
+        if not events:  # its files are still written (empty), where a script looks for them
+            print(f"captioner: no speech was heard in {Path(file).name}", file=sys.stderr)
         try:
             for path, write in outputs:
                 write(path, events)

@@ -681,6 +681,10 @@ def test_transcribe_prints_the_transcript_and_says_what_it_cannot_read(tmp_path,
     bad.write_text("not audio")
     done = run("transcribe", bad, "--model", tiny_model)
     assert done.returncode == 1 and "is not audio in a format captioner reads" in done.stderr
+    quiet = write_wav(tmp_path / "quiet.wav", np.zeros(3 * SR, np.float32))
+    done = run("transcribe", quiet, "--model", tiny_model, "--txt", tmp_path / "quiet.txt")
+    assert done.returncode == 0 and "no speech was heard in quiet.wav" in done.stderr  # said, and its (empty) file written
+    assert (tmp_path / "quiet.txt").read_text() == ""
 
 
 def test_transcribe_several_files_one_after_another_into_a_folder(tmp_path, tiny_model, sentence_wav):

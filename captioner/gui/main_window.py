@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 SESSION_CAUSE = "session"  # notices about the session; the next session's start clears them
 AUTOSAVE_CAUSE = "autosave"  # notices about the session's autosave files (the newest replaces the one before)
 REFINE_CAUSE = "refine"  # a refine's or a transcription's failure or cancel (the next one that succeeds clears it)
+HEARD_NOTHING_CAUSE = "heard-nothing"  # a recording transcribed had no speech (the next transcription or refine clears it)
 CLOSE_TIMEOUT_MS = 8000  # closing waits this long at most for the session to finish
 MEDIA_FILTER = "Audio and video files (*.wav *.flac *.mp3 *.ogg *.opus *.m4a *.aac *.webm *.mp4 *.mkv *.mov);;All files (*)"
 
@@ -440,6 +441,7 @@ class MainWindow(QMainWindow):
 
     def _on_refine_progress(self, done_s: float, total_s: float, left_s: float) -> None:
         refiner = self.controller.refiner
+        self.message_bar.clear(HEARD_NOTHING_CAUSE)  # another one under way: what was said of the last is past
         self.status_line.show_refine(refine_text(done_s, total_s, left_s, refiner.running, len(refiner.queue)))
 
     def _on_refine_stopped(self) -> None:
@@ -465,6 +467,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Transcript refined", 8000)
         else:
             self.status_line.show_transcribed(info)
+            if not updates:  # an empty transcript view must not look like a failure
+                self.show_message("info", f"No speech was heard in {info.source}.", cause=HEARD_NOTHING_CAUSE)
 
     def _on_status(self, status) -> None:
         if status.channel == SYSTEM:

@@ -134,7 +134,9 @@ def test_refine_a_past_session_that_still_has_its_audio(make_app, qtbot, speech_
 
 @pytest.mark.slow
 def test_transcribe_a_recording_in_the_app(make_app, qtbot, tmp_path: Path, speech_wav: Path) -> None:
-    from tests.speech import read_wav
+    import numpy as np
+
+    from tests.speech import read_wav, write_wav
     from tests.test_cli import write_video
 
     app = make_app(compute_device="cpu", preload=True)
@@ -165,8 +167,13 @@ def test_transcribe_a_recording_in_the_app(make_app, qtbot, tmp_path: Path, spee
     assert c.transcribe_recording(bad) == ""
     qtbot.waitUntil(lambda: not c.refiner.busy and "notes.srt" in w.status_line.autosave_label.text(), timeout=60000)
     assert "is not audio" not in w.message_bar.text
+    quiet = write_wav(tmp_path / "quiet.wav", np.zeros(3 * 16000, np.float32))
+    assert c.transcribe_recording(quiet) == ""
+    qtbot.waitUntil(lambda: not c.refiner.busy and "quiet.srt" in w.status_line.autosave_label.text(), timeout=60000)
+    assert w.message_bar.text == "No speech was heard in quiet.wav." and not c.finals
     c.transcribe_recording(video)
-    qtbot.waitUntil(lambda: c.refiner.busy, timeout=10000)
+    qtbot.waitUntil(lambda: c.refiner.busy and "Transcribing talk.mp4" in w.status_line.refine_label.text(), timeout=10000)
+    assert "No speech" not in w.message_bar.text  # the next recording under way: the note is past
     w.status_line.cancelRefine.emit()
     assert w.message_bar.text == "Transcribing talk.mp4 was cancelled; nothing was saved." and w.message_bar.level == "info"
 
