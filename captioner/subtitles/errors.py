@@ -37,6 +37,9 @@ def file_error(action: str, path: Path, error: OSError, kind: str = SUBTITLES) -
     if isinstance(error, IsADirectoryError) or Path(path).is_dir():
         return folder_error(path, kind)
     reason = error.strerror or "the system refused it"
+    if isinstance(error, FileNotFoundError) and not Path(path).parent.is_dir():
+        return SubtitleFileError(f"Could not {action} the {kind} {path}: its folder {Path(path).parent} does not exist. "
+                                 "Create it or choose another folder.", path, error.errno)
     if error.errno in _FULL:
         advice = "Free some disk space or choose another folder."
     else:

@@ -154,3 +154,11 @@ def test_a_revised_final_replaces_its_entries_and_the_files_are_whole_again(tmp_
     srt_writer.close()
     txt_writer.close()
     check_files(tmp_path, expected)
+
+
+def test_a_file_in_a_folder_that_does_not_exist_names_the_folder(tmp_path: Path):
+    with pytest.raises(SubtitleFileError) as caught:
+        LiveSrtWriter(tmp_path / "notes" / "monday.srt")
+    assert str(caught.value) == (f"Could not create the subtitle file {tmp_path / 'notes' / 'monday.srt'}: its folder "
+                                 f"{tmp_path / 'notes'} does not exist. Create it or choose another folder.")
+    assert not (tmp_path / "notes").exists()
