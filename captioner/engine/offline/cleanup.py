@@ -2,7 +2,9 @@
 
 What the live engine would judge not to be speech goes (`invented`), and so does text written where the voice
 detector heard nobody (`in_silence`); words are dated within the speech they belong to (`after_onsets`,
-`within_speech`); a run of words written twice is kept once (`without_repeats`, `repeats_dropped`), and a sentence
+`within_speech`); where a window passed over a stretch of speech, its output segment dated in the silence after that
+stretch goes before the stretch is decoded alone (`dated_beside`); a run of words written twice is kept once
+(`without_repeats`, `repeats_dropped`), and a sentence
 Whisper cut across two of its segments is one caption again (`whole_sentences`). A channel's captions are cut into
 sentences (`sentences`), and where another channel spoke between two of their words (`between_turns`).
 """
@@ -24,6 +26,7 @@ __all__ = [
     "after_onsets",
     "between_turns",
     "caption",
+    "dated_beside",
     "in_silence",
     "invented",
     "repeats_dropped",
@@ -148,6 +151,19 @@ def in_silence(words: Sequence[Word], starts: Sequence[int], ends: Sequence[int]
         if k >= 0 and ends[k] > word.start:
             return False
     return bool(words)
+
+
+def dated_beside(words: Sequence[Word], k: int, starts: Sequence[int], ends: Sequence[int]) -> bool:
+    """Whether a window's output segment holds the words of live segment `k`, which the window passed over (none of its
+    words overlap `k`), dated late: its first word lies wholly inside the silence just after `k` (so none of its words
+    is the speech's before `k`).
+
+    Whisper's timestamps drift late after a disfluency ("Montreal, but, um, but…" dated two seconds after it was said,
+    into the silence after it); `within_speech` then puts those words on the next speech's edge, and decoding `k` alone
+    writes them a second time. (Words of the next speech in the same segment go with it; that speech is decoded alone in
+    turn if nothing else of the window's is left on it.) `words`: the segment's, in order, on the recording's clock as
+    the recognizer dated them; `starts`, `ends`: the live segments', in order."""
+    return bool(words) and k + 1 < len(starts) and ends[k] <= words[0].start and words[0].end <= starts[k + 1]
 
 
 def within_speech(words: Sequence[Word], starts: Sequence[int], ends: Sequence[int]) -> list[Word]:

@@ -26,6 +26,7 @@ from captioner.engine.models.recognizer import FALLBACK_TEMPERATURES, DecodeRequ
 from captioner.engine.offline.cleanup import (
     after_onsets,
     caption,
+    dated_beside,
     in_silence,
     invented,
     repeats_dropped,
@@ -113,6 +114,7 @@ def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: in
                                 temperatures=FALLBACK_TEMPERATURES)
         segments = recognizer.decode(as_float(audio[offset - at:piece[-1][1] - at]), request)
         events = []
+        dated: dict[tuple[int, str], list] = {}  # each caption's words as the recognizer dated them
         for segment in segments:
             if cancel is not None and cancel.is_set():
                 raise Cancelled
@@ -122,15 +124,17 @@ def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: in
             event = caption(within_speech(after_onsets(words, onsets), *spans), channel)
             if event is not None:
                 events.append(event)
+                dated[event.start, event.text] = words
             if progress is not None and n == first_undone[0]:
                 progress(min(segment.end + offset / SAMPLE_RATE, length_s))
         events = [e for w in piece for e in without_repeats([e for e in events if w[0] <= e.start < w[1]])]
-        for start, onset, end in heard:  # speech the window's decoding passed over: decoded alone, as the live engine does
-            if not piece[0][0] <= start < piece[-1][1]:
-                continue
+        for k, (start, onset, end) in enumerate(heard):  # speech the window's decoding passed over: decoded alone, as the
+            if not piece[0][0] <= start < piece[-1][1]:  # live engine does, in place of the window's words for it dated
+                continue  # beside it (`dated_beside`)
             if cancel is not None and cancel.is_set():
                 raise Cancelled
             if not any(word.start < end and word.end > onset for e in events for word in e.words):
+                events = [e for e in events if not dated_beside(dated.get((e.start, e.text), ()), k, *spans)]
                 events += _decode_alone(recognizer, audio, at, start, end, onsets, spans, language=language, hotwords=hotwords,
                                         channel=channel)
         return events

@@ -102,3 +102,18 @@ def test_a_sentence_cut_across_two_segments_is_one_caption() -> None:
     assert len(whole_sentences([_spoken(1, "We stopped", 0), _spoken(2, "Then went on", SAMPLE_RATE)])) == 2
     assert len(whole_sentences([_spoken(1, "We stopped", 0), _spoken(2, "then went on", 3 * SAMPLE_RATE)])) == 2
     assert len(whole_sentences([_spoken(1, "We stopped", 0, channel="mic"), _spoken(2, "then went on", SAMPLE_RATE, channel="sys")])) == 2
+
+
+def test_an_output_segment_dated_in_the_silence_after_speech_passed_over_holds_its_words() -> None:
+    from captioner.engine.offline.cleanup import dated_beside
+
+    starts, ends = [0, 40000, 70000, 100000], [20000, 60000, 90000, 110000]  # live segments; silences 20-40k, 60-70k, 90-100k
+    late = [Word(" Montreal,", 62000, 68000), Word(" but…", 71000, 74000)]  # segment 1's words, dated two seconds late
+    assert dated_beside(late, 1, starts, ends)  # begins wholly in the silence after it
+    assert not dated_beside([Word(" so", 5000, 9000), Word(" it", 25000, 30000)], 1, starts, ends)  # holds the speech's before
+    assert not dated_beside([Word(" the", 70500, 73000), Word(" tents.", 73000, 80000)], 1, starts, ends)  # the next speech's own
+    assert not dated_beside([Word(" long", 58000, 72000), Word(" end", 62000, 64000)], 1, starts, ends)  # begins in speech
+    assert not dated_beside([Word(" on", 66000, 71000)], 1, starts, ends)  # reaches into the next speech
+    assert not dated_beside(late, 2, starts, ends) and not dated_beside(late, 0, starts, ends)
+    assert dated_beside([Word(" end", 90500, 91000)], 2, starts, ends)
+    assert not dated_beside([Word(" x", 111000, 112000)], 3, starts, ends) and not dated_beside([], 1, starts, ends)  # none after the last

@@ -33,6 +33,48 @@ def test_speech_a_window_passed_over_is_decoded_alone(speech, tiny_transcriber, 
     assert second[0] <= kitchen.start and kitchen.end <= second[2] + round(0.4 * SAMPLE_RATE)
 
 
+@pytest.mark.slow
+def test_speech_a_window_dated_late_is_written_once(speech, tiny_transcriber) -> None:
+    """Whisper's timestamps drift late (after a disfluency, say): the window writes the second sentence dated from the
+    end of the silence after it into the next speech, so no word of the window's is on that sentence. Decoded alone, it
+    must not be written twice (`within_speech` would have put the late words on the third sentence)."""
+    from dataclasses import replace
+
+    audio = place(24.0, [(1.0, speech[FIRST]), (9.0, speech[SECOND]), (17.0, speech[THIRD])])
+    heard = live_segments(audio)
+    second = next(seg for seg in heard if seg[1] > 8.5 * SAMPLE_RATE)
+    third = next(seg for seg in heard if seg[1] > 16.5 * SAMPLE_RATE)
+    offset = decode_windows(heard, len(audio))[0][0]  # one piece: the window's clip starts here
+    tiny = tiny_transcriber.recognizer
+    drifted = []
+
+    class Drifting:  # the real tiny.en, but its window decodes date the second sentence's words late
+        def __getattr__(self, name):
+            return getattr(tiny, name)
+
+        def decode(self, clip, request):
+            out = tiny.decode(clip, request)
+            if not request.clips:
+                return out
+            late = []
+            for seg in out:
+                if seg.words and second[0] <= seg.words[0].start + offset < second[2]:
+                    shift = third[0] - 1 - (seg.words[0].end + offset)  # its first word at the end of the silence after it
+                    words = tuple(replace(w, start=w.start + shift, end=min(w.end + shift, third[2] - offset)) for w in seg.words)
+                    seg = replace(seg, words=words, start=seg.start + shift / SAMPLE_RATE, end=seg.end + shift / SAMPLE_RATE)
+                    drifted.append(seg.text)
+                late.append(seg)
+            return late
+
+    events = decode_audio_file(Drifting(), audio)
+    text = " ".join(e.text for e in events)
+    assert drifted and "kitchen" in " ".join(drifted).lower()  # the window did write it, dated late
+    assert text.lower().count("kitchen") == 1, text
+    assert wer(" ".join((FIRST, SECOND, THIRD)), text) <= 0.2
+    kitchen = next(e for e in events if "kitchen" in e.text.lower())
+    assert second[0] <= kitchen.start and kitchen.end <= second[2] + round(0.4 * SAMPLE_RATE)  # where it was said
+
+
 def test_side_by_side_keeps_the_order_and_runs_up_to_its_workers_at_once() -> None:
     meet = threading.Barrier(2, timeout=10)  # the first two items only get past it together
 
