@@ -335,6 +335,8 @@ def caption(args: argparse.Namespace) -> int:
         vocabulary = read_vocabulary(args.vocabulary) if args.vocabulary else ""
     except ValueError as exc:
         raise CliError(str(exc)) from exc
+    if not args.input:
+        live_inputs_there(args)
 
     def on_notice(text: str) -> None:  # an output file deleted mid-session was written again
         print(f"captioner: warning: {text}", file=sys.stderr, flush=True)
@@ -565,6 +567,28 @@ def transcribe(args: argparse.Namespace) -> int:
                 print(f"== {Path(file).name} ==")
             print(format_txt(events), end="")
     return 1 if failed else 0
+
+
+def live_inputs_there(args: argparse.Namespace) -> None:
+    """Check, before the model loads (which takes seconds), that what a live session would listen to is there: the
+    microphone (--device, or the default; with --system-audio only when --device is given) and the output to record
+    (--system-audio). Raises CliError with what the session would have said. (A device that goes later, or a sound
+    server that restarts, is the session's business: it waits for it.)"""
+    from captioner.audio.devices import AudioDeviceError, resolve_device
+    from captioner.audio.loopback import list_output_devices
+    from captioner.audio.outputs import match_output, no_outputs_message
+    from captioner.audio.sources import AudioSourceError
+
+    try:
+        if args.system_audio is not None:
+            outputs = list_output_devices()
+            if not outputs:
+                raise CliError(no_outputs_message())
+            match_output(outputs, args.system_audio or None)
+        if args.system_audio is None or args.device:
+            resolve_device(None if args.device in (None, "default") else args.device)
+    except (AudioDeviceError, AudioSourceError) as exc:
+        raise CliError(str(exc)) from exc
 
 
 def channel_labels(args: argparse.Namespace) -> dict[str, str]:

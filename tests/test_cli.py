@@ -338,8 +338,15 @@ def test_existing_srt_is_not_overwritten(tmp_path, sentence_wav, tiny_model):
     assert "earlier" in out.read_text()
 
 
-def test_no_such_device(tiny_model):
+def test_no_such_device(tmp_path, tiny_model):
     assert "captioner devices" in error_line(run("caption", "--device", "99", "--model", tiny_model))
+    missing = tmp_path / "no-model-here"  # said before the model loads: the model's own error would come first
+    done = run("caption", "--device", "no-such-microphone", "--model", missing)
+    assert done.returncode == 1 and "loading the model" not in done.stderr
+    assert "No input device matches 'no-such-microphone'; run `captioner devices`" in error_line(done)
+    done = run("caption", "--system-audio", "no-such-output", "--model", missing)
+    assert done.returncode == 1 and "loading the model" not in done.stderr
+    assert "No output device matches 'no-such-output'" in done.stderr or "needs PulseAudio or PipeWire" in done.stderr
 
 
 def test_download_then_caption_offline_by_name(tmp_path, tiny_model, sentence_wav, monkeypatch):
