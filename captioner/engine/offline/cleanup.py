@@ -3,10 +3,11 @@
 What the live engine would judge not to be speech goes (`invented`), and so does text written where the voice
 detector heard nobody (`in_silence`); words are dated within the speech they belong to (`after_onsets`,
 `within_speech`); where a window passed over a stretch of speech, its output segment dated in the silence after that
-stretch goes before the stretch is decoded alone (`dated_beside`); a run of words written twice is kept once
-(`without_repeats`, `repeats_dropped`), and a sentence
-Whisper cut across two of its segments is one caption again (`whole_sentences`). A channel's captions are cut into
-sentences (`sentences`), and where another channel spoke between two of their words (`between_turns`).
+stretch goes before the stretch is decoded alone (`dated_beside`), and speech a window passed over in part
+(`longest_unheard`) is decoded alone, its words in place of the window's where it heard more (`without_words_in`); a
+run of words written twice is kept once (`without_repeats`, `repeats_dropped`), and a sentence Whisper cut across two
+of its segments is one caption again (`whole_sentences`). A channel's captions are cut into sentences (`sentences`),
+and where another channel spoke between two of their words (`between_turns`).
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ __all__ = [
     "caption",
     "dated_beside",
     "in_silence",
+    "longest_unheard",
     "invented",
     "repeats_dropped",
     "sentences",
+    "without_words_in",
     "whole_sentences",
     "within_speech",
     "without_repeats",
@@ -164,6 +167,29 @@ def dated_beside(words: Sequence[Word], k: int, starts: Sequence[int], ends: Seq
     turn if nothing else of the window's is left on it.) `words`: the segment's, in order, on the recording's clock as
     the recognizer dated them; `starts`, `ends`: the live segments', in order."""
     return bool(words) and k + 1 < len(starts) and ends[k] <= words[0].start and words[0].end <= starts[k + 1]
+
+
+def longest_unheard(words: Sequence[Word], onset: int, end: int) -> int:
+    """The longest stretch of the speech [onset, end) in which none of `words` starts (samples), counting from the onset
+    to the first word and from the last word's start to the end: where a window's decoding passed over part of the
+    speech (Whisper wrote "…and Mr. John" and ended its window, the sentence's last six seconds never written; its last
+    word stretched over them)."""
+    marks = [onset, *sorted(min(max(w.start, onset), end) for w in words), end]
+    return max(b - a for a, b in zip(marks, marks[1:]))
+
+
+def without_words_in(events: Sequence[CaptionEvent], start: int, end: int) -> list[CaptionEvent]:
+    """`events` without their words that start within [start, end) of the recording's clock: a caption left with none
+    goes, one with words on both sides of the stretch is cut in two there (the words in their places, on its channel)."""
+    out: list[CaptionEvent] = []
+    for event in events:
+        if not any(start <= w.start < end for w in event.words):
+            out.append(event)
+            continue
+        for part in ([w for w in event.words if w.start < start], [w for w in event.words if w.start >= end]):
+            if (cut := caption(part, event.channel)) is not None:
+                out.append(cut)
+    return out
 
 
 def within_speech(words: Sequence[Word], starts: Sequence[int], ends: Sequence[int]) -> list[Word]:

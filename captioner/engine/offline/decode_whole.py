@@ -29,10 +29,12 @@ from captioner.engine.offline.cleanup import (
     dated_beside,
     in_silence,
     invented,
+    longest_unheard,
     repeats_dropped,
     whole_sentences,
     within_speech,
     without_repeats,
+    without_words_in,
     words_at,
 )
 from captioner.engine.offline.speakers_whole import speakers_if_installed
@@ -51,6 +53,10 @@ __all__ = [
 ]
 
 BEAM_SIZE = 5
+UNHEARD_S = 2.0  # speech in which no word of its window's starts for longer than this may have been passed over in
+# part: it is decoded alone too, and that decode's words stand in for the window's where it heard more of them.
+# (A hesitation left up to 2.3 s with the same words either way; a window that gave up on a sentence left 6.5 s.
+# benchmarks/results/2026-11-26-refine-late-dated-words.md)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -128,15 +134,20 @@ def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: in
             if progress is not None and n == first_undone[0]:
                 progress(min(segment.end + offset / SAMPLE_RATE, length_s))
         events = [e for w in piece for e in without_repeats([e for e in events if w[0] <= e.start < w[1]])]
-        for k, (start, onset, end) in enumerate(heard):  # speech the window's decoding passed over: decoded alone, as the
-            if not piece[0][0] <= start < piece[-1][1]:  # live engine does, in place of the window's words for it dated
-                continue  # beside it (`dated_beside`)
+        for k, (start, onset, end) in enumerate(heard):  # speech the window's decoding passed over, wholly or in part:
+            if not piece[0][0] <= start < piece[-1][1]:  # decoded alone, as the live engine does, in place of the window's
+                continue  # words for it dated beside it (`dated_beside`) or on it
             if cancel is not None and cancel.is_set():
                 raise Cancelled
-            if not any(word.start < end and word.end > onset for e in events for word in e.words):
-                events = [e for e in events if not dated_beside(dated.get((e.start, e.text), ()), k, *spans)]
-                events += _decode_alone(recognizer, audio, at, start, end, onsets, spans, language=language, hotwords=hotwords,
-                                        channel=channel)
+            on_it = [word for e in events for word in e.words if word.start < end and word.end > onset]
+            if on_it and longest_unheard(on_it, onset, end) <= UNHEARD_S * SAMPLE_RATE:
+                continue
+            alone = _decode_alone(recognizer, audio, at, start, end, onsets, spans, language=language, hotwords=hotwords,
+                                  channel=channel)
+            if not on_it:
+                events = [e for e in events if not dated_beside(dated.get((e.start, e.text), ()), k, *spans)] + alone
+            elif sum(len(e.words) for e in alone) > len(on_it):  # passed over in part: decoded alone, it heard more
+                events = without_words_in(events, start, end) + alone
         return events
 
     def items():

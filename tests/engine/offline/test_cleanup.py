@@ -117,3 +117,26 @@ def test_an_output_segment_dated_in_the_silence_after_speech_passed_over_holds_i
     assert not dated_beside(late, 2, starts, ends) and not dated_beside(late, 0, starts, ends)
     assert dated_beside([Word(" end", 90500, 91000)], 2, starts, ends)
     assert not dated_beside([Word(" x", 111000, 112000)], 3, starts, ends) and not dated_beside([], 1, starts, ends)  # none after the last
+
+
+def test_the_longest_stretch_of_speech_in_which_no_word_starts() -> None:
+    from captioner.engine.offline.cleanup import longest_unheard
+
+    words = [Word(" and", 20000, 24000), Word(" Mr.", 24000, 28000), Word(" John", 28000, 120000)]  # its last word over the rest
+    assert longest_unheard(words, 19000, 124000) == 124000 - 28000
+    assert longest_unheard(words[:2], 10000, 30000) == 10000  # the onset to the first word
+    assert longest_unheard([Word(" early", 5000, 21000), Word(" x", 40000, 41000)], 20000, 44000) == 20000  # from the onset
+    assert longest_unheard([], 3000, 9000) == 6000
+
+
+def test_words_within_a_stretch_leave_their_captions() -> None:
+    from captioner.engine.offline.cleanup import without_words_in
+
+    words = tuple(Word(f" {w}", i * 1000, i * 1000 + 900) for i, w in enumerate("is to be ill-disposed, and Mr. John".split()))
+    first = CaptionEvent(0, 0, 7900, "is to be ill-disposed, and Mr. John", final=True, words=words, channel=MICROPHONE)
+    other = CaptionEvent(0, 9000, 9900, "Yes.", final=True, words=(Word(" Yes.", 9000, 9900),), channel=MICROPHONE)
+    kept = without_words_in([first, other], 4000, 9000)
+    assert [(e.text, e.start, e.end, e.channel) for e in kept] == [("is to be ill-disposed,", 0, 3900, MICROPHONE), ("Yes.", 9000, 9900, MICROPHONE)]
+    assert without_words_in([first, other], 0, 10000) == [] and without_words_in([first], 20000, 30000) == [first]
+    parts = without_words_in([first], 1000, 3000)  # from its middle: cut in two, so what goes there comes between them
+    assert [(e.text, e.start, e.end) for e in parts] == [("is", 0, 900), ("ill-disposed, and Mr. John", 3000, 6900)]

@@ -75,6 +75,41 @@ def test_speech_a_window_dated_late_is_written_once(speech, tiny_transcriber) ->
     assert second[0] <= kitchen.start and kitchen.end <= second[2] + round(0.4 * SAMPLE_RATE)  # where it was said
 
 
+@pytest.mark.slow
+def test_speech_a_window_wrote_in_part_is_decoded_alone(speech, tiny_transcriber) -> None:
+    """A window that gave up on a sentence: Whisper wrote its first words and ended the segment, its last word stretched
+    over the rest. The sentence is decoded alone in place of those words: nothing of it is lost, nothing doubled."""
+    from dataclasses import replace
+
+    audio = place(24.0, [(1.0, speech[FIRST]), (9.0, speech[SECOND]), (17.0, speech[THIRD])])
+    heard = live_segments(audio)
+    second = next(seg for seg in heard if seg[1] > 8.5 * SAMPLE_RATE)
+    offset = decode_windows(heard, len(audio))[0][0]  # one piece: the window's clip starts here
+    tiny = tiny_transcriber.recognizer
+    cut = []
+
+    class GivingUp:  # the real tiny.en, but its window decodes write the second sentence's first two words only
+        def __getattr__(self, name):
+            return getattr(tiny, name)
+
+        def decode(self, clip, request):
+            out = list(tiny.decode(clip, request))
+            if not request.clips:
+                return out
+            for n, seg in enumerate(out):
+                if len(seg.words) > 3 and second[0] <= seg.words[0].start + offset < second[2]:
+                    first, last = seg.words[0], replace(seg.words[1], end=second[2] - offset)  # over the rest of it
+                    out[n] = replace(seg, words=(first, last), text=first.text + last.text)
+                    cut.append(out[n].text)
+            return out
+
+    events = decode_audio_file(GivingUp(), audio)
+    text = " ".join(e.text for e in events)
+    assert cut and "kitchen" not in " ".join(cut).lower()  # the window's text lost most of it
+    assert text.lower().count("kitchen") == 1 and text.lower().count("office") == 1, text
+    assert wer(" ".join((FIRST, SECOND, THIRD)), text) <= 0.2
+
+
 def test_side_by_side_keeps_the_order_and_runs_up_to_its_workers_at_once() -> None:
     meet = threading.Barrier(2, timeout=10)  # the first two items only get past it together
 
