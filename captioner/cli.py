@@ -435,7 +435,7 @@ def start_line(args: argparse.Namespace) -> str:
     """What the command says on stderr once audio flows."""
     if args.input:
         return f"captioning {args.input}{' at its own pace' if args.realtime else ''}…"
-    mic = "the default microphone" if args.device in (None, "default") else args.device
+    mic = "the default microphone" if microphone(args) is None else args.device
     if args.system_audio is None:
         heard = mic
     else:
@@ -569,6 +569,11 @@ def transcribe(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def microphone(args: argparse.Namespace) -> str | None:
+    """The microphone --device names; None for the default (no --device, or --device default)."""
+    return None if args.device in (None, "default") else args.device
+
+
 def live_inputs_there(args: argparse.Namespace) -> None:
     """Check, before the model loads (which takes seconds), that what a live session would listen to is there: the
     microphone (--device, or the default; with --system-audio only when --device is given) and the output to record
@@ -586,7 +591,7 @@ def live_inputs_there(args: argparse.Namespace) -> None:
                 raise CliError(no_outputs_message())
             match_output(outputs, args.system_audio or None)
         if args.system_audio is None or args.device:
-            resolve_device(None if args.device in (None, "default") else args.device)
+            resolve_device(microphone(args))
     except (AudioDeviceError, AudioSourceError) as exc:
         raise CliError(str(exc)) from exc
 
@@ -604,11 +609,10 @@ def meeting_channels(args: argparse.Namespace, labels: dict[str, str]) -> list:
 
     if args.system_audio is None:
         return []
-    device = None if args.device in (None, "default") else args.device
     from captioner.audio.sources import AudioSourceError
 
     try:
-        return channels_for(MODE_BOTH if args.device else MODE_SYSTEM, device, args.system_audio or None, labels=labels)
+        return channels_for(MODE_BOTH if args.device else MODE_SYSTEM, microphone(args), args.system_audio or None, labels=labels)
     except ValueError as exc:
         raise CliError(f"--mic-label and --system-label: {exc}") from exc
     except AudioSourceError as exc:
