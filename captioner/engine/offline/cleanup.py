@@ -29,14 +29,14 @@ __all__ = [
     "caption",
     "dated_beside",
     "in_silence",
-    "longest_unheard",
     "invented",
+    "longest_unheard",
     "repeats_dropped",
     "sentences",
-    "without_words_in",
     "whole_sentences",
     "within_speech",
     "without_repeats",
+    "without_words_in",
     "words_at",
 ]
 
