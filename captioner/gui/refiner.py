@@ -106,6 +106,7 @@ class Refiner(QObject):
         self._cancel = cancel = threading.Event()
         ticket = self._latest.next()
         started = time.monotonic()
+        self.progress.emit(0.0, 0.0, -1.0)  # said at once: a recording's first pass can take a while to report
 
         def on_progress(done_s: float, total_s: float) -> None:  # on the worker thread: only a signal
             elapsed = time.monotonic() - started
