@@ -17,7 +17,7 @@ import numpy as np
 
 from captioner.events import SAMPLE_RATE
 
-__all__ = ["change_at"]
+__all__ = ["change_at", "sides"]
 
 SLACK = SAMPLE_RATE // 5  # a window may reach this far past a pause (into its silence) and still count for its side
 MIN_WINDOWS = 2  # windows each side of a change needs (one 1.6 s window alone is too unsure a voice)
@@ -48,3 +48,17 @@ def change_at(embeddings: np.ndarray, spans: np.ndarray, places: Sequence[tuple[
     width = int(spans[0, 1] - spans[0, 0])
     near = [(silence, -abs(at - best), at) for at, silence in places if abs(at - best) <= width]
     return max(near)[2]
+
+
+def sides(spans: np.ndarray, at: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which windows speak for each side of a change at `at`: the windows wholly before it and wholly after it (each
+    may reach `SLACK` past it), as masks over `spans`. `change_at` moves a change to the longest silence near where the
+    voices differ most, up to a window's width, so a side may have no window wholly its own: its voice is then that of
+    the windows whose middle lies on it (never no voice, which would average nothing)."""
+    before, after = spans[:, 1] <= at + SLACK, spans[:, 0] >= at - SLACK
+    middle = (spans[:, 0] + spans[:, 1]) // 2
+    if not before.any():
+        before = middle < at
+    if not after.any():
+        after = middle >= at
+    return before, after

@@ -1,7 +1,7 @@
 import numpy as np
 
 from captioner.events import SAMPLE_RATE as SR
-from captioner.voices.turns import change_at
+from captioner.voices.turns import change_at, sides
 
 A = np.array([1.0, 0, 0])
 B = np.array([0, 1.0, 0])
@@ -36,3 +36,19 @@ def test_a_b_a_finds_a_change_without_mixing_the_far_turn_in():
     emb, spans = windows(lambda t: B if 4 * SR <= t < 8 * SR else A, 12.0)
     at = change_at(emb, spans, [(int(s * SR), 1000) for s in (4.0, 8.0)], join=0.72)
     assert at in (int(4.0 * SR), int(8.0 * SR))
+
+
+def test_each_side_of_a_change_has_the_windows_wholly_its_own():
+    _, spans = windows(lambda t: A, 8.0)
+    before, after = sides(spans, int(4.0 * SR))
+    assert (spans[before, 1] <= int(4.2 * SR)).all() and before.sum() == 7  # ending by 4.2 s (a window's reach past a pause)
+    assert (spans[after, 0] >= int(3.8 * SR)).all() and after.sum() == 7
+
+
+def test_a_side_with_no_window_wholly_its_own_has_those_whose_middle_is_on_it():
+    # a change moved to a silence 1.2 s in (change_at moves it up to a window's width): no 1.6 s window ends by then
+    emb, spans = windows(lambda t: A if t < 1.2 * SR else B, 8.0)
+    before, after = sides(spans, int(1.2 * SR))
+    assert before.any() and after.any()
+    assert ((spans[before, 0] + spans[before, 1]) // 2 < int(1.2 * SR)).all()
+    assert float(emb[before].mean(axis=0) @ A) > 0.9  # a voice, and the first side's

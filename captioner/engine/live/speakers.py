@@ -29,7 +29,7 @@ from captioner.speaker_count import ANY_COUNT, SpeakerCount
 from captioner.voices import BandMeter, ClusterRule, OnlineSpeakers, VoiceEncoder, speaker_id
 from captioner.voices.clusters import cluster_offline
 from captioner.voices.encoder import HOP, PARTIAL_FRAMES, PARTIAL_RATE
-from captioner.voices.turns import SLACK, change_at
+from captioner.voices.turns import change_at, sides
 
 __all__ = ["SpeakerTagger", "speakers_offline"]
 
@@ -135,7 +135,7 @@ class SpeakerTagger:
             return whole
         left = tuple(w for w in words if (w.start + w.end) // 2 < at)
         right = tuple(w for w in words if (w.start + w.end) // 2 >= at)
-        mine, theirs = spans[:, 1] <= at + SLACK, spans[:, 0] >= at - SLACK
+        mine, theirs = sides(spans, at)
         if not left or not right or left[-1].end - event.start < WINDOW or event.end - right[0].start < WINDOW:
             return whole  # a side shorter than one of the encoder's windows is too little to be a turn of its own
         first = replace(event, end=max(left[-1].end, event.start + 1), text=join_words(left), words=left, stable=len(join_words(left)))
