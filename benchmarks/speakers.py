@@ -190,18 +190,19 @@ def main(argv: list[str] | None = None) -> int:
                     help="the calls as recorded (wide), as a telephone line carries them (phone: 8 kHz, 300 Hz up), or both")
     ap.add_argument("--count", action="store_true", help="also each call with the number of people given (--speakers N)")
     ap.add_argument("--rule", default="", help="JOIN,MERGE: these thresholds whatever the band (to tune them)")
+    ap.add_argument("--seed", type=int, default=7, help="the gaps between turns (and with --long the later rounds' order): other calls of the same clips")
     ap.add_argument("--long", action="store_true", help="also the three-person calls ten times over (about 10 minutes each)")
     args = ap.parse_args(argv)
     from captioner.engine.live.transcriber import Transcriber
 
     name, folder = resolve(args.model)
     transcriber = Transcriber.load(str(folder), device="cpu", compute_type="int8", name=name)
-    calls = [(n, h, build_call(people, args.speech_dir)) for n, h, people in CALLS]
+    calls = [(n, h, build_call(people, args.speech_dir, seed=args.seed)) for n, h, people in CALLS]
     calls.append(("round-robin file", "neither", roundrobin(args.speech_dir)))
     if args.long:  # the three-person calls, ten times over: does the count of speakers hold over ten minutes?
         for n, h, people in CALLS:
             if "3 people" in n:
-                calls.append((f"{n}, ten rounds", h, build_call(people, args.speech_dir, rounds=10)))
+                calls.append((f"{n}, ten rounds", h, build_call(people, args.speech_dir, seed=args.seed, rounds=10)))
     bands = ("wide", "phone") if args.band == "both" else (args.band,)
     calls = [(f"{n}{', telephone' if band == 'phone' else ''}{', people given' if given else ''}", h, band, given,
               (telephone(a) if band == "phone" else a, t))

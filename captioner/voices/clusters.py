@@ -19,8 +19,11 @@ The thresholds are the encoder's, for the band the recording's speech fills (`ba
 embeddings of one voice lie about 0.75–0.95 apart by cosine, different voices 0.3–0.7; through a telephone
 line every voice sounds more like every other, and the lines move up (`ClusterRule.for_band`). When the
 user knows how many people speak (`SpeakerCount`), the count wins over the thresholds: no speaker beyond
-the most (a new voice is the known one it is most like), no merge below the least, and the offline grouping
-joins groups until there are no more than the most, and stops at the least.
+the most (a new voice is the known one it is most like — unless the speaker heard least was heard for less time
+than this voice in one turn and sounds more like another speaker than the voice does like anyone: it joins that
+speaker, and the new voice takes its place), the turns waiting are shown as the voice each is most like once as
+many voices as the most are known, no merge below the least, and the offline grouping joins groups until there are
+no more than the most, and stops at the least.
 """
 
 from __future__ import annotations
@@ -122,6 +125,11 @@ class OnlineSpeakers:
         e = np.asarray(embedding, dtype=np.float64)
         best, sim = self._closest(e)
         sure = speech_s >= self.rule.new_s or changed
+        part = self._part_of_someone(speech_s, sim) if sure and sim < self.rule.join else None
+        if part is not None:
+            keep, gone = sorted(part, key=self._speakers.index)
+            merged = self._fold(keep, gone)
+            return self._voiced_turn(turn, replace(self._new(e, speech_s, []), merged=merged), waits=False)
         if best is not None and (sim >= self.rule.join or (sure and not self.count.room(len(self._speakers)))):
             if sure:
                 best.total += e * speech_s
@@ -174,12 +182,16 @@ class OnlineSpeakers:
             if w.turn not in placed and speaker.likeness(w.embedding) >= self.rule.join:
                 placed[w.turn] = speaker.id
         self._waiting = [w for w in self._waiting if w.turn not in placed]
+        if not self.count.room(len(self._speakers)):  # every voice there is is known: a turn waiting is shown as the one it is most like
+            placed.update({w.turn: max(self._speakers, key=lambda s: s.likeness(w.embedding)).id for w in self._waiting})
         return Assignment(speaker.id, placed=placed)
 
     def peek(self, embedding: np.ndarray, speech_s: float) -> str | None:
         """The known speaker `assign` would give this turn now, changing nothing; None when it would be a new speaker
         (or nobody)."""
         best, sim = self._closest(np.asarray(embedding, dtype=np.float64))
+        if best is not None and sim < self.rule.join and speech_s >= self.rule.new_s and self._part_of_someone(speech_s, sim) is not None:
+            return None
         if best is not None and (sim >= self.rule.join or not self.count.room(len(self._speakers))):
             return best.id
         if speech_s < self.rule.new_s and self._last:
@@ -198,6 +210,29 @@ class OnlineSpeakers:
         k = int(np.argmax(sims))
         return self._speakers[k], sims[k]
 
+    def _part_of_someone(self, speech_s: float, sim: float) -> tuple[_Speaker, _Speaker] | None:
+        """With as many speakers as the count's most, and a voice of `speech_s` seconds in one turn that is `sim` alike
+        to the known speaker it is most like: the speaker heard least and the one it sounds most like, when it was heard
+        for less time than that turn and sounds more like that one than the voice does like anyone — it is likelier a
+        part of someone (a stretch of one voice cut off as another, a laugh; as in the offline grouping, a voice heard
+        least) than the voice is. None with room for a speaker, or no such speaker."""
+        if self.count.room(len(self._speakers)) or len(self._speakers) < 2:
+            return None
+        least = min(self._speakers, key=lambda s: s.weight)
+        like = max((s for s in self._speakers if s is not least), key=lambda s: s.likeness(least.total / least.weight))
+        if least.weight < speech_s and like.likeness(least.total / least.weight) > sim:
+            return least, like
+        return None
+
+    def _fold(self, keep: _Speaker, gone: _Speaker) -> dict[str, str]:
+        """`gone` folded into `keep` (the earlier of the two); old id → surviving id."""
+        keep.total += gone.total
+        keep.weight += gone.weight
+        self._speakers.remove(gone)
+        if self._last == gone.id:
+            self._last = keep.id
+        return {gone.id: keep.id}
+
     def _merge(self, grown: _Speaker) -> dict[str, str]:
         """Fold into one the speakers the grown one has come close to; old id → surviving (earliest) id."""
         merged: dict[str, str] = {}
@@ -205,12 +240,7 @@ class OnlineSpeakers:
             if other is grown or other.likeness(grown.total / grown.weight) < self.rule.merge or len(self._speakers) <= self.count.least:
                 continue
             keep, gone = (other, grown) if self._speakers.index(other) < self._speakers.index(grown) else (grown, other)
-            keep.total += gone.total
-            keep.weight += gone.weight
-            self._speakers.remove(gone)
-            merged[gone.id] = keep.id
-            if self._last == gone.id:
-                self._last = keep.id
+            merged.update(self._fold(keep, gone))
             grown = keep
         return merged
 

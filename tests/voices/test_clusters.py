@@ -126,6 +126,46 @@ def test_with_a_most_a_new_voice_beyond_it_is_the_known_one_it_is_most_like():
     assert [free.assign(v, 4.0).speaker for v in (A, B, unit(c + 0.6 * B))][-1] == "speaker-3"  # without it: a third person
 
 
+def test_with_a_most_a_speaker_heard_less_than_a_new_voice_in_one_turn_joins_the_one_it_sounds_most_like():
+    from captioner.speaker_count import SpeakerCount
+
+    c = unit([0, 0, 1, 0])
+    a_part = unit(A + 1.2 * unit([0, 0, 0, 1]))  # a stretch of A's turn cut off as another voice (0.64 like A)
+    s = OnlineSpeakers(count=SpeakerCount.exactly(3))
+    assert s.assign(A, 10.0).speaker == "speaker-1"
+    assert s.assign(a_part, 2.4, changed=True).speaker == "speaker-2"
+    assert s.assign(B, 5.0).speaker == "speaker-3"
+    assert s.peek(c, 5.5) is None  # a new voice, heard more in one turn than speaker 2 in all
+    got = s.assign(c, 5.5)
+    assert got.speaker == "speaker-4" and got.merged == {"speaker-2": "speaker-1"}
+    assert s.speakers == ["speaker-1", "speaker-3", "speaker-4"]
+    assert s.assign(a_part, 3.5).speaker == "speaker-1"
+    short = OnlineSpeakers(count=SpeakerCount.exactly(3))
+    for v, speech_s, changed in ((A, 10.0, False), (a_part, 2.4, True), (B, 5.0, False)):
+        short.assign(v, speech_s, changed=changed)
+    got = short.assign(c, 2.0, changed=True)  # heard less than every speaker: one of them
+    assert got.speaker in ("speaker-1", "speaker-2", "speaker-3") and not got.merged
+    two = OnlineSpeakers(count=SpeakerCount.exactly(2))
+    assert [two.assign(v, 3.6).speaker for v in (A, B)] == ["speaker-1", "speaker-2"]
+    again = unit(A + 1.1 * unit([0, 0, 1, 0]))  # A again, below the line (0.67) but more like A than A is like B
+    got = two.assign(again, 3.7)
+    assert got.speaker == "speaker-1" and not got.merged and two.speakers == ["speaker-1", "speaker-2"]
+
+
+def test_once_every_voice_given_is_known_the_turns_waiting_are_shown_as_the_one_each_is_most_like():
+    from captioner.speaker_count import SpeakerCount
+
+    first = unit(B + 1.2 * unit([0, 0, 1, 0]))  # a short first turn, 0.64 like B: no voice of its own yet
+    given = OnlineSpeakers(count=SpeakerCount.exactly(2))
+    assert given.assign(first, 2.0, turn="first").speaker == ""
+    assert given.assign(A, 4.0, turn="a").placed == {}
+    assert given.assign(B, 4.0, turn="b").placed == {"first": "speaker-2"}
+    free = OnlineSpeakers()
+    for v, speech_s, turn in ((first, 2.0, "first"), (A, 4.0, "a")):
+        free.assign(v, speech_s, turn=turn)
+    assert free.assign(B, 4.0, turn="b").placed == {}  # without a number of people, a third person may yet speak
+
+
 def test_with_a_least_speakers_are_not_merged_below_it():
     from captioner.speaker_count import SpeakerCount
 
