@@ -150,6 +150,20 @@ def score(finals, turns: list[Turn]) -> dict:
             "found": len(found), "turns": len(turns), "unlabelled_finals": sum(1 for f in finals if not f.speaker)}
 
 
+def _heard_turn(heard, tagger, turns: list[Turn]) -> dict:
+    """A turn the live rule was given, with its words by the person who said each (for `speakers_replay`; each word
+    goes to the turn its middle is in or nearest, as `score` counts them)."""
+    token, embedding, speech_s, changed, (join, merge, new_s) = heard
+    part = tagger._latest.get(token)
+    words: dict[str, int] = {}
+    for w in part.words if part is not None else ():
+        mid = (w.start + w.end) // 2
+        person = min(turns, key=lambda t: 0 if t.start <= mid < t.end else min(abs(mid - t.start), abs(mid - t.end))).speaker
+        words[person] = words.get(person, 0) + 1
+    return {"voice": None if embedding is None else [round(float(v), 6) for v in embedding], "speech_s": speech_s,
+            "changed": changed, "rule": [join, merge, new_s], "words": words}
+
+
 def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool = False, rule=None) -> dict:
     from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
     from captioner.engine.live.replay import replay
@@ -160,7 +174,16 @@ def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool =
     config = EngineConfig(revise=bool(getattr(transcriber, "revises", False)))
     engine = CaptionEngine(config)
     people = SpeakerCount.exactly(len({t.speaker for t in turns})) if count else SpeakerCount()
-    engine.speakers = SpeakerTagger(load_encoder(), rule, count=people)
+    engine.speakers = tagger = SpeakerTagger(load_encoder(), rule, count=people)
+    heard = []  # each turn the live rule was given, in order: what `speakers_replay` gives a rule again
+    assign = tagger.speakers.assign
+
+    def recorded(embedding, speech_s, *, changed=False, turn=None):
+        r = tagger.speakers.rule
+        heard.append((turn, embedding, speech_s, changed, (r.join, r.merge, r.new_s)))
+        return assign(embedding, speech_s, changed=changed, turn=turn)
+
+    tagger.speakers.assign = recorded
     t0 = time.perf_counter()
     run = replay(audio, engine, transcriber.run)
     wall = time.perf_counter() - t0
@@ -175,7 +198,7 @@ def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool =
     relabels = sum(1 for e in run.emitted if e.event.final and e.event.revision and e.event.speaker)
     out.update({"audio_s": len(audio) / SR, "compute_s": run.compute_s, "embed_s": engine.speakers.embed_s,
                 "embed_share": engine.speakers.embed_s / run.compute_s if run.compute_s else 0.0, "wall_s": wall,
-                "revisions_with_speaker": relabels,
+                "revisions_with_speaker": relabels, "voices": [_heard_turn(h, tagger, turns) for h in heard],
                 "finals": [{"start_s": f.start / SR, "end_s": f.end / SR, "speaker": f.speaker, "text": f.text} for f in run.finals]})
     return out
 
@@ -225,7 +248,9 @@ def main(argv: list[str] | None = None) -> int:
               f"transcription ({r['compute_s']:.1f} s) for {r['audio_s']:.0f} s of audio", flush=True)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
-        (args.out / "results.json").write_text(json.dumps(rows, indent=1), encoding="utf-8")
+        (args.out / "voices.json").write_text(json.dumps([{k: r[k] for k in ("call", "half", "people", "people_given", "voices")} for r in rows]),
+                                              encoding="utf-8")  # for speakers_replay
+        (args.out / "results.json").write_text(json.dumps([{k: v for k, v in r.items() if k != "voices"} for r in rows], indent=1), encoding="utf-8")
         lines = ["| call | half | model | audio s | turns | speaker accuracy | speakers found / present | offline (refine): accuracy, found "
                  "| embedding s (share of transcription) |",
                  "|---|---|---|---:|---:|---:|---:|---:|---:|"]
