@@ -116,6 +116,13 @@ def roundrobin(speech_dir: Path) -> tuple[np.ndarray, list[Turn]]:
     return np.concatenate([audio, np.zeros(SR, dtype=np.float32)]), turns
 
 
+def _turn_of(word, turns: list[Turn]) -> int:
+    """The index of the turn a word's middle is in, or is nearest."""
+    mid = (word.start + word.end) // 2
+    return min(range(len(turns)), key=lambda i: 0 if turns[i].start <= mid < turns[i].end
+               else min(abs(mid - turns[i].start), abs(mid - turns[i].end)))
+
+
 def score(finals, turns: list[Turn]) -> dict:
     """Speaker accuracy over the captioned words, after the best one-to-one mapping; speakers found."""
     people = sorted({t.speaker for t in turns})
@@ -123,9 +130,7 @@ def score(finals, turns: list[Turn]) -> dict:
     counts = [dict() for _ in turns]  # per turn: speaker found → captioned words
     for f in finals:
         for w in f.words:
-            mid = (w.start + w.end) // 2
-            k = min(range(len(turns)), key=lambda i: 0 if turns[i].start <= mid < turns[i].end
-                    else min(abs(mid - turns[i].start), abs(mid - turns[i].end)))
+            k = _turn_of(w, turns)
             counts[k][f.speaker] = counts[k].get(f.speaker, 0) + 1
     captioned = sum(min(t.words, sum(c.values())) for t, c in zip(turns, counts))
 
@@ -157,8 +162,7 @@ def _heard_turn(heard, tagger, turns: list[Turn]) -> dict:
     part = tagger._latest.get(token)
     words: dict[str, int] = {}
     for w in part.words if part is not None else ():
-        mid = (w.start + w.end) // 2
-        person = min(turns, key=lambda t: 0 if t.start <= mid < t.end else min(abs(mid - t.start), abs(mid - t.end))).speaker
+        person = turns[_turn_of(w, turns)].speaker
         words[person] = words.get(person, 0) + 1
     return {"voice": None if embedding is None else [round(float(v), 6) for v in embedding], "speech_s": speech_s,
             "changed": changed, "rule": [join, merge, new_s], "words": words}

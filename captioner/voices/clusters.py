@@ -219,10 +219,9 @@ class OnlineSpeakers:
         if self.count.room(len(self._speakers)) or len(self._speakers) < 2:
             return None
         least = min(self._speakers, key=lambda s: s.weight)
-        like = max((s for s in self._speakers if s is not least), key=lambda s: s.likeness(least.total / least.weight))
-        if least.weight < speech_s and like.likeness(least.total / least.weight) > sim:
-            return least, like
-        return None
+        voice = least.total / least.weight
+        like = max((s for s in self._speakers if s is not least), key=lambda s: s.likeness(voice))
+        return (least, like) if least.weight < speech_s and like.likeness(voice) > sim else None
 
     def _fold(self, keep: _Speaker, gone: _Speaker) -> dict[str, str]:
         """`gone` folded into `keep` (the earlier of the two); old id → surviving id."""
