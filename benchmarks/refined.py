@@ -11,6 +11,10 @@ of the same set is `live_vs_offline.py`'s (same files, same normaliser).
     python -m benchmarks.refined --set tune --shifts 5           # each file five times, started 3.3 ms apart
     python -m benchmarks.refined --set report --live              # the live captions' WER beside, on the same draws
 
+Without `--live` the kept session's live SRT is empty, so the refine has no live captions to vote with and decodes
+each file once (as `captioner transcribe` does); with it, each draw is captioned live first and the refine is given
+those finals, as the app gives them at Stop (the refine then decodes twice and votes, `engine.offline.vote`).
+
 `--shifts N`: each file is kept and decoded N times, the k-th time after k x 53 samples (3.3 ms) of digital
 silence, as if the recording had been started a moment earlier. Whisper's text moves with such a shift (the
 10 ms mel frames fall elsewhere, and a word decoded otherwise changes the prompt of everything after it): the
@@ -55,8 +59,8 @@ def _record(folder: Path, stem: str, audio, model: str) -> None:
 def refine_files(model_path: str, name: str, paths: list[str], threads: int, shifts: int = 1, log=print, live: bool = False) -> dict:
     """Record each file as a session, refine it, and time the refine alone; plus plain offline decoding. With
     `shifts` > 1, each file is run that many times, the k-th after k x `SHIFT` samples of silence: runs[path][k].
-    `live`: each draw is also captioned live (the engine on an instant clock, as `same_finals` runs it): "live" holds
-    the finals' text as they stand, beside the refined text of the same draw."""
+    `live`: each draw is also captioned live first (the engine on an instant clock, as `same_finals` runs it): "live"
+    holds the finals' text as they stand, and the refine is given those finals, as the app gives them at Stop."""
     import numpy as np
 
     from captioner.audio.sources import decode_file
@@ -81,15 +85,15 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, shi
                 folder.mkdir(mode=0o700)
                 _record(folder, "session", audio, name)
                 disk = sum(p.stat().st_size for p in folder.glob("session.audio*"))
-                began = time.perf_counter()
-                cpu0 = os.times()
-                events = refine_session(find_session(folder / "session.srt"), recognizer)
-                wall = time.perf_counter() - began
-                cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
-                extra = {}
+                extra, finals = {}, []
                 if live:
                     finals = replay(audio, CaptionEngine(EngineConfig()), transcriber.run, compute_advances_clock=False).finals
                     extra = {"live": " ".join(e.text for e in finals)}
+                began = time.perf_counter()
+                cpu0 = os.times()
+                events = refine_session(find_session(folder / "session.srt"), recognizer, live=finals)
+                wall = time.perf_counter() - began
+                cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
                 began = time.perf_counter()
                 segments, _ = model.transcribe(audio, language="en", beam_size=5, word_timestamps=True)
                 offline = " ".join(s.text.strip() for s in segments)

@@ -5,8 +5,9 @@ series a word, each word its own pitch); `ToneRecognizer` is a real recognizer o
 stretches of a clip, tells each word by its pitch, and writes them with their times, as faster-whisper's output
 segments are given (`captioner.engine.models.recognizer.Heard`). It needs no model, so the engine, the pass policy, the
 refine and `transcribe` run on it in milliseconds, and what it hears follows from the audio alone. It can be told to
-fail as a model does: loop on a short encoder window (`loop_below_frames`), or be unsure of its words
-(`probability`). Every request it is given is kept (`requests`).
+fail as a model does: loop on a short encoder window (`loop_below_frames`), be unsure of its words
+(`probability`), or mishear the last word of every window of a recording decoded whole (`mishears_window_ends`:
+Whisper's words at a window's edge are its least sure). Every request it is given is kept (`requests`).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ class ToneRecognizer:
     """Hears the words `say` speaks. A `captioner.engine.models.recognizer.Recognizer`."""
 
     def __init__(self, *, probability: float = 0.95, loop_below_frames: int = 0, encoder_layers: int | None = None,
-                 device: str = "cpu") -> None:
+                 device: str = "cpu", mishears_window_ends: bool = False) -> None:
         self.name = "tones"
         self.device = device
         self.compute_type = "float32"
@@ -74,6 +75,8 @@ class ToneRecognizer:
         self.moves = 0
         self.probability = probability
         self.loop_below_frames = loop_below_frames  # a decode on a window shorter than this loops, as a small model can
+        self.mishears_window_ends = mishears_window_ends  # a window's last word (`DecodeRequest.clips`) is heard as the
+        # next word of the lexicon
         self.requests: list[DecodeRequest] = []
 
     def decode(self, audio: np.ndarray, request: DecodeRequest) -> list[Heard]:
@@ -91,6 +94,9 @@ class ToneRecognizer:
         words = [Word(" " + _pitch_word(clip[a:b]), at + a, at + b, self.probability) for a, b in _voiced(clip)]
         if not words:
             return []
+        if self.mishears_window_ends and request.clips:
+            last = words[-1]
+            words[-1] = Word(" " + LEXICON[(LEXICON.index(last.text.strip()) + 1) % len(LEXICON)], last.start, last.end, last.probability)
         if request.window_frames < self.loop_below_frames:  # the short window made the decoder loop
             looped = tuple(words[0] for _ in range(12))
             text = "".join(w.text for w in looped)

@@ -478,7 +478,7 @@ class SessionController(QObject):
             self.refiner.refine(RefineJob(transcript, self._transcriber.recognizer, vocabulary=settings.vocabulary,
                                           language=self.model_request().decode_language, srt_labels=settings.srt_labels,
                                           delete_audio=settings.recording == RECORD_UNTIL_REFINED, kinds=info.channels,
-                                          speakers=speakers, live=tuple(self.merger.finals) if told else (),
+                                          speakers=speakers, live=tuple(self.merger.finals),
                                           labels=dict(info.labels), info=info))
         self.refiner.resume()
 

@@ -38,7 +38,8 @@ class RefineJob:
     delete_audio: bool = False
     kinds: tuple[str, ...] = ()
     speakers: bool | SpeakerCount = False  # tell speakers apart by voice again, with the whole recording (a SpeakerCount: that many)
-    live: tuple = ()  # the session's live finals (CaptionEvents): speakers named during it keep their names
+    live: tuple = ()  # the session's live finals (CaptionEvents): the refine puts its words to the vote with them, and
+    # speakers named during it keep their names
     labels: dict | None = None  # the session's labels, by channel and speaker id (names given during it)
     info: object = None  # the session's SessionInfo in the app
     show: bool = False  # show its refined transcript when done, whatever session the window shows (File → Refine a past session's transcript…)

@@ -8,6 +8,11 @@ words keep their side and their place on the session clock (a recording starts a
 zero). Where the speech is and the windows it is decoded in: `speech_spans`; what is kept of the words
 the recognizer writes: `cleanup`. A recognizer with several workers decodes that many pieces at once
 (`side_by_side`).
+
+Each decoding mishears other words, most of all near its windows' edges, where Whisper sees the least around a word.
+So a channel is decoded three times, each time in windows cut elsewhere (`WINDOW_PHASES`), and the words two of the
+three heard are kept (`vote`); where the live captions of it are at hand (a session's refine), they are the third
+transcript, and it is decoded twice (`decode_voted`).
 """
 
 from __future__ import annotations
@@ -38,16 +43,19 @@ from captioner.engine.offline.cleanup import (
     words_at,
 )
 from captioner.engine.offline.speakers_whole import speakers_if_installed
-from captioner.engine.offline.speech_spans import CHUNK_PAD_S, as_float, decode_windows, live_segments, pieces
+from captioner.engine.offline.speech_spans import CHUNK_PAD_S, WINDOW_S, as_float, decode_windows, live_segments, pieces
+from captioner.engine.offline.vote import voted_captions
 from captioner.errors import CaptionerError
-from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.speaker_count import SpeakerCount, count_of
 
 __all__ = [
+    "WINDOW_PHASES",
     "Cancelled",
     "Reader",
     "decode",
     "decode_audio_file",
+    "decode_voted",
     "side_by_side",
     "transcribe_audio",
 ]
@@ -57,6 +65,9 @@ UNHEARD_S = 2.0  # speech in which no word of its window's starts for longer tha
 # part: it is decoded alone too, and that decode's words stand in for the window's where it heard more of them.
 # (A hesitation left up to 2.3 s with the same words either way; a window that gave up on a sentence left 6.5 s.
 # benchmarks/results/2026-11-26-refine-late-dated-words.md)
+WINDOW_PHASES = (WINDOW_S, WINDOW_S / 2, WINDOW_S / 3)  # how much speech each decoding's first window holds: the first
+# decoding's windows are cut every 30 s of speech or so, the second's half a window from those cuts, the third's a third
+# (benchmarks/results/2026-11-27-refine-votes.md)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -68,16 +79,35 @@ class Cancelled(CaptionerError):
 
 def decode_audio_file(recognizer: Recognizer, audio: np.ndarray, *, channel: str = "", vocabulary: str = "", language: str | None = "en",
                       progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None) -> list[CaptionEvent]:
-    """One channel's 16 kHz mono audio decoded whole: a final caption per stretch the recognizer writes, on the channel
-    `channel` (its id; "" for a recording of one input).
+    """One channel's 16 kHz mono audio decoded whole (three times, the words put to the vote: `decode_voted`): final
+    captions, on the channel `channel` (its id; "" for a recording of one input).
 
     `audio`: float32, or int16 as `decode_pcm16` gives; `language` None
     detects it (multilingual models; English-only ones always decode English); `progress(seconds)` hears how far into
     the audio the decoding is; Cancelled is raised once `cancel` is set. (`refine_session` decodes a session's
     recordings the same way without holding them.)
     """
-    return decode(recognizer, live_segments(audio), len(audio), lambda start, end: audio[start:end], channel=channel,
-                  vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
+    return decode_voted(recognizer, live_segments(audio), len(audio), lambda: lambda start, end: audio[start:end], channel=channel,
+                        vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
+
+
+def decode_voted(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: int, reader: Callable[[], Callable[[int, int], np.ndarray]],
+                 *, channel: str, vocabulary: str, language: str | None, progress: Callable[[float], None] | None,
+                 cancel: threading.Event | None, said: Sequence[Word] = ()) -> list[CaptionEvent]:
+    """`decode` three times, the windows cut elsewhere each time (`WINDOW_PHASES`), and the words two of the three heard
+    kept (`vote.voted_captions`: the first decoding's captions, their words put to the vote). `said`: the live captions'
+    words of the same audio, on its clock: where there are any, they are the third transcript and the audio is decoded
+    twice. `reader()` gives a fresh `read` for each decoding (each reads the audio from its start); `progress` hears
+    how far into the audio the work is, the decodings taken together."""
+    times = 2 if said else 3
+    decodings = []
+    for n, first_window_s in enumerate(WINDOW_PHASES[:times]):
+        report = None if progress is None else (lambda s, n=n: progress((n * length / SAMPLE_RATE + s) / times))
+        decodings.append(decode(recognizer, heard, length, reader(), channel=channel, vocabulary=vocabulary, language=language,
+                                progress=report, cancel=cancel, first_window_s=first_window_s))
+    others = [[w for e in events for w in e.words] for events in decodings[1:]]
+    voted = voted_captions(decodings[0], [*others, *([list(said)] if said else [])], channel)
+    return [replace(e, id=n) for n, e in enumerate(whole_sentences(voted), 1)]
 
 
 def transcribe_audio(recognizer: Recognizer, audio: np.ndarray, *, vocabulary: str = "", language: str | None = "en",
@@ -94,11 +124,12 @@ def transcribe_audio(recognizer: Recognizer, audio: np.ndarray, *, vocabulary: s
 
 def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: int, read: Callable[[int, int], np.ndarray], *, channel: str,
            vocabulary: str, language: str | None, progress: Callable[[float], None] | None,
-           cancel: threading.Event | None) -> list[CaptionEvent]:
+           cancel: threading.Event | None, first_window_s: float = WINDOW_S) -> list[CaptionEvent]:
     """The live segments `heard` of audio `length` samples long decoded; `read(start, end)` gives the audio's samples,
     asked for in order (each start at or after the one before).
 
-    The speech is decoded in the windows `decode_windows` cuts (`DecodeRequest.clips`), handed to the recognizer a
+    The speech is decoded in the windows `decode_windows` cuts (`DecodeRequest.clips`; `first_window_s`: how much
+    speech the first one may hold, the rest cut from there), handed to the recognizer a
     piece of at most `PIECE_S` seconds at a time, so memory stays bounded however long the recording is. A
     recognizer with several workers (faster-whisper on a CPU: `whisper.CPU_WORKERS`) decodes that many pieces at
     once, each exactly as it would be alone; only the pieces being decoded are read.
@@ -106,7 +137,7 @@ def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: in
     hotwords = vocabulary.strip() or None
     onsets = [onset for _start, onset, _end in heard]
     spans = ([start for start, _onset, _end in heard], [end for _start, _onset, end in heard])
-    windows = decode_windows(heard, length)
+    windows = decode_windows(heard, length, first_window_s)
     workers = recognizer.workers
     length_s = length / SAMPLE_RATE
     pad = round(CHUNK_PAD_S * SAMPLE_RATE)

@@ -9,6 +9,7 @@ and a live file already set aside is never written over.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from captioner import files
 from captioner.audio.recorder import AUDIO_SUFFIX, Track, find_tracks
 from captioner.channels import DEFAULT_LABELS
 from captioner.errors import CaptionerError
-from captioner.events import CaptionEvent
+from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.files import sync_folder
 from captioner.subtitles.errors import SubtitleFileError
 from captioner.subtitles.files import write_atomic
@@ -27,6 +28,7 @@ __all__ = [
     "NothingToRefine",
     "SessionFiles",
     "find_session",
+    "live_captions",
     "save_refined",
     "save_transcript",
     "transcript_texts",
@@ -90,6 +92,41 @@ def find_session(path: str | os.PathLike[str]) -> SessionFiles:
         raise NothingToRefine(f"The session {stem} has no recorded audio ({where} is not there): its transcript cannot be "
                               "refined. Sessions keep their audio when recording is on (Settings, or `caption --keep-audio`).")
     return SessionFiles(folder, stem, tracks)
+
+
+def live_captions(session: SessionFiles) -> list[CaptionEvent]:
+    """The live captions of a session of one recorded channel, read back from its live SRT (`<stem>.live.srt` once
+    refined, else `<stem>.srt`), each cue's words spread evenly over it: what the refine puts its text to the vote
+    with (`vote`) when the live captions themselves are not at hand (`captioner refine`, a past session). Where every
+    cue begins with a label ("Speaker 1: …", "Ann: …", as Settings may have them written), the labels are left out.
+    None (an empty list) for a session of several channels (an SRT does not say whose each cue is), or where no live
+    SRT can be read."""
+    import srt
+
+    if len(session.tracks) != 1:
+        return []
+    path = session.path(".srt", LIVE) if session.refined else session.path(".srt")
+    try:
+        cues = [cue for cue in srt.parse(path.read_text(encoding="utf-8")) if cue.content.strip()]
+    except (OSError, UnicodeDecodeError, srt.SRTParseError):
+        return []
+    texts = [" ".join(cue.content.split()) for cue in cues]
+    if texts and all(_LABEL.match(text) for text in texts):  # every cue labelled (Settings' "Begin each SRT subtitle with its label")
+        texts = [_LABEL.sub("", text, count=1) for text in texts]
+    channel = session.tracks[0].channel
+    out = []
+    for cue, said in zip(cues, texts, strict=True):
+        start, end = round(cue.start.total_seconds() * SAMPLE_RATE), round(cue.end.total_seconds() * SAMPLE_RATE)
+        tokens = said.split()
+        if not tokens or end <= start:
+            continue
+        step = (end - start) / len(tokens)
+        words = tuple(Word(f" {t}", start + round(n * step), start + round((n + 1) * step)) for n, t in enumerate(tokens))
+        out.append(CaptionEvent(len(out) + 1, start, end, said, final=True, words=words, stable=len(said), channel=channel))
+    return out
+
+
+_LABEL = re.compile(r"[^:\s][^:]{0,40}: ")  # who speaks, leading a cue ("You: ", "Speaker 2: "): a short name and ": "
 
 
 def _stem_of(name: str) -> str:

@@ -62,10 +62,11 @@ def live_segments_of(blocks: Iterable[np.ndarray], config: SegmenterConfig = Seg
     return segments, length
 
 
-def decode_windows(segments: Sequence[tuple[int, int, int]], length: int) -> list[tuple[int, int]]:
+def decode_windows(segments: Sequence[tuple[int, int, int]], length: int, first_s: float = WINDOW_S) -> list[tuple[int, int]]:
     """The windows the refine decodes, (start, end) in samples, from the live segments (start, onset, end) of audio
     `length` samples long: consecutive segments grouped while they fit in one Whisper window (`WINDOW_S`, less the
-    padding); a pause between two windows of up to `LONG_SILENCE_S` is cut in its middle (nothing is dropped), a
+    padding; the first window in `first_s` — half a window: every later window is cut about half a window from where
+    it would be, the second decoding a vote needs, `vote`); a pause between two windows of up to `LONG_SILENCE_S` is cut in its middle (nothing is dropped), a
     longer silence is left out but for `CHUNK_PAD_S` on either side. The same at the recording's two ends: a silence
     of up to `LONG_SILENCE_S` before the first word or after the last is decoded with it, as spoken, so a short
     recording is decoded as whole as offline decoding decodes it.
@@ -80,7 +81,8 @@ def decode_windows(segments: Sequence[tuple[int, int, int]], length: int) -> lis
     pad, long_silence = round(CHUNK_PAD_S * SAMPLE_RATE), round(LONG_SILENCE_S * SAMPLE_RATE)
     groups: list[list[int]] = []
     for start, _onset, end in segments:
-        if groups and end - groups[-1][0] <= WINDOW_S * SAMPLE_RATE - 2 * pad:
+        span = first_s if len(groups) == 1 else WINDOW_S
+        if groups and end - groups[-1][0] <= span * SAMPLE_RATE - 2 * pad:
             groups[-1][1] = end
         else:
             groups.append([start, end])

@@ -24,7 +24,7 @@ def test_speech_a_window_passed_over_is_decoded_alone(speech, tiny_transcriber, 
     windows = decode_windows(heard, len(audio))
     second = next(seg for seg in heard if seg[1] > 8.5 * SAMPLE_RATE)
     # the windows' decoding as if Whisper had passed over the second sentence: its stretch left out of every window
-    monkeypatch.setattr(decode_whole, "decode_windows", lambda segments, length: [(0, second[0]), (second[2], length)])
+    monkeypatch.setattr(decode_whole, "decode_windows", lambda segments, length, first_s: [(0, second[0]), (second[2], length)])
     assert windows  # (the real windows hold it)
     events = decode_audio_file(tiny_transcriber.recognizer, audio)
     assert wer(" ".join((FIRST, SECOND, THIRD)), " ".join(e.text for e in events)) <= 0.2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,7 +14,7 @@ from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.offline.decode_whole import Cancelled, decode_audio_file
 from captioner.engine.offline.refine import refine_session
 from captioner.engine.offline.session_files import NothingToRefine, find_session
-from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.subtitles import LiveSrtWriter, LiveTxtWriter
 from tests.speech import FIRST, SECOND, THIRD, place, wer
 
@@ -151,3 +152,83 @@ def test_a_meeting_is_refined_by_any_recognizer(tmp_path) -> None:
                                                      (MICROPHONE, "Delta echo.")]
     assert abs(events[1].start - others_spans[0][0]) < 0.05 * SAMPLE_RATE
     assert (tmp_path / "call.txt").is_file() and "Hotel golf." in (tmp_path / "call.txt").read_text(encoding="utf-8")
+
+
+def _tone_session(folder: Path) -> tuple[list[list[str]], list[CaptionEvent]]:
+    """A one-input session of 24 spoken sentences (about 65 s: three windows of the refine's first decoding, four of
+    its second), recorded as a session records it; its sentences and, as its live captions, each heard right."""
+    from tests.tones import BETWEEN_WORDS_S, LEXICON, WORD_S, say, text_of
+
+    # three words a sentence, by their place in the lexicon: no run of four words said twice (a decoding drops a run it
+    # wrote twice, as a decoder's loop) and no word twice in a row
+    spoken = "742 416 024 740 546 053 253 617 306 246 165 675 127 357 162 372 560 350 603 710 375 140 164 361"
+    sentences = [[LEXICON[int(k)] for k in sentence] for sentence in spoken.split()]
+    audio, spans = say(sentences)
+    recorder = SessionRecorder.open(folder, "talk", [""])
+    for start in range(0, len(audio), 1600):
+        recorder.feed(0, audio[start : start + 1600])
+    recorder.close()
+    step = round((WORD_S + BETWEEN_WORDS_S) * SAMPLE_RATE)
+    live = []
+    for n, (sentence, (start, end)) in enumerate(zip(sentences, spans, strict=True), 1):
+        said = text_of(sentence).split()
+        words = tuple(Word(f" {w}", start + k * step, start + k * step + round(WORD_S * SAMPLE_RATE)) for k, w in enumerate(said))
+        live.append(CaptionEvent(n, start, end, text_of(sentence), final=True, words=words))
+    return sentences, live
+
+
+def test_the_words_two_of_three_transcripts_heard_are_kept(tmp_path) -> None:
+    """A recognizer that mishears the last word of every window it decodes (as Whisper is least sure at a window's edge):
+    decoded once, each window's last word stays misheard; the refine decodes again in windows cut elsewhere and puts
+    the words to the vote with the live captions (or, without them, with a third decoding cut elsewhere again): each
+    such word is heard right by two of the three, and kept right. The recording's last word ends a window in every
+    decoding: it stays misheard."""
+    from captioner.audio.sources import decode_pcm16
+    from captioner.engine.offline.decode_whole import decode
+    from captioner.engine.offline.speech_spans import live_segments
+    from tests.tones import LEXICON, ToneRecognizer, text_of
+
+    sentences, live = _tone_session(tmp_path)
+    said = " ".join(text_of(s) for s in sentences)
+    last = sentences[-1][-1]
+    misheard_last = said[: -len(last) - 1] + LEXICON[(LEXICON.index(last) + 1) % 8] + "."
+    audio = decode_pcm16(str(find_session(tmp_path).tracks[0].path))
+    once = decode(ToneRecognizer(mishears_window_ends=True), live_segments(audio), len(audio), lambda a, b: audio[a:b], channel="",
+                  vocabulary="", language="en", progress=None, cancel=None)
+    assert " ".join(e.text for e in once) != misheard_last  # the edges of its windows inside the recording: misheard too
+    for given in (live, ()):
+        folder = tmp_path / ("live" if given else "none")  # a session as the live captions left it, each time
+        folder.mkdir()
+        _tone_session(folder)
+        recognizer = ToneRecognizer(mishears_window_ends=True)
+        voted = refine_session(find_session(folder), recognizer, live=given)
+        assert " ".join(e.text for e in voted) == misheard_last
+        assert [e.text for e in voted][:-1] == [text_of(s) for s in sentences][:-1]  # a caption a sentence, as decoded
+        assert [e.id for e in voted] == list(range(1, len(sentences) + 1))
+        assert all(abs(e.start - f.start) < 0.1 * SAMPLE_RATE for e, f in zip(voted, live, strict=True))
+        assert sum(bool(r.clips) for r in recognizer.requests) == (2 if given else 3)  # decoded twice with live captions, else thrice
+
+
+def test_a_past_session_is_refined_with_the_live_captions_its_srt_holds(tmp_path) -> None:
+    """`captioner refine` and a past session refined in the app have no live captions at hand: the session's live SRT
+    is read back (labels and all, as Settings may write them), and the refine votes with it; refined again, it reads
+    the live SRT kept beside the refined one."""
+    from captioner.engine.offline.session_files import live_captions
+    from tests.tones import ToneRecognizer, text_of
+
+    sentences, live = _tone_session(tmp_path)
+    with LiveSrtWriter(tmp_path / "talk.srt", srt_labels=True, labels={"speaker-1": "Ann"}) as srt:
+        for caption in live:
+            srt.on_caption(replace(caption, speaker="speaker-1"))
+    read = live_captions(find_session(tmp_path))
+    assert [e.text for e in read] == [e.text for e in live]  # "Ann: " left out
+    assert all(abs(e.start - f.start) <= SAMPLE_RATE // 1000 and abs(e.end - f.end) <= SAMPLE_RATE // 1000 for e, f in zip(read, live, strict=True))
+    recognizer = ToneRecognizer(mishears_window_ends=True)
+    first = refine_session(find_session(tmp_path), recognizer)
+    assert [e.text for e in first][:-1] == [text_of(s) for s in sentences][:-1]
+    assert sum(bool(r.clips) for r in recognizer.requests) == 2  # the live SRT the third transcript: decoded twice
+    assert (tmp_path / "talk.live.srt").is_file()
+    recognizer = ToneRecognizer(mishears_window_ends=True)
+    again = refine_session(find_session(tmp_path), recognizer)
+    assert [e.text for e in again] == [e.text for e in first]
+    assert sum(bool(r.clips) for r in recognizer.requests) == 2  # with the live SRT kept beside the refined one

@@ -55,3 +55,34 @@ def test_refined_files_call_each_channel_what_its_recording_called_it(tmp_path) 
     early = SessionFiles(tmp_path, "old", [Track(tmp_path / "old.audio-1.opus", "You"), Track(tmp_path / "old.audio-2.opus", "Others")])
     assert [t.channel for t in early.tracks] == ["You", "Others"] and early.labels == {"You": "You", "Others": "Others"}
     assert SessionFiles(tmp_path, "one", [Track(tmp_path / "one.audio.opus")]).labels == {}  # one input: no channel, no label
+
+
+def test_live_captions_are_read_back_from_a_one_channel_sessions_srt_and_from_nothing_else(tmp_path) -> None:
+    from captioner.engine.offline.session_files import live_captions
+
+    recorder = SessionRecorder.open(tmp_path, "talk")
+    recorder.feed(0, np.zeros(SAMPLE_RATE, np.float32))
+    recorder.close()
+    session = find_session(tmp_path)
+    assert live_captions(session) == []  # no SRT
+    (tmp_path / "talk.srt").write_text("1\n00:00:01,000 --> 00:00:02,500\nYou: Good morning,\nKatie.\n\n"
+                                       "2\n00:00:03,000 --> 00:00:03,500\nYou: Hi.\n\n", encoding="utf-8")
+    read = live_captions(session)
+    assert [(e.start, e.end, e.text, [w.text for w in e.words]) for e in read] == [
+        (16000, 40000, "Good morning, Katie.", [" Good", " morning,", " Katie."]), (48000, 56000, "Hi.", [" Hi."])]
+    assert [(w.start, w.end) for w in read[0].words] == [(16000, 24000), (24000, 32000), (32000, 40000)]  # spread over the cue
+    (tmp_path / "talk.srt").write_text("1\n00:00:01,000 --> 00:00:02,500\nNote: the room was loud.\n\n"
+                                       "2\n00:00:03,000 --> 00:00:03,500\nHi.\n\n", encoding="utf-8")
+    assert [e.text for e in live_captions(session)] == ["Note: the room was loud.", "Hi."]  # not every cue labelled: no labels
+    (tmp_path / "talk.srt").write_bytes(b"\xff\xfe not an SRT \x00")
+    assert live_captions(session) == []
+    (tmp_path / "talk.srt").write_text("1\n00:00:01,000 -> nonsense\n", encoding="utf-8")
+    assert live_captions(session) == []
+    two = tmp_path / "two"
+    two.mkdir()
+    recorder = SessionRecorder.open(two, "call", ["You", "Others"], kinds=[MICROPHONE, SYSTEM])
+    recorder.feed(0, np.zeros(SAMPLE_RATE, np.float32))
+    recorder.feed(1, np.zeros(SAMPLE_RATE, np.float32))
+    recorder.close()
+    (two / "call.srt").write_text("1\n00:00:01,000 --> 00:00:02,500\nYou: Good morning.\n\n", encoding="utf-8")
+    assert live_captions(find_session(two)) == []  # whose each cue is, an SRT does not say

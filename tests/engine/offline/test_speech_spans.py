@@ -52,3 +52,15 @@ def test_a_short_silence_at_either_end_of_the_recording_is_decoded_with_the_spee
     assert decode_windows(one, 7 * s) == [(0, 7 * s)]  # 1.5 s before, 1 s after: kept, as a pause between windows is
     late = [(round(3.0 * s), round(3.3 * s), round(6.0 * s))]
     assert decode_windows(late, 9 * s) == [(round(2.6 * s), round(6.4 * s))]  # 3 s: a long silence, CHUNK_PAD_S kept
+
+
+def test_windows_with_a_short_first_one_are_cut_elsewhere() -> None:
+    s = SAMPLE_RATE
+    segments = [(round((3.5 * k) * s), round((3.5 * k + 0.3) * s), round((3.5 * k + 2.5) * s)) for k in range(30)]  # 104.5 s
+    whole, other = decode_windows(segments, 106 * s), decode_windows(segments, 106 * s, WINDOW_S / 2)
+    assert other[0][1] - other[0][0] <= WINDOW_S / 2 * s < whole[0][1] - whole[0][0]
+    assert {end for _start, end in whole[:-1]}.isdisjoint(end for _start, end in other[:-1])  # no cut in the same place
+    for windows in (whole, other):
+        assert all(end - start <= WINDOW_S * s for start, end in windows)
+        for start, _onset, end in segments:  # every segment whole, in one window
+            assert sum(1 for w_start, w_end in windows if w_start <= start and end <= w_end) == 1
