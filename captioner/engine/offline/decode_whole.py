@@ -9,10 +9,10 @@ zero). Where the speech is and the windows it is decoded in: `speech_spans`; wha
 the recognizer writes: `cleanup`. A recognizer with several workers decodes that many pieces at once
 (`side_by_side`).
 
-Each decoding mishears other words, most of all near its windows' edges, where Whisper sees the least around a word.
-So a channel is decoded three times, each time in windows cut elsewhere (`WINDOW_PHASES`), and the words two of the
-three heard are kept (`vote`); where the live captions of it are at hand (a session's refine), they are the third
-transcript, and it is decoded twice (`decode_voted`).
+Each transcript mishears other words; a decoding most of all near its windows' edges, where Whisper sees the least
+around a word. Where the live captions of a channel are at hand (a session's refine), the channel is decoded a second
+time in windows cut elsewhere (`SECOND_WINDOW_S`), and the words two of the three transcripts heard are kept
+(`decode_voted`, `vote`).
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.speaker_count import SpeakerCount, count_of
 
 __all__ = [
-    "WINDOW_PHASES",
+    "SECOND_WINDOW_S",
     "Cancelled",
     "Reader",
     "decode",
@@ -65,9 +65,8 @@ UNHEARD_S = 2.0  # speech in which no word of its window's starts for longer tha
 # part: it is decoded alone too, and that decode's words stand in for the window's where it heard more of them.
 # (A hesitation left up to 2.3 s with the same words either way; a window that gave up on a sentence left 6.5 s.
 # benchmarks/results/2026-11-26-refine-late-dated-words.md)
-WINDOW_PHASES = (WINDOW_S, WINDOW_S / 2, WINDOW_S / 3)  # how much speech each decoding's first window holds: the first
-# decoding's windows are cut every 30 s of speech or so, the second's half a window from those cuts, the third's a third
-# (benchmarks/results/2026-11-27-refine-votes.md)
+SECOND_WINDOW_S = WINDOW_S / 2  # how much speech the second decoding's first window holds: the first decoding's windows
+# are cut every 30 s of speech or so, the second's half a window from those cuts (benchmarks/results/2026-11-27-refine-votes.md)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -79,34 +78,38 @@ class Cancelled(CaptionerError):
 
 def decode_audio_file(recognizer: Recognizer, audio: np.ndarray, *, channel: str = "", vocabulary: str = "", language: str | None = "en",
                       progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None) -> list[CaptionEvent]:
-    """One channel's 16 kHz mono audio decoded whole (three times, the words put to the vote: `decode_voted`): final
-    captions, on the channel `channel` (its id; "" for a recording of one input).
+    """One channel's 16 kHz mono audio decoded whole: a final caption per stretch the recognizer writes, on the channel
+    `channel` (its id; "" for a recording of one input).
 
     `audio`: float32, or int16 as `decode_pcm16` gives; `language` None
     detects it (multilingual models; English-only ones always decode English); `progress(seconds)` hears how far into
     the audio the decoding is; Cancelled is raised once `cancel` is set. (`refine_session` decodes a session's
     recordings the same way without holding them.)
     """
-    return decode_voted(recognizer, live_segments(audio), len(audio), lambda: lambda start, end: audio[start:end], channel=channel,
-                        vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
+    return decode(recognizer, live_segments(audio), len(audio), lambda start, end: audio[start:end], channel=channel,
+                  vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
 
 
 def decode_voted(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: int, reader: Callable[[], Callable[[int, int], np.ndarray]],
                  *, channel: str, vocabulary: str, language: str | None, progress: Callable[[float], None] | None,
                  cancel: threading.Event | None, said: Sequence[Word] = ()) -> list[CaptionEvent]:
-    """`decode` three times, the windows cut elsewhere each time (`WINDOW_PHASES`), and the words two of the three heard
-    kept (`vote.voted_captions`: the first decoding's captions, their words put to the vote). `said`: the live captions'
-    words of the same audio, on its clock: where there are any, they are the third transcript and the audio is decoded
-    twice. `reader()` gives a fresh `read` for each decoding (each reads the audio from its start); `progress` hears
-    how far into the audio the work is, the decodings taken together."""
-    times = 2 if said else 3
+    """`decode`, put to the vote with the live captions' words of the same audio (`said`, on its clock): the audio is
+    decoded twice, the second time in windows cut elsewhere (`SECOND_WINDOW_S`), and the words two of the three
+    transcripts heard are kept (`vote.voted_captions`: the first decoding's captions, their words put to the vote).
+    Without `said`, decoded once (`decode`). `reader()` gives a fresh `read` for each decoding (each reads the audio
+    from its start); `progress` hears how far into the audio the work is, the decodings taken together.
+
+    Not without live captions: a third decoding in their place (windows cut at a third) cost three times the time and,
+    on the tune half, no word (benchmarks/results/2026-11-27-refine-votes.md)."""
+    phases = (WINDOW_S, SECOND_WINDOW_S) if said else (WINDOW_S,)
     decodings = []
-    for n, first_window_s in enumerate(WINDOW_PHASES[:times]):
-        report = None if progress is None else (lambda s, n=n: progress((n * length / SAMPLE_RATE + s) / times))
+    for n, first_window_s in enumerate(phases):
+        report = None if progress is None else (lambda s, n=n: progress((n * length / SAMPLE_RATE + s) / len(phases)))
         decodings.append(decode(recognizer, heard, length, reader(), channel=channel, vocabulary=vocabulary, language=language,
                                 progress=report, cancel=cancel, first_window_s=first_window_s))
-    others = [[w for e in events for w in e.words] for events in decodings[1:]]
-    voted = voted_captions(decodings[0], [*others, *([list(said)] if said else [])], channel)
+    if not said:
+        return decodings[0]
+    voted = voted_captions(decodings[0], [[w for e in decodings[1] for w in e.words], list(said)], channel)
     return [replace(e, id=n) for n, e in enumerate(whole_sentences(voted), 1)]
 
 

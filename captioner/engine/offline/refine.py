@@ -1,8 +1,8 @@
 """Refining a session: its recorded channels decoded whole again, the offline way, and made its transcript.
 
-Each channel is read from its recording and decoded by itself (`decode_whole`), three times in windows cut elsewhere
-each time, the words two of the three heard kept (`vote`); where its live captions are at hand, they are the third
-transcript and it is decoded twice. Its speakers are told apart again by voice when asked (`speakers_whole`); the
+Each channel is read from its recording and decoded by itself (`decode_whole`); where its live captions are at hand,
+it is decoded a second time in windows cut elsewhere, and the words two of the three transcripts heard are kept
+(`vote`). Its speakers are told apart again by voice when asked (`speakers_whole`); the
 channels are merged in spoken order, echoes of the speakers dropped from the microphone (`merge`), and the result
 written as the session's files, the live ones kept beside them (`session_files`). A refine killed at any point loses nothing: run again, it starts over and finishes.
 """
@@ -36,8 +36,8 @@ def refine_session(session: SessionFiles, recognizer: Recognizer, *, vocabulary:
     the refined captions, decoded by `recognizer` (the live captions', `Transcriber.recognizer`). `vocabulary` None: the one the session captioned with; `kinds`: each channel's MICROPHONE/SYSTEM
     (echoes of the speakers are dropped from the microphone); `delete_audio`: remove the recordings once the files are
     written. `live`: the session's live finals as they stand (revisions in), each on its channel; without them, a session
-    of one channel reads its live SRT back (`live_captions`); a channel's live captions are one of the three transcripts
-    put to the vote (`decode_voted`). `speakers`: system audio's captions (or the one channel's) carry their
+    of one channel reads its live SRT back (`live_captions`); a channel with live captions is decoded twice and the
+    three transcripts put to the vote (`decode_voted`). `speakers`: system audio's captions (or the one channel's) carry their
     speakers, told apart again with the whole recording in hand (`speakers_offline`; a SpeakerCount: as many people as
     it says), named as in the session where `live` shows the same voice
     had a name in `labels` (the session's labels, by channel and speaker id). Raises Cancelled (nothing written) or
