@@ -8,6 +8,7 @@ of the same set is `live_vs_offline.py`'s (same files, same normaliser).
 
     python -m benchmarks.refined --set report --models tiny.en base
     python -m benchmarks.refined --hour 60 --models tiny.en     # memory and speed refining an hour's recording
+    python -m benchmarks.refined --hour 20 --models base --live  # ... with its live captions, as the app refines at Stop
     python -m benchmarks.refined --set tune --shifts 5           # each file five times, started 3.3 ms apart
     python -m benchmarks.refined --set report --live              # the live captions' WER beside, on the same draws
 
@@ -107,9 +108,11 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, shi
     return {"runs": out, "peak_rss_mb": peak_rss_mb()}
 
 
-def refine_hour(model_path: str, folder: str, threads: int) -> dict:
+def refine_hour(model_path: str, folder: str, threads: int, live: bool = False) -> dict:
     """Refine the session in `folder` and sample this process's memory meanwhile: before the model, with the model
-    loaded and warm, and the peak during the refine."""
+    loaded and warm, and the peak during the refine. `live`: the recording is captioned live first (instant clock, the
+    same model) and the refine given those finals, as the app gives them at Stop (it then decodes twice and votes);
+    only the refine is timed."""
     import threading
 
     import psutil
@@ -127,6 +130,16 @@ def refine_hour(model_path: str, folder: str, threads: int) -> dict:
     import numpy as np
 
     list(model.transcribe(np.zeros(2 * SAMPLE_RATE, np.float32), language="en")[0])  # warm-up
+    finals = []
+    if live:
+        from captioner.audio.sources import decode_pcm16
+        from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
+        from captioner.engine.live.replay import replay
+
+        session = find_session(Path(folder) / "session.srt")
+        transcriber = Transcriber(recognizer)
+        finals = replay(decode_pcm16(str(session.tracks[0].path)), CaptionEngine(EngineConfig()), transcriber.run,
+                        compute_advances_clock=False).finals
     loaded = proc.memory_info().rss / 2**20
     peak = [loaded]
     done = threading.Event()
@@ -139,7 +152,7 @@ def refine_hour(model_path: str, folder: str, threads: int) -> dict:
     sampler.start()
     high_water = _reset_high_water()
     began, cpu0 = time.perf_counter(), os.times()
-    events = refine_session(find_session(Path(folder) / "session.srt"), recognizer)
+    events = refine_session(find_session(Path(folder) / "session.srt"), recognizer, live=finals)
     wall = time.perf_counter() - began
     cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
     done.set()
@@ -178,7 +191,8 @@ def hour_main(args) -> int:
     audio_s = len(looped.audio) / SAMPLE_RATE
     out = args.out or RESULTS / f"refined-hour-{started:%Y%m%d-%H%M}"
     out.mkdir(parents=True, exist_ok=True)
-    record = {"started": started.isoformat(timespec="seconds"), "audio_s": audio_s, "load_start": os.getloadavg()[0], "models": {}}
+    record = {"started": started.isoformat(timespec="seconds"), "audio_s": audio_s, "load_start": os.getloadavg()[0],
+              "live": args.live, "models": {}}
     with tempfile.TemporaryDirectory() as tmp:
         _record(Path(tmp), "session", looped.audio, "")
         disk = sum(p.stat().st_size for p in Path(tmp).glob("session.audio*"))
@@ -187,7 +201,7 @@ def hour_main(args) -> int:
         print(f"{audio_s / 60:.1f} min recorded: {disk / 1e6:.1f} MB ({record['audio_mb_per_hour']:.1f} MB per hour)", flush=True)
         for spec in args.models:
             name, folder = modelpaths.resolve(spec, args.cache_dir)
-            res = workers.in_child(refine_hour, str(folder), tmp, args.threads)
+            res = workers.in_child(refine_hour, str(folder), tmp, args.threads, args.live)
             res["speed"] = audio_s / res["wall_s"]
             res["cpu_per_audio_s"] = res["cpu_s"] / audio_s
             record["models"][name] = res
