@@ -51,12 +51,17 @@ def test_at_stop_the_transcript_is_refined_in_the_background_and_shown(make_app,
     progress: list[str] = []
     c.refiner.progress.connect(lambda *_: progress.append(w.status_line.refine_label.text()))
     c.refiner.progress.connect(lambda *_: len(progress) == 1 and shoot(w, "refine-1-progress.png"))
+    jobs = []
+    queue = c.refiner.refine
+    c.refiner.refine = lambda job: (jobs.append(job), queue(job))[-1]
     info = caption_file(app, qtbot, speech_wav)
+    finals = c.finals  # the live captions, before the refined ones take their place
     live_srt, live_txt = info.srt_path.read_bytes(), info.txt_path.read_bytes()
     assert [p.name for p in info.audio_paths] == [f"{info.stem}.audio.opus"]
     qtbot.waitUntil(lambda: info.refined, timeout=60000)
     assert progress and all(text.startswith("Refining: ") and "Cancel" in text for text in progress)
     assert not w.status_line.refine_label.isVisible()
+    assert [job.live for job in jobs] == [tuple(finals)]  # the session's live captions, for the refine to vote with
     assert w.status_line.autosave_label.text() == f'Refined: <a href="open">{info.stem}.srt</a>'
     assert f"{info.stem}.live.srt" in w.status_line.autosave_label.toolTip()
     folder = info.srt_path.parent
