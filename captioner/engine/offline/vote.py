@@ -14,6 +14,8 @@ its casing and punctuation).
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections.abc import Sequence
 
 from captioner.engine.filters import normalise
@@ -79,45 +81,56 @@ def _align(columns: list[list[Word | None]], words: list[Word], width: int) -> l
 def stretches(transcripts: Sequence[Sequence[Word]]) -> list[list[list[Word]]]:
     """The transcripts cut at the same places: at pauses of at least `PAUSE_S` that every transcript leaves (no word
     of any of them within it); a stretch of more than `MOST_WORDS` words in a transcript is cut again at its longest
-    such pause, however short. Each stretch: every transcript's words in it."""
-    spans = sorted((w.start, w.end) for words in transcripts for w in words)
-    if not spans:
+    pause that all leave, however short, else at the first transcript's longest pause (a transcript whose words are
+    spread over whole cues, read back from subtitles, leaves none), else in the middle of its words. Each stretch:
+    every transcript's words whose middle is in it, in their order; stretches without words are left out."""
+    if not any(transcripts):
         return []
-    cuts: list[tuple[int, int]] = []  # (midpoint, length) of each pause no transcript speaks in
-    reach = spans[0][1]
+    common = _pauses(transcripts)
+    cuts = [at for at, length in common if length >= PAUSE_S * SAMPLE_RATE]
+    middles = [sorted(_middle(w) for w in words) for words in transcripts]
+    own = _pauses(transcripts[:1])
+    bounds = [None, *cuts, None]
+    for lo, hi in zip(bounds, bounds[1:]):
+        cuts += _split(middles, common, own, lo, hi)
+    cuts.sort()
+    out: list[list[list[Word]]] = [[[] for _ in transcripts] for _ in range(len(cuts) + 1)]
+    for n, words in enumerate(transcripts):
+        for word in words:
+            out[bisect.bisect_right(cuts, _middle(word))][n].append(word)
+    return [part for part in out if any(part)]
+
+
+def _pauses(transcripts: Sequence[Sequence[Word]]) -> list[tuple[int, int]]:
+    """(midpoint, length) of each stretch of time in which none of `transcripts` has a word, between their first word
+    and their last."""
+    spans = sorted((w.start, w.end) for words in transcripts for w in words)
+    out = []
+    reach = spans[0][1] if spans else 0
     for start, end in spans[1:]:
         if start > reach:
-            cuts.append(((reach + start) // 2, start - reach))
+            out.append(((reach + start) // 2, start - reach))
         reach = max(reach, end)
-    chosen = _cut_points(cuts, transcripts)
-    out: list[list[list[Word]]] = []
-    bounds = [None, *chosen, None]
-    for lo, hi in zip(bounds, bounds[1:]):
-        out.append([[w for w in words if (lo is None or _middle(w) >= lo) and (hi is None or _middle(w) < hi)]
-                    for words in transcripts])
     return out
 
 
-def _cut_points(pauses: list[tuple[int, int]], transcripts: Sequence[Sequence[Word]]) -> list[int]:
-    long = [at for at, length in pauses if length >= PAUSE_S * SAMPLE_RATE]
-    points: list[int] = []
-    bounds = [None, *long, None]
-    for lo, hi in zip(bounds, bounds[1:]):
-        inside = [(at, length) for at, length in pauses if (lo is None or at > lo) and (hi is None or at < hi)]
-        points += _split(inside, transcripts, lo, hi)
-        if hi is not None:
-            points.append(hi)
-    return points
-
-
-def _split(pauses: list[tuple[int, int]], transcripts: Sequence[Sequence[Word]], lo: int | None, hi: int | None) -> list[int]:
-    """Cut points within (lo, hi) so that no part holds more than MOST_WORDS of any transcript: its longest pauses."""
-    most = max(sum(1 for w in words if (lo is None or _middle(w) >= lo) and (hi is None or _middle(w) < hi)) for words in transcripts)
-    if most <= MOST_WORDS or not pauses:
+def _split(middles: list[list[int]], common: list[tuple[int, int]], own: list[tuple[int, int]], lo: int | None,
+           hi: int | None) -> list[int]:
+    """Cut points within [lo, hi) that leave no part with more than MOST_WORDS words of any transcript (`middles`: each
+    transcript's words' middles, sorted): at the longest pause all leave there, else the first transcript's, else
+    the middle of the most words there."""
+    low, high = -math.inf if lo is None else lo, math.inf if hi is None else hi
+    inside = [(bisect.bisect_left(m, low), bisect.bisect_left(m, high)) for m in middles]
+    most = max(range(len(middles)), key=lambda n: inside[n][1] - inside[n][0])
+    first, last = inside[most]
+    if last - first <= MOST_WORDS:
         return []
-    at = max(pauses, key=lambda p: p[1])[0]
-    return [*_split([p for p in pauses if p[0] < at], transcripts, lo, at), at,
-            *_split([p for p in pauses if p[0] > at], transcripts, at, hi)]
+    words = middles[most][first:last]
+    pauses = [p for p in common if words[0] < p[0] < words[-1]] or [p for p in own if words[0] < p[0] < words[-1]]
+    at = max(pauses, key=lambda p: p[1])[0] if pauses else words[len(words) // 2]
+    if not words[0] < at <= words[-1]:
+        return []  # every word at one moment: nothing to cut between
+    return [*_split(middles, common, own, lo, at), at, *_split(middles, common, own, at, hi)]
 
 
 def _middle(word: Word) -> int:

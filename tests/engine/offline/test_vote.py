@@ -79,3 +79,16 @@ def test_a_long_stretch_without_a_long_pause_is_cut_at_its_longest_pauses() -> N
     assert all(len(part[0]) <= MOST_WORDS for part in parts)
     assert [w for part in parts for w in part[0]] == words  # nothing lost, nothing twice
     assert voted([words, words[:-1], words]) == words
+
+
+def test_transcripts_that_leave_no_pause_are_cut_all_the_same() -> None:
+    """Words read back from subtitles are spread over whole cues, one cue running into the next: no pause is left that
+    all transcripts leave, and the first transcript's pauses cut the stretches; with none there either, the middle of
+    the words does. An hour of speech is never lined up in one piece."""
+    spoken = [Word(" word", n * 4800, n * 4800 + 3200) for n in range(3 * MOST_WORDS)]  # 0.1 s between words
+    spread = [Word(" word", n * 4800, (n + 1) * 4800) for n in range(3 * MOST_WORDS)]  # no gap at all
+    for transcripts in ([spoken, spread], [spread, spread]):
+        parts = stretches(transcripts)
+        assert len(parts) > 2 and all(len(words) <= MOST_WORDS for part in parts for words in part)
+        assert [[w for part in parts for w in part[n]] for n in range(2)] == transcripts  # nothing lost, nothing twice
+    assert stretches([[Word(" a", 0, 100)] * (MOST_WORDS + 1)]) == [[[Word(" a", 0, 100)] * (MOST_WORDS + 1)]]  # one moment
