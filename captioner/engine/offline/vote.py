@@ -10,6 +10,9 @@ The transcripts are lined up by their words' normalised text (a word matches a c
 mismatch or a gap costs one), stretch by stretch between pauses that every transcript leaves (`stretches`), so the
 alignment stays small however long the recording is. A kept word is the first transcript's that heard it (its time,
 its casing and punctuation).
+
+Written here: ROVER's maintained implementation is NIST SCTK's `rover`, a C program over files of its own format; the
+alignment needs a column's words to match any of them, which a plain edit distance (rapidfuzz, jiwer) does not do.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from captioner.engine.filters import normalise
 from captioner.engine.offline.cleanup import caption
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 
-__all__ = ["PAUSE_S", "aligned", "stretches", "voted", "voted_captions"]
+__all__ = ["MOST_WORDS", "PAUSE_S", "aligned", "stretches", "voted", "voted_captions"]
 
 PAUSE_S = 1.0  # a pause this long in every transcript at once: its two sides are lined up each by itself
 MOST_WORDS = 300  # a stretch longer than this (no pause that long for minutes) is cut at its longest pause
