@@ -26,7 +26,10 @@ Sections:
   whether it stays bounded.
 
 Every pass runs for real on this machine's CPU; the timings move with the machine's load, which
-is printed. Set MKL_ENABLE_INSTRUCTIONS=AVX2 for laptop-like timings (a separate run).
+is printed. `--final-pace F` counts the final model's passes at F times their measured compute (0.1:
+about a GPU's pace); `--pass-cost A B` at A + B x each clip's seconds instead (0.07 0.005: the default
+model's pass times on the H200), so a live run repeats exactly, whatever the load: two rule sets are
+compared on the same decodes, and only what the rules change moves. Set MKL_ENABLE_INSTRUCTIONS=AVX2 for laptop-like timings (a separate run).
 """
 
 from __future__ import annotations
@@ -155,6 +158,10 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--final-pace", type=float, default=1.0,
                    help="simulated clock: the final model's passes take this many times their compute (a bigger model's pace, real words)")
+    p.add_argument("--pass-cost", type=float, nargs=2, metavar=("A", "B"), default=None,
+                   help="simulated clock: each pass of the final model takes A + B x its clip's seconds instead of its measured "
+                        "compute (e.g. 0.07 0.005, about the H200's pace), so that a run repeats whatever the machine's load and "
+                        "two rule sets compare on the same decodes")
     p.add_argument("--gpu-rules", choices=("auto", "on", "off"), default="auto",
                    help="the engine's timing rules for a GPU (EngineConfig.accelerated); auto: on with --final-pace under 1 (a GPU's pace "
                         "simulated on this CPU) or a model on CUDA, as a session sets them")
@@ -176,7 +183,7 @@ def main(argv=None) -> int:
             "mkl_instructions": os.environ.get("MKL_ENABLE_INSTRUCTIONS", ""), "interim": args.interim, "margin_s": args.margin,
             "standin_tokens_per_s": standin_models.STANDIN_TOKENS_PER_S, "threads": args.threads, "interim_threads": args.interim_threads,
             "interim_worker": bool(args.interim) and not args.serial_interims, "realtime": args.realtime,
-            "final_pace": args.final_pace, "gpu_rules": args.gpu_rules}
+            "final_pace": args.final_pace, "pass_cost": args.pass_cost, "gpu_rules": args.gpu_rules}
     print(json.dumps(info), flush=True)
     main_file = dataset.load_set("main", args.speech_dir)[0]
     from captioner.audio.sources import decode_file
@@ -185,14 +192,15 @@ def main(argv=None) -> int:
     if args.seconds:
         audio = audio[: int(args.seconds * SAMPLE_RATE)]
         main_file = dataclasses.replace(main_file, ref=None)  # the reference covers the whole file
-    gpu_rules = args.gpu_rules == "on" or (args.gpu_rules == "auto" and args.final_pace < 1.0)
+    gpu_rules = args.gpu_rules == "on" or (args.gpu_rules == "auto" and (args.final_pace < 1.0 or args.pass_cost is not None))
     config = EngineConfig(interim_worker=info["interim_worker"], accelerated=gpu_rules)
     if args.gpu_rules == "off":
         config = dataclasses.replace(config, cheap_pass_s=0.0)  # not even on CUDA
 
     def live(tr, clip, max_overrun_s=runners.MAX_OVERRUN_S):
         if not args.realtime:
-            return runners.simulate_live(tr.run, clip, config, max_overrun_s=max_overrun_s, final_pace=args.final_pace)
+            return runners.simulate_live(tr.run, clip, config, max_overrun_s=max_overrun_s, final_pace=args.final_pace,
+                                         pass_cost=args.pass_cost)
         wav = out / "clip.wav"
         write_wav(wav, clip)
         try:

@@ -65,12 +65,15 @@ MAX_OVERRUN_S = 60.0  # a run still busy this long after its audio ended is stop
 
 
 def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, pad_s: float = 1.0,
-                  max_overrun_s: float = MAX_OVERRUN_S, final_pace: float = 1.0) -> LiveRun:
+                  max_overrun_s: float = MAX_OVERRUN_S, final_pace: float = 1.0,
+                  pass_cost: tuple[float, float] | None = None) -> LiveRun:
     """Play `audio` into a fresh CaptionEngine on the engine's simulated clock (captioner/engine/live/replay.py).
 
     `transcribe` runs one job (a Transcriber's `run`, or any Job -> Transcript function). `final_pace`: the passes
     of the final model (finals, pause passes, revisions; not the drafts of an interim model) take this many times
-    their measured compute on the clock: a bigger model's pace, with a real model's words.
+    their measured compute on the clock: a bigger model's pace, with a real model's words. `pass_cost` (a, b): each
+    such pass takes a + b × its clip's seconds instead, whatever the machine's load: the same audio gives the same
+    passes at the same times in every run, so two rule sets compare on the same decodes.
     """
     from captioner.engine.live.pipeline import CaptionEngine
     from captioner.engine.live.replay import replay
@@ -80,7 +83,9 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
         config = replace(config, revise=False)
     if owner is not None and accelerated(owner):  # a GPU's timing rules, as a session gives them
         config = replace(config, accelerated=True)
-    if final_pace != 1.0:
+    if pass_cost is not None:
+        transcribe = fixed_cost(transcribe, *pass_cost)
+    elif final_pace != 1.0:
         transcribe = pace(transcribe, final_pace)
     duration = len(audio) / SR
     padded = pad_audio(audio, pad_s)
@@ -98,6 +103,16 @@ def pace(transcribe, factor: float):
     def run(job):
         result = transcribe(job)
         return result if result.draft else replace(result, compute_s=result.compute_s * factor)
+
+    return run
+
+
+def fixed_cost(transcribe, a: float, b: float):
+    """`transcribe` whose final-model passes count a + b × their clip's seconds, not their measured compute."""
+
+    def run(job):
+        result = transcribe(job)
+        return result if result.draft else replace(result, compute_s=a + b * (job.end - job.start) / SR)
 
     return run
 
