@@ -69,7 +69,7 @@ from captioner.audio.buffer import AudioBuffer
 from captioner.engine.filters import normalise
 from captioner.engine.live import pacing
 from captioner.engine.live.endpoint import ends_utterance
-from captioner.engine.live.revision import RevisionRule, due, mean_probability, moved_only, passes_over, replaces, share
+from captioner.engine.live.revision import RevisionRule, due, mean_probability, moved_only, passes_over, replaces, settled, share
 from captioner.engine.live.segmenter import (
     SegmentClosed,
     SegmentDropped,
@@ -673,16 +673,27 @@ class CaptionEngine:
         heard = [_place_words(tuple(words), 0, final.speech_start, final.speech_end)
                  for final, words in zip(group, share(on_clock, [(f.start, f.end) for f in group]))]
         moved = moved_only([f.text for f in group], [join_words(placed) for placed in heard])
+        takes = [not same and self._takes(final, placed) for final, placed, same in zip(group, heard, moved)]
+        takes, seams = settled([[w.text for w in f.words] for f in group], [[w.text for w in placed] for placed in heard], takes,
+                               lambda i, head, tail: self._takes(group[i], heard[i][head : len(heard[i]) - tail], judged=True))
         out = []
-        for final, placed, same in zip(group, heard, moved):
-            text = join_words(placed)
-            rule = self.config.revision
-            surer = {"live_p": final.probability, "revised_p": mean_probability(placed), "margin": rule.margin} if rule.surer else {}
-            if not same and replaces(final.text, text, **surer) and not passes_over(final.words, placed):
+        for final, placed, took, (head, tail) in zip(group, heard, takes, seams):
+            placed = placed[head : len(placed) - tail]  # words a neighbour keeping its own text writes already: left out
+            if took:
+                text = join_words(placed)
                 out.append(CaptionEvent(final.id, final.speech_start, final.speech_end, text, final=True, words=placed,
                                         stable=len(text), revision=1))
         self.revised += len(out)
         return out
+
+    def _takes(self, final: _Final, placed: tuple[Word, ...], *, judged: bool = False) -> bool:
+        """Whether `final` takes the words a revising pass gave it: it hears them differently (`revision.replaces`,
+        surer by the rule's margin) without passing over speech it had words for (`revision.passes_over`). `judged`: the
+        pass's words were found surer with a neighbour's words at the seam among them (`revision.doubled`); left out
+        only as written already, they are not judged again on the words left."""
+        rule = self.config.revision
+        surer = {"live_p": final.probability, "revised_p": mean_probability(placed), "margin": rule.margin} if rule.surer and not judged else {}
+        return replaces(final.text, join_words(placed), **surer) and not passes_over(final.words, placed)
 
     def _interim(self, seg: _Segment, job: Job, result: Transcript) -> list[CaptionEvent]:
         placed = _place_words(result.words, seg.start, seg.speech_start, job.end)

@@ -11,19 +11,23 @@ One such pass costs about as much as a single full-window final, for many finals
 
 Pure rules, no model: `due` says when and how many, `share` assigns the pass's words, `replaces` says
 whether a final takes the words it was given, `passes_over` whether they leave out speech the final had,
-`moved_only` whether they differ from the finals shown only by words moved across a line's end.
+`moved_only` whether they differ from the finals shown only by words moved across a line's end, `doubled` which of
+their words a neighbour keeping its own text writes already, `settled` which finals take their words once those are
+left out.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from captioner.engine.checks import GAP_S
 from captioner.engine.filters import normalise
 from captioner.events import SAMPLE_RATE, Word
 
-__all__ = ["RevisionRule", "due", "mean_probability", "moved_only", "passes_over", "replaces", "share"]
+__all__ = ["RevisionRule", "doubled", "due", "mean_probability", "moved_only", "passes_over", "replaces", "settled", "share"]
+
+SEAM_WORDS = 3  # the most words a seam between two finals is searched for written twice
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,53 @@ def moved_only(shown: Sequence[str], heard: Sequence[str]) -> list[bool]:
             if sum(said[i : j + 1], []) == sum(got[i : j + 1], []):
                 out[i : j + 1] = [True] * (j + 1 - i)
     return out
+
+
+def doubled(shown: Sequence[Sequence[str]], heard: Sequence[Sequence[str]], revised: Sequence[bool]) -> list[tuple[int, int]]:
+    """Per final of a group (in order): how many of the words the revising pass gave it, at its start and at its end, its
+    neighbour there writes already. `shown`, `heard`: each final's words (their texts) as shown and as the pass gave them;
+    `revised`: whether each takes the pass's words. A neighbour keeping its own text keeps its words at the seam; when
+    the pass gave those words not to it but to the final beside it, which did not have them, the pass dated them across
+    the line's end (Whisper passing over the neighbour's other words: "Montreal." kept, and the next line revised into
+    "Montreal, but…"): taken, they would be written twice. Words the pass heard on both sides of the seam were said
+    twice, and stay."""
+    said = [[normalise(w) for w in words] for words in shown]
+    got = [[normalise(w) for w in words] for words in heard]
+    out = []
+    for i, takes in enumerate(revised):
+        head = tail = 0
+        if takes and i > 0 and not revised[i - 1]:
+            head = _written_before(said[i - 1], got[i - 1], said[i], got[i])
+        if takes and i + 1 < len(revised) and not revised[i + 1]:
+            tail = _written_before(said[i + 1][::-1], got[i + 1][::-1], said[i][::-1], got[i][::-1])
+        out.append((head, tail))
+    return out
+
+
+def settled(shown: Sequence[Sequence[str]], heard: Sequence[Sequence[str]], takes: Sequence[bool],
+            still_takes: Callable[[int, int, int], bool]) -> tuple[list[bool], list[tuple[int, int]]]:
+    """Which finals of a group take the revising pass's words, and how many of them are left out at each one's start and
+    end (`doubled`), once every seam is looked at. `takes`: each final's choice on all the words it was given;
+    `still_takes(i, head, tail)`: whether final i still takes them less `head` words at its start and `tail` at its end.
+    A final that no longer does keeps its own text, and the seams beside it are looked at again."""
+    takes = list(takes)
+    while True:
+        seams = doubled(shown, heard, takes)
+        still = [took and (not (head or tail) or still_takes(i, head, tail)) for i, (took, (head, tail)) in enumerate(zip(takes, seams))]
+        if still == takes:
+            return takes, seams
+        takes = still  # only ever fewer: this ends
+
+
+def _written_before(kept: list[str], kept_heard: list[str], own: list[str], own_heard: list[str]) -> int:
+    """How many of `own_heard`'s first words repeat the last of `kept` (a neighbour keeping its words) where the pass did
+    not give them to the neighbour (`kept_heard`) and the final had others (`own`); the most such words, up to
+    SEAM_WORDS."""
+    for n in range(min(SEAM_WORDS, len(kept), len(own_heard)), 0, -1):
+        seam = kept[-n:]
+        if own_heard[:n] == seam and kept_heard[-n:] != seam and own[:n] != seam:
+            return n
+    return 0
 
 
 def passes_over(live: Sequence[Word], revised: Sequence[Word], gap_s: float = GAP_S) -> bool:

@@ -157,3 +157,44 @@ def test_a_revision_that_passes_over_speech_never_takes_its_words_away(one_long_
         assert shown == final.event
     else:
         assert shown.revision == 1 and normalise(shown.text).startswith("well")
+
+
+@pytest.mark.parametrize("heard_twice", [False, True])
+def test_a_word_a_revising_pass_dates_into_the_next_line_is_not_written_twice(three_sentences, tiny_transcriber, heard_twice):
+    """Whisper sometimes passes over a line's words in a long window and dates its last word late, into the next line's
+    time: the first line, given no words, keeps its own; the next, surer of the words it was given with that one among
+    them (of its own words alone it is not), takes them. The word the two share at the seam is written once (the next
+    line drops it and takes the rest); where the pass heard it on both sides of the seam, it was said twice and stays
+    twice."""
+    shown = first_finals(replay(three_sentences, CaptionEngine(EngineConfig()), tiny_transcriber.run))
+    seam = (shown[0].event.end + shown[1].event.start) // 2
+    second_start = shown[1].event.start
+    kept = shown[0].event.words[-1].text  # the first line's last word, as shown: the pass hears it so too
+    less_sure = mean_probability(shown[1].event.words) - 0.005  # the next line's other words: not surer than shown
+
+    def revising(job):
+        result = tiny_transcriber.run(job)
+        if not job.revises:
+            return result
+        words = [replace(w, probability=1.0) for w in result.words]
+        before = [w for w in words if job.start + (w.start + w.end) // 2 < seam]
+        after = [replace(w, probability=less_sure) for w in words if job.start + (w.start + w.end) // 2 >= seam]
+        after[0] = replace(after[0], text=" Well," + after[0].text)  # heard otherwise: a revision
+        there = replace(before[-1], text=kept)
+        late = replace(there, start=second_start - job.start, end=second_start - job.start + SR // 10)
+        words = ([there] if heard_twice else []) + [late] + after
+        return replace(result, text="".join(w.text for w in words).strip(), words=tuple(words))
+
+    run = replay(three_sentences, CaptionEngine(EngineConfig()), revising)
+    finals = first_finals(run)
+    assert len(finals) == 3 and [p for p in run.passes if p.job.revises]
+    last_word = normalise(kept)
+    first, second = run.finals[0], run.finals[1]
+    assert first == finals[0].event  # given one word, or none: keeps its own
+    written = normalise(" ".join(e.text for e in run.finals)).split()
+    if heard_twice:
+        assert second.revision == 1 and normalise(second.text).split()[0] == last_word
+        assert written.count(last_word) == 2
+    else:
+        assert second.revision == 1 and normalise(second.text).split()[0] == "well"
+        assert written.count(last_word) == 1

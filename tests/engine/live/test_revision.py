@@ -1,4 +1,14 @@
-from captioner.engine.live.revision import RevisionRule, due, mean_probability, moved_only, passes_over, replaces, share
+from captioner.engine.live.revision import (
+    RevisionRule,
+    doubled,
+    due,
+    mean_probability,
+    moved_only,
+    passes_over,
+    replaces,
+    settled,
+    share,
+)
 from captioner.events import SAMPLE_RATE, Word
 
 S = SAMPLE_RATE
@@ -99,3 +109,38 @@ def test_other_words_are_no_move():
     assert moved_only(["a b"], ["a c"]) == [False]
     assert moved_only(["a b", "c"], ["a b", "c"]) == [True, True]  # the same words where they were: nothing to redraw either
     assert moved_only([], []) == []
+
+
+def test_a_word_dated_across_a_line_end_beside_a_line_kept_as_shown_is_not_written_twice():
+    # the pass passed over "But um" and dated "Montreal" into the next line, which takes it with its other words
+    shown = [["But", "um", "Montreal."], ["but,", "um,", "but..."], ["Forest", "Lane."]]
+    heard = [[], ["Montreal,", "but", "Montreal"], ["Forest", "Lane."]]
+    assert doubled(shown, heard, [False, True, False]) == [(0, 0), (1, 0), (0, 0)]
+    # and mirrored: the line before takes the next line's first words, which that line keeps
+    assert doubled([["so", "we", "went"], ["home", "at", "last."]], [["so", "we", "went", "home", "at"], []],
+                   [True, False]) == [(0, 2), (0, 0)]
+
+
+def test_words_said_twice_or_had_there_already_stay():
+    shown = [["No."], ["no,", "I", "said"]]
+    assert doubled(shown, [["No."], ["No,", "I", "said", "so"]], [False, True]) == [(0, 0), (0, 0)]  # heard on both sides
+    assert doubled([["No."], ["no", "I", "said"]], [[], ["no,", "I", "sat"]], [False, True]) == [(0, 0), (0, 0)]  # had it
+    assert doubled([["No."], ["I", "said"]], [[], ["No.", "I", "sat"]], [True, True]) == [(0, 0), (0, 0)]  # both revised
+    assert doubled([["No."], ["I", "said"]], [[], ["No."]], [False, True]) == [(0, 0), (1, 0)]  # all of it: nothing left
+    assert doubled([], [], []) == []
+
+
+def test_a_line_that_no_longer_takes_its_words_keeps_its_own_and_its_other_seam_is_looked_at_again():
+    # the pass heard "But Montreal," | "but Montreal" | "forced the liner.": the second line's last word is the third
+    # line's first (kept as shown); without it that line keeps only one word of four and keeps its own text, which
+    # begins with the word the first line took at its end
+    shown = [["What", "I'm..."], ["Montreal,", "but,", "um,", "but..."], ["Montreal", "Force", "Liner."]]
+    heard = [["But", "Montreal,"], ["but", "Montreal"], ["forced", "the", "liner."]]
+
+    def still_takes(i, head, tail):
+        return replaces(" ".join(shown[i]), " ".join(heard[i][head : len(heard[i]) - tail]))
+
+    assert doubled(shown, heard, [True, True, False]) == [(0, 0), (0, 1), (0, 0)]
+    assert settled(shown, heard, [True, True, False], still_takes) == ([True, False, False], [(0, 1), (0, 0), (0, 0)])
+    # nothing at any seam: the choices stand as they were
+    assert settled(shown, [["What", "I'm"], ["x"], []], [True, True, False], still_takes) == ([True, True, False], [(0, 0)] * 3)
