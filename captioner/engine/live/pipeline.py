@@ -664,7 +664,8 @@ class CaptionEngine:
 
     def _revised(self, job: Job, result: Transcript) -> list[CaptionEvent]:
         """The finals a revising pass hears differently (`revision.replaces`) without passing over speech they had words
-        for (`revision.passes_over`), again with their ids; none when the pass failed its checks."""
+        for (`revision.passes_over`), again with their ids, less the words at a seam that a neighbour kept as shown writes
+        already (`revision.settled`); none when the pass failed its checks."""
         group, self._revising = self._revising, []
         self.revisions += 1
         if result.problem or not result.words:
