@@ -29,7 +29,8 @@ Every pass runs for real on this machine's CPU; the timings move with the machin
 is printed. `--final-pace F` counts the final model's passes at F times their measured compute (0.1:
 about a GPU's pace); `--pass-cost A B` at A + B x each clip's seconds instead (0.07 0.005: the default
 model's pass times on the H200), so a live run repeats exactly, whatever the load: two rule sets are
-compared on the same decodes, and only what the rules change moves. Set MKL_ENABLE_INSTRUCTIONS=AVX2 for laptop-like timings (a separate run).
+compared on the same decodes, and only what the rules change moves. Set MKL_ENABLE_INSTRUCTIONS=AVX2
+for laptop-like timings (a separate run).
 """
 
 from __future__ import annotations

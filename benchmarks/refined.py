@@ -130,13 +130,13 @@ def refine_hour(model_path: str, folder: str, threads: int, live: bool = False) 
     import numpy as np
 
     list(model.transcribe(np.zeros(2 * SAMPLE_RATE, np.float32), language="en")[0])  # warm-up
+    session = find_session(Path(folder) / "session.srt")
     finals = []
     if live:
         from captioner.audio.sources import decode_pcm16
         from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
         from captioner.engine.live.replay import replay
 
-        session = find_session(Path(folder) / "session.srt")
         transcriber = Transcriber(recognizer)
         finals = replay(decode_pcm16(str(session.tracks[0].path)), CaptionEngine(EngineConfig()), transcriber.run,
                         compute_advances_clock=False).finals
@@ -152,7 +152,7 @@ def refine_hour(model_path: str, folder: str, threads: int, live: bool = False) 
     sampler.start()
     high_water = _reset_high_water()
     began, cpu0 = time.perf_counter(), os.times()
-    events = refine_session(find_session(Path(folder) / "session.srt"), recognizer, live=finals)
+    events = refine_session(session, recognizer, live=finals)
     wall = time.perf_counter() - began
     cpu = (lambda t: t.user + t.system)(os.times()) - (cpu0.user + cpu0.system)
     done.set()

@@ -99,20 +99,20 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
 
 def pace(transcribe, factor: float):
     """`transcribe` whose final-model passes count `factor` times their compute."""
-
-    def run(job):
-        result = transcribe(job)
-        return result if result.draft else replace(result, compute_s=result.compute_s * factor)
-
-    return run
+    return _costed(transcribe, lambda job, result: result.compute_s * factor)
 
 
 def fixed_cost(transcribe, a: float, b: float):
     """`transcribe` whose final-model passes count a + b × their clip's seconds, not their measured compute."""
+    return _costed(transcribe, lambda job, result: a + b * (job.end - job.start) / SR)
+
+
+def _costed(transcribe, cost):
+    """`transcribe` whose final-model passes (not an interim model's drafts) count `cost(job, result)` on the clock."""
 
     def run(job):
         result = transcribe(job)
-        return result if result.draft else replace(result, compute_s=a + b * (job.end - job.start) / SR)
+        return result if result.draft else replace(result, compute_s=cost(job, result))
 
     return run
 
