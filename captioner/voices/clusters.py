@@ -9,7 +9,11 @@ known speaker it sounds like (by the same `join`), else, for now, the known spea
 often the other person's), the previous turn's where it sounds no more like anyone else (a "yeah" is
 not a new person), and it waits: short turns that sound alike and together hold `new_s` of speech
 are a new speaker (people in spontaneous talk say little at a time), and the turns waiting are
-placed with a new speaker they sound like. A turn too short to embed at all ("yeah") goes with the voiced turn before
+placed with a new speaker they sound like; a short turn that opened the call, before anyone was known, is shown as the
+known speaker it sounds most like whenever a speaker is found (it showed nobody until then; a later one keeps what the
+turns around it decided). A turn is short by its speech
+(`new_s`), however it was embedded: the tagger embeds a turn under a voice's minimum as a glimpse
+(`engine.live.speakers.GLIMPSE_S`), which says whose voice a reply is like. A turn too short to embed at all goes with the voiced turn before
 it (with the one after it when none came before), as the offline grouping does: it shows that turn's speaker, or the
 previous turn's while that one waits, and is placed with it once it has a speaker of its own. Two speakers whose means
 have come to `merge` apart are one speaker: the later one is folded into the earlier one, and the caller relabels what
@@ -90,6 +94,8 @@ class _Waiting:
     turn: object  # the caller's token for it
     embedding: np.ndarray
     speech_s: float
+    shown: str = ""  # the speaker it is shown as meanwhile
+    opened: bool = False  # it came before any speaker was known: shown as the voice it is most like, as they are found
 
 
 MAX_WAITING = 20  # short turns of no known voice kept to found or join a speaker later
@@ -141,9 +147,10 @@ class OnlineSpeakers:
         alike = [w for w in self._waiting if float(w.embedding @ e) >= self.rule.join]
         if speech_s + sum(w.speech_s for w in alike) >= self.rule.new_s and self.count.room(len(self._speakers)):
             return self._voiced_turn(turn, self._new(e, speech_s, alike), waits=False)  # short turns that sound alike: together, a voice
+        shown = self._reply_to(best, sim, e)
         if turn is not None:
-            self._waiting = [*self._waiting, _Waiting(turn, e, speech_s)][-MAX_WAITING:]
-        return self._voiced_turn(turn, Assignment(self._reply_to(best, sim, e)), waits=True)
+            self._waiting = [*self._waiting, _Waiting(turn, e, speech_s, shown, opened=best is None)][-MAX_WAITING:]
+        return self._voiced_turn(turn, Assignment(shown), waits=True)
 
     def _reply_to(self, best: _Speaker | None, sim: float, e: np.ndarray) -> str:
         """Who a short turn like no known voice is shown as, for now: the known speaker it sounds most like, weakly as
@@ -182,8 +189,10 @@ class OnlineSpeakers:
             if w.turn not in placed and speaker.likeness(w.embedding) >= self.rule.join:
                 placed[w.turn] = speaker.id
         self._waiting = [w for w in self._waiting if w.turn not in placed]
-        if not self.count.room(len(self._speakers)):  # every voice there is is known: a turn waiting is shown as the one it is most like
-            placed.update({w.turn: max(self._speakers, key=lambda s: s.likeness(w.embedding)).id for w in self._waiting})
+        for w in self._waiting:  # shown as the voice it sounds most like of those known now: once all are, or it opened the call
+            like = max(self._speakers, key=lambda s: s.likeness(w.embedding)).id
+            if (w.opened or not self.count.room(len(self._speakers))) and like != w.shown:
+                w.shown = placed[w.turn] = like
         return Assignment(speaker.id, placed=placed)
 
     def peek(self, embedding: np.ndarray, speech_s: float) -> str | None:
@@ -245,7 +254,8 @@ class OnlineSpeakers:
 
 
 def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], rule: ClusterRule = ClusterRule(),
-                    count: SpeakerCount = ANY_COUNT, *, heard_as: Sequence[str] = ()) -> list[int]:
+                    count: SpeakerCount = ANY_COUNT, *, heard_as: Sequence[str] = (),
+                    glimpses: Sequence[np.ndarray | None] = ()) -> list[int]:
     """Turns grouped by voice with the whole recording in hand: a group number per turn (0, 1, … in order of first
     appearance), or -1 for a turn with no embedding and no neighbour that has one.
 
@@ -258,8 +268,10 @@ def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], 
     groups left than the `count`'s most, the group with the least speech joins the group it sounds most like, whatever
     their likeness, until there are no more: told how many people speak, a voice heard least is likelier a part of one
     of them (a whisper, a laugh, a voice raised) than a person of their own, where joining the two groups most alike
-    took two people for one when a part was unlike everyone. Turns too short to embed take the group of the nearest
-    turn in time that has one, the one before first (a reply belongs to a turn).
+    took two people for one when a part was unlike everyone. A turn too short for a voice but with a glimpse of one
+    (`glimpses`: the voice of less speech, where `embeddings` has None) takes the group it sounds most like (on average
+    over its turns, as the grouping compares), and moves no group; a turn with neither takes the group of the nearest
+    turn in time that has a voice, the one before first.
     """
     n = len(embeddings)
     known = [i for i in range(n) if embeddings[i] is not None]
@@ -305,6 +317,14 @@ def cluster_offline(embeddings: list[np.ndarray | None], speech_s: list[float], 
     for g, items in enumerate(sorted(groups, key=min)):
         for i in items:
             label[i] = g
+    voices_of = {label[i]: [] for i in known}
+    for i in known:
+        voices_of[label[i]].append(i)
+    for i, glimpse in enumerate(glimpses):
+        if glimpse is not None and embeddings[i] is None and voices_of:
+            alike = {g: sum(float(np.asarray(embeddings[j]) @ glimpse) * speech_s[j] for j in items) / sum(speech_s[j] for j in items)
+                     for g, items in voices_of.items()}
+            label[i] = max(alike, key=alike.get)
     for i in range(n):
         if label[i] < 0:
             before = next((label[j] for j in range(i - 1, -1, -1) if embeddings[j] is not None), -1)

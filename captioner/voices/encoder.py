@@ -196,13 +196,13 @@ class VoiceEncoder:
         batch = np.stack([mel[s // HOP: s // HOP + PARTIAL_FRAMES] for s in starts])
         return self._forward(batch), np.stack([starts, starts + width], axis=1)
 
-    def embed(self, audio: np.ndarray, *, trim: bool = True) -> np.ndarray | None:
-        """The voice in `audio` (16 kHz mono float32) as a unit vector; None when it holds less than
-        `MIN_SPEECH_S` of speech."""
+    def embed(self, audio: np.ndarray, *, trim: bool = True, least_s: float = MIN_SPEECH_S) -> np.ndarray | None:
+        """The voice in `audio` (16 kHz mono float32) as a unit vector; None when it holds less than `least_s` of
+        speech (`MIN_SPEECH_S`: enough for a voice to found or join a speaker; a caller may take less as a glimpse)."""
         wav = _level(np.asarray(audio, dtype=np.float32))
         if trim:
             wav = _voiced(wav)
-        if len(wav) < MIN_SPEECH_S * SAMPLE_RATE:
+        if len(wav) < least_s * SAMPLE_RATE:
             return None
         slices = _partials(len(wav))
         need = slices[-1].stop * HOP

@@ -152,18 +152,31 @@ def test_with_a_most_a_speaker_heard_less_than_a_new_voice_in_one_turn_joins_the
     assert got.speaker == "speaker-1" and not got.merged and two.speakers == ["speaker-1", "speaker-2"]
 
 
-def test_once_every_voice_given_is_known_the_turns_waiting_are_shown_as_the_one_each_is_most_like():
+def test_a_short_turn_that_opens_the_call_is_shown_as_the_voice_it_is_most_like_as_voices_are_found():
     from captioner.speaker_count import SpeakerCount
 
     first = unit(B + 1.2 * unit([0, 0, 1, 0]))  # a short first turn, 0.64 like B: no voice of its own yet
-    given = OnlineSpeakers(count=SpeakerCount.exactly(2))
-    assert given.assign(first, 2.0, turn="first").speaker == ""
-    assert given.assign(A, 4.0, turn="a").placed == {}
-    assert given.assign(B, 4.0, turn="b").placed == {"first": "speaker-2"}
+    for people in (SpeakerCount.exactly(2), SpeakerCount()):
+        s = OnlineSpeakers(count=people)
+        assert s.assign(first, 2.0, turn="first").speaker == ""  # nobody known yet
+        assert s.assign(A, 4.0, turn="a").placed == {"first": "speaker-1"}  # the one voice known: shown as it, for now
+        assert s.assign(B, 4.0, turn="b").placed == {"first": "speaker-2"}  # then as the voice it sounds most like
+    # it still waits: without a number of people, short turns alike may yet be a third person of their own
     free = OnlineSpeakers()
-    for v, speech_s, turn in ((first, 2.0, "first"), (A, 4.0, "a")):
+    for v, speech_s, turn in ((first, 2.0, "first"), (A, 4.0, "a"), (B, 4.0, "b")):
         free.assign(v, speech_s, turn=turn)
-    assert free.assign(B, 4.0, turn="b").placed == {}  # without a number of people, a third person may yet speak
+    got = free.assign(first, 2.0, turn="again")
+    assert got.speaker == "speaker-3" and got.placed == {"first": "speaker-3"}
+
+
+def test_a_short_turn_shown_by_the_turns_around_it_keeps_that_when_a_new_voice_is_found():
+    s = OnlineSpeakers()
+    assert [s.assign(v, 4.0, turn=t).speaker for v, t in ((A, "a"), (B, "b"))] == ["speaker-1", "speaker-2"]
+    odd = unit([1, 1, 1, 0])  # a short turn like neither by the line (0.58), as like the one as the other
+    assert s.assign(odd, 1.5, turn="odd").speaker == "speaker-2"  # the previous turn's
+    c = unit([0.3, 0.3, 1, 0.8])  # a new voice it is more like (0.69), though not by the line
+    assert float(odd @ c) < s.rule.join and float(odd @ c) > max(float(odd @ A), float(odd @ B))
+    assert s.assign(c, 4.0, turn="c").placed == {}  # what the turns around it decided stands
 
 
 def test_with_a_least_speakers_are_not_merged_below_it():

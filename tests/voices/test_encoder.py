@@ -42,6 +42,21 @@ def test_too_little_speech_has_no_embedding(voices, encoder):
     assert encoder.embed(clip[: int(0.5 * 16000)], trim=False) is None
 
 
+def test_a_glimpse_of_a_voice_from_less_speech_than_a_voice_needs(voices, encoder, tmp_path):
+    """A reply ("I agree.", 0.75 s of speech once trimmed) has too little speech for a voice, and a glimpse of one when the
+    caller takes less: a unit vector more like its own speaker's sentences than the other voice's."""
+    from tests.speech import read_wav, speak
+
+    mine, other = VOICES
+    reply = read_wav(speak("I agree.", tmp_path / "reply.wav", lead_s=0.1, trail_s=0.1, voice=mine))
+    assert encoder.embed(reply) is None
+    glimpse = encoder.embed(reply, least_s=0.5)
+    assert glimpse is not None and glimpse.shape == (EMBEDDING_SIZE,) and np.isclose(np.linalg.norm(glimpse), 1.0, atol=1e-4)
+    alike = {v: np.mean([float(glimpse @ encoder.embed(x)) for x in voices[v]]) for v in VOICES}
+    assert alike[mine] > alike[other], alike
+    assert encoder.embed(reply[: int(0.3 * 16000)], least_s=0.5, trim=False) is None  # less than that: still nothing
+
+
 def test_a_clip_shorter_than_the_smoothing_has_no_embedding_and_no_error(voices, encoder):
     """A one-word sentence ("Okay.") can be a caption of its own: 60 to 210 ms of audio, fewer windows than the
     silence trim smooths over. It has too little speech to embed, and says so by None (it raised IndexError)."""

@@ -69,12 +69,12 @@ def test_revisions_keep_their_speaker_and_a_merge_relabels_what_was_shown(two_pe
     assert tagger.speakers.speakers == ["speaker-1"]
 
 
-def test_a_final_too_short_for_a_voice_takes_the_previous_turns_speaker(two_people):
+def test_a_final_too_short_for_a_voice_with_one_voice_known_is_shown_as_that_voice(two_people):
     audio, spans, _ = two_people
     tagger = SpeakerTagger(load_encoder())
     get = lambda start, end: audio[start:end]  # noqa: E731
     a = tagger.tag([_final(1, (spans[0][1], spans[0][2]))], get)[0]
-    yes = spans[4]  # "Yes." in the other voice: too short to tell
+    yes = spans[4]  # "Yes." in the other voice: a glimpse of a voice, too little to be a new speaker
     b = tagger.tag([_final(2, (yes[1], yes[2]))], get)[0]
     assert a.speaker == b.speaker == "speaker-1"
     assert tagger.speakers.speakers == ["speaker-1"]
@@ -88,6 +88,38 @@ def test_a_final_too_short_for_a_voice_that_opens_the_call_is_labelled_with_the_
     assert [e.speaker for e in tagger.tag([_final(1, (yes[1], yes[2]))], get)] == [""]
     out = tagger.tag([_final(2, (spans[1][1], spans[1][2]))], get)  # a whole turn follows: its speaker is found
     assert [(e.id, e.speaker, e.revision) for e in out] == [(2, "speaker-1", 0), (1, "speaker-1", 1)]  # and "Yes." is theirs
+
+
+@pytest.fixture(scope="module")
+def short_reply(tmp_path_factory):
+    """A call where the second person's reply, "I agree." (0.75 s of speech: too little for a voice), comes between two
+    turns of the first person's."""
+    turns = [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2]), (B, "I agree."), (A, VOICE_SENTENCES[3])]
+    path, spans = conversation(tmp_path_factory.mktemp("reply") / "call.wav", turns)
+    return read_wav(path), spans, turns
+
+
+def test_a_short_reply_between_two_turns_of_one_voice_is_shown_as_the_voice_it_sounds_like(short_reply, tiny_transcriber):
+    audio, spans, _ = short_reply
+    engine = CaptionEngine(EngineConfig())
+    engine.speakers = SpeakerTagger(load_encoder())
+    run = replay(audio, engine, tiny_transcriber.run)
+    said = [(next(k for k, (_, a, b) in enumerate(spans) if a - SAMPLE_RATE // 2 <= (f.start + f.end) // 2 < b + SAMPLE_RATE // 2),
+             f.speaker) for f in run.finals]
+    by_turn = {k: speaker for k, speaker in said}
+    assert sorted(by_turn) == [0, 1, 2, 3, 4], said
+    assert by_turn[0] == by_turn[2] == by_turn[4] != by_turn[1], said
+    assert by_turn[3] == by_turn[1], said  # the reply is the second person's, not the turn before it's
+    assert engine.speakers.speakers.speakers == ["speaker-1", "speaker-2"]  # and it started no speaker
+
+
+def test_offline_a_short_reply_goes_with_the_voice_it_sounds_like(short_reply):
+    from captioner.engine.live.speakers import speakers_offline
+
+    audio, spans, turns = short_reply
+    sentences = [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans, turns), 1)]
+    got = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder())
+    assert [s.speaker for s in got] == ["speaker-1", "speaker-2", "speaker-1", "speaker-2", "speaker-1"]
 
 
 def test_turns_taken_faster_than_the_hang_over_are_cut_where_the_voice_changes(tmp_path, tiny_transcriber):
