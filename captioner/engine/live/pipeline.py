@@ -473,6 +473,17 @@ class CaptionEngine:
         return len(self._closed)
 
     @property
+    def awaiting_pause(self) -> bool:
+        """The open segment's speech has paused and the pass that says whether the pause ends a sentence is due or
+        running. Live, it comes back within the pause; a file read faster than real time waits for it, or the pause is
+        judged by silence alone (the longer hang-over of an open phrase) and two people's quick turns become one caption."""
+        seg = self._open
+        if seg is None or self.finished:
+            return False
+        running = self._running
+        return (running is not None and running.pause and running.segment_id == seg.id) or self._pause_due(seg.final_to)
+
+    @property
     def processed(self) -> int:
         """Audio-clock position up to which captions are out (final, or interim text of a segment
         whose final is still to come)."""

@@ -36,7 +36,8 @@ from captioner.voices import load_encoder
 log = logging.getLogger(__name__)
 
 
-# A file read as fast as possible is read no further while this many finals wait.
+# A file read as fast as possible is read no further while this many finals wait, nor while the pass over a pause that
+# says whether it ends a sentence is due (`CaptionEngine.awaiting_pause`): its captions are those of live audio.
 MAX_QUEUED_FINALS = 2
 
 
@@ -296,7 +297,7 @@ class CaptionSession(SessionBase):
         next_status = 0.0
         while not (source_done and engine.done):
             events: list[CaptionEvent] = []
-            reading = not source_done and (self.source.live or engine.pending_finals < MAX_QUEUED_FINALS)
+            reading = not source_done and (self.source.live or (engine.pending_finals < MAX_QUEUED_FINALS and not engine.awaiting_pause))
             if reading:
                 source_done = self._read_audio(events)
             wait = 0.05 if not reading and (engine.busy or engine.drafting) else 0.0

@@ -146,3 +146,22 @@ def test_the_options_a_user_chooses_are_the_engines() -> None:
     options = SessionOptions.chosen(vad_aggressiveness=0, interims=False, keep_echo=True, status_interval_s=0.1)
     assert options.config.segmenter.aggressiveness == 0 and not options.config.interims
     assert options.echo is None and options.status_interval_s == 0.1 and options.speakers is False
+
+
+def test_a_file_read_fast_ends_a_turn_at_a_sentences_pause_as_live_audio_does(tmp_path, tiny_transcriber) -> None:
+    """Three turns 0.7 s apart: live, the pass over each pause says the turn ends a sentence and the segment ends after
+    the short hang-over (0.6 s). A file read as fast as possible waits for that pass: without it the pause was judged by
+    silence alone (1 s for an open phrase) and a short reply and the next turn came out as one caption."""
+    from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation
+
+    a, b = TWO_VOICES
+    turns = [(a, "Hello there."), (b, "Hi, how are you?"), (a, VOICE_SENTENCES[0])]
+    path, _ = conversation(tmp_path / "quick.wav", turns, gap_s=0.7)
+    kept = Collect()
+    session = CaptionSession(FileSource(str(path)), tiny_transcriber, sinks=[kept])
+    session.start()
+    assert session.wait(120)
+    latest = {e.id: e.text.lower() for e in kept.finals if e.text}
+    said = [latest[k] for k in sorted(latest)]
+    assert len(said) == 3, said
+    assert "how are you" in said[1] and "team" not in said[1] and "team" in said[2], said
