@@ -9,9 +9,10 @@ known speaker it sounds like (by the same `join`), else, for now, the known spea
 often the other person's), the previous turn's where it sounds no more like anyone else (a "yeah" is
 not a new person), and it waits: short turns that sound alike and together hold `new_s` of speech
 are a new speaker (people in spontaneous talk say little at a time), and the turns waiting are
-placed with a new speaker they sound like; a short turn that opened the call, before anyone was known, is shown as the
-known speaker it sounds most like whenever a speaker is found (it showed nobody until then; a later one keeps what the
-turns around it decided). A turn is short by its speech
+placed with a new speaker they sound like; a short turn heard with nobody to weigh it against (before anyone was
+known: it showed nobody; or with one speaker known: it could only show them) is shown as the known speaker it sounds
+most like when a speaker is found (a turn weighed between speakers keeps what was decided with the turns around it). A
+turn is short by its speech
 (`new_s`), however it was embedded: the tagger embeds a turn under a voice's minimum as a glimpse
 (`engine.live.speakers.GLIMPSE_S`), which says whose voice a reply is like. A turn too short to embed at all goes with the voiced turn before
 it (with the one after it when none came before), as the offline grouping does: it shows that turn's speaker, or the
@@ -95,7 +96,8 @@ class _Waiting:
     embedding: np.ndarray
     speech_s: float
     shown: str = ""  # the speaker it is shown as meanwhile
-    opened: bool = False  # it came before any speaker was known: shown as the voice it is most like, as they are found
+    unweighed: bool = False  # shown with nobody else to weigh it against (no speaker known, or one): shown again as the
+    # voice it is most like when a speaker is found
 
 
 MAX_WAITING = 20  # short turns of no known voice kept to found or join a speaker later
@@ -149,7 +151,7 @@ class OnlineSpeakers:
             return self._voiced_turn(turn, self._new(e, speech_s, alike), waits=False)  # short turns that sound alike: together, a voice
         shown = self._reply_to(best, sim, e)
         if turn is not None:
-            self._waiting = [*self._waiting, _Waiting(turn, e, speech_s, shown, opened=best is None)][-MAX_WAITING:]
+            self._waiting = [*self._waiting, _Waiting(turn, e, speech_s, shown, unweighed=len(self._speakers) < 2)][-MAX_WAITING:]
         return self._voiced_turn(turn, Assignment(shown), waits=True)
 
     def _reply_to(self, best: _Speaker | None, sim: float, e: np.ndarray) -> str:
@@ -189,10 +191,11 @@ class OnlineSpeakers:
             if w.turn not in placed and speaker.likeness(w.embedding) >= self.rule.join:
                 placed[w.turn] = speaker.id
         self._waiting = [w for w in self._waiting if w.turn not in placed]
-        for w in self._waiting:  # shown as the voice it sounds most like of those known now: once all are, or it opened the call
+        for w in self._waiting:  # shown as the voice it sounds most like of those known now: once all are, or if never weighed
             like = max(self._speakers, key=lambda s: s.likeness(w.embedding)).id
-            if (w.opened or not self.count.room(len(self._speakers))) and like != w.shown:
+            if (w.unweighed or not self.count.room(len(self._speakers))) and like != w.shown:
                 w.shown = placed[w.turn] = like
+            w.unweighed = w.unweighed and len(self._speakers) < 2
         return Assignment(speaker.id, placed=placed)
 
     def peek(self, embedding: np.ndarray, speech_s: float) -> str | None:

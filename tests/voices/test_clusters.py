@@ -152,7 +152,7 @@ def test_with_a_most_a_speaker_heard_less_than_a_new_voice_in_one_turn_joins_the
     assert got.speaker == "speaker-1" and not got.merged and two.speakers == ["speaker-1", "speaker-2"]
 
 
-def test_a_short_turn_that_opens_the_call_is_shown_as_the_voice_it_is_most_like_as_voices_are_found():
+def test_a_short_turn_heard_with_nobody_to_weigh_it_against_is_shown_as_the_voice_it_is_most_like_as_voices_are_found():
     from captioner.speaker_count import SpeakerCount
 
     first = unit(B + 1.2 * unit([0, 0, 1, 0]))  # a short first turn, 0.64 like B: no voice of its own yet
@@ -167,6 +167,11 @@ def test_a_short_turn_that_opens_the_call_is_shown_as_the_voice_it_is_most_like_
         free.assign(v, speech_s, turn=turn)
     got = free.assign(first, 2.0, turn="again")
     assert got.speaker == "speaker-3" and got.placed == {"first": "speaker-3"}
+    # a reply heard while one voice only was known could show no other: it is weighed once the second voice is found
+    s = OnlineSpeakers()
+    assert s.assign(A, 4.0, turn="a").speaker == "speaker-1"
+    assert s.assign(first, 1.0, turn="reply").speaker == "speaker-1"
+    assert s.assign(B, 4.0, turn="b").placed == {"reply": "speaker-2"}
 
 
 def test_a_short_turn_shown_by_the_turns_around_it_keeps_that_when_a_new_voice_is_found():
