@@ -1,18 +1,24 @@
 """Speaker labels on real recordings with known speakers: word-level speaker accuracy, speakers found, cost.
 
-    python -m benchmarks.speakers [--model tiny.en] [--out DIR]
+    python -m benchmarks.speakers [--model tiny.en] [--band wide|phone|both] [--count] [--instant] [--out DIR]
 
 Calls are built from `../shared/speech` clips whose speaker is known (the evaluation set's halves, split
 by speaker: `evalset.py`): each call is the clips of 2, 3 or 4 people taking turns, with 0.5–0.9 s
 between turns, played into the engine on the simulated clock (`replay`) with speaker labels on, as
 `captioner caption --speakers` runs them. The public round-robin file (20 clips, 0.7 s
-apart, 10 voices by source) is the hard case: most voices speak once, for 2–7 s.
+apart, 10 voices by source) is the hard case: most voices speak once, for 2–7 s. The short-replies calls
+(`build_replies`) are two people each speaking two recordings in a row with a reply of the other's between them: a
+few words (0.4–1.2 s) cut at pauses from the other's recordings. `--instant`: the passes take no time on the
+simulated clock, so the captions are the same whatever the machine's load and two speaker rules compare on the
+same finals (the embedding's share is then of an unloaded clock's compute, still measured).
 
 Scores, per call:
 - speaker accuracy: the share of the captioned words (each word placed in the turn holding its
   middle, at most as many as the turn's reference words) whose caption carries the turn's speaker,
   after the best one-to-one mapping of the speakers found to the people present;
 - speakers found (at the end, after merges) against people present;
+- short turns right: turns under 1.2 s (`SHORT_TURN_S`) most of whose captioned words carry their speaker, under the
+  same mapping;
 - extra compute: the time spent embedding voices against the time spent transcribing;
 - offline: the same captions cut into sentences and grouped with the whole recording in hand, as the refine after
   the session does (`speakers_offline`; the refine also decodes the words again, which is not measured here).
@@ -54,6 +60,15 @@ CALLS = [
     ("report, 3 people (b)", "report", [AXB, ["faster-whisper_jfk"], ["leopard_test"]]),
 ]
 SPEAKER_OF.update({"faster-whisper_jfk": "jfk", "leopard_test": "1272"})
+# two people, each speaking two turns in a row with a short reply of the other's between them (`build_replies`)
+REPLY_CALLS = [
+    ("tune, 2 people, short replies", "tune", [A_READER, LJ]),
+    ("tune, 2 people (b), short replies", "tune", [AEW, LJ]),
+    ("report, 2 people, short replies", "report", [MFA, AXB]),
+    ("report, 2 people (b), short replies", "report", [AXB, MFA]),
+]
+SHORT_TURN_S = 1.2  # a turn shorter than this is a short one (a reply, "Absolutely."): scored on its own too
+REPLY_S = (0.4, 1.2)  # how long a reply cut from a person's recordings is
 
 
 @dataclass
@@ -87,14 +102,73 @@ def build_call(people: list[list[str]], speech_dir: Path, seed: int = 7, rounds:
     pieces, turns, at = [], [], int(0.5 * SR)
     pieces.append(np.zeros(at, dtype=np.float32))
     for stem in order:
-        x = _audio(stem, speech_dir)
-        x = x / max(1e-6, float(np.sqrt(np.mean(x * x)))) * 0.05  # every voice at one speech level (-26 dBFS)
+        x = _level(_audio(stem, speech_dir))
         turns.append(Turn(SPEAKER_OF[stem], at, at + len(x), _ref_words(stem, speech_dir)))
         gap = np.zeros(int(rng.uniform(0.5, 0.9) * SR), dtype=np.float32)
         pieces += [x.astype(np.float32), gap]
         at += len(x) + len(gap)
     pieces.append(np.zeros(SR, dtype=np.float32))
     return np.concatenate(pieces), turns
+
+
+def phrases(x: np.ndarray, lo_s: float = REPLY_S[0], hi_s: float = REPLY_S[1]) -> list[np.ndarray]:
+    """Stretches of a recording that begin and end at a pause between words (30 ms frames; a pause: 90 ms more than
+    15 dB under the recording's median frame) and last `lo_s`–`hi_s`, one after another: a person's short replies, in
+    their own voice, a few words each."""
+    frame = SR * 30 // 1000
+    rms = np.sqrt(np.mean(x[: len(x) // frame * frame].reshape(-1, frame) ** 2, axis=1))
+    voiced = list(rms > np.median(rms) * 10 ** (-15 / 20))
+    runs, start, quiet = [], None, 0
+    for k, v in enumerate([*voiced, False, False, False]):
+        if v:
+            start, quiet = (k if start is None else start), 0
+        elif start is not None:
+            quiet += 1
+            if quiet == 3:
+                runs.append((start, k - quiet + 1))
+                start = None
+    out, i = [], 0
+    while i < len(runs):
+        j = i
+        while j + 1 < len(runs) and (runs[j + 1][1] - runs[i][0]) * frame <= hi_s * SR:
+            j += 1
+        a, b = runs[i][0], runs[j][1]
+        if lo_s * SR <= (b - a) * frame <= hi_s * SR:
+            out.append(x[max(0, a * frame - frame): b * frame + frame])
+        i = j + 1
+    return out
+
+
+def build_replies(people: list[list[str]], speech_dir: Path, seed: int = 7) -> tuple[np.ndarray, list[Turn]]:
+    """Two people taking turns as in a conversation: each speaks two of their recordings in a row, the other's short
+    reply between them (a stretch of 0.4–1.2 s of the other's speech between pauses: `phrases`), then the other speaks
+    two, and so on; 0.5–0.9 s between turns. A reply between two turns of one voice is the case where the turn before
+    it is the wrong guess."""
+    rng = np.random.default_rng(seed)
+    longs = [list(clips) for clips in people]
+    replies = [[p for stem in clips for p in phrases(_level(_audio(stem, speech_dir)))] for clips in people]
+    who = {k: SPEAKER_OF[clips[0]] for k, clips in enumerate(people)}
+    order, k = [], 0
+    while any(longs):
+        p, q = k % 2, 1 - k % 2
+        for n in range(2):
+            if longs[p]:
+                order.append((who[p], _level(_audio(longs[p].pop(0), speech_dir)), None))
+                if n == 0 and longs[p] and replies[q]:
+                    order.append((who[q], replies[q][len(order) % len(replies[q])], None))
+        k += 1
+    pieces, turns, at = [np.zeros(int(0.5 * SR), dtype=np.float32)], [], int(0.5 * SR)
+    for person, x, _ in order:
+        turns.append(Turn(person, at, at + len(x), max(1, round(2.5 * len(x) / SR))))
+        gap = np.zeros(int(rng.uniform(0.5, 0.9) * SR), dtype=np.float32)
+        pieces += [x.astype(np.float32), gap]
+        at += len(x) + len(gap)
+    pieces.append(np.zeros(SR, dtype=np.float32))
+    return np.concatenate(pieces), turns
+
+
+def _level(x: np.ndarray) -> np.ndarray:
+    return x / max(1e-6, float(np.sqrt(np.mean(x * x)))) * 0.05  # every voice at one speech level (-26 dBFS)
 
 
 def telephone(audio: np.ndarray) -> np.ndarray:
@@ -141,18 +215,23 @@ def score(finals, turns: list[Turn]) -> dict:
             total += min(t.words, hits)
         return total
 
-    best = 0
+    best, best_map = 0, {}
     if len(found) <= 7:
         for perm in itertools.permutations(people + [None] * max(0, len(found) - len(people)), len(found)):
-            best = max(best, right(dict(zip(found, perm))))
+            mapping = dict(zip(found, perm))
+            if right(mapping) > best or not best_map:
+                best, best_map = right(mapping), mapping
     else:  # greedy: each speaker found to the person it shares the most words with
-        mapping = {}
         for s in found:
             share = {p: sum(c.get(s, 0) for t, c in zip(turns, counts) if t.speaker == p) for p in people}
-            mapping[s] = max(share, key=share.get)
-        best = right(mapping)
+            best_map[s] = max(share, key=share.get)
+        best = right(best_map)
+    # a short turn (a reply, "Absolutely.") is right when most of its captioned words carry its speaker
+    short = [(t, c) for t, c in zip(turns, counts) if t.end - t.start < SHORT_TURN_S * SR and sum(c.values())]
+    short_right = sum(2 * sum(n for s, n in c.items() if best_map.get(s) == t.speaker) > sum(c.values()) for t, c in short)
     return {"accuracy": best / captioned if captioned else 0.0, "captioned_words": captioned, "people": len(people),
-            "found": len(found), "turns": len(turns), "unlabelled_finals": sum(1 for f in finals if not f.speaker)}
+            "found": len(found), "turns": len(turns), "unlabelled_finals": sum(1 for f in finals if not f.speaker),
+            "short_turns": len(short), "short_right": short_right}
 
 
 def _heard_turn(heard, tagger, turns: list[Turn]) -> dict:
@@ -168,7 +247,7 @@ def _heard_turn(heard, tagger, turns: list[Turn]) -> dict:
             "changed": changed, "rule": [join, merge, new_s], "words": words}
 
 
-def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool = False, rule=None) -> dict:
+def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool = False, rule=None, instant: bool = False) -> dict:
     from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
     from captioner.engine.live.replay import replay
     from captioner.engine.live.speakers import SpeakerTagger
@@ -189,7 +268,7 @@ def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool =
 
     tagger.speakers.assign = recorded
     t0 = time.perf_counter()
-    run = replay(audio, engine, transcriber.run)
+    run = replay(audio, engine, transcriber.run, compute_advances_clock=not instant)
     wall = time.perf_counter() - t0
     out = score(run.finals, turns)
     # as the refine does after the session: the captions cut into sentences, grouped with the whole recording in hand
@@ -219,12 +298,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rule", default="", help="JOIN,MERGE: these thresholds whatever the band (to tune them)")
     ap.add_argument("--seed", type=int, default=7, help="the gaps between turns (and with --long the later rounds' order): other calls of the same clips")
     ap.add_argument("--long", action="store_true", help="also the three-person calls ten times over (about 10 minutes each)")
+    ap.add_argument("--instant", action="store_true",
+                    help="passes take no time on the clock: the same captions whatever the machine's load, so two speaker rules "
+                         "compare on the same finals")
     args = ap.parse_args(argv)
     from captioner.engine.live.transcriber import Transcriber
 
     name, folder = resolve(args.model)
     transcriber = Transcriber.load(str(folder), device="cpu", compute_type="int8", name=name)
     calls = [(n, h, build_call(people, args.speech_dir, seed=args.seed)) for n, h, people in CALLS]
+    calls += [(n, h, build_replies(people, args.speech_dir, seed=args.seed)) for n, h, people in REPLY_CALLS]
     calls.append(("round-robin file", "neither", roundrobin(args.speech_dir)))
     if args.long:  # the three-person calls, ten times over: does the count of speakers hold over ten minutes?
         for n, h, people in CALLS:
@@ -244,23 +327,24 @@ def main(argv: list[str] | None = None) -> int:
 
             join, merge = (float(v) for v in args.rule.split(","))
             rule = ClusterRule(join=join, merge=merge)
-        r = run_call(transcriber, audio, turns, count=given, rule=rule)
+        r = run_call(transcriber, audio, turns, count=given, rule=rule, instant=args.instant)
         r.update({"call": call_name, "half": half, "model": name, "band": band, "people_given": given})
         rows.append(r)
         print(f"{call_name}: speaker accuracy {100 * r['accuracy']:.1f} % of {r['captioned_words']} words; speakers found "
-              f"{r['found']} of {r['people']}; offline {100 * r['offline_accuracy']:.1f} %, {r['offline_found']} found; embedding {r['embed_s']:.2f} s = {100 * r['embed_share']:.1f} % of "
+              f"{r['found']} of {r['people']}; short turns right {r['short_right']} of {r['short_turns']}; "
+              f"offline {100 * r['offline_accuracy']:.1f} %, {r['offline_found']} found; embedding {r['embed_s']:.2f} s = {100 * r['embed_share']:.1f} % of "
               f"transcription ({r['compute_s']:.1f} s) for {r['audio_s']:.0f} s of audio", flush=True)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "voices.json").write_text(json.dumps([{k: r[k] for k in ("call", "half", "people", "people_given", "voices")} for r in rows]),
                                               encoding="utf-8")  # for speakers_replay
         (args.out / "results.json").write_text(json.dumps([{k: v for k, v in r.items() if k != "voices"} for r in rows], indent=1), encoding="utf-8")
-        lines = ["| call | half | model | audio s | turns | speaker accuracy | speakers found / present | offline (refine): accuracy, found "
-                 "| embedding s (share of transcription) |",
-                 "|---|---|---|---:|---:|---:|---:|---:|---:|"]
+        lines = ["| call | half | model | audio s | turns | speaker accuracy | speakers found / present | short turns right "
+                 "| offline (refine): accuracy, found | embedding s (share of transcription) |",
+                 "|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
         for r in rows:
             lines.append(f"| {r['call']} | {r['half']} | {r['model']} | {r['audio_s']:.0f} | {r['turns']} | {100 * r['accuracy']:.1f} % | "
-                         f"{r['found']} / {r['people']} | {100 * r['offline_accuracy']:.1f} %, {r['offline_found']} | "
+                         f"{r['found']} / {r['people']} | {r['short_right']} / {r['short_turns']} | {100 * r['offline_accuracy']:.1f} %, {r['offline_found']} | "
                          f"{r['embed_s']:.2f} ({100 * r['embed_share']:.1f} %) |")
         (args.out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
