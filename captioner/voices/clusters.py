@@ -12,13 +12,12 @@ are a new speaker (people in spontaneous talk say little at a time), and the tur
 placed with a new speaker they sound like; a short turn heard with nobody to weigh it against (before anyone was
 known: it showed nobody; or with one speaker known: it could only show them) is shown as the known speaker it sounds
 most like when a speaker is found (a turn weighed between speakers keeps what was decided with the turns around it). A
-turn is short by its speech
-(`new_s`), however it was embedded: the tagger embeds a turn under a voice's minimum as a glimpse
-(`engine.live.speakers.GLIMPSE_S`), which says whose voice a reply is like. A turn too short to embed at all goes with the voiced turn before
-it (with the one after it when none came before), as the offline grouping does: it shows that turn's speaker, or the
-previous turn's while that one waits, and is placed with it once it has a speaker of its own. Two speakers whose means
-have come to `merge` apart are one speaker: the later one is folded into the earlier one, and the caller relabels what
-it showed.
+turn is short by its speech (`new_s`), however it was embedded: the tagger embeds a turn under a voice's minimum as a
+glimpse (`engine.live.speakers.GLIMPSE_S`), which says whose voice a reply is like. A turn too short to embed at all
+goes with the voiced turn before it (with the one after it when none came before), as the offline grouping does: it
+shows that turn's speaker, or the previous turn's while that one waits, and is placed with it once it has a speaker of
+its own. Two speakers whose means have come to `merge` apart are one speaker: the later one is folded into the earlier
+one, and the caller relabels what it showed.
 
 The thresholds are the encoder's, for the band the recording's speech fills (`band.py`): in wide band GE2E
 embeddings of one voice lie about 0.75–0.95 apart by cosine, different voices 0.3–0.7; through a telephone
