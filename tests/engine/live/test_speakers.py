@@ -12,19 +12,28 @@ from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation, read_wav, we
 A, B = TWO_VOICES
 
 
+def _call(folder, turns):
+    """A call of these (voice, text) turns: its audio, each turn's (voice, start, end), the turns."""
+    path, spans = conversation(folder / "call.wav", turns)
+    return read_wav(path), spans, turns
+
+
+def _captioned(audio, transcriber, **tagger):
+    """The engine (speakers told apart) and its run over `audio`."""
+    engine = CaptionEngine(EngineConfig())
+    engine.speakers = SpeakerTagger(load_encoder(), **tagger)
+    return engine, replay(audio, engine, transcriber.run)
+
+
 @pytest.fixture(scope="module")
 def two_people(tmp_path_factory):
-    turns = [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2]), (B, VOICE_SENTENCES[3]),
-             (B, "Yes."), (A, VOICE_SENTENCES[1])]
-    path, spans = conversation(tmp_path_factory.mktemp("call") / "call.wav", turns)
-    return read_wav(path), spans, turns
+    return _call(tmp_path_factory.mktemp("call"), [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2]),
+                                                   (B, VOICE_SENTENCES[3]), (B, "Yes."), (A, VOICE_SENTENCES[1])])
 
 
 def test_two_voices_taking_turns_are_two_speakers(two_people, tiny_transcriber):
     audio, spans, turns = two_people
-    engine = CaptionEngine(EngineConfig())
-    engine.speakers = SpeakerTagger(load_encoder())
-    run = replay(audio, engine, tiny_transcriber.run)
+    _, run = _captioned(audio, tiny_transcriber)
     finals = run.finals
     assert wer(" ".join(t for _, t in turns), " ".join(f.text for f in finals)) <= 0.2
     # interims carry the speaker their final comes to have, once they are heard; never another
@@ -94,16 +103,13 @@ def test_a_final_too_short_for_a_voice_that_opens_the_call_is_labelled_with_the_
 def short_reply(tmp_path_factory):
     """A call where the second person's reply, "I agree." (0.75 s of speech: too little for a voice), comes between two
     turns of the first person's."""
-    turns = [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2]), (B, "I agree."), (A, VOICE_SENTENCES[3])]
-    path, spans = conversation(tmp_path_factory.mktemp("reply") / "call.wav", turns)
-    return read_wav(path), spans, turns
+    return _call(tmp_path_factory.mktemp("reply"), [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2]),
+                                                    (B, "I agree."), (A, VOICE_SENTENCES[3])])
 
 
 def test_a_short_reply_between_two_turns_of_one_voice_is_shown_as_the_voice_it_sounds_like(short_reply, tiny_transcriber):
     audio, spans, _ = short_reply
-    engine = CaptionEngine(EngineConfig())
-    engine.speakers = SpeakerTagger(load_encoder())
-    run = replay(audio, engine, tiny_transcriber.run)
+    engine, run = _captioned(audio, tiny_transcriber)
     said = [(next(k for k, (_, a, b) in enumerate(spans) if a - SAMPLE_RATE // 2 <= (f.start + f.end) // 2 < b + SAMPLE_RATE // 2),
              f.speaker) for f in run.finals]
     by_turn = {k: speaker for k, speaker in said}
@@ -125,9 +131,7 @@ def test_offline_a_short_reply_goes_with_the_voice_it_sounds_like(short_reply):
 def test_turns_taken_faster_than_the_hang_over_are_cut_where_the_voice_changes(tmp_path, tiny_transcriber):
     turns = [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2]), (B, VOICE_SENTENCES[3])]
     path, spans = conversation(tmp_path / "quick.wav", turns, gap_s=0.25)  # no pause the segmenter ends a segment at
-    engine = CaptionEngine(EngineConfig())
-    engine.speakers = SpeakerTagger(load_encoder())
-    run = replay(read_wav(path), engine, tiny_transcriber.run)
+    engine, run = _captioned(read_wav(path), tiny_transcriber)
     assert engine.speakers.splits >= 1
     words = {A: {}, B: {}}  # per voice: speaker → words captioned in that voice's turns
     for f in run.finals:
@@ -191,9 +195,7 @@ def test_a_call_through_a_phone_line_is_judged_by_the_telephone_bands_rule(two_p
     from tests.voices.test_band import telephone
 
     audio, spans, _ = two_people
-    engine = CaptionEngine(EngineConfig())
-    engine.speakers = SpeakerTagger(load_encoder())
-    run = replay(telephone(audio), engine, tiny_transcriber.run)
+    engine, run = _captioned(telephone(audio), tiny_transcriber)
     assert engine.speakers.band.narrow and engine.speakers.speakers.rule == NARROW_RULE
     who = {}
     for f in run.finals:
@@ -211,9 +213,7 @@ def test_told_how_many_people_speak_the_labels_are_that_many(two_people, tiny_tr
     from captioner.speaker_count import SpeakerCount
 
     audio, spans, turns = two_people
-    engine = CaptionEngine(EngineConfig())
-    engine.speakers = SpeakerTagger(load_encoder(), count=SpeakerCount.exactly(1))  # "one person": the two voices are one
-    run = replay(audio, engine, tiny_transcriber.run)
+    _, run = _captioned(audio, tiny_transcriber, count=SpeakerCount.exactly(1))  # "one person": the two voices are one
     assert {f.speaker for f in run.finals} == {"speaker-1"}
     sentences = [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans, turns), 1)]
     one = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder(), count=SpeakerCount.exactly(1))
