@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.benchfile import DEFAULT_SPEECH_DIR
+from benchmarks.known_voices import SPEAKER_OF, level, recording, telephone
 from benchmarks.modelpaths import resolve
-from benchmarks.speakers import SPEAKER_OF, _audio, _level, telephone
 from captioner.events import SAMPLE_RATE as SR
 
 HALVES = {"tune": ("reader", "aew", "lj"), "report": ("mfa", "axb", "jfk", "1272")}
@@ -43,7 +43,7 @@ def pieces(x: np.ndarray, model) -> list[np.ndarray]:
 
 def measure(speech_dir: Path, band: str, people: tuple[str, ...], encoder, model, least_s: float) -> list[tuple[float, bool, float]]:
     """(seconds, right, margin) per piece of every recording of `people`."""
-    clips = {s: _level(_audio(s, speech_dir)) for s, p in SPEAKER_OF.items() if p in people}
+    clips = {s: level(recording(s, speech_dir)) for s, p in SPEAKER_OF.items() if p in people}
     if band == "phone":
         clips = {s: telephone(x) for s, x in clips.items()}
     whole = {s: encoder.embed(x) for s, x in clips.items()}

