@@ -708,6 +708,10 @@ class CaptionEngine:
         return replaces(final.text, join_words(placed), **surer) and not passes_over(final.words, placed)
 
     def _interim(self, seg: _Segment, job: Job, result: Transcript) -> list[CaptionEvent]:
+        """What a pass that is not the final shows meanwhile: nothing with interims off (`EngineConfig.interims`), where
+        a pause pass still runs, to say whether the segment ends there and to be its final, but its words wait for it."""
+        if not self.config.interims:
+            return []
         placed = _place_words(result.words, seg.start, seg.speech_start, job.end)
         if not seg.parts:
             return [self._shown(seg, placed, job.end, result.text)]

@@ -70,6 +70,17 @@ def test_without_interims_only_finals(sentence_wav, tiny_transcriber):
     assert all(job.final or job.revises for job, _ in result.jobs)  # besides the final, at most its revising pass
 
 
+def test_without_interims_a_pause_pass_shows_nothing_of_its_own(tmp_path, tiny_transcriber):
+    """A pause inside a segment (0.35 s: shorter than any hang-over) gets its pause pass, which says whether the segment
+    ends there; with interims off its words wait for the final (they were shown as an interim)."""
+    first = read_wav(speak("Our team finished the report", tmp_path / "a.wav", lead_s=0.5, trail_s=0.0))
+    second = read_wav(speak("and the budget looks good.", tmp_path / "b.wav", lead_s=0.0, trail_s=1.5))
+    audio = np.concatenate([first, quiet(0.35), second])
+    result = run(audio, tiny_transcriber, EngineConfig(interims=False))
+    assert any(job.pause for job, _ in result.jobs)  # the pause was looked at
+    assert result.finals and all(e.event.final for e in result.emitted), [e.event.text for e in result.emitted if not e.event.final]
+
+
 def test_finals_never_wait_behind_interims(sentence_wav, tiny_transcriber):
     """A slow transcriber (real compute time on the clock) still yields every final, in order."""
     one = decode_file(str(sentence_wav))
