@@ -139,12 +139,12 @@ def build_replies(people: list[list[str]], speech_dir: Path, seed: int = 7) -> t
         p, q = k % 2, 1 - k % 2
         for n in range(2):
             if longs[p]:
-                order.append((who[p], level(recording(longs[p].pop(0), speech_dir)), None))
+                order.append((who[p], level(recording(longs[p].pop(0), speech_dir))))
                 if n == 0 and longs[p] and replies[q]:
-                    order.append((who[q], replies[q][len(order) % len(replies[q])], None))
+                    order.append((who[q], replies[q][len(order) % len(replies[q])]))
         k += 1
     pieces, turns, at = [np.zeros(int(0.5 * SR), dtype=np.float32)], [], int(0.5 * SR)
-    for person, x, _ in order:
+    for person, x in order:
         turns.append(Turn(person, at, at + len(x), max(1, round(2.5 * len(x) / SR))))
         gap = np.zeros(int(rng.uniform(0.5, 0.9) * SR), dtype=np.float32)
         pieces += [x.astype(np.float32), gap]
@@ -191,8 +191,9 @@ def score(finals, turns: list[Turn]) -> dict:
     if len(found) <= 7:
         for perm in itertools.permutations(people + [None] * max(0, len(found) - len(people)), len(found)):
             mapping = dict(zip(found, perm))
-            if right(mapping) > best or not best_map:
-                best, best_map = right(mapping), mapping
+            hits = right(mapping)
+            if hits > best or not best_map:
+                best, best_map = hits, mapping
     else:  # greedy: each speaker found to the person it shares the most words with
         for s in found:
             share = {p: sum(c.get(s, 0) for t, c in zip(turns, counts) if t.speaker == p) for p in people}
