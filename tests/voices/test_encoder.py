@@ -71,3 +71,44 @@ def test_a_clip_shorter_than_the_smoothing_has_no_embedding_and_no_error(voices,
 def test_loudness_does_not_change_the_voice(voices, encoder):
     x = voices[VOICES[0]][1]
     assert float(encoder.embed(x) @ encoder.embed(x * 0.1)) > 0.99
+
+
+def _textbook_lstm(state: dict, mels: np.ndarray) -> np.ndarray:
+    """GE2E's forward as PyTorch defines it, step by step (gates input, forget, cell, output; sigmoid and tanh as
+    written), then the linear layer, a ReLU and unit length: what `VoiceEncoder` must compute however it arranges it."""
+    def sigmoid(x):
+        return 1.0 / (1.0 + np.exp(-x))
+
+    x = mels.astype(np.float64)
+    for k in range(3):
+        w_ih, w_hh = state[f"lstm.weight_ih_l{k}"].astype(np.float64), state[f"lstm.weight_hh_l{k}"].astype(np.float64)
+        bias = (state[f"lstm.bias_ih_l{k}"] + state[f"lstm.bias_hh_l{k}"]).astype(np.float64)
+        h = np.zeros((x.shape[0], 256))
+        c = np.zeros_like(h)
+        out = []
+        for t in range(x.shape[1]):
+            i, f, g, o = np.split(x[:, t] @ w_ih.T + h @ w_hh.T + bias, 4, axis=1)
+            c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
+            h = sigmoid(o) * np.tanh(c)
+            out.append(h)
+        x = np.stack(out, axis=1)
+    raw = np.maximum(h @ state["linear.weight"].T.astype(np.float64) + state["linear.bias"], 0.0)
+    return raw / np.linalg.norm(raw, axis=1, keepdims=True)
+
+
+def test_the_encoder_computes_the_textbook_lstm_on_its_weights(voices, encoder):
+    """The encoder's own arrangement of the LSTM (gates reordered, one tanh for all four) gives the embeddings PyTorch's
+    LSTM defines, window by window, on a real voice and the real weights."""
+    from captioner.voices import torch_file
+    from captioner.voices.weights import find_weights
+
+    state = torch_file.load(find_weights())
+    state = state.get("model_state", state)
+    clip = np.concatenate(voices[VOICES[0]][:2])
+    got, spans = encoder.windows(clip, step_s=0.8)
+    assert len(got) >= 3
+    level = 10 ** (-30 / 20) / np.sqrt(np.mean(np.square(clip, dtype=np.float64)))  # every clip brought to -30 dBFS
+    mel = mel_spectrogram((clip * level).astype(np.float32))
+    want = _textbook_lstm(state, np.stack([mel[s // 160: s // 160 + 160] for s, _ in spans]))
+    assert np.abs(got - want).max() < 1e-4
+    assert (np.sum(got * want, axis=1) > 0.99999).all()
