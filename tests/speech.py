@@ -121,15 +121,16 @@ VOICE_SENTENCES = (
 )
 
 
-def conversation(path: Path, turns: list[tuple[str, str]], *, gap_s: float = 1.5) -> tuple[Path, list[tuple[str, int, int]]]:
-    """People taking turns: each (espeak voice, text) spoken in order, `gap_s` of near-silence between turns, into a
-    WAV at `path`; and each turn's (voice, start, end) in samples."""
+def conversation(path: Path, turns: list[tuple[str, str]], *, gap_s: float | list[float] = 1.5) -> tuple[Path, list[tuple[str, int, int]]]:
+    """People taking turns: each (espeak voice, text) spoken in order, `gap_s` of near-silence after each turn (one for
+    all, or one per turn), into a WAV at `path`; and each turn's (voice, start, end) in samples."""
+    gaps = gap_s if isinstance(gap_s, list) else [gap_s] * len(turns)
     pieces, spans, at = [quiet(0.5, seed=1)], [], int(0.5 * SR)
-    for i, (voice, text) in enumerate(turns):
+    for i, ((voice, text), gap) in enumerate(zip(turns, gaps, strict=True)):
         clip = read_wav(speak(text, path.with_name(f"{path.stem}-{i}.wav"), lead_s=0.0, trail_s=0.0, voice=voice))
         spans.append((voice, at, at + len(clip)))
-        pieces += [clip, quiet(gap_s, seed=i + 2)]
-        at += len(clip) + int(round(gap_s * SR))
+        pieces += [clip, quiet(gap, seed=i + 2)]
+        at += len(clip) + int(round(gap * SR))
     return write_wav(path, np.concatenate(pieces)), spans
 
 

@@ -1,7 +1,7 @@
 import numpy as np
 
 from captioner.events import SAMPLE_RATE as SR
-from captioner.voices.turns import change_at, sides
+from captioner.voices.turns import change_at, edge_turn, sides
 
 A = np.array([1.0, 0, 0])
 B = np.array([0, 1.0, 0])
@@ -52,3 +52,36 @@ def test_a_side_with_no_window_wholly_its_own_has_those_whose_middle_is_on_it():
     assert before.any() and after.any()
     assert ((spans[before, 0] + spans[before, 1]) // 2 < int(1.2 * SR)).all()
     assert float(emb[before].mean(axis=0) @ A) > 0.9  # a voice, and the first side's
+
+
+def _words(*spans_s):
+    return [(round(a * SR), round(b * SR)) for a, b in spans_s]
+
+
+SHORT = dict(shortest=round(0.5 * SR), longest=round(2.4 * SR), rest=round(1.0 * SR))
+
+
+def test_a_short_turn_at_the_end_is_parted_at_the_silence_before_it():
+    # "... rather selfish, | printed book." : 0.7 s of silence before the last two words, none between the others
+    words = _words((0.0, 0.4), (0.4, 0.9), (0.9, 1.5), (1.5, 2.0), (2.7, 3.1), (3.1, 3.5))
+    assert edge_turn(words, at_end=True, **SHORT) == 4
+    assert edge_turn(words, at_end=False, **SHORT) is None  # no short turn at the start: its words run on
+
+
+def test_a_short_turn_at_the_start_is_parted_at_the_longest_silence_that_fits():
+    words = _words((0.0, 0.5), (0.8, 1.1), (1.6, 2.0), (2.0, 2.6), (2.6, 3.2))  # "Absolutely. | So | as I was saying"
+    assert edge_turn(words, at_end=False, **SHORT) == 2  # 0.5 s of silence beats 0.3 s, and "Absolutely. So" fits
+    assert edge_turn(words, at_end=False, **{**SHORT, "longest": round(1.0 * SR)}) == 1  # only the first word is short enough
+
+
+def test_no_short_turn_without_a_silence_people_leave_between_turns():
+    words = _words((0.0, 0.4), (0.4, 0.9), (0.9, 1.5), (1.65, 2.0), (2.0, 2.6))  # 0.15 s: a pause within a phrase
+    assert edge_turn(words, at_end=True, **SHORT) is None
+    assert edge_turn(words, at_end=True, gap=round(0.1 * SR), **SHORT) == 3
+
+
+def test_no_short_turn_when_either_side_is_too_short():
+    words = _words((0.0, 0.3), (1.0, 1.3), (2.0, 2.3))  # a 0.3 s word alone is no glimpse of a voice; the rest too short
+    assert edge_turn(words, at_end=True, **SHORT) is None
+    assert edge_turn(words[:1], at_end=True, **SHORT) is None
+    assert edge_turn([], at_end=False, **SHORT) is None

@@ -3,7 +3,8 @@
 One `SpeakerTagger` per stream of audio (a single input, or a meeting's system channel; the
 microphone is "You" already). A final that holds two people's turns (they took turns faster than
 the segmenter's hang-over) is first cut where the voice changes (`voices.turns.change_at`), each
-part a final of its own, when its parts are heard as different speakers. A final with less speech than a voice
+part a final of its own, when its parts are heard as different speakers; a reply too short for that, at the final's
+start or end, is parted from it where its glimpse sounds like another speaker (`voices.turns.edge_turn`). A final with less speech than a voice
 needs is embedded as a glimpse (`GLIMPSE_S`), which says which known voice a reply sounds like. An interim carries the
 speaker its final will most likely have: the known voice its first `INTERIM_VOICE_S` of speech sound
 like (embedded once a segment), none while that is not yet heard or is no known voice. Each final then gets the
@@ -29,8 +30,8 @@ from captioner.events import SAMPLE_RATE, CaptionEvent
 from captioner.speaker_count import ANY_COUNT, SpeakerCount
 from captioner.voices import BandMeter, ClusterRule, OnlineSpeakers, VoiceEncoder, speaker_id
 from captioner.voices.clusters import cluster_offline
-from captioner.voices.encoder import HOP, PARTIAL_FRAMES, PARTIAL_RATE
-from captioner.voices.turns import change_at, sides
+from captioner.voices.encoder import HOP, MIN_SPEECH_S, PARTIAL_FRAMES, PARTIAL_RATE
+from captioner.voices.turns import MIN_WINDOWS, change_at, edge_turn, sides
 
 __all__ = ["SpeakerTagger", "speakers_offline"]
 
@@ -44,6 +45,7 @@ INTERIM_VOICE_S = 1.0  # speech an interim's segment needs before its voice is e
 # 2-4 people in 95-100 % of pieces in wide band, 87-89 % through a telephone band (`benchmarks/short_voices.py`); a
 # reply ("Absolutely.") then goes to the voice it sounds like, where it went to the turn before it, which a reply is not
 GLIMPSE_S = 0.5
+SHORT_TURN = WINDOW + round((MIN_WINDOWS - 1) * STEP_S * SAMPLE_RATE)  # the longest turn `change_at` cannot hear (its windows)
 
 
 class SpeakerTagger:
@@ -87,10 +89,10 @@ class SpeakerTagger:
             parts = self._turns(event, audio, new_id)
             if len(parts) > 1 and on_split is not None:
                 self.splits += len(parts) - 1
-                on_split(event, [p for p, _ in parts])
-            for part, embedding in parts:
+                on_split(event, [p for p, _, _ in parts])
+            for part, embedding, changed in parts:
                 speech_s = (part.end - part.start) / SAMPLE_RATE
-                got = self.speakers.assign(embedding, speech_s, changed=len(parts) > 1, turn=part.id)
+                got = self.speakers.assign(embedding, speech_s, changed=changed, turn=part.id)
                 part = replace(part, speaker=got.speaker)
                 self._latest[part.id] = part
                 out.append(part)
@@ -117,17 +119,56 @@ class SpeakerTagger:
             self.embed_s += time.perf_counter() - t0
         return replace(event, speaker=speaker) if speaker else event
 
-    def _turns(self, event: CaptionEvent, audio: np.ndarray, new_id) -> list[tuple[CaptionEvent, np.ndarray | None]]:
-        """The final (its speech: `audio`) as one part per speaker's turn, each with its voice (None: too short to tell), in order.
+    def _turns(self, event: CaptionEvent, audio: np.ndarray, new_id) -> list[tuple[CaptionEvent, np.ndarray | None, bool]]:
+        """The final (its speech: `audio`) as one part per speaker's turn, in order, each with its voice (None: too short
+        to tell) and whether it was cut from its neighbour where the voice changed (evidence of a voice of its own).
 
         A final shorter than two of the encoder's windows is one turn, embedded whole (silences trimmed). A longer one
         is embedded window by window (Resemblyzer's own windows and step): the mean of its windows is its voice,
         and the windows show whether, and where, the voice changes (`change_at`); with `new_id`, it is cut there
-        when the two sides are not the same known speaker, and the rest is looked at again for another turn."""
+        when the two sides are not the same known speaker, and the rest is looked at again for another turn. Then a
+        turn too short for the windows at the start or the end is looked for (`_short_turn`)."""
         if event.end - event.start < 2 * WINDOW or len(event.words) < 2:
-            return [(event, self.encoder.embed(audio, least_s=GLIMPSE_S))]
-        embeddings, spans = self.encoder.windows(audio, STEP_S)
-        return self._cut(event, embeddings, spans + event.start, new_id, MAX_PARTS - 1)
+            parts = [(event, self.encoder.embed(audio, least_s=GLIMPSE_S), False)]
+        else:
+            embeddings, spans = self.encoder.windows(audio, STEP_S)
+            cut = self._cut(event, embeddings, spans + event.start, new_id, MAX_PARTS - 1)
+            parts = [(part, voice, len(cut) > 1) for part, voice in cut]
+        if new_id is None:
+            return parts
+        parts = parts[:-1] + self._short_turn(parts[-1], audio, event.start, new_id, at_end=True)
+        return self._short_turn(parts[0], audio, event.start, new_id, at_end=False) + parts[1:]
+
+    def _short_turn(self, part: tuple[CaptionEvent, np.ndarray | None, bool], audio: np.ndarray, offset: int, new_id, *,
+                    at_end: bool) -> list[tuple[CaptionEvent, np.ndarray | None, bool]]:
+        """`part` (a final's turn, its voice, cut or not; `audio` the final's, from `offset` on the audio clock) as
+        it is, or with a short turn at its end (`at_end`) or start parted from it: one too short for the encoder's
+        windows (a reply, "Absolutely.", heard in one caption with the turn beside it), parted from the rest by a
+        silence people leave between turns (`turns.edge_turn`), whose glimpse sounds like a known speaker who is not
+        the rest's (another known speaker, or the rest is nobody known yet) more than like the rest itself. The short
+        turn is then a short turn of its own: placed as one, by its voice (`OnlineSpeakers.assign`, not `changed`)."""
+        event, voice, changed = part
+        k = edge_turn([(w.start, w.end) for w in event.words], at_end=at_end, shortest=round(GLIMPSE_S * SAMPLE_RATE),
+                      longest=SHORT_TURN, rest=round(MIN_SPEECH_S * SAMPLE_RATE))
+        if k is None or voice is None:
+            return [part]
+        left, right = event.words[:k], event.words[k:]
+        at = (left[-1].end + right[0].start) // 2
+        before, after = audio[max(0, event.start - offset): at - offset], audio[at - offset: event.end - offset]
+        short, rest = (after, before) if at_end else (before, after)
+        glimpse = self.encoder.embed(short, least_s=GLIMPSE_S)
+        theirs, likeness = self.speakers.closest(glimpse) if glimpse is not None else (None, -1.0)
+        if theirs is None or (theirs == self.speakers.peek(voice, (event.end - event.start) / SAMPLE_RATE) and likeness < float(glimpse @ voice)):
+            return [part]  # it sounds like the whole part does (most short ends of one person's turn): the rest unheard
+        rest_voice = self.encoder.embed(rest, least_s=GLIMPSE_S)
+        if rest_voice is None or likeness < float(glimpse @ rest_voice) \
+                or theirs == self.speakers.peek(rest_voice, len(rest) / SAMPLE_RATE):
+            return [part]
+        first, second = _halves(event, left, right)
+        second = replace(second, id=new_id())
+        if at_end:
+            return [(first, rest_voice, changed), (second, glimpse, False)]
+        return [(first, glimpse, False), (second, rest_voice, changed)]
 
     def _cut(self, event: CaptionEvent, embeddings: np.ndarray, spans: np.ndarray, new_id, depth: int):
         """`event` as its turns, each with the mean of its windows: cut where the voice changes, each side looked at
@@ -145,8 +186,7 @@ class SpeakerTagger:
         mine, theirs = sides(spans, at)
         if not left or not right or left[-1].end - event.start < WINDOW or event.end - right[0].start < WINDOW:
             return whole  # a side shorter than one of the encoder's windows is too little to be a turn of its own
-        first = replace(event, end=max(left[-1].end, event.start + 1), text=join_words(left), words=left, stable=len(join_words(left)))
-        second = replace(event, start=right[0].start, text=join_words(right), words=right, stable=len(join_words(right)))
+        first, second = _halves(event, left, right)
         s1 = self.speakers.peek(_mean(embeddings[mine]), (first.end - first.start) / SAMPLE_RATE)
         s2 = self.speakers.peek(_mean(embeddings[theirs]), (second.end - second.start) / SAMPLE_RATE)
         if s1 is not None and s1 == s2:
@@ -166,6 +206,13 @@ class SpeakerTagger:
                 self._latest[final_id] = again
                 out.append(again)
         return out
+
+
+def _halves(event: CaptionEvent, left: tuple, right: tuple) -> tuple[CaptionEvent, CaptionEvent]:
+    """`event` cut in two between its words `left` and `right` (both keep its id)."""
+    first = replace(event, end=max(left[-1].end, event.start + 1), text=join_words(left), words=left, stable=len(join_words(left)))
+    second = replace(event, start=right[0].start, text=join_words(right), words=right, stable=len(join_words(right)))
+    return first, second
 
 
 def _mean(embeddings: np.ndarray) -> np.ndarray:

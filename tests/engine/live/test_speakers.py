@@ -12,9 +12,9 @@ from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation, read_wav, we
 A, B = TWO_VOICES
 
 
-def _call(folder, turns):
+def _call(folder, turns, **kw):
     """A call of these (voice, text) turns: its audio, each turn's (voice, start, end), the turns."""
-    path, spans = conversation(folder / "call.wav", turns)
+    path, spans = conversation(folder / "call.wav", turns, **kw)
     return read_wav(path), spans, turns
 
 
@@ -117,6 +117,28 @@ def test_a_short_reply_between_two_turns_of_one_voice_is_shown_as_the_voice_it_s
     assert by_turn[0] == by_turn[2] == by_turn[4] != by_turn[1], said
     assert by_turn[3] == by_turn[1], said  # the reply is the second person's, not the turn before it's
     assert engine.speakers.speakers.speakers == ["speaker-1", "speaker-2"]  # and it started no speaker
+
+
+def test_a_short_reply_heard_in_the_caption_of_the_turn_before_it_is_a_caption_of_its_own(tmp_path, tiny_transcriber):
+    """The second person's "That sounds right to me." (1.2 s) follows the first's sentence within the segmenter's
+    hang-over (the silence the synthetic voice ends a sentence with, about 0.4 s): one segment, and a reply too short for
+    the encoder's windows to hear the change (it was the first person's, in their caption). Parted at the silence before
+    it, it sounds like the second person, not the sentence before it: its own caption, with the second person's label."""
+    turns = [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2]), (B, "That sounds right to me."),
+             (A, VOICE_SENTENCES[3])]
+    audio, spans, _ = _call(tmp_path, turns, gap_s=[1.5, 1.5, 0.0, 1.5, 1.5])
+    engine, run = _captioned(audio, tiny_transcriber)
+
+    def words_in(span, final):
+        return [w for w in final.words if span[1] <= (w.start + w.end) // 2 < span[2]]
+
+    reply = [f for f in run.finals if words_in(spans[3], f)]
+    assert len(reply) == 1 and not words_in(spans[2], reply[0]), [(f.text, f.speaker) for f in run.finals]
+    first_person = {f.speaker for f in run.finals if words_in(spans[0], f) or words_in(spans[2], f)}
+    second_person = {f.speaker for f in run.finals if words_in(spans[1], f)}
+    assert len(first_person) == 1 and second_person != first_person, [(f.text, f.speaker) for f in run.finals]
+    assert reply[0].speaker in second_person, [(f.text, f.speaker) for f in run.finals]
+    assert engine.speakers.speakers.speakers == ["speaker-1", "speaker-2"]  # the reply started no speaker
 
 
 def test_offline_a_short_reply_goes_with_the_voice_it_sounds_like(short_reply):
