@@ -210,14 +210,14 @@ def score(finals, turns: list[Turn]) -> dict:
 def _heard_turn(heard, tagger, turns: list[Turn]) -> dict:
     """A turn the live rule was given, with its words by the person who said each (for `speakers_replay`; each word
     goes to the turn its middle is in or nearest, as `score` counts them)."""
-    token, embedding, speech_s, changed, (join, merge, new_s) = heard
+    token, embedding, speech_s, changed, whispered, (join, merge, new_s) = heard
     part = tagger._latest.get(token)
     words: dict[str, int] = {}
     for w in part.words if part is not None else ():
         person = turns[_turn_of(w, turns)].speaker
         words[person] = words.get(person, 0) + 1
     return {"voice": None if embedding is None else [round(float(v), 6) for v in embedding], "speech_s": speech_s,
-            "changed": changed, "rule": [join, merge, new_s], "words": words}
+            "changed": changed, "whispered": whispered, "rule": [join, merge, new_s], "words": words}
 
 
 def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool = False, rule=None, instant: bool = False) -> dict:
@@ -234,10 +234,10 @@ def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool =
     heard = []  # each turn the live rule was given, in order: what `speakers_replay` gives a rule again
     assign = tagger.speakers.assign
 
-    def recorded(embedding, speech_s, *, changed=False, turn=None):
+    def recorded(embedding, speech_s, *, changed=False, turn=None, whispered=False):
         r = tagger.speakers.rule
-        heard.append((turn, embedding, speech_s, changed, (r.join, r.merge, r.new_s)))
-        return assign(embedding, speech_s, changed=changed, turn=turn)
+        heard.append((turn, embedding, speech_s, changed, whispered, (r.join, r.merge, r.new_s)))
+        return assign(embedding, speech_s, changed=changed, turn=turn, whispered=whispered)
 
     tagger.speakers.assign = recorded
     t0 = time.perf_counter()

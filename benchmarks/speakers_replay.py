@@ -34,7 +34,7 @@ def replay(voices: list[dict], people: int, given: bool) -> tuple[float, int]:
         join, merge, new_s = v["rule"]
         speakers.rule = ClusterRule(join=join, merge=merge, new_s=new_s)
         voice = None if v["voice"] is None else np.asarray(v["voice"])
-        got = speakers.assign(voice, v["speech_s"], changed=v["changed"], turn=k)
+        got = speakers.assign(voice, v["speech_s"], changed=v["changed"], turn=k, whispered=v.get("whispered", False))
         label[k] = got.speaker
         label.update(got.placed)
         for old, new in got.merged.items():

@@ -120,11 +120,15 @@ class OnlineSpeakers:
         """The ids of the speakers there are now, oldest first."""
         return [s.id for s in self._speakers]
 
-    def assign(self, embedding: np.ndarray | None, speech_s: float, *, changed: bool = False, turn: object = None) -> Assignment:
+    def assign(self, embedding: np.ndarray | None, speech_s: float, *, changed: bool = False, turn: object = None,
+               whispered: bool = False) -> Assignment:
         """The speaker of a turn with this voice `embedding` (None: too little speech to embed) and `speech_s` seconds
         of speech; the speakers it showed to be one; the earlier turns it placed. `changed`: the turn was cut from the
         one next to it because the voice changed (`turns.change_at`): evidence enough of its own voice to start a
-        speaker, however short. `turn`: the caller's token for it, given back in a later `placed`."""
+        speaker, however short. `turn`: the caller's token for it, given back in a later `placed`. `whispered`: too
+        little of a voice however long (`voicing.whispered`): placed as a short turn is."""
+        if whispered:
+            speech_s, changed = 0.0, False
         if embedding is None:
             if turn is not None and (self._voiced is None or any(w.turn == self._voiced for w in self._waiting)):
                 self._unvoiced = [*self._unvoiced, (turn, self._voiced)][-MAX_WAITING:]
@@ -197,9 +201,11 @@ class OnlineSpeakers:
             w.unweighed = w.unweighed and len(self._speakers) < 2
         return Assignment(speaker.id, placed=placed)
 
-    def peek(self, embedding: np.ndarray, speech_s: float) -> str | None:
+    def peek(self, embedding: np.ndarray, speech_s: float, *, whispered: bool = False) -> str | None:
         """The known speaker `assign` would give this turn now, changing nothing; None when it would be a new speaker
         (or nobody)."""
+        if whispered:
+            speech_s = 0.0
         best, sim = self._closest(np.asarray(embedding, dtype=np.float64))
         if best is not None and sim < self.rule.join and speech_s >= self.rule.new_s and self._part_of_someone(speech_s, sim) is not None:
             return None

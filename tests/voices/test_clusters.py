@@ -269,3 +269,16 @@ def test_a_short_turn_like_no_known_voice_is_the_speaker_it_sounds_most_like_not
     s.assign(B, 4.0)
     even = unit(A + B)
     assert s.assign(even, 1.5).speaker == "speaker-2"  # like both alike: the previous turn's
+
+
+def test_a_whispered_turn_however_long_founds_and_moves_no_speaker():
+    C = unit([0, 0, 1, 0])  # a whisper: like no known voice
+    s = OnlineSpeakers()
+    s.assign(A, 4.0)
+    s.assign(B, 4.0)
+    assert s.peek(C, 8.0) is None  # spoken, 8 s of a new voice would be a new speaker
+    assert s.peek(C, 8.0, whispered=True) == "speaker-2"  # whispered, it goes with the turn before it
+    assert s.assign(C, 8.0, whispered=True).speaker == "speaker-2"
+    assert s.speakers == ["speaker-1", "speaker-2"]
+    assert s.assign(near(B, 0.3, 1), 4.0).speaker == "speaker-2" and s.assign(A, 4.0).speaker == "speaker-1"  # B unmoved
+    assert s.assign(unit(A + 0.9 * C), 8.0, whispered=True).speaker == "speaker-1"  # ... or with the voice it is most like

@@ -8,7 +8,7 @@ start or end, is parted from it where its glimpse sounds like another speaker (`
 needs is embedded as a glimpse (`GLIMPSE_S`), which says which known voice a reply sounds like. An interim carries the
 speaker its final will most likely have: the known voice its first `INTERIM_VOICE_S` of speech sound
 like (embedded once a segment), none while that is not yet heard or is no known voice. Each final then gets the
-speaker its voice joins (`OnlineSpeakers`); a revised final keeps its id's speaker; when two speakers
+speaker its voice joins (`OnlineSpeakers`), a whispered one (`voices.voicing`) as a short turn is placed; a revised final keeps its id's speaker; when two speakers
 turn out to be one, or short turns shown without a speaker are found to be someone's, the finals
 already out come again as revisions carrying their speaker, so every view and file follows. The
 embedding runs where the final is made (the engine thread): about 2 % of base's transcription, 3–4 %
@@ -32,6 +32,7 @@ from captioner.voices import BandMeter, ClusterRule, OnlineSpeakers, VoiceEncode
 from captioner.voices.clusters import cluster_offline
 from captioner.voices.encoder import HOP, MIN_SPEECH_S, PARTIAL_FRAMES, PARTIAL_RATE
 from captioner.voices.turns import MIN_WINDOWS, change_at, edge_turn, sides
+from captioner.voices.voicing import whispered
 
 __all__ = ["SpeakerTagger", "speakers_offline"]
 
@@ -92,7 +93,8 @@ class SpeakerTagger:
                 on_split(event, [p for p, _, _ in parts])
             for part, embedding, changed in parts:
                 speech_s = (part.end - part.start) / SAMPLE_RATE
-                got = self.speakers.assign(embedding, speech_s, changed=changed, turn=part.id)
+                whisper = embedding is not None and whispered(audio[part.start - event.start: part.end - event.start])
+                got = self.speakers.assign(embedding, speech_s, changed=changed, turn=part.id, whispered=whisper)
                 part = replace(part, speaker=got.speaker)
                 self._latest[part.id] = part
                 out.append(part)
@@ -228,12 +230,13 @@ def speakers_offline(sentences: list[CaptionEvent], audio_of: Callable[[int, int
     sounds most like unless the live finals showed it as another speaker). Each group of voices takes the id of the live
     speaker whose finals (`live`, the same channel's) it overlaps most in time, one to one, so names given during the
     session stay with their voice; the others get new ids. `rule`: fixed thresholds (None: the band's); `count`: how many people
-    speak, when the user said. A sentence too short for a voice takes the group its glimpse sounds most like (`GLIMPSE_S`)."""
+    speak, when the user said. A sentence too short for a voice takes the group its glimpse sounds most like (`GLIMPSE_S`), and
+    so does a whispered one."""
     band, voices, glimpses = BandMeter(), [], []
     for s in sentences:
         clip = audio_of(s.start, s.end)
         band.add(clip)
-        voices.append(encoder.embed(clip))
+        voices.append(None if whispered(clip) else encoder.embed(clip))
         glimpses.append(encoder.embed(clip, least_s=GLIMPSE_S) if voices[-1] is None else None)
     rule = rule or ClusterRule.for_band(band.narrow)
     shown = [_live_overlap(s, live) for s in sentences]

@@ -141,6 +141,28 @@ def test_a_short_reply_heard_in_the_caption_of_the_turn_before_it_is_a_caption_o
     assert engine.speakers.speakers.speakers == ["speaker-1", "speaker-2"]  # the reply started no speaker
 
 
+@pytest.fixture(scope="module")
+def whisper(tmp_path_factory):
+    """A call where the first person whispers a whole sentence (3.5 s, enough speech for a voice) between turns."""
+    return _call(tmp_path_factory.mktemp("whisper"), [(A, VOICE_SENTENCES[0]), (B, VOICE_SENTENCES[1]), (A, VOICE_SENTENCES[2]),
+                                                      ("en-us+whisper", VOICE_SENTENCES[3]), (B, VOICE_SENTENCES[0])])
+
+
+def test_a_whispered_turn_founds_no_speaker_of_its_own(whisper, tiny_transcriber):
+    """A whisper is unlike its speaker's voice to the encoder (it founded a third speaker): placed as a short turn, it
+    is shown as a known voice, live and in the refine's grouping, and the call has its two speakers."""
+    from captioner.engine.live.speakers import speakers_offline
+
+    audio, spans, turns = whisper
+    engine, run = _captioned(audio, tiny_transcriber)
+    assert engine.speakers.speakers.speakers == ["speaker-1", "speaker-2"], [(f.text, f.speaker) for f in run.finals]
+    assert all(f.speaker in ("speaker-1", "speaker-2") for f in run.finals)
+    sentences = [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans, turns), 1)]
+    grouped = [s.speaker for s in speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder())]
+    assert set(grouped) == {"speaker-1", "speaker-2"}, grouped
+    assert grouped[0] == grouped[2] != grouped[1] == grouped[4], grouped
+
+
 def test_offline_a_short_reply_goes_with_the_voice_it_sounds_like(short_reply):
     from captioner.engine.live.speakers import speakers_offline
 
