@@ -9,7 +9,7 @@ logarithmic); measured on real voices, this also set same and different voices f
 (webrtcvad, its most aggressive mode), mel power spectra (25 ms windows, 10 ms steps, no log).
 
 Why numpy and not torch or ONNX Runtime: the app ships no torch, the weights are a torch pickle
-(`torch_file` reads them), and a segment's embedding costs 3–7 % of what tiny.en spends transcribing it here
+(`torch_file` reads them), and a segment's embedding costs 3–9 % of what tiny.en spends transcribing it here
 (`benchmarks/speakers.py`): the LSTM's 160 steps are small matrix products numpy does well.
 """
 
@@ -174,7 +174,6 @@ class VoiceEncoder:
         against a sigmoid per gate (one process, this project's 2-core machine)."""
         x = mels
         batch, steps, _ = x.shape
-        h = np.zeros((batch, HIDDEN), dtype=np.float32)
         for layer in self.layers:
             gates_x = x @ layer.w_ih + layer.bias  # (B, T, 4H)
             h = np.zeros((batch, HIDDEN), dtype=np.float32)

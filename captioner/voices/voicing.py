@@ -5,7 +5,7 @@ vibration (its pitch, its quality). A whisper has none: the encoder puts a perso
 voice as from anyone else's (the evaluation's whispered recording founded a speaker of its own in every call it was
 in). So a whispered turn says whom it sounds most like, as a short turn does, but founds or moves no speaker.
 
-Voicing per frame is the classic periodicity test (Boersma's, as Praat makes it): the normalised autocorrelation of a
+Voicing per frame is a plain form of the periodicity test Praat makes (Boersma's): the normalised autocorrelation of a
 40 ms frame, corrected for the window's own, at 0.5 or more at some lag of a pitch period between 50 and 400 Hz (a
 higher voice, a falsetto, is periodic at twice its period too; shorter lags are where a whisper's formants ring). Speech
 read aloud or spoken has most of its loud frames voiced (0.69–0.97 of them over the evaluation's 20 recordings of nine

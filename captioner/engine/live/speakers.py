@@ -11,8 +11,8 @@ like (embedded once a segment), none while that is not yet heard or is no known 
 speaker its voice joins (`OnlineSpeakers`), a whispered one (`voices.voicing`) as a short turn is placed; a revised final keeps its id's speaker; when two speakers
 turn out to be one, or short turns shown without a speaker are found to be someone's, the finals
 already out come again as revisions carrying their speaker, so every view and file follows. The
-embedding runs where the final is made (the engine thread): about 2 % of base's transcription, 3–4 %
-of tiny.en's, ~50 ms a final (`benchmarks/speakers.py`). `speakers_offline` does it again with the
+embedding runs where the final is made (the engine thread): 4–9 % of tiny.en's transcription, ~50 ms a final
+(`benchmarks/speakers.py`; less of a bigger model's). `speakers_offline` does it again with the
 whole recording in hand, for the refined transcript.
 """
 
