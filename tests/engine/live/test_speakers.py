@@ -18,6 +18,11 @@ def _call(folder, turns, **kw):
     return read_wav(path), spans, turns
 
 
+def _sentences(spans, turns):
+    """Each turn as one caption (ids from 1), where it was said: what the refine's grouping is given."""
+    return [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans, turns), 1)]
+
+
 def _captioned(audio, transcriber, **tagger):
     """The engine (speakers told apart) and its run over `audio`."""
     engine = CaptionEngine(EngineConfig())
@@ -157,7 +162,7 @@ def test_a_whispered_turn_founds_no_speaker_of_its_own(whisper, tiny_transcriber
     engine, run = _captioned(audio, tiny_transcriber)
     assert engine.speakers.speakers.speakers == ["speaker-1", "speaker-2"], [(f.text, f.speaker) for f in run.finals]
     assert all(f.speaker in ("speaker-1", "speaker-2") for f in run.finals)
-    sentences = [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans, turns), 1)]
+    sentences = _sentences(spans, turns)
     grouped = [s.speaker for s in speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder())]
     assert set(grouped) == {"speaker-1", "speaker-2"}, grouped
     assert grouped[0] == grouped[2] != grouped[1] == grouped[4], grouped
@@ -167,7 +172,7 @@ def test_offline_a_short_reply_goes_with_the_voice_it_sounds_like(short_reply):
     from captioner.engine.live.speakers import speakers_offline
 
     audio, spans, turns = short_reply
-    sentences = [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans, turns), 1)]
+    sentences = _sentences(spans, turns)
     got = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder())
     assert [s.speaker for s in got] == ["speaker-1", "speaker-2", "speaker-1", "speaker-2", "speaker-1"]
 
@@ -195,7 +200,7 @@ def test_offline_the_whole_recording_is_grouped_by_voice_and_keeps_the_live_name
     from captioner.engine.live.speakers import speakers_offline
 
     audio, spans, turns = two_people
-    sentences = [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans, turns), 1)]
+    sentences = _sentences(spans, turns)
     got = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder())
     by_voice = {}
     for (voice, _, _), s in zip(spans, got):
@@ -217,7 +222,7 @@ def test_offline_a_sentence_too_short_for_a_voice_of_its_own_goes_with_the_voice
     get = lambda a, b: audio[a:b]  # noqa: E731
     (_, a0, b0), (_, a1, b1), (_, a2, b2), (_, a3, b3), _, (_, a5, _) = spans
     short = (a5, a5 + 2 * SAMPLE_RATE)  # 2 s cut from a turn of the first voice: under two of the encoder's windows
-    sentences = [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans[:5], turns), 1)]
+    sentences = _sentences(spans[:5], turns)
     sentences.append(CaptionEvent(6, *short, "The weather tomorrow", final=True))
     e = [encoder.embed(get(*span)) for span in ((a0, b0), (a1, b1), (a2, b2), (a3, b3), short)]
     w0, w2 = b0 - a0, b2 - a2
@@ -259,7 +264,7 @@ def test_told_how_many_people_speak_the_labels_are_that_many(two_people, tiny_tr
     audio, spans, turns = two_people
     _, run = _captioned(audio, tiny_transcriber, count=SpeakerCount.exactly(1))  # "one person": the two voices are one
     assert {f.speaker for f in run.finals} == {"speaker-1"}
-    sentences = [CaptionEvent(n, a, b, text, final=True) for n, ((_, a, b), (_, text)) in enumerate(zip(spans, turns), 1)]
+    sentences = _sentences(spans, turns)
     one = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder(), count=SpeakerCount.exactly(1))
     assert {s.speaker for s in one} == {"speaker-1"}
     two = speakers_offline(sentences, lambda a, b: audio[a:b], load_encoder(), count=SpeakerCount(2, 4))
