@@ -19,7 +19,12 @@ Scores, per call:
 - speakers found (at the end, after merges) against people present;
 - short turns right: turns under 1.2 s (`SHORT_TURN_S`) most of whose captioned words carry their speaker, under the
   same mapping;
-- extra compute: the time spent embedding voices against the time spent transcribing;
+- extra time: tagging a final (its voice, its turns, its speaker: on the engine's thread, so it adds to when the final
+  comes out; median and p90 per call, not on the simulated clock);
+- extra compute: the time spent embedding voices against the time spent transcribing; with `--cost-of`, also against
+  what transcribing the call live costs the app's default model: `distil-large-v3.5` (its stand-in on this CPU,
+  `standin_models`: the same shape, real cost; the call played on the live clock, its passes taking their time) or `gpu`
+  (the measured model's passes, each at the default model's pace on the H200, `GPU_PASS_COST`, under a GPU's rules);
 - offline: the same captions cut into sentences and grouped with the whole recording in hand, as the refine after
   the session does (`speakers_offline`; the refine also decodes the words again, which is not measured here).
 """
@@ -58,6 +63,7 @@ REPLY_CALLS = [
     ("report, 2 people, short replies", "report", [MFA, AXB]),
     ("report, 2 people (b), short replies", "report", [AXB, MFA]),
 ]
+GPU_PASS_COST = (0.07, 0.005)  # s a pass, s per s of its clip: the default model on the H200 (README, "On a GPU")
 SHORT_TURN_S = 1.2  # a turn shorter than this is a short one (a reply, "Absolutely."): scored on its own too
 REPLY_S = (0.4, 1.2)  # how long a reply cut from a person's recordings is
 
@@ -240,6 +246,16 @@ def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool =
         return assign(embedding, speech_s, changed=changed, turn=turn, whispered=whispered)
 
     tagger.speakers.assign = recorded
+    tag, final_tag_s = tagger.tag, []  # each final's tagging (its voice, turns, speaker), s: what speakers add to its latency
+
+    def timed(events, *args, **kwargs):
+        t = time.perf_counter()
+        out = tag(events, *args, **kwargs)
+        if any(e.final and e.text and not e.revision for e in events):
+            final_tag_s.append(time.perf_counter() - t)
+        return out
+
+    tagger.tag = timed
     t0 = time.perf_counter()
     run = replay(audio, engine, transcriber.run, compute_advances_clock=not instant)
     wall = time.perf_counter() - t0
@@ -254,9 +270,24 @@ def run_call(transcriber, audio: np.ndarray, turns: list[Turn], *, count: bool =
     relabels = sum(1 for e in run.emitted if e.event.final and e.event.revision and e.event.speaker)
     out.update({"audio_s": len(audio) / SR, "compute_s": run.compute_s, "embed_s": engine.speakers.embed_s,
                 "embed_share": engine.speakers.embed_s / run.compute_s if run.compute_s else 0.0, "wall_s": wall,
+                "final_tag_ms": [round(1000 * v, 1) for v in final_tag_s],
                 "revisions_with_speaker": relabels, "voices": [_heard_turn(h, tagger, turns) for h in heard],
                 "finals": [{"start_s": f.start / SR, "end_s": f.end / SR, "speaker": f.speaker, "text": f.text} for f in run.finals]})
     return out
+
+
+def transcription_cost(spec: str, transcriber):
+    """What captioning a call live costs the app's default model, as a function of the call's audio (seconds of compute):
+    `spec` "gpu": `transcriber`'s passes, each at the default model's pace on the H200 (`GPU_PASS_COST`), under a GPU's
+    rules; a stand-in's name: that stand-in on this CPU (`standin_models`), the clock advancing with each pass."""
+    from benchmarks import standin_models
+    from benchmarks.runners import simulate_live
+    from captioner.engine.live.pipeline import EngineConfig
+
+    if spec == "gpu":
+        return lambda audio: simulate_live(transcriber.run, audio, EngineConfig(accelerated=True), pass_cost=GPU_PASS_COST).compute_s
+    standin = standin_models.load(spec)
+    return lambda audio: simulate_live(standin.run, audio, EngineConfig()).compute_s
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -274,11 +305,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--instant", action="store_true",
                     help="passes take no time on the clock: the same captions whatever the machine's load, so two speaker rules "
                          "compare on the same finals")
+    ap.add_argument("--cost-of", choices=("distil-large-v3.5", "gpu"), default="",
+                    help="also the embedding's share of what the default model spends captioning each call live: its stand-in "
+                         "on this CPU, or at the H200's pace (`transcription_cost`)")
     args = ap.parse_args(argv)
     from captioner.engine.live.transcriber import Transcriber
 
     name, folder = resolve(args.model)
     transcriber = Transcriber.load(str(folder), device="cpu", compute_type="int8", name=name)
+    cost_of = transcription_cost(args.cost_of, transcriber) if args.cost_of else None
     calls = [(n, h, build_call(people, args.speech_dir, seed=args.seed)) for n, h, people in CALLS]
     calls += [(n, h, build_replies(people, args.speech_dir, seed=args.seed)) for n, h, people in REPLY_CALLS]
     calls.append(("round-robin file", "neither", roundrobin(args.speech_dir)))
@@ -302,11 +337,16 @@ def main(argv: list[str] | None = None) -> int:
             rule = ClusterRule(join=join, merge=merge)
         r = run_call(transcriber, audio, turns, count=given, rule=rule, instant=args.instant)
         r.update({"call": call_name, "half": half, "model": name, "band": band, "people_given": given})
+        if cost_of is not None:
+            r["cost_of"], r["cost_of_compute_s"] = args.cost_of, cost_of(audio)
+            r["embed_share_of"] = r["embed_s"] / r["cost_of_compute_s"]
         rows.append(r)
         print(f"{call_name}: speaker accuracy {100 * r['accuracy']:.1f} % of {r['captioned_words']} words; speakers found "
               f"{r['found']} of {r['people']}; short turns right {r['short_right']} of {r['short_turns']}; "
               f"offline {100 * r['offline_accuracy']:.1f} %, {r['offline_found']} found; embedding {r['embed_s']:.2f} s = {100 * r['embed_share']:.1f} % of "
-              f"transcription ({r['compute_s']:.1f} s) for {r['audio_s']:.0f} s of audio", flush=True)
+              f"transcription ({r['compute_s']:.1f} s) for {r['audio_s']:.0f} s of audio"
+              + (f"; {100 * r['embed_share_of']:.1f} % of {args.cost_of}'s ({r['cost_of_compute_s']:.1f} s)" if cost_of else "")
+              + f"; a final's tagging median {np.median(r['final_tag_ms'] or [0]):.0f} ms, p90 {np.percentile(r['final_tag_ms'] or [0], 90):.0f} ms", flush=True)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "voices.json").write_text(json.dumps([{k: r[k] for k in ("call", "half", "people", "people_given", "voices")} for r in rows]),
@@ -318,7 +358,8 @@ def main(argv: list[str] | None = None) -> int:
         for r in rows:
             lines.append(f"| {r['call']} | {r['half']} | {r['model']} | {r['audio_s']:.0f} | {r['turns']} | {100 * r['accuracy']:.1f} % | "
                          f"{r['found']} / {r['people']} | {r['short_right']} / {r['short_turns']} | {100 * r['offline_accuracy']:.1f} %, {r['offline_found']} | "
-                         f"{r['embed_s']:.2f} ({100 * r['embed_share']:.1f} %) |")
+                         f"{r['embed_s']:.2f} ({100 * r['embed_share']:.1f} %"
+                         + (f"; {100 * r['embed_share_of']:.1f} % of {r['cost_of']}'s" if "cost_of" in r else "") + ") |")
         (args.out / "report.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
 

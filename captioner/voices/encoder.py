@@ -15,6 +15,7 @@ Why numpy and not torch or ONNX Runtime: the app ships no torch, the weights are
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import webrtcvad
 from captioner.events import SAMPLE_RATE
 from captioner.voices import torch_file
 
-__all__ = ["EMBEDDING_SIZE", "MIN_SPEECH_S", "VoiceEncoder", "mel_filters", "mel_spectrogram"]
+__all__ = ["EMBEDDING_SIZE", "MIN_SPEECH_S", "Embedded", "VoiceEncoder", "mel_filters", "mel_spectrogram"]
 
 N_FFT = 400  # 25 ms
 HOP = 160  # 10 ms
@@ -37,6 +38,7 @@ LAYERS = 3
 HIDDEN = 256
 EMBEDDING_SIZE = 256
 MIN_SPEECH_S = 1.0  # less speech than this tells too little about a voice: no embedding
+MAX_BATCH = 32  # windows in one run of the LSTM at most: its gates for them take 21 MB a layer
 
 
 def _hz_to_mel(f: np.ndarray) -> np.ndarray:
@@ -200,29 +202,77 @@ class VoiceEncoder:
     def windows(self, audio: np.ndarray, step_s: float = 0.4) -> tuple[np.ndarray, np.ndarray]:
         """The voice in each 1.6 s window of `audio` every `step_s` (nothing trimmed, so times stay put): embeddings
         (n, 256) and each window's (start, end) in samples of `audio`; none when `audio` is shorter than a window."""
-        width = PARTIAL_FRAMES * HOP
-        wav = _level(np.asarray(audio, dtype=np.float32))
-        if len(wav) < width:
-            return np.zeros((0, EMBEDDING_SIZE), np.float32), np.zeros((0, 2), np.int64)
-        starts = np.arange(0, len(wav) - width + 1, max(HOP, int(step_s * SAMPLE_RATE)) // HOP * HOP)
-        mel = mel_spectrogram(wav)
-        batch = np.stack([mel[s // HOP: s // HOP + PARTIAL_FRAMES] for s in starts])
-        return self._forward(batch), np.stack([starts, starts + width], axis=1)
+        got = self.embed_batch(windows_of=audio, step_s=step_s)
+        return got.windows, got.spans
 
     def embed(self, audio: np.ndarray, *, trim: bool = True, least_s: float = MIN_SPEECH_S) -> np.ndarray | None:
         """The voice in `audio` (16 kHz mono float32) as a unit vector; None when it holds less than `least_s` of
         speech (`MIN_SPEECH_S`: enough for a voice to found or join a speaker; a caller may take less as a glimpse)."""
-        wav = _level(np.asarray(audio, dtype=np.float32))
-        if trim:
-            wav = _voiced(wav)
-        if len(wav) < least_s * SAMPLE_RATE:
-            return None
-        slices = _partials(len(wav))
-        need = slices[-1].stop * HOP
-        if need > len(wav):
-            wav = np.pad(wav, (0, need - len(wav)))
-        mel = mel_spectrogram(wav)
-        batch = np.stack([mel[s] for s in slices])
-        partial = self._forward(batch)
-        mean = partial.mean(axis=0)
-        return (mean / np.linalg.norm(mean)).astype(np.float32)
+        return self.embed_batch([audio], trim=trim, least_s=least_s).clips[0]
+
+    def embed_batch(self, clips: Sequence[np.ndarray] = (), *, trim: bool = True, least_s: float = MIN_SPEECH_S,
+                    windows_of: np.ndarray | None = None, step_s: float = 0.4) -> Embedded:
+        """`embed` of each of `clips` and, with `windows_of`, its `windows` every `step_s`, the encoder run once over all
+        their windows: the same embeddings as one call each, for less (the LSTM's steps cost about as much for one
+        window as for several, `_forward`)."""
+        batches, wanted = [], []
+        for clip in clips:
+            mels = _clip_mels(clip, trim=trim, least_s=least_s)
+            wanted.append(mels is not None)
+            if mels is not None:
+                batches.append(mels)
+        spans = np.zeros((0, 2), np.int64)
+        if windows_of is not None:
+            mels, spans = _window_mels(windows_of, step_s)
+            batches.append(mels)
+        mels = np.concatenate(batches) if batches else np.zeros((0, PARTIAL_FRAMES, N_MELS), np.float32)
+        out = np.concatenate([self._forward(mels[i:i + MAX_BATCH]) for i in range(0, len(mels), MAX_BATCH)]) if len(mels) \
+            else np.zeros((0, EMBEDDING_SIZE), np.float32)
+        parts = np.split(out, np.cumsum([len(b) for b in batches])[:-1]) if batches else []
+        voices, k = [], 0
+        for ok in wanted:
+            if ok:
+                mean = parts[k].mean(axis=0)
+                voices.append((mean / np.linalg.norm(mean)).astype(np.float32))
+                k += 1
+            else:
+                voices.append(None)
+        return Embedded(voices, parts[-1] if windows_of is not None else np.zeros((0, EMBEDDING_SIZE), np.float32), spans)
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """What `VoiceEncoder.embed_batch` gives: each clip's voice (None: too little speech), and each window's voice with
+    its (start, end) in samples of the audio windowed."""
+
+    clips: list[np.ndarray | None]
+    windows: np.ndarray  # (n, 256)
+    spans: np.ndarray  # (n, 2)
+
+
+def _clip_mels(audio: np.ndarray, *, trim: bool, least_s: float) -> np.ndarray | None:
+    """The encoder's input for a clip's voice (Resemblyzer's `embed_utterance`): its windows' mel spectra, (k, 160, 40),
+    after leveling and the silences trimmed; None with less than `least_s` of speech."""
+    wav = _level(np.asarray(audio, dtype=np.float32))
+    if trim:
+        wav = _voiced(wav)
+    if len(wav) < least_s * SAMPLE_RATE:
+        return None
+    slices = _partials(len(wav))
+    need = slices[-1].stop * HOP
+    if need > len(wav):
+        wav = np.pad(wav, (0, need - len(wav)))
+    mel = mel_spectrogram(wav)
+    return np.stack([mel[s] for s in slices])
+
+
+def _window_mels(audio: np.ndarray, step_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """The encoder's input for `VoiceEncoder.windows`: a window every `step_s`, nothing trimmed, (n, 160, 40), and each
+    window's (start, end) in samples of `audio`."""
+    width = PARTIAL_FRAMES * HOP
+    wav = _level(np.asarray(audio, dtype=np.float32))
+    if len(wav) < width:
+        return np.zeros((0, PARTIAL_FRAMES, N_MELS), np.float32), np.zeros((0, 2), np.int64)
+    starts = np.arange(0, len(wav) - width + 1, max(HOP, int(step_s * SAMPLE_RATE)) // HOP * HOP)
+    mel = mel_spectrogram(wav)
+    return np.stack([mel[s // HOP: s // HOP + PARTIAL_FRAMES] for s in starts]), np.stack([starts, starts + width], axis=1)

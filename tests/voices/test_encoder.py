@@ -112,3 +112,21 @@ def test_the_encoder_computes_the_textbook_lstm_on_its_weights(voices, encoder):
     want = _textbook_lstm(state, np.stack([mel[s // 160: s // 160 + 160] for s, _ in spans]))
     assert np.abs(got - want).max() < 1e-4
     assert (np.sum(got * want, axis=1) > 0.99999).all()
+
+
+def test_one_batch_gives_each_clip_and_window_the_voice_one_call_each_gives(voices, encoder):
+    """`embed_batch` runs the encoder once over several clips' windows and a stretch's windows: each clip's voice (None
+    where too little speech) and each window's are those of `embed` and `windows` called alone."""
+    a, b = (voices[v][0] for v in VOICES)
+    clips = [a, b[: int(0.7 * 16000)], quiet(2.0), b]
+    stretch = np.concatenate([a, b])
+    got = encoder.embed_batch(clips, least_s=0.5, windows_of=stretch, step_s=0.77)
+    alone = [encoder.embed(x, least_s=0.5) for x in clips]
+    assert [g is None for g in got.clips] == [x is None for x in alone] == [False, False, True, False]
+    for g, x in zip(got.clips, alone):
+        if x is not None:
+            assert float(g @ x) > 0.99999
+    windows, spans = encoder.windows(stretch, step_s=0.77)
+    assert len(windows) >= 4 and (got.spans == spans).all()
+    assert (np.sum(got.windows * windows, axis=1) > 0.99999).all()
+    assert encoder.embed_batch().clips == [] and encoder.embed_batch([quiet(1.0)]).clips == [None]

@@ -46,6 +46,7 @@ INTERIM_VOICE_S = 1.0  # speech an interim's segment needs before its voice is e
 # 2-4 people in 95-100 % of pieces in wide band, 87-89 % through a telephone band (`benchmarks/short_voices.py`); a
 # reply ("Absolutely.") then goes to the voice it sounds like, where it went to the turn before it, which a reply is not
 GLIMPSE_S = 0.5
+OFFLINE_BATCH = 16  # sentences the refine's grouping embeds in one run of the encoder (their audio held at once)
 SHORT_TURN = WINDOW + round((MIN_WINDOWS - 1) * STEP_S * SAMPLE_RATE)  # the longest turn `change_at` cannot hear (its windows)
 
 
@@ -61,6 +62,7 @@ class SpeakerTagger:
         self._interim: dict[int, str] = {}  # the speaker an open segment's interims carry, once its voice was heard
         self.embed_s = 0.0  # time spent embedding voices (perf counter), for benchmarks
         self.splits = 0  # finals cut in two where the voice changed
+        self._glimpses: dict[tuple[int, int], np.ndarray | None] = {}  # the final's edge glimpses, by span (`_turns`)
 
     def tag(self, events: list[CaptionEvent], audio_of: Callable[[int, int], np.ndarray], *,
             new_id: Callable[[], int] | None = None,
@@ -130,12 +132,19 @@ class SpeakerTagger:
         and the windows show whether, and where, the voice changes (`change_at`); with `new_id`, it is cut there
         when the two sides are not the same known speaker, and the rest is looked at again for another turn. Then a
         turn too short for the windows at the start or the end is looked for (`_short_turn`)."""
+        # the glimpses at the final's start and end the edge rule will look at, embedded with the final's voice: one run
+        # of the encoder (`embed_batch`); none while nobody is known (an edge's voice is weighed against known speakers)
+        edges = [e for e in (self._edge(event, at_end=True), self._edge(event, at_end=False)) if e is not None] \
+            if new_id is not None and self.speakers.speakers else []
+        clips = [audio[a - event.start: b - event.start] for _, (a, b) in edges]
         if event.end - event.start < 2 * WINDOW or len(event.words) < 2:
-            parts = [(event, self.encoder.embed(audio, least_s=GLIMPSE_S), False)]
+            got = self.encoder.embed_batch([audio, *clips], least_s=GLIMPSE_S)
+            parts, glimpses = [(event, got.clips[0], False)], got.clips[1:]
         else:
-            embeddings, spans = self.encoder.windows(audio, STEP_S)
-            cut = self._cut(event, embeddings, spans + event.start, new_id, MAX_PARTS - 1)
-            parts = [(part, voice, len(cut) > 1) for part, voice in cut]
+            got = self.encoder.embed_batch(clips, least_s=GLIMPSE_S, windows_of=audio, step_s=STEP_S)
+            cut = self._cut(event, got.windows, got.spans + event.start, new_id, MAX_PARTS - 1)
+            parts, glimpses = [(part, voice, len(cut) > 1) for part, voice in cut], got.clips
+        self._glimpses = {span: g for (_, span), g in zip(edges, glimpses)}
         if new_id is None:
             return parts
         parts = parts[:-1] + self._short_turn(parts[-1], audio, event.start, new_id, at_end=True)
@@ -150,15 +159,15 @@ class SpeakerTagger:
         the rest's (another known speaker, or the rest is nobody known yet) more than like the rest itself. The short
         turn is then a short turn of its own: placed as one, by its voice (`OnlineSpeakers.assign`, not `changed`)."""
         event, voice, changed = part
-        k = edge_turn([(w.start, w.end) for w in event.words], at_end=at_end, shortest=round(GLIMPSE_S * SAMPLE_RATE),
-                      longest=SHORT_TURN, rest=round(MIN_SPEECH_S * SAMPLE_RATE))
-        if k is None or voice is None:
-            return [part]
+        edge = self._edge(event, at_end=at_end)
+        if edge is None or voice is None or not self.speakers.speakers:
+            return [part]  # no short turn, or nothing to weigh it against (nobody known: it sounds like nobody)
+        k, span = edge
         left, right = event.words[:k], event.words[k:]
-        at = (left[-1].end + right[0].start) // 2
+        at = span[0] if at_end else span[1]
         before, after = audio[max(0, event.start - offset): at - offset], audio[at - offset: event.end - offset]
         short, rest = (after, before) if at_end else (before, after)
-        glimpse = self.encoder.embed(short, least_s=GLIMPSE_S)
+        glimpse = self._glimpses[span] if span in self._glimpses else self.encoder.embed(short, least_s=GLIMPSE_S)
         theirs, likeness = self.speakers.closest(glimpse) if glimpse is not None else (None, -1.0)
         if theirs is None or (theirs == self.speakers.peek(voice, (event.end - event.start) / SAMPLE_RATE) and likeness < float(glimpse @ voice)):
             return [part]  # it sounds like the whole part does (most short ends of one person's turn): the rest unheard
@@ -171,6 +180,17 @@ class SpeakerTagger:
         if at_end:
             return [(first, rest_voice, changed), (second, glimpse, False)]
         return [(first, glimpse, False), (second, rest_voice, changed)]
+
+    @staticmethod
+    def _edge(event: CaptionEvent, *, at_end: bool) -> tuple[int, tuple[int, int]] | None:
+        """The short turn `turns.edge_turn` finds at `event`'s end (`at_end`) or start: the index of the word the rest and it
+        are parted before, and its span on the audio clock (from midway through the silence before or after it)."""
+        k = edge_turn([(w.start, w.end) for w in event.words], at_end=at_end, shortest=round(GLIMPSE_S * SAMPLE_RATE),
+                      longest=SHORT_TURN, rest=round(MIN_SPEECH_S * SAMPLE_RATE))
+        if k is None:
+            return None
+        at = (event.words[k - 1].end + event.words[k].start) // 2
+        return k, ((at, event.end) if at_end else (event.start, at))
 
     def _cut(self, event: CaptionEvent, embeddings: np.ndarray, spans: np.ndarray, new_id, depth: int):
         """`event` as its turns, each with the mean of its windows: cut where the voice changes, each side looked at
@@ -233,11 +253,16 @@ def speakers_offline(sentences: list[CaptionEvent], audio_of: Callable[[int, int
     speak, when the user said. A sentence too short for a voice takes the group its glimpse sounds most like (`GLIMPSE_S`), and
     so does a whispered one."""
     band, voices, glimpses = BandMeter(), [], []
-    for s in sentences:
-        clip = audio_of(s.start, s.end)
-        band.add(clip)
-        voices.append(None if whispered(clip) else encoder.embed(clip))
-        glimpses.append(encoder.embed(clip, least_s=GLIMPSE_S) if voices[-1] is None else None)
+    for at in range(0, len(sentences), OFFLINE_BATCH):  # a few sentences' voices in one run of the encoder (`embed_batch`)
+        clips = [audio_of(s.start, s.end) for s in sentences[at:at + OFFLINE_BATCH]]
+        for clip in clips:
+            band.add(clip)
+        voiced = [k for k, clip in enumerate(clips) if not whispered(clip)]
+        got = dict(zip(voiced, encoder.embed_batch([clips[k] for k in voiced]).clips))
+        short = [k for k in range(len(clips)) if got.get(k) is None]
+        glimpsed = dict(zip(short, encoder.embed_batch([clips[k] for k in short], least_s=GLIMPSE_S).clips))
+        voices += [got.get(k) for k in range(len(clips))]
+        glimpses += [glimpsed.get(k) for k in range(len(clips))]
     rule = rule or ClusterRule.for_band(band.narrow)
     shown = [_live_overlap(s, live) for s in sentences]
     groups = cluster_offline(voices, [(s.end - s.start) / SAMPLE_RATE for s in sentences], rule, count,
