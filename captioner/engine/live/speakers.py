@@ -11,9 +11,10 @@ like (embedded once a segment), none while that is not yet heard or is no known 
 speaker its voice joins (`OnlineSpeakers`), a whispered one (`voices.voicing`) as a short turn is placed; a revised final keeps its id's speaker; when two speakers
 turn out to be one, or short turns shown without a speaker are found to be someone's, the finals
 already out come again as revisions carrying their speaker, so every view and file follows. The
-embedding runs where the final is made (the engine thread): 4–9 % of tiny.en's transcription, ~50 ms a final
-(`benchmarks/speakers.py`; less of a bigger model's). `speakers_offline` does it again with the
-whole recording in hand, for the refined transcript.
+embedding runs where the final is made (the engine thread), a final's voice and its edges' glimpses in one run of the
+encoder: 6–8 % of tiny.en's transcription on a 2-core CPU, 2 % of the default model's there and 5–6 % of it at a GPU's
+pace; a final comes out 40 ms later for it at the median, 110 ms at p90 (`benchmarks/speakers.py`). `speakers_offline`
+does it again with the whole recording in hand, for the refined transcript.
 """
 
 from __future__ import annotations
