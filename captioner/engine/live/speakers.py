@@ -31,7 +31,7 @@ from captioner.events import SAMPLE_RATE, CaptionEvent
 from captioner.speaker_count import ANY_COUNT, SpeakerCount
 from captioner.voices import BandMeter, ClusterRule, OnlineSpeakers, VoiceEncoder, speaker_id
 from captioner.voices.clusters import cluster_offline
-from captioner.voices.encoder import HOP, MIN_SPEECH_S, PARTIAL_FRAMES, PARTIAL_RATE
+from captioner.voices.encoder import EMBEDDING_SIZE, HOP, MIN_SPEECH_S, PARTIAL_FRAMES, PARTIAL_RATE
 from captioner.voices.turns import MIN_WINDOWS, change_at, edge_turn, sides
 from captioner.voices.voicing import whispered
 
@@ -64,6 +64,7 @@ class SpeakerTagger:
         self.embed_s = 0.0  # time spent embedding voices (perf counter), for benchmarks
         self.splits = 0  # finals cut in two where the voice changed
         self._glimpses: dict[tuple[int, int], np.ndarray | None] = {}  # the final's edge glimpses, by span (`_turns`)
+        self._windows = (np.zeros((0, EMBEDDING_SIZE), np.float32), np.zeros((0, 2), np.int64))  # the final's windows, spans on the clock
 
     def tag(self, events: list[CaptionEvent], audio_of: Callable[[int, int], np.ndarray], *,
             new_id: Callable[[], int] | None = None,
@@ -141,10 +142,12 @@ class SpeakerTagger:
         if event.end - event.start < 2 * WINDOW or len(event.words) < 2:
             got = self.encoder.embed_batch([audio, *clips], least_s=GLIMPSE_S)
             parts, glimpses = [(event, got.clips[0], False)], got.clips[1:]
+            self._windows = (got.windows, got.spans)  # none: a short final is embedded whole
         else:
             got = self.encoder.embed_batch(clips, least_s=GLIMPSE_S, windows_of=audio, step_s=STEP_S)
             cut = self._cut(event, got.windows, got.spans + event.start, new_id, MAX_PARTS - 1)
             parts, glimpses = [(part, voice, len(cut) > 1) for part, voice in cut], got.clips
+            self._windows = (got.windows, got.spans + event.start)
         self._glimpses = {span: g for (_, span), g in zip(edges, glimpses)}
         if new_id is None:
             return parts
@@ -172,7 +175,11 @@ class SpeakerTagger:
         theirs, likeness = self.speakers.closest(glimpse) if glimpse is not None else (None, -1.0)
         if theirs is None or (theirs == self.speakers.peek(voice, (event.end - event.start) / SAMPLE_RATE) and likeness < float(glimpse @ voice)):
             return [part]  # it sounds like the whole part does (most short ends of one person's turn): the rest unheard
-        rest_voice = self.encoder.embed(rest, least_s=GLIMPSE_S)
+        rest_span = (event.start, at) if at_end else (at, event.end)
+        windows, spans = self._windows
+        inside = (spans[:, 0] >= rest_span[0]) & (spans[:, 1] <= rest_span[1])
+        # the rest's voice: the final's windows that hold none of the short turn, where there are any (embedded already)
+        rest_voice = _mean(windows[inside]) if inside.any() else self.encoder.embed(rest, least_s=GLIMPSE_S)
         if rest_voice is None or likeness < float(glimpse @ rest_voice) \
                 or theirs == self.speakers.peek(rest_voice, len(rest) / SAMPLE_RATE):
             return [part]
