@@ -9,8 +9,8 @@ logarithmic); measured on real voices, this also set same and different voices f
 (webrtcvad, its most aggressive mode), mel power spectra (25 ms windows, 10 ms steps, no log).
 
 Why numpy and not torch or ONNX Runtime: the app ships no torch, the weights are a torch pickle
-(`torch_file` reads them), and speaker labels cost 6–8 % of what tiny.en spends transcribing on a 2-core CPU, 2 % of
-what the default model spends (`benchmarks/speakers.py`). The LSTM's products keep the cores busy (8–15 ms a window there,
+(`torch_file` reads them), and speaker labels cost 5–7 % of what tiny.en spends transcribing on a 2-core CPU, under 2 %
+of what the default model spends (`benchmarks/speakers.py`). The LSTM's products keep the cores busy (8–15 ms a window there,
 the less the more windows run together), so what an embedding costs is how many windows it takes; several clips'
 windows go through in one run (`VoiceEncoder.embed_batch`).
 """

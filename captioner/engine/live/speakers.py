@@ -12,8 +12,8 @@ speaker its voice joins (`OnlineSpeakers`), a whispered one (`voices.voicing`) a
 turn out to be one, or short turns shown without a speaker are found to be someone's, the finals
 already out come again as revisions carrying their speaker, so every view and file follows. The
 embedding runs where the final is made (the engine thread), a final's voice and its edges' glimpses in one run of the
-encoder: 6–8 % of tiny.en's transcription on a 2-core CPU, 2 % of the default model's there and 5–6 % of it at a GPU's
-pace; a final comes out 40 ms later for it at the median, 110 ms at p90 (`benchmarks/speakers.py`). `speakers_offline`
+encoder: 5–7 % of tiny.en's transcription on a 2-core CPU, under 2 % of the default model's there and 4–5 % of it at a
+GPU's pace; a final comes out 40 ms later for it at the median, 80 ms at p90 (`benchmarks/speakers.py`). `speakers_offline`
 does it again with the whole recording in hand, for the refined transcript.
 """
 
