@@ -31,7 +31,7 @@ from captioner.events import SAMPLE_RATE, CaptionEvent
 from captioner.speaker_count import ANY_COUNT, SpeakerCount
 from captioner.voices import BandMeter, ClusterRule, OnlineSpeakers, VoiceEncoder, speaker_id
 from captioner.voices.clusters import cluster_offline
-from captioner.voices.encoder import EMBEDDING_SIZE, HOP, MIN_SPEECH_S, PARTIAL_FRAMES, PARTIAL_RATE
+from captioner.voices.encoder import HOP, MIN_SPEECH_S, PARTIAL_FRAMES, PARTIAL_RATE
 from captioner.voices.turns import MIN_WINDOWS, change_at, edge_turn, sides
 from captioner.voices.voicing import whispered
 
@@ -63,8 +63,6 @@ class SpeakerTagger:
         self._interim: dict[int, str] = {}  # the speaker an open segment's interims carry, once its voice was heard
         self.embed_s = 0.0  # time spent embedding voices (perf counter), for benchmarks
         self.splits = 0  # finals cut in two where the voice changed
-        self._glimpses: dict[tuple[int, int], np.ndarray | None] = {}  # the final's edge glimpses, by span (`_turns`)
-        self._windows = (np.zeros((0, EMBEDDING_SIZE), np.float32), np.zeros((0, 2), np.int64))  # the final's windows, spans on the clock
 
     def tag(self, events: list[CaptionEvent], audio_of: Callable[[int, int], np.ndarray], *,
             new_id: Callable[[], int] | None = None,
@@ -142,21 +140,22 @@ class SpeakerTagger:
         if event.end - event.start < 2 * WINDOW or len(event.words) < 2:
             got = self.encoder.embed_batch([audio, *clips], least_s=GLIMPSE_S)
             parts, glimpses = [(event, got.clips[0], False)], got.clips[1:]
-            self._windows = (got.windows, got.spans)  # none: a short final is embedded whole
         else:
             got = self.encoder.embed_batch(clips, least_s=GLIMPSE_S, windows_of=audio, step_s=STEP_S)
             cut = self._cut(event, got.windows, got.spans + event.start, new_id, MAX_PARTS - 1)
             parts, glimpses = [(part, voice, len(cut) > 1) for part, voice in cut], got.clips
-            self._windows = (got.windows, got.spans + event.start)
-        self._glimpses = {span: g for (_, span), g in zip(edges, glimpses)}
         if new_id is None:
             return parts
-        parts = parts[:-1] + self._short_turn(parts[-1], audio, event.start, new_id, at_end=True)
-        return self._short_turn(parts[0], audio, event.start, new_id, at_end=False) + parts[1:]
+        # what the final's embedding gave: its edges' glimpses by span, its windows (none for a short final) on the clock
+        heard = {span: g for (_, span), g in zip(edges, glimpses)}, got.windows, got.spans + event.start
+        parts = parts[:-1] + self._short_turn(parts[-1], audio, event.start, new_id, heard, at_end=True)
+        return self._short_turn(parts[0], audio, event.start, new_id, heard, at_end=False) + parts[1:]
 
-    def _short_turn(self, part: tuple[CaptionEvent, np.ndarray | None, bool], audio: np.ndarray, offset: int, new_id, *,
+    def _short_turn(self, part: tuple[CaptionEvent, np.ndarray | None, bool], audio: np.ndarray, offset: int, new_id,
+                    heard: tuple[dict, np.ndarray, np.ndarray], *,
                     at_end: bool) -> list[tuple[CaptionEvent, np.ndarray | None, bool]]:
-        """`part` (a final's turn, its voice, cut or not; `audio` the final's, from `offset` on the audio clock) as
+        """`part` (a final's turn, its voice, cut or not; `audio` the final's, from `offset` on the audio clock; `heard`
+        what its embedding gave, reused here: its edges' glimpses by span, its windows and their spans on the clock) as
         it is, or with a short turn at its end (`at_end`) or start parted from it: one too short for the encoder's
         windows (a reply, "Absolutely.", heard in one caption with the turn beside it), parted from the rest by a
         silence people leave between turns (`turns.edge_turn`), whose glimpse sounds like a known speaker who is not
@@ -171,12 +170,12 @@ class SpeakerTagger:
         at = span[0] if at_end else span[1]
         before, after = audio[max(0, event.start - offset): at - offset], audio[at - offset: event.end - offset]
         short, rest = (after, before) if at_end else (before, after)
-        glimpse = self._glimpses[span] if span in self._glimpses else self.encoder.embed(short, least_s=GLIMPSE_S)
+        glimpses, windows, spans = heard
+        glimpse = glimpses[span] if span in glimpses else self.encoder.embed(short, least_s=GLIMPSE_S)
         theirs, likeness = self.speakers.closest(glimpse) if glimpse is not None else (None, -1.0)
         if theirs is None or (theirs == self.speakers.peek(voice, (event.end - event.start) / SAMPLE_RATE) and likeness < float(glimpse @ voice)):
             return [part]  # it sounds like the whole part does (most short ends of one person's turn): the rest unheard
         rest_span = (event.start, at) if at_end else (at, event.end)
-        windows, spans = self._windows
         inside = (spans[:, 0] >= rest_span[0]) & (spans[:, 1] <= rest_span[1])
         # the rest's voice: the final's windows that hold none of the short turn, where there are any (embedded already)
         rest_voice = _mean(windows[inside]) if inside.any() else self.encoder.embed(rest, least_s=GLIMPSE_S)
