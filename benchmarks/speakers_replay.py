@@ -8,6 +8,10 @@ passes fall), so two runs of two rules differ by more than the rules do; this gi
 (after the best one-to-one mapping of speakers found to people). Run it in a checkout of another commit, on the same
 file, for that commit's rule.
 
+`--regrouped` also scores the same turns grouped again at the end with all of them in hand (`cluster_offline`, as
+the refine's grouping does, told what live showed): whether the turns a live session heard, grouped afresh as the call
+goes on, would have their speakers right more often than the live rule gives them.
+
     python -m benchmarks.speakers --model tiny.en --band both --count --out /tmp/sp
     python -m benchmarks.speakers_replay /tmp/sp/voices.json
 """
@@ -25,6 +29,12 @@ import numpy as np
 
 def replay(voices: list[dict], people: int, given: bool) -> tuple[float, int]:
     """The share of words on the right person, and the speakers found, with the rule of this checkout."""
+    label, _ = live_labels(voices, people, given)
+    return scored(voices, label)
+
+
+def live_labels(voices: list[dict], people: int, given: bool):
+    """Each turn's speaker as the live rule of this checkout leaves it (by turn index), and the rule it ended with."""
     from captioner.speaker_count import SpeakerCount
     from captioner.voices.clusters import ClusterRule, OnlineSpeakers
 
@@ -39,6 +49,32 @@ def replay(voices: list[dict], people: int, given: bool) -> tuple[float, int]:
         label.update(got.placed)
         for old, new in got.merged.items():
             label = {t: new if s == old else s for t, s in label.items()}
+    return label, speakers.rule
+
+
+def regrouped(voices: list[dict], people: int, given: bool) -> tuple[float, int]:
+    """`replay`'s score of the same turns grouped at the end with all of them in hand (`cluster_offline`): a turn
+    with a voice of its own (`encoder.MIN_SPEECH_S`, not whispered) is grouped, the others take the group their
+    glimpse sounds most like; each told the speaker live showed it as."""
+    from captioner.speaker_count import SpeakerCount
+    from captioner.voices.clusters import cluster_offline
+    from captioner.voices.encoder import MIN_SPEECH_S
+
+    label, rule = live_labels(voices, people, given)
+    embeddings, glimpses = [], []
+    for v in voices:
+        e = None if v["voice"] is None else np.asarray(v["voice"])
+        whole = e is not None and v["speech_s"] >= MIN_SPEECH_S and not v.get("whispered", False)
+        embeddings.append(e if whole else None)
+        glimpses.append(None if whole else e)
+    groups = cluster_offline(embeddings, [v["speech_s"] for v in voices], rule,
+                             SpeakerCount.exactly(people) if given else SpeakerCount(),
+                             heard_as=[label[k] for k in range(len(voices))], glimpses=glimpses)
+    return scored(voices, {k: "" if g < 0 else str(g) for k, g in enumerate(groups)})
+
+
+def scored(voices: list[dict], label: dict[int, str]) -> tuple[float, int]:
+    """The share of words on the right person after the best one-to-one mapping of speakers found, and their number."""
     found = sorted(set(label.values()) - {""})
     persons = sorted({p for v in voices for p in v["words"]})
     total = sum(n for v in voices for n in v["words"].values())
@@ -52,15 +88,17 @@ def replay(voices: list[dict], people: int, given: bool) -> tuple[float, int]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("voices", type=Path, nargs="+", help="voices.json of one or more `speakers --out` runs")
+    ap.add_argument("--regrouped", action="store_true", help="also the same turns grouped again at the end (cluster_offline)")
     args = ap.parse_args(argv)
-    print("| call | half | run | number given: accuracy (found) | not given: accuracy (found) |")
-    print("|---|---|---|---:|---:|")
+    rules = [replay, regrouped] if args.regrouped else [replay]
+    heads = [f"{what}, number {given}: accuracy (found)" for what in ("live", "regrouped")[:len(rules)] for given in ("given", "not given")]
+    print("| call | half | run | " + " | ".join(heads) + " |")
+    print("|---|---|---|" + "---:|" * len(heads))
     for path in args.voices:
         for call in json.loads(path.read_text(encoding="utf-8")):
-            given = replay(call["voices"], call["people"], True)
-            free = replay(call["voices"], call["people"], False)
-            print(f"| {call['call']} | {call['half']} | {path.parent.name} | {100 * given[0]:.1f} % ({given[1]}/{call['people']}) | "
-                  f"{100 * free[0]:.1f} % ({free[1]}/{call['people']}) |")
+            got = [rule(call["voices"], call["people"], given) for rule in rules for given in (True, False)]
+            print(f"| {call['call']} | {call['half']} | {path.parent.name} | "
+                  + " | ".join(f"{100 * a:.1f} % ({n}/{call['people']})" for a, n in got) + " |")
     sys.stdout.flush()
     return 0
 
