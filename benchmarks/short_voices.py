@@ -5,7 +5,9 @@ each person's voice from their other recordings. Per half of the evaluation set,
     python -m benchmarks.short_voices [--speech-dir DIR]
 
 A piece is right when it sounds most like its own speaker of the half's people (2-4 of them); the margin is its
-likeness to its own speaker less that to the most alike other. What a reply too short for a voice can be given by its
+likeness to its own speaker less that to the most alike other. The likeness itself, to its own speaker and to the most
+alike other, says whether one line could tell a few words of a known voice from another person's with nobody else to
+weigh them against (one speaker known): where the lower tail of the one meets the upper tail of the other. What a reply too short for a voice can be given by its
 voice alone (`engine.live.speakers.GLIMPSE_S`), against the turn before it, which a reply never is.
 """
 
@@ -41,8 +43,10 @@ def pieces(x: np.ndarray, model) -> list[np.ndarray]:
     return out
 
 
-def measure(speech_dir: Path, band: str, people: tuple[str, ...], encoder, model, least_s: float) -> list[tuple[float, bool, float]]:
-    """(seconds, right, margin) per piece of every recording of `people`."""
+def measure(speech_dir: Path, band: str, people: tuple[str, ...], encoder, model,
+            least_s: float) -> list[tuple[float, bool, float, float, float]]:
+    """(seconds, right, margin, likeness to its own speaker, to the most alike other) per piece of every recording of
+    `people`."""
     clips = {s: level(recording(s, speech_dir)) for s, p in SPEAKER_OF.items() if p in people}
     if band == "phone":
         clips = {s: telephone(x) for s, x in clips.items()}
@@ -64,7 +68,7 @@ def measure(speech_dir: Path, band: str, people: tuple[str, ...], encoder, model
                 continue
             alike = {p: float(e @ v) for p, v in voices.items()}
             other = max(v for p, v in alike.items() if p != me)
-            out.append((len(piece) / SR, max(alike, key=alike.get) == me, alike[me] - other))
+            out.append((len(piece) / SR, max(alike, key=alike.get) == me, alike[me] - other, alike[me], other))
     return out
 
 
@@ -79,15 +83,17 @@ def main(argv: list[str] | None = None) -> int:
 
     encoder = load_encoder()
     model = WhisperModel(str(resolve("tiny.en")[1]), device="cpu", compute_type="int8", cpu_threads=2)
-    print("| band | half | piece (s) | pieces | sound most like their own speaker | margin, median |\n|---|---|---|---:|---:|---:|")
+    print("| band | half | piece (s) | pieces | sound most like their own speaker | margin, median "
+          "| likeness to their own speaker, p10 / median | to the most alike other, median / p90 |\n|---|---|---|---:|---:|---:|---:|---:|")
     for band in ("wide", "phone"):
         for half, people in HALVES.items():
             got = np.array(measure(args.speech_dir, band, people, encoder, model, GLIMPSE_S))
             for lo, hi in (*BUCKETS, (BUCKETS[0][0], BUCKETS[-1][1])):
                 rows = got[(got[:, 0] >= lo) & (got[:, 0] < hi)] if len(got) else got
                 if len(rows):
-                    print(f"| {band} | {half} | {lo:.1f}–{hi:.1f} | {len(rows)} | {100 * rows[:, 1].mean():.0f} % | {np.median(rows[:, 2]):.2f} |",
-                          flush=True)
+                    own, other = np.quantile(rows[:, 3], [0.1, 0.5]), np.quantile(rows[:, 4], [0.5, 0.9])
+                    print(f"| {band} | {half} | {lo:.1f}–{hi:.1f} | {len(rows)} | {100 * rows[:, 1].mean():.0f} % | {np.median(rows[:, 2]):.2f} "
+                          f"| {own[0]:.2f} / {own[1]:.2f} | {other[0]:.2f} / {other[1]:.2f} |", flush=True)
     return 0
 
 
