@@ -5,10 +5,11 @@ each person's voice from their other recordings. Per half of the evaluation set,
     python -m benchmarks.short_voices [--speech-dir DIR]
 
 A piece is right when it sounds most like its own speaker of the half's people (2-4 of them); the margin is its
-likeness to its own speaker less that to the most alike other. The likeness itself, to its own speaker and to the most
-alike other, says whether one line could tell a few words of a known voice from another person's with nobody else to
-weigh them against (one speaker known): where the lower tail of the one meets the upper tail of the other. What a reply too short for a voice can be given by its
-voice alone (`engine.live.speakers.GLIMPSE_S`), against the turn before it, which a reply never is.
+likeness to its own speaker less that to the most alike other. What a reply too short for a voice can be given by its
+voice alone (`engine.live.speakers.GLIMPSE_S`), against the turn before it, which a reply never is. The likeness
+itself, to its own speaker and to the most alike other, says whether one line could tell a few words of a known voice
+from another person's with nobody else to weigh them against (one speaker known): where the lower tail of the one
+meets the upper tail of the other.
 """
 
 from __future__ import annotations
