@@ -250,13 +250,17 @@ class OnlineSpeakers:
         return {gone.id: keep.id}
 
     def _merge(self, grown: _Speaker) -> dict[str, str]:
-        """Fold into one the speakers the grown one has come close to; old id → surviving (earliest) id."""
+        """Fold into one the speakers the grown one has come close to, one after another (the survivor of each fold is
+        weighed again against those left); old id → surviving (earliest) id, for every speaker folded on the way."""
         merged: dict[str, str] = {}
-        for other in list(self._speakers):
-            if other is grown or other.likeness(grown.total / grown.weight) < self.rule.merge or len(self._speakers) <= self.count.least:
-                continue
+        while len(self._speakers) > self.count.least:
+            voice = grown.total / grown.weight
+            other = next((s for s in self._speakers if s is not grown and s.likeness(voice) >= self.rule.merge), None)
+            if other is None:
+                break
             keep, gone = (other, grown) if self._speakers.index(other) < self._speakers.index(grown) else (grown, other)
-            merged.update(self._fold(keep, gone))
+            folded = self._fold(keep, gone)
+            merged = {old: keep.id if new == gone.id else new for old, new in merged.items()} | folded
             grown = keep
         return merged
 

@@ -61,6 +61,16 @@ def test_speakers_that_converge_are_merged_into_the_first():
     assert s.assign(None, 0.3).speaker == "speaker-1"
 
 
+def test_a_later_speaker_grown_close_to_the_first_is_folded_into_it_past_a_speaker_unlike_both():
+    s = OnlineSpeakers()
+    c = unit([0, 0, 1, 0])
+    assert [s.assign(v, 4.0).speaker for v in (A, B, unit(A + 1.1 * c))] == ["speaker-1", "speaker-2", "speaker-3"]  # 0.67 like A
+    got = s.assign(unit(A + 0.47 * c), 40.0)  # more like the third (0.92) than A (0.91): theirs, and now 0.89 like A
+    assert got.speaker == "speaker-3" and got.merged == {"speaker-3": "speaker-1"}
+    assert s.speakers == ["speaker-1", "speaker-2"]  # the fold weighed once, and what was folded not weighed again
+    assert s.assign(unit(A + 1.1 * c), 4.0).speaker == "speaker-1"
+
+
 def test_short_turns_that_sound_alike_found_a_speaker_together_and_are_placed():
     s = OnlineSpeakers(ClusterRule(new_s=3.2))
     s.assign(A, 4.0, turn="a")
