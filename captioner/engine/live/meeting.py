@@ -117,6 +117,8 @@ class MeetingSession(SessionBase):
             if self._running is None:
                 self._schedule()
             self._release()
+            for lane in self.lanes:
+                self._pass_notices(lane.engine, lane.label, lane.channel.kind)
             now = time.monotonic()
             if now >= next_status:
                 self._publish_status()

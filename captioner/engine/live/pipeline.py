@@ -59,6 +59,8 @@ Scheduling rules:
 
 from __future__ import annotations
 
+import logging
+import queue
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -82,6 +84,8 @@ from captioner.engine.live.speakers import SpeakerTagger
 from captioner.engine.live.stabilizer import stable_chars
 from captioner.engine.models.recognizer import Transcript, join_words
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
+
+log = logging.getLogger(__name__)
 
 __all__ = ["CaptionEngine", "EngineConfig", "Job"]
 
@@ -228,6 +232,7 @@ class CaptionEngine:
         self.finished = False
         self.on_segment: Callable[[SegmentEvent], None] | None = None  # hears where segments open, close, are dropped
         self.speakers: SpeakerTagger | None = None  # gives each final the speaker whose voice it is (`speakers.py`)
+        self.notices: queue.Queue[str] = queue.Queue()  # what the user should know that ends nothing, as a source's notices
 
     # -- audio in -------------------------------------------------------
     @property
@@ -349,7 +354,13 @@ class CaptionEngine:
         finals after a merge)."""
         if self.speakers is None or not events:
             return events
-        return self.speakers.tag(events, self.audio.get, new_id=self.segmenter.gate.new_id, on_split=self._split_final)
+        try:
+            return self.speakers.tag(events, self.audio.get, new_id=self.segmenter.gate.new_id, on_split=self._split_final)
+        except Exception as exc:  # a fault in telling voices apart ends the labels, never the captions
+            log.exception("speaker labels failed")
+            self.speakers = None
+            self.notices.put(f"Speaker labels stopped ({type(exc).__name__}: {exc}); the captions go on without them.")
+            return events
 
     def _split_final(self, final: CaptionEvent, parts: list[CaptionEvent]) -> None:
         """A final came out as several, one per speaker's turn: each part waits for its revision on its own."""

@@ -97,7 +97,7 @@ class SessionBase:
         self.on_error = on_error
         self.status_interval_s = options.status_interval_s
         self.errors: list[str] = []
-        self.notices: list[str] = []  # what sources said happened to them (the sound server stopped, is back)
+        self.notices: list[str] = []  # what sources said happened to them (the sound server stopped, is back); labels stopped
         self._moves_seen = {id(t): t.moves for t in (transcriber, transcriber.interim) if t is not None}
         self.finals: list[CaptionEvent] = []
         self.compute_s = 0.0
@@ -223,7 +223,8 @@ class SessionBase:
                 self._report(f"{exc} (captions still go to the other outputs)", fatal=False)
 
     def _pass_notices(self, source, label: str = "", channel: str = "") -> None:
-        """What `source` says happens to it while it goes on (the sound server stopped, is back): out as non-fatal
+        """What `source` says happens to it while it goes on (the sound server stopped, is back; an engine: its speaker
+        labels stopped): out as non-fatal
         errors, kept in `notices`, not in `errors`; `label` leads each, `channel` (an id) says which input it is about."""
         notices = getattr(source, "notices", None)
         while notices is not None and not notices.empty():
@@ -312,6 +313,7 @@ class CaptionSession(SessionBase):
                 if job is not None:
                     self._draft_jobs.put(job)
             self._emit(events)
+            self._pass_notices(engine)
             now = time.monotonic()
             if now >= next_status:
                 self._publish_status()

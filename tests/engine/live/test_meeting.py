@@ -78,6 +78,22 @@ def test_system_audio_alone_is_captioned_and_labelled(pulse, sentence_wav, tiny_
     assert wer(SENTENCE, session.finals[0].text) <= 0.2
 
 
+def test_a_fault_in_the_others_speaker_labels_is_a_notice_and_their_captions_go_on(pulse, sentence_wav, tiny_transcriber,
+                                                                                  monkeypatch):
+    session = meeting(tiny_transcriber, mic=False, options=SessionOptions(speakers=True))
+
+    def broken(*args, **kwargs):
+        raise ValueError("speaker-3 is not in list")
+
+    monkeypatch.setattr(session.lanes[0].engine.speakers.speakers, "assign", broken)
+    session.start()
+    time.sleep(0.3)
+    run_until_quiet(session, [play("virt", sentence_wav)])
+    assert not session.errors and [n.startswith("Others: Speaker labels stopped") for n in session.notices] == [True]
+    assert [e.channel for e in session.finals] == [SYSTEM] and not session.finals[0].speaker
+    assert wer(SENTENCE, session.finals[0].text) <= 0.2
+
+
 def test_microphone_and_system_audio_in_spoken_order(mic_sink, sentence_wav, other_wav, tiny_transcriber):
     session = meeting(tiny_transcriber)
     session.start()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from captioner.audio.sources import FileSource
-from captioner.engine.live.session import CaptionSession
+from captioner.engine.live.session import CaptionSession, SessionOptions
 from captioner.events import SessionProblem
 
 
@@ -39,6 +39,23 @@ def test_a_failing_output_is_reported_as_not_fatal_and_captions_go_on(sentence_w
     assert len(errors) == 1 and not errors[0].fatal
     assert "still go to the other outputs" in errors[0].message
     assert kept.finals and "team" in kept.finals[0].text.lower()
+
+
+def test_a_fault_in_the_speaker_labels_is_reported_as_not_fatal_and_captions_go_on(sentence_wav, tiny_transcriber,
+                                                                                   monkeypatch) -> None:
+    errors: list[SessionProblem] = []
+    kept = Collect()
+    session = CaptionSession(FileSource(str(sentence_wav)), tiny_transcriber, sinks=[kept], on_error=errors.append,
+                             options=SessionOptions(speakers=True))
+
+    def broken(*args, **kwargs):
+        raise ValueError("speaker-3 is not in list")
+
+    monkeypatch.setattr(session.engine.speakers.speakers, "assign", broken)
+    session.start()
+    assert session.wait(60)
+    assert [e.fatal for e in errors] == [False] and errors[0].message.startswith("Speaker labels stopped")
+    assert kept.finals and "team" in kept.finals[0].text.lower() and not kept.finals[0].speaker
 
 
 def test_a_failing_transcriber_is_fatal(sentence_wav, tiny_transcriber, monkeypatch) -> None:

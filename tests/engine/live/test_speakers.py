@@ -56,6 +56,27 @@ def test_two_voices_taking_turns_are_two_speakers(two_people, tiny_transcriber):
     assert {f.speaker for f in finals} == {"speaker-1", "speaker-2"}
 
 
+def test_a_fault_in_telling_voices_apart_ends_the_labels_not_the_captions(two_people, tiny_transcriber, monkeypatch):
+    audio, spans, turns = two_people
+    engine = CaptionEngine(EngineConfig())
+    engine.speakers = tagger = SpeakerTagger(load_encoder())
+    assign, given = tagger.speakers.assign, []
+
+    def fails_on_the_third(*args, **kwargs):  # a fault where the rule weighs a voice (as a bug in it would raise)
+        given.append(args)
+        if len(given) == 3:
+            raise ValueError("speaker-3 is not in list")
+        return assign(*args, **kwargs)
+
+    monkeypatch.setattr(tagger.speakers, "assign", fails_on_the_third)
+    run = replay(audio, engine, tiny_transcriber.run)
+    assert wer(" ".join(t for _, t in turns), " ".join(f.text for f in run.finals)) <= 0.2  # every turn captioned
+    assert [bool(f.speaker) for f in run.finals[:2]] == [True, True] and not any(f.speaker for f in run.finals[2:])
+    assert engine.speakers is None and len(given) == 3
+    notice = engine.notices.get_nowait()
+    assert notice.startswith("Speaker labels stopped (ValueError") and "captions go on" in notice and engine.notices.empty()
+
+
 def _final(n: int, span: tuple[int, int], **kw) -> CaptionEvent:
     return CaptionEvent(n, span[0], span[1], f"turn {n}", final=True, **kw)
 
