@@ -292,3 +292,25 @@ def test_a_whispered_turn_however_long_founds_and_moves_no_speaker():
     assert s.speakers == ["speaker-1", "speaker-2"]
     assert s.assign(near(B, 0.3, 1), 4.0).speaker == "speaker-2" and s.assign(A, 4.0).speaker == "speaker-1"  # B unmoved
     assert s.assign(unit(A + 0.9 * C), 8.0, whispered=True).speaker == "speaker-1"  # ... or with the voice it is most like
+
+
+def test_whatever_the_voices_every_speaker_given_is_one_there_is_and_nothing_raises():
+    """Random calls of 1-5 voices, some turns short, unembedded, whispered or cut at a change, with and without a number
+    of people: every label the rule gives (as the turn's, placed, or merged into) names a speaker it still has."""
+    from captioner.speaker_count import SpeakerCount
+
+    rng = np.random.default_rng(41)
+    for call in range(400):
+        dim, people = int(rng.integers(2, 6)), int(rng.integers(1, 6))
+        voices = [unit(np.abs(rng.standard_normal(dim))) for _ in range(people)]
+        count = [SpeakerCount(), SpeakerCount.exactly(int(rng.integers(1, 5))), SpeakerCount(1, int(rng.integers(2, 6)))][call % 3]
+        s = OnlineSpeakers(ClusterRule(join=float(rng.uniform(0.5, 0.95)), merge=float(rng.uniform(0.6, 0.98))), count)
+        shown: dict[int, str] = {}
+        for turn in range(int(rng.integers(1, 40))):
+            voice = near(voices[int(rng.integers(people))], float(rng.uniform(0, 1.2)), int(rng.integers(1 << 30)))
+            got = s.assign(None if rng.random() < 0.1 else voice, float(rng.choice([0.3, 0.8, 1.5, 2.5, 3.3, 5.0, 12.0])),
+                           changed=bool(rng.random() < 0.15), turn=turn, whispered=bool(rng.random() < 0.05))
+            shown |= {turn: got.speaker, **got.placed}
+            assert set(got.merged.values()) <= set(s.speakers) and set(got.placed.values()) <= set(s.speakers)
+            shown = {t: got.merged.get(sp, sp) for t, sp in shown.items()}
+        assert set(shown.values()) - {""} <= set(s.speakers), (shown, s.speakers)
