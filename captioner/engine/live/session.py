@@ -97,7 +97,7 @@ class SessionBase:
         self.on_error = on_error
         self.status_interval_s = options.status_interval_s
         self.errors: list[str] = []
-        self.notices: list[str] = []  # what sources said happened to them (the sound server stopped, is back); labels stopped
+        self.notices: list[str] = []  # what ended nothing: a source's news (the sound server stopped, is back), labels stopped
         self._moves_seen = {id(t): t.moves for t in (transcriber, transcriber.interim) if t is not None}
         self.finals: list[CaptionEvent] = []
         self.compute_s = 0.0
@@ -224,8 +224,8 @@ class SessionBase:
 
     def _pass_notices(self, source, label: str = "", channel: str = "") -> None:
         """What `source` says happens to it while it goes on (the sound server stopped, is back; an engine: its speaker
-        labels stopped): out as non-fatal
-        errors, kept in `notices`, not in `errors`; `label` leads each, `channel` (an id) says which input it is about."""
+        labels stopped): out as non-fatal errors, kept in `notices`, not in `errors`; `label` leads each, `channel` (an
+        id) says which input it is about."""
         notices = getattr(source, "notices", None)
         while notices is not None and not notices.empty():
             text = notices.get_nowait()
