@@ -313,7 +313,8 @@ def load_transcriber(args: argparse.Namespace):
 
 
 def caption(args: argparse.Namespace) -> int:
-    from captioner.audio.sources import AudioSourceError, FileSource, MicrophoneSource
+    from captioner.audio.loopback import microphone_source
+    from captioner.audio.sources import AudioSourceError, FileSource
     from captioner.engine.live.open import SessionOptions, SessionRequest, open_session
     from captioner.engine.vocabulary import read_vocabulary
     from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
@@ -366,7 +367,7 @@ def caption(args: argparse.Namespace) -> int:
             print(f"captioner: {transcriber.interim_note}", file=sys.stderr, flush=True)
         if not args.quiet:
             sinks.append(TerminalPrinter(labels=labels))
-        source = None if channels else FileSource(args.input, realtime=args.realtime) if args.input else MicrophoneSource(args.device)
+        source = None if channels else FileSource(args.input, realtime=args.realtime) if args.input else microphone_source(args.device)
         live = not args.input or args.realtime
         warned = threading.Event()
 

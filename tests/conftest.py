@@ -83,6 +83,15 @@ def stop_pulse() -> None:
     raise AssertionError("the test sound server did not stop")
 
 
+def recording_processes() -> set[int]:
+    """The process ids of the streams that record from the test sound server now."""
+    import json
+    import subprocess
+
+    listing = subprocess.run(["pactl", "-f", "json", "list", "source-outputs"], capture_output=True, text=True, check=True).stdout
+    return {int(o["properties"]["application.process.id"]) for o in json.loads(listing) if "application.process.id" in o["properties"]}
+
+
 @pytest.fixture(scope="session")
 def pulse():
     """The capture source of the test PulseAudio server."""

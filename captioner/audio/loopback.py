@@ -1,4 +1,4 @@
-"""System audio: what an output device plays, captured as a source — out of the app's process.
+"""System audio, and the microphone through the sound server: captured as sources out of the app's process.
 
 Recording goes through `soundcard` (soundcard_capture.py), which does what
 PortAudio cannot here: on Linux it records a PulseAudio/PipeWire source *by
@@ -11,7 +11,8 @@ carry the output, and it is recorded like an input.
 libpulse under soundcard aborts its process when the sound server goes away,
 so every use of it (listing outputs, recording) runs in a capture child
 (capture_child.py, child_source.py): the app survives, says so, and records
-again once the server is back.
+again once the server is back. On Linux the microphone, when the sound server
+carries it, is recorded the same way, in either mode (`microphone_source`).
 
 An output given as None follows the system's default output: when the default
 changes mid-session (headphones plugged in) the capture moves to the new one.
@@ -107,29 +108,45 @@ class PulseInputSource(ChildSource):
 
 
 def meeting_microphone(device: str | None, output: str | None = None):
-    """The microphone's source for a session that also records system audio from `output`.
-
-    On Linux a PulseAudio source ("pulse:NAME", or the default source) is
-    recorded as a stream of its own (PulseInputSource); elsewhere, and for
-    PortAudio's own devices, through PortAudio (MicrophoneSource). The default
-    source is taken only when it is a microphone, not an output's monitor; and
-    the microphone is never the source system audio records (AudioSourceError).
-    """
+    """The microphone's source for a session that also records system audio from `output`: `microphone_source`'s,
+    but the default source only when it is a microphone, not an output's monitor, and never the source system audio
+    records (AudioSourceError)."""
     from captioner.audio.devices import PULSE_PREFIX, default_pulse_microphone
-    from captioner.audio.sources import AudioSourceError, MicrophoneSource
+    from captioner.audio.sources import AudioSourceError
 
-    if device and device.startswith(PULSE_PREFIX):
-        name = device[len(PULSE_PREFIX) :]
-        if sys.platform.startswith("linux") and name.endswith(".monitor") and name == f"{output or default_output_id()}.monitor":
-            raise AudioSourceError(f"{name!r} is what system audio records already; choose a microphone as the input.")
-        return PulseInputSource(name)
-    if not device and sys.platform.startswith("linux"):
-        default = default_pulse_microphone()
-        if default is not None:
-            if default.is_monitor:
+    if sys.platform.startswith("linux"):
+        if device and device.startswith(PULSE_PREFIX):
+            name = device[len(PULSE_PREFIX) :]
+            if name.endswith(".monitor") and name == f"{output or default_output_id()}.monitor":
+                raise AudioSourceError(f"{name!r} is what system audio records already; choose a microphone as the input.")
+        elif not device:
+            default = default_pulse_microphone()
+            if default is not None and default.is_monitor:
                 raise AudioSourceError(
                     f"The default input, {default.name!r}, records what an output plays, not a microphone. "
                     "Connect a microphone, or choose one as the input."
                 )
-            return PulseInputSource(default.id[len(PULSE_PREFIX) :])
-    return MicrophoneSource(device)
+    return microphone_source(device)
+
+
+def microphone_source(device: str | None, *, stall_s: float = 3.0):
+    """The microphone's source, alone or in a meeting, for a session and for the idle level meter.
+
+    On Linux a PulseAudio/PipeWire source ("pulse:NAME", or the default source when none is given) is recorded by a
+    capture child (PulseInputSource), never by PortAudio in this process: PortAudio reaches the sound server only
+    through ALSA's "pulse" device, and when the server goes away mid-stream the ALSA host API of PortAudio 19.6 and
+    19.7 can loop for ever in its error handling (upstream issue #1037): a core busy, thousands of lines a second on
+    stderr, a stream that never closes, so the microphone never comes back. A child that does so is ended with its
+    process. PortAudio's own devices, and every device off Linux, are recorded through PortAudio (MicrophoneSource;
+    `stall_s`: how long without audio it takes the device to be gone)."""
+    from captioner.audio.devices import PULSE_PREFIX, default_pulse_microphone
+    from captioner.audio.sources import MicrophoneSource
+
+    if sys.platform.startswith("linux"):
+        if device and device.startswith(PULSE_PREFIX):
+            return PulseInputSource(device[len(PULSE_PREFIX) :])
+        if not device:
+            default = default_pulse_microphone()
+            if default is not None:
+                return PulseInputSource(default.id[len(PULSE_PREFIX) :])
+    return MicrophoneSource(device, stall_s=stall_s)

@@ -201,11 +201,11 @@ class SessionController(QObject):
     def _open_microphone(self, device: str | None):
         """The idle level meter's stream when it runs on `device` (capture goes on from the press),
         else a new stream (opened by session.start(), off the GUI thread)."""
-        from captioner.audio.sources import MicrophoneSource
+        from captioner.audio.loopback import microphone_source
         from captioner.gui.level_monitor import HandedOverSource
 
         handover = self.monitor.hand_over(device) if self.monitor is not None else None
-        return HandedOverSource(handover, lambda: MicrophoneSource(device or None))
+        return HandedOverSource(handover, lambda: microphone_source(device or None))
 
     def stop(self) -> None:
         """Cancel a model download/load, or end the session (the segment in flight still finishes)."""

@@ -27,9 +27,9 @@ HANDOVER_WAIT_S = 2.0
 
 
 def _default_source(device: str | None):
-    from captioner.audio.sources import MicrophoneSource
+    from captioner.audio.loopback import microphone_source
 
-    return MicrophoneSource(device, stall_s=4.0)
+    return microphone_source(device, stall_s=4.0)
 
 
 class Handover:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from captioner.channels import MICROPHONE, MODE_BOTH, MODE_MICROPHONE, MODE_SYST
 from captioner.gui.controller import State
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.system_picker import FOLLOW_DEFAULT, SystemAudioPicker
-from tests.conftest import start_pulse, stop_pulse
+from tests.conftest import recording_processes, start_pulse, stop_pulse
 from tests.gui.conftest import SENTENCES, words
 from tests.speech import speak
 
@@ -248,9 +249,9 @@ def test_the_sound_server_restarting_under_the_app(mode, qtbot, pulse, settings_
 
 
 def test_the_sound_server_restarting_under_a_microphone_session(qtbot, pulse, settings_path: Path, write_settings, model_dir: Path, transcriber, tmp_path: Path) -> None:
-    """The default mode, the microphone through PortAudio: `pulseaudio -k` in a session, the session goes on, the
-    banner says the server stopped and is back (never that the device is gone), every final is kept and what is
-    said once the server is back is captioned."""
+    """The default mode, the microphone a `pulse:` input, recorded by a capture child, never in the app's process:
+    `pulseaudio -k` in a session, the session goes on, the banner says the server stopped and is back (never that
+    the device is gone), every final is kept and what is said once the server is back is captioned."""
     from captioner.gui.app import CaptionerApp
 
     first, second = speak(SENTENCES[0], tmp_path / "first.wav"), speak(SENTENCES[1], tmp_path / "second.wav")
@@ -266,6 +267,7 @@ def test_the_sound_server_restarting_under_a_microphone_session(qtbot, pulse, se
         w.start_button.click()
         qtbot.waitUntil(lambda: c.state is State.RUNNING, timeout=60000)
         qtbot.wait(500)
+        assert os.getpid() not in recording_processes()
         subprocess.run(["paplay", "-d", "virt", str(first)], check=True, timeout=30)
         qtbot.waitUntil(lambda: len(c.finals) >= 1, timeout=30000)
         kept = list(c.finals)
