@@ -161,14 +161,19 @@ def wait_until_recording(proc: subprocess.Popen) -> None:
     time.sleep(0.3)  # the stream is open; let the first blocks arrive
 
 
+def portaudio_index(name: str) -> str:
+    """The index of PortAudio's device `name`, as a new process lists them (this one's list dates from when PortAudio
+    started here, perhaps while the test sound server was stopped)."""
+    code = f"import sounddevice as sd; print(next(i for i, d in enumerate(sd.query_devices()) if d['name'] == {name!r}))"
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=30).stdout.strip()
+
+
 @pytest.mark.parametrize("route", ["capture child", "PortAudio"])
 def test_caption_from_a_pulseaudio_source(route, tmp_path, tiny_model, sentence_wav, pulse):
     """A `pulse:` input is recorded by a capture child, never in the command's own process (PortAudio's way to the
     server can loop for ever when the server goes); PortAudio's own "pulse" device, given by its index, is recorded
     by PortAudio in the command's process. Either is captioned."""
-    import sounddevice as sd
-
-    device = f"pulse:{pulse}" if route == "capture child" else str(next(i for i, d in enumerate(sd.query_devices()) if d["name"] == "pulse"))
+    device = f"pulse:{pulse}" if route == "capture child" else portaudio_index("pulse")
     out = tmp_path / "mic.srt"
     proc = captioner("caption", "--device", device, "--model", tiny_model, "--srt", out)
     try:
