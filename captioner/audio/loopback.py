@@ -104,7 +104,8 @@ class PulseInputSource(ChildSource):
     """
 
     def __init__(self, source: str, **kw) -> None:
-        super().__init__("source", source, description=source, no_server=no_backend_message(), **kw)
+        no_server = f"The input {source!r} is a PulseAudio/PipeWire source, and no sound server answers: start PulseAudio or PipeWire (with pipewire-pulse), or choose another input."
+        super().__init__("source", source, description=source, no_server=no_server, **kw)
 
 
 def meeting_microphone(device: str | None, output: str | None = None):

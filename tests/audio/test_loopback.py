@@ -6,7 +6,7 @@ import time
 import numpy as np
 import pytest
 
-from captioner.audio.loopback import SystemAudioSource, list_output_devices, resolve_output
+from captioner.audio.loopback import SystemAudioSource, list_output_devices, microphone_source, resolve_output
 from captioner.audio.outputs import is_mac_virtual_output, no_outputs_message
 from captioner.audio.sources import AudioSourceError
 
@@ -92,3 +92,12 @@ def test_a_chosen_output_is_not_followed(headphones, sentence_wav):
         source.stop()
     assert source.device.id == "virt" and source.moves == []
     assert heard < 0.001  # the headphones' sound is not on the output chosen
+
+
+def test_a_pulse_microphone_without_a_sound_server_says_so_of_the_input(monkeypatch, tmp_path):
+    """No server answers: the microphone's message names the input and the server it needs, not system audio."""
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path}/none")
+    source = microphone_source("pulse:headset")
+    with pytest.raises(AudioSourceError) as raised:
+        source.start()
+    assert "'headset' is a PulseAudio/PipeWire source, and no sound server answers" in str(raised.value)
