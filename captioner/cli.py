@@ -21,6 +21,7 @@ from captioner.engine.models.errors import (
     CudaLibraryMissing,
     DeviceUnavailable,
     FolderMissing,
+    GpuDriverProblem,
     LanguageUnsupported,
     ModelError,
     UnknownDevice,
@@ -36,6 +37,7 @@ __all__ = ["CliError", "build_parser", "main", "model_error_message"]
 _HINTS: dict[type[ModelError], str] = {
     DeviceUnavailable: "--compute-device cpu or --compute-device auto",
     CudaLibraryMissing: "--compute-device cpu",
+    GpuDriverProblem: "--compute-device cpu",
     UnknownDevice: "--compute-device",
     ComputeTypeUnsupported: "--compute-type auto",
     LanguageUnsupported: "--language en",

@@ -5,13 +5,20 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 
 from captioner.engine.models.catalogue import ModelRequest
-from captioner.engine.models.errors import CudaLibraryMissing, DeviceUnavailable, LanguageUnsupported, ModelError
+from captioner.engine.models.errors import (
+    CudaLibraryMissing,
+    DeviceUnavailable,
+    GpuDriverProblem,
+    LanguageUnsupported,
+    ModelError,
+)
 from captioner.gui.tasks import CancellableTask
 
 # the app's own way out for the advice of an error, where it has one
 _HINTS: dict[type[ModelError], str] = {
     DeviceUnavailable: "choose CPU or Auto in the box beside the model",
     CudaLibraryMissing: "choose CPU in the box beside the model",
+    GpuDriverProblem: "choose CPU in the box beside the model",
     LanguageUnsupported: "in Settings",
 }
 

@@ -29,7 +29,17 @@ import sys
 import threading
 from pathlib import Path
 
-__all__ = ["CUBLAS", "fix_command", "found", "library_folders", "missing_library", "preload", "user_folder"]
+__all__ = [
+    "CUBLAS",
+    "DRIVER_ADVICE",
+    "driver_problem",
+    "fix_command",
+    "found",
+    "library_folders",
+    "missing_library",
+    "preload",
+    "user_folder",
+]
 
 if sys.platform == "win32":
     CUBLAS: tuple[str, ...] = ("cublasLt64_12.dll", "cublas64_12.dll")  # dependencies first
@@ -41,6 +51,23 @@ else:
 WHEEL = "nvidia-cublas-cu12"  # the pip wheel that holds CUBLAS
 FIX_COMMAND = "pip install 'captioner[cuda]'"  # what a pip user runs for the GPU
 BUNDLE_FIX_COMMAND = "captioner cuda-libs"  # ... and a user of the packaged app
+
+# The oldest NVIDIA driver that runs CUDA 12 (the CUDA runtime CTranslate2 4.x is built with), by system: NVIDIA's
+# CUDA 12.0 release notes, "minor version compatibility".
+MIN_DRIVER = {"linux": "525.60.13", "win32": "528.33"}
+DRIVER_ADVICE = ("update the NVIDIA driver (CUDA 12 needs driver "
+                 f"{MIN_DRIVER['linux']} or newer on Linux, {MIN_DRIVER['win32']} or newer on Windows)")
+
+# What the CUDA runtime says when the driver, not a library or the GPU's memory, is at fault: too old for the runtime,
+# not installed (no device, or only the stub library a toolkit ships), or not the one the kernel module runs.
+_DRIVER_WORDS = (
+    "driver version is insufficient",
+    "no CUDA-capable device",
+    "stub library",
+    "unsupported display driver",
+    "forward compatibility was attempted",
+    "CUDA driver version",
+)
 
 _loaded: list[str] = []
 _handles: list[object] = []  # os.add_dll_directory handles and CDLLs, kept for the whole run
@@ -129,6 +156,12 @@ def missing_library(detail: str) -> str:
 
     match = re.search(r"[Ll]ibrary (\S+) is not found", detail) or re.search(r"(\S*cublas\S*\.(?:so\S*|dll))", detail)
     return match.group(1) if match else ""
+
+
+def driver_problem(detail: str) -> bool:
+    """Whether a CUDA error (`detail`, CTranslate2's message) says the NVIDIA driver is missing or too old: no
+    library to install then, the driver is to update (`DRIVER_ADVICE`)."""
+    return any(words.lower() in detail.lower() for words in _DRIVER_WORDS)
 
 
 def fix_command() -> str:

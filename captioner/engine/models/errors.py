@@ -177,6 +177,19 @@ class CudaLibraryMissing(ModelError):
         )
 
 
+class GpuDriverProblem(ModelError):
+    """The NVIDIA driver is missing or too old for the CUDA runtime CTranslate2 runs on: `detail` is CTranslate2's
+    reason, `advice` the driver to install (`cuda_libs.DRIVER_ADVICE`). No library to fetch: the driver is the fix."""
+
+    def __init__(self, model: str, detail: str, advice: str) -> None:
+        self.detail = detail
+        super().__init__(
+            f"Cannot run {model} on the GPU: the NVIDIA driver is missing or too old ({detail.rstrip('.')})",
+            f"{advice}, or run on the CPU",
+            model=model,
+        )
+
+
 class GpuFailed(ModelError):
     """The GPU failed a pass (out of its memory, the driver reset, a CUDA error): `detail` is CTranslate2's reason."""
 

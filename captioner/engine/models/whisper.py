@@ -20,7 +20,7 @@ import numpy as np
 from faster_whisper import WhisperModel
 
 from captioner.engine.models import cuda_libs
-from captioner.engine.models.errors import CudaLibraryMissing, GpuFailed, ModelError
+from captioner.engine.models.errors import CudaLibraryMissing, GpuDriverProblem, GpuFailed, ModelError, is_cuda_library_error
 from captioner.engine.models.features import bounded_features
 from captioner.engine.models.hardware import choose_device, cpu_threads
 from captioner.engine.models.model_file import folder_shape
@@ -106,18 +106,18 @@ class WhisperRecognizer:
         """On a CPU the model has `CPU_WORKERS` workers, each on all the threads: a refine decodes pieces of a
         recording side by side (`decode_whole.side_by_side`).
 
-        On a GPU a first pass, over a second of features, says whether the GPU works (CTranslate2 loads cuBLAS only
-        then): where it fails, `device="auto"` loads the model on the CPU instead and says why in `device_note`,
-        `device="cuda"` raises CudaLibraryMissing or GpuFailed (`engine.models.errors`)."""
+        On a GPU the model's creation (CUDA starts then: a driver too old or missing fails here) and a first pass, over
+        a second of features (CTranslate2 loads cuBLAS only then), say whether the GPU works: where either fails,
+        `device="auto"` loads the model on the CPU instead and says why in `device_note`, `device="cuda"` raises
+        `gpu_error`'s CudaLibraryMissing, GpuDriverProblem or GpuFailed (`engine.models.errors`)."""
         if device != "cpu":
             cuda_libs.preload()  # before CTranslate2's first use of cuBLAS
         requested = device
         device, compute_type = choose_device(device, compute_type)
         threads = threads or cpu_threads()
-        loaded = cls._on(device, compute_type, model_path, threads, name)
         if device != "cuda":
-            return loaded
-        problem = loaded._gpu_problem()
+            return cls._on(device, compute_type, model_path, threads, name)
+        loaded, problem = cls._on_gpu(compute_type, model_path, threads, name)
         if not problem:
             return loaded
         label = name or str(model_path)
@@ -141,6 +141,18 @@ class WhisperRecognizer:
         )
         return cls(model, name=name or str(model_path), device=device, compute_type=compute_type,
                    encoder_layers=_encoder_layers(model_path), path=str(model_path), threads=threads)
+
+    @classmethod
+    def _on_gpu(cls, compute_type: str, model_path: str, threads: int, name: str) -> tuple[WhisperRecognizer | None, str]:
+        """The model created on the GPU and CTranslate2's reason it cannot run there ("" when it can): CUDA failing to
+        start at the model's creation, or the first pass failing (`_gpu_problem`)."""
+        try:
+            loaded = cls._on("cuda", compute_type, model_path, threads, name)
+        except RuntimeError as error:
+            if not is_cuda_library_error(str(error), model_path):
+                raise  # the model's files, not the GPU: the loader says so
+            return None, str(error)
+        return loaded, loaded._gpu_problem()
 
     def _gpu_problem(self) -> str:
         """CTranslate2's reason when a first encoder pass over a second of silence fails on this model's device, else
@@ -262,6 +274,9 @@ def fallback_note(detail: str, *, at_load: bool) -> str:
         return (f"The GPU cannot be used: CUDA's {library} cannot be loaded, so captions run on the CPU; "
                 f"for the GPU, run: {cuda_libs.fix_command()}, and start again.")
     detail = detail.strip().rstrip(".")
+    if cuda_libs.driver_problem(detail):
+        return (f"The GPU cannot be used: the NVIDIA driver is missing or too old ({detail}), so captions run on the "
+                f"CPU; for the GPU, {cuda_libs.DRIVER_ADVICE}.")
     if at_load:
         return f"The GPU failed its first pass ({detail}), so captions run on the CPU."
     return f"The GPU failed ({detail}): captioning goes on on the CPU, nothing was lost."
@@ -271,4 +286,6 @@ def gpu_error(model: str, detail: str) -> ModelError:
     """The model error for a GPU asked for by name that cannot run a pass."""
     if cuda_libs.missing_library(detail):
         return CudaLibraryMissing(model, detail, cuda_libs.fix_command())
+    if cuda_libs.driver_problem(detail):
+        return GpuDriverProblem(model, detail, cuda_libs.DRIVER_ADVICE)
     return GpuFailed(model, detail)

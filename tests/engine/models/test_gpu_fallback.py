@@ -85,3 +85,50 @@ def test_a_gpu_failing_mid_session_moves_it_to_the_cpu_losing_no_final(monkeypat
     said = " ".join(sentences).split()
     assert 0.8 * len(said) <= len(heard) <= 1.2 * len(said)  # every sentence has its words: none lost at the move
     assert wer(" ".join(said), " ".join(heard)) < 0.4  # and they are these sentences' (tiny.en mishears espeak-ng a little)
+
+
+def _gpu_without_a_driver(monkeypatch) -> None:
+    """CTranslate2 reports a GPU on a machine with no NVIDIA driver: creating the real model on it fails with
+    CTranslate2's own CUDA error ("CUDA driver version is insufficient for CUDA runtime version")."""
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("this machine has a working GPU: CUDA starts")
+    monkeypatch.setattr(ctranslate2, "get_cuda_device_count", lambda: 1)
+
+
+def test_auto_captions_on_the_cpu_when_cuda_fails_at_the_models_creation(monkeypatch, tiny_model, sentence_wav):
+    _gpu_without_a_driver(monkeypatch)
+    transcriber = load_transcriber(ModelRequest(str(tiny_model), "auto"))
+    assert (transcriber.device, transcriber.compute_type) == ("cpu", "int8")
+    note = transcriber.device_note
+    assert "NVIDIA driver" in note and "525.60.13" in note and "pip install" not in note
+    assert not transcriber.recognizer.cuda_libs_missing  # no library to fetch: "Get GPU support" is not offered
+    from captioner.audio.sources import decode_file
+
+    assert wer(SENTENCE, transcriber.transcribe(decode_file(str(sentence_wav))).text) < 0.2
+
+
+def test_cuda_by_name_without_a_driver_fails_naming_the_driver(monkeypatch, tiny_model):
+    from captioner.engine.models.errors import GpuDriverProblem
+
+    _gpu_without_a_driver(monkeypatch)
+    with pytest.raises(GpuDriverProblem) as caught:
+        load_transcriber(ModelRequest(str(tiny_model), "cuda"))
+    assert "update the NVIDIA driver" in str(caught.value) and "pip install" not in str(caught.value)
+
+
+def test_the_cli_without_a_gpu_driver_captions_on_the_cpu_with_one_line(tmp_path, tiny_model, sentence_wav):
+    import ctranslate2
+
+    if ctranslate2.get_cuda_device_count() > 0:
+        pytest.skip("this machine has a working GPU: CUDA starts")
+    srt = tmp_path / "out.srt"
+    code = ("import sys, ctranslate2; ctranslate2.get_cuda_device_count = lambda: 1; from captioner.cli import main; "
+            f"sys.exit(main(['caption', '--input', {str(sentence_wav)!r}, '--model', {str(tiny_model)!r}, '--srt', {str(srt)!r}]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    warnings = [line for line in done.stderr.splitlines() if "GPU cannot be used" in line]
+    assert len(warnings) == 1 and "NVIDIA driver" in warnings[0] and "pip install" not in warnings[0]
+    assert wer(SENTENCE, " ".join(line for line in srt.read_text().splitlines() if line and not line[0].isdigit())) < 0.2
