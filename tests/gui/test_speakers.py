@@ -89,3 +89,24 @@ def test_without_the_voice_encoder_the_session_runs_unlabelled_and_says_why(make
     qtbot.waitUntil(lambda: c.state is State.IDLE and bool(finished), timeout=120000)
     assert any(level == "warning" and "not labelled by speaker" in text and "not-there.pt" in text for level, text in said), said
     assert len(c.finals) >= 3 and not any(f.speaker for f in c.finals)
+
+
+def test_a_recording_transcribed_with_speakers_is_shown_and_exported_as_its_files_hold_it(make_app, qtbot, tmp_path, transcriber):
+    a, b = TWO_VOICES  # short sentences in one breath, which Whisper writes as one caption: the labeller cuts it into sentences
+    turns = [(a, "Yes. I agree with that. Let us start now."), (b, "Okay. The numbers look fine. We can ship it on Monday.")]
+    wav = conversation(tmp_path / "two.wav", turns)[0]
+    app = make_app(speakers=True, speaker_count="2")
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    assert c.transcribe_recording(wav) == ""  # File → Transcribe a recording…, the file picked
+    qtbot.waitUntil(lambda: bool(c.finals) and not c.refiner.busy, timeout=120000)
+    saved = c.settings.sessions_dir() / "two.txt"
+    kept = saved.read_text(encoding="utf-8").splitlines()
+    assert len(kept) >= 2 and {"Speaker 1", "Speaker 2"} <= {line.split(":", 1)[0] for line in kept}, kept
+    shown = [line.split("] ", 1)[1] for line in w.transcript.plain_text().splitlines()]
+    assert shown == kept  # the window holds what the file holds, line for line
+    exported = tmp_path / "export.txt"
+    c.export("txt", exported)
+    assert exported.read_text(encoding="utf-8").splitlines() == kept
+    c.export("srt", tmp_path / "export.srt")
+    assert srt_text(tmp_path / "export.srt") == srt_text(saved.with_suffix(".srt"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -27,12 +28,13 @@ def tell_speakers(events: Sequence[CaptionEvent], audio: np.ndarray, *, live: Se
                   count: SpeakerCount = ANY_COUNT) -> list[CaptionEvent]:
     """A recording's captions (one channel, on the clock of `audio`) cut into sentences, each with its speaker told apart
     by voice with the whole recording in hand (`speakers_offline`; ids as in `live`, the finals shown live, where the
-    voices match; `count`: how many people speak, when the user said). Raises VoiceEncoderMissing when the voice encoder's weights are not installed."""
+    voices match; `count`: how many people speak, when the user said), numbered from 1 in order. Raises VoiceEncoderMissing when the voice encoder's weights are not installed."""
     from captioner.engine.live.speakers import speakers_offline
     from captioner.voices import load_encoder
 
-    return speakers_offline([s for e in events for s in sentences(e)], lambda a, b: as_float(audio[a:b]), load_encoder(), live=live,
+    told = speakers_offline([s for e in events for s in sentences(e)], lambda a, b: as_float(audio[a:b]), load_encoder(), live=live,
                             count=count)
+    return [replace(e, id=n) for n, e in enumerate(told, 1)]  # each sentence a caption of its own: an id of its own
 
 
 def speakers_if_installed(events: list[CaptionEvent], audio: np.ndarray, *, live: Sequence[CaptionEvent] = (),
