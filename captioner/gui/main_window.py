@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self._close_done = False
         self._session_info: SessionInfo | None = None
         self._file_name = ""  # the audio file of a file session, "" for the microphone
+        self._refine_progress = (0.0, 0.0, -1.0)  # the refine under way: seconds done, in all, left (-1: not known)
         self.setWindowTitle("Captioner")
         self.setAcceptDrops(True)  # audio or video files dropped on the window are transcribed
         self.setObjectName("mainWindow")
@@ -260,10 +261,12 @@ class MainWindow(QMainWindow):
         c.transcriptRefined.connect(self._on_refined)
         c.refiner.progress.connect(self._on_refine_progress)
         c.refiner.stopped.connect(self._on_refine_stopped)
+        c.refiner.queued.connect(self._show_refine)
         c.refiner.failed.connect(self._on_refine_failed)
         c.refiner.cancelled.connect(self._on_refine_cancelled)
         c.refiner.finished.connect(lambda *_: self.message_bar.clear(REFINE_CAUSE))  # a retry that worked: the failure is past
         self.status_line.cancelRefine.connect(c.refiner.cancel)
+        self.status_line.cancelAllRefines.connect(c.refiner.cancel_all)
         self.store.changed.connect(self._settings_changed)
 
     # -- session --------------------------------------------------------------
@@ -440,17 +443,23 @@ class MainWindow(QMainWindow):
         self.message_bar.retire(SESSION_CAUSE)  # what was said during it is not shown again once out of sight
 
     def _on_refine_progress(self, done_s: float, total_s: float, left_s: float) -> None:
-        refiner = self.controller.refiner
         self.message_bar.clear(HEARD_NOTHING_CAUSE)  # another one under way: what was said of the last is past
-        self.status_line.show_refine(refine_text(done_s, total_s, left_s, refiner.running, len(refiner.queue)))
+        self._refine_progress = (done_s, total_s, left_s)
+        self._show_refine()
+
+    def _show_refine(self, *_waiting) -> None:
+        """The status line's words for the refine under way, as far as it got and with the ones waiting after it."""
+        refiner = self.controller.refiner
+        if refiner.running is not None:
+            self.status_line.show_refine(refine_text(*self._refine_progress, refiner.running, len(refiner.queue)), len(refiner.queue))
 
     def _on_refine_stopped(self) -> None:
         self.status_line.show_refine("")
 
-    def _on_refine_cancelled(self, job) -> None:
+    def _on_refine_cancelled(self, job, dropped: int) -> None:
         from captioner.gui.refiner import cancelled_text
 
-        self.show_message("info", cancelled_text(job), cause=REFINE_CAUSE)
+        self.show_message("info", cancelled_text(job, dropped), cause=REFINE_CAUSE)
 
     def _on_refine_failed(self, _job, text: str) -> None:
         self.show_message("warning", text, cause=REFINE_CAUSE)
@@ -637,7 +646,7 @@ class MainWindow(QMainWindow):
         if self.controller.busy:
             log.warning("closing while the session is still finishing; captions saved so far are on disk")
         self._close_done = True
-        self.controller.refiner.cancel()  # the session keeps its audio: File → Refine a past session's transcript… does it later
+        self.controller.refiner.cancel_all()  # the session keeps its audio: File → Refine a past session's transcript… does it later
         for monitor in self._monitors():
             monitor.shutdown()
         for monitor in self._monitors():

@@ -3,7 +3,8 @@
 The refine itself is `captioner.engine.offline.refine`; this object runs it in a worker thread and talks to the
 window only through signals: `progress(done_s, total_s, left_s)` (seconds of audio decoded, in all, and
 an estimate of the seconds left; -1 while unknown), `finished(job, events)`, `failed(job, message)` and
-`stopped()` once nothing runs. `pause()` cancels the running refine and keeps it first in line for
+`stopped()` once nothing runs. `cancel()` stops the running one and starts the next; `cancel_all()` stops them all.
+`pause()` cancels the running refine and keeps it first in line for
 `resume()`: a live session always has the model to itself.
 """
 
@@ -57,11 +58,15 @@ def short_name(name: str, most: int = 28) -> str:
     return f"{name[: most - 1 - tail]}…{name[-tail:]}"
 
 
-def cancelled_text(job: RefineJob) -> str:
-    """What is said once a refine or a transcription was cancelled."""
+def cancelled_text(job: RefineJob, dropped: int = 0) -> str:
+    """What is said once a refine or a transcription was cancelled, with the `dropped` ones that waited after it."""
     if job.recording is not None:
-        return f"Transcribing {job.recording.name} was cancelled; nothing was saved."
-    return "Refining was cancelled; the session keeps its live transcript and its audio."
+        text = f"Transcribing {job.recording.name} was cancelled; nothing was saved."
+    else:
+        text = "Refining was cancelled; the session keeps its live transcript and its audio."
+    if dropped:
+        text += f" The {dropped} waiting after it {'was' if dropped == 1 else 'were'} cancelled too."
+    return text
 
 
 def refine_text(done_s: float, total_s: float, left_s: float, job: RefineJob | None = None, queued: int = 0) -> str:
@@ -81,7 +86,8 @@ class Refiner(QObject):
     finished = Signal(object, object)  # RefineJob, list of CaptionEvent
     failed = Signal(object, str)  # RefineJob, words for people
     stopped = Signal()  # nothing is being refined now (done, failed, cancelled or paused)
-    cancelled = Signal(object)  # RefineJob: cancelled by the user (not paused for a session)
+    queued = Signal(int)  # one more waits after the one running: how many wait now
+    cancelled = Signal(object, int)  # RefineJob cancelled by the user (not paused for a session), and how many waiting were dropped with it
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +103,8 @@ class Refiner(QObject):
     def refine(self, job: RefineJob) -> None:
         """Refine `job` once what is running (if anything) is done."""
         self.queue.append(job)
+        if self.running is not None:
+            self.queued.emit(len(self.queue))
         self.resume()
 
     def resume(self) -> None:
@@ -141,11 +149,21 @@ class Refiner(QObject):
             self._stop_running()
 
     def cancel(self) -> None:
-        """Cancel the running refine and forget it; the session keeps its live transcript (and its audio)."""
+        """Cancel the running refine and forget it; the session keeps its live transcript (and its audio). The next one
+        in line starts."""
         job = self.running
         if job is not None:
             self._stop_running()
-            self.cancelled.emit(job)
+            self.cancelled.emit(job, 0)
+            self.resume()
+
+    def cancel_all(self) -> None:
+        """Cancel the running refine and forget every one waiting after it (the app closing, or "Cancel all")."""
+        dropped, self.queue = len(self.queue), []
+        job = self.running
+        if job is not None:
+            self._stop_running()
+            self.cancelled.emit(job, dropped)
 
     def _stop_running(self) -> None:
         self._cancel.set()

@@ -39,7 +39,8 @@ class StatusLine(QWidget):
     """Permanent labels for the window's status bar; `openAutosave` when the file link is clicked."""
 
     openAutosave = Signal()
-    cancelRefine = Signal()
+    cancelRefine = Signal()  # Cancel: the refine or transcription under way (the next one in line starts)
+    cancelAllRefines = Signal()  # Cancel all: it and every one waiting
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,7 +69,7 @@ class StatusLine(QWidget):
         self.refine_label.setObjectName("refineLabel")
         self.refine_label.setTextFormat(Qt.RichText)
         self.refine_label.setToolTip("The session's recorded audio is transcribed again the offline way; the live transcript is kept")
-        self.refine_label.linkActivated.connect(lambda _link: self.cancelRefine.emit())
+        self.refine_label.linkActivated.connect(lambda link: (self.cancelAllRefines if link == "cancel-all" else self.cancelRefine).emit())
         self.refine_label.hide()
         for w in (self.state_label, self.model_status, self.lag_label, self.degraded_label, self.length_label, self.autosave_label,
                   self.refine_label, self.click_through_label):
@@ -152,9 +153,11 @@ class StatusLine(QWidget):
             self.autosave_label.setToolTip("\n".join([f"The transcript of {info.source}:",
                                                        *(str(saved.with_suffix(fmt.suffix)) for fmt in FORMATS)]))
 
-    def show_refine(self, text: str) -> None:
-        """A refine under way (its share done and time left) with a Cancel link; "" hides it."""
-        self.refine_label.setText(f'{text} · <a href="cancel">Cancel</a>' if text else "")
+    def show_refine(self, text: str, waiting: int = 0) -> None:
+        """A refine under way (its share done and time left) with a Cancel link, and "Cancel all" while `waiting` ones
+        wait after it; "" hides it."""
+        links = ' · <a href="cancel">Cancel</a>' + (' · <a href="cancel-all">Cancel all</a>' if waiting else "")
+        self.refine_label.setText(f"{text}{links}" if text else "")
         self.refine_label.setVisible(bool(text))
 
     def set_status(self, status: SessionStatus) -> None:

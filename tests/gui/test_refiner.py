@@ -230,3 +230,29 @@ def test_recordings_dropped_on_the_window_are_transcribed_in_turn_and_each_saved
     enter.ignore()  # events are made accepted: the window must accept it itself
     w.dragEnterEvent(enter)
     assert not enter.isAccepted()  # text is not a recording
+
+
+@pytest.mark.slow
+def test_cancel_stops_one_transcription_and_the_next_starts_cancel_all_stops_every_one(make_app, qtbot, tmp_path: Path, speech_wav: Path) -> None:
+    app = make_app(compute_device="cpu", preload=True)
+    w, c = app.window, app.controller
+    qtbot.waitUntil(lambda: c.transcriber is not None, timeout=30000)
+    first, second = tmp_path / "first.wav", tmp_path / "second.wav"
+    for path in (first, second):
+        path.write_bytes(speech_wav.read_bytes())
+    assert c.transcribe_recording(first) == "" and c.transcribe_recording(second) == ""
+    assert c.refiner.running.recording == first and "Cancel all" in w.status_line.refine_label.text()
+    w.status_line.refine_label.linkActivated.emit("cancel")  # the status line's Cancel link
+    assert w.message_bar.text == "Transcribing first.wav was cancelled; nothing was saved."
+    assert c.refiner.running is not None and c.refiner.running.recording == second  # the next one started at once
+    assert w.status_line.refine_label.isVisible() and w.status_line.refine_label.text().startswith("Transcribing second.wav")
+    assert "Cancel all" not in w.status_line.refine_label.text()  # nothing waits after it
+    qtbot.waitUntil(lambda: not c.refiner.busy and c.info.source == "second.wav", timeout=60000)
+    folder = c.settings.sessions_dir()
+    assert (folder / "second.txt").is_file() and not (folder / "first.txt").exists()
+
+    for path in (first, second, first):
+        assert c.transcribe_recording(path) == ""
+    w.status_line.refine_label.linkActivated.emit("cancel-all")
+    assert not c.refiner.busy and not c.refiner.queue and not w.status_line.refine_label.isVisible()
+    assert w.message_bar.text == "Transcribing first.wav was cancelled; nothing was saved. The 2 waiting after it were cancelled too."
