@@ -296,12 +296,17 @@ class SessionController(QObject):
         self.labelsChanged.emit(labels)
 
     def _write_again(self, info: SessionInfo) -> None:
-        """A finished session's SRT and TXT written again from the captions shown, as `info.labels` calls everyone."""
-        from captioner.subtitles.formats import format_named
+        """A finished session's files (each format it was saved in: SRT, TXT, and the VTT of a refine or a transcription)
+        written again from the captions shown, as `info.labels` calls everyone."""
+        from captioner.subtitles.formats import FORMATS
 
-        for kind, path in (("srt", info.srt_path), ("txt", info.txt_path)):
-            if path is not None and Path(path).is_file():
-                format_named(kind).write(path, self.merger.finals, srt_labels=self.settings.srt_labels, labels=info.labels)
+        stem = info.srt_path or info.txt_path
+        if stem is None:
+            return
+        for fmt in FORMATS:
+            path = Path(stem).with_suffix(fmt.suffix)
+            if path.is_file():
+                fmt.write(path, self.merger.finals, srt_labels=self.settings.srt_labels, labels=info.labels)
 
     def export(self, kind: str, path: str | Path) -> None:
         """Write the session's final captions in the format named `kind` ("srt", "txt", "vtt": subtitles.formats);

@@ -57,6 +57,7 @@ def test_speakers_are_labelled_and_a_name_reaches_every_caption_the_overlay_and_
     assert "Ana: " in app.overlay.shown_text and "Speaker 1: " in app.overlay.shown_text, app.overlay.shown_text
     assert [line.split(":", 1)[0] for line in info.txt_path.read_text(encoding="utf-8").splitlines()] == named_who
     assert turns_of([cue.split(":", 1)[0] for cue in srt_text(info.srt_path)])[:2] == ["Speaker 1", "Ana"]
+    assert "<v Ana>" in info.srt_path.with_suffix(".vtt").read_text(encoding="utf-8")  # the refine's VTT says the name too
     exported = info.txt_path.with_name("export.vtt")
     c.export("vtt", exported)
     assert "<v Ana>" in exported.read_text(encoding="utf-8")
