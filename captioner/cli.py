@@ -9,7 +9,8 @@ import signal
 import statistics
 import sys
 import threading
-from contextlib import ExitStack
+from collections.abc import Callable
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from captioner import __version__
@@ -31,7 +32,9 @@ from captioner.events import SAMPLE_RATE, SessionProblem, SessionStatus
 from captioner.files import remove_if_empty
 from captioner.subtitles.formats import FORMATS, live_formats
 
-__all__ = ["CliError", "build_parser", "main", "model_error_message"]
+__all__ = ["INTERRUPTED", "CliError", "build_parser", "main", "model_error_message"]
+
+INTERRUPTED = 130  # the exit status of a command stopped by Ctrl-C (128 + SIGINT), as shells give it
 
 # the command line's own way out for the advice of a model error
 _HINTS: dict[type[ModelError], str] = {
@@ -193,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
         # at once: the transcriber's and the capture's threads are still in native code, and an interpreter shutting
         # down around them aborts (SIGABRT) in a C library
-        os._exit(130)
+        os._exit(INTERRUPTED)
 
 
 def cuda_libs(index: str | None) -> int:
@@ -512,14 +515,9 @@ def refine(args: argparse.Namespace) -> int:
 
 def transcribe(args: argparse.Namespace) -> int:
     """Decode audio or video files offline, one after another; print each transcript, or write it (--srt/--txt/--vtt
-    for one file, --out-dir for any number). A file that cannot be read is said and skipped; exit 1 if any was."""
-    from pathlib import Path
-
+    for one file, --out-dir for any number). A file that cannot be read is said and skipped; exit 1 if any was. Ctrl-C
+    keeps what was transcribed of the file under way, writes it, and exits with INTERRUPTED; twice quits now."""
     from captioner.audio.sources import AudioSourceError, decode_file
-    from captioner.engine.offline.decode_whole import transcribe_audio
-    from captioner.engine.offline.session_files import save_transcript
-    from captioner.subtitles.errors import SubtitleFileError
-    from captioner.subtitles.txt import format_txt
 
     if args.speakers:
         need_voice_encoder()
@@ -533,43 +531,79 @@ def transcribe(args: argparse.Namespace) -> int:
     vocabulary = _vocabulary(args) or ""
     language = None if args.language == "auto" else args.language
     transcriber, failed = None, 0
-    for n, file in enumerate(args.files):
-        try:
-            audio = decode_file(file)
-        except AudioSourceError as exc:
-            if len(args.files) == 1:
-                raise CliError(str(exc)) from exc
-            print(f"captioner: skipped: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        transcriber = transcriber or _offline_model(args, args.model or default_model())
-        queued = f" ({len(args.files) - n - 1} more after it)" if len(args.files) > 1 else ""
-        bar = _AudioBar(f"transcribing {Path(file).name}{queued}")
-        warnings: list[str] = []
-        try:
-            events = transcribe_audio(transcriber.recognizer, audio, vocabulary=vocabulary, language=language, speakers=args.speakers,
-                                      progress=lambda s, total=len(audio) / SAMPLE_RATE: bar(s, total),  # noqa: B008, B023 (this file's)
-                                      warn=warnings.append)
-        finally:
-            bar.close()
-        for text in warnings:  # once the progress bar's line is done
-            print(f"captioner: warning: {text}", file=sys.stderr)
-        if not events:  # its files are still written (empty), where a script looks for them
-            print(f"captioner: no speech was heard in {Path(file).name}", file=sys.stderr)
-        try:
-            for path, write in outputs:
-                write(path, events)
-            if args.out_dir:
-                saved = save_transcript(Path(args.out_dir), Path(file).stem, events)
-                names = listed([f"{saved[0].with_suffix('')}{FORMATS[0].suffix}", *(fmt.suffix for fmt in FORMATS[1:])])
-                print(f"captioner: {Path(file).name} transcribed into {names}", file=sys.stderr)
-        except SubtitleFileError as exc:
-            raise CliError(str(exc)) from exc
-        if not outputs and not args.out_dir:
-            if len(args.files) > 1:
-                print(f"== {Path(file).name} ==")
-            print(format_txt(events), end="")
-    return 1 if failed else 0
+    cancel, current = threading.Event(), [""]
+    with _first_ctrl_c(lambda: f"keeping what was transcribed of {current[0]} so far" if current[0] else "nothing is written",
+                       cancel.set):
+        for n, file in enumerate(args.files):
+            if cancel.is_set():
+                print(f"captioner: stopped: {listed([Path(f).name for f in args.files[n:]])} not transcribed", file=sys.stderr)
+                return INTERRUPTED
+            try:
+                audio = decode_file(file)
+            except AudioSourceError as exc:
+                if len(args.files) == 1:
+                    raise CliError(str(exc)) from exc
+                print(f"captioner: skipped: {exc}", file=sys.stderr)
+                failed += 1
+                continue
+            transcriber = transcriber or _offline_model(args, args.model or default_model())
+            current[0] = Path(file).name
+            events = _transcribe_one(transcriber, audio, file, args, vocabulary, language, cancel,
+                                     f" ({len(args.files) - n - 1} more after it)" if len(args.files) > 1 else "")
+            _save_transcript(events, file, args, outputs)
+            current[0] = ""
+    return INTERRUPTED if cancel.is_set() else 1 if failed else 0
+
+
+def _transcribe_one(transcriber, audio, file: str, args: argparse.Namespace, vocabulary: str, language: str | None,
+                    cancel: threading.Event, queued: str) -> list:
+    """One file's transcript, with a progress bar; after Ctrl-C, what was transcribed of it from its start (said)."""
+    from captioner.engine.offline.decode_whole import Cancelled, transcribe_audio
+
+    bar = _AudioBar(f"transcribing {Path(file).name}{queued}")
+    warnings: list[str] = []
+    total_s = len(audio) / SAMPLE_RATE
+    try:
+        events = transcribe_audio(transcriber.recognizer, audio, vocabulary=vocabulary, language=language, speakers=args.speakers,
+                                  progress=lambda s: bar(s, total_s), warn=warnings.append, cancel=cancel)
+    except Cancelled as stopped:
+        events = stopped.partial
+        warnings.append(f"stopped: kept the first {_clock(stopped.partial_s)} of {_clock(total_s)} of {Path(file).name} "
+                        f"({len(events)} captions)" + ("" if not args.speakers or not events else ", without speaker labels"))
+    finally:
+        bar.close()
+    for text in warnings:  # once the progress bar's line is done
+        print(f"captioner: {'' if text.startswith('stopped') else 'warning: '}{text}", file=sys.stderr)
+    return events
+
+
+def _clock(seconds: float) -> str:
+    """Seconds as m:ss (h:mm:ss from an hour on)."""
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else f"{minutes}:{secs:02d}"
+
+
+def _save_transcript(events: list, file: str, args: argparse.Namespace, outputs: list) -> None:
+    """One file's transcript written where the options say (--srt/--txt/--vtt, --out-dir), or printed."""
+    from captioner.engine.offline.session_files import save_transcript
+    from captioner.subtitles.errors import SubtitleFileError
+    from captioner.subtitles.txt import format_txt
+
+    if not events:  # its files are still written (empty), where a script looks for them
+        print(f"captioner: no speech was heard in {Path(file).name}", file=sys.stderr)
+    try:
+        for path, write in outputs:
+            write(path, events)
+        if args.out_dir:
+            saved = save_transcript(Path(args.out_dir), Path(file).stem, events)
+            names = listed([f"{saved[0].with_suffix('')}{FORMATS[0].suffix}", *(fmt.suffix for fmt in FORMATS[1:])])
+            print(f"captioner: {Path(file).name} transcribed into {names}", file=sys.stderr)
+    except SubtitleFileError as exc:
+        raise CliError(str(exc)) from exc
+    if not outputs and not args.out_dir:
+        if len(args.files) > 1:
+            print(f"== {Path(file).name} ==")
+        print(format_txt(events), end="")
 
 
 def microphone(args: argparse.Namespace) -> str | None:
@@ -662,6 +696,15 @@ def selftest(args: argparse.Namespace) -> int:
 
 def _wait_with_interrupt(session) -> None:
     """Ctrl-C once: finish the segment in flight and close the files; twice: quit now."""
+    with _first_ctrl_c(lambda: "finishing the caption in flight", session.stop):
+        while not session.wait(0.1):
+            pass
+
+
+@contextmanager
+def _first_ctrl_c(doing: Callable[[], str], stop: Callable[[], None]):
+    """While inside: the first Ctrl-C says at once what stopping does (`doing()`) and calls `stop`; the second raises
+    KeyboardInterrupt, which quits now (`main`)."""
     interrupted = False
 
     def handler(signum, frame):
@@ -669,13 +712,12 @@ def _wait_with_interrupt(session) -> None:
         if interrupted:
             raise KeyboardInterrupt
         interrupted = True
-        print("\ncaptioner: stopping; finishing the caption in flight (Ctrl-C again to quit now)", file=sys.stderr)
-        session.stop()
+        print(f"\ncaptioner: stopping; {doing()} (Ctrl-C again to quit now)", file=sys.stderr, flush=True)
+        stop()
 
     previous = signal.signal(signal.SIGINT, handler)
     try:
-        while not session.wait(0.1):
-            pass
+        yield
     finally:
         signal.signal(signal.SIGINT, previous)
 

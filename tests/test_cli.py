@@ -848,3 +848,37 @@ def test_ctrl_c_twice_quits_at_once_without_a_traceback(tmp_path, tiny_model, ta
     _out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "Traceback" not in err and "stopped" in err
     assert srt_path.read_text().strip()  # what was written stays
+
+
+def test_ctrl_c_in_transcribe_says_so_at_once_and_keeps_what_was_transcribed(tmp_path, tiny_model, talk_wav):
+    import re
+    import signal
+    import threading
+    import time
+
+    talk = read_wav(talk_wav[0])
+    long = write_wav(tmp_path / "long.wav", np.concatenate([talk] * int(np.ceil(480 * SR / len(talk)))))  # eight minutes
+    srt_path = tmp_path / "long.srt"
+    proc = captioner("transcribe", long, "--model", tiny_model, "--srt", srt_path)
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.extend(iter(lambda: proc.stderr.read(1), "")), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        done = [int(n) for n in re.findall(r"(\d+)/\d+ s of audio", "".join(said))]
+        if done and 0 < done[-1] < 400:  # the first pieces are transcribed, the rest not yet
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=120)
+    reader.join(timeout=10)
+    err = "".join(said)
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert "captioner: stopping; keeping what was transcribed of long.wav so far (Ctrl-C again to quit now)" in err
+    kept = re.search(r"stopped: kept the first (\d+):(\d\d) of 8:0\d of long.wav \((\d+) captions\)", err)
+    assert kept, err
+    kept_s = int(kept[1]) * 60 + int(kept[2])
+    captions = parse_srt(srt_path)
+    assert 0 < kept_s < 480 and len(captions) == int(kept[3]) > 0
+    assert captions[-1].end.total_seconds() <= kept_s + 1
+    assert wer(" ".join(SENTENCES), " ".join(c.content for c in captions[: len(SENTENCES)])) <= 0.2

@@ -73,7 +73,12 @@ R = TypeVar("R")
 
 
 class Cancelled(CaptionerError):
-    """The refine was cancelled; nothing was written."""
+    """The decoding was cancelled; nothing was written. `partial`: the captions of the audio decoded before the cancel,
+    from its start to `partial_s` seconds in, where the work keeps them (`decode`: the pieces finished in order)."""
+
+    def __init__(self, partial: Sequence[CaptionEvent] = (), partial_s: float = 0.0) -> None:
+        super().__init__("cancelled")
+        self.partial, self.partial_s = list(partial), partial_s
 
 
 def decode_audio_file(recognizer: Recognizer, audio: np.ndarray, *, channel: str = "", vocabulary: str = "", language: str | None = "en",
@@ -145,15 +150,23 @@ def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: in
     length_s = length / SAMPLE_RATE
     pad = round(CHUNK_PAD_S * SAMPLE_RATE)
     first_undone = [0]  # progress is told from the earliest piece not yet decoded
+    finished: dict[int, tuple[list[CaptionEvent], int]] = {}  # each piece decoded: its captions, and where it ends
+    under_way: dict[int, list[CaptionEvent]] = {}  # each piece begun: the captions of its first windows, as they come
 
     def decode(item: tuple[int, list[tuple[int, int]], int, np.ndarray]) -> list[CaptionEvent]:
         n, piece, at, audio = item  # the piece's number and windows, and its audio from `at` on (CHUNK_PAD_S either side)
+        events = _decode_piece(item)
+        finished[n] = (events, piece[-1][1])
+        return events
+
+    def _decode_piece(item: tuple[int, list[tuple[int, int]], int, np.ndarray]) -> list[CaptionEvent]:
+        n, piece, at, audio = item
         offset = piece[0][0]
         clips = [round((x - offset) / SAMPLE_RATE, 3) for window in piece for x in window]
         request = DecodeRequest(language=language, beam_size=BEAM_SIZE, hotwords=hotwords, clips=tuple(clips), follow_on=True,
                                 temperatures=FALLBACK_TEMPERATURES)
         segments = recognizer.decode(as_float(audio[offset - at:piece[-1][1] - at]), request)
-        events = []
+        events = under_way[n] = []
         dated: dict[tuple[int, str], list] = {}  # each caption's words as the recognizer dated them
         for segment in segments:
             if cancel is not None and cancel.is_set():
@@ -194,16 +207,28 @@ def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: in
         if progress is not None:
             progress(min(item[1][-1][1] / SAMPLE_RATE, length_s))
 
-    with large_buffers_returned():
-        events = [e for part in side_by_side(decode, items(), workers, piece_done) for e in part]
-    events.sort(key=lambda e: e.start)
-    events = whole_sentences(repeats_dropped(events))
-    events = [replace(e, id=n) for n, e in enumerate(events, 1)]
+    try:
+        with large_buffers_returned():
+            events = _in_order([e for part in side_by_side(decode, items(), workers, piece_done) for e in part])
+    except Cancelled:
+        kept, end, n = [], 0, 0
+        while n in finished:  # the pieces finished one after another from the start: nothing missing between them
+            kept += finished[n][0]
+            end, n = finished[n][1], n + 1
+        kept += under_way.get(n, [])  # and what the next one had written, from its start
+        end = max([end, *(e.end for e in kept)])
+        raise Cancelled(_in_order(kept), end / SAMPLE_RATE) from None
     if cancel is not None and cancel.is_set():
-        raise Cancelled
+        raise Cancelled(events, length_s)
     if progress is not None:
         progress(length_s)  # the rest was silence
     return events
+
+
+def _in_order(events: list[CaptionEvent]) -> list[CaptionEvent]:
+    """Decoded captions in time order, a sentence cut across two put back together, repeats dropped, numbered from 1."""
+    events = whole_sentences(repeats_dropped(sorted(events, key=lambda e: e.start)))
+    return [replace(e, id=n) for n, e in enumerate(events, 1)]
 
 
 class Reader:
