@@ -465,9 +465,19 @@ class _AudioBar:
                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total:.0f} s of audio [{elapsed}<{remaining}]")
         self.bar.update(round(min(done_s, total_s), 1) - self.bar.n)
 
+    def phase(self, name: str) -> None:
+        """An offline job's next phase (`decode_whole`): telling speakers apart is said on a line of its own, the bar
+        closed (it has no share of the audio); decoding again starts a new bar."""
+        from captioner.engine.offline.decode_whole import TELLING_SPEAKERS
+
+        if name == TELLING_SPEAKERS:
+            self.close()
+            print(f"captioner: {self.desc.split(' (')[0]}: telling speakers apart…", file=sys.stderr, flush=True)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+            self.bar = None
 
 
 def _offline_model(args: argparse.Namespace, model: str):
@@ -503,7 +513,7 @@ def refine(args: argparse.Namespace) -> int:
     bar = _AudioBar(f"refining {session.stem}")
     try:
         events = refine_session(session, transcriber.recognizer, vocabulary=vocabulary, language=language, srt_labels=args.srt_labels,
-                                progress=bar, delete_audio=args.delete_audio, speakers=args.speakers)
+                                progress=bar, delete_audio=args.delete_audio, speakers=args.speakers, phase=bar.phase)
     except (SubtitleFileError, OSError) as exc:
         raise CliError(f"The refined transcript could not be written ({exc}); the live one is untouched.") from exc
     finally:
@@ -565,7 +575,7 @@ def _transcribe_one(transcriber, audio, file: str, args: argparse.Namespace, voc
     total_s = len(audio) / SAMPLE_RATE
     try:
         events = transcribe_audio(transcriber.recognizer, audio, vocabulary=vocabulary, language=language, speakers=args.speakers,
-                                  progress=lambda s: bar(s, total_s), warn=warnings.append, cancel=cancel)
+                                  progress=lambda s: bar(s, total_s), warn=warnings.append, cancel=cancel, phase=bar.phase)
     except Cancelled as stopped:
         events = stopped.partial
         warnings.append(f"stopped: kept the first {_clock(stopped.partial_s)} of {_clock(total_s)} of {Path(file).name} "

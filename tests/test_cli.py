@@ -782,6 +782,8 @@ def test_transcribe_a_recording_with_its_speakers_told_apart(tmp_path, tiny_mode
     out = tmp_path / "interview.txt"
     done = run("transcribe", wav, "--model", tiny_model, "--speakers", "--txt", out, timeout=300)
     assert done.returncode == 0, done.stderr
+    said = done.stderr.rsplit("100%", 1)[1]  # after the decoding's bar, the labelling is said
+    assert "captioner: transcribing interview.wav: telling speakers apart…" in said, done.stderr
     assert turns_of([line.split(":", 1)[0] for line in out.read_text().splitlines()]) == ["Speaker 1", "Speaker 2", "Speaker 1"]
 
 

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self._session_info: SessionInfo | None = None
         self._file_name = ""  # the audio file of a file session, "" for the microphone
         self._refine_progress = (0.0, 0.0, -1.0)  # the refine under way: seconds done, in all, left (-1: not known)
+        self._refine_phase = ""  # ... and what it does (decode_whole.DECODING, TELLING_SPEAKERS)
         self.setWindowTitle("Captioner")
         self.setAcceptDrops(True)  # audio or video files dropped on the window are transcribed
         self.setObjectName("mainWindow")
@@ -262,6 +263,7 @@ class MainWindow(QMainWindow):
         c.refiner.progress.connect(self._on_refine_progress)
         c.refiner.stopped.connect(self._on_refine_stopped)
         c.refiner.queued.connect(self._show_refine)
+        c.refiner.phase.connect(self._on_refine_phase)
         c.refiner.failed.connect(self._on_refine_failed)
         c.refiner.cancelled.connect(self._on_refine_cancelled)
         c.refiner.finished.connect(lambda *_: self.message_bar.clear(REFINE_CAUSE))  # a retry that worked: the failure is past
@@ -447,11 +449,16 @@ class MainWindow(QMainWindow):
         self._refine_progress = (done_s, total_s, left_s)
         self._show_refine()
 
+    def _on_refine_phase(self, phase: str) -> None:
+        self._refine_phase = phase
+        self._show_refine()
+
     def _show_refine(self, *_waiting) -> None:
         """The status line's words for the refine under way, as far as it got and with the ones waiting after it."""
         refiner = self.controller.refiner
         if refiner.running is not None:
-            self.status_line.show_refine(refine_text(*self._refine_progress, refiner.running, len(refiner.queue)), len(refiner.queue))
+            text = refine_text(*self._refine_progress, refiner.running, len(refiner.queue), self._refine_phase)
+            self.status_line.show_refine(text, len(refiner.queue))
 
     def _on_refine_stopped(self) -> None:
         self.status_line.show_refine("")

@@ -18,7 +18,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from captioner.audio.sources import AudioSourceError, decode_file
-from captioner.engine.offline.decode_whole import Cancelled, transcribe_audio
+from captioner.engine.offline.decode_whole import DECODING, TELLING_SPEAKERS, Cancelled, transcribe_audio
 from captioner.engine.offline.refine import refine_session
 from captioner.engine.offline.session_files import find_session, save_transcript
 from captioner.events import SAMPLE_RATE
@@ -69,12 +69,17 @@ def cancelled_text(job: RefineJob, dropped: int = 0) -> str:
     return text
 
 
-def refine_text(done_s: float, total_s: float, left_s: float, job: RefineJob | None = None, queued: int = 0) -> str:
-    """The status line's words for a refine (or a recording's transcription) under way, and how many wait after it."""
+def refine_text(done_s: float, total_s: float, left_s: float, job: RefineJob | None = None, queued: int = 0,
+                phase: str = DECODING) -> str:
+    """The status line's words for a refine (or a recording's transcription) under way, and how many wait after it; in
+    the phase TELLING_SPEAKERS, that, with no share (the decoding's is over, the labelling has none of its own)."""
     share = 0 if total_s <= 0 else min(100, round(100 * done_s / total_s))
     doing = f"Transcribing {short_name(job.recording.name)}" if job is not None and job.recording is not None else "Refining"
-    text = f"{doing}: {share} %"
-    if left_s >= 0:
+    if phase == TELLING_SPEAKERS:
+        text = f"{doing}: telling speakers apart…"
+    else:
+        text = f"{doing}: {share} %"
+    if left_s >= 0 and phase != TELLING_SPEAKERS:
         text += f", {round(left_s)} s left" if left_s < 90 else f", {round(left_s / 60)} min left"
     if queued:
         text += f" ({queued} more waiting)"
@@ -83,6 +88,7 @@ def refine_text(done_s: float, total_s: float, left_s: float, job: RefineJob | N
 
 class Refiner(QObject):
     progress = Signal(float, float, float)
+    phase = Signal(str)  # decode_whole.DECODING, then TELLING_SPEAKERS while the speakers are told apart
     finished = Signal(object, object)  # RefineJob, list of CaptionEvent
     failed = Signal(object, str)  # RefineJob, words for people
     stopped = Signal()  # nothing is being refined now (done, failed, cancelled or paused)
@@ -115,7 +121,11 @@ class Refiner(QObject):
         self._cancel = cancel = threading.Event()
         ticket = self._latest.next()
         started = time.monotonic()
+        self.phase.emit(DECODING)
         self.progress.emit(0.0, 0.0, -1.0)  # said at once: a recording's first pass can take a while to report
+
+        def on_phase(name: str) -> None:  # on the worker thread: only a signal
+            self.phase.emit(name)
 
         def on_progress(done_s: float, total_s: float) -> None:  # on the worker thread: only a signal
             elapsed = time.monotonic() - started
@@ -127,7 +137,7 @@ class Refiner(QObject):
                 audio = decode_file(str(job.recording))
                 total = len(audio) / SAMPLE_RATE
                 events = transcribe_audio(job.recognizer, audio, vocabulary=job.vocabulary or "", language=job.language, speakers=job.speakers,
-                                          progress=lambda s: on_progress(s, total), cancel=cancel)
+                                          progress=lambda s: on_progress(s, total), cancel=cancel, phase=on_phase)
                 if job.save_to is not None:
                     try:
                         job.saved = save_transcript(job.save_to, job.recording.stem, events, srt_labels=job.srt_labels)
@@ -137,7 +147,7 @@ class Refiner(QObject):
             session = find_session(job.path)
             return refine_session(session, job.recognizer, vocabulary=job.vocabulary, language=job.language, srt_labels=job.srt_labels,
                                   progress=on_progress, cancel=cancel, delete_audio=job.delete_audio, kinds=job.kinds,
-                                  speakers=job.speakers, live=job.live, labels=job.labels)
+                                  speakers=job.speakers, live=job.live, labels=job.labels, phase=on_phase)
 
         run_in_thread(work, on_done=lambda events: self._done(ticket, job, events),
                       on_failed=lambda exc: self._failed(ticket, job, exc), name="captioner-refine")

@@ -42,6 +42,9 @@ def test_the_status_line_names_the_recording_being_transcribed_and_how_many_wait
     job = RefineJob(None, recognizer=None, recording=Path("/music/talk.mp4"))
     assert refine_text(30.0, 60.0, 12.0, job, 2) == "Transcribing talk.mp4: 50 %, 12 s left (2 more waiting)"
     assert refine_text(30.0, 60.0, -1, RefineJob(Path("s.srt"), recognizer=None), 0) == "Refining: 50 %"
+    from captioner.engine.offline.decode_whole import TELLING_SPEAKERS
+
+    assert refine_text(60.0, 60.0, 0.0, job, 0, TELLING_SPEAKERS) == "Transcribing talk.mp4: telling speakers apart…"
 
 
 @pytest.mark.slow

@@ -99,8 +99,11 @@ def test_a_recording_transcribed_with_speakers_is_shown_and_exported_as_its_file
     app = make_app(speakers=True, speaker_count="2")
     w, c = app.window, app.controller
     c.use_transcriber(transcriber)
+    said: list[str] = []
+    c.refiner.phase.connect(lambda _phase: said.append(w.status_line.refine_label.text()))
     assert c.transcribe_recording(wav) == ""  # File → Transcribe a recording…, the file picked
     qtbot.waitUntil(lambda: bool(c.finals) and not c.refiner.busy, timeout=120000)
+    assert said[-1].startswith("Transcribing two.wav: telling speakers apart…"), said  # the labelling is part of the job
     saved = c.settings.sessions_dir() / "two.txt"
     kept = saved.read_text(encoding="utf-8").splitlines()
     assert len(kept) >= 2 and {"Speaker 1", "Speaker 2"} <= {line.split(":", 1)[0] for line in kept}, kept

@@ -50,7 +50,9 @@ from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.speaker_count import SpeakerCount, count_of
 
 __all__ = [
+    "DECODING",
     "SECOND_WINDOW_S",
+    "TELLING_SPEAKERS",
     "Cancelled",
     "Reader",
     "decode",
@@ -70,6 +72,10 @@ SECOND_WINDOW_S = WINDOW_S / 2  # how much speech the second decoding's first wi
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+DECODING = "decoding"  # the phases of an offline job, as `phase` callbacks hear them: the audio decoded,
+TELLING_SPEAKERS = "speakers"  # then its sentences given their speakers by voice (a pass of its own, with no share of the audio)
 
 
 class Cancelled(CaptionerError):
@@ -120,13 +126,21 @@ def decode_voted(recognizer: Recognizer, heard: list[tuple[int, int, int]], leng
 
 def transcribe_audio(recognizer: Recognizer, audio: np.ndarray, *, vocabulary: str = "", language: str | None = "en",
                      speakers: bool | SpeakerCount = False, progress: Callable[[float], None] | None = None,
-                     cancel: threading.Event | None = None, warn: Callable[[str], None] | None = None) -> list[CaptionEvent]:
+                     cancel: threading.Event | None = None, warn: Callable[[str], None] | None = None,
+                     phase: Callable[[str], None] | None = None) -> list[CaptionEvent]:
     """A recording's transcript, as `captioner transcribe` and the app's "Transcribe a recording" make it: decoded whole
     (`decode_audio_file`), then, with `speakers`, each sentence with its speaker told apart by voice (a SpeakerCount:
-    as many people as it says); when that cannot be done the transcript is kept unlabelled and `warn` hears why."""
+    as many people as it says; `phase` hears TELLING_SPEAKERS as that begins); when that cannot be done the transcript
+    is kept unlabelled and `warn` hears why. Cancelled while speakers are told apart: the whole transcript, unlabelled,
+    is its `partial`."""
     events = decode_audio_file(recognizer, audio, vocabulary=vocabulary, language=language, progress=progress, cancel=cancel)
-    if speakers:
-        events = speakers_if_installed(events, audio, count=count_of(speakers), warn=warn)
+    if speakers and events:
+        if phase is not None:
+            phase(TELLING_SPEAKERS)
+        labelled = speakers_if_installed(events, audio, count=count_of(speakers), warn=warn)
+        if cancel is not None and cancel.is_set():
+            raise Cancelled(events, len(audio) / SAMPLE_RATE)
+        events = labelled
     return events
 
 

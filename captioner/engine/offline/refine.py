@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from captioner.channels import MICROPHONE
 from captioner.engine.models.recognizer import Recognizer
-from captioner.engine.offline.decode_whole import Reader, decode_voted
+from captioner.engine.offline.decode_whole import DECODING, TELLING_SPEAKERS, Cancelled, Reader, decode_voted
 from captioner.engine.offline.merge import merge_channels
 from captioner.engine.offline.session_files import SessionFiles, live_captions, save_refined
 from captioner.engine.offline.speakers_whole import speakers_if_installed
@@ -31,7 +31,7 @@ Progress = Callable[[float, float], None]  # (audio seconds decoded, audio secon
 def refine_session(session: SessionFiles, recognizer: Recognizer, *, vocabulary: str | None = None, language: str | None = "en", srt_labels: bool = False,
                    progress: Progress | None = None, cancel: threading.Event | None = None, delete_audio: bool = False,
                    kinds: Sequence[str] = (), speakers: bool | SpeakerCount = False, live: Sequence[CaptionEvent] = (),
-                   labels: Mapping[str, str] | None = None) -> list[CaptionEvent]:
+                   labels: Mapping[str, str] | None = None, phase: Callable[[str], None] | None = None) -> list[CaptionEvent]:
     """Decode the session's recorded channels, write its refined SRT/TXT/VTT (the live ones kept as `.live.*`), and return
     the refined captions, decoded by `recognizer` (the live captions', `Transcriber.recognizer`). `vocabulary` None: the one the session captioned with; `kinds`: each channel's MICROPHONE/SYSTEM
     (echoes of the speakers are dropped from the microphone); `delete_audio`: remove the recordings once the files are
@@ -40,7 +40,8 @@ def refine_session(session: SessionFiles, recognizer: Recognizer, *, vocabulary:
     three transcripts put to the vote (`decode_voted`). `speakers`: system audio's captions (or the one channel's) carry their
     speakers, told apart again with the whole recording in hand (`speakers_offline`; a SpeakerCount: as many people as
     it says), named as in the session where `live` shows the same voice
-    had a name in `labels` (the session's labels, by channel and speaker id). Raises Cancelled (nothing written) or
+    had a name in `labels` (the session's labels, by channel and speaker id); `phase` hears TELLING_SPEAKERS as that begins,
+    DECODING as the next channel's decoding does. Raises Cancelled (nothing written) or
     OSError / SubtitleFileError when the files cannot be written (the live ones are then untouched).
 
     Each recording is gone through once for its speech and once for each decoding, and never held whole: memory is the
@@ -61,9 +62,15 @@ def refine_session(session: SessionFiles, recognizer: Recognizer, *, vocabulary:
                               channel=track.channel, vocabulary=terms, language=language, progress=report, cancel=cancel,
                               said=[w for f in said if f.channel == track.channel for w in f.words])
         kind = kinds[n] if n < len(kinds) else track.kind
-        if speakers and kind != MICROPHONE:  # the others (or everyone, with one input), by voice; the microphone is "You"
+        if speakers and kind != MICROPHONE and events:  # the others (or everyone, with one input), by voice; the microphone is "You"
+            if phase is not None:
+                phase(TELLING_SPEAKERS)
             events = speakers_if_installed(events, decode_pcm16(str(track.path)), live=[f for f in live if f.channel == track.channel],
                                            count=count_of(speakers))
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
+            if phase is not None and n + 1 < len(session.tracks):
+                phase(DECODING)
         done += seconds
         channels.append((kind, events))
     events = merge_channels(channels)
