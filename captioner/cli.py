@@ -126,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
                     f"wheel {WHEEL} (several hundred MB; the progress bar shows its size), checked against the SHA-256 its "
                     f"index publishes. Only its two libraries ({' and '.join(CUBLAS)}) are kept, in {user_folder()}; "
                     "captioner loads them from there at its next start. Ctrl-C keeps nothing. With pip, "
-                    "`pip install 'captioner[cuda]'` installs the same wheel instead.", width=79, break_long_words=False))
+                    "`pip install 'captioner[cuda]'` installs the same wheel instead.", width=79, break_long_words=False, break_on_hyphens=False))
     cuda.add_argument("--index", metavar="URL", default=None, help="the Python package index to fetch it from (default pypi.org)")
 
     gui = sub.add_parser("gui", help="open the app (the default)")
