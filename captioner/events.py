@@ -88,3 +88,11 @@ class SessionProblem:
     message: str
     fatal: bool = True
     channel: str = ""  # the input it is about when a session has several, by id (channels.MICROPHONE, SYSTEM); "" otherwise
+    over: bool = False  # it says a problem is over (the sound server is back): worth a glance, then it goes by itself
+
+
+class ProblemOver(str):
+    """A source's notice that a problem it told of is over ("The sound server is back; …"): a session passes it on as a
+    SessionProblem with `over` set."""
+
+    __slots__ = ()

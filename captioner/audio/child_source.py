@@ -25,7 +25,7 @@ import numpy as np
 from captioner.audio import capture_child as child
 from captioner.audio.devices import SERVER_GONE, server_back
 from captioner.audio.sources import AudioSourceError, Outage, next_block
-from captioner.events import SAMPLE_RATE
+from captioner.events import SAMPLE_RATE, ProblemOver
 
 log = logging.getLogger(__name__)
 
@@ -192,7 +192,7 @@ class ChildSource:
             self._begin_outage()
         else:
             self._outage = None
-        self.notices.put(notice["text"])
+        self.notices.put(notice["text"] if notice["waiting"] else ProblemOver(notice["text"]))  # not waiting: it is back
 
     def _probe(self) -> tuple[subprocess.Popen | None, str | None]:
         """A new child: (the child, None) when it records; (None, why) when it reaches the server but cannot record

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import sounddevice as sd
 
 from captioner.errors import CaptionerError
+from captioner.events import ProblemOver
 
 PULSE_PREFIX = "pulse:"
 SERVER_DEVICES = ("pulse", "pipewire", "default")  # PortAudio's ALSA devices that reach the sound server
@@ -28,8 +29,8 @@ SERVER_GONE = "The sound server stopped; captions resume when it is back."
 PORTAUDIO_LOCK = threading.RLock()
 
 
-def server_back(description: str) -> str:
-    return f"The sound server is back; {description} is captioned again."
+def server_back(description: str) -> ProblemOver:
+    return ProblemOver(f"The sound server is back; {description} is captioned again.")
 
 
 class AudioDeviceError(RuntimeError, CaptionerError):

@@ -54,6 +54,7 @@ class SessionController(QObject):
     modelReady = Signal(str)  # "tiny.en · CPU int8"
     modelFailed = Signal(str, bool)  # message, whether to offer a local model folder
     message = Signal(str, str)  # level ("info" | "warning" | "error"), text
+    passingMessage = Signal(str, str)  # the same, for news that a problem is over: shown a few seconds, then gone
     gpuMessage = Signal(str, str, bool)  # level, text about the GPU, whether fetching its libraries (get_gpu_support) helps
     autosaveMessage = Signal(str, str)  # level, text: what happened to the session's autosave files
     captionUpdate = Signal(object)  # MergeUpdate
@@ -615,10 +616,12 @@ class SessionController(QObject):
 
     def _on_session_error(self, error: SessionProblem) -> None:
         self.errors.append(error.message)
-        if error.channel and not error.fatal:
-            self.message.emit("warning", self._said_by_inputs(error))
+        text = self._said_by_inputs(error) if error.channel and not error.fatal else error.message
+        if error.over:  # a problem is over: said, then it goes by itself
+            self._inputs_said.pop(error.channel, None)
+            self.passingMessage.emit("info", text)
         else:
-            self.message.emit("error" if error.fatal else "warning", error.message)
+            self.message.emit("error" if error.fatal else "warning", text)
 
     def _said_by_inputs(self, error: SessionProblem) -> str:
         """What each input of a meeting said last, one line each (in the order they first spoke): the banner shows one

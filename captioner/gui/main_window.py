@@ -251,6 +251,7 @@ class MainWindow(QMainWindow):
         c.modelReady.connect(lambda _d: self.model_picker.measure(c.transcriber))  # the expected delay
         c.modelFailed.connect(self._on_model_failed)
         c.message.connect(self.show_message)
+        c.passingMessage.connect(lambda level, text: self.message_bar.show_passing(level, text, SESSION_CAUSE))
         c.gpuMessage.connect(self._gpu_notice)
         c.autosaveMessage.connect(lambda level, text: self.show_message(level, text, cause=AUTOSAVE_CAUSE))
         c.statusUpdate.connect(self._on_status)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 
-@dataclass(frozen=True)
+PASSING_MS = 6000  # how long news that a problem is over stays (`show_passing`): long enough to read a line twice
+
+
+@dataclass(frozen=True, eq=False)
 class Notice:
     level: str  # "info" | "warning" | "error"
     text: str
@@ -76,6 +79,18 @@ class MessageBar(QFrame):
         self._retired.discard(notice.cause)  # a new notice of it holds now
         self.notices = [n for n in standing(self.notices, notice) if n.cause not in self._retired]  # covered: gone
         self._refresh()
+
+    def show_passing(self, level: str, text: str, cause: str = "general", lasts_ms: int = PASSING_MS) -> None:
+        """Show `text` for `lasts_ms`, then let it go by itself (unless another notice of its cause replaced it): news
+        that a problem is over needs no dismissing."""
+        notice = Notice(level, text, cause)
+        self.show_notice(notice)
+        QTimer.singleShot(lasts_ms, self, lambda: self._withdraw(notice))
+
+    def _withdraw(self, notice: Notice) -> None:
+        if any(n is notice for n in self.notices):
+            self.notices = [n for n in self.notices if n is not notice]
+            self._refresh()
 
     def retire(self, cause: str) -> None:
         """The notices of `cause` no longer describe the present (the session they are about finished): one shown

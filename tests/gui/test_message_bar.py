@@ -60,3 +60,17 @@ def test_a_finished_sessions_notice_is_not_shown_again_once_out_of_sight(qtbot) 
     bar.show_message("info", "other", cause="x")
     bar.dismiss()
     assert bar.text == "a new session's notice"
+
+
+def test_news_that_a_problem_is_over_goes_by_itself_unless_replaced(qtbot) -> None:
+    bar = MessageBar()
+    qtbot.addWidget(bar)
+    bar.show_notice(Notice("warning", "Autosave stopped: disk full", "autosave"))
+    bar.show_message("warning", "The sound server stopped; captions resume when it is back.", cause="session")
+    bar.show_passing("info", "The sound server is back; Mic is captioned again.", "session", lasts_ms=300)
+    assert bar.text == "The sound server is back; Mic is captioned again." and bar.level == "info"
+    qtbot.waitUntil(lambda: bar.text == "Autosave stopped: disk full", timeout=3000)  # gone; what still holds shows again
+    bar.show_passing("info", "The sound server is back; Mic is captioned again.", "session", lasts_ms=300)
+    bar.show_message("warning", "The sound server stopped; captions resume when it is back.", cause="session")
+    qtbot.wait(600)
+    assert bar.text == "The sound server stopped; captions resume when it is back."  # a newer notice is not withdrawn

@@ -281,6 +281,9 @@ def test_the_sound_server_restarting_under_a_microphone_session(qtbot, pulse, se
         qtbot.wait(500)
         subprocess.run(["paplay", "-d", "virt", str(second)], check=True, timeout=30)
         qtbot.waitUntil(lambda: len(c.finals) >= 2, timeout=40000)
+        from captioner.gui.message_bar import PASSING_MS
+
+        qtbot.waitUntil(lambda: "is back" not in w.message_bar.text, timeout=PASSING_MS + 5000)  # the news goes by itself
         c.stop()
         qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=60000)
     finally:

@@ -29,7 +29,7 @@ from captioner.engine.live.speakers import SpeakerTagger
 from captioner.engine.live.transcriber import Transcriber
 from captioner.engine.models.recognizer import Transcript
 from captioner.errors import CaptionerError
-from captioner.events import SAMPLE_RATE, CaptionEvent, SessionProblem, SessionStatus, replaced_final
+from captioner.events import SAMPLE_RATE, CaptionEvent, ProblemOver, SessionProblem, SessionStatus, replaced_final
 from captioner.speaker_count import SpeakerCount, count_of
 from captioner.voices import load_encoder
 
@@ -229,14 +229,15 @@ class SessionBase:
         notices = getattr(source, "notices", None)
         while notices is not None and not notices.empty():
             text = notices.get_nowait()
-            self._notice(f"{label}: {text}" if label else text, channel)
+            self._notice(f"{label}: {text}" if label else text, channel, over=isinstance(text, ProblemOver))
 
-    def _notice(self, message: str, channel: str = "") -> None:
-        """Something the user should know that ends nothing: out as a non-fatal error, kept in `notices`."""
+    def _notice(self, message: str, channel: str = "", *, over: bool = False) -> None:
+        """Something the user should know that ends nothing: out as a non-fatal error (`over`: it says a problem is
+        over), kept in `notices`."""
         log.info(message)
         self.notices.append(message)
         if self.on_error is not None:
-            self.on_error(SessionProblem(message, fatal=False, channel=channel))
+            self.on_error(SessionProblem(message, fatal=False, channel=channel, over=over))
 
     def _report(self, message: str, *, fatal: bool = True, channel: str = "") -> None:
         log.error(message)
