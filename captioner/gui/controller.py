@@ -618,7 +618,6 @@ class SessionController(QObject):
         self.errors.append(error.message)
         text = self._said_by_inputs(error) if error.channel and not error.fatal else error.message
         if error.over:  # a problem is over: said, then it goes by itself
-            self._inputs_said.pop(error.channel, None)
             self.passingMessage.emit("info", text)
         else:
             self.message.emit("error" if error.fatal else "warning", text)

@@ -147,7 +147,7 @@ class MainWindow(QMainWindow):
         self.transcript = TranscriptView()
         self.status_line = StatusLine()
         self.status_line.set_click_through(store.settings.overlay.click_through)
-        self.statusBar().addPermanentWidget(self.status_line)
+        self.statusBar().addPermanentWidget(self.status_line, 1)
 
         controls = QWidget()
         controls.setObjectName("controls")
@@ -481,7 +481,7 @@ class MainWindow(QMainWindow):
             self.transcript.apply(update)
         if info.refined:
             self.status_line.show_autosave(info, finished=True)
-            self.statusBar().showMessage("Transcript refined", 8000)
+            self.status_line.flash("Transcript refined", 8000)
         else:
             self.status_line.show_transcribed(info)
             if not updates:  # an empty transcript view must not look like a failure
@@ -540,7 +540,7 @@ class MainWindow(QMainWindow):
     # -- transcript, export, files -----------------------------------------------------
     def _copy_transcript(self) -> None:
         self.transcript.copy_all()
-        self.statusBar().showMessage("Transcript copied", 3000)
+        self.status_line.flash("Transcript copied", 3000)
 
     def export(self, kind: str, path: str | None = None) -> Path | None:
         """Export the session's captions; asks for a file unless `path` is given."""
@@ -567,7 +567,7 @@ class MainWindow(QMainWindow):
             return None
         self.message_bar.clear("export")
         self.store.update(export_dir=str(target.parent))
-        self.statusBar().showMessage(f"Exported {len(self.controller.finals)} captions to {target}", 8000)
+        self.status_line.flash(f"Exported {len(self.controller.finals)} captions to {target}", 8000)
         return target
 
     def export_folder(self) -> Path:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
-
 PASSING_MS = 6000  # how long news that a problem is over stays (`show_passing`): long enough to read a line twice
 
 

@@ -23,6 +23,7 @@ from captioner.engine.offline.refine import refine_session
 from captioner.engine.offline.session_files import find_session, save_transcript
 from captioner.events import SAMPLE_RATE
 from captioner.gui.tasks import Latest, run_in_thread
+from captioner.gui.widgets import short_name
 from captioner.speaker_count import SpeakerCount
 from captioner.subtitles.errors import SubtitleFileError
 
@@ -48,14 +49,6 @@ class RefineJob:
     save_to: Path | None = None  # the folder a transcribed recording's SRT/TXT/VTT are saved in (None: not saved)
     saved: list[Path] = field(default_factory=list)  # the files written for it, once done
     save_error: str = ""  # why they could not be written ("" when they were)
-
-
-def short_name(name: str, most: int = 28) -> str:
-    """A file's name of at most `most` characters, shortened in the middle ("whisper-time…_apollo11.mp3")."""
-    if len(name) <= most:
-        return name
-    tail = (most - 1) // 2
-    return f"{name[: most - 1 - tail]}…{name[-tail:]}"
 
 
 def cancelled_text(job: RefineJob, dropped: int = 0) -> str:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from captioner.clock import format_clock
 from captioner.events import SAMPLE_RATE, SessionStatus
 from captioner.gui.actions import CLICK_THROUGH_SHORTCUT
+from captioner.gui.widgets import ElidedLabel, FittingLabel, short_name
 from captioner.subtitles.formats import FORMATS, live_formats
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 
 LAG_WARN_S = 3.0
 LAG_BAD_S = 10.0
+FILE_NAME_CHARS = 32  # a file's name in the status line is cut short in the middle past this (the whole path: its tooltip)
 
 
 def state_text(state: str, file_name: str = "") -> str:
@@ -49,7 +51,7 @@ class StatusLine(QWidget):
         row.setSpacing(12)
         self.state_label = QLabel()
         self.state_label.setObjectName("stateLabel")
-        self.model_status = QLabel()
+        self.model_status = ElidedLabel()
         self.lag_label = QLabel()
         self.lag_label.setObjectName("lagLabel")
         self.lag_label.setToolTip(f"How far the captions trail the live audio; amber over {LAG_WARN_S:.0f} s, red over {LAG_BAD_S:.0f} s")
@@ -59,8 +61,7 @@ class StatusLine(QWidget):
         self.degraded_label.setToolTip("This computer is not keeping up with the model; no final caption is lost")
         self.length_label = QLabel()
         self.length_label.setToolTip("Length of the session")
-        self.autosave_label = QLabel()
-        self.autosave_label.setTextFormat(Qt.RichText)
+        self.autosave_label = FittingLabel()
         self.autosave_label.linkActivated.connect(lambda _link: self.openAutosave.emit())
         self.click_through_label = QLabel()
         self.set_click_through_shortcut(CLICK_THROUGH_SHORTCUT)
@@ -71,18 +72,32 @@ class StatusLine(QWidget):
         self.refine_label.setToolTip("The session's recorded audio is transcribed again the offline way; the live transcript is kept")
         self.refine_label.linkActivated.connect(lambda link: (self.cancelAllRefines if link == "cancel-all" else self.cancelRefine).emit())
         self.refine_label.hide()
+        self.note_label = ElidedLabel()  # a passing word ("Exported 4 captions to …"): `flash`
+        self.note_label.setObjectName("noteLabel")
+        self.note_label.hide()
+        self._note_timer = QTimer(self, singleShot=True, timeout=self.note_label.hide)
         for w in (self.state_label, self.model_status, self.lag_label, self.degraded_label, self.length_label, self.autosave_label,
-                  self.refine_label, self.click_through_label):
+                  self.refine_label, self.note_label, self.click_through_label):
             row.addWidget(w)
-        # where the window is too narrow for all of it, the model's and the files' names are cut short first: a refine's
-        # progress and its Cancel link, and what the session does now, are shown whole
-        for w in (self.model_status, self.autosave_label, self.length_label):
-            w.setMinimumWidth(1)
+        # where the window is too narrow for all of it, a passing word and the model's name are cut short ("…") first,
+        # then where the session is saved (its file's name already cut to FILE_NAME_CHARS; the whole path in its tooltip)
+        # and its length: a refine's progress and its Cancel link, and what the session does now, are shown whole
+        self.length_label.setMinimumWidth(1)
         for w in (self.refine_label, self.state_label, self.lag_label, self.degraded_label):
             w.setSizePolicy(QSizePolicy.Minimum, QSizePolicy.Preferred)
+        for w, share in ((self.model_status, 1), (self.note_label, 2)):  # what is left over, and no more
+            w.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+            row.setStretchFactor(w, share)
         self.lag_label.hide()
         self.degraded_label.hide()
         self.length_label.hide()
+
+    def flash(self, text: str, ms: int) -> None:
+        """A passing word in the line itself, for `ms`, cut short with "…" where the line is full (the whole of it in its
+        tooltip): never drawn over what the line shows."""
+        self.note_label.setText(text)
+        self.note_label.show()
+        self._note_timer.start(ms)
 
     def set_model(self, text: str) -> None:
         self.model_status.setText(f"Model: {text}")
@@ -120,7 +135,7 @@ class StatusLine(QWidget):
         removed links nothing, and one whose files miss captions says to export it."""
         srt = info.srt_path if info is not None else None
         if srt is not None and info.refined:
-            self.autosave_label.setText(f'Refined: <a href="open">{srt.name}</a>')
+            self.autosave_label.setText(f'Refined: <a href="open">{short_name(srt.name, FILE_NAME_CHARS)}</a>')
             live = [srt.with_name(f"{info.stem}.live{fmt.suffix}") for fmt in live_formats()]
             self.autosave_label.setToolTip("\n".join(["The transcript refined from the session's audio:",
                                                        *(str(srt.with_suffix(fmt.suffix)) for fmt in FORMATS),
@@ -129,11 +144,12 @@ class StatusLine(QWidget):
             self.autosave_label.setText("Autosave failed: export the session")
             self.autosave_label.setToolTip("The autosave files do not hold every caption; File → Export saves them all")
         elif srt is not None and finished:  # said here, where nothing cuts it short (the status bar's messages are)
-            also = f" and {info.txt_path.name}" if info.txt_path is not None else ""
-            self.autosave_label.setText(f'Autosave: saved as <a href="open">{srt.name}</a>{also}')
+            also = f" and {short_name(info.txt_path.name, FILE_NAME_CHARS)}" if info.txt_path is not None else ""
+            link = f'<a href="open">{short_name(srt.name, FILE_NAME_CHARS)}</a>'
+            self.autosave_label.set_texts(f"Autosave: saved as {link}{also}", f"Saved: {link}", '<a href="open">Saved</a>')
             self.autosave_label.setToolTip("\n".join(str(p) for p in (info.srt_path, info.txt_path) if p is not None))
         elif srt is not None:
-            self.autosave_label.setText(f'Autosave: <a href="open">{srt.name}</a>')
+            self.autosave_label.setText(f'Autosave: <a href="open">{short_name(srt.name, FILE_NAME_CHARS)}</a>')
             self.autosave_label.setToolTip("\n".join(str(p) for p in (info.srt_path, info.txt_path) if p is not None))
         elif finished and info is not None and info.autosave_removed:
             self.autosave_label.setText("Nothing to save")
@@ -146,10 +162,10 @@ class StatusLine(QWidget):
         """A recording transcribed offline is shown: where its transcript was saved (or that Export saves it)."""
         saved = info.srt_path or info.txt_path
         if saved is None:
-            self.autosave_label.setText(f"Transcribed {info.source}: File → Export saves it")
+            self.autosave_label.setText(f"Transcribed {short_name(info.source, FILE_NAME_CHARS)}: File → Export saves it")
             self.autosave_label.setToolTip("")
         else:
-            self.autosave_label.setText(f'Transcribed: <a href="open">{saved.name}</a>')
+            self.autosave_label.setText(f'Transcribed: <a href="open">{short_name(saved.name, FILE_NAME_CHARS)}</a>')
             self.autosave_label.setToolTip("\n".join([f"The transcript of {info.source}:",
                                                        *(str(saved.with_suffix(fmt.suffix)) for fmt in FORMATS)]))
 

@@ -1,4 +1,4 @@
-"""Small widgets: the input level meter, a colour button."""
+"""Small widgets: the input level meter, a colour button, a label that shortens its text to fit."""
 
 from __future__ import annotations
 
@@ -153,3 +153,83 @@ def control_row(owner: QWidget, title: str, combo: QComboBox, name: str) -> QHBo
     combo.setMinimumContentsLength(22)
     row.addWidget(combo, 3)
     return row
+
+
+class ElidedLabel(QLabel):
+    """A one-line plain-text label that shows as much of its text as fits, "…" where it is cut (in the middle, where a
+    file's name is likely), and the whole of it in its tooltip; it never widens its row."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None, *, mode: Qt.TextElideMode = Qt.ElideMiddle) -> None:
+        super().__init__(parent)
+        self._full, self._mode = "", mode
+        self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Preferred)
+        self.setText(text)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._full = text
+        self.setToolTip(text)
+        self._fit()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(self.fontMetrics().horizontalAdvance(self._full) + 2, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(self.fontMetrics().horizontalAdvance("…") + 2, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        super().setText(self.fontMetrics().elidedText(self._full, self._mode, max(0, self.width())))
+
+
+def short_name(name: str, most: int = 28) -> str:
+    """A file's name of at most `most` characters, shortened in the middle ("whisper-time…_apollo11.mp3")."""
+    if len(name) <= most:
+        return name
+    tail = (most - 1) // 2
+    return f"{name[: most - 1 - tail]}…{name[-tail:]}"
+
+
+class FittingLabel(QLabel):
+    """A one-line rich-text label with a shorter wording for when its whole text does not fit (`set_texts`): it shows
+    the longest that fits, and is cut only when even the shorter one does not."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.RichText)
+        self.setMinimumWidth(1)
+        self._texts: tuple[str, ...] = ("",)
+
+    def set_texts(self, *texts: str) -> None:
+        """The wordings, longest first."""
+        self._texts = texts or ("",)
+        self._fit()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name): one wording
+        self.set_texts(text)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name): room for the whole wording
+        return QSize(self._width(self._texts[0]), super().sizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _width(self, text: str) -> int:
+        from PySide6.QtGui import QTextDocument
+
+        document = QTextDocument()
+        document.setDefaultFont(self.font())
+        document.setHtml(text)
+        document.setDocumentMargin(0)
+        return int(document.idealWidth()) + 2
+
+    def _fit(self) -> None:
+        chosen = next((t for t in self._texts if self._width(t) <= self.width()), self._texts[-1])
+        if chosen != super().text():
+            super().setText(chosen)
