@@ -33,9 +33,10 @@ from captioner.gui.actions import START_SHORTCUT, AppActions
 from captioner.gui.controller import SessionController, SessionInfo, State
 from captioner.gui.device_picker import DEVICE_CAUSE, DevicePicker
 from captioner.gui.device_watcher import DeviceWatcher
+from captioner.gui.download_panel import DownloadPanel
 from captioner.gui.gpu_support import GPU_CAUSE, GPU_SUPPORT_ACTION
 from captioner.gui.message_bar import MessageBar, Notice
-from captioner.gui.model_picker import MODEL_CAUSE, DownloadPanel, ModelPicker
+from captioner.gui.model_picker import MODEL_CAUSE, ModelPicker
 from captioner.gui.refiner import refine_text
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.status_line import StatusLine

@@ -6,19 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QWidget
 
 from captioner.engine.models.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
 from captioner.gui.device_picker import ElidingComboBox
-from captioner.gui.gpu_support import GPU_SUPPORT_PHASE
 from captioner.gui.message_bar import Notice
 from captioner.gui.pace_hint import PassTimes, delay_words, model_figure, pace_key, pace_text, pace_tooltip, recommend_faster
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Latest, run_in_thread
-from captioner.gui.widgets import control_row, format_bytes
+from captioner.gui.widgets import control_row
 from captioner.settings import remember_folder
 
-__all__ = ["CHOOSE_FOLDER", "FORGET_FOLDER", "MODEL_CAUSE", "DownloadPanel", "ModelCombo", "ModelPicker", "folder_problem"]
+__all__ = ["CHOOSE_FOLDER", "FORGET_FOLDER", "MODEL_CAUSE", "ModelCombo", "ModelPicker", "folder_problem"]
 
 CHOOSE_FOLDER = "\0choose-folder"
 FORGET_FOLDER = "\0forget-folder"
@@ -30,6 +29,19 @@ def _is_cached(spec: str) -> bool:
     from captioner.engine.models.catalogue import is_cached
 
     return is_cached(spec)
+
+
+def fallback_model(folders: tuple[str, ...]) -> str:
+    """The model to use once the one in use is taken off the list: another listed folder that holds a model, else a
+    catalogue model already downloaded (the default first), else the default (a bundle's own model, or one to download)."""
+    from captioner.engine.models.catalogue import is_model_folder
+
+    for folder in folders:
+        if is_model_folder(Path(folder)) and folder_problem(folder) is None:
+            return folder
+    from captioner.engine.models.catalogue import default_model
+
+    return next((name for name in (DEFAULT_MODEL, *(n for n, _size in MODEL_CHOICES)) if _is_cached(name)), default_model())
 
 
 def folder_problem(folder: str) -> str | None:
@@ -193,13 +205,13 @@ class ModelPicker(QWidget):
     def show_figures(self) -> None:
         """Each catalogue entry says how far it would trail speech here: measured, or estimated (so
         marked) from a model measured here, downloaded or not."""
-        measured = self.measured()
+        measured, timed_with = self.measured(), self.timed_with()
         combo = self.combo
         for name, size in MODEL_CHOICES:
             index = combo.findData(name)
             if index < 0:
                 continue
-            figure, tip = model_figure(name, measured)
+            figure, tip = model_figure(name, measured, timed_with)
             default = "  (default)" if name == DEFAULT_MODEL else ""
             combo.setItemText(index, f"{name}{default}{FIGURE_SEPARATOR}{figure}" if figure else f"{name}{default}")
             about = f"faster-whisper {name}, about {size} to download once"
@@ -214,9 +226,14 @@ class ModelPicker(QWidget):
         view = combo.view()  # the list is as wide as its longest entry; the box itself stays narrow
         view.setMinimumWidth(view.sizeHintForColumn(0) + 24)
 
+    def timed_with(self) -> dict[str, str]:
+        """The model folder each of `measured`'s times was taken with, where not the catalogue model itself."""
+        s = self.store.settings
+        return {name: folder for name, (_s, folder) in self.pass_times.timings(s.compute_device, s.beam_size).items() if folder}
+
     def figure(self, name: str) -> str:
         """The delay the list shows for catalogue model `name` ("" when none)."""
-        return model_figure(name, self.measured())[0]
+        return model_figure(name, self.measured(), self.timed_with())[0]
 
     def _chosen(self, index: int) -> None:
         spec = self.combo.itemData(index)
@@ -226,7 +243,7 @@ class ModelPicker(QWidget):
             return
         if spec == FORGET_FOLDER:
             self.combo.setCurrentIndex(self._last_index)
-            self.forget_folder()
+            self.forget_folder(asked=True)
             return
         self._last_index = index
         if spec != self.store.settings.model:
@@ -245,16 +262,22 @@ class ModelPicker(QWidget):
             return
         self.use_folder(folder)
 
-    def forget_folder(self, folder: str | None = None) -> None:
-        """Take a model folder off the list (the chosen one, else the oldest); the files stay. When it
-        was the model in use, the default model is chosen instead."""
+    def forget_folder(self, folder: str | None = None, *, asked: bool = False) -> None:
+        """Take a model folder off the list (the chosen one, else the oldest); the files stay. `asked`: only once the
+        person says yes (picked in the list, where a key press picks it too). When it was the model in use, a model on
+        disk takes its place (`fallback_model`)."""
         s = self.store.settings
         folder = folder or (s.model if is_folder_spec(s.model) else (s.model_folders[-1] if s.model_folders else None))
         if folder is None:
             return
+        if asked and QMessageBox.question(
+                self, "Remove the model folder from the list?",
+                f"Remove {folder} from the list of models? Its files stay on disk; \"choose a folder…\" lists it again.",
+                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+            return
         changes = {"model_folders": tuple(f for f in s.model_folders if f != folder)}
         if s.model == folder:
-            changes["model"] = DEFAULT_MODEL
+            changes["model"] = fallback_model(changes["model_folders"])
         self.store.update(**changes)
         self.fill()
         self.resolved.emit(MODEL_CAUSE)
@@ -305,7 +328,7 @@ class ModelPicker(QWidget):
             disk = "downloaded"
         else:
             size = dict(MODEL_CHOICES).get(spec, "")
-            figure, tip = model_figure(spec, self.measured())
+            figure, tip = model_figure(spec, self.measured(), self.timed_with())
             self.hint.setText(f"not downloaded{f' ({size})' if size else ''}{f' · {figure}' if figure else ''} · <a href='download'>download now</a>")
             self.hint.setToolTip(tip)
             return
@@ -343,64 +366,3 @@ class ModelPicker(QWidget):
             self.hint.setText("")
         else:
             self.update_hint()
-
-
-GPU_SUPPORT = "GPU support (NVIDIA cuBLAS 12)"  # what the panel names while the GPU's libraries download
-
-
-class DownloadPanel(QWidget):
-    """Shows a model being looked for, downloaded (with progress) and loaded, or the GPU's libraries downloading;
-    Cancel stops it."""
-
-    cancelRequested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("downloadPanel")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(8, 4, 8, 4)
-        self.label = QLabel()
-        self.bar = QProgressBar()
-        self.bar.setTextVisible(False)
-        self.bar.setMaximumHeight(12)
-        self.cancel = QPushButton("Cancel")
-        self.cancel.clicked.connect(self.cancelRequested)
-        row.addWidget(self.label, 2)
-        row.addWidget(self.bar, 3)
-        row.addWidget(self.cancel)
-        self.model = ""
-        self.subject = ""  # what downloads, for people: the model's name, or GPU_SUPPORT
-        self.hide()
-
-    def set_phase(self, phase: str, model: str) -> None:
-        """`model` is the spec being prepared; phase "" hides the panel."""
-        self.model = model
-        if not phase:
-            self.hide()
-            return
-        label = model_label(model)
-        self.subject = GPU_SUPPORT if phase == GPU_SUPPORT_PHASE else label
-        self.show()
-        self.cancel.setEnabled(True)
-        text = {
-            "checking": f"Looking for {label}…",
-            "downloading": f"Downloading {label}…",
-            "loading": f"Loading {label} into memory…",
-            "preparing-gpu": "Preparing the GPU (first time only)…",
-            "warming": f"Warming up {label} (one pass)…",
-            GPU_SUPPORT_PHASE: f"Downloading {GPU_SUPPORT}…",
-        }
-        if phase in text:
-            self.label.setText(text[phase])
-            self.bar.setRange(0, 0)
-
-    def set_progress(self, p) -> None:
-        if p.total:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(1000 * p.downloaded / p.total))
-            amount = f"{format_bytes(p.downloaded)} of {format_bytes(p.total)}"
-        else:
-            self.bar.setRange(0, 0)
-            amount = format_bytes(p.downloaded)
-        speed = f" · {format_bytes(p.bytes_per_s)}/s" if p.bytes_per_s > 0 else ""
-        self.label.setText(f"Downloading {self.subject}: {amount}{speed}")

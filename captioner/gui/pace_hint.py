@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -61,14 +62,19 @@ class PassTimes:
     def by_model(self, compute_device: str, beam_size: int = 1) -> dict[str, float]:
         """The catalogue models' pass times on `compute_device`, by name; a model folder timed here
         counts for the catalogue model of its shape (a tiny.en in a folder is a tiny.en)."""
+        times = {name: s for name, (s, _folder) in self.timings(compute_device, beam_size).items()}
+        return times
+
+    def timings(self, compute_device: str, beam_size: int = 1) -> dict[str, tuple[float, str]]:
+        """`by_model`, each time with the model folder it was timed with ("" when the catalogue model itself was)."""
         found = {e.name: self.get(pace_key(e.name, compute_device, beam_size)) for e in CATALOGUE}
-        times = {name: s for name, s in found.items() if s is not None}
+        times = {name: (s, "") for name, s in found.items() if s is not None}
         suffix = "|" + pace_key("", compute_device, beam_size).split("|", 1)[1]
         for key, seconds in self.seconds.items():
             spec = key[: -len(suffix)] if key.endswith(suffix) else ""
             twin = catalogue_twin(spec) if spec and is_folder_spec(spec) else None
             if twin is not None:
-                times.setdefault(twin, seconds)
+                times.setdefault(twin, (seconds, spec))
         return times
 
     def put(self, key: str, seconds: float) -> None:
@@ -133,10 +139,15 @@ def delay_words(pass_s: float, estimate: bool = False) -> str:
     return f"about {delay:.1f} s behind speech{mark}" if delay < 9.95 else f"about {delay:.0f} s behind speech{mark}"
 
 
-def model_figure(name: str, measured: dict[str, float]) -> tuple[str, str]:
+def model_figure(name: str, measured: dict[str, float], timed_with: Mapping[str, str] | None = None) -> tuple[str, str]:
     """What the picker's list says of catalogue model `name` on this computer, and a tooltip for it:
     the measured delay, an estimate (marked so), that there is none for a model never benchmarked,
-    or ("", "") when nothing was measured here to scale from."""
+    or ("", "") when nothing was measured here to scale from. `timed_with`: the model folder each time was taken with,
+    where it was not the model itself (a model of its shape: its figure is an estimate, marked so)."""
+    folder = (timed_with or {}).get(name, "")
+    if name in measured and folder:
+        return (delay_words(measured[name], estimate=True),
+                f"Timed on this computer with the model folder {folder}, which has {name}'s size; {name} itself was not run here.")
     if name in measured:
         return delay_words(measured[name]), pace_tooltip(measured[name])
     found = estimate_pass(name, measured)

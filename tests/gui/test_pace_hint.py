@@ -84,6 +84,9 @@ def test_models_not_measured_here_get_an_estimate_from_one_that_was() -> None:
     assert estimate_pass("distil-large-v3.5", {"tiny.en": 0.3, "base.en": 0.6})[0] == pytest.approx(0.6 * costs["distil-large-v3.5"] / costs["base.en"])
     assert model_figure("large-v3-turbo", measured)[0] == "falls behind speech (estimate)"  # 0.3 × 43 s > 5 s
     assert delay_words(15.0 / 1.5) == "falls behind speech"
+    # a time taken with a model folder of base.en's size: base.en itself never ran here, so it is an estimate
+    text, tip = model_figure("base.en", {"base.en": 0.5}, {"base.en": "/models/base"})
+    assert text == delay_words(0.5, estimate=True) and "/models/base" in tip
 
 
 def test_a_model_folder_counts_as_its_catalogue_twin(tmp_path: Path, model_dir: Path) -> None:
