@@ -48,11 +48,40 @@ def _drawn_icon(live: bool) -> QIcon:
     return QIcon(pix)
 
 
-def style_sheet() -> str:
+AA_CONTRAST = 4.5  # WCAG 2 level AA: the least contrast of normal-size text on its background
+HINT_MIX = 0.45  # a hint's colour: this far from the text's toward the background's (quieter than the text)
+HINT_COLOUR = "@hint-colour"  # where style.qss takes it
+
+
+def hint_colour(text: str, background: str, *, mix: float = HINT_MIX, least: float = AA_CONTRAST) -> str:
+    """A "#rrggbb" between `text` and `background` colours, `mix` of the way toward the background, or nearer the
+    text where that is needed to keep `least` contrast on the background."""
+    from captioner.gui.contrast import contrast_ratio
+
+    def blend(share: float) -> str:
+        a, b = (int(text[i:i + 2], 16) for i in (1, 3, 5)), (int(background[i:i + 2], 16) for i in (1, 3, 5))
+        return "#" + "".join(f"{round(x + (y - x) * share):02x}" for x, y in zip(a, b))
+
+    share = mix
+    while share > 0 and contrast_ratio(blend(share), background) < least:
+        share = round(share - 0.01, 2)
+    return blend(max(0.0, share))
+
+
+def style_sheet(palette=None) -> str:
+    """The app's style sheet, its hint colour worked out from `palette` (the app's; None: QApplication's)."""
     path = resource_path("style.qss")
     if path is None:
         return ""
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except OSError:
         return ""
+    if palette is None:
+        from PySide6.QtWidgets import QApplication
+
+        palette = QApplication.palette()
+    from PySide6.QtGui import QPalette
+
+    colour = hint_colour(palette.color(QPalette.WindowText).name(), palette.color(QPalette.Window).name())
+    return text.replace(HINT_COLOUR, colour)

@@ -584,3 +584,20 @@ def test_export_never_proposes_a_file_that_is_there(tmp_path: Path) -> None:
     (tmp_path / "2026-11-26_10-00 (2).srt").write_text("an earlier export")
     assert free_name(tmp_path, "2026-11-26_10-00", ".srt") == tmp_path / "2026-11-26_10-00 (3).srt"
     assert free_name(tmp_path, "2026-11-26_10-00", ".vtt") == tmp_path / "2026-11-26_10-00.vtt"
+
+
+def test_hint_text_is_quieter_than_the_text_and_keeps_wcag_aa_contrast(qapp) -> None:
+    from PySide6.QtGui import QColor, QPalette
+
+    from captioner.gui.contrast import contrast_ratio
+    from captioner.gui.resources import AA_CONTRAST, hint_colour, style_sheet
+
+    for text, background in (("#000000", "#efefef"), ("#ffffff", "#2b2b2b"), ("#1f2328", "#ffffff"), ("#000000", "#b0b0b0")):
+        colour = hint_colour(text, background)
+        assert contrast_ratio(colour, background) >= AA_CONTRAST, (text, background, colour)
+        assert contrast_ratio(colour, background) < contrast_ratio(text, background) or colour == text
+    palette = QPalette()
+    palette.setColor(QPalette.WindowText, QColor("#000000"))
+    palette.setColor(QPalette.Window, QColor("#efefef"))
+    assert f"QLabel#hint {{ color: {hint_colour('#000000', '#efefef')}; }}" in style_sheet(palette)
+    assert "palette(mid)" not in style_sheet(palette) and "@hint-colour" not in style_sheet(palette)
