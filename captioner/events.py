@@ -89,6 +89,18 @@ class SessionProblem:
     fatal: bool = True
     channel: str = ""  # the input it is about when a session has several, by id (channels.MICROPHONE, SYSTEM); "" otherwise
     over: bool = False  # it says a problem is over (the sound server is back): worth a glance, then it goes by itself
+    remade: str = ""  # the path of a file of the session deleted under it and made again whole ("" for none)
+
+
+class FileRemade(str):
+    """A notice that a file of the session was deleted under it and made again whole: `path` says which."""
+
+    __slots__ = ("path",)
+
+    def __new__(cls, text: str, path: str):
+        notice = super().__new__(cls, text)
+        notice.path = path
+        return notice
 
 
 class ProblemOver(str):

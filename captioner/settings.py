@@ -30,6 +30,10 @@ from captioner.files import write_atomic
 from captioner.speaker_count import SpeakerCount
 
 __all__ = [
+    "OVERLAY_PLACEMENTS",
+    "PLACEMENT_DOCKED_BOTTOM",
+    "PLACEMENT_DOCKED_TOP",
+    "PLACEMENT_FLOATING",
     "RECORD_KEEP",
     "RECORD_NEVER",
     "RECORD_UNTIL_REFINED",
@@ -56,6 +60,10 @@ MAX_RECENT_FOLDERS = 5
 # what becomes of a session's recorded audio: kept, deleted once its transcript is refined, never recorded (no refining)
 RECORD_KEEP, RECORD_UNTIL_REFINED, RECORD_NEVER = "keep", "until_refined", "never"
 RECORDING_CHOICES = (RECORD_UNTIL_REFINED, RECORD_KEEP, RECORD_NEVER)
+# where the overlay goes: where it is put (it keeps clear of the main window until the user moves it), or docked
+# across the whole width of the screen's bottom or top edge
+PLACEMENT_FLOATING, PLACEMENT_DOCKED_BOTTOM, PLACEMENT_DOCKED_TOP = "floating", "docked_bottom", "docked_top"
+OVERLAY_PLACEMENTS = (PLACEMENT_FLOATING, PLACEMENT_DOCKED_BOTTOM, PLACEMENT_DOCKED_TOP)
 
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -89,8 +97,12 @@ class OverlaySettings:
     align: str = "left"  # "left" or "center"
     clear_after_s: float = 8.0  # silence after which the overlay clears; 0 = never
     click_through: bool = False
+    placement: str = PLACEMENT_FLOATING  # OVERLAY_PLACEMENTS
     geometries: tuple[ScreenGeometry, ...] = ()
     last_screen: str = ""
+
+
+TRANSCRIPT_TEXT_PT = (8.0, 48.0)  # the transcript's text size, smallest and largest (points)
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,7 @@ class Settings:
     recording: str = RECORD_UNTIL_REFINED  # the session's audio beside its autosave files: RECORDING_CHOICES
     refine_at_stop: bool = True  # refine the transcript from the recorded audio in the background once a session stops
     main_window_geometry: str = ""  # base64 of QWidget.saveGeometry()
+    transcript_text_size: float = 0.0  # the transcript's text in points (Edit → Larger text); 0: the system's size × 1.25
     # system-wide shortcuts (Qt key sequences; "" = none): they work while another window has focus
     global_shortcuts: bool = True
     shortcut_start_stop: str = "Ctrl+Alt+Shift+R"
@@ -194,6 +207,7 @@ _OVERLAY_RULES = {
     "align": lambda v: v in ("left", "center"),
     "clear_after_s": _in_range(0.0, 3600.0),
     "click_through": _bool,
+    "placement": lambda v: v in OVERLAY_PLACEMENTS,
     "last_screen": _str,
 }
 
@@ -218,6 +232,7 @@ _SETTINGS_RULES = {
     "recording": lambda v: v in RECORDING_CHOICES,
     "refine_at_stop": _bool,
     "main_window_geometry": _str,
+    "transcript_text_size": lambda v: _is_number(v) and (v == 0 or TRANSCRIPT_TEXT_PT[0] <= v <= TRANSCRIPT_TEXT_PT[1]),
     "global_shortcuts": _bool,
     "shortcut_start_stop": _str,
     "shortcut_overlay": _str,

@@ -29,7 +29,7 @@ import numpy as np
 
 from captioner import files
 from captioner.errors import CaptionerError
-from captioner.events import SAMPLE_RATE
+from captioner.events import SAMPLE_RATE, FileRemade
 
 log = logging.getLogger(__name__)
 
@@ -202,8 +202,9 @@ class _TrackWriter:
         with contextlib.suppress(OSError):
             os.close(old)
         what = f"The folder {folder} was" if made_folder else f"The session's audio {self.track.path} was"
-        return (f"{what} deleted during the session: the recording {self.track.path.name} was made again with its first "
-                f"{self.samples / SAMPLE_RATE:.0f} s, and recording goes on.")
+        return FileRemade(f"{what} deleted during the session: the recording {self.track.path.name} was made again with "
+                          f"everything recorded so far ({self.samples / SAMPLE_RATE:.0f} s), and recording goes on.",
+                          str(self.track.path))
 
     def write(self, block: np.ndarray, at: int) -> str | None:
         """`block` of audio that starts at `at` on the session clock (silence fills a gap before it); a notice when the

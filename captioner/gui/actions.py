@@ -40,6 +40,12 @@ class AppActions(QObject):
         self.copy_transcript = _action(self, "Copy the whole &transcript", "Ctrl+Shift+C")
         self.find = _action(self, "&Find…", QKeySequence.Find)
         self.find.setShortcutContext(Qt.WindowShortcut)
+        self.larger_text = _action(self, "&Larger text", QKeySequence.ZoomIn, tip="The transcript's text larger (Ctrl+wheel too)")
+        self.smaller_text = _action(self, "S&maller text", QKeySequence.ZoomOut, tip="The transcript's text smaller (Ctrl+wheel too)")
+        self.normal_text = _action(self, "&Normal text size", "Ctrl+0")
+        self.larger_text.setShortcuts([QKeySequence(QKeySequence.ZoomIn), QKeySequence("Ctrl+=")])  # "+" needs Shift on most keyboards
+        for action in (self.larger_text, self.smaller_text, self.normal_text):
+            action.setShortcutContext(Qt.WindowShortcut)
         self.clear = _action(self, "C&lear the transcript view", tip="Clears the view; exports and autosave keep the whole session")
         self.show_overlay = _action(self, "Show caption &overlay", OVERLAY_SHORTCUT, checkable=True)
         self.click_through = _action(

@@ -559,14 +559,15 @@ class SessionController(QObject):
 
     def _on_autosave_report(self, report: AutosaveReport) -> None:
         """What happened to an autosave file (queued here from the engine thread), said in the banner."""
-        if report.path not in (w.path for w in self._writers):
+        if report.path not in (*(w.path for w in self._writers), *(self.info.audio_paths if self.info else ())):
             return  # a session that has ended
         if report.what == REMADE:
             self._remade = [*(p for p in self._remade if p != report.path), report.path]
-            names = " and ".join(p.name for p in self._remade)
+            names = [p.name for p in self._remade]
+            named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
             verb = "is" if len(self._remade) == 1 else "are"
-            self.autosaveMessage.emit("warning", f"Autosave files were deleted during the session: {names} {verb} back in "
-                                                 f"{report.path.parent}, with everything captioned so far.")
+            self.autosaveMessage.emit("warning", f"Files of the session were deleted during it: {named} {verb} back in "
+                                                 f"{report.path.parent}, with everything so far.")
         elif report.what == FAILED:
             text = f"Autosave stopped: {report.error} The captions still show here and can be exported."
             self.errors.append(text)
@@ -615,6 +616,9 @@ class SessionController(QObject):
         self.delayUpdate.emit(caption_delay_s(status.lag_s, status.audio_s, self.merger.latest_end_s))
 
     def _on_session_error(self, error: SessionProblem) -> None:
+        if error.remade:  # the recording, made again with the autosave files: one banner names them all
+            self._on_autosave_report(AutosaveReport(Path(error.remade), REMADE))
+            return
         self.errors.append(error.message)
         text = self._said_by_inputs(error) if error.channel and not error.fatal else error.message
         if error.over:  # a problem is over: said, then it goes by itself

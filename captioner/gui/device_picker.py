@@ -198,8 +198,17 @@ class ElidingComboBox(QComboBox):
     """A combo box that shortens a long current item by whole words in the middle; the list and the
     tooltip show the full name."""
 
+    instead = ""  # what the closed box says in place of its item while set (a session that captions a file, say)
+
+    def show_instead(self, text: str) -> None:
+        """Say `text` in the closed box in place of the current item ("" for the item again)."""
+        self.instead = text
+        self.update()
+
     def label_text(self) -> str:
-        """What the closed box says: the current item's text (or the placeholder)."""
+        """What the closed box says: `instead` while set, else the current item's text (or the placeholder)."""
+        if self.instead:
+            return self.instead
         return self.currentText() if self.currentIndex() >= 0 else self.placeholderText()
 
     def shown_text(self) -> str:

@@ -41,7 +41,8 @@ from captioner.gui.refiner import refine_text
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.status_line import StatusLine
 from captioner.gui.system_picker import SystemAudioPicker, list_outputs
-from captioner.gui.transcript_view import TranscriptView
+from captioner.gui.transcript_view import TEXT_STEP_PT, TranscriptView
+from captioner.settings import TRANSCRIPT_TEXT_PT
 from captioner.subtitles.formats import format_named
 
 __all__ = ["MainWindow", "can_open_folders", "free_name", "local_files", "model_status_text"]
@@ -146,6 +147,8 @@ class MainWindow(QMainWindow):
         self.download_panel = DownloadPanel()
         self.message_bar = MessageBar()
         self.transcript = TranscriptView()
+        if store.settings.transcript_text_size:
+            self.transcript.set_text_size(store.settings.transcript_text_size)
         self.status_line = StatusLine()
         self.status_line.set_click_through(store.settings.overlay.click_through)
         self.statusBar().addPermanentWidget(self.status_line, 1)
@@ -214,6 +217,10 @@ class MainWindow(QMainWindow):
         edit.addAction(a.copy_transcript)
         edit.addAction(a.find)
         edit.addSeparator()
+        for action in (a.larger_text, a.smaller_text, a.normal_text):
+            edit.addAction(action)
+            self.addAction(action)  # its shortcut works wherever the focus is in the window
+        edit.addSeparator()
         edit.addAction(a.clear)
         view = self.menuBar().addMenu("&Overlay")
         view.addAction(a.show_overlay)
@@ -234,6 +241,10 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.copy_transcript.triggered.connect(self._copy_transcript)
         a.find.triggered.connect(self.transcript.show_find)
+        a.larger_text.triggered.connect(lambda: self.set_text_size(self.transcript.text_size + TEXT_STEP_PT))
+        a.smaller_text.triggered.connect(lambda: self.set_text_size(self.transcript.text_size - TEXT_STEP_PT))
+        a.normal_text.triggered.connect(lambda: self.set_text_size(0))
+        self.transcript.textSizeAsked.connect(self.set_text_size)
         a.clear.triggered.connect(self.transcript.clear)
         a.show_window.triggered.connect(self.bring_to_front)
         self.device_picker.message.connect(self._device_notice)
@@ -416,6 +427,9 @@ class MainWindow(QMainWindow):
         self.device_picker.set_session_active(state in (State.STARTING, State.RUNNING, State.STOPPING))
         self.system_picker.set_session_active(state in (State.STARTING, State.RUNNING, State.STOPPING))
         self.status_line.set_state(state.value, self._file_name)
+        captioning_file = self._file_name if state in (State.STARTING, State.RUNNING, State.STOPPING) else ""
+        self.system_picker.mode_combo.show_instead("An audio file, as if live" if captioning_file else "")
+        self.device_picker.combo.show_instead(captioning_file)  # not the microphone: the file being captioned
         self.transcript.set_state(state.value)
         if idle and self._closing:
             QTimer.singleShot(0, self._close_after_session)
@@ -539,6 +553,14 @@ class MainWindow(QMainWindow):
         self.status_line.set_click_through(settings.overlay.click_through)
 
     # -- transcript, export, files -----------------------------------------------------
+    def set_text_size(self, points: float) -> None:
+        """The transcript's text at `points` (within TRANSCRIPT_TEXT_PT; 0: the default size), kept for the next start."""
+        if points:
+            points = min(max(points, TRANSCRIPT_TEXT_PT[0]), TRANSCRIPT_TEXT_PT[1])
+        self.transcript.set_text_size(points)
+        if points != self.store.settings.transcript_text_size:
+            self.store.update(transcript_text_size=points)
+
     def _copy_transcript(self) -> None:
         self.transcript.copy_all()
         self.status_line.flash("Transcript copied", 3000)

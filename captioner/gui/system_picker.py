@@ -59,7 +59,7 @@ class SystemAudioPicker(QWidget):
         layout.setSpacing(6)
 
         mode_row_owner = QWidget()
-        self.mode_combo = QComboBox()
+        self.mode_combo = ElidingComboBox()
         control_row(mode_row_owner, "Listen to:", self.mode_combo, "modeCombo")
         for mode, name in MODE_NAMES.items():
             self.mode_combo.addItem(name, mode)

@@ -11,17 +11,11 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QGuiApplication,
-    QKeySequence,
-    QShortcut,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
-    QTextDocument,
 )
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -31,11 +25,22 @@ from PySide6.QtWidgets import (
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM, label_of
 from captioner.clock import format_clock
 from captioner.events import CaptionEvent, replaced_final
+from captioner.gui.find_bar import FindBar
 from captioner.gui.merge import MergeUpdate
 
-__all__ = ["SIDE_COLORS", "SPARE_COLORS", "FindBar", "TranscriptText", "TranscriptView"]
+__all__ = ["SIDE_COLORS", "SPARE_COLORS", "TranscriptText", "TranscriptView"]
 
 AT_BOTTOM_SLACK = 4  # pixels: "scrolled to the end" tolerance
+TEXT_SCALE = 1.25  # the transcript's text against the system's, by default: read for hours, at arm's length
+TEXT_FLOOR_PT = 10.0  # ... of a system font at least this size
+TEXT_STEP_PT = 2.0  # Larger / Smaller text, and a notch of Ctrl+wheel
+TIME_SCALE = 0.8  # a line's time against its text
+TIME_GREY, INTERIM_GREY = "#6b6b6b", "#737373"  # quieter than the text, each over WCAG AA's 4.5:1 on a white page
+
+
+def default_text_size(system_pt: float) -> float:
+    """The transcript's text size (points) when none is chosen, from the system font's."""
+    return max(system_pt, TEXT_FLOOR_PT) * TEXT_SCALE
 
 
 # what the empty transcript says, by the session's state: "Press Start" only while it is the way on
@@ -65,7 +70,7 @@ class TranscriptText(QTextEdit):
         self.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         self.setPlaceholderText(PLACEHOLDERS["idle"])
         font = self.font()
-        font.setPointSizeF(max(font.pointSizeF(), 10) * 1.25)
+        font.setPointSizeF(default_text_size(font.pointSizeF()))
         self.setFont(font)
         self.document().setDocumentMargin(10)
 
@@ -82,6 +87,7 @@ class TranscriptView(QWidget):
     """Renders MergeUpdates; `clear()` empties the view only (exports keep the whole session)."""
 
     followChanged = Signal(bool)  # True while the view follows the live text
+    textSizeAsked = Signal(float)  # Ctrl+wheel: the text size (points) the person asks for
     nameSpeaker = Signal(str, str)  # a speaker's id and label: the user asked to name that speaker
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -93,30 +99,8 @@ class TranscriptView(QWidget):
         self._follow = True
         self._updating = False
 
-        base = self.palette().text().color()
-        self._time_format = QTextCharFormat()
-        self._time_format.setForeground(QColor(128, 128, 128))
-        small = QFont(self.text.font())
-        small.setPointSizeF(self.text.font().pointSizeF() * 0.8)
-        self._time_format.setFont(small)
-        self._final_format = QTextCharFormat()
-        self._final_format.setForeground(base)
-        self._final_format.setFont(self.text.font())
-        self._interim_format = QTextCharFormat()
-        self._interim_format.setForeground(QColor(140, 140, 140))
-        self._interim_format.setFont(self.text.font())
-        self._interim_format.setFontItalic(True)
-        self._label_formats: dict[str, QTextCharFormat] = {}
         self._labels: Mapping[str, str] = DEFAULT_LABELS  # what each channel is called, by id
-        # finals hang under their timestamp; the interim lines up with the final text
-        indent = QFontMetricsF(small).horizontalAdvance("00:00:00  ")
-        self._final_block = QTextBlockFormat()
-        self._final_block.setLeftMargin(indent)
-        self._final_block.setTextIndent(-indent)
-        self._final_block.setTopMargin(2)
-        self._interim_block = QTextBlockFormat()
-        self._interim_block.setLeftMargin(indent)
-        self._interim_block.setTopMargin(2)
+        self._make_formats(self.text.font())
 
         self.live_button = QToolButton(self.text.viewport())
         self.live_button.setObjectName("liveButton")
@@ -137,6 +121,50 @@ class TranscriptView(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self.text, 1)
         layout.addWidget(self.find_bar)
+
+    def _make_formats(self, font: QFont) -> None:
+        """The formats of a line's time, label and text, and of the interim, for text in `font`."""
+        self._time_format = QTextCharFormat()
+        self._time_format.setForeground(QColor(TIME_GREY))
+        small = QFont(font)
+        small.setPointSizeF(font.pointSizeF() * TIME_SCALE)
+        self._time_format.setFont(small)
+        self._final_format = QTextCharFormat()
+        self._final_format.setForeground(self.palette().text().color())
+        self._final_format.setFont(font)
+        self._interim_format = QTextCharFormat()
+        self._interim_format.setForeground(QColor(INTERIM_GREY))
+        self._interim_format.setFont(font)
+        self._interim_format.setFontItalic(True)
+        self._label_formats: dict[str, QTextCharFormat] = {}
+        # finals hang under their timestamp; the interim lines up with the final text
+        indent = QFontMetricsF(small).horizontalAdvance("00:00:00  ")
+        self._final_block = QTextBlockFormat()
+        self._final_block.setLeftMargin(indent)
+        self._final_block.setTextIndent(-indent)
+        self._final_block.setTopMargin(2)
+        self._interim_block = QTextBlockFormat()
+        self._interim_block.setLeftMargin(indent)
+        self._interim_block.setTopMargin(2)
+
+    @property
+    def text_size(self) -> float:
+        """The text's size in points."""
+        return self.text.font().pointSizeF()
+
+    def set_text_size(self, points: float) -> None:
+        """Show the text at `points` (0: the default size), the lines already shown too."""
+        font = self.text.font()
+        font.setPointSizeF(points or default_text_size(QGuiApplication.font().pointSizeF()))
+        self.text.setFont(font)
+        self._make_formats(font)
+        interim = self._interim
+        self._remove_interim()
+        document = self.text.document()
+        for index, event in enumerate(self._events):
+            QTextCursor(document.findBlockByNumber(index)).setBlockFormat(self._final_block)
+            self._replace_final(index, event)
+        self._set_interim(interim)
 
     # -- content ------------------------------------------------------------
     def apply(self, update: MergeUpdate) -> None:
@@ -336,6 +364,11 @@ class TranscriptView(QWidget):
     def eventFilter(self, obj, event) -> bool:
         if obj is self.text.viewport() and event.type() == QEvent.Resize:
             self._place_live_button()
+        if obj is self.text.viewport() and event.type() == QEvent.Wheel and event.modifiers() & Qt.ControlModifier:
+            notches = event.angleDelta().y() / 120
+            if notches:
+                self.textSizeAsked.emit(self.text_size + TEXT_STEP_PT * notches)
+            return True  # Ctrl+wheel sizes the text; it does not scroll
         return super().eventFilter(obj, event)
 
     def _show_live_button(self) -> None:
@@ -347,112 +380,3 @@ class TranscriptView(QWidget):
         vp = self.text.viewport()
         self.live_button.adjustSize()
         self.live_button.move(vp.width() - self.live_button.width() - 12, vp.height() - self.live_button.height() - 10)
-
-
-class FindBar(QWidget):
-    """Search in the transcript: highlights every match, Enter/Shift+Enter step through them."""
-
-    def __init__(self, editor: QTextEdit) -> None:
-        super().__init__()
-        self.setObjectName("findBar")
-        self.editor = editor
-        self.field = QLineEdit()
-        self.field.setPlaceholderText("Find in transcript")
-        self.field.setClearButtonEnabled(True)
-        self.field.textChanged.connect(lambda _t: self.search(move=False))
-        self.field.returnPressed.connect(self.find_next)
-        self.count = QLabel()
-        self.count.setMinimumWidth(80)
-        prev_button = QToolButton()
-        prev_button.setText("▲")
-        prev_button.setToolTip("Previous match (Shift+Enter)")
-        prev_button.clicked.connect(self.find_previous)
-        next_button = QToolButton()
-        next_button.setText("▼")
-        next_button.setToolTip("Next match (Enter)")
-        next_button.clicked.connect(self.find_next)
-        close = QToolButton()
-        close.setText("✕")
-        close.setToolTip("Close (Esc)")
-        close.clicked.connect(self.close_bar)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(QLabel("Find:"))
-        layout.addWidget(self.field, 1)
-        layout.addWidget(prev_button)
-        layout.addWidget(next_button)
-        layout.addWidget(self.count)
-        layout.addWidget(close)
-        QShortcut(QKeySequence(Qt.Key_Escape), self, self.close_bar, context=Qt.WidgetWithChildrenShortcut)
-        QShortcut(QKeySequence("Shift+Return"), self.field, self.find_previous, context=Qt.WidgetShortcut)
-        self.matches: list[QTextCursor] = []
-        self.current = -1
-
-    def open(self) -> None:
-        self.show()
-        self.field.setFocus()
-        self.field.selectAll()
-        self.search(move=False)
-
-    def close_bar(self) -> None:
-        self.hide()
-        self.editor.setExtraSelections([])
-        self.editor.setFocus()
-
-    def refresh(self) -> None:
-        if self.isVisible() and self.field.text():
-            self.search(move=False, keep=True)
-
-    def search(self, move: bool = True, keep: bool = False) -> None:
-        query = self.field.text()
-        doc = self.editor.document()
-        previous = self.matches[self.current].selectionStart() if keep and 0 <= self.current < len(self.matches) else None
-        self.matches = []
-        if query:
-            cursor = QTextCursor(doc)
-            while True:
-                cursor = doc.find(query, cursor, QTextDocument.FindFlags())
-                if cursor.isNull():
-                    break
-                self.matches.append(QTextCursor(cursor))
-        if not self.matches:
-            self.current = -1
-        elif previous is not None:
-            self.current = next((i for i, c in enumerate(self.matches) if c.selectionStart() == previous), 0)
-        elif not move or self.current < 0:
-            self.current = len(self.matches) - 1  # the newest match: the talk runs downwards
-        self._show(scroll=not keep)
-
-    def find_next(self) -> None:
-        self._step(+1)
-
-    def find_previous(self) -> None:
-        self._step(-1)
-
-    def _step(self, delta: int) -> None:
-        if not self.matches:
-            self.search(move=False)
-            if not self.matches:
-                return
-        else:
-            self.current = (self.current + delta) % len(self.matches)
-        self._show(scroll=True)
-
-    def _show(self, scroll: bool) -> None:
-        selections = []
-        for i, cursor in enumerate(self.matches):
-            sel = QTextEdit.ExtraSelection()
-            sel.cursor = cursor
-            sel.format.setBackground(QColor("#ff9632") if i == self.current else QColor("#fff2a8"))
-            sel.format.setForeground(QColor("#000000"))
-            selections.append(sel)
-        self.editor.setExtraSelections(selections)
-        if self.matches:
-            self.count.setText(f"{self.current + 1} of {len(self.matches)}")
-            if scroll:
-                cursor = QTextCursor(self.matches[self.current])
-                cursor.clearSelection()
-                self.editor.setTextCursor(cursor)
-                self.editor.ensureCursorVisible()
-        else:
-            self.count.setText("no match" if self.field.text() else "")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 import srt
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QLineEdit, QMessageBox, QPushButton, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QPushButton, QSystemTrayIcon
 
 from captioner.audio.devices import InputDevice
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionStatus, Word
@@ -601,3 +602,46 @@ def test_hint_text_is_quieter_than_the_text_and_keeps_wcag_aa_contrast(qapp) -> 
     palette.setColor(QPalette.Window, QColor("#efefef"))
     assert f"QLabel#hint {{ color: {hint_colour('#000000', '#efefef')}; }}" in style_sheet(palette)
     assert "palette(mid)" not in style_sheet(palette) and "@hint-colour" not in style_sheet(palette)
+
+
+def test_the_transcripts_text_is_made_larger_by_the_menu_and_ctrl_wheel_and_kept(make_app, qtbot) -> None:
+    from PySide6.QtCore import QPoint, QPointF
+    from PySide6.QtGui import QTextCursor, QWheelEvent
+
+    from captioner.gui.merge import CaptionMerger
+    from captioner.gui.transcript_view import TEXT_STEP_PT
+
+    app = make_app()
+    w = app.window
+    merger = CaptionMerger()
+    for n, text in enumerate(("Good morning everyone.", "Let us begin with the budget."), 1):
+        w.transcript.apply(merger.apply(CaptionEvent(n, n * SAMPLE_RATE, (n + 1) * SAMPLE_RATE, text, True)))
+    w.transcript.apply(merger.apply(CaptionEvent(3, 3 * SAMPLE_RATE, 4 * SAMPLE_RATE, "and then the", False)))
+    normal = w.transcript.text_size
+
+    def shown_size(block: int) -> float:  # the size of a line's words as drawn
+        cursor = QTextCursor(w.transcript.text.document().findBlockByNumber(block))
+        cursor.movePosition(QTextCursor.EndOfBlock)
+        return cursor.charFormat().font().pointSizeF()
+
+    w.actions.larger_text.trigger()
+    w.actions.larger_text.trigger()
+    assert w.transcript.text_size == normal + 2 * TEXT_STEP_PT
+    assert [shown_size(n) for n in range(3)] == [normal + 2 * TEXT_STEP_PT] * 3  # the lines shown, and the interim
+    assert w.transcript.plain_text().splitlines()[1].endswith("Let us begin with the budget.")  # the same lines
+    assert w.transcript.interim_text == "and then the"
+    assert app.store.settings.transcript_text_size == normal + 2 * TEXT_STEP_PT  # kept for the next start
+    if os.environ.get("CAPTIONER_SHOTS"):
+        w.grab().save(str(Path(os.environ["CAPTIONER_SHOTS"]) / "transcript-larger-text.png"))
+    viewport = w.transcript.text.viewport()
+    wheel = QWheelEvent(QPointF(20, 20), QPointF(viewport.mapToGlobal(QPoint(20, 20))), QPoint(0, 0), QPoint(0, 120),
+                        Qt.NoButton, Qt.ControlModifier, Qt.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, wheel)
+    assert w.transcript.text_size == normal + 3 * TEXT_STEP_PT
+    w.actions.normal_text.trigger()
+    assert w.transcript.text_size == normal and app.store.settings.transcript_text_size == 0
+    for _ in range(40):
+        w.actions.larger_text.trigger()
+    from captioner.settings import TRANSCRIPT_TEXT_PT
+
+    assert w.transcript.text_size == TRANSCRIPT_TEXT_PT[1]  # no larger than the largest

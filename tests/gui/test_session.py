@@ -205,11 +205,14 @@ def test_autosave_folder_deleted_mid_session_is_made_again_said_and_stop_saves_e
     assert w.start_file_session(str(longer), realtime=True)
     qtbot.waitUntil(lambda: len(c.finals) >= 1, timeout=60000)
     shutil.rmtree(sessions)
-    qtbot.waitUntil(lambda: w.message_bar.isVisible() and "are back" in w.message_bar.text, timeout=60000)  # both files
     info = starts[0]
+    audio = info.audio_paths[0]  # the session's recording went with the folder, and is made again too
+    qtbot.waitUntil(lambda: all(p.name in w.message_bar.text for p in (info.srt_path, info.txt_path, audio)),
+                    timeout=60000)  # every file, in one banner
     assert w.message_bar.level == "warning"
-    assert w.message_bar.text == (f"Autosave files were deleted during the session: {info.srt_path.name} and "
-                                  f"{info.txt_path.name} are back in {sessions}, with everything captioned so far.")
+    back = w.message_bar.text.removeprefix("Files of the session were deleted during it: ")
+    assert back.endswith(f" are back in {sessions}, with everything so far.")
+    assert sorted(back.split(" are back")[0].replace(" and ", ", ").split(", ")) == sorted([info.srt_path.name, info.txt_path.name, audio.name])
     assert info.srt_path.exists() and info.txt_path.exists()
     assert sessions.stat().st_mode & 0o777 == 0o700
     qtbot.waitUntil(lambda: len(c.finals) >= 2, timeout=60000)
@@ -380,3 +383,17 @@ def test_the_engine_settings_chosen_in_the_app_reach_the_session(make_app, qtbot
     assert (config.segmenter.aggressiveness, config.interims) == (3, False)
     assert c.finals and expected_words() & set(words(" ".join(f.text for f in c.finals)))
     assert updates and not any(u.event.text and not u.event.final for u in updates)  # finals only
+
+
+def test_while_a_file_is_captioned_the_input_controls_name_it_not_the_microphone(make_app, qtbot, speech_wav: Path, transcriber) -> None:
+    app = make_app()
+    w, c = app.window, app.controller
+    c.use_transcriber(transcriber)
+    idle = (w.system_picker.mode_combo.label_text(), w.device_picker.combo.label_text())
+    seen: list[tuple[str, str]] = []
+    c.stateChanged.connect(lambda state: state is State.RUNNING and seen.append(
+        (w.system_picker.mode_combo.label_text(), w.device_picker.combo.label_text())))
+    assert w.start_file_session(str(speech_wav), realtime=False)  # File → Caption an audio file as if live…
+    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
+    assert seen == [("An audio file, as if live", speech_wav.name)]
+    assert (w.system_picker.mode_combo.label_text(), w.device_picker.combo.label_text()) == idle  # the choices again

@@ -233,11 +233,11 @@ class SessionBase:
 
     def _notice(self, message: str, channel: str = "", *, over: bool = False) -> None:
         """Something the user should know that ends nothing: out as a non-fatal error (`over`: it says a problem is
-        over), kept in `notices`."""
+        over; a FileRemade names the file made again), kept in `notices`."""
         log.info(message)
         self.notices.append(message)
         if self.on_error is not None:
-            self.on_error(SessionProblem(message, fatal=False, channel=channel, over=over))
+            self.on_error(SessionProblem(message, fatal=False, channel=channel, over=over, remade=getattr(message, "path", "")))
 
     def _report(self, message: str, *, fatal: bool = True, channel: str = "") -> None:
         log.error(message)
