@@ -10,7 +10,7 @@ session runs from the session. The choice is kept in the settings.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QToolButton, QVBoxLayout, QWidget
 
 from captioner.channels import MODE_BOTH, MODE_MICROPHONE, MODE_SYSTEM
 from captioner.gui.device_picker import ElidingComboBox
