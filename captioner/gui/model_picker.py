@@ -11,7 +11,18 @@ from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QWidg
 from captioner.engine.models.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
 from captioner.gui.device_picker import ElidingComboBox
 from captioner.gui.message_bar import Notice
-from captioner.gui.pace_hint import PassTimes, delay_words, model_figure, pace_key, pace_text, pace_tooltip, recommend_faster
+from captioner.gui.pace_hint import (
+    PassTimes,
+    delay_words,
+    estimate_pass,
+    instead_text,
+    keeps_up,
+    model_figure,
+    pace_key,
+    pace_text,
+    pace_tooltip,
+    recommend_faster,
+)
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Latest, run_in_thread
 from captioner.gui.widgets import control_row
@@ -329,8 +340,10 @@ class ModelPicker(QWidget):
         else:
             size = dict(MODEL_CHOICES).get(spec, "")
             figure, tip = model_figure(spec, self.measured(), self.timed_with())
-            self.hint.setText(f"not downloaded{f' ({size})' if size else ''}{f' · {figure}' if figure else ''} · <a href='download'>download now</a>")
-            self.hint.setToolTip(tip)
+            instead = self._instead(spec)
+            self.hint.setText(f"not downloaded{f' ({size})' if size else ''}{f' · {figure}' if figure else ''} · "
+                              f"{instead[0] + ' · ' if instead else ''}<a href='download'>download now</a>")
+            self.hint.setToolTip(instead[1] if instead else tip)
             return
         s = self.store.settings
         pass_s = self.pass_times.get(self.pace_key)
@@ -342,6 +355,19 @@ class ModelPicker(QWidget):
             timing = self._timing_key == self.pace_key
             self.hint.setText("timing one pass on this computer…" if timing else disk)
             self.hint.setToolTip("")
+
+    def _instead(self, spec: str) -> tuple[str, str] | None:
+        """A link to the best model that keeps up here, and why, where `spec` is estimated not to (None otherwise)."""
+        s = self.store.settings
+        measured = self.measured()
+        found = estimate_pass(spec, measured)
+        if found is None or keeps_up(found[0]):
+            return None
+        faster = recommend_faster(spec, found[0], measured, s.language == "en" or spec.endswith(".en"))
+        if faster is None:
+            return None
+        faster_s = measured.get(faster) or (estimate_pass(faster, measured) or (None,))[0]
+        return instead_text(spec, found[0], faster, faster_s)
 
     def _hint_link(self, link: str) -> None:
         if link == "download":

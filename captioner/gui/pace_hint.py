@@ -163,8 +163,17 @@ def model_figure(name: str, measured: dict[str, float], timed_with: Mapping[str,
     return delay_words(pass_s, estimate=True), tip
 
 
+TRAILS_TOO_FAR_S = 3.0  # captions later than this after the words are too late to follow a conversation by
+
+
+def keeps_up(pass_s: float) -> bool:
+    """Whether a model whose pass takes `pass_s` captions speech soon enough to follow a conversation: it never falls
+    behind, and its finals come within TRAILS_TOO_FAR_S."""
+    return not falls_behind(pass_s) and expected_delay(pass_s) <= TRAILS_TOO_FAR_S
+
+
 def recommend_faster(spec: str, pass_s: float, measured: dict[str, float], english: bool = True) -> str | None:
-    """A catalogue model that should keep up where `spec` (pass `pass_s`) falls behind, best first.
+    """A catalogue model that should keep up (`keeps_up`) where `spec` (pass `pass_s`) does not, best first.
 
     Only smaller downloads count as faster. A candidate's own measured pass time (`measured`,
     by model name, same device) decides when there is one; otherwise its pass is estimated from
@@ -185,17 +194,27 @@ def recommend_faster(spec: str, pass_s: float, measured: dict[str, float], engli
             estimate = found[0] if found else None
         if estimate is None and size is not None:
             estimate = pass_s * _size_mb(_SIZES[name]) / size
-        if estimate is not None and not falls_behind(estimate):
+        if estimate is not None and keeps_up(estimate):
             return name
     return candidates[-1] if candidates else None
 
 
 def pace_text(pass_s: float, faster: str | None = None) -> str:
-    """The picker's words (rich text) for a measured pass time."""
-    if not falls_behind(pass_s):
+    """The picker's words (rich text) for a measured pass time: in green where the model keeps up, in amber with a
+    model that does (`faster`) a click away where it does not."""
+    if keeps_up(pass_s):
         return f"<span style='color:#116329'>{delay_words(pass_s)} on this computer</span>"
-    text = "<span style='color:#9a6700; font-weight:bold'>falls behind speech on this computer</span>"
+    text = f"<span style='color:#9a6700; font-weight:bold'>{delay_words(pass_s)} on this computer</span>"
     return f"{text} · <a href='use:{faster}'>use {faster}</a>" if faster else text
+
+
+def instead_text(spec: str, pass_s: float, faster: str, faster_s: float | None) -> tuple[str, str]:
+    """The hint's link to a model that keeps up in place of `spec` (estimated at `pass_s` a pass here), and why, for its
+    tooltip."""
+    soon = f" (about {expected_delay(faster_s):.1f} s)" if faster_s is not None else ""
+    late = "would fall behind speech" if falls_behind(pass_s) else f"would trail speech by about {expected_delay(pass_s):.0f} s"
+    return (f"<a href='use:{faster}'>use {faster} instead{soon}</a>",
+            f"On this computer {spec} {late}: too late to follow a conversation. {faster} keeps up here.")
 
 
 def pace_tooltip(pass_s: float) -> str:

@@ -335,3 +335,21 @@ def test_a_model_folder_taken_off_the_list_gives_way_to_a_model_on_disk(tmp_path
     gone = tmp_path / "gone"
     assert fallback_model((str(gone), str(model_dir))) == str(model_dir)  # a listed folder that holds a model
     assert fallback_model((str(gone),)) == DEFAULT_MODEL  # none on disk here (an empty cache): the default
+
+
+def test_a_default_model_estimated_to_trail_too_far_offers_one_that_keeps_up(qtbot, tmp_path: Path, model_dir: Path) -> None:
+    from captioner.engine.models.catalogue import DEFAULT_MODEL
+    from captioner.gui.model_picker import ModelPicker
+    from captioner.gui.pace_hint import PassTimes, pace_key
+    from captioner.gui.settings_store import SettingsStore
+
+    PassTimes().put(pace_key("tiny.en", "cpu"), 0.4)  # tiny.en timed here: distil-large-v3.5 about 5.6 s a pass
+    store = SettingsStore(tmp_path / "settings.json")
+    store.update(model=DEFAULT_MODEL, compute_device="cpu")  # the first start: the default, not downloaded
+    picker = ModelPicker(store)
+    qtbot.addWidget(picker)
+    qtbot.waitUntil(lambda: "download now" in picker.hint.text(), timeout=5000)
+    assert "<a href='use:base.en'>use base.en instead (about " in picker.hint.text()
+    assert f"On this computer {DEFAULT_MODEL} would" in picker.hint.toolTip() and "base.en keeps up here" in picker.hint.toolTip()
+    picker.hint.linkActivated.emit("use:base.en")  # one click
+    assert store.settings.model == "base.en"

@@ -54,8 +54,13 @@ def test_words_for_a_model_that_keeps_up_and_one_that_falls_behind() -> None:
 
 
 def test_the_faster_model_suggested() -> None:
-    # distil-large-v3.5 (1.5 GB) at 9 s a pass: small.en (480 MB) is estimated at ~2.9 s and keeps up
-    assert recommend_faster("distil-large-v3.5", 9.0, {}) == "small.en"
+    # distil-large-v3.5 (1.5 GB) at 9 s a pass: small.en (480 MB) is estimated at ~3.6 s a pass, its captions ~4.9 s
+    # late (too late to follow a conversation); base.en (145 MB) at ~1.1 s a pass, ~1.6 s late, keeps up
+    from captioner.gui.pace_hint import TRAILS_TOO_FAR_S, expected_delay, keeps_up
+
+    assert not keeps_up(9.0 * 5.57 / 14.1) and expected_delay(9.0 * 5.57 / 14.1) > TRAILS_TOO_FAR_S
+    assert recommend_faster("distil-large-v3.5", 9.0, {}) == "base.en"
+    assert recommend_faster("distil-large-v3.5", 5.0, {}) == "small.en"  # ~2.0 s a pass, ~2.8 s late: small.en keeps up
     # a model of the same size or larger is never "faster"; a measured figure beats the estimate
     assert recommend_faster("distil-large-v3.5", 9.0, {"small.en": 6.0}) == "base.en"
     assert recommend_faster("distil-large-v3.5", 120.0, {}) == "tiny.en"  # nothing estimated to keep up: the smallest
