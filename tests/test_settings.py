@@ -13,6 +13,10 @@ import pytest
 
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
 from captioner.settings import (
+    OVERLAY_PLACEMENTS,
+    PLACEMENT_DOCKED_BOTTOM,
+    PLACEMENT_DOCKED_TOP,
+    PLACEMENT_FLOATING,
     SETTINGS_VERSION,
     OverlaySettings,
     ScreenGeometry,
@@ -56,6 +60,7 @@ def custom() -> Settings:
             align="center",
             clear_after_s=0.0,
             click_through=True,
+            placement=PLACEMENT_DOCKED_TOP,
             geometries=(ScreenGeometry("HDMI-1 1920x1080", 100, 800, 1200, 140), ScreenGeometry("eDP-1 1600x900", 0, 0, 800, 90)),
             last_screen="HDMI-1 1920x1080",
         ),
@@ -152,6 +157,20 @@ def test_invalid_values_fall_back_per_field_and_the_file_is_kept(path: Path) -> 
     for name in ("compute_device", "beam_size", "speaker_count", "speech_detection", "interim_text", "overlay.lines", "overlay.text_color", "overlay.geometries"):
         assert name in loaded.warning
     assert json.loads(loaded.set_aside.read_text()) == data
+
+
+def test_the_overlays_placement_is_one_of_its_choices_and_floating_when_unknown(path: Path) -> None:
+    assert OverlaySettings().placement == PLACEMENT_FLOATING
+    assert set(OVERLAY_PLACEMENTS) == {PLACEMENT_FLOATING, PLACEMENT_DOCKED_BOTTOM, PLACEMENT_DOCKED_TOP}
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"version": 1, "overlay": {"placement": PLACEMENT_DOCKED_BOTTOM, "lines": 3}}))
+    loaded = load_settings(path)
+    assert loaded.settings.overlay.placement == PLACEMENT_DOCKED_BOTTOM and loaded.warning is None
+    for unknown in ("docked_left", "", None, 1, ["floating"]):
+        path.write_text(json.dumps({"version": 1, "overlay": {"placement": unknown, "lines": 3}}))
+        loaded = load_settings(path)
+        assert loaded.settings.overlay.placement == PLACEMENT_FLOATING and loaded.settings.overlay.lines == 3
+        assert "overlay.placement" in loaded.warning
 
 
 def test_labels_are_kept_by_channel_id(path: Path) -> None:

@@ -202,7 +202,8 @@ class CaptionerApp(QObject):
             self.settings_dialog.raise_()
             self.settings_dialog.activateWindow()
             return self.settings_dialog
-        dialog = SettingsDialog(self.store.settings, self.window, tab=tab, shortcuts_note=self.shortcuts_problem or "")
+        dialog = SettingsDialog(self.store.settings, self.window, tab=tab, shortcuts_note=self.shortcuts_problem or "",
+                                click_through_shortcut=self.overlay.click_through_shortcut)
         dialog.preview.connect(self.overlay.apply_settings)
         dialog.finished.connect(lambda result, d=dialog: self._settings_done(d, result))
         self.settings_dialog = dialog

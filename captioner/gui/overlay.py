@@ -10,27 +10,30 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Mapping
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QGuiApplication, QPainter, QPainterPath, QPen
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QGuiApplication
 from PySide6.QtWidgets import QMenu, QWidget
 
 from captioner.channels import DEFAULT_LABELS
 from captioner.events import CaptionEvent
 from captioner.gui.merge import MergeUpdate, labelled_text
-from captioner.gui.overlay_layout import Line, Run, choose_placement, layout_caption, screen_key
-from captioner.settings import OverlaySettings
+from captioner.gui.overlay_layout import Line, choose_placement, clamp_to, docked_rect, layout_caption, screen_key
+from captioner.gui.overlay_mouse import DragMoveResize
+from captioner.gui.overlay_paint import PADDING_X, PADDING_Y, paint_overlay
+from captioner.settings import PLACEMENT_DOCKED_TOP, PLACEMENT_FLOATING, OverlaySettings
 
 __all__ = ["PADDING_X", "PADDING_Y", "CaptionOverlay"]
 
-PADDING_X = 18
-PADDING_Y = 10
-EDGE = 8  # pixels from the border that resize instead of move
+PREFERRED_WIDTH = 900  # pixels: the overlay's width where it places itself
 RECENT_FINALS = 12  # finals kept for layout (more than 5 lines' worth)
 IDLE_HINT = "Captions appear here · drag to move it, drag an edge to resize it"
 CLICK_THROUGH_HINT = "Captions appear here · clicks go through to the window below · {shortcut} to move it"
+DOCKED_HINT = "Captions appear here · docked at the {edge} of the screen (Overlay appearance… undocks it)"
+# settings that change how tall the Lines setting makes the window
+HEIGHT_FIELDS = ("lines", "font_size", "font_family", "bold")
 
 
-class CaptionOverlay(QWidget):
+class CaptionOverlay(DragMoveResize, QWidget):
     placementChanged = Signal(str, QRect)  # screen key, geometry: after the user moved or resized it
     hidden = Signal()  # closed or hidden from its own menu
 
@@ -51,10 +54,10 @@ class CaptionOverlay(QWidget):
         self._lines: list[Line] = []
         self._hover = False
         self._running = False
-        self._drag: tuple[str, QPoint, QRect, Qt.Edges] | None = None  # mode, press pos, start geometry, edges
         self._restoring = False
         self._placed_by_user = False  # moved or resized by hand (or remembered from before): stays put
         self._placed_at = QRect()  # where the overlay put itself; a move or resize to elsewhere is the user's
+        self._avoid: QRect | None = None  # the main window's frame, kept clear of until the user places the overlay
         self._click_through_shortcut = click_through_shortcut
         self._context_actions: list = []
         self._clear_timer = QTimer(self)
@@ -66,6 +69,10 @@ class CaptionOverlay(QWidget):
         self._placement_timer.timeout.connect(self._emit_placement)
         self._apply_flags()
         self.apply_settings(settings)
+        app = QGuiApplication.instance()
+        app.screenAdded.connect(self._watch_screen)
+        for screen in app.screens():
+            self._watch_screen(screen)
 
     # -- settings -------------------------------------------------------------
     @property
@@ -73,8 +80,10 @@ class CaptionOverlay(QWidget):
         return self._settings
 
     def apply_settings(self, settings: OverlaySettings) -> None:
-        click_through_changed = settings.click_through != self._settings.click_through
-        lines_changed = settings.lines != self._settings.lines or settings.font_size != self._settings.font_size
+        old = self._settings
+        click_through_changed = settings.click_through != old.click_through
+        height_changed = any(getattr(settings, name) != getattr(old, name) for name in HEIGHT_FIELDS)
+        placement_changed = settings.placement != old.placement
         self._settings = settings
         base = QFont(settings.font_family) if settings.font_family else QFontDatabase.systemFont(QFontDatabase.GeneralFont)
         base.setPointSize(settings.font_size)
@@ -90,27 +99,46 @@ class CaptionOverlay(QWidget):
             self._clear_timer.stop()
         if click_through_changed:
             self.set_click_through(settings.click_through)
-        if lines_changed:
+        if self.docked:
+            if placement_changed or height_changed:
+                self._dock()
+        elif placement_changed:
+            self.restore_placement(self._avoid)  # undocked: back where it was put, or off the main window
+        elif height_changed:
             self._fit_height_to_lines()
         self._relayout()
 
     def _fit_height_to_lines(self) -> None:
-        """Make the window as tall as the Lines setting asks, its bottom edge where it was."""
+        """Make the window as tall as the Lines setting asks: where the overlay placed itself, in a
+        new place that covers none of the main window; where the user placed it, its bottom edge
+        where it was (within the screen)."""
         height = self.preferred_size()[1]
         if height == self.height():
             return
+        screens = _screens()
+        if screens and not self._placed_by_user and not self._placed_at.isNull():
+            self._place((), screens, self._avoid)
+            return
         rect = QRect(self.geometry())
         rect.setTop(rect.bottom() + 1 - height)
-        self.setGeometry(rect)
+        screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
+        self.setGeometry(clamp_to(rect, screen.availableGeometry()) if screen is not None else rect)
 
     def set_click_through_shortcut(self, shortcut: str) -> None:
         """The key that turns click-through off, named in the hint ("" = none)."""
         self._click_through_shortcut = shortcut
         self.update()
 
+    @property
+    def click_through_shortcut(self) -> str:
+        """The key named as the one that turns click-through off ("" = none)."""
+        return self._click_through_shortcut
+
     def hint_text(self) -> str:
         """What the empty overlay says before a session: how to move it, or that clicks pass through."""
         if not self.click_through:
+            if self.docked:
+                return DOCKED_HINT.format(edge="top" if self._settings.placement == PLACEMENT_DOCKED_TOP else "bottom")
             return IDLE_HINT
         if self._click_through_shortcut:
             return CLICK_THROUGH_HINT.format(shortcut=self._click_through_shortcut)
@@ -121,12 +149,17 @@ class CaptionOverlay(QWidget):
         self._context_actions = actions
 
     def preferred_size(self) -> tuple[int, int]:
-        lines = self._settings.lines
-        height = int(self.line_height() * lines + 2 * PADDING_Y + 2)
-        return 900, height
+        return PREFERRED_WIDTH, self.height_for(self._settings.lines)
+
+    def height_for(self, lines: int) -> int:
+        """How tall the window is that shows `lines` lines."""
+        return int(self.line_height() * lines + 2 * PADDING_Y + 2)
 
     def line_height(self) -> float:
         return max(self._final_metrics.lineSpacing(), self._interim_metrics.lineSpacing())
+
+    def metrics(self, interim: bool) -> QFontMetricsF:
+        return self._interim_metrics if interim else self._final_metrics
 
     # -- captions -------------------------------------------------------------
     def apply(self, update: MergeUpdate) -> None:
@@ -228,33 +261,68 @@ class CaptionOverlay(QWidget):
 
     # -- placement --------------------------------------------------------------
     def restore_placement(self, avoid: QRect | None = None) -> None:
-        """Go where the overlay was last; the first time, off `avoid` (the main window's frame)."""
-        screens = {screen_key(s): s.availableGeometry() for s in QGuiApplication.screens()}
+        """Go where the overlay was last; the first time, off `avoid` (the main window's frame).
+        Docked, it goes across the edge of the screen it is on."""
+        self._avoid = QRect(avoid) if avoid is not None else None
+        screens = _screens()
         if not screens:
             return
         self._placed_by_user = any(g.screen in screens for g in self._settings.geometries)
         self._place(self._settings.geometries, screens, avoid)
+        if self.docked:
+            self._dock()
 
     def keep_clear_of(self, avoid: QRect) -> None:
         """The main window moved or got its frame: until the user has placed the overlay, it goes
-        where it covers none of that window."""
-        screens = {screen_key(s): s.availableGeometry() for s in QGuiApplication.screens()}
-        if screens and not self._placed_by_user and self._drag is None:
+        where it covers none of that window (a docked overlay stays docked)."""
+        self._avoid = QRect(avoid)
+        screens = _screens()
+        if screens and not self._placed_by_user and not self.dragging and not self.docked:
             self._place((), screens, avoid)
 
     @property
     def placed_by_user(self) -> bool:
         return self._placed_by_user
 
+    @property
+    def docked(self) -> bool:
+        return self._settings.placement != PLACEMENT_FLOATING
+
+    @property
+    def movable(self) -> bool:
+        """Whether dragging moves or resizes it: a docked overlay's place and size follow the screen and the settings."""
+        return not self.docked
+
+    def drag_finished(self) -> None:
+        self._placement_timer.start()
+
     def _place(self, saved, screens: dict[str, QRect], avoid: QRect | None) -> None:
         primary = screen_key(QGuiApplication.primaryScreen())
-        _key, rect = choose_placement(saved, self._settings.last_screen, screens, primary, self.preferred_size(), avoid)
+        fewer_lines = tuple(self.height_for(n) for n in range(self._settings.lines - 1, 0, -1))  # where the asked-for height has no room
+        _key, rect = choose_placement(saved, self._settings.last_screen, screens, primary, self.preferred_size(), avoid, fewer_lines)
+        self._set_own_geometry(rect)
+
+    def _dock(self) -> None:
+        """Across the whole width of the screen the overlay is on, at its top or bottom edge, as tall as the Lines setting asks."""
+        screen = QGuiApplication.screenAt(self.geometry().center()) or QGuiApplication.primaryScreen()
+        if screen is not None:
+            at_top = self._settings.placement == PLACEMENT_DOCKED_TOP
+            self._set_own_geometry(docked_rect(screen.availableGeometry(), self.preferred_size()[1], at_top))
+
+    def _set_own_geometry(self, rect: QRect) -> None:
         self._placed_at = QRect(rect)
         if rect == self.geometry():
             return
         self._restoring = True
         self.setGeometry(rect)
         self._restoring = False
+
+    def _watch_screen(self, screen) -> None:
+        screen.availableGeometryChanged.connect(self._screen_changed)
+
+    def _screen_changed(self, *_args) -> None:
+        if self.docked:
+            self._dock()
 
     def current_screen_key(self) -> str:
         screen = QGuiApplication.screenAt(self.geometry().center()) or self.screen()
@@ -266,7 +334,7 @@ class CaptionOverlay(QWidget):
 
     def _moved_by_user(self) -> bool:
         """A move or resize not of the overlay's own doing (the window system reports those later)."""
-        if self._restoring or self.geometry() == self._placed_at:
+        if self._restoring or self.docked or self.geometry() == self._placed_at:
             return False
         self._placed_by_user = True
         return True
@@ -278,6 +346,8 @@ class CaptionOverlay(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if self.docked:
+            self._dock()
         self._relayout()
 
     def resizeEvent(self, event) -> None:
@@ -285,76 +355,6 @@ class CaptionOverlay(QWidget):
         self._relayout()
         if self._moved_by_user():
             self._placement_timer.start()
-
-    # -- mouse: drag anywhere to move, drag an edge to resize -------------------
-    def _edges_at(self, pos: QPoint) -> Qt.Edges:
-        edges = Qt.Edges()
-        if pos.x() < EDGE:
-            edges |= Qt.LeftEdge
-        elif pos.x() >= self.width() - EDGE:
-            edges |= Qt.RightEdge
-        if pos.y() < EDGE:
-            edges |= Qt.TopEdge
-        elif pos.y() >= self.height() - EDGE:
-            edges |= Qt.BottomEdge
-        return edges
-
-    @staticmethod
-    def _cursor_for(edges: Qt.Edges) -> Qt.CursorShape:
-        horizontal = bool(edges & (Qt.LeftEdge | Qt.RightEdge))
-        vertical = bool(edges & (Qt.TopEdge | Qt.BottomEdge))
-        if horizontal and vertical:
-            main_diagonal = (edges & Qt.LeftEdge and edges & Qt.TopEdge) or (edges & Qt.RightEdge and edges & Qt.BottomEdge)
-            return Qt.SizeFDiagCursor if main_diagonal else Qt.SizeBDiagCursor
-        if horizontal:
-            return Qt.SizeHorCursor
-        if vertical:
-            return Qt.SizeVerCursor
-        return Qt.OpenHandCursor
-
-    def mousePressEvent(self, event) -> None:
-        if event.button() != Qt.LeftButton:
-            return super().mousePressEvent(event)
-        pos = event.position().toPoint()
-        edges = self._edges_at(pos)
-        handle = self.windowHandle()
-        if edges:
-            if handle is not None and handle.startSystemResize(edges):
-                return
-            self._drag = ("resize", event.globalPosition().toPoint(), self.geometry(), edges)
-        else:
-            if handle is not None and handle.startSystemMove():
-                return
-            self._drag = ("move", event.globalPosition().toPoint(), self.geometry(), edges)
-            self.setCursor(Qt.ClosedHandCursor)
-
-    def mouseMoveEvent(self, event) -> None:
-        if self._drag is None:
-            self.setCursor(self._cursor_for(self._edges_at(event.position().toPoint())))
-            return
-        mode, start, geometry, edges = self._drag
-        delta = event.globalPosition().toPoint() - start
-        if mode == "move":
-            self.move(geometry.topLeft() + delta)
-            return
-        rect = QRect(geometry)
-        min_w, min_h = self.minimumWidth(), self.minimumHeight()
-        if edges & Qt.LeftEdge:
-            rect.setLeft(min(rect.left() + delta.x(), rect.right() - min_w))
-        if edges & Qt.RightEdge:
-            rect.setRight(max(rect.right() + delta.x(), rect.left() + min_w))
-        if edges & Qt.TopEdge:
-            rect.setTop(min(rect.top() + delta.y(), rect.bottom() - min_h))
-        if edges & Qt.BottomEdge:
-            rect.setBottom(max(rect.bottom() + delta.y(), rect.top() + min_h))
-        self.setGeometry(rect)
-
-    def mouseReleaseEvent(self, event) -> None:
-        if self._drag is not None and event.button() == Qt.LeftButton:
-            self._drag = None
-            self.setCursor(self._cursor_for(self._edges_at(event.position().toPoint())))
-            self._placement_timer.start()
-        super().mouseReleaseEvent(event)
 
     def enterEvent(self, event) -> None:
         self._hover = True
@@ -382,65 +382,10 @@ class CaptionOverlay(QWidget):
         super().closeEvent(event)
         self.hidden.emit()
 
-    # -- painting ----------------------------------------------------------------
     def paintEvent(self, event) -> None:
-        s = self._settings
-        p = QPainter(self)
-        p.setRenderHint(QPainter.Antialiasing)
-        p.setRenderHint(QPainter.TextAntialiasing)
-        rect = QRectF(self.rect())
-        bg = QColor(s.background_color)
-        bg.setAlphaF(s.background_opacity)
-        p.setCompositionMode(QPainter.CompositionMode_Source)
-        p.fillRect(rect, Qt.transparent)
-        p.setCompositionMode(QPainter.CompositionMode_SourceOver)
-        path = QPainterPath()
-        path.addRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), 10, 10)
-        p.fillPath(path, bg)
-        if self._hover and not self.click_through:
-            edge = QColor(s.text_color)
-            edge.setAlphaF(0.45)
-            p.setPen(QPen(edge, 1.5, Qt.DashLine))
-            p.drawPath(path)
-            self._paint_grip(p, edge)
+        paint_overlay(self, hover=self._hover, running=self._running)
 
-        if not self._lines:
-            if not self._running:
-                hint = QColor(s.interim_color)
-                hint.setAlphaF(0.8)
-                font = QFont(self.interim_font)
-                font.setPointSizeF(min(font.pointSizeF(), 15.0))
-                p.setFont(font)
-                p.setPen(hint)
-                text = QFontMetricsF(font).elidedText(self.hint_text(), Qt.ElideRight, self.text_width())
-                p.drawText(rect.adjusted(PADDING_X, PADDING_Y, -PADDING_X, -PADDING_Y), Qt.AlignCenter, text)
-            return
 
-        spacing = self.line_height()
-        ascent = max(self._final_metrics.ascent(), self._interim_metrics.ascent())
-        top = rect.bottom() - PADDING_Y - spacing * len(self._lines)
-        shadow = s.background_opacity < 0.5
-        shadow_color = QColor(0, 0, 0, 170) if QColor(s.text_color).lightnessF() > 0.5 else QColor(255, 255, 255, 170)
-        for i, line in enumerate(self._lines):
-            baseline = top + i * spacing + ascent
-            width = sum(self._metrics(run).horizontalAdvance(run.text) for run in line)
-            x = rect.left() + PADDING_X
-            if s.align == "center":
-                x = rect.left() + (rect.width() - width) / 2
-            for run in line:
-                p.setFont(self.interim_font if run.interim else self.final_font)
-                if shadow:
-                    p.setPen(shadow_color)
-                    p.drawText(QPointF(x + 1.5, baseline + 1.5), run.text)
-                p.setPen(QColor(s.interim_color if run.interim else s.text_color))
-                p.drawText(QPointF(x, baseline), run.text)
-                x += self._metrics(run).horizontalAdvance(run.text)
-
-    def _metrics(self, run: Run) -> QFontMetricsF:
-        return self._interim_metrics if run.interim else self._final_metrics
-
-    def _paint_grip(self, p: QPainter, color: QColor) -> None:
-        p.setPen(QPen(color, 1.5))
-        r = self.rect()
-        for d in (6, 10, 14):
-            p.drawLine(r.right() - d, r.bottom() - 3, r.right() - 3, r.bottom() - d)
+def _screens() -> dict[str, QRect]:
+    """Each screen's available area, by screen_key."""
+    return {screen_key(s): s.availableGeometry() for s in QGuiApplication.screens()}

@@ -10,6 +10,10 @@ from PySide6.QtGui import QFontMetricsF
 from captioner.settings import ScreenGeometry
 
 GAP = 12  # pixels between the overlay's first place and the main window or the screen's edge
+SCREEN_SLACK = 40  # pixels the overlay's first size is narrower and shorter than the screen, at least
+MIN_BOTTOM_LIFT = 40  # pixels the overlay's first place is above the screen's foot, at least
+BOTTOM_LIFT_DIVISOR = 12  # ... and at least this fraction of the screen's height
+MIN_SIDE_WIDTH = 400  # the narrowest overlay put beside the main window where there is no room above or below it
 
 
 @dataclass(frozen=True)
@@ -94,33 +98,82 @@ def choose_placement(
     primary: str,
     default_size: tuple[int, int],
     avoid: QRect | None = None,
+    smaller_heights: tuple[int, ...] = (),
 ) -> tuple[str, QRect]:
     """Where the overlay goes: its place on the last screen it was on (if that screen is
     here), else its place on another screen present, else bottom-centre of the primary
-    screen, moved off `avoid` (the main window) when it would cover it. The result always
-    lies within the screen's available area."""
+    screen, moved off `avoid` (the main window) when it would cover it: below or above the
+    window; else there at one of `smaller_heights` (fewer lines, largest first); else beside
+    the window (narrower); else where it covers the least of it. The result always lies
+    within the screen's available area."""
     by_screen = {g.screen: g for g in saved}
     for key in [last_screen, *by_screen]:
         if key in screens and key in by_screen:
             g = by_screen[key]
-            return key, _clamp(QRect(g.x, g.y, g.width, g.height), screens[key])
+            return key, clamp_to(QRect(g.x, g.y, g.width, g.height), screens[key])
     key = primary if primary in screens else next(iter(screens))
     area = screens[key]
-    w = min(default_size[0], area.width() - 40)
-    h = min(default_size[1], area.height() - 40)
+    w = min(default_size[0], area.width() - SCREEN_SLACK)
+    h = min(default_size[1], area.height() - SCREEN_SLACK)
     x = area.x() + (area.width() - w) // 2
+    full = _above_or_below(area, avoid, x, w, h)
+    if avoid is None:
+        return key, _free(full, area, None) or clamp_to(full[0], area)
+    beside = _beside(avoid, area, w, h)
+    shorter = [r for height in smaller_heights if height < h for r in _above_or_below(area, avoid, x, w, height)]
+    rect = _free(full, area, avoid) or _free(shorter, area, avoid) or _free(beside, area, avoid)
+    if rect is not None:
+        return key, rect
+    # the window leaves no free place: the place that covers the least of it (the first of equals)
+    return key, min((clamp_to(r, area) for r in full + beside), key=lambda r: _overlap(r, avoid))
+
+
+def _above_or_below(area: QRect, avoid: QRect | None, x: int, w: int, h: int) -> list[QRect]:
+    """Places for an overlay `h` tall, best first: a little above the screen's foot, at its foot, then
+    (with `avoid`) just below and just above that window."""
     bottom = area.y() + area.height()
-    tries = [bottom - h - max(40, area.height() // 12), bottom - h - GAP]
+    tries = [bottom - h - max(MIN_BOTTOM_LIFT, area.height() // BOTTOM_LIFT_DIVISOR), bottom - h - GAP]
     if avoid is not None:
         tries += [avoid.y() + avoid.height() + GAP, avoid.y() - GAP - h]
-    for y in tries:
-        rect = QRect(x, y, w, h)
-        if area.contains(rect) and (avoid is None or not rect.intersects(avoid)):
-            return key, rect
-    return key, _clamp(QRect(x, tries[0], w, h), area)  # the window fills the screen: no place is free
+    return [QRect(x, y, w, h) for y in tries]
 
 
-def _clamp(rect: QRect, area: QRect) -> QRect:
+def _free(rects: list[QRect], area: QRect, avoid: QRect | None) -> QRect | None:
+    """The first of `rects` within `area` that covers none of `avoid`."""
+    return next((r for r in rects if area.contains(r) and (avoid is None or not r.intersects(avoid))), None)
+
+
+def _beside(avoid: QRect, area: QRect, w: int, h: int) -> list[QRect]:
+    """Places at the screen's foot to the right and to the left of `avoid`, as wide as the room
+    there allows (up to `w`), where that is at least MIN_SIDE_WIDTH."""
+    y = area.y() + area.height() - h - GAP
+    right_start = avoid.x() + avoid.width() + GAP
+    right_width = min(w, area.x() + area.width() - GAP - right_start)
+    left_end = avoid.x() - GAP
+    left_width = min(w, left_end - area.x() - GAP)
+    rects = []
+    if right_width >= MIN_SIDE_WIDTH:
+        rects.append(QRect(right_start, y, right_width, h))
+    if left_width >= MIN_SIDE_WIDTH:
+        rects.append(QRect(left_end - left_width, y, left_width, h))
+    return rects
+
+
+def docked_rect(area: QRect, height: int, at_top: bool) -> QRect:
+    """The overlay docked across the whole width of `area` (a screen's available area), at its top or
+    bottom edge, `height` pixels tall (no taller than the area)."""
+    h = max(1, min(height, area.height()))
+    y = area.y() if at_top else area.y() + area.height() - h
+    return QRect(area.x(), y, area.width(), h)
+
+
+def _overlap(a: QRect, b: QRect) -> int:
+    common = a.intersected(b)
+    return 0 if common.isEmpty() else common.width() * common.height()
+
+
+def clamp_to(rect: QRect, area: QRect) -> QRect:
+    """`rect` moved (and shrunk, when larger) to lie within `area`."""
     w = min(rect.width(), area.width())
     h = min(rect.height(), area.height())
     x = min(max(rect.x(), area.x()), area.x() + area.width() - w)

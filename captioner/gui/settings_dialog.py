@@ -5,23 +5,20 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
-    QFontComboBox,
     QFormLayout,
     QHBoxLayout,
     QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QPushButton,
-    QSlider,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -31,8 +28,9 @@ from PySide6.QtWidgets import (
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.models.catalogue import INTERIM_AUTO, INTERIM_NONE
 from captioner.engine.vocabulary import parse_vocabulary, read_vocabulary
-from captioner.gui.widgets import ColorButton
-from captioner.settings import RECORD_KEEP, RECORD_NEVER, RECORD_UNTIL_REFINED, OverlaySettings, Settings, default_sessions_dir
+from captioner.gui.actions import CLICK_THROUGH_SHORTCUT
+from captioner.gui.overlay_tab import OverlayTab
+from captioner.settings import RECORD_KEEP, RECORD_NEVER, RECORD_UNTIL_REFINED, Settings, default_sessions_dir
 from captioner.speaker_count import SpeakerCount
 
 LANGUAGES = (
@@ -57,13 +55,17 @@ SPEAKER_COUNTS = (("Any number", ""), *((str(n), str(n)) for n in range(1, 7)), 
 SPEECH_DETECTION = (("Most sensitive (quiet voices)", 0), ("Sensitive", 1), ("Balanced", 2), ("Strictest (noisy rooms)", 3))
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(OverlayTab, QDialog):
     """Edits a copy of the settings; the overlay previews changes live (`preview`)."""
 
     preview = Signal(object)  # OverlaySettings, while the dialog is open
 
-    def __init__(self, settings: Settings, parent: QWidget | None = None, *, tab: str = "overlay", shortcuts_note: str = "") -> None:
+    def __init__(self, settings: Settings, parent: QWidget | None = None, *, tab: str = "overlay", shortcuts_note: str = "",
+                 click_through_shortcut: str = CLICK_THROUGH_SHORTCUT) -> None:
+        """`click_through_shortcut`: the key that turns the overlay's click-through off, as the app has it (the
+        system-wide one where that is listened for), named beside the Click-through choice."""
         super().__init__(parent)
+        self._click_through_shortcut = click_through_shortcut
         self.setWindowTitle("Captioner settings")
         self.setObjectName("settingsDialog")
         self._original = settings
@@ -74,6 +76,9 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._shortcuts_tab(settings, shortcuts_note), "Shortcuts")
         self.tabs.setCurrentIndex({"overlay": 0, "captions": 1, "files": 2, "shortcuts": 3}.get(tab, 0))
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.ok_button = buttons.button(QDialogButtonBox.Ok)
+        self.speaker_count.editTextChanged.connect(self._check_count)
+        self._check_count()
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -81,76 +86,6 @@ class SettingsDialog(QDialog):
         layout.addWidget(buttons)
 
     # -- tabs -------------------------------------------------------------------
-    def _overlay_tab(self, o: OverlaySettings) -> QWidget:
-        page = QWidget()
-        form = QFormLayout(page)
-        self.font_family = QFontComboBox()
-        self.font_family.setCurrentFont(QFont(o.font_family) if o.font_family else self.font())
-        self.font_size = QSpinBox()
-        self.font_size.setRange(8, 120)
-        self.font_size.setSuffix(" pt")
-        self.font_size.setValue(o.font_size)
-        self.bold = QCheckBox("Bold")
-        self.bold.setChecked(o.bold)
-        font_row = QHBoxLayout()
-        font_row.addWidget(self.font_family, 1)
-        font_row.addWidget(self.font_size)
-        font_row.addWidget(self.bold)
-        form.addRow("Font:", font_row)
-        self.text_color = ColorButton(o.text_color)
-        form.addRow("Text colour:", self.text_color)
-        self.interim_color = ColorButton(o.interim_color)
-        self.interim_color.setToolTip("Colour of the words still being recognised (shown in italics)")
-        form.addRow("Interim text colour:", self.interim_color)
-        self.background_color = ColorButton(o.background_color)
-        form.addRow("Background colour:", self.background_color)
-        self.opacity = QSlider(Qt.Horizontal)
-        self.opacity.setRange(0, 100)
-        self.opacity.setValue(round(o.background_opacity * 100))
-        self.opacity_label = QLabel()
-        self.opacity.valueChanged.connect(lambda v: self.opacity_label.setText(f"{v} %"))
-        self.opacity_label.setText(f"{self.opacity.value()} %")
-        opacity_row = QHBoxLayout()
-        opacity_row.addWidget(self.opacity, 1)
-        opacity_row.addWidget(self.opacity_label)
-        form.addRow("Background opacity:", opacity_row)
-        self.lines = QSpinBox()
-        self.lines.setRange(1, 5)
-        self.lines.setValue(o.lines)
-        form.addRow("Lines shown:", self.lines)
-        self.align = QComboBox()
-        self.align.addItem("Left", "left")
-        self.align.addItem("Centred", "center")
-        self.align.setCurrentIndex(0 if o.align == "left" else 1)
-        form.addRow("Alignment:", self.align)
-        self.clear_after = QDoubleSpinBox()
-        self.clear_after.setRange(0, 600)
-        self.clear_after.setDecimals(0)
-        self.clear_after.setSuffix(" s")
-        self.clear_after.setSpecialValueText("never")
-        self.clear_after.setValue(o.clear_after_s)
-        form.addRow("Clear after silence:", self.clear_after)
-        self.click_through = QCheckBox("Click-through (mouse clicks go to the window below; Ctrl+Shift+T turns it off)")
-        self.click_through.setChecked(o.click_through)
-        form.addRow("", self.click_through)
-        self.overlay_defaults = QPushButton("Overlay defaults")
-        self.overlay_defaults.setToolTip("Put the overlay's look back as it comes; Cancel undoes it")
-        self.overlay_defaults.clicked.connect(self._overlay_defaults)
-        defaults_row = QHBoxLayout()
-        defaults_row.addStretch(1)
-        defaults_row.addWidget(self.overlay_defaults)
-        form.addRow(defaults_row)
-        for w in (self.font_size, self.lines):
-            w.valueChanged.connect(self._emit_preview)
-        self.opacity.valueChanged.connect(self._emit_preview)
-        self.clear_after.valueChanged.connect(self._emit_preview)
-        self.font_family.currentFontChanged.connect(self._emit_preview)
-        self.bold.toggled.connect(self._emit_preview)
-        self.align.currentIndexChanged.connect(self._emit_preview)
-        for b in (self.text_color, self.interim_color, self.background_color):
-            b.colorChanged.connect(self._emit_preview)
-        return page
-
     def _captions_tab(self, s: Settings) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
@@ -231,7 +166,13 @@ class SettingsDialog(QDialog):
                                       "(type a range such as 2-4 for “two to four”); “Any number” lets their voices decide")
         self.speaker_count.setEnabled(s.speakers)
         self.speakers.toggled.connect(self.speaker_count.setEnabled)
+        self.speakers.toggled.connect(lambda _on: self._check_count())
         form.addRow("People speaking:", self.speaker_count)
+        self.count_note = QLabel("")  # what is wrong with the number typed, while OK waits for one that is right
+        self.count_note.setObjectName("problem")
+        self.count_note.setWordWrap(True)
+        self.count_note.hide()
+        form.addRow("", self.count_note)
         return page
 
     def _vocabulary_from_file(self) -> None:
@@ -259,6 +200,19 @@ class SettingsDialog(QDialog):
             self.speaker_count.setCurrentIndex(index)
         else:
             self.speaker_count.setEditText(value)
+
+    def _check_count(self, *_text) -> None:
+        """A number of people that is none (“abc”, “0”) is said under the field, and OK waits until it is right."""
+        text = self.speaker_count.currentText().strip()
+        problem = ""
+        if self.speakers.isChecked() and self.speaker_count.findText(text) < 0:
+            try:
+                SpeakerCount.parse(text)
+            except ValueError:
+                problem = f"“{text}” is not a number of people: type one (2), a range (2-4), or pick “Any number”."
+        self.count_note.setText(problem)
+        self.count_note.setVisible(bool(problem))
+        self.ok_button.setEnabled(not problem)
 
     def _speaker_count(self) -> str:
         """The number of people as typed or picked, "" for any; what was there before when it is no number of people."""
@@ -338,25 +292,6 @@ class SettingsDialog(QDialog):
         return page
 
     # -- results ------------------------------------------------------------------
-    def overlay_settings(self) -> OverlaySettings:
-        family = self.font_family.currentFont().family()
-        default_family = self.font().family()
-        o = self._original.overlay
-        return dataclasses.replace(
-            o,
-            font_family="" if (not o.font_family and family == default_family) else family,
-            font_size=self.font_size.value(),
-            bold=self.bold.isChecked(),
-            text_color=self.text_color.color,
-            interim_color=self.interim_color.color,
-            background_color=self.background_color.color,
-            background_opacity=self.opacity.value() / 100,
-            lines=self.lines.value(),
-            align=self.align.currentData(),
-            clear_after_s=float(self.clear_after.value()),
-            click_through=self.click_through.isChecked(),
-        )
-
     def changes(self, chosen: Settings) -> dict:
         """What `chosen` (its `result_settings`) changes of the settings the dialog opened with, by field, but the
         overlay's (the app keeps its place, visibility and click-through as they are now): what OK takes over."""
@@ -388,23 +323,6 @@ class SettingsDialog(QDialog):
             recording=self.recording.currentData(),
             refine_at_stop=self.refine_at_stop.isChecked(),
         )
-
-    def _emit_preview(self, *_args) -> None:
-        self.preview.emit(self.overlay_settings())
-
-    def _overlay_defaults(self) -> None:
-        d = OverlaySettings()
-        self.font_family.setCurrentFont(self.font())
-        self.font_size.setValue(d.font_size)
-        self.bold.setChecked(d.bold)
-        self.text_color.set_color(d.text_color)
-        self.interim_color.set_color(d.interim_color)
-        self.background_color.set_color(d.background_color)
-        self.opacity.setValue(round(d.background_opacity * 100))
-        self.lines.setValue(d.lines)
-        self.align.setCurrentIndex(0)
-        self.clear_after.setValue(d.clear_after_s)
-        self.click_through.setChecked(d.click_through)
 
     def _choose_folder(self) -> None:
         start = self.autosave_dir.text() or str(default_sessions_dir())

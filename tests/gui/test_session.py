@@ -278,6 +278,7 @@ def test_renamed_labels_change_the_words_written_and_shown_not_whose_side_it_is(
 
     silence = write_wav(tmp_path / "silence.wav", np.zeros(len(read_wav(speech_wav)), np.float32))
     app = make_app(labels={MICROPHONE: "Me", SYSTEM: "You"}, srt_labels=True, recording="never", overlay={"clear_after_s": 0, "lines": 5})
+    app.overlay.resize(1400, 400)  # room for all the lines (placed by itself, it takes fewer rather than cover the main window)
     w, c = app.window, app.controller
     c.use_transcriber(transcriber)
     infos: list = []

@@ -35,8 +35,15 @@ def test_the_number_of_people_is_offered_with_speakers_and_kept_as_typed(qtbot) 
     assert chosen.speaker_count == "2-4" and chosen.speakers_option() == SpeakerCount(2, 4)
     dialog.speaker_count.setEditText("5–7")  # typed, with a dash as a user writes it
     assert dialog.result_settings().speaker_count == "5-7"
-    dialog.speaker_count.setEditText("lots")  # no number of people: what there was before
-    assert dialog.result_settings().speaker_count == "3"
+    dialog.speaker_count.setEditText("lots")  # no number of people: said under the field, and OK waits for one
+    assert dialog.count_note.isVisibleTo(dialog) and "“lots” is not a number of people" in dialog.count_note.text()
+    assert not dialog.ok_button.isEnabled() and dialog.result_settings().speaker_count == "3"
+    dialog.speaker_count.setEditText("4")
+    assert not dialog.count_note.isVisibleTo(dialog) and dialog.ok_button.isEnabled()
+    dialog.speaker_count.setEditText("abc")
+    dialog.speakers.setChecked(False)  # speakers off: the number is not used, nothing holds OK back
+    assert dialog.ok_button.isEnabled()
+    dialog.speakers.setChecked(True)
     dialog.speaker_count.setCurrentIndex(dialog.speaker_count.findData(""))
     assert dialog.result_settings().speakers_option() == SpeakerCount()
     assert replace(chosen, speakers=False).speakers_option() is False
@@ -58,3 +65,59 @@ def test_names_and_terms_are_read_from_a_file_as_the_cli_reads_them(qtbot, tmp_p
     assert dialog.vocabulary_note.text().startswith("Cannot read the vocabulary file")
     dialog.load_vocabulary(str(tmp_path / "gone.txt"))
     assert dialog.vocabulary_note.text().startswith("No vocabulary file")
+
+
+def test_high_contrast_sets_white_bold_text_on_opaque_black(qtbot) -> None:
+    from captioner.gui.contrast import AAA_CONTRAST, contrast_ratio
+
+    dialog = SettingsDialog(Settings(), tab="overlay")
+    qtbot.addWidget(dialog)
+    previews = []
+    dialog.preview.connect(previews.append)
+    before = dialog.overlay_settings()
+    assert before.background_opacity < 1.0 and not before.bold
+    dialog.high_contrast.click()
+    look = dialog.overlay_settings()
+    assert (look.text_color, look.background_color, look.background_opacity, look.bold) == ("#ffffff", "#000000", 1.0, True)
+    assert contrast_ratio(look.interim_color, look.background_color) >= AAA_CONTRAST and look.interim_color != before.interim_color
+    assert (look.font_size, look.lines, look.placement) == (before.font_size, before.lines, before.placement)  # only the look
+    assert previews[-1] == look  # the overlay shows it at once
+    assert dialog.result_settings().overlay == look
+    dialog.overlay_defaults.click()
+    assert dialog.overlay_settings() == before
+
+
+def test_the_overlay_position_is_chosen_in_the_overlay_tab(qtbot) -> None:
+    from captioner.settings import PLACEMENT_DOCKED_BOTTOM, PLACEMENT_DOCKED_TOP, PLACEMENT_FLOATING, OverlaySettings
+
+    dialog = SettingsDialog(replace(Settings(), overlay=OverlaySettings(placement=PLACEMENT_DOCKED_TOP)), tab="overlay")
+    qtbot.addWidget(dialog)
+    assert dialog.placement.currentData() == PLACEMENT_DOCKED_TOP
+    assert [dialog.placement.itemData(i) for i in range(dialog.placement.count())] == [PLACEMENT_FLOATING, PLACEMENT_DOCKED_BOTTOM, PLACEMENT_DOCKED_TOP]
+    previews = []
+    dialog.preview.connect(previews.append)
+    dialog.placement.setCurrentIndex(dialog.placement.findData(PLACEMENT_DOCKED_BOTTOM))
+    assert previews[-1].placement == PLACEMENT_DOCKED_BOTTOM == dialog.result_settings().overlay.placement
+    dialog.overlay_defaults.click()
+    assert dialog.result_settings().overlay.placement == PLACEMENT_FLOATING
+
+
+def test_the_overlay_tab_names_the_click_through_key_the_app_has(make_app, monkeypatch) -> None:
+    from captioner.gui.actions import CLICK_THROUGH_SHORTCUT
+    from captioner.gui.hotkeys import CLICK_THROUGH, GlobalShortcuts
+
+    app = make_app()  # offscreen: no system-wide shortcut, the app's own key
+    dialog = app.open_settings("overlay")
+    assert CLICK_THROUGH_SHORTCUT in dialog.click_through.text()
+    assert f"{CLICK_THROUGH_SHORTCUT} to undo" in app.window.status_line.click_through_label.text()
+    dialog.reject()
+    # where the desktop lets the app listen system-wide, the banner, the status line and the tab all name that key
+    anywhere = Settings().shortcut_click_through
+    monkeypatch.setattr(GlobalShortcuts, "bindings", property(lambda self: {CLICK_THROUGH: anywhere}))
+    app._apply_shortcuts(app.store.settings)
+    assert anywhere != CLICK_THROUGH_SHORTCUT and f"{anywhere} to undo" in app.window.status_line.click_through_label.text()
+    dialog = app.open_settings("overlay")
+    assert f"{anywhere} turns it off" in dialog.click_through.text() and CLICK_THROUGH_SHORTCUT not in dialog.click_through.text()
+    app.actions.click_through.setChecked(True)
+    assert f"{anywhere} (anywhere)" in app.window.message_bar.text
+    dialog.reject()

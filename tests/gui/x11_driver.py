@@ -87,6 +87,12 @@ def run_app(settings_path: str) -> int:
         elif words[:1] == ["set"]:  # a setting changed, as Settings → OK changes it
             app.store.update(**{words[1]: " ".join(words[2:])})
             say("set")
+        elif words[:1] == ["overlay"]:  # overlay settings changed, as the settings dialog changes them: overlay {"lines": 3}
+            app.store.update_overlay(**json.loads(" ".join(words[1:])))
+            say("set")
+        elif words[:1] == ["window"]:  # the main window moved and resized: window X Y W H
+            app.window.setGeometry(*map(int, words[1:5]))
+            say("moved")
         elif words[:1] == ["quit"]:
             app.window.close()
 
