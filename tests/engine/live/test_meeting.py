@@ -1,5 +1,6 @@
 """Two inputs at once through the real PulseAudio path: a null sink's monitor as system audio, a second null sink's remapped monitor as the microphone."""
 
+import os
 import subprocess
 import time
 
@@ -16,6 +17,14 @@ from tests.speech import SR, read_wav, speak, wer, write_wav
 
 OTHER = "We will start the meeting at nine o'clock tomorrow morning."
 
+# The sinks these tests play into are this run's own: every test run on the machine reaches the same sound server
+# (tests/conftest.py: PULSE_SOCKET), and another run beside this one plays into its `virt` (what it plays was captioned
+# here as more finals of the others) and loads a microphone sink of its own (one of the name unplugged here would be
+# recorded as that microphone back).
+RUN = os.getpid()
+MIC_SINK = f"micsink{RUN}"
+OTHERS_SINK = f"others{RUN}"
+
 
 def load_module(*args: str) -> str:
     return subprocess.run(["pactl", "load-module", *args], capture_output=True, text=True, check=True).stdout.strip()
@@ -27,13 +36,21 @@ def unload_module(module: str) -> None:
 
 @pytest.fixture
 def mic_sink(pulse):
-    """A second null sink, at another rate (48 kHz) than `virt`: what is played into it is the microphone.
+    """A second null sink, at another rate (48 kHz) than the others' (`others_sink`): what is played into it is the microphone.
 
     The microphone records its monitor directly: a remap-source in between adds a latency
     of its own that varies by up to a second from one run to the next.
     """
-    module = load_module("module-null-sink", "sink_name=micsink", "rate=48000")
-    yield "micsink"
+    module = load_module("module-null-sink", f"sink_name={MIC_SINK}", "rate=48000")
+    yield MIC_SINK
+    unload_module(module)
+
+
+@pytest.fixture
+def others_sink(pulse):
+    """The output the others are heard from: a null sink of this run's own, made as `virt` is (.ci/pulse.sh)."""
+    module = load_module("module-null-sink", f"sink_name={OTHERS_SINK}")
+    yield OTHERS_SINK
     unload_module(module)
 
 
@@ -46,15 +63,15 @@ def play(sink: str, wav) -> subprocess.Popen:
     return subprocess.Popen(["paplay", "-d", sink, str(wav)])
 
 
-def meeting(transcriber, *, mic=True, system="virt", **kw) -> MeetingSession:
-    channels = [Channel("You", meeting_microphone("pulse:micsink.monitor"), MICROPHONE)] if mic else []
+def meeting(transcriber, *, mic=True, system=OTHERS_SINK, **kw) -> MeetingSession:
+    channels = [Channel("You", meeting_microphone(f"pulse:{MIC_SINK}.monitor"), MICROPHONE)] if mic else []
     channels.append(Channel("Others", SystemAudioSource(system), SYSTEM))
     return MeetingSession(channels, transcriber, **kw)
 
 
 def run_until_quiet(session: MeetingSession, players, after_s: float = 2.0) -> None:
     for player in players:
-        player.wait(timeout=60)
+        assert player.wait(timeout=60) == 0, player.args  # all of it was played
     time.sleep(after_s)
     session.stop()
     assert session.wait(60)
@@ -68,17 +85,17 @@ def voiced_span(wav) -> tuple[float, float]:
     return voiced[0] / SR, voiced[-1] / SR
 
 
-def test_system_audio_alone_is_captioned_and_labelled(pulse, sentence_wav, tiny_transcriber):
+def test_system_audio_alone_is_captioned_and_labelled(others_sink, sentence_wav, tiny_transcriber):
     session = meeting(tiny_transcriber, mic=False)
     session.start()
     time.sleep(0.3)
-    run_until_quiet(session, [play("virt", sentence_wav)])
+    run_until_quiet(session, [play(others_sink, sentence_wav)])
     assert not session.errors
     assert [e.channel for e in session.finals] == [SYSTEM]
     assert wer(SENTENCE, session.finals[0].text) <= 0.2
 
 
-def test_a_fault_in_the_others_speaker_labels_is_a_notice_and_their_captions_go_on(pulse, sentence_wav, tiny_transcriber,
+def test_a_fault_in_the_others_speaker_labels_is_a_notice_and_their_captions_go_on(others_sink, sentence_wav, tiny_transcriber,
                                                                                   monkeypatch):
     session = meeting(tiny_transcriber, mic=False, options=SessionOptions(speakers=True))
 
@@ -88,20 +105,20 @@ def test_a_fault_in_the_others_speaker_labels_is_a_notice_and_their_captions_go_
     monkeypatch.setattr(session.lanes[0].engine.speakers.speakers, "assign", broken)
     session.start()
     time.sleep(0.3)
-    run_until_quiet(session, [play("virt", sentence_wav)])
+    run_until_quiet(session, [play(others_sink, sentence_wav)])
     assert not session.errors and [n.startswith("Others: Speaker labels stopped") for n in session.notices] == [True]
     assert [e.channel for e in session.finals] == [SYSTEM] and not session.finals[0].speaker
     assert wer(SENTENCE, session.finals[0].text) <= 0.2
 
 
-def test_microphone_and_system_audio_in_spoken_order(mic_sink, sentence_wav, other_wav, tiny_transcriber):
+def test_microphone_and_system_audio_in_spoken_order(mic_sink, others_sink, sentence_wav, other_wav, tiny_transcriber):
     session = meeting(tiny_transcriber)
     session.start()
     time.sleep(0.3)
     began = time.monotonic() - session._t0
     play(mic_sink, other_wav).wait(timeout=60)  # "You" speak first ...
     second = time.monotonic() - session._t0
-    run_until_quiet(session, [play("virt", sentence_wav)])  # ... then the others answer
+    run_until_quiet(session, [play(others_sink, sentence_wav)])  # ... then the others answer
     assert not session.errors
     finals = session.finals
     assert [e.channel for e in finals] == [MICROPHONE, SYSTEM], finals
@@ -117,7 +134,7 @@ def test_microphone_and_system_audio_in_spoken_order(mic_sink, sentence_wav, oth
     assert format_txt(finals).splitlines()[0].startswith("You: ")
 
 
-def test_echo_of_the_speakers_in_the_microphone_is_captioned_once(mic_sink, sentence_wav, tmp_path, tiny_transcriber):
+def test_echo_of_the_speakers_in_the_microphone_is_captioned_once(mic_sink, others_sink, sentence_wav, tmp_path, tiny_transcriber):
     import numpy as np
 
     speech = read_wav(sentence_wav)
@@ -125,13 +142,13 @@ def test_echo_of_the_speakers_in_the_microphone_is_captioned_once(mic_sink, sent
     session = meeting(tiny_transcriber)
     session.start()
     time.sleep(0.3)
-    run_until_quiet(session, [play(mic_sink, echo), play("virt", sentence_wav)])
+    run_until_quiet(session, [play(mic_sink, echo), play(others_sink, sentence_wav)])
     assert not session.errors
     assert [e.channel for e in session.finals] == [SYSTEM]
     assert len(session.echoes) == 1 and session.echoes[0].channel == MICROPHONE
 
 
-def test_silence_from_an_output_gives_no_text_and_no_error(pulse, tiny_transcriber):
+def test_silence_from_an_output_gives_no_text_and_no_error(others_sink, tiny_transcriber):
     session = meeting(tiny_transcriber, mic=False)
     session.start()
     time.sleep(4)  # nothing plays
@@ -141,21 +158,21 @@ def test_silence_from_an_output_gives_no_text_and_no_error(pulse, tiny_transcrib
     assert session.clock > 3 * SR  # the monitor delivered (silent) audio all along
 
 
-def test_unplugging_the_microphone_keeps_system_audio_captioned(pulse, sentence_wav, other_wav, tiny_transcriber):
-    module = load_module("module-null-sink", "sink_name=micsink", "rate=48000")
+def test_unplugging_the_microphone_keeps_system_audio_captioned(others_sink, sentence_wav, other_wav, tiny_transcriber):
+    module = load_module("module-null-sink", f"sink_name={MIC_SINK}", "rate=48000")
     errors = []
     session = meeting(tiny_transcriber, on_error=errors.append)
     try:
         session.start()
         time.sleep(0.3)
-        play("micsink", other_wav).wait(timeout=60)
+        assert play(MIC_SINK, other_wav).wait(timeout=60) == 0
         time.sleep(1.0)
     finally:
         unload_module(module)  # the microphone is unplugged
     deadline = time.monotonic() + 10
     while not errors and time.monotonic() < deadline:
         time.sleep(0.1)
-    run_until_quiet(session, [play("virt", sentence_wav)])  # the others go on talking
+    run_until_quiet(session, [play(others_sink, sentence_wav)])  # the others go on talking
     assert [(e.fatal, e.message.split(":")[0]) for e in errors] == [(False, "You")], errors
     assert "is gone" in errors[0].message and "resume when it returns" in errors[0].message
     assert not session.errors and session.notices == [errors[0].message]
@@ -164,9 +181,9 @@ def test_unplugging_the_microphone_keeps_system_audio_captioned(pulse, sentence_
 
 
 def test_an_output_that_disappears_is_reported_and_the_microphone_goes_on(mic_sink, sentence_wav, other_wav, tiny_transcriber):
-    module = load_module("module-null-sink", "sink_name=speakers")
+    module = load_module("module-null-sink", f"sink_name=speakers{RUN}")
     errors = []
-    session = meeting(tiny_transcriber, system="speakers", on_error=errors.append)
+    session = meeting(tiny_transcriber, system=f"speakers{RUN}", on_error=errors.append)
     try:
         session.start()
         time.sleep(0.5)
@@ -196,7 +213,7 @@ class FileOrderCheck:
         pass
 
 
-def test_overlapping_speech_is_saved_in_start_order(mic_sink, tmp_path, tiny_transcriber):
+def test_overlapping_speech_is_saved_in_start_order(mic_sink, others_sink, tmp_path, tiny_transcriber):
     """You talk for ten seconds; the others begin three seconds in. The live SRT is in start order after
     every caption (a cue of yours starts after theirs began), and so is the VTT export."""
     import re
@@ -214,7 +231,7 @@ def test_overlapping_speech_is_saved_in_start_order(mic_sink, tmp_path, tiny_tra
     time.sleep(0.3)
     mine = play(mic_sink, you)
     time.sleep(3.0)
-    run_until_quiet(session, [mine, play("virt", others)])
+    run_until_quiet(session, [mine, play(others_sink, others)])
     assert not session.errors
     finals = session.finals
     assert {e.channel for e in finals} == {MICROPHONE, SYSTEM}, finals
@@ -237,11 +254,11 @@ def test_a_microphone_plugged_back_is_captioned_again_and_no_other_source_meanwh
     """The microphone "vmic" is unplugged mid-session while the server moves orphaned streams to the
     default source (virtmic: what `virt` plays; PulseAudio's module-rescue-streams, PipeWire's
     wireplumber): the microphone channel records nothing meanwhile, and records vmic again once it is back."""
-    vmic_args = ("module-remap-source", "master=micsink.monitor", "source_name=vmic", "source_properties=device.description=Headset")
+    vmic_args = ("module-remap-source", f"master={mic_sink}.monitor", f"source_name=vmic{RUN}", "source_properties=device.description=Headset")
     rescue = load_module("module-rescue-streams") if SOUND_SERVER == "pulseaudio" else None  # wireplumber moves them by itself
     vmic = load_module(*vmic_args)
     notices = []
-    channels = [Channel("You", meeting_microphone("pulse:vmic"), MICROPHONE), Channel("Others", SystemAudioSource("virt"), SYSTEM)]
+    channels = [Channel("You", meeting_microphone(f"pulse:vmic{RUN}"), MICROPHONE), Channel("Others", SystemAudioSource("virt"), SYSTEM)]
     session = MeetingSession(channels, tiny_transcriber, options=SessionOptions(echo=None), on_error=notices.append)  # no echo rule: a monitor recorded would show
     try:
         session.start()
@@ -263,7 +280,7 @@ def test_a_microphone_plugged_back_is_captioned_again_and_no_other_source_meanwh
     assert wer(SENTENCE, finals[0].text) <= 0.2 and wer(OTHER, finals[1].text) <= 0.2
 
 
-def test_the_others_are_told_apart_by_voice_and_the_microphone_stays_you(mic_sink, other_wav, tmp_path, tiny_transcriber):
+def test_the_others_are_told_apart_by_voice_and_the_microphone_stays_you(mic_sink, others_sink, other_wav, tmp_path, tiny_transcriber):
     from tests.speech import TWO_VOICES, VOICE_SENTENCES, conversation
 
     a, b = TWO_VOICES
@@ -271,7 +288,7 @@ def test_the_others_are_told_apart_by_voice_and_the_microphone_stays_you(mic_sin
     session = meeting(tiny_transcriber, options=SessionOptions(speakers=True))
     session.start()
     time.sleep(0.3)
-    run_until_quiet(session, [play("virt", call), play("micsink", other_wav)])
+    run_until_quiet(session, [play(others_sink, call), play(mic_sink, other_wav)])
     assert not session.errors
     mine = [e for e in session.finals if e.channel == MICROPHONE]
     theirs = [e for e in session.finals if e.channel == SYSTEM]
