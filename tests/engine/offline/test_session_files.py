@@ -18,6 +18,9 @@ def test_sessions_are_found_by_any_of_their_files_and_a_missing_recording_is_sai
     for name in ("talk.v2.srt", "talk.v2.live.txt", "talk.v2.refined.vtt", "talk.v2.audio.opus"):
         assert find_session(tmp_path / name).stem == "talk.v2"
     assert find_session(tmp_path).stem == "talk.v2"
+    with pytest.raises(NothingToRefine, match=r"other\.srt does not exist: name a session's \.srt or \.txt file"):
+        find_session(tmp_path / "other.srt")
+    (tmp_path / "other.srt").write_text("1\n00:00:00,000 --> 00:00:01,000\nHello.\n", encoding="utf-8")
     with pytest.raises(NothingToRefine, match=r"The session other has no recorded audio .*other\.audio\.opus is not there"):
         find_session(tmp_path / "other.srt")
     (tmp_path / "sub").mkdir()
