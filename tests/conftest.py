@@ -5,6 +5,31 @@ import pytest
 
 from tests.speech import speak
 
+# Fixtures that hand a test a real model (Whisper weights, the voice encoder) or the test sound server: a test that
+# uses one (directly or through another fixture) is marked `model`, so `pytest -m "not model"` is the quick loop.
+MODEL_FIXTURES = frozenset({"tiny_model", "tiny_transcriber", "base_model", "model_dir", "transcriber", "encoder", "pulse"})
+# Loaders a test may call itself instead of taking a fixture: a test whose own code names one is marked `model` too.
+MODEL_LOADERS = frozenset({"load_encoder", "find_weights", "VoiceEncoder", "load_transcriber", "start_pulse", "WhisperModel"})
+# Test modules about the packaged app (PyInstaller hooks, the bundle): marked `packaging`.
+PACKAGING_MODULES = frozenset({"test_packaging.py"})
+
+
+def needs_model(item: pytest.Item) -> bool:
+    """Whether a test needs a real model or the sound server: by the fixtures it uses, the loaders its code names,
+    or the `slow` marker (end-to-end with the real model or real audio devices)."""
+    if MODEL_FIXTURES.intersection(getattr(item, "fixturenames", ())) or item.get_closest_marker("slow"):
+        return True
+    code = getattr(getattr(item, "function", None), "__code__", None)
+    return code is not None and bool(MODEL_LOADERS.intersection(code.co_names))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if needs_model(item):
+            item.add_marker(pytest.mark.model)
+        if item.path.name in PACKAGING_MODULES:
+            item.add_marker(pytest.mark.packaging)
+
 
 @pytest.fixture(scope="session")
 def tiny_model() -> Path:
