@@ -46,7 +46,7 @@ FILLER_PHRASES = frozenset(
     }
 )
 
-QUIET_RMS = 0.006  # about -44 dBFS: what a segment of room noise measures
+QUIET_RMS = 0.006  # about -44 dBFS: the level of room noise
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,14 @@
-"""Whether a recording came down a telephone line: the band its speech fills, measured.
+"""Whether a recording came down a telephone line: the band its speech fills.
 
-A voice heard through a narrow band (a phone call, any audio that was sampled at 8 kHz on its way)
-has nothing above 4 kHz, and the voice encoder (GE2E, trained on wide-band speech) hears different
-people there as more alike: on the tune half's voices (whole clips), two people are at most 0.70
-apart by cosine in wide band and up to 0.86 in the telephone band, where one person's clips lie
-0.83–0.95 apart (benchmarks/results/2026-11-26-speakers-telephone.md). So the line between "same voice" and "another voice" is drawn
-where the recording's band puts it (`clusters.ClusterRule.for_band`).
+A voice heard through a narrow band (a phone call, any audio sampled at 8 kHz on its way) has nothing above 4 kHz,
+and the voice encoder (GE2E, trained on wide-band speech) hears different people there as more alike. So the line
+between "same voice" and "another voice" is drawn where the recording's band puts it (`clusters.ClusterRule.for_band`;
+benchmarks/README.md, "Speakers", "Through a telephone line").
 
 Pure rule over the audio: the share of the speech's energy above `UPPER_HZ` (the louder half of
 32 ms frames, so that silence and hiss weigh nothing), summed over all the speech heard so far.
-Speech recorded in wide band puts 1e-3 to 0.4 of its energy there (whispers most), speech that came
-through 8 kHz under 1e-9; `NARROW_SHARE` sits between, with room for a little noise added after the line.
+`NARROW_SHARE` sits between what speech recorded in wide band puts there and what speech that came through 8 kHz
+does, with room for a little noise added after the line.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ class ClusterRule:
         return NARROW_RULE if narrow else cls()
 
 
-NARROW_RULE = ClusterRule(join=0.83, merge=0.86)  # telephone band: chosen on the tune half's calls (benchmarks/speakers.py)
+NARROW_RULE = ClusterRule(join=0.83, merge=0.86)  # telephone band: chosen on the tune half's calls (benchmarks/README.md, "Speakers")
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,8 @@ class _Speaker:
         (weighed by their speech), as the offline grouping's average linkage. On the scale of one turn against another
         however many turns the speaker has: the direction of many turns' mean lies closer to every voice near it than
         any one turn does (their differences average out), and its length, shorter the more the turns vary, takes that
-        back. Against the mean's direction alone, a second person with a voice like the first joined them once the first
-        had spoken a few times (two readers through a telephone band: 0.84–0.85 to the first's mean, 0.81 to their turns)."""
+        back. Against the mean's direction alone, a second person with a voice like the first would join them once the
+        first had spoken a few times (benchmarks/README.md, "Speakers", "Through a telephone line")."""
         return float(e @ self.total) / max(self.weight, 1e-9)
 
 

@@ -34,12 +34,8 @@ class CatalogueEntry:
 
 
 PASS_COST_SOURCE = (
-    "benchmarks/README.md, “The big models on this machine” (2026-11-23, 2 CPU cores, CPU int8, 2 threads): "
-    "one pass over 5 s of speech, short window. Quiet machine: tiny.en 0.30 s, base 0.52 s (×1.73), "
-    "distil-large-v3.5 4.23 s (×14.1). small.en and large-v3-turbo were timed only on the shared machine, so "
-    "each is scaled from a model timed in the same run: small.en 3.31 s / base 1.03 s × 1.73 = ×5.57, "
-    "large-v3-turbo 47.86 s / distil-large-v3.5 15.69 s × 14.1 = ×43. base.en has base's shape, small "
-    "small.en's. medium.en and large-v3 were not timed: no estimate."
+    "benchmarks/README.md, “The big models on this machine”: one pass over 5 s of speech with the short window, "
+    "against tiny.en's on the same machine; a model with no figure there has no estimate."
 )
 """Where the catalogue's pass costs come from."""
 
@@ -145,7 +141,7 @@ def is_cached(spec: str, cache_dir: str | None = None) -> bool:
 
 
 INTERIM_AUTO, INTERIM_NONE = "auto", "none"
-INTERIM_THREADS = 1  # the interim model's CPU threads beside a big model's (2 + 1 beat 1 + 1 on 2 cores: benchmarks/README.md)
+INTERIM_THREADS = 1  # the interim model's CPU threads beside a big model's (benchmarks/README.md, “Interims beside the finals”)
 
 
 def interim_model_for(setting: str, *, device: str, encoder_layers: int | None, language: str | None) -> str | None:

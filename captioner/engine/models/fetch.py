@@ -112,7 +112,7 @@ def load_transcriber(
     (`engine.live.transcriber.Transcriber`), which also hands the recognizer to the refine and `transcribe`.
 
     `phase` hears "checking", then "downloading" (only if a download starts) and "loading" ("preparing-gpu" instead
-    the first time a model runs on this machine's GPU: CUDA then builds CTranslate2's kernels for it, 11 s on an H200);
+    the first time a model runs on this machine's GPU: CUDA then builds CTranslate2's kernels for it, `hardware.first_gpu_use`);
     `progress` and `cancel` work as for `resolve_model`. Raises a ModelError subclass for
     every failure a user can act on (DownloadCancelled once `cancel` is set). The model that writes
     the interim text beside a big one (`request.interim`) is loaded too, downloaded only with

@@ -5,8 +5,8 @@ short is found here, at selection, instead of failing at load).
 The format (ctranslate2/specs/model_spec.py, `_serialize`): a uint32 binary version, the spec's name,
 a uint32 revision, a uint32 variable count, then per variable its name, rank (uint8), dimensions
 (uint32 each), dtype (uint8), byte count (uint32) and data; then the aliases. Strings are a uint16
-length (with the final NUL) and the bytes. The data is skipped with seeks: a 1.5 GB file reads in
-milliseconds.
+length (with the final NUL) and the bytes. The data is skipped with seeks, so a big model's file reads as quickly
+as a small one's.
 """
 
 from __future__ import annotations
