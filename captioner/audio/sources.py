@@ -47,6 +47,9 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+CHANNELS_LAST_NDIM = 2  # a block of (frames, channels)
+SYSTEM_ERRNO_END = 4096  # errno values below this are the system's; FFmpeg's own codes lie beyond
+
 
 class AudioSourceError(RuntimeError, CaptionerError):
     """The source cannot deliver audio; str() says what to do."""
@@ -98,7 +101,7 @@ class Outage:
 
 
 def to_mono(block: np.ndarray) -> np.ndarray:
-    return block.mean(axis=1, dtype=np.float32) if block.ndim == 2 else block.astype(np.float32, copy=False)
+    return block.mean(axis=1, dtype=np.float32) if block.ndim == CHANNELS_LAST_NDIM else block.astype(np.float32, copy=False)
 
 
 RETRY_S = (0.5, 1.0, 2.0, 4.0, 5.0)  # pauses between tries to open the microphone again after the sound server went
@@ -351,7 +354,7 @@ def _unreadable_reason(error: Exception) -> str:
         return "it is not audio in a format captioner reads (wav, flac, mp3, ogg, m4a, ...), or it is damaged"
     if isinstance(error, av.error.EOFError):
         return "it ends too early; it may be damaged or still being written"
-    if isinstance(error, OSError) and error.errno is not None and error.errno > 0 and error.errno < 4096:
+    if isinstance(error, OSError) and error.errno is not None and error.errno > 0 and error.errno < SYSTEM_ERRNO_END:
         return os.strerror(error.errno).lower()
     return "it could not be decoded; it may be damaged, or not an audio file (wav, flac, mp3, ...)"
 

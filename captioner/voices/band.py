@@ -19,6 +19,7 @@ from captioner.events import SAMPLE_RATE
 
 __all__ = ["BandMeter", "NARROW_SHARE", "UPPER_HZ", "upper_energy"]
 
+LOWER_HZ = 300.0  # the speech band's floor: hum and rumble lie below it
 UPPER_HZ = 4300.0  # above a telephone line's band (8 kHz sampling: nothing over 4 kHz), with room for resampling filters
 NARROW_SHARE = 1e-4  # speech with less of its energy above UPPER_HZ than this came through a narrow band
 FRAME = 512  # 32 ms at 16 kHz
@@ -26,7 +27,7 @@ MIN_SPEECH_S = 1.0  # speech heard before the band is judged
 
 
 def upper_energy(audio: np.ndarray, sr: int = SAMPLE_RATE) -> tuple[float, float, int]:
-    """(energy above `UPPER_HZ`, energy from 300 Hz up, frames counted) over the louder half of `audio`'s frames."""
+    """(energy above `UPPER_HZ`, energy from `LOWER_HZ` up, frames counted) over the louder half of `audio`'s frames."""
     x = np.asarray(audio, dtype=np.float64)
     if len(x) < FRAME:
         return 0.0, 0.0, 0
@@ -37,7 +38,7 @@ def upper_energy(audio: np.ndarray, sr: int = SAMPLE_RATE) -> tuple[float, float
     loud = energy >= np.median(energy)
     if not energy[loud].any():
         return 0.0, 0.0, 0
-    return float(power[loud][:, freqs >= UPPER_HZ].sum()), float(power[loud][:, freqs >= 300].sum()), int(loud.sum())
+    return float(power[loud][:, freqs >= UPPER_HZ].sum()), float(power[loud][:, freqs >= LOWER_HZ].sum()), int(loud.sum())
 
 
 class BandMeter:

@@ -99,6 +99,7 @@ class _Waiting:
     # voice it is most like when a speaker is found
 
 
+WEIGHED_FROM = 2  # speakers known before a turn can be weighed between them
 MAX_WAITING = 20  # short turns of no known voice kept to found or join a speaker later
 
 
@@ -154,7 +155,7 @@ class OnlineSpeakers:
             return self._voiced_turn(turn, self._new(e, speech_s, alike), waits=False)  # short turns that sound alike: together, a voice
         shown = self._reply_to(best, sim, e)
         if turn is not None:
-            self._waiting = [*self._waiting, _Waiting(turn, e, speech_s, shown, unweighed=len(self._speakers) < 2)][-MAX_WAITING:]
+            self._waiting = [*self._waiting, _Waiting(turn, e, speech_s, shown, unweighed=len(self._speakers) < WEIGHED_FROM)][-MAX_WAITING:]
         return self._voiced_turn(turn, Assignment(shown), waits=True)
 
     def _reply_to(self, best: _Speaker | None, sim: float, e: np.ndarray) -> str:
@@ -198,7 +199,7 @@ class OnlineSpeakers:
             like = max(self._speakers, key=lambda s: s.likeness(w.embedding)).id
             if (w.unweighed or not self.count.room(len(self._speakers))) and like != w.shown:
                 w.shown = placed[w.turn] = like
-            w.unweighed = w.unweighed and len(self._speakers) < 2
+            w.unweighed = w.unweighed and len(self._speakers) < WEIGHED_FROM
         return Assignment(speaker.id, placed=placed)
 
     def peek(self, embedding: np.ndarray, speech_s: float, *, whispered: bool = False) -> str | None:
@@ -233,7 +234,7 @@ class OnlineSpeakers:
         for less time than that turn and sounds more like that one than the voice does like anyone — it is likelier a
         part of someone (a stretch of one voice cut off as another, a laugh; as in the offline grouping, a voice heard
         least) than the voice is. None with room for a speaker, or no such speaker."""
-        if self.count.room(len(self._speakers)) or len(self._speakers) < 2:
+        if self.count.room(len(self._speakers)) or len(self._speakers) < WEIGHED_FROM:
             return None
         least = min(self._speakers, key=lambda s: s.weight)
         voice = least.total / least.weight

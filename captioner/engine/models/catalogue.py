@@ -55,6 +55,7 @@ MODEL_CHOICES: tuple[tuple[str, str], ...] = tuple((entry.name, entry.size) for 
 """(name, download size) of each catalogue model, for pickers."""
 
 _BY_NAME = {entry.name: entry for entry in CATALOGUE}
+_COMMIT_LENGTH = 40  # a snapshot folder's name: the commit's hex digits
 _GENERIC_NAMES = {"model", "models", "ct2", "ctranslate2", "snapshots", "whisper", "faster-whisper"}
 
 
@@ -101,7 +102,7 @@ def model_label(spec: str) -> str:
         name = parts.pop()
         if name.startswith("models--"):  # the Hugging Face cache: models--Systran--faster-whisper-tiny.en
             return name.rsplit("--", 1)[-1]
-        if name.lower() in _GENERIC_NAMES or (len(name) == 40 and all(c in "0123456789abcdef" for c in name)):
+        if name.lower() in _GENERIC_NAMES or (len(name) == _COMMIT_LENGTH and all(c in "0123456789abcdef" for c in name)):
             continue
         return name
     return path.name or spec

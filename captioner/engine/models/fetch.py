@@ -209,10 +209,10 @@ def _add_interim_model(transcriber: Transcriber, request: ModelRequest, progress
 
 def _is_tiny_en(folder: Path) -> bool:
     """Whether the model in `folder` has tiny's shape and is English-only (a bundle's own model)."""
-    from captioner.engine.models.model_file import folder_shape
+    from captioner.engine.models.model_file import TINY_ENCODER_LAYERS, folder_shape
 
     shape = folder_shape(folder)
-    return shape is not None and shape.encoder_layers == 4 and shape.english
+    return shape is not None and shape.encoder_layers == TINY_ENCODER_LAYERS and shape.english
 
 
 def resolve_model(
