@@ -56,6 +56,8 @@ class AudioSourceError(RuntimeError, CaptionerError):
 
 
 class AudioSource(Protocol):
+    """What a session reads audio from: 16 kHz mono float32 blocks, started, read and stopped."""
+
     description: str
     overflows: int
     live: bool  # audio arrives at its own pace (a device, or a file played in real time)

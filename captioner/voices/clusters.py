@@ -49,6 +49,9 @@ def speaker_id(n: int) -> str:
 
 @dataclass(frozen=True)
 class ClusterRule:
+    """Where the lines between voices are drawn: how alike a turn must be to join a speaker, two speakers to be one, and
+    how much speech founds one."""
+
     join: float = 0.72  # cosine to a speaker's mean voice that makes a turn theirs
     merge: float = 0.82  # two speakers' means this close are one speaker
     new_s: float = 3.2  # seconds of speech a turn needs to start a speaker, or to add to one (offline: a group, to be one): two of the encoder's windows
@@ -64,6 +67,8 @@ NARROW_RULE = ClusterRule(join=0.83, merge=0.86)  # telephone band: chosen on th
 
 @dataclass(frozen=True)
 class Assignment:
+    """What placing one turn decided: its speaker, the speakers found to be one, and the earlier turns it placed."""
+
     speaker: str  # the speaker id given to the turn; "" when none could be
     merged: dict[str, str] = field(default_factory=dict)  # speakers folded into another: old id → surviving id
     placed: dict[object, str] = field(default_factory=dict)  # earlier turns (by the caller's token) now given a speaker

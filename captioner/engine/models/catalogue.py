@@ -26,6 +26,8 @@ ALLOW_PATTERNS = ["config.json", "preprocessor_config.json", "model.bin", "token
 
 @dataclass(frozen=True)
 class CatalogueEntry:
+    """A model the app offers: its name, where the hub keeps it, its download size, its cost and its shape."""
+
     name: str  # faster-whisper's name for it
     repo_id: str  # where the hub keeps it
     size: str  # rough download size, for people

@@ -35,6 +35,8 @@ class ModelFileError(ValueError, CaptionerError):
 
 @dataclass(frozen=True)
 class WhisperShape:
+    """A Whisper model's shape as its model file gives it: layers, width and vocabulary."""
+
     encoder_layers: int
     decoder_layers: int
     width: int  # d_model
@@ -42,6 +44,7 @@ class WhisperShape:
 
     @property
     def english(self) -> bool:
+        """Whether the model is English-only (an .en model's vocabulary)."""
         return self.vocabulary == ENGLISH_VOCABULARY
 
 
