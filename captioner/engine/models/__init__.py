@@ -7,3 +7,20 @@ private parts of faster-whisper and huggingface_hub relied on); `model_file` rea
 headers; `hardware` chooses the device; `cuda_libs` and `cuda_fetch` find or fetch cuBLAS for the GPU; `errors` says
 why a model cannot be used.
 """
+
+__all__ = [
+    "catalogue",
+    "cuda_fetch",
+    "cuda_libs",
+    "download",
+    "errors",
+    "features",
+    "fetch",
+    "hardware",
+    "languages",
+    "model_file",
+    "recognizer",
+    "recognizers",
+    "upstream",
+    "whisper",
+]
