@@ -62,7 +62,7 @@ class ClusterRule:
         return NARROW_RULE if narrow else cls()
 
 
-NARROW_RULE = ClusterRule(join=0.83, merge=0.86)  # telephone band: chosen on the tune half's calls (benchmarks/README.md, "Speakers")
+NARROW_RULE = ClusterRule(join=0.83, merge=0.86)  # telephone band (benchmarks/README.md, "Speakers", "Through a telephone line")
 
 
 @dataclass(frozen=True)

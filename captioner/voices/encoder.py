@@ -40,7 +40,7 @@ LAYERS = 3
 HIDDEN = 256
 EMBEDDING_SIZE = 256
 MIN_SPEECH_S = 1.0  # less speech than this tells too little about a voice: no embedding
-MAX_BATCH = 32  # windows in one run of the LSTM at most: its gates for them take 21 MB a layer
+MAX_BATCH = 32  # windows in one run of the LSTM at most: bounds the memory its gates take
 
 
 def _hz_to_mel(f: np.ndarray) -> np.ndarray:
