@@ -73,8 +73,8 @@ def decode_windows(segments: Sequence[tuple[int, int, int]], length: int, first_
 
     Each window is decoded on its own, from its start: Whisper sees up to 30 s around every word, as it was
     trained, and a window never starts inside a word; faster-whisper's long-form seeking over the whole recording
-    instead restarts windows mid-phrase and skips whole sentences. The segments are the live engine's own, not
-    faster-whisper's Silero VAD, because that one misses whole passages of quiet, whispered and telephone speech that
+    instead can restart windows mid-phrase and skip whole sentences. The segments are the live engine's own, not
+    faster-whisper's Silero VAD, because that one can miss whole passages of quiet, whispered and telephone speech that
     the live captions have, and a refined transcript must never lose what the live one had (benchmarks/README.md,
     "Refined after the session").
     """
