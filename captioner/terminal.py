@@ -21,6 +21,9 @@ def clock(samples: int) -> str:
 
 
 class TerminalPrinter:
+    """Captions as lines on a stream: each final once; the interim text, where shown (`interim`: by default on a terminal),
+    redrawn in place on the last line."""
+
     def __init__(self, stream: TextIO | None = None, *, interim: bool | None = None, labels: Mapping[str, str] = DEFAULT_LABELS) -> None:
         self.stream = stream or sys.stdout
         self.interim = self.stream.isatty() if interim is None else interim

@@ -30,6 +30,7 @@ from captioner.events import SAMPLE_RATE, ProblemOver
 log = logging.getLogger(__name__)
 
 START_TIMEOUT_S = 20.0
+WINDOWS_EXIT_MAX = 255  # on Windows an exit code above a byte is a crash's status code: an abort
 RETRY_S = (0.5, 1.0, 2.0, 4.0, 5.0)
 
 
@@ -78,7 +79,7 @@ def run_once(*args: str, timeout: float = START_TIMEOUT_S) -> tuple[int, list[tu
 
 def server_gone(returncode: int) -> bool:
     """Whether a child's exit says the sound server went (or was never there): NO_SERVER, or an abort."""
-    return returncode == child.NO_SERVER or returncode < 0 or (sys.platform == "win32" and returncode > 255)
+    return returncode == child.NO_SERVER or returncode < 0 or (sys.platform == "win32" and returncode > WINDOWS_EXIT_MAX)
 
 
 class ChildSource:

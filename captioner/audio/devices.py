@@ -39,6 +39,8 @@ class AudioDeviceError(RuntimeError, CaptionerError):
 
 @dataclass(frozen=True)
 class InputDevice:
+    """An audio input the system offers: a microphone, or an output's monitor that records what it plays."""
+
     id: str  # what `--device` takes
     name: str  # for people
     default_rate: float

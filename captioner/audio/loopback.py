@@ -141,7 +141,7 @@ def microphone_source(device: str | None, *, stall_s: float = 3.0):
     process. PortAudio's own devices, and every device off Linux, are recorded through PortAudio (MicrophoneSource;
     `stall_s`: how long without audio it takes the device to be gone)."""
     from captioner.audio.devices import PULSE_PREFIX, default_pulse_microphone
-    from captioner.audio.sources import MicrophoneSource
+    from captioner.audio.microphone import MicrophoneSource
 
     if sys.platform.startswith("linux"):
         if device and device.startswith(PULSE_PREFIX):

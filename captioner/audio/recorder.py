@@ -2,8 +2,8 @@
 
 The recorder is a sink of the engine side: the session hands it every block it feeds an engine
 (`feed`, which only queues the block), and a writer thread of its own encodes and writes, so
-capture never waits on the disk. Opus at 48 kbit/s in its CELT-only mode keeps speech at about 23 MB per hour
-per channel, with the spectrum the model reads kept within 1 dB; an Ogg page goes to the file at least every second, so a process killed mid-session
+capture never waits on the disk. Opus at 48 kbit/s in its CELT-only mode keeps the spectrum the model reads
+(`BITRATE`, `APPLICATION`); an Ogg page goes to the file at least every second, so a process killed mid-session
 leaves a file that decodes up to its last page (about a second before the kill). Files are
 private to their owner, like the transcripts. A file deleted while it is written (its folder too) is made
 again, whole, from what the writer still holds open, and recording goes on into it; `on_notice` says so.
@@ -33,11 +33,10 @@ from captioner.events import SAMPLE_RATE, FileRemade
 
 log = logging.getLogger(__name__)
 
-# Opus at 48 kbit/s, CELT only ("lowdelay"): about 23 MB per hour of one channel of speech. What the refine decodes
-# must be as good as the microphone's own samples. Opus's speech-model modes (SILK, hybrid), which its "audio" mode
-# takes for 16 kHz input up to about 50 kbit/s and "voip" always, take 1 to 4 dB off the bands between 5 and 7 kHz,
-# and Whisper made more errors on such a recording than on the original (benchmarks/README.md, "Refined after the
-# session"); CELT keeps every band the model reads within 1 dB.
+# Opus at 48 kbit/s, CELT only ("lowdelay"). What the refine decodes must be as good as the microphone's own samples.
+# Opus's speech-model modes (SILK, hybrid), which its "audio" mode takes for 16 kHz input at such rates and "voip"
+# always, weaken the bands between 5 and 7 kHz and Whisper makes more errors on such a recording; CELT keeps every
+# band the model reads (benchmarks/README.md, "Refined after the session").
 BITRATE = 48_000
 APPLICATION = "lowdelay"
 PAGE_US = 500_000  # the longest an Ogg page holds, in microseconds: about what a kill can lose

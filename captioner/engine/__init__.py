@@ -11,3 +11,5 @@
 
 Importing a package loads none of the ML stack: the settings read `models.catalogue` before any model is loaded.
 """
+
+__all__ = ["checks", "filters", "live", "models", "offline", "vocabulary"]

@@ -46,7 +46,13 @@ FILLER_PHRASES = frozenset(
     }
 )
 
-QUIET_RMS = 0.006  # about -44 dBFS: what a segment of room noise measures
+QUIET_RMS = 0.006  # about -44 dBFS: the level of room noise
+LOOP_COMPRESSION_RATIO = 2.4  # Whisper's own loop test: text that compresses better than this repeats itself
+NO_SPEECH_PROB = 0.6  # Whisper's own no-speech rule: a segment this likely silence ...
+NO_SPEECH_LOGPROB = -1.0  # ... whose words are this unsure is not speech
+FILLER_NO_SPEECH_PROB = 0.2  # a filler phrase this likely silence ...
+FILLER_LOGPROB = -0.7  # ... or with words this unsure is not speech
+ALWAYS_DROPPED_SPAN = 3  # a run of this many words or more said twice in a row is always a repeat
 
 
 @dataclass(frozen=True)
@@ -85,18 +91,18 @@ def _tell(rule: str, text: str) -> None:
 
 def is_loop(segment: SegmentScore) -> bool:
     """The same words again and again (Whisper's own compression-ratio test)."""
-    return segment.compression_ratio > 2.4
+    return segment.compression_ratio > LOOP_COMPRESSION_RATIO
 
 
 def invented_by(segment: SegmentScore, audio_rms: float) -> str | None:
     """Which rule judges an output segment not to be speech that was there, or None."""
     if is_loop(segment):
         return "loop"  # the same words again and again
-    if segment.no_speech_prob > 0.6 and segment.avg_logprob < -1.0:
+    if segment.no_speech_prob > NO_SPEECH_PROB and segment.avg_logprob < NO_SPEECH_LOGPROB:
         return "no_speech"  # Whisper's own no-speech rule
     if normalise(segment.text) in FILLER_PHRASES:
         quiet = audio_rms < QUIET_RMS
-        unsure = segment.no_speech_prob > 0.2 or segment.avg_logprob < -0.7
+        unsure = segment.no_speech_prob > FILLER_NO_SPEECH_PROB or segment.avg_logprob < FILLER_LOGPROB
         if quiet or unsure:
             return "filler"
     return None
@@ -139,7 +145,7 @@ def collapse_repeats(items: Sequence[T], key: Callable[[T], str] = str, max_span
             if keys[-2 * span : -span] != keys[-span:]:
                 continue
             sentences = ends_sentence(texts[-span - 1]) and ends_sentence(texts[-1])
-            if span >= 3 or sentences or keys[-3 * span : -2 * span] == keys[-span:]:
+            if span >= ALWAYS_DROPPED_SPAN or sentences or keys[-3 * span : -2 * span] == keys[-span:]:
                 if _watchers:
                     _tell("repeat", " ".join(t.strip() for t in texts[-span:]))
                 del out[-span:], keys[-span:], texts[-span:]

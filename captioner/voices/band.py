@@ -1,16 +1,14 @@
-"""Whether a recording came down a telephone line: the band its speech fills, measured.
+"""Whether a recording came down a telephone line: the band its speech fills.
 
-A voice heard through a narrow band (a phone call, any audio that was sampled at 8 kHz on its way)
-has nothing above 4 kHz, and the voice encoder (GE2E, trained on wide-band speech) hears different
-people there as more alike: on the tune half's voices (whole clips), two people are at most 0.70
-apart by cosine in wide band and up to 0.86 in the telephone band, where one person's clips lie
-0.83–0.95 apart (benchmarks/results/2026-11-26-speakers-telephone.md). So the line between "same voice" and "another voice" is drawn
-where the recording's band puts it (`clusters.ClusterRule.for_band`).
+A voice heard through a narrow band (a phone call, any audio sampled at 8 kHz on its way) has nothing above 4 kHz,
+and the voice encoder (GE2E, trained on wide-band speech) hears different people there as more alike. So the line
+between "same voice" and "another voice" is drawn where the recording's band puts it (`clusters.ClusterRule.for_band`;
+benchmarks/README.md, "Speakers", "Through a telephone line").
 
 Pure rule over the audio: the share of the speech's energy above `UPPER_HZ` (the louder half of
 32 ms frames, so that silence and hiss weigh nothing), summed over all the speech heard so far.
-Speech recorded in wide band puts 1e-3 to 0.4 of its energy there (whispers most), speech that came
-through 8 kHz under 1e-9; `NARROW_SHARE` sits between, with room for a little noise added after the line.
+`NARROW_SHARE` sits between what speech recorded in wide band puts there and what speech that came through 8 kHz
+does, with room for a little noise added after the line.
 """
 
 from __future__ import annotations
@@ -21,6 +19,7 @@ from captioner.events import SAMPLE_RATE
 
 __all__ = ["BandMeter", "NARROW_SHARE", "UPPER_HZ", "upper_energy"]
 
+LOWER_HZ = 300.0  # the speech band's floor: hum and rumble lie below it
 UPPER_HZ = 4300.0  # above a telephone line's band (8 kHz sampling: nothing over 4 kHz), with room for resampling filters
 NARROW_SHARE = 1e-4  # speech with less of its energy above UPPER_HZ than this came through a narrow band
 FRAME = 512  # 32 ms at 16 kHz
@@ -28,7 +27,7 @@ MIN_SPEECH_S = 1.0  # speech heard before the band is judged
 
 
 def upper_energy(audio: np.ndarray, sr: int = SAMPLE_RATE) -> tuple[float, float, int]:
-    """(energy above `UPPER_HZ`, energy from 300 Hz up, frames counted) over the louder half of `audio`'s frames."""
+    """(energy above `UPPER_HZ`, energy from `LOWER_HZ` up, frames counted) over the louder half of `audio`'s frames."""
     x = np.asarray(audio, dtype=np.float64)
     if len(x) < FRAME:
         return 0.0, 0.0, 0
@@ -39,7 +38,7 @@ def upper_energy(audio: np.ndarray, sr: int = SAMPLE_RATE) -> tuple[float, float
     loud = energy >= np.median(energy)
     if not energy[loud].any():
         return 0.0, 0.0, 0
-    return float(power[loud][:, freqs >= UPPER_HZ].sum()), float(power[loud][:, freqs >= 300].sum()), int(loud.sum())
+    return float(power[loud][:, freqs >= UPPER_HZ].sum()), float(power[loud][:, freqs >= LOWER_HZ].sum()), int(loud.sum())
 
 
 class BandMeter:

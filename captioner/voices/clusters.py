@@ -49,6 +49,9 @@ def speaker_id(n: int) -> str:
 
 @dataclass(frozen=True)
 class ClusterRule:
+    """Where the lines between voices are drawn: how alike a turn must be to join a speaker, two speakers to be one, and
+    how much speech founds one."""
+
     join: float = 0.72  # cosine to a speaker's mean voice that makes a turn theirs
     merge: float = 0.82  # two speakers' means this close are one speaker
     new_s: float = 3.2  # seconds of speech a turn needs to start a speaker, or to add to one (offline: a group, to be one): two of the encoder's windows
@@ -59,11 +62,13 @@ class ClusterRule:
         return NARROW_RULE if narrow else cls()
 
 
-NARROW_RULE = ClusterRule(join=0.83, merge=0.86)  # telephone band: chosen on the tune half's calls (benchmarks/speakers.py)
+NARROW_RULE = ClusterRule(join=0.83, merge=0.86)  # telephone band (benchmarks/README.md, "Speakers", "Through a telephone line")
 
 
 @dataclass(frozen=True)
 class Assignment:
+    """What placing one turn decided: its speaker, the speakers found to be one, and the earlier turns it placed."""
+
     speaker: str  # the speaker id given to the turn; "" when none could be
     merged: dict[str, str] = field(default_factory=dict)  # speakers folded into another: old id → surviving id
     placed: dict[object, str] = field(default_factory=dict)  # earlier turns (by the caller's token) now given a speaker
@@ -84,8 +89,8 @@ class _Speaker:
         (weighed by their speech), as the offline grouping's average linkage. On the scale of one turn against another
         however many turns the speaker has: the direction of many turns' mean lies closer to every voice near it than
         any one turn does (their differences average out), and its length, shorter the more the turns vary, takes that
-        back. Against the mean's direction alone, a second person with a voice like the first joined them once the first
-        had spoken a few times (two readers through a telephone band: 0.84–0.85 to the first's mean, 0.81 to their turns)."""
+        back. Against the mean's direction alone, a second person with a voice like the first would join them once the
+        first had spoken a few times (benchmarks/README.md, "Speakers", "Through a telephone line")."""
         return float(e @ self.total) / max(self.weight, 1e-9)
 
 
@@ -99,6 +104,7 @@ class _Waiting:
     # voice it is most like when a speaker is found
 
 
+WEIGHED_FROM = 2  # speakers known before a turn can be weighed between them
 MAX_WAITING = 20  # short turns of no known voice kept to found or join a speaker later
 
 
@@ -154,7 +160,7 @@ class OnlineSpeakers:
             return self._voiced_turn(turn, self._new(e, speech_s, alike), waits=False)  # short turns that sound alike: together, a voice
         shown = self._reply_to(best, sim, e)
         if turn is not None:
-            self._waiting = [*self._waiting, _Waiting(turn, e, speech_s, shown, unweighed=len(self._speakers) < 2)][-MAX_WAITING:]
+            self._waiting = [*self._waiting, _Waiting(turn, e, speech_s, shown, unweighed=len(self._speakers) < WEIGHED_FROM)][-MAX_WAITING:]
         return self._voiced_turn(turn, Assignment(shown), waits=True)
 
     def _reply_to(self, best: _Speaker | None, sim: float, e: np.ndarray) -> str:
@@ -198,7 +204,7 @@ class OnlineSpeakers:
             like = max(self._speakers, key=lambda s: s.likeness(w.embedding)).id
             if (w.unweighed or not self.count.room(len(self._speakers))) and like != w.shown:
                 w.shown = placed[w.turn] = like
-            w.unweighed = w.unweighed and len(self._speakers) < 2
+            w.unweighed = w.unweighed and len(self._speakers) < WEIGHED_FROM
         return Assignment(speaker.id, placed=placed)
 
     def peek(self, embedding: np.ndarray, speech_s: float, *, whispered: bool = False) -> str | None:
@@ -233,7 +239,7 @@ class OnlineSpeakers:
         for less time than that turn and sounds more like that one than the voice does like anyone — it is likelier a
         part of someone (a stretch of one voice cut off as another, a laugh; as in the offline grouping, a voice heard
         least) than the voice is. None with room for a speaker, or no such speaker."""
-        if self.count.room(len(self._speakers)) or len(self._speakers) < 2:
+        if self.count.room(len(self._speakers)) or len(self._speakers) < WEIGHED_FROM:
             return None
         least = min(self._speakers, key=lambda s: s.weight)
         voice = least.total / least.weight

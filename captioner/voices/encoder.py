@@ -5,14 +5,14 @@ normalised mean of its windows' embeddings (Resemblyzer's `embed_utterance`), so
 the same voice point the same way (cosine similarity about 0.8 and up) and different voices apart.
 The preprocessing follows Resemblyzer's, but for loudness: every clip is brought to -30 dBFS (Resemblyzer
 only raises quiet ones), so one voice played louder or softer embeds the same (its input is not
-logarithmic); measured on real voices, this also set same and different voices further apart. Long silences left out
+logarithmic), and same and different voices lie further apart (benchmarks/README.md, "Speakers"). Long silences left out
 (webrtcvad, its most aggressive mode), mel power spectra (25 ms windows, 10 ms steps, no log).
 
 Why numpy and not torch or ONNX Runtime: the app ships no torch, the weights are a torch pickle
-(`torch_file` reads them), and speaker labels cost 5–7 % of what tiny.en spends transcribing on a 2-core CPU, under 2 %
-of what the default model spends (`benchmarks/speakers.py`). The LSTM's products keep the cores busy (8–15 ms a window there,
-the less the more windows run together), so what an embedding costs is how many windows it takes; several clips'
-windows go through in one run (`VoiceEncoder.embed_batch`).
+(`torch_file` reads them), and speaker labels cost a small share of what transcribing costs (benchmarks/README.md,
+"What speaker labels cost"). The LSTM's products keep the cores busy (a window costs the less the more windows run
+together), so what an embedding costs is how many windows it takes; several clips' windows go through in one run
+(`VoiceEncoder.embed_batch`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ LAYERS = 3
 HIDDEN = 256
 EMBEDDING_SIZE = 256
 MIN_SPEECH_S = 1.0  # less speech than this tells too little about a voice: no embedding
-MAX_BATCH = 32  # windows in one run of the LSTM at most: its gates for them take 21 MB a layer
+MAX_BATCH = 32  # windows in one run of the LSTM at most: bounds the memory its gates take
 
 
 def _hz_to_mel(f: np.ndarray) -> np.ndarray:
@@ -112,7 +112,7 @@ def _voiced(audio: np.ndarray) -> np.ndarray:
     grow = 6  # windows of silence kept on each side of speech
     kernel = 2 * (grow // 2) + 1
     # "same" as the convolution's centred part, whatever the length: numpy's mode="same" returns the longer of the two
-    # inputs, and a clip shorter than the kernel (one word, under 210 ms) got a mask longer than itself
+    # inputs, and a clip shorter than the kernel (one word) would get a mask longer than itself
     mask = np.convolve(mask.astype(float), np.ones(kernel))[kernel // 2: kernel // 2 + len(mask)] > 0
     return audio[np.repeat(mask, window)]
 
@@ -174,8 +174,8 @@ class VoiceEncoder:
         """Embeddings of a batch of windows, (batch, frames, 40) → (batch, 256), each of unit length.
 
         The LSTM's 160 steps a layer are its cost, most of it the product of the hidden state with its weights; each step
-        works in place on one array of gates (`_gates`: one tanh gives all four), which took 5–10 % off an embedding
-        against a sigmoid per gate (one process, this project's 2-core machine)."""
+        works in place on one array of gates (`_gates`: one tanh gives all four), cheaper than a sigmoid per gate
+        (benchmarks/README.md, "Speakers")."""
         x = mels
         batch, steps, _ = x.shape
         for layer in self.layers:
@@ -215,8 +215,7 @@ class VoiceEncoder:
     def embed_batch(self, clips: Sequence[np.ndarray] = (), *, trim: bool = True, least_s: float = MIN_SPEECH_S,
                     windows_of: np.ndarray | None = None, step_s: float = 0.4) -> Embedded:
         """`embed` of each of `clips` and, with `windows_of`, its `windows` every `step_s`, the encoder run once over all
-        their windows: the same embeddings as one call each, for less (a window alone took 15 ms on this project's 2-core
-        machine, one among eight 8 ms: `_forward`'s products run better on more rows)."""
+        their windows: the same embeddings as one call each, for less (`_forward`'s products run better on more rows)."""
         batches, wanted = [], []
         for clip in clips:
             mels = _clip_mels(clip, trim=trim, least_s=least_s)

@@ -24,6 +24,7 @@ from captioner.errors import CaptionerError
 __all__ = ["TorchFileError", "load"]
 
 MAGIC = 0x1950A86A20F9469CFC6C
+_COUNT_BYTES = 8  # a storage's element count before its data: a little-endian int64
 _STORAGES = {
     "FloatStorage": np.float32,
     "DoubleStorage": np.float64,
@@ -115,8 +116,8 @@ def load(path: str | Path) -> Any:
         raise TorchFileError(f"{path} is not a readable PyTorch checkpoint: {exc}") from exc
     for key in keys:
         storage = storages[key]
-        header = f.read(8)
-        if len(header) < 8:
+        header = f.read(_COUNT_BYTES)
+        if len(header) < _COUNT_BYTES:
             raise TorchFileError(f"{path} ends before its tensors' data")
         (count,) = struct.unpack("<q", header)
         nbytes = count * np.dtype(storage.dtype).itemsize

@@ -2,15 +2,14 @@
 
 GE2E learnt voices from voiced speech, and much of what tells one voice from another rides on the vocal folds'
 vibration (its pitch, its quality). A whisper has none: the encoder puts a person's whisper as far from their own
-voice as from anyone else's (the evaluation's whispered recording founded a speaker of its own in every call it was
-in). So a whispered turn says whom it sounds most like, as a short turn does, but founds or moves no speaker.
+voice as from anyone else's, and a whispered recording would found a speaker of its own. So a whispered turn says whom it sounds most like, as a short turn does, but founds or moves no speaker.
 
 Voicing per frame is a plain form of the periodicity test Praat makes (Boersma's): the normalised autocorrelation of a
 40 ms frame, corrected for the window's own, at 0.5 or more at some lag of a pitch period between 50 and 400 Hz (a
 higher voice, a falsetto, is periodic at twice its period too; shorter lags are where a whisper's formants ring). Speech
-read aloud or spoken has most of its loud frames voiced (0.69–0.97 of them over the evaluation's 20 recordings of nine
-people, falsetto included, wide band and through a telephone band alike); a whisper has few (espeak-ng's whisper 0.06,
-the recorded one 0.21–0.23, its breath noise now and then periodic by chance). Under half is a whisper. No library: the
+read aloud or spoken has most of its loud frames voiced, falsetto included, wide band and through a telephone band
+alike; a whisper has few (its breath noise now and then periodic by chance). Under half is a whisper
+(benchmarks/README.md, "Speakers", "A reply at a caption's edge; a whisper placed as a short turn"). No library: the
 test is a few lines of NumPy (librosa's pYIN would bring numba and SciPy into the app for it).
 """
 

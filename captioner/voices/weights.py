@@ -2,8 +2,8 @@
 
 The wheel is installed without its dependencies (`pip install --no-deps resemblyzer==0.1.4`: the app
 reads the file as data and never imports the package, which needs torch); a bundle carries only the
-encoder's weights, taken out of that file when it is built (`export_weights`: 5.6 MB of the file's
-17 MB, the rest is its training state); `CAPTIONER_VOICE_ENCODER` names another copy of either.
+encoder's weights, taken out of that file when it is built (`export_weights`: the rest of the file is its
+training state); `CAPTIONER_VOICE_ENCODER` names another copy of either.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ ALLOW_PATTERNS = ["config.json", "preprocessor_config.json", "model.bin", "token
 
 @dataclass(frozen=True)
 class CatalogueEntry:
+    """A model the app offers: its name, where the hub keeps it, its download size, its cost and its shape."""
+
     name: str  # faster-whisper's name for it
     repo_id: str  # where the hub keeps it
     size: str  # rough download size, for people
@@ -34,12 +36,8 @@ class CatalogueEntry:
 
 
 PASS_COST_SOURCE = (
-    "benchmarks/README.md, “The big models on this machine” (2026-11-23, 2 CPU cores, CPU int8, 2 threads): "
-    "one pass over 5 s of speech, short window. Quiet machine: tiny.en 0.30 s, base 0.52 s (×1.73), "
-    "distil-large-v3.5 4.23 s (×14.1). small.en and large-v3-turbo were timed only on the shared machine, so "
-    "each is scaled from a model timed in the same run: small.en 3.31 s / base 1.03 s × 1.73 = ×5.57, "
-    "large-v3-turbo 47.86 s / distil-large-v3.5 15.69 s × 14.1 = ×43. base.en has base's shape, small "
-    "small.en's. medium.en and large-v3 were not timed: no estimate."
+    "benchmarks/README.md, “The big models on this machine”: one pass over 5 s of speech with the short window, "
+    "against tiny.en's on the same machine; a model with no figure there has no estimate."
 )
 """Where the catalogue's pass costs come from."""
 
@@ -59,6 +57,7 @@ MODEL_CHOICES: tuple[tuple[str, str], ...] = tuple((entry.name, entry.size) for 
 """(name, download size) of each catalogue model, for pickers."""
 
 _BY_NAME = {entry.name: entry for entry in CATALOGUE}
+_COMMIT_LENGTH = 40  # a snapshot folder's name: the commit's hex digits
 _GENERIC_NAMES = {"model", "models", "ct2", "ctranslate2", "snapshots", "whisper", "faster-whisper"}
 
 
@@ -105,7 +104,7 @@ def model_label(spec: str) -> str:
         name = parts.pop()
         if name.startswith("models--"):  # the Hugging Face cache: models--Systran--faster-whisper-tiny.en
             return name.rsplit("--", 1)[-1]
-        if name.lower() in _GENERIC_NAMES or (len(name) == 40 and all(c in "0123456789abcdef" for c in name)):
+        if name.lower() in _GENERIC_NAMES or (len(name) == _COMMIT_LENGTH and all(c in "0123456789abcdef" for c in name)):
             continue
         return name
     return path.name or spec
@@ -145,7 +144,7 @@ def is_cached(spec: str, cache_dir: str | None = None) -> bool:
 
 
 INTERIM_AUTO, INTERIM_NONE = "auto", "none"
-INTERIM_THREADS = 1  # the interim model's CPU threads beside a big model's (2 + 1 beat 1 + 1 on 2 cores: benchmarks/README.md)
+INTERIM_THREADS = 1  # the interim model's CPU threads beside a big model's (benchmarks/README.md, “Interims beside the finals”)
 
 
 def interim_model_for(setting: str, *, device: str, encoder_layers: int | None, language: str | None) -> str | None:

@@ -44,6 +44,8 @@ class FetchCancelled(CudaFetchFailed):
 
 @dataclass(frozen=True)
 class FetchProgress:
+    """How far the download of one library file is: bytes so far, of `total` when known."""
+
     filename: str
     downloaded: int
     total: int | None

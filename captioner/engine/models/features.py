@@ -1,10 +1,10 @@
 """Whisper's log-Mel features of a long stretch of audio, computed a block of frames at a time.
 
 faster-whisper's `FeatureExtractor` takes the short-time Fourier transform of all the audio it is handed at
-once: for the two minutes the refine hands it (`speech_spans.PIECE_S`) its temporaries peak at about 120 MB, eight
-times the audio, although the features it returns are a thirtieth of that. `BlockFeatureExtractor` gives
-exactly the same features (frames are independent; the one rule over all of them, the 8-unit floor under the
-loudest, is applied once at the end) while holding one block's temporaries at a time.
+once: for the minutes of audio the refine hands it (`speech_spans.PIECE_S`) its temporaries peak at several times
+the audio, although the features it returns are a fraction of that (benchmarks/README.md, "Refined after the
+session"). `BlockFeatureExtractor` gives exactly the same features (frames are independent; the one rule over all of
+them, the 8-unit floor under the loudest, is applied once at the end) while holding one block's temporaries at a time.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from faster_whisper.feature_extractor import FeatureExtractor
 
 __all__ = ["BLOCK_FRAMES", "BlockFeatureExtractor", "bounded_features"]
 
-BLOCK_FRAMES = 1500  # 15 s of frames at a time: about 15 MB of temporaries
+BLOCK_FRAMES = 1500  # 15 s of frames at a time
 
 
 class BlockFeatureExtractor(FeatureExtractor):

@@ -37,7 +37,7 @@ GPU_PREPARED_FILE = "gpu-prepared"  # in the cache folder: CTranslate2 versions 
 def first_gpu_use(requested: str = "auto") -> bool:
     """Whether a model about to load with `requested` ("auto", "cuda", "cpu") will be the first to run on this
     machine's GPU with this CTranslate2: CUDA then builds CTranslate2's kernels for the GPU (its library holds them
-    for older GPUs only), 11.5 s on an H200 against 0.5 s once built (../benchmarks/README.md, "On a GPU"). CUDA keeps
+    for older GPUs only), seconds against a fraction of one once built (benchmarks/README.md, "On a GPU"). CUDA keeps
     what it built in its own cache (~/.nv/ComputeCache), so later starts of the app pay it no more."""
     if requested == "cpu" or ctranslate2.get_cuda_device_count() == 0:
         return False
@@ -106,11 +106,10 @@ def large_buffers_returned() -> Iterator[None]:
     (Linux with glibc; elsewhere nothing changes). After, buffers up to `MMAP_THRESHOLD_MAX` come from its heaps again.
 
     By default glibc raises that threshold to the size of each large buffer freed, after which such buffers come from
-    its heaps and stay there once freed: CTranslate2's buffers (several MB, allocated and freed every window on each
-    worker's thread) kept a refine of an hour with base, two pieces side by side, at +569 MB over the model; inside,
-    +441 MB and no slower (benchmarks/README.md, "Refined after the session"). Live passes are left alone: with the
-    threshold held for the whole process, their short windows' buffers mapped afresh each pass made interims a fifth
-    slower."""
+    its heaps and stay there once freed: CTranslate2's buffers (allocated and freed every window on each worker's
+    thread) would hold a long refine's memory high; inside, less memory and no slower (benchmarks/README.md, "Refined
+    after the session"). Live passes are left alone: with the threshold held for the whole process, their short
+    windows' buffers, mapped afresh each pass, make interims slower."""
     set_ = _mallopt()
     if set_ is not None:
         set_(M_MMAP_THRESHOLD, LARGE_BUFFER)

@@ -5,8 +5,8 @@ short is found here, at selection, instead of failing at load).
 The format (ctranslate2/specs/model_spec.py, `_serialize`): a uint32 binary version, the spec's name,
 a uint32 revision, a uint32 variable count, then per variable its name, rank (uint8), dimensions
 (uint32 each), dtype (uint8), byte count (uint32) and data; then the aliases. Strings are a uint16
-length (with the final NUL) and the bytes. The data is skipped with seeks: a 1.5 GB file reads in
-milliseconds.
+length (with the final NUL) and the bytes. The data is skipped with seeks, so a big model's file reads as quickly
+as a small one's.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from captioner.errors import CaptionerError
 
 ENGLISH_VOCABULARY = 51864  # the .en models' vocabulary; the multilingual ones have 51865 or more
 SMALL_ENCODER_LAYERS = 6  # tiny (4) and base (6): a pass of theirs costs a fraction of a second on a CPU
+TINY_ENCODER_LAYERS = 4  # tiny's encoder depth
 
 
 def is_small(encoder_layers: int | None) -> bool:
@@ -34,6 +35,8 @@ class ModelFileError(ValueError, CaptionerError):
 
 @dataclass(frozen=True)
 class WhisperShape:
+    """A Whisper model's shape as its model file gives it: layers, width and vocabulary."""
+
     encoder_layers: int
     decoder_layers: int
     width: int  # d_model
@@ -41,6 +44,7 @@ class WhisperShape:
 
     @property
     def english(self) -> bool:
+        """Whether the model is English-only (an .en model's vocabulary)."""
         return self.vocabulary == ENGLISH_VOCABULARY
 
 
@@ -48,6 +52,8 @@ _LAYER = re.compile(r"(encoder|decoder)/layer_(\d+)/")
 
 
 READ_VERSIONS = (5, 6)  # the binary versions whose variable layout is read here (every Whisper model so far)
+MAX_VERSION = 100  # a binary version above this says the file is no CTranslate2 model
+MATRIX_RANK = 2  # the decoder's embeddings: (vocabulary, width)
 
 
 def read_shape(path: str | Path) -> WhisperShape | None:
@@ -88,7 +94,7 @@ def _read(f, size: int, path: Path) -> WhisperShape | None:
         return data[:-1].decode("utf-8", "replace")
 
     version = take("I")
-    if not 1 <= version <= 100:
+    if not 1 <= version <= MAX_VERSION:
         raise ModelFileError(f"{path} is not a CTranslate2 model file")
     if version not in READ_VERSIONS:
         return None
@@ -109,7 +115,7 @@ def _read(f, size: int, path: Path) -> WhisperShape | None:
         found = _LAYER.match(name)
         if found:
             layers[found.group(1)].add(int(found.group(2)))
-        elif name.startswith("decoder/embeddings") and len(dims) == 2:
+        elif name.startswith("decoder/embeddings") and len(dims) == MATRIX_RANK:
             vocabulary, width = dims
     if spec != "WhisperSpec" or not layers["encoder"] or not vocabulary:
         raise ModelFileError(f"{path} holds a CTranslate2 model, but not a Whisper one ({spec or 'no name'})")

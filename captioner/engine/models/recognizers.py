@@ -29,6 +29,8 @@ class NoRecognizer(ValueError, CaptionerError):
 
 @dataclass(frozen=True)
 class RecognizerEntry:
+    """A recognizer the app has: its name, the file that marks its model folders, and the module that loads them."""
+
     name: str  # for people
     marker: str  # a file every model folder of this recognizer holds
     module: str  # the module whose `load(folder: Path, *, device, compute_type, threads, name) -> Recognizer` loads one

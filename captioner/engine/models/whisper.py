@@ -44,15 +44,15 @@ MAX_TOKENS = 448  # Whisper's decoder positions: prompt + generated tokens
 PROMPT_TOKENS = 224  # most prompt tokens faster-whisper sends (its prompt text is cut to 223)
 
 # Decodes a model runs at once on a CPU. A live session runs one at a time; a refine decodes a recording's pieces side
-# by side: on 2 cores two decodes of 2 threads each got through long recordings 1.4x (base) to 1.5x (tiny.en) faster
-# than one at a time (benchmarks/README.md, "Refined after the session"). The workers share the model's weights.
+# by side, faster than one at a time (benchmarks/README.md, "Refined after the session"). The workers share the
+# model's weights.
 CPU_WORKERS = 2
 
 
 class ShortWindowWhisper(WhisperModel):
     """A WhisperModel whose encoder sees only `window_frames` of the padded window. Its workers encode one at a time:
-    the encoder's self-attention is a decode's largest buffer (base, a 30 s window: 8 heads x 1500 x 1500 floats,
-    72 MB), and one encoding keeps the cores busy."""
+    the encoder's self-attention is a decode's largest buffer (heads x frames x frames floats), and one encoding keeps
+    the cores busy."""
 
     window_frames: int = FULL_WINDOW_FRAMES
 

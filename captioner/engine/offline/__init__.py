@@ -4,3 +4,5 @@
 of the words; `merge` puts a meeting's channels in spoken order; `speakers_whole` tells speakers apart with the whole
 recording in hand; `session_files` finds a session's files and writes the refined ones safely.
 """
+
+__all__ = ["cleanup", "decode_whole", "merge", "refine", "session_files", "speakers_whole", "speech_spans", "vote"]

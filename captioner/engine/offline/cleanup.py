@@ -77,7 +77,7 @@ def whole_sentences(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
 def repeats_dropped(events: Sequence[CaptionEvent]) -> list[CaptionEvent]:
     """Captions in time order without a run of words that repeats the run just before it (`collapse_repeats`, the live
     engine's rule) across captions said within `LONG_SILENCE_S` of each other: the same sentence written for noise
-    after noise, each decoded by itself ("All right, that's it." four times in three seconds), is written once. Speech
+    after noise, each decoded by itself ("All right, that's it." again and again), is written once. Speech
     further apart is never compared: a sentence said again later stays."""
     groups: list[list[CaptionEvent]] = []
     for event in events:
@@ -161,7 +161,7 @@ def dated_beside(words: Sequence[Word], k: int, starts: Sequence[int], ends: Seq
     words overlap `k`), dated late: its first word lies wholly inside the silence just after `k` (so none of its words
     is the speech's before `k`).
 
-    Whisper's timestamps drift late after a disfluency ("Montreal, but, um, but…" dated two seconds after it was said,
+    Whisper's timestamps drift late after a disfluency ("Montreal, but, um, but…" dated seconds after it is said,
     into the silence after it); `within_speech` then puts those words on the next speech's edge, and decoding `k` alone
     writes them a second time. (Words of the next speech in the same segment go with it; that speech is decoded alone in
     turn if nothing else of the window's is left on it.) `words`: the segment's, in order, on the recording's clock as

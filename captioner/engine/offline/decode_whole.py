@@ -64,11 +64,10 @@ __all__ = [
 
 BEAM_SIZE = 5
 UNHEARD_S = 2.0  # speech in which no word of its window's starts for longer than this may have been passed over in
-# part: it is decoded alone too, and that decode's words stand in for the window's where it heard more of them.
-# (A hesitation left up to 2.3 s with the same words either way; a window that gave up on a sentence left 6.5 s.
-# benchmarks/results/2026-11-26-refine-late-dated-words.md)
-SECOND_WINDOW_S = WINDOW_S / 2  # how much speech the second decoding's first window holds: the first decoding's windows
-# are cut every 30 s of speech or so, the second's half a window from those cuts (benchmarks/results/2026-11-27-refine-votes.md)
+# part: it is decoded alone too, and that decode's words stand in for the window's where it heard more of them
+# (benchmarks/README.md, "Refined after the session")
+SECOND_WINDOW_S = WINDOW_S / 2  # how much speech the second decoding's first window holds: half a window from the
+# first decoding's cuts (benchmarks/README.md, "Refined after the session")
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -110,8 +109,8 @@ def decode_voted(recognizer: Recognizer, heard: list[tuple[int, int, int]], leng
     Without `said`, decoded once (`decode`). `reader()` gives a fresh `read` for each decoding (each reads the audio
     from its start); `progress` hears how far into the audio the work is, the decodings taken together.
 
-    Not without live captions: a third decoding in their place (windows cut at a third) cost three times the time and,
-    on the tune half, no word (benchmarks/results/2026-11-27-refine-votes.md)."""
+    Without live captions there is no third transcript and no vote: a third decoding does not stand in for them
+    (benchmarks/README.md, "Refined after the session")."""
     phases = (WINDOW_S, SECOND_WINDOW_S) if said else (WINDOW_S,)
     decodings = []
     for n, first_window_s in enumerate(phases):

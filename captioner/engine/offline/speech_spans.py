@@ -73,10 +73,10 @@ def decode_windows(segments: Sequence[tuple[int, int, int]], length: int, first_
 
     Each window is decoded on its own, from its start: Whisper sees up to 30 s around every word, as it was
     trained, and a window never starts inside a word; faster-whisper's long-form seeking over the whole recording
-    instead restarted windows mid-phrase and skipped whole sentences (measured: a third of one recording's words).
-    The segments are the live engine's own, not faster-whisper's Silero VAD, because that one misses whole passages
-    of quiet, whispered and telephone speech that the live captions have (measured: half of an 8 kHz telephone
-    recording), and a refined transcript must never lose what the live one had.
+    instead can restart windows mid-phrase and skip whole sentences. The segments are the live engine's own, not
+    faster-whisper's Silero VAD, because that one can miss whole passages of quiet, whispered and telephone speech that
+    the live captions have, and a refined transcript must never lose what the live one had (benchmarks/README.md,
+    "Refined after the session").
     """
     pad, long_silence = round(CHUNK_PAD_S * SAMPLE_RATE), round(LONG_SILENCE_S * SAMPLE_RATE)
     groups: list[list[int]] = []
