@@ -212,7 +212,7 @@ def test_ctrl_c_mid_sentence_still_captions_it(tmp_path, tiny_model, sentence_wa
 
 def test_resampling_capture_at_the_device_rate(pulse, sentence_wav, tiny_transcriber):
     """Capture at 44.1 kHz through PortAudio and resample to 16 kHz with soxr."""
-    from captioner.audio.sources import MicrophoneSource
+    from captioner.audio.microphone import MicrophoneSource
 
     source = MicrophoneSource(f"pulse:{pulse}", prefer_rate=44100)
     source.start()
