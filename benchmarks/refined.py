@@ -38,23 +38,12 @@ import time
 from pathlib import Path
 
 from benchmarks import dataset, modelpaths, workers
+from benchmarks.kept import record_session
 from benchmarks.metrics import word_errors
 from benchmarks.runners import peak_rss_mb
 
 RESULTS = Path(__file__).resolve().parent / "results"
-BLOCK = 480  # 30 ms: the recorder is fed as the engine is
 SHIFT = 53  # samples of silence put before a file per draw (`--shifts`): not a multiple of the 160-sample mel hop
-
-
-def _record(folder: Path, stem: str, audio, model: str) -> None:
-    """Keep `audio` as a session's recording, fed block by block as a live session feeds it."""
-    from captioner.audio.recorder import SessionRecorder
-
-    recorder = SessionRecorder.open(folder, stem, ("",), model=model)
-    for at in range(0, len(audio), BLOCK):
-        recorder.feed(0, audio[at:at + BLOCK])
-    recorder.close()
-    (folder / f"{stem}.srt").write_text("", encoding="utf-8")  # the live transcript the refine sets aside
 
 
 def refine_files(model_path: str, name: str, paths: list[str], threads: int, shifts: int = 1, log=print, live: bool = False) -> dict:
@@ -84,7 +73,7 @@ def refine_files(model_path: str, name: str, paths: list[str], threads: int, shi
                 audio = np.concatenate([np.zeros(k * SHIFT, np.float32), original])
                 folder = Path(tmp) / f"s{n}-{k}"
                 folder.mkdir(mode=0o700)
-                _record(folder, "session", audio, name)
+                record_session(folder, "session", audio, name)
                 disk = sum(p.stat().st_size for p in folder.glob("session.audio*"))
                 extra, finals = {}, []
                 if live:
@@ -194,7 +183,7 @@ def hour_main(args) -> int:
     record = {"started": started.isoformat(timespec="seconds"), "audio_s": audio_s, "load_start": os.getloadavg()[0],
               "live": args.live, "models": {}}
     with tempfile.TemporaryDirectory() as tmp:
-        _record(Path(tmp), "session", looped.audio, "")
+        record_session(Path(tmp), "session", looped.audio, "")
         disk = sum(p.stat().st_size for p in Path(tmp).glob("session.audio*"))
         del looped
         record["audio_mb_per_hour"] = disk / 1e6 * 3600 / audio_s

@@ -6,7 +6,7 @@ clock, then refined, and its refined captions fingerprinted.
     diff before.txt after.txt
 
 The companion of `same_finals`: the live finals come from the engine on an instant clock (the same finals run
-after run on one machine), the session is kept by the real recorder (`refined._record`), and the refine is given
+after run on one machine), the session is kept by the real recorder (`kept.record_session`), and the refine is given
 those finals as the app gives them at Stop. Prints one line per file (a fingerprint of the refined captions' ids,
 times and text, and how many) and one for all of them.
 """
@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import dataset, evalset, modelpaths
-from benchmarks.refined import _record
+from benchmarks.kept import record_session
 
 
 def main(argv=None) -> int:
@@ -48,7 +48,7 @@ def main(argv=None) -> int:
                 audio = decode_file(str(bench_file.path))
                 kept = Path(tmp) / f"s{n}"
                 kept.mkdir(mode=0o700)
-                _record(kept, "session", audio, name)
+                record_session(kept, "session", audio, name)
                 finals = replay(audio, CaptionEngine(EngineConfig()), transcriber.run, compute_advances_clock=False).finals
                 events = refine_session(find_session(kept / "session.srt"), transcriber.recognizer, live=finals)
                 text = "\n".join(f"{e.id} {e.start} {e.end} {e.text}" for e in events).encode()
