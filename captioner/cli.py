@@ -315,7 +315,7 @@ def load_transcriber(args: argparse.Namespace):
 def caption(args: argparse.Namespace) -> int:
     from captioner.audio.loopback import microphone_source
     from captioner.audio.sources import AudioSourceError, FileSource
-    from captioner.engine.live.open import SessionOptions, SessionRequest, open_session
+    from captioner.engine.live.open import SessionRequest, open_session
     from captioner.engine.vocabulary import read_vocabulary
     from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
     from captioner.terminal import TerminalPrinter
@@ -379,8 +379,7 @@ def caption(args: argparse.Namespace) -> int:
         def on_error(error: SessionProblem) -> None:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
-        options = SessionOptions.chosen(vad_aggressiveness=args.vad_aggressiveness, interims=not args.no_interim,
-                                        speakers=args.speakers, keep_echo=args.keep_echo)
+        options = config.session_options(config.chosen(args))
         request = SessionRequest(channels or source, options, vocabulary=vocabulary,
                                  record_beside=Path(live_paths(args)[0]) if args.keep_audio else None, model=str(args.model))
         session = open_session(request, transcriber, sinks, on_status=on_status, on_error=on_error,
