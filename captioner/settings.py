@@ -49,6 +49,7 @@ __all__ = [
     "RECORDING_CHOICES",
     "RECORD_UNTIL_REFINED",
     "SETTINGS_VERSION",
+    "MAX_OVERLAY_PLACES",
     "LoadResult",
     "OverlaySettings",
     "ScreenGeometry",
@@ -67,6 +68,7 @@ APP_NAME = "captioner"
 SETTINGS_VERSION = 1
 SETTINGS_FILENAME = "settings.json"
 MAX_RECENT_FOLDERS = 5
+MAX_OVERLAY_PLACES = 8  # the overlay's places kept, one a screen, the latest first
 MIN_GEOMETRY = (50, 20)  # the smallest overlay size (width, height) a saved place may have
 TRANSCRIPT_TEXT_PT = config.TRANSCRIPT_TEXT_SIZE.range  # the transcript's text size, smallest and largest (points)
 
