@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_option(cap, config.KEEP_ECHO)
     cap.add_argument("--realtime", action="store_true", help="with --input: feed the file at its real pace, as if it were live")
     _model_args(cap)
-    for setting in (config.BEAM_SIZE, config.LANGUAGE, config.SPEECH_DETECTION, config.INTERIM_TEXT, config.INTERIM_MODEL, config.VOCABULARY):
+    for setting in config.CAPTION:
         config.add_option(cap, setting)
     for fmt in live_formats():
         cap.add_argument(f"--{fmt.name}", metavar="OUT", help=fmt.live_help)

@@ -5,8 +5,9 @@ From these declarations are made the terminal's options (`add_option`), the app'
 (`session_options`). A default or a bound the engine owns is the engine's named constant, referenced here
 (`engine.live.defaults`, `engine.models.catalogue.ModelRequest`). Qt-free, and none of the ML stack is loaded.
 
-A new setting is one `Setting` here, in `APP` (the settings file and `Settings`), with an `Option` (the terminal)
-and a `session` keyword (`SessionOptions.chosen`) where it reaches those; the code that uses its value reads it.
+A new setting is one `Setting` here, listed in `APP` (the settings file and `Settings`; or in `TERMINAL_ONLY`), with an
+`Option` and a place in `CAPTION` where the terminal takes it, and a `session` keyword (`SessionOptions.chosen`) where
+a live session does; the code that uses its value reads it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from captioner.speaker_count import SpeakerCount
 
 __all__ = [
     "APP",
+    "CAPTION",
     "OVERLAY",
     "OVERLAY_PLACEMENTS",
     "PLACEMENT_DOCKED_BOTTOM",
@@ -35,6 +37,7 @@ __all__ = [
     "RECORD_NEVER",
     "RECORD_UNTIL_REFINED",
     "SESSION",
+    "TERMINAL_ONLY",
     "Option",
     "Setting",
     "add_option",
@@ -101,8 +104,7 @@ class Setting:
         the setting may take."""
         if self.type is float and _is_int(value):
             value = float(value)
-        ok = {bool: lambda v: isinstance(v, bool), int: _is_int, float: lambda v: isinstance(v, float) and math.isfinite(v),
-              str: lambda v: isinstance(v, str)}.get(self.type, lambda v: False)(value)
+        ok = self.type in _OF_TYPE and _OF_TYPE[self.type](value)  # a dict or a tuple is read by its own reader
         if ok and self.range is not None and value not in self.also:
             ok = self.range[0] <= value <= self.range[1]
         if ok and self.choices:
@@ -126,6 +128,15 @@ class Setting:
 
 def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+# whether a value from the settings file is one of a type
+_OF_TYPE: dict[type, Callable[[Any], bool]] = {
+    bool: lambda v: isinstance(v, bool),
+    int: _is_int,
+    float: lambda v: isinstance(v, float) and math.isfinite(v),
+    str: lambda v: isinstance(v, str),
+}
 
 
 def _filled(v: str) -> bool:
@@ -264,7 +275,10 @@ OVERLAY: tuple[Setting, ...] = (
     Setting("last_screen", str, "", "the screen the overlay was last on"),
 )
 
-SESSION: tuple[Setting, ...] = tuple(s for s in (*APP, KEEP_ECHO) if s.session)  # what a live session is given
+TERMINAL_ONLY: tuple[Setting, ...] = (COMPUTE_TYPE, KEEP_ECHO)  # settings the terminal takes and the app does not keep
+SESSION: tuple[Setting, ...] = tuple(s for s in (*APP, *TERMINAL_ONLY) if s.session)  # what a live session is given
+# the terminal's `caption` options for how a live session captions, in its --help's order (`cli.build_parser`)
+CAPTION: tuple[Setting, ...] = (BEAM_SIZE, LANGUAGE, SPEECH_DETECTION, INTERIM_TEXT, INTERIM_MODEL, VOCABULARY)
 
 
 def declared_fields(settings: tuple[Setting, ...], *, after: str | None = None):
@@ -304,7 +318,7 @@ def add_option(parser: argparse.ArgumentParser, setting: Setting, *, help: str |
 def chosen(args: argparse.Namespace) -> dict[str, Any]:
     """The declared settings that the terminal's `args` hold, by name (a negating flag read as the setting's value)."""
     values = {}
-    for s in (*APP, KEEP_ECHO, COMPUTE_TYPE):
+    for s in (*APP, *TERMINAL_ONLY):
         if s.option is not None:
             dest = s.option.flag.lstrip("-").replace("-", "_")
             if hasattr(args, dest):
