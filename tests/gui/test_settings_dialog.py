@@ -121,3 +121,19 @@ def test_the_overlay_tab_names_the_click_through_key_the_app_has(make_app, monke
     app.actions.click_through.setChecked(True)
     assert f"{anywhere} (anywhere)" in app.window.message_bar.text
     dialog.reject()
+
+
+def test_the_captioning_tab_offers_the_declared_range_and_says_the_declared_help(qtbot) -> None:
+    from captioner import config
+
+    dialog = SettingsDialog(replace(Settings(), speech_detection=0, beam_size=4), tab="captions")
+    qtbot.addWidget(dialog)
+    assert (dialog.beam_size.minimum(), dialog.beam_size.maximum()) == config.BEAM_SIZE.range and dialog.beam_size.value() == 4
+    levels = [dialog.speech_detection.itemData(i) for i in range(dialog.speech_detection.count())]
+    assert levels == list(config.SPEECH_DETECTION.values()) and dialog.speech_detection.currentData() == 0
+    assert dialog.speech_detection.toolTip() == config.SPEECH_DETECTION.tooltip() and "0–3" in dialog.speech_detection.toolTip()
+    assert dialog.beam_size.toolTip() == config.BEAM_SIZE.tip and dialog.interim_text.toolTip() == config.INTERIM_TEXT.tip
+    dialog.speech_detection.setCurrentIndex(dialog.speech_detection.findData(3))
+    assert dialog.result_settings().speech_detection == 3
+    dialog.language.setEditText("")  # nothing typed: the declared default
+    assert dialog.result_settings().language == config.LANGUAGE.default
