@@ -76,7 +76,9 @@ class Setting:
     value, or a function of no arguments that makes one), the values it may take (an inclusive `range` for numbers,
     with `also` the values outside it that mean something; `choices`; a further `valid` rule), and its help (the
     terminal's; `{default}`, `{lo}` and `{hi}` in it are filled in). `option`: the terminal's; `session`: the
-    keyword of `SessionOptions.chosen` it is given as; `tip`: the app's tooltip, where it says more."""
+    keyword of `SessionOptions.chosen` it is given as; `tip`: the app's tooltip, where it says more; `tab` and
+    `label`: the settings dialog's tab ("captions", "files") where a field made for its type shows it, under that
+    label (a setting the dialog shows by a widget of its own has no `tab`)."""
 
     name: str
     type: type
@@ -89,6 +91,8 @@ class Setting:
     option: Option | None = None
     session: str | None = None
     tip: str = ""
+    tab: str = ""
+    label: str = ""
 
     def initial(self) -> Any:
         """The default value (made afresh where it is made by a function)."""

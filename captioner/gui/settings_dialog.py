@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -72,6 +73,7 @@ class SettingsDialog(OverlayTab, QDialog):
         self.setWindowTitle("Captioner settings")
         self.setObjectName("settingsDialog")
         self._original = settings
+        self.declared: dict[str, QWidget] = {}  # the fields made for declared settings, by name (`_declared_rows`)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._overlay_tab(settings.overlay), "Caption overlay")
         self.tabs.addTab(self._captions_tab(settings), "Captioning")
@@ -171,6 +173,7 @@ class SettingsDialog(OverlayTab, QDialog):
         self.count_note.setWordWrap(True)
         self.count_note.hide()
         form.addRow("", self.count_note)
+        self._declared_rows(form, s, "captions")
         return page
 
     def _vocabulary_from_file(self) -> None:
@@ -252,7 +255,17 @@ class SettingsDialog(OverlayTab, QDialog):
         # the audio and the refine live beside the autosave files: without autosave neither is kept, so neither is offered
         self.autosave.toggled.connect(self._autosave_toggled)
         self._autosave_toggled(s.autosave)
+        self._declared_rows(form, s, "files")
         return page
+
+    def _declared_rows(self, form: QFormLayout, s: Settings, tab: str) -> None:
+        """A row for each setting declared to show in `tab` (`config.Setting.tab`): a field made for its type, holding
+        its value, with its label and tooltip."""
+        for setting in config.APP:
+            if setting.tab == tab:
+                widget = self.declared[setting.name] = _field_for(setting, getattr(s, setting.name))
+                widget.setToolTip(setting.tooltip())
+                form.addRow(*(("",) if isinstance(widget, QCheckBox) else (setting.label,)), widget)
 
     def _autosave_toggled(self, on: bool) -> None:
         self.autosave_dir.setEnabled(on)
@@ -300,8 +313,10 @@ class SettingsDialog(OverlayTab, QDialog):
         text = self.language.currentText().strip()
         index = self.language.findText(text)
         language = self.language.itemData(index) if index >= 0 else (text or config.LANGUAGE.initial())
+        declared = {name: _value_of(widget) for name, widget in self.declared.items()}
         return dataclasses.replace(
             self._original,
+            **declared,
             overlay=self.overlay_settings(),
             language=language,
             beam_size=self.beam_size.value(),
@@ -327,6 +342,37 @@ class SettingsDialog(OverlayTab, QDialog):
         folder = QFileDialog.getExistingDirectory(self, "Autosave folder", str(Path(start).expanduser()))
         if folder:
             self.autosave_dir.setText(folder)
+
+
+def _field_for(setting: config.Setting, value) -> QWidget:
+    """A field that shows and edits `value` of `setting`, made for its type: a check box, a list of its choices, a
+    number within its range, or a line of text."""
+    if setting.type is bool:
+        widget = QCheckBox(setting.label)
+        widget.setChecked(value)
+    elif setting.choices:
+        widget = QComboBox()
+        for choice in setting.choices:
+            widget.addItem(str(choice), choice)
+        widget.setCurrentIndex(max(0, widget.findData(value)))
+    elif setting.type in (int, float) and setting.range is not None:
+        widget = QSpinBox() if setting.type is int else QDoubleSpinBox()
+        widget.setRange(*setting.range)
+        widget.setValue(value)
+    else:
+        widget = QLineEdit(str(value))
+    return widget
+
+
+def _value_of(widget: QWidget):
+    """The value a field made by `_field_for` holds."""
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+        return widget.value()
+    return widget.text().strip()
 
 
 def _label(text: str, before: str) -> str:

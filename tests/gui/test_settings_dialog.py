@@ -137,3 +137,25 @@ def test_the_captioning_tab_offers_the_declared_range_and_says_the_declared_help
     assert dialog.result_settings().speech_detection == 3
     dialog.language.setEditText("")  # nothing typed: the declared default
     assert dialog.result_settings().language == config.LANGUAGE.default
+
+
+def test_a_setting_declared_for_a_tab_gets_a_field_made_for_its_type(qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit
+
+    from captioner import config
+
+    shown = {config.COMPUTE_DEVICE: ("captions", "Runs on:"), config.TRANSCRIPT_TEXT_SIZE: ("captions", "Text size:"),
+             config.EXPORT_DIR: ("files", "Export folder:")}
+    monkeypatch.setattr(config, "APP", tuple(replace(s, tab=shown[s][0], label=shown[s][1]) if s in shown else s for s in config.APP))
+    dialog = SettingsDialog(replace(Settings(), compute_device="cpu", transcript_text_size=12.0, export_dir="/e"))
+    qtbot.addWidget(dialog)
+    device, size, folder = (dialog.declared[name] for name in ("compute_device", "transcript_text_size", "export_dir"))
+    assert isinstance(device, QComboBox) and [device.itemData(i) for i in range(device.count())] == list(config.COMPUTE_DEVICE.choices)
+    assert isinstance(size, QDoubleSpinBox) and (size.minimum(), size.maximum(), size.value()) == (8.0, 48.0, 12.0)
+    assert isinstance(folder, QLineEdit) and folder.text() == "/e" and folder.toolTip() == config.EXPORT_DIR.help
+    assert dialog.result_settings() == replace(Settings(), compute_device="cpu", transcript_text_size=12.0, export_dir="/e")
+    device.setCurrentIndex(device.findData("cuda"))
+    size.setValue(20)
+    folder.setText(" /x ")
+    chosen = dialog.result_settings()
+    assert (chosen.compute_device, chosen.transcript_text_size, chosen.export_dir) == ("cuda", 20.0, "/x")
