@@ -54,6 +54,7 @@ RECORDING_CHOICES = (RECORD_UNTIL_REFINED, RECORD_KEEP, RECORD_NEVER)
 PLACEMENT_FLOATING, PLACEMENT_DOCKED_BOTTOM, PLACEMENT_DOCKED_TOP = "floating", "docked_bottom", "docked_top"
 OVERLAY_PLACEMENTS = (PLACEMENT_FLOATING, PLACEMENT_DOCKED_BOTTOM, PLACEMENT_DOCKED_TOP)
 MAX_BEAM_SIZE = 10  # the largest beam the app offers and its settings file keeps
+MAX_LISTED_VALUES = 10  # a whole-number setting with at most this many values lists them as the terminal's choices
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -180,6 +181,19 @@ def _language(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a language Whisper knows: give a code such as en, de, fr, ja or zh, "
                                          "or 'auto'")
     return code
+
+
+def _within(setting: Setting) -> Callable[[str], Any]:
+    """The terminal's reading of a number within `setting`'s range."""
+    def parse(text: str) -> Any:
+        try:
+            return setting.read(setting.type(text))
+        except ValueError:
+            kind = "whole number" if setting.type is int else "number"
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {kind} from {setting.describe('{lo}')} to "
+                                             f"{setting.describe('{hi}')}") from None
+    parse.__name__ = setting.name  # what argparse names in an error
+    return parse
 
 
 def _speaker_count(text: str) -> SpeakerCount:
@@ -309,8 +323,10 @@ def add_option(parser: argparse.ArgumentParser, setting: Setting, *, help: str |
         kw["default"] = default.get("default", setting.initial())
         if option.parse is not None:
             kw["type"] = option.parse
+        elif setting.range is not None and setting.type is int and len(setting.values()) <= MAX_LISTED_VALUES:
+            kw["type"], kw["choices"] = int, setting.values()
         elif setting.range is not None:
-            kw["type"], kw["choices"] = setting.type, setting.values()
+            kw["type"] = _within(setting)
         if setting.choices:
             kw["choices"] = setting.choices
         for name in ("metavar", "nargs", "const"):
