@@ -2,8 +2,8 @@
 
 Every import counts, inside functions and under TYPE_CHECKING too. Layers, lowest first: the shared
 modules (captioner.clock, events, channels, errors, files, speaker_count, terminal); audio, subtitles and voices; the engine; the
-app's settings (they read the engine's model catalogue; only the GUI reads them); the GUI, the CLI and
-the package's entry points; the benchmarks' core; the benchmarks' scripts (a module of benchmarks/ with a
+settings' declarations and the app's settings (they read the engine's defaults and model catalogue; only the GUI and
+the CLI read them); the GUI, the CLI and the package's entry points; the benchmarks' core; the benchmarks' scripts (a module of benchmarks/ with a
 top-level `main`, run as `python -m benchmarks.<name>`). A module may import its own layer or one below,
 except that a benchmark script imports no other script: what two scripts share belongs in the core.
 Prints what it finds; exit status 1 when there is a circle, an import up or a script importing a script.
@@ -102,7 +102,7 @@ def layer(name: str, scripts: set[str] = frozenset()) -> float:
         return 5.5 if name in scripts else 5
     if len(parts) == 1 or parts[1] in ("gui", "cli", "__main__"):
         return 4
-    if parts[1] == "settings":
+    if parts[1] in ("config", "settings"):
         return 3.5
     if parts[1] == "engine":
         return 3

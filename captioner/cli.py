@@ -14,10 +14,10 @@ from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from captioner import __version__
+from captioner import __version__, config
 from captioner.audio.capture_child import FROZEN_COMMAND
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
-from captioner.engine.models.catalogue import DEFAULT_MODEL, INTERIM_AUTO, INTERIM_NONE, ModelRequest, default_model, model_label
+from captioner.engine.models.catalogue import DEFAULT_MODEL, INTERIM_NONE, ModelRequest, default_model, model_label
 from captioner.engine.models.cuda_libs import CUBLAS, WHEEL, user_folder
 from captioner.engine.models.errors import (
     ComputeTypeUnsupported,
@@ -68,22 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
                      "followed when it changes); with --device, the microphone too, each caption labelled")
     cap.add_argument("--mic-label", default=DEFAULT_LABELS[MICROPHONE], help=f"label of microphone captions with --system-audio (default {DEFAULT_LABELS[MICROPHONE]!r})")
     cap.add_argument("--system-label", default=DEFAULT_LABELS[SYSTEM], help=f"label of system-audio captions (default {DEFAULT_LABELS[SYSTEM]!r})")
-    cap.add_argument("--srt-labels", action="store_true", help="begin each SRT cue with its label (TXT always has it, VTT as a voice tag)")
+    config.add_option(cap, config.SRT_LABELS)
     _speakers_arg(cap, "tell speakers apart by voice: captions of the one input, or of system audio with --system-audio, are labelled "
                        "\"Speaker 1\", \"Speaker 2\", ... (the microphone stays the --mic-label)")
-    cap.add_argument("--keep-echo", action="store_true", help="keep microphone captions that repeat what system audio just said (by default they are dropped as echo)")
+    config.add_option(cap, config.KEEP_ECHO)
     cap.add_argument("--realtime", action="store_true", help="with --input: feed the file at its real pace, as if it were live")
     _model_args(cap)
-    cap.add_argument("--beam-size", type=_beam_size, default=1, help="decoder beam size, 1 or more (default 1)")
-    cap.add_argument("--language", type=_language, default="en", help="spoken language code, or 'auto' (multilingual models only; default en)")
-    cap.add_argument("--vad-aggressiveness", type=int, choices=range(4), default=2, help="0 keeps the most audio as speech, 3 the least (default 2)")
-    cap.add_argument("--no-interim", action="store_true", help="only final captions")
-    cap.add_argument("--interim-model", metavar="MODEL", default=INTERIM_AUTO,
-                     help="the model that writes the interim text beside --model: a name or folder, 'none' (--model itself), or "
-                          "'auto' (default: on a CPU tiny.en beside a model bigger than base, so the first words need not wait "
-                          "for the big model's pass)")
-    cap.add_argument("--vocabulary", metavar="TERMS|FILE", default="",
-                     help="names and terms to expect, comma-separated (\"Ana Pereira, Kubernetes\"), or a text file of them")
+    for setting in config.CAPTION:
+        config.add_option(cap, setting)
     for fmt in live_formats():
         cap.add_argument(f"--{fmt.name}", metavar="OUT", help=fmt.live_help)
     cap.add_argument("--overwrite", action="store_true", help=f"replace existing {'/'.join(f'--{fmt.name}' for fmt in live_formats())} files")
@@ -96,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     ref = sub.add_parser("refine", help="transcribe a session's recorded audio again, the offline way, and make that its transcript")
     ref.add_argument("session", metavar="SESSION", help="the session's .srt (or .txt) file, or a folder holding one session with audio")
     _offline_args(ref, model_help="default: the model the session captioned with")
-    ref.add_argument("--srt-labels", action="store_true", help="begin each SRT cue with its label (TXT always has it, VTT as a voice tag)")
+    config.add_option(ref, config.SRT_LABELS)
     ref.add_argument("--delete-audio", action="store_true", help="delete the session's recorded audio once the refined files are written")
     _speakers_arg(ref, "tell speakers apart by voice (system audio's captions, or the one input's), with the whole recording")
 
@@ -135,52 +127,20 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _model_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", default=default_model(), help=f"a faster-whisper model name or a model folder (default {DEFAULT_MODEL})")
-    p.add_argument("--compute-device", choices=("auto", "cpu", "cuda"), default="auto", help="where the model runs (default: CUDA if present, else CPU)")
-    p.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (default: float16 on CUDA, int8 on CPU)")
+    for setting in (config.MODEL, config.COMPUTE_DEVICE, config.COMPUTE_TYPE):
+        config.add_option(p, setting)
 
 
 def _offline_args(p: argparse.ArgumentParser, *, model_help: str) -> None:
-    p.add_argument("--model", default=None, help=f"a faster-whisper model name or a model folder ({model_help})")
-    p.add_argument("--compute-device", choices=("auto", "cpu", "cuda"), default="auto", help="where the model runs (default: CUDA if present, else CPU)")
-    p.add_argument("--compute-type", default="auto", help="CTranslate2 compute type (default: float16 on CUDA, int8 on CPU)")
-    p.add_argument("--language", type=_language, default="en", help="spoken language code, or 'auto' (multilingual models only; default en)")
-    p.add_argument("--vocabulary", metavar="TERMS|FILE", default=None,
-                   help="names and terms to expect, comma-separated, or a text file of them (refine: default the session's)")
-
-
-def _beam_size(text: str) -> int:
-    try:
-        size = int(text)
-    except ValueError:
-        size = 0
-    if size < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a beam size: give a whole number, 1 or more")
-    return size
-
-
-def _language(text: str) -> str:
-    from captioner.engine.models.languages import is_language
-
-    code = text.strip().lower()
-    if not is_language(code):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a language Whisper knows: give a code such as en, de, fr, ja or zh, "
-                                         "or 'auto'")
-    return code
+    config.add_option(p, config.MODEL, default=None, help=f"a faster-whisper model name or a model folder ({model_help})")
+    for setting in (config.COMPUTE_DEVICE, config.COMPUTE_TYPE, config.LANGUAGE):
+        config.add_option(p, setting)
+    config.add_option(p, config.VOCABULARY, default=None,
+                      help="names and terms to expect, comma-separated, or a text file of them (refine: default the session's)")
 
 
 def _speakers_arg(parser: argparse.ArgumentParser, help: str) -> None:
-    parser.add_argument("--speakers", nargs="?", const=_speaker_count(""), default=False, type=_speaker_count, metavar="N|MIN-MAX",
-                        help=f"{help}; with N (or MIN-MAX), as many people as that, when you know how many speak")
-
-
-def _speaker_count(text: str):
-    from captioner.speaker_count import SpeakerCount
-
-    try:
-        return SpeakerCount.parse(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
+    config.add_option(parser, config.SPEAKERS, help=f"{help}; with N (or MIN-MAX), as many people as that, when you know how many speak")
 
 
 _COUNT = re.compile(r"\d[\d\s.,\-–]*")  # what a user writes as a number of people, right or wrong ("2", "2-4", "2.5")
@@ -355,7 +315,7 @@ def load_transcriber(args: argparse.Namespace):
 def caption(args: argparse.Namespace) -> int:
     from captioner.audio.loopback import microphone_source
     from captioner.audio.sources import AudioSourceError, FileSource
-    from captioner.engine.live.open import SessionOptions, SessionRequest, open_session
+    from captioner.engine.live.open import SessionRequest, open_session
     from captioner.engine.vocabulary import read_vocabulary
     from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
     from captioner.terminal import TerminalPrinter
@@ -419,8 +379,7 @@ def caption(args: argparse.Namespace) -> int:
         def on_error(error: SessionProblem) -> None:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
-        options = SessionOptions.chosen(vad_aggressiveness=args.vad_aggressiveness, interims=not args.no_interim,
-                                        speakers=args.speakers, keep_echo=args.keep_echo)
+        options = config.session_options(config.chosen(args))
         request = SessionRequest(channels or source, options, vocabulary=vocabulary,
                                  record_beside=Path(live_paths(args)[0]) if args.keep_audio else None, model=str(args.model))
         session = open_session(request, transcriber, sinks, on_status=on_status, on_error=on_error,

@@ -1,4 +1,5 @@
-"""The app's settings: a frozen dataclass, loaded from and saved to JSON (no Qt here).
+"""The app's settings: a frozen dataclass whose fields are the settings declared in `captioner.config`, loaded from
+and saved to JSON (no Qt here).
 
 `load_settings(path)` never raises for a bad file: it returns the defaults (or the
 valid part of the file) with a warning to show. A file it cannot use is renamed
@@ -12,19 +13,28 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import math
 import os
-import re
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import platformdirs
 
-from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_MICROPHONE, MODES, SYSTEM
-from captioner.engine.models.catalogue import INTERIM_AUTO, default_model
+from captioner import config
+from captioner.channels import MICROPHONE, SYSTEM
+from captioner.config import (
+    OVERLAY_PLACEMENTS,
+    PLACEMENT_DOCKED_BOTTOM,
+    PLACEMENT_DOCKED_TOP,
+    PLACEMENT_FLOATING,
+    RECORD_KEEP,
+    RECORD_NEVER,
+    RECORD_UNTIL_REFINED,
+    RECORDING_CHOICES,
+)
 from captioner.errors import CaptionerError
 from captioner.files import write_atomic
 from captioner.speaker_count import SpeakerCount
@@ -36,8 +46,10 @@ __all__ = [
     "PLACEMENT_FLOATING",
     "RECORD_KEEP",
     "RECORD_NEVER",
+    "RECORDING_CHOICES",
     "RECORD_UNTIL_REFINED",
     "SETTINGS_VERSION",
+    "MAX_OVERLAY_PLACES",
     "LoadResult",
     "OverlaySettings",
     "ScreenGeometry",
@@ -55,17 +67,10 @@ __all__ = [
 APP_NAME = "captioner"
 SETTINGS_VERSION = 1
 SETTINGS_FILENAME = "settings.json"
-COMPUTE_DEVICES = ("auto", "cuda", "cpu")
 MAX_RECENT_FOLDERS = 5
-# what becomes of a session's recorded audio: kept, deleted once its transcript is refined, never recorded (no refining)
-RECORD_KEEP, RECORD_UNTIL_REFINED, RECORD_NEVER = "keep", "until_refined", "never"
-RECORDING_CHOICES = (RECORD_UNTIL_REFINED, RECORD_KEEP, RECORD_NEVER)
-# where the overlay goes: where it is put (it keeps clear of the main window until the user moves it), or docked
-# across the whole width of the screen's bottom or top edge
-PLACEMENT_FLOATING, PLACEMENT_DOCKED_BOTTOM, PLACEMENT_DOCKED_TOP = "floating", "docked_bottom", "docked_top"
-OVERLAY_PLACEMENTS = (PLACEMENT_FLOATING, PLACEMENT_DOCKED_BOTTOM, PLACEMENT_DOCKED_TOP)
-
-_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_OVERLAY_PLACES = 8  # the overlay's places kept, one a screen, the latest first
+MIN_GEOMETRY = (50, 20)  # the smallest overlay size (width, height) a saved place may have
+TRANSCRIPT_TEXT_PT = config.TRANSCRIPT_TEXT_SIZE.range  # the transcript's text size, smallest and largest (points)
 
 
 class SettingsError(OSError, CaptionerError):
@@ -84,73 +89,28 @@ class ScreenGeometry:
 
 
 @dataclass(frozen=True)
+@config.declared_fields(config.OVERLAY)
 class OverlaySettings:
-    visible: bool = True
-    font_family: str = ""  # "" = the system's sans-serif font
-    font_size: int = 26  # points
-    bold: bool = False
-    text_color: str = "#ffffff"
-    interim_color: str = "#a9c7e8"
-    background_color: str = "#101418"
-    background_opacity: float = 0.8  # 0 = fully transparent .. 1 = opaque
-    lines: int = 2  # lines of text shown, 1..5
-    align: str = "left"  # "left" or "center"
-    clear_after_s: float = 8.0  # silence after which the overlay clears; 0 = never
-    click_through: bool = False
-    placement: str = PLACEMENT_FLOATING  # OVERLAY_PLACEMENTS
-    geometries: tuple[ScreenGeometry, ...] = ()
-    last_screen: str = ""
-
-
-TRANSCRIPT_TEXT_PT = (8.0, 48.0)  # the transcript's text size, smallest and largest (points)
+    """The caption overlay's look and place: a field for each setting of `config.OVERLAY`."""
 
 
 @dataclass(frozen=True)
+@config.declared_fields(config.APP, after="version")
 class Settings:
+    """The app's settings: the file's version, a field for each setting of `config.APP`, and the overlay's."""
+
     version: int = SETTINGS_VERSION
-    model: str = field(default_factory=default_model)  # a faster-whisper model name or a model folder
-    model_folders: tuple[str, ...] = ()  # local model folders chosen before, newest first
-    compute_device: str = "auto"  # auto | cuda | cpu
-    language: str = "en"  # spoken language code, or "auto" (multilingual models)
-    beam_size: int = 1
-    interim_model: str = INTERIM_AUTO  # the model writing interim text beside a big one (catalogue.interim_model_for): auto | none | a model
-    vocabulary: str = ""  # names and terms to expect, comma-separated
-    input_device: str = ""  # an InputDevice id; "" = the system's default input
-    capture_mode: str = MODE_MICROPHONE  # what is captioned: microphone | system | both
-    output_device: str = ""  # an OutputDevice id whose sound is captioned; "" = the default output, followed
-    # what each channel is called, by id: a label for MICROPHONE and one for SYSTEM, shown beside their captions when both are captioned
-    labels: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
-    srt_labels: bool = False  # SRT cues begin with their label ("You: ...")
-    speakers: bool = False  # tell speakers apart by voice: system audio's (or the one input's) captions say "Speaker 1", "Speaker 2", ...
-    speaker_count: str = ""  # how many people speak, when the user knows: "" any number, "N", or "MIN-MAX" (voices.SpeakerCount)
-    speech_detection: int = 2  # how strictly sound is taken for speech: 0 keeps the most (quiet voices), 3 the least
-    # (noisy rooms); `captioner caption --vad-aggressiveness`
-    interim_text: bool = True  # show words as they are heard, before each sentence's final text (`--no-interim`: off)
-    autosave: bool = True
-    autosave_dir: str = ""  # "" = default_sessions_dir()
-    export_dir: str = ""  # the folder of the last export; "" = the sessions folder
-    recording: str = RECORD_UNTIL_REFINED  # the session's audio beside its autosave files: RECORDING_CHOICES
-    refine_at_stop: bool = True  # refine the transcript from the recorded audio in the background once a session stops
-    main_window_geometry: str = ""  # base64 of QWidget.saveGeometry()
-    transcript_text_size: float = 0.0  # the transcript's text in points (Edit → Larger text); 0: the system's size × 1.25
-    # system-wide shortcuts (Qt key sequences; "" = none): they work while another window has focus
-    global_shortcuts: bool = True
-    shortcut_start_stop: str = "Ctrl+Alt+Shift+R"
-    shortcut_overlay: str = "Ctrl+Alt+Shift+O"
-    shortcut_click_through: str = "Ctrl+Alt+Shift+T"
     overlay: OverlaySettings = field(default_factory=OverlaySettings)
 
     def speakers_option(self) -> bool | SpeakerCount:
         """What a session's `speakers` is given: False (not told apart), or the number of people (any, N, or a range)."""
         return SpeakerCount.parse(self.speaker_count) if self.speakers else False
 
-    def session_options(self, *, status_interval_s: float = 0.25):
+    def session_options(self, **fixed: Any):
         """The `captioner.engine.live.session.SessionOptions` these settings choose (as `captioner caption`'s options
-        do): the voice detector's strictness, interim text, speakers."""
-        from captioner.engine.live.session import SessionOptions
-
-        return SessionOptions.chosen(vad_aggressiveness=self.speech_detection, interims=self.interim_text,
-                                     speakers=self.speakers_option(), status_interval_s=status_interval_s)
+        do): the voice detector's strictness, interim text, speakers; `fixed` (`status_interval_s`) as given."""
+        values = {s.name: getattr(self, s.name) for s in config.SESSION if hasattr(self, s.name)}
+        return config.session_options({**values, config.SPEAKERS.name: self.speakers_option()}, **fixed)
 
     def sessions_dir(self) -> Path:
         return Path(self.autosave_dir).expanduser() if self.autosave_dir else default_sessions_dir()
@@ -171,81 +131,11 @@ def default_sessions_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME)) / "sessions"
 
 
-# -- validation ------------------------------------------------------------------
+# -- reading a file's values -------------------------------------------------------
 
 
 def _is_int(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_number(v: Any) -> bool:
-    return (isinstance(v, (int, float)) and not isinstance(v, bool)) and math.isfinite(v)
-
-
-def _in_range(lo: float, hi: float):
-    return lambda v: _is_number(v) and lo <= v <= hi
-
-
-def _int_range(lo: int, hi: int):
-    return lambda v: _is_int(v) and lo <= v <= hi
-
-
-_str = lambda v: isinstance(v, str)  # noqa: E731
-_bool = lambda v: isinstance(v, bool)  # noqa: E731
-_color = lambda v: isinstance(v, str) and bool(_COLOR.match(v))  # noqa: E731
-
-_OVERLAY_RULES = {
-    "visible": _bool,
-    "font_family": _str,
-    "font_size": _int_range(6, 200),
-    "bold": _bool,
-    "text_color": _color,
-    "interim_color": _color,
-    "background_color": _color,
-    "background_opacity": _in_range(0.0, 1.0),
-    "lines": _int_range(1, 5),
-    "align": lambda v: v in ("left", "center"),
-    "clear_after_s": _in_range(0.0, 3600.0),
-    "click_through": _bool,
-    "placement": lambda v: v in OVERLAY_PLACEMENTS,
-    "last_screen": _str,
-}
-
-_SETTINGS_RULES = {
-    "model": lambda v: isinstance(v, str) and v.strip() != "",
-    "compute_device": lambda v: v in COMPUTE_DEVICES,
-    "language": lambda v: isinstance(v, str) and v.strip() != "",
-    "beam_size": _int_range(1, 10),
-    "interim_model": lambda v: isinstance(v, str) and v.strip() != "",
-    "vocabulary": _str,
-    "input_device": _str,
-    "capture_mode": lambda v: v in MODES,
-    "output_device": _str,
-    "srt_labels": _bool,
-    "speakers": _bool,
-    "speech_detection": _int_range(0, 3),
-    "interim_text": _bool,
-    "speaker_count": lambda v: isinstance(v, str) and _parses(SpeakerCount.parse, v),
-    "autosave": _bool,
-    "autosave_dir": _str,
-    "export_dir": _str,
-    "recording": lambda v: v in RECORDING_CHOICES,
-    "refine_at_stop": _bool,
-    "main_window_geometry": _str,
-    "transcript_text_size": lambda v: _is_number(v) and (v == 0 or TRANSCRIPT_TEXT_PT[0] <= v <= TRANSCRIPT_TEXT_PT[1]),
-    "global_shortcuts": _bool,
-    "shortcut_start_stop": _str,
-    "shortcut_overlay": _str,
-    "shortcut_click_through": _str,
-}
-
-
-def _parses(parse, v: str) -> bool:
-    try:
-        parse(v)
-    except ValueError:
-        return False
-    return True
 
 
 def _geometry(v: Any) -> ScreenGeometry:
@@ -254,51 +144,50 @@ def _geometry(v: Any) -> ScreenGeometry:
     g = ScreenGeometry(v.get("screen"), v.get("x"), v.get("y"), v.get("width"), v.get("height"))
     if not isinstance(g.screen, str) or not all(_is_int(n) for n in (g.x, g.y, g.width, g.height)):
         raise ValueError
-    if g.width < 50 or g.height < 20:
+    if g.width < MIN_GEOMETRY[0] or g.height < MIN_GEOMETRY[1]:
         raise ValueError
     return g
+
+
+def _geometries(v: Any) -> tuple[ScreenGeometry, ...]:
+    if not isinstance(v, list):
+        raise ValueError
+    return tuple(_geometry(g) for g in v)
+
+
+def _folders(v: Any) -> tuple[str, ...]:
+    if not (isinstance(v, list) and all(isinstance(f, str) for f in v)):
+        raise ValueError
+    return tuple(v[:MAX_RECENT_FOLDERS])
+
+
+# the declared settings whose values are read here, not by their declaration: lists in the file, tuples in Settings
+_READERS: dict[str, Callable[[Any], Any]] = {"geometries": _geometries, "model_folders": _folders}
+
+
+def _read(declared: tuple[config.Setting, ...], data: dict[str, Any], problems: list[str], prefix: str = "") -> dict[str, Any]:
+    """The values of `declared` settings that `data` holds and that are valid; the names of the others in `problems`."""
+    values: dict[str, Any] = {}
+    for setting in declared:
+        if setting.name in data and setting.name != config.LABELS.name:
+            try:
+                values[setting.name] = _READERS.get(setting.name, setting.read)(data[setting.name])
+            except (ValueError, TypeError):
+                problems.append(prefix + setting.name)
+    return values
 
 
 def _overlay_from(data: Any, problems: list[str]) -> OverlaySettings:
     if not isinstance(data, dict):
         problems.append("overlay")
         return OverlaySettings()
-    values: dict[str, Any] = {}
-    for name, ok in _OVERLAY_RULES.items():
-        if name in data:
-            v = data[name]
-            if name == "background_opacity" and _is_int(v):
-                v = float(v)
-            if ok(v):
-                values[name] = v
-            else:
-                problems.append(f"overlay.{name}")
-    if "geometries" in data:
-        try:
-            if not isinstance(data["geometries"], list):
-                raise ValueError
-            values["geometries"] = tuple(_geometry(g) for g in data["geometries"])
-        except (ValueError, TypeError):
-            problems.append("overlay.geometries")
-    return OverlaySettings(**values)
+    return OverlaySettings(**_read(config.OVERLAY, data, problems, "overlay."))
 
 
 def settings_from_dict(data: dict[str, Any]) -> tuple[Settings, list[str]]:
     """Settings from parsed JSON, and the names of fields that were invalid (and defaulted)."""
     problems: list[str] = []
-    values: dict[str, Any] = {}
-    for name, ok in _SETTINGS_RULES.items():
-        if name in data:
-            if ok(data[name]):
-                values[name] = data[name]
-            else:
-                problems.append(name)
-    if "model_folders" in data:
-        folders = data["model_folders"]
-        if isinstance(folders, list) and all(isinstance(f, str) for f in folders):
-            values["model_folders"] = tuple(folders[:MAX_RECENT_FOLDERS])
-        else:
-            problems.append("model_folders")
+    values = _read(config.APP, data, problems)
     if "overlay" in data:
         values["overlay"] = _overlay_from(data["overlay"], problems)
     values["labels"] = _labels_from(data, problems)
@@ -312,7 +201,7 @@ _OLD_LABEL_FIELDS = {MICROPHONE: "mic_label", SYSTEM: "system_label"}  # before 
 def _labels_from(data: dict[str, Any], problems: list[str]) -> dict[str, str]:
     """The channels' labels, by id: `labels`, or in a file from before it the two label fields; a label that is
     not a non-empty string keeps its default."""
-    labels = dict(DEFAULT_LABELS)
+    labels = config.LABELS.initial()
     if "labels" not in data:
         for channel, name in _OLD_LABEL_FIELDS.items():
             if name in data:

@@ -242,9 +242,10 @@ def test_remember_folder_puts_the_newest_first_without_duplicates() -> None:
 
 
 def test_importing_settings_and_the_catalogue_loads_no_ml_stack() -> None:
-    """The settings and the CLI's parser must start fast: no faster_whisper, CTranslate2, PyAV or hub client."""
+    """The settings, their declarations and the CLI's parser must start fast: no faster_whisper, CTranslate2, PyAV or hub
+    client, no numpy (the engine's defaults the declarations read are named apart from its code)."""
     code = (
-        "import sys, captioner.settings, captioner.engine.models.catalogue, captioner.engine.models.errors; "
+        "import sys, captioner.config, captioner.settings, captioner.engine.models.catalogue, captioner.engine.models.errors; "
         "print(' '.join(m for m in ('faster_whisper', 'ctranslate2', 'av', 'huggingface_hub', 'numpy', 'PySide6') if m in sys.modules))"
     )
     env = {k: v for k, v in os.environ.items() if k != "CAPTIONER_EMBEDDED_MODEL"}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -66,12 +65,11 @@ class SessionController(QObject):
     transcriptRefined = Signal(object, object)  # SessionInfo, the MergeUpdates of its refined captions (shown from now on)
     _autosaveReported = Signal(object)  # AutosaveReport, emitted on the engine thread
 
-    def __init__(self, store: SettingsStore, *, monitor=None, session_config=None) -> None:
+    def __init__(self, store: SettingsStore, *, monitor=None) -> None:
         super().__init__()
         self.store = store  # the one copy of the settings; read it, never keep a copy
         store.changed.connect(self._settings_changed)
         self.monitor = monitor  # a LevelMonitor to pause while a session holds the device
-        self.session_config = session_config  # EngineConfig, or None for the engine's defaults
         self.state = State.IDLE
         self.merger = CaptionMerger()
         self.info: SessionInfo | None = None
@@ -440,8 +438,6 @@ class SessionController(QObject):
         settings = self.settings
         transcript = info.srt_path or info.txt_path
         options = settings.session_options(status_interval_s=0.1)
-        if self.session_config is not None:  # the engine's rules given whole (tests)
-            options = replace(options, config=self.session_config)
         request = SessionRequest(source, options, vocabulary=settings.vocabulary, model=self._model_spec(),
                                  record_beside=transcript if settings.recording != RECORD_NEVER else None)
         session = open_session(request, self._transcriber, [*self._writers, bridge], on_status=bridge.on_status,

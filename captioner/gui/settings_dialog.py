@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from captioner import config
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.models.catalogue import INTERIM_AUTO, INTERIM_NONE
 from captioner.engine.vocabulary import parse_vocabulary, read_vocabulary
@@ -51,8 +53,10 @@ LANGUAGES = (
 # the choices offered for "People speaking" (any other number or range can be typed): shown text, setting
 SPEAKER_COUNTS = (("Any number", ""), *((str(n), str(n)) for n in range(1, 7)), ("2 to 3", "2-3"), ("2 to 4", "2-4"), ("3 to 6", "3-6"))
 
-# the voice detector's strictness (Settings.speech_detection, webrtcvad's aggressiveness): shown text, setting
-SPEECH_DETECTION = (("Most sensitive (quiet voices)", 0), ("Sensitive", 1), ("Balanced", 2), ("Strictest (noisy rooms)", 3))
+# the voice detector's strictness (config.SPEECH_DETECTION, webrtcvad's aggressiveness): what each level of its range is
+# called, least strict first
+SPEECH_DETECTION = tuple(zip(("Most sensitive (quiet voices)", "Sensitive", "Balanced", "Strictest (noisy rooms)"),
+                             config.SPEECH_DETECTION.values(), strict=True))
 
 
 class SettingsDialog(OverlayTab, QDialog):
@@ -69,6 +73,7 @@ class SettingsDialog(OverlayTab, QDialog):
         self.setWindowTitle("Captioner settings")
         self.setObjectName("settingsDialog")
         self._original = settings
+        self.declared: dict[str, QWidget] = {}  # the fields made for declared settings, by name (`_declared_rows`)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._overlay_tab(settings.overlay), "Caption overlay")
         self.tabs.addTab(self._captions_tab(settings), "Captioning")
@@ -103,18 +108,16 @@ class SettingsDialog(OverlayTab, QDialog):
         note.setStyleSheet("color: palette(mid);")
         form.addRow("", note)
         self.beam_size = QSpinBox()
-        self.beam_size.setRange(1, 10)
+        self.beam_size.setRange(*config.BEAM_SIZE.range)
         self.beam_size.setValue(s.beam_size)
-        self.beam_size.setToolTip("Beam of the interim passes: higher is a little more accurate and slower; 1 suits live captions. "
-                                  "Final captions always search with a beam of at least 5")
+        self.beam_size.setToolTip(config.BEAM_SIZE.tooltip())
         form.addRow("Beam size:", self.beam_size)
         self.interim_text = QCheckBox("Show words as they are heard, before each sentence is final")
-        self.interim_text.setToolTip("Off: only final text, a moment after each sentence ends (as captioner caption --no-interim)")
+        self.interim_text.setToolTip(config.INTERIM_TEXT.tooltip())
         self.interim_text.setChecked(s.interim_text)
         form.addRow("", self.interim_text)
         self.quick_interims = QCheckBox("First words from a small model beside a big one (on a CPU)")
-        self.quick_interims.setToolTip("With a model bigger than base on a CPU, tiny.en (75 MB, downloaded once) writes the interim text "
-                                       "while the big model writes the finals: the first words appear within about a second")
+        self.quick_interims.setToolTip(config.INTERIM_MODEL.tooltip())
         self.quick_interims.setChecked(s.interim_model != INTERIM_NONE)
         form.addRow("", self.quick_interims)
         self.quick_interims.setEnabled(s.interim_text)  # without interim text there is nothing for it to write
@@ -123,12 +126,11 @@ class SettingsDialog(OverlayTab, QDialog):
         for text, value in SPEECH_DETECTION:
             self.speech_detection.addItem(text, value)
         self.speech_detection.setCurrentIndex(max(0, self.speech_detection.findData(s.speech_detection)))
-        self.speech_detection.setToolTip("How strictly sound is taken for speech: “Most sensitive” keeps quiet and far-off voices, "
-                                         "“Strictest” leaves out more of a noisy room (as captioner caption --vad-aggressiveness 0–3)")
+        self.speech_detection.setToolTip(config.SPEECH_DETECTION.tooltip())
         form.addRow("Speech detection:", self.speech_detection)
         self.vocabulary = QLineEdit(s.vocabulary)
         self.vocabulary.setPlaceholderText("Ana Pereira, Kubernetes, Q3 roadmap")
-        self.vocabulary.setToolTip("Names, product names and jargon, comma-separated: final captions spell them as written here")
+        self.vocabulary.setToolTip(config.VOCABULARY.tooltip())
         from_file = QPushButton("From a file…")
         from_file.setToolTip("Read the names and terms from a text file: one a line, or separated by commas (as --vocabulary FILE reads it)")
         from_file.clicked.connect(self._vocabulary_from_file)
@@ -153,8 +155,7 @@ class SettingsDialog(OverlayTab, QDialog):
         self.srt_labels.setChecked(s.srt_labels)
         form.addRow("", self.srt_labels)
         self.speakers = QCheckBox("Tell speakers apart by voice (“Speaker 1”, “Speaker 2”, …)")
-        self.speakers.setToolTip("The others on a call, or everyone when only one input is captioned, labelled by voice; "
-                                 "right-click a caption in the transcript to name its speaker")
+        self.speakers.setToolTip(config.SPEAKERS.tooltip())
         self.speakers.setChecked(s.speakers)
         form.addRow("", self.speakers)
         self.speaker_count = QComboBox()
@@ -162,8 +163,7 @@ class SettingsDialog(OverlayTab, QDialog):
         for text, value in SPEAKER_COUNTS:
             self.speaker_count.addItem(text, value)
         self._show_count(s.speaker_count)
-        self.speaker_count.setToolTip("How many people speak, when you know: the voices are then grouped into that many "
-                                      "(type a range such as 2-4 for “two to four”); “Any number” lets their voices decide")
+        self.speaker_count.setToolTip(config.SPEAKER_COUNT.tooltip())
         self.speaker_count.setEnabled(s.speakers)
         self.speakers.toggled.connect(self.speaker_count.setEnabled)
         self.speakers.toggled.connect(lambda _on: self._check_count())
@@ -173,6 +173,7 @@ class SettingsDialog(OverlayTab, QDialog):
         self.count_note.setWordWrap(True)
         self.count_note.hide()
         form.addRow("", self.count_note)
+        self._declared_rows(form, s, "captions")
         return page
 
     def _vocabulary_from_file(self) -> None:
@@ -244,17 +245,27 @@ class SettingsDialog(OverlayTab, QDialog):
                             (RECORD_KEEP, "Keep"), (RECORD_NEVER, "Never record (no refined transcript)")):
             self.recording.addItem(text, value)
         self.recording.setCurrentIndex(max(0, self.recording.findData(s.recording)))
-        self.recording.setToolTip("Each side's audio is saved privately beside the session's SRT and TXT (Opus, about 23 MB per hour)")
+        self.recording.setToolTip(config.RECORDING.tooltip())
         form.addRow("Session audio:", self.recording)
         self.recording.currentIndexChanged.connect(lambda _i: self._autosave_toggled(self.autosave.isChecked()))
         self.refine_at_stop = QCheckBox("Refine the transcript when a session stops (in the background)")
         self.refine_at_stop.setChecked(s.refine_at_stop)
-        self.refine_at_stop.setToolTip("The recorded audio is transcribed again the offline way; the live files are kept as .live.srt/.live.txt")
+        self.refine_at_stop.setToolTip(config.REFINE_AT_STOP.tooltip())
         form.addRow(self.refine_at_stop)
         # the audio and the refine live beside the autosave files: without autosave neither is kept, so neither is offered
         self.autosave.toggled.connect(self._autosave_toggled)
         self._autosave_toggled(s.autosave)
+        self._declared_rows(form, s, "files")
         return page
+
+    def _declared_rows(self, form: QFormLayout, s: Settings, tab: str) -> None:
+        """A row for each setting declared to show in `tab` (`config.Setting.tab`): a field made for its type, holding
+        its value, with its label and tooltip."""
+        for setting in config.APP:
+            if setting.tab == tab:
+                widget = self.declared[setting.name] = _field_for(setting, getattr(s, setting.name))
+                widget.setToolTip(setting.tooltip())
+                form.addRow(*(("",) if isinstance(widget, QCheckBox) else (setting.label,)), widget)
 
     def _autosave_toggled(self, on: bool) -> None:
         self.autosave_dir.setEnabled(on)
@@ -301,9 +312,11 @@ class SettingsDialog(OverlayTab, QDialog):
     def result_settings(self) -> Settings:
         text = self.language.currentText().strip()
         index = self.language.findText(text)
-        language = self.language.itemData(index) if index >= 0 else (text or "en")
+        language = self.language.itemData(index) if index >= 0 else (text or config.LANGUAGE.initial())
+        declared = {name: _value_of(widget) for name, widget in self.declared.items()}
         return dataclasses.replace(
             self._original,
+            **declared,
             overlay=self.overlay_settings(),
             language=language,
             beam_size=self.beam_size.value(),
@@ -329,6 +342,37 @@ class SettingsDialog(OverlayTab, QDialog):
         folder = QFileDialog.getExistingDirectory(self, "Autosave folder", str(Path(start).expanduser()))
         if folder:
             self.autosave_dir.setText(folder)
+
+
+def _field_for(setting: config.Setting, value) -> QWidget:
+    """A field that shows and edits `value` of `setting`, made for its type: a check box, a list of its choices, a
+    number within its range, or a line of text."""
+    if setting.type is bool:
+        widget = QCheckBox(setting.label)
+        widget.setChecked(value)
+    elif setting.choices:
+        widget = QComboBox()
+        for choice in setting.choices:
+            widget.addItem(str(choice), choice)
+        widget.setCurrentIndex(max(0, widget.findData(value)))
+    elif setting.type in (int, float) and setting.range is not None:
+        widget = QSpinBox() if setting.type is int else QDoubleSpinBox()
+        widget.setRange(*setting.range)
+        widget.setValue(value)
+    else:
+        widget = QLineEdit(str(value))
+    return widget
+
+
+def _value_of(widget: QWidget):
+    """The value a field made by `_field_for` holds."""
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QComboBox):
+        return widget.currentData()
+    if isinstance(widget, (QSpinBox, QDoubleSpinBox)):
+        return widget.value()
+    return widget.text().strip()
 
 
 def _label(text: str, before: str) -> str:

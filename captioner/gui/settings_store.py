@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from captioner.settings import (
+    MAX_OVERLAY_PLACES,
     LoadResult,
     OverlaySettings,
     ScreenGeometry,
@@ -23,6 +24,9 @@ log = logging.getLogger(__name__)
 
 
 class SettingsStore(QObject):
+    """The one copy of the app's settings (`captioner.settings.Settings`, whose fields `captioner.config` declares):
+    changes go out as `changed` and are saved a moment later; a save that fails is said once (`saveFailed`)."""
+
     changed = Signal(object)  # Settings
     saveFailed = Signal(str)
 
@@ -56,7 +60,7 @@ class SettingsStore(QObject):
     def remember_overlay_place(self, screen: str, x: int, y: int, width: int, height: int) -> None:
         o: OverlaySettings = self.settings.overlay
         others = tuple(g for g in o.geometries if g.screen != screen)
-        self.update_overlay(geometries=(ScreenGeometry(screen, x, y, width, height), *others)[:8], last_screen=screen)
+        self.update_overlay(geometries=(ScreenGeometry(screen, x, y, width, height), *others)[:MAX_OVERLAY_PLACES], last_screen=screen)
 
     def save_now(self) -> bool:
         self._timer.stop()

@@ -121,3 +121,41 @@ def test_the_overlay_tab_names_the_click_through_key_the_app_has(make_app, monke
     app.actions.click_through.setChecked(True)
     assert f"{anywhere} (anywhere)" in app.window.message_bar.text
     dialog.reject()
+
+
+def test_the_captioning_tab_offers_the_declared_range_and_says_the_declared_help(qtbot) -> None:
+    from captioner import config
+
+    dialog = SettingsDialog(replace(Settings(), speech_detection=0, beam_size=4), tab="captions")
+    qtbot.addWidget(dialog)
+    assert (dialog.beam_size.minimum(), dialog.beam_size.maximum()) == config.BEAM_SIZE.range and dialog.beam_size.value() == 4
+    levels = [dialog.speech_detection.itemData(i) for i in range(dialog.speech_detection.count())]
+    assert levels == list(config.SPEECH_DETECTION.values()) and dialog.speech_detection.currentData() == 0
+    assert dialog.speech_detection.toolTip() == config.SPEECH_DETECTION.tooltip() and "0–3" in dialog.speech_detection.toolTip()
+    assert dialog.beam_size.toolTip() == config.BEAM_SIZE.tip and dialog.interim_text.toolTip() == config.INTERIM_TEXT.tip
+    dialog.speech_detection.setCurrentIndex(dialog.speech_detection.findData(3))
+    assert dialog.result_settings().speech_detection == 3
+    dialog.language.setEditText("")  # nothing typed: the declared default
+    assert dialog.result_settings().language == config.LANGUAGE.default
+
+
+def test_a_setting_declared_for_a_tab_gets_a_field_made_for_its_type(qtbot, monkeypatch) -> None:
+    from PySide6.QtWidgets import QComboBox, QDoubleSpinBox, QLineEdit
+
+    from captioner import config
+
+    shown = {config.COMPUTE_DEVICE: ("captions", "Runs on:"), config.TRANSCRIPT_TEXT_SIZE: ("captions", "Text size:"),
+             config.EXPORT_DIR: ("files", "Export folder:")}
+    monkeypatch.setattr(config, "APP", tuple(replace(s, tab=shown[s][0], label=shown[s][1]) if s in shown else s for s in config.APP))
+    dialog = SettingsDialog(replace(Settings(), compute_device="cpu", transcript_text_size=12.0, export_dir="/e"))
+    qtbot.addWidget(dialog)
+    device, size, folder = (dialog.declared[name] for name in ("compute_device", "transcript_text_size", "export_dir"))
+    assert isinstance(device, QComboBox) and [device.itemData(i) for i in range(device.count())] == list(config.COMPUTE_DEVICE.choices)
+    assert isinstance(size, QDoubleSpinBox) and (size.minimum(), size.maximum(), size.value()) == (8.0, 48.0, 12.0)
+    assert isinstance(folder, QLineEdit) and folder.text() == "/e" and folder.toolTip() == config.EXPORT_DIR.help
+    assert dialog.result_settings() == replace(Settings(), compute_device="cpu", transcript_text_size=12.0, export_dir="/e")
+    device.setCurrentIndex(device.findData("cuda"))
+    size.setValue(20)
+    folder.setText(" /x ")
+    chosen = dialog.result_settings()
+    assert (chosen.compute_device, chosen.transcript_text_size, chosen.export_dir) == ("cuda", 20.0, "/x")

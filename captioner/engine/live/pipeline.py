@@ -70,6 +70,7 @@ import numpy as np
 from captioner.audio.buffer import AudioBuffer
 from captioner.engine.filters import normalise
 from captioner.engine.live import pacing
+from captioner.engine.live.defaults import INTERIMS
 from captioner.engine.live.endpoint import ends_utterance
 from captioner.engine.live.revision import RevisionRule, due, mean_probability, moved_only, passes_over, replaces, settled, share
 from captioner.engine.live.segmenter import (
@@ -93,7 +94,7 @@ __all__ = ["CaptionEngine", "EngineConfig", "Job"]
 @dataclass(frozen=True)
 class EngineConfig:
     segmenter: SegmenterConfig = SegmenterConfig()
-    interims: bool = True
+    interims: bool = INTERIMS
     first_interim_s: float = 0.75  # speech before the first interim pass (shorter ones mostly come back empty); while
     # the passes come back empty, the next one after half of it (within the segment's first twice this)
     interim_interval_s: float = 1.0  # new audio before another interim pass

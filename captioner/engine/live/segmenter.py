@@ -18,13 +18,14 @@ from typing import Union
 import numpy as np
 import webrtcvad
 
+from captioner.engine.live.defaults import LEAST_STRICT, MOST_STRICT, STRICTNESS
 from captioner.events import SAMPLE_RATE
 
 
 @dataclass(frozen=True)
 class SegmenterConfig:
     frame_ms: int = 30  # webrtcvad takes 10, 20 or 30 ms frames
-    aggressiveness: int = 2  # webrtcvad 0 (keeps most) .. 3 (drops most)
+    aggressiveness: int = STRICTNESS  # webrtcvad's: LEAST_STRICT keeps the most sound as speech .. MOST_STRICT the least
     onset_frames: int = 3  # voiced frames among the last `onset_window` that open a segment
     onset_window: int = 5
     preroll_ms: int = 300  # audio kept before the first voiced frame
@@ -47,8 +48,8 @@ class SegmenterConfig:
             raise ValueError("phrase_hangover_ms must be at least hangover_ms")
         if self.frame_ms not in (10, 20, 30):
             raise ValueError("frame_ms must be 10, 20 or 30")
-        if not 0 <= self.aggressiveness <= 3:
-            raise ValueError("VAD aggressiveness must be 0, 1, 2 or 3")
+        if not LEAST_STRICT <= self.aggressiveness <= MOST_STRICT:
+            raise ValueError(f"VAD aggressiveness must be a whole number from {LEAST_STRICT} to {MOST_STRICT}")
         if not 1 <= self.onset_frames <= self.onset_window:
             raise ValueError("onset_frames must lie in 1..onset_window")
 

@@ -22,6 +22,7 @@ import numpy as np
 
 from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSource, AudioSourceError
+from captioner.engine.live.defaults import INTERIMS, STRICTNESS
 from captioner.engine.live.echo import EchoRule
 from captioner.engine.live.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.live.segmenter import SegmenterConfig
@@ -47,25 +48,27 @@ class CaptionSink(Protocol):
     def close(self) -> None: ...
 
 
+STATUS_INTERVAL_S = 0.25  # how often a session's figures go out (`on_status`), unless told otherwise
+
+
 @dataclass(frozen=True)
 class SessionOptions:
     """How a live session captions, whatever it listens to: all a session is given besides its inputs, its
-    transcriber, its outputs and its recording. The command line's options and the app's settings each make one
-    (`captioner.cli`, `Settings.session_options`); a new option is a field here and the line of the session that reads
-    it."""
+    transcriber, its outputs and its recording. The command line's options and the app's settings each make one from
+    the settings declared in `captioner.config` (`config.session_options`), through `chosen`."""
 
     config: EngineConfig = EngineConfig()  # the engine's rules: the voice detector, interim passes, revisions
     speakers: bool | SpeakerCount = False  # tell speakers apart by voice (system audio's, or the one input's); a
     # SpeakerCount: as many people as it says
     echo: EchoRule | None = EchoRule()  # a meeting's microphone finals that repeat system audio: dropped by this rule
     # (None keeps them)
-    status_interval_s: float = 0.25  # how often the session's figures go out (`on_status`)
+    status_interval_s: float = STATUS_INTERVAL_S
 
     @classmethod
-    def chosen(cls, *, vad_aggressiveness: int = SegmenterConfig.aggressiveness, interims: bool = True,
-               speakers: bool | SpeakerCount = False, keep_echo: bool = False, status_interval_s: float = 0.25) -> SessionOptions:
-        """The options a user chooses (`captioner caption`'s, the app's settings), in their words: how strictly the
-        voice detector takes sound for speech (0 keeps the most, 3 the least), whether interim text is shown,
+    def chosen(cls, *, vad_aggressiveness: int = STRICTNESS, interims: bool = INTERIMS, speakers: bool | SpeakerCount = False,
+               keep_echo: bool = False, status_interval_s: float = STATUS_INTERVAL_S) -> SessionOptions:
+        """The options a user chooses, in their words: how strictly the voice detector takes sound for speech
+        (`defaults.LEAST_STRICT` keeps the most, `defaults.MOST_STRICT` the least), whether interim text is shown,
         speakers, and whether a meeting keeps the microphone's echoes of the speakers."""
         config = EngineConfig(segmenter=SegmenterConfig(aggressiveness=vad_aggressiveness), interims=interims)
         return cls(config, speakers, None if keep_echo else EchoRule(), status_interval_s)
