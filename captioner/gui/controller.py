@@ -16,15 +16,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from captioner.app.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter, SessionInfo, open_session_files
+from captioner.app.merge import CaptionMerger, caption_delay_s
 from captioner.channels import MODE_MICROPHONE
 from captioner.engine.models.catalogue import INTERIM_NONE, ModelRequest
 from captioner.engine.models.errors import DownloadCancelled
 from captioner.events import CaptionEvent, SessionProblem, SessionStatus
 from captioner.files import remove_if_empty
-from captioner.gui.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter, SessionInfo, open_session_files
 from captioner.gui.bridge import SessionBridge
 from captioner.gui.gpu_support import GPU_SUPPORT_PHASE, GpuSupportFetch, failed_text
-from captioner.gui.merge import CaptionMerger, caption_delay_s
 from captioner.gui.model_loader import ModelLoader, describe_model_error, describe_transcriber
 from captioner.gui.refiner import RefineJob, Refiner
 from captioner.gui.settings_store import SettingsStore
