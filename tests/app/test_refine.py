@@ -70,6 +70,18 @@ def test_the_model_a_refine_decodes_with(tmp_path) -> None:
     assert refine_model(None, session) == default_model()
 
 
+def test_a_transcribed_recording_is_saved_whole_and_never_over_another(tmp_path) -> None:
+    events = [CaptionEvent(1, 0, 16000, "Hello there.", final=True), CaptionEvent(2, 20000, 40000, "Second line.", final=True)]
+    folder = tmp_path / "sessions" / "new"
+    first = write_transcript(events, folder=folder, stem="talk")
+    assert [p.name for p in first] == ["talk.srt", "talk.txt", "talk.vtt"]
+    assert folder.stat().st_mode & 0o777 == 0o700 and all(p.stat().st_mode & 0o777 == 0o600 for p in first)
+    assert "Second line." in (folder / "talk.txt").read_text() and (folder / "talk.vtt").read_text().startswith("WEBVTT")
+    (folder / "other.vtt").write_text("mine")
+    again = write_transcript(events, folder=folder, stem="other")
+    assert [p.name for p in again] == ["other-2.srt", "other-2.txt", "other-2.vtt"] and (folder / "other.vtt").read_text() == "mine"
+
+
 def test_a_transcript_is_written_where_it_is_asked_for_and_never_over_another_in_a_folder(tmp_path) -> None:
     folder = tmp_path / "new" / "transcripts"
     written = write_transcript(CAPTIONS, folder=folder, stem="talk")
