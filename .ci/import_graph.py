@@ -1,9 +1,10 @@
 """CI: the import graph of captioner/ and benchmarks/ has no circles and no import from a lower layer up.
 
 Every import counts, inside functions and under TYPE_CHECKING too. Layers, lowest first: the shared
-modules (captioner.clock, events, channels, errors, files, speaker_count, terminal); audio, subtitles and voices; the engine; the
-settings' declarations and the app's settings (they read the engine's defaults and model catalogue; only the GUI and
-the CLI read them); the GUI, the CLI and the package's entry points; the benchmarks' core; the benchmarks' scripts (a module of benchmarks/ with a
+modules (captioner.clock, events, channels, errors, files, speaker_count, terminal); audio, subtitles and voices; the transcript
+document (captioner.transcript); the engine; the settings' declarations and the app's settings (they read the engine's
+defaults and model catalogue); the app layer's use cases (captioner.app); the GUI, the CLI and
+the package's entry points; the benchmarks' core; the benchmarks' scripts (a module of benchmarks/ with a
 top-level `main`, run as `python -m benchmarks.<name>`). A module may import its own layer or one below,
 except that a benchmark script imports no other script: what two scripts share belongs in the core.
 Prints what it finds; exit status 1 when there is a circle, an import up or a script importing a script.
@@ -102,10 +103,14 @@ def layer(name: str, scripts: set[str] = frozenset()) -> float:
         return 5.5 if name in scripts else 5
     if len(parts) == 1 or parts[1] in ("gui", "cli", "__main__"):
         return 4
+    if parts[1] == "app":
+        return 3.75
     if parts[1] in ("config", "settings"):
         return 3.5
     if parts[1] == "engine":
         return 3
+    if parts[1] == "transcript":
+        return 2.5
     if parts[1] in ("audio", "subtitles", "voices"):
         return 2
     return 1

@@ -17,7 +17,7 @@ from pathlib import Path
 from captioner import __version__, config
 from captioner.audio.capture_child import FROZEN_COMMAND
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM
-from captioner.engine.models.catalogue import DEFAULT_MODEL, INTERIM_NONE, ModelRequest, default_model, model_label
+from captioner.engine.models.catalogue import DEFAULT_MODEL, INTERIM_NONE, ModelRequest, model_label
 from captioner.engine.models.cuda_libs import CUBLAS, WHEEL, user_folder
 from captioner.engine.models.errors import (
     ComputeTypeUnsupported,
@@ -473,24 +473,28 @@ class _AudioBar:
             self.bar = None
 
 
-def _offline_model(args: argparse.Namespace, model: str):
-    """The transcriber an offline decode runs on (downloading the model with a bar if needed)."""
-    args.model, args.beam_size = model, 1
+def _offline_transcriber(args: argparse.Namespace, spec: str):
+    """The transcriber an offline job decodes with (downloading the model with a bar if needed)."""
+    from captioner.app.transcribe import offline_request
+
+    request = offline_request(spec, args.compute_device, args.compute_type, args.language)
+    args.model, args.beam_size = request.spec, request.beam_size
     return load_transcriber(args)
 
 
 def _vocabulary(args: argparse.Namespace) -> str | None:
-    from captioner.engine.vocabulary import read_vocabulary
+    from captioner.app.transcribe import vocabulary_terms
 
     try:
-        return None if args.vocabulary is None else read_vocabulary(args.vocabulary) if args.vocabulary else ""
+        return vocabulary_terms(args.vocabulary)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
 
 
 def refine(args: argparse.Namespace) -> int:
     """Decode a session's recorded audio again, offline, and make that its transcript (the live one kept as .live.*)."""
-    from captioner.engine.offline.refine import refine_session
+    from captioner.app.refine import refine_kept_session, refine_model
+    from captioner.app.transcribe import decode_language
     from captioner.engine.offline.session_files import NothingToRefine, find_session
     from captioner.subtitles.errors import SubtitleFileError
 
@@ -501,12 +505,12 @@ def refine(args: argparse.Namespace) -> int:
     except NothingToRefine as exc:
         raise CliError(str(exc)) from exc
     vocabulary = _vocabulary(args)
-    transcriber = _offline_model(args, args.model or session.model or default_model())
-    language = None if args.language == "auto" else args.language
+    transcriber = _offline_transcriber(args, refine_model(args.model, session))
     bar = _AudioBar(f"refining {session.stem}")
     try:
-        events = refine_session(session, transcriber.recognizer, vocabulary=vocabulary, language=language, srt_labels=args.srt_labels,
-                                progress=bar, delete_audio=args.delete_audio, speakers=args.speakers, phase=bar.phase)
+        events = refine_kept_session(session, transcriber.recognizer, vocabulary=vocabulary, language=decode_language(args.model, args.language),
+                                     srt_labels=args.srt_labels, progress=bar, delete_audio=args.delete_audio, speakers=args.speakers,
+                                     phase=bar.phase)
     except (SubtitleFileError, OSError) as exc:
         raise CliError(f"The refined transcript could not be written ({exc}); the live one is untouched.") from exc
     finally:
@@ -520,64 +524,42 @@ def transcribe(args: argparse.Namespace) -> int:
     """Decode audio or video files offline, one after another; print each transcript, or write it (--srt/--txt/--vtt
     for one file, --out-dir for any number). A file that cannot be read is said and skipped; exit 1 if any was. Ctrl-C
     keeps what was transcribed of the file under way, writes it, and exits with INTERRUPTED; twice quits now."""
-    from captioner.audio.sources import AudioSourceError, decode_file
+    from captioner.app.transcribe import OfflineJob, TranscriptionQueue, decode_language, transcribe_model
 
     if args.speakers:
         need_voice_encoder()
 
-    outputs = [(getattr(args, fmt.name), fmt.write) for fmt in FORMATS if getattr(args, fmt.name)]
+    outputs = [(fmt.name, Path(getattr(args, fmt.name))) for fmt in FORMATS if getattr(args, fmt.name)]
     if outputs and (len(args.files) > 1 or args.out_dir):
         raise CliError(f"{listed([f'--{fmt.name}' for fmt in FORMATS])} name one file's transcript: with several files (or with them) use --out-dir")
-    for path, _ in outputs:
-        if Path(path).exists() and not args.overwrite:
+    for _, path in outputs:
+        if path.exists() and not args.overwrite:
             raise CliError(f"{path} already exists (--overwrite replaces it)")
     vocabulary = _vocabulary(args) or ""
-    language = None if args.language == "auto" else args.language
-    transcriber, failed = None, 0
-    cancel, current = threading.Event(), [""]
-    with _first_ctrl_c(lambda: f"keeping what was transcribed of {current[0]} so far" if current[0] else "nothing is written",
-                       cancel.set):
-        for n, file in enumerate(args.files):
-            if cancel.is_set():
-                print(f"captioner: stopped: {listed([Path(f).name for f in args.files[n:]])} not transcribed", file=sys.stderr)
-                return INTERRUPTED
-            try:
-                audio = decode_file(file)
-            except AudioSourceError as exc:
-                if len(args.files) == 1:
-                    raise CliError(str(exc)) from exc
-                print(f"captioner: skipped: {exc}", file=sys.stderr)
-                failed += 1
-                continue
-            transcriber = transcriber or _offline_model(args, args.model or default_model())
-            current[0] = Path(file).name
-            events = _transcribe_one(transcriber, audio, file, args, vocabulary, language, cancel,
-                                     f" ({len(args.files) - n - 1} more after it)" if len(args.files) > 1 else "")
-            _save_transcript(events, file, args, outputs)
-            current[0] = ""
-    return INTERRUPTED if cancel.is_set() else 1 if failed else 0
+    spec = transcribe_model(args.model)
+    language = decode_language(spec, args.language)
+    loaded = []
 
+    def model():
+        if not loaded:
+            loaded.append(_offline_transcriber(args, spec))
+        return loaded[0].recognizer
 
-def _transcribe_one(transcriber, audio, file: str, args: argparse.Namespace, vocabulary: str, language: str | None,
-                    cancel: threading.Event, queued: str) -> list:
-    """One file's transcript, with a progress bar; after Ctrl-C, what was transcribed of it from its start (said)."""
-    from captioner.engine.offline.decode_whole import Cancelled, transcribe_audio
+    sink = _TranscriptPrinter(args)
+    queue = TranscriptionQueue(sink, model=model)
+    dropped: list = []
+    interrupted = threading.Event()
 
-    bar = _AudioBar(f"transcribing {Path(file).name}{queued}")
-    warnings: list[str] = []
-    total_s = len(audio) / SAMPLE_RATE
-    try:
-        events = transcribe_audio(transcriber.recognizer, audio, vocabulary=vocabulary, language=language, speakers=args.speakers,
-                                  progress=lambda s: bar(s, total_s), warn=warnings.append, cancel=cancel, phase=bar.phase)
-    except Cancelled as stopped:
-        events = stopped.partial
-        warnings.append(f"stopped: kept the first {_clock(stopped.partial_s)} of {_clock(total_s)} of {Path(file).name} "
-                        f"({len(events)} captions)" + ("" if not args.speakers or not events else ", without speaker labels"))
-    finally:
-        bar.close()
-    for text in warnings:  # once the progress bar's line is done
-        print(f"captioner: {'' if text.startswith('stopped') else 'warning: '}{text}", file=sys.stderr)
-    return events
+    def stop() -> None:
+        interrupted.set()
+        dropped.extend(queue.stop())
+
+    with _first_ctrl_c(lambda: f"keeping what was transcribed of {sink.current} so far" if sink.current else "nothing is written", stop):
+        queue.add(*(OfflineJob(None, vocabulary=vocabulary, language=language, speakers=args.speakers, recording=Path(file),
+                               save_to=Path(args.out_dir) if args.out_dir else None, outputs=outputs) for file in args.files))
+    if dropped:
+        print(f"captioner: stopped: {listed([job.name for job in dropped])} not transcribed", file=sys.stderr)
+    return INTERRUPTED if interrupted.is_set() else 1 if sink.skipped else 0
 
 
 def _clock(seconds: float) -> str:
@@ -586,27 +568,74 @@ def _clock(seconds: float) -> str:
     return f"{minutes // 60}:{minutes % 60:02d}:{secs:02d}" if minutes >= 60 else f"{minutes}:{secs:02d}"
 
 
-def _save_transcript(events: list, file: str, args: argparse.Namespace, outputs: list) -> None:
-    """One file's transcript written where the options say (--srt/--txt/--vtt, --out-dir), or printed."""
-    from captioner.engine.offline.session_files import save_transcript
-    from captioner.subtitles.errors import SubtitleFileError
-    from captioner.subtitles.txt import format_txt
+class _TranscriptPrinter:
+    """`transcribe`'s terminal sink, as its TranscriptionQueue's listener: a bar for each file, what is said of it on
+    stderr, its transcript on stdout where no file is named for it."""
 
-    if not events:  # its files are still written (empty), where a script looks for them
-        print(f"captioner: no speech was heard in {Path(file).name}", file=sys.stderr)
-    try:
-        for path, write in outputs:
-            write(path, events)
-        if args.out_dir:
-            saved = save_transcript(Path(args.out_dir), Path(file).stem, events)
-            names = listed([f"{saved[0].with_suffix('')}{FORMATS[0].suffix}", *(fmt.suffix for fmt in FORMATS[1:])])
-            print(f"captioner: {Path(file).name} transcribed into {names}", file=sys.stderr)
-    except SubtitleFileError as exc:
-        raise CliError(str(exc)) from exc
-    if not outputs and not args.out_dir:
-        if len(args.files) > 1:
-            print(f"== {Path(file).name} ==")
-        print(format_txt(events), end="")
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.started_n = 0
+        self.bar: _AudioBar | None = None
+        self.current = ""  # the file being decoded, whose transcript so far Ctrl-C keeps
+        self.skipped = 0
+
+    def started(self, job) -> None:
+        left = len(self.args.files) - self.started_n - 1
+        self.started_n += 1
+        self.bar = _AudioBar(f"transcribing {job.name}{f' ({left} more after it)' if len(self.args.files) > 1 else ''}")
+
+    def progress(self, job, done_s: float, total_s: float) -> None:
+        self.bar(done_s, total_s)
+
+    def phase(self, job, name: str) -> None:
+        from captioner.engine.offline.decode_whole import DECODING
+
+        if name == DECODING:
+            self.current = job.name
+        self.bar.phase(name)
+
+    def finished(self, job, events: list) -> None:
+        from captioner.subtitles.txt import format_txt
+
+        self.bar.close()
+        said = list(job.warnings)
+        if job.kept_s is not None:
+            said.append(f"stopped: kept the first {_clock(job.kept_s)} of {_clock(job.total_s)} of {job.name} ({len(events)} captions)"
+                        + ("" if not job.speakers or not events else ", without speaker labels"))
+        for text in said:  # once the progress bar's line is done
+            print(f"captioner: {'' if text.startswith('stopped') else 'warning: '}{text}", file=sys.stderr)
+        if not events:  # its files are still written (empty), where a script looks for them
+            print(f"captioner: no speech was heard in {job.name}", file=sys.stderr)
+        if job.save_error:
+            raise CliError(job.save_error)
+        if job.save_to is not None:
+            names = listed([f"{job.saved[0].with_suffix('')}{FORMATS[0].suffix}", *(fmt.suffix for fmt in FORMATS[1:])])
+            print(f"captioner: {job.name} transcribed into {names}", file=sys.stderr)
+        elif not job.outputs:
+            if len(self.args.files) > 1:
+                print(f"== {job.name} ==")
+            print(format_txt(events), end="")
+        self.current = ""
+
+    def failed(self, job, error: BaseException) -> None:
+        from captioner.audio.sources import AudioSourceError
+
+        self.bar.close()
+        if not isinstance(error, AudioSourceError):
+            raise error
+        if len(self.args.files) == 1:
+            raise CliError(str(error)) from error
+        print(f"captioner: skipped: {error}", file=sys.stderr)
+        self.skipped += 1
+
+    def cancelled(self, job, dropped: int) -> None:
+        """(The terminal stops, keeping what was done: `TranscriptionQueue.stop`.)"""
+
+    def stopped(self) -> None:
+        """(Said once each file is done.)"""
+
+    def queued(self, waiting: int) -> None:
+        """(Each bar says how many files wait after it.)"""
 
 
 def microphone(args: argparse.Namespace) -> str | None:

@@ -15,15 +15,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from captioner.app.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter, SessionInfo, open_session_files
+from captioner.app.merge import CaptionMerger, caption_delay_s
+from captioner.app.transcribe import offline_blocked
 from captioner.channels import MODE_MICROPHONE
 from captioner.engine.models.catalogue import INTERIM_NONE, ModelRequest
 from captioner.engine.models.errors import DownloadCancelled
 from captioner.events import CaptionEvent, SessionProblem, SessionStatus
 from captioner.files import remove_if_empty
-from captioner.gui.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter, SessionInfo, open_session_files
 from captioner.gui.bridge import SessionBridge
 from captioner.gui.gpu_support import GPU_SUPPORT_PHASE, GpuSupportFetch, failed_text
-from captioner.gui.merge import CaptionMerger, caption_delay_s
 from captioner.gui.model_loader import ModelLoader, describe_model_error, describe_transcriber
 from captioner.gui.refiner import RefineJob, Refiner
 from captioner.gui.settings_store import SettingsStore
@@ -489,7 +490,7 @@ class SessionController(QObject):
         Returns "" once it is queued, else why it cannot be."""
         from captioner.engine.offline.session_files import NothingToRefine, find_session
 
-        why = self._offline_blocked()
+        why = offline_blocked(self.busy, self._transcriber)
         if why:
             return why
         try:
@@ -506,19 +507,11 @@ class SessionController(QObject):
                                       speakers=settings.speakers_option(), info=info, show=True))
         return ""
 
-    def _offline_blocked(self) -> str:
-        """Why an offline decode cannot be asked for now ("" when it can): a live session has the model to itself."""
-        if self.busy:
-            return "Stop the current session first: a live session has the model to itself."
-        if self._transcriber is None:
-            return "The model is not loaded yet: wait until the model picker says it is ready, then try again."
-        return ""
-
     def transcribe_recording(self, path: str | Path) -> str:
         """Transcribe an audio or video file offline in the background, after any queued before it; when done its transcript
         is saved in the sessions folder (as `<file name>.srt/.txt/.vtt`) and shown. Returns "" once it is queued, else why
         it cannot be."""
-        why = self._offline_blocked()
+        why = offline_blocked(self.busy, self._transcriber)
         if why:
             return why
         path = Path(path)

@@ -8,10 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QLabel, QMessageBox, QWidget
 
-from captioner.engine.models.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
-from captioner.gui.device_picker import ElidingComboBox
-from captioner.gui.message_bar import Notice
-from captioner.gui.pace_hint import (
+from captioner.app.pace_hint import (
     PassTimes,
     delay_words,
     estimate_pass,
@@ -23,6 +20,9 @@ from captioner.gui.pace_hint import (
     pace_tooltip,
     recommend_faster,
 )
+from captioner.engine.models.catalogue import DEFAULT_MODEL, MODEL_CHOICES, is_folder_spec, model_label
+from captioner.gui.device_picker import ElidingComboBox
+from captioner.gui.message_bar import Notice
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Latest, run_in_thread
 from captioner.gui.widgets import control_row

@@ -14,9 +14,9 @@ from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QGuiApplication
 from PySide6.QtWidgets import QMenu, QWidget
 
+from captioner.app.merge import MergeUpdate, labelled_text
 from captioner.channels import DEFAULT_LABELS
 from captioner.events import CaptionEvent
-from captioner.gui.merge import MergeUpdate, labelled_text
 from captioner.gui.overlay_layout import Line, choose_placement, clamp_to, docked_rect, layout_caption, screen_key
 from captioner.gui.overlay_mouse import DragMoveResize
 from captioner.gui.overlay_paint import PADDING_X, PADDING_Y, paint_overlay

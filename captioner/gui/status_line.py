@@ -15,7 +15,7 @@ from captioner.gui.widgets import ElidedLabel, FittingLabel, short_name
 from captioner.subtitles.formats import FORMATS, live_formats
 
 if TYPE_CHECKING:
-    from captioner.gui.autosave import SessionInfo
+    from captioner.app.autosave import SessionInfo
 
 LAG_WARN_S = 3.0
 LAG_BAD_S = 10.0

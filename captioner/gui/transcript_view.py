@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from captioner.app.merge import MergeUpdate
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, SYSTEM, label_of
 from captioner.clock import format_clock
 from captioner.events import CaptionEvent, replaced_final
 from captioner.gui.find_bar import FindBar
-from captioner.gui.merge import MergeUpdate
 
 __all__ = ["SIDE_COLORS", "SPARE_COLORS", "TranscriptText", "TranscriptView"]
 

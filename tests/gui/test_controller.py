@@ -64,8 +64,8 @@ def test_start_during_the_background_load_waits_for_it_and_loads_nothing_twice(m
 
 
 def test_another_device_or_model_loads_and_is_timed_in_the_background(make_app, qtbot, model_dir: Path) -> None:
+    from captioner.app.pace_hint import PassTimes, pace_key
     from captioner.gui.controller import State
-    from captioner.gui.pace_hint import PassTimes, pace_key
 
     app = make_app(preload=True, compute_device="cpu")
     w, c = app.window, app.controller

@@ -608,7 +608,7 @@ def test_the_transcripts_text_is_made_larger_by_the_menu_and_ctrl_wheel_and_kept
     from PySide6.QtCore import QPoint, QPointF
     from PySide6.QtGui import QTextCursor, QWheelEvent
 
-    from captioner.gui.merge import CaptionMerger
+    from captioner.app.merge import CaptionMerger
     from captioner.gui.transcript_view import TEXT_STEP_PT
 
     app = make_app()

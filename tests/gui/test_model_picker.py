@@ -202,9 +202,9 @@ def test_the_picker_on_its_own_writes_the_store_and_reports_by_signals(qtbot, tm
 
 
 def test_the_picker_times_one_real_pass_and_shows_the_expected_delay(qtbot, tmp_path: Path, model_dir: Path, transcriber) -> None:
+    from captioner.app.pace_hint import PassTimes, pace_key
     from captioner.engine.live.pacing import expected_delay
     from captioner.gui.model_picker import ModelPicker
-    from captioner.gui.pace_hint import PassTimes, pace_key
     from captioner.gui.settings_store import SettingsStore
 
     store = SettingsStore(tmp_path / "settings.json")
@@ -237,8 +237,8 @@ def test_the_picker_times_one_real_pass_and_shows_the_expected_delay(qtbot, tmp_
 
 
 def test_a_model_that_falls_behind_is_said_and_the_faster_one_is_a_click_away(qtbot, tmp_path: Path, model_dir: Path) -> None:
+    from captioner.app.pace_hint import PassTimes, pace_key
     from captioner.gui.model_picker import ModelPicker
-    from captioner.gui.pace_hint import PassTimes, pace_key
     from captioner.gui.settings_store import SettingsStore
 
     store = SettingsStore(tmp_path / "settings.json")
@@ -255,9 +255,9 @@ def test_a_model_that_falls_behind_is_said_and_the_faster_one_is_a_click_away(qt
 
 
 def test_every_model_in_the_list_says_how_far_it_would_trail_before_any_download(qtbot, tmp_path: Path, model_dir: Path, transcriber) -> None:
+    from captioner.app.pace_hint import PassTimes, delay_words, pace_key
     from captioner.engine.models.catalogue import CATALOGUE
     from captioner.gui.model_picker import ModelPicker
-    from captioner.gui.pace_hint import PassTimes, delay_words, pace_key
     from captioner.gui.settings_store import SettingsStore
 
     store = SettingsStore(tmp_path / "settings.json")
@@ -338,9 +338,9 @@ def test_a_model_folder_taken_off_the_list_gives_way_to_a_model_on_disk(tmp_path
 
 
 def test_a_default_model_estimated_to_trail_too_far_offers_one_that_keeps_up(qtbot, tmp_path: Path, model_dir: Path) -> None:
+    from captioner.app.pace_hint import PassTimes, pace_key
     from captioner.engine.models.catalogue import DEFAULT_MODEL
     from captioner.gui.model_picker import ModelPicker
-    from captioner.gui.pace_hint import PassTimes, pace_key
     from captioner.gui.settings_store import SettingsStore
 
     PassTimes().put(pace_key("tiny.en", "cpu"), 0.4)  # tiny.en timed here: distil-large-v3.5 about 5.6 s a pass

@@ -8,9 +8,9 @@ import dataclasses
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QGuiApplication
 
+from captioner.app.merge import CaptionMerger
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.events import CaptionEvent
-from captioner.gui.merge import CaptionMerger
 from captioner.gui.overlay import PADDING_Y, CaptionOverlay
 from captioner.gui.overlay_layout import choose_placement, layout_caption, screen_key
 from captioner.settings import OverlaySettings, ScreenGeometry

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint
 
-from captioner.gui.autosave import SessionInfo
+from captioner.app.autosave import SessionInfo
 from captioner.gui.refiner import RefineJob, refine_text
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication, QTextCursor
 
+from captioner.app.merge import CaptionMerger
 from captioner.events import SAMPLE_RATE, CaptionEvent
-from captioner.gui.merge import CaptionMerger
 from captioner.gui.transcript_view import TranscriptView
 
 

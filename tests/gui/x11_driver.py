@@ -78,8 +78,8 @@ def run_app(settings_path: str) -> int:
         if words[:1] == ["state"]:
             say("state", json.dumps(state()))
         elif words[:1] == ["caption"]:  # show caption text in the overlay, as a session would
+            from captioner.app.merge import CaptionMerger
             from captioner.events import CaptionEvent
-            from captioner.gui.merge import CaptionMerger
 
             merger = CaptionMerger()
             app.overlay.apply(merger.apply(CaptionEvent(1, 0, 16000, " ".join(words[1:]), True)))

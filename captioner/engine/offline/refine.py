@@ -31,7 +31,8 @@ Progress = Callable[[float, float], None]  # (audio seconds decoded, audio secon
 def refine_session(session: SessionFiles, recognizer: Recognizer, *, vocabulary: str | None = None, language: str | None = "en", srt_labels: bool = False,
                    progress: Progress | None = None, cancel: threading.Event | None = None, delete_audio: bool = False,
                    kinds: Sequence[str] = (), speakers: bool | SpeakerCount = False, live: Sequence[CaptionEvent] = (),
-                   labels: Mapping[str, str] | None = None, phase: Callable[[str], None] | None = None) -> list[CaptionEvent]:
+                   labels: Mapping[str, str] | None = None, phase: Callable[[str], None] | None = None,
+                   save: Callable[..., None] = save_refined) -> list[CaptionEvent]:
     """Decode the session's recorded channels, write its refined SRT/TXT/VTT (the live ones kept as `.live.*`), and return
     the refined captions, decoded by `recognizer` (the live captions', `Transcriber.recognizer`). `vocabulary` None: the one the session captioned with; `kinds`: each channel's MICROPHONE/SYSTEM
     (echoes of the speakers are dropped from the microphone); `delete_audio`: remove the recordings once the files are
@@ -41,7 +42,7 @@ def refine_session(session: SessionFiles, recognizer: Recognizer, *, vocabulary:
     speakers, told apart again with the whole recording in hand (`speakers_offline`; a SpeakerCount: as many people as
     it says), named as in the session where `live` shows the same voice
     had a name in `labels` (the session's labels, by channel and speaker id); `phase` hears TELLING_SPEAKERS as that begins,
-    DECODING as the next channel's decoding does. Raises Cancelled (nothing written) or
+    DECODING as the next channel's decoding does; `save` writes the files (`save_refined`'s arguments). Raises Cancelled (nothing written) or
     OSError / SubtitleFileError when the files cannot be written (the live ones are then untouched).
 
     Each recording is gone through once for its speech and once for each decoding, and never held whole: memory is the
@@ -74,7 +75,7 @@ def refine_session(session: SessionFiles, recognizer: Recognizer, *, vocabulary:
         done += seconds
         channels.append((kind, events))
     events = merge_channels(channels)
-    save_refined(session, events, srt_labels=srt_labels, labels={**session.labels, **(labels or {})})
+    save(session, events, srt_labels=srt_labels, labels={**session.labels, **(labels or {})})
     if delete_audio:
         for track in session.tracks:
             with contextlib.suppress(FileNotFoundError):

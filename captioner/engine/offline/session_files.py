@@ -1,4 +1,4 @@
-"""A captioned session's files on disk: the session a path names, and its refined or transcribed transcript written safely.
+"""A captioned session's files on disk: the session a path names, and its refined transcript written safely.
 
 A refined session's files are written complete beside the live ones first (`<stem>.refined.srt`, …);
 only then is each live file kept as `<stem>.live.srt` / `.live.txt` and the refined one moved over the
@@ -20,7 +20,6 @@ from captioner.channels import DEFAULT_LABELS
 from captioner.errors import CaptionerError
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.files import sync_folder
-from captioner.subtitles.errors import SubtitleFileError
 from captioner.subtitles.files import write_atomic
 from captioner.subtitles.formats import FORMATS, live_formats
 
@@ -30,7 +29,6 @@ __all__ = [
     "find_session",
     "live_captions",
     "save_refined",
-    "save_transcript",
     "transcript_texts",
 ]
 
@@ -165,23 +163,6 @@ def save_refined(session: SessionFiles, events: Sequence[CaptionEvent], *, srt_l
 def transcript_texts(events: Sequence[CaptionEvent], *, srt_labels: bool = False, labels: Mapping[str, str] = DEFAULT_LABELS) -> dict[str, str]:
     """The transcript as each file keeps it, by suffix (subtitles.formats): {".srt": …, ".txt": …, ".vtt": …}."""
     return {fmt.suffix: fmt.format(events, srt_labels=srt_labels, labels=labels) for fmt in FORMATS}
-
-
-def save_transcript(folder: Path, stem: str, events: Sequence[CaptionEvent], *, srt_labels: bool = False,
-                    labels: Mapping[str, str] = DEFAULT_LABELS) -> list[Path]:
-    """A transcribed recording's SRT/TXT/VTT written whole as `<folder>/<stem>.*` (`<stem>-2.*`, … where a file of that
-    name is there: nothing is written over); the folder is made (private) if missing. Returns the paths written."""
-    try:
-        folder = files.private_folder(Path(folder))
-    except OSError as exc:
-        raise SubtitleFileError(f"The transcript could not be saved: the folder {folder} could not be made ({exc.strerror or exc}).") from exc
-    texts = transcript_texts(events, srt_labels=srt_labels, labels=labels)
-    name = next(name for name in files.numbered_stems(stem) if not any((folder / f"{name}{suffix}").exists() for suffix in texts))
-    paths = []
-    for suffix, text in texts.items():
-        write_atomic(folder / f"{name}{suffix}", text)
-        paths.append(folder / f"{name}{suffix}")
-    return paths
 
 
 def _keep_live(current: Path, live: Path) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from captioner.audio.recorder import SessionRecorder
 from captioner.channels import MICROPHONE, SYSTEM
-from captioner.engine.offline.session_files import NothingToRefine, find_session, save_transcript
+from captioner.engine.offline.session_files import NothingToRefine, find_session
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
 
@@ -26,18 +26,6 @@ def test_sessions_are_found_by_any_of_their_files_and_a_missing_recording_is_sai
     (tmp_path / "sub").mkdir()
     with pytest.raises(NothingToRefine, match="holds no recorded session audio"):
         find_session(tmp_path / "sub")
-
-
-def test_a_transcribed_recording_is_saved_whole_and_never_over_another(tmp_path) -> None:
-    events = [CaptionEvent(1, 0, 16000, "Hello there.", final=True), CaptionEvent(2, 20000, 40000, "Second line.", final=True)]
-    folder = tmp_path / "sessions" / "new"
-    first = save_transcript(folder, "talk", events)
-    assert [p.name for p in first] == ["talk.srt", "talk.txt", "talk.vtt"]
-    assert folder.stat().st_mode & 0o777 == 0o700 and all(p.stat().st_mode & 0o777 == 0o600 for p in first)
-    assert "Second line." in (folder / "talk.txt").read_text() and (folder / "talk.vtt").read_text().startswith("WEBVTT")
-    (folder / "other.vtt").write_text("mine")
-    again = save_transcript(folder, "other", events)
-    assert [p.name for p in again] == ["other-2.srt", "other-2.txt", "other-2.vtt"] and (folder / "other.vtt").read_text() == "mine"
 
 
 def test_refined_files_call_each_channel_what_its_recording_called_it(tmp_path) -> None:

@@ -1,8 +1,8 @@
 """The caption merger: finals replace interims of the same id; an empty final retracts."""
 
+from captioner.app.merge import CaptionMerger, caption_delay_s, labelled_text
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.events import SAMPLE_RATE, CaptionEvent
-from captioner.gui.merge import CaptionMerger, caption_delay_s, labelled_text
 
 
 def ev(id, text, final, start=0, end=SAMPLE_RATE):

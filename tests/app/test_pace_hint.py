@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from captioner.gui.pace_hint import PassTimes, default_pass_times_path, pace_key, pace_text, pace_tooltip, recommend_faster
+from captioner.app.pace_hint import PassTimes, default_pass_times_path, pace_key, pace_text, pace_tooltip, recommend_faster
 
 
 def test_pass_times_are_kept_per_model_device_and_beam(tmp_path: Path) -> None:
@@ -56,7 +56,7 @@ def test_words_for_a_model_that_keeps_up_and_one_that_falls_behind() -> None:
 def test_the_faster_model_suggested() -> None:
     # distil-large-v3.5 (1.5 GB) at 9 s a pass: small.en (480 MB) is estimated at ~3.6 s a pass, its captions ~4.9 s
     # late (too late to follow a conversation); base.en (145 MB) at ~1.1 s a pass, ~1.6 s late, keeps up
-    from captioner.gui.pace_hint import TRAILS_TOO_FAR_S, expected_delay, keeps_up
+    from captioner.app.pace_hint import TRAILS_TOO_FAR_S, expected_delay, keeps_up
 
     assert not keeps_up(9.0 * 5.57 / 14.1) and expected_delay(9.0 * 5.57 / 14.1) > TRAILS_TOO_FAR_S
     assert recommend_faster("distil-large-v3.5", 9.0, {}) == "base.en"
@@ -72,8 +72,8 @@ def test_the_faster_model_suggested() -> None:
 
 
 def test_models_not_measured_here_get_an_estimate_from_one_that_was() -> None:
+    from captioner.app.pace_hint import delay_words, estimate_pass, model_figure
     from captioner.engine.models.catalogue import CATALOGUE
-    from captioner.gui.pace_hint import delay_words, estimate_pass, model_figure
 
     measured = {"tiny.en": 0.30}
     costs = {e.name: e.pass_cost for e in CATALOGUE}
@@ -95,7 +95,7 @@ def test_models_not_measured_here_get_an_estimate_from_one_that_was() -> None:
 
 
 def test_a_model_folder_counts_as_its_catalogue_twin(tmp_path: Path, model_dir: Path) -> None:
-    from captioner.gui.pace_hint import catalogue_twin
+    from captioner.app.pace_hint import catalogue_twin
 
     assert catalogue_twin(str(model_dir)) == "tiny.en"  # tiny.en's shape, read from model.bin
     assert catalogue_twin(str(tmp_path)) is None  # no model here

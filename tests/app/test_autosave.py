@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from captioner.gui.autosave import open_autosave
+from captioner.app.autosave import open_autosave
 
 posix = pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
 
