@@ -24,6 +24,7 @@ __all__ = ["MEDIA_FILTER", "FileCommands", "can_open_folders", "free_name", "loc
 MEDIA_FILTER = "Audio and video files (*.wav *.flac *.mp3 *.ogg *.opus *.m4a *.aac *.webm *.mp4 *.mkv *.mov);;All files (*)"
 EXPORT_CAUSE = "export"  # notices about an export (the next one that succeeds clears them)
 AUTOSAVE_FOLDER_CAUSE = "autosave-folder"  # notices about opening the autosave folder
+EXPORTED_FLASH_MS = 8000  # how long the status line says where captions were exported
 XDG_MIME_TIMEOUT_S = 3  # how long asking xdg-mime for the folder application may take
 
 
@@ -181,7 +182,7 @@ class FileCommands:
             return None
         self._message_bar.clear(EXPORT_CAUSE)
         self._store.update(export_dir=str(target.parent))
-        self._status_line.flash(f"Exported {len(self._controller.finals)} captions to {target}", 8000)
+        self._status_line.flash(f"Exported {len(self._controller.finals)} captions to {target}", EXPORTED_FLASH_MS)
         return target
 
     def export_folder(self) -> Path:

@@ -227,7 +227,7 @@ def test_settings_persist_across_launches(make_app, qtbot, model_dir: Path) -> N
     s = again.store.settings
     assert s.compute_device == "cpu" and s.model == str(model_dir)
     assert (s.overlay.font_size, s.overlay.lines, s.overlay.text_color, s.overlay.background_opacity) == (33, 4, "#ffee00", 0.4)
-    assert again.overlay.final_font.pointSize() == 33
+    assert again.overlay.fonts.final.pointSize() == 33
     assert again.window.model_picker.compute_combo.currentData() == "cpu"
 
 
