@@ -63,7 +63,7 @@ class CaptionOverlay(QWidget):
         self.text = CaptionText()
         self._lines: list[Line] = []
         self._running = False
-        self._click_through_shortcut = click_through_shortcut
+        self.click_through_shortcut = click_through_shortcut  # the key that turns click-through off, named in the hint ("" = none)
         self._context_actions: list = []
         self._clear_timer = QTimer(self)
         self._clear_timer.setSingleShot(True)
@@ -97,13 +97,8 @@ class CaptionOverlay(QWidget):
 
     def set_click_through_shortcut(self, shortcut: str) -> None:
         """The key that turns click-through off, named in the hint ("" = none)."""
-        self._click_through_shortcut = shortcut
+        self.click_through_shortcut = shortcut
         self.update()
-
-    @property
-    def click_through_shortcut(self) -> str:
-        """The key named as the one that turns click-through off ("" = none)."""
-        return self._click_through_shortcut
 
     def hint_text(self) -> str:
         """What the empty overlay says before a session: how to move it, or that clicks pass through."""
@@ -111,8 +106,8 @@ class CaptionOverlay(QWidget):
             if self.docked:
                 return DOCKED_HINT.format(edge="top" if self._settings.placement == PLACEMENT_DOCKED_TOP else "bottom")
             return IDLE_HINT
-        if self._click_through_shortcut:
-            return CLICK_THROUGH_HINT.format(shortcut=self._click_through_shortcut)
+        if self.click_through_shortcut:
+            return CLICK_THROUGH_HINT.format(shortcut=self.click_through_shortcut)
         return CLICK_THROUGH_HINT.replace(" · {shortcut} to move it", "")
 
     def set_context_actions(self, actions: list) -> None:
@@ -188,6 +183,10 @@ class CaptionOverlay(QWidget):
     @property
     def docked(self) -> bool:
         return self.placer.docked
+
+    def preferred_size(self) -> tuple[int, int]:
+        """The size the overlay places itself at: as wide as it likes, as tall as the Lines setting asks."""
+        return self.placer.preferred_size()
 
     # -- Qt events ------------------------------------------------------------------
     def moveEvent(self, event) -> None:  # noqa: N802 (Qt's name)

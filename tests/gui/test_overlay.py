@@ -101,7 +101,7 @@ def test_the_overlay_shows_the_sessions_labels(qtbot) -> None:
 def test_overlay_shows_last_lines_with_interim_and_clears_after_silence(qtbot) -> None:
     overlay = CaptionOverlay(OverlaySettings(lines=2, font_size=20, clear_after_s=0.3))
     qtbot.addWidget(overlay)
-    overlay.resize(500, overlay.placer.preferred_size()[1])  # two lines high
+    overlay.resize(500, overlay.preferred_size()[1])  # two lines high
     overlay.show()
     m = CaptionMerger()
     overlay.apply(m.apply(CaptionEvent(1, 0, 100, TEXT, True)))
@@ -119,7 +119,7 @@ def test_lines_follow_the_window_height_and_setting(qtbot) -> None:
     overlay = CaptionOverlay(OverlaySettings(lines=2, font_size=20, clear_after_s=0))
     qtbot.addWidget(overlay)
     overlay.show()
-    overlay.setGeometry(100, 100, 300, overlay.placer.preferred_size()[1])  # the Lines setting's height
+    overlay.setGeometry(100, 100, 300, overlay.preferred_size()[1])  # the Lines setting's height
     m = CaptionMerger()
     overlay.apply(m.apply(CaptionEvent(1, 0, 100, TEXT, True)))
     assert len(overlay.lines) == 2
@@ -132,7 +132,7 @@ def test_lines_follow_the_window_height_and_setting(qtbot) -> None:
     assert len(overlay.lines) == 2  # only what fits in the window
     bottom = overlay.geometry().bottom()
     overlay.apply_settings(dataclasses.replace(overlay.settings, lines=4))  # the setting sets the height, bottom edge kept
-    assert overlay.height() == overlay.placer.preferred_size()[1] and overlay.geometry().bottom() == bottom
+    assert overlay.height() == overlay.preferred_size()[1] and overlay.geometry().bottom() == bottom
     assert len(overlay.lines) == 4
 
 

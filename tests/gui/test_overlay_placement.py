@@ -56,7 +56,7 @@ def test_placed_by_hand_it_grows_upward_from_where_it_is_within_the_screen(make_
     bottom = overlay.geometry().bottom()
     app.store.update_overlay(font_size=40, lines=3)
     assert overlay.placer.placed_by_user and overlay.geometry().bottom() == bottom and overlay.pos().x() == 10
-    assert overlay.height() == overlay.placer.preferred_size()[1]
+    assert overlay.height() == overlay.preferred_size()[1]
     overlay.setGeometry(10, 0, 600, overlay.height())  # at the top edge: taller, it stays on the screen
     app.store.update_overlay(lines=5)
     assert QGuiApplication.primaryScreen().availableGeometry().contains(overlay.geometry())
@@ -69,13 +69,13 @@ def test_docked_it_spans_the_screen_and_follows_the_lines_until_floated_again(ma
     area = QGuiApplication.primaryScreen().availableGeometry()
     dialog = app.open_settings("overlay")
     dialog.placement.setCurrentIndex(dialog.placement.findData(PLACEMENT_DOCKED_BOTTOM))
-    assert overlay.docked and overlay.geometry() == docked_rect(area, overlay.placer.preferred_size()[1], at_top=False)
+    assert overlay.docked and overlay.geometry() == docked_rect(area, overlay.preferred_size()[1], at_top=False)
     assert overlay.geometry().width() == area.width() and overlay.geometry().bottom() == area.bottom()
     assert "docked at the bottom" in overlay.hint_text()
     dialog.lines.setValue(4)  # its height follows the lines
-    assert overlay.height() == overlay.placer.preferred_size()[1] and overlay.geometry().bottom() == area.bottom()
+    assert overlay.height() == overlay.preferred_size()[1] and overlay.geometry().bottom() == area.bottom()
     dialog.placement.setCurrentIndex(dialog.placement.findData(PLACEMENT_DOCKED_TOP))
-    assert overlay.geometry() == QRect(area.x(), area.y(), area.width(), overlay.placer.preferred_size()[1])
+    assert overlay.geometry() == QRect(area.x(), area.y(), area.width(), overlay.preferred_size()[1])
     dialog.accept()
     assert app.store.settings.overlay.placement == PLACEMENT_DOCKED_TOP
 
@@ -98,7 +98,7 @@ def test_docked_it_spans_the_screen_and_follows_the_lines_until_floated_again(ma
 def test_docked_at_launch(make_app) -> None:
     app = make_app(overlay={"placement": PLACEMENT_DOCKED_BOTTOM, "lines": 3})
     area = QGuiApplication.primaryScreen().availableGeometry()
-    assert app.overlay.geometry() == docked_rect(area, app.overlay.placer.preferred_size()[1], at_top=False)
+    assert app.overlay.geometry() == docked_rect(area, app.overlay.preferred_size()[1], at_top=False)
 
 
 def test_a_docked_overlay_on_its_own_docks_when_shown(qtbot) -> None:
@@ -106,5 +106,5 @@ def test_a_docked_overlay_on_its_own_docks_when_shown(qtbot) -> None:
     qtbot.addWidget(overlay)
     overlay.show()
     area = overlay.screen().availableGeometry()
-    assert overlay.geometry() == docked_rect(area, overlay.placer.preferred_size()[1], at_top=True)
+    assert overlay.geometry() == docked_rect(area, overlay.preferred_size()[1], at_top=True)
     assert not overlay.grab().isNull()
