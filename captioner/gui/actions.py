@@ -26,6 +26,8 @@ def _action(parent: QObject, text: str, shortcut: str | QKeySequence.StandardKey
 
 
 class AppActions(QObject):
+    """The app's commands, one QAction each, with their shortcuts and tips; their handlers are connected by their users."""
+
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.start_stop = _action(self, "&Start captioning", START_SHORTCUT, tip=f"Start or stop captioning ({START_SHORTCUT})")

@@ -18,6 +18,8 @@ PASSING_MS = 6000  # how long news that a problem is over stays (`show_passing`)
 
 @dataclass(frozen=True, eq=False)
 class Notice:
+    """A message for the banner: how grave, what it says, what it is about, and a button it may offer."""
+
     level: str  # "info" | "warning" | "error"
     text: str
     cause: str = "general"  # what the notice is about; it goes when that clears

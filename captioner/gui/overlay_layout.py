@@ -18,6 +18,8 @@ MIN_SIDE_WIDTH = 400  # the narrowest overlay put beside the main window where t
 
 @dataclass(frozen=True)
 class Run:
+    """Consecutive words of one style on a line: final text, or interim (`interim`)."""
+
     text: str
     interim: bool
 

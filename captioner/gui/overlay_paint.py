@@ -15,9 +15,12 @@ HINT_MAX_POINTS = 15.0  # the hint is never bigger than this, whatever the capti
 SHADOW_BELOW_OPACITY = 0.5  # text gets a shadow on a background more transparent than this
 SHADOW_OFFSET = 1.5
 SHADOW_ALPHA = 170
+LIGHT_TEXT_LIGHTNESS = 0.5  # text lighter than this gets a dark shadow, darker text a light one
 
 
 def paint_overlay(overlay: QWidget, *, hover: bool, running: bool) -> None:
+    """Paint `overlay` (a CaptionOverlay): its background, the hover frame, and its lines or, before a session, its hint."""
+    fonts = overlay.fonts
     s = overlay.settings
     p = QPainter(overlay)
     p.setRenderHint(QPainter.Antialiasing)
@@ -45,33 +48,33 @@ def paint_overlay(overlay: QWidget, *, hover: bool, running: bool) -> None:
         if not running:
             hint = QColor(s.interim_color)
             hint.setAlphaF(HINT_ALPHA)
-            font = QFont(overlay.interim_font)
+            font = QFont(fonts.interim)
             font.setPointSizeF(min(font.pointSizeF(), HINT_MAX_POINTS))
             p.setFont(font)
             p.setPen(hint)
-            text = QFontMetricsF(font).elidedText(overlay.hint_text(), Qt.ElideRight, overlay.text_width())
+            text = QFontMetricsF(font).elidedText(overlay.hint_text(), Qt.ElideRight, fonts.text_width(overlay.width()))
             p.drawText(rect.adjusted(PADDING_X, PADDING_Y, -PADDING_X, -PADDING_Y), Qt.AlignCenter, text)
         return
 
-    spacing = overlay.line_height()
-    ascent = max(overlay.metrics(False).ascent(), overlay.metrics(True).ascent())
+    spacing = fonts.line_height()
+    ascent = max(fonts.metrics(False).ascent(), fonts.metrics(True).ascent())
     top = rect.bottom() - PADDING_Y - spacing * len(lines)
     shadow = s.background_opacity < SHADOW_BELOW_OPACITY
-    shadow_color = QColor(0, 0, 0, SHADOW_ALPHA) if QColor(s.text_color).lightnessF() > 0.5 else QColor(255, 255, 255, SHADOW_ALPHA)
+    shadow_color = QColor(0, 0, 0, SHADOW_ALPHA) if QColor(s.text_color).lightnessF() > LIGHT_TEXT_LIGHTNESS else QColor(255, 255, 255, SHADOW_ALPHA)
     for i, line in enumerate(lines):
         baseline = top + i * spacing + ascent
-        width = sum(overlay.metrics(run.interim).horizontalAdvance(run.text) for run in line)
+        width = sum(fonts.metrics(run.interim).horizontalAdvance(run.text) for run in line)
         x = rect.left() + PADDING_X
         if s.align == "center":
             x = rect.left() + (rect.width() - width) / 2
         for run in line:
-            p.setFont(overlay.interim_font if run.interim else overlay.final_font)
+            p.setFont(fonts.interim if run.interim else fonts.final)
             if shadow:
                 p.setPen(shadow_color)
                 p.drawText(QPointF(x + SHADOW_OFFSET, baseline + SHADOW_OFFSET), run.text)
             p.setPen(QColor(s.interim_color if run.interim else s.text_color))
             p.drawText(QPointF(x, baseline), run.text)
-            x += overlay.metrics(run.interim).horizontalAdvance(run.text)
+            x += fonts.metrics(run.interim).horizontalAdvance(run.text)
 
 
 def _paint_grip(p: QPainter, r, color: QColor) -> None:

@@ -10,6 +10,8 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QColorDialog, QComboBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 FLOOR_DB = -60.0
+UNIT_STEP = 1000  # bytes to KB, KB to MB, MB to GB (decimal units)
+DARK_TEXT_ABOVE_LIGHTNESS = 0.55  # a colour lighter than this is labelled in black, a darker one in white
 
 
 def level_to_fraction(rms: float) -> float:
@@ -124,16 +126,17 @@ class ColorButton(QPushButton):
 
     def _refresh(self) -> None:
         c = QColor(self._color)
-        fg = "#000000" if c.lightnessF() > 0.55 else "#ffffff"
+        fg = "#000000" if c.lightnessF() > DARK_TEXT_ABOVE_LIGHTNESS else "#ffffff"
         self.setText(self._color.upper())
         self.setStyleSheet(f"QPushButton {{ background: {self._color}; color: {fg}; border: 1px solid #888; padding: 4px 8px; border-radius: 3px; }}")
 
 
 def format_bytes(n: float) -> str:
+    """`n` bytes in B, KB, MB or GB ("1.5 MB")."""
     for unit in ("B", "KB", "MB", "GB"):
-        if abs(n) < 1000 or unit == "GB":
+        if abs(n) < UNIT_STEP or unit == "GB":
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1000
+        n /= UNIT_STEP
     return f"{n:.1f} GB"
 
 

@@ -110,7 +110,7 @@ def test_lag_turns_amber_then_red(make_app, qapp) -> None:
         assert "cannot keep up" in label.text()
     finally:
         qapp.setStyleSheet("")
-    w._on_status(SessionStatus(audio_s=3723.4, processed_s=3700, lag_s=23.4, level=0.1))
+    w.session.on_status(SessionStatus(audio_s=3723.4, processed_s=3700, lag_s=23.4, level=0.1))
     assert w.status_line.length_label.text() == "Session 1:02:03"
     assert w.device_picker.level_meter.value > 0.5
 
@@ -227,7 +227,7 @@ def test_settings_persist_across_launches(make_app, qtbot, model_dir: Path) -> N
     s = again.store.settings
     assert s.compute_device == "cpu" and s.model == str(model_dir)
     assert (s.overlay.font_size, s.overlay.lines, s.overlay.text_color, s.overlay.background_opacity) == (33, 4, "#ffee00", 0.4)
-    assert again.overlay.final_font.pointSize() == 33
+    assert again.overlay.fonts.final.pointSize() == 33
     assert again.window.model_picker.compute_combo.currentData() == "cpu"
 
 
@@ -568,23 +568,12 @@ def test_each_meter_shows_its_channels_level_whatever_the_channels_are_called(ma
     w = app.window
     for labels in ({MICROPHONE: "You", SYSTEM: "Others"}, {MICROPHONE: "Others", SYSTEM: "You"}):
         app.store.set(dataclasses.replace(app.store.settings, labels=labels))
-        w._on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.9, channel=SYSTEM))
+        w.session.on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.9, channel=SYSTEM))
         assert w.system_picker.level_meter.value > 0.5 and w.device_picker.level_meter.value == 0.0
-        w._on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.0, channel=SYSTEM))
-        w._on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.9, channel=MICROPHONE))
+        w.session.on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.0, channel=SYSTEM))
+        w.session.on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.9, channel=MICROPHONE))
         assert w.device_picker.level_meter.value > 0.5 and w.system_picker.level_meter.value == 0.0
-        w._on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.0, channel=MICROPHONE))
-
-
-def test_export_never_proposes_a_file_that_is_there(tmp_path: Path) -> None:
-    from captioner.gui.main_window import free_name
-
-    assert free_name(tmp_path, "2026-11-26_10-00", ".srt") == tmp_path / "2026-11-26_10-00.srt"
-    (tmp_path / "2026-11-26_10-00.srt").write_text("the autosave file, being written")
-    assert free_name(tmp_path, "2026-11-26_10-00", ".srt") == tmp_path / "2026-11-26_10-00 (2).srt"
-    (tmp_path / "2026-11-26_10-00 (2).srt").write_text("an earlier export")
-    assert free_name(tmp_path, "2026-11-26_10-00", ".srt") == tmp_path / "2026-11-26_10-00 (3).srt"
-    assert free_name(tmp_path, "2026-11-26_10-00", ".vtt") == tmp_path / "2026-11-26_10-00.vtt"
+        w.session.on_status(SessionStatus(audio_s=1.0, processed_s=1.0, lag_s=0.0, level=0.0, channel=MICROPHONE))
 
 
 def test_hint_text_is_quieter_than_the_text_and_keeps_wcag_aa_contrast(qapp) -> None:

@@ -154,7 +154,7 @@ def test_changing_the_model_frees_the_loaded_one(make_app, transcriber) -> None:
     app = make_app()
     w, c = app.window, app.controller
     c.use_transcriber(transcriber)
-    w._show_model_status()
+    w.model.show()
     assert w.status_line.model_status.text() == "Model: tiny.en · CPU int8"
     index = w.model_picker.combo.findData("base.en")
     w.model_picker.combo.setCurrentIndex(index)

@@ -109,7 +109,7 @@ def test_overlay_shows_last_lines_with_interim_and_clears_after_silence(qtbot) -
     assert len(overlay.lines) == 2
     assert " ".join(overlay.shown_text.split()).endswith("summer and the new")
     assert overlay.lines[-1][-1].interim
-    assert all(line_width(line, overlay._final_metrics, overlay._interim_metrics) <= overlay.text_width() for line in overlay.lines)
+    assert all(line_width(line, overlay.fonts.final_metrics, overlay.fonts.interim_metrics) <= overlay.fonts.text_width(overlay.width()) for line in overlay.lines)
     grab = overlay.grab()  # paints without error
     assert not grab.isNull()
     qtbot.waitUntil(lambda: overlay.shown_text == "", timeout=2000)
@@ -123,12 +123,12 @@ def test_lines_follow_the_window_height_and_setting(qtbot) -> None:
     m = CaptionMerger()
     overlay.apply(m.apply(CaptionEvent(1, 0, 100, TEXT, True)))
     assert len(overlay.lines) == 2
-    tall = int(overlay.line_height() * 6 + 2 * PADDING_Y + 2)
+    tall = int(overlay.fonts.line_height() * 6 + 2 * PADDING_Y + 2)
     overlay.resize(300, tall)  # made taller by hand: as many lines as fit (6), not still two at the bottom
     assert len(overlay.lines) == 6
-    drawn_top = tall - PADDING_Y - overlay.line_height() * len(overlay.lines)
-    assert drawn_top < PADDING_Y + overlay.line_height()  # the text fills the window, no band of empty space on top
-    overlay.resize(300, int(overlay.line_height() * 2 + 30))
+    drawn_top = tall - PADDING_Y - overlay.fonts.line_height() * len(overlay.lines)
+    assert drawn_top < PADDING_Y + overlay.fonts.line_height()  # the text fills the window, no band of empty space on top
+    overlay.resize(300, int(overlay.fonts.line_height() * 2 + 30))
     assert len(overlay.lines) == 2  # only what fits in the window
     bottom = overlay.geometry().bottom()
     overlay.apply_settings(dataclasses.replace(overlay.settings, lines=4))  # the setting sets the height, bottom edge kept
@@ -140,8 +140,8 @@ def test_style_settings_apply(qtbot) -> None:
     overlay = CaptionOverlay()
     qtbot.addWidget(overlay)
     overlay.apply_settings(OverlaySettings(font_family="DejaVu Serif", font_size=40, bold=True, text_color="#ffff00", background_color="#ffffff", background_opacity=0.5))
-    assert overlay.final_font.family() == "DejaVu Serif" and overlay.final_font.pointSize() == 40 and overlay.final_font.bold()
-    assert overlay.interim_font.italic()
+    assert overlay.fonts.final.family() == "DejaVu Serif" and overlay.fonts.final.pointSize() == 40 and overlay.fonts.final.bold()
+    assert overlay.fonts.interim.italic()
     overlay.resize(400, 100)
     image = overlay.grab().toImage()
     corner = image.pixelColor(200, 4)  # background, above the hint text
@@ -250,13 +250,13 @@ def test_overlay_place_is_remembered_across_launches(make_app, qtbot) -> None:
 def test_the_overlay_keeps_clear_of_the_main_window_until_placed_by_hand(make_app, qtbot) -> None:
     app = make_app()
     overlay, window = app.overlay, app.window
-    assert not overlay.placed_by_user
+    assert not overlay.placer.placed_by_user
     window.setGeometry(0, 380, 780, 400)  # the window manager puts the window at the screen's foot (800 x 800)
     assert not overlay.geometry().intersects(window.frameGeometry())  # it followed the window's frame
     assert not app.store.settings.overlay.geometries  # a place of its own choosing is not remembered
     overlay.move(10, 500)  # the user puts it on the window
     window.setGeometry(0, 300, 780, 400)
-    assert overlay.placed_by_user and overlay.pos() == QPoint(10, 500)  # it stays where the user put it
+    assert overlay.placer.placed_by_user and overlay.pos() == QPoint(10, 500)  # it stays where the user put it
     qtbot.waitUntil(lambda: bool(app.store.settings.overlay.geometries), timeout=3000)
 
 

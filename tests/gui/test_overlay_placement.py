@@ -43,10 +43,10 @@ def test_a_bigger_font_and_more_lines_keep_the_overlay_off_the_main_window(make_
     dialog = app.open_settings("overlay")
     dialog.font_size.setValue(40)  # as the user picks them: the overlay previews each
     dialog.lines.setValue(3)
-    assert overlay.height() > small and overlay.visible_line_count() >= 2
+    assert overlay.height() > small and overlay.fonts.lines_in(overlay.height()) >= 2
     assert not overlay.geometry().intersects(window.frameGeometry())
     dialog.accept()
-    assert not overlay.geometry().intersects(window.frameGeometry()) and not overlay.placed_by_user
+    assert not overlay.geometry().intersects(window.frameGeometry()) and not overlay.placer.placed_by_user
 
 
 def test_placed_by_hand_it_grows_upward_from_where_it_is_within_the_screen(make_app) -> None:
@@ -55,7 +55,7 @@ def test_placed_by_hand_it_grows_upward_from_where_it_is_within_the_screen(make_
     overlay.setGeometry(10, 650, 600, overlay.height())  # the user puts it near the screen's foot
     bottom = overlay.geometry().bottom()
     app.store.update_overlay(font_size=40, lines=3)
-    assert overlay.placed_by_user and overlay.geometry().bottom() == bottom and overlay.pos().x() == 10
+    assert overlay.placer.placed_by_user and overlay.geometry().bottom() == bottom and overlay.pos().x() == 10
     assert overlay.height() == overlay.preferred_size()[1]
     overlay.setGeometry(10, 0, 600, overlay.height())  # at the top edge: taller, it stays on the screen
     app.store.update_overlay(lines=5)
@@ -83,7 +83,7 @@ def test_docked_it_spans_the_screen_and_follows_the_lines_until_floated_again(ma
     qtbot.mousePress(overlay, Qt.LeftButton, pos=QPoint(300, 20))  # a drag neither moves nor resizes it
     qtbot.mouseMove(overlay, QPoint(340, 90))
     qtbot.mouseRelease(overlay, Qt.LeftButton, pos=QPoint(340, 90))
-    assert overlay.geometry() == docked and not overlay.dragging
+    assert overlay.geometry() == docked and not overlay.pointer.dragging
     app.window.setGeometry(0, 0, 780, 500)  # the main window moves: a docked overlay stays docked
     assert overlay.geometry() == docked
     qtbot.wait(600)

@@ -21,7 +21,8 @@ def call_wav(tmp_path_factory) -> Path:
 
 
 def test_speakers_are_labelled_and_a_name_reaches_every_caption_the_overlay_and_the_files(make_app, qtbot, call_wav, transcriber):
-    app = make_app(speakers=True, srt_labels=True, overlay={"lines": 6})
+    # the overlay kept (never cleared after silence): the refine at Stop may take longer than the silence it allows
+    app = make_app(speakers=True, srt_labels=True, overlay={"lines": 6, "clear_after_s": 0})
     w, c = app.window, app.controller
     c.use_transcriber(transcriber)
     app.overlay.resize(1400, 500)
