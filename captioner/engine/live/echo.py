@@ -22,6 +22,7 @@ from difflib import SequenceMatcher
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
 _TOKEN = re.compile(r"[\w']+")
+MIN_SHARED_RUN = 2  # words in a row that heard and played share before they count: a lone shared word ("the") says nothing
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def echoed_edges(heard: list[str], played: list[str], rule: EchoRule = EchoRule(
     """
     found = [False] * len(heard)
     for block in SequenceMatcher(None, heard, played, autojunk=False).get_matching_blocks():
-        if block.size >= 2:  # a lone shared word ("the") says nothing
+        if block.size >= MIN_SHARED_RUN:
             found[block.a : block.a + block.size] = [True] * block.size
 
     def edge(marks: list[bool]) -> int:

@@ -37,7 +37,7 @@ class RevisionRule:
     surer: bool = True  # a final takes the revising pass's words only when the model was surer of them (mean word
     # probability): a pass that heard a final worse, in a window of other speech, leaves it be
     margin: float = 0.01  # ... by at least this much: a line already read is not redrawn for words the model is hardly
-    # surer of (tuned on the evaluation set's tune half: benchmarks/results/2026-11-26-gpu-h100.md)
+    # surer of (chosen on the evaluation set's tune half: benchmarks/README.md, "On a GPU")
 
 
 def due(spans: Sequence[tuple[int, int]], silent: int, *, speaking: bool, finished: bool,

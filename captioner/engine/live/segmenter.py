@@ -20,6 +20,8 @@ import webrtcvad
 
 from captioner.events import SAMPLE_RATE
 
+LEVEL_FRAMES = 5  # voiced frames an open segment needs before its speech level is known
+
 
 @dataclass(frozen=True)
 class SegmenterConfig:
@@ -100,8 +102,8 @@ class OpenSegment:
         self.loud = sorted(e for e, v in zip(self.energy, self.voiced) if v)
 
     def level(self) -> float | None:
-        """The median energy of its voiced frames; None while it holds too few to say (fewer than 5)."""
-        return self.loud[len(self.loud) // 2] if len(self.loud) >= 5 else None
+        """The median energy of its voiced frames; None while it holds too few to say (`LEVEL_FRAMES`)."""
+        return self.loud[len(self.loud) // 2] if len(self.loud) >= LEVEL_FRAMES else None
 
     @property
     def voiced_frames(self) -> int:
@@ -130,7 +132,20 @@ class SpeechGate:
         self._silent_run = 0
         self._floor = 0  # no new segment may start before this sample
         self._next_id = 1
-        self.sentence_end: int | None = None  # the open segment's speech up to here is known to end a sentence
+        self._sentence_end: int | None = None  # the open segment's speech up to here is known to end a sentence
+
+    @property
+    def sentence_end(self) -> int | None:
+        """How far the open segment's speech is known to end a sentence (-1: nowhere yet; None: words unread)."""
+        return self._sentence_end
+
+    def judge_by_silence(self) -> None:
+        """Nobody reads the words: silence alone ends the open segment, after `hangover_ms`."""
+        self._sentence_end = None
+
+    def judge_by_words(self, sentence_end: int | None) -> None:
+        """The words are read: the open segment's speech up to `sentence_end` ends a sentence (None: none known yet)."""
+        self._sentence_end = -1 if sentence_end is None else sentence_end
 
     def new_id(self) -> int:
         """An id no segment will have: for a part of a final split off as a caption of its own (another speaker's turn)."""
@@ -143,7 +158,7 @@ class SpeechGate:
         seg = self._open
         if seg is not None and seg.voiced_frames * cfg.frame_ms < cfg.min_speech_ms:
             return min(cfg.frames(cfg.blip_hangover_ms), cfg.frames(cfg.hangover_ms))
-        if self.sentence_end is None or (seg is not None and seg.speech_end <= self.sentence_end):
+        if self._sentence_end is None or (seg is not None and seg.speech_end <= self._sentence_end):
             return cfg.frames(cfg.hangover_ms)
         return cfg.frames(cfg.phrase_hangover_ms)
 
@@ -159,6 +174,16 @@ class SpeechGate:
     def silence_ms(self) -> int:
         """Silence since the last voiced frame of the open segment."""
         return self._silent_run * self.config.frame_ms
+
+    @property
+    def speech_end(self) -> int | None:
+        """One past the open segment's last voiced sample; None while none is open."""
+        return self._open.speech_end if self._open is not None else None
+
+    def keeps_open_segment(self) -> bool:
+        """Whether a segment is open and holds enough speech (`min_speech_ms`) never to be dropped."""
+        seg = self._open
+        return seg is not None and seg.voiced_frames * self.config.frame_ms >= self.config.min_speech_ms
 
     def push(self, voiced: bool, energy: float) -> list[SegmentEvent]:
         """Take one frame's facts; return what they opened or closed."""
