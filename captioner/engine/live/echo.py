@@ -27,6 +27,8 @@ MIN_SHARED_RUN = 2  # words in a row that heard and played share before they cou
 
 @dataclass(frozen=True)
 class EchoRule:
+    """When a microphone caption is the speakers' sound heard again (an echo), or starts or ends with it."""
+
     window_s: float = 1.5  # how far apart in time the two captions' words may lie
     min_share: float = 0.6  # share of the microphone's words found, in order, in what the system played
     min_words: int = 2  # a single-word caption ("yes") is never judged an echo

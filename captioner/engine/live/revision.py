@@ -32,6 +32,8 @@ SEAM_WORDS = 3  # the most words a seam between two finals is searched for writt
 
 @dataclass(frozen=True)
 class RevisionRule:
+    """When finals are decoded again together, and when a final takes the revising pass's words."""
+
     pause_s: float = 1.5  # silence after the latest waiting final's speech before its group is revised
     span_s: float = 24.0  # the most audio one revising pass covers, from its first segment's start (Whisper's window: 30 s)
     surer: bool = True  # a final takes the revising pass's words only when the model was surer of them (mean word

@@ -25,6 +25,8 @@ LEVEL_FRAMES = 5  # voiced frames an open segment needs before its speech level 
 
 @dataclass(frozen=True)
 class SegmenterConfig:
+    """Where speech segments open and close: the VAD's frames, the onset, the hang-overs and the length limit."""
+
     frame_ms: int = 30  # webrtcvad takes 10, 20 or 30 ms frames
     aggressiveness: int = 2  # webrtcvad 0 (keeps most) .. 3 (drops most)
     onset_frames: int = 3  # voiced frames among the last `onset_window` that open a segment
@@ -64,6 +66,8 @@ class SegmenterConfig:
 
 @dataclass(frozen=True)
 class SegmentOpened:
+    """A segment opened: speech began."""
+
     id: int
     start: int  # first sample of the segment (pre-roll included)
     speech_start: int  # first sample of the first voiced frame
@@ -71,6 +75,8 @@ class SegmentOpened:
 
 @dataclass(frozen=True)
 class SegmentClosed:
+    """A segment closed: after a pause (`silence`), at the length limit (`max_length`) or at the end (`flush`)."""
+
     id: int
     start: int
     end: int  # one past the last sample of the segment
@@ -90,6 +96,8 @@ SegmentEvent = Union[SegmentOpened, SegmentClosed, SegmentDropped]
 
 @dataclass
 class OpenSegment:
+    """The segment open in the gate: its frames' facts so far."""
+
     id: int
     start: int
     speech_start: int
@@ -217,14 +225,8 @@ class SpeechGate:
         start = max(self._floor, speech_start - preroll, oldest_kept, 0)
         n = (self._position - start) // self._frame
         kept = list(self._history)[-n:]
-        self._open = OpenSegment(
-            id=self._next_id,
-            start=start,
-            speech_start=speech_start,
-            speech_end=self._position - self._trailing_silence(kept) * self._frame,
-            voiced=[v for v, _ in kept],
-            energy=[e for _, e in kept],
-        )
+        self._open = OpenSegment(self._next_id, start, speech_start, self._position - self._trailing_silence(kept) * self._frame,
+                                 [v for v, _ in kept], [e for _, e in kept])
         self._next_id += 1
         self._silent_run = self._trailing_silence(kept)
         return [SegmentOpened(self._open.id, start, speech_start)]
@@ -314,14 +316,7 @@ class SpeechGate:
         events = self._close(cut, "max_length", speech_end=min(seg.speech_end, cut))
         voiced, energy = seg.voiced[k:], seg.energy[k:]
         last_voiced = max((i for i, v in enumerate(voiced) if v), default=-1)
-        self._open = OpenSegment(
-            id=self._next_id,
-            start=cut,
-            speech_start=cut,
-            speech_end=cut + (last_voiced + 1) * self._frame,
-            voiced=voiced,
-            energy=energy,
-        )
+        self._open = OpenSegment(self._next_id, cut, cut, cut + (last_voiced + 1) * self._frame, voiced, energy)
         self._next_id += 1
         events.append(SegmentOpened(self._open.id, cut, cut))
         return events

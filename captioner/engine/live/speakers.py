@@ -51,6 +51,8 @@ SHORT_TURN = WINDOW + round((MIN_WINDOWS - 1) * STEP_S * SAMPLE_RATE)  # the lon
 
 
 class SpeakerTagger:
+    """Gives each final of one stream of audio its speaker, cutting a final at a change of voice (module docstring)."""
+
     def __init__(self, encoder: VoiceEncoder, rule: ClusterRule | None = None, count: SpeakerCount = ANY_COUNT) -> None:
         """`rule`: fixed thresholds (None: those of the band the speech is heard in, `ClusterRule.for_band`); `count`:
         how many people speak, when the user said."""

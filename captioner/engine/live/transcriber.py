@@ -66,6 +66,8 @@ MOST_TOKENS = 224  # the most a pass writes: half of Whisper's 448 decoder posit
 
 @dataclass(frozen=True)
 class DecodeOptions:
+    """How passes decode: language, beams, the encoder window's margins, checks and the vocabulary."""
+
     language: str | None = "en"  # None: detect per segment (multilingual models)
     beam_size: int = 1
     final_beam_size: int = 5  # passes that may become a final decode with at least this beam (interims stay greedy)

@@ -225,3 +225,19 @@ def test_a_pause_shorter_than_the_hangover_or_still_going_on_is_not_cut_late():
         gate.push(bool(v), 0.001)
     assert gate.end_at_pause(gate.position) == []
     assert gate.open_segment is not None
+
+
+def test_the_gate_is_told_who_judges_a_pause_and_says_what_it_holds():
+    gate = SpeechGate(PHRASE_CFG)
+    assert gate.speech_end is None and not gate.keeps_open_segment()
+    gate.judge_by_words(12 * FRAME)
+    assert gate.sentence_end == 12 * FRAME
+    gate.judge_by_words(None)  # words read, none known to end a sentence yet
+    assert gate.sentence_end == -1
+    gate.judge_by_silence()
+    assert gate.sentence_end is None
+    for v in frames("." * 5 + "x" * 4):  # 120 ms of speech: under min_speech_ms, it may still be dropped
+        gate.push(bool(v), 0.1 if v else 0.001)
+    assert gate.speech_end == 9 * FRAME and not gate.keeps_open_segment()
+    gate.push(True, 0.1)
+    assert gate.keeps_open_segment()
