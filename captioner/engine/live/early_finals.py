@@ -2,8 +2,8 @@
 
 Where passes are cheap (`Pace.cheap`; not with an interim worker), a pause pass whose words end a
 sentence is shown as the final at once (`EngineConfig.early_finals`), while the segment waits out its
-hang-over as before: if the speaker goes on within it, the segment goes on too, its later words show
-under a new id (the continuation), and the segment's final pass, over all of it as before, is shared
+hang-over as it would without: if the speaker goes on within it, the segment goes on too, its later words
+show under a new id (the continuation), and the segment's final pass, over all of it, is shared
 out at the sentence ends shown (`share_out`): a part whose words it hears differently is revised
 (same id), the words after the last one are the continuation's final. The words come from the same
 passes over the same segments as without early finals.

@@ -3,7 +3,8 @@
 A pass that is not the final shows its words as the segment's interim (nothing with interims off,
 `EngineConfig.interims`, where a pause pass still runs, to say whether the segment ends there and to
 be its final, but its words wait for it). Drafts of a smaller interim model are shown but never become
-a final. A segment cut where speech went on shows only its words before the cut; those after it are
+a final; a draft whose segment has a newer finished pass, or its final, is dropped when it comes back
+(one whose segment closed meanwhile is still shown until the final comes). A segment cut where speech went on shows only its words before the cut; those after it are
 shown at once as the first interim of the segment that speech opened (`carried_over`, `moved_on`),
 so words on screen stay there until the new segment's own passes speak.
 """

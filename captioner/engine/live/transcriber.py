@@ -4,10 +4,10 @@ again — over any recognizer (`captioner.engine.models.recognizer.Recognizer`; 
 Whisper pads every input to a 30 s window, so a 4 s segment costs a full 30 s encoder pass; a pass here asks the
 recognizer for only the part of the window that holds the segment plus a margin of padding (benchmarks/README.md,
 "The short encoder window"). Too short a margin makes the decoder loop, and the small models need a wider one to
-stay clear of loops on very short clips (`SMALL_MODEL_MARGIN_S`). Short windows are proven on tiny.en and base only, so every pass that may
-become a final checks itself (`captioner.engine.checks`) and is run again on the full window when it looks wrong
-(check → widen → re-run: `Transcriber._transcribe`, the one place that does it). On CUDA the encoder is cheap and the
-full window is the default.
+stay clear of loops on very short clips (`SMALL_MODEL_MARGIN_S`). Short windows are proven on tiny.en and base
+only, so every pass that may become a final checks itself (`captioner.engine.checks`) and is run again on the full
+window when it looks wrong (check → widen → re-run: `Transcriber._transcribe`, the one place that does it). On CUDA
+the encoder is cheap and the full window is the default.
 
 Interim passes decode greedily (beam 1); passes that may become a final search
 with a beam of `final_beam_size`, as offline decoding does: a greedy final
