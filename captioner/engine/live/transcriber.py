@@ -215,7 +215,7 @@ class Transcriber:
         return is_small(self.encoder_layers)
 
     def run(self, job: PassJob) -> Transcript:
-        """Run one engine job (`captioner.engine.live.pipeline.Job`).
+        """Run one engine job (`captioner.engine.live.job.Job`).
 
         Passes that may become a final (the final pass, the pass made when speech pauses) run on
         this model with a beam and their checks; interim passes greedily, on the interim model
