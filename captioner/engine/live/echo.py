@@ -22,10 +22,13 @@ from difflib import SequenceMatcher
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
 _TOKEN = re.compile(r"[\w']+")
+MIN_SHARED_RUN = 2  # words in a row that heard and played share before they count: a lone shared word ("the") says nothing
 
 
 @dataclass(frozen=True)
 class EchoRule:
+    """When a microphone caption is the speakers' sound heard again (an echo), or starts or ends with it."""
+
     window_s: float = 1.5  # how far apart in time the two captions' words may lie
     min_share: float = 0.6  # share of the microphone's words found, in order, in what the system played
     min_words: int = 2  # a single-word caption ("yes") is never judged an echo
@@ -79,7 +82,7 @@ def echoed_edges(heard: list[str], played: list[str], rule: EchoRule = EchoRule(
     """
     found = [False] * len(heard)
     for block in SequenceMatcher(None, heard, played, autojunk=False).get_matching_blocks():
-        if block.size >= 2:  # a lone shared word ("the") says nothing
+        if block.size >= MIN_SHARED_RUN:
             found[block.a : block.a + block.size] = [True] * block.size
 
     def edge(marks: list[bool]) -> int:

@@ -13,13 +13,23 @@ comes back after the speaker went on, and its words end a sentence, the segment 
 pause if it lasted the short hang-over: the cut is the one the words would have made in time.
 With a small interim model beside a big one, the small model's draft over the speech up to the
 pause speaks first (a big model's pass takes seconds, longer than any hang-over).
+While the engine is too far behind to run pause passes there are no words to go by, and silence
+alone decides (`tell_gate`).
 """
 
 from __future__ import annotations
 
-from captioner.engine.filters import ends_sentence, normalise
+from typing import TYPE_CHECKING
 
-__all__ = ["ends_utterance", "OPEN_ENDINGS"]
+from captioner.engine.filters import ends_sentence, normalise
+from captioner.engine.live.pacing import FINALS_ONLY
+
+if TYPE_CHECKING:
+    from captioner.engine.live.segmenter import SpeechGate
+    from captioner.engine.live.segments import Segment
+    from captioner.engine.models.recognizer import Transcript
+
+__all__ = ["ends_utterance", "heard_to", "OPEN_ENDINGS", "says_ended", "tell_gate"]
 
 # English words that end a statement only when something was cut off after them (articles,
 # prepositions, conjunctions, possessive determiners); a question may end on one ("where from?")
@@ -42,3 +52,30 @@ def ends_utterance(text: str) -> bool:
         return True
     last = normalise(text.split()[-1]).split()
     return not last or last[-1] not in OPEN_ENDINGS
+
+
+def says_ended(result: Transcript, level: int) -> bool:
+    """Whether a pass's words say the segment may end at its pause: they end a sentence, and the engine (at `level`,
+    `pacing`) is not too far behind to go by words."""
+    return level < FINALS_ONLY and ends_utterance(result.text)
+
+
+def heard_to(seg: Segment, level: int) -> tuple[int, bool]:
+    """(audio end, whether its words end a sentence) of the latest pass back over `seg` that may say so: the final
+    model's, or a pause draft over more speech; (-1, False) before any."""
+    heard = (-1, False) if seg.best is None else (seg.best[0], says_ended(seg.best[1], level))
+    if seg.draft_heard is not None and seg.draft_heard[0] > heard[0]:
+        heard = seg.draft_heard
+    return heard
+
+
+def tell_gate(gate: SpeechGate, seg: Segment | None, level: int) -> None:
+    """Tell the segmenter's gate how far the open segment `seg`'s words are known to end a sentence: by the latest
+    pass that may say so (`heard_to`); silence alone while the engine is too far behind for pause passes."""
+    if level >= FINALS_ONLY:
+        gate.judge_by_silence()
+    elif seg is None:
+        gate.judge_by_words(None)
+    else:
+        end, ends = heard_to(seg, level)
+        gate.judge_by_words(end if ends else None)

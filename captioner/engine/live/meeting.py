@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 
 class MeetingSession(SessionBase):
+    """A meeting captioned live: each channel (the microphone, the system's sound) an engine of its own, one worker."""
+
     def __init__(
         self,
         channels: Sequence[Channel],

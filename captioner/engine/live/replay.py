@@ -52,6 +52,8 @@ def latest_finals(events) -> list[CaptionEvent]:
 
 @dataclass(frozen=True)
 class Emitted:
+    """A caption as it came out of a replay, with when."""
+
     at: int  # simulated clock (samples) when the event came out
     event: CaptionEvent
 
@@ -75,6 +77,8 @@ class Pass:
 
 @dataclass
 class Replay:
+    """What a replay made: the captions with when they came out, the passes run, and their compute time."""
+
     emitted: list[Emitted] = field(default_factory=list)
     passes: list[Pass] = field(default_factory=list)
     compute_s: float = 0.0
@@ -97,6 +101,8 @@ class Replay:
 
 @dataclass
 class MeetingReplay(Replay):
+    """A meeting's replay: also the microphone finals dropped as echoes."""
+
     echoes: list[CaptionEvent] = field(default_factory=list)  # microphone finals dropped as echoes
 
 

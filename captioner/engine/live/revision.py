@@ -32,12 +32,14 @@ SEAM_WORDS = 3  # the most words a seam between two finals is searched for writt
 
 @dataclass(frozen=True)
 class RevisionRule:
+    """When finals are decoded again together, and when a final takes the revising pass's words."""
+
     pause_s: float = 1.5  # silence after the latest waiting final's speech before its group is revised
     span_s: float = 24.0  # the most audio one revising pass covers, from its first segment's start (Whisper's window: 30 s)
     surer: bool = True  # a final takes the revising pass's words only when the model was surer of them (mean word
     # probability): a pass that heard a final worse, in a window of other speech, leaves it be
     margin: float = 0.01  # ... by at least this much: a line already read is not redrawn for words the model is hardly
-    # surer of (tuned on the evaluation set's tune half: benchmarks/results/2026-11-26-gpu-h100.md)
+    # surer of (chosen on the evaluation set's tune half: benchmarks/README.md, "On a GPU")
 
 
 def due(spans: Sequence[tuple[int, int]], silent: int, *, speaking: bool, finished: bool,

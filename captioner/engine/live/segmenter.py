@@ -21,9 +21,13 @@ import webrtcvad
 from captioner.engine.live.defaults import LEAST_STRICT, MOST_STRICT, STRICTNESS
 from captioner.events import SAMPLE_RATE
 
+LEVEL_FRAMES = 5  # voiced frames an open segment needs before its speech level is known
+
 
 @dataclass(frozen=True)
 class SegmenterConfig:
+    """Where speech segments open and close: the VAD's frames, the onset, the hang-overs and the length limit."""
+
     frame_ms: int = 30  # webrtcvad takes 10, 20 or 30 ms frames
     aggressiveness: int = STRICTNESS  # webrtcvad's: LEAST_STRICT keeps the most sound as speech .. MOST_STRICT the least
     onset_frames: int = 3  # voiced frames among the last `onset_window` that open a segment
@@ -63,6 +67,8 @@ class SegmenterConfig:
 
 @dataclass(frozen=True)
 class SegmentOpened:
+    """A segment opened: speech began."""
+
     id: int
     start: int  # first sample of the segment (pre-roll included)
     speech_start: int  # first sample of the first voiced frame
@@ -70,6 +76,8 @@ class SegmentOpened:
 
 @dataclass(frozen=True)
 class SegmentClosed:
+    """A segment closed: after a pause (`silence`), at the length limit (`max_length`) or at the end (`flush`)."""
+
     id: int
     start: int
     end: int  # one past the last sample of the segment
@@ -89,6 +97,8 @@ SegmentEvent = Union[SegmentOpened, SegmentClosed, SegmentDropped]
 
 @dataclass
 class OpenSegment:
+    """The segment open in the gate: its frames' facts so far."""
+
     id: int
     start: int
     speech_start: int
@@ -101,8 +111,8 @@ class OpenSegment:
         self.loud = sorted(e for e, v in zip(self.energy, self.voiced) if v)
 
     def level(self) -> float | None:
-        """The median energy of its voiced frames; None while it holds too few to say (fewer than 5)."""
-        return self.loud[len(self.loud) // 2] if len(self.loud) >= 5 else None
+        """The median energy of its voiced frames; None while it holds too few to say (`LEVEL_FRAMES`)."""
+        return self.loud[len(self.loud) // 2] if len(self.loud) >= LEVEL_FRAMES else None
 
     @property
     def voiced_frames(self) -> int:
@@ -131,7 +141,20 @@ class SpeechGate:
         self._silent_run = 0
         self._floor = 0  # no new segment may start before this sample
         self._next_id = 1
-        self.sentence_end: int | None = None  # the open segment's speech up to here is known to end a sentence
+        self._sentence_end: int | None = None  # the open segment's speech up to here is known to end a sentence
+
+    @property
+    def sentence_end(self) -> int | None:
+        """How far the open segment's speech is known to end a sentence (-1: nowhere yet; None: words unread)."""
+        return self._sentence_end
+
+    def judge_by_silence(self) -> None:
+        """Nobody reads the words: silence alone ends the open segment, after `hangover_ms`."""
+        self._sentence_end = None
+
+    def judge_by_words(self, sentence_end: int | None) -> None:
+        """The words are read: the open segment's speech up to `sentence_end` ends a sentence (None: none known yet)."""
+        self._sentence_end = -1 if sentence_end is None else sentence_end
 
     def new_id(self) -> int:
         """An id no segment will have: for a part of a final split off as a caption of its own (another speaker's turn)."""
@@ -144,7 +167,7 @@ class SpeechGate:
         seg = self._open
         if seg is not None and seg.voiced_frames * cfg.frame_ms < cfg.min_speech_ms:
             return min(cfg.frames(cfg.blip_hangover_ms), cfg.frames(cfg.hangover_ms))
-        if self.sentence_end is None or (seg is not None and seg.speech_end <= self.sentence_end):
+        if self._sentence_end is None or (seg is not None and seg.speech_end <= self._sentence_end):
             return cfg.frames(cfg.hangover_ms)
         return cfg.frames(cfg.phrase_hangover_ms)
 
@@ -160,6 +183,16 @@ class SpeechGate:
     def silence_ms(self) -> int:
         """Silence since the last voiced frame of the open segment."""
         return self._silent_run * self.config.frame_ms
+
+    @property
+    def speech_end(self) -> int | None:
+        """One past the open segment's last voiced sample; None while none is open."""
+        return self._open.speech_end if self._open is not None else None
+
+    def keeps_open_segment(self) -> bool:
+        """Whether a segment is open and holds enough speech (`min_speech_ms`) never to be dropped."""
+        seg = self._open
+        return seg is not None and seg.voiced_frames * self.config.frame_ms >= self.config.min_speech_ms
 
     def push(self, voiced: bool, energy: float) -> list[SegmentEvent]:
         """Take one frame's facts; return what they opened or closed."""
@@ -193,14 +226,8 @@ class SpeechGate:
         start = max(self._floor, speech_start - preroll, oldest_kept, 0)
         n = (self._position - start) // self._frame
         kept = list(self._history)[-n:]
-        self._open = OpenSegment(
-            id=self._next_id,
-            start=start,
-            speech_start=speech_start,
-            speech_end=self._position - self._trailing_silence(kept) * self._frame,
-            voiced=[v for v, _ in kept],
-            energy=[e for _, e in kept],
-        )
+        self._open = OpenSegment(self._next_id, start, speech_start, self._position - self._trailing_silence(kept) * self._frame,
+                                 [v for v, _ in kept], [e for _, e in kept])
         self._next_id += 1
         self._silent_run = self._trailing_silence(kept)
         return [SegmentOpened(self._open.id, start, speech_start)]
@@ -290,14 +317,7 @@ class SpeechGate:
         events = self._close(cut, "max_length", speech_end=min(seg.speech_end, cut))
         voiced, energy = seg.voiced[k:], seg.energy[k:]
         last_voiced = max((i for i, v in enumerate(voiced) if v), default=-1)
-        self._open = OpenSegment(
-            id=self._next_id,
-            start=cut,
-            speech_start=cut,
-            speech_end=cut + (last_voiced + 1) * self._frame,
-            voiced=voiced,
-            energy=energy,
-        )
+        self._open = OpenSegment(self._next_id, cut, cut, cut + (last_voiced + 1) * self._frame, voiced, energy)
         self._next_id += 1
         events.append(SegmentOpened(self._open.id, cut, cut))
         return events

@@ -43,6 +43,8 @@ MAX_QUEUED_FINALS = 2
 
 
 class CaptionSink(Protocol):
+    """Where a session's captions go (a file writer, the window): each caption as it comes, then closed at the end."""
+
     def on_caption(self, event: CaptionEvent) -> None: ...
 
     def close(self) -> None: ...
@@ -271,6 +273,8 @@ def engine_status(engine: CaptionEngine, source: AudioSource, level: float, *, a
 
 
 class CaptionSession(SessionBase):
+    """One audio source captioned live: the engine on a thread of its own, its passes on a worker thread (module docstring)."""
+
     def __init__(
         self,
         source: AudioSource,

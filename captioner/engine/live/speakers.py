@@ -12,9 +12,8 @@ speaker its voice joins (`OnlineSpeakers`), a whispered one (`voices.voicing`) a
 turn out to be one, or short turns shown without a speaker are found to be someone's, the finals
 already out come again as revisions carrying their speaker, so every view and file follows. The
 embedding runs where the final is made (the engine thread), a final's voice and its edges' glimpses in one run of the
-encoder: 5–7 % of tiny.en's transcription on a 2-core CPU, under 2 % of the default model's there and 4–5 % of it at a
-GPU's pace; a final comes out 40 ms later for it at the median, 80 ms at p90 (`benchmarks/speakers.py`). `speakers_offline`
-does it again with the whole recording in hand, for the refined transcript.
+encoder (its cost beside the transcription: benchmarks/README.md, "Speakers"). `speakers_offline` does it again
+with the whole recording in hand, for the refined transcript.
 """
 
 from __future__ import annotations
@@ -38,20 +37,22 @@ from captioner.voices.voicing import whispered
 __all__ = ["SpeakerTagger", "speakers_offline"]
 
 MAX_PARTS = 4  # most turns one final is cut into
+CUT_WINDOWS = 2  # a final shorter than this many encoder windows is embedded whole, never cut where the voice changes
 WINDOW = PARTIAL_FRAMES * HOP  # samples in one window of the voice encoder (1.6 s)
 STEP_S = 1 / PARTIAL_RATE  # between windows: Resemblyzer's own (0.77 s); the silences between words place a change within one
 INTERIM_VOICE_S = 1.0  # speech an interim's segment needs before its voice is embedded (once) to give it a speaker
 # A turn with less speech than a voice needs (`encoder.MIN_SPEECH_S`) but this much is embedded all the same, as a
 # glimpse: too little to found or move a speaker (`OnlineSpeakers` takes a turn under `new_s` as a short one), enough to
-# say which known voice it sounds like. A few words (up to 1.2 s) of one person's speech sound most like that person of
-# 2-4 people in 95-100 % of pieces in wide band, 87-89 % through a telephone band (`benchmarks/short_voices.py`); a
-# reply ("Absolutely.") then goes to the voice it sounds like, where it went to the turn before it, which a reply is not
+# say which known voice it sounds like (benchmarks/README.md, "A short reply by its voice"): a reply ("Absolutely.")
+# goes to the voice it sounds like, not to the turn before it, which a reply is not
 GLIMPSE_S = 0.5
 OFFLINE_BATCH = 16  # sentences the refine's grouping embeds in one run of the encoder (their audio held at once)
 SHORT_TURN = WINDOW + round((MIN_WINDOWS - 1) * STEP_S * SAMPLE_RATE)  # the longest turn `change_at` cannot hear (its windows)
 
 
 class SpeakerTagger:
+    """Gives each final of one stream of audio its speaker, cutting a final at a change of voice (module docstring)."""
+
     def __init__(self, encoder: VoiceEncoder, rule: ClusterRule | None = None, count: SpeakerCount = ANY_COUNT) -> None:
         """`rule`: fixed thresholds (None: those of the band the speech is heard in, `ClusterRule.for_band`); `count`:
         how many people speak, when the user said."""
@@ -137,7 +138,7 @@ class SpeakerTagger:
         edges = [e for e in (self._edge(event, at_end=True), self._edge(event, at_end=False)) if e is not None] \
             if new_id is not None and self.speakers.speakers else []
         clips = [audio[a - event.start: b - event.start] for _, (a, b) in edges]
-        if event.end - event.start < 2 * WINDOW or len(event.words) < 2:
+        if event.end - event.start < CUT_WINDOWS * WINDOW or len(event.words) < 2:
             got = self.encoder.embed_batch([audio, *clips], least_s=GLIMPSE_S)
             parts, glimpses = [(event, got.clips[0], False)], got.clips[1:]
         else:

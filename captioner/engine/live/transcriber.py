@@ -2,17 +2,17 @@
 again — over any recognizer (`captioner.engine.models.recognizer.Recognizer`; faster-whisper's: `captioner.engine.models.whisper`).
 
 Whisper pads every input to a 30 s window, so a 4 s segment costs a full 30 s encoder pass; a pass here asks the
-recognizer for only the part of the window that holds the segment plus a margin of padding (the figures:
-benchmarks/README.md, "The short encoder window"). Margins under ~3 s make the decoder loop; tiny.en needs ~6 s to
-stay clear of loops on very short clips. Short windows are proven on tiny.en and base only, so every pass that may
-become a final checks itself (`captioner.engine.checks`) and is run again on the full window when it looks wrong
-(check → widen → re-run: `Transcriber._transcribe`, the one place that does it). On CUDA the encoder is cheap and the
-full window is the default.
+recognizer for only the part of the window that holds the segment plus a margin of padding (benchmarks/README.md,
+"The short encoder window"). Too short a margin makes the decoder loop, and the small models need a wider one to
+stay clear of loops on very short clips (`SMALL_MODEL_MARGIN_S`). Short windows are proven on tiny.en and base
+only, so every pass that may become a final checks itself (`captioner.engine.checks`) and is run again on the full
+window when it looks wrong (check → widen → re-run: `Transcriber._transcribe`, the one place that does it). On CUDA
+the encoder is cheap and the full window is the default.
 
 Interim passes decode greedily (beam 1); passes that may become a final search
-with a beam of `final_beam_size` (5), as offline decoding does. Greedy finals
-were where the live text lost most words that an offline decode of the same
-segment kept (a name misheard, a short noise made into a sentence). With the
+with a beam of `final_beam_size`, as offline decoding does: a greedy final
+loses words that an offline decode of the same segment keeps (a name
+misheard, a short noise made into a sentence). With the
 short window the encoder dominates a pass, so the beam adds little to the
 final pass's compute (benchmarks/README.md, `benchmarks/final_beam_cost.py`).
 
@@ -66,6 +66,8 @@ MOST_TOKENS = 224  # the most a pass writes: half of Whisper's 448 decoder posit
 
 @dataclass(frozen=True)
 class DecodeOptions:
+    """How passes decode: language, beams, the encoder window's margins, checks and the vocabulary."""
+
     language: str | None = "en"  # None: detect per segment (multilingual models)
     beam_size: int = 1
     final_beam_size: int = 5  # passes that may become a final decode with at least this beam (interims stay greedy)
@@ -91,13 +93,11 @@ BIG_MODEL_MARGIN_S = 4.0  # ... of bigger ones on a CPU
 def margin_for(encoder_layers: int | None) -> float:
     """The encoder window margin of a model with this many encoder layers (None: not known, taken as small).
 
-    The encoder's cost is about linear in the frames it sees. On 2 cores two seconds less margin save a small
-    model less than a tenth of a second a pass (base over 5 s of speech: 0.37 s with 6 s of margin, 0.29 s with
-    4 s), and a shorter margin once cost base words (2 s: 7.9 % WER against 5.9 % on the round-robin file); a
-    big model's pass over the same speech costs seconds (the default model: 1.84 s with 6 s, 1.53 s with 4 s,
-    1.29 s with 2 s), and that is what makes its finals trail. Its margin is the shortest that cost the real
-    models no words on the tune half and the round-robin file when they, like a big model on a CPU, re-ran
-    only the passes that failed their checks (benchmarks/README.md, "The encoder margin by model size").
+    The encoder's cost is about linear in the frames it sees. A small model's pass saves little with a shorter
+    margin, and a shorter one costs it words; a big model's pass over the same speech costs seconds on a CPU,
+    and that is what makes its finals trail. Its margin is the shortest that cost the real models no words on
+    the tune half and the round-robin file when they, like a big model on a CPU, re-ran only the passes that
+    failed their checks (benchmarks/README.md, "The encoder margin by model size").
     """
     return SMALL_MODEL_MARGIN_S if is_small(encoder_layers) else BIG_MODEL_MARGIN_S
 
@@ -215,7 +215,7 @@ class Transcriber:
         return is_small(self.encoder_layers)
 
     def run(self, job: PassJob) -> Transcript:
-        """Run one engine job (`captioner.engine.live.pipeline.Job`).
+        """Run one engine job (`captioner.engine.live.job.Job`).
 
         Passes that may become a final (the final pass, the pass made when speech pauses) run on
         this model with a beam and their checks; interim passes greedily, on the interim model

@@ -91,3 +91,23 @@ def test_one_pass_of_the_real_model_over_the_shipped_speech(tiny_transcriber) ->
     assert tiny_transcriber.transcribe(quiet_noise(PASS_AUDIO_S)).text == ""  # quiet noise gives it none
     seconds = time_one_pass(tiny_transcriber)
     assert 0 < seconds < 60
+
+
+def test_passes_are_cheap_on_an_accelerator_while_they_cost_little_and_the_engine_keeps_up():
+    from captioner.engine.live.engine_config import EngineConfig
+    from captioner.engine.live.job import Job
+    from captioner.engine.models.recognizer import Transcript
+
+    config = EngineConfig(accelerated=True)
+    pace = pacing.Pace(config)
+    assert pace.cheap and pace.interim_interval_s == config.fast_interim_s  # taken at its word until measured
+    assert pace.first_interim_s == config.fast_first_interim_s
+    final = Job(1, 1, True, 0, SAMPLE_RATE, audio=quiet_noise(1.0))
+    pace.measure(final, Transcript("", (), config.cheap_pass_s * 2))
+    assert not pace.cheap and pace.first_interim_s == config.first_interim_s
+    assert not pacing.Pace(EngineConfig()).cheap  # on a CPU, never
+    pace.follow(round(pacing.FAR_BEHIND_S * SAMPLE_RATE))
+    assert pace.level == FINALS_ONLY and pace.degraded == degraded_message(FINALS_ONLY, pace.interim_interval_s)
+    held = pacing.Pace(EngineConfig(adapt=False))
+    held.follow(round(pacing.FAR_BEHIND_S * SAMPLE_RATE))
+    assert held.level == NORMAL

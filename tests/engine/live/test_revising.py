@@ -101,14 +101,14 @@ def test_the_session_files_hold_the_transcript_as_revised(three_sentences, tiny_
     session.start()
     assert session.wait(120)
     assert len(session.finals) == 3 and len({e.id for e in session.finals}) == 3
-    assert session.engine.revisions == 1
+    assert session.engine.reviser.revisions == 1
     assert (tmp_path / "s.srt").read_text(encoding="utf-8") == format_srt(session.finals)
     assert (tmp_path / "s.txt").read_text(encoding="utf-8") == format_txt(session.finals)
 
 
 def test_behind_revisions_wait_and_finals_that_no_longer_fit_are_given_up(three_sentences, tiny_transcriber):
     engine = CaptionEngine(EngineConfig(adapt=False, revision=RevisionRule(span_s=6.0)))
-    engine.level = pacing.SPARSE  # held there: behind, interims thinned out
+    engine.pace.level = pacing.SPARSE  # held there: behind, interims thinned out
     run = replay(three_sentences, engine, tiny_transcriber.run)
     finals = first_finals(run)
     assert len(finals) == 3 and len(run.finals) == 3

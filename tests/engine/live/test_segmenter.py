@@ -157,7 +157,7 @@ def run_gate_with_words(labels, sentence_end):
     gate = SpeechGate(PHRASE_CFG)
     events = []
     for i, voiced in enumerate(labels):
-        gate.sentence_end = sentence_end(gate)
+        gate.judge_by_words(sentence_end(gate))
         events += [(i, e) for e in gate.push(bool(voiced), 0.1 if voiced else 0.001)]
     return [(i, e) for i, e in events if isinstance(e, SegmentClosed)]
 
@@ -177,7 +177,7 @@ def test_a_pause_after_a_finished_sentence_ends_after_the_short_hangover():
 
 def test_a_pause_inside_a_phrase_waits_for_the_longer_hangover():
     # words known not to end a sentence (or not known yet): a 240 ms pause does not end the segment ...
-    closed = run_gate_with_words(frames("." * 5 + "x" * 10 + "." * 8 + "x" * 10 + "." * 20), lambda gate: -1)
+    closed = run_gate_with_words(frames("." * 5 + "x" * 10 + "." * 8 + "x" * 10 + "." * 20), lambda gate: None)
     assert len(closed) == 1
     i, seg = closed[0]
     assert seg.speech_end == 33 * FRAME
@@ -198,7 +198,7 @@ def test_phrase_hangover_is_at_least_the_hangover():
 def test_a_pause_known_late_to_end_a_sentence_ends_the_segment_there():
     # 10 voiced frames, a 240 ms pause (longer than the 150 ms hang-over), speech again: no words yet, so one segment
     gate = SpeechGate(PHRASE_CFG)
-    gate.sentence_end = -1
+    gate.judge_by_words(None)
     events = [e for v in frames("." * 5 + "x" * 10 + "." * 8 + "x" * 6) for e in gate.push(bool(v), 0.1 if v else 0.001)]
     assert [type(e) for e in events] == [SegmentOpened]
     first_id = events[0].id
@@ -225,3 +225,19 @@ def test_a_pause_shorter_than_the_hangover_or_still_going_on_is_not_cut_late():
         gate.push(bool(v), 0.001)
     assert gate.end_at_pause(gate.position) == []
     assert gate.open_segment is not None
+
+
+def test_the_gate_is_told_who_judges_a_pause_and_says_what_it_holds():
+    gate = SpeechGate(PHRASE_CFG)
+    assert gate.speech_end is None and not gate.keeps_open_segment()
+    gate.judge_by_words(12 * FRAME)
+    assert gate.sentence_end == 12 * FRAME
+    gate.judge_by_words(None)  # words read, none known to end a sentence yet
+    assert gate.sentence_end == -1
+    gate.judge_by_silence()
+    assert gate.sentence_end is None
+    for v in frames("." * 5 + "x" * 4):  # 120 ms of speech: under min_speech_ms, it may still be dropped
+        gate.push(bool(v), 0.1 if v else 0.001)
+    assert gate.speech_end == 9 * FRAME and not gate.keeps_open_segment()
+    gate.push(True, 0.1)
+    assert gate.keeps_open_segment()
