@@ -17,12 +17,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from captioner.app.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter, SessionInfo, open_session_files
+from captioner.app.live import LiveSession, ModelNotes, discard_outputs
 from captioner.app.merge import CaptionMerger, caption_delay_s
 from captioner.channels import MODE_MICROPHONE
 from captioner.engine.models.catalogue import INTERIM_NONE, ModelRequest
 from captioner.engine.models.errors import DownloadCancelled
 from captioner.events import CaptionEvent, SessionProblem, SessionStatus
-from captioner.files import remove_if_empty
 from captioner.gui.bridge import SessionBridge
 from captioner.gui.gpu_support import GPU_SUPPORT_PHASE, GpuSupportFetch, failed_text
 from captioner.gui.model_loader import ModelLoader, describe_model_error, describe_transcriber
@@ -30,6 +30,7 @@ from captioner.gui.refiner import RefineJob, Refiner
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Latest, Task
 from captioner.settings import RECORD_NEVER, RECORD_UNTIL_REFINED, Settings
+from captioner.transcript import Transcript
 
 __all__ = ["SessionController", "SessionInfo", "SourceFactory", "State"]
 
@@ -48,6 +49,9 @@ SourceFactory = Callable[[Settings], object]
 
 
 class SessionController(QObject):
+    """The app's sessions for the window: the model it loads, the live session (`app.live.LiveSession`) it runs, the
+    refines it queues, each reported as Qt signals on the GUI thread."""
+
     stateChanged = Signal(object)  # State
     modelPhase = Signal(str)  # "checking" | "downloading" | "loading" | "preparing-gpu" | "warming" | "fetching-gpu" | "" (done)
     downloadProgress = Signal(object)  # DownloadProgress
@@ -73,8 +77,10 @@ class SessionController(QObject):
         self.monitor = monitor  # a LevelMonitor to pause while a session holds the device
         self.session_config = session_config  # EngineConfig, or None for the engine's defaults
         self.state = State.IDLE
-        self.merger = CaptionMerger()
+        self.merger = CaptionMerger()  # the captions as the window shows them, interims too
+        self.transcript = Transcript()  # the last session's (or refine's) captions, as its files and Export keep them
         self.info: SessionInfo | None = None
+        self.live: LiveSession | None = None
         self.session = None
         self.errors: list[str] = []
         self._inputs_said: dict[str, str] = {}  # what each input of the session said last (non-fatal), by channel id
@@ -283,11 +289,8 @@ class SessionController(QObject):
         as one person. Raises SubtitleFileError when a finished session's file cannot be written again."""
         if self.info is None:
             return
-        labels = dict(self.info.labels)
-        if name.strip():
-            labels[speaker] = name.strip()
-        else:
-            labels.pop(speaker, None)
+        self.transcript.labels = self.info.labels
+        labels = self.transcript.rename_speaker(speaker, name)
         self.info.labels = labels
         self.merger.labels = labels
         for writer in self._writers:  # a session still running: its writers write their files again
@@ -299,24 +302,17 @@ class SessionController(QObject):
     def _write_again(self, info: SessionInfo) -> None:
         """A finished session's files (each format it was saved in: SRT, TXT, and the VTT of a refine or a transcription)
         written again from the captions shown, as `info.labels` calls everyone."""
-        from captioner.subtitles.formats import FORMATS
-
         stem = info.srt_path or info.txt_path
-        if stem is None:
-            return
-        for fmt in FORMATS:
-            path = Path(stem).with_suffix(fmt.suffix)
-            if path.is_file():
-                fmt.write(path, self.merger.finals, srt_labels=self.settings.srt_labels, labels=info.labels)
+        if stem is not None:
+            self.transcript.srt_labels, self.transcript.labels = self.settings.srt_labels, info.labels
+            self.transcript.save_again(stem)
 
     def export(self, kind: str, path: str | Path) -> None:
         """Write the session's final captions in the format named `kind` ("srt", "txt", "vtt": subtitles.formats);
         raises SubtitleFileError."""
-        from captioner.subtitles.formats import format_named
-
-        finals = self.merger.finals
-        format_named(kind).write(path, finals, srt_labels=self.settings.srt_labels, labels=self.merger.labels)
-        self._saved_finals = max(self._saved_finals, len(finals))
+        self.transcript.srt_labels, self.transcript.labels = self.settings.srt_labels, self.merger.labels
+        self.transcript.write(path, kind)
+        self._saved_finals = max(self._saved_finals, len(self.transcript))
 
     def _settings_changed(self, _settings: Settings) -> None:
         if self._quiet and self._loader is not None and self._loader.request != self.model_request():
@@ -376,11 +372,12 @@ class SessionController(QObject):
         self._transcriber, self._transcriber_key, self._not_on_disk = transcriber, loader.request, None
         self.modelPhase.emit("")
         self.modelReady.emit(self.model_description())
-        if getattr(transcriber, "interim_note", ""):
-            self.message.emit("info", transcriber.interim_note)
+        notes = ModelNotes.of(transcriber)
+        if notes.interim:
+            self.message.emit("info", notes.interim)
         fetched, self._gpu_fetched = self._gpu_fetched, False
-        if transcriber.device_note:  # a GPU that cannot run the model: captions run on the CPU
-            self.gpuMessage.emit("warning", transcriber.device_note, transcriber.cuda_libs_missing and not fetched)
+        if notes.device:  # a GPU that cannot run the model: captions run on the CPU
+            self.gpuMessage.emit("warning", notes.device, notes.cuda_libs_missing and not fetched)
         elif fetched:
             self.gpuMessage.emit("info", f"GPU support installed; {transcriber.name} now runs on the GPU.", False)
         if self._start_after_load:
@@ -407,17 +404,17 @@ class SessionController(QObject):
 
     # -- capture -------------------------------------------------------------
     def _begin_capture(self) -> None:
-        from captioner.engine.live.open import SessionRequest, channels_of, open_session
+        from captioner.engine.live.open import channels_of
 
         self.refiner.pause()  # the live session has the model to itself
         self._set_state(State.STARTING)
         self._started = False
         info = SessionInfo(model=self._transcriber.name, device=f"{self._transcriber.device} ({self._transcriber.compute_type})",
                            labels={channel: label.strip() for channel, label in self.settings.labels.items()})  # as its channels are called
-        self.merger = CaptionMerger(info.labels)
+        self.merger, self.transcript = CaptionMerger(info.labels), Transcript(labels=info.labels)
         self.errors, self._inputs_said = [], {}
         self._remade, self._saved_finals = [], 0
-        self.info = info
+        self.info, self.live = info, None
         self._writers = self._open_autosave(info)
         try:
             source = self._source_factory(self.settings)  # the microphone's takes the level meter's stream
@@ -442,12 +439,13 @@ class SessionController(QObject):
         options = settings.session_options(status_interval_s=0.1)
         if self.session_config is not None:  # the engine's rules given whole (tests)
             options = replace(options, config=self.session_config)
-        request = SessionRequest(source, options, vocabulary=settings.vocabulary, model=self._model_spec(),
-                                 record_beside=transcript if settings.recording != RECORD_NEVER else None)
-        session = open_session(request, self._transcriber, [*self._writers, bridge], on_status=bridge.on_status,
-                               on_error=bridge.on_error, warn=lambda text: self.message.emit("warning", text))
-        info.audio_paths = session.recorder.paths if session.recorder is not None else []
-        self._bridge, self.session, self.info = bridge, session, info
+        live = LiveSession(self._transcriber, source, options, outputs=self._writers, sinks=[bridge], labels=info.labels,
+                           srt_labels=settings.srt_labels, vocabulary=settings.vocabulary, model=self._model_spec(),
+                           record_beside=transcript if settings.recording != RECORD_NEVER else None,
+                           on_status=bridge.on_status, on_error=bridge.on_error, warn=lambda text: self.message.emit("warning", text))
+        session = live.session
+        info.audio_paths = live.audio_paths
+        self._bridge, self.session, self.info, self.live, self.transcript = bridge, session, info, live, live.transcript
         monitor = self.monitor
 
         def open_source() -> None:
@@ -472,13 +470,10 @@ class SessionController(QObject):
     def _refine_when_done(self, info: SessionInfo) -> None:
         """At Stop: refine the session's transcript from its audio in the background (when set so, and its autosave files
         hold every caption: else the window keeps the captions to export), then anything paused."""
-        audio = [p for p in info.audio_paths if p.exists()]
         transcript = info.srt_path or info.txt_path
         settings = self.settings
-        if audio and transcript is None and settings.recording == RECORD_UNTIL_REFINED:
-            for path in audio:  # nothing was captioned: nothing to refine
-                path.unlink(missing_ok=True)
-        elif audio and settings.refine_at_stop and self._transcriber is not None and not info.autosave_failed:
+        if self.live is not None and self.live.to_refine(refine=settings.refine_at_stop and self._transcriber is not None,
+                                                         drop_unrefined=settings.recording == RECORD_UNTIL_REFINED):
             told = any(f.speaker for f in self.merger.finals)  # the session told speakers apart: so does its refine
             speakers = (settings.speakers_option() or True) if told else False
             self.refiner.refine(RefineJob(transcript, self._transcriber.recognizer, vocabulary=settings.vocabulary,
@@ -541,6 +536,8 @@ class SessionController(QObject):
         self.info = info
         self.merger = CaptionMerger(info.labels)
         updates = [self.merger.apply(event) for event in events]
+        self.transcript = Transcript(self.merger.finals, labels=info.labels, refined=job.recording is None,
+                                     srt_labels=self.settings.srt_labels)
         if job.recording is not None and job.saved:
             info.srt_path = next((p for p in job.saved if p.suffix == ".srt"), None)
             info.txt_path = next((p for p in job.saved if p.suffix == ".txt"), None)
@@ -592,13 +589,7 @@ class SessionController(QObject):
         self._fail_start(str(exc))
 
     def _fail_start(self, text: str) -> None:
-        for writer in self._writers:
-            writer.close()
-        if self.info is not None:
-            remove_if_empty(self.info.srt_path, self.info.txt_path)
-        recorder = getattr(self.session, "recorder", None)
-        if recorder is not None:
-            recorder.close()  # no audio came: its files go
+        discard_outputs(self._writers, getattr(self.session, "recorder", None))  # no audio came: its files go
         self.session, self._bridge, self._writers = None, None, []
         self.message.emit("error", text)
         self._set_state(State.IDLE)
@@ -636,11 +627,11 @@ class SessionController(QObject):
         if not self._latest.is_current(generation) or self._bridge is None:
             return
         info = self.info
-        if info is not None:
-            info.autosave_failed = any(not w.saved for w in self._writers)
+        if info is not None and self.live is not None:
+            info.autosave_failed = not self.live.saved
             if self._writers and not info.autosave_failed:
                 self._saved_finals = len(self.merger.finals)
-            removed = remove_if_empty(info.srt_path, info.txt_path)  # a session with no captions
+            removed = self.live.finish()  # a session with no captions leaves no empty file
             if info.srt_path in removed:
                 info.srt_path, info.autosave_removed = None, True
             if info.txt_path in removed:
