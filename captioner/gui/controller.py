@@ -48,6 +48,23 @@ class State(enum.Enum):
 SourceFactory = Callable[[Settings], object]
 
 
+def meeting_inputs(settings: Settings, device: str | None) -> list:
+    """The channels of a session that listens to what the settings' mode says: the microphone `device`, system audio."""
+    from captioner.engine.live.meeting import meeting_channels
+
+    return meeting_channels(settings.capture_mode, device, settings.output_device, labels=settings.labels)
+
+
+def open_microphone(monitor, device: str | None):
+    """The idle level meter's stream (`monitor`) when it runs on `device` (capture goes on from the press),
+    else a new stream (opened by session.start(), off the GUI thread)."""
+    from captioner.audio.loopback import microphone_source
+    from captioner.gui.level_monitor import HandedOverSource
+
+    handover = monitor.hand_over(device) if monitor is not None else None
+    return HandedOverSource(handover, lambda: microphone_source(device or None))
+
+
 class SessionController(QObject):
     """The app's sessions for the window: the model it loads, the live session (`app.live.LiveSession`) it runs, the
     refines it queues, each reported as Qt signals on the GUI thread."""
@@ -90,7 +107,8 @@ class SessionController(QObject):
         self._gpu_fetch: GpuSupportFetch | None = None  # cuBLAS 12 being fetched (get_gpu_support)
         self._gpu_fetched = False  # the model loading now is loaded again after a fetch
         self._start_after_load = False
-        self._source_factory: SourceFactory = self.microphone_source
+        self._microphone_source: SourceFactory = lambda settings: open_microphone(self.monitor, settings.input_device or None)
+        self._source_factory: SourceFactory = self._microphone_source
         self._bridge: SessionBridge | None = None
         self._writers: list[GuardedWriter] = []
         self._remade: list[Path] = []  # autosave files deleted and made again this session
@@ -172,12 +190,12 @@ class SessionController(QObject):
         if self._loader is not None and not self._start_after_load and self.state in (State.IDLE, State.PREPARING):
             # a download started with prepare(), or the model loading in the background: start when it ends
             self._start_after_load, self._quiet, self._stop_requested = True, False, False
-            self._source_factory = source_factory or self.microphone_source
+            self._source_factory = source_factory or self._microphone_source
             self._set_state(State.PREPARING)
             return True
         if self.state is not State.IDLE:
             return False
-        self._source_factory = source_factory or self.microphone_source
+        self._source_factory = source_factory or self._microphone_source
         self._stop_requested = False
         if self.model_loaded_for(self.model_request()):
             self._begin_capture()
@@ -188,31 +206,13 @@ class SessionController(QObject):
 
     def start_microphone(self, device: str | None) -> bool:
         """Start captioning the input device `device` (None: the system default)."""
-        return self.start(lambda _settings: self._open_microphone(device))
+        return self.start(lambda _settings: open_microphone(self.monitor, device))
 
     def start_listening(self, device: str | None) -> bool:
         """Start captioning what the settings' mode listens to: the microphone `device`, system audio, or both."""
         if self.settings.capture_mode == MODE_MICROPHONE:
             return self.start_microphone(device)
-        return self.start(lambda settings: self._meeting_channels(settings, device))
-
-    @staticmethod
-    def _meeting_channels(settings: Settings, device: str | None) -> list:
-        from captioner.engine.live.meeting import meeting_channels
-
-        return meeting_channels(settings.capture_mode, device, settings.output_device, labels=settings.labels)
-
-    def microphone_source(self, settings: Settings):
-        return self._open_microphone(settings.input_device or None)
-
-    def _open_microphone(self, device: str | None):
-        """The idle level meter's stream when it runs on `device` (capture goes on from the press),
-        else a new stream (opened by session.start(), off the GUI thread)."""
-        from captioner.audio.loopback import microphone_source
-        from captioner.gui.level_monitor import HandedOverSource
-
-        handover = self.monitor.hand_over(device) if self.monitor is not None else None
-        return HandedOverSource(handover, lambda: microphone_source(device or None))
+        return self.start(lambda settings: meeting_inputs(settings, device))
 
     def stop(self) -> None:
         """Cancel a model download/load, or end the session (the segment in flight still finishes)."""
