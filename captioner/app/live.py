@@ -105,18 +105,21 @@ class LiveSession:
     `open_session` opens it not started; `start()` opens the audio (raising what the source raised, the files then
     discarded); `stop()` ends it (the segment in flight still finishes); `finish()`, once it is over, removes the
     files a session with no captions left empty. Captions also go to `sinks`; `on_status`, `on_error` and `warn` hear
-    what the session says.
+    what the session says. `feed_transcript` False: the caller adds the captions to `transcript` itself, on its own
+    thread (the app, in the order its window shows them).
     """
 
     def __init__(self, transcriber, inputs: Inputs, options: SessionOptions | None = None, *,
                  outputs: Sequence = (), sinks: Iterable = (), labels: Mapping[str, str] = DEFAULT_LABELS,
                  srt_labels: bool = False, vocabulary: str = "", record_beside: Path | None = None, model: str = "",
                  on_status: Callable[[SessionStatus], None] | None = None,
-                 on_error: Callable[[SessionProblem], None] | None = None, warn: Callable[[str], None] = lambda text: None):
+                 on_error: Callable[[SessionProblem], None] | None = None, warn: Callable[[str], None] = lambda text: None,
+                 feed_transcript: bool = True):
         self.outputs = list(outputs)
         self.transcript = Transcript(labels=labels, srt_labels=srt_labels)
         request = SessionRequest(inputs, options or SessionOptions(), vocabulary=vocabulary, record_beside=record_beside, model=model)
-        self.session = open_session(request, transcriber, [*self.outputs, self.transcript, *sinks], on_status=on_status,
+        own = [self.transcript] if feed_transcript else []
+        self.session = open_session(request, transcriber, [*self.outputs, *own, *sinks], on_status=on_status,
                                     on_error=on_error, warn=warn)
         self.finished = False
 

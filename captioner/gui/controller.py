@@ -442,7 +442,8 @@ class SessionController(QObject):
         live = LiveSession(self._transcriber, source, options, outputs=self._writers, sinks=[bridge], labels=info.labels,
                            srt_labels=settings.srt_labels, vocabulary=settings.vocabulary, model=self._model_spec(),
                            record_beside=transcript if settings.recording != RECORD_NEVER else None,
-                           on_status=bridge.on_status, on_error=bridge.on_error, warn=lambda text: self.message.emit("warning", text))
+                           on_status=bridge.on_status, on_error=bridge.on_error, warn=lambda text: self.message.emit("warning", text),
+                           feed_transcript=False)
         session = live.session
         info.audio_paths = live.audio_paths
         self._bridge, self.session, self.info, self.live, self.transcript = bridge, session, info, live, live.transcript
@@ -598,6 +599,7 @@ class SessionController(QObject):
         self.refiner.resume()
 
     def _on_caption(self, event: CaptionEvent) -> None:
+        self.transcript.add(event)
         update = self.merger.apply(event)
         if update.kind != "ignored":
             self.captionUpdate.emit(update)
