@@ -5,7 +5,7 @@ Simulated live run (`simulate_live`): the file plays like a microphone, one bloc
 the tests use too): every pass costs its measured compute time, so every caption carries the
 simulated moment it would have appeared on screen.
 
-Real-time run (`realtime_live`): the app's own `CaptionSession` with `FileSource(realtime=True)`,
+Real-time run (`realtime_live`): the app's own session (`open_session`) on `FileSource(realtime=True)`,
 wall clock, two threads; used to check the simulation.
 
 Offline run (`offline`): plain `faster_whisper.WhisperModel.transcribe` on the whole file.
@@ -140,9 +140,9 @@ def pass_fields(p: Pass) -> dict:
 
 def realtime_live(transcriber, path: str, config, *, block_ms: int = 30, pad_s: float = 1.0,
                   max_overrun_s: float = MAX_OVERRUN_S) -> LiveRun:
-    """The app's CaptionSession on FileSource(realtime=True): wall clock, real threads."""
+    """The app's session (`open_session`) on FileSource(realtime=True): wall clock, real threads."""
     from captioner.audio.sources import FileSource
-    from captioner.engine.live.session import CaptionSession, SessionOptions
+    from captioner.engine.live.open import SessionOptions, SessionRequest, open_session
 
     class PaddedFileSource(FileSource):
         """FileSource whose decoded audio ends in `pad_s` of silence, like a mic that stays open."""
@@ -166,7 +166,7 @@ def realtime_live(transcriber, path: str, config, *, block_ms: int = 30, pad_s: 
         def close(self) -> None:
             pass
 
-    session = CaptionSession(src, transcriber, [Recorder()], options=SessionOptions(config))
+    session = open_session(SessionRequest(src, SessionOptions(config)), transcriber, [Recorder()])
     holder["s"] = session
     began = time.perf_counter()
     cpu0 = time.process_time()

@@ -11,7 +11,7 @@ import sys
 import textwrap
 import threading
 from collections.abc import Callable
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 from captioner import __version__, config
@@ -30,8 +30,7 @@ from captioner.engine.models.errors import (
     UnknownDevice,
 )
 from captioner.errors import CaptionerError
-from captioner.events import SAMPLE_RATE, SessionProblem, SessionStatus
-from captioner.files import remove_if_empty
+from captioner.events import SAMPLE_RATE, SessionProblem
 from captioner.subtitles.formats import FORMATS, live_formats
 
 __all__ = ["INTERRUPTED", "CliError", "build_parser", "main", "model_error_message"]
@@ -288,7 +287,7 @@ def download(spec: str, cancel: threading.Event | None = None):
 
 
 def load_transcriber(args: argparse.Namespace):
-    from captioner.engine.models.fetch import load_transcriber as load
+    from captioner.app.live import ModelNotes, load_model
 
     interim = getattr(args, "interim_model", INTERIM_NONE)  # only a live session has interims: refine and transcribe need none
     request = ModelRequest(args.model, args.compute_device, args.language, args.beam_size, args.compute_type,
@@ -302,20 +301,21 @@ def load_transcriber(args: argparse.Namespace):
             print(f"captioner: loading the model {model_label(args.model)}…", file=sys.stderr, flush=True)
 
     try:
-        transcriber = load(request, progress=bar, phase=on_phase)
+        transcriber = load_model(request, progress=bar, phase=on_phase)
     except ModelError as exc:
         raise CliError(model_error_message(exc)) from exc
     finally:
         bar.close()
-    if getattr(transcriber, "device_note", ""):  # a GPU that cannot run the model: the CPU instead, and why
-        print(f"captioner: warning: {transcriber.device_note}", file=sys.stderr, flush=True)
+    notes = ModelNotes.of(transcriber)
+    if notes.device:  # a GPU that cannot run the model: the CPU instead, and why
+        print(f"captioner: warning: {notes.device}", file=sys.stderr, flush=True)
     return transcriber
 
 
 def caption(args: argparse.Namespace) -> int:
+    from captioner.app.live import LagWatch, LiveSession, ModelNotes, discard_outputs, open_outputs
     from captioner.audio.loopback import microphone_source
     from captioner.audio.sources import AudioSourceError, FileSource
-    from captioner.engine.live.open import SessionRequest, open_session
     from captioner.engine.vocabulary import read_vocabulary
     from captioner.subtitles.errors import SubtitleFileError, SubtitleFileExistsError
     from captioner.terminal import TerminalPrinter
@@ -339,74 +339,54 @@ def caption(args: argparse.Namespace) -> int:
     if not args.input:
         live_inputs_there(args)
 
-    def on_notice(text: str) -> None:  # an output file deleted mid-session was written again
+    def warn(text: str) -> None:  # an output file deleted mid-session was written again; what the session goes without
         print(f"captioner: warning: {text}", file=sys.stderr, flush=True)
 
-    with ExitStack() as files:
-        sinks = []
-        try:
-            for fmt in live_formats():
-                if getattr(args, fmt.name):
-                    writer = fmt.open_live(getattr(args, fmt.name), overwrite=args.overwrite, srt_labels=args.srt_labels,
-                                           labels=labels, on_notice=on_notice)
-                    sinks.append(files.enter_context(writer))
-        except SubtitleFileError as exc:
-            files.close()
-            remove_if_empty(*(sink.path for sink in sinks))  # the first file, when the second failed
-            hint = " (--overwrite replaces it)" if isinstance(exc, SubtitleFileExistsError) else ""
-            raise CliError(f"{exc}{hint}") from exc
-        say = (lambda text: None) if args.quiet else (lambda text: print(f"captioner: {text}", file=sys.stderr, flush=True))
-        try:
-            transcriber = load_transcriber(args)
-        except CliError:
-            files.close()
-            remove_if_empty(*live_paths(args))
-            raise
-        if getattr(transcriber, "interim_note", ""):
+    try:
+        outputs = open_outputs({fmt.name: getattr(args, fmt.name) for fmt in live_formats() if getattr(args, fmt.name)},
+                               overwrite=args.overwrite, srt_labels=args.srt_labels, labels=labels, on_notice=warn)
+    except SubtitleFileError as exc:
+        hint = " (--overwrite replaces it)" if isinstance(exc, SubtitleFileExistsError) else ""
+        raise CliError(f"{exc}{hint}") from exc
+    try:
+        transcriber = load_transcriber(args)
+        if ModelNotes.of(transcriber).interim:
             print(f"captioner: {transcriber.interim_note}", file=sys.stderr, flush=True)
-        if not args.quiet:
-            sinks.append(TerminalPrinter(labels=labels))
         source = None if channels else FileSource(args.input, realtime=args.realtime) if args.input else microphone_source(args.device)
-        live = not args.input or args.realtime
-        warned = threading.Event()
 
-        def on_status(status: SessionStatus) -> None:
-            if live and status.lag_s > 10 and not warned.is_set():
-                warned.set()
-                print(f"captioner: warning: captions are {status.lag_s:.0f} s behind the audio; this machine is too slow for {args.model} here. "
-                      "Nothing is lost, but try a smaller model or a GPU.", file=sys.stderr)
+        def on_lag(lag_s: float) -> None:
+            print(f"captioner: warning: captions are {lag_s:.0f} s behind the audio; this machine is too slow for {args.model} here. "
+                  "Nothing is lost, but try a smaller model or a GPU.", file=sys.stderr)
 
         def on_error(error: SessionProblem) -> None:
             print(f"captioner: {'error' if error.fatal else 'warning'}: {error.message}", file=sys.stderr)
 
         options = config.session_options(config.chosen(args))
-        request = SessionRequest(channels or source, options, vocabulary=vocabulary,
-                                 record_beside=Path(live_paths(args)[0]) if args.keep_audio else None, model=str(args.model))
-        session = open_session(request, transcriber, sinks, on_status=on_status, on_error=on_error,
-                               warn=lambda text: print(f"captioner: warning: {text}", file=sys.stderr, flush=True))
-        recorder = session.recorder
-        files.pop_all()  # the session closes the sinks from here on
-        try:
-            session.start()
-        except AudioSourceError as exc:
-            for sink in sinks:
-                sink.close()
-            if recorder is not None:
-                recorder.close()
-            remove_if_empty(*live_paths(args))
-            raise CliError(str(exc)) from exc
-        say(start_line(args))
-        _wait_with_interrupt(session)
-    removed = remove_if_empty(*live_paths(args))
+        live = LiveSession(transcriber, channels or source, options, outputs=outputs,
+                           sinks=[] if args.quiet else [TerminalPrinter(labels=labels)], labels=labels, srt_labels=args.srt_labels,
+                           vocabulary=vocabulary, record_beside=Path(live_paths(args)[0]) if args.keep_audio else None,
+                           model=str(args.model), on_status=LagWatch(on_lag, live=not args.input or args.realtime),
+                           on_error=on_error, warn=warn)
+    except BaseException:
+        discard_outputs(outputs)
+        raise
+    try:
+        live.start()
+    except AudioSourceError as exc:
+        raise CliError(str(exc)) from exc
+    if not args.quiet:
+        print(f"captioner: {start_line(args)}", file=sys.stderr, flush=True)
+    _wait_with_interrupt(live)
+    removed = live.finish()
     if removed:
         names = " and ".join(str(path) for path in removed)
         print(f"captioner: nothing was captioned, so {names} {'was' if len(removed) == 1 else 'were'} not kept", file=sys.stderr)
     if args.stats:
         if channels:
-            _print_meeting_stats(session)
+            _print_meeting_stats(live.session)
         else:
-            _print_stats(session, source)
-    return 1 if session.errors else 0
+            _print_stats(live.session, source)
+    return 1 if live.errors else 0
 
 
 def need_voice_encoder() -> None:
@@ -696,14 +676,14 @@ def selftest(args: argparse.Namespace) -> int:
     import faster_whisper
 
     from captioner.audio.sources import AudioSourceError, FileSource
-    from captioner.engine.live.session import CaptionSession
+    from captioner.engine.live.open import SessionRequest, open_session
     from captioner.terminal import TerminalPrinter
 
     print(f"captioner {__version__}, Python {platform.python_version()}, faster-whisper {faster_whisper.__version__}, CTranslate2 {ctranslate2.__version__}, frozen: {getattr(sys, 'frozen', False)}")
     args.language, args.beam_size = "en", 1
     transcriber = load_transcriber(args)
     print(f"model {args.model} on {transcriber.device} ({transcriber.compute_type})")
-    session = CaptionSession(FileSource(args.input), transcriber, sinks=[TerminalPrinter(interim=False)])
+    session = open_session(SessionRequest(FileSource(args.input)), transcriber, [TerminalPrinter(interim=False)])
     try:
         session.start()
     except AudioSourceError as exc:

@@ -16,13 +16,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from captioner.app.autosave import FAILED, REMADE, AutosaveReport, GuardedWriter, SessionInfo, open_session_files
+from captioner.app.live import LiveSession, ModelNotes, discard_outputs
 from captioner.app.merge import CaptionMerger, caption_delay_s
 from captioner.app.transcribe import offline_blocked
 from captioner.channels import MODE_MICROPHONE
 from captioner.engine.models.catalogue import INTERIM_NONE, ModelRequest
 from captioner.engine.models.errors import DownloadCancelled
 from captioner.events import CaptionEvent, SessionProblem, SessionStatus
-from captioner.files import remove_if_empty
 from captioner.gui.bridge import SessionBridge
 from captioner.gui.gpu_support import GPU_SUPPORT_PHASE, GpuSupportFetch, failed_text
 from captioner.gui.model_loader import ModelLoader, describe_model_error, describe_transcriber
@@ -30,6 +30,7 @@ from captioner.gui.refiner import RefineJob, Refiner
 from captioner.gui.settings_store import SettingsStore
 from captioner.gui.tasks import Latest, Task
 from captioner.settings import RECORD_NEVER, RECORD_UNTIL_REFINED, Settings
+from captioner.transcript import Transcript
 
 __all__ = ["SessionController", "SessionInfo", "SourceFactory", "State"]
 
@@ -47,7 +48,27 @@ class State(enum.Enum):
 SourceFactory = Callable[[Settings], object]
 
 
+def meeting_inputs(settings: Settings, device: str | None) -> list:
+    """The channels of a session that listens to what the settings' mode says: the microphone `device`, system audio."""
+    from captioner.engine.live.meeting import meeting_channels
+
+    return meeting_channels(settings.capture_mode, device, settings.output_device, labels=settings.labels)
+
+
+def open_microphone(monitor, device: str | None):
+    """The idle level meter's stream (`monitor`) when it runs on `device` (capture goes on from the press),
+    else a new stream (opened by session.start(), off the GUI thread)."""
+    from captioner.audio.loopback import microphone_source
+    from captioner.gui.level_monitor import HandedOverSource
+
+    handover = monitor.hand_over(device) if monitor is not None else None
+    return HandedOverSource(handover, lambda: microphone_source(device or None))
+
+
 class SessionController(QObject):
+    """The app's sessions for the window: the model it loads, the live session (`app.live.LiveSession`) it runs, the
+    refines it queues, each reported as Qt signals on the GUI thread."""
+
     stateChanged = Signal(object)  # State
     modelPhase = Signal(str)  # "checking" | "downloading" | "loading" | "preparing-gpu" | "warming" | "fetching-gpu" | "" (done)
     downloadProgress = Signal(object)  # DownloadProgress
@@ -72,8 +93,10 @@ class SessionController(QObject):
         store.changed.connect(self._settings_changed)
         self.monitor = monitor  # a LevelMonitor to pause while a session holds the device
         self.state = State.IDLE
-        self.merger = CaptionMerger()
+        self.merger = CaptionMerger()  # the captions as the window shows them, interims too
+        self.transcript = Transcript()  # the last session's (or refine's) captions, as its files and Export keep them
         self.info: SessionInfo | None = None
+        self.live: LiveSession | None = None
         self.session = None
         self.errors: list[str] = []
         self._inputs_said: dict[str, str] = {}  # what each input of the session said last (non-fatal), by channel id
@@ -83,7 +106,8 @@ class SessionController(QObject):
         self._gpu_fetch: GpuSupportFetch | None = None  # cuBLAS 12 being fetched (get_gpu_support)
         self._gpu_fetched = False  # the model loading now is loaded again after a fetch
         self._start_after_load = False
-        self._source_factory: SourceFactory = self.microphone_source
+        self._microphone_source: SourceFactory = lambda settings: open_microphone(self.monitor, settings.input_device or None)
+        self._source_factory: SourceFactory = self._microphone_source
         self._bridge: SessionBridge | None = None
         self._writers: list[GuardedWriter] = []
         self._remade: list[Path] = []  # autosave files deleted and made again this session
@@ -165,12 +189,12 @@ class SessionController(QObject):
         if self._loader is not None and not self._start_after_load and self.state in (State.IDLE, State.PREPARING):
             # a download started with prepare(), or the model loading in the background: start when it ends
             self._start_after_load, self._quiet, self._stop_requested = True, False, False
-            self._source_factory = source_factory or self.microphone_source
+            self._source_factory = source_factory or self._microphone_source
             self._set_state(State.PREPARING)
             return True
         if self.state is not State.IDLE:
             return False
-        self._source_factory = source_factory or self.microphone_source
+        self._source_factory = source_factory or self._microphone_source
         self._stop_requested = False
         if self.model_loaded_for(self.model_request()):
             self._begin_capture()
@@ -181,31 +205,13 @@ class SessionController(QObject):
 
     def start_microphone(self, device: str | None) -> bool:
         """Start captioning the input device `device` (None: the system default)."""
-        return self.start(lambda _settings: self._open_microphone(device))
+        return self.start(lambda _settings: open_microphone(self.monitor, device))
 
     def start_listening(self, device: str | None) -> bool:
         """Start captioning what the settings' mode listens to: the microphone `device`, system audio, or both."""
         if self.settings.capture_mode == MODE_MICROPHONE:
             return self.start_microphone(device)
-        return self.start(lambda settings: self._meeting_channels(settings, device))
-
-    @staticmethod
-    def _meeting_channels(settings: Settings, device: str | None) -> list:
-        from captioner.engine.live.meeting import meeting_channels
-
-        return meeting_channels(settings.capture_mode, device, settings.output_device, labels=settings.labels)
-
-    def microphone_source(self, settings: Settings):
-        return self._open_microphone(settings.input_device or None)
-
-    def _open_microphone(self, device: str | None):
-        """The idle level meter's stream when it runs on `device` (capture goes on from the press),
-        else a new stream (opened by session.start(), off the GUI thread)."""
-        from captioner.audio.loopback import microphone_source
-        from captioner.gui.level_monitor import HandedOverSource
-
-        handover = self.monitor.hand_over(device) if self.monitor is not None else None
-        return HandedOverSource(handover, lambda: microphone_source(device or None))
+        return self.start(lambda settings: meeting_inputs(settings, device))
 
     def stop(self) -> None:
         """Cancel a model download/load, or end the session (the segment in flight still finishes)."""
@@ -282,11 +288,8 @@ class SessionController(QObject):
         as one person. Raises SubtitleFileError when a finished session's file cannot be written again."""
         if self.info is None:
             return
-        labels = dict(self.info.labels)
-        if name.strip():
-            labels[speaker] = name.strip()
-        else:
-            labels.pop(speaker, None)
+        self.transcript.labels = self.info.labels
+        labels = self.transcript.rename_speaker(speaker, name)
         self.info.labels = labels
         self.merger.labels = labels
         for writer in self._writers:  # a session still running: its writers write their files again
@@ -298,24 +301,17 @@ class SessionController(QObject):
     def _write_again(self, info: SessionInfo) -> None:
         """A finished session's files (each format it was saved in: SRT, TXT, and the VTT of a refine or a transcription)
         written again from the captions shown, as `info.labels` calls everyone."""
-        from captioner.subtitles.formats import FORMATS
-
         stem = info.srt_path or info.txt_path
-        if stem is None:
-            return
-        for fmt in FORMATS:
-            path = Path(stem).with_suffix(fmt.suffix)
-            if path.is_file():
-                fmt.write(path, self.merger.finals, srt_labels=self.settings.srt_labels, labels=info.labels)
+        if stem is not None:
+            self.transcript.srt_labels, self.transcript.labels = self.settings.srt_labels, info.labels
+            self.transcript.save_again(stem)
 
     def export(self, kind: str, path: str | Path) -> None:
         """Write the session's final captions in the format named `kind` ("srt", "txt", "vtt": subtitles.formats);
         raises SubtitleFileError."""
-        from captioner.subtitles.formats import format_named
-
-        finals = self.merger.finals
-        format_named(kind).write(path, finals, srt_labels=self.settings.srt_labels, labels=self.merger.labels)
-        self._saved_finals = max(self._saved_finals, len(finals))
+        self.transcript.srt_labels, self.transcript.labels = self.settings.srt_labels, self.merger.labels
+        self.transcript.write(path, kind)
+        self._saved_finals = max(self._saved_finals, len(self.transcript))
 
     def _settings_changed(self, _settings: Settings) -> None:
         if self._quiet and self._loader is not None and self._loader.request != self.model_request():
@@ -375,11 +371,12 @@ class SessionController(QObject):
         self._transcriber, self._transcriber_key, self._not_on_disk = transcriber, loader.request, None
         self.modelPhase.emit("")
         self.modelReady.emit(self.model_description())
-        if getattr(transcriber, "interim_note", ""):
-            self.message.emit("info", transcriber.interim_note)
+        notes = ModelNotes.of(transcriber)
+        if notes.interim:
+            self.message.emit("info", notes.interim)
         fetched, self._gpu_fetched = self._gpu_fetched, False
-        if transcriber.device_note:  # a GPU that cannot run the model: captions run on the CPU
-            self.gpuMessage.emit("warning", transcriber.device_note, transcriber.cuda_libs_missing and not fetched)
+        if notes.device:  # a GPU that cannot run the model: captions run on the CPU
+            self.gpuMessage.emit("warning", notes.device, notes.cuda_libs_missing and not fetched)
         elif fetched:
             self.gpuMessage.emit("info", f"GPU support installed; {transcriber.name} now runs on the GPU.", False)
         if self._start_after_load:
@@ -406,17 +403,17 @@ class SessionController(QObject):
 
     # -- capture -------------------------------------------------------------
     def _begin_capture(self) -> None:
-        from captioner.engine.live.open import SessionRequest, channels_of, open_session
+        from captioner.engine.live.open import channels_of
 
         self.refiner.pause()  # the live session has the model to itself
         self._set_state(State.STARTING)
         self._started = False
         info = SessionInfo(model=self._transcriber.name, device=f"{self._transcriber.device} ({self._transcriber.compute_type})",
                            labels={channel: label.strip() for channel, label in self.settings.labels.items()})  # as its channels are called
-        self.merger = CaptionMerger(info.labels)
+        self.merger, self.transcript = CaptionMerger(info.labels), Transcript(labels=info.labels)
         self.errors, self._inputs_said = [], {}
         self._remade, self._saved_finals = [], 0
-        self.info = info
+        self.info, self.live = info, None
         self._writers = self._open_autosave(info)
         try:
             source = self._source_factory(self.settings)  # the microphone's takes the level meter's stream
@@ -439,12 +436,14 @@ class SessionController(QObject):
         settings = self.settings
         transcript = info.srt_path or info.txt_path
         options = settings.session_options(status_interval_s=0.1)
-        request = SessionRequest(source, options, vocabulary=settings.vocabulary, model=self._model_spec(),
-                                 record_beside=transcript if settings.recording != RECORD_NEVER else None)
-        session = open_session(request, self._transcriber, [*self._writers, bridge], on_status=bridge.on_status,
-                               on_error=bridge.on_error, warn=lambda text: self.message.emit("warning", text))
-        info.audio_paths = session.recorder.paths if session.recorder is not None else []
-        self._bridge, self.session, self.info = bridge, session, info
+        live = LiveSession(self._transcriber, source, options, outputs=self._writers, sinks=[bridge], labels=info.labels,
+                           srt_labels=settings.srt_labels, vocabulary=settings.vocabulary, model=self._model_spec(),
+                           record_beside=transcript if settings.recording != RECORD_NEVER else None,
+                           on_status=bridge.on_status, on_error=bridge.on_error, warn=lambda text: self.message.emit("warning", text),
+                           feed_transcript=False)
+        session = live.session
+        info.audio_paths = live.audio_paths
+        self._bridge, self.session, self.info, self.live, self.transcript = bridge, session, info, live, live.transcript
         monitor = self.monitor
 
         def open_source() -> None:
@@ -469,13 +468,10 @@ class SessionController(QObject):
     def _refine_when_done(self, info: SessionInfo) -> None:
         """At Stop: refine the session's transcript from its audio in the background (when set so, and its autosave files
         hold every caption: else the window keeps the captions to export), then anything paused."""
-        audio = [p for p in info.audio_paths if p.exists()]
         transcript = info.srt_path or info.txt_path
         settings = self.settings
-        if audio and transcript is None and settings.recording == RECORD_UNTIL_REFINED:
-            for path in audio:  # nothing was captioned: nothing to refine
-                path.unlink(missing_ok=True)
-        elif audio and settings.refine_at_stop and self._transcriber is not None and not info.autosave_failed:
+        if self.live is not None and self.live.to_refine(refine=settings.refine_at_stop and self._transcriber is not None,
+                                                         drop_unrefined=settings.recording == RECORD_UNTIL_REFINED):
             told = any(f.speaker for f in self.merger.finals)  # the session told speakers apart: so does its refine
             speakers = (settings.speakers_option() or True) if told else False
             self.refiner.refine(RefineJob(transcript, self._transcriber.recognizer, vocabulary=settings.vocabulary,
@@ -530,6 +526,8 @@ class SessionController(QObject):
         self.info = info
         self.merger = CaptionMerger(info.labels)
         updates = [self.merger.apply(event) for event in events]
+        self.transcript = Transcript(self.merger.finals, labels=info.labels, refined=job.recording is None,
+                                     srt_labels=self.settings.srt_labels)
         if job.recording is not None and job.saved:
             info.srt_path = next((p for p in job.saved if p.suffix == ".srt"), None)
             info.txt_path = next((p for p in job.saved if p.suffix == ".txt"), None)
@@ -581,13 +579,7 @@ class SessionController(QObject):
         self._fail_start(str(exc))
 
     def _fail_start(self, text: str) -> None:
-        for writer in self._writers:
-            writer.close()
-        if self.info is not None:
-            remove_if_empty(self.info.srt_path, self.info.txt_path)
-        recorder = getattr(self.session, "recorder", None)
-        if recorder is not None:
-            recorder.close()  # no audio came: its files go
+        discard_outputs(self._writers, getattr(self.session, "recorder", None))  # no audio came: its files go
         self.session, self._bridge, self._writers = None, None, []
         self.message.emit("error", text)
         self._set_state(State.IDLE)
@@ -596,6 +588,7 @@ class SessionController(QObject):
         self.refiner.resume()
 
     def _on_caption(self, event: CaptionEvent) -> None:
+        self.transcript.add(event)
         update = self.merger.apply(event)
         if update.kind != "ignored":
             self.captionUpdate.emit(update)
@@ -625,11 +618,11 @@ class SessionController(QObject):
         if not self._latest.is_current(generation) or self._bridge is None:
             return
         info = self.info
-        if info is not None:
-            info.autosave_failed = any(not w.saved for w in self._writers)
+        if info is not None and self.live is not None:
+            info.autosave_failed = not self.live.saved
             if self._writers and not info.autosave_failed:
                 self._saved_finals = len(self.merger.finals)
-            removed = remove_if_empty(info.srt_path, info.txt_path)  # a session with no captions
+            removed = self.live.finish()  # a session with no captions leaves no empty file
             if info.srt_path in removed:
                 info.srt_path, info.autosave_removed = None, True
             if info.txt_path in removed:

@@ -49,7 +49,7 @@ def open_session(request: SessionRequest, transcriber: Transcriber, sinks: Itera
                  on_status: Callable[[SessionStatus], None] | None = None, on_error: Callable[[SessionProblem], None] | None = None,
                  warn: Callable[[str], None] = lambda text: None) -> CaptionSession | MeetingSession:
     """The session `request` asks for, not started (`start()` opens its sources): a MeetingSession for channels, else a
-    CaptionSession. `transcriber` takes the request's vocabulary. Speakers are told apart only where the voice encoder
+    CaptionSession. Its passes favour the request's vocabulary (`transcriber` itself is left as it is). Speakers are told apart only where the voice encoder
     is installed, and the audio kept only where its folder takes it: else `warn` hears why, in a sentence, and the
     session goes on without."""
     from captioner.audio.recorder import RecordingError
@@ -72,7 +72,7 @@ def open_session(request: SessionRequest, transcriber: Transcriber, sinks: Itera
                                             vocabulary=request.vocabulary)
         except RecordingError as exc:
             warn(f"{exc} Captions go on without it; this session's transcript cannot be refined afterwards.")
-    transcriber.vocabulary = request.vocabulary
+    transcriber = transcriber.with_vocabulary(request.vocabulary)
     if channels:  # a meeting
         return MeetingSession(channels, transcriber, sinks, options=options, on_status=on_status, on_error=on_error, recorder=recorder)
     return CaptionSession(request.inputs, transcriber, sinks, options=options, on_status=on_status, on_error=on_error,  # type: ignore[arg-type]

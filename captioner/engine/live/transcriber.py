@@ -24,6 +24,7 @@ big model's on a second thread (`EngineConfig.interim_worker`).
 
 from __future__ import annotations
 
+import copy
 import math
 import threading
 import time
@@ -181,6 +182,15 @@ class Transcriber:
     def vocabulary(self, terms: str) -> None:
         """Names and terms the next passes that may become finals are told to expect."""
         self.options = replace(self.options, vocabulary=terms)
+
+    def with_vocabulary(self, terms: str) -> Transcriber:
+        """This transcriber for one session, its passes that may become finals told to expect `terms`: the same models
+        and the same pass lock; this one is left as it is."""
+        if terms == self.options.vocabulary:
+            return self
+        session = copy.copy(self)
+        session.options = replace(self.options, vocabulary=terms)
+        return session
 
     @property
     def _full_window_free(self) -> bool:

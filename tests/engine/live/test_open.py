@@ -14,14 +14,11 @@ def test_a_request_makes_the_session_it_asks_for(tmp_path, sentence_wav, tiny_tr
     transcript = tmp_path / "talk.srt"
     request = SessionRequest(FileSource(str(sentence_wav)), vocabulary="Quilter\nDashwood", record_beside=transcript, model="tiny.en")
     session = open_session(request, tiny_transcriber, warn=said.append)
-    try:
-        assert isinstance(session, CaptionSession) and not said
-        assert tiny_transcriber.vocabulary == "Quilter\nDashwood"
-        assert session.recorder is not None and session.recorder.paths == [tmp_path / "talk.audio.opus"]
-        session.start()
-        assert session.wait(120) and session.finals and not session.errors
-    finally:
-        tiny_transcriber.vocabulary = ""
+    assert isinstance(session, CaptionSession) and not said
+    assert session.transcriber.vocabulary == "Quilter\nDashwood" and tiny_transcriber.vocabulary == ""  # per session
+    assert session.recorder is not None and session.recorder.paths == [tmp_path / "talk.audio.opus"]
+    session.start()
+    assert session.wait(120) and session.finals and not session.errors
     assert (tmp_path / "talk.audio.opus").is_file()
     meeting = open_session(SessionRequest([Channel("You", FileSource(str(sentence_wav)), MICROPHONE),
                                            Channel("Others", FileSource(str(sentence_wav)), SYSTEM)]), tiny_transcriber)
