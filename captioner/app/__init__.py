@@ -1,3 +1,3 @@
 """The app's use cases, free of Qt: what the terminal and the desktop app both run, reporting through callbacks."""
 
-__all__ = ["autosave", "live", "merge", "pace_hint"]
+__all__ = ["autosave", "inputs", "live", "merge", "model", "pace_hint", "refine", "stats", "transcribe"]
