@@ -137,3 +137,39 @@ def conversation(path: Path, turns: list[tuple[str, str]], *, gap_s: float | lis
 def turns_of(labels: list[str]) -> list[str]:
     """Who spoke, turn by turn: consecutive lines of one speaker are one turn (a turn may come out as two captions)."""
     return [label for n, label in enumerate(labels) if n == 0 or label != labels[n - 1]]
+
+
+def write_mp3(path: Path, audio: np.ndarray, rate: int, channels: int) -> Path:
+    """Encode mono 16 kHz `audio` as an MP3 at `rate` Hz with `channels`, with PyAV's own ffmpeg (LAME)."""
+    import av
+    import soxr
+
+    samples = soxr.resample(audio, SR, rate).astype(np.float32)
+    planes = np.ascontiguousarray(np.tile(samples, (channels, 1)))
+    with av.open(str(path), "w") as container:
+        stream = container.add_stream("mp3", rate=rate, layout="stereo" if channels == 2 else "mono")
+        frame = av.AudioFrame.from_ndarray(planes, format="fltp", layout=stream.layout.name)
+        frame.sample_rate = rate
+        for packet in [*stream.encode(frame), *stream.encode(None)]:
+            container.mux(packet)
+    return path
+
+
+def write_video(path: Path, audio: np.ndarray) -> Path:
+    """An MP4 with a small H.264 picture and the speech as AAC at 48 kHz, with PyAV's own ffmpeg."""
+    import av
+    import soxr
+
+    samples = soxr.resample(audio, SR, 48000).astype(np.float32)
+    with av.open(str(path), "w") as container:
+        video = container.add_stream("libx264" if "libx264" in av.codecs_available else "mpeg4", rate=10)
+        video.width, video.height, video.pix_fmt = 64, 48, "yuv420p"
+        sound = container.add_stream("aac", rate=48000, layout="mono")
+        for n in range(int(len(audio) / SR * 10)):
+            frame = av.VideoFrame.from_ndarray(np.full((48, 64, 3), n % 255, np.uint8), format="rgb24")
+            frame.pts = n
+            container.mux(video.encode(frame))
+        frame = av.AudioFrame.from_ndarray(samples.reshape(1, -1), format="fltp", layout="mono")
+        frame.sample_rate = 48000
+        container.mux([*sound.encode(frame), *sound.encode(None), *video.encode(None)])
+    return path

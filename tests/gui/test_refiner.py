@@ -144,8 +144,7 @@ def test_refine_a_past_session_that_still_has_its_audio(make_app, qtbot, speech_
 def test_transcribe_a_recording_in_the_app(make_app, qtbot, tmp_path: Path, speech_wav: Path) -> None:
     import numpy as np
 
-    from tests.speech import read_wav, write_wav
-    from tests.test_cli import write_video
+    from tests.speech import read_wav, write_video, write_wav
 
     app = make_app(compute_device="cpu", preload=True)
     w, c = app.window, app.controller
@@ -192,8 +191,7 @@ def test_recordings_dropped_on_the_window_are_transcribed_in_turn_and_each_saved
     from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
 
-    from tests.speech import read_wav
-    from tests.test_cli import write_video
+    from tests.speech import read_wav, write_video
 
     app = make_app(compute_device="cpu", preload=True)
     w, c = app.window, app.controller
