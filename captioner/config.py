@@ -295,7 +295,7 @@ OVERLAY: tuple[Setting, ...] = (
 
 TERMINAL_ONLY: tuple[Setting, ...] = (COMPUTE_TYPE, KEEP_ECHO)  # settings the terminal takes and the app does not keep
 SESSION: tuple[Setting, ...] = tuple(s for s in (*APP, *TERMINAL_ONLY) if s.session)  # what a live session is given
-# the terminal's `caption` options for how a live session captions, in its --help's order (`cli.build_parser`)
+# the terminal's `caption` options for how a live session captions, in its --help's order (`cli.caption`)
 CAPTION: tuple[Setting, ...] = (BEAM_SIZE, LANGUAGE, SPEECH_DETECTION, INTERIM_TEXT, INTERIM_MODEL, VOCABULARY)
 
 
