@@ -36,7 +36,3 @@ def main(argv: list[str] | None = None) -> int:
         # at once: the transcriber's and the capture's threads are still in native code, and an interpreter shutting
         # down around them aborts (SIGABRT) in a C library
         os._exit(INTERRUPTED)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
