@@ -46,6 +46,8 @@ def add_arguments(cap: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Caption --input, or what the microphone and system audio hear, until it ends or Ctrl-C; the captions printed and
+    written as they come. Exit 1 when the session met an error."""
     from captioner.app.inputs import channel_labels
     from captioner.app.live import LagWatch, LiveSession, discard_outputs
     from captioner.app.model import live_request
