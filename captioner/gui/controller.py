@@ -273,6 +273,7 @@ class SessionController(QObject):
         if self._loader is None:
             return
         loader, self._loader, self._gpu_fetched = self._loader, None, False
+        self._start_after_load = False  # the Start it was loading for is cancelled with it
         loader.cancel()  # its thread ends on its own; its signals are ignored from now on
         self.modelPhase.emit("")
         if self._phase == "downloading":

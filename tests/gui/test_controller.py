@@ -103,3 +103,25 @@ def test_the_interim_model_setting_reaches_the_model_request(make_app, qtbot) ->
     dialog.quick_interims.setChecked(True)
     dialog.accept()
     assert c.model_request().interim == INTERIM_AUTO
+
+
+def test_cancel_during_the_load_forgets_the_start_it_was_for(make_app, qtbot, speech_wav: Path) -> None:
+    """Start loads the model, Cancel stops the load: the model loaded later (in the background, as after a change in
+    Settings) starts no session."""
+    from captioner.gui.controller import State
+
+    app = make_app(compute_device="cpu")
+    w, c = app.window, app.controller
+    states: list[State] = []
+    started: list = []
+    c.stateChanged.connect(states.append)
+    c.sessionStarted.connect(started.append)
+    assert w.start_file_session(str(speech_wav), realtime=False)
+    assert c.state is State.PREPARING and w.start_button.text() == "Cancel"
+    w.start_button.click()
+    assert c.state is State.IDLE
+    c.preload_models = True
+    c.preload()
+    qtbot.waitUntil(lambda: c.model_loaded_for(c.model_request()), timeout=30000)
+    qtbot.wait(500)
+    assert c.state is State.IDLE and not started and states == [State.PREPARING, State.IDLE], states
