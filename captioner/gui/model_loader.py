@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 
+from captioner.app.warm_model import load_warm_model
 from captioner.engine.models.catalogue import ModelRequest
 from captioner.engine.models.errors import (
     CudaLibraryMissing,
@@ -42,8 +43,6 @@ class ModelLoader(CancellableTask):
         self.quiet = quiet
 
     def _work(self):
-        from captioner.app.warm_model import load_warm_model
-
         return load_warm_model(self.request, on_disk_only=self.quiet, progress=self.progress.emit, phase=self.phase.emit,
                                cancel=self.cancelled)
 
