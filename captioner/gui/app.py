@@ -66,7 +66,7 @@ class CaptionerApp(QObject):
         self.output_monitor = LevelMonitor(output_level_source, enabled=monitor_levels)
         self.devices = DeviceWatcher(device_lister, interval_ms=device_poll_ms) if device_lister else DeviceWatcher(interval_ms=device_poll_ms)
         self.controller = SessionController(self.store, monitor=self.monitor)
-        self.controller.preload_models = preload_model  # load while the user picks a device: Start waits for no model
+        self.controller.model.preload_models = preload_model  # load while the user picks a device: Start waits for no model
         self.overlay = CaptionOverlay(settings.overlay, click_through_shortcut=CLICK_THROUGH_SHORTCUT)
         self.settings_dialog: SettingsDialog | None = None
         self.store.changed.connect(self._settings_changed)
@@ -108,8 +108,8 @@ class CaptionerApp(QObject):
             self.window.show_message("warning", self.store.load_warning, cause="settings")
         self._apply_shortcuts(self.store.settings, announce=False)
         self.devices.start()  # the level monitor starts once the device list is known
-        if self.controller.preload_models:
-            self.controller.preload()
+        if self.controller.model.preload_models:
+            self.controller.model.preload()
 
     def _window_closed(self) -> None:
         self.shortcuts.stop()

@@ -2,7 +2,7 @@
 `engine.models.cuda_fetch`), then loaded into this process (`cuda_libs.preload(again=True)`), reporting by Qt signals.
 
 The banner offers it (`GPU_SUPPORT_ACTION`) where the model runs on the CPU because a CUDA library cannot be loaded
-(`Transcriber.cuda_libs_missing`); the controller runs it and loads the model again afterwards.
+(`Transcriber.cuda_libs_missing`); `ModelControl.get_gpu_support` runs it and loads the model again afterwards.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ __all__ = ["GPU_CAUSE", "GPU_SUPPORT_ACTION", "GPU_SUPPORT_PHASE", "GpuSupportFe
 
 GPU_SUPPORT_ACTION = ("Get GPU support", "get-gpu-support")  # the banner's button: (text, action key)
 GPU_CAUSE = "gpu"  # notices about the GPU and its libraries; a newer one replaces the one before
-GPU_SUPPORT_PHASE = "fetching-gpu"  # the controller's model phase while the libraries download
+GPU_SUPPORT_PHASE = "fetching-gpu"  # the model's phase (ModelControl.phase) while the libraries download
 
 
 class GpuSupportFetch(CancellableTask):

@@ -1,9 +1,11 @@
-"""The engine's `load_transcriber` on a worker thread, reporting by Qt signals, and its errors in the app's words."""
+"""The app's model load (`app.warm_model.load_warm_model`) on a worker thread, reporting by Qt signals, and its errors in
+the app's words."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 
+from captioner.app.warm_model import load_warm_model
 from captioner.engine.models.catalogue import ModelRequest
 from captioner.engine.models.errors import (
     CudaLibraryMissing,
@@ -41,19 +43,8 @@ class ModelLoader(CancellableTask):
         self.quiet = quiet
 
     def _work(self):
-        from captioner.engine.models.catalogue import is_cached
-        from captioner.engine.models.fetch import load_transcriber
-
-        if self.quiet and not is_cached(self.request.spec):
-            return None
-        transcriber = load_transcriber(self.request, progress=self.progress.emit, cancel=self.cancelled, phase=self.phase.emit,
-                                       download_interim=not self.quiet)
-        if self.quiet and getattr(transcriber, "interim_wanted", "") and transcriber.interim is None and not transcriber.interim_note:
-            return None  # its interim model is not on disk: Start loads both, downloading it
-        if not self.cancelled.is_set():
-            self.phase.emit("warming")
-            transcriber.warm_up()  # the first pass pays first-use costs here, not in the session
-        return transcriber
+        return load_warm_model(self.request, on_disk_only=self.quiet, progress=self.progress.emit, phase=self.phase.emit,
+                               cancel=self.cancelled)
 
 
 def describe_transcriber(transcriber) -> str:

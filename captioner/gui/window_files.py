@@ -141,7 +141,7 @@ class FileCommands:
         if not paths or (self._controller.unsaved and not self.may_clear_unsaved()):
             return
         for path in paths:
-            why = self._controller.transcribe_recording(path)
+            why = self._controller.refines.transcribe_recording(path)
             if why:
                 self._show_message("warning", why)
                 return
@@ -153,7 +153,7 @@ class FileCommands:
             path, _ = QFileDialog.getOpenFileName(self._parent, "Refine a past session's transcript", folder,
                                                   "Session transcripts (*.srt *.txt);;All files (*)")
         if path:
-            why = self._controller.refine_past(path)
+            why = self._controller.refines.refine_past(path)
             if why:
                 self._show_message("warning", why)
 

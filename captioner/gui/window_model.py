@@ -21,9 +21,9 @@ COMPUTE_DEVICE_NAMES = {"auto": "Auto", "cuda": "CUDA", "cpu": "CPU"}
 
 def model_status_text(controller: SessionController) -> str:
     """The model in use ("tiny.en · CPU int8"), or the one chosen and where it will run."""
-    description = controller.model_description()
-    request = controller.model_request()
-    if description and controller.model_loaded_for(request):
+    description = controller.model.description()
+    request = controller.model.request()
+    if description and controller.model.loaded_for(request):
         return description
     device = COMPUTE_DEVICE_NAMES[request.compute_device]
     return f"{request.label} · {device} (loads on Start)"
@@ -60,7 +60,7 @@ class ModelStatus:
 
     def get_gpu_support(self) -> None:
         """Fetch the GPU's libraries (the banner's "Get GPU support"): progress and Cancel in the download panel."""
-        if self._controller.get_gpu_support():
+        if self._controller.model.get_gpu_support():
             self._message_bar.clear(GPU_CAUSE)
         else:
             self.gpu_notice("info", "Stop the current session first: GPU support is fetched while nothing runs.", True)

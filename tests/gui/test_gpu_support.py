@@ -35,8 +35,8 @@ def loaded_on_the_cpu(make_app, qtbot):
     app = make_app(compute_device="auto")
     c = app.controller
     assert c.prepare()
-    qtbot.waitUntil(lambda: c.state is State.IDLE and c.transcriber is not None, timeout=120000)
-    assert c.transcriber.device == "cpu"
+    qtbot.waitUntil(lambda: c.state is State.IDLE and c.model.transcriber is not None, timeout=120000)
+    assert c.model.transcriber.device == "cpu"
     return app
 
 
@@ -61,10 +61,10 @@ def test_only_a_missing_cublas_offers_get_gpu_support(make_app, qtbot, monkeypat
     assert bar.level == "warning" and "libcublas.so.12" in bar.text
     assert bar._action.isVisible() and bar._action.text() == "Get GPU support"
     monkeypatch.setattr(GpuWithoutCublas, "error", "CUDA failed with error unspecified launch failure")
-    c.release_model()
+    c.model.release()
     assert c.prepare()
-    qtbot.waitUntil(lambda: c.state is State.IDLE and c.transcriber is not None, timeout=120000)
-    assert c.transcriber.device == "cpu" and "unspecified launch failure" in bar.text  # the same banner, replaced
+    qtbot.waitUntil(lambda: c.state is State.IDLE and c.model.transcriber is not None, timeout=120000)
+    assert c.model.transcriber.device == "cpu" and "unspecified launch failure" in bar.text  # the same banner, replaced
     assert not bar._action.isVisible()  # cuBLAS would not help
 
 
@@ -80,14 +80,14 @@ def test_get_gpu_support_fetches_cublas_and_the_model_loads_again_on_the_gpu(mak
     press_get_gpu_support(w, qtbot)
     assert c.state is State.PREPARING and not w.message_bar.isVisible()
     index.hold.set()
-    qtbot.waitUntil(lambda: c.state is State.IDLE and c.transcriber is not None, timeout=120000)
-    assert c.transcriber.device == "cuda"
+    qtbot.waitUntil(lambda: c.state is State.IDLE and c.model.transcriber is not None, timeout=120000)
+    assert c.model.transcriber.device == "cuda"
     assert GpuNeedingCublas.loads == ["cuda", "cpu", "cuda"]  # moved to the CPU, then loaded again: on the GPU now
     assert sorted(p.name for p in user_folder().iterdir()) == sorted(CUBLAS)
     assert cuda_libs._loaded == [str(user_folder() / name) for name in CUBLAS]
-    assert w.message_bar.level == "info" and w.message_bar.text == f"GPU support installed; {c.transcriber.name} now runs on the GPU."
+    assert w.message_bar.level == "info" and w.message_bar.text == f"GPU support installed; {c.model.transcriber.name} now runs on the GPU."
     assert not w.message_bar._action.isVisible() and not w.download_panel.isVisible()
-    assert c.transcriber.device_note == "" and not c.transcriber.cuda_libs_missing
+    assert c.model.transcriber.device_note == "" and not c.model.transcriber.cuda_libs_missing
 
 
 def test_cancel_stops_the_download_and_keeps_nothing(make_app, qtbot, monkeypatch, index) -> None:
@@ -100,7 +100,7 @@ def test_cancel_stops_the_download_and_keeps_nothing(make_app, qtbot, monkeypatc
     assert w.message_bar.level == "info" and "cancelled" in w.message_bar.text and w.message_bar._action.isVisible()
     index.hold.set()  # the download's next read: it stops there
     qtbot.waitUntil(nothing_kept, timeout=30000)
-    assert c.transcriber.device == "cpu" and GpuWithoutCublas.loads == ["cuda", "cpu"]  # the model stays as it was
+    assert c.model.transcriber.device == "cpu" and GpuWithoutCublas.loads == ["cuda", "cpu"]  # the model stays as it was
     assert "cancelled" in w.message_bar.text  # nothing more said
 
 
@@ -115,4 +115,4 @@ def test_a_wheel_that_does_not_match_its_hash_is_an_error_and_keeps_nothing(make
     assert w.message_bar.text.startswith("Could not get GPU support: ") and "SHA-256" in w.message_bar.text
     assert w.message_bar._action.isVisible()  # try again
     assert c.state is State.IDLE and not w.download_panel.isVisible() and nothing_kept()
-    assert c.transcriber.device == "cpu" and GpuWithoutCublas.loads == ["cuda", "cpu"]
+    assert c.model.transcriber.device == "cpu" and GpuWithoutCublas.loads == ["cuda", "cpu"]

@@ -81,7 +81,7 @@ def test_no_device_says_so_when_starting(make_app, qtbot) -> None:
 def test_a_device_that_cannot_open_reports_and_returns_to_idle(make_app, qtbot, transcriber) -> None:
     app = make_app(devices=[InputDevice("pulse:does-not-exist", "Ghost mic", 48000.0, is_default=True)])
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     w.start_button.click()
     qtbot.waitUntil(lambda: c.state is State.IDLE and w.message_bar.isVisible(), timeout=10000)
     assert w.message_bar.level == "error"
@@ -129,7 +129,7 @@ def test_shortcuts(make_app) -> None:
 def test_start_stop_action_and_button_follow_the_state(make_app, qtbot, speech_wav: Path, transcriber) -> None:
     app = make_app()
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     w.start_file_session(str(speech_wav), realtime=True)
     qtbot.waitUntil(lambda: c.state is State.RUNNING, timeout=10000)
     assert w.start_button.text() == "Stop" and "Stop" in app.actions.start_stop.text()
@@ -376,7 +376,7 @@ def test_overlay_defaults_only_on_the_overlay_tab(make_app) -> None:
 def unsaved_app(make_app, qtbot, speech_wav: Path, transcriber):
     """The app after a session with autosave off: its captions are saved nowhere."""
     app = make_app(autosave=False)
-    app.controller.use_transcriber(transcriber)
+    app.controller.model.use(transcriber)
     infos: list = []
     app.controller.sessionFinished.connect(infos.append)
     assert app.window.start_file_session(str(speech_wav), realtime=False)
@@ -468,7 +468,7 @@ def test_closing_during_a_session_finishes_it_then_offers_to_save_every_caption(
     from tests.gui.conftest import answer_next_dialog
 
     app = make_app(autosave=False)
-    app.controller.use_transcriber(transcriber)
+    app.controller.model.use(transcriber)
     infos: list = []
     app.controller.sessionFinished.connect(infos.append)
     closed: list = []

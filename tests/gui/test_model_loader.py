@@ -59,11 +59,12 @@ def test_a_gpu_that_cannot_run_the_model_captions_on_the_cpu_and_says_why(make_a
     infos: list = []
     said: list[tuple[str, str]] = []
     c.sessionFinished.connect(infos.append)
-    c.message.connect(lambda level, text: said.append((level, text)))
-    c.gpuMessage.connect(lambda level, text, _offer: said.append((level, text)))
+    for notices in (c.model.message, c.notices.message):
+        notices.connect(lambda level, text: said.append((level, text)))
+    c.model.gpuMessage.connect(lambda level, text, _offer: said.append((level, text)))
     assert w.start_file_session(str(speech_wav), realtime=False)
     qtbot.waitUntil(lambda: bool(infos) and c.state is State.IDLE, timeout=120000)
-    assert c.transcriber.device == "cpu" and c.finals
+    assert c.model.transcriber.device == "cpu" and c.finals
     assert GpuWithoutCublas.loads[:2] == ["cuda", "cpu"]
     notes = [(level, text) for level, text in said if "libcublas.so.12" in text]
     assert len(notes) == 1 and notes[0][0] == "warning" and "pip install 'captioner[cuda]'" in notes[0][1]

@@ -73,7 +73,7 @@ def test_download_progress_cancel_then_download_now(make_app, qtbot, model_dir: 
         assert c.state is State.PREPARING
         qtbot.waitUntil(lambda: c.state is State.IDLE, timeout=60000)
         assert is_cached("tiny.en")
-        assert c.model_loaded_for(c.model_request())
+        assert c.model.loaded_for(c.model.request())
         assert "tiny.en · CPU int8" in w.status_line.model_status.text()
         qtbot.waitUntil(lambda: "behind speech on this computer" in w.model_picker.hint.text(), timeout=30000)
         assert "'>about " in w.model_picker.hint.text()  # one pass was timed once it loaded
@@ -153,13 +153,13 @@ def test_compute_device_choice_and_cuda_missing(make_app, qtbot, model_dir: Path
 def test_changing_the_model_frees_the_loaded_one(make_app, transcriber) -> None:
     app = make_app()
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     w.model.show()
     assert w.status_line.model_status.text() == "Model: tiny.en · CPU int8"
     index = w.model_picker.combo.findData("base.en")
     w.model_picker.combo.setCurrentIndex(index)
     w.model_picker._chosen(index)
-    assert c.transcriber is None
+    assert c.model.transcriber is None
     assert w.status_line.model_status.text() == "Model: base.en · Auto (loads on Start)"
 
 

@@ -148,7 +148,7 @@ def test_transcribe_a_recording_in_the_app(make_app, qtbot, tmp_path: Path, spee
 
     app = make_app(compute_device="cpu", preload=True)
     w, c = app.window, app.controller
-    qtbot.waitUntil(lambda: c.transcriber is not None, timeout=30000)
+    qtbot.waitUntil(lambda: c.model.transcriber is not None, timeout=30000)
     video = write_video(tmp_path / "talk.mp4", read_wav(speech_wav))
     progress: list[str] = []
     c.refiner.progress.connect(lambda *_: progress.append(w.status_line.refine_label.text()))
@@ -167,19 +167,19 @@ def test_transcribe_a_recording_in_the_app(make_app, qtbot, tmp_path: Path, spee
     shoot(w, "transcribe-recording.png")
     bad = tmp_path / "notes.mp3"
     bad.write_text("not audio")
-    assert c.transcribe_recording(bad) == ""  # (the window would first ask about the unsaved transcript)
+    assert c.refines.transcribe_recording(bad) == ""  # (the window would first ask about the unsaved transcript)
     qtbot.waitUntil(lambda: "is not audio in a format captioner reads" in w.message_bar.text, timeout=10000)
     bad.unlink()
     bad = write_video(bad.with_suffix(".mp4"), read_wav(speech_wav))  # the same again, a file that is audio: the failure is past
-    assert c.transcribe_recording(bad) == ""
+    assert c.refines.transcribe_recording(bad) == ""
     qtbot.waitUntil(lambda: not c.refiner.busy and "notes.srt" in w.status_line.autosave_label.text(), timeout=60000)
     assert "is not audio" not in w.message_bar.text
     quiet = write_wav(tmp_path / "quiet.wav", np.zeros(3 * 16000, np.float32))
-    assert c.transcribe_recording(quiet) == ""
+    assert c.refines.transcribe_recording(quiet) == ""
     qtbot.waitUntil(lambda: not c.refiner.busy and "quiet.srt" in w.status_line.autosave_label.text(), timeout=60000)
     assert w.message_bar.text == "No speech was heard in quiet.wav." and not c.finals
     shoot(w, "transcribe-nothing-heard.png")
-    c.transcribe_recording(video)  # said at once, before its first pass is through
+    c.refines.transcribe_recording(video)  # said at once, before its first pass is through
     assert c.refiner.busy and w.status_line.refine_label.text().startswith("Transcribing talk.mp4: 0 %")
     assert "No speech" not in w.message_bar.text  # the next recording under way: the note is past
     w.status_line.cancelRefine.emit()
@@ -195,7 +195,7 @@ def test_recordings_dropped_on_the_window_are_transcribed_in_turn_and_each_saved
 
     app = make_app(compute_device="cpu", preload=True)
     w, c = app.window, app.controller
-    qtbot.waitUntil(lambda: c.transcriber is not None, timeout=30000)
+    qtbot.waitUntil(lambda: c.model.transcriber is not None, timeout=30000)
     samples = read_wav(speech_wav)
     first, second = write_video(tmp_path / "monday.mp4", samples), tmp_path / "tuesday.wav"
     second.write_bytes(speech_wav.read_bytes())
@@ -237,11 +237,11 @@ def test_recordings_dropped_on_the_window_are_transcribed_in_turn_and_each_saved
 def test_cancel_stops_one_transcription_and_the_next_starts_cancel_all_stops_every_one(make_app, qtbot, tmp_path: Path, speech_wav: Path) -> None:
     app = make_app(compute_device="cpu", preload=True)
     w, c = app.window, app.controller
-    qtbot.waitUntil(lambda: c.transcriber is not None, timeout=30000)
+    qtbot.waitUntil(lambda: c.model.transcriber is not None, timeout=30000)
     first, second = tmp_path / "first.wav", tmp_path / "second.wav"
     for path in (first, second):
         path.write_bytes(speech_wav.read_bytes())
-    assert c.transcribe_recording(first) == "" and c.transcribe_recording(second) == ""
+    assert c.refines.transcribe_recording(first) == "" and c.refines.transcribe_recording(second) == ""
     assert c.refiner.running.recording == first and "Cancel all" in w.status_line.refine_label.text()
     w.status_line.refine_label.linkActivated.emit("cancel")  # the status line's Cancel link
     assert w.message_bar.text == "Transcribing first.wav was cancelled; nothing was saved."
@@ -253,7 +253,7 @@ def test_cancel_stops_one_transcription_and_the_next_starts_cancel_all_stops_eve
     assert (folder / "second.txt").is_file() and not (folder / "first.txt").exists()
 
     for path in (first, second, first):
-        assert c.transcribe_recording(path) == ""
+        assert c.refines.transcribe_recording(path) == ""
     w.status_line.refine_label.linkActivated.emit("cancel-all")
     assert not c.refiner.busy and not c.refiner.queue and not w.status_line.refine_label.isVisible()
     assert w.message_bar.text == "Transcribing first.wav was cancelled; nothing was saved. The 2 waiting after it were cancelled too."

@@ -25,7 +25,7 @@ def test_file_session_reaches_transcript_overlay_and_autosave(make_app, qtbot, s
     w, c = app.window, app.controller
     app.overlay.resize(1400, 400)
     phases: list[str] = []
-    c.modelPhase.connect(phases.append)
+    c.model.phase.connect(phases.append)
     starts: list = []
     c.sessionStarted.connect(starts.append)
 
@@ -33,7 +33,7 @@ def test_file_session_reaches_transcript_overlay_and_autosave(make_app, qtbot, s
     qtbot.waitUntil(lambda: c.state is State.IDLE and bool(starts), timeout=60000)
 
     assert phases[:2] == ["checking", "loading"] and phases[-1] == ""  # a local folder: nothing to download
-    assert not c.errors, c.errors
+    assert not c.notices.errors, c.notices.errors
     finals = c.finals
     assert len(finals) >= 2
     transcript = w.transcript.plain_text()
@@ -63,7 +63,7 @@ def test_file_session_reaches_transcript_overlay_and_autosave(make_app, qtbot, s
 def test_second_session_never_overwrites_the_first(make_app, qtbot, speech_wav: Path, transcriber) -> None:
     app = make_app()
     c = app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     infos: list = []
     c.sessionFinished.connect(infos.append)
     for n in (1, 2, 3):
@@ -80,7 +80,7 @@ def test_second_session_never_overwrites_the_first(make_app, qtbot, speech_wav: 
 def test_closing_the_window_during_a_session_finishes_it_and_the_srt_is_complete(make_app, qtbot, speech_wav: Path, transcriber) -> None:
     app = make_app()
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     starts: list = []
     c.sessionStarted.connect(starts.append)
     closed: list = []
@@ -88,7 +88,7 @@ def test_closing_the_window_during_a_session_finishes_it_and_the_srt_is_complete
 
     w.start_file_session(str(speech_wav), realtime=True)
     # the first sentence is final and the second one is being said (its interim is on screen)
-    qtbot.waitUntil(lambda: len(c.finals) == 1 and bool(c.merger.interims), timeout=30000)
+    qtbot.waitUntil(lambda: len(c.finals) == 1 and bool(c.shown.merger.interims), timeout=30000)
     assert c.state is State.RUNNING
     t0 = time.monotonic()
     w.close()
@@ -114,7 +114,7 @@ def test_unwritable_autosave_folder_warns_and_captions_still_show(make_app, qtbo
     blocker.write_text("not a folder")
     app = make_app(autosave_dir=str(blocker / "sessions"))
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     infos: list = []
     c.sessionFinished.connect(infos.append)
     w.start_file_session(str(speech_wav), realtime=False)
@@ -133,13 +133,13 @@ def test_autosave_write_failure_mid_session_warns_and_captions_go_on(make_app, q
     the other file go on, and the finished session says to export it."""
     app = make_app()
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     starts: list = []
     infos: list = []
     c.sessionStarted.connect(starts.append)
     c.sessionFinished.connect(infos.append)
     said: list = []
-    c.autosaveMessage.connect(lambda level, text: said.append(text))
+    c.notices.autosaveMessage.connect(lambda level, text: said.append(text))
     w.start_file_session(str(speech_wav), realtime=True)
     qtbot.waitUntil(lambda: bool(starts), timeout=60000)
     blocked = starts[0].srt_path
@@ -160,7 +160,7 @@ def test_autosave_write_failure_mid_session_warns_and_captions_go_on(make_app, q
     answer_next_dialog(QMessageBox.Discard)  # the last session's captions are saved nowhere: asked first
     assert w.start_file_session(str(speech_wav), realtime=False)
     qtbot.waitUntil(lambda: len(infos) == 2, timeout=60000)
-    assert not w.message_bar.isVisible() and not c.errors
+    assert not w.message_bar.isVisible() and not c.notices.errors
     assert srt_text(infos[1].srt_path) and not c.unsaved
 
 
@@ -172,7 +172,7 @@ def test_an_empty_session_leaves_no_file_and_links_none(make_app, qtbot, transcr
     silence = write_wav(tmp_path / "silence.wav", np.zeros(SAMPLE_RATE * 2, dtype=np.float32))
     app = make_app()
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     starts, infos = [], []
     c.sessionStarted.connect(lambda info: starts.append(w.status_line.autosave_label.text()))
     c.sessionFinished.connect(infos.append)
@@ -197,7 +197,7 @@ def test_autosave_folder_deleted_mid_session_is_made_again_said_and_stop_saves_e
     longer = write_wav(tmp_path / "then-quiet.wav", np.concatenate([read_wav(speech_wav), np.zeros(SAMPLE_RATE * 8, np.float32)]))
     app = make_app()
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     starts, infos = [], []
     c.sessionStarted.connect(starts.append)
     c.sessionFinished.connect(infos.append)
@@ -254,7 +254,7 @@ def test_a_sides_colour_is_the_same_in_every_session_whoever_speaks_first(make_a
     for mic, system in ((silence, speech_wav), (speech_wav, silence)):
         app = make_app()
         w, c = app.window, app.controller
-        c.use_transcriber(transcriber)
+        c.model.use(transcriber)
         infos: list = []
         c.sessionFinished.connect(infos.append)
         assert w.start_session(meeting_channels_from_files(mic, system))
@@ -280,7 +280,7 @@ def test_renamed_labels_change_the_words_written_and_shown_not_whose_side_it_is(
     app = make_app(labels={MICROPHONE: "Me", SYSTEM: "You"}, srt_labels=True, recording="never", overlay={"clear_after_s": 0, "lines": 5})
     app.overlay.resize(1400, 400)  # room for all the lines (placed by itself, it takes fewer rather than cover the main window)
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     infos: list = []
     c.sessionFinished.connect(infos.append)
     assert w.start_session(meeting_channels_from_files(silence, speech_wav))
@@ -343,7 +343,7 @@ def test_both_inputs_of_a_meeting_say_in_the_banner_that_the_sound_server_is_bac
 
     app = make_app(recording="never")
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     mine, theirs = ServerInput("virtmic"), ServerInput("Null Output")
     assert w.start_session(lambda settings: [Channel(settings.labels[MICROPHONE], mine, MICROPHONE),
                                              Channel(settings.labels[SYSTEM], theirs, SYSTEM)])
@@ -351,8 +351,8 @@ def test_both_inputs_of_a_meeting_say_in_the_banner_that_the_sound_server_is_bac
     told = ((theirs, SERVER_GONE), (mine, SERVER_GONE), (mine, server_back("virtmic")), (theirs, server_back("Null Output")))
     for n, (source, said) in enumerate(told, 1):
         source.notices.put(said)
-        qtbot.waitUntil(lambda n=n: len(c.errors) == n, timeout=5000)
-    assert c.errors == [f"{'You' if source is mine else 'Others'}: {said}" for source, said in told]
+        qtbot.waitUntil(lambda n=n: len(c.notices.errors) == n, timeout=5000)
+    assert c.notices.errors == [f"{'You' if source is mine else 'Others'}: {said}" for source, said in told]
     assert w.message_bar.level == "info" and c.state is State.RUNNING  # all is well again: news, not a warning
     assert w.message_bar.text.splitlines() == [f"Others: {server_back('Null Output')}", f"You: {server_back('virtmic')}"]
     from captioner.gui.message_bar import PASSING_MS
@@ -389,7 +389,7 @@ def test_the_engine_settings_chosen_in_the_app_reach_the_session(make_app, qtbot
 def test_while_a_file_is_captioned_the_input_controls_name_it_not_the_microphone(make_app, qtbot, speech_wav: Path, transcriber) -> None:
     app = make_app()
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     idle = (w.system_picker.mode_combo.label_text(), w.device_picker.combo.label_text())
     seen: list[tuple[str, str]] = []
     c.stateChanged.connect(lambda state: state is State.RUNNING and seen.append(

@@ -24,14 +24,14 @@ def test_speakers_are_labelled_and_a_name_reaches_every_caption_the_overlay_and_
     # the overlay kept (never cleared after silence): the refine at Stop may take longer than the silence it allows
     app = make_app(speakers=True, srt_labels=True, overlay={"lines": 6, "clear_after_s": 0})
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     app.overlay.resize(1400, 500)
     finished, refined = [], []
     c.sessionFinished.connect(finished.append)
-    c.transcriptRefined.connect(lambda info, _updates: refined.append(info))
+    c.refines.refined.connect(lambda info, _updates: refined.append(info))
     assert w.start_file_session(str(call_wav), realtime=False)
     qtbot.waitUntil(lambda: c.state is State.IDLE and bool(finished), timeout=120000)
-    assert not c.errors, c.errors
+    assert not c.notices.errors, c.notices.errors
     info = finished[0]
     live = [line.split(":", 1)[0] for line in info.txt_path.read_text(encoding="utf-8").splitlines()]
     assert turns_of(live) == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 2"], live
@@ -82,9 +82,9 @@ def test_without_the_voice_encoder_the_session_runs_unlabelled_and_says_why(make
     monkeypatch.setenv("CAPTIONER_VOICE_ENCODER", str(tmp_path / "not-there.pt"))
     app = make_app(speakers=True)
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     said: list = []
-    c.message.connect(lambda level, text: said.append((level, text)))
+    c.notices.message.connect(lambda level, text: said.append((level, text)))
     finished: list = []
     c.sessionFinished.connect(finished.append)
     assert w.start_file_session(str(call_wav), realtime=False)
@@ -99,10 +99,10 @@ def test_a_recording_transcribed_with_speakers_is_shown_and_exported_as_its_file
     wav = conversation(tmp_path / "two.wav", turns)[0]
     app = make_app(speakers=True, speaker_count="2")
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     said: list[str] = []
     c.refiner.phase.connect(lambda _phase: said.append(w.status_line.refine_label.text()))
-    assert c.transcribe_recording(wav) == ""  # File → Transcribe a recording…, the file picked
+    assert c.refines.transcribe_recording(wav) == ""  # File → Transcribe a recording…, the file picked
     qtbot.waitUntil(lambda: bool(c.finals) and not c.refiner.busy, timeout=120000)
     assert said[-1].startswith("Transcribing two.wav: telling speakers apart…"), said  # the labelling is part of the job
     saved = c.settings.sessions_dir() / "two.txt"

@@ -69,7 +69,7 @@ def test_speech_right_after_start_is_captioned(qtbot, pulse, settings_path: Path
     app = CaptionerApp(settings_path, tray=False, device_poll_ms=0)
     qtbot.addWidget(app.window)
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     levels: list[tuple[float, float]] = []
     app.monitor.level.connect(lambda rms: levels.append((time.monotonic(), rms)))
     states: list[tuple[State, str]] = []

@@ -95,7 +95,7 @@ def test_microphone_and_system_audio_in_the_app(qtbot, mic_sink, settings_path: 
     app = CaptionerApp(settings_path, tray=False, device_poll_ms=0)
     qtbot.addWidget(app.window)
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     levels: dict[str, float] = {}
     c.statusUpdate.connect(lambda s: levels.__setitem__(s.channel, max(levels.get(s.channel, 0.0), s.level)))
     app.show()
@@ -131,7 +131,7 @@ def test_losing_the_microphone_mid_session_keeps_the_others_captioned_and_takes_
     app = CaptionerApp(settings_path, tray=False, device_poll_ms=0)
     qtbot.addWidget(app.window)
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     app.show()
     try:
         qtbot.waitUntil(lambda: w.selected_device() == "pulse:lostmic.monitor", timeout=15000)
@@ -200,7 +200,7 @@ def test_the_sound_server_restarting_under_the_app(mode, qtbot, pulse, settings_
     app = CaptionerApp(settings_path, tray=False, device_poll_ms=0, preload_model=False)
     qtbot.addWidget(app.window)
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     heard = []
     app.output_monitor.level.connect(heard.append)
     app.show()
@@ -225,7 +225,7 @@ def test_the_sound_server_restarting_under_the_app(mode, qtbot, pulse, settings_
         assert w.message_bar.level == "warning" and c.state is State.RUNNING
         start_pulse()
         module = load_sink("restartmic")
-        qtbot.waitUntil(lambda: sum("The sound server is back" in e for e in c.errors) == channels, timeout=60000)
+        qtbot.waitUntil(lambda: sum("The sound server is back" in e for e in c.notices.errors) == channels, timeout=60000)
         assert "The sound server is back" in w.message_bar.text
         subprocess.run(["paplay", "-d", "virt", str(theirs)], check=True, timeout=30)
         if both:
@@ -238,7 +238,7 @@ def test_the_sound_server_restarting_under_the_app(mode, qtbot, pulse, settings_
         app.window.close()
         app.overlay.close()
     assert c.finals[: len(kept)] == kept  # nothing shown before the restart is lost
-    assert not [e for e in c.errors if "unplugged" in e], c.errors  # the server stopped: no input is said to be unplugged
+    assert not [e for e in c.notices.errors if "unplugged" in e], c.notices.errors  # the server stopped: no input is said to be unplugged
     assert [e.channel for e in c.finals] == [SYSTEM, SYSTEM] + ([MICROPHONE] if both else []), c.finals
     assert {"travel", "summer"} <= set(words(c.finals[0].text)) and {"travel", "summer"} <= set(words(c.finals[1].text))
     if both:
@@ -259,7 +259,7 @@ def test_the_sound_server_restarting_under_a_microphone_session(qtbot, pulse, se
     app = CaptionerApp(settings_path, tray=False, device_poll_ms=500, preload_model=False)
     qtbot.addWidget(app.window)
     w, c = app.window, app.controller
-    c.use_transcriber(transcriber)
+    c.model.use(transcriber)
     device_notices = []
     w.device_picker.message.connect(lambda notice: device_notices.append(notice.text))
     app.show()
@@ -276,7 +276,7 @@ def test_the_sound_server_restarting_under_a_microphone_session(qtbot, pulse, se
         assert w.message_bar.level == "warning" and c.state is State.RUNNING
         qtbot.wait(1500)  # the device list is read again meanwhile, without the server's sources
         start_pulse()
-        qtbot.waitUntil(lambda: any("The sound server is back" in e for e in c.errors), timeout=60000)
+        qtbot.waitUntil(lambda: any("The sound server is back" in e for e in c.notices.errors), timeout=60000)
         assert "The sound server is back" in w.message_bar.text and c.state is State.RUNNING
         qtbot.wait(500)
         subprocess.run(["paplay", "-d", "virt", str(second)], check=True, timeout=30)
