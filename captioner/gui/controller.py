@@ -47,9 +47,9 @@ SourceFactory = Callable[[Settings], object]
 
 def meeting_inputs(settings: Settings, device: str | None) -> list:
     """The channels of a session that listens to what the settings' mode says: the microphone `device`, system audio."""
-    from captioner.engine.live.meeting import meeting_channels
+    from captioner.app.inputs import meeting_inputs as channels
 
-    return meeting_channels(settings.capture_mode, device, settings.output_device, labels=settings.labels)
+    return channels(settings.capture_mode, device, settings.output_device, labels=settings.labels)
 
 
 def open_microphone(monitor, device: str | None):

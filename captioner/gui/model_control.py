@@ -11,7 +11,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from captioner.app.live import ModelNotes
-from captioner.engine.models.catalogue import INTERIM_NONE, ModelRequest
+from captioner.app.model import live_request
+from captioner.engine.models.catalogue import ModelRequest
 from captioner.engine.models.errors import DownloadCancelled
 from captioner.gui.gpu_support import GPU_SUPPORT_PHASE, GpuSupportFetch, failed_text
 from captioner.gui.model_loader import ModelLoader, describe_model_error, describe_transcriber
@@ -74,7 +75,7 @@ class ModelControl(QObject):
     def request(self) -> ModelRequest:
         """The model the settings ask for; no interim model beside it when interim text is not shown."""
         s = self.store.settings
-        return ModelRequest(s.model, s.compute_device, s.language, s.beam_size, interim=s.interim_model if s.interim_text else INTERIM_NONE)
+        return live_request(s.model, s.compute_device, s.language, s.beam_size, interim_model=s.interim_model, interims=s.interim_text)
 
     def spec(self) -> str:
         """The model in use as a refine finds it again: its folder when one was chosen, else its name (a recording's tag:
