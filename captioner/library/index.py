@@ -193,15 +193,16 @@ class SearchIndex:
         expression = match_expression(words)
         if not expression:
             return []
-        titles = {sid: (stem, json.loads(text)["title"]) for sid, stem, text in self._db.execute("SELECT id, stem, summary FROM sessions")}
+        known = {sid: (stem, json.loads(text)) for sid, stem, text in self._db.execute("SELECT id, stem, summary FROM sessions")}
         found = self._db.execute("SELECT rowid, coalesce(text, body), start, speaker FROM lines WHERE lines MATCH ? "
                                  "ORDER BY rowid DESC LIMIT ?", (expression, limit))
         hits = []
         for rowid, text, start, speaker in found:
-            stem, title = titles.get(rowid >> LINE_BITS, ("", ""))
-            if stem:
-                hits.append(Hit(stem, title, rowid & ((1 << LINE_BITS) - 1), start / SAMPLE_RATE, speaker, text))
-        return hits
+            stem, data = known.get(rowid >> LINE_BITS, ("", None))
+            if data is not None:
+                hits.append((data["started"], Hit(stem, data["title"], rowid & ((1 << LINE_BITS) - 1), start / SAMPLE_RATE, speaker, text)))
+        hits.sort(key=lambda hit: (hit[0], hit[1].stem, -hit[1].n), reverse=True)  # a session indexed late, in its place
+        return [hit for _, hit in hits]
 
     def stems(self) -> Iterable[str]:
         return [stem for (stem,) in self._db.execute("SELECT stem FROM sessions")]

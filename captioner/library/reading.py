@@ -94,9 +94,11 @@ def read_session(session: StoredSession) -> Reading:
             if cues:
                 source = suffix
                 break
-    if source == ".srt" and all(_LABELLED.fullmatch(said) for _, _, said, _ in cues):
+    if source == ".srt" and _labelled(cues):
         reading.srt_labels = True
         cues = [(start, end, *_LABELLED.fullmatch(said).groups()[::-1]) for start, end, said, _ in cues]  # type: ignore[union-attr]
+    elif source == ".vtt" and texts.get(".srt"):  # how its SRT is written again after a change
+        reading.srt_labels = _labelled(_cues(texts[".srt"], vtt=False)[0])
     plain = texts.get(".txt")
     said = [line for line in plain.splitlines() if line.strip()] if plain is not None else None
     if cues:
@@ -114,9 +116,14 @@ def read_session(session: StoredSession) -> Reading:
         for n, line in enumerate(said):
             who, text = _LABELLED.fullmatch(line).groups() if labelled else ("", line)  # type: ignore[union-attr]
             reading.lines.append(Line(n, 0, 0, who.strip(), " ".join(text.split())))
-    elif not reading.notes:
+    elif any(text and text.strip() for text in texts.values()):  # empty files: a session that has no captions yet
         reading.notes.append(f"{next(iter(found.values())).name}: no subtitles or lines could be read.")
     return reading
+
+
+def _labelled(cues: list[tuple[int, int, str, str]]) -> bool:
+    """Whether every cue of an SRT begins with who spoke ("Ann: …"), as the app writes them when asked to."""
+    return bool(cues) and all(_LABELLED.fullmatch(said) for _, _, said, _ in cues)
 
 
 def _read_text(path: Path, notes: list[str]) -> str | None:
