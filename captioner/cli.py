@@ -120,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
                     "`pip install 'captioner[cuda]'` installs the same wheel instead.", width=79, break_long_words=False, break_on_hyphens=False))
     cuda.add_argument("--index", metavar="URL", default=None, help="the Python package index to fetch it from (default pypi.org)")
 
+    from captioner.library import terminal as sessions_terminal
+
+    sessions_terminal.add_arguments(sub.add_parser("sessions", help=sessions_terminal.HELP))
+
     gui = sub.add_parser("gui", help="open the app (the default)")
     gui.add_argument("--settings", metavar="FILE", help=argparse.SUPPRESS)
     return parser
@@ -179,6 +183,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "cuda-libs":
             return cuda_libs(args.index)
+        if args.command == "sessions":
+            from captioner.library import terminal as sessions_terminal
+
+            return sessions_terminal.run(args)
         return open_gui(getattr(args, "settings", None))
     except CliError as exc:
         print(f"captioner: error: {exc}", file=sys.stderr)
