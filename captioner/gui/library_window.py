@@ -45,6 +45,7 @@ LIBRARY_SHORTCUT = "Ctrl+L"
 SEARCH_PAUSE_MS = 150  # typing: the search runs once the keys pause this long
 PROGRESS_AFTER = 20  # sessions to read before the list shows its progress
 TITLE, DATE, LENGTH, PEOPLE, KEPT, NOTES = range(6)
+NOTE_MARK = "⚠ not all readable"  # the list's mark for a session with notes (its tooltip and the session view say them)
 TIME, SPEAKER, TEXT = range(3)
 
 
@@ -90,7 +91,8 @@ class LibraryWindow(QMainWindow):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search what was said in every session")
         self.search.setClearButtonEnabled(True)
-        self.sessions = _table(["Title", "Date", "Length", "People", "Kept", "Notes"], TITLE)
+        self.sessions = _table(["Title", "Date", "Length", "People", "Kept", "Notes"], NOTES)
+        self.sessions.setWordWrap(False)
         self.hits = _table(["Session", "Time", "Speaker", "Line"], 3)
         self.found = QStackedWidget()
         self.found.addWidget(self.sessions)
@@ -128,8 +130,12 @@ class LibraryWindow(QMainWindow):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([520, 580])
-        self.setCentralWidget(split)
+        split.setSizes([560, 540])
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(10, 10, 10, 10)
+        outer.addWidget(split)
+        self.setCentralWidget(central)
         menu = QMenu(self)
         for fmt in FORMATS:
             menu.addAction(fmt.plain_title.capitalize() + "…", lambda kind=fmt.name: self.export(kind))
@@ -176,7 +182,7 @@ class LibraryWindow(QMainWindow):
         for row, s in enumerate(listed):
             kept = ", ".join(word for word, on in (("refined", s.refined), ("audio", bool(s.audio))) if on)
             cells = [_cell(s.title, s.stem, editable=True), _cell(f"{s.started:%Y-%m-%d %H:%M}"), _cell(_clock(s.length_s)),
-                     _cell(", ".join(s.people)), _cell(kept), _cell(" ".join(s.notes))]
+                     _cell(", ".join(s.people)), _cell(kept), _cell(NOTE_MARK if s.notes else "")]
             for column, cell in enumerate(cells):
                 self.sessions.setItem(row, column, cell)
             if s.notes:
@@ -224,7 +230,8 @@ class LibraryWindow(QMainWindow):
         title = next((self.sessions.item(r, TITLE).text() for r in range(self.sessions.rowCount())
                       if self.sessions.item(r, TITLE).data(Qt.UserRole) == stem), stem)
         people = ", ".join(reading.people)
-        self.heading.setText(f"<b>{title}</b> — {len(reading.lines)} lines" + (f", {people}" if people else ""))
+        count = f"{len(reading.lines)} line{'' if len(reading.lines) == 1 else 's'}"
+        self.heading.setText(f"<b>{title}</b> — {count}" + (f", {people}" if people else ""))
         self.notes.setText(" ".join(reading.notes))
         self.notes.setVisible(bool(reading.notes))
         self._filling = True

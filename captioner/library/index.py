@@ -86,6 +86,7 @@ class SearchIndex:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._db = self._open()
+        self._known: dict[int, tuple[str, dict]] = {}  # the sessions' stems and summaries, by id, as a search last read them
 
     def _open(self) -> sqlite3.Connection:
         files.private_folder(self.path.parent)
@@ -139,9 +140,10 @@ class SearchIndex:
 
     def put(self, stored: StoredSession, reading: Reading) -> None:
         """Keep (or replace) a session's summary and lines."""
-        rows = ((searchable(line.text), None if searchable(line.text) == line.text else line.text, line.start, line.speaker)
-                for line in reading.lines[: 1 << LINE_BITS])
+        rows = [(body, None if body == line.text else line.text, line.start, line.speaker)
+                for line in reading.lines[: 1 << LINE_BITS] for body in (searchable(line.text),)]
         text = json.dumps(summary(stored, reading), ensure_ascii=False)
+        self._known = {}
         with self._writing():
             found = self._db.execute("SELECT id FROM sessions WHERE stem = ?", (stored.stem,)).fetchone()
             if found is None:
@@ -157,6 +159,7 @@ class SearchIndex:
 
     def drop(self, stem: str) -> None:
         """Forget a session."""
+        self._known = {}
         with self._writing():
             found = self._db.execute("SELECT id FROM sessions WHERE stem = ?", (stem,)).fetchone()
             if found is not None:
@@ -193,12 +196,13 @@ class SearchIndex:
         expression = match_expression(words)
         if not expression:
             return []
-        known = {sid: (stem, json.loads(text)) for sid, stem, text in self._db.execute("SELECT id, stem, summary FROM sessions")}
         found = self._db.execute("SELECT rowid, coalesce(text, body), start, speaker FROM lines WHERE lines MATCH ? "
-                                 "ORDER BY rowid DESC LIMIT ?", (expression, limit))
+                                 "ORDER BY rowid DESC LIMIT ?", (expression, limit)).fetchall()
+        if any(rowid >> LINE_BITS not in self._known for rowid, *_ in found):  # sessions indexed since (here or elsewhere)
+            self._known = {sid: (stem, json.loads(text)) for sid, stem, text in self._db.execute("SELECT id, stem, summary FROM sessions")}
         hits = []
         for rowid, text, start, speaker in found:
-            stem, data = known.get(rowid >> LINE_BITS, ("", None))
+            stem, data = self._known.get(rowid >> LINE_BITS, ("", None))
             if data is not None:
                 hits.append((data["started"], Hit(stem, data["title"], rowid & ((1 << LINE_BITS) - 1), start / SAMPLE_RATE, speaker, text)))
         hits.sort(key=lambda hit: (hit[0], hit[1].stem, -hit[1].n), reverse=True)  # a session indexed late, in its place

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.library.folder import StoredSession
@@ -24,12 +25,13 @@ _TIMES = re.compile(r"^[ \t]*(\d+):(\d\d):(\d\d)[.,](\d\d\d)[ \t]*-->[ \t]*(\d+)
 _ARROW = re.compile(r"-->")
 _VOICE = re.compile(r"<v(?:\.[^ >]*)? ([^>]*)>")
 _TAG = re.compile(r"</?[a-z][^>]*>")
-_LABELLED = re.compile(r"([^:\n]{1,60}): (.*)", re.DOTALL)  # "Ann: text", as the TXT (and a labelled SRT) begins a line
+LONGEST_LABEL = 60  # who spoke, where a line begins with it
+_LABELLED = re.compile(rf"([^:\n]{{1,{LONGEST_LABEL}}}): (.*)", re.DOTALL)  # "Ann: text", as the TXT (and a labelled SRT) begins a line
+_PER_MS = SAMPLE_RATE // 1000
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&nbsp;": " ", "&lrm;": "", "&rlm;": ""}
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One line of a session: its place, its times on the session's clock (samples), who said it ("" when the files
     do not say) and its text; `parts`: the subtitle cues it was read from (start, end, text)."""
 
@@ -145,12 +147,13 @@ def _read_text(path: Path, notes: list[str]) -> str | None:
 def _cues(text: str, *, vtt: bool) -> tuple[list[tuple[int, int, str, str]], int]:
     """The cues of an SRT or WebVTT text (start, end in samples, text, who spoke: a VTT voice or ""), and how many
     time lines gave no cue."""
-    cues = []
+    cues, last = [], 0
     for found in _TIMES.finditer(text):
-        g = found.groups()
-        start = _samples(g[0], g[1], g[2], g[3])
-        end = _samples(g[4], g[5], g[6], g[7])
-        said, voice = " ".join(line.strip() for line in g[8].split("\n") if line.strip()), ""
+        last = found.end()
+        h1, m1, s1, ms1, h2, m2, s2, ms2, lines = found.groups()
+        start = (((int(h1) * 60 + int(m1)) * 60 + int(s1)) * 1000 + int(ms1)) * _PER_MS
+        end = (((int(h2) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(ms2)) * _PER_MS
+        said, voice = " ".join(lines.split()), ""
         if vtt:
             named = _VOICE.search(said)
             if named:
@@ -158,11 +161,8 @@ def _cues(text: str, *, vtt: bool) -> tuple[list[tuple[int, int, str, str]], int
             said = _unescape(_TAG.sub("", said))
         if said.strip():
             cues.append((start, end, said, voice))
-    return cues, len(_ARROW.findall(text)) - len(cues)
-
-
-def _samples(hours: str, minutes: str, seconds: str, millis: str) -> int:
-    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * SAMPLE_RATE + int(millis) * SAMPLE_RATE // 1000
+    lost = len(_ARROW.findall(text)) - len(cues)
+    return cues, lost + (not lost and bool(cues) and bool(text[last:].strip()))  # a last subtitle cut before its times
 
 
 def _unescape(text: str) -> str:
@@ -180,12 +180,17 @@ def _squeeze(text: str) -> str:
 def _joined(cues: list[tuple[int, int, str, str]], said: list[str]) -> list[Line] | None:
     """The TXT's lines, each with the cues it was cut into (in start order, two people's cues may interleave); None
     where they do not agree."""
-    open_lines: list[list] = []  # [place, what is left to match, who, text, parts]
+    open_lines: list[list] = []  # [place, its text without spaces, how much of it the cues so far matched, who, text, parts]
     lines: list[Line | None] = [None] * len(said)
     taken = 0
-    for start, end, text, voice in cues:
-        squeezed = _squeeze(text)
-        slot = next((s for s in open_lines if s[1].startswith(squeezed) and (not voice or voice == s[2])), None)
+    for cue in cues:
+        text, voice = cue[2], cue[3]
+        squeezed = "".join(text.split())
+        slot = None
+        for candidate in open_lines:
+            if candidate[1].startswith(squeezed, candidate[2]) and (not voice or voice == candidate[3]):
+                slot = candidate
+                break
         if slot is None:
             if taken == len(said):
                 return None
@@ -194,12 +199,13 @@ def _joined(cues: list[tuple[int, int, str, str]], said: list[str]) -> list[Line
                 return None
             taken += 1
             open_lines.append(slot)
-        slot[1] = slot[1][len(squeezed):]
-        slot[4].append((start, end, text))
-        if not slot[1]:
+        slot[2] += len(squeezed)
+        slot[5].append(cue[:3])
+        if slot[2] == len(slot[1]):
             open_lines.remove(slot)
-            parts = tuple(slot[4])
-            lines[slot[0]] = Line(slot[0], parts[0][0], max(p[1] for p in parts), slot[2], slot[3], parts)
+            parts = tuple(slot[5])
+            last = parts[0][1] if len(parts) == 1 else max(p[1] for p in parts)
+            lines[slot[0]] = Line(slot[0], parts[0][0], last, slot[3], slot[4], parts)
     if open_lines or taken < len(said):
         return None
     return lines  # type: ignore[return-value]
@@ -207,13 +213,15 @@ def _joined(cues: list[tuple[int, int, str, str]], said: list[str]) -> list[Line
 
 def _opened(place: int, line: str, squeezed: str, voice: str) -> list | None:
     """A TXT line begun by a cue: as it is (no label) when the cue's text begins it, else with its label taken off."""
-    whole = _squeeze(line)
-    if whole.startswith(squeezed) and not voice:
-        return [place, whole, "", " ".join(line.split()), []]
-    labelled = _LABELLED.fullmatch(line)
-    if labelled:
-        who, text = labelled.groups()
-        rest = _squeeze(text)
-        if rest.startswith(squeezed) and (not voice or voice == who.strip()):
-            return [place, rest, who.strip(), " ".join(text.split()), []]
+    if not voice:
+        words = line.split()
+        whole = "".join(words)
+        if whole.startswith(squeezed):
+            return [place, whole, 0, "", " ".join(words), []]
+    colon = line.find(": ")
+    if 0 < colon <= LONGEST_LABEL and ":" not in line[:colon]:
+        who, words = line[:colon].strip(), line[colon + 2:].split()
+        rest = "".join(words)
+        if rest.startswith(squeezed) and (not voice or voice == who):
+            return [place, rest, 0, who, " ".join(words), []]
     return None

@@ -19,8 +19,7 @@ __all__ = ["TOKENIZER", "match_expression", "searchable"]
 # letters, numbers, private-use characters and combining marks are parts of words (Thai vowels and tones are marks)
 TOKENIZER = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
 
-_UNSPACED = re.compile(
-    "(["
+_UNSPACED_CHARS = (
     "\u0e00-\u0eff"  # Thai, Lao
     "\u0f00-\u0fff"  # Tibetan
     "\u1000-\u109f"  # Myanmar
@@ -29,13 +28,14 @@ _UNSPACED = re.compile(
     "\u2e80-\u2fdf\u3005-\u3007\u3021-\u3029\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # Han, kana
     "\uff66-\uff9f"  # half-width kana
     "\U00020000-\U0003134f"  # Han, extensions B to G
-    "])"
 )
+_UNSPACED = re.compile(f"[{_UNSPACED_CHARS}]")
+_AROUND_UNSPACED = re.compile(f"(?=[{_UNSPACED_CHARS}])|(?<=[{_UNSPACED_CHARS}])")  # before and after each such character
 
 
 def searchable(text: str) -> str:
     """`text` as the index keeps it: each character of a language written without spaces set apart."""
-    return " ".join(_UNSPACED.sub(r" \1 ", text).split()) if _UNSPACED.search(text) else text
+    return " ".join(_AROUND_UNSPACED.sub(" ", text).split()) if _UNSPACED.search(text) else text
 
 
 def match_expression(query: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from captioner.gui.library_window import LIBRARY_SHORTCUT, NOTES, TEXT, TITLE, LibraryWindow
+from captioner.gui.library_window import LIBRARY_SHORTCUT, NOTE_MARK, NOTES, TEXT, TITLE, LibraryWindow
 from captioner.library import Library
 from tests.library.sessions import live_session
 
@@ -43,7 +43,7 @@ def titles(w: LibraryWindow) -> list[str]:
 def test_every_session_is_listed_newest_first_and_a_damaged_one_with_its_note(window):
     assert titles(window) == ["2026-03-10 09:30", "interview", "damaged"]
     assert window.sessions.item(0, 4).text() == "audio"
-    assert "UTF-8" in window.sessions.item(2, NOTES).text()
+    assert window.sessions.item(2, NOTES).text() == NOTE_MARK and "UTF-8" in window.sessions.item(2, NOTES).toolTip()
     window.sessions.selectRow(2)
     assert window.stem == "damaged" and window.notes.isVisibleTo(window) and window.lines.rowCount() == 1
     assert not window.lines.item(0, TEXT).flags() & Qt.ItemIsEditable  # a damaged session is read, never written
