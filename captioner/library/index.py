@@ -22,11 +22,11 @@ from captioner.channels import DEFAULT_LABELS, MICROPHONE
 from captioner.events import SAMPLE_RATE
 from captioner.library.folder import LIVE_STEM, StoredSession, read_title
 from captioner.library.reading import Reading, read_session
-from captioner.library.words import TOKENIZER, match_expression, searchable
+from captioner.library.words import PREFIX_FROM, TOKENIZER, match_expression, searchable
 
 __all__ = ["Hit", "SearchIndex", "Session"]
 
-SCHEMA = 1  # an index of another schema is made again from the files
+SCHEMA = 2  # an index of another schema is made again from the files
 LINE_BITS = 20  # a line's rowid: its session's id, shifted, and its place; a session's lines beyond 2**20 are not searched
 BUSY_WAIT_S = 10.0  # how long a write waits for another process writing the index
 SEARCH_LIMIT = 200  # the most lines a search gives
@@ -107,7 +107,8 @@ class SearchIndex:
                 CREATE TABLE IF NOT EXISTS sessions(id INTEGER PRIMARY KEY, stem TEXT UNIQUE NOT NULL,
                                                     signature TEXT NOT NULL, summary TEXT NOT NULL);
                 CREATE VIRTUAL TABLE IF NOT EXISTS lines USING fts5(body, text UNINDEXED, start UNINDEXED,
-                                                                    speaker UNINDEXED, tokenize="{TOKENIZER}");
+                                                                    speaker UNINDEXED, tokenize="{TOKENIZER}",
+                                                                    prefix="{PREFIX_FROM}");
                 PRAGMA user_version={SCHEMA};
             """)
         except BaseException:

@@ -7,17 +7,22 @@ search for 会议 is then the phrase "会 议", found wherever the two character
 (FTS5's `trigram` tokenizer finds any part of a word too, but only a search of three characters or more: the
 commonest Chinese and Japanese words are two.) Hangul is split the same way, so a Korean word is found with its
 particles attached. A word of a spaced language matches every word it begins ("meet" finds "meeting"), as a search
-typed letter by letter needs.
+typed letter by letter needs, once it has `PREFIX_FROM` letters.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["TOKENIZER", "match_expression", "searchable"]
+__all__ = ["PREFIX_FROM", "TOKENIZER", "match_expression", "searchable"]
 
 # letters, numbers, private-use characters and combining marks are parts of words (Thai vowels and tones are marks)
 TOKENIZER = "unicode61 remove_diacritics 2 categories 'L* N* Co M*'"
+# a word searched for matches the words it begins from this many characters: the index keeps every word under its
+# first PREFIX_FROM characters too (FTS5's prefix index), so such a search reads one list; a shorter word would read
+# the lists of every word it begins ("t": thousands), so it matches itself only (benchmarks/README.md, the library)
+PREFIX_FROM = 3
+_TOKEN = re.compile(r"[^\W_]+")  # a word as the tokenizer cuts it (near enough to tell its length)
 
 _UNSPACED_CHARS = (
     "\u0e00-\u0eff"  # Thai, Lao
@@ -40,11 +45,13 @@ def searchable(text: str) -> str:
 
 def match_expression(query: str) -> str:
     """The FTS5 query finding lines that hold every word of `query` ("" when it has none): each word a phrase of the
-    words the index cuts it into, its last matching any word it begins."""
+    words the index cuts it into, its last matching any word it begins when it has PREFIX_FROM characters or more."""
     phrases = []
     for word in query.split():
-        if not any(ch.isalnum() for ch in word):
+        tokens = _TOKEN.findall(searchable(word))
+        if not tokens:
             continue
         phrase = " ".join(searchable(word).split()).replace('"', '""')
-        phrases.append(f'"{phrase}"*')
+        begins = len(tokens[-1]) >= PREFIX_FROM and not _UNSPACED.match(tokens[-1])
+        phrases.append(f'"{phrase}"' + ("*" if begins else ""))
     return " AND ".join(phrases)

@@ -62,6 +62,7 @@ def test_a_search_gives_the_lines_with_their_session_time_and_speaker_the_newest
     assert [h.text for h in index.search("budget approved")] == ["The budget is approved."]
     assert index.search("budget", limit=1)[0].stem == "2026-03-12_09-30"
     assert index.search("nothing-like-this") == [] and index.search("   ") == []
+    assert len(index.search("bud")) == 2 and index.search("bu") == []  # from three letters a word finds the words it begins
 
 
 def test_words_are_found_in_every_language_however_short(tmp_path):

@@ -11,7 +11,8 @@ def test_languages_written_without_spaces_are_cut_into_characters_and_others_are
     assert searchable("Good morning, everyone.") == "Good morning, everyone."
 
 
-def test_each_word_searched_for_is_a_phrase_matching_the_words_it_begins():
-    assert match_expression("budget 会議") == '"budget"* AND "会 議"*'
-    assert match_expression('say "hi"') == '"say"* AND """hi"""*'
+def test_each_word_searched_for_is_a_phrase_matching_the_words_it_begins_from_three_letters():
+    assert match_expression("budget 会議") == '"budget"* AND "会 議"'
+    assert match_expression('say "hi"') == '"say"* AND """hi"""'
+    assert match_expression("don't it's") == '"don\'t" AND "it\'s"'  # its last words, "t" and "s", too short to begin others
     assert match_expression(" ... -- ") == ""
