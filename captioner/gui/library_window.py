@@ -1,7 +1,7 @@
 """The Library window: every kept session listed, searched as you type, one opened to read, correct and export.
 
 A shell over `captioner.library.Library`: the list and the search come from its index; a session opened shows its
-lines as its files hold them now. Editing a line's text, renaming a speaker (the Speaker column's menu), deleting a
+lines as its files hold them now, and plays its audio from a line where it was kept (`library_player`). Editing a line's text, renaming a speaker (the Speaker column's menu), deleting a
 line or a session and giving a title all go through the library, which writes every file of the session.
 """
 
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from captioner.clock import format_clock
 from captioner.events import SAMPLE_RATE
+from captioner.gui.library_player import PlayerControls
 from captioner.library import EditRefused, Hit, Library, Reading, Session
 from captioner.subtitles import SubtitleFileError
 from captioner.subtitles.formats import FORMATS
@@ -81,7 +82,7 @@ class LibraryWindow(QMainWindow):
 
     sessionOpened = Signal(str)  # its stem
 
-    def __init__(self, folder: Path, parent: QWidget | None = None, *, library: Library | None = None) -> None:
+    def __init__(self, folder: Path, parent: QWidget | None = None, *, library: Library | None = None, output=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Library — captioner")
         self.library = library or Library(folder)
@@ -103,6 +104,7 @@ class LibraryWindow(QMainWindow):
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #a33;")
         self.lines = _table(["Time", "Speaker", "Text"], TEXT)
+        self.player = PlayerControls(output=output)
         self.export_button = QPushButton("Export…")
         self.delete_button = QPushButton("Delete session…")
         self._build()
@@ -123,6 +125,8 @@ class LibraryWindow(QMainWindow):
         session.addWidget(self.notes)
         session.addWidget(self.lines, 1)
         buttons = QHBoxLayout()
+        buttons.addWidget(self.player)
+        buttons.addStretch(1)
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         buttons.addWidget(self.delete_button)
@@ -153,6 +157,10 @@ class LibraryWindow(QMainWindow):
         self.lines.setContextMenuPolicy(Qt.CustomContextMenu)
         self.lines.customContextMenuRequested.connect(self._line_menu)
         self.delete_button.clicked.connect(self.delete_session)
+        self.player.play_button.clicked.connect(self._play)
+        self.player.heard.connect(self._heard)
+        self.player.failed.connect(self._warn)
+        self.lines.itemDoubleClicked.connect(lambda item: self.player.play_from(item.row()) if item.column() == TIME else None)
         find = QAction(self)
         find.setShortcut(QKeySequence.Find)
         find.triggered.connect(lambda: (self.search.setFocus(), self.search.selectAll()))
@@ -243,10 +251,21 @@ class LibraryWindow(QMainWindow):
         self._filling = False
         self.lines.resizeRowsToContents()
         self._enable_session(True)
+        self.player.set_session(self.library.audio(stem) if reading.timed else [], [said.start_s for said in reading.lines])
         if line is not None and 0 <= line < len(reading.lines):
             self.lines.selectRow(line)
             self.lines.scrollToItem(self.lines.item(line, TEXT), QAbstractItemView.PositionAtCenter)
         self.sessionOpened.emit(stem)
+
+    def _play(self) -> None:
+        rows = self.lines.selectionModel().selectedRows()
+        self.player.play_from(rows[0].row() if rows else 0)
+
+    def _heard(self, row: int) -> None:
+        """The line being heard: chosen, and scrolled to."""
+        if 0 <= row < self.lines.rowCount():
+            self.lines.selectRow(row)
+            self.lines.scrollToItem(self.lines.item(row, TEXT), QAbstractItemView.PositionAtCenter)
 
     def _enable_session(self, on: bool) -> None:
         self.export_button.setEnabled(on)
@@ -254,6 +273,7 @@ class LibraryWindow(QMainWindow):
         if not on:
             self.lines.setRowCount(0)
             self.notes.hide()
+            self.player.set_session([], [])
 
     def _line_edited(self, item: QTableWidgetItem) -> None:
         if self._filling or item.column() != TEXT:
@@ -325,6 +345,10 @@ class LibraryWindow(QMainWindow):
 
     def _warn(self, text: str) -> None:
         QMessageBox.warning(self, "Library", text)
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.player.stop()
+        super().closeEvent(event)
 
 
 def library_action(window: QMainWindow, sessions_folder) -> QAction:

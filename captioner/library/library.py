@@ -80,6 +80,11 @@ class Library:
             raise EditRefused(f"The session {stem} is no longer in {self.folder}.")
         return read_session(stored)
 
+    def audio(self, stem: str) -> list[Path]:
+        """The session's recorded channels, one file each ([] when its audio is not kept)."""
+        stored = scan_folder(self.folder).get(stem)
+        return list(stored.audio) if stored is not None else []
+
     def export(self, stem: str, kind: str, out: str | os.PathLike[str]) -> Path:
         """Write the session to `out` in the format `kind` ("srt", "txt", "vtt"); raises SubtitleFileError."""
         stored = scan_folder(self.folder).get(stem)

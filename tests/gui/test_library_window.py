@@ -80,6 +80,7 @@ def test_a_title_given_in_the_list_is_kept(window, folder):
 
 def test_a_session_exported_and_deleted(window, folder, tmp_path):
     window.open_session("interview")
+    assert not window.player.play_button.isEnabled()  # its audio was not kept
     window.export("txt", str(tmp_path / "out.txt"))
     assert (tmp_path / "out.txt").read_text(encoding="utf-8") == (folder / "interview.txt").read_text(encoding="utf-8")
     window.delete_session(asked=False)
@@ -98,3 +99,35 @@ def test_the_file_menu_opens_the_library_of_the_settings_sessions_folder(make_ap
     library = app.window.findChild(LibraryWindow)
     assert library is not None and library.isVisible() and titles(library) == ["2026-03-10 09:30"]
     library.close()
+
+
+def test_a_session_is_heard_from_the_line_chosen_and_the_line_heard_is_followed(qtbot, tmp_path):
+    import numpy as np
+
+    from captioner.audio.recorder import SessionRecorder
+    from captioner.events import SAMPLE_RATE
+    from tests.library.test_playback import FakeOutput
+
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    live_session(folder)
+    recorder = SessionRecorder.open(folder, STEM)
+    audio = (0.3 * np.sin(np.arange(20 * SAMPLE_RATE) / 10)).astype(np.float32)
+    for at in range(0, len(audio), 480):
+        recorder.feed(0, audio[at:at + 480])
+    recorder.close()
+    FakeOutput.made.clear()
+    w = LibraryWindow(folder, library=Library(folder, tmp_path / "index.sqlite3"), output=FakeOutput)
+    qtbot.addWidget(w)
+    w.show()
+    w.refresh()
+    w.open_session(STEM)
+    assert w.player.play_button.isEnabled()
+    w.player.speed.setCurrentIndex(2)
+    w.lines.selectRow(1)
+    w._play()
+    qtbot.waitUntil(lambda: not w.player.playing, timeout=20000)
+    qtbot.waitUntil(lambda: w.lines.selectionModel().selectedRows()[0].row() == 2, timeout=5000)  # followed to the last line
+    stream = FakeOutput.made[0]
+    assert stream.kw["samplerate"] == 2 * SAMPLE_RATE
+    assert abs(sum(len(b) for b in stream.sent) - (20 - 3.5) * SAMPLE_RATE) < SAMPLE_RATE // 10  # from line 2, at 3.5 s
