@@ -13,7 +13,9 @@ in ten with a recorded-audio stand-in file. Then, each a median over `--runs`:
 - open: the list opened with the index there (a new `Library`, `sessions()`: the folder scanned, nothing changed);
 - search: `--searches` queries (common and rare words, two words, a word's first letters as typed, two Chinese
   characters), each timed once the index exists: p50 and p95;
-- one session read whole (`Library.read`): a one-hour session, and a two-hour one.
+- one session read whole (`Library.read`): a one-hour session, and a two-hour one;
+- playing from a line: a meeting of `--playback-minutes` recorded (two sides, the app's recorder), the time from Play
+  to the first block sent to the output, from 10 %, 50 % and 99 % of the way in (`--playback-only`: this alone).
 
 Figures go to benchmarks/results/library/library.json and are printed as the README's table.
 """
@@ -64,6 +66,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--folder", type=Path, default=None,
                    help="generate the sessions here, or use those an earlier run generated there (default: a temporary folder)")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--playback-minutes", type=float, default=20.0,
+                   help="a meeting of this length recorded (two sides) to time playing from a line (default 20; 0: none)")
+    p.add_argument("--playback-only", action="store_true", help="time playing from a line only")
     return p.parse_args(argv)
 
 
@@ -184,8 +189,63 @@ def measure(folder: Path, index: Path, runs: int, searches: int, seed: int) -> d
             "index_mb": sum(Path(f"{index}{s}").stat().st_size for s in ("", "-wal") if Path(f"{index}{s}").exists()) / 1e6}
 
 
+class _FirstBlock:
+    """An output stream that notes when the first block reaches it."""
+
+    def __init__(self, **kw) -> None:
+        self.at: float | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        return False
+
+    def write(self, block) -> None:
+        if self.at is None:
+            self.at = time.perf_counter()
+
+
+def _same(stream: _FirstBlock, **kw) -> _FirstBlock:
+    return stream
+
+
+def measure_playback(folder: Path, minutes: float, tries: int = 5) -> dict:
+    """From Play to the first block sent to the output, at the start, middle and end of a meeting's two recorded sides."""
+    import numpy as np
+
+    from captioner.audio.recorder import SessionRecorder
+    from captioner.events import SAMPLE_RATE
+    from captioner.library.playback import Playback
+
+    recorder = SessionRecorder.open(folder, "2025-12-31_10-00", ["You", "Others"])
+    block = (0.2 * np.sin(np.arange(10 * SAMPLE_RATE) / 7)).astype(np.float32)
+    for side in range(2):
+        for _ in range(int(minutes * 6)):
+            recorder.feed(side, block)
+    recorder.close()
+    out = {}
+    for at in (0.1, 0.5, 0.99):
+        waits = []
+        for _ in range(tries):
+            stream = _FirstBlock()
+            began = time.perf_counter()
+            playback = Playback(recorder.paths, at * minutes * 60, output=functools.partial(_same, stream)).start()
+            while stream.at is None:
+                time.sleep(0.0005)
+            waits.append(stream.at - began)
+            playback.stop()
+        out[f"{at:.0%}"] = statistics.median(waits) * 1000
+    return out
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.playback_only:
+        with tempfile.TemporaryDirectory(prefix="library-bench-") as temp:
+            played = measure_playback(Path(temp), args.playback_minutes)
+        print("from Play to the first block sent, ms: " + ", ".join(f"at {at} {ms:.1f}" for at, ms in played.items()))
+        return 0
     with tempfile.TemporaryDirectory(prefix="library-bench-") as temp:
         folder = args.folder or Path(temp) / "sessions"
         folder.mkdir(parents=True, exist_ok=True)
@@ -196,6 +256,9 @@ def main(argv=None) -> int:
             took, made = timed(lambda: generate(folder, args.sessions, args.minutes, args.seed))
             print(f"generated {made['bytes'] / 1e6:.0f} MB of SRT and TXT in {took:.0f} s", flush=True)
         figures = measure(folder, Path(temp) / "index.sqlite3", args.runs, args.searches, args.seed)
+        if args.playback_minutes:
+            (Path(temp) / "played").mkdir()
+            figures["playback_ms"] = measure_playback(Path(temp) / "played", args.playback_minutes)
     figures.update(sessions=made["sessions"], minutes=args.minutes, mb=made["bytes"] / 1e6, runs=args.runs,
                    searches=args.searches, machine=f"{platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}",
                    python=sys.version.split()[0])
@@ -208,6 +271,9 @@ def main(argv=None) -> int:
     print(f"| a search once indexed, p50 / p95 | p95 < 100 ms | {figures['search_p50_ms']:.1f} / {figures['search_p95_ms']:.1f} ms |")
     print(f"| the index built from nothing (its CPU time) | < 30 s | {figures['build_s']:.1f} s ({figures['build_cpu_s']:.1f} s) |")
     print(f"| one session read: an hour / two hours | < 1 s | {figures['read_one_hour_s']:.2f} / {figures['read_two_hours_s']:.2f} s |")
+    if "playback_ms" in figures:
+        print("| from Play to the first block sent (start / middle / end of a meeting) | < 0.3 s | "
+              + " / ".join(f"{ms:.0f}" for ms in figures["playback_ms"].values()) + " ms |")
     print(f"\n{figures['sessions']} sessions, {figures['mb']:.0f} MB of SRT and TXT, index {figures['index_mb']:.0f} MB; {figures['machine']}")
     return 0
 
