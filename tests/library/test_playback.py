@@ -100,3 +100,31 @@ def test_a_stop_ends_it_and_an_output_that_cannot_open_is_said(tmp_path):
 
     Playback(paths, 0.0, on_end=errors.append, output=no_device).start().stop()
     assert str(errors[-1]) == "no output device"
+
+
+def test_playing_sends_the_sessions_audio_to_the_sound_server_from_the_line(tmp_path, pulse):
+    """Through the real output (PortAudio → the test PulseAudio server's sink), heard back from its monitor."""
+    import subprocess
+
+    low, high = tone(5.0, 300), tone(5.0, 1200)  # the line at 5 s is where the 1200 Hz tone begins
+    paths = record(tmp_path, [np.concatenate([low, high])])
+    listen = subprocess.Popen(["parec", "-d", pulse, "--rate=16000", "--channels=1", "--format=float32le", "--raw"],
+                              stdout=subprocess.PIPE)
+    try:
+        ended = threading.Event()
+        errors: list = []
+        Playback(paths, 5.0, on_end=lambda error: (errors.append(error), ended.set())).start()
+        assert ended.wait(30) and errors == [None]
+    finally:
+        listen.terminate()
+    heard = np.frombuffer(listen.communicate(timeout=10)[0], np.float32)
+    loud = np.flatnonzero(np.abs(heard) > 0.05)
+    assert len(loud) > 3 * SAMPLE_RATE, "the session's audio did not reach the sound server"
+    first = heard[loud[0]:loud[0] + SAMPLE_RATE]  # the first second heard
+    spectrum = np.abs(np.fft.rfft(first * np.hanning(len(first))))
+    hz = np.fft.rfftfreq(len(first), 1 / SAMPLE_RATE)
+
+    def near(f: float) -> float:
+        return float(spectrum[np.abs(hz - f) < 50].max())
+
+    assert near(1200) > 10 * near(300)  # the line's tone, from its time: not the session's start
