@@ -7,6 +7,7 @@ line or a session and giving a title all go through the library, which writes ev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -82,8 +83,10 @@ class LibraryWindow(QMainWindow):
 
     sessionOpened = Signal(str)  # its stem
 
-    def __init__(self, folder: Path, parent: QWidget | None = None, *, library: Library | None = None, output=None) -> None:
+    def __init__(self, folder: Path, parent: QWidget | None = None, *, library: Library | None = None, output=None,
+                 recording: Callable[[], str] = lambda: "") -> None:
         super().__init__(parent)
+        self.recording = recording  # the stem of the session the app is captioning now ("" for none): not changed here
         self.setWindowTitle("Library — captioner")
         self.library = library or Library(folder)
         self.stem = ""  # the session opened
@@ -279,7 +282,8 @@ class LibraryWindow(QMainWindow):
         if self._filling or item.column() != TEXT:
             return
         row, was = item.row(), item.data(Qt.UserRole)
-        self._act(lambda: self.library.correct(self.stem, row, item.text(), was=was))
+        if self._may_change():
+            self._act(lambda: self.library.correct(self.stem, row, item.text(), was=was))
         self.open_session(self.stem, line=min(row, self.lines.rowCount() - 1))
 
     def _line_menu(self, at) -> None:
@@ -296,6 +300,8 @@ class LibraryWindow(QMainWindow):
 
     def rename_speaker(self, speaker: str, name: str | None = None) -> None:
         """Call `speaker` `name` in the session opened (asked for when not given); another's name merges the two."""
+        if not self._may_change():
+            return
         if name is None:
             name, ok = QInputDialog.getText(self, "Rename a speaker", f"Call {speaker} (another speaker's name merges the two):",
                                             text=speaker)
@@ -307,12 +313,13 @@ class LibraryWindow(QMainWindow):
 
     def delete_line(self, row: int) -> None:
         was = self.lines.item(row, TEXT).data(Qt.UserRole)
-        self._act(lambda: self.library.delete_line(self.stem, row, was=was))
+        if self._may_change():
+            self._act(lambda: self.library.delete_line(self.stem, row, was=was))
         self.open_session(self.stem, line=max(row - 1, 0))
 
     def delete_session(self, *, asked: bool = True) -> None:
         """Delete the session opened, its files and audio, after asking."""
-        if not self.stem:
+        if not self.stem or not self._may_change():
             return
         if asked and QMessageBox.question(self, "Delete the session", f"Delete the session {self.stem}: its transcript files "
                                           "and its recorded audio? This cannot be undone.",
@@ -335,6 +342,13 @@ class LibraryWindow(QMainWindow):
                 return
         self._act(lambda: self.library.export(self.stem, kind, path))
 
+    def _may_change(self) -> bool:
+        """Whether the session opened may be changed: not while the app captions it (its files are being written)."""
+        if self.stem and self.stem == self.recording():
+            self._warn("This session is being captioned now: correct it once it has stopped.")
+            return False
+        return True
+
     def _act(self, change) -> bool:
         try:
             change()
@@ -351,7 +365,14 @@ class LibraryWindow(QMainWindow):
         super().closeEvent(event)
 
 
-def library_action(window: QMainWindow, sessions_folder) -> QAction:
+def captioning_now(window: QMainWindow) -> str:
+    """The stem of the session the main window captions now ("" when none): the Library does not change it."""
+    controller = getattr(window, "controller", None)
+    info = getattr(controller, "info", None)
+    return info.stem if controller is not None and controller.busy and info is not None else ""
+
+
+def library_action(window: QMainWindow, sessions_folder: Callable[[], Path]) -> QAction:
     """File → Library of sessions… (LIBRARY_SHORTCUT): the Library window of the folder `sessions_folder()` names."""
     action = QAction("&Library of sessions…", window)
     action.setShortcut(QKeySequence(LIBRARY_SHORTCUT))
@@ -363,7 +384,7 @@ def library_action(window: QMainWindow, sessions_folder) -> QAction:
         if opened and opened[0].library.folder != folder:  # Settings chose another sessions folder since
             opened.pop().library.close()
         if not opened:
-            opened.append(LibraryWindow(folder, window))
+            opened.append(LibraryWindow(folder, window, recording=lambda: captioning_now(window)))
         opened[0].show()
         opened[0].raise_()
         opened[0].activateWindow()

@@ -72,6 +72,21 @@ def test_a_corrected_line_and_a_renamed_speaker_are_in_every_file(window, folder
     assert [hit.stem for hit in window.run_search()] == [STEM]
 
 
+def test_the_session_the_app_captions_now_is_not_changed(window, folder, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    window.recording = lambda: STEM
+    before = (folder / f"{STEM}.txt").read_text(encoding="utf-8")
+    window.open_session(STEM)
+    window.lines.item(2, TEXT).setText("Changed while recording.")
+    window.rename_speaker("Speaker 1", "Ann")
+    window.delete_line(0)
+    assert len(warned) == 3 and "being captioned now" in warned[0]
+    assert (folder / f"{STEM}.txt").read_text(encoding="utf-8") == before
+
+
 def test_a_title_given_in_the_list_is_kept(window, folder):
     window.sessions.item(1, TITLE).setText("Interview with Ann")
     assert titles(window)[1] == "Interview with Ann"
@@ -98,6 +113,7 @@ def test_the_file_menu_opens_the_library_of_the_settings_sessions_folder(make_ap
     action.trigger()
     library = app.window.findChild(LibraryWindow)
     assert library is not None and library.isVisible() and titles(library) == ["2026-03-10 09:30"]
+    assert library.recording() == ""  # no session running
     library.close()
 
 
