@@ -22,6 +22,9 @@ __all__ = ["SPEEDS", "Playback", "samples_from"]
 
 BLOCK = SAMPLE_RATE // 10  # samples sent to the output at a time: how soon a stop is heard, and the position's steps
 SPEEDS = (1.0, 1.5, 2.0)
+# PortAudio's larger output buffer: a busy machine does not starve it (gaps in the sound), at a start later by about a
+# tenth of a second
+OUTPUT_LATENCY = "high"
 
 
 def _channel_from(path: Path, start_s: float) -> Iterator[np.ndarray]:
@@ -114,7 +117,7 @@ class Playback:
                 import sounddevice
 
                 output = sounddevice.OutputStream
-            stream = output(samplerate=round(SAMPLE_RATE * self.speed), channels=1, dtype="float32")
+            stream = output(samplerate=round(SAMPLE_RATE * self.speed), channels=1, dtype="float32", latency=OUTPUT_LATENCY)
             with stream:  # type: ignore[attr-defined]
                 sent = 0
                 for block in samples_from(self.paths, self.start_s):

@@ -76,7 +76,7 @@ def test_playing_sends_the_audio_from_the_line_at_the_speed_chosen_and_says_wher
     playback = Playback(paths, 5.0, speed=1.5, on_end=lambda error: ended.set(), output=FakeOutput).start()
     assert ended.wait(30)
     stream = FakeOutput.made[0]
-    assert stream.kw == {"samplerate": 24000, "channels": 1, "dtype": "float32"}
+    assert stream.kw == {"samplerate": 24000, "channels": 1, "dtype": "float32", "latency": "high"}
     assert loudness(stream.sent[0]) > 0.2 and abs(playback.position_s - 6.0) < 0.05
 
 
@@ -119,7 +119,7 @@ def test_playing_sends_the_sessions_audio_to_the_sound_server_from_the_line(tmp_
         listen.terminate()
     heard = np.frombuffer(listen.communicate(timeout=10)[0], np.float32)
     loud = np.flatnonzero(np.abs(heard) > 0.05)
-    assert len(loud) > 3 * SAMPLE_RATE, "the session's audio did not reach the sound server"
+    assert len(loud) > 2 * SAMPLE_RATE, "the session's audio did not reach the sound server"
     first = heard[loud[0]:loud[0] + SAMPLE_RATE]  # the first second heard
     spectrum = np.abs(np.fft.rfft(first * np.hanning(len(first))))
     hz = np.fft.rfftfreq(len(first), 1 / SAMPLE_RATE)
