@@ -112,3 +112,10 @@ def test_a_line_as_a_caption_is_cut_into_the_same_subtitles_again(tmp_path):
     doc = Transcript([line.event() for line in reading.lines], labels={})
     assert doc.render("srt") == before
     assert doc.render("txt") == (tmp_path / f"{STEM}.txt").read_text(encoding="utf-8")
+
+
+def test_a_labelled_srt_beside_its_txt_reads_as_the_txts_lines(tmp_path):
+    live_session(tmp_path, srt_labels=True)
+    reading = read(tmp_path)
+    assert reading.notes == [] and reading.srt_labels
+    assert [(line.speaker, len(line.parts)) for line in reading.lines] == [("You", 1), ("Speaker 1", 2), ("Speaker 2", 1)]
