@@ -116,8 +116,13 @@ class Playback:
             if output is None:
                 import sounddevice
 
-                output = sounddevice.OutputStream
-            stream = output(samplerate=round(SAMPLE_RATE * self.speed), channels=1, dtype="float32", latency=OUTPUT_LATENCY)
+                from captioner.audio.devices import PORTAUDIO_LOCK
+
+                with PORTAUDIO_LOCK:  # not while PortAudio is started again (a device rescan)
+                    stream = sounddevice.OutputStream(samplerate=round(SAMPLE_RATE * self.speed), channels=1, dtype="float32",
+                                                      latency=OUTPUT_LATENCY)
+            else:
+                stream = output(samplerate=round(SAMPLE_RATE * self.speed), channels=1, dtype="float32", latency=OUTPUT_LATENCY)
             with stream:  # type: ignore[attr-defined]
                 sent = 0
                 for block in samples_from(self.paths, self.start_s):

@@ -106,6 +106,9 @@ def test_playing_sends_the_sessions_audio_to_the_sound_server_from_the_line(tmp_
     """Through the real output (PortAudio → the test PulseAudio server's sink), heard back from its monitor."""
     import subprocess
 
+    from captioner.audio.devices import rescan
+
+    rescan()  # PortAudio lists the devices once: the test server may have started after another test loaded it
     low, high = tone(5.0, 300), tone(5.0, 1200)  # the line at 5 s is where the 1200 Hz tone begins
     paths = record(tmp_path, [np.concatenate([low, high])])
     listen = subprocess.Popen(["parec", "-d", pulse, "--rate=16000", "--channels=1", "--format=float32le", "--raw"],
