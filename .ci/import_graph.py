@@ -3,7 +3,7 @@
 Every import counts, inside functions and under TYPE_CHECKING too. Layers, lowest first: the shared
 modules (captioner.clock, events, channels, errors, files, speaker_count, terminal); audio, subtitles and voices; the transcript
 document (captioner.transcript); the engine; the settings' declarations and the app's settings (they read the engine's
-defaults and model catalogue); the app layer's use cases (captioner.app); the GUI, the CLI and
+defaults and model catalogue); the app layer's use cases (captioner.app, and the library of kept sessions, captioner.library); the GUI, the CLI and
 the package's entry points; the benchmarks' core; the benchmarks' scripts (a module of benchmarks/ with a
 top-level `main`, run as `python -m benchmarks.<name>`). A module may import its own layer or one below,
 except that a benchmark script imports no other script: what two scripts share belongs in the core.
@@ -103,7 +103,7 @@ def layer(name: str, scripts: set[str] = frozenset()) -> float:
         return 5.5 if name in scripts else 5
     if len(parts) == 1 or parts[1] in ("gui", "cli", "__main__"):
         return 4
-    if parts[1] == "app":
+    if parts[1] in ("app", "library"):
         return 3.75
     if parts[1] in ("config", "settings"):
         return 3.5

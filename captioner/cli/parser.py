@@ -12,12 +12,13 @@ from captioner import __version__
 from captioner.cli.caption import CAPTION
 from captioner.cli.offline import REFINE, TRANSCRIBE
 from captioner.cli.options import Command
+from captioner.cli.sessions import SESSIONS
 from captioner.cli.tools import CUDA_LIBS, DEVICES, DOWNLOAD, GUI, SELFTEST
 
 __all__ = ["COMMANDS", "build_parser", "command_named", "speakers_alone"]
 
 # every command, in the order `captioner --help` lists them
-COMMANDS: tuple[Command, ...] = (CAPTION, REFINE, TRANSCRIBE, DEVICES, SELFTEST, DOWNLOAD, CUDA_LIBS, GUI)
+COMMANDS: tuple[Command, ...] = (CAPTION, REFINE, TRANSCRIBE, DEVICES, SELFTEST, DOWNLOAD, CUDA_LIBS, SESSIONS, GUI)
 
 _COUNT = re.compile(r"\d[\d\s.,\-–]*")  # what a user writes as a number of people, right or wrong ("2", "2-4", "2.5")
 

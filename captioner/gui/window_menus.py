@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from captioner.gui.actions import AppActions
+from captioner.gui.library_window import library_action
 
 __all__ = ["build_menus", "set_tab_order"]
 
@@ -20,6 +21,7 @@ def build_menus(window: QMainWindow, a: AppActions) -> None:
     export = file_menu.addMenu("&Export")
     export.addActions(list(a.export_as.values()))
     file_menu.addAction(a.open_autosave)
+    file_menu.addAction(library_action(window, lambda: window.store.settings.sessions_dir()))  # type: ignore[attr-defined]
     file_menu.addSeparator()
     file_menu.addAction(a.quit)
     edit = window.menuBar().addMenu("&Edit")
