@@ -15,7 +15,7 @@ def test_every_command_is_listed_once_in_help_order():
     sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     assert list(sub.choices) == [command.name for command in COMMANDS]
     assert [command.name for command in COMMANDS] == ["caption", "refine", "transcribe", "devices", "selftest", "download",
-                                                      "cuda-libs", "gui"]
+                                                      "cuda-libs", "sessions", "gui"]
 
 
 def test_no_command_opens_the_app():
