@@ -117,6 +117,8 @@ class Settings:
 
 
 class LoadResult(NamedTuple):
+    """The settings read from a file, with what the user is told when the file could not be used as it was."""
+
     settings: Settings
     warning: str | None = None  # for the user, when the file could not be used as is
     set_aside: Path | None = None  # where the unusable file was moved

@@ -39,6 +39,8 @@ _PYNPUT_NAMES = {"Prior": "page_up", "Next": "page_down"}
 
 
 class Hotkey(NamedTuple):
+    """A system-wide shortcut: the modifier keys held and the key pressed."""
+
     modifiers: frozenset[str]  # of "ctrl", "alt", "shift", "meta"
     key: str  # an X11 keysym name: "t", "F9", "space", "Prior"
 
