@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QWidget
 
+from captioner.app.live import LAG_WARNING_S
 from captioner.clock import format_clock
 from captioner.events import SAMPLE_RATE, SessionStatus
 from captioner.gui.actions import CLICK_THROUGH_SHORTCUT
@@ -17,8 +18,8 @@ from captioner.subtitles.formats import FORMATS, live_formats
 if TYPE_CHECKING:
     from captioner.app.autosave import SessionInfo
 
-LAG_WARN_S = 3.0
-LAG_BAD_S = 10.0
+LAG_WARN_S = 3.0  # captions trail far enough to notice: the lag shown amber
+LAG_BAD_S = LAG_WARNING_S  # the machine cannot keep up: the lag the terminal warns of too (app.live)
 FILE_NAME_CHARS = 32  # a file's name in the status line is cut short in the middle past this (the whole path: its tooltip)
 
 
