@@ -41,9 +41,8 @@ from captioner.library import EditRefused, Hit, Library, Reading, Session
 from captioner.subtitles import SubtitleFileError
 from captioner.subtitles.formats import FORMATS
 
-__all__ = ["LIBRARY_SHORTCUT", "LibraryWindow", "library_action"]
+__all__ = ["LibraryWindow"]
 
-LIBRARY_SHORTCUT = "Ctrl+L"
 SEARCH_PAUSE_MS = 150  # typing: the search runs once the keys pause this long
 PROGRESS_AFTER = 20  # sessions to read before the list shows its progress
 TITLE, DATE, LENGTH, PEOPLE, KEPT, NOTES = range(6)
@@ -84,9 +83,10 @@ class LibraryWindow(QMainWindow):
     sessionOpened = Signal(str)  # its stem
 
     def __init__(self, folder: Path, parent: QWidget | None = None, *, library: Library | None = None, output=None,
-                 recording: Callable[[], str] = lambda: "") -> None:
+                 recording: Callable[[], str] = lambda: "", refine: Callable[[Path], str] | None = None) -> None:
         super().__init__(parent)
         self.recording = recording  # the stem of the session the app is captioning now ("" for none): not changed here
+        self.refine = refine  # queues the refine of a session's transcript file; "" once queued, else why it cannot be
         self.setWindowTitle("Library — captioner")
         self.library = library or Library(folder)
         self.stem = ""  # the session opened
@@ -110,6 +110,9 @@ class LibraryWindow(QMainWindow):
         self.player = PlayerControls(output=output)
         self.export_button = QPushButton("Export…")
         self.delete_button = QPushButton("Delete session…")
+        self.refine_button = QPushButton("Refine")
+        self.refine_button.setToolTip("Transcribe the session's recorded audio again, the more accurate way, in the main window")
+        self.refine_button.setVisible(refine is not None)
         self._build()
         self._timer = QTimer(self, singleShot=True, interval=SEARCH_PAUSE_MS)
         self._connect()
@@ -130,6 +133,7 @@ class LibraryWindow(QMainWindow):
         buttons = QHBoxLayout()
         buttons.addWidget(self.player)
         buttons.addStretch(1)
+        buttons.addWidget(self.refine_button)
         buttons.addWidget(self.export_button)
         buttons.addStretch(1)
         buttons.addWidget(self.delete_button)
@@ -160,6 +164,7 @@ class LibraryWindow(QMainWindow):
         self.lines.setContextMenuPolicy(Qt.CustomContextMenu)
         self.lines.customContextMenuRequested.connect(self._line_menu)
         self.delete_button.clicked.connect(self.delete_session)
+        self.refine_button.clicked.connect(self.refine_session)
         self.player.play_button.clicked.connect(self._play)
         self.player.heard.connect(self._heard)
         self.player.failed.connect(self._warn)
@@ -255,6 +260,7 @@ class LibraryWindow(QMainWindow):
         self.lines.resizeRowsToContents()
         self._enable_session(True)
         self.player.set_session(self.library.audio(stem) if reading.timed else [], [said.start_s for said in reading.lines])
+        self.refine_button.setEnabled(self.refine is not None and bool(self.library.audio(stem)) and not reading.notes)
         if line is not None and 0 <= line < len(reading.lines):
             self.lines.selectRow(line)
             self.lines.scrollToItem(self.lines.item(line, TEXT), QAbstractItemView.PositionAtCenter)
@@ -270,7 +276,19 @@ class LibraryWindow(QMainWindow):
             self.lines.selectRow(row)
             self.lines.scrollToItem(self.lines.item(row, TEXT), QAbstractItemView.PositionAtCenter)
 
+    def refine_session(self) -> None:
+        """Refine the session opened from its recorded audio (in the main window, which shows its progress)."""
+        transcript = next((path for path in (self.library.folder / f"{self.stem}{suffix}" for suffix in (".srt", ".txt"))
+                           if path.exists()), None)
+        why = "This session has no transcript to refine." if transcript is None or self.refine is None else self.refine(transcript)
+        if why:
+            self._warn(why)
+            return
+        self.refine_button.setEnabled(False)
+        self.statusBar().showMessage("Refining in the main window; the session is shown refined here once it is done.")
+
     def _enable_session(self, on: bool) -> None:
+        self.refine_button.setEnabled(False)
         self.export_button.setEnabled(on)
         self.delete_button.setEnabled(on)
         if not on:
@@ -363,32 +381,3 @@ class LibraryWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         self.player.stop()
         super().closeEvent(event)
-
-
-def captioning_now(window: QMainWindow) -> str:
-    """The stem of the session the main window captions now ("" when none): the Library does not change it."""
-    controller = getattr(window, "controller", None)
-    info = getattr(controller, "info", None)
-    return info.stem if controller is not None and controller.busy and info is not None else ""
-
-
-def library_action(window: QMainWindow, sessions_folder: Callable[[], Path]) -> QAction:
-    """File → Library of sessions… (LIBRARY_SHORTCUT): the Library window of the folder `sessions_folder()` names."""
-    action = QAction("&Library of sessions…", window)
-    action.setShortcut(QKeySequence(LIBRARY_SHORTCUT))
-    action.setStatusTip("Every kept session: search what was said, read, correct and export it")
-    opened: list[LibraryWindow] = []
-
-    def show() -> None:
-        folder = Path(sessions_folder()).expanduser()
-        if opened and opened[0].library.folder != folder:  # Settings chose another sessions folder since
-            opened.pop().library.close()
-        if not opened:
-            opened.append(LibraryWindow(folder, window, recording=lambda: captioning_now(window)))
-        opened[0].show()
-        opened[0].raise_()
-        opened[0].activateWindow()
-        opened[0].refresh()
-
-    action.triggered.connect(show)
-    return action

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from captioner.gui.actions import AppActions
-from captioner.gui.library_window import library_action
+from captioner.gui.library_action import library_action
 
 __all__ = ["build_menus", "set_tab_order"]
 

@@ -70,3 +70,26 @@ def test_sessions_the_app_made_are_found_opened_at_the_line_and_a_correction_is_
     library.open_session(live)
     assert any("winter" in words(library.lines.item(r, TEXT).text()) for r in range(library.lines.rowCount()))
     library.close()
+
+
+def test_a_session_whose_audio_is_kept_is_refined_from_the_library(make_app, qtbot, speech_wav: Path) -> None:
+    from captioner.gui.controller import State
+
+    app = make_app(compute_device="cpu", recording="keep", refine_at_stop=False)
+    c = app.controller
+    app.window.start_file_session(str(speech_wav), realtime=False)
+    qtbot.waitUntil(lambda: c.state is State.IDLE and bool(c.finals), timeout=60000)
+    stem, folder = c.info.stem, c.settings.sessions_dir()
+    assert not (folder / f"{stem}.live.srt").exists()  # not refined at Stop
+    library = open_library(app)
+    library.open_session(stem)
+    assert library.refine_button.isVisible() and library.refine_button.isEnabled()
+    library.refine_button.click()
+    assert not library.refine_button.isEnabled()
+    qtbot.waitUntil(lambda: (folder / f"{stem}.live.srt").exists() and not c.refiner.busy, timeout=60000)
+    library.refresh()
+    refined = next(s for s in library.library.sessions() if s.stem == stem)
+    assert refined.refined and refined.audio  # kept, as the settings say
+    library.open_session(stem)
+    assert {"morning", "travel"} <= set(words(" ".join(library.lines.item(r, TEXT).text() for r in range(library.lines.rowCount()))))
+    library.close()

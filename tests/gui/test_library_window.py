@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from captioner.gui.library_window import LIBRARY_SHORTCUT, NOTE_MARK, NOTES, TEXT, TITLE, LibraryWindow
+from captioner.gui.library_action import LIBRARY_SHORTCUT
+from captioner.gui.library_window import NOTE_MARK, NOTES, TEXT, TITLE, LibraryWindow
 from captioner.library import Library
 from tests.library.sessions import live_session
 
