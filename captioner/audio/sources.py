@@ -28,6 +28,7 @@ __all__ = [
     "decode_pcm16",
     "next_block",
     "pcm16_blocks",
+    "readable_frames",
     "to_mono",
 ]
 
@@ -112,6 +113,21 @@ def decode_pcm16(path: str) -> np.ndarray:
     return audio
 
 
+def readable_frames(container) -> Iterator:
+    """The audio frames of a PyAV `container`'s first audio stream in order, a frame it cannot decode skipped."""
+    import av
+
+    frames = container.decode(audio=0)
+    while True:
+        try:
+            frame = next(frames)
+        except StopIteration:
+            return
+        except av.error.InvalidDataError:
+            continue
+        yield frame
+
+
 def pcm16_blocks(path: str, block: int = 10 * SAMPLE_RATE) -> Iterator[np.ndarray]:
     """`decode_pcm16`'s samples in blocks of about `block` samples (int16 arrays; together exactly `decode_pcm16(path)`),
     so a recording can be gone through without holding it. Raises AudioSourceError as `decode_pcm16` does (an empty
@@ -124,14 +140,7 @@ def pcm16_blocks(path: str, block: int = 10 * SAMPLE_RATE) -> Iterator[np.ndarra
     try:
         resampler = av.audio.resampler.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
         with av.open(path, mode="r", metadata_errors="ignore") as container:
-            frames = container.decode(audio=0)
-            while True:
-                try:
-                    frame = next(frames)
-                except StopIteration:
-                    break
-                except av.error.InvalidDataError:
-                    continue
+            for frame in readable_frames(container):
                 frame.pts = None  # the resampler's timestamp check is no concern here
                 for out in resampler.resample(frame):
                     gathered += out.to_ndarray().tobytes()

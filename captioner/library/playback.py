@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from captioner.audio.sources import readable_frames
 from captioner.events import SAMPLE_RATE
 
 __all__ = ["SPEEDS", "Playback", "samples_from"]
@@ -36,14 +37,7 @@ def _channel_from(path: Path, start_s: float) -> Iterator[np.ndarray]:
         if start_s > 0:
             container.seek(int(start_s * av.time_base), backward=True, any_frame=False)
         skip = None
-        frames = container.decode(audio=0)
-        while True:
-            try:
-                frame = next(frames)
-            except StopIteration:
-                break
-            except av.error.InvalidDataError:
-                continue
+        for frame in readable_frames(container):
             if skip is None:  # where the seek landed, before the time asked for
                 skip = max(0, round((start_s - (frame.time or 0.0)) * SAMPLE_RATE))
             frame.pts = None
