@@ -11,7 +11,7 @@ cache warm after the first run, as on a laptop that used the app before). It mea
 - warm-up: `Transcriber.warm_up()`, the one pass the app runs right after loading;
 - first pass cold / warm: one pass over 5 s of speech without / after the warm-up;
 - Start → first caption, two ways, with speech from the moment Start is pressed (the engine's
-  own speech clip, played in real time through `CaptionSession` + `FileSource` as in the app):
+  own speech clip, played in real time through the app's session (`open_session`) on a `FileSource` as in the app):
   "on Start" loads the model when Start is pressed (the app before it loaded in the background),
   "preloaded" has it loaded and warmed up while the window was open (the app now).
 
@@ -68,13 +68,13 @@ def start_to_caption(transcriber_or_loader) -> tuple[float, float]:
     """Seconds from Start to the first caption and to the first final; `transcriber_or_loader` is a
     loaded Transcriber, or a function that loads one (timed as part of Start)."""
     from captioner.audio.sources import FileSource
+    from captioner.engine.live.open import SessionRequest, open_session
     from captioner.engine.live.pacing import SPEECH_CLIP
-    from captioner.engine.live.session import CaptionSession
 
     started = time.perf_counter()
     transcriber = transcriber_or_loader() if callable(transcriber_or_loader) else transcriber_or_loader
     sink = FirstCaption()
-    session = CaptionSession(FileSource(str(SPEECH_CLIP), realtime=True), transcriber, sinks=[sink])
+    session = open_session(SessionRequest(FileSource(str(SPEECH_CLIP), realtime=True)), transcriber, sinks=[sink])
     session.start()
     sink.got_final.wait(60)
     session.stop()

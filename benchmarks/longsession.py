@@ -2,7 +2,7 @@
 
 The audio is speech clips with pauses between them, one loop of them repeated sample for
 sample, each loop a whole number of VAD frames and read blocks long. It is played as fast as the
-engine takes it through the app's own `CaptionSession` (a non-live `FileSource`, the path of
+engine takes it through the app's own session, `open_session` (a non-live `FileSource`, the path of
 `captioner --input FILE`) into the live SRT and TXT writers. Afterwards:
 
 - `check_files`: the SRT (parsed with the `srt` library) holds the text of every final, in order,
@@ -30,8 +30,8 @@ import numpy as np
 import srt
 
 from captioner.audio.sources import FileSource
+from captioner.engine.live.open import SessionOptions, SessionRequest, open_session
 from captioner.engine.live.pipeline import EngineConfig
-from captioner.engine.live.session import CaptionSession, SessionOptions
 from captioner.engine.live.transcriber import Transcriber
 from captioner.events import SAMPLE_RATE, CaptionEvent, SessionStatus
 from captioner.subtitles.srt import LiveSrtWriter
@@ -110,8 +110,8 @@ def run_session(audio: np.ndarray, transcriber: Transcriber, folder: Path, *, co
     folder.mkdir(parents=True, exist_ok=True)
     srt_path, txt_path = folder / "session.srt", folder / "session.txt"
     sinks = [LiveSrtWriter(srt_path, overwrite=True), LiveTxtWriter(txt_path, overwrite=True)]
-    session = CaptionSession(SamplesSource(audio), transcriber, sinks, on_status=on_status,
-                             options=SessionOptions(config, status_interval_s=status_interval_s))
+    session = open_session(SessionRequest(SamplesSource(audio), SessionOptions(config, status_interval_s=status_interval_s)),
+                           transcriber, sinks, on_status=on_status)
     began = time.perf_counter()
     session.start()
     if not session.wait(timeout_s):
