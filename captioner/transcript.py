@@ -9,7 +9,6 @@ from it and written whole, atomically (`save`, `write`): a file is never patched
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import threading
@@ -18,17 +17,15 @@ from pathlib import Path
 
 from captioner import files
 from captioner.channels import DEFAULT_LABELS, label_of
-from captioner.events import SAMPLE_RATE, CaptionEvent, replaced_final
+from captioner.events import CaptionEvent, replaced_final
 from captioner.subtitles.errors import SubtitleFileError
 from captioner.subtitles.files import write_atomic
 from captioner.subtitles.formats import FORMATS, format_named
+from captioner.subtitles.reading import LABELLED, read_cues
 
 __all__ = ["Transcript"]
 
 _SPEAKER_LABEL = re.compile(r"Speaker (\d+)")
-_TIMES = re.compile(r"(\d+):(\d\d):(\d\d)[.,](\d\d\d)\s*-->\s*(\d+):(\d\d):(\d\d)[.,](\d\d\d)")
-_VOICE = re.compile(r"<v ([^>]*)>")
-_LABELLED = re.compile(r"([^:\n]{1,60}): (.*)", re.DOTALL)
 
 
 class Transcript:
@@ -167,40 +164,16 @@ class Transcript:
         vtt, srt = path.with_suffix(".vtt"), path.with_suffix(".srt")
         source = vtt if vtt.is_file() else srt
         text = source.read_text(encoding="utf-8")
-        cues = _read_cues(text, vtt=source == vtt)
+        cues, _lost = read_cues(text, vtt=source == vtt)
         ids = _ids_of(labels)
         events = []
-        labelled = source == srt and bool(cues) and all(_LABELLED.fullmatch(said) for _, _, said, _ in cues)
+        labelled = source == srt and bool(cues) and all(LABELLED.fullmatch(said) for _, _, said, _ in cues)
         for n, (start, end, said, voice) in enumerate(cues, 1):
             if labelled:
-                voice, said = _LABELLED.fullmatch(said).groups()  # type: ignore[union-attr]
+                voice, said = LABELLED.fullmatch(said).groups()  # type: ignore[union-attr]
             channel, speaker = _who(voice, ids)
             events.append(CaptionEvent(n, start, end, " ".join(said.split()), True, channel=channel, speaker=speaker))
         return cls(events, labels=labels, srt_labels=labelled if srt_labels is None else srt_labels)
-
-
-def _read_cues(text: str, *, vtt: bool) -> list[tuple[int, int, str, str]]:
-    """The cues of an SRT or WebVTT text: (start, end in samples, text, who spoke: a VTT voice or "")."""
-    cues = []
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
-        lines = block.strip("\n").split("\n")
-        at = next((i for i, line in enumerate(lines) if _TIMES.search(line)), None)
-        if at is None:
-            continue
-        times = [int(g) for g in _TIMES.search(lines[at]).groups()]  # type: ignore[union-attr]
-        start, end = (_samples(*times[:4]), _samples(*times[4:]))
-        said, voice = " ".join(lines[at + 1:]), ""
-        if vtt:
-            found = _VOICE.match(said)
-            if found:
-                voice, said = html.unescape(found.group(1)), said[found.end():]
-            said = html.unescape(_VOICE.sub("", said).replace("</v>", ""))
-        cues.append((start, end, said, voice))
-    return cues
-
-
-def _samples(hours: int, minutes: int, seconds: int, millis: int) -> int:
-    return round(((hours * 60 + minutes) * 60 + seconds + millis / 1000) * SAMPLE_RATE)
 
 
 def _ids_of(labels: Mapping[str, str]) -> dict[str, str]:

@@ -10,26 +10,15 @@ writes a file.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.library.folder import StoredSession
+from captioner.subtitles.reading import LABELLED, LONGEST_LABEL, read_cues
 
 __all__ = ["Line", "Reading", "read_session"]
-
-_TIMES = re.compile(r"^[ \t]*(\d+):(\d\d):(\d\d)[.,](\d\d\d)[ \t]*-->[ \t]*(\d+):(\d\d):(\d\d)[.,](\d\d\d)[^\n]*\n?"
-                    r"((?:[^\n]*\S[^\n]*(?:\n|$))*)", re.MULTILINE)
-_ARROW = re.compile(r"-->")
-_VOICE = re.compile(r"<v(?:\.[^ >]*)? ([^>]*)>")
-_TAG = re.compile(r"</?[a-z][^>]*>")
-LONGEST_LABEL = 60  # who spoke, where a line begins with it
-_LABELLED = re.compile(rf"([^:\n]{{1,{LONGEST_LABEL}}}): (.*)", re.DOTALL)  # "Ann: text", as the TXT (and a labelled SRT) begins a line
-_PER_MS = SAMPLE_RATE // 1000
-_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&nbsp;": " ", "&lrm;": "", "&rlm;": ""}
-
 
 class Line(NamedTuple):
     """One line of a session: its place, its times on the session's clock (samples), who said it ("" when the files
@@ -90,7 +79,7 @@ def read_session(session: StoredSession) -> Reading:
     cues, source = [], ""
     for suffix in (".vtt", ".srt"):
         if texts.get(suffix) is not None:
-            cues, lost = _cues(texts[suffix], vtt=suffix == ".vtt")
+            cues, lost = read_cues(texts[suffix], vtt=suffix == ".vtt")
             if lost:
                 reading.notes.append(f"{found[suffix].name}: {lost} of its subtitles could not be read.")
             if cues:
@@ -98,9 +87,9 @@ def read_session(session: StoredSession) -> Reading:
                 break
     if source == ".srt" and _labelled(cues):
         reading.srt_labels = True
-        cues = [(start, end, *_LABELLED.fullmatch(said).groups()[::-1]) for start, end, said, _ in cues]  # type: ignore[union-attr]
+        cues = [(start, end, *LABELLED.fullmatch(said).groups()[::-1]) for start, end, said, _ in cues]  # type: ignore[union-attr]
     elif source == ".vtt" and texts.get(".srt"):  # how its SRT is written again after a change
-        reading.srt_labels = _labelled(_cues(texts[".srt"], vtt=False)[0])
+        reading.srt_labels = _labelled(read_cues(texts[".srt"], vtt=False)[0])
     plain = texts.get(".txt")
     said = [line for line in plain.splitlines() if line.strip()] if plain is not None else None
     if cues:
@@ -114,9 +103,9 @@ def read_session(session: StoredSession) -> Reading:
         reading.lines = lines
     elif said is not None:
         reading.timed = False
-        labelled = all(_LABELLED.fullmatch(line) for line in said)
+        labelled = all(LABELLED.fullmatch(line) for line in said)
         for n, line in enumerate(said):
-            who, text = _LABELLED.fullmatch(line).groups() if labelled else ("", line)  # type: ignore[union-attr]
+            who, text = LABELLED.fullmatch(line).groups() if labelled else ("", line)  # type: ignore[union-attr]
             reading.lines.append(Line(n, 0, 0, who.strip(), " ".join(text.split())))
     elif any(text and text.strip() for text in texts.values()):  # empty files: a session that has no captions yet
         reading.notes.append(f"{next(iter(found.values())).name}: no subtitles or lines could be read.")
@@ -125,7 +114,7 @@ def read_session(session: StoredSession) -> Reading:
 
 def _labelled(cues: list[tuple[int, int, str, str]]) -> bool:
     """Whether every cue of an SRT begins with who spoke ("Ann: …"), as the app writes them when asked to."""
-    return bool(cues) and all(_LABELLED.fullmatch(said) for _, _, said, _ in cues)
+    return bool(cues) and all(LABELLED.fullmatch(said) for _, _, said, _ in cues)
 
 
 def _read_text(path: Path, notes: list[str]) -> str | None:
@@ -141,34 +130,6 @@ def _read_text(path: Path, notes: list[str]) -> str | None:
         notes.append(f"{path.name} is not all UTF-8 text: what could not be read shows as \ufffd.")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
-
-
-def _cues(text: str, *, vtt: bool) -> tuple[list[tuple[int, int, str, str]], int]:
-    """The cues of an SRT or WebVTT text (start, end in samples, text, who spoke: a VTT voice or ""), and how many
-    time lines gave no cue."""
-    cues, last = [], 0
-    for found in _TIMES.finditer(text):
-        last = found.end()
-        h1, m1, s1, ms1, h2, m2, s2, ms2, lines = found.groups()
-        start = (((int(h1) * 60 + int(m1)) * 60 + int(s1)) * 1000 + int(ms1)) * _PER_MS
-        end = (((int(h2) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(ms2)) * _PER_MS
-        said, voice = " ".join(lines.split()), ""
-        if vtt:
-            named = _VOICE.search(said)
-            if named:
-                voice = _unescape(named.group(1))
-            said = _unescape(_TAG.sub("", said))
-        if said.strip():
-            cues.append((start, end, said, voice))
-    lost = len(_ARROW.findall(text)) - len(cues)
-    return cues, lost + (not lost and bool(cues) and bool(text[last:].strip()))  # a last subtitle cut before its times
-
-
-def _unescape(text: str) -> str:
-    if "&" in text:
-        for entity, char in _ENTITIES.items():
-            text = text.replace(entity, char)
     return text
 
 

@@ -111,16 +111,19 @@ def test_playing_sends_the_sessions_audio_to_the_sound_server_from_the_line(tmp_
     rescan()  # PortAudio lists the devices once: the test server may have started after another test loaded it
     low, high = tone(5.0, 300), tone(5.0, 1200)  # the line at 5 s is where the 1200 Hz tone begins
     paths = record(tmp_path, [np.concatenate([low, high])])
-    listen = subprocess.Popen(["parec", "-d", pulse, "--rate=16000", "--channels=1", "--format=float32le", "--raw"],
-                              stdout=subprocess.PIPE)
-    try:
-        ended = threading.Event()
-        errors: list = []
-        Playback(paths, 5.0, on_end=lambda error: (errors.append(error), ended.set())).start()
-        assert ended.wait(30) and errors == [None]
-    finally:
-        listen.terminate()
-    heard = np.frombuffer(listen.communicate(timeout=10)[0], np.float32)
+    recorded = tmp_path / "heard.raw"
+    with recorded.open("wb") as sink:  # a file, not a pipe: a pipe nobody reads fills in a second and stalls parec
+        listen = subprocess.Popen(["parec", "-d", pulse, "--rate=16000", "--channels=1", "--format=float32le", "--raw"],
+                                  stdout=sink)
+        try:
+            ended = threading.Event()
+            errors: list = []
+            Playback(paths, 5.0, on_end=lambda error: (errors.append(error), ended.set())).start()
+            assert ended.wait(30) and errors == [None]
+        finally:
+            listen.terminate()
+            listen.wait(10)
+    heard = np.frombuffer(recorded.read_bytes(), np.float32)
     loud = np.flatnonzero(np.abs(heard) > 0.05)
     assert len(loud) > 2 * SAMPLE_RATE, "the session's audio did not reach the sound server"
     first = heard[loud[0]:loud[0] + SAMPLE_RATE]  # the first second heard
