@@ -22,6 +22,7 @@ from captioner.events import SAMPLE_RATE, CaptionEvent, replaced_final
 from captioner.subtitles.errors import SubtitleFileError
 from captioner.subtitles.files import write_atomic
 from captioner.subtitles.formats import FORMATS, format_named
+from captioner.subtitles.units import unwrap
 
 __all__ = ["Transcript"]
 
@@ -175,7 +176,7 @@ class Transcript:
             if labelled:
                 voice, said = _LABELLED.fullmatch(said).groups()  # type: ignore[union-attr]
             channel, speaker = _who(voice, ids)
-            events.append(CaptionEvent(n, start, end, " ".join(said.split()), True, channel=channel, speaker=speaker))
+            events.append(CaptionEvent(n, start, end, unwrap(said), True, channel=channel, speaker=speaker))
         return cls(events, labels=labels, srt_labels=labelled if srt_labels is None else srt_labels)
 
 

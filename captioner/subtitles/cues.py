@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
+from captioner.subtitles.units import CLAUSE_END, SENTENCE_END, line_chars, pieces
 
-SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
-CLAUSE_END = (",", ";", ":", "—", "–", "，", "、", "；", "：")
 CLOSERS = "\"'”’)]»"
 _T = TypeVar("_T")
 
@@ -68,7 +67,7 @@ def ordered_cues(events: Iterable[CaptionEvent]) -> list[tuple[CaptionEvent, Cue
 def shape_cues(
     event: CaptionEvent,
     *,
-    max_chars: int = 42,
+    max_chars: int | None = None,
     max_lines: int = 2,
     max_duration_s: float = 7.0,
     min_duration_s: float = 1.0,
@@ -77,8 +76,11 @@ def shape_cues(
 
     Cues follow the word timestamps; without them the text is spread over the
     caption's span by character count. Cues never overlap and stay inside
-    [event.start, event.end].
+    [event.start, event.end]. Lines hold at most `max_chars` characters: by
+    default as many as the text's script takes (`units.line_chars`).
     """
+    if max_chars is None:
+        max_chars = line_chars(event.text)
     if max_chars < 1 or max_lines < 1 or max_duration_s <= 0:
         raise ValueError("max_chars, max_lines and max_duration_s must be positive")
     if not event.text.strip():
@@ -99,13 +101,15 @@ def shape_cues(
     ]
 
 
-def wrap_lines(text: str, max_chars: int = 42, max_lines: int = 2) -> tuple[str, ...]:
-    """Wrap `text` into as few lines as possible, balanced in length.
+def wrap_lines(text: str, max_chars: int | None = None, max_lines: int = 2) -> tuple[str, ...]:
+    """Wrap `text` into as few lines as possible, balanced in length, of at most
+    `max_chars` characters (by default as many as its script takes).
 
-    A word longer than `max_chars` gets a line of its own. Raises ValueError
-    when the text needs more than `max_lines` lines.
+    A word longer than `max_chars` gets a line of its own; a line breaks at a
+    space or between characters of a script written without spaces. Raises
+    ValueError when the text needs more than `max_lines` lines.
     """
-    lines = _balanced([" " + token for token in text.split()], max_chars)
+    lines = _balanced(pieces(text), line_chars(text) if max_chars is None else max_chars)
     if len(lines) > max_lines:
         raise ValueError(f"text needs {len(lines)} lines of {max_chars} characters, more than {max_lines}")
     return lines
@@ -129,7 +133,7 @@ def _timed_words(event: CaptionEvent) -> list[Word]:
             words[-1] = Word(last.text + body, last.start, max(last.end, w.end), min(last.probability, w.probability))
         else:
             words.append(Word(w.text[:1].isspace() * " " + body, w.start, w.end, w.probability))
-    return words or _spread(event.text.split(), event.start, event.end)
+    return words or _spread(pieces(event.text), event.start, event.end)
 
 
 def _continues(token: str) -> bool:
@@ -152,13 +156,16 @@ def _opens(token: str) -> bool:
 
 
 def _spread(tokens: list[str], start: int, end: int) -> list[Word]:
-    """Words for `tokens` over [start, end], placed as their characters are in the text."""
-    total = sum(map(len, tokens)) + len(tokens) - 1
+    """Words for `tokens` (`units.pieces`: each with its leading space, if any) over [start, end], placed as their
+    characters are in the text."""
+    total = max(sum(map(len, tokens)) - 1, 1)
     span = max(end - start, 0)
     words, at = [], 0
     for token in tokens:
-        words.append(Word(" " + token, start + span * at // total, start + span * (at + len(token)) // total))
-        at += len(token) + 1
+        body = token.lstrip()
+        at += len(token) - len(body) if at else 0
+        words.append(Word(" " * (token != body) + body, start + span * at // total, start + span * (at + len(body)) // total))
+        at += len(body)
     return words
 
 

@@ -26,6 +26,7 @@ from captioner.engine.models.hardware import choose_device, cpu_threads
 from captioner.engine.models.model_file import folder_shape
 from captioner.engine.models.recognizer import FRAMES_PER_SECOND, FULL_WINDOW_FRAMES, DecodeRequest, Heard
 from captioner.events import SAMPLE_RATE, Word
+from captioner.subtitles.units import pieces
 
 __all__ = [
     "CPU_WORKERS",
@@ -261,9 +262,9 @@ def segment_words(seg) -> list[Word]:
             for w in seg.words
         ]
     start, end = round(seg.start * SAMPLE_RATE), round(seg.end * SAMPLE_RATE)
-    tokens = seg.text.split()
+    tokens = pieces(seg.text)
     step = (end - start) / max(1, len(tokens))
-    return [Word(" " + t, round(start + i * step), round(start + (i + 1) * step)) for i, t in enumerate(tokens)]
+    return [Word(t, round(start + i * step), round(start + (i + 1) * step)) for i, t in enumerate(tokens)]
 
 
 def fallback_note(detail: str, *, at_load: bool) -> str:
