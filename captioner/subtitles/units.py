@@ -36,7 +36,8 @@ SENTENCE_END = (".", "?", "!", "…", "。", "？", "！", "｡", "︒", "‼", 
 # Clause ends: ASCII, dashes, full-width and ideographic forms
 CLAUSE_END = (",", ";", ":", "—", "–", "，", "、", "；", "：", "､")
 
-CHARS_PER_WORD = 2.0  # characters of an unspaced script that count as one word in a rule sized in words
+CHARS_PER_WORD = 3.0  # characters of an unspaced script that count as one word in a rule sized in words: a word of
+# Japanese or Chinese with its particle runs to about this many (benchmarks/README.md, "Languages")
 # Cue lines in characters: subtitle practice for full-width text (Chinese, Japanese) and for Latin text
 FULL_WIDTH_LINE_CHARS = 16
 LINE_CHARS = 42
@@ -44,6 +45,7 @@ LINE_CHARS = 42
 FULL_WIDTH_CHARS_PER_S = 4.0
 CHARS_PER_S = 17.0
 APOSTROPHE = "'"
+ROUNDING = 9  # decimal places a count of items is rounded to before it is rounded up (a float's noise aside)
 CLOSERS = "\"')]»”’」』）】〉》"  # closing quotes and brackets, after a sentence's end mark
 
 
@@ -92,7 +94,9 @@ def unspaced(text: str) -> bool:
 def word_weight(text: str) -> float:
     """How many words `text` counts as in a rule sized in words: its words, and its unspaced-script characters by
     `CHARS_PER_WORD`."""
-    return sum(1.0 / CHARS_PER_WORD if is_unspaced(u[0]) else 1.0 for u in units(text))
+    said = units(text)
+    chars = sum(is_unspaced(u[0]) for u in said)
+    return len(said) - chars + chars / CHARS_PER_WORD
 
 
 def ends_with(text: str, marks: tuple[str, ...]) -> bool:
@@ -113,7 +117,7 @@ def items_for_words(items: Sequence[str], words: float) -> int:
     count = word_count(items)
     if not items or count == len(items):
         return math.ceil(words)
-    return math.ceil(words * len(items) / count) if count else len(items) + 1
+    return math.ceil(round(words * len(items) / count, ROUNDING)) if count else len(items) + 1
 
 
 def pieces(text: str) -> list[str]:

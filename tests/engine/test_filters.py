@@ -147,7 +147,7 @@ def test_a_doubled_character_or_word_is_kept_a_sentence_said_again_is_not():
     assert collapse_repeats(said) == said
     sentence = chars("天气很好。")
     assert collapse_repeats(sentence + sentence + chars("我们走吧。")) == sentence + chars("我们走吧。")
-    looped = chars("それぞれ登録し")
+    looped = chars("それぞれパブリッシャーセンターに登録し")
     assert collapse_repeats(looped * 3) == looped
 
 
