@@ -27,6 +27,7 @@ from captioner.engine.models.errors import (
     GpuDriverProblem,
     LanguageUnsupported,
     ModelError,
+    TranslateUnsupported,
     UnknownDevice,
 )
 from captioner.errors import CaptionerError
@@ -45,6 +46,7 @@ _HINTS: dict[type[ModelError], str] = {
     UnknownDevice: "--compute-device",
     ComputeTypeUnsupported: "--compute-type auto",
     LanguageUnsupported: "--language en",
+    TranslateUnsupported: "leave out --translate",
     FolderMissing: "--model",
 }
 
@@ -132,7 +134,7 @@ def _model_args(p: argparse.ArgumentParser) -> None:
 
 def _offline_args(p: argparse.ArgumentParser, *, model_help: str) -> None:
     config.add_option(p, config.MODEL, default=None, help=f"a faster-whisper model name or a model folder ({model_help})")
-    for setting in (config.COMPUTE_DEVICE, config.COMPUTE_TYPE, config.LANGUAGE):
+    for setting in (config.COMPUTE_DEVICE, config.COMPUTE_TYPE, config.LANGUAGE, config.TRANSLATE):
         config.add_option(p, setting)
     config.add_option(p, config.VOCABULARY, default=None,
                       help="names and terms to expect, comma-separated, or a text file of them (refine: default the session's)")
@@ -291,7 +293,7 @@ def load_transcriber(args: argparse.Namespace):
 
     interim = getattr(args, "interim_model", INTERIM_NONE)  # only a live session has interims: refine and transcribe need none
     request = ModelRequest(args.model, args.compute_device, args.language, args.beam_size, args.compute_type,
-                           INTERIM_NONE if getattr(args, "no_interim", False) else interim)
+                           INTERIM_NONE if getattr(args, "no_interim", False) else interim, translate=getattr(args, "translate", False))
     bar = _ProgressBar(args.model)
 
     def on_phase(phase: str) -> None:  # said once the model is found: a large one takes seconds to load

@@ -149,7 +149,8 @@ class SessionController(QObject):
     def model_request(self) -> ModelRequest:
         """The model the settings ask for; no interim model beside it when interim text is not shown."""
         s = self.settings
-        return ModelRequest(s.model, s.compute_device, s.language, s.beam_size, interim=s.interim_model if s.interim_text else INTERIM_NONE)
+        return ModelRequest(s.model, s.compute_device, s.language, s.beam_size, interim=s.interim_model if s.interim_text else INTERIM_NONE,
+                            translate=s.translate)
 
     def _model_spec(self) -> str:
         """The model in use as a refine finds it again: its folder when one was chosen, else its name (a recording's tag:

@@ -24,7 +24,7 @@ from captioner.engine.models.errors import CudaLibraryMissing, GpuDriverProblem,
 from captioner.engine.models.features import bounded_features
 from captioner.engine.models.hardware import choose_device, cpu_threads
 from captioner.engine.models.model_file import folder_shape
-from captioner.engine.models.recognizer import FRAMES_PER_SECOND, FULL_WINDOW_FRAMES, DecodeRequest, Heard
+from captioner.engine.models.recognizer import FRAMES_PER_SECOND, FULL_WINDOW_FRAMES, TRANSCRIBE, DecodeRequest, Heard
 from captioner.events import SAMPLE_RATE, Word
 from captioner.subtitles.units import pieces
 
@@ -92,6 +92,7 @@ class WhisperRecognizer:
         self.device_note = ""  # why it runs on the CPU though a GPU was meant (load or mid-session), "" otherwise
         self.cuda_libs_missing = False  # whether that is a CUDA library that cannot be loaded (`cuda_fetch` fetches it)
         self.moves = 0  # times it moved to the CPU during decodes (a GPU failing mid-session)
+        self.task = TRANSCRIBE  # or TRANSLATE: English whatever the language spoken (`recognizer.translating`)
 
     @property
     def multilingual(self) -> bool:
@@ -201,6 +202,7 @@ class WhisperRecognizer:
         segments, _info = self.model.transcribe(
             audio,
             language=request.language if self.multilingual else "en",
+            task=self.task if self.multilingual else TRANSCRIBE,
             beam_size=request.beam_size,
             temperature=list(temperatures) if len(temperatures) > 1 else temperatures[0],
             condition_on_previous_text=request.follow_on,
