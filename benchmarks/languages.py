@@ -75,7 +75,8 @@ def plain(model, path: str, task: str) -> tuple[str, str]:
     return "".join(s.text for s in segments).strip(), info.language
 
 
-def live(folder: Path, audio, threads: int, task: str) -> str:
+def live(folder: Path, audio, threads: int, task: str) -> tuple[str, str]:
+    """(the finals' text, the spoken language the session detected: "ja", "ja?" while not yet sure)."""
     from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
     from captioner.engine.live.replay import replay
     from captioner.engine.live.transcriber import DecodeOptions, Transcriber
@@ -86,7 +87,7 @@ def live(folder: Path, audio, threads: int, task: str) -> str:
     if task == TRANSLATE:
         translating(transcriber.recognizer)
     run = replay(audio, CaptionEngine(EngineConfig()), transcriber.run, compute_advances_clock=False)
-    return " ".join(f.text for f in run.finals)
+    return " ".join(f.text for f in run.finals), transcriber.spoken.describe()
 
 
 def transcribed(folder: Path, audio, threads: int, task: str) -> str:
@@ -117,8 +118,8 @@ def main(argv=None) -> int:
     made = Path(tempfile.mkdtemp(prefix="languages-"))
     files = args.files or [*sorted((args.speech_dir / "languages").iterdir()), *chinese_clip(made), args.speech_dir / SCALE_FILE]
     rows = []
-    print("| model | file | language | unit | plain units | live differs | transcribed differs |")
-    print("|---|---|---|---|---|---|---|")
+    print("| model | file | language | unit | plain units | live differs | transcribed differs | shown live |")
+    print("|---|---|---|---|---|---|---|---|")
     for spec in args.models:
         name, folder = modelpaths.resolve(spec)
         model = WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=args.threads)
@@ -127,15 +128,15 @@ def main(argv=None) -> int:
             ref, language = plain(model, str(path), args.task)
             audio = decode_file(str(path))
             by_chars = language in CHAR_LANGUAGES and args.task == "transcribe"
-            said_live = live(folder, audio, args.threads, args.task)
+            said_live, spoken = live(folder, audio, args.threads, args.task)
             said_offline = transcribed(folder, audio, args.threads, args.task)
             row = {"model": name, "file": path.name, "language": language, "unit": "char" if by_chars else "word",
                    "plain_units": len(scored_units(ref, by_chars)), "live": error_rate(ref, said_live, by_chars),
                    "transcribed": error_rate(ref, said_offline, by_chars), "plain_text": ref, "live_text": said_live,
-                   "transcribed_text": said_offline, "seconds": round(time.perf_counter() - began, 1)}
+                   "transcribed_text": said_offline, "spoken": spoken, "seconds": round(time.perf_counter() - began, 1)}
             rows.append(row)
             print(f"| {name} | {path.name} | {language} | {row['unit']} | {row['plain_units']} | {100 * row['live']:.1f} % "
-                  f"| {100 * row['transcribed']:.1f} % |", flush=True)
+                  f"| {100 * row['transcribed']:.1f} % | {spoken} |", flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     return 0

@@ -744,6 +744,8 @@ def _print_stats(session, source) -> None:
         print(f"final delay after the end of speech (audio clock): median {statistics.median(delays):.2f} s, max {max(delays):.2f} s", file=sys.stderr)
     if source.overflows:
         print(f"capture overflows: {source.overflows}", file=sys.stderr)
+    if session.transcriber.spoken.describe():
+        print(f"spoken language (detected): {session.transcriber.spoken.describe()}", file=sys.stderr)
 
 
 def _print_meeting_stats(session) -> None:

@@ -45,6 +45,7 @@ from captioner.engine.filters import (
     normalise,
     repeated_runs,
 )
+from captioner.engine.live.spoken import SpokenLanguage
 from captioner.engine.models.errors import LanguageUnsupported
 from captioner.engine.models.model_file import is_small
 from captioner.engine.models.recognizer import (
@@ -135,6 +136,8 @@ class Transcriber:
         self.interim_wanted = ""  # the interim model meant to run beside this one (engine.models), "" for none
         self.interim_note = ""  # why that model is not there ("" when it is, or none is wanted)
         self._pass_lock = threading.Lock()
+        self.spoken = SpokenLanguage()  # the language detected over the speech heard, when none is given
+        self._languages: tuple[tuple[str, float], ...] = ()  # what the latest decode detected
         if not recognizer.multilingual and options.language not in (None, "en"):
             raise LanguageUnsupported(recognizer.name, options.language)
 
@@ -311,6 +314,8 @@ class Transcriber:
             # both searches wrote a run twice, and more words than the clip can hold: shown once.
             # A run said twice at a speaking pace is the speaker's, and kept.
             words = drop_repeated_runs(words, key=lambda w: w.text)
+        if checked and words:
+            self.spoken.hear(self._languages, len(audio) / SAMPLE_RATE)
         return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns,
                           beam_size=beam)
 
@@ -334,7 +339,9 @@ class Transcriber:
         dropped: list[str] = []
         cut, text_end = False, 0.0
         looped = False
+        self._languages = ()
         for seg in self.recognizer.decode(audio, request):
+            self._languages = self._languages or seg.languages
             if seg.cut:
                 cut = True
             elif seg.text_end is not None:

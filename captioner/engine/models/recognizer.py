@@ -72,6 +72,8 @@ class Heard:
     compression_ratio: float = 1.0  # its text's gzip ratio: high for a loop
     cut: bool = False  # the decoder stopped without marking where the text ends (its token budget ran out)
     text_end: float | None = None  # where the decoder marks the text's end, seconds from the clip's start
+    languages: tuple[tuple[str, float], ...] = ()  # the language detected: (language, probability) pairs, most probable
+    # first; () when the language was given
 
     @property
     def score(self) -> SegmentScore:

@@ -199,7 +199,7 @@ class WhisperRecognizer:
         if request.clips:
             options["clip_timestamps"] = list(request.clips)
         temperatures = request.temperatures
-        segments, _info = self.model.transcribe(
+        segments, info = self.model.transcribe(
             audio,
             language=request.language if self.multilingual else "en",
             task=self.task if self.multilingual else TRANSCRIBE,
@@ -213,6 +213,8 @@ class WhisperRecognizer:
             **options,
         )
         ts0 = self._timestamp_begin
+        detected = request.language is None and self.multilingual
+        languages = tuple(info.all_language_probs or ()) if detected else ()
         for seg in segments:
             cut, text_end = False, None
             if seg.tokens:  # a clean decode ends on a timestamp token: where the decoder says the text ends
@@ -220,7 +222,7 @@ class WhisperRecognizer:
                 if not cut:
                     text_end = seg.seek / FRAMES_PER_SECOND + (seg.tokens[-1] - ts0) * TIMESTAMP_S
             yield Heard(seg.text, seg.start, seg.end, tuple(segment_words(seg)), seg.no_speech_prob, seg.avg_logprob,
-                        seg.compression_ratio, cut, text_end)
+                        seg.compression_ratio, cut, text_end, languages)
 
     @property
     def _timestamp_begin(self) -> int:
