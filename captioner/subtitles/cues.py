@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
-from captioner.subtitles.units import CLAUSE_END, SENTENCE_END, line_chars, pieces
+from captioner.subtitles.units import CLAUSE_END, FULL_WIDTH_CHARS_PER_S, SENTENCE_END, line_chars, pieces, unspaced
 
 CLOSERS = "\"'”’)]»"
 _T = TypeVar("_T")
@@ -77,7 +77,9 @@ def shape_cues(
     Cues follow the word timestamps; without them the text is spread over the
     caption's span by character count. Cues never overlap and stay inside
     [event.start, event.end]. Lines hold at most `max_chars` characters: by
-    default as many as the text's script takes (`units.line_chars`).
+    default as many as the text's script takes (`units.line_chars`). A cue
+    lasts at least `min_duration_s`, and one of full-width text (Chinese,
+    Japanese) as long as it takes to read, where the next cue leaves room.
     """
     if max_chars is None:
         max_chars = line_chars(event.text)
@@ -92,7 +94,7 @@ def shape_cues(
         [(group[0].start, group[-1].end) for group in groups],
         event.start,
         event.end,
-        min_len=round(min_duration_s * SAMPLE_RATE),
+        min_lens=[round(max(min_duration_s, reading_s(group)) * SAMPLE_RATE) for group in groups],
         max_len=max_len,
     )
     return [
@@ -239,13 +241,19 @@ def _balanced(tokens: list[str], max_chars: int) -> tuple[str, ...]:
     )
 
 
+def reading_s(group: list[Word]) -> float:
+    """Seconds a viewer takes to read a cue of full-width text (`units.FULL_WIDTH_CHARS_PER_S`); 0 for other text."""
+    text = "".join(w.text for w in group).strip()
+    return len(text) / FULL_WIDTH_CHARS_PER_S if unspaced(text) else 0.0
+
+
 def _place(
-    spans: list[tuple[int, int]], lo: int, hi: int, *, min_len: int, max_len: int
+    spans: list[tuple[int, int]], lo: int, hi: int, *, min_lens: list[int], max_len: int
 ) -> list[tuple[int, int]]:
     """Clamp spans into [lo, hi] without overlaps, then lengthen short ones.
 
-    A span longer than `max_len` is cut to it; one shorter than `min_len` is
-    extended as far as the next span (or `hi`) allows.
+    A span longer than `max_len` is cut to it; one shorter than its `min_lens`
+    is extended as far as the next span (or `hi`) allows.
     """
     clamped, floor = [], lo
     for start, end in spans:
@@ -255,6 +263,6 @@ def _place(
         floor = end
     nexts = [start for start, _ in clamped[1:]] + [hi]
     return [
-        (start, max(end, min(start + min_len, limit)))
-        for (start, end), limit in zip(clamped, nexts)
+        (start, max(end, min(start + min(min_len, max_len), limit)))
+        for (start, end), limit, min_len in zip(clamped, nexts, min_lens)
     ]

@@ -41,9 +41,7 @@ CHARS_PER_WORD = 3.0  # characters of an unspaced script that count as one word 
 # Cue lines in characters: subtitle practice for full-width text (Chinese, Japanese) and for Latin text
 FULL_WIDTH_LINE_CHARS = 16
 LINE_CHARS = 42
-# Reading speed: characters a second a viewer reads, full-width and Latin text
-FULL_WIDTH_CHARS_PER_S = 4.0
-CHARS_PER_S = 17.0
+FULL_WIDTH_CHARS_PER_S = 4.0  # reading speed: characters of full-width text a second a viewer reads in a cue
 APOSTROPHE = "'"
 ROUNDING = 9  # decimal places a count of items is rounded to before it is rounded up (a float's noise aside)
 CLOSERS = "\"')]»”’」』）】〉》"  # closing quotes and brackets, after a sentence's end mark
@@ -161,8 +159,3 @@ def _breaks_before(before: str, char: str) -> bool:
 def line_chars(text: str) -> int:
     """The most characters a cue line of `text` holds: fewer for text written in full-width characters."""
     return FULL_WIDTH_LINE_CHARS if unspaced(text) else LINE_CHARS
-
-
-def reading_chars_per_s(text: str) -> float:
-    """Characters a second a viewer reads of `text`."""
-    return FULL_WIDTH_CHARS_PER_S if unspaced(text) else CHARS_PER_S

@@ -316,3 +316,16 @@ def test_text_without_spaces_gets_lines_of_full_width_length():
     assert "".join(line for cue in untimed for line in cue.lines) == text
     assert all(len(line) <= FULL_WIDTH_LINE_CHARS for cue in untimed for line in cue.lines)
     assert wrap_lines("今日はいい天気ですね。散歩に行きましょう。") == ("今日はいい天気ですね。", "散歩に行きましょう。")
+
+
+def test_a_cue_of_full_width_text_stays_up_as_long_as_it_takes_to_read():
+    from captioner.subtitles.units import FULL_WIDTH_CHARS_PER_S
+
+    text = "今日はいい天気ですね。"  # 11 characters said in a second
+    words = tuple(Word(c, k * SAMPLE_RATE // 11, (k + 1) * SAMPLE_RATE // 11) for k, c in enumerate(text))
+    (cue,) = shape_cues(CaptionEvent(1, 0, 10 * SAMPLE_RATE, text, True, words))
+    assert cue.end - cue.start == round(len(text) / FULL_WIDTH_CHARS_PER_S * SAMPLE_RATE)
+    (short,) = shape_cues(CaptionEvent(1, 0, 2 * SAMPLE_RATE, text, True, words))
+    assert short.end == 2 * SAMPLE_RATE  # never past its caption's end
+    (english,) = shape_cues(final("Is it a nice day today?", 0.0, 1.0))
+    assert english.end - english.start == SAMPLE_RATE  # the least duration, as before
