@@ -384,6 +384,7 @@ GERMAN_WORDS_TRANSLATED = 5  # words at least in the English of the German sente
 GERMAN_SHARE = 0.2  # of which at most this share are German words of the sentences ("in", names)
 
 
+@pytest.mark.timeout(600)  # three decodes of the real model: plain, live, whole
 def test_translate_writes_english_live_and_offline(base_model: Path, german_wav: Path) -> None:
     """With `translate` a multilingual model writes English for German speech, in the live engine's passes and in a
     recording decoded whole: hardly a word of what it writes is one of the German words it hears without it."""
