@@ -44,6 +44,16 @@ FILLER_PHRASES = frozenset(
         "ah",
         "the end",
     }
+) | frozenset(
+    normalise(said)  # ... and in the other languages it writes most: the same closing lines and subtitle credits
+    for said in (
+        "ご視聴ありがとうございました", "ありがとうございました", "おやすみなさい",
+        "谢谢观看", "谢谢大家", "谢谢", "字幕由Amara.org社区提供", "请不吝点赞 订阅 转发 打赏支持明镜与点点栏目",
+        "시청해 주셔서 감사합니다", "감사합니다",
+        "Untertitel im Auftrag des ZDF", "Untertitel der Amara.org-Community", "Vielen Dank",
+        "Sous-titres réalisés para la communauté d'Amara.org", "Merci", "Merci d'avoir regardé",
+        "Gracias", "Subtítulos realizados por la comunidad de Amara.org",
+    )
 )
 
 QUIET_RMS = 0.006  # about -44 dBFS: the level of room noise

@@ -164,3 +164,9 @@ def test_sentences_end_in_every_script():
     for text in ("晴れ。", "本当？", "すごい！", "「行こう。」", "好。"):
         assert ends_sentence(text), text
     assert not ends_sentence("登録し、")
+
+
+def test_the_closing_lines_whisper_writes_on_silence_in_other_languages_are_fillers():
+    for text in ("ご視聴ありがとうございました", "谢谢观看。", "Untertitel im Auftrag des ZDF", "字幕由Amara.org社区提供"):
+        assert is_invented(score(text), audio_rms=QUIET_RMS / 2), text
+        assert not is_invented(score(text, no_speech=0.01, logprob=-0.2), audio_rms=0.1), text
