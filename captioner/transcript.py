@@ -190,7 +190,7 @@ def _read_cues(text: str, *, vtt: bool) -> list[tuple[int, int, str, str]]:
             continue
         times = [int(g) for g in _TIMES.search(lines[at]).groups()]  # type: ignore[union-attr]
         start, end = (_samples(*times[:4]), _samples(*times[4:]))
-        said, voice = " ".join(lines[at + 1:]), ""
+        said, voice = unwrap("\n".join(lines[at + 1:])), ""  # lines joined as their script writes
         if vtt:
             found = _VOICE.match(said)
             if found:
