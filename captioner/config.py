@@ -214,8 +214,8 @@ COMPUTE_TYPE = Setting("compute_type", str, ModelRequest.compute_type, "CTransla
                        option=Option("--compute-type"))
 LANGUAGE = Setting("language", str, ModelRequest.language, "spoken language code, or 'auto' (multilingual models only; default {default})",
                    valid=_filled, option=Option("--language", parse=_language))
-TRANSLATE = Setting("translate", bool, False, "captions in English, translated from the language spoken by the model itself "
-                    "(Whisper's translate task; multilingual models only)", option=Option("--translate"), tab="captions",
+TRANSLATE = Setting("translate", bool, False, "captions in English, translated by the model from the language spoken "
+                    "(detected unless --language names another; multilingual models only)", option=Option("--translate"), tab="captions",
                     label="Translate into English",
                     tip="Captions, the window and the files in English whatever language is spoken, live and when a recording "
                         "is transcribed or refined; a model whose name ends in .en cannot translate")

@@ -24,7 +24,7 @@ from captioner.engine.models.errors import CudaLibraryMissing, GpuDriverProblem,
 from captioner.engine.models.features import bounded_features
 from captioner.engine.models.hardware import choose_device, cpu_threads
 from captioner.engine.models.model_file import folder_shape
-from captioner.engine.models.recognizer import FRAMES_PER_SECOND, FULL_WINDOW_FRAMES, TRANSCRIBE, DecodeRequest, Heard
+from captioner.engine.models.recognizer import FRAMES_PER_SECOND, FULL_WINDOW_FRAMES, TRANSCRIBE, TRANSLATE, DecodeRequest, Heard
 from captioner.events import SAMPLE_RATE, Word
 from captioner.subtitles.units import pieces
 
@@ -201,7 +201,7 @@ class WhisperRecognizer:
         temperatures = request.temperatures
         segments, info = self.model.transcribe(
             audio,
-            language=request.language if self.multilingual else "en",
+            language=self._language(request.language),
             task=self.task if self.multilingual else TRANSCRIBE,
             beam_size=request.beam_size,
             temperature=list(temperatures) if len(temperatures) > 1 else temperatures[0],
@@ -213,7 +213,7 @@ class WhisperRecognizer:
             **options,
         )
         ts0 = self._timestamp_begin
-        detected = request.language is None and self.multilingual
+        detected = self._language(request.language) is None
         languages = tuple(info.all_language_probs or ()) if detected else ()
         for seg in segments:
             cut, text_end = False, None
@@ -223,6 +223,13 @@ class WhisperRecognizer:
                     text_end = seg.seek / FRAMES_PER_SECOND + (seg.tokens[-1] - ts0) * TIMESTAMP_S
             yield Heard(seg.text, seg.start, seg.end, tuple(segment_words(seg)), seg.no_speech_prob, seg.avg_logprob,
                         seg.compression_ratio, cut, text_end, languages)
+
+    def _language(self, asked: str | None) -> str | None:
+        """The language to decode in: English for an English-only model; detected when translating and English was
+        asked (the default: there is nothing to translate from English)."""
+        if not self.multilingual:
+            return "en"
+        return None if self.task == TRANSLATE and asked == "en" else asked
 
     @property
     def _timestamp_begin(self) -> int:
