@@ -71,3 +71,19 @@ def test_translating_sets_the_task_of_a_multilingual_recognizer_and_refuses_an_e
     with pytest.raises(TranslateUnsupported) as error:
         translating(english)
     assert english.task == TRANSCRIBE and "\n" not in str(error.value)
+
+
+def test_translating_detects_the_language_where_english_was_asked():
+    from types import SimpleNamespace
+
+    from captioner.engine.models.recognizer import translating
+    from captioner.engine.models.whisper import WhisperRecognizer
+
+    def whisper(multilingual: bool) -> WhisperRecognizer:
+        return WhisperRecognizer(SimpleNamespace(model=SimpleNamespace(is_multilingual=multilingual)), name="stand-in")
+
+    recognizer = whisper(multilingual=True)
+    assert recognizer._language("en") == "en" and recognizer._language(None) is None
+    translating(recognizer)
+    assert recognizer._language("en") is None and recognizer._language("de") == "de"
+    assert whisper(multilingual=False)._language(None) == "en"
