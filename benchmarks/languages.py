@@ -10,7 +10,7 @@ Thai) and by words (WER) otherwise, both sides normalised by `captioner.subtitle
 dropped). Live: the live engine on an instant clock (`replay(..., compute_advances_clock=False)`, the same finals
 every run), language detected. Transcribed: `transcribe_audio`, as `captioner transcribe --language auto` makes it.
 `--task translate`: both sides translate into English (Whisper's translate task, `--translate`), scored by words.
-The set holds no Chinese recording, so Chinese is spoken by espeak-ng (`CHINESE`, pinyin read by a Mandarin voice) when
+`en-de_multilingual.mp3`'s German half is scored by itself too (`german_half`). The set holds no Chinese recording, so Chinese is spoken by espeak-ng (`CHINESE`, pinyin read by a Mandarin voice) when
 it is installed.
 """
 
@@ -32,6 +32,9 @@ SCALE_FILE = "audio/faster-whisper_jfk.flac"  # English, for scale
 CHINESE = ("wo3 men5 jin1 tian1 qu4 gong1 yuan2 san4 bu4. tian1 qi4 hen3 hao3, yang2 guang1 ming2 mei4. "
            "ni3 xiang3 yi4 qi3 qu4 ma5? wo3 jue2 de5 zhe4 shi4 yi2 ge4 hao3 zhu3 yi4.")
 CHINESE_VOICE = ("cmn-latn-pinyin+f2", "120")  # espeak-ng voice and words a minute: base takes it for Chinese
+# en-de_multilingual.mp3 reads a text in English, then in German: plain faster-whisper writes its German in English,
+# so its German half is also scored by itself, cut at the quietest tenth of a second in this stretch (seconds)
+MIXED_FILE, GERMAN_FROM_S, QUIET_STEP_S = "en-de_multilingual.mp3", (29.0, 34.0), 0.1
 PLAIN_BEAM = 5
 CHAR_LANGUAGES = frozenset({"ja", "zh", "yue", "th", "lo", "my", "km"})
 
@@ -44,6 +47,29 @@ def chinese_clip(folder: Path) -> list[Path]:
     voice, speed = CHINESE_VOICE
     subprocess.run(["espeak-ng", "-v", voice, "-s", speed, "-w", str(path), CHINESE], check=True)
     return [path]
+
+
+def german_half(path: Path, folder: Path) -> list[Path]:
+    """The German half of `MIXED_FILE` as a WAV in `folder`, or none when `path` is another file."""
+    if path.name != MIXED_FILE:
+        return []
+    import wave
+
+    import numpy as np
+
+    from captioner.audio.sources import decode_file
+    from captioner.events import SAMPLE_RATE
+
+    audio = decode_file(str(path))
+    step, (lo, hi) = round(QUIET_STEP_S * SAMPLE_RATE), (round(s * SAMPLE_RATE) for s in GERMAN_FROM_S)
+    cut = min(range(lo, hi, step), key=lambda at: float(np.mean(audio[at : at + step] ** 2)))
+    out = folder / "de_half.wav"
+    with wave.open(str(out), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        w.writeframes((np.clip(audio[cut:], -1, 1) * 32767).astype("<i2").tobytes())
+    return [out]
 
 
 def edit_distance(ref: list[str], hyp: list[str]) -> int:
@@ -117,6 +143,7 @@ def main(argv=None) -> int:
 
     made = Path(tempfile.mkdtemp(prefix="languages-"))
     files = args.files or [*sorted((args.speech_dir / "languages").iterdir()), *chinese_clip(made), args.speech_dir / SCALE_FILE]
+    files = [f for path in files for f in (path, *german_half(path, made))]
     rows = []
     print("| model | file | language | unit | plain units | live differs | transcribed differs | shown live |")
     print("|---|---|---|---|---|---|---|---|")
