@@ -214,6 +214,11 @@ COMPUTE_TYPE = Setting("compute_type", str, ModelRequest.compute_type, "CTransla
                        option=Option("--compute-type"))
 LANGUAGE = Setting("language", str, ModelRequest.language, "spoken language code, or 'auto' (multilingual models only; default {default})",
                    valid=_filled, option=Option("--language", parse=_language))
+TRANSLATE = Setting("translate", bool, False, "captions in English, translated by the model from the language spoken "
+                    "(detected unless --language names another; multilingual models only)", option=Option("--translate"), tab="captions",
+                    label="Translate into English",
+                    tip="Captions, the window and the files in English whatever language is spoken, live and when a recording "
+                        "is transcribed or refined; a model whose name ends in .en cannot translate")
 BEAM_SIZE = Setting("beam_size", int, ModelRequest.beam_size, "decoder beam size, {lo} or more (default {default})",
                     range=(1, MAX_BEAM_SIZE), option=Option("--beam-size", parse=_beam_size),
                     tip="Beam of the interim passes: higher is a little more accurate and slower; 1 suits live captions. "
@@ -268,7 +273,7 @@ SHORTCUT_CLICK_THROUGH = Setting("shortcut_click_through", str, "Ctrl+Alt+Shift+
 
 # the app's settings, in the settings file's order
 APP: tuple[Setting, ...] = (
-    MODEL, MODEL_FOLDERS, COMPUTE_DEVICE, LANGUAGE, BEAM_SIZE, INTERIM_MODEL, VOCABULARY, INPUT_DEVICE, CAPTURE_MODE,
+    MODEL, MODEL_FOLDERS, COMPUTE_DEVICE, LANGUAGE, TRANSLATE, BEAM_SIZE, INTERIM_MODEL, VOCABULARY, INPUT_DEVICE, CAPTURE_MODE,
     OUTPUT_DEVICE, LABELS, SRT_LABELS, SPEAKERS, SPEAKER_COUNT, SPEECH_DETECTION, INTERIM_TEXT, AUTOSAVE, AUTOSAVE_DIR,
     EXPORT_DIR, RECORDING, REFINE_AT_STOP, MAIN_WINDOW_GEOMETRY, TRANSCRIPT_TEXT_SIZE, GLOBAL_SHORTCUTS,
     SHORTCUT_START_STOP, SHORTCUT_OVERLAY, SHORTCUT_CLICK_THROUGH,
@@ -296,7 +301,7 @@ OVERLAY: tuple[Setting, ...] = (
 TERMINAL_ONLY: tuple[Setting, ...] = (COMPUTE_TYPE, KEEP_ECHO)  # settings the terminal takes and the app does not keep
 SESSION: tuple[Setting, ...] = tuple(s for s in (*APP, *TERMINAL_ONLY) if s.session)  # what a live session is given
 # the terminal's `caption` options for how a live session captions, in its --help's order (`cli.caption`)
-CAPTION: tuple[Setting, ...] = (BEAM_SIZE, LANGUAGE, SPEECH_DETECTION, INTERIM_TEXT, INTERIM_MODEL, VOCABULARY)
+CAPTION: tuple[Setting, ...] = (BEAM_SIZE, LANGUAGE, TRANSLATE, SPEECH_DETECTION, INTERIM_TEXT, INTERIM_MODEL, VOCABULARY)
 
 
 def declared_fields(settings: tuple[Setting, ...], *, after: str | None = None):

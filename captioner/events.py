@@ -73,6 +73,7 @@ class SessionStatus:
     degraded: str = ""  # how the engine steps down to keep up, in plain words ("Behind: final text only"); "" when normal
     reruns: int = 0  # passes run again on the full window because they looked wrong
     channel: str = ""  # the input these figures are for when a session has several, by id (channels.SYSTEM; "" with one)
+    language: str = ""  # the language detected over the speech so far ("ja"; "ja?" while not yet sure); "" when given
 
 
 @dataclass(frozen=True)

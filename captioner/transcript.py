@@ -172,7 +172,7 @@ class Transcript:
             if labelled:
                 voice, said = LABELLED.fullmatch(said).groups()  # type: ignore[union-attr]
             channel, speaker = _who(voice, ids)
-            events.append(CaptionEvent(n, start, end, " ".join(said.split()), True, channel=channel, speaker=speaker))
+            events.append(CaptionEvent(n, start, end, said, True, channel=channel, speaker=speaker))
         return cls(events, labels=labels, srt_labels=labelled if srt_labels is None else srt_labels)
 
 

@@ -63,6 +63,22 @@ def sentence_wav(tmp_path_factory) -> Path:
     return speak(SENTENCE, tmp_path_factory.mktemp("speech") / "sentence.wav")
 
 
+@pytest.fixture(scope="session")
+def chinese_wav(tmp_path_factory) -> Path:
+    """Mandarin spoken by espeak-ng (tests.speech.CHINESE_PINYIN), 16 kHz mono, with silence around it."""
+    from tests.speech import CHINESE_PINYIN, CHINESE_VOICE
+
+    return speak(CHINESE_PINYIN, tmp_path_factory.mktemp("speech") / "chinese.wav", voice=CHINESE_VOICE, words_per_minute=120)
+
+
+@pytest.fixture(scope="session")
+def german_wav(tmp_path_factory) -> Path:
+    """German spoken by espeak-ng (tests.speech.GERMAN), 16 kHz mono, with silence around it."""
+    from tests.speech import GERMAN
+
+    return speak(GERMAN, tmp_path_factory.mktemp("speech") / "german.wav", voice="de", words_per_minute=140)
+
+
 @pytest.fixture(autouse=True)
 def _no_user_dirs(tmp_path, monkeypatch):
     """Keep tests away from the real config, data and model caches."""

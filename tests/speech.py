@@ -173,3 +173,23 @@ def write_video(path: Path, audio: np.ndarray) -> Path:
         frame.sample_rate = 48000
         container.mux([*sound.encode(frame), *sound.encode(None), *video.encode(None)])
     return path
+# Mandarin for espeak-ng's pinyin voice: "我们今天去公园散步。天气很好，阳光明媚。你想一起去吗？我觉得这是一个好主意。"
+CHINESE_PINYIN = ("wo3 men5 jin1 tian1 qu4 gong1 yuan2 san4 bu4. tian1 qi4 hen3 hao3, yang2 guang1 ming2 mei4. "
+                  "ni3 xiang3 yi4 qi3 qu4 ma5? wo3 jue2 de5 zhe4 shi4 yi2 ge4 hao3 zhu3 yi4.")
+CHINESE_VOICE = "cmn-latn-pinyin+f2"  # the multilingual base takes this voice, at 120 words a minute, for Chinese
+GERMAN = "Der Hund spielt im Garten mit einem roten Ball. Heute ist das Wetter sehr schön, und die Kinder gehen in die Schule."
+
+
+def cer(ref: str, hyp: str) -> float:
+    """Character error rate over the text units' characters (`subtitles.units`: no punctuation, no spaces)."""
+    from captioner.subtitles.units import units
+
+    return jiwer.cer("".join(units(ref)), "".join(units(hyp)))
+
+
+def plain_whisper(model_dir: Path, path: Path, task: str = "transcribe") -> str:
+    """What plain faster-whisper writes for the file on the same model: whole file, beam 5, language detected."""
+    from faster_whisper import WhisperModel
+
+    segments, _info = WhisperModel(str(model_dir), device="cpu", compute_type="int8").transcribe(str(path), beam_size=5, task=task)
+    return "".join(s.text for s in segments)

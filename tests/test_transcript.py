@@ -93,3 +93,12 @@ def test_a_transcript_of_one_input_loads_back(tmp_path):
     doc = Transcript([final(1, "Hello there, this is a test of a longer caption that makes two lines.", 0, 5)])
     doc.save(tmp_path, "one", ["srt"])
     assert Transcript.load(tmp_path / "one.srt").render("srt") == doc.render("srt")
+
+
+def test_japanese_on_two_lines_loads_back_without_a_space_put_in(tmp_path):
+    said = "サブディレクトリーごとに分けたサイトは、それぞれ登録されます。"
+    doc = Transcript([final(1, said, 0, 5)])
+    doc.save(tmp_path, "ja", ["srt"])
+    assert "\n" in (tmp_path / "ja.srt").read_text(encoding="utf-8").split("\n\n")[0].split("\n", 2)[2]  # two lines
+    back = Transcript.load(tmp_path / "ja.srt")
+    assert [e.text for e in back.finals] == [said]

@@ -19,9 +19,11 @@ __all__ = ["VoiceHeard", "live_request", "load_noted", "try_voice_encoder", "voi
 
 
 def live_request(spec: str, compute_device: str = "auto", language: str = "en", beam_size: int = 1, compute_type: str = "auto", *,
-                 interim_model: str = INTERIM_NONE, interims: bool = True) -> ModelRequest:
-    """The model a live session loads: `interim_model` beside it to write the interim text, none when `interims` is off."""
-    return ModelRequest(spec, compute_device, language, beam_size, compute_type, interim_model if interims else INTERIM_NONE)
+                 interim_model: str = INTERIM_NONE, interims: bool = True, translate: bool = False) -> ModelRequest:
+    """The model a live session loads: `interim_model` beside it to write the interim text, none when `interims` is off;
+    with `translate`, its captions in English whatever the language spoken."""
+    return ModelRequest(spec, compute_device, language, beam_size, compute_type, interim_model if interims else INTERIM_NONE,
+                        translate=translate)
 
 
 def load_noted(request: ModelRequest, *, progress=None, phase=None, cancel: threading.Event | None = None,

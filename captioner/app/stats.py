@@ -49,6 +49,7 @@ class SessionFigures:
     overflows: int = 0
     echoes: int | None = None
     lanes: tuple[LaneFigures, ...] = ()
+    spoken: str = ""  # the language detected over the speech heard ("" where none was, or the language was given)
 
     @property
     def compute_per_audio_s(self) -> float:
@@ -61,7 +62,8 @@ def session_figures(live) -> SessionFigures:
     session = live.session
     lanes = getattr(session, "lanes", None)
     if lanes is None:  # one input
+        spoken = getattr(getattr(session, "transcriber", None), "spoken", None)
         return SessionFigures(session.engine.clock / SAMPLE_RATE, len(session.finals), session.compute_s,
-                              Delays.of(session.final_delays_s), session.source.overflows)
+                              Delays.of(session.final_delays_s), session.source.overflows, spoken=spoken.describe() if spoken else "")
     return SessionFigures(session.clock / SAMPLE_RATE, len(session.finals), session.compute_s, echoes=len(session.echoes),
                           lanes=tuple(LaneFigures(lane.label, Delays.of(lane.delays_s), lane.channel.source.overflows) for lane in lanes))

@@ -44,9 +44,10 @@ OFFLINE_BEAM_SIZE = 1  # the model an offline job loads decodes greedily: the of
 Start = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], object]
 
 
-def offline_request(spec: str, compute_device: str = "auto", compute_type: str = "auto", language: str = "en") -> ModelRequest:
+def offline_request(spec: str, compute_device: str = "auto", compute_type: str = "auto", language: str = "en", *,
+                    translate: bool = False) -> ModelRequest:
     """The model an offline job loads: no interim model beside it (only a live session writes interim text)."""
-    return ModelRequest(spec, compute_device, language, OFFLINE_BEAM_SIZE, compute_type, INTERIM_NONE)
+    return ModelRequest(spec, compute_device, language, OFFLINE_BEAM_SIZE, compute_type, INTERIM_NONE, translate=translate)
 
 
 def transcribe_model(chosen: str | None) -> str:

@@ -65,7 +65,8 @@ def run(args: argparse.Namespace) -> int:
     outputs = _open_outputs(args, labels)
     try:
         transcriber, notes = model.load(live_request(args.model, args.compute_device, args.language, args.beam_size, args.compute_type,
-                                                     interim_model=args.interim_model, interims=not args.no_interim), quiet=args.quiet)
+                                                     interim_model=args.interim_model, interims=not args.no_interim,
+                                                     translate=args.translate), quiet=args.quiet)
         if notes.interim:
             print(f"captioner: {notes.interim}", file=sys.stderr, flush=True)
         live = LiveSession(transcriber, channels or _source(args), config.session_options(config.chosen(args)), outputs=outputs,
@@ -211,6 +212,8 @@ def _print_figures(live) -> None:
               file=sys.stderr)
     if figures.overflows:
         print(f"capture overflows: {figures.overflows}", file=sys.stderr)
+    if figures.spoken:
+        print(f"spoken language (detected): {figures.spoken}", file=sys.stderr)
 
 
 CAPTION = Command("caption", "caption a file or an input device in the terminal", add_arguments, run)

@@ -11,6 +11,7 @@ from captioner.engine.models.errors import (
     GpuDriverProblem,
     LanguageUnsupported,
     ModelError,
+    TranslateUnsupported,
     UnknownDevice,
 )
 from captioner.errors import CaptionerError
@@ -28,6 +29,7 @@ _HINTS: dict[type[ModelError], str] = {
     UnknownDevice: "--compute-device",
     ComputeTypeUnsupported: "--compute-type auto",
     LanguageUnsupported: "--language en",
+    TranslateUnsupported: "leave out --translate",
     FolderMissing: "--model",
 }
 

@@ -10,13 +10,13 @@ Nothing is watched by default.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
-from captioner.subtitles.cues import SENTENCE_END
+from captioner.subtitles.units import CLOSERS, SENTENCE_END, items_for_words, word_count
+from captioner.subtitles.units import normalise as normalise
 
 T = TypeVar("T")
 
@@ -44,6 +44,16 @@ FILLER_PHRASES = frozenset(
         "ah",
         "the end",
     }
+) | frozenset(
+    normalise(said)  # ... and in the other languages it writes most: the same closing lines and subtitle credits
+    for said in (
+        "ご視聴ありがとうございました", "ありがとうございました", "おやすみなさい",
+        "谢谢观看", "谢谢大家", "谢谢", "字幕由Amara.org社区提供", "请不吝点赞 订阅 转发 打赏支持明镜与点点栏目",
+        "시청해 주셔서 감사합니다", "감사합니다",
+        "Untertitel im Auftrag des ZDF", "Untertitel der Amara.org-Community", "Vielen Dank",
+        "Sous-titres réalisés para la communauté d'Amara.org", "Merci", "Merci d'avoir regardé",
+        "Gracias", "Subtítulos realizados por la comunidad de Amara.org",
+    )
 )
 
 QUIET_RMS = 0.006  # about -44 dBFS: the level of room noise
@@ -52,7 +62,7 @@ NO_SPEECH_PROB = 0.6  # Whisper's own no-speech rule: a segment this likely sile
 NO_SPEECH_LOGPROB = -1.0  # ... whose words are this unsure is not speech
 FILLER_NO_SPEECH_PROB = 0.2  # a filler phrase this likely silence ...
 FILLER_LOGPROB = -0.7  # ... or with words this unsure is not speech
-ALWAYS_DROPPED_SPAN = 3  # a run of this many words or more said twice in a row is always a repeat
+ALWAYS_DROPPED_SPAN = 3  # a run of this many words or more said twice in a row is always a repeat (`units.word_count`)
 
 
 @dataclass(frozen=True)
@@ -63,11 +73,6 @@ class SegmentScore:
     no_speech_prob: float
     avg_logprob: float
     compression_ratio: float
-
-
-def normalise(text: str) -> str:
-    """Lower case, letters, digits and single spaces only."""
-    return " ".join(re.sub(r"[^a-z0-9' ]+", " ", text.lower()).split())
 
 
 Watcher = Callable[[str, str], None]  # (rule, dropped text)
@@ -121,7 +126,7 @@ TITLES = frozenset({"mr.", "mrs.", "ms.", "mx.", "messrs.", "dr.", "prof.", "rev
 
 def ends_sentence(text: str) -> bool:
     """Whether a word ends a sentence ("16.", "Yes!", "right?\""); a title before a name ("Mr.", "Dr.") does not."""
-    bare = text.strip().rstrip("\"')]»”’")
+    bare = text.strip().rstrip(CLOSERS)
     return bare.endswith(SENTENCE_END) and bare.lower() not in TITLES
 
 
@@ -132,7 +137,8 @@ def collapse_repeats(items: Sequence[T], key: Callable[[T], str] = str, max_span
     words said twice is kept when it runs on ("no no", "very very"): people say
     those. It is dropped when both copies end a sentence ("16. 16.", "Thank you.
     Thank you."), which is how the decoder writes a short phrase it repeats, and
-    from its third time on.
+    from its third time on. Runs are sized in words as `units.word_count` counts them: in a language written
+    without spaces a doubled character ("ここ") is a run of one.
     """
     out: list[T] = []
     keys: list[str] = []
@@ -145,7 +151,7 @@ def collapse_repeats(items: Sequence[T], key: Callable[[T], str] = str, max_span
             if keys[-2 * span : -span] != keys[-span:]:
                 continue
             sentences = ends_sentence(texts[-span - 1]) and ends_sentence(texts[-1])
-            if span >= ALWAYS_DROPPED_SPAN or sentences or keys[-3 * span : -2 * span] == keys[-span:]:
+            if word_count(texts[-span:]) >= ALWAYS_DROPPED_SPAN or sentences or keys[-3 * span : -2 * span] == keys[-span:]:
                 if _watchers:
                     _tell("repeat", " ".join(t.strip() for t in texts[-span:]))
                 del out[-span:], keys[-span:], texts[-span:]
@@ -195,7 +201,8 @@ def repeated_runs(keys: Sequence[str], min_run: int = MIN_REPEATED_RUN) -> list[
 def drop_repeated_runs(items: Sequence[T], key: Callable[[T], str] = str, min_run: int = MIN_REPEATED_RUN) -> list[T]:
     """`items` without the runs that repeat an earlier run of theirs word for word: a sentence the
     decoder wrote twice is shown once."""
-    spans = repeated_runs([normalise(key(item)) for item in items], min_run)
+    texts = [key(item) for item in items]
+    spans = repeated_runs([normalise(text) for text in texts], items_for_words(texts, min_run))
     if not spans:
         return list(items)
     gone = {k for s, e in spans for k in range(s, e)}

@@ -178,7 +178,8 @@ class StatusLine(QWidget):
         self.refine_label.setVisible(bool(text))
 
     def set_status(self, status: SessionStatus) -> None:
-        self.length_label.setText(f"Session {format_clock(round(status.audio_s * SAMPLE_RATE), hours='short')}")
+        spoken = f" · spoken: {status.language}" if status.language else ""  # detected; "ja?" while not yet sure
+        self.length_label.setText(f"Session {format_clock(round(status.audio_s * SAMPLE_RATE), hours='short')}{spoken}")
         if status.overflows:
             self.length_label.setToolTip(f"{status.overflows} blocks of audio were dropped: the machine is overloaded")
         self.show_degraded(status.degraded)

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
+from captioner.subtitles.units import CLAUSE_END, FULL_WIDTH_CHARS_PER_S, SENTENCE_END, line_chars, pieces, unspaced
 
-SENTENCE_END = (".", "?", "!", "…", "。", "？", "！")
-CLAUSE_END = (",", ";", ":", "—", "–", "，", "、", "；", "：")
 CLOSERS = "\"'”’)]»"
 _T = TypeVar("_T")
 
@@ -68,7 +67,7 @@ def ordered_cues(events: Iterable[CaptionEvent]) -> list[tuple[CaptionEvent, Cue
 def shape_cues(
     event: CaptionEvent,
     *,
-    max_chars: int = 42,
+    max_chars: int | None = None,
     max_lines: int = 2,
     max_duration_s: float = 7.0,
     min_duration_s: float = 1.0,
@@ -77,8 +76,13 @@ def shape_cues(
 
     Cues follow the word timestamps; without them the text is spread over the
     caption's span by character count. Cues never overlap and stay inside
-    [event.start, event.end].
+    [event.start, event.end]. Lines hold at most `max_chars` characters: by
+    default as many as the text's script takes (`units.line_chars`). A cue
+    lasts at least `min_duration_s`, and one of full-width text (Chinese,
+    Japanese) as long as it takes to read, where the next cue leaves room.
     """
+    if max_chars is None:
+        max_chars = line_chars(event.text)
     if max_chars < 1 or max_lines < 1 or max_duration_s <= 0:
         raise ValueError("max_chars, max_lines and max_duration_s must be positive")
     if not event.text.strip():
@@ -90,7 +94,7 @@ def shape_cues(
         [(group[0].start, group[-1].end) for group in groups],
         event.start,
         event.end,
-        min_len=round(min_duration_s * SAMPLE_RATE),
+        min_lens=[round(max(min_duration_s, reading_s(group)) * SAMPLE_RATE) for group in groups],
         max_len=max_len,
     )
     return [
@@ -99,13 +103,15 @@ def shape_cues(
     ]
 
 
-def wrap_lines(text: str, max_chars: int = 42, max_lines: int = 2) -> tuple[str, ...]:
-    """Wrap `text` into as few lines as possible, balanced in length.
+def wrap_lines(text: str, max_chars: int | None = None, max_lines: int = 2) -> tuple[str, ...]:
+    """Wrap `text` into as few lines as possible, balanced in length, of at most
+    `max_chars` characters (by default as many as its script takes).
 
-    A word longer than `max_chars` gets a line of its own. Raises ValueError
-    when the text needs more than `max_lines` lines.
+    A word longer than `max_chars` gets a line of its own; a line breaks at a
+    space or between characters of a script written without spaces. Raises
+    ValueError when the text needs more than `max_lines` lines.
     """
-    lines = _balanced([" " + token for token in text.split()], max_chars)
+    lines = _balanced(pieces(text), line_chars(text) if max_chars is None else max_chars)
     if len(lines) > max_lines:
         raise ValueError(f"text needs {len(lines)} lines of {max_chars} characters, more than {max_lines}")
     return lines
@@ -129,7 +135,7 @@ def _timed_words(event: CaptionEvent) -> list[Word]:
             words[-1] = Word(last.text + body, last.start, max(last.end, w.end), min(last.probability, w.probability))
         else:
             words.append(Word(w.text[:1].isspace() * " " + body, w.start, w.end, w.probability))
-    return words or _spread(event.text.split(), event.start, event.end)
+    return words or _spread(pieces(event.text), event.start, event.end)
 
 
 def _continues(token: str) -> bool:
@@ -152,13 +158,16 @@ def _opens(token: str) -> bool:
 
 
 def _spread(tokens: list[str], start: int, end: int) -> list[Word]:
-    """Words for `tokens` over [start, end], placed as their characters are in the text."""
-    total = sum(map(len, tokens)) + len(tokens) - 1
+    """Words for `tokens` (`units.pieces`: each with its leading space, if any) over [start, end], placed as their
+    characters are in the text."""
+    total = max(sum(map(len, tokens)) - 1, 1)
     span = max(end - start, 0)
     words, at = [], 0
     for token in tokens:
-        words.append(Word(" " + token, start + span * at // total, start + span * (at + len(token)) // total))
-        at += len(token) + 1
+        body = token.lstrip()
+        at += len(token) - len(body) if at else 0
+        words.append(Word(" " * (token != body) + body, start + span * at // total, start + span * (at + len(body)) // total))
+        at += len(body)
     return words
 
 
@@ -232,13 +241,19 @@ def _balanced(tokens: list[str], max_chars: int) -> tuple[str, ...]:
     )
 
 
+def reading_s(group: list[Word]) -> float:
+    """Seconds a viewer takes to read a cue of full-width text (`units.FULL_WIDTH_CHARS_PER_S`); 0 for other text."""
+    text = "".join(w.text for w in group).strip()
+    return len(text) / FULL_WIDTH_CHARS_PER_S if unspaced(text) else 0.0
+
+
 def _place(
-    spans: list[tuple[int, int]], lo: int, hi: int, *, min_len: int, max_len: int
+    spans: list[tuple[int, int]], lo: int, hi: int, *, min_lens: list[int], max_len: int
 ) -> list[tuple[int, int]]:
     """Clamp spans into [lo, hi] without overlaps, then lengthen short ones.
 
-    A span longer than `max_len` is cut to it; one shorter than `min_len` is
-    extended as far as the next span (or `hi`) allows.
+    A span longer than `max_len` is cut to it; one shorter than its `min_lens`
+    is extended as far as the next span (or `hi`) allows.
     """
     clamped, floor = [], lo
     for start, end in spans:
@@ -248,6 +263,6 @@ def _place(
         floor = end
     nexts = [start for start, _ in clamped[1:]] + [hi]
     return [
-        (start, max(end, min(start + min_len, limit)))
-        for (start, end), limit in zip(clamped, nexts)
+        (start, max(end, min(start + min(min_len, max_len), limit)))
+        for (start, end), limit, min_len in zip(clamped, nexts, min_lens)
     ]

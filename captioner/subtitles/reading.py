@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from captioner.events import SAMPLE_RATE
+from captioner.subtitles.units import unwrap
 
 __all__ = ["LABELLED", "LONGEST_LABEL", "Cue", "read_cues", "unescape"]
 
@@ -37,7 +38,7 @@ def read_cues(text: str, *, vtt: bool) -> tuple[list[Cue], int]:
         h1, m1, s1, ms1, h2, m2, s2, ms2, lines = found.groups()
         start = (((int(h1) * 60 + int(m1)) * 60 + int(s1)) * 1000 + int(ms1)) * _PER_MS
         end = (((int(h2) * 60 + int(m2)) * 60 + int(s2)) * 1000 + int(ms2)) * _PER_MS
-        said, voice = " ".join(lines.split()), ""
+        said, voice = unwrap(lines), ""  # its lines joined as their script writes
         if vtt:
             named = _VOICE.search(said)
             if named:

@@ -121,3 +121,52 @@ def test_words_that_never_repeat_at_once_are_all_kept():
     words = "a man said to the universe, sir, I exist, and the universe said".split()
     assert loop_head(words) == words
     assert loop_head([]) == []
+
+
+# Japanese as the base model writes it (shared/speech/languages/ja_japanese.mp3), one item a character as
+# Whisper times the words of languages written without spaces
+JAPANESE = "サブディレクトリーごとに分けたサイトは、それぞれパブリッシャーセンターに登録し、Googleニュース上ではサイトとして認識され、"
+CHINESE = "我们今天去公园散步。天气很好，阳光明媚。"
+
+
+def chars(text):
+    from captioner.subtitles.units import pieces
+
+    return [p.strip() for p in pieces(text)]
+
+
+def test_text_without_spaces_is_never_taken_for_a_filler_or_a_repeat():
+    for text in (JAPANESE, CHINESE, "對，這就是我萬人敬仰的太乙真人"):
+        assert normalise(text) != ""
+        assert not is_invented(score(text, no_speech=0.5, logprob=-0.9), audio_rms=QUIET_RMS / 2)
+        assert collapse_repeats(chars(text)) == chars(text)
+
+
+def test_a_doubled_character_or_word_is_kept_a_sentence_said_again_is_not():
+    said = chars("ここでどんどん進めましょう。")
+    assert collapse_repeats(said) == said
+    sentence = chars("天气很好。")
+    assert collapse_repeats(sentence + sentence + chars("我们走吧。")) == sentence + chars("我们走吧。")
+    looped = chars("それぞれパブリッシャーセンターに登録し")
+    assert collapse_repeats(looped * 3) == looped
+
+
+def test_a_word_written_again_in_a_sentence_is_no_repeated_run():
+    from captioner.engine.filters import drop_repeated_runs
+
+    words = chars(JAPANESE)
+    assert drop_repeated_runs(words) == words  # サイト twice, ディレクトリー once: words, not a decoder's loop
+    sentence = chars("天气很好，阳光明媚，我们去公园散步。")
+    assert drop_repeated_runs(sentence + chars("然后") + sentence) == sentence + chars("然后")
+
+
+def test_sentences_end_in_every_script():
+    for text in ("晴れ。", "本当？", "すごい！", "「行こう。」", "好。"):
+        assert ends_sentence(text), text
+    assert not ends_sentence("登録し、")
+
+
+def test_the_closing_lines_whisper_writes_on_silence_in_other_languages_are_fillers():
+    for text in ("ご視聴ありがとうございました", "谢谢观看。", "Untertitel im Auftrag des ZDF", "字幕由Amara.org社区提供"):
+        assert is_invented(score(text), audio_rms=QUIET_RMS / 2), text
+        assert not is_invented(score(text, no_speech=0.01, logprob=-0.2), audio_rms=0.1), text

@@ -297,3 +297,35 @@ def test_closing_punctuation_never_begins_a_line_without_spaces():
         assert "".join(lines) == event.text
         assert not any(line.startswith(("。", "」", "，")) for line in lines)
         assert not any(line.endswith("「") for line in lines)
+
+
+def test_text_without_spaces_gets_lines_of_full_width_length():
+    from captioner.subtitles.units import FULL_WIDTH_LINE_CHARS, pieces
+
+    text = ("サブディレクトリーごとに分けたサイトは、それぞれパブリッシャーセンターに登録し、Googleニュース上では"
+            "サイトとして認識され、ファビコンアイコンはサイトごとのものが正しく表示されます。")
+    start, end = 0, 12 * SAMPLE_RATE
+    items = pieces(text)
+    step = (end - start) // len(items)
+    words = tuple(Word(p.lstrip() if k else p, k * step, (k + 1) * step) for k, p in enumerate(items))
+    cues = shape_cues(CaptionEvent(1, start, end, text, True, words))
+    assert len(cues) > 1
+    assert all(len(line) <= FULL_WIDTH_LINE_CHARS for cue in cues for line in cue.lines)
+    assert "".join(line for cue in cues for line in cue.lines) == text  # no space put in, no character lost
+    untimed = shape_cues(CaptionEvent(1, start, end, text, True))
+    assert "".join(line for cue in untimed for line in cue.lines) == text
+    assert all(len(line) <= FULL_WIDTH_LINE_CHARS for cue in untimed for line in cue.lines)
+    assert wrap_lines("今日はいい天気ですね。散歩に行きましょう。") == ("今日はいい天気ですね。", "散歩に行きましょう。")
+
+
+def test_a_cue_of_full_width_text_stays_up_as_long_as_it_takes_to_read():
+    from captioner.subtitles.units import FULL_WIDTH_CHARS_PER_S
+
+    text = "今日はいい天気ですね。"  # 11 characters said in a second
+    words = tuple(Word(c, k * SAMPLE_RATE // 11, (k + 1) * SAMPLE_RATE // 11) for k, c in enumerate(text))
+    (cue,) = shape_cues(CaptionEvent(1, 0, 10 * SAMPLE_RATE, text, True, words))
+    assert cue.end - cue.start == round(len(text) / FULL_WIDTH_CHARS_PER_S * SAMPLE_RATE)
+    (short,) = shape_cues(CaptionEvent(1, 0, 2 * SAMPLE_RATE, text, True, words))
+    assert short.end == 2 * SAMPLE_RATE  # never past its caption's end
+    (english,) = shape_cues(final("Is it a nice day today?", 0.0, 1.0))
+    assert english.end - english.start == SAMPLE_RATE  # the least duration, as before

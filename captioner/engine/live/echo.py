@@ -14,14 +14,13 @@ cut away and the user's words are kept (`strip_echo`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 
 from captioner.events import SAMPLE_RATE, CaptionEvent
+from captioner.subtitles.units import items_for_words, units, word_count
 
-_TOKEN = re.compile(r"[\w']+")
 MIN_SHARED_RUN = 2  # words in a row that heard and played share before they count: a lone shared word ("the") says nothing
 
 
@@ -36,8 +35,8 @@ class EchoRule:
 
 
 def words_of(text: str) -> list[str]:
-    """Lower-case words without punctuation."""
-    return _TOKEN.findall(text.lower())
+    """Lower-case units without punctuation: words, and characters of the scripts written without spaces."""
+    return units(text)
 
 
 def played_words(event: CaptionEvent, start: int, end: int) -> list[str]:
@@ -69,7 +68,7 @@ def _nearby(mic: CaptionEvent, played: Iterable[CaptionEvent], rule: EchoRule) -
 def is_echo(mic: CaptionEvent, played: Iterable[CaptionEvent], rule: EchoRule = EchoRule()) -> bool:
     """Whether the microphone caption `mic` repeats what the `played` (system audio) captions carried."""
     heard = words_of(mic.text)
-    if len(heard) < rule.min_words:
+    if word_count(heard) < rule.min_words:
         return False
     return echo_share(heard, _nearby(mic, played, rule)) >= rule.min_share
 
@@ -78,18 +77,20 @@ def echoed_edges(heard: list[str], played: list[str], rule: EchoRule = EchoRule(
     """How many words at the start and at the end of `heard` repeat `played`: (lead, trail).
 
     An edge counts when it holds at least `rule.min_run` words, most of them (`rule.min_share`)
-    found in order in `played`, and its innermost word is one of them.
+    found in order in `played`, and its innermost word is one of them. Sized in words as `units.word_count`
+    counts them.
     """
     found = [False] * len(heard)
+    shared_run, min_run = items_for_words(heard, MIN_SHARED_RUN), items_for_words(heard, rule.min_run)
     for block in SequenceMatcher(None, heard, played, autojunk=False).get_matching_blocks():
-        if block.size >= MIN_SHARED_RUN:
+        if block.size >= shared_run:
             found[block.a : block.a + block.size] = [True] * block.size
 
     def edge(marks: list[bool]) -> int:
         best, hits = 0, 0
         for k, hit in enumerate(marks, 1):
             hits += hit
-            if hit and k >= rule.min_run and hits / k >= rule.min_share:
+            if hit and k >= min_run and hits / k >= rule.min_share:
                 best = k
         return best
 
@@ -114,6 +115,6 @@ def strip_echo(mic: CaptionEvent, played: Iterable[CaptionEvent], rule: EchoRule
     first = tokens[lead][0] + (lead > 0 and tokens[lead - 1][0] == tokens[lead][0])  # whole words only
     last = tokens[len(tokens) - 1 - trail][0] - (trail > 0 and tokens[len(tokens) - trail][0] == tokens[len(tokens) - 1 - trail][0])
     kept = mic.words[first : last + 1]
-    if len([t for w in kept for t in words_of(w.text)]) < rule.min_words:
+    if word_count([t for w in kept for t in words_of(w.text)]) < rule.min_words:
         return None
     return replace(mic, start=kept[0].start, end=kept[-1].end, text="".join(w.text for w in kept).strip(), words=tuple(kept), stable=0)

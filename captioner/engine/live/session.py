@@ -364,7 +364,8 @@ class CaptionSession(SessionBase):
 
     def _publish_status(self) -> None:
         if self.on_status is not None:
-            self.on_status(engine_status(self.engine, self.source, self._level))
+            status = engine_status(self.engine, self.source, self._level)
+            self.on_status(replace(status, language=self.transcriber.spoken.describe()))
 
 
 class _Fatal(CaptionerError):

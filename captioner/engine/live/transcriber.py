@@ -36,6 +36,7 @@ import numpy as np
 from captioner.engine.checks import MISSED, REPEATED_RUN, UNSURE, pass_problem, unsure
 from captioner.engine.filters import (
     FILLER_PHRASES,
+    MIN_REPEATED_RUN,
     collapse_repeats,
     drop_repeated_runs,
     is_invented,
@@ -44,6 +45,7 @@ from captioner.engine.filters import (
     normalise,
     repeated_runs,
 )
+from captioner.engine.live.spoken import SpokenLanguage
 from captioner.engine.models.errors import LanguageUnsupported
 from captioner.engine.models.model_file import is_small
 from captioner.engine.models.recognizer import (
@@ -58,10 +60,11 @@ from captioner.engine.models.recognizer import (
 )
 from captioner.engine.models.recognizers import load_recognizer
 from captioner.events import SAMPLE_RATE, Word
+from captioner.subtitles.units import items_for_words, word_count
 
 __all__ = ["DecodeOptions", "Transcriber", "Transcript", "join_words", "margin_for", "quiet_noise", "token_budget", "window_frames"]
 
-MAX_WORDS_PER_S = 4.5  # faster than anyone speaks for a whole clip (fast talkers: about 3.5 a second)
+MAX_WORDS_PER_S = 4.5  # faster than anyone speaks for a whole clip (fast talkers: about 3.5 a second); `units.word_count`
 MOST_TOKENS = 224  # the most a pass writes: half of Whisper's 448 decoder positions
 
 
@@ -133,6 +136,8 @@ class Transcriber:
         self.interim_wanted = ""  # the interim model meant to run beside this one (engine.models), "" for none
         self.interim_note = ""  # why that model is not there ("" when it is, or none is wanted)
         self._pass_lock = threading.Lock()
+        self.spoken = SpokenLanguage()  # the language detected over the speech heard, when none is given
+        self._languages: tuple[tuple[str, float], ...] = ()  # what the latest decode detected
         if not recognizer.multilingual and options.language not in (None, "en"):
             raise LanguageUnsupported(recognizer.name, options.language)
 
@@ -305,10 +310,12 @@ class Transcriber:
                 beam = 1 if beam > 1 else max(2, opts.final_beam_size)
             words, dropped2, problem = self._decode(audio, prompt, frames, beam, hotwords)
             dropped = dropped + dropped2
-        if problem == REPEATED_RUN and len(words) > MAX_WORDS_PER_S * len(audio) / SAMPLE_RATE:
+        if problem == REPEATED_RUN and word_count([w.text for w in words]) > MAX_WORDS_PER_S * len(audio) / SAMPLE_RATE:
             # both searches wrote a run twice, and more words than the clip can hold: shown once.
             # A run said twice at a speaking pace is the speaker's, and kept.
             words = drop_repeated_runs(words, key=lambda w: w.text)
+        if checked and words:
+            self.spoken.hear(self._languages, len(audio) / SAMPLE_RATE)
         return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns,
                           beam_size=beam)
 
@@ -332,7 +339,9 @@ class Transcriber:
         dropped: list[str] = []
         cut, text_end = False, 0.0
         looped = False
+        self._languages = ()
         for seg in self.recognizer.decode(audio, request):
+            self._languages = self._languages or seg.languages
             if seg.cut:
                 cut = True
             elif seg.text_end is not None:
@@ -349,7 +358,7 @@ class Transcriber:
         words = collapse_repeats(words, key=lambda w: w.text)
         problem = pass_problem(cut=cut, looped=looped, text_end_s=text_end,
                                clip_s=len(audio) / SAMPLE_RATE, rms=rms,
-                               repeated=bool(repeated_runs([normalise(w.text) for w in words])))
+                               repeated=_repeats(words))
         return words, dropped, problem
 
 
@@ -362,8 +371,14 @@ def quiet_noise(seconds: float, seed: int = 0) -> np.ndarray:
 def _before_loop(words: list[Word], clip_s: float) -> list[Word]:
     """A looping segment's words before the loop, or none when they are more than the clip can hold or a filler."""
     head = loop_head(words, key=lambda w: w.text)
-    if len(head) > MAX_WORDS_PER_S * clip_s + 1 or normalise(join_words(head)) in FILLER_PHRASES:
+    if word_count([w.text for w in head]) > MAX_WORDS_PER_S * clip_s + 1 or normalise(join_words(head)) in FILLER_PHRASES:
         return []
     return head
+
+
+def _repeats(words: list[Word]) -> bool:
+    """Whether the words hold a run of `filters.MIN_REPEATED_RUN` words or more twice (sized by `units.word_count`)."""
+    texts = [w.text for w in words]
+    return bool(repeated_runs([normalise(text) for text in texts], items_for_words(texts, MIN_REPEATED_RUN)))
 
 

@@ -189,6 +189,7 @@ class ModelRequest:
     compute_type: str = "auto"  # CTranslate2 compute type; auto: float16 on CUDA, int8 on CPU
     interim: str = INTERIM_AUTO  # the model that writes the interim text beside it: `interim_model_for`
     threads: int = 0  # CPU threads; 0: one per physical core
+    translate: bool = False  # English captions whatever the language spoken (multilingual models)
 
     @property
     def label(self) -> str:

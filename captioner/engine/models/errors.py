@@ -130,6 +130,17 @@ class LanguageUnsupported(ModelError, ValueError):
         )
 
 
+class TranslateUnsupported(ModelError, ValueError):
+    """An English-only model was asked to translate into English."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__(
+            f"{model or 'This model'} is English-only; it cannot translate other languages into English",
+            "pick a multilingual model, or turn translation off",
+            model=model,
+        )
+
+
 class DownloadFailed(ModelError):
     """The hub answered with an error (`status`), or the files could not be stored (`reason`)."""
 

@@ -36,6 +36,7 @@ from captioner.engine.models.errors import (
     OutOfMemory,
     is_cuda_library_error,
 )
+from captioner.engine.models.recognizer import translating
 from captioner.engine.models.recognizers import NoRecognizer, load_recognizer
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,8 @@ def _load(path: Path, request: ModelRequest) -> Transcriber:
     try:
         recognizer = load_recognizer(path, device=request.compute_device, compute_type=request.compute_type,
                                      threads=request.threads or None, name=request.label)
+        if request.translate:
+            translating(recognizer)
         return Transcriber(recognizer, DecodeOptions(language=request.decode_language, beam_size=request.beam_size))
     except ModelError:
         raise
@@ -138,11 +141,11 @@ def _add_interim_model(transcriber: Transcriber, request: ModelRequest, progress
     writes the interim text itself. Cancelling raises DownloadCancelled."""
     transcriber.interim_note = ""
     spec = interim_model_for(request.interim, device=transcriber.device,
-                             encoder_layers=transcriber.encoder_layers, language=request.decode_language)
+                             encoder_layers=transcriber.encoder_layers, language=None if request.translate else request.decode_language)
     if spec is None or model_label(spec) == request.label:
         return
     transcriber.interim_wanted = spec
-    wanted = ModelRequest(spec, transcriber.device, request.language, 1, "auto", INTERIM_NONE, INTERIM_THREADS)
+    wanted = ModelRequest(spec, transcriber.device, request.language, 1, "auto", INTERIM_NONE, INTERIM_THREADS, request.translate)
     try:
         embedded = embedded_model()
         if spec == "tiny.en" and not is_cached(spec) and embedded is not None and _is_tiny_en(embedded):

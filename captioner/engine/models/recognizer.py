@@ -29,8 +29,14 @@ __all__ = [
     "PassJob",
     "Recognizer",
     "Transcript",
+    "TRANSCRIBE",
+    "TRANSLATE",
     "join_words",
+    "translating",
 ]
+
+TRANSCRIBE = "transcribe"  # the text in the language spoken
+TRANSLATE = "translate"  # the text in English, whatever the language spoken (Whisper's translate task)
 
 FRAMES_PER_SECOND = 100  # the encoder's frames (Whisper's 10 ms mel frames), the unit of a pass's window
 FULL_WINDOW_FRAMES = 3000  # the whole window: 30 s
@@ -66,6 +72,8 @@ class Heard:
     compression_ratio: float = 1.0  # its text's gzip ratio: high for a loop
     cut: bool = False  # the decoder stopped without marking where the text ends (its token budget ran out)
     text_end: float | None = None  # where the decoder marks the text's end, seconds from the clip's start
+    languages: tuple[tuple[str, float], ...] = ()  # the language detected: (language, probability) pairs, most probable
+    # first; () when the language was given
 
     @property
     def score(self) -> SegmentScore:
@@ -85,6 +93,7 @@ class Recognizer(Protocol):
     device_note: str  # why it runs on the CPU though a GPU was meant ("" otherwise): a session says it once
     cuda_libs_missing: bool  # the cause of that is a CUDA library that cannot be loaded (cuBLAS 12: `cuda_fetch` gets it)
     moves: int  # times a decode failed on the GPU and ran again on the CPU
+    task: str  # TRANSCRIBE, or TRANSLATE (a multilingual model: `translating`); live, transcribe and refine decode so
 
     def decode(self, audio: np.ndarray, request: DecodeRequest) -> Iterable[Heard]:
         """What it heard in `audio` (float32), in order. Long audio (`request.clips`) may be given as it is decoded."""
@@ -103,6 +112,17 @@ class Transcript:
     reruns: int = 0  # passes run again on the full window
     draft: bool = False  # written by the interim model: shown, never a final
     beam_size: int = 0  # the beam the pass searched with
+
+
+def translating(recognizer: Recognizer) -> Recognizer:
+    """`recognizer`, from now on writing English whatever the language spoken (its `task` TRANSLATE); raises
+    TranslateUnsupported for an English-only model."""
+    from captioner.engine.models.errors import TranslateUnsupported
+
+    if not recognizer.multilingual:
+        raise TranslateUnsupported(recognizer.name)
+    recognizer.task = TRANSLATE
+    return recognizer
 
 
 def join_words(words: list[Word] | tuple[Word, ...]) -> str:

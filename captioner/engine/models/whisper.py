@@ -24,8 +24,9 @@ from captioner.engine.models.errors import CudaLibraryMissing, GpuDriverProblem,
 from captioner.engine.models.features import bounded_features
 from captioner.engine.models.hardware import choose_device, cpu_threads
 from captioner.engine.models.model_file import folder_shape
-from captioner.engine.models.recognizer import FRAMES_PER_SECOND, FULL_WINDOW_FRAMES, DecodeRequest, Heard
+from captioner.engine.models.recognizer import FRAMES_PER_SECOND, FULL_WINDOW_FRAMES, TRANSCRIBE, TRANSLATE, DecodeRequest, Heard
 from captioner.events import SAMPLE_RATE, Word
+from captioner.subtitles.units import pieces
 
 __all__ = [
     "CPU_WORKERS",
@@ -91,6 +92,7 @@ class WhisperRecognizer:
         self.device_note = ""  # why it runs on the CPU though a GPU was meant (load or mid-session), "" otherwise
         self.cuda_libs_missing = False  # whether that is a CUDA library that cannot be loaded (`cuda_fetch` fetches it)
         self.moves = 0  # times it moved to the CPU during decodes (a GPU failing mid-session)
+        self.task = TRANSCRIBE  # or TRANSLATE: English whatever the language spoken (`recognizer.translating`)
 
     @property
     def multilingual(self) -> bool:
@@ -197,9 +199,10 @@ class WhisperRecognizer:
         if request.clips:
             options["clip_timestamps"] = list(request.clips)
         temperatures = request.temperatures
-        segments, _info = self.model.transcribe(
+        segments, info = self.model.transcribe(
             audio,
-            language=request.language if self.multilingual else "en",
+            language=self._language(request.language),
+            task=self.task if self.multilingual else TRANSCRIBE,
             beam_size=request.beam_size,
             temperature=list(temperatures) if len(temperatures) > 1 else temperatures[0],
             condition_on_previous_text=request.follow_on,
@@ -210,6 +213,8 @@ class WhisperRecognizer:
             **options,
         )
         ts0 = self._timestamp_begin
+        detected = self._language(request.language) is None
+        languages = tuple(info.all_language_probs or ()) if detected else ()
         for seg in segments:
             cut, text_end = False, None
             if seg.tokens:  # a clean decode ends on a timestamp token: where the decoder says the text ends
@@ -217,7 +222,14 @@ class WhisperRecognizer:
                 if not cut:
                     text_end = seg.seek / FRAMES_PER_SECOND + (seg.tokens[-1] - ts0) * TIMESTAMP_S
             yield Heard(seg.text, seg.start, seg.end, tuple(segment_words(seg)), seg.no_speech_prob, seg.avg_logprob,
-                        seg.compression_ratio, cut, text_end)
+                        seg.compression_ratio, cut, text_end, languages)
+
+    def _language(self, asked: str | None) -> str | None:
+        """The language to decode in: English for an English-only model; detected when translating and English was
+        asked (the default: there is nothing to translate from English)."""
+        if not self.multilingual:
+            return "en"
+        return None if self.task == TRANSLATE and asked == "en" else asked
 
     @property
     def _timestamp_begin(self) -> int:
@@ -261,9 +273,9 @@ def segment_words(seg) -> list[Word]:
             for w in seg.words
         ]
     start, end = round(seg.start * SAMPLE_RATE), round(seg.end * SAMPLE_RATE)
-    tokens = seg.text.split()
+    tokens = pieces(seg.text)
     step = (end - start) / max(1, len(tokens))
-    return [Word(" " + t, round(start + i * step), round(start + (i + 1) * step)) for i, t in enumerate(tokens)]
+    return [Word(t, round(start + i * step), round(start + (i + 1) * step)) for i, t in enumerate(tokens)]
 
 
 def fallback_note(detail: str, *, at_load: bool) -> str:

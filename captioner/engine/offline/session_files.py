@@ -22,6 +22,7 @@ from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.files import sync_folder
 from captioner.subtitles.files import write_atomic
 from captioner.subtitles.formats import FORMATS, live_formats
+from captioner.subtitles.units import pieces, unwrap
 
 __all__ = [
     "NothingToRefine",
@@ -110,18 +111,18 @@ def live_captions(session: SessionFiles) -> list[CaptionEvent]:
         cues = [cue for cue in srt.parse(path.read_text(encoding="utf-8")) if cue.content.strip()]
     except (OSError, UnicodeDecodeError, srt.SRTParseError):
         return []
-    texts = [" ".join(cue.content.split()) for cue in cues]
+    texts = [unwrap(cue.content) for cue in cues]
     if texts and all(_LABEL.match(text) for text in texts):  # every cue labelled (Settings' "Begin each SRT subtitle with its label")
         texts = [_LABEL.sub("", text, count=1) for text in texts]
     channel = session.tracks[0].channel
     out = []
     for cue, said in zip(cues, texts, strict=True):
         start, end = round(cue.start.total_seconds() * SAMPLE_RATE), round(cue.end.total_seconds() * SAMPLE_RATE)
-        tokens = said.split()
+        tokens = pieces(said)
         if not tokens or end <= start:
             continue
         step = (end - start) / len(tokens)
-        words = tuple(Word(f" {t}", start + round(n * step), start + round((n + 1) * step)) for n, t in enumerate(tokens))
+        words = tuple(Word(t, start + round(n * step), start + round((n + 1) * step)) for n, t in enumerate(tokens))
         out.append(CaptionEvent(len(out) + 1, start, end, said, final=True, words=words, stable=len(said), channel=channel))
     return out
 

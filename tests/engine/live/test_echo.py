@@ -78,3 +78,12 @@ def test_strip_echo_keeps_or_drops_whole_captions():
     untimed = caption("looks good. I will send the report after lunch", 5.6, 8.5, MICROPHONE, timed=False)
     assert strip_echo(untimed, [played]) is untimed  # no word times: kept whole
     assert strip_echo(caption("the budget looks good okay", 5.0, 6.5, MICROPHONE), [played]) is None  # mostly the speakers' words
+
+
+def test_chinese_is_compared_by_characters():
+    played = caption("我们今天去公园散步。天气很好，阳光明媚。", 0.0, 4.0)
+    heard = CaptionEvent(2, round(0.3 * S), round(4.2 * S), "我们今天去公园散步，天气很好。", True, channel=MICROPHONE)
+    assert words_of("天气很好，阳光") == ["天", "气", "很", "好", "阳", "光"]
+    assert is_echo(heard, [played])
+    answer = CaptionEvent(3, round(0.3 * S), round(4.2 * S), "我不想去，我要在家里看书。", True, channel=MICROPHONE)
+    assert not is_echo(answer, [played])

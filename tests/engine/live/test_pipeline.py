@@ -692,3 +692,16 @@ def test_on_a_recognizer_without_a_model_every_sentence_is_one_final_where_it_wa
     for interim in interims:  # an interim shows the start of its final: words heard so far, never others
         final = next(f for f in result.finals if f.id == interim.id)
         assert normalise(final.text).startswith(normalise(interim.text))
+
+
+def test_chinese_live_keeps_its_characters(base_model, chinese_wav):
+    """Mandarin live, its language detected: the finals hold the characters plain faster-whisper writes on the same
+    model (none are taken for fillers, repeats or noise because no spaces part them), and the session shows Chinese."""
+    from captioner.engine.live.transcriber import DecodeOptions
+    from tests.speech import cer, plain_whisper
+
+    transcriber = Transcriber.load(str(base_model), DecodeOptions(language=None), device="cpu", name="base")
+    run = replay(decode_file(str(chinese_wav)), CaptionEngine(EngineConfig()), transcriber.run, compute_advances_clock=False)
+    said = "".join(f.text for f in run.finals)
+    assert cer(plain_whisper(base_model, chinese_wav), said) <= 0.15
+    assert transcriber.spoken.best[0] == "zh"

@@ -378,3 +378,40 @@ def test_a_bundles_own_tiny_en_writes_the_interims_offline(monkeypatch: pytest.M
     monkeypatch.setenv(EMBEDDED_MODEL_ENV, str(model_dir))
     transcriber = load_transcriber(ModelRequest(str(base_model), "cpu", interim="tiny.en"))
     assert transcriber.interim is not None and transcriber.interim.name == "tiny.en" and transcriber.interim_note == ""  # the hub is unreachable
+
+
+GERMAN_WORDS_TRANSLATED = 5  # words at least in the English of the German sentences
+GERMAN_SHARE = 0.2  # of which at most this share are German words of the sentences ("in", names)
+
+
+@pytest.mark.timeout(600)  # three decodes of the real model: plain, live, whole
+def test_translate_writes_english_live_and_offline(base_model: Path, german_wav: Path) -> None:
+    """With `translate` a multilingual model writes English for German speech, in the live engine's passes and in a
+    recording decoded whole: hardly a word of what it writes is one of the German words it hears without it."""
+    from captioner.audio.sources import decode_file
+    from captioner.engine.models.catalogue import ModelRequest
+    from captioner.engine.models.fetch import load_transcriber
+    from captioner.engine.models.recognizer import TRANSLATE
+    from captioner.engine.offline.decode_whole import transcribe_audio
+    from captioner.subtitles.units import units
+    from tests.speech import plain_whisper
+
+    audio = decode_file(str(german_wav))
+    transcriber = load_transcriber(ModelRequest(str(base_model), "cpu", "auto", translate=True))
+    assert transcriber.recognizer.task == TRANSLATE
+    german = set(units(plain_whisper(base_model, german_wav)))
+    assert {"hund", "garten", "schule"} & german  # it is heard as German
+    live = transcriber.transcribe(audio, checked=True).text
+    offline = " ".join(e.text for e in transcribe_audio(transcriber.recognizer, audio, language=None))
+    for text in (live, offline):
+        words = units(text)
+        assert len(words) >= GERMAN_WORDS_TRANSLATED and sum(w in german for w in words) <= GERMAN_SHARE * len(words)
+
+
+def test_an_english_only_model_refuses_to_translate(tiny_model: Path) -> None:
+    from captioner.engine.models.catalogue import ModelRequest
+    from captioner.engine.models.errors import TranslateUnsupported
+    from captioner.engine.models.fetch import load_transcriber
+
+    with pytest.raises(TranslateUnsupported, match="English-only; it cannot translate"):
+        load_transcriber(ModelRequest(str(tiny_model), "cpu", translate=True))

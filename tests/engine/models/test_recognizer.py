@@ -57,3 +57,33 @@ def test_a_model_folder_is_loaded_by_the_recognizer_that_reads_it(tiny_model, tm
     with pytest.raises(ValueError, match="no recognizer reads"):
         load_recognizer(tmp_path)
     assert len({entry.marker for entry in RECOGNIZERS}) == len(RECOGNIZERS)  # each folder kind is one recognizer's
+
+
+def test_translating_sets_the_task_of_a_multilingual_recognizer_and_refuses_an_english_only_one():
+    from types import SimpleNamespace
+
+    from captioner.engine.models.errors import TranslateUnsupported
+    from captioner.engine.models.recognizer import TRANSCRIBE, TRANSLATE, translating
+
+    multilingual = SimpleNamespace(name="base", multilingual=True, task=TRANSCRIBE)
+    assert translating(multilingual).task == TRANSLATE
+    english = SimpleNamespace(name="tiny.en", multilingual=False, task=TRANSCRIBE)
+    with pytest.raises(TranslateUnsupported) as error:
+        translating(english)
+    assert english.task == TRANSCRIBE and "\n" not in str(error.value)
+
+
+def test_translating_detects_the_language_where_english_was_asked():
+    from types import SimpleNamespace
+
+    from captioner.engine.models.recognizer import translating
+    from captioner.engine.models.whisper import WhisperRecognizer
+
+    def whisper(multilingual: bool) -> WhisperRecognizer:
+        return WhisperRecognizer(SimpleNamespace(model=SimpleNamespace(is_multilingual=multilingual)), name="stand-in")
+
+    recognizer = whisper(multilingual=True)
+    assert recognizer._language("en") == "en" and recognizer._language(None) is None
+    translating(recognizer)
+    assert recognizer._language("en") is None and recognizer._language("de") == "de"
+    assert whisper(multilingual=False)._language(None) == "en"

@@ -183,3 +183,15 @@ def test_a_recording_is_decoded_whole_by_any_recognizer(monkeypatch) -> None:
     assert [e.id for e in events] == [1, 2, 3, 4] and heard == sorted(heard) and heard[-1] == len(audio) / SAMPLE_RATE
     assert len(tones.requests) > 1 and all(r.clips and r.follow_on and r.beam_size == 5 and r.hotwords == "Quorvane"
                                            for r in tones.requests)
+
+
+def test_chinese_transcribed_keeps_its_characters(base_model, chinese_wav):
+    """A Mandarin recording decoded whole, its language detected, holds the characters plain faster-whisper writes."""
+    from captioner.audio.sources import decode_file
+    from captioner.engine.models.recognizers import load_recognizer
+    from captioner.engine.offline.decode_whole import transcribe_audio
+    from tests.speech import cer, plain_whisper
+
+    recognizer = load_recognizer(base_model, device="cpu", compute_type="int8", threads=None, name="base")
+    said = "".join(e.text for e in transcribe_audio(recognizer, decode_file(str(chinese_wav)), language=None))
+    assert cer(plain_whisper(base_model, chinese_wav), said) <= 0.15
