@@ -220,3 +220,13 @@ def test_ctrl_c_in_transcribe_says_so_at_once_and_keeps_what_was_transcribed(tmp
     assert 0 < kept_s < 480 and len(captions) == int(kept[3]) > 0
     assert captions[-1].end.total_seconds() <= kept_s + 1
     assert wer(" ".join(SENTENCES), " ".join(c.content for c in captions[: len(SENTENCES)])) <= 0.2
+
+
+@pytest.mark.parametrize("command", ["caption", "transcribe"])
+def test_translate_with_an_english_only_model_is_refused_in_one_line(tmp_path, tiny_model, sentence_wav, command):
+    out = tmp_path / "out.txt"
+    done = run(command, *(["--input"] if command == "caption" else []), sentence_wav, "--model", tiny_model, "--translate",
+               "--txt", out, timeout=120)
+    assert done.returncode == 1 and not out.exists()
+    said = done.stderr.strip().splitlines()[-1]
+    assert "is English-only; it cannot translate" in said and "leave out --translate" in said
