@@ -93,3 +93,33 @@ def test_a_session_whose_audio_is_kept_is_refined_from_the_library(make_app, qtb
     library.open_session(stem)
     assert {"morning", "travel"} <= set(words(" ".join(library.lines.item(r, TEXT).text() for r in range(library.lines.rowCount()))))
     library.close()
+
+
+def test_a_speaker_renamed_in_the_library_is_named_in_every_file_when_the_app_starts_again(
+        make_app, qtbot, tmp_path: Path, speech_wav: Path) -> None:
+    from captioner.gui.library_window import SPEAKER
+    from tests.speech import read_wav, write_wav
+
+    app = make_app(compute_device="cpu", recording="never", speakers=True, preload=True)
+    c = app.controller
+    qtbot.waitUntil(lambda: c.model.transcriber is not None, timeout=30000)
+    recording = write_wav(tmp_path / "interview.wav", read_wav(speech_wav))
+    assert c.refines.transcribe_recording(recording) == ""  # told apart by voice as it is transcribed
+    qtbot.waitUntil(lambda: not c.refiner.busy and "interview.srt" in app.window.status_line.autosave_label.text(), timeout=120000)
+    library = open_library(app)
+    library.open_session("interview")
+    speaker = library.lines.item(0, SPEAKER).text()
+    assert speaker  # a transcription with speakers names who spoke each line
+    library.rename_speaker(speaker, "Ann")
+    folder = c.settings.sessions_dir()
+    for suffix in (".txt", ".vtt"):
+        kept = (folder / f"interview{suffix}").read_text(encoding="utf-8")
+        assert "Ann" in kept and speaker not in kept
+    library.close()
+    app.window.close()
+
+    again = make_app(compute_device="cpu", recording="never", speakers=True, write=False)
+    library = open_library(again)
+    library.open_session("interview")
+    assert {library.lines.item(r, SPEAKER).text() for r in range(library.lines.rowCount())} == {"Ann"}
+    library.close()
