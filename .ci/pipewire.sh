@@ -10,9 +10,24 @@ HOME_DIR="$(dirname "$SOCKET")"
 export PULSE_SERVER="unix:$SOCKET"
 export PULSE_RUNTIME_PATH="$HOME_DIR"  # pipewire-pulse puts its socket ("native") here
 PIDFILE="$HOME_DIR/pipewire.pid"
+
+# End the session started before (dbus, pipewire, wireplumber, pipewire-pulse: one process group), and wait until it
+# is gone: a pipewire left running holds the runtime folder's lock, and a new one could not start beside it.
+end_session() {
+  [ -f "$PIDFILE" ] || return 0
+  local group
+  group="$(cat "$PIDFILE")"
+  rm -f "$PIDFILE"
+  kill -- -"$group" 2>/dev/null || return 0
+  for _ in $(seq 50); do kill -0 -- -"$group" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL -- -"$group" 2>/dev/null || true
+  sleep 0.2
+}
+
 case "${1:-start}" in
   start)
     if pactl info >/dev/null 2>&1; then exit 0; fi
+    end_session  # one whose PulseAudio side went away
     mkdir -p "$HOME_DIR/xdg"
     chmod 700 "$HOME_DIR/xdg"
     rm -f "$SOCKET" "$SOCKET.lock"
@@ -32,10 +47,7 @@ case "${1:-start}" in
     pactl info >/dev/null 2>&1
     ;;
   stop)
-    if [ -f "$PIDFILE" ]; then
-      kill -- -"$(cat "$PIDFILE")" 2>/dev/null || true  # the whole session: dbus, pipewire, wireplumber, pipewire-pulse
-      rm -f "$PIDFILE"
-    fi
+    end_session
     for _ in $(seq 50); do pactl info >/dev/null 2>&1 || break; sleep 0.1; done
     ;;
 esac
