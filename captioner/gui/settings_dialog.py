@@ -30,25 +30,11 @@ from captioner import config
 from captioner.channels import MICROPHONE, SYSTEM
 from captioner.engine.models.catalogue import INTERIM_AUTO, INTERIM_NONE
 from captioner.engine.vocabulary import parse_vocabulary, read_vocabulary
+from captioner.gui import language_list
 from captioner.gui.actions import CLICK_THROUGH_SHORTCUT
 from captioner.gui.overlay_tab import OverlayTab
 from captioner.settings import RECORD_KEEP, RECORD_NEVER, RECORD_UNTIL_REFINED, Settings, default_sessions_dir
 from captioner.speaker_count import SpeakerCount
-
-LANGUAGES = (
-    ("en", "English"),
-    ("auto", "Detect (multilingual models)"),
-    ("de", "German"),
-    ("es", "Spanish"),
-    ("fr", "French"),
-    ("it", "Italian"),
-    ("nl", "Dutch"),
-    ("pt", "Portuguese"),
-    ("pl", "Polish"),
-    ("ja", "Japanese"),
-    ("zh", "Chinese"),
-)
-
 
 # the choices offered for "People speaking" (any other number or range can be typed): shown text, setting
 SPEAKER_COUNTS = (("Any number", ""), *((str(n), str(n)) for n in range(1, 7)), ("2 to 3", "2-3"), ("2 to 4", "2-4"), ("3 to 6", "3-6"))
@@ -96,15 +82,15 @@ class SettingsDialog(OverlayTab, QDialog):
         form = QFormLayout(page)
         self.language = QComboBox()
         self.language.setEditable(True)
-        for code, name in LANGUAGES:
-            self.language.addItem(f"{name} ({code})", code)
+        for code, shown in language_list.choices():
+            self.language.addItem(shown, code)
         index = self.language.findData(s.language)
         if index >= 0:
             self.language.setCurrentIndex(index)
         else:
             self.language.setEditText(s.language)
         form.addRow("Spoken language:", self.language)
-        note = QLabel("Models ending in “.en” always caption English.")
+        note = QLabel("Detect needs a multilingual model: models ending in “.en” always caption English.")
         note.setStyleSheet("color: palette(mid);")
         form.addRow("", note)
         self.beam_size = QSpinBox()

@@ -2,47 +2,49 @@
 
 Whisper detects a language from each clip it decodes, and a short clip often misleads it (a one-word greeting taken
 for a neighbouring language). Every pass that may become a final tells its clip's language probabilities; they are
-summed, each weighted by its clip's length, and the language with the most of the sum is the one shown. Once
-`SURE_AFTER_S` of speech has been heard and that language holds `SURE_SHARE` of the sum, it is fixed for the session.
+summed, each weighted by its clip's length, and the language with the most of the sum is the one shown. It is sure
+once `SURE_AFTER_S` of speech has been heard and that language holds `SURE_SHARE` of the sum, and stays sure: from
+then on another language is shown only once it outweighs all the speech heard before it. Where the latest clip is
+surely another language (a meeting that moves from English to German), that is shown beside it ("en · now de"): each
+clip is decoded in the language detected from it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-SURE_AFTER_S = 8.0  # seconds of speech a language is judged on before it may be fixed
-SURE_SHARE = 0.8  # the share of the summed probability the most probable language holds once it is fixed
+SURE_AFTER_S = 8.0  # seconds of speech a language is judged on before it is sure
+SURE_SHARE = 0.8  # the share of the summed probability the most probable language holds once it is sure
 
 
 class SpokenLanguage:
-    """The language most probable over the speech heard so far, fixed once sure."""
+    """The language most probable over the speech heard so far, and the latest clip's where that is surely another."""
 
     def __init__(self, sure_after_s: float = SURE_AFTER_S, sure_share: float = SURE_SHARE) -> None:
         self.sure_after_s, self.sure_share = sure_after_s, sure_share
         self.heard_s = 0.0
-        self.fixed = ""  # the language once sure, "" before
+        self.sure = False  # whether a language has been sure (once it has, the shown one has no "?")
+        self.latest = ""  # the latest clip's language where the model was sure of it, "" where it was not
         self._weights: dict[str, float] = {}
 
     def hear(self, probabilities: Iterable[tuple[str, float]], seconds: float) -> None:
         """A clip of `seconds` of speech in which the model found these (language, probability) pairs."""
-        if self.fixed or seconds <= 0:
+        if seconds <= 0:
             return
-        heard = False
-        for language, probability in probabilities:
-            self._weights[language] = self._weights.get(language, 0.0) + probability * seconds
-            heard = True
+        heard = dict(probabilities)
         if not heard:
             return
+        for language, probability in heard.items():
+            self._weights[language] = self._weights.get(language, 0.0) + probability * seconds
         self.heard_s += seconds
-        language, share = self.best
-        if self.heard_s >= self.sure_after_s and share >= self.sure_share:
-            self.fixed = language
+        top = max(heard, key=heard.__getitem__)
+        self.latest = top if heard[top] >= self.sure_share else ""
+        _language, share = self.best
+        self.sure = self.sure or (self.heard_s >= self.sure_after_s and share >= self.sure_share)
 
     @property
     def best(self) -> tuple[str, float]:
         """(language, its share of the summed probability) of the most probable language; ("", 0.0) before any."""
-        if self.fixed:
-            return self.fixed, 1.0
         total = sum(self._weights.values())
         if not total:
             return "", 0.0
@@ -50,6 +52,10 @@ class SpokenLanguage:
         return language, self._weights[language] / total
 
     def describe(self) -> str:
-        """The language for people: "ja", "ja?" while it is not yet sure, "" before any speech."""
+        """The language for people: "ja", "ja?" while it is not yet sure, "en · now de" while the latest speech is
+        surely another language, "" before any speech."""
         language, _share = self.best
-        return language + ("" if self.fixed or not language else "?")
+        if not language:
+            return ""
+        shown = language + ("" if self.sure else "?")
+        return f"{shown} · now {self.latest}" if self.latest and self.latest != language else shown
