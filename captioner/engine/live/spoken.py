@@ -6,7 +6,10 @@ summed, each weighted by its clip's length, and the language with the most of th
 once `SURE_AFTER_S` of speech has been heard and that language holds `SURE_SHARE` of the sum, and stays sure: from
 then on another language is shown only once it outweighs all the speech heard before it. Where the latest clip is
 surely another language (a meeting that moves from English to German), that is shown beside it ("en · now de"): each
-clip is decoded in the language detected from it.
+clip is decoded in the language detected from it, unless the model is unsure of that (`DETECTED_SHARE`) and the session
+is sure of another: a clip of a second or two often gives a neighbouring language most of a low probability, and
+decoded in it the speech comes out as that language's words ("¿Es casi el…" for Japanese). The whole session's speech
+is then the better evidence (`decode_in`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from collections.abc import Iterable
 
 SURE_AFTER_S = 8.0  # seconds of speech a language is judged on before it is sure
 SURE_SHARE = 0.8  # the share of the summed probability the most probable language holds once it is sure
+DETECTED_SHARE = 0.5  # a clip's own language is trusted from this probability on (faster-whisper's own threshold for
+# trusting a detection, `language_detection_threshold`)
 
 
 class SpokenLanguage:
@@ -41,6 +46,17 @@ class SpokenLanguage:
         self.latest = top if heard[top] >= self.sure_share else ""
         _language, share = self.best
         self.sure = self.sure or (self.heard_s >= self.sure_after_s and share >= self.sure_share)
+
+    def decode_in(self, probabilities: Iterable[tuple[str, float]]) -> str:
+        """The language to decode a clip in, given the (language, probability) pairs detected from it alone: the
+        session's where the session is sure of it and the clip's most probable language is another, under
+        `DETECTED_SHARE`; "" to keep the clip's own."""
+        heard = dict(probabilities)
+        if not heard or not self.sure:
+            return ""
+        top = max(heard, key=heard.__getitem__)
+        language, _share = self.best
+        return language if top != language and heard[top] < DETECTED_SHARE else ""
 
     @property
     def best(self) -> tuple[str, float]:

@@ -137,6 +137,8 @@ class Transcriber:
         self.interim_note = ""  # why that model is not there ("" when it is, or none is wanted)
         self._pass_lock = threading.Lock()
         self.spoken = SpokenLanguage()  # the language detected over the speech heard, when none is given
+        if interim is not None:
+            interim.spoken = self.spoken  # its passes decode unsure clips in the language this one has heard
         self._languages: tuple[tuple[str, float], ...] = ()  # what the latest decode detected
         if not recognizer.multilingual and options.language not in (None, "en"):
             raise LanguageUnsupported(recognizer.name, options.language)
@@ -319,8 +321,8 @@ class Transcriber:
         return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns,
                           beam_size=beam)
 
-    def _decode(self, audio: np.ndarray, prompt: str | None, frames: int, beam: int,
-                hotwords: str | None = None, salvage: bool = False) -> tuple[list[Word], list[str], str]:
+    def _decode(self, audio: np.ndarray, prompt: str | None, frames: int, beam: int, hotwords: str | None = None,
+                salvage: bool = False, language: str | None = None) -> tuple[list[Word], list[str], str]:
         """One decode on `frames` of encoder window with beam `beam`: (kept words, dropped texts, problem or "").
 
         What the recognizer wrote that the live engine's filters judge invented is dropped (`filters.is_invented`).
@@ -328,9 +330,10 @@ class Transcriber:
         keeps its words before the loop (`loop_head`) when they are few enough for the clip and not a filler. On
         the first second of speech the short window often makes the decoder repeat what it heard ("this one, this
         one, …"); dropping the lot left the segment without text until the next pass. The pass still reports that
-        it looped, so its words never stand in for a final."""
+        it looped, so its words never stand in for a final. `language`: decode in it (else the options'); a clip whose
+        detected language the model is unsure of is decoded again in the session's (`SpokenLanguage.decode_in`)."""
         opts = self.options
-        request = DecodeRequest(language=opts.language, beam_size=beam, prompt=prompt or None, hotwords=hotwords,
+        request = DecodeRequest(language=language or opts.language, beam_size=beam, prompt=prompt or None, hotwords=hotwords,
                                 window_frames=frames, max_tokens=token_budget(len(audio), opts.tokens_per_s),
                                 temperatures=FALLBACK_TEMPERATURES if opts.temperature_fallback else (0.0,),
                                 word_timestamps=opts.word_timestamps)
@@ -355,6 +358,12 @@ class Transcriber:
                     words.extend(_before_loop(list(seg.words), len(audio) / SAMPLE_RATE))
                 continue
             words.extend(seg.words)
+        instead = self.spoken.decode_in(self._languages) if language is None and opts.language is None else ""
+        if instead:
+            detected = self._languages
+            decoded = self._decode(audio, prompt, frames, beam, hotwords, salvage, instead)
+            self._languages = detected  # the session still hears what the clip alone sounded like
+            return decoded
         words = collapse_repeats(words, key=lambda w: w.text)
         problem = pass_problem(cut=cut, looped=looped, text_end_s=text_end,
                                clip_s=len(audio) / SAMPLE_RATE, rms=rms,

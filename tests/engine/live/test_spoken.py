@@ -39,3 +39,15 @@ def test_unsure_speech_is_never_sure_and_clips_without_detection_count_for_nothi
     spoken.hear([], 100.0)
     spoken.hear([("nl", 1.0)], 0.0)
     assert spoken.heard_s == 10 * SURE_AFTER_S
+
+
+def test_a_clip_is_decoded_in_the_sessions_language_only_when_unsure_of_its_own_and_the_session_is_sure():
+    spoken = SpokenLanguage()
+    unsure_spanish = [("es", 0.46), ("ja", 0.2), ("he", 0.1)]
+    assert spoken.decode_in(unsure_spanish) == ""  # nothing heard yet: the clip's own
+    spoken.hear([("ja", 0.95), ("zh", 0.03)], SURE_AFTER_S)
+    assert spoken.sure
+    assert spoken.decode_in(unsure_spanish) == "ja"
+    assert spoken.decode_in([("de", 0.9), ("ja", 0.05)]) == ""  # surely another language: a session that moves on
+    assert spoken.decode_in([("ja", 0.4), ("zh", 0.3)]) == ""  # unsure, but of the session's own
+    assert spoken.decode_in([]) == ""  # the language was given, nothing detected

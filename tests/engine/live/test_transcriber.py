@@ -313,3 +313,46 @@ def test_a_pass_cut_at_its_token_budget_runs_again_once_and_says_so() -> None:
     final = Transcriber(tones, DecodeOptions(tokens_per_s=0.0)).transcribe(audio, checked=True)  # 16 tokens, 20 words
     assert (final.reruns, final.problem, len(final.words)) == (1, "hit its token budget", 16)
     assert [r.window_frames < FULL_WINDOW_FRAMES for r in tones.requests] == [True, False]  # widened, then left as it is
+
+
+class DetectingRecognizer(ToneRecognizer):
+    """A multilingual recognizer that detects each clip's language as `detected` says and writes every word in the
+    language it decodes in ("ja:alpha")."""
+
+    def __init__(self, detected: list[tuple[str, float]]) -> None:
+        super().__init__()
+        self.multilingual = True
+        self.detected = tuple(detected)
+
+    def decode(self, audio, request):
+        from dataclasses import replace
+
+        from captioner.events import Word
+
+        language = request.language or self.detected[0][0]
+        languages = () if request.language else self.detected
+        return [replace(h, text=f" {language}:{h.text.strip()}", languages=languages,
+                        words=tuple(Word(f" {language}:{w.text.strip()}", w.start, w.end, w.probability) for w in h.words))
+                for h in super().decode(audio, request)]
+
+
+def test_a_clip_whose_language_the_model_is_unsure_of_is_decoded_in_the_sessions():
+    from captioner.engine.live.spoken import SURE_AFTER_S
+
+    audio, _ = say([["alpha", "bravo"]])
+    unsure = DetectingRecognizer([("es", 0.46), ("ja", 0.2)])
+    transcriber = Transcriber(unsure, DecodeOptions(language=None))
+    assert transcriber.transcribe(audio, checked=True).text.startswith("es:")  # the session is not sure of any yet
+    transcriber.spoken.hear([("ja", 0.95)], SURE_AFTER_S)
+    heard_s = transcriber.spoken.heard_s
+    asked = len(unsure.requests)
+    assert transcriber.transcribe(audio).text.startswith("ja:")
+    assert [r.language for r in unsure.requests[asked:]] == [None, "ja"]
+    assert transcriber.transcribe(audio, checked=True).text.startswith("ja:")
+    assert transcriber.spoken.heard_s > heard_s and transcriber.spoken.best[0] == "ja"  # heard as the clip sounded
+    sure = Transcriber(DetectingRecognizer([("de", 0.9), ("ja", 0.05)]), DecodeOptions(language=None))
+    sure.spoken.hear([("ja", 0.95)], SURE_AFTER_S)
+    assert sure.transcribe(audio).text.startswith("de:")  # surely another language: its own
+    given = Transcriber(DetectingRecognizer([("es", 0.46)]), DecodeOptions(language="ja"))
+    given.spoken.hear([("es", 0.95)], SURE_AFTER_S)
+    assert given.transcribe(audio).text.startswith("ja:")  # a language given is never changed
