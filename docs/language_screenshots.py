@@ -52,10 +52,11 @@ def shoot_choice(out: Path, work: Path) -> int:
 
 def shoot_session(out: Path, work: Path, part: str) -> int:
     """A file captioned at its own pace: the window after a few finals, then the overlay with the next."""
+    from screenshots import Camera, window_rect
+
     from benchmarks.dataset import DEFAULT_SPEECH_DIR
     from benchmarks.languages import MIXED_FILE, german_half
     from captioner.gui.controller import State
-    from screenshots import Camera, window_rect
 
     languages = DEFAULT_SPEECH_DIR / "languages"
     if part == "japanese":
