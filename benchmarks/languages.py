@@ -103,6 +103,7 @@ def plain(model, path: str, task: str) -> tuple[str, str]:
 
 def live(folder: Path, audio, threads: int, task: str) -> tuple[str, str]:
     """(the finals' text, the spoken language the session detected: "ja", "ja?" while not yet sure)."""
+    from captioner.engine.live.engine_config import for_task
     from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
     from captioner.engine.live.replay import replay
     from captioner.engine.live.transcriber import DecodeOptions, Transcriber
@@ -112,7 +113,8 @@ def live(folder: Path, audio, threads: int, task: str) -> tuple[str, str]:
     transcriber = Transcriber.load(str(folder), options, device="cpu", compute_type="int8", threads=threads)
     if task == TRANSLATE:
         translating(transcriber.recognizer)
-    run = replay(audio, CaptionEngine(EngineConfig()), transcriber.run, compute_advances_clock=False)
+    config = for_task(EngineConfig(), transcriber.task)  # as a session sets it
+    run = replay(audio, CaptionEngine(config), transcriber.run, compute_advances_clock=False)
     return " ".join(f.text for f in run.finals), transcriber.spoken.describe()
 
 
