@@ -117,13 +117,11 @@ def live_transcriber(folder: Path, threads: int, task: str):
 
 def live(folder: Path, audio, threads: int, task: str) -> tuple[str, str]:
     """(the finals' text, the spoken language the session detected: "ja", "ja?" while not yet sure)."""
-    from captioner.engine.live.engine_config import for_task
     from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
     from captioner.engine.live.replay import replay
 
     transcriber = live_transcriber(folder, threads, task)
-    config = for_task(EngineConfig(), transcriber.task)  # as a session sets it
-    run = replay(audio, CaptionEngine(config), transcriber.run, compute_advances_clock=False)
+    run = replay(audio, CaptionEngine(EngineConfig()), transcriber.run, compute_advances_clock=False)
     return " ".join(f.text for f in run.finals), transcriber.spoken.describe()
 
 

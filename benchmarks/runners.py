@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from captioner.engine.live.engine_config import for_task
-from captioner.engine.live.session import accelerated, task_of
+from captioner.engine.live.session import accelerated
 from captioner.events import SAMPLE_RATE, CaptionEvent
 
 if TYPE_CHECKING:
@@ -84,8 +83,6 @@ def simulate_live(transcribe, audio: np.ndarray, config, *, block_ms: int = 30, 
         config = replace(config, revise=False)
     if owner is not None and accelerated(owner):  # a GPU's timing rules, as a session gives them
         config = replace(config, accelerated=True)
-    if owner is not None:  # the segments of the task it decodes, as a session gives them
-        config = for_task(config, task_of(owner))
     if pass_cost is not None:
         transcribe = fixed_cost(transcribe, *pass_cost)
     elif final_pace != 1.0:

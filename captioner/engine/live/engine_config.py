@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from captioner.engine.live.defaults import INTERIMS
 from captioner.engine.live.revision import RevisionRule
 from captioner.engine.live.segmenter import SegmenterConfig
-from captioner.engine.models.recognizer import TRANSLATE
 
-__all__ = ["TRANSLATED_SEGMENT_S", "EngineConfig", "for_task"]
-
-# The length limit of speech translated: the longest clip a pass hears with the small models' encoder margin
-# (`transcriber.SMALL_MODEL_MARGIN_S`) inside Whisper's 30 s window, as a revising pass's span (`RevisionRule.span_s`)
-TRANSLATED_SEGMENT_S = 24.0
+__all__ = ["EngineConfig"]
 
 
 @dataclass(frozen=True)
@@ -43,17 +38,3 @@ class EngineConfig:
     fast_first_interim_s: float = 0.25  # ... the first after this much speech (a CPU's: `first_interim_s`)
     early_finals: bool = True  # ... a pause pass whose words end a sentence is shown as the final at once (not with an
     # interim worker, whose drafts serve a big model on a CPU)
-
-
-def for_task(config: EngineConfig, task: str) -> EngineConfig:
-    """`config` for passes that decode `task` (`recognizer.TRANSCRIBE`, `TRANSLATE`).
-
-    Translating, speech goes on in one segment up to `TRANSLATED_SEGMENT_S` before the length limit cuts it. A cut
-    where speech goes on parts a sentence, and a transcript loses little by it: each word is written where it was
-    said. A translation writes a clause's words in the order of English, from words said on both sides of the cut
-    (a German verb at the clause's end comes early in English): each part is then translated without what the
-    other holds, and the model makes up what it lacks.
-    """
-    if task != TRANSLATE or config.segmenter.max_segment_s >= TRANSLATED_SEGMENT_S:
-        return config
-    return replace(config, segmenter=replace(config.segmenter, max_segment_s=TRANSLATED_SEGMENT_S))

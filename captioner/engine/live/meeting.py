@@ -37,8 +37,7 @@ import numpy as np
 from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSourceError
 from captioner.channels import DEFAULT_LABELS, MICROPHONE, MODE_BOTH, MODE_SYSTEM, SYSTEM
-from captioner.engine.live.engine_config import for_task
-from captioner.engine.live.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, SessionOptions, accelerated, engine_status, task_of
+from captioner.engine.live.session import MAX_QUEUED_FINALS, CaptionSink, SessionBase, SessionOptions, accelerated, engine_status
 from captioner.engine.live.speakers import SpeakerTagger
 from captioner.engine.live.spoken_order import Channel, Lane, SpokenOrder, lane_engine, pick_job
 from captioner.engine.live.transcriber import Transcriber
@@ -69,7 +68,6 @@ class MeetingSession(SessionBase):
             raise ValueError("a meeting session needs at least one channel")
         super().__init__(transcriber, sinks, options, on_status, on_error, "captioner-meeting", recorder)
         config = replace(options.config, accelerated=options.config.accelerated or accelerated(transcriber))  # a GPU's pace
-        config = for_task(config, task_of(transcriber))
         self.lanes = [Lane(i, ch, lane_engine(config)) for i, ch in enumerate(channels)]
         if options.speakers:  # the others, told apart by voice; the microphone is "You"
             for lane in self.lanes:

@@ -24,12 +24,11 @@ from captioner.audio.recorder import SessionRecorder
 from captioner.audio.sources import AudioSource, AudioSourceError
 from captioner.engine.live.defaults import INTERIMS, STRICTNESS
 from captioner.engine.live.echo import EchoRule
-from captioner.engine.live.engine_config import for_task
 from captioner.engine.live.pipeline import CaptionEngine, EngineConfig, Job
 from captioner.engine.live.segmenter import SegmenterConfig
 from captioner.engine.live.speakers import SpeakerTagger
 from captioner.engine.live.transcriber import Transcriber
-from captioner.engine.models.recognizer import TRANSCRIBE, Transcript
+from captioner.engine.models.recognizer import Transcript
 from captioner.errors import CaptionerError
 from captioner.events import SAMPLE_RATE, CaptionEvent, ProblemOver, SessionProblem, SessionStatus, replaced_final
 from captioner.speaker_count import SpeakerCount, count_of
@@ -140,10 +139,9 @@ class SessionBase:
 
     def _with_revisions(self, config: EngineConfig) -> EngineConfig:
         """`config` with revising passes only where the transcriber says they are worth their cost (a small model
-        on a CPU, any on a GPU: `Transcriber.revises`), the timing rules of the device it runs on (`accelerated`), and
-        the segments of the task it decodes (`engine_config.for_task`)."""
-        return for_task(replace(config, revise=config.revise and self.transcriber.revises,
-                                accelerated=config.accelerated or accelerated(self.transcriber)), task_of(self.transcriber))
+        on a CPU, any on a GPU: `Transcriber.revises`), and the timing rules of the device it runs on (`accelerated`)."""
+        return replace(config, revise=config.revise and self.transcriber.revises,
+                       accelerated=config.accelerated or accelerated(self.transcriber))
 
     def _with_interim_worker(self, config: EngineConfig) -> EngineConfig:
         """`config` with `interim_worker` settled: on when the transcriber has an interim model (unless the
@@ -257,11 +255,6 @@ def accelerated(recognizer) -> bool:
     """Whether `recognizer` runs on an accelerator (a GPU): the engine may then spend its passes more freely
     (`EngineConfig.accelerated`)."""
     return getattr(recognizer, "device", "cpu") == "cuda"
-
-
-def task_of(transcriber) -> str:
-    """What `transcriber`'s passes decode (`Transcriber.task`); one that does not say transcribes."""
-    return getattr(transcriber, "task", TRANSCRIBE)
 
 
 def engine_status(engine: CaptionEngine, source: AudioSource, level: float, *, at: int = 0, channel: str = "") -> SessionStatus:

@@ -180,11 +180,6 @@ class Transcriber:
         return self.recognizer.moves
 
     @property
-    def task(self) -> str:
-        """What its passes decode: `recognizer.TRANSCRIBE`, or `TRANSLATE` into English."""
-        return self.recognizer.task
-
-    @property
     def vocabulary(self) -> str:
         return self.options.vocabulary
 

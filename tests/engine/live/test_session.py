@@ -182,23 +182,3 @@ def test_a_file_read_fast_ends_a_turn_at_a_sentences_pause_as_live_audio_does(tm
     said = [latest[k] for k in sorted(latest)]
     assert len(said) == 3, said
     assert "how are you" in said[1] and "team" not in said[1] and "team" in said[2], said
-
-
-def test_a_session_that_translates_cuts_speech_at_the_translated_length(tmp_path) -> None:
-    """The session sets the engine's segments from the task its transcriber decodes (`engine_config.for_task`)."""
-    from captioner.engine.live.engine_config import TRANSLATED_SEGMENT_S
-    from captioner.engine.live.transcriber import Transcriber
-    from captioner.engine.models.recognizer import TRANSLATE
-    from tests.speech import write_wav
-    from tests.tones import ToneRecognizer, say
-
-    audio, _spans = say([["alpha", "bravo"]])
-    write_wav(tmp_path / "tones.wav", audio)
-    limits = {}
-    for task in ("transcribe", TRANSLATE):
-        recognizer = ToneRecognizer()
-        recognizer.task = task
-        session = CaptionSession(FileSource(str(tmp_path / "tones.wav")), Transcriber(recognizer))
-        limits[task] = session.engine.config.segmenter.max_segment_s
-    assert limits["transcribe"] == SessionOptions().config.segmenter.max_segment_s < TRANSLATED_SEGMENT_S
-    assert limits[TRANSLATE] == TRANSLATED_SEGMENT_S
