@@ -10,6 +10,8 @@ Thai) and by words (WER) otherwise, both sides normalised by `captioner.subtitle
 dropped). Live: the live engine on an instant clock (`replay(..., compute_advances_clock=False)`, the same finals
 every run), language detected. Transcribed: `transcribe_audio`, as `captioner transcribe --language auto` makes it.
 `--task translate`: both sides translate into English (Whisper's translate task, `--translate`), scored by words.
+`--latency`: also the live finals' latency (end of their speech to shown; p50, p90) on the simulated clock, where each
+pass takes its measured compute (`runners.simulate_live`): run once per `--task` to compare the two on one model.
 `en-de_multilingual.mp3`'s German half is scored by itself too (`german_half`). The set holds no Chinese recording, so Chinese is spoken by espeak-ng (`CHINESE`, pinyin read by a Mandarin voice) when
 it is installed.
 """
@@ -26,6 +28,7 @@ import time
 from pathlib import Path
 
 from benchmarks import dataset, modelpaths
+from benchmarks.metrics import pct as percentile
 
 SCALE_FILE = "audio/faster-whisper_jfk.flac"  # English, for scale
 # Mandarin as espeak-ng speaks it: "我们今天去公园散步。天气很好，阳光明媚。你想一起去吗？我觉得这是一个好主意。"
@@ -101,19 +104,37 @@ def plain(model, path: str, task: str) -> tuple[str, str]:
     return "".join(s.text for s in segments).strip(), info.language
 
 
+def live_transcriber(folder: Path, threads: int, task: str):
+    """The live engine's transcriber for the model in `folder`, language detected, decoding `task`."""
+    from captioner.engine.live.transcriber import DecodeOptions, Transcriber
+    from captioner.engine.models.recognizer import TRANSLATE, translating
+
+    transcriber = Transcriber.load(str(folder), DecodeOptions(language=None), device="cpu", compute_type="int8", threads=threads)
+    if task == TRANSLATE:
+        translating(transcriber.recognizer)
+    return transcriber
+
+
 def live(folder: Path, audio, threads: int, task: str) -> tuple[str, str]:
     """(the finals' text, the spoken language the session detected: "ja", "ja?" while not yet sure)."""
     from captioner.engine.live.pipeline import CaptionEngine, EngineConfig
     from captioner.engine.live.replay import replay
-    from captioner.engine.live.transcriber import DecodeOptions, Transcriber
-    from captioner.engine.models.recognizer import TRANSLATE, translating
 
-    options = DecodeOptions(language=None)
-    transcriber = Transcriber.load(str(folder), options, device="cpu", compute_type="int8", threads=threads)
-    if task == TRANSLATE:
-        translating(transcriber.recognizer)
+    transcriber = live_transcriber(folder, threads, task)
     run = replay(audio, CaptionEngine(EngineConfig()), transcriber.run, compute_advances_clock=False)
     return " ".join(f.text for f in run.finals), transcriber.spoken.describe()
+
+
+def final_latency(folder: Path, audio, threads: int, task: str) -> list[float]:
+    """Seconds from the end of each final's speech to when it came out, live on the simulated clock (each pass takes
+    its measured compute: `runners.simulate_live`, the engine's rules as a session sets them)."""
+    from benchmarks.metrics import final_latency as latency_of
+    from benchmarks.runners import simulate_live
+    from captioner.engine.live.pipeline import EngineConfig
+
+    transcriber = live_transcriber(folder, threads, task)
+    transcriber.warm_up()
+    return latency_of(simulate_live(transcriber.run, audio, EngineConfig()).events)
 
 
 def transcribed(folder: Path, audio, threads: int, task: str) -> str:
@@ -135,6 +156,7 @@ def main(argv=None) -> int:
     p.add_argument("--task", choices=("transcribe", "translate"), default="transcribe")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--json", type=Path, help="write the texts and figures here")
+    p.add_argument("--latency", action="store_true", help="also time the finals live on the simulated clock: p50/p90")
     args = p.parse_args(argv)
 
     from faster_whisper import WhisperModel
@@ -145,8 +167,9 @@ def main(argv=None) -> int:
     files = args.files or [*sorted((args.speech_dir / "languages").iterdir()), *chinese_clip(made), args.speech_dir / SCALE_FILE]
     files = [f for path in files for f in (path, *german_half(path, made))]
     rows = []
-    print("| model | file | language | unit | plain units | live differs | transcribed differs | shown live |")
-    print("|---|---|---|---|---|---|---|---|")
+    timed = " final p50 | final p90 |" if args.latency else ""
+    print(f"| model | file | language | unit | plain units | live differs | transcribed differs | shown live |{timed}")
+    print("|---|---|---|---|---|---|---|---|" + "---|---|" * args.latency)
     for spec in args.models:
         name, folder = modelpaths.resolve(spec)
         model = WhisperModel(str(folder), device="cpu", compute_type="int8", cpu_threads=args.threads)
@@ -161,9 +184,13 @@ def main(argv=None) -> int:
                    "plain_units": len(scored_units(ref, by_chars)), "live": error_rate(ref, said_live, by_chars),
                    "transcribed": error_rate(ref, said_offline, by_chars), "plain_text": ref, "live_text": said_live,
                    "transcribed_text": said_offline, "spoken": spoken, "seconds": round(time.perf_counter() - began, 1)}
+            if args.latency:
+                lat = final_latency(folder, audio, args.threads, args.task)
+                row.update(final_latency=lat, final_p50=percentile(lat, 50), final_p90=percentile(lat, 90))
             rows.append(row)
+            times = f" {row['final_p50']:.2f} s | {row['final_p90']:.2f} s |" if args.latency else ""
             print(f"| {name} | {path.name} | {language} | {row['unit']} | {row['plain_units']} | {100 * row['live']:.1f} % "
-                  f"| {100 * row['transcribed']:.1f} % | {spoken} |", flush=True)
+                  f"| {100 * row['transcribed']:.1f} % | {spoken} |{times}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     return 0

@@ -174,6 +174,12 @@ def word_latency(events, kept) -> list[float]:
     return [x for x in out if x == x]
 
 
+def final_latency(events) -> list[float]:
+    """Per final as first shown (revisions left out), seconds from the end of its speech to when it came out.
+    `events`: (seconds, CaptionEvent) as emitted."""
+    return [t - e.end / SR for t, e in events if e.final and e.text and not e.revision]
+
+
 def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
     """Everything measured on one live run."""
     finals = [(t, e) for t, e in run.events if e.final and e.text and not e.revision]  # as first shown: latency
@@ -191,7 +197,7 @@ def live_figures(run, bench_file, voicing: np.ndarray | None = None) -> dict:
     for t, e in run.events:
         if e.text and e.id in final_ids and e.id not in first:
             first[e.id] = (t, e)
-    final_lat = [t - e.end / SR for t, e in finals]
+    final_lat = final_latency(run.events)
     first_lat = [t - e.start / SR for t, e in first.values()]
     seen_lat = first_seen(run.events, [e for _, e in finals])
     first_from_interim = sum(1 for t, e in first.values() if not e.final)
