@@ -72,6 +72,14 @@ def chinese_wav(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def japanese_wav(tmp_path_factory) -> Path:
+    """Japanese spoken by espeak-ng (tests.speech.JAPANESE_KANA), 16 kHz mono, with silence around it."""
+    from tests.speech import JAPANESE_KANA
+
+    return speak(JAPANESE_KANA, tmp_path_factory.mktemp("speech") / "japanese.wav", voice="ja", words_per_minute=130)
+
+
+@pytest.fixture(scope="session")
 def german_wav(tmp_path_factory) -> Path:
     """German spoken by espeak-ng (tests.speech.GERMAN), 16 kHz mono, with silence around it."""
     from tests.speech import GERMAN

@@ -177,7 +177,19 @@ def write_video(path: Path, audio: np.ndarray) -> Path:
 CHINESE_PINYIN = ("wo3 men5 jin1 tian1 qu4 gong1 yuan2 san4 bu4. tian1 qi4 hen3 hao3, yang2 guang1 ming2 mei4. "
                   "ni3 xiang3 yi4 qi3 qu4 ma5? wo3 jue2 de5 zhe4 shi4 yi2 ge4 hao3 zhu3 yi4.")
 CHINESE_VOICE = "cmn-latn-pinyin+f2"  # the multilingual base takes this voice, at 120 words a minute, for Chinese
+# Japanese in kana for espeak-ng's Japanese voice ("今日はいい天気ですね。私は毎日学校に行きます。明日友達と公園に行きましょう。"),
+# which the multilingual base takes for Japanese
+JAPANESE_KANA = "きょうは いい てんき ですね。 わたしは まいにち がっこうに いきます。 あした ともだちと こうえんに いきましょう。"
 GERMAN = "Der Hund spielt im Garten mit einem roten Ball. Heute ist das Wetter sehr schön, und die Kinder gehen in die Schule."
+
+
+def unspaced_share(ref: str, hyp: str) -> float:
+    """How many characters of a script written without spaces `hyp` holds, as a share of `ref`'s. Japanese may be
+    written in kana or in kanji (きょう, 今日) from one decoding to the next, so a character error rate would score the
+    model's choice of script; this counts what was kept."""
+    from captioner.subtitles.units import is_unspaced
+
+    return sum(map(is_unspaced, hyp)) / max(1, sum(map(is_unspaced, ref)))
 
 
 def cer(ref: str, hyp: str) -> float:

@@ -705,3 +705,16 @@ def test_chinese_live_keeps_its_characters(base_model, chinese_wav):
     said = "".join(f.text for f in run.finals)
     assert cer(plain_whisper(base_model, chinese_wav), said) <= 0.15
     assert transcriber.spoken.best[0] == "zh"
+
+
+def test_japanese_live_keeps_its_characters(base_model, japanese_wav):
+    """Japanese live, its language detected: the finals hold as many characters as plain faster-whisper writes on the
+    same model (in kana or kanji, as the model chooses), and the session shows Japanese."""
+    from captioner.engine.live.transcriber import DecodeOptions
+    from tests.speech import plain_whisper, unspaced_share
+
+    transcriber = Transcriber.load(str(base_model), DecodeOptions(language=None), device="cpu", name="base")
+    run = replay(decode_file(str(japanese_wav)), CaptionEngine(EngineConfig()), transcriber.run, compute_advances_clock=False)
+    said = "".join(f.text for f in run.finals)
+    assert 0.8 <= unspaced_share(plain_whisper(base_model, japanese_wav), said) <= 1.25  # none dropped, none doubled
+    assert transcriber.spoken.best[0] == "ja"

@@ -195,3 +195,15 @@ def test_chinese_transcribed_keeps_its_characters(base_model, chinese_wav):
     recognizer = load_recognizer(base_model, device="cpu", compute_type="int8", threads=None, name="base")
     said = "".join(e.text for e in transcribe_audio(recognizer, decode_file(str(chinese_wav)), language=None))
     assert cer(plain_whisper(base_model, chinese_wav), said) <= 0.15
+
+
+def test_japanese_transcribed_keeps_its_characters(base_model, japanese_wav):
+    """A Japanese recording decoded whole, its language detected, holds as many characters as plain faster-whisper writes (in kana or kanji, as the model chooses)."""
+    from captioner.audio.sources import decode_file
+    from captioner.engine.models.recognizers import load_recognizer
+    from captioner.engine.offline.decode_whole import transcribe_audio
+    from tests.speech import plain_whisper, unspaced_share
+
+    recognizer = load_recognizer(base_model, device="cpu", compute_type="int8", threads=None, name="base")
+    said = "".join(e.text for e in transcribe_audio(recognizer, decode_file(str(japanese_wav)), language=None))
+    assert 0.8 <= unspaced_share(plain_whisper(base_model, japanese_wav), said) <= 1.25  # none dropped, none doubled
