@@ -13,6 +13,7 @@ from captioner.engine.models.errors import (
     GpuDriverProblem,
     LanguageUnsupported,
     ModelError,
+    TranslateUnsupported,
 )
 from captioner.gui.tasks import CancellableTask
 
@@ -22,6 +23,7 @@ _HINTS: dict[type[ModelError], str] = {
     CudaLibraryMissing: "choose CPU in the box beside the model",
     GpuDriverProblem: "choose CPU in the box beside the model",
     LanguageUnsupported: "in Settings",
+    TranslateUnsupported: "Settings → Captioning → Translate into English",
 }
 
 

@@ -13,6 +13,7 @@ from captioner.engine.models.errors import (
     LanguageUnsupported,
     LoginNeeded,
     OutOfMemory,
+    TranslateUnsupported,
 )
 from captioner.gui.model_loader import describe_model_error
 
@@ -35,6 +36,9 @@ def test_the_app_names_its_own_controls() -> None:
     assert "Settings" not in text  # the device choice is on the main window, beside the model
     text, offer_folder = describe_model_error(LanguageUnsupported("tiny.en", "fr"), REQUEST)
     assert "set the language to English (in Settings)" in text and not offer_folder
+    text, offer_folder = describe_model_error(TranslateUnsupported("tiny.en"), REQUEST)
+    assert text.startswith("tiny.en is English-only; it cannot translate") and not offer_folder
+    assert "turn translation off (Settings → Captioning → Translate into English)" in text
 
 
 def test_errors_that_a_folder_does_not_solve_offer_none() -> None:
