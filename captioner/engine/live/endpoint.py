@@ -77,7 +77,7 @@ def heard_to(seg: Segment, level: int) -> tuple[int, bool]:
 def clause_ends(seg: Segment) -> list[tuple[int, int]]:
     """Where the latest pass back over `seg` that may be its final says its words end a sentence or clause: (where
     that word ends, where the next word starts), on the audio clock. Not after the pass's last word: Whisper ends
-    speech cut off mid-phrase with a full stop. None from a pass that failed its checks (its word times may not
+    speech cut off mid-phrase with a full stop. Nothing from a pass that failed its checks (its word times may not
     fit the audio)."""
     if seg.best is None or seg.best[1].problem:
         return []

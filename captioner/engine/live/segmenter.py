@@ -18,7 +18,7 @@ from typing import Iterable, Union
 import numpy as np
 import webrtcvad
 
-from captioner.engine.live.cut_place import cut_frame
+from captioner.engine.live.cut_place import cut_frame, frame_gaps
 from captioner.engine.live.defaults import LEAST_STRICT, MOST_STRICT, STRICTNESS
 from captioner.events import SAMPLE_RATE
 
@@ -40,7 +40,11 @@ class SegmenterConfig:
     tail_ms: int = 150  # silence kept after the last voiced frame
     min_speech_ms: int = 250  # voiced audio a segment needs to be kept
     max_segment_s: float = 15.0  # longer speech is cut ...
-    cut_search_s: float = 3.0  # ... at the quietest frame of this last stretch (near a clause end there, when known)
+    cut_search_s: float = 3.0  # ... at the quietest frame of this last stretch, or near a clause end in ...
+    # ... this longer one: the latest pass's words stop short of the limit (a pass every interim interval, and
+    # Whisper leaves out the last words of a clip that ends mid-word), so the last `cut_search_s` seldom holds a
+    # word whose end is known
+    clause_search_s: float = 6.0
     # how far past a clause end's word times the cut may fall: Whisper's word times miss the words' edges by a
     # frame or two
     clause_slack_ms: int = 60
@@ -134,8 +138,9 @@ class SpeechGate:
     segment only after `phrase_hangover_ms`. People pause longer mid-phrase than a fixed hang-over
     allows; a phrase cut there is decoded in two halves, each without the other's context.
 
-    Speech that runs on past `max_segment_s` is cut near its end: where the words end a sentence or clause, when
-    whoever reads them says where (`clause_ends`), else at the quietest frame (`cut_place`).
+    Speech that runs on past `max_segment_s` is cut near its end: where the words end a sentence or clause in the
+    last `clause_search_s`, when whoever reads them says where (`clause_ends`), else at the quietest frame of the
+    last `cut_search_s` (`cut_place`).
     """
 
     def __init__(self, config: SegmenterConfig = SegmenterConfig()) -> None:
@@ -327,13 +332,10 @@ class SpeechGate:
         seg = self._open
         assert seg is not None
         cfg = self.config
-        search = max(1, cfg.frames(cfg.cut_search_s * 1000))
-        first = max(1, len(seg.energy) - search)
-        gaps = []
-        for end, resume in self._clause_ends:  # the frame edges from the word's end to the next one's start
-            lo = -(-(end - seg.start) // self._frame)
-            gaps.append((lo, max(lo, (resume - seg.start) // self._frame)))
-        k = cut_frame(seg.voiced, seg.energy, first, gaps, cfg.frames(cfg.clause_slack_ms))
+        first = max(1, len(seg.energy) - max(1, cfg.frames(cfg.cut_search_s * 1000)))
+        reach = max(1, len(seg.energy) - max(1, cfg.frames(max(cfg.clause_search_s, cfg.cut_search_s) * 1000)))
+        gaps = frame_gaps(self._clause_ends, seg.start, self._frame)
+        k = cut_frame(seg.voiced, seg.energy, first, gaps, cfg.frames(cfg.clause_slack_ms), reach)
         cut = seg.start + k * self._frame
         events = self._close(cut, "max_length", speech_end=min(seg.speech_end, cut))
         voiced, energy = seg.voiced[k:], seg.energy[k:]

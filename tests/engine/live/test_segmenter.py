@@ -121,8 +121,9 @@ def test_cut_prefers_a_pause_to_a_single_silent_frame_inside_a_word():
     assert closed[0].end == 62 * FRAME
 
 
-LIMIT_CFG = SegmenterConfig(frame_ms=30, max_segment_s=3.0, cut_search_s=1.5, preroll_ms=0, hangover_ms=300,
-                            min_speech_ms=60, clause_slack_ms=60)  # a cut on frame 99 searches frames 50..99
+LIMIT_CFG = SegmenterConfig(frame_ms=30, max_segment_s=3.0, cut_search_s=1.5, clause_search_s=2.4, preroll_ms=0,
+                            hangover_ms=300, min_speech_ms=60, clause_slack_ms=60)
+# a cut on frame 99 searches frames 50..99 for the quietest frame, 20..99 for a clause end
 
 
 def first_cut(energies, told=lambda gate: None):
@@ -154,11 +155,13 @@ def test_a_length_cut_falls_between_the_words_that_end_a_clause():
 
 
 def test_the_latest_clause_end_in_the_stretch_is_cut_at():
-    energies = running_speech({80: 0.01, 56: 0.05, 90: 0.1})
-    places = [(30 * FRAME, 31 * FRAME), (56 * FRAME, 57 * FRAME), (90 * FRAME, 91 * FRAME)]
+    energies = running_speech({80: 0.01, 31: 0.05, 56: 0.05, 90: 0.1})
+    places = [(10 * FRAME, 11 * FRAME), (30 * FRAME, 31 * FRAME), (56 * FRAME, 57 * FRAME), (90 * FRAME, 91 * FRAME)]
     assert first_cut(energies, lambda gate: gate.clause_ends(places)) == 90
-    assert first_cut(energies, lambda gate: gate.clause_ends(places[:2])) == 56
-    assert first_cut(energies, lambda gate: gate.clause_ends(places[:1])) == 80  # before the stretch: as without words
+    assert first_cut(energies, lambda gate: gate.clause_ends(places[:3])) == 56
+    # before the quietest frame's stretch, inside the clause end's longer one (the words stop short of the limit)
+    assert first_cut(energies, lambda gate: gate.clause_ends(places[:2])) == 31
+    assert first_cut(energies, lambda gate: gate.clause_ends(places[:1])) == 80  # before both: as without words
 
 
 def test_a_clause_cut_may_fall_a_little_past_the_word_times():
