@@ -15,6 +15,10 @@ With a small interim model beside a big one, the small model's draft over the sp
 pause speaks first (a big model's pass takes seconds, longer than any hang-over).
 While the engine is too far behind to run pause passes there are no words to go by, and silence
 alone decides (`tell_gate`).
+
+Speech that runs on without a pause is cut at the segmenter's length limit; the gate is also told where the
+latest pass's words end a sentence or clause (`clause_ends`), so that the cut falls between two clauses rather
+than inside a word or between a verb and its clause.
 """
 
 from __future__ import annotations
@@ -23,13 +27,14 @@ from typing import TYPE_CHECKING
 
 from captioner.engine.filters import ends_sentence, normalise
 from captioner.engine.live.pacing import FINALS_ONLY
+from captioner.subtitles.units import CLAUSE_END, CLOSERS, SENTENCE_END
 
 if TYPE_CHECKING:
     from captioner.engine.live.segmenter import SpeechGate
     from captioner.engine.live.segments import Segment
     from captioner.engine.models.recognizer import Transcript
 
-__all__ = ["ends_utterance", "heard_to", "OPEN_ENDINGS", "says_ended", "tell_gate"]
+__all__ = ["clause_ends", "ends_utterance", "heard_to", "OPEN_ENDINGS", "says_ended", "tell_gate"]
 
 # English words that end a statement only when something was cut off after them (articles,
 # prepositions, conjunctions, possessive determiners); a question may end on one ("where from?")
@@ -69,13 +74,28 @@ def heard_to(seg: Segment, level: int) -> tuple[int, bool]:
     return heard
 
 
+def clause_ends(seg: Segment) -> list[tuple[int, int]]:
+    """Where the latest pass back over `seg` that may be its final says its words end a sentence or clause: (where
+    that word ends, where the next word starts), on the audio clock. Not after the pass's last word: Whisper ends
+    speech cut off mid-phrase with a full stop. Nothing from a pass that failed its checks (its word times may not
+    fit the audio)."""
+    if seg.best is None or seg.best[1].problem:
+        return []
+    words = seg.best[1].words
+    return [(seg.start + w.end, seg.start + nxt.start) for w, nxt in zip(words, words[1:])
+            if w.text.strip().rstrip(CLOSERS).endswith(SENTENCE_END + CLAUSE_END)]
+
+
 def tell_gate(gate: SpeechGate, seg: Segment | None, level: int) -> None:
     """Tell the segmenter's gate how far the open segment `seg`'s words are known to end a sentence: by the latest
-    pass that may say so (`heard_to`); silence alone while the engine is too far behind for pause passes."""
+    pass that may say so (`heard_to`), and where they end a clause (`clause_ends`); silence alone while the engine is
+    too far behind for pause passes."""
     if level >= FINALS_ONLY:
         gate.judge_by_silence()
     elif seg is None:
         gate.judge_by_words(None)
+        gate.clause_ends(())
     else:
         end, ends = heard_to(seg, level)
         gate.judge_by_words(end if ends else None)
+        gate.clause_ends(clause_ends(seg))

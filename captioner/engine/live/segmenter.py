@@ -13,11 +13,12 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Iterable, Union
 
 import numpy as np
 import webrtcvad
 
+from captioner.engine.live.cut_place import cut_frame, frame_gaps
 from captioner.engine.live.defaults import LEAST_STRICT, MOST_STRICT, STRICTNESS
 from captioner.events import SAMPLE_RATE
 
@@ -39,7 +40,14 @@ class SegmenterConfig:
     tail_ms: int = 150  # silence kept after the last voiced frame
     min_speech_ms: int = 250  # voiced audio a segment needs to be kept
     max_segment_s: float = 15.0  # longer speech is cut ...
-    cut_search_s: float = 3.0  # ... at the quietest frame of this last stretch
+    cut_search_s: float = 3.0  # ... at the quietest frame of this last stretch, or near a clause end in ...
+    # ... this longer one: the latest pass's words stop short of the limit (a pass every interim interval, and
+    # Whisper leaves out the last words of a clip that ends mid-word), so the last `cut_search_s` seldom holds a
+    # word whose end is known
+    clause_search_s: float = 6.0
+    # how far past a clause end's word times the cut may fall: Whisper's word times miss the words' edges by a
+    # frame or two
+    clause_slack_ms: int = 60
     overhang_ms: int = 150  # webrtcvad's own hang-over: trailing voiced frames in this stretch ...
     overhang_ratio: float = 0.05  # ... quieter than this share of the speech's median energy are not speech
     # a frame quieter than this share of the open segment's median speech energy (-40 dB) is silence whatever
@@ -129,6 +137,10 @@ class SpeechGate:
     a pause after speech that does not end a sentence (or whose words are not known yet) ends the
     segment only after `phrase_hangover_ms`. People pause longer mid-phrase than a fixed hang-over
     allows; a phrase cut there is decoded in two halves, each without the other's context.
+
+    Speech that runs on past `max_segment_s` is cut near its end: where the words end a sentence or clause in the
+    last `clause_search_s`, when whoever reads them says where (`clause_ends`), else at the quietest frame of the
+    last `cut_search_s` (`cut_place`).
     """
 
     def __init__(self, config: SegmenterConfig = SegmenterConfig()) -> None:
@@ -142,6 +154,7 @@ class SpeechGate:
         self._floor = 0  # no new segment may start before this sample
         self._next_id = 1
         self._sentence_end: int | None = None  # the open segment's speech up to here is known to end a sentence
+        self._clause_ends: tuple[tuple[int, int], ...] = ()  # (word end, next word start): the open segment's clause ends
 
     @property
     def sentence_end(self) -> int | None:
@@ -149,12 +162,19 @@ class SpeechGate:
         return self._sentence_end
 
     def judge_by_silence(self) -> None:
-        """Nobody reads the words: silence alone ends the open segment, after `hangover_ms`."""
+        """Nobody reads the words: silence alone ends the open segment, after `hangover_ms`; the length limit cuts
+        it at the quietest frame."""
         self._sentence_end = None
+        self._clause_ends = ()
 
     def judge_by_words(self, sentence_end: int | None) -> None:
         """The words are read: the open segment's speech up to `sentence_end` ends a sentence (None: none known yet)."""
         self._sentence_end = -1 if sentence_end is None else sentence_end
+
+    def clause_ends(self, places: Iterable[tuple[int, int]]) -> None:
+        """Where the open segment's words are known to end a sentence or clause: (where that word ends, where the
+        next one starts). The length limit cuts there when its search stretch holds one."""
+        self._clause_ends = tuple(places)
 
     def new_id(self) -> int:
         """An id no segment will have: for a part of a final split off as a caption of its own (another speaker's turn)."""
@@ -307,12 +327,15 @@ class SpeechGate:
         return events
 
     def _cut_at_quietest(self) -> list[SegmentEvent]:
-        """Close the long open segment at its quietest recent frame; speech goes on after it."""
+        """Close the long open segment at its quietest recent frame (near a clause end there, when one is known);
+        speech goes on after it."""
         seg = self._open
         assert seg is not None
-        search = max(1, self.config.frames(self.config.cut_search_s * 1000))
-        first = max(1, len(seg.energy) - search)
-        k = _quietest(seg.voiced[first:], seg.energy[first:]) + first
+        cfg = self.config
+        first = max(1, len(seg.energy) - max(1, cfg.frames(cfg.cut_search_s * 1000)))
+        reach = max(1, len(seg.energy) - max(1, cfg.frames(max(cfg.clause_search_s, cfg.cut_search_s) * 1000)))
+        gaps = frame_gaps(self._clause_ends, seg.start, self._frame)
+        k = cut_frame(seg.voiced, seg.energy, first, gaps, cfg.frames(cfg.clause_slack_ms), reach)
         cut = seg.start + k * self._frame
         events = self._close(cut, "max_length", speech_end=min(seg.speech_end, cut))
         voiced, energy = seg.voiced[k:], seg.energy[k:]
@@ -327,6 +350,7 @@ class SpeechGate:
         assert seg is not None
         self._open = None
         self._silent_run = 0
+        self._clause_ends = ()  # they were the closed segment's
         voiced_ms = seg.voiced_frames * self.config.frame_ms
         if voiced_ms < self.config.min_speech_ms and reason != "max_length":
             return [SegmentDropped(seg.id)]  # its audio may still be the next one's pre-roll
@@ -346,22 +370,6 @@ class SpeechGate:
             last -= 1
             trimmed += 1
         return last
-
-
-def _quietest(voiced: list[bool], energy: list[float]) -> int:
-    """Where to cut a stretch of frames: in its longest run of unvoiced frames (a pause between words, not a
-    stop's closure inside one), at that run's quietest frame; without one, at the quietest frame."""
-    runs, start = [], None
-    for i, v in enumerate([*voiced, True]):
-        if not v and start is None:
-            start = i
-        elif v and start is not None:
-            runs.append((start, i))
-            start = None
-    if not runs:
-        return min(range(len(energy)), key=energy.__getitem__)
-    a, b = max(runs, key=lambda r: r[1] - r[0])  # the first of the longest
-    return min(range(a, b), key=energy.__getitem__)
 
 
 class VadSegmenter:

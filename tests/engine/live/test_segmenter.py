@@ -121,6 +121,96 @@ def test_cut_prefers_a_pause_to_a_single_silent_frame_inside_a_word():
     assert closed[0].end == 62 * FRAME
 
 
+LIMIT_CFG = SegmenterConfig(frame_ms=30, max_segment_s=3.0, cut_search_s=1.5, clause_search_s=2.4, preroll_ms=0,
+                            hangover_ms=300, min_speech_ms=60, clause_slack_ms=60)
+# a cut on frame 99 searches frames 50..99 for the quietest frame, 20..99 for a clause end
+
+
+def first_cut(energies, told=lambda gate: None):
+    """Where speech that never pauses is first cut (a frame index): `told(gate)` runs before each frame, as the
+    pipeline tells the gate what the words say before feeding it audio."""
+    gate = SpeechGate(LIMIT_CFG)
+    for energy in energies:
+        told(gate)
+        closed = [e for e in gate.push(True, energy) if isinstance(e, SegmentClosed)]
+        if closed:
+            assert closed[0].reason == "max_length"
+            return closed[0].end // FRAME
+    raise AssertionError("never cut")
+
+
+def running_speech(quiet: dict[int, float]) -> list[float]:
+    energies = [0.2] * 200
+    for k, e in quiet.items():
+        energies[k] = e
+    return energies
+
+
+def test_a_length_cut_falls_between_the_words_that_end_a_clause():
+    # the quietest frame of the stretch is 80 (inside a word); the words end a clause at frame 62 and go on at 64:
+    # the cut is the quietest frame there
+    energies = running_speech({80: 0.01, 61: 0.15, 63: 0.1, 65: 0.12})
+    assert first_cut(energies) == 80
+    assert first_cut(energies, lambda gate: gate.clause_ends([(62 * FRAME - 100, 64 * FRAME + 100)])) == 63
+
+
+def test_the_latest_clause_end_in_the_stretch_is_cut_at():
+    energies = running_speech({80: 0.01, 31: 0.05, 56: 0.05, 90: 0.1})
+    places = [(10 * FRAME, 11 * FRAME), (30 * FRAME, 31 * FRAME), (56 * FRAME, 57 * FRAME), (90 * FRAME, 91 * FRAME)]
+    assert first_cut(energies, lambda gate: gate.clause_ends(places)) == 90
+    assert first_cut(energies, lambda gate: gate.clause_ends(places[:3])) == 56
+    # before the quietest frame's stretch, inside the clause end's longer one (the words stop short of the limit)
+    assert first_cut(energies, lambda gate: gate.clause_ends(places[:2])) == 31
+    assert first_cut(energies, lambda gate: gate.clause_ends(places[:1])) == 80  # before both: as without words
+
+
+def test_a_clause_cut_may_fall_a_little_past_the_word_times():
+    # Whisper's word times miss by a frame or two: the pause found two frames after the word's given end is cut at;
+    # one three frames off is outside the slack, and the quietest frame nearer the word is taken
+    assert first_cut(running_speech({80: 0.01, 72: 0.1}), lambda gate: gate.clause_ends([(70 * FRAME, 70 * FRAME)])) == 72
+    assert first_cut(running_speech({80: 0.01, 73: 0.001, 69: 0.15}),
+                     lambda gate: gate.clause_ends([(70 * FRAME, 70 * FRAME)])) == 69
+
+
+def test_a_clause_cut_still_prefers_a_pause_to_a_quiet_frame_inside_it():
+    # a longer pause at 85..87 (no clause end there) and a voiced frame quieter than the pause between the words
+    energies = running_speech({80: 0.01, 60: 0.05})
+
+    def cut(places):
+        gate = SpeechGate(LIMIT_CFG)
+        gate.clause_ends(places)
+        closed = []
+        for k, energy in enumerate(energies):
+            closed += [e for e in gate.push(k not in (62, 63, 85, 86, 87), energy) if isinstance(e, SegmentClosed)]
+        return closed[0].end // FRAME
+
+    assert cut([]) == 85
+    assert cut([(59 * FRAME, 63 * FRAME)]) == 62  # the two unvoiced frames between the words, not the quieter voiced one
+
+
+def test_without_words_a_length_cut_is_at_the_quietest_frame():
+    # judged by silence (the engine too far behind for words), or the segment the clause ends were told for closed:
+    # the cut is as without them
+    energies = running_speech({80: 0.01, 63: 0.1})
+    at_63 = [(62 * FRAME, 64 * FRAME)]
+
+    def by_silence(gate):
+        gate.clause_ends(at_63)
+        gate.judge_by_silence()
+
+    assert first_cut(energies, by_silence) == 80
+    gate = SpeechGate(LIMIT_CFG)
+    gate.clause_ends([(92 * FRAME, 94 * FRAME)])  # where frame 63 of the next segment (it opens at frame 30) will be
+    for _ in range(10):
+        gate.push(True, 0.2)
+    gate.flush()  # the clause end was that segment's: the next one is cut as without words
+    closed = []
+    for energy in [0.001] * 20 + energies:
+        closed += [e for e in gate.push(energy > 0.001, energy) if isinstance(e, SegmentClosed)]
+    start = closed[0].start // FRAME
+    assert closed[0].reason == "max_length" and closed[0].end // FRAME == start + 80
+
+
 @pytest.mark.parametrize("frame_ms", [10, 20, 30])
 def test_real_vad_finds_voiced_spans_within_one_frame(frame_ms):
     audio, truth = layout([(0.6, False), (1.2, True), (1.1, False), (0.45, True), (1.2, False), (2.0, True), (1.0, False)])

@@ -1,0 +1,62 @@
+"""Where the segmenter cuts speech that runs on past the length limit.
+
+Speech that never pauses as long as the hang-over (a lecture read on, a long sentence) is cut at the
+length limit somewhere in the last stretch of the segment (`SegmenterConfig.cut_search_s`). Audio
+energy alone finds the quietest frame there, which may fall inside a word or between a verb and its
+clause: the two halves are then decoded apart and each loses a part. When the latest pass's words end
+a sentence or clause in a longer last stretch (`SegmenterConfig.clause_search_s`: those words stop short
+of the limit), the cut is made at the quietest frame between that word's end and the next word's start,
+widened by a little slack (Whisper's word times are approximate).
+
+Indexes here are frames of the open segment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["cut_frame", "frame_gaps", "quietest"]
+
+
+def frame_gaps(places: Sequence[tuple[int, int]], start: int, frame: int) -> list[tuple[int, int]]:
+    """(first, last) frame edges of a segment that opened at sample `start`, from each place's word end to the next
+    word's start (samples); one frame edge where the two words meet inside a frame."""
+    gaps = []
+    for end, resume in places:
+        lo = -(-(end - start) // frame)
+        gaps.append((lo, max(lo, (resume - start) // frame)))
+    return gaps
+
+
+def cut_frame(voiced: Sequence[bool], energy: Sequence[float], first: int,
+              clause_gaps: Sequence[tuple[int, int]], slack: int, reach: int | None = None) -> int:
+    """The frame to cut the segment at (it ends where that frame starts).
+
+    `clause_gaps`: (first, last) frames where the cut would fall between a word that ends a sentence or clause and
+    the next word; the latest whose first frame lies in frames `reach`.. (`first` when None) is searched, `slack`
+    frames wider each side (kept inside that stretch). Without one, frames `first`.. are searched (`quietest`).
+    """
+    n = len(energy)
+    reach = first if reach is None else reach
+    inside = [(a, b) for a, b in clause_gaps if reach <= a < n and a <= b]
+    if inside:
+        a, b = max(inside)
+        lo, hi = max(reach, a - slack), min(n, b + slack + 1)
+        return lo + quietest(voiced[lo:hi], energy[lo:hi])
+    return first + quietest(voiced[first:], energy[first:])
+
+
+def quietest(voiced: Sequence[bool], energy: Sequence[float]) -> int:
+    """Where to cut a stretch of frames: in its longest run of unvoiced frames (a pause between words, not a
+    stop's closure inside one), at that run's quietest frame; without one, at the quietest frame."""
+    runs, start = [], None
+    for i, v in enumerate([*voiced, True]):
+        if not v and start is None:
+            start = i
+        elif v and start is not None:
+            runs.append((start, i))
+            start = None
+    if not runs:
+        return min(range(len(energy)), key=energy.__getitem__)
+    a, b = max(runs, key=lambda r: r[1] - r[0])  # the first of the longest
+    return min(range(a, b), key=energy.__getitem__)
