@@ -6,7 +6,9 @@ energy alone finds the quietest frame there, which may fall inside a word or bet
 clause: the two halves are then decoded apart and each loses a part. When the latest pass's words end
 a sentence or clause in a longer last stretch (`SegmenterConfig.clause_search_s`: those words stop short
 of the limit), the cut is made at the quietest frame between that word's end and the next word's start,
-widened by a little slack (Whisper's word times are approximate).
+widened by a little slack (Whisper's word times are approximate). A pause as long as the hang-over in the
+last stretch is a better cut than any clause end (the speaker stopped there, or speech has already ended and the limit
+came during the wait for the words): the cut stays in it.
 
 Indexes here are frames of the open segment.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["cut_frame", "frame_gaps", "quietest"]
+__all__ = ["cut_frame", "frame_gaps", "longest_unvoiced", "quietest"]
 
 
 def frame_gaps(places: Sequence[tuple[int, int]], start: int, frame: int) -> list[tuple[int, int]]:
@@ -29,21 +31,31 @@ def frame_gaps(places: Sequence[tuple[int, int]], start: int, frame: int) -> lis
 
 
 def cut_frame(voiced: Sequence[bool], energy: Sequence[float], first: int,
-              clause_gaps: Sequence[tuple[int, int]], slack: int, reach: int | None = None) -> int:
+              clause_gaps: Sequence[tuple[int, int]], slack: int, reach: int | None = None, pause: int = 0) -> int:
     """The frame to cut the segment at (it ends where that frame starts).
 
     `clause_gaps`: (first, last) frames where the cut would fall between a word that ends a sentence or clause and
     the next word; the latest whose first frame lies in frames `reach`.. (`first` when None) is searched, `slack`
-    frames wider each side (kept inside that stretch). Without one, frames `first`.. are searched (`quietest`).
+    frames wider each side (kept inside that stretch). Without one, or where frames `first`.. hold a run of at least
+    `pause` unvoiced frames (0: never), frames `first`.. are searched (`quietest`).
     """
     n = len(energy)
     reach = first if reach is None else reach
     inside = [(a, b) for a, b in clause_gaps if reach <= a < n and a <= b]
-    if inside:
+    if inside and not (pause and longest_unvoiced(voiced[first:]) >= pause):
         a, b = max(inside)
         lo, hi = max(reach, a - slack), min(n, b + slack + 1)
         return lo + quietest(voiced[lo:hi], energy[lo:hi])
     return first + quietest(voiced[first:], energy[first:])
+
+
+def longest_unvoiced(voiced: Sequence[bool]) -> int:
+    """The length of the longest run of unvoiced frames."""
+    longest = run = 0
+    for v in voiced:
+        run = 0 if v else run + 1
+        longest = max(longest, run)
+    return longest
 
 
 def quietest(voiced: Sequence[bool], energy: Sequence[float]) -> int:

@@ -335,7 +335,7 @@ class SpeechGate:
         first = max(1, len(seg.energy) - max(1, cfg.frames(cfg.cut_search_s * 1000)))
         reach = max(1, len(seg.energy) - max(1, cfg.frames(max(cfg.clause_search_s, cfg.cut_search_s) * 1000)))
         gaps = frame_gaps(self._clause_ends, seg.start, self._frame)
-        k = cut_frame(seg.voiced, seg.energy, first, gaps, cfg.frames(cfg.clause_slack_ms), reach)
+        k = cut_frame(seg.voiced, seg.energy, first, gaps, cfg.frames(cfg.clause_slack_ms), reach, cfg.frames(cfg.hangover_ms))
         cut = seg.start + k * self._frame
         events = self._close(cut, "max_length", speech_end=min(seg.speech_end, cut))
         voiced, energy = seg.voiced[k:], seg.energy[k:]

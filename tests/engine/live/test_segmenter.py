@@ -188,6 +188,26 @@ def test_a_clause_cut_still_prefers_a_pause_to_a_quiet_frame_inside_it():
     assert cut([(59 * FRAME, 63 * FRAME)]) == 62  # the two unvoiced frames between the words, not the quieter voiced one
 
 
+def test_a_pause_as_long_as_the_hangover_is_cut_in_before_any_clause_end():
+    # speech ends at frame 88; the limit comes while the gate waits out the longer hang-over (the words are not known
+    # to end a sentence): the cut stays in that pause, not at the clause end before it
+    energies = running_speech({**{k: 0.01 for k in range(88, 200)}, 56: 0.05})
+    places = [(56 * FRAME, 57 * FRAME)]
+
+    def cut(places, silent_from=88):
+        gate = SpeechGate(LIMIT_CFG)
+        closed = []
+        for k, energy in enumerate(energies):
+            gate.judge_by_words(None)
+            gate.clause_ends(places)
+            closed += [e for e in gate.push(k < silent_from, energy) if isinstance(e, SegmentClosed)]
+        assert closed[0].reason == "max_length"
+        return closed[0].end // FRAME
+
+    assert cut([]) >= 88 and cut(places) >= 88
+    assert cut(places, silent_from=95) == 56  # a pause shorter than the hang-over at the limit: the clause end
+
+
 def test_without_words_a_length_cut_is_at_the_quietest_frame():
     # judged by silence (the engine too far behind for words), or the segment the clause ends were told for closed:
     # the cut is as without them
