@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["cut_frame", "frame_gaps", "longest_unvoiced", "quietest"]
+__all__ = ["cut_frame", "frame_gaps", "longest_unvoiced", "quietest", "unvoiced_runs"]
 
 
 def frame_gaps(places: Sequence[tuple[int, int]], start: int, frame: int) -> list[tuple[int, int]]:
@@ -49,18 +49,8 @@ def cut_frame(voiced: Sequence[bool], energy: Sequence[float], first: int,
     return first + quietest(voiced[first:], energy[first:])
 
 
-def longest_unvoiced(voiced: Sequence[bool]) -> int:
-    """The length of the longest run of unvoiced frames."""
-    longest = run = 0
-    for v in voiced:
-        run = 0 if v else run + 1
-        longest = max(longest, run)
-    return longest
-
-
-def quietest(voiced: Sequence[bool], energy: Sequence[float]) -> int:
-    """Where to cut a stretch of frames: in its longest run of unvoiced frames (a pause between words, not a
-    stop's closure inside one), at that run's quietest frame; without one, at the quietest frame."""
+def unvoiced_runs(voiced: Sequence[bool]) -> list[tuple[int, int]]:
+    """(first, past the last) frame of each run of unvoiced frames, in order."""
     runs, start = [], None
     for i, v in enumerate([*voiced, True]):
         if not v and start is None:
@@ -68,6 +58,18 @@ def quietest(voiced: Sequence[bool], energy: Sequence[float]) -> int:
         elif v and start is not None:
             runs.append((start, i))
             start = None
+    return runs
+
+
+def longest_unvoiced(voiced: Sequence[bool]) -> int:
+    """The length of the longest run of unvoiced frames."""
+    return max((b - a for a, b in unvoiced_runs(voiced)), default=0)
+
+
+def quietest(voiced: Sequence[bool], energy: Sequence[float]) -> int:
+    """Where to cut a stretch of frames: in its longest run of unvoiced frames (a pause between words, not a
+    stop's closure inside one), at that run's quietest frame; without one, at the quietest frame."""
+    runs = unvoiced_runs(voiced)
     if not runs:
         return min(range(len(energy)), key=energy.__getitem__)
     a, b = max(runs, key=lambda r: r[1] - r[0])  # the first of the longest

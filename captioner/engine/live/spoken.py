@@ -42,7 +42,7 @@ class SpokenLanguage:
         for language, probability in heard.items():
             self._weights[language] = self._weights.get(language, 0.0) + probability * seconds
         self.heard_s += seconds
-        top = max(heard, key=heard.__getitem__)
+        top = _most_probable(heard)
         self.latest = top if heard[top] >= self.sure_share else ""
         _language, share = self.best
         self.sure = self.sure or (self.heard_s >= self.sure_after_s and share >= self.sure_share)
@@ -54,7 +54,7 @@ class SpokenLanguage:
         heard = dict(probabilities)
         if not heard or not self.sure:
             return ""
-        top = max(heard, key=heard.__getitem__)
+        top = _most_probable(heard)
         language, _share = self.best
         return language if top != language and heard[top] < DETECTED_SHARE else ""
 
@@ -64,7 +64,7 @@ class SpokenLanguage:
         total = sum(self._weights.values())
         if not total:
             return "", 0.0
-        language = max(self._weights, key=self._weights.__getitem__)
+        language = _most_probable(self._weights)
         return language, self._weights[language] / total
 
     def describe(self) -> str:
@@ -75,3 +75,8 @@ class SpokenLanguage:
             return ""
         shown = language + ("" if self.sure else "?")
         return f"{shown} · now {self.latest}" if self.latest and self.latest != language else shown
+
+
+def _most_probable(weights: dict[str, float]) -> str:
+    """The language with the most of `weights` (the first of equals)."""
+    return max(weights, key=weights.__getitem__)
