@@ -174,12 +174,12 @@ def _beam_size(text: str) -> int:
 
 
 def _language(text: str) -> str:
-    from captioner.engine.models.languages import is_language
+    from captioner.engine.models.languages import code_for
 
-    code = text.strip().lower()
-    if not is_language(code):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a language Whisper knows: give a code such as en, de, fr, ja or zh, "
-                                         "or 'auto'")
+    code = code_for(text)
+    if code is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a language Whisper knows: give a code or an English name, such as "
+                                         "en, de, fr, ja, zh or Japanese, or 'auto'")
     return code
 
 
@@ -212,7 +212,8 @@ COMPUTE_DEVICE = Setting("compute_device", str, ModelRequest.compute_device, "wh
                          choices=("auto", "cpu", "cuda"), option=Option("--compute-device"))
 COMPUTE_TYPE = Setting("compute_type", str, ModelRequest.compute_type, "CTranslate2 compute type (default: float16 on CUDA, int8 on CPU)",
                        option=Option("--compute-type"))
-LANGUAGE = Setting("language", str, ModelRequest.language, "spoken language code, or 'auto' (multilingual models only; default {default})",
+LANGUAGE = Setting("language", str, ModelRequest.language, "spoken language, as a code or an English name (ja, Japanese), or 'auto' (multilingual models only; "
+                   "default {default})",
                    valid=_filled, option=Option("--language", parse=_language))
 TRANSLATE = Setting("translate", bool, False, "captions in English, translated by the model from the language spoken "
                     "(detected unless --language names another; multilingual models only)", option=Option("--translate"), tab="captions",

@@ -574,6 +574,8 @@ def test_the_terminal_refuses_bad_options_before_loading_anything_in_one_line(tm
         assert done.returncode == 2 and "'xx' is not a language Whisper knows" in done.stderr.splitlines()[-1]
         done = run(*command, sentence_wav, "--model", tiny_model, "--language", "de")  # a language tiny.en cannot write
         assert done.returncode == 1 and "is English-only; it cannot caption language 'de'" in done.stderr.splitlines()[-1]
+        done = run(*command, sentence_wav, "--model", tiny_model, "--language", "German")  # named: the same language
+        assert done.returncode == 1 and "is English-only; it cannot caption language 'de'" in done.stderr.splitlines()[-1]
     done = run("caption", "--input", sentence_wav, "--model", tmp_path / "not" / "there")
     assert done.returncode == 1 and "loading the model" not in done.stderr and "does not exist" in done.stderr
     done = run("refine", tmp_path / "nope.srt")
