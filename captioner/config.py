@@ -148,6 +148,13 @@ def _filled(v: str) -> bool:
     return v.strip() != ""
 
 
+def _is_language(v: str) -> bool:
+    """A language's code as the settings file holds it ("ja", "auto"); the terminal reads names too (`_language`)."""
+    from captioner.engine.models.languages import is_language
+
+    return is_language(v)
+
+
 def _is_color(v: str) -> bool:
     return bool(_COLOR.match(v))
 
@@ -214,7 +221,7 @@ COMPUTE_TYPE = Setting("compute_type", str, ModelRequest.compute_type, "CTransla
                        option=Option("--compute-type"))
 LANGUAGE = Setting("language", str, ModelRequest.language, "spoken language, as a code or an English name (ja, Japanese), or 'auto' (multilingual models only; "
                    "default {default})",
-                   valid=_filled, option=Option("--language", parse=_language))
+                   valid=_is_language, option=Option("--language", parse=_language))
 TRANSLATE = Setting("translate", bool, False, "captions in English, translated by the model from the language spoken "
                     "(detected unless --language names another; multilingual models only)", option=Option("--translate"), tab="captions",
                     label="Translate into English",

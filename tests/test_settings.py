@@ -143,6 +143,7 @@ def test_invalid_values_fall_back_per_field_and_the_file_is_kept(path: Path) -> 
         "speaker_count": "2-1",
         "speech_detection": 7,
         "interim_text": "yes",
+        "language": "klingon",
         "overlay": {"font_size": 36, "lines": 9, "text_color": "red", "background_opacity": 1, "geometries": [{"screen": "x"}]},
         "unknown_key": True,
     }
@@ -152,9 +153,9 @@ def test_invalid_values_fall_back_per_field_and_the_file_is_kept(path: Path) -> 
     s = loaded.settings
     assert s.model == "small.en" and s.overlay.font_size == 36 and s.overlay.background_opacity == 1.0
     assert s.compute_device == "auto" and s.beam_size == 1 and s.overlay.lines == 2 and s.speaker_count == ""
-    assert (s.speech_detection, s.interim_text) == (2, True)
+    assert (s.speech_detection, s.interim_text, s.language) == (2, True, "en")
     assert s.overlay.text_color == "#ffffff" and s.overlay.geometries == ()
-    for name in ("compute_device", "beam_size", "speaker_count", "speech_detection", "interim_text", "overlay.lines", "overlay.text_color", "overlay.geometries"):
+    for name in ("compute_device", "beam_size", "speaker_count", "speech_detection", "interim_text", "language", "overlay.lines", "overlay.text_color", "overlay.geometries"):
         assert name in loaded.warning
     assert json.loads(loaded.set_aside.read_text()) == data
 
