@@ -242,7 +242,8 @@ class Transcriber:
             return self.revise(job.audio)
         if job.final or job.pause:
             with self._pass_lock:
-                return self._transcribe(job.audio, job.prompt, True, widen_unsure=not job.revised_later, heard=job.heard)
+                return self._transcribe(job.audio, job.prompt, True, widen_unsure=not job.revised_later, heard=job.heard,
+                                        at=job.start)
         return self.transcribe_interim(job.audio, job.prompt)
 
     def revise(self, audio: np.ndarray) -> Transcript:
@@ -286,11 +287,12 @@ class Transcriber:
             return self._transcribe(audio, prompt, checked)
 
     def _transcribe(self, audio: np.ndarray, prompt: str | None, checked: bool, widen_unsure: bool = True,
-                    heard: bool = False) -> Transcript:
+                    heard: bool = False, at: int | None = None) -> Transcript:
         """A pass; `widen_unsure` False: one the model is merely unsure of is not run again on the full window (a
         revising pass will hear it again). `heard`: an earlier pass over the same speech heard words, so a checked
         pass on the short window that hears none is run again on the full one (the short window can make a small
-        model take a short phrase for silence; a segment whose final has no words is lost, no revision hears it)."""
+        model take a short phrase for silence; a segment whose final has no words is lost, no revision hears it). `at`: where
+        the clip starts on the audio clock (the spoken language counts each stretch of speech once: `SpokenLanguage.hear`)."""
         began = time.perf_counter()
         opts = self.options
         frames = window_frames(len(audio), self.final_margin_s if checked else self.margin_s)
@@ -317,7 +319,7 @@ class Transcriber:
             # A run said twice at a speaking pace is the speaker's, and kept.
             words = drop_repeated_runs(words, key=lambda w: w.text)
         if checked and words:
-            self.spoken.hear(self._languages, len(audio) / SAMPLE_RATE)
+            self.spoken.hear(self._languages, len(audio) / SAMPLE_RATE, at)
         return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns,
                           beam_size=beam)
 

@@ -139,6 +139,9 @@ class PassJob(Protocol):
     def prompt(self) -> str | None: ...
 
     @property
+    def start(self) -> int: ...  # where the pass's audio starts on the audio clock (samples)
+
+    @property
     def final(self) -> bool: ...  # the segment has ended: its final pass
 
     @property

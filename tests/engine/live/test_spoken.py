@@ -51,3 +51,24 @@ def test_a_clip_is_decoded_in_the_sessions_language_only_when_unsure_of_its_own_
     assert spoken.decode_in([("de", 0.9), ("ja", 0.05)]) == ""  # surely another language: a session that moves on
     assert spoken.decode_in([("ja", 0.4), ("zh", 0.3)]) == ""  # unsure, but of the session's own
     assert spoken.decode_in([]) == ""  # the language was given, nothing detected
+
+
+def test_each_stretch_of_speech_counts_once_however_many_passes_heard_it():
+    spoken = SpokenLanguage()
+    spoken.hear([("de", 0.9), ("en", 0.1)], 5.0, at=0)
+    for seconds in (1.0, 2.0, 3.0, 4.0):  # passes over a segment that grows to 4 s, where speech paused, then its final
+        spoken.hear([("en", 0.9), ("de", 0.1)], seconds, at=80_000)
+    assert spoken.heard_s == 9.0  # 5 s and 4 s: not 5 s and 10 s
+    assert spoken.best[0] == "de"  # the 5 s outweigh the 4 s, though heard by fewer passes
+    spoken.hear([("en", 0.9), ("de", 0.1)], 2.0)  # a clip of its own, heard once
+    assert spoken.heard_s == 11.0 and spoken.best[0] == "en"
+
+
+def test_only_the_latest_clips_are_kept_to_be_heard_again():
+    spoken = SpokenLanguage()
+    for n in range(100):
+        spoken.hear([("fr", 0.9)], 1.0, at=n * 16_000)
+    spoken.hear([("fr", 0.9)], 1.0, at=99 * 16_000)  # the latest clip heard again: in its place
+    assert spoken.heard_s == 100.0
+    spoken.hear([("fr", 0.9)], 1.0, at=0)  # the first one's passes were done long ago: this is other speech
+    assert spoken.heard_s == 101.0
