@@ -249,6 +249,13 @@ def test_soundcard_hook_carries_the_c_declarations_of_every_back_end(monkeypatch
     assert {"soundcard.pulseaudio", "soundcard.mediafoundation", "soundcard.coreaudio", "_cffi_backend"} <= set(ns["hiddenimports"])
 
 
+def test_budoux_hook_carries_its_phrase_models():
+    pytest.importorskip("PyInstaller")
+    ns: dict = {}
+    exec(compile((PACKAGING / "hooks" / "hook-budoux.py").read_text(), "hook-budoux.py", "exec"), ns)  # noqa: S102
+    assert {"ja.json", "zh-hans.json", "zh-hant.json", "th.json"} <= {Path(src).name for src, _dest in ns["datas"]}
+
+
 def test_the_shortcut_hooks_carry_what_is_imported_by_name():
     pytest.importorskip("PyInstaller")
     ns: dict = {}
@@ -319,6 +326,7 @@ def test_bundle_contents(bundle):
         for qt in ("QtWebEngine", "QtQml", "QtQuick", "QtMultimedia", "Qt3D", "QtPdf", "QtNetwork"):
             assert qt not in n, n
     assert any(n.startswith("faster_whisper/assets/") for n in names)
+    assert {"budoux/models/ja.json", "budoux/models/zh-hans.json", "budoux/models/zh-hant.json", "budoux/models/th.json"} <= names
     assert "voices/encoder.npz" in names and "resemblyzer/pretrained.pt" not in names  # the weights, not the training state
     if (ROOT / "resources" / "style.qss").exists():
         assert "resources/style.qss" in names

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
-from captioner.subtitles.units import CLAUSE_END, FULL_WIDTH_CHARS_PER_S, SENTENCE_END, line_chars, pieces, unspaced
+from captioner.subtitles.units import (
+    CLAUSE_END,
+    FULL_WIDTH_CHARS_PER_S,
+    SENTENCE_END,
+    break_offsets,
+    is_unspaced,
+    line_chars,
+    pieces,
+    unspaced,
+)
 
 CLOSERS = "\"'”’)]»"
 _T = TypeVar("_T")
@@ -135,7 +144,27 @@ def _timed_words(event: CaptionEvent) -> list[Word]:
             words[-1] = Word(last.text + body, last.start, max(last.end, w.end), min(last.probability, w.probability))
         else:
             words.append(Word(w.text[:1].isspace() * " " + body, w.start, w.end, w.probability))
-    return words or _spread(pieces(event.text), event.start, event.end)
+    return _phrases(words) or _spread(pieces(event.text), event.start, event.end)
+
+
+def _phrases(words: list[Word]) -> list[Word]:
+    """`words` joined into the pieces a line or cue may break between (`units.break_offsets`): Whisper times Japanese
+    and Chinese by token ("サ", "イ", "ト"), and a line may break only where a phrase begins. Text written with spaces
+    is left as it is."""
+    text = "".join(w.text for w in words)
+    if not any(map(is_unspaced, text)):
+        return words
+    starts = set(break_offsets(text))
+    out: list[Word] = []
+    at = 0
+    for w in words:
+        if out and at + len(w.text) - len(w.text.lstrip()) not in starts:
+            last = out[-1]
+            out[-1] = Word(last.text + w.text, last.start, max(last.end, w.end), min(last.probability, w.probability))
+        else:
+            out.append(w)
+        at += len(w.text)
+    return out
 
 
 def _continues(token: str) -> bool:

@@ -7,13 +7,23 @@ of its own; a run of letters or digits of any other script, up to a space or a p
 
 A rule sized in words reads units through `word_weight`: a character of an unspaced script counts as a fraction of
 a word (`CHARS_PER_WORD`), so limits set for English hold for these languages at their own pace.
+
+Lines and cues break where the language's readers expect: at spaces, and in Japanese, Chinese and Thai between
+phrases, as BudouX (Google's phrase segmenter for line breaking, a small model per language) finds them, never inside
+a word ("サ|イト", "お|ります"). Han text alone is read by both Chinese models (simplified and traditional script), and
+breaks only where both allow. A phrase longer than a line, and text of a script without a model (Lao, Khmer,
+Myanmar), break between any two characters.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 import unicodedata
 from collections.abc import Sequence
+
+import budoux
 
 # Unicode ranges of the scripts written without spaces between words (first, last code point)
 UNSPACED_RANGES = (
@@ -45,6 +55,7 @@ FULL_WIDTH_CHARS_PER_S = 4.0  # reading speed: characters of full-width text a s
 APOSTROPHE = "'"
 ROUNDING = 9  # decimal places a count of items is rounded to before it is rounded up (a float's noise aside)
 CLOSERS = "\"')]»”’」』）】〉》"  # closing quotes and brackets, after a sentence's end mark
+_TOKEN = re.compile(r"\S+")
 
 
 def is_unspaced(char: str) -> bool:
@@ -118,19 +129,88 @@ def items_for_words(items: Sequence[str], words: float) -> int:
     return math.ceil(round(words * len(items) / count, ROUNDING)) if count else len(items) + 1
 
 
-def pieces(text: str) -> list[str]:
-    """`text` cut where a line or cue may break: at spaces, and between the characters of a script written without
-    them. A piece after a space begins with one space, a piece within an unspaced run with none; punctuation stays
-    with the piece before it. "two words" -> [" two", " words"]; "今日は 晴れ。" -> [" 今", "日", "は", " 晴", "れ。"]."""
-    out: list[str] = []
-    for token in text.split():
-        out.append(" " + token[0])
-        for before, char in zip(token, token[1:]):
-            if _breaks_before(before, char) and not _opens(out[-1]):
-                out.append(char)
-            else:
-                out[-1] += char
-    return out
+def pieces(text: str, *, phrases: bool = True) -> list[str]:
+    """`text` cut where a line or cue may break (`break_offsets`). A piece after a space begins with one space, a
+    piece within an unspaced run with none; punctuation stays with the piece before it. "two words" -> [" two",
+    " words"]; "今日は 晴れ。" -> [" 今日は", " 晴れ。"]; "我用Python写" -> [" 我", "用", "Python", "写"]. `phrases`
+    False: between any two characters of an unspaced script, as Whisper times them ([" 今", "日", "は", " 晴", "れ。"])."""
+    offsets = break_offsets(text, phrases=phrases)
+    tokens = {m.start() for m in _TOKEN.finditer(text)}
+    return [(" " if a in tokens else "") + text[a:b].rstrip() for a, b in zip(offsets, [*offsets[1:], len(text)])]
+
+
+def break_offsets(text: str, *, phrases: bool = True) -> list[int]:
+    """Where a line or cue may break in `text`: the offset of each piece's first character, in order. A piece starts
+    after a space, and inside a run of a script written without spaces at a phrase's start (`phrase_starts`) where
+    a word character follows a character of that script or an opening bracket follows one; never after nothing but
+    opening brackets or quotes. `phrases` False: at any character, as before a phrase's."""
+    offsets = []
+    for match in _TOKEN.finditer(text):
+        token, base = match.group(), match.start()
+        offsets.append(base)
+        starts = (phrase_starts(token) if phrases else range(len(token))) if any(map(is_unspaced, token)) else ()
+        piece = 0
+        for k in range(1, len(token)):
+            if k in starts and _breaks_before(token[k - 1], token[k]) and not _opens(token[piece:k]):
+                offsets.append(base + k)
+                piece = k
+    return offsets
+
+
+@functools.lru_cache(maxsize=4096)
+def phrase_starts(token: str) -> frozenset[int]:
+    """The offsets in `token` (text without spaces) where a phrase begins, by BudouX's model for its script, and after
+    punctuation or where scripts meet (`_ends_phrase`); every offset inside a phrase longer than a line
+    (`FULL_WIDTH_LINE_CHARS`), and every one where no model reads it."""
+    models = _phrase_models(_script_of(token))
+    if not models:
+        return frozenset(range(len(token) + 1))
+    starts: set[int] | None = None
+    for model in models:
+        chunks = model.parse(token)
+        if "".join(chunks) != token:
+            return frozenset(range(len(token) + 1))
+        ends = {sum(map(len, chunks[:n])) for n in range(len(chunks))}
+        starts = ends if starts is None else starts & ends
+    assert starts is not None
+    starts.update(k for k in range(1, len(token)) if _ends_phrase(token[k - 1], token[k]))
+    bounds = sorted(starts | {0, len(token)})
+    for a, b in zip(bounds, bounds[1:]):
+        if b - a > FULL_WIDTH_LINE_CHARS:
+            starts.update(range(a + 1, b))
+    return frozenset(starts)
+
+
+def _ends_phrase(before: str, char: str) -> bool:
+    """Whether a phrase ends between two characters whatever a model says: after a comma, a full stop or another
+    mark that neither opens nor closes something ("，", ",", "。"), or where a script written without spaces meets
+    another ("用|Python")."""
+    words = unicodedata.category(before)[0] in "LN" and unicodedata.category(char)[0] in "LN"
+    return unicodedata.category(before) == "Po" or (words and is_unspaced(before) != is_unspaced(char))
+
+
+def _script_of(token: str) -> str:
+    """Which BudouX models read `token`: "ja" (any Kana), "th" (Thai), "zh" (Han), or "" (none: Lao, Khmer, ...)."""
+    points = [ord(c) for c in token]
+    if any(0x3040 <= p <= 0x30FF or 0x31F0 <= p <= 0x31FF or 0xFF66 <= p <= 0xFF9F for p in points):
+        return "ja"
+    if any(0x0E00 <= p <= 0x0E7F for p in points):
+        return "th"
+    if any(is_unspaced(c) for c in token if not 0x0E80 <= ord(c) <= 0x0EFF and not 0x1000 <= ord(c) <= 0x17FF):
+        return "zh"
+    return ""
+
+
+@functools.cache
+def _phrase_models(script: str) -> tuple[budoux.Parser, ...]:
+    """BudouX's parsers for a script (`_script_of`): Japanese, Thai, or both Chinese ones (simplified, traditional)."""
+    if script == "ja":
+        return (budoux.load_default_japanese_parser(),)
+    if script == "th":
+        return (budoux.load_default_thai_parser(),)
+    if script == "zh":
+        return (budoux.load_default_simplified_chinese_parser(), budoux.load_default_traditional_chinese_parser())
+    return ()
 
 
 def unwrap(text: str) -> str:

@@ -318,6 +318,22 @@ def test_text_without_spaces_gets_lines_of_full_width_length():
     assert wrap_lines("今日はいい天気ですね。散歩に行きましょう。") == ("今日はいい天気ですね。", "散歩に行きましょう。")
 
 
+def test_japanese_timed_by_the_character_breaks_lines_and_cues_between_phrases():
+    from captioner.subtitles.units import break_offsets
+
+    # as base transcribes ja_japanese.mp3's first 8 s, timed by token as Whisper times Japanese ("サ", "イ", "ト")
+    text = "いきますニュースタブでの サイトメーション期が実際と違う系に関するご質問いただいております 同一度メインでディレクトリー"
+    chars = [(" " if k and text[k - 1] == " " else "") + c for k, c in enumerate(text) if c != " "]
+    words = tuple(Word(c, k * 2000, (k + 1) * 2000) for k, c in enumerate(chars))
+    cues = shape_cues(CaptionEvent(1, 0, len(chars) * 2000, text, True, words))
+    lines = [line.replace(" ", "") for cue in cues for line in cue.lines]
+    assert len(cues) > 1 and "".join(lines) == text.replace(" ", "")
+    phrase_starts = {len(text[:k].replace(" ", "")) for k in break_offsets(text)}  # in the text without its spaces
+    line_starts = [sum(map(len, lines[:n])) for n in range(len(lines))]
+    assert set(line_starts) <= phrase_starts, lines  # never "イトメーション…" or "ります"
+    assert all(len(line) <= 16 for line in lines)
+
+
 def test_a_cue_of_full_width_text_stays_up_as_long_as_it_takes_to_read():
     from captioner.subtitles.units import FULL_WIDTH_CHARS_PER_S
 

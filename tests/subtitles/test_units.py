@@ -13,6 +13,7 @@ from captioner.subtitles.units import (
     items_for_words,
     line_chars,
     normalise,
+    phrase_starts,
     pieces,
     units,
     unspaced,
@@ -89,12 +90,45 @@ def test_sentence_ends_in_every_script():
     assert not ends_with("今日は、", SENTENCE_END)
 
 
-def test_pieces_break_at_spaces_and_between_characters():
+def test_pieces_break_at_spaces_and_between_phrases():
     assert pieces("two words, yes.") == [" two", " words,", " yes."]
-    assert pieces("今日は 晴れ。") == [" 今", "日", "は", " 晴", "れ。"]
-    assert pieces("我用Python写") == [" 我", "用", "Python", "写"]
-    assert pieces("と「これ」は") == [" と", "「こ", "れ」", "は"]
+    assert pieces("今日は 晴れ。") == [" 今日は", " 晴れ。"]
+    assert pieces("我用Python写") == [" 我", "用", "Python", "写"]  # where scripts meet
+    assert pieces("と「これ」は") == [" と", "「これ」は"]  # a particle stays with its phrase, a bracket with what it holds
     assert pieces("word(s) $16.5") == [" word(s)", " $16.5"]
+
+
+def test_pieces_by_the_character_as_whisper_times_unspaced_text():
+    assert pieces("今日は 晴れ。", phrases=False) == [" 今", "日", "は", " 晴", "れ。"]
+    assert pieces("我用Python写", phrases=False) == [" 我", "用", "Python", "写"]
+    assert pieces("と「これ」は", phrases=False) == [" と", "「こ", "れ」", "は"]
+    assert pieces("two words, yes.", phrases=False) == [" two", " words,", " yes."]
+
+
+def test_japanese_breaks_between_phrases_never_inside_a_word():
+    # as base transcribes ja_japanese.mp3: "サイト" and "おります" were cut in two at the line's 16th character
+    text = "いきますニュースタブでの サイトメーション期が実際と違う系に関するご質問いただいております"
+    assert pieces(text) == [" いきますニュースタブでの", " サイトメーション期が", "実際と", "違う", "系に", "関する",
+                            "ご質問いただいて", "おります"]
+    assert "".join(pieces(text)).strip() == text
+
+
+def test_chinese_breaks_between_words_in_either_script_and_after_punctuation():
+    assert pieces("我們今天去公園散步天氣很好,陽光明媚") == [" 我們", "今天", "去", "公園", "散步", "天氣", "很", "好,",
+                                                         "陽光明媚"]  # an idiom of four characters: one phrase
+    assert pieces("我们今天去公园散步。天气很好，阳光明媚。") == [" 我们", "今天", "去", "公园", "散步。", "天气", "很",
+                                                            "好，", "阳光", "明媚。"]
+
+
+def test_thai_breaks_between_words():
+    assert pieces("สวัสดีครับวันนี้อากาศดีมาก") == [" สวัสดี", "ครับ", "วัน", "นี้", "อากาศ", "ดี", "มาก"]
+
+
+def test_a_phrase_longer_than_a_line_breaks_between_its_characters():
+    long_name = "パブリッシャーセンターアカウントマネージャー"  # one katakana run of 22 characters
+    assert len(long_name) > FULL_WIDTH_LINE_CHARS
+    assert all(len(p.strip()) <= FULL_WIDTH_LINE_CHARS for p in pieces(long_name + "です"))
+    assert phrase_starts("ພາສາລາວ") == frozenset(range(8))  # Lao: no model, any two characters
 
 
 def test_pieces_are_the_split_words_for_spaced_text():

@@ -273,7 +273,7 @@ def segment_words(seg) -> list[Word]:
             for w in seg.words
         ]
     start, end = round(seg.start * SAMPLE_RATE), round(seg.end * SAMPLE_RATE)
-    tokens = pieces(seg.text)
+    tokens = pieces(seg.text, phrases=False)
     step = (end - start) / max(1, len(tokens))
     return [Word(t, round(start + i * step), round(start + (i + 1) * step)) for i, t in enumerate(tokens)]
 

@@ -118,7 +118,7 @@ def live_captions(session: SessionFiles) -> list[CaptionEvent]:
     out = []
     for cue, said in zip(cues, texts, strict=True):
         start, end = round(cue.start.total_seconds() * SAMPLE_RATE), round(cue.end.total_seconds() * SAMPLE_RATE)
-        tokens = pieces(said)
+        tokens = pieces(said, phrases=False)  # units the vote lines up with the recognizer's
         if not tokens or end <= start:
             continue
         step = (end - start) / len(tokens)
