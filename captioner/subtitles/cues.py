@@ -117,7 +117,7 @@ def wrap_lines(text: str, max_chars: int | None = None, max_lines: int = 2) -> t
     `max_chars` characters (by default as many as its script takes).
 
     A word longer than `max_chars` gets a line of its own; a line breaks at a
-    space or between characters of a script written without spaces. Raises
+    space or between phrases of a script written without spaces (`units.pieces`). Raises
     ValueError when the text needs more than `max_lines` lines.
     """
     lines = _balanced(pieces(text), line_chars(text) if max_chars is None else max_chars)
