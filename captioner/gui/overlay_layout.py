@@ -8,6 +8,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QFontMetricsF
 
 from captioner.settings import ScreenGeometry
+from captioner.subtitles.units import pieces, unspaced
 
 GAP = 12  # pixels between the overlay's first place and the main window or the screen's edge
 SCREEN_SLACK = 40  # pixels the overlay's first size is narrower and shorter than the screen, at least
@@ -37,18 +38,22 @@ def layout_caption(
 ) -> list[Line]:
     """Wrap final then interim words to `width` pixels; return the last `max_lines` lines.
 
-    A newline in either text ends the line there (each speaker's turn starts a line).
+    A newline in either text ends the line there (each speaker's turn starts a line). Lines break at spaces and, in
+    text written without them (Japanese, Chinese), between its phrases (`units.pieces`); a phrase wider than the
+    window breaks between its characters, a word of spaced text that is wider is elided.
 
     Each line is a tuple of runs (consecutive words of one style); a run that is not
-    the first on its line starts with the separating space, so drawing the runs one
+    the first on its line starts with its separating space, if any, so drawing the runs one
     after another with their measured advances reproduces the measured width.
     """
-    words: list[tuple[str, bool] | None] = []  # None: a line break (a new speaker starts a line of their own)
+    words: list[tuple[str, bool, str] | None] = []  # (piece, interim, what goes before it); None: a line break
     for text, interim in ((final_text, False), (interim_text, True)):
+        fm = interim_metrics if interim else final_metrics
         for i, paragraph in enumerate(text.split("\n")):
             if i:
                 words.append(None)
-            words += [(w, interim) for w in paragraph.split()]
+            for piece in pieces(paragraph):
+                words += _fitted(piece, interim, fm, width)
     lines: list[list[Run]] = []
     line: list[Run] = []
     line_width = 0.0
@@ -62,13 +67,10 @@ def layout_caption(
                 lines.append(line)
             line, line_width = [], 0.0
             continue
-        word, interim = item
-        fm = interim_metrics if interim else final_metrics
-        if fm.horizontalAdvance(word) > width:
-            word = fm.elidedText(word, Qt.ElideRight, width)
+        word, interim, gap = item
         if line:
             last = line[-1]
-            candidate = Run(last.text + " " + word, interim) if last.interim == interim else Run(" " + word, interim)
+            candidate = Run(last.text + gap + word, interim) if last.interim == interim else Run(gap + word, interim)
             if last.interim == interim:
                 new_width = line_width - measure(last) + measure(candidate)
             else:
@@ -86,6 +88,18 @@ def layout_caption(
     if line:
         lines.append(line)
     return [tuple(runs) for runs in lines[-max_lines:]] if max_lines > 0 else []
+
+
+def _fitted(piece: str, interim: bool, fm: QFontMetricsF, width: float) -> list[tuple[str, bool, str]]:
+    """A piece of text (`units.pieces`: a leading space where one goes before it) as the layout's items: itself, or
+    where it is wider than `width`, its characters when its script is written without spaces, else itself elided."""
+    gap, body = " " * piece.startswith(" "), piece.lstrip()
+    if fm.horizontalAdvance(body) <= width:
+        return [(body, interim, gap)]
+    if unspaced(body):
+        chars = pieces(body, phrases=False)
+        return [(c.lstrip(), interim, gap if not n else "") for n, c in enumerate(chars)]
+    return [(fm.elidedText(body, Qt.ElideRight, width), interim, gap)]
 
 
 def screen_key(screen) -> str:

@@ -62,6 +62,26 @@ def test_a_word_wider_than_the_window_is_elided(qapp) -> None:
     assert lines[1][0].text == "ok"
 
 
+def test_text_without_spaces_wraps_between_its_phrases_and_nothing_is_elided(qapp) -> None:
+    from captioner.subtitles.units import break_offsets
+
+    fm, fmi = metrics(), metrics(italic=True)
+    # a live final of ja_japanese.mp3 as base writes it: 65 characters, no space
+    text = ("サブディレクトリーことに分けたサイトは、それぞれパブリシャセンターに登録し、イクグルニュース上では、"
+            "ツサイトとして認識され、パペコンアイコンはサイトことのものが正しく表示され。")
+    for width in (fm.horizontalAdvance(text) / 3, fm.horizontalAdvance("サブディレクトリーことに") + 1):
+        lines = layout_caption(text, "", width, fm, fmi, max_lines=50)
+        texts = ["".join(r.text for r in line) for line in lines]
+        assert "".join(texts) == text  # every character, in order, none elided, no space put in
+        assert all(line_width(line, fm, fmi) <= width for line in lines)
+        starts = [sum(map(len, texts[:n])) for n in range(len(texts))]
+        assert set(starts) <= set(break_offsets(text)), texts  # a line begins where a phrase does
+    narrow = layout_caption("アカウントマネージャー", "", fm.horizontalAdvance("アカウ") + 1, fm, fmi, max_lines=50)
+    assert "".join(r.text for line in narrow for r in line) == "アカウントマネージャー"  # wider than the window: by character
+    mixed = layout_caption("今日は", "いい天気", 2000, fm, fmi, max_lines=5)
+    assert [(r.text, r.interim) for r in mixed[0]] == [("今日は", False), (" いい天気", True)]
+
+
 def test_a_newline_in_the_finals_starts_a_line(qapp) -> None:
     fm, fmi = metrics(), metrics(italic=True)
     lines = layout_caption("You: Good morning \nOthers: Hello there", "and", 2000, fm, fmi, max_lines=5)
