@@ -11,6 +11,8 @@ import sys
 from collections.abc import Mapping
 from typing import TextIO
 
+from wcwidth import wcwidth
+
 from captioner.channels import DEFAULT_LABELS, label_of
 from captioner.clock import format_clock
 from captioner.events import CaptionEvent
@@ -18,6 +20,25 @@ from captioner.events import CaptionEvent
 
 def clock(samples: int) -> str:
     return format_clock(samples, digits=1, hours="when-needed")
+
+
+def columns(text: str) -> int:
+    """How many terminal columns `text` takes: two a full-width character (Chinese, Japanese), none a combining mark."""
+    return sum(max(wcwidth(char), 0) for char in text)
+
+
+def fitted(line: str, width: int) -> str:
+    """`line` as it fits on one terminal row of `width` columns with one to spare (a line that fills the row would
+    wrap the cursor, and the next redraw would clear only the new row): whole, or "… " and as much of its end as fits."""
+    if columns(line) <= width - 1:
+        return line
+    tail, used = "", 0
+    for char in reversed(line):
+        used += max(wcwidth(char), 0)
+        if used > width - 3:
+            break
+        tail = char + tail
+    return "… " + tail
 
 
 class TerminalPrinter:
@@ -43,8 +64,7 @@ class TerminalPrinter:
             if event.text:
                 self.stream.write(line + "\n")
         else:
-            width = shutil.get_terminal_size((100, 20)).columns
-            self.stream.write(("… " + line[-(width - 3):]) if len(line) > width - 1 else line)
+            self.stream.write(fitted(line, shutil.get_terminal_size((100, 20)).columns))
             self._dirty = True
         self.stream.flush()
 
