@@ -174,11 +174,28 @@ def phrase_starts(token: str) -> frozenset[int]:
         starts = ends if starts is None else starts & ends
     assert starts is not None
     starts.update(k for k in range(1, len(token)) if _ends_phrase(token[k - 1], token[k]))
-    bounds = sorted(starts | {0, len(token)})
-    for a, b in zip(bounds, bounds[1:]):
-        if b - a > FULL_WIDTH_LINE_CHARS:
-            starts.update(range(a + 1, b))
+    starts.update(_within_a_line(token, starts, lambda a, b: (k for k in range(a + 1, b) if _kind(token[k - 1]) != _kind(token[k]))))
+    starts.update(_within_a_line(token, starts, lambda a, b: range(a + 1, b)))
     return frozenset(starts)
+
+
+def _within_a_line(token: str, starts: set[int], inside) -> set[int]:
+    """The offsets `inside(a, b)` gives in each phrase of `token` (between `starts`) longer than a line."""
+    bounds = sorted(starts | {0, len(token)})
+    return {k for a, b in zip(bounds, bounds[1:]) if b - a > FULL_WIDTH_LINE_CHARS for k in inside(a, b)}
+
+
+def _kind(char: str) -> str:
+    """A character's kind where a phrase longer than a line may break: hiragana, katakana (with its long vowel mark
+    ー), Han, or another; a run of one kind is a word ("パブリッシャーセンター|期|ともに")."""
+    point = ord(char)
+    if 0x3041 <= point <= 0x309F:
+        return "hiragana"
+    if 0x30A0 <= point <= 0x30FF or 0x31F0 <= point <= 0x31FF or 0xFF66 <= point <= 0xFF9F:
+        return "katakana"
+    if 0x3400 <= point <= 0x4DBF or 0x4E00 <= point <= 0x9FFF or 0xF900 <= point <= 0xFAFF or point >= 0x20000:
+        return "han"
+    return "other"
 
 
 def _ends_phrase(before: str, char: str) -> bool:

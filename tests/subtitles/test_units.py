@@ -129,6 +129,8 @@ def test_a_phrase_longer_than_a_line_breaks_between_its_characters():
     assert len(long_name) > FULL_WIDTH_LINE_CHARS
     assert all(len(p.strip()) <= FULL_WIDTH_LINE_CHARS for p in pieces(long_name + "です"))
     assert phrase_starts("ພາສາລາວ") == frozenset(range(8))  # Lao: no model, any two characters
+    # longer than a line: first where the kind of character changes (katakana | Han | hiragana)
+    assert pieces("パブリッコンサイトメーション期ともに") == [" パブリッコンサイトメーション", "期", "ともに"]
 
 
 def test_pieces_are_the_split_words_for_spaced_text():
