@@ -56,6 +56,9 @@ APOSTROPHE = "'"
 ROUNDING = 9  # decimal places a count of items is rounded to before it is rounded up (a float's noise aside)
 CLOSERS = "\"')]»”’」』）】〉》"  # closing quotes and brackets, after a sentence's end mark
 _TOKEN = re.compile(r"\S+")
+# what never begins a line of Japanese (kinsoku): small kana, the long vowel mark, iteration marks; a phrase longer
+# than a line is not broken before them
+NO_LINE_START = frozenset("ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶーゝゞヽヾ々ㇰㇱㇲㇳㇴㇵㇶㇷㇸㇹㇺㇻㇼㇽㇾㇿｧｨｩｪｫｯｬｭｮｰ")
 
 
 def is_unspaced(char: str) -> bool:
@@ -175,7 +178,7 @@ def phrase_starts(token: str) -> frozenset[int]:
     assert starts is not None
     starts.update(k for k in range(1, len(token)) if _ends_phrase(token[k - 1], token[k]))
     starts.update(_within_a_line(token, starts, lambda a, b: (k for k in range(a + 1, b) if _kind(token[k - 1]) != _kind(token[k]))))
-    starts.update(_within_a_line(token, starts, lambda a, b: range(a + 1, b)))
+    starts.update(_within_a_line(token, starts, lambda a, b: (k for k in range(a + 1, b) if token[k] not in NO_LINE_START)))
     return frozenset(starts)
 
 

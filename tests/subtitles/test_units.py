@@ -127,7 +127,9 @@ def test_thai_breaks_between_words():
 def test_a_phrase_longer_than_a_line_breaks_between_its_characters():
     long_name = "パブリッシャーセンターアカウントマネージャー"  # one katakana run of 22 characters
     assert len(long_name) > FULL_WIDTH_LINE_CHARS
-    assert all(len(p.strip()) <= FULL_WIDTH_LINE_CHARS for p in pieces(long_name + "です"))
+    parts = pieces(long_name + "です")
+    assert all(len(p.strip()) <= FULL_WIDTH_LINE_CHARS for p in parts)
+    assert not any(p.strip()[0] in "ッャー" for p in parts[1:])  # never before a small kana or the long vowel mark
     assert phrase_starts("ພາສາລາວ") == frozenset(range(8))  # Lao: no model, any two characters
     # longer than a line: first where the kind of character changes (katakana | Han | hiragana)
     assert pieces("パブリッコンサイトメーション期ともに") == [" パブリッコンサイトメーション", "期", "ともに"]
