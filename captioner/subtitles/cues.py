@@ -140,8 +140,7 @@ def _timed_words(event: CaptionEvent) -> list[Word]:
         if not body:
             continue
         if words and (_continues(w.text) or (_opens(words[-1].text) and not w.text[:1].isspace())):
-            last = words[-1]
-            words[-1] = Word(last.text + body, last.start, max(last.end, w.end), min(last.probability, w.probability))
+            words[-1] = _joined(words[-1], body, w)
         else:
             words.append(Word(w.text[:1].isspace() * " " + body, w.start, w.end, w.probability))
     return _phrases(words) or _spread(pieces(event.text), event.start, event.end)
@@ -159,12 +158,16 @@ def _phrases(words: list[Word]) -> list[Word]:
     at = 0
     for w in words:
         if out and at + len(w.text) - len(w.text.lstrip()) not in starts:
-            last = out[-1]
-            out[-1] = Word(last.text + w.text, last.start, max(last.end, w.end), min(last.probability, w.probability))
+            out[-1] = _joined(out[-1], w.text, w)
         else:
             out.append(w)
         at += len(w.text)
     return out
+
+
+def _joined(last: Word, text: str, word: Word) -> Word:
+    """`last` with `word` joined on as `text`: one word over both their times, as sure as the less sure."""
+    return Word(last.text + text, last.start, max(last.end, word.end), min(last.probability, word.probability))
 
 
 def _continues(token: str) -> bool:

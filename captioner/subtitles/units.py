@@ -11,13 +11,15 @@ a word (`CHARS_PER_WORD`), so limits set for English hold for these languages at
 Lines and cues break where the language's readers expect: at spaces, and in Japanese, Chinese and Thai between
 phrases, as BudouX (Google's phrase segmenter for line breaking, a small model per language) finds them, never inside
 a word ("サ|イト", "お|ります"). Han text alone is read by both Chinese models (simplified and traditional script), and
-breaks only where both allow. A phrase longer than a line, and text of a script without a model (Lao, Khmer,
-Myanmar), break between any two characters.
+breaks only where both allow. A phrase longer than a line breaks where the kind of character changes (katakana |
+Han | hiragana), then between characters but never before a small kana or "ー"; text of a script without a model
+(Lao, Khmer, Myanmar) breaks between any two characters.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 import unicodedata
@@ -173,7 +175,7 @@ def phrase_starts(token: str) -> frozenset[int]:
         chunks = model.parse(token)
         if "".join(chunks) != token:
             return frozenset(range(len(token) + 1))
-        ends = {sum(map(len, chunks[:n])) for n in range(len(chunks))}
+        ends = set(itertools.accumulate(map(len, chunks[:-1]), initial=0))
         starts = ends if starts is None else starts & ends
     assert starts is not None
     starts.update(k for k in range(1, len(token)) if _ends_phrase(token[k - 1], token[k]))
@@ -211,10 +213,9 @@ def _ends_phrase(before: str, char: str) -> bool:
 
 def _script_of(token: str) -> str:
     """Which BudouX models read `token`: "ja" (any Kana), "th" (Thai), "zh" (Han), or "" (none: Lao, Khmer, ...)."""
-    points = [ord(c) for c in token]
-    if any(0x3040 <= p <= 0x30FF or 0x31F0 <= p <= 0x31FF or 0xFF66 <= p <= 0xFF9F for p in points):
+    if any(_kind(c) in ("hiragana", "katakana") for c in token):
         return "ja"
-    if any(0x0E00 <= p <= 0x0E7F for p in points):
+    if any(0x0E00 <= ord(c) <= 0x0E7F for c in token):
         return "th"
     if any(is_unspaced(c) for c in token if not 0x0E80 <= ord(c) <= 0x0EFF and not 0x1000 <= ord(c) <= 0x17FF):
         return "zh"
