@@ -309,6 +309,7 @@ def test_bundle_selftest_captions_speech(bundle, tiny_model, sentence_wav):
     assert "frozen: True" in out
     assert "selftest passed" in out
     assert "voices/encoder.npz (a voice of 256 numbers)" in out  # speaker labels work from the bundle
+    assert "Chinese scripts: converted (OpenCC)" in out  # OpenCC's library and dictionaries are in the bundle
     text = out.lower()
     for word in ("team", "report", "budget"):
         assert word in text, out

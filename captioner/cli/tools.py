@@ -95,6 +95,9 @@ def selftest(args: argparse.Namespace) -> int:
         print(f"voice encoder: not installed, speaker labels are off ({exc})")
     else:
         print(f"voice encoder: {heard.weights} ({'a voice of %d numbers' % heard.size if heard.size is not None else 'no voice heard'})")
+    from captioner.subtitles.chinese import TRADITIONAL, in_script
+
+    print(f"Chinese scripts: {'converted' if in_script('头发', TRADITIONAL) == '頭髮' else 'NOT converted'} (OpenCC)")
     print("selftest passed")
     return 0
 

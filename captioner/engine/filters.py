@@ -49,6 +49,7 @@ FILLER_PHRASES = frozenset(
     for said in (
         "ご視聴ありがとうございました", "ありがとうございました", "おやすみなさい",
         "谢谢观看", "谢谢大家", "谢谢", "字幕由Amara.org社区提供", "请不吝点赞 订阅 转发 打赏支持明镜与点点栏目",
+        "謝謝觀看", "謝謝大家", "謝謝", "字幕由Amara.org社群提供", "請不吝點贊 訂閱 轉發 打賞支持明鏡與點點欄目",
         "시청해 주셔서 감사합니다", "감사합니다",
         "Untertitel im Auftrag des ZDF", "Untertitel der Amara.org-Community", "Vielen Dank",
         "Sous-titres réalisés para la communauté d'Amara.org", "Merci", "Merci d'avoir regardé",

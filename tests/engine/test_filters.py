@@ -167,6 +167,7 @@ def test_sentences_end_in_every_script():
 
 
 def test_the_closing_lines_whisper_writes_on_silence_in_other_languages_are_fillers():
-    for text in ("ご視聴ありがとうございました", "谢谢观看。", "Untertitel im Auftrag des ZDF", "字幕由Amara.org社区提供"):
+    for text in ("ご視聴ありがとうございました", "谢谢观看。", "謝謝觀看。", "Untertitel im Auftrag des ZDF", "字幕由Amara.org社区提供",
+                 "字幕由Amara.org社群提供"):
         assert is_invented(score(text), audio_rms=QUIET_RMS / 2), text
         assert not is_invented(score(text, no_speech=0.01, logprob=-0.2), audio_rms=0.1), text

@@ -73,6 +73,7 @@ def open_session(request: SessionRequest, transcriber: Transcriber, sinks: Itera
         except RecordingError as exc:
             warn(f"{exc} Captions go on without it; this session's transcript cannot be refined afterwards.")
     transcriber = transcriber.with_vocabulary(request.vocabulary)
+    transcriber.script.begin()  # its first Chinese caption decides the script again (`subtitles.chinese.SessionScript`)
     if channels:  # a meeting
         return MeetingSession(channels, transcriber, sinks, options=options, on_status=on_status, on_error=on_error, recorder=recorder)
     return CaptionSession(request.inputs, transcriber, sinks, options=options, on_status=on_status, on_error=on_error,  # type: ignore[arg-type]

@@ -60,6 +60,7 @@ from captioner.engine.models.recognizer import (
 )
 from captioner.engine.models.recognizers import load_recognizer
 from captioner.events import SAMPLE_RATE, Word
+from captioner.subtitles.chinese import CHINESE, SessionScript
 from captioner.subtitles.units import items_for_words, word_count
 
 __all__ = ["DecodeOptions", "Transcriber", "Transcript", "join_words", "margin_for", "quiet_noise", "token_budget", "window_frames"]
@@ -137,8 +138,10 @@ class Transcriber:
         self.interim_note = ""  # why that model is not there ("" when it is, or none is wanted)
         self._pass_lock = threading.Lock()
         self.spoken = SpokenLanguage()  # the language detected over the speech heard, when none is given
+        self.script = SessionScript()  # the script the session's Chinese is written in (`subtitles.chinese`)
         if interim is not None:
             interim.spoken = self.spoken  # its passes decode unsure clips in the language this one has heard
+            interim.script = self.script  # ... and write Chinese in the script this one's finals are in
         self._languages: tuple[tuple[str, float], ...] = ()  # what the latest decode detected
         if not recognizer.multilingual and options.language not in (None, "en"):
             raise LanguageUnsupported(recognizer.name, options.language)
@@ -320,6 +323,8 @@ class Transcriber:
             words = drop_repeated_runs(words, key=lambda w: w.text)
         if checked and words:
             self.spoken.hear(self._languages, len(audio) / SAMPLE_RATE, at)
+            if (opts.language or (self._languages or (("",),))[0][0]) in CHINESE:
+                self.script.saw(join_words(words))  # the first that tells fixes the session's script
         return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns,
                           beam_size=beam)
 
@@ -338,7 +343,7 @@ class Transcriber:
         request = DecodeRequest(language=language or opts.language, beam_size=beam, prompt=prompt or None, hotwords=hotwords,
                                 window_frames=frames, max_tokens=token_budget(len(audio), opts.tokens_per_s),
                                 temperatures=FALLBACK_TEMPERATURES if opts.temperature_fallback else (0.0,),
-                                word_timestamps=opts.word_timestamps)
+                                word_timestamps=opts.word_timestamps, chinese_script=self.script.fixed)
         rms = float(np.sqrt(np.mean(audio * audio))) if len(audio) else 0.0
         words: list[Word] = []
         dropped: list[str] = []

@@ -57,6 +57,8 @@ class DecodeRequest:
     follow_on: bool = False  # long audio: each window is told the text of the one before
     temperatures: tuple[float, ...] = (0.0,)  # more than one: decoded again hotter while a decode looks wrong
     word_timestamps: bool = True
+    chinese_script: str = ""  # Chinese in this script (`subtitles.chinese`: SIMPLIFIED, TRADITIONAL; "": each text in
+    # the one most of it is written in), where the recognizer's own `chinese_script` is AUTO
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ class Recognizer(Protocol):
     cuda_libs_missing: bool  # the cause of that is a CUDA library that cannot be loaded (cuBLAS 12: `cuda_fetch` gets it)
     moves: int  # times a decode failed on the GPU and ran again on the CPU
     task: str  # TRANSCRIBE, or TRANSLATE (a multilingual model: `translating`); live, transcribe and refine decode so
+    chinese_script: str  # the script Chinese is written in (`subtitles.chinese.SCRIPTS`; AUTO: as each request says)
 
     def decode(self, audio: np.ndarray, request: DecodeRequest) -> Iterable[Heard]:
         """What it heard in `audio` (float32), in order. Long audio (`request.clips`) may be given as it is decoded."""

@@ -26,6 +26,7 @@ from captioner.engine.models.hardware import choose_device, cpu_threads
 from captioner.engine.models.model_file import folder_shape
 from captioner.engine.models.recognizer import FRAMES_PER_SECOND, FULL_WINDOW_FRAMES, TRANSCRIBE, TRANSLATE, DecodeRequest, Heard
 from captioner.events import SAMPLE_RATE, Word
+from captioner.subtitles.chinese import AUTO, CHINESE, in_script, script_of, written_in
 from captioner.subtitles.units import pieces
 
 __all__ = [
@@ -93,6 +94,8 @@ class WhisperRecognizer:
         self.cuda_libs_missing = False  # whether that is a CUDA library that cannot be loaded (`cuda_fetch` fetches it)
         self.moves = 0  # times it moved to the CPU during decodes (a GPU failing mid-session)
         self.task = TRANSCRIBE  # or TRANSLATE: English whatever the language spoken (`recognizer.translating`)
+        self.chinese_script = AUTO  # the script Chinese is written in (`subtitles.chinese`; AUTO: as the request says;
+        # "": as the model writes it, which benchmarks compare with)
 
     @property
     def multilingual(self) -> bool:
@@ -215,13 +218,18 @@ class WhisperRecognizer:
         ts0 = self._timestamp_begin
         detected = self._language(request.language) is None
         languages = tuple(info.all_language_probs or ()) if detected else ()
+        chinese = bool(self.chinese_script) and self.task == TRANSCRIBE and (self._language(request.language) or info.language) in CHINESE
+        script = (request.chinese_script or AUTO) if self.chinese_script == AUTO else self.chinese_script
         for seg in segments:
             cut, text_end = False, None
             if seg.tokens:  # a clean decode ends on a timestamp token: where the decoder says the text ends
                 cut = seg.tokens[-1] < ts0
                 if not cut:
                     text_end = seg.seek / FRAMES_PER_SECOND + (seg.tokens[-1] - ts0) * TIMESTAMP_S
-            yield Heard(seg.text, seg.start, seg.end, tuple(segment_words(seg)), seg.no_speech_prob, seg.avg_logprob,
+            text, words = seg.text, tuple(segment_words(seg))
+            if chinese:
+                text, words = _in_one_script(text, words, script)
+            yield Heard(text, seg.start, seg.end, words, seg.no_speech_prob, seg.avg_logprob,
                         seg.compression_ratio, cut, text_end, languages)
 
     def _language(self, asked: str | None) -> str | None:
@@ -301,3 +309,12 @@ def gpu_error(model: str, detail: str) -> ModelError:
     if cuda_libs.driver_problem(detail):
         return GpuDriverProblem(model, detail, cuda_libs.DRIVER_ADVICE)
     return GpuFailed(model, detail)
+
+
+def _in_one_script(text: str, words: tuple[Word, ...], script: str) -> tuple[str, tuple[Word, ...]]:
+    """A segment of Chinese, its text and words written in `script` (AUTO: the one most of its text is written in)."""
+    script = script_of(text) if script == AUTO else script
+    if not script:
+        return text, words
+    texts = written_in([w.text for w in words], script)
+    return in_script(text, script), tuple(Word(t, w.start, w.end, w.probability) for t, w in zip(texts, words))

@@ -698,6 +698,7 @@ def test_chinese_live_keeps_its_characters(base_model, chinese_wav):
     """Mandarin live, its language detected: the finals hold the characters plain faster-whisper writes on the same
     model (none are taken for fillers, repeats or noise because no spaces part them), and the session shows Chinese."""
     from captioner.engine.live.transcriber import DecodeOptions
+    from captioner.subtitles.chinese import script_of
     from tests.speech import cer, plain_whisper
 
     transcriber = Transcriber.load(str(base_model), DecodeOptions(language=None), device="cpu", name="base")
@@ -705,6 +706,7 @@ def test_chinese_live_keeps_its_characters(base_model, chinese_wav):
     said = "".join(f.text for f in run.finals)
     assert cer(plain_whisper(base_model, chinese_wav), said) <= 0.15
     assert transcriber.spoken.best[0] == "zh"
+    assert transcriber.script.fixed and all(script_of(f.text) in ("", transcriber.script.fixed) for f in run.finals)  # one script
 
 
 def test_japanese_live_keeps_its_characters(base_model, japanese_wav):

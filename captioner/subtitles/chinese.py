@@ -1,0 +1,102 @@
+"""Simplified and Traditional Chinese: which script a text is written in, and a text written in one script only.
+
+Whisper writes Chinese in either script, and nothing in its "zh" says which: one clip comes out Simplified, the next
+Traditional, and a single clip can mix the two ("這是我们"). A transcript that changes script from line to line is
+hard to read and to search, so the captions of a session keep one script: the one chosen (`SIMPLIFIED`,
+`TRADITIONAL`), or under `AUTO` the one its first Chinese caption is written in (`SessionScript`), as Whisper itself
+keeps the script of the text it is told came before. A text that mixes the two is written in the one most of its
+characters belong to. The conversion is OpenCC's (the maintained converter between the scripts, phrase by phrase:
+头发 -> 頭髮, 发展 -> 發展); Japanese is never converted (only text decoded as Chinese is). A transcription decoded
+whole writes each caption in the script most of it is in (Whisper, told the text before each window, keeps to one).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+__all__ = ["AUTO", "CHINESE", "SCRIPTS", "SIMPLIFIED", "TRADITIONAL", "SessionScript", "in_script", "script_of", "written_in"]
+
+AUTO = "auto"  # a session keeps the script its first Chinese caption is written in
+SIMPLIFIED = "simplified"
+TRADITIONAL = "traditional"
+SCRIPTS = (AUTO, SIMPLIFIED, TRADITIONAL)
+CHINESE = frozenset({"zh", "yue"})  # the languages written in Chinese characters alone (Whisper's codes)
+# OpenCC's conversion into each script: Traditional as Taiwan writes it ("吃", "裡", "為", where OpenCC's own standard
+# has "喫", "裏", "爲"), as Whisper writes it; into Simplified from it and from the other Traditional variants
+_CONFIGS = {SIMPLIFIED: "tw2s", TRADITIONAL: "s2tw"}
+
+
+@functools.lru_cache(maxsize=None)
+def _converter(script: str):
+    import opencc  # a C++ library: loaded only when Chinese is written
+
+    return opencc.OpenCC(_CONFIGS[script])
+
+
+def _has_han(text: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in text)
+
+
+def script_of(text: str) -> str:
+    """SIMPLIFIED or TRADITIONAL: the script more of the characters of `text` belong to (those written alike in both
+    count for neither); "" where none tells (no Chinese, or as many of each)."""
+    if not _has_han(text):
+        return ""
+    as_simplified, as_traditional = _converter(SIMPLIFIED).convert(text), _converter(TRADITIONAL).convert(text)
+    traditional = sum(a != b for a, b in zip(text, as_simplified)) if len(as_simplified) == len(text) else 0
+    simplified = sum(a != b for a, b in zip(text, as_traditional)) if len(as_traditional) == len(text) else 0
+    if simplified == traditional:
+        return ""
+    return SIMPLIFIED if simplified > traditional else TRADITIONAL
+
+
+def in_script(text: str, script: str) -> str:
+    """`text` written in `script` (SIMPLIFIED, TRADITIONAL; AUTO: in the one most of it is written in)."""
+    if script == AUTO:
+        script = script_of(text)
+    if script not in _CONFIGS or not _has_han(text):
+        return text
+    return _converter(script).convert(text)
+
+
+def written_in(pieces: Sequence[str], script: str) -> list[str]:
+    """The pieces of one text (a caption's words) written in `script` (AUTO: the one most of the whole text is written
+    in), each still holding its own characters: the text is converted whole, so that a phrase split between two
+    pieces converts as a phrase, and cut again where the pieces were."""
+    whole = "".join(pieces)
+    if script == AUTO:
+        script = script_of(whole)
+    converted = in_script(whole, script)
+    if converted == whole:
+        return list(pieces)
+    if len(converted) != len(whole):  # a phrase that changes length: each piece by itself
+        return [in_script(piece, script) for piece in pieces]
+    out, at = [], 0
+    for piece in pieces:
+        out.append(converted[at:at + len(piece)])
+        at += len(piece)
+    return out
+
+
+class SessionScript:
+    """The script a session's Chinese is written in: `choice`, or under AUTO the one its first Chinese caption
+    that tells is written in (`fixed`, "" until then)."""
+
+    def __init__(self, choice: str = AUTO) -> None:
+        self.choice = choice
+        self.fixed = ""
+
+    def begin(self) -> None:
+        """A new session: under AUTO its first caption decides again."""
+        self.fixed = ""
+
+    @property
+    def wanted(self) -> str:
+        """The script to write in now: the choice, the one fixed, or AUTO (each text in its own) until one is."""
+        return self.choice if self.choice != AUTO else self.fixed or AUTO
+
+    def saw(self, text: str) -> None:
+        """A caption in Chinese, written as `wanted` says: under AUTO, the first that tells fixes the script."""
+        if self.choice == AUTO and not self.fixed:
+            self.fixed = script_of(text)
