@@ -23,6 +23,7 @@ from captioner.channels import DEFAULT_LABELS, MODE_MICROPHONE, MODES
 from captioner.engine.live import defaults as engine
 from captioner.engine.models.catalogue import DEFAULT_MODEL, INTERIM_AUTO, ModelRequest, default_model
 from captioner.speaker_count import SpeakerCount
+from captioner.subtitles.chinese import SCRIPTS as CHINESE_SCRIPTS
 
 __all__ = [
     "APP",
@@ -227,6 +228,14 @@ TRANSLATE = Setting("translate", bool, False, "captions in English, translated b
                     label="Translate into English",
                     tip="Captions, the window and the files in English whatever language is spoken, live and when a recording "
                         "is transcribed or refined; a model whose name ends in .en cannot translate")
+CHINESE_SCRIPT = Setting("chinese_script", str, ModelRequest.chinese_script,
+                         "the script Chinese captions are written in: simplified, traditional, or auto (default: live, the "
+                         "one the session's first Chinese caption is in; transcribed, each caption in the one most of it is "
+                         "in)", choices=CHINESE_SCRIPTS,
+                         option=Option("--chinese-script"), tab="captions", label="Chinese characters",
+                         tip="Whisper writes Chinese in Simplified or Traditional characters as it happens to; the captions, "
+                             "the window and the files keep one: the one chosen here, or with “auto” the one the first "
+                             "Chinese caption is written in")
 BEAM_SIZE = Setting("beam_size", int, ModelRequest.beam_size, "decoder beam size, {lo} or more (default {default})",
                     range=(1, MAX_BEAM_SIZE), option=Option("--beam-size", parse=_beam_size),
                     tip="Beam of the interim passes: higher is a little more accurate and slower; 1 suits live captions. "
@@ -281,7 +290,7 @@ SHORTCUT_CLICK_THROUGH = Setting("shortcut_click_through", str, "Ctrl+Alt+Shift+
 
 # the app's settings, in the settings file's order
 APP: tuple[Setting, ...] = (
-    MODEL, MODEL_FOLDERS, COMPUTE_DEVICE, LANGUAGE, TRANSLATE, BEAM_SIZE, INTERIM_MODEL, VOCABULARY, INPUT_DEVICE, CAPTURE_MODE,
+    MODEL, MODEL_FOLDERS, COMPUTE_DEVICE, LANGUAGE, TRANSLATE, CHINESE_SCRIPT, BEAM_SIZE, INTERIM_MODEL, VOCABULARY, INPUT_DEVICE, CAPTURE_MODE,
     OUTPUT_DEVICE, LABELS, SRT_LABELS, SPEAKERS, SPEAKER_COUNT, SPEECH_DETECTION, INTERIM_TEXT, AUTOSAVE, AUTOSAVE_DIR,
     EXPORT_DIR, RECORDING, REFINE_AT_STOP, MAIN_WINDOW_GEOMETRY, TRANSCRIPT_TEXT_SIZE, GLOBAL_SHORTCUTS,
     SHORTCUT_START_STOP, SHORTCUT_OVERLAY, SHORTCUT_CLICK_THROUGH,
@@ -309,7 +318,7 @@ OVERLAY: tuple[Setting, ...] = (
 TERMINAL_ONLY: tuple[Setting, ...] = (COMPUTE_TYPE, KEEP_ECHO)  # settings the terminal takes and the app does not keep
 SESSION: tuple[Setting, ...] = tuple(s for s in (*APP, *TERMINAL_ONLY) if s.session)  # what a live session is given
 # the terminal's `caption` options for how a live session captions, in its --help's order (`cli.caption`)
-CAPTION: tuple[Setting, ...] = (BEAM_SIZE, LANGUAGE, TRANSLATE, SPEECH_DETECTION, INTERIM_TEXT, INTERIM_MODEL, VOCABULARY)
+CAPTION: tuple[Setting, ...] = (BEAM_SIZE, LANGUAGE, TRANSLATE, CHINESE_SCRIPT, SPEECH_DETECTION, INTERIM_TEXT, INTERIM_MODEL, VOCABULARY)
 
 
 def declared_fields(settings: tuple[Setting, ...], *, after: str | None = None):

@@ -17,7 +17,7 @@ from captioner.speaker_count import SpeakerCount
 
 # the keys of a settings file, in the order they are written (a file written before must read the same)
 FILE_KEYS = [
-    "version", "model", "model_folders", "compute_device", "language", "translate", "beam_size", "interim_model", "vocabulary",
+    "version", "model", "model_folders", "compute_device", "language", "translate", "chinese_script", "beam_size", "interim_model", "vocabulary",
     "input_device", "capture_mode", "output_device", "labels", "srt_labels", "speakers", "speaker_count", "speech_detection",
     "interim_text", "autosave", "autosave_dir", "export_dir", "recording", "refine_at_stop", "main_window_geometry",
     "transcript_text_size", "global_shortcuts", "shortcut_start_stop", "shortcut_overlay", "shortcut_click_through", "overlay",

@@ -19,11 +19,12 @@ __all__ = ["VoiceHeard", "live_request", "load_noted", "try_voice_encoder", "voi
 
 
 def live_request(spec: str, compute_device: str = "auto", language: str = "en", beam_size: int = 1, compute_type: str = "auto", *,
-                 interim_model: str = INTERIM_NONE, interims: bool = True, translate: bool = False) -> ModelRequest:
+                 interim_model: str = INTERIM_NONE, interims: bool = True, translate: bool = False,
+                 chinese_script: str = ModelRequest.chinese_script) -> ModelRequest:
     """The model a live session loads: `interim_model` beside it to write the interim text, none when `interims` is off;
-    with `translate`, its captions in English whatever the language spoken."""
+    with `translate`, its captions in English whatever the language spoken; Chinese in `chinese_script`."""
     return ModelRequest(spec, compute_device, language, beam_size, compute_type, interim_model if interims else INTERIM_NONE,
-                        translate=translate)
+                        translate=translate, chinese_script=chinese_script)
 
 
 def load_noted(request: ModelRequest, *, progress=None, phase=None, cancel: threading.Event | None = None,

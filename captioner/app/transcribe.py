@@ -45,9 +45,10 @@ Start = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseExcept
 
 
 def offline_request(spec: str, compute_device: str = "auto", compute_type: str = "auto", language: str = "en", *,
-                    translate: bool = False) -> ModelRequest:
+                    translate: bool = False, chinese_script: str = ModelRequest.chinese_script) -> ModelRequest:
     """The model an offline job loads: no interim model beside it (only a live session writes interim text)."""
-    return ModelRequest(spec, compute_device, language, OFFLINE_BEAM_SIZE, compute_type, INTERIM_NONE, translate=translate)
+    return ModelRequest(spec, compute_device, language, OFFLINE_BEAM_SIZE, compute_type, INTERIM_NONE, translate=translate,
+                        chinese_script=chinese_script)
 
 
 def transcribe_model(chosen: str | None) -> str:

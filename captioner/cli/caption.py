@@ -66,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         transcriber, notes = model.load(live_request(args.model, args.compute_device, args.language, args.beam_size, args.compute_type,
                                                      interim_model=args.interim_model, interims=not args.no_interim,
-                                                     translate=args.translate), quiet=args.quiet)
+                                                     translate=args.translate, chinese_script=args.chinese_script),
+                                        quiet=args.quiet)
         if notes.interim:
             print(f"captioner: {notes.interim}", file=sys.stderr, flush=True)
         live = LiveSession(transcriber, channels or _source(args), config.session_options(config.chosen(args)), outputs=outputs,

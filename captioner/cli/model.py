@@ -39,12 +39,14 @@ def load(request: ModelRequest, *, quiet: bool = False):
     return transcriber, notes
 
 
-def load_offline(spec: str, compute_device: str, compute_type: str, language: str, *, translate: bool = False):
-    """The model an offline job decodes with (`app.transcribe.offline_request`; with `translate`, into English),
-    loaded as `load` does."""
+def load_offline(spec: str, compute_device: str, compute_type: str, language: str, *, translate: bool = False,
+                 chinese_script: str = "auto"):
+    """The model an offline job decodes with (`app.transcribe.offline_request`; with `translate`, into English; Chinese
+    in `chinese_script`), loaded as `load` does."""
     from captioner.app.transcribe import offline_request
 
-    transcriber, _ = load(offline_request(spec, compute_device, compute_type, language, translate=translate))
+    transcriber, _ = load(offline_request(spec, compute_device, compute_type, language, translate=translate,
+                                          chinese_script=chinese_script))
     return transcriber
 
 

@@ -62,7 +62,8 @@ def refine(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     vocabulary = _vocabulary(args)
     spec = refine_model(args.model, session)
-    transcriber = model.load_offline(spec, args.compute_device, args.compute_type, args.language, translate=args.translate)
+    transcriber = model.load_offline(spec, args.compute_device, args.compute_type, args.language, translate=args.translate,
+                                    chinese_script=args.chinese_script)
     bar = AudioBar(f"refining {session.stem}")
     try:
         events = refine_kept_session(session, transcriber.recognizer, vocabulary=vocabulary, language=decode_language(spec, args.language),
@@ -99,7 +100,8 @@ def transcribe(args: argparse.Namespace) -> int:
 
     def recognizer():
         if not loaded:
-            loaded.append(model.load_offline(spec, args.compute_device, args.compute_type, args.language, translate=args.translate))
+            loaded.append(model.load_offline(spec, args.compute_device, args.compute_type, args.language, translate=args.translate,
+                                             chinese_script=args.chinese_script))
         return loaded[0].recognizer
 
     sink = TranscriptPrinter(len(args.files))

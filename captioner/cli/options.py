@@ -32,7 +32,7 @@ def model_options(parser: argparse.ArgumentParser) -> None:
 def offline_options(parser: argparse.ArgumentParser, *, model_help: str) -> None:
     """An offline job's model, where it runs, its language and vocabulary (`model_help`: which model is the default)."""
     config.add_option(parser, config.MODEL, default=None, help=f"a faster-whisper model name or a model folder ({model_help})")
-    for setting in (config.COMPUTE_DEVICE, config.COMPUTE_TYPE, config.LANGUAGE, config.TRANSLATE):
+    for setting in (config.COMPUTE_DEVICE, config.COMPUTE_TYPE, config.LANGUAGE, config.TRANSLATE, config.CHINESE_SCRIPT):
         config.add_option(parser, setting)
     config.add_option(parser, config.VOCABULARY, default=None,
                       help="names and terms to expect, comma-separated, or a text file of them (refine: default the session's)")

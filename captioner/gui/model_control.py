@@ -76,7 +76,7 @@ class ModelControl(QObject):
         """The model the settings ask for; no interim model beside it when interim text is not shown."""
         s = self.store.settings
         return live_request(s.model, s.compute_device, s.language, s.beam_size, interim_model=s.interim_model, interims=s.interim_text,
-                            translate=s.translate)
+                            translate=s.translate, chinese_script=s.chinese_script)
 
     def spec(self) -> str:
         """The model in use as a refine finds it again: its folder when one was chosen, else its name (a recording's tag:

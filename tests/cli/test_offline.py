@@ -230,3 +230,15 @@ def test_translate_with_an_english_only_model_is_refused_in_one_line(tmp_path, t
     assert done.returncode == 1 and not out.exists()
     said = done.stderr.strip().splitlines()[-1]
     assert "is English-only; it cannot translate" in said and "leave out --translate" in said
+
+
+@pytest.mark.timeout(300)
+def test_transcribe_writes_chinese_in_the_script_asked_for(tmp_path, base_model, chinese_wav):
+    from captioner.subtitles.chinese import SIMPLIFIED, in_script, script_of
+
+    out = tmp_path / "out.txt"
+    done = run("transcribe", chinese_wav, "--model", base_model, "--language", "zh", "--chinese-script", "simplified",
+               "--txt", out, timeout=240)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert script_of(text) == SIMPLIFIED and in_script(text, SIMPLIFIED) == text

@@ -16,6 +16,7 @@ from captioner.engine.models.errors import ModelNotFound
 from captioner.engine.models.model_file import is_small
 from captioner.engine.models.recognizers import recognizer_for
 from captioner.engine.models.upstream import faster_whisper_repos
+from captioner.subtitles.chinese import AUTO
 
 DEFAULT_MODEL = "distil-large-v3.5"
 EMBEDDED_MODEL_ENV = "CAPTIONER_EMBEDDED_MODEL"  # set by a bundle that carries a model
@@ -190,6 +191,7 @@ class ModelRequest:
     interim: str = INTERIM_AUTO  # the model that writes the interim text beside it: `interim_model_for`
     threads: int = 0  # CPU threads; 0: one per physical core
     translate: bool = False  # English captions whatever the language spoken (multilingual models)
+    chinese_script: str = AUTO  # the script Chinese is written in (`subtitles.chinese.SCRIPTS`)
 
     @property
     def label(self) -> str:

@@ -103,6 +103,7 @@ def _load(path: Path, request: ModelRequest) -> Transcriber:
                                      threads=request.threads or None, name=request.label)
         if request.translate:
             translating(recognizer)
+        recognizer.chinese_script = request.chinese_script
         return Transcriber(recognizer, DecodeOptions(language=request.decode_language, beam_size=request.beam_size))
     except ModelError:
         raise
@@ -145,7 +146,8 @@ def _add_interim_model(transcriber: Transcriber, request: ModelRequest, progress
     if spec is None or model_label(spec) == request.label:
         return
     transcriber.interim_wanted = spec
-    wanted = ModelRequest(spec, transcriber.device, request.language, 1, "auto", INTERIM_NONE, INTERIM_THREADS, request.translate)
+    wanted = ModelRequest(spec, transcriber.device, request.language, 1, "auto", INTERIM_NONE, INTERIM_THREADS, request.translate,
+                          request.chinese_script)
     try:
         embedded = embedded_model()
         if spec == "tiny.en" and not is_cached(spec) and embedded is not None and _is_tiny_en(embedded):

@@ -415,3 +415,25 @@ def test_an_english_only_model_refuses_to_translate(tiny_model: Path) -> None:
 
     with pytest.raises(TranslateUnsupported, match="English-only; it cannot translate"):
         load_transcriber(ModelRequest(str(tiny_model), "cpu", translate=True))
+
+
+@pytest.mark.timeout(600)  # two loads of the real model, each decoding live and whole
+def test_chinese_is_written_in_the_script_chosen_live_and_offline(base_model: Path, chinese_wav: Path) -> None:
+    """With a script chosen, what the model writes for Mandarin is in that script alone, live and decoded whole, and
+    holds the characters it writes without the choice (the script set aside)."""
+    from captioner.audio.sources import decode_file
+    from captioner.engine.models.catalogue import ModelRequest
+    from captioner.engine.models.fetch import load_transcriber
+    from captioner.engine.offline.decode_whole import transcribe_audio
+    from captioner.subtitles.chinese import SIMPLIFIED, TRADITIONAL, in_script, script_of
+    from tests.speech import cer, plain_whisper
+
+    audio = decode_file(str(chinese_wav))
+    plain = plain_whisper(base_model, chinese_wav)
+    for script in (SIMPLIFIED, TRADITIONAL):
+        transcriber = load_transcriber(ModelRequest(str(base_model), "cpu", "auto", chinese_script=script))
+        live = transcriber.transcribe(audio, checked=True).text
+        offline = "".join(e.text for e in transcribe_audio(transcriber.recognizer, audio, language=None))
+        for text in (live, offline):
+            assert script_of(text) == script and in_script(text, script) == text, (script, text)
+            assert cer(in_script(plain, script), text) <= 0.15, (script, text)
