@@ -1,6 +1,7 @@
 """Reproduce docs/language-choice.png (Settings → Captions: the spoken language's list open, every language Whisper
-writes, and "Translate into English"), docs/japanese-window.png and docs/japanese-overlay.png (a Japanese talk captioned
-live, its language detected), and docs/translate-window.png (German speech captioned in English).
+writes, "Translate into English" and "Chinese characters"), docs/japanese-window.png and docs/japanese-overlay.png
+(a Japanese talk captioned live, its language detected), and docs/translate-window.png (German speech captioned in
+English).
 
     .venv/bin/python docs/language_screenshots.py [--out docs]
 

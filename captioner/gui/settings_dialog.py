@@ -339,7 +339,7 @@ def _field_for(setting: config.Setting, value) -> QWidget:
     elif setting.choices:
         widget = QComboBox()
         for choice in setting.choices:
-            widget.addItem(str(choice), choice)
+            widget.addItem(str(choice).capitalize(), choice)
         widget.setCurrentIndex(max(0, widget.findData(value)))
     elif setting.type in (int, float) and setting.range is not None:
         widget = QSpinBox() if setting.type is int else QDoubleSpinBox()
