@@ -229,9 +229,8 @@ TRANSLATE = Setting("translate", bool, False, "captions in English, translated b
                     tip="Captions, the window and the files in English whatever language is spoken, live and when a recording "
                         "is transcribed or refined; a model whose name ends in .en cannot translate")
 CHINESE_SCRIPT = Setting("chinese_script", str, ModelRequest.chinese_script,
-                         "the script Chinese captions are written in: simplified, traditional, or auto (default: live, the "
-                         "one the session's first Chinese caption is in; transcribed, each caption in the one most of it is "
-                         "in)", choices=CHINESE_SCRIPTS,
+                         "the script Chinese captions are written in: simplified, traditional, or auto (default: the one "
+                         "the first Chinese caption of the session or recording is in)", choices=CHINESE_SCRIPTS,
                          option=Option("--chinese-script"), tab="captions", label="Chinese characters",
                          tip="Whisper writes Chinese in Simplified or Traditional characters as it happens to; the captions, "
                              "the window and the files keep one: the one chosen here, or with “auto” the one the first "

@@ -74,6 +74,7 @@ class ToneRecognizer:
         self.cuda_libs_missing = False
         self.moves = 0
         self.task = "transcribe"
+        self.chinese_script = "auto"  # it writes no Chinese
         self.probability = probability
         self.loop_below_frames = loop_below_frames  # a decode on a window shorter than this loops, as a small model can
         self.mishears_window_ends = mishears_window_ends  # a window's last word (`DecodeRequest.clips`) is heard as the

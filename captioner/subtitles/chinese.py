@@ -7,7 +7,8 @@ hard to read and to search, so the captions of a session keep one script: the on
 keeps the script of the text it is told came before. A text that mixes the two is written in the one most of its
 characters belong to. The conversion is OpenCC's (the maintained converter between the scripts, phrase by phrase:
 头发 -> 頭髮, 发展 -> 發展); Japanese is never converted (only text decoded as Chinese is). A transcription decoded
-whole writes each caption in the script most of it is in (Whisper, told the text before each window, keeps to one).
+whole keeps the script of its first Chinese caption across the pieces it is decoded in, and a refine the live
+captions' (`engine.offline.decode_whole.in_one_script`), so that its vote compares like with like.
 """
 
 from __future__ import annotations

@@ -48,6 +48,7 @@ from captioner.engine.offline.vote import voted_captions
 from captioner.errors import CaptionerError
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.speaker_count import SpeakerCount, count_of
+from captioner.subtitles.chinese import AUTO, CHINESE, in_script, script_of, written_in
 
 __all__ = [
     "DECODING",
@@ -112,11 +113,13 @@ def decode_voted(recognizer: Recognizer, heard: list[tuple[int, int, int]], leng
     Without live captions there is no third transcript and no vote: a third decoding does not stand in for them
     (benchmarks/README.md, "Refined after the session")."""
     phases = (WINDOW_S, SECOND_WINDOW_S) if said else (WINDOW_S,)
-    decodings = []
+    decodings: list[list[CaptionEvent]] = []
+    script = script_of("".join(w.text for w in said))  # Chinese in the live captions' script, so that the vote compares
     for n, first_window_s in enumerate(phases):
         report = None if progress is None else (lambda s, n=n: progress((n * length / SAMPLE_RATE + s) / len(phases)))
         decodings.append(decode(recognizer, heard, length, reader(), channel=channel, vocabulary=vocabulary, language=language,
-                                progress=report, cancel=cancel, first_window_s=first_window_s))
+                                progress=report, cancel=cancel, first_window_s=first_window_s,
+                                script=script or script_of("".join(e.text for d in decodings for e in d))))
     if not said:
         return decodings[0]
     voted = voted_captions(decodings[0], [[w for e in decodings[1] for w in e.words], list(said)], channel)
@@ -145,9 +148,12 @@ def transcribe_audio(recognizer: Recognizer, audio: np.ndarray, *, vocabulary: s
 
 def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: int, read: Callable[[int, int], np.ndarray], *, channel: str,
            vocabulary: str, language: str | None, progress: Callable[[float], None] | None,
-           cancel: threading.Event | None, first_window_s: float = WINDOW_S) -> list[CaptionEvent]:
+           cancel: threading.Event | None, first_window_s: float = WINDOW_S, script: str = "") -> list[CaptionEvent]:
     """The live segments `heard` of audio `length` samples long decoded; `read(start, end)` gives the audio's samples,
     asked for in order (each start at or after the one before).
+
+    Chinese is written in one script throughout (`script`; "": the one its first Chinese caption that tells is in): the
+    pieces are decoded apart, and each may choose its own (`in_one_script`).
 
     The speech is decoded in the windows `decode_windows` cuts (`DecodeRequest.clips`; `first_window_s`: how much
     speech the first one may hold, the rest cut from there), handed to the recognizer a
@@ -165,6 +171,7 @@ def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: in
     first_undone = [0]  # progress is told from the earliest piece not yet decoded
     finished: dict[int, tuple[list[CaptionEvent], int]] = {}  # each piece decoded: its captions, and where it ends
     under_way: dict[int, list[CaptionEvent]] = {}  # each piece begun: the captions of its first windows, as they come
+    chinese: list[tuple[int, int]] = []  # the pieces decoded as Chinese: where each starts and ends
 
     def decode(item: tuple[int, list[tuple[int, int]], int, np.ndarray]) -> list[CaptionEvent]:
         n, piece, at, audio = item  # the piece's number and windows, and its audio from `at` on (CHUNK_PAD_S either side)
@@ -185,6 +192,8 @@ def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: in
             if cancel is not None and cancel.is_set():
                 raise Cancelled
             words = words_at(segment, offset)
+            if (language or (segment.languages or (("",),))[0][0]) in CHINESE and not chinese[-1:] == [(offset, piece[-1][1])]:
+                chinese.append((offset, piece[-1][1]))
             if invented(segment, audio, offset - at) or in_silence(words, *spans):
                 continue
             event = caption(within_speech(after_onsets(words, onsets), *spans), channel)
@@ -235,7 +244,22 @@ def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: in
         raise Cancelled(events, length_s)
     if progress is not None:
         progress(length_s)  # the rest was silence
-    return events
+    return in_one_script(events, chinese, script) if getattr(recognizer, "chinese_script", AUTO) == AUTO else events
+
+
+def in_one_script(events: list[CaptionEvent], chinese: Sequence[tuple[int, int]], script: str = "") -> list[CaptionEvent]:
+    """`events` in order, those within the spans `chinese` (start, end) written in `script` ("": the one the first of
+    them that tells is written in: `subtitles.chinese.SessionScript`)."""
+    out = []
+    for event in events:
+        if any(start <= event.start < end for start, end in chinese):
+            script = script or script_of(event.text)
+            if script:
+                texts = written_in([w.text for w in event.words], script)
+                event = replace(event, text=in_script(event.text, script),
+                                words=tuple(replace(w, text=t) for w, t in zip(event.words, texts)))
+        out.append(event)
+    return out
 
 
 def _in_order(events: list[CaptionEvent]) -> list[CaptionEvent]:

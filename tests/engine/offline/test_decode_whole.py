@@ -185,6 +185,41 @@ def test_a_recording_is_decoded_whole_by_any_recognizer(monkeypatch) -> None:
                                            for r in tones.requests)
 
 
+def test_chinese_captions_of_pieces_decoded_apart_keep_one_script():
+    from captioner.engine.offline.decode_whole import in_one_script
+    from captioner.events import CaptionEvent, Word
+
+    def event(n: int, text: str) -> CaptionEvent:
+        start = n * 60 * SAMPLE_RATE
+        return CaptionEvent(n, start, start + SAMPLE_RATE, text, True, (Word(text[:2], start, start + 1), Word(text[2:], start + 1, start + 2)))
+
+    events = [event(0, "好的好的"), event(1, "我們今天去"), event(2, "天气很好"), event(3, "天气很好")]
+    chinese = [(0, 150 * SAMPLE_RATE)]  # the last caption is in a piece decoded as another language: left as it is
+    kept = in_one_script(events, chinese)
+    assert [e.text for e in kept] == ["好的好的", "我們今天去", "天氣很好", "天气很好"]
+    assert [w.text for w in kept[2].words] == ["天氣", "很好"]
+    assert [e.text for e in in_one_script(events, chinese, "simplified")][:3] == ["好的好的", "我们今天去", "天气很好"]
+
+
+def test_a_recording_decoded_whole_writes_its_chinese_in_the_script_given(base_model, chinese_wav):
+    """The pieces decoded as Chinese (their language detected) are written in the script a refine gives (the live
+    captions'), whatever script the model chose."""
+    from captioner.audio.sources import decode_file
+    from captioner.engine.models.recognizers import load_recognizer
+    from captioner.engine.offline.decode_whole import decode
+    from captioner.subtitles.chinese import SIMPLIFIED, TRADITIONAL, in_script, script_of
+
+    recognizer = load_recognizer(base_model, device="cpu", compute_type="int8", threads=None, name="base")
+    audio = decode_file(str(chinese_wav))
+    for script in (SIMPLIFIED, TRADITIONAL):
+        events = decode(recognizer, live_segments(audio), len(audio), lambda start, end: audio[start:end], channel="",
+                        vocabulary="", language=None, progress=None, cancel=None, script=script)
+        text = "".join(e.text for e in events)
+        assert script_of(text) == script and in_script(text, script) == text
+        words = "".join(w.text for e in events for w in e.words)
+        assert script_of(words) == script and in_script(words, script) == words  # the words the files are timed by too
+
+
 def test_chinese_transcribed_keeps_its_characters(base_model, chinese_wav):
     """A Mandarin recording decoded whole, its language detected, holds the characters plain faster-whisper writes."""
     from captioner.audio.sources import decode_file
