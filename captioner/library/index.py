@@ -26,7 +26,7 @@ from captioner.library.words import PREFIX_FROM, TOKENIZER, match_expression, se
 
 __all__ = ["Hit", "SearchIndex", "Session"]
 
-SCHEMA = 2  # an index of another schema is made again from the files
+SCHEMA = 3  # an index of another schema is made again from the files
 LINE_BITS = 20  # a line's rowid: its session's id, shifted, and its place; a session's lines beyond 2**20 are not searched
 BUSY_WAIT_S = 10.0  # how long a write waits for another process writing the index
 SEARCH_LIMIT = 200  # the most lines a search gives

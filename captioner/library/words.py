@@ -6,13 +6,17 @@ characters are set apart here, each a word of its own, in the lines indexed and 
 search for 会议 is then the phrase "会 议", found wherever the two characters stand together, whatever its length.
 (FTS5's `trigram` tokenizer finds any part of a word too, but only a search of three characters or more: the
 commonest Chinese and Japanese words are two.) Hangul is split the same way, so a Korean word is found with its
-particles attached. A word of a spaced language matches every word it begins ("meet" finds "meeting"), as a search
-typed letter by letter needs, once it has `PREFIX_FROM` letters.
+particles attached. Chinese characters are kept in Simplified (`subtitles.chinese`), in the lines and in the words
+searched for alike, so a search finds a line whatever script either is written in (会议 finds 會議). A word of a spaced
+language matches every word it begins ("meet" finds "meeting"), as a search typed letter by letter needs, once it has
+`PREFIX_FROM` letters.
 """
 
 from __future__ import annotations
 
 import re
+
+from captioner.subtitles.chinese import SIMPLIFIED, in_script
 
 __all__ = ["PREFIX_FROM", "TOKENIZER", "match_expression", "searchable"]
 
@@ -39,8 +43,9 @@ _AROUND_UNSPACED = re.compile(f"(?=[{_UNSPACED_CHARS}])|(?<=[{_UNSPACED_CHARS}])
 
 
 def searchable(text: str) -> str:
-    """`text` as the index keeps it: each character of a language written without spaces set apart."""
-    return " ".join(_AROUND_UNSPACED.sub(" ", text).split()) if _UNSPACED.search(text) else text
+    """`text` as the index keeps it: each character of a language written without spaces set apart, Chinese
+    characters in Simplified."""
+    return " ".join(_AROUND_UNSPACED.sub(" ", in_script(text, SIMPLIFIED)).split()) if _UNSPACED.search(text) else text
 
 
 def match_expression(query: str) -> str:

@@ -78,6 +78,17 @@ def test_words_are_found_in_every_language_however_short(tmp_path):
     assert index.search("会話") == []  # two characters that never stand together
 
 
+def test_chinese_is_found_whatever_script_the_line_or_the_search_is_written_in(tmp_path):
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    lines = ["我們明天開會討論預算。", "我们后天开会。", "今天天氣很好。"]
+    live_session(folder, events=[final(n, text, n * 3.0, n * 3.0 + 2, channel=MICROPHONE) for n, text in enumerate(lines, 1)])
+    index, _, _ = indexed(folder, tmp_path / "index.sqlite3")
+    for word in ("开会", "開會"):
+        assert sorted(h.text for h in index.search(word)) == sorted(lines[:2]), word  # shown as they are written
+    assert [h.text for h in index.search("天气")] == [lines[2]]
+
+
 def test_an_index_deleted_or_damaged_is_made_again_from_the_files(tmp_path):
     folder = tmp_path / "sessions"
     folder.mkdir()
