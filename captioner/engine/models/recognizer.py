@@ -81,6 +81,11 @@ class Heard:
     def score(self) -> SegmentScore:
         return SegmentScore(self.text, self.no_speech_prob, self.avg_logprob, self.compression_ratio)
 
+    @property
+    def language(self) -> str:
+        """The language detected as most probable, "" when it was given."""
+        return self.languages[0][0] if self.languages else ""
+
 
 class Recognizer(Protocol):
     """Turns clips of 16 kHz mono float32 audio into text. Live, its decodes never overlap (the pass policy's lock);

@@ -192,7 +192,7 @@ def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: in
             if cancel is not None and cancel.is_set():
                 raise Cancelled
             words = words_at(segment, offset)
-            if (language or (segment.languages or (("",),))[0][0]) in CHINESE and not chinese[-1:] == [(offset, piece[-1][1])]:
+            if (language or segment.language) in CHINESE and (offset, piece[-1][1]) not in chinese:
                 chinese.append((offset, piece[-1][1]))
             if invented(segment, audio, offset - at) or in_silence(words, *spans):
                 continue
