@@ -256,6 +256,16 @@ def test_budoux_hook_carries_its_phrase_models():
     assert {"ja.json", "zh-hans.json", "zh-hant.json", "th.json"} <= {Path(src).name for src, _dest in ns["datas"]}
 
 
+def test_opencc_hook_carries_the_dictionaries_of_its_conversions_and_nothing_else():
+    pytest.importorskip("PyInstaller")
+    ns: dict = {}
+    exec(compile((PACKAGING / "hooks" / "hook-opencc.py").read_text(), "hook-opencc.py", "exec"), ns)  # noqa: S102
+    names = {Path(src).name for src, _dest in ns["datas"]}
+    assert {"s2tw.json", "tw2s.json", "STCharacters.ocd2", "TSCharacters.ocd2", "TWVariants.ocd2"} <= names
+    assert all(name.endswith((".json", ".ocd2")) for name in names) and "HKVariants.ocd2" not in names
+    assert {dest for _src, dest in ns["datas"]} == {"opencc/clib/share/opencc"}
+
+
 def test_the_shortcut_hooks_carry_what_is_imported_by_name():
     pytest.importorskip("PyInstaller")
     ns: dict = {}
@@ -328,6 +338,8 @@ def test_bundle_contents(bundle):
             assert qt not in n, n
     assert any(n.startswith("faster_whisper/assets/") for n in names)
     assert {"budoux/models/ja.json", "budoux/models/zh-hans.json", "budoux/models/zh-hant.json", "budoux/models/th.json"} <= names
+    assert {"opencc/clib/share/opencc/s2tw.json", "opencc/clib/share/opencc/tw2s.json"} <= names
+    assert not any(n.startswith(("opencc/clib/bin/", "opencc/clib/lib64/", "opencc/clib/include/")) for n in names)
     assert "voices/encoder.npz" in names and "resemblyzer/pretrained.pt" not in names  # the weights, not the training state
     if (ROOT / "resources" / "style.qss").exists():
         assert "resources/style.qss" in names

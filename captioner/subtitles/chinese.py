@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-__all__ = ["AUTO", "CHINESE", "SCRIPTS", "SIMPLIFIED", "TRADITIONAL", "SessionScript", "in_script", "script_of", "written_in"]
+__all__ = ["AUTO", "CHINESE", "OPENCC_CONFIGS", "SCRIPTS", "SIMPLIFIED", "TRADITIONAL", "SessionScript", "in_script", "script_of", "written_in"]
 
 AUTO = "auto"  # a session keeps the script its first Chinese caption is written in
 SIMPLIFIED = "simplified"
@@ -25,14 +25,14 @@ SCRIPTS = (AUTO, SIMPLIFIED, TRADITIONAL)
 CHINESE = frozenset({"zh", "yue"})  # the languages written in Chinese characters alone (Whisper's codes)
 # OpenCC's conversion into each script: Traditional as Taiwan writes it ("吃", "裡", "為", where OpenCC's own standard
 # has "喫", "裏", "爲"), as Whisper writes it; into Simplified from it and from the other Traditional variants
-_CONFIGS = {SIMPLIFIED: "tw2s", TRADITIONAL: "s2tw"}
+OPENCC_CONFIGS = {SIMPLIFIED: "tw2s", TRADITIONAL: "s2tw"}  # (the bundle carries these: packaging/hooks/hook-opencc.py)
 
 
 @functools.lru_cache(maxsize=None)
 def _converter(script: str):
     import opencc  # a C++ library: loaded only when Chinese is written
 
-    return opencc.OpenCC(_CONFIGS[script])
+    return opencc.OpenCC(OPENCC_CONFIGS[script])
 
 
 def _has_han(text: str) -> bool:
@@ -56,7 +56,7 @@ def in_script(text: str, script: str) -> str:
     """`text` written in `script` (SIMPLIFIED, TRADITIONAL; AUTO: in the one most of it is written in)."""
     if script == AUTO:
         script = script_of(text)
-    if script not in _CONFIGS or not _has_han(text):
+    if script not in OPENCC_CONFIGS or not _has_han(text):
         return text
     return _converter(script).convert(text)
 
