@@ -40,7 +40,7 @@ def load(request: ModelRequest, *, quiet: bool = False):
 
 
 def load_offline(spec: str, compute_device: str, compute_type: str, language: str, *, translate: bool = False,
-                 chinese_script: str = "auto"):
+                 chinese_script: str = ModelRequest.chinese_script):
     """The model an offline job decodes with (`app.transcribe.offline_request`; with `translate`, into English; Chinese
     in `chinese_script`), loaded as `load` does."""
     from captioner.app.transcribe import offline_request

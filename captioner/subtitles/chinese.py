@@ -8,15 +8,20 @@ keeps the script of the text it is told came before. A text that mixes the two i
 characters belong to. The conversion is OpenCC's (the maintained converter between the scripts, phrase by phrase:
 头发 -> 頭髮, 发展 -> 發展); Japanese is never converted (only text decoded as Chinese is). A transcription decoded
 whole keeps the script of its first Chinese caption across the pieces it is decoded in, and a refine the live
-captions' (`engine.offline.decode_whole.in_one_script`), so that its vote compares like with like.
+captions' (`engine.offline.decode_whole.in_one_script`, with `SessionScript`), so that its vote compares like with like;
+`text_and_words_in` writes a caption and its words in one script for both.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import replace
+from typing import TypeVar
 
-__all__ = ["AUTO", "CHINESE", "OPENCC_CONFIGS", "SCRIPTS", "SIMPLIFIED", "TRADITIONAL", "SessionScript", "in_script", "script_of", "written_in"]
+__all__ = ["AUTO", "CHINESE", "OPENCC_CONFIGS", "SCRIPTS", "SIMPLIFIED", "TRADITIONAL", "SessionScript", "in_script", "script_of", "text_and_words_in", "written_in"]
+
+W = TypeVar("W")  # a word of a caption: a dataclass with its `text`
 
 AUTO = "auto"  # a session keeps the script its first Chinese caption is written in
 SIMPLIFIED = "simplified"
@@ -78,6 +83,16 @@ def written_in(pieces: Sequence[str], script: str) -> list[str]:
         out.append(converted[at:at + len(piece)])
         at += len(piece)
     return out
+
+
+def text_and_words_in(text: str, words: Sequence[W], script: str) -> tuple[str, tuple[W, ...]]:
+    """A caption's text and its words (dataclasses with a `text`) written in `script` (AUTO: the one most of the text
+    is written in); as they are where no script tells."""
+    script = script_of(text) if script == AUTO else script
+    if not script:
+        return text, tuple(words)
+    texts = written_in([w.text for w in words], script)
+    return in_script(text, script), tuple(replace(w, text=t) for w, t in zip(words, texts))
 
 
 class SessionScript:

@@ -1,4 +1,5 @@
-from captioner.subtitles.chinese import AUTO, SIMPLIFIED, TRADITIONAL, SessionScript, in_script, script_of, written_in
+from captioner.events import Word
+from captioner.subtitles.chinese import AUTO, SIMPLIFIED, TRADITIONAL, SessionScript, in_script, script_of, text_and_words_in, written_in
 
 
 def test_the_script_of_a_text_is_the_one_most_of_its_characters_belong_to():
@@ -25,6 +26,17 @@ def test_pieces_keep_their_characters_and_convert_as_one_text():
     assert written_in([" 头", "发", " 发展"], TRADITIONAL) == [" 頭", "髮", " 發展"]
     assert written_in(["我們", "這樣", "扬"], AUTO) == ["我們", "這樣", "揚"]
     assert written_in(["Python", " is"], SIMPLIFIED) == ["Python", " is"]
+
+
+def test_a_caption_and_its_words_are_written_in_one_script_their_times_kept():
+    words = (Word("這是", 0, 100, 0.9), Word("我们", 100, 200, 0.8), Word("的", 200, 300))
+    text, converted = text_and_words_in("這是我们的", words, TRADITIONAL)
+    assert text == "這是我們的"
+    assert [w.text for w in converted] == ["這是", "我們", "的"]
+    assert [(w.start, w.end, w.probability) for w in converted] == [(w.start, w.end, w.probability) for w in words]
+    assert text_and_words_in("這是我们的", words, SIMPLIFIED)[0] == "这是我们的"
+    assert text_and_words_in("這個還是這樣我们", words, AUTO)[0] == "這個還是這樣我們"  # most of it Traditional
+    assert text_and_words_in("の人", words, AUTO) == ("の人", words)  # nothing tells: as it is
 
 
 def test_a_session_keeps_the_script_its_first_chinese_caption_that_tells_is_in():

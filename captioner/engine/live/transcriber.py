@@ -57,6 +57,7 @@ from captioner.engine.models.recognizer import (
     Recognizer,
     Transcript,
     join_words,
+    most_probable,
 )
 from captioner.engine.models.recognizers import load_recognizer
 from captioner.events import SAMPLE_RATE, Word
@@ -140,8 +141,7 @@ class Transcriber:
         self.spoken = SpokenLanguage()  # the language detected over the speech heard, when none is given
         self.script = SessionScript()  # the script the session's Chinese is written in (`subtitles.chinese`)
         if interim is not None:
-            interim.spoken = self.spoken  # its passes decode unsure clips in the language this one has heard
-            interim.script = self.script  # ... and write Chinese in the script this one's finals are in
+            interim.spoken, interim.script = self.spoken, self.script  # it hears this one's language, writes its script
         self._languages: tuple[tuple[str, float], ...] = ()  # what the latest decode detected
         if not recognizer.multilingual and options.language not in (None, "en"):
             raise LanguageUnsupported(recognizer.name, options.language)
@@ -323,7 +323,7 @@ class Transcriber:
             words = drop_repeated_runs(words, key=lambda w: w.text)
         if checked and words:
             self.spoken.hear(self._languages, len(audio) / SAMPLE_RATE, at)
-            if (opts.language or (self._languages or (("",),))[0][0]) in CHINESE:
+            if (opts.language or most_probable(self._languages)) in CHINESE:
                 self.script.saw(join_words(words))  # the first that tells fixes the session's script
         return Transcript(join_words(words), tuple(words), time.perf_counter() - began, tuple(dropped), problem, reruns,
                           beam_size=beam)

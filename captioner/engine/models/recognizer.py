@@ -10,7 +10,7 @@ with a class like it and a line in `captioner.engine.models.recognizers`. Nothin
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -32,6 +32,7 @@ __all__ = [
     "TRANSCRIBE",
     "TRANSLATE",
     "join_words",
+    "most_probable",
     "translating",
 ]
 
@@ -84,7 +85,12 @@ class Heard:
     @property
     def language(self) -> str:
         """The language detected as most probable, "" when it was given."""
-        return self.languages[0][0] if self.languages else ""
+        return most_probable(self.languages)
+
+
+def most_probable(languages: Sequence[tuple[str, float]]) -> str:
+    """The first of a decode's detected languages (code, probability), most probable first; "" when none was detected."""
+    return languages[0][0] if languages else ""
 
 
 class Recognizer(Protocol):

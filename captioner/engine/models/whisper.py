@@ -26,7 +26,7 @@ from captioner.engine.models.hardware import choose_device, cpu_threads
 from captioner.engine.models.model_file import folder_shape
 from captioner.engine.models.recognizer import FRAMES_PER_SECOND, FULL_WINDOW_FRAMES, TRANSCRIBE, TRANSLATE, DecodeRequest, Heard
 from captioner.events import SAMPLE_RATE, Word
-from captioner.subtitles.chinese import AUTO, CHINESE, in_script, script_of, written_in
+from captioner.subtitles.chinese import AUTO, CHINESE, text_and_words_in
 from captioner.subtitles.units import pieces
 
 __all__ = [
@@ -228,7 +228,7 @@ class WhisperRecognizer:
                     text_end = seg.seek / FRAMES_PER_SECOND + (seg.tokens[-1] - ts0) * TIMESTAMP_S
             text, words = seg.text, tuple(segment_words(seg))
             if chinese:
-                text, words = _in_one_script(text, words, script)
+                text, words = text_and_words_in(text, words, script)
             yield Heard(text, seg.start, seg.end, words, seg.no_speech_prob, seg.avg_logprob,
                         seg.compression_ratio, cut, text_end, languages)
 
@@ -310,11 +310,3 @@ def gpu_error(model: str, detail: str) -> ModelError:
         return GpuDriverProblem(model, detail, cuda_libs.DRIVER_ADVICE)
     return GpuFailed(model, detail)
 
-
-def _in_one_script(text: str, words: tuple[Word, ...], script: str) -> tuple[str, tuple[Word, ...]]:
-    """A segment of Chinese, its text and words written in `script` (AUTO: the one most of its text is written in)."""
-    script = script_of(text) if script == AUTO else script
-    if not script:
-        return text, words
-    texts = written_in([w.text for w in words], script)
-    return in_script(text, script), tuple(Word(t, w.start, w.end, w.probability) for t, w in zip(texts, words))

@@ -48,7 +48,7 @@ from captioner.engine.offline.vote import voted_captions
 from captioner.errors import CaptionerError
 from captioner.events import SAMPLE_RATE, CaptionEvent, Word
 from captioner.speaker_count import SpeakerCount, count_of
-from captioner.subtitles.chinese import AUTO, CHINESE, in_script, script_of, written_in
+from captioner.subtitles.chinese import AUTO, CHINESE, SessionScript, script_of, text_and_words_in
 
 __all__ = [
     "DECODING",
@@ -249,15 +249,13 @@ def decode(recognizer: Recognizer, heard: list[tuple[int, int, int]], length: in
 
 def in_one_script(events: list[CaptionEvent], chinese: Sequence[tuple[int, int]], script: str = "") -> list[CaptionEvent]:
     """`events` in order, those within the spans `chinese` (start, end) written in `script` ("": the one the first of
-    them that tells is written in: `subtitles.chinese.SessionScript`)."""
-    out = []
+    them that tells is written in, as a live session keeps it: `subtitles.chinese.SessionScript`)."""
+    session, out = SessionScript(script or AUTO), []
     for event in events:
         if any(start <= event.start < end for start, end in chinese):
-            script = script or script_of(event.text)
-            if script:
-                texts = written_in([w.text for w in event.words], script)
-                event = replace(event, text=in_script(event.text, script),
-                                words=tuple(replace(w, text=t) for w, t in zip(event.words, texts)))
+            text, words = text_and_words_in(event.text, event.words, session.wanted)
+            session.saw(text)
+            event = replace(event, text=text, words=words)
         out.append(event)
     return out
 
