@@ -1,10 +1,12 @@
-"""Search in the transcript: a bar under it that highlights every match."""
+"""Search in the transcript: a bar under it that highlights every match (Chinese in either script)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextEdit, QToolButton, QWidget
+
+from captioner.subtitles.chinese import spellings
 
 __all__ = ["FindBar"]
 
@@ -68,13 +70,15 @@ class FindBar(QWidget):
         doc = self.editor.document()
         previous = self.matches[self.current].selectionStart() if keep and 0 <= self.current < len(self.matches) else None
         self.matches = []
-        if query:
+        for form in spellings(query) if query else ():  # Chinese in either script, whichever the transcript is in
             cursor = QTextCursor(doc)
             while True:
-                cursor = doc.find(query, cursor, QTextDocument.FindFlags())
+                cursor = doc.find(form, cursor, QTextDocument.FindFlags())
                 if cursor.isNull():
                     break
-                self.matches.append(QTextCursor(cursor))
+                if all(c.selectionStart() != cursor.selectionStart() for c in self.matches):
+                    self.matches.append(QTextCursor(cursor))
+        self.matches.sort(key=QTextCursor.selectionStart)
         if not self.matches:
             self.current = -1
         elif previous is not None:

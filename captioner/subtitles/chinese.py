@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TypeVar
 
-__all__ = ["AUTO", "CHINESE", "OPENCC_CONFIGS", "SCRIPTS", "SIMPLIFIED", "TRADITIONAL", "SessionScript", "in_script", "script_of", "text_and_words_in", "written_in"]
+__all__ = ["AUTO", "CHINESE", "OPENCC_CONFIGS", "SCRIPTS", "SIMPLIFIED", "TRADITIONAL", "SessionScript", "in_script", "script_of", "spellings", "text_and_words_in", "written_in"]
 
 W = TypeVar("W")  # a word of a caption: a dataclass with its `text`
 
@@ -64,6 +64,15 @@ def in_script(text: str, script: str) -> str:
     if script not in OPENCC_CONFIGS or not _has_han(text):
         return text
     return _converter(script).convert(text)
+
+
+def spellings(text: str) -> tuple[str, ...]:
+    """`text` as typed, then in each script where that writes it otherwise: what a search for it looks for, so that
+    会议 finds 會議."""
+    forms = [text]
+    if _has_han(text):
+        forms += [f for f in (in_script(text, s) for s in OPENCC_CONFIGS) if f not in forms]
+    return tuple(forms)
 
 
 def written_in(pieces: Sequence[str], script: str) -> list[str]:

@@ -115,6 +115,23 @@ def test_search_highlights_and_steps_through_matches(qtbot) -> None:
     assert not bar.isVisible() and view.text.extraSelections() == []
 
 
+def test_search_finds_chinese_in_either_script(qtbot) -> None:
+    view = TranscriptView()
+    qtbot.addWidget(view)
+    m = CaptionMerger()
+    for i, text in enumerate(["今天的會議很好。", "我们明天再开会议。", "会议结束了。"]):
+        feed(view, m, i + 1, text, True, i * 5.0)
+    view.show_find()
+    bar = view.find_bar
+    bar.field.setText("会议")  # typed in Simplified: the Traditional line is found too, in order
+    assert [c.selectedText() for c in bar.matches] == ["會議", "会议", "会议"]
+    assert [c.selectionStart() for c in bar.matches] == sorted(c.selectionStart() for c in bar.matches)
+    bar.field.setText("會議")
+    assert len(bar.matches) == 3
+    bar.field.setText("會議結束")
+    assert [c.selectedText() for c in bar.matches] == ["会议结束"]
+
+
 def test_copy_all_and_clear(qtbot) -> None:
     view = TranscriptView()
     qtbot.addWidget(view)

@@ -1,5 +1,5 @@
 from captioner.events import Word
-from captioner.subtitles.chinese import AUTO, SIMPLIFIED, TRADITIONAL, SessionScript, in_script, script_of, text_and_words_in, written_in
+from captioner.subtitles.chinese import AUTO, SIMPLIFIED, TRADITIONAL, SessionScript, in_script, script_of, spellings, text_and_words_in, written_in
 
 
 def test_the_script_of_a_text_is_the_one_most_of_its_characters_belong_to():
@@ -55,3 +55,11 @@ def test_a_chosen_script_holds_whatever_the_captions_are_in():
     script = SessionScript(SIMPLIFIED)
     script.saw("我們今天去公園")
     assert script.wanted == SIMPLIFIED
+
+
+def test_a_search_is_spelled_in_each_script_it_differs_in():
+    assert spellings("会议") == ("会议", "會議")
+    assert spellings("會議") == ("會議", "会议")
+    assert spellings("人口") == ("人口",)  # written alike in both
+    assert spellings("budget") == ("budget",)
+    assert spellings("の会議") == ("の会議", "の会议", "の會議")  # as typed first (Japanese is searched as written)
