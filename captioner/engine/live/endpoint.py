@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from captioner.engine.live.segments import Segment
     from captioner.engine.models.recognizer import Transcript
 
-__all__ = ["clause_ends", "ends_utterance", "heard_to", "OPEN_ENDINGS", "says_ended", "tell_gate"]
+__all__ = ["clause_ends", "ends_utterance", "heard_to", "OPEN_ENDINGS", "says_ended", "tell_gate", "words_end"]
 
 # English words that end a statement only when something was cut off after them (articles,
 # prepositions, conjunctions, possessive determiners); a question may end on one ("where from?")
@@ -86,6 +86,14 @@ def clause_ends(seg: Segment) -> list[tuple[int, int]]:
             if w.text.strip().rstrip(CLOSERS).endswith(SENTENCE_END + CLAUSE_END)]
 
 
+def words_end(seg: Segment) -> int | None:
+    """Where the words of the latest pass back over `seg` that may be its final end, on the audio clock; None before
+    one, or from a pass that failed its checks."""
+    if seg.best is None or seg.best[1].problem or not seg.best[1].words:
+        return None
+    return seg.start + seg.best[1].words[-1].end
+
+
 def tell_gate(gate: SpeechGate, seg: Segment | None, level: int) -> None:
     """Tell the segmenter's gate how far the open segment `seg`'s words are known to end a sentence: by the latest
     pass that may say so (`heard_to`), and where they end a clause (`clause_ends`); silence alone while the engine is
@@ -98,4 +106,4 @@ def tell_gate(gate: SpeechGate, seg: Segment | None, level: int) -> None:
     else:
         end, ends = heard_to(seg, level)
         gate.judge_by_words(end if ends else None)
-        gate.clause_ends(clause_ends(seg))
+        gate.clause_ends(clause_ends(seg), words_end(seg))

@@ -155,6 +155,7 @@ class SpeechGate:
         self._next_id = 1
         self._sentence_end: int | None = None  # the open segment's speech up to here is known to end a sentence
         self._clause_ends: tuple[tuple[int, int], ...] = ()  # (word end, next word start): the open segment's clause ends
+        self._words_end: int | None = None  # where the latest pass's words over the open segment end
 
     @property
     def sentence_end(self) -> int | None:
@@ -162,19 +163,18 @@ class SpeechGate:
         return self._sentence_end
 
     def judge_by_silence(self) -> None:
-        """Nobody reads the words: silence alone ends the open segment, after `hangover_ms`; the length limit cuts
-        it at the quietest frame."""
-        self._sentence_end = None
-        self._clause_ends = ()
+        """Nobody reads the words: silence alone ends the open segment, after `hangover_ms`; the length limit, by sound."""
+        self._sentence_end, self._clause_ends, self._words_end = None, (), None
 
     def judge_by_words(self, sentence_end: int | None) -> None:
         """The words are read: the open segment's speech up to `sentence_end` ends a sentence (None: none known yet)."""
         self._sentence_end = -1 if sentence_end is None else sentence_end
 
-    def clause_ends(self, places: Iterable[tuple[int, int]]) -> None:
+    def clause_ends(self, places: Iterable[tuple[int, int]], words_end: int | None = None) -> None:
         """Where the open segment's words are known to end a sentence or clause: (where that word ends, where the
-        next one starts). The length limit cuts there when its search stretch holds one."""
-        self._clause_ends = tuple(places)
+        next one starts), and where the words heard end (`words_end`). The length limit cuts at a clause end when its
+        search stretch holds one, else not among the words heard where speech after them pauses (`cut_place`)."""
+        self._clause_ends, self._words_end = tuple(places), words_end
 
     def new_id(self) -> int:
         """An id no segment will have: for a part of a final split off as a caption of its own (another speaker's turn)."""
@@ -335,7 +335,8 @@ class SpeechGate:
         first = max(1, len(seg.energy) - max(1, cfg.frames(cfg.cut_search_s * 1000)))
         reach = max(1, len(seg.energy) - max(1, cfg.frames(max(cfg.clause_search_s, cfg.cut_search_s) * 1000)))
         gaps = frame_gaps(self._clause_ends, seg.start, self._frame)
-        k = cut_frame(seg.voiced, seg.energy, first, gaps, cfg.frames(cfg.clause_slack_ms), reach, cfg.frames(cfg.hangover_ms))
+        k = cut_frame(seg.voiced, seg.energy, first, gaps, cfg.frames(cfg.clause_slack_ms), reach, cfg.frames(cfg.hangover_ms),
+                      None if self._words_end is None else -(-(self._words_end - seg.start) // self._frame))
         cut = seg.start + k * self._frame
         events = self._close(cut, "max_length", speech_end=min(seg.speech_end, cut))
         voiced, energy = seg.voiced[k:], seg.energy[k:]
@@ -350,7 +351,7 @@ class SpeechGate:
         assert seg is not None
         self._open = None
         self._silent_run = 0
-        self._clause_ends = ()  # they were the closed segment's
+        self._clause_ends, self._words_end = (), None  # they were the closed segment's
         voiced_ms = seg.voiced_frames * self.config.frame_ms
         if voiced_ms < self.config.min_speech_ms and reason != "max_length":
             return [SegmentDropped(seg.id)]  # its audio may still be the next one's pre-roll

@@ -1,4 +1,4 @@
-from captioner.engine.live.endpoint import clause_ends, ends_utterance, tell_gate
+from captioner.engine.live.endpoint import clause_ends, ends_utterance, tell_gate, words_end
 from captioner.engine.live.pacing import FINALS_ONLY, NORMAL
 from captioner.engine.live.segmenter import SegmentClosed, SegmenterConfig, SpeechGate
 from captioner.engine.live.segments import Segment
@@ -50,6 +50,12 @@ def test_clause_ends_are_the_word_gaps_after_a_clause_or_sentence_end_mark_on_th
     assert clause_ends(seg) == [(114 * FRAME, 116 * FRAME), (125 * FRAME, 127 * FRAME), (133 * FRAME, 134 * FRAME)]
     assert clause_ends(_pass([("Kopien,", 0, 5), ("zu", 6, 9)], problem="loop")) == []  # a pass that failed its checks
     assert clause_ends(Segment(1, 0, 0)) == []  # no pass back yet
+
+
+def test_the_words_heard_end_where_the_latest_checked_pass_s_last_word_ends_on_the_clock():
+    assert words_end(_pass([("表示され", 0, 10), ("ます。", 10, 14)], start=100 * FRAME)) == 114 * FRAME
+    assert words_end(_pass([("Kopien,", 0, 5), ("zu", 6, 9)], problem="loop")) is None  # its word times may not fit
+    assert words_end(Segment(1, 0, 0)) is None  # no pass back yet
 
 
 def test_the_gate_is_told_where_the_words_end_a_clause_and_the_length_cut_falls_there():

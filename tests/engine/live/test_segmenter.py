@@ -188,6 +188,28 @@ def test_a_clause_cut_still_prefers_a_pause_to_a_quiet_frame_inside_it():
     assert cut([(59 * FRAME, 63 * FRAME)]) == 62  # the two unvoiced frames between the words, not the quieter voiced one
 
 
+def test_without_a_clause_end_the_cut_falls_after_the_words_heard_at_a_pause_after_them():
+    # the latest pass heard words up to frame 70 and no clause end among them; the stretch's first longest unvoiced run
+    # is a closure inside its words (62..63), and speech after its words pauses as long at 84..85: the cut is there
+    energies = running_speech({62: 0.01, 63: 0.02, 84: 0.05, 85: 0.04, 56: 0.1})
+    both = (62, 63, 84, 85)
+
+    def cut(words_end, silent=both, places=()):
+        gate = SpeechGate(LIMIT_CFG)
+        gate.clause_ends(places, words_end)
+        closed = []
+        for k, energy in enumerate(energies):
+            closed += [e for e in gate.push(k not in silent, energy) if isinstance(e, SegmentClosed)]
+        return closed[0].end // FRAME
+
+    assert cut(None) == 62  # words not known: the quietest frame of the first longest unvoiced run
+    assert cut(70 * FRAME) == 85
+    assert cut(70 * FRAME, silent=(62, 63)) == 62  # no pause after the words heard: searched as without them
+    assert cut(40 * FRAME) == 62  # words heard ending before the stretch: the whole stretch, as without them
+    assert cut(86 * FRAME) == 62  # ... and ending after the pause (the slack of two frames taken): as without them
+    assert cut(70 * FRAME, places=[(56 * FRAME, 57 * FRAME)]) == 56  # a clause end first, wherever the words end
+
+
 def test_a_pause_as_long_as_the_hangover_is_cut_in_before_any_clause_end():
     # speech ends at frame 88; the limit comes while the gate waits out the longer hang-over (the words are not known
     # to end a sentence): the cut stays in that pause, not at the clause end before it
