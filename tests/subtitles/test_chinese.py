@@ -1,5 +1,15 @@
 from captioner.events import Word
-from captioner.subtitles.chinese import AUTO, SIMPLIFIED, TRADITIONAL, SessionScript, in_script, script_of, spellings, text_and_words_in, written_in
+from captioner.subtitles.chinese import (
+    AUTO,
+    SIMPLIFIED,
+    TRADITIONAL,
+    SessionScript,
+    in_script,
+    script_of,
+    spellings,
+    text_and_words_in,
+    written_in,
+)
 
 
 def test_the_script_of_a_text_is_the_one_most_of_its_characters_belong_to():
