@@ -69,16 +69,15 @@ class FindBar(QWidget):
         query = self.field.text()
         doc = self.editor.document()
         previous = self.matches[self.current].selectionStart() if keep and 0 <= self.current < len(self.matches) else None
-        self.matches = []
+        found: dict[int, QTextCursor] = {}  # by where each match starts: a spelling found twice is one match
         for form in spellings(query) if query else ():  # Chinese in either script, whichever the transcript is in
             cursor = QTextCursor(doc)
             while True:
                 cursor = doc.find(form, cursor, QTextDocument.FindFlags())
                 if cursor.isNull():
                     break
-                if all(c.selectionStart() != cursor.selectionStart() for c in self.matches):
-                    self.matches.append(QTextCursor(cursor))
-        self.matches.sort(key=QTextCursor.selectionStart)
+                found.setdefault(cursor.selectionStart(), QTextCursor(cursor))
+        self.matches = [found[start] for start in sorted(found)]
         if not self.matches:
             self.current = -1
         elif previous is not None:

@@ -18,7 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["after_words", "cut_frame", "frame_gaps", "longest_unvoiced", "quietest", "unvoiced_runs"]
+__all__ = ["after_words", "cut_frame", "frame_after", "frame_gaps", "longest_unvoiced", "quietest", "unvoiced_runs"]
+
+
+def frame_after(sample: int, start: int, frame: int) -> int:
+    """The first frame edge at or after `sample` of a segment that opened at sample `start`."""
+    return -(-(sample - start) // frame)
 
 
 def frame_gaps(places: Sequence[tuple[int, int]], start: int, frame: int) -> list[tuple[int, int]]:
@@ -26,7 +31,7 @@ def frame_gaps(places: Sequence[tuple[int, int]], start: int, frame: int) -> lis
     word's start (samples); one frame edge where the two words meet inside a frame."""
     gaps = []
     for end, resume in places:
-        lo = -(-(end - start) // frame)
+        lo = frame_after(end, start, frame)
         gaps.append((lo, max(lo, (resume - start) // frame)))
     return gaps
 

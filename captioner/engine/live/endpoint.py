@@ -33,8 +33,9 @@ if TYPE_CHECKING:
     from captioner.engine.live.segmenter import SpeechGate
     from captioner.engine.live.segments import Segment
     from captioner.engine.models.recognizer import Transcript
+    from captioner.events import Word
 
-__all__ = ["clause_ends", "ends_utterance", "heard_to", "OPEN_ENDINGS", "says_ended", "tell_gate", "words_end"]
+__all__ = ["checked_words", "clause_ends", "ends_utterance", "heard_to", "OPEN_ENDINGS", "says_ended", "tell_gate", "words_end"]
 
 # English words that end a statement only when something was cut off after them (articles,
 # prepositions, conjunctions, possessive determiners); a question may end on one ("where from?")
@@ -74,24 +75,26 @@ def heard_to(seg: Segment, level: int) -> tuple[int, bool]:
     return heard
 
 
+def checked_words(seg: Segment) -> tuple[Word, ...]:
+    """The words of the latest pass back over `seg` that may be its final, clip-relative; none before one, or from a
+    pass that failed its checks (its word times may not fit the audio)."""
+    return () if seg.best is None or seg.best[1].problem else seg.best[1].words
+
+
 def clause_ends(seg: Segment) -> list[tuple[int, int]]:
     """Where the latest pass back over `seg` that may be its final says its words end a sentence or clause: (where
-    that word ends, where the next word starts), on the audio clock. Not after the pass's last word: Whisper ends
-    speech cut off mid-phrase with a full stop. Nothing from a pass that failed its checks (its word times may not
-    fit the audio)."""
-    if seg.best is None or seg.best[1].problem:
-        return []
-    words = seg.best[1].words
+    that word ends, where the next word starts), on the audio clock (`checked_words`). Not after the pass's last
+    word: Whisper ends speech cut off mid-phrase with a full stop."""
+    words = checked_words(seg)
     return [(seg.start + w.end, seg.start + nxt.start) for w, nxt in zip(words, words[1:])
             if w.text.strip().rstrip(CLOSERS).endswith(SENTENCE_END + CLAUSE_END)]
 
 
 def words_end(seg: Segment) -> int | None:
-    """Where the words of the latest pass back over `seg` that may be its final end, on the audio clock; None before
-    one, or from a pass that failed its checks."""
-    if seg.best is None or seg.best[1].problem or not seg.best[1].words:
-        return None
-    return seg.start + seg.best[1].words[-1].end
+    """Where the words of the latest pass back over `seg` that may be its final end, on the audio clock
+    (`checked_words`); None without any."""
+    words = checked_words(seg)
+    return seg.start + words[-1].end if words else None
 
 
 def tell_gate(gate: SpeechGate, seg: Segment | None, level: int) -> None:

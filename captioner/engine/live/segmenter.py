@@ -18,7 +18,7 @@ from typing import Iterable, Union
 import numpy as np
 import webrtcvad
 
-from captioner.engine.live.cut_place import cut_frame, frame_gaps
+from captioner.engine.live.cut_place import cut_frame, frame_after, frame_gaps
 from captioner.engine.live.defaults import LEAST_STRICT, MOST_STRICT, STRICTNESS
 from captioner.events import SAMPLE_RATE
 
@@ -336,7 +336,7 @@ class SpeechGate:
         reach = max(1, len(seg.energy) - max(1, cfg.frames(max(cfg.clause_search_s, cfg.cut_search_s) * 1000)))
         gaps = frame_gaps(self._clause_ends, seg.start, self._frame)
         k = cut_frame(seg.voiced, seg.energy, first, gaps, cfg.frames(cfg.clause_slack_ms), reach, cfg.frames(cfg.hangover_ms),
-                      None if self._words_end is None else -(-(self._words_end - seg.start) // self._frame))
+                      None if self._words_end is None else frame_after(self._words_end, seg.start, self._frame))
         cut = seg.start + k * self._frame
         events = self._close(cut, "max_length", speech_end=min(seg.speech_end, cut))
         voiced, energy = seg.voiced[k:], seg.energy[k:]
