@@ -120,6 +120,11 @@ class Pace:
             self._checked_s = smoothed(self._checked_s, result.compute_s)
 
     @property
+    def pass_s(self) -> float:
+        """An interim pass's compute time, as measured so far (smoothed; 0 before any)."""
+        return self._pass_s
+
+    @property
     def cheap(self) -> bool:
         """Whether passes are cheap here: on an accelerator (`accelerated`) the passes that may become finals, as measured
         so far (the interims' before any), cost at most `cheap_pass_s`, and the engine keeps up."""

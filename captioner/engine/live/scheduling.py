@@ -7,6 +7,8 @@
   audio and the speaker is not pausing (the pass a pause calls for should not wait behind an interim);
   the first after `Pace.first_interim_s` of speech; while the passes so far heard no words, early in a
   segment, the next after half of that. Interims thin out or stop while the engine falls behind.
+- An interim over a segment that reaches the length limit before the pass could be back (its measured time) is
+  not started: the cut is placed without its words, and the segment's final would wait behind it.
 - With `interim_worker`, interims are drafts of an interim model on a worker of their own, beside the
   final model's passes. Until a segment shows its first words its drafts run every `interim_interval_s`,
   even far behind; when speech pauses, a draft also covers everything said up to the pause (`at_pause`):
@@ -86,6 +88,8 @@ class Passes:
         if self._gate.silence_ms > 0 and not first_words:
             return None  # speech may be pausing: keep the transcriber free for the pause pass (a draft that would show a
             # segment's first words runs on the interim worker, beside it)
+        if not cfg.interim_worker and self._back_after_cut(seg, position):
+            return None
         first_s = pace.first_interim_s
         starting = seg.passed_to - seg.speech_start < FIRST_WORDS_SPAN * cfg.first_interim_s * SAMPLE_RATE
         if seg.passed_to == 0:
@@ -97,6 +101,12 @@ class Passes:
             interval = cfg.interim_interval_s if first_words else pace.interim_interval_s
             due = position - seg.passed_to >= interval * SAMPLE_RATE
         return self.start(seg, final=False, end=position) if due else None
+
+    def _back_after_cut(self, seg: Segment, position: int) -> bool:
+        """Whether a pass over `seg` started at `position` would be back only once the segment has reached its length
+        limit (`SegmenterConfig.max_segment_s`), taking the time an interim pass has taken so far."""
+        limit = seg.start + round(self._gate.config.max_segment_s * SAMPLE_RATE)
+        return position + round(self._pace.pass_s * SAMPLE_RATE) >= limit
 
     def start(self, seg: Segment, *, final: bool, end: int, pause: bool = False, at_pause: bool = False) -> Job:
         """A pass over `seg`'s audio up to `end`, marked running on its worker."""

@@ -354,6 +354,27 @@ def test_a_long_utterance_closing_is_not_counted_as_lag(tmp_path, tiny_transcrib
     assert max(lags) < 3.0, lags  # a pass, the hang-over and the words after the last interim at most
 
 
+def test_an_interim_that_would_be_back_only_after_the_length_limit_does_not_hold_up_the_final(tmp_path, tiny_transcriber):
+    """Speech cut at the length limit: its final starts as the segment is cut, not behind an interim begun just before
+    the limit, whose words would come too late to place the cut."""
+    audio = read_wav(speak(LONG, tmp_path / "long.wav", lead_s=0.3, trail_s=1.5, words_per_minute=170))
+    config = EngineConfig(segmenter=SegmenterConfig(max_segment_s=4.0), revise=False)
+
+    def timed(job):  # every pass takes 0.9 s of the audio clock, whatever this machine's speed
+        from dataclasses import replace
+
+        return replace(tiny_transcriber.transcribe(job.audio, job.prompt), compute_s=0.9)
+
+    result = replay(audio, CaptionEngine(config), timed)
+    cuts = [(fed / SR, e) for fed, e in result.segments if getattr(e, "reason", "") == "max_length"]
+    assert len(cuts) >= 2
+    for at, cut in cuts:
+        final = next(p for p in result.passes if p.job.final and p.job.segment_id == cut.id)
+        assert final.started_s - at < 0.05, (at, final.started_s)
+        assert any(not p.job.final and p.job.segment_id == cut.id for p in result.passes), "interims still run"
+    assert wer(LONG, " ".join(f.text for f in result.finals)) <= 0.3
+
+
 OPEN_HALF, REST = "Our new product is called", "the captioner and it writes subtitles for every meeting."
 
 
