@@ -7,8 +7,9 @@ The files have no human reference, so the yardstick is plain faster-whisper on t
 beam 5, the language detected in each 30 s window: `multilingual=True`, so a file that changes language is written in
 each language as spoken). Scored by characters (CER) for languages written without spaces (Japanese, Chinese,
 Thai) and by words (WER) otherwise, both sides normalised by `captioner.subtitles.units` (lower case, punctuation
-dropped). Live: the live engine on an instant clock (`replay(..., compute_advances_clock=False)`, the same finals
-every run), language detected. Transcribed: `transcribe_audio`, as `captioner transcribe --language auto` makes it.
+dropped). Live: the live engine on an instant clock (`replay(..., compute_advances_clock=False)`: passes take no time on
+the audio clock, though how often interims run still follows their measured time, so a run may differ), language
+detected. Transcribed: `transcribe_audio`, as `captioner transcribe --language auto` makes it.
 `--task translate`: both sides translate into English (Whisper's translate task, `--translate`), scored by words.
 `--latency`: also live on the simulated clock, where each pass takes its measured compute (`runners.simulate_live`), as a
 session on this machine runs: `--runs` runs, their finals unlike plain's (median, and the range over the runs: which
